@@ -1,0 +1,255 @@
+// Package confx decodes Earshot's YAML configuration strictly: ${ENV}
+// expansion, unknown keys rejected, and every error naming the file, line
+// and key so a typo is found in seconds.
+package confx
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"reflect"
+	"regexp"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+)
+
+// envRef matches ${NAME} and ${NAME:-default}. A bare $NAME is left alone so
+// passwords and regexps containing '$' survive.
+var envRef = regexp.MustCompile(`\$\{([A-Za-z_][A-Za-z0-9_]*)(:-([^}]*))?\}`)
+
+// ExpandEnv replaces ${NAME} and ${NAME:-default} with environment values.
+// A reference to an unset variable without a default is an error naming it
+// and its line, so a missing secret fails at start-up rather than at use.
+func ExpandEnv(data []byte, lookup func(string) (string, bool)) ([]byte, error) {
+	if lookup == nil {
+		lookup = os.LookupEnv
+	}
+	var errs []error
+	lines := strings.SplitAfter(string(data), "\n")
+	for i, line := range lines {
+		if strings.HasPrefix(strings.TrimSpace(line), "#") {
+			continue // commented examples may name variables nobody set
+		}
+		lines[i] = envRef.ReplaceAllStringFunc(line, func(ref string) string {
+			m := envRef.FindStringSubmatch(ref)
+			if v, ok := lookup(m[1]); ok {
+				return v
+			}
+			if m[2] != "" {
+				return m[3]
+			}
+			errs = append(errs, fmt.Errorf("line %d: environment variable %s is not set", i+1, m[1]))
+			return ref
+		})
+	}
+	return []byte(strings.Join(lines, "")), errors.Join(errs...)
+}
+
+// Error is a configuration error at a position in a file.
+type Error struct {
+	File string
+	Line int
+	Key  string
+	Msg  string
+}
+
+func (e *Error) Error() string {
+	var b strings.Builder
+	if e.File != "" {
+		b.WriteString(e.File)
+		b.WriteString(":")
+	}
+	if e.Line > 0 {
+		fmt.Fprintf(&b, "%d:", e.Line)
+	}
+	if b.Len() > 0 {
+		b.WriteString(" ")
+	}
+	if e.Key != "" {
+		fmt.Fprintf(&b, "%s: ", e.Key)
+	}
+	b.WriteString(e.Msg)
+	return b.String()
+}
+
+// Decode decodes node into dst (a pointer to a struct with yaml tags),
+// rejecting keys that dst does not have. path is the dotted key of node
+// (for messages), file the file name it came from. Errors are *Error values
+// joined together, so every problem in the file is reported at once.
+func Decode(file, path string, node *yaml.Node, dst any) error {
+	if node == nil || node.Kind == 0 {
+		return nil
+	}
+	if err := checkKnown(file, path, node, reflect.TypeOf(dst)); err != nil {
+		return err
+	}
+	if err := node.Decode(dst); err != nil {
+		return typeErrors(file, path, node, err)
+	}
+	return nil
+}
+
+// Errorf builds a positioned error for a node, for validation code.
+func Errorf(file, key string, node *yaml.Node, format string, args ...any) error {
+	line := 0
+	if node != nil {
+		line = node.Line
+	}
+	return &Error{File: file, Line: line, Key: key, Msg: fmt.Sprintf(format, args...)}
+}
+
+// checkKnown walks node alongside t and reports mapping keys with no field.
+func checkKnown(file, path string, node *yaml.Node, t reflect.Type) error {
+	for t != nil && (t.Kind() == reflect.Pointer) {
+		t = t.Elem()
+	}
+	if t == nil {
+		return nil
+	}
+	if node.Kind == yaml.DocumentNode && len(node.Content) > 0 {
+		node = node.Content[0]
+	}
+	if node.Kind == yaml.AliasNode && node.Alias != nil {
+		node = node.Alias
+	}
+	// Types that decode themselves are trusted to validate their own shape.
+	if reflect.PointerTo(t).Implements(reflect.TypeOf((*yaml.Unmarshaler)(nil)).Elem()) || t == reflect.TypeOf(yaml.Node{}) {
+		return nil
+	}
+	var errs []error
+	switch t.Kind() {
+	case reflect.Struct:
+		if node.Kind != yaml.MappingNode {
+			return nil // node.Decode reports the type mismatch with its line
+		}
+		fields := yamlFields(t)
+		for i := 0; i+1 < len(node.Content); i += 2 {
+			k, v := node.Content[i], node.Content[i+1]
+			if k.Value == "<<" {
+				continue
+			}
+			ft, ok := fields[k.Value]
+			if !ok {
+				errs = append(errs, &Error{File: file, Line: k.Line, Key: join(path, k.Value),
+					Msg: "unknown key" + suggest(k.Value, fields)})
+				continue
+			}
+			if err := checkKnown(file, join(path, k.Value), v, ft); err != nil {
+				errs = append(errs, err)
+			}
+		}
+	case reflect.Slice, reflect.Array:
+		if node.Kind == yaml.SequenceNode {
+			for i, item := range node.Content {
+				if err := checkKnown(file, fmt.Sprintf("%s[%d]", path, i), item, t.Elem()); err != nil {
+					errs = append(errs, err)
+				}
+			}
+		}
+	case reflect.Map:
+		if node.Kind == yaml.MappingNode {
+			for i := 0; i+1 < len(node.Content); i += 2 {
+				if err := checkKnown(file, join(path, node.Content[i].Value), node.Content[i+1], t.Elem()); err != nil {
+					errs = append(errs, err)
+				}
+			}
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// yamlFields maps the yaml keys of a struct (following inline embeds) to field types.
+func yamlFields(t reflect.Type) map[string]reflect.Type {
+	out := map[string]reflect.Type{}
+	for i := 0; i < t.NumField(); i++ {
+		f := t.Field(i)
+		if !f.IsExported() {
+			continue
+		}
+		tag := f.Tag.Get("yaml")
+		if tag == "-" {
+			continue
+		}
+		name, opts, _ := strings.Cut(tag, ",")
+		if strings.Contains(opts, "inline") {
+			ft := f.Type
+			if ft.Kind() == reflect.Pointer {
+				ft = ft.Elem()
+			}
+			if ft.Kind() == reflect.Struct {
+				for k, v := range yamlFields(ft) {
+					out[k] = v
+				}
+			}
+			continue
+		}
+		if name == "" {
+			name = strings.ToLower(f.Name)
+		}
+		out[name] = f.Type
+	}
+	return out
+}
+
+// typeErrors turns yaml.v3's TypeError ("line 5: cannot unmarshal ...") into
+// positioned errors with the file name.
+func typeErrors(file, path string, node *yaml.Node, err error) error {
+	var te *yaml.TypeError
+	if errors.As(err, &te) {
+		errs := make([]error, 0, len(te.Errors))
+		for _, e := range te.Errors {
+			line := 0
+			msg := e
+			if n, rest, ok := strings.Cut(e, ": "); ok && strings.HasPrefix(n, "line ") {
+				fmt.Sscanf(n, "line %d", &line)
+				msg = rest
+			}
+			errs = append(errs, &Error{File: file, Line: line, Key: path, Msg: msg})
+		}
+		return errors.Join(errs...)
+	}
+	return &Error{File: file, Line: node.Line, Key: path, Msg: err.Error()}
+}
+
+func join(path, key string) string {
+	if path == "" {
+		return key
+	}
+	return path + "." + key
+}
+
+// suggest names the closest known key, for typos.
+func suggest(key string, fields map[string]reflect.Type) string {
+	best, bestD := "", 3
+	for k := range fields {
+		if d := levenshtein(key, k); d < bestD {
+			best, bestD = k, d
+		}
+	}
+	if best == "" {
+		return ""
+	}
+	return fmt.Sprintf(" (did you mean %q?)", best)
+}
+
+func levenshtein(a, b string) int {
+	ra, rb := []rune(a), []rune(b)
+	prev := make([]int, len(rb)+1)
+	cur := make([]int, len(rb)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(ra); i++ {
+		cur[0] = i
+		for j := 1; j <= len(rb); j++ {
+			cost := 1
+			if ra[i-1] == rb[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(rb)]
+}

@@ -1,0 +1,38 @@
+package pipeline
+
+// Topic roles. The actual names are the configured prefix plus the role,
+// e.g. "earshot.raw".
+const (
+	RoleRaw         = "raw"
+	RoleEnriched    = "enriched"
+	RoleCustomers   = "customers"
+	RoleProspects   = "prospects"
+	RoleCheckpoints = "checkpoints"
+	RoleErasures    = "erasures"
+	RoleDLQ         = "dlq"
+)
+
+// Roles lists every topic role in creation order.
+var Roles = []string{RoleRaw, RoleEnriched, RoleCustomers, RoleProspects, RoleCheckpoints, RoleErasures, RoleDLQ}
+
+// compactedRoles are keyed tables where only the latest value per key matters.
+var compactedRoles = map[string]bool{RoleCustomers: true, RoleProspects: true, RoleCheckpoints: true}
+
+// Topics resolves topic roles to names under one prefix.
+type Topics struct {
+	Prefix string
+}
+
+// Name returns the topic name of a role.
+func (t Topics) Name(role string) string { return t.Prefix + role }
+
+func (t Topics) Raw() string         { return t.Name(RoleRaw) }
+func (t Topics) Enriched() string    { return t.Name(RoleEnriched) }
+func (t Topics) Customers() string   { return t.Name(RoleCustomers) }
+func (t Topics) Prospects() string   { return t.Name(RoleProspects) }
+func (t Topics) Checkpoints() string { return t.Name(RoleCheckpoints) }
+func (t Topics) Erasures() string    { return t.Name(RoleErasures) }
+func (t Topics) DLQ() string         { return t.Name(RoleDLQ) }
+
+// Compacted reports whether a role's topic uses log compaction.
+func Compacted(role string) bool { return compactedRoles[role] }
