@@ -114,6 +114,23 @@ type Mention struct {
 	CreatedAt  time.Time         `json:"created_at"`
 	FetchedAt  time.Time         `json:"fetched_at"`
 	Fields     map[string]string `json:"fields,omitempty"` // free-form extra fields
+	// Submission is the provenance of a form submission or form-service
+	// webhook (set by the forms connector only).
+	Submission *Submission `json:"submission,omitempty"`
+}
+
+// Submission is where and how a form submission reached Earshot.
+type Submission struct {
+	FormID      string `json:"form_id"`
+	FormVersion string `json:"form_version,omitempty"`
+	// Via is the intake path: "form" (a direct post), "typeform" or "webhook".
+	Via string    `json:"via"`
+	At  time.Time `json:"at"`
+	// ClientIP is the submitter's address after trusted proxies are peeled off.
+	ClientIP  string `json:"client_ip,omitempty"`
+	UserAgent string `json:"user_agent,omitempty"`
+	// IdempotencyKey is the client's Idempotency-Key header, if it sent one.
+	IdempotencyKey string `json:"idempotency_key,omitempty"`
 }
 
 // AuthorKey is the Kafka key of a raw record: the author's strongest identity,
