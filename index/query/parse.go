@@ -179,7 +179,7 @@ func Parse(q string) (Node, error) {
 }
 
 func (p *parser) peek() token { return p.toks[p.i] }
-func (p *parser) next() token  { t := p.toks[p.i]; p.i++; return t }
+func (p *parser) next() token { t := p.toks[p.i]; p.i++; return t }
 
 func (p *parser) errf(t token, format string, args ...any) error {
 	return &SyntaxError{Query: p.q, Pos: t.pos, Msg: fmt.Sprintf(format, args...)}
