@@ -1,0 +1,258 @@
+package pipeline
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/segmentio/kafka-go"
+)
+
+// Message is one consumed record.
+type Message struct {
+	Topic     string
+	Partition int
+	Offset    int64
+	Key       []byte
+	Value     []byte // nil for a tombstone
+	Time      time.Time
+}
+
+// permanentError marks an error that retrying cannot fix (a record that does
+// not decode, a document the index rejects): it goes straight to the DLQ.
+type permanentError struct{ err error }
+
+func (e permanentError) Error() string { return e.err.Error() }
+func (e permanentError) Unwrap() error { return e.err }
+
+// Permanent marks err as not worth retrying.
+func Permanent(err error) error {
+	if err == nil {
+		return nil
+	}
+	return permanentError{err}
+}
+
+// IsPermanent reports whether err was marked with Permanent.
+func IsPermanent(err error) bool {
+	var p permanentError
+	return errors.As(err, &p)
+}
+
+// consumer is the part shared by transform stages and sink stages: a group
+// reader, the offset tracker, the in-flight bound, the DLQ and the committer.
+type consumer struct {
+	k        *Kafka
+	name     string
+	group    string
+	topics   []string
+	reader   *kafka.Reader
+	tracker  *offsetTracker
+	slots    chan struct{}
+	dlq      *Producer
+	logger   *slog.Logger
+	inflight sync.WaitGroup
+}
+
+func (k *Kafka) newConsumer(name, group string, topics []string) *consumer {
+	cc := k.cfg.Consumer
+	if group == "" {
+		group = k.cfg.Group(name)
+	}
+	session := cc.SessionTimeout
+	if session <= 0 {
+		session = 30 * time.Second
+	}
+	logger := k.logger.With("component", "stage", "stage", name)
+	reader := kafka.NewReader(kafka.ReaderConfig{
+		Brokers:           k.brokers,
+		GroupID:           group,
+		GroupTopics:       topics,
+		Dialer:            k.dialer(),
+		MinBytes:          1,
+		MaxBytes:          max(cc.MaxBytes, 1<<20),
+		MaxWait:           max(cc.MaxWait, 10*time.Millisecond),
+		ReadBatchTimeout:  max(cc.MaxWait, 10*time.Millisecond) + time.Second,
+		QueueCapacity:     1000,
+		StartOffset:       kafka.FirstOffset,
+		SessionTimeout:    session,
+		HeartbeatInterval: session / 10,
+		RebalanceTimeout:  session,
+		JoinGroupBackoff:  time.Second,
+		ReadBackoffMin:    50 * time.Millisecond,
+		ReadBackoffMax:    time.Second,
+		ErrorLogger: kafka.LoggerFunc(func(msg string, args ...any) {
+			logger.Warn(fmt.Sprintf(msg, args...))
+		}),
+	})
+	return &consumer{
+		k:       k,
+		name:    name,
+		group:   group,
+		topics:  topics,
+		reader:  reader,
+		tracker: newOffsetTracker(),
+		slots:   make(chan struct{}, max(cc.MaxInFlight, 1)),
+		dlq:     k.NewProducer(name+"-dlq", 0),
+		logger:  logger,
+	}
+}
+
+// fetch reads the next message that is not a redelivery, holding an
+// in-flight slot for it (released by settle).
+func (c *consumer) fetch(ctx context.Context) (Message, error) {
+	for {
+		select {
+		case c.slots <- struct{}{}:
+		case <-ctx.Done():
+			return Message{}, ctx.Err()
+		}
+		m, err := c.reader.FetchMessage(ctx)
+		if err != nil {
+			<-c.slots
+			return Message{}, err
+		}
+		if !c.tracker.track(m.Topic, m.Partition, m.Offset) {
+			<-c.slots
+			continue
+		}
+		c.inflight.Add(1)
+		c.k.metrics.In.WithLabelValues(c.name).Inc()
+		c.k.metrics.InFlight.WithLabelValues(c.name).Inc()
+		return Message{Topic: m.Topic, Partition: m.Partition, Offset: m.Offset, Key: m.Key, Value: m.Value, Time: m.Time}, nil
+	}
+}
+
+// settle marks a message done: its offset may now be committed.
+func (c *consumer) settle(m Message) {
+	c.tracker.settle(m.Topic, m.Partition, m.Offset)
+	c.k.metrics.InFlight.WithLabelValues(c.name).Dec()
+	<-c.slots
+	c.inflight.Done()
+}
+
+// abandon releases a message that will not be settled in this run (shutdown
+// interrupted it): its offset stays uncommitted, so it is processed again.
+func (c *consumer) abandon() {
+	c.k.metrics.InFlight.WithLabelValues(c.name).Dec()
+	<-c.slots
+	c.inflight.Done()
+}
+
+// deadLetter writes m to the DLQ with the reason and waits for the ack,
+// retrying while the brokers fail.
+func (c *consumer) deadLetter(ctx context.Context, m Message, cause error, attempts int) error {
+	dl := &DeadLetter{
+		Stage: c.name, Error: cause.Error(), Attempts: attempts,
+		Topic: m.Topic, Partition: m.Partition, Offset: m.Offset,
+		Key: m.Key, Value: m.Value, At: time.Now().UTC(),
+	}
+	value, err := Encode(dl)
+	if err != nil {
+		return err
+	}
+	done := make(chan error, 1)
+	if err := c.dlq.ProduceRetry(ctx, Output{Topic: c.k.topics.DLQ(), Key: m.Key, Value: value}, func(err error) { done <- err }); err != nil {
+		return err
+	}
+	select {
+	case err := <-done:
+		if err == nil {
+			c.k.metrics.DLQ.WithLabelValues(c.name).Inc()
+			c.logger.Warn("record sent to dead-letter queue", "topic", m.Topic, "partition", m.Partition, "offset", m.Offset, "error", cause)
+		}
+		return err
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// commitLoop commits settled offsets every interval until ctx ends.
+func (c *consumer) commitLoop(ctx context.Context) {
+	interval := c.k.cfg.Consumer.CommitInterval
+	if interval <= 0 {
+		interval = 500 * time.Millisecond
+	}
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			if err := c.commit(ctx); err != nil && ctx.Err() == nil {
+				c.logger.Warn("committing offsets", "error", err)
+			}
+		}
+	}
+}
+
+// commit writes the settled floors of every partition that moved.
+func (c *consumer) commit(ctx context.Context) error {
+	points := c.tracker.toCommit()
+	if len(points) == 0 {
+		return nil
+	}
+	msgs := make([]kafka.Message, len(points))
+	for i, p := range points {
+		// kafka-go commits offset+1 of the message it is given.
+		msgs[i] = kafka.Message{Topic: p.topic, Partition: p.partition, Offset: p.next - 1}
+	}
+	if err := c.reader.CommitMessages(ctx, msgs...); err != nil {
+		return fmt.Errorf("committing offsets of group %s: %w", c.group, err)
+	}
+	c.tracker.markCommitted(points)
+	return nil
+}
+
+// lagLoop publishes the group's lag per partition as a gauge.
+func (c *consumer) lagLoop(ctx context.Context) {
+	t := time.NewTicker(10 * time.Second)
+	defer t.Stop()
+	for {
+		infos, err := c.k.DescribeTopics(ctx, c.topics, []string{c.group})
+		if err == nil {
+			for _, ti := range infos {
+				for _, p := range ti.Partitions {
+					committed, ok := p.Committed[c.group]
+					if !ok {
+						committed = p.StartOffset
+					}
+					c.k.metrics.Lag.WithLabelValues(c.name, ti.Name, strconv.Itoa(p.Partition)).Set(float64(max(p.EndOffset-committed, 0)))
+				}
+			}
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
+
+// drain waits for in-flight messages to settle (bounded by timeout), commits
+// what settled and closes the reader.
+func (c *consumer) drain(timeout time.Duration) error {
+	waited := make(chan struct{})
+	go func() { c.inflight.Wait(); close(waited) }()
+	select {
+	case <-waited:
+	case <-time.After(timeout):
+		c.logger.Warn("shutdown deadline reached with records in flight; they will be reprocessed", "in_flight", c.tracker.outstanding())
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	err := c.commit(ctx)
+	c.dlq.Close()
+	if cerr := c.reader.Close(); cerr != nil && err == nil {
+		err = fmt.Errorf("closing reader: %w", cerr)
+	}
+	return err
+}
+
+// shutdownTimeout bounds how long a stopping stage waits for in-flight records.
+const shutdownTimeout = 20 * time.Second

@@ -1,0 +1,48 @@
+package pipeline
+
+import (
+	"github.com/prometheus/client_golang/prometheus"
+)
+
+// Metrics are the pipeline's Prometheus series, labelled by stage.
+type Metrics struct {
+	In       *prometheus.CounterVec
+	Out      *prometheus.CounterVec
+	Failed   *prometheus.CounterVec
+	DLQ      *prometheus.CounterVec
+	Retries  *prometheus.CounterVec
+	Lag      *prometheus.GaugeVec
+	InFlight *prometheus.GaugeVec
+}
+
+// NewMetrics creates the series and registers them on reg (nil: unregistered,
+// for tests and one-shot commands).
+func NewMetrics(reg prometheus.Registerer) *Metrics {
+	m := &Metrics{
+		In: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Namespace: "earshot", Name: "records_in_total", Help: "Records consumed by a stage.",
+		}, []string{"stage"}),
+		Out: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Namespace: "earshot", Name: "records_out_total", Help: "Records a stage produced and had acknowledged.",
+		}, []string{"stage"}),
+		Failed: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Namespace: "earshot", Name: "records_failed_total", Help: "Record processing attempts that failed.",
+		}, []string{"stage"}),
+		DLQ: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Namespace: "earshot", Name: "records_dlq_total", Help: "Records sent to the dead-letter queue.",
+		}, []string{"stage"}),
+		Retries: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Namespace: "earshot", Name: "produce_retries_total", Help: "Produce attempts retried after a broker error.",
+		}, []string{"stage"}),
+		Lag: prometheus.NewGaugeVec(prometheus.GaugeOpts{
+			Namespace: "earshot", Name: "consumer_lag", Help: "Records behind the end of the topic, per stage and partition.",
+		}, []string{"stage", "topic", "partition"}),
+		InFlight: prometheus.NewGaugeVec(prometheus.GaugeOpts{
+			Namespace: "earshot", Name: "records_in_flight", Help: "Records fetched but not yet settled.",
+		}, []string{"stage"}),
+	}
+	if reg != nil {
+		reg.MustRegister(m.In, m.Out, m.Failed, m.DLQ, m.Retries, m.Lag, m.InFlight)
+	}
+	return m
+}

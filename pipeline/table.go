@@ -1,0 +1,97 @@
+package pipeline
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/segmentio/kafka-go"
+)
+
+// Table follows a (usually compacted) topic from its first offset without a
+// consumer group: every instance sees every record. Enrich builds its
+// identity index from the customers and prospects topics this way, the
+// checkpoint store its map of checkpoints.
+type Table struct {
+	k        *Kafka
+	topic    string
+	apply    func(Message)
+	mu       sync.Mutex // serialises apply across partitions
+	caughtUp chan struct{}
+	errc     chan error
+}
+
+// FollowTable starts reading topic from the beginning, calling apply for
+// every record (serially; Value nil for tombstones), and keeps following new
+// records until ctx ends. CaughtUp is closed once every partition reached the
+// end offset it had when following started.
+func (k *Kafka) FollowTable(ctx context.Context, topic string, apply func(Message)) (*Table, error) {
+	ends, err := k.EndOffsets(ctx, topic)
+	if err != nil {
+		return nil, fmt.Errorf("following table %s: %w", topic, err)
+	}
+	if len(ends) == 0 {
+		return nil, fmt.Errorf("following table %s: topic has no partitions (does it exist?)", topic)
+	}
+	t := &Table{k: k, topic: topic, apply: apply, caughtUp: make(chan struct{}), errc: make(chan error, len(ends))}
+	var pending sync.WaitGroup
+	pending.Add(len(ends))
+	for partition, end := range ends {
+		go t.followPartition(ctx, partition, end, pending.Done)
+	}
+	go func() { pending.Wait(); close(t.caughtUp) }()
+	return t, nil
+}
+
+// CaughtUp is closed when the table holds everything written before it started.
+func (t *Table) CaughtUp() <-chan struct{} { return t.caughtUp }
+
+// WaitCaughtUp blocks until CaughtUp or ctx ends.
+func (t *Table) WaitCaughtUp(ctx context.Context) error {
+	select {
+	case <-t.caughtUp:
+		return nil
+	case err := <-t.errc:
+		return err
+	case <-ctx.Done():
+		return fmt.Errorf("loading table %s: %w", t.topic, ctx.Err())
+	}
+}
+
+func (t *Table) followPartition(ctx context.Context, partition int, end int64, reached func()) {
+	var once sync.Once
+	if end <= 0 {
+		once.Do(reached)
+	}
+	cc := t.k.cfg.Consumer
+	r := kafka.NewReader(kafka.ReaderConfig{
+		Brokers:        t.k.brokers,
+		Topic:          t.topic,
+		Partition:      partition,
+		Dialer:         t.k.dialer(),
+		MinBytes:       1,
+		MaxBytes:       max(cc.MaxBytes, 1<<20),
+		MaxWait:        max(cc.MaxWait, 10*time.Millisecond),
+		StartOffset:    kafka.FirstOffset,
+		ReadBackoffMin: 50 * time.Millisecond,
+		ReadBackoffMax: time.Second,
+	})
+	defer r.Close()
+	for {
+		m, err := r.FetchMessage(ctx)
+		if err != nil {
+			if ctx.Err() == nil && !errors.Is(err, context.Canceled) {
+				t.errc <- fmt.Errorf("reading table %s partition %d: %w", t.topic, partition, err)
+			}
+			return
+		}
+		t.mu.Lock()
+		t.apply(Message{Topic: m.Topic, Partition: m.Partition, Offset: m.Offset, Key: m.Key, Value: m.Value, Time: m.Time})
+		t.mu.Unlock()
+		if m.Offset >= end-1 {
+			once.Do(reached)
+		}
+	}
+}
