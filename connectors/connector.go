@@ -78,3 +78,25 @@ type Deps struct {
 // its entry). It must decode strictly (see DecodeConfig), apply defaults and
 // validate, returning errors rather than logging them.
 type Factory func(cfg *yaml.Node, deps Deps) (Connector, error)
+
+// RejectedError is returned by Read for one input item that cannot become a
+// record (a malformed JSON line, a CSV row with the wrong column count). The
+// runner sends Raw to the dead-letter queue with the reason and position,
+// calls Ack once the dead letter is acknowledged (so the checkpoint moves
+// past the item), and keeps reading.
+type RejectedError struct {
+	Position string // e.g. "mentions.jsonl:17"
+	Raw      []byte
+	Err      error
+	Ack      AckFunc
+}
+
+func (e *RejectedError) Error() string { return e.Position + ": " + e.Err.Error() }
+func (e *RejectedError) Unwrap() error { return e.Err }
+
+// DeadLetterer receives rejected input items (pipeline.DeadLetters is the
+// Kafka implementation).
+type DeadLetterer interface {
+	// DeadLetter writes raw with its reason and returns once acknowledged.
+	DeadLetter(ctx context.Context, stage, position string, raw []byte, reason error) error
+}

@@ -351,14 +351,16 @@ type Erasure struct {
 // DeadLetter is a record that a stage could not process, kept with everything
 // needed to understand and replay it.
 type DeadLetter struct {
-	Schema    int       `json:"schema"`
-	Stage     string    `json:"stage"`
-	Error     string    `json:"error"`
-	Attempts  int       `json:"attempts"`
-	Topic     string    `json:"topic"`
-	Partition int       `json:"partition"`
-	Offset    int64     `json:"offset"`
-	Key       []byte    `json:"key,omitempty"`
-	Value     []byte    `json:"value"`
-	At        time.Time `json:"at"`
+	Schema    int    `json:"schema"`
+	Stage     string `json:"stage"`
+	Error     string `json:"error"`
+	Attempts  int    `json:"attempts"`
+	Topic     string `json:"topic"`
+	Partition int    `json:"partition"`
+	Offset    int64  `json:"offset"`
+	// Position locates an item that never was a Kafka record (file:line).
+	Position string    `json:"position,omitempty"`
+	Key      []byte    `json:"key,omitempty"`
+	Value    []byte    `json:"value"`
+	At       time.Time `json:"at"`
 }

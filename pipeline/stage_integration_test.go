@@ -40,7 +40,9 @@ func TestIntegrationStageCarriesEveryRecordAndDeadLettersBadOnes(t *testing.T) {
 	})
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
-	go func() { done <- c.Kafka.RunStage(ctx, pipeline.StageConfig{Name: "copy", Topics: []string{topics.Raw()}, Processor: proc}) }()
+	go func() {
+		done <- c.Kafka.RunStage(ctx, pipeline.StageConfig{Name: "copy", Topics: []string{topics.Raw()}, Processor: proc})
+	}()
 
 	got := c.ReadN(t, topics.Enriched(), n, 60*time.Second)
 	dlq := c.ReadN(t, topics.DLQ(), 2, 30*time.Second)

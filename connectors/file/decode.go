@@ -1,0 +1,205 @@
+package file
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/csv"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+)
+
+// row is one input item: a JSON object or a CSV record with its header.
+type row interface {
+	// get returns the value at a dotted path ("author.name").
+	get(path string) (any, bool)
+}
+
+// rowDecoder yields rows with the line they start on and their raw bytes.
+// A malformed row comes back with an error and its raw bytes; io.EOF ends.
+type rowDecoder interface {
+	next() (row, int64, []byte, error)
+}
+
+// jsonlDecoder reads one JSON object per line, skipping blank lines.
+type jsonlDecoder struct {
+	r       *bufio.Reader
+	maxLine int
+	line    int64
+}
+
+// newJSONLDecoder reads from r, skipping the first skip lines (already acked).
+func newJSONLDecoder(r io.Reader, maxLine int, skip int64) *jsonlDecoder {
+	d := &jsonlDecoder{r: bufio.NewReaderSize(r, 64<<10), maxLine: maxLine}
+	for d.line < skip {
+		if _, _, err := d.readLine(); err != nil {
+			break
+		}
+	}
+	return d
+}
+
+var errLineTooLong = errors.New("line exceeds max_line_bytes")
+
+// readLine returns the next line without its newline; over-long lines are
+// consumed and reported with their first maxLine bytes.
+func (d *jsonlDecoder) readLine() ([]byte, bool, error) {
+	var buf []byte
+	tooLong := false
+	for {
+		chunk, err := d.r.ReadSlice('\n')
+		if len(buf)+len(chunk) > d.maxLine {
+			tooLong = true
+			if room := d.maxLine - len(buf); room > 0 {
+				buf = append(buf, chunk[:min(room, len(chunk))]...)
+			}
+		} else {
+			buf = append(buf, chunk...)
+		}
+		if errors.Is(err, bufio.ErrBufferFull) {
+			continue
+		}
+		if err == io.EOF && len(buf) == 0 && !tooLong {
+			return nil, false, io.EOF
+		}
+		if err != nil && err != io.EOF {
+			return nil, false, err
+		}
+		d.line++
+		return bytes.TrimRight(buf, "\r\n"), tooLong, nil
+	}
+}
+
+func (d *jsonlDecoder) next() (row, int64, []byte, error) {
+	for {
+		line, tooLong, err := d.readLine()
+		if err != nil {
+			return nil, d.line, nil, err
+		}
+		if tooLong {
+			return nil, d.line, line, fmt.Errorf("%w (%d)", errLineTooLong, d.maxLine)
+		}
+		if len(bytes.TrimSpace(line)) == 0 {
+			continue
+		}
+		raw := append([]byte(nil), line...)
+		dec := json.NewDecoder(bytes.NewReader(line))
+		dec.UseNumber()
+		var obj map[string]any
+		if err := dec.Decode(&obj); err != nil {
+			return nil, d.line, raw, fmt.Errorf("malformed JSON: %w", err)
+		}
+		if dec.More() {
+			return nil, d.line, raw, errors.New("malformed JSON: more than one value on the line")
+		}
+		return jsonRow(obj), d.line, raw, nil
+	}
+}
+
+type jsonRow map[string]any
+
+func (r jsonRow) get(path string) (any, bool) {
+	if v, ok := r[path]; ok {
+		return v, v != nil
+	}
+	var cur any = map[string]any(r)
+	for _, part := range strings.Split(path, ".") {
+		obj, ok := cur.(map[string]any)
+		if !ok {
+			return nil, false
+		}
+		if cur, ok = obj[part]; !ok {
+			return nil, false
+		}
+	}
+	return cur, cur != nil
+}
+
+// csvDecoder reads records under a header row.
+type csvDecoder struct {
+	r      *csv.Reader
+	header []string
+	// pending is a record the resume skip read past the checkpoint.
+	pending     []string
+	pendingLine int
+	pendingErr  error
+}
+
+// newCSVDecoder reads the header, then skips the records that start on or
+// before line skip (already acknowledged in an earlier run).
+func newCSVDecoder(r io.Reader, delimiter rune, skip int64) (*csvDecoder, error) {
+	cr := csv.NewReader(bufio.NewReaderSize(r, 64<<10))
+	cr.Comma = delimiter
+	cr.FieldsPerRecord = -1 // checked per row, for a clearer message
+	header, err := cr.Read()
+	if err != nil {
+		if err == io.EOF {
+			return nil, errors.New("file is empty: a header row is required")
+		}
+		return nil, err
+	}
+	for i := range header {
+		header[i] = strings.TrimSpace(strings.TrimPrefix(header[i], "\ufeff"))
+	}
+	d := &csvDecoder{r: cr, header: header}
+	for skip > 1 {
+		rec, err := cr.Read()
+		if err == io.EOF {
+			break
+		}
+		line, _ := cr.FieldPos(0)
+		if pe := (*csv.ParseError)(nil); errors.As(err, &pe) {
+			line = pe.StartLine
+		}
+		if int64(line) > skip {
+			d.pending, d.pendingLine, d.pendingErr = rec, line, err
+			break
+		}
+	}
+	return d, nil
+}
+
+func (d *csvDecoder) read() ([]string, int, error) {
+	if d.pending != nil || d.pendingErr != nil {
+		rec, line, err := d.pending, d.pendingLine, d.pendingErr
+		d.pending, d.pendingErr = nil, nil
+		return rec, line, err
+	}
+	rec, err := d.r.Read()
+	if err == io.EOF {
+		return nil, 0, err
+	}
+	line, _ := d.r.FieldPos(0)
+	if pe := (*csv.ParseError)(nil); errors.As(err, &pe) {
+		line = pe.StartLine
+	}
+	return rec, line, err
+}
+
+func (d *csvDecoder) next() (row, int64, []byte, error) {
+	rec, line, err := d.read()
+	if err == io.EOF {
+		return nil, 0, nil, io.EOF
+	}
+	if err != nil {
+		return nil, int64(line), []byte(strings.Join(rec, string(d.r.Comma))), fmt.Errorf("malformed CSV: %w", err)
+	}
+	raw := []byte(strings.Join(rec, string(d.r.Comma)))
+	if len(rec) != len(d.header) {
+		return nil, int64(line), raw, fmt.Errorf("row has %d fields, the header has %d", len(rec), len(d.header))
+	}
+	m := make(csvRow, len(rec))
+	for i, h := range d.header {
+		m[h] = rec[i]
+	}
+	return m, int64(line), raw, nil
+}
+
+type csvRow map[string]string
+
+func (r csvRow) get(path string) (any, bool) {
+	v, ok := r[path]
+	return v, ok && v != ""
+}

@@ -1,0 +1,233 @@
+package connectors
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"math/rand/v2"
+	"sync"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/earshothq/earshot/pipeline"
+)
+
+// Publisher delivers a connector's records to the raw topic.
+// pipeline.RawPublisher is the Kafka implementation.
+type Publisher interface {
+	// Publish queues m and returns; done is called exactly once, with nil
+	// when Kafka acknowledged the record or with the error that stopped it.
+	Publish(ctx context.Context, m *pipeline.Mention, done func(error)) error
+}
+
+// RunnerMetrics count records per connector instance.
+type RunnerMetrics struct {
+	Received *prometheus.CounterVec
+	Acked    *prometheus.CounterVec
+	Failed   *prometheus.CounterVec
+	Connects *prometheus.CounterVec
+}
+
+// NewRunnerMetrics creates and registers (when reg is not nil) the series.
+func NewRunnerMetrics(reg prometheus.Registerer) *RunnerMetrics {
+	m := &RunnerMetrics{
+		Received: prometheus.NewCounterVec(prometheus.CounterOpts{Namespace: "earshot", Subsystem: "connector", Name: "received_total", Help: "Records read from the source."}, []string{"connector"}),
+		Acked:    prometheus.NewCounterVec(prometheus.CounterOpts{Namespace: "earshot", Subsystem: "connector", Name: "acked_total", Help: "Records Kafka acknowledged."}, []string{"connector"}),
+		Failed:   prometheus.NewCounterVec(prometheus.CounterOpts{Namespace: "earshot", Subsystem: "connector", Name: "failed_total", Help: "Records rejected or not delivered."}, []string{"connector"}),
+		Connects: prometheus.NewCounterVec(prometheus.CounterOpts{Namespace: "earshot", Subsystem: "connector", Name: "connects_total", Help: "Connection attempts, by result."}, []string{"connector", "result"}),
+	}
+	if reg != nil {
+		reg.MustRegister(m.Received, m.Acked, m.Failed, m.Connects)
+	}
+	return m
+}
+
+// Runner carries one connector's records to the publisher.
+type Runner struct {
+	Name      string
+	Connector Connector
+	Publisher Publisher
+	// DeadLetters receives items the connector rejected; nil logs them only.
+	DeadLetters DeadLetterer
+	Logger      *slog.Logger
+	Metrics   *RunnerMetrics
+	// MaxInFlight bounds records published but not yet acknowledged.
+	MaxInFlight int
+	// BackoffMin and BackoffMax bound the reconnect backoff (with jitter).
+	BackoffMin, BackoffMax time.Duration
+	// ShutdownTimeout bounds the wait for outstanding acks when stopping.
+	ShutdownTimeout time.Duration
+}
+
+func (r *Runner) defaults() {
+	if r.Logger == nil {
+		r.Logger = slog.New(slog.DiscardHandler)
+	}
+	r.Logger = r.Logger.With("component", "connector", "connector", r.Name)
+	if r.Metrics == nil {
+		r.Metrics = NewRunnerMetrics(nil)
+	}
+	if r.MaxInFlight <= 0 {
+		r.MaxInFlight = 1000
+	}
+	if r.BackoffMin <= 0 {
+		r.BackoffMin = 200 * time.Millisecond
+	}
+	if r.BackoffMax <= 0 {
+		r.BackoffMax = 30 * time.Second
+	}
+	if r.ShutdownTimeout <= 0 {
+		r.ShutdownTimeout = 15 * time.Second
+	}
+}
+
+// Run connects, reads and publishes until ctx ends or the source reports
+// ErrEndOfInput. On the way out it waits (bounded) for outstanding acks so
+// the connector can save its last checkpoint, then closes the connector.
+func (r *Runner) Run(ctx context.Context) error {
+	r.defaults()
+	slots := make(chan struct{}, r.MaxInFlight)
+	var inflight sync.WaitGroup
+	// Acks are delivered on a context that outlives ctx until the shutdown
+	// deadline, so records acked during the drain still move checkpoints.
+	ackCtx, stopAcks := context.WithCancel(context.WithoutCancel(ctx))
+	defer stopAcks()
+
+	err := r.connect(ctx)
+	for err == nil {
+		var m *pipeline.Mention
+		var ack AckFunc
+		var rejected *RejectedError
+		m, ack, err = r.Connector.Read(ctx)
+		switch {
+		case err == nil:
+		case errors.As(err, &rejected):
+			r.reject(ctx, ackCtx, rejected)
+			err = nil
+			continue
+		case errors.Is(err, ErrNotConnected):
+			r.Logger.Warn("source disconnected", "error", err)
+			err = r.connect(ctx)
+			continue
+		case errors.Is(err, ErrEndOfInput):
+			r.Logger.Info("end of input")
+			continue // leaves the loop with err set
+		case ctx.Err() != nil:
+			continue
+		default:
+			r.Logger.Warn("reading from source", "error", err)
+			r.Metrics.Failed.WithLabelValues(r.Name).Inc()
+			if err = sleep(ctx, r.BackoffMin); err == nil {
+				err = r.connect(ctx)
+			}
+			continue
+		}
+		r.Metrics.Received.WithLabelValues(r.Name).Inc()
+		if nerr := m.Normalize(); nerr != nil {
+			r.Metrics.Failed.WithLabelValues(r.Name).Inc()
+			r.Logger.Warn("rejecting record", "error", nerr)
+			if ack != nil {
+				_ = ack(ackCtx, fmt.Errorf("invalid record: %w", nerr))
+			}
+			continue
+		}
+		select {
+		case slots <- struct{}{}:
+		case <-ctx.Done():
+			if ack != nil {
+				_ = ack(ackCtx, ctx.Err())
+			}
+			err = ctx.Err()
+			continue
+		}
+		inflight.Add(1)
+		done := func(perr error) {
+			defer inflight.Done()
+			defer func() { <-slots }()
+			if perr != nil {
+				r.Metrics.Failed.WithLabelValues(r.Name).Inc()
+			} else {
+				r.Metrics.Acked.WithLabelValues(r.Name).Inc()
+			}
+			if ack != nil {
+				if aerr := ack(ackCtx, perr); aerr != nil {
+					r.Logger.Warn("acknowledging record to source", "error", aerr)
+				}
+			}
+		}
+		if perr := r.Publisher.Publish(ctx, m, done); perr != nil {
+			done(perr)
+		}
+	}
+
+	drained := make(chan struct{})
+	go func() { inflight.Wait(); close(drained) }()
+	select {
+	case <-drained:
+	case <-time.After(r.ShutdownTimeout):
+		r.Logger.Warn("shutdown deadline reached with records unacknowledged; the source will resend them")
+	}
+	stopAcks()
+	closeCtx, cancel := context.WithTimeout(context.Background(), r.ShutdownTimeout)
+	defer cancel()
+	cerr := r.Connector.Close(closeCtx)
+	if errors.Is(err, ErrEndOfInput) || (ctx.Err() != nil && errors.Is(err, ctx.Err())) {
+		err = nil
+	}
+	if cerr != nil {
+		cerr = fmt.Errorf("closing connector %s: %w", r.Name, cerr)
+	}
+	return errors.Join(err, cerr)
+}
+
+// reject dead-letters an item the connector could not turn into a record.
+func (r *Runner) reject(ctx, ackCtx context.Context, rej *RejectedError) {
+	r.Metrics.Failed.WithLabelValues(r.Name).Inc()
+	r.Logger.Warn("rejecting input", "position", rej.Position, "error", rej.Err)
+	var err error
+	if r.DeadLetters != nil {
+		err = r.DeadLetters.DeadLetter(ctx, "connector:"+r.Name, rej.Position, rej.Raw, rej.Err)
+		if err != nil {
+			r.Logger.Error("dead-lettering rejected input", "position", rej.Position, "error", err)
+		}
+	}
+	if rej.Ack != nil {
+		_ = rej.Ack(ackCtx, err)
+	}
+}
+
+// connect calls Connect with exponential backoff and jitter until it
+// succeeds or ctx ends.
+func (r *Runner) connect(ctx context.Context) error {
+	backoff := r.BackoffMin
+	for {
+		err := r.Connector.Connect(ctx)
+		if err == nil {
+			r.Metrics.Connects.WithLabelValues(r.Name, "ok").Inc()
+			return nil
+		}
+		r.Metrics.Connects.WithLabelValues(r.Name, "error").Inc()
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		wait := backoff/2 + rand.N(backoff/2+1)
+		r.Logger.Warn("connecting to source", "error", err, "retry_in", wait)
+		if err := sleep(ctx, wait); err != nil {
+			return err
+		}
+		backoff = min(backoff*2, r.BackoffMax)
+	}
+}
+
+func sleep(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
+}

@@ -1,0 +1,26 @@
+package pipeline
+
+import (
+	"context"
+)
+
+// RawPublisher writes connector records to the raw topic, keyed by author so
+// one person's records stay on one partition (and one enrich instance).
+type RawPublisher struct {
+	Producer *Producer
+	Topic    string
+}
+
+// NewRawPublisher returns a publisher to k's raw topic over p.
+func (k *Kafka) NewRawPublisher(p *Producer) *RawPublisher {
+	return &RawPublisher{Producer: p, Topic: k.topics.Raw()}
+}
+
+// Publish encodes m and queues it; done receives the broker's answer.
+func (r *RawPublisher) Publish(ctx context.Context, m *Mention, done func(error)) error {
+	value, err := Encode(m)
+	if err != nil {
+		return err
+	}
+	return r.Producer.Produce(ctx, Output{Topic: r.Topic, Key: []byte(m.AuthorKey()), Value: value}, done)
+}
