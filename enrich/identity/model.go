@@ -1,0 +1,157 @@
+package identity
+
+import (
+	"fmt"
+	"math"
+	"slices"
+)
+
+// Comparison fields of the Fellegi–Sunter model, in vector order.
+const (
+	fFirst = iota
+	fLast
+	fDOB
+	fPostcode
+	fCity
+	fStreet
+	fEmail
+	fPhone
+	fCompany
+	fHandle
+	fCountry
+	numFields
+)
+
+// maxLevels bounds the agreement levels of one field.
+const maxLevels = 5
+
+// missing is the level of a field absent on either side: it weighs nothing.
+const missing int8 = -1
+
+// fieldSpec names a field and its agreement levels, strongest first; the
+// last level is always "different".
+type fieldSpec struct {
+	Name   string
+	Levels []string
+}
+
+var fieldSpecs = [numFields]fieldSpec{
+	fFirst:    {"first_name", []string{"exact", "alias", "close", "initial", "different"}},
+	fLast:     {"last_name", []string{"exact", "close", "similar", "different"}},
+	fDOB:      {"date_of_birth", []string{"exact", "close", "year", "different"}},
+	fPostcode: {"postcode", []string{"exact", "prefix", "different"}},
+	fCity:     {"city", []string{"exact", "close", "different"}},
+	fStreet:   {"street", []string{"exact", "close", "different"}},
+	fEmail:    {"email", []string{"exact", "local", "different"}},
+	fPhone:    {"phone", []string{"exact", "close", "different"}},
+	fCompany:  {"company", []string{"exact", "close", "different"}},
+	fHandle:   {"handle", []string{"exact", "different"}},
+	fCountry:  {"country", []string{"exact", "different"}},
+}
+
+func (s fieldSpec) levelIndex(name string) int { return slices.Index(s.Levels, name) }
+
+func fieldSpecByName(name string) (fieldSpec, bool) {
+	for _, s := range fieldSpecs {
+		if s.Name == name {
+			return s, true
+		}
+	}
+	return fieldSpec{}, false
+}
+
+func fieldNames() []string {
+	out := make([]string, numFields)
+	for i, s := range fieldSpecs {
+		out[i] = s.Name
+	}
+	return out
+}
+
+// defaultMU are hand-set starting probabilities: m among true matches, u
+// among pairs of different people that blocking puts side by side. EM
+// starts from them; "fixed" weights use them as they are.
+var defaultMU = [numFields][]MU{
+	fFirst:    {{0.80, 0.03}, {0.06, 0.003}, {0.07, 0.01}, {0.02, 0.03}, {0.05, 0.927}},
+	fLast:     {{0.85, 0.02}, {0.08, 0.005}, {0.03, 0.01}, {0.04, 0.965}},
+	fDOB:      {{0.90, 0.001}, {0.05, 0.003}, {0.02, 0.03}, {0.03, 0.966}},
+	fPostcode: {{0.85, 0.01}, {0.05, 0.05}, {0.10, 0.94}},
+	fCity:     {{0.88, 0.06}, {0.04, 0.01}, {0.08, 0.93}},
+	fStreet:   {{0.75, 0.002}, {0.10, 0.005}, {0.15, 0.993}},
+	fEmail:    {{0.55, 0.00002}, {0.10, 0.001}, {0.35, 0.99898}},
+	fPhone:    {{0.60, 0.00002}, {0.05, 0.0005}, {0.35, 0.99948}},
+	fCompany:  {{0.70, 0.01}, {0.10, 0.01}, {0.20, 0.98}},
+	fHandle:   {{0.70, 0.00002}, {0.30, 0.99998}},
+	fCountry:  {{0.97, 0.6}, {0.03, 0.4}},
+}
+
+// Model holds the m/u probabilities of every field level and the log2
+// weights derived from them.
+type Model struct {
+	M, U [numFields][maxLevels]float64
+	W    [numFields][maxLevels]float64
+	// Prior is the share of true matches among scored pairs (from EM; only
+	// reported).
+	Prior float64
+	// Estimated says the probabilities came from EM rather than by hand.
+	Estimated bool
+}
+
+// newModel builds the default model with overrides from the configuration.
+func newModel(overrides map[string]map[string]MU) (*Model, error) {
+	m := &Model{Prior: 0.1}
+	for f := range numFields {
+		for l, mu := range defaultMU[f] {
+			m.M[f][l], m.U[f][l] = mu.M, mu.U
+		}
+	}
+	for field, levels := range overrides {
+		spec, ok := fieldSpecByName(field)
+		if !ok {
+			return nil, fmt.Errorf("unknown field %q in weights", field)
+		}
+		f := slices.IndexFunc(fieldSpecs[:], func(s fieldSpec) bool { return s.Name == field })
+		for level, mu := range levels {
+			l := spec.levelIndex(level)
+			if l < 0 {
+				return nil, fmt.Errorf("unknown level %q of field %q in weights", level, field)
+			}
+			m.M[f][l], m.U[f][l] = mu.M, mu.U
+		}
+	}
+	m.computeWeights()
+	return m, nil
+}
+
+func (m *Model) computeWeights() {
+	for f := range numFields {
+		for l := range fieldSpecs[f].Levels {
+			m.W[f][l] = math.Log2(m.M[f][l] / m.U[f][l])
+		}
+	}
+}
+
+// weight is the log2 likelihood ratio of one field at one level.
+func (m *Model) weight(f int, level int8) float64 {
+	if level < 0 {
+		return 0
+	}
+	return m.W[f][level]
+}
+
+// vector is one pair's comparison: a level per field, or missing.
+type vector [numFields]int8
+
+// Fields lists the model's probabilities as the configuration writes
+// them, for reports and for pinning EM results as fixed weights.
+func (m *Model) Fields() map[string]map[string]MU {
+	out := map[string]map[string]MU{}
+	for f, spec := range fieldSpecs {
+		lv := map[string]MU{}
+		for l, name := range spec.Levels {
+			lv[name] = MU{M: m.M[f][l], U: m.U[f][l]}
+		}
+		out[spec.Name] = lv
+	}
+	return out
+}

@@ -1,0 +1,321 @@
+// Package identity resolves who a mention or form submission is: a known
+// customer (exact identifiers, or a Fellegi–Sunter score over fuzzy field
+// comparisons above a threshold), a possible match for a person to confirm,
+// or nobody, in which case it may create or update a prospect for sales.
+//
+// Every enrich instance builds the same in-memory index from the compacted
+// customers and prospects topics (ApplyCustomer, ApplyProspect) and keeps
+// it current while running.
+package identity
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"math/rand/v2"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/earshothq/earshot/pipeline"
+	"github.com/prometheus/client_golang/prometheus"
+)
+
+// Resolver matches records to customers and keeps the prospect table. It
+// is safe for concurrent use.
+type Resolver struct {
+	cfg    Config
+	norm   *Normalizer
+	logger *slog.Logger
+	now    func() time.Time
+
+	mu  sync.RWMutex // guards idx
+	idx *index
+
+	model  atomic.Pointer[Model]
+	start  *Model // the configured model EM starts from
+	est    estimator
+	frozen atomic.Bool // weights fixed for a batch: no re-estimation
+
+	prospects *prospectTable
+	metrics   *metrics
+}
+
+// Option configures a Resolver.
+type Option func(*options)
+
+type options struct {
+	reg prometheus.Registerer
+	now func() time.Time
+}
+
+// WithRegisterer registers the resolver's metrics.
+func WithRegisterer(reg prometheus.Registerer) Option { return func(o *options) { o.reg = reg } }
+
+// WithClock sets the clock used when a record carries no time.
+func WithClock(now func() time.Time) Option { return func(o *options) { o.now = now } }
+
+// New builds an empty resolver; feed it the customers and prospects topics.
+func New(cfg Config, logger *slog.Logger, opts ...Option) (*Resolver, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, fmt.Errorf("validating identity config: %w", err)
+	}
+	o := options{now: time.Now}
+	for _, opt := range opts {
+		opt(&o)
+	}
+	if logger == nil {
+		logger = slog.New(slog.DiscardHandler)
+	}
+	start, err := newModel(cfg.Weights.Fields)
+	if err != nil {
+		return nil, fmt.Errorf("building identity model: %w", err)
+	}
+	met, err := newMetrics(o.reg)
+	if err != nil {
+		return nil, fmt.Errorf("registering identity metrics: %w", err)
+	}
+	r := &Resolver{
+		cfg:       cfg,
+		norm:      NewNormalizer(cfg),
+		logger:    logger.With("component", "identity"),
+		now:       o.now,
+		idx:       newIndex(),
+		start:     start,
+		prospects: newProspectTable(cfg.Prospects.MaxProspects),
+		metrics:   met,
+	}
+	r.model.Store(start)
+	r.est.reservoir = make([]vector, 0, 1024)
+	return r, nil
+}
+
+// Normalizer returns the resolver's normaliser.
+func (r *Resolver) Normalizer() *Normalizer { return r.norm }
+
+// Model returns the weights in use.
+func (r *Resolver) Model() *Model { return r.model.Load() }
+
+// Customers returns how many customers are indexed.
+func (r *Resolver) Customers() int {
+	r.mu.RLock()
+	defer r.mu.RUnlock()
+	return r.idx.live
+}
+
+// ApplyCustomer upserts a customer from the customers topic; a nil
+// customer is a tombstone and removes key.
+func (r *Resolver) ApplyCustomer(key string, c *pipeline.Customer) {
+	if c == nil {
+		r.mu.Lock()
+		removed := r.idx.remove(key)
+		n := r.idx.live
+		r.mu.Unlock()
+		if removed {
+			r.metrics.customers.Set(float64(n))
+		}
+		return
+	}
+	p, errs := r.norm.Customer(c)
+	if p.ID == "" {
+		p.ID = key
+	}
+	for _, e := range errs {
+		r.logger.Debug("customer field ignored", "customer", p.ID, "field", e.Field, "error", e.Err)
+	}
+	r.AddPerson(&p)
+}
+
+// AddPerson indexes a normalised customer (replacing one with its id).
+func (r *Resolver) AddPerson(p *Person) {
+	v := p.view(r.norm.EmailDomain)
+	r.mu.Lock()
+	r.idx.upsert(&v)
+	n := r.idx.live
+	r.mu.Unlock()
+	r.metrics.customers.Set(float64(n))
+}
+
+// RemoveCustomer drops a customer by id.
+func (r *Resolver) RemoveCustomer(id string) bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.idx.remove(id)
+}
+
+// Reserve sizes the index for n customers before a bulk load.
+func (r *Resolver) Reserve(n int) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.idx.reserve(n)
+}
+
+// ApplyProspect loads a prospect from the prospects topic; nil is a
+// tombstone (erasure) and forgets it.
+func (r *Resolver) ApplyProspect(key string, p *pipeline.Prospect) {
+	if p == nil {
+		r.prospects.remove(key)
+	} else {
+		pp := r.norm.Prospect(p)
+		r.prospects.load(p, pp.ExactKeys())
+	}
+	r.metrics.prospects.Set(float64(r.prospects.len()))
+}
+
+// MatchPerson decides which customer a normalised record is.
+func (r *Resolver) MatchPerson(p *Person) Decision {
+	q := p.view(r.norm.EmailDomain)
+	r.mu.RLock()
+	d, vecs := r.decide(&q, r.model.Load(), r.cfg.Weights.Estimate == "em")
+	r.mu.RUnlock()
+	r.observe(vecs)
+	r.metrics.decisions.WithLabelValues(d.Outcome).Inc()
+	return d
+}
+
+// Resolve decides the identity of an enriched mention and, for an
+// unmatched person with buying intent or a form submission, creates or
+// updates their prospect. The returned prospect (nil when none changed) is
+// what the stage writes to the prospects topic, keyed by its id; the
+// resolver's own table already holds it, so the person's next record joins
+// the same prospect.
+func (r *Resolver) Resolve(em *pipeline.EnrichedMention) (pipeline.Identity, *pipeline.Prospect) {
+	p := r.norm.Author(&em.Mention)
+	d := r.MatchPerson(&p)
+	id := d.Identity()
+	if d.Outcome == pipeline.MatchExact {
+		return id, nil
+	}
+	pr, created := r.prospects.record(r, em, &p, d)
+	if pr == nil {
+		return id, nil
+	}
+	id.ProspectID = pr.ID
+	if created {
+		r.metrics.prospectEvents.WithLabelValues("created").Inc()
+	} else {
+		r.metrics.prospectEvents.WithLabelValues("updated").Inc()
+	}
+	r.metrics.prospects.Set(float64(r.prospects.len()))
+	return id, pr
+}
+
+// estimator keeps a reservoir of candidate-pair comparisons and re-runs
+// EM on it as records arrive (weights.estimate: em).
+type estimator struct {
+	mu        sync.Mutex
+	running   atomic.Bool
+	reservoir []vector
+	seen      int // pairs offered
+	records   int // records since the last estimate
+	estimated bool
+}
+
+const reservoirSize = 200_000
+
+// observe feeds the pairs of one record to the estimator and re-estimates
+// when due. Only one goroutine estimates at a time; others carry on.
+func (r *Resolver) observe(vecs []vector) {
+	if r.cfg.Weights.Estimate != "em" || len(vecs) == 0 || r.frozen.Load() {
+		return
+	}
+	e := &r.est
+	e.mu.Lock()
+	for _, v := range vecs {
+		e.seen++
+		if len(e.reservoir) < reservoirSize {
+			e.reservoir = append(e.reservoir, v)
+		} else if j := rand.IntN(e.seen); j < reservoirSize {
+			e.reservoir[j] = v
+		}
+	}
+	e.records++
+	due := len(e.reservoir) >= r.cfg.Weights.EMMinPairs && (!e.estimated || e.records >= r.cfg.Weights.EMEvery)
+	var sample []vector
+	if due && e.running.CompareAndSwap(false, true) {
+		sample = append([]vector(nil), e.reservoir...)
+		e.records = 0
+		e.estimated = true
+	}
+	e.mu.Unlock()
+	if sample == nil {
+		return
+	}
+	defer e.running.Store(false)
+	m, res := EstimateEM(sample, r.start, r.cfg.Weights.EMIterations, r.cfg.Weights.EMTolerance)
+	r.model.Store(m)
+	r.metrics.emRuns.Inc()
+	r.logger.Info("identity weights re-estimated", "pairs", res.Pairs, "patterns", res.Patterns,
+		"iterations", res.Iterations, "converged", res.Converged, "match_share", m.Prior, "reverted", res.Reverted)
+}
+
+// EstimateWeights runs EM over the candidate pairs of a batch of records
+// (for batch matching, where the whole input is known up front) and
+// installs the result.
+func (r *Resolver) EstimateWeights(people []Person) (EMResult, error) {
+	var all []vector
+	r.mu.RLock()
+	for i := range people {
+		q := people[i].view(r.norm.EmailDomain)
+		_, vecs := r.decide(&q, r.start, true)
+		all = append(all, vecs...)
+	}
+	r.mu.RUnlock()
+	if len(all) == 0 {
+		return EMResult{}, errors.New("estimating weights: no candidate pairs (no record shares a blocking key with a customer)")
+	}
+	m, res := EstimateEM(all, r.start, r.cfg.Weights.EMIterations, r.cfg.Weights.EMTolerance)
+	r.model.Store(m)
+	r.frozen.Store(true)
+	return res, nil
+}
+
+// SetModel installs weights, e.g. ones estimated elsewhere, and stops
+// re-estimation.
+func (r *Resolver) SetModel(m *Model) {
+	r.model.Store(m)
+	r.frozen.Store(true)
+}
+
+// metrics are the resolver's Prometheus instruments.
+type metrics struct {
+	decisions      *prometheus.CounterVec
+	prospectEvents *prometheus.CounterVec
+	emRuns         prometheus.Counter
+	customers      prometheus.Gauge
+	prospects      prometheus.Gauge
+}
+
+func newMetrics(reg prometheus.Registerer) (*metrics, error) {
+	m := &metrics{
+		decisions: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Namespace: "earshot", Subsystem: "identity", Name: "decisions_total",
+			Help: "Identity decisions by outcome (match, possible, none).",
+		}, []string{"outcome"}),
+		prospectEvents: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Namespace: "earshot", Subsystem: "identity", Name: "prospect_events_total",
+			Help: "Prospects created or updated.",
+		}, []string{"event"}),
+		emRuns: prometheus.NewCounter(prometheus.CounterOpts{
+			Namespace: "earshot", Subsystem: "identity", Name: "em_runs_total",
+			Help: "Re-estimations of the matching weights.",
+		}),
+		customers: prometheus.NewGauge(prometheus.GaugeOpts{
+			Namespace: "earshot", Subsystem: "identity", Name: "customers",
+			Help: "Customers in the identity index.",
+		}),
+		prospects: prometheus.NewGauge(prometheus.GaugeOpts{
+			Namespace: "earshot", Subsystem: "identity", Name: "prospects",
+			Help: "Prospects in the in-memory prospect table.",
+		}),
+	}
+	if reg == nil {
+		return m, nil
+	}
+	for _, c := range []prometheus.Collector{m.decisions, m.prospectEvents, m.emRuns, m.customers, m.prospects} {
+		if err := reg.Register(c); err != nil {
+			return nil, err
+		}
+	}
+	return m, nil
+}
