@@ -41,7 +41,7 @@ func TestPhoneNormalisationToE164(t *testing.T) {
 	cases := []struct{ in, region, want string }{
 		{"+48 601 234 567", "", "+48601234567"},
 		{"0048 601-234-567", "", "+48601234567"},
-		{"601 234 567", "", "+48601234567"},     // national, default region
+		{"601 234 567", "", "+48601234567"},      // national, default region
 		{"(22) 123 45 67", "PL", "+48221234567"}, // Warsaw landline
 		{"2 612 3456", "LV", "+37126123456"},     // Latvian mobile written oddly
 		{"+371 26123456", "", "+37126123456"},
