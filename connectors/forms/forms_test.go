@@ -580,8 +580,8 @@ func TestBrowserPosts(t *testing.T) {
 func TestTrustedProxies(t *testing.T) {
 	h := newHarness(t, testConfig, func(c *Config) { c.TrustedProxies = []string{"10.0.0.0/8", "192.0.2.1"} })
 	cases := []struct{ remote, xff, want string }{
-		{"203.0.113.5:1", "198.51.100.1", "203.0.113.5"},                 // untrusted peer: its header is ignored
-		{"10.1.2.3:1", "198.51.100.1", "198.51.100.1"},                   // one trusted proxy
+		{"203.0.113.5:1", "198.51.100.1", "203.0.113.5"},                   // untrusted peer: its header is ignored
+		{"10.1.2.3:1", "198.51.100.1", "198.51.100.1"},                     // one trusted proxy
 		{"10.1.2.3:1", "6.6.6.6, 198.51.100.1, 192.0.2.1", "198.51.100.1"}, // client-written hops left of the first untrusted are ignored
 		{"10.1.2.3:1", "", "10.1.2.3"},
 		{"10.1.2.3:1", "garbage", "10.1.2.3"},

@@ -98,7 +98,7 @@ type harness struct {
 	mu         sync.Mutex
 	cancelRead context.CancelFunc
 	published  []*pipeline.Mention
-	cond      *sync.Cond
+	cond       *sync.Cond
 }
 
 func newHarness(t *testing.T, yamlConfig string, edit ...func(*Config)) *harness {
@@ -312,7 +312,9 @@ type httptestRecorder = httptest.ResponseRecorder
 
 func newRecorder() *httptest.ResponseRecorder { return httptest.NewRecorder() }
 
-func httptestRequest(method, path string) *http.Request { return httptest.NewRequest(method, path, nil) }
+func httptestRequest(method, path string) *http.Request {
+	return httptest.NewRequest(method, path, nil)
+}
 
 // newChunkedRequest is a POST whose length is not declared up front.
 func newChunkedRequest(path, contentType, body string) *http.Request {
