@@ -67,7 +67,7 @@ func (k *Kafka) newConsumer(name, group string, topics []string) *consumer {
 	if session <= 0 {
 		session = 30 * time.Second
 	}
-	logger := k.logger.With("component", "stage", "stage", name)
+	logger := k.base.With("component", "stage", "stage", name)
 	reader := kafka.NewReader(kafka.ReaderConfig{
 		Brokers:           k.brokers,
 		GroupID:           group,

@@ -25,7 +25,8 @@ type Kafka struct {
 	cfg       Config
 	brokers   []string
 	topics    Topics
-	logger    *slog.Logger
+	logger    *slog.Logger // component=kafka
+	base      *slog.Logger // for stages, which name their own component
 	metrics   *Metrics
 	transport *kafka.Transport
 	client    *kafka.Client
@@ -51,6 +52,7 @@ func NewKafka(cfg Config, brokers []string, logger *slog.Logger, reg prometheus.
 		brokers:   brokers,
 		topics:    cfg.TopicNames(),
 		logger:    logger.With("component", "kafka"),
+		base:      logger,
 		metrics:   NewMetrics(reg),
 		transport: transport,
 		client:    &kafka.Client{Addr: kafka.TCP(brokers...), Timeout: 30 * time.Second, Transport: transport},

@@ -81,13 +81,11 @@ func Decode(file, path string, node *yaml.Node, dst any) error {
 	if node == nil || node.Kind == 0 {
 		return nil
 	}
-	if err := checkKnown(file, path, node, reflect.TypeOf(dst)); err != nil {
-		return err
-	}
+	unknown := checkKnown(file, path, node, reflect.TypeOf(dst))
 	if err := node.Decode(dst); err != nil {
-		return typeErrors(file, path, node, err)
+		return errors.Join(unknown, typeErrors(file, path, node, err))
 	}
-	return nil
+	return unknown
 }
 
 // Errorf builds a positioned error for a node, for validation code.
@@ -252,4 +250,94 @@ func levenshtein(a, b string) int {
 		prev, cur = cur, prev
 	}
 	return prev[len(rb)]
+}
+
+// Position turns validation errors of the form "dotted.key: message" (the
+// convention of every Config.Validate in Earshot) into *Error values carrying
+// the file and the line of that key in root. Errors already positioned keep
+// their line and get the file; others are returned as they are. prefix is
+// prepended to keys found in errors (the path of the section that produced
+// them, e.g. "connectors[0].config").
+func Position(file string, root *yaml.Node, prefix string, err error) error {
+	if err == nil {
+		return nil
+	}
+	var leaves []error
+	flatten(err, &leaves)
+	out := make([]error, 0, len(leaves))
+	for _, e := range leaves {
+		var ce *Error
+		if errors.As(e, &ce) {
+			c := *ce
+			c.File = file
+			if prefix != "" && c.Key != "" && !strings.HasPrefix(c.Key, prefix) {
+				c.Key = strings.TrimSuffix(prefix, ".config") + "." + c.Key
+			}
+			out = append(out, &c)
+			continue
+		}
+		key, msg, ok := strings.Cut(e.Error(), ": ")
+		if !ok || strings.ContainsAny(key, " \t") {
+			out = append(out, &Error{File: file, Line: lineOf(root, prefix), Key: prefix, Msg: e.Error()})
+			continue
+		}
+		full := key
+		if prefix != "" {
+			full = strings.TrimSuffix(prefix, ".config") + "." + key
+		}
+		line := lineOf(root, full)
+		out = append(out, &Error{File: file, Line: line, Key: full, Msg: msg})
+	}
+	return errors.Join(out...)
+}
+
+func flatten(err error, out *[]error) {
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
+		for _, e := range j.Unwrap() {
+			flatten(e, out)
+		}
+		return
+	}
+	*out = append(*out, err)
+}
+
+// lineOf finds the line of a dotted key ("kafka.topics.partitions",
+// "connectors[0].config.path") in a document, or of its deepest existing
+// parent; 0 when nothing matches.
+func lineOf(root *yaml.Node, path string) int {
+	node := root
+	if node != nil && node.Kind == yaml.DocumentNode && len(node.Content) > 0 {
+		node = node.Content[0]
+	}
+	line := 0
+	for _, part := range strings.Split(path, ".") {
+		name, idx := part, -1
+		if i := strings.IndexByte(part, '['); i >= 0 && strings.HasSuffix(part, "]") {
+			name = part[:i]
+			fmt.Sscanf(part[i+1:len(part)-1], "%d", &idx)
+		}
+		if node == nil || node.Kind != yaml.MappingNode {
+			return line
+		}
+		var next *yaml.Node
+		for i := 0; i+1 < len(node.Content); i += 2 {
+			if node.Content[i].Value == name {
+				line = node.Content[i].Line
+				next = node.Content[i+1]
+				break
+			}
+		}
+		if next == nil {
+			return line
+		}
+		if idx >= 0 {
+			if next.Kind != yaml.SequenceNode || idx >= len(next.Content) {
+				return line
+			}
+			next = next.Content[idx]
+			line = next.Line
+		}
+		node = next
+	}
+	return line
 }

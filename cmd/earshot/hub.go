@@ -1,0 +1,147 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+
+	"github.com/earshothq/earshot/connectors"
+	_ "github.com/earshothq/earshot/connectors/all"
+	"github.com/earshothq/earshot/enrich"
+	"github.com/earshothq/earshot/pipeline"
+	"github.com/earshothq/earshot/web"
+)
+
+// hub is what a long-running role needs: config, logger, metrics registry,
+// the Kafka handle and, in the embedded mode, the broker itself.
+type hub struct {
+	cfg      *Config
+	logger   *slog.Logger
+	registry *prometheus.Registry
+	embedded *pipeline.Embedded
+	kafka    *pipeline.Kafka
+}
+
+// brokerWait bounds how long a role waits for an external cluster at start.
+const brokerWait = 60 * time.Second
+
+// openHub loads the config, starts the embedded broker when configured,
+// waits for the cluster and creates the topics.
+func (a *App) openHub(ctx context.Context) (*hub, error) {
+	cfg, err := a.Config()
+	if err != nil {
+		return nil, err
+	}
+	h := &hub{cfg: cfg, logger: a.Logger(), registry: prometheus.NewRegistry()}
+	h.registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	var brokers []string
+	if cfg.Kafka.Embedded.Enabled {
+		h.embedded, err = pipeline.StartEmbedded(cfg.Kafka.Embedded, h.logger)
+		if err != nil {
+			return nil, err
+		}
+		brokers = []string{h.embedded.Addr()}
+		h.logger.Info("embedded Kafka broker started", "addr", h.embedded.Addr(), "data_dir", cfg.Kafka.Embedded.DataDir)
+	}
+	h.kafka = pipeline.NewKafka(cfg.Kafka, brokers, h.logger, h.registry)
+	wctx, cancel := context.WithTimeout(ctx, brokerWait)
+	defer cancel()
+	if err := h.kafka.WaitReachable(wctx); err != nil {
+		h.close()
+		return nil, err
+	}
+	if err := h.kafka.EnsureTopics(ctx); err != nil {
+		h.close()
+		return nil, err
+	}
+	return h, nil
+}
+
+func (h *hub) close() {
+	if h.kafka != nil {
+		h.kafka.Close()
+	}
+	if h.embedded != nil {
+		h.embedded.Close()
+	}
+}
+
+// newServer creates an HTTP server on listen with metrics and a Kafka
+// readiness check.
+func (h *hub) newServer(listen string) *web.Server {
+	cfg := h.cfg.HTTP
+	cfg.Listen = listen
+	srv := web.NewServer(cfg, h.registry, h.logger)
+	srv.AddCheck("kafka", h.kafka.Ping)
+	return srv
+}
+
+// runConnectors builds and runs every enabled connector, mounting HTTP
+// connectors on srv, until ctx ends (finite sources stop on their own).
+func (h *hub) runConnectors(ctx context.Context, srv *web.Server) error {
+	if len(h.cfg.Connectors) == 0 {
+		h.logger.Warn("no connectors configured")
+	}
+	store, err := h.kafka.OpenCheckpoints(ctx)
+	if err != nil {
+		return fmt.Errorf("opening checkpoints: %w", err)
+	}
+	defer store.Close()
+	producer := h.kafka.NewProducer("connectors", 0)
+	defer producer.Close()
+	publisher := h.kafka.NewRawPublisher(producer)
+	dead := h.kafka.NewDeadLetters(producer)
+	metrics := connectors.NewRunnerMetrics(h.registry)
+
+	var runners []*connectors.Runner
+	for _, e := range h.cfg.Connectors {
+		if !e.IsEnabled() {
+			continue
+		}
+		reg, _ := connectors.Lookup(e.Type) // validated at load
+		node := e.Config
+		c, err := reg.Factory(&node, connectors.Deps{
+			Name:        e.Name,
+			Logger:      h.logger.With("connector", e.Name),
+			Checkpoints: store,
+			Registerer:  prometheus.WrapRegistererWith(prometheus.Labels{"connector": e.Name}, h.registry),
+			MaxInFlight: e.MaxInFlight,
+		})
+		if err != nil {
+			return fmt.Errorf("building connector %s: %w", e.Name, err)
+		}
+		if hc, ok := c.(connectors.HTTPConnector); ok && srv != nil {
+			srv.Handle(hc.Prefix(), hc.Handler())
+		}
+		runners = append(runners, &connectors.Runner{
+			Name: e.Name, Connector: c, Publisher: publisher, DeadLetters: dead,
+			Logger: h.logger, Metrics: metrics, MaxInFlight: e.MaxInFlight,
+		})
+	}
+	var wg sync.WaitGroup
+	errs := make([]error, len(runners))
+	for i, r := range runners {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			errs[i] = r.Run(ctx)
+		}()
+	}
+	wg.Wait()
+	return errors.Join(errs...)
+}
+
+// runEnrich runs the enrich stage until ctx ends.
+func (h *hub) runEnrich(ctx context.Context) error {
+	stage, err := h.newEnrichStage()
+	if err != nil {
+		return err
+	}
+	return enrich.Run(ctx, h.kafka, stage)
+}

@@ -1,0 +1,148 @@
+// Package enrich is the stage between the raw and the enriched topic: it
+// runs the analysis (language, sentiment, intent, preferences) and the
+// identity resolution (customer match or prospect) on every record.
+package enrich
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/earshothq/earshot/pipeline"
+)
+
+// Analyzer is the analysis half (enrich/analysis implements it).
+type Analyzer interface {
+	Analyze(m *pipeline.Mention) pipeline.Analysis
+}
+
+// Resolver is the identity half (enrich/identity implements it). It is fed
+// the whole customers and prospects topics (global tables) before and while
+// the stage runs.
+type Resolver interface {
+	ApplyCustomer(key string, c *pipeline.Customer)
+	ApplyProspect(key string, p *pipeline.Prospect)
+	Resolve(em *pipeline.EnrichedMention) (pipeline.Identity, *pipeline.Prospect)
+}
+
+// Stage turns raw records into enriched records (and prospect updates).
+// A nil Analyzer or Resolver leaves its fields empty: the records still flow.
+type Stage struct {
+	Analyzer Analyzer
+	Resolver Resolver
+	Topics   pipeline.Topics
+	Logger   *slog.Logger
+	// Now is the clock (tests fix it).
+	Now func() time.Time
+}
+
+// Process enriches one raw record. A record that does not decode is
+// permanently failed (it goes to the DLQ on the first attempt).
+func (s *Stage) Process(_ context.Context, msg pipeline.Message) ([]pipeline.Output, error) {
+	var m pipeline.Mention
+	if err := pipeline.Decode(msg.Value, &m); err != nil {
+		return nil, pipeline.Permanent(err)
+	}
+	if m.ID == "" {
+		if err := m.Normalize(); err != nil {
+			return nil, pipeline.Permanent(fmt.Errorf("raw record without id: %w", err))
+		}
+	}
+	now := time.Now
+	if s.Now != nil {
+		now = s.Now
+	}
+	em := &pipeline.EnrichedMention{Mention: m, EnrichedAt: now().UTC()}
+	if s.Analyzer != nil {
+		em.Analysis = s.Analyzer.Analyze(&em.Mention)
+	}
+	var outs []pipeline.Output
+	key := msg.Key
+	if s.Resolver != nil {
+		ident, prospect := s.Resolver.Resolve(em)
+		em.Identity = &ident
+		if prospect != nil {
+			value, err := pipeline.Encode(prospect)
+			if err != nil {
+				return nil, err
+			}
+			outs = append(outs, pipeline.Output{Topic: s.Topics.Prospects(), Key: []byte(prospect.ID), Value: value})
+		}
+		// Key enriched records by person, so one person's records (and the
+		// profile the index stage aggregates from them) stay on one partition.
+		switch {
+		case ident.CustomerID != "":
+			key = []byte("customer:" + ident.CustomerID)
+		case ident.ProspectID != "":
+			key = []byte("prospect:" + ident.ProspectID)
+		}
+	}
+	value, err := pipeline.Encode(em)
+	if err != nil {
+		return nil, err
+	}
+	return append(outs, pipeline.Output{Topic: s.Topics.Enriched(), Key: key, Value: value}), nil
+}
+
+// Run loads the customers and prospects tables into the resolver, then
+// consumes the raw topic until ctx ends.
+func Run(ctx context.Context, k *pipeline.Kafka, s *Stage) error {
+	if s.Logger == nil {
+		s.Logger = slog.New(slog.DiscardHandler)
+	}
+	s.Topics = k.Topics()
+	if s.Resolver != nil {
+		if err := LoadTables(ctx, k, s.Resolver, s.Logger); err != nil {
+			return err
+		}
+	}
+	return k.RunStage(ctx, pipeline.StageConfig{Name: "enrich", Topics: []string{k.Topics().Raw()}, Processor: s})
+}
+
+// LoadTables follows the customers and prospects topics into r and waits
+// until both are caught up; they keep following until ctx ends.
+func LoadTables(ctx context.Context, k *pipeline.Kafka, r Resolver, logger *slog.Logger) error {
+	start := time.Now()
+	var customers, prospects int
+	ct, err := k.FollowTable(ctx, k.Topics().Customers(), func(m pipeline.Message) {
+		if m.Value == nil {
+			r.ApplyCustomer(string(m.Key), nil)
+			return
+		}
+		var c pipeline.Customer
+		if err := pipeline.Decode(m.Value, &c); err != nil {
+			logger.Warn("skipping undecodable customer", "key", string(m.Key), "offset", m.Offset, "error", err)
+			return
+		}
+		customers++
+		r.ApplyCustomer(string(m.Key), &c)
+	})
+	if err != nil {
+		return err
+	}
+	pt, err := k.FollowTable(ctx, k.Topics().Prospects(), func(m pipeline.Message) {
+		if m.Value == nil {
+			r.ApplyProspect(string(m.Key), nil)
+			return
+		}
+		var p pipeline.Prospect
+		if err := pipeline.Decode(m.Value, &p); err != nil {
+			logger.Warn("skipping undecodable prospect", "key", string(m.Key), "offset", m.Offset, "error", err)
+			return
+		}
+		prospects++
+		r.ApplyProspect(string(m.Key), &p)
+	})
+	if err != nil {
+		return err
+	}
+	if err := ct.WaitCaughtUp(ctx); err != nil {
+		return err
+	}
+	if err := pt.WaitCaughtUp(ctx); err != nil {
+		return err
+	}
+	logger.Info("identity tables loaded", "customers", customers, "prospects", prospects, "took", time.Since(start).Round(time.Millisecond))
+	return nil
+}
