@@ -1,0 +1,391 @@
+// Package bleve is the embedded search backend: two bleve indices (mentions
+// and profiles) in one directory, owned by one process, written in batches.
+package bleve
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strconv"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/mapping"
+	bq "github.com/blevesearch/bleve/v2/search/query"
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/earshothq/earshot/index"
+	"github.com/earshothq/earshot/pipeline"
+)
+
+// Config configures the embedded index.
+type Config struct {
+	// Path is the directory holding mentions.bleve and profiles.bleve.
+	Path string `yaml:"path"`
+	// InMemory keeps both indices in memory (tests, throw-away runs).
+	InMemory bool `yaml:"in_memory"`
+}
+
+// Defaults returns the default configuration.
+func Defaults() Config { return Config{Path: "data/index"} }
+
+// Validate reports a configuration that cannot work.
+func (c Config) Validate() error {
+	if !c.InMemory && c.Path == "" {
+		return errors.New("embedded index: path is empty (set path or in_memory: true)")
+	}
+	return nil
+}
+
+// Backend is the embedded index. It is safe for concurrent use.
+type Backend struct {
+	mentions bleve.Index
+	profiles bleve.Index
+	logger   *slog.Logger
+	metrics  *index.Metrics
+}
+
+var _ index.Backend = (*Backend)(nil)
+
+const internalSchemaKey = "earshot_schema"
+
+// Open opens (or creates) the embedded index described by cfg.
+func Open(cfg Config, logger *slog.Logger, reg prometheus.Registerer) (*Backend, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	if logger == nil {
+		logger = slog.New(slog.DiscardHandler)
+	}
+	mm, err := mentionMapping()
+	if err != nil {
+		return nil, fmt.Errorf("building the mention mapping: %w", err)
+	}
+	pm, err := profileMapping()
+	if err != nil {
+		return nil, fmt.Errorf("building the profile mapping: %w", err)
+	}
+	b := &Backend{logger: logger.With("component", "index", "backend", "embedded"), metrics: index.NewMetrics(reg, "embedded")}
+	if b.mentions, err = openIndex(cfg, "mentions.bleve", mm); err != nil {
+		return nil, err
+	}
+	if b.profiles, err = openIndex(cfg, "profiles.bleve", pm); err != nil {
+		b.mentions.Close()
+		return nil, err
+	}
+	return b, nil
+}
+
+func openIndex(cfg Config, name string, m mapping.IndexMapping) (bleve.Index, error) {
+	if cfg.InMemory {
+		idx, err := bleve.NewMemOnly(m)
+		if err != nil {
+			return nil, fmt.Errorf("creating in-memory index %s: %w", name, err)
+		}
+		return idx, idx.SetInternal([]byte(internalSchemaKey), []byte(schemaVersion))
+	}
+	path := filepath.Join(cfg.Path, name)
+	if _, err := os.Stat(path); err == nil {
+		idx, err := bleve.Open(path)
+		if err != nil {
+			return nil, fmt.Errorf("opening index %s: %w", path, err)
+		}
+		v, err := idx.GetInternal([]byte(internalSchemaKey))
+		if err != nil || string(v) != schemaVersion {
+			idx.Close()
+			return nil, fmt.Errorf("opening index %s: it was written with schema %q, this build uses %q; move it away and replay the topics to rebuild it", path, v, schemaVersion)
+		}
+		return idx, nil
+	}
+	if err := os.MkdirAll(cfg.Path, 0o755); err != nil {
+		return nil, fmt.Errorf("creating index directory: %w", err)
+	}
+	idx, err := bleve.New(path, m)
+	if err != nil {
+		return nil, fmt.Errorf("creating index %s: %w", path, err)
+	}
+	return idx, idx.SetInternal([]byte(internalSchemaKey), []byte(schemaVersion))
+}
+
+// EnsureSchema is satisfied at Open: the mapping is fixed when an index is
+// created and checked when it is opened.
+func (b *Backend) EnsureSchema(context.Context) error { return nil }
+
+// Refresh is a no-op: a bleve batch is searchable when Batch returns.
+func (b *Backend) Refresh(context.Context) error { return nil }
+
+// Close closes both indices.
+func (b *Backend) Close() error {
+	return errors.Join(b.mentions.Close(), b.profiles.Close())
+}
+
+// mentionDoc is what bleve indexes for a mention.
+func mentionDoc(m *pipeline.EnrichedMention) (map[string]any, error) {
+	if m.ID == "" {
+		return nil, errors.New("mention has no id")
+	}
+	if m.CreatedAt.IsZero() {
+		return nil, fmt.Errorf("mention %s has no created_at", m.ID)
+	}
+	raw, err := json.Marshal(m)
+	if err != nil {
+		return nil, fmt.Errorf("encoding mention %s: %w", m.ID, err)
+	}
+	d := index.NewMentionDoc(m, hasAnalyser)
+	sent := d.Sentiment
+	if sent == "" {
+		sent = index.NoSentiment
+	}
+	doc := map[string]any{
+		fieldRaw:           string(raw),
+		fieldCreated:       d.CreatedAt,
+		fieldHistHour:      d.CreatedAt.Format("2006010215") + "|" + sent,
+		fieldHistDay:       d.CreatedAt.Format("20060102") + "|" + sent,
+		"source":           d.Source,
+		"channel":          d.Channel,
+		"kind":             d.Kind,
+		"language":         d.Language,
+		"sentiment":        d.Sentiment,
+		"intents":          d.Intents,
+		"aspects":          d.Aspects,
+		"brands":           d.Brands,
+		"products":         d.Products,
+		"competitors":      d.Competitors,
+		"customer_id":      d.CustomerID,
+		"prospect_id":      d.ProspectID,
+		"author":           d.Author,
+		fieldEmail:         d.AuthorEmail,
+		index.NeutralField: d.Text,
+	}
+	if d.Analyser != "" {
+		doc[index.LanguageFieldName(d.Analyser)] = d.Text
+	}
+	for k, v := range doc {
+		if s, ok := v.(string); ok && s == "" {
+			delete(doc, k)
+		}
+	}
+	return doc, nil
+}
+
+// UpsertMentions indexes ms in one batch. An invalid mention fails alone
+// (permanently); a failing batch fails every mention in it (retryable).
+func (b *Backend) UpsertMentions(ctx context.Context, ms []*pipeline.EnrichedMention) []error {
+	errs := make([]error, len(ms))
+	batch := b.mentions.NewBatch()
+	for i, m := range ms {
+		doc, err := mentionDoc(m)
+		if err == nil {
+			err = batch.Index(m.ID, doc)
+		}
+		if err != nil {
+			errs[i] = index.Permanent(fmt.Errorf("indexing mention: %w", err))
+		}
+	}
+	b.commit(ctx, b.mentions, batch, errs, "mention")
+	return errs
+}
+
+// commit writes a batch and, if it fails, marks every item still nil.
+func (b *Backend) commit(ctx context.Context, idx bleve.Index, batch *bleve.Batch, errs []error, kind string) {
+	if batch.Size() > 0 {
+		if err := ctx.Err(); err != nil {
+			fill(errs, fmt.Errorf("writing %s batch: %w", kind, err))
+		} else if err := idx.Batch(batch); err != nil {
+			fill(errs, fmt.Errorf("writing %s batch: %w", kind, err))
+		}
+	}
+	b.metrics.CountWrites(kind, errs)
+}
+
+func fill(errs []error, err error) {
+	for i := range errs {
+		if errs[i] == nil {
+			errs[i] = err
+		}
+	}
+}
+
+func profileDoc(p *index.Profile) (map[string]any, error) {
+	if err := p.Validate(); err != nil {
+		return nil, err
+	}
+	raw, err := json.Marshal(p)
+	if err != nil {
+		return nil, fmt.Errorf("encoding profile %s: %w", p.ID, err)
+	}
+	names := p.Name + "\n" + p.Company
+	for _, e := range p.Emails {
+		names += "\n" + e
+	}
+	for _, h := range p.Handles {
+		names += "\n" + h
+	}
+	aspects := make([]string, 0, len(p.Aspects))
+	for _, a := range p.Aspects {
+		aspects = append(aspects, a.Name)
+	}
+	doc := map[string]any{
+		fieldRaw:           string(raw),
+		pfKind:             p.Kind,
+		pfStatus:           index.Keyword(p.Status),
+		pfName:             names,
+		pfLeadScore:        p.LeadScore,
+		pfMentionCount:     float64(p.MentionCount),
+		"aspects":          aspects,
+		"aspects_negative": p.AspectsNegative,
+		"aspects_positive": p.AspectsPositive,
+		"brands":           p.Brands,
+		"products":         p.Products,
+		"competitors":      p.Competitors,
+		"languages":        p.Languages,
+	}
+	if p.LastSeen != nil {
+		doc[pfLastSeen] = p.LastSeen.UTC()
+	}
+	return doc, nil
+}
+
+// UpsertProfiles indexes ps in one batch.
+func (b *Backend) UpsertProfiles(ctx context.Context, ps []*index.Profile) []error {
+	errs := make([]error, len(ps))
+	batch := b.profiles.NewBatch()
+	for i, p := range ps {
+		doc, err := profileDoc(p)
+		if err == nil {
+			err = batch.Index(p.ID, doc)
+		}
+		if err != nil {
+			errs[i] = index.Permanent(fmt.Errorf("indexing profile: %w", err))
+		}
+	}
+	b.commit(ctx, b.profiles, batch, errs, "profile")
+	return errs
+}
+
+// DeleteProfiles deletes profiles by id; unknown ids are not an error.
+func (b *Backend) DeleteProfiles(ctx context.Context, ids []string) []error {
+	errs := make([]error, len(ids))
+	batch := b.profiles.NewBatch()
+	for _, id := range ids {
+		batch.Delete(id)
+	}
+	b.commit(ctx, b.profiles, batch, errs, "profile")
+	b.metrics.Deleted.WithLabelValues("profile").Add(float64(len(ids)))
+	return errs
+}
+
+// DeletePerson deletes the person's mentions and profiles.
+func (b *Backend) DeletePerson(ctx context.Context, p index.Person) (int, error) {
+	if p.Empty() {
+		return 0, errors.New("deleting person: no customer id, prospect id or e-mail given")
+	}
+	var qs []bq.Query
+	if p.CustomerID != "" {
+		qs = append(qs, termQuery("customer_id", p.CustomerID))
+	}
+	for _, id := range p.ProspectIDs {
+		qs = append(qs, termQuery("prospect_id", id))
+	}
+	for _, e := range p.Emails {
+		qs = append(qs, termQuery(fieldEmail, index.Keyword(e)))
+	}
+	q := bq.NewDisjunctionQuery(qs)
+	deleted := 0
+	for {
+		if err := ctx.Err(); err != nil {
+			return deleted, fmt.Errorf("deleting person: %w", err)
+		}
+		req := bleve.NewSearchRequestOptions(q, 1000, 0, false)
+		req.SortBy([]string{"_id"})
+		res, err := b.mentions.SearchInContext(ctx, req)
+		if err != nil {
+			return deleted, fmt.Errorf("finding the person's mentions: %w", err)
+		}
+		if len(res.Hits) == 0 {
+			break
+		}
+		batch := b.mentions.NewBatch()
+		for _, h := range res.Hits {
+			batch.Delete(h.ID)
+		}
+		if err := b.mentions.Batch(batch); err != nil {
+			return deleted, fmt.Errorf("deleting the person's mentions: %w", err)
+		}
+		deleted += len(res.Hits)
+	}
+	b.metrics.Deleted.WithLabelValues("mention").Add(float64(deleted))
+	if err := errors.Join(b.DeleteProfiles(ctx, p.ProfileIDs())...); err != nil {
+		return deleted, fmt.Errorf("deleting the person's profiles: %w", err)
+	}
+	return deleted, nil
+}
+
+func termQuery(field, value string) *bq.TermQuery {
+	q := bq.NewTermQuery(value)
+	q.SetField(field)
+	return q
+}
+
+// GetMention returns the stored record of a mention.
+func (b *Backend) GetMention(ctx context.Context, id string) (*pipeline.EnrichedMention, error) {
+	raw, err := getRaw(ctx, b.mentions, id)
+	if err != nil {
+		return nil, err
+	}
+	var m pipeline.EnrichedMention
+	if err := json.Unmarshal(raw, &m); err != nil {
+		return nil, fmt.Errorf("decoding stored mention %s: %w", id, err)
+	}
+	return &m, nil
+}
+
+// GetProfile returns a stored profile.
+func (b *Backend) GetProfile(ctx context.Context, id string) (*index.Profile, error) {
+	raw, err := getRaw(ctx, b.profiles, id)
+	if err != nil {
+		return nil, err
+	}
+	var p index.Profile
+	if err := json.Unmarshal(raw, &p); err != nil {
+		return nil, fmt.Errorf("decoding stored profile %s: %w", id, err)
+	}
+	return &p, nil
+}
+
+func getRaw(ctx context.Context, idx bleve.Index, id string) ([]byte, error) {
+	req := bleve.NewSearchRequestOptions(bq.NewDocIDQuery([]string{id}), 1, 0, false)
+	req.Fields = []string{fieldRaw}
+	res, err := idx.SearchInContext(ctx, req)
+	if err != nil {
+		return nil, fmt.Errorf("getting %s: %w", id, err)
+	}
+	if len(res.Hits) == 0 {
+		return nil, fmt.Errorf("getting %s: %w", id, index.ErrNotFound)
+	}
+	return rawField(res.Hits[0].Fields)
+}
+
+func rawField(fields map[string]any) ([]byte, error) {
+	s, ok := fields[fieldRaw].(string)
+	if !ok {
+		return nil, errors.New("stored document has no record")
+	}
+	return []byte(s), nil
+}
+
+func formatScore(f float64) string { return strconv.FormatFloat(f, 'g', -1, 64) }
+
+// DocCount reports how many mentions and profiles are indexed.
+func (b *Backend) DocCount() (mentions, profiles uint64, err error) {
+	if mentions, err = b.mentions.DocCount(); err != nil {
+		return 0, 0, fmt.Errorf("counting mentions: %w", err)
+	}
+	if profiles, err = b.profiles.DocCount(); err != nil {
+		return 0, 0, fmt.Errorf("counting profiles: %w", err)
+	}
+	return mentions, profiles, nil
+}

@@ -1,0 +1,322 @@
+package bleve
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/search"
+	bq "github.com/blevesearch/bleve/v2/search/query"
+
+	"github.com/earshothq/earshot/index"
+	"github.com/earshothq/earshot/index/query"
+	"github.com/earshothq/earshot/pipeline"
+)
+
+// textFields are the fields a full-text term is searched in: the neutral
+// field and every language field (a document fills only its own language's).
+var textFields = func() []string {
+	out := []string{index.NeutralField}
+	for _, a := range Analysers {
+		out = append(out, index.LanguageFieldName(a))
+	}
+	return out
+}()
+
+// translate turns a parsed query into a bleve query.
+func translate(n query.Node) bq.Query {
+	switch n := n.(type) {
+	case *query.All:
+		return bq.NewMatchAllQuery()
+	case *query.Term:
+		return translateTerm(n)
+	case *query.Or:
+		qs := make([]bq.Query, len(n.Children))
+		for i, c := range n.Children {
+			qs[i] = translate(c)
+		}
+		return bq.NewDisjunctionQuery(qs)
+	case *query.Not:
+		return bq.NewBooleanQuery(nil, nil, []bq.Query{translate(n.Child)})
+	case *query.And:
+		var must, mustNot []bq.Query
+		for _, c := range n.Children {
+			if not, ok := c.(*query.Not); ok {
+				mustNot = append(mustNot, translate(not.Child))
+				continue
+			}
+			must = append(must, translate(c))
+		}
+		if len(mustNot) == 0 {
+			return bq.NewConjunctionQuery(must)
+		}
+		return bq.NewBooleanQuery(must, nil, mustNot)
+	}
+	return bq.NewMatchNoneQuery()
+}
+
+func translateTerm(t *query.Term) bq.Query {
+	if t.Field == "" {
+		if t.Prefix {
+			q := bq.NewPrefixQuery(index.Fold(t.Value))
+			q.SetField(index.NeutralField)
+			return q
+		}
+		// Every word is matched as a phrase so that a word the analyser
+		// splits (a Chinese word into characters, "e-mail") keeps its order.
+		qs := make([]bq.Query, len(textFields))
+		for i, f := range textFields {
+			q := bq.NewMatchPhraseQuery(t.Value)
+			q.SetField(f)
+			qs[i] = q
+		}
+		return bq.NewDisjunctionQuery(qs)
+	}
+	v := t.Value
+	if !query.CaseSensitive(t.Field) {
+		v = index.Keyword(v)
+	}
+	if t.Prefix {
+		q := bq.NewPrefixQuery(v)
+		q.SetField(t.Field)
+		return q
+	}
+	return termQuery(t.Field, v)
+}
+
+// buildQuery combines the query, the filters and the time range.
+func buildQuery(c *index.Compiled) bq.Query {
+	main := translate(c.Query)
+	var filters []bq.Query
+	for _, f := range c.Filters {
+		filters = append(filters, translate(f))
+	}
+	if !c.From.IsZero() || !c.To.IsZero() {
+		incl, excl := true, false
+		dq := bq.NewDateRangeInclusiveQuery(c.From, c.To, &incl, &excl)
+		dq.SetField(fieldCreated)
+		filters = append(filters, dq)
+	}
+	if len(filters) == 0 {
+		return main
+	}
+	bqy := bq.NewBooleanQuery([]bq.Query{main}, nil, nil)
+	bqy.Filter = bq.NewConjunctionQuery(filters)
+	return bqy
+}
+
+func sortOrder(sort string) search.SortOrder {
+	switch sort {
+	case index.SortNewest:
+		return search.SortOrder{&search.SortField{Field: fieldCreated, Type: search.SortFieldAsDate, Desc: true}, &search.SortDocID{}}
+	case index.SortOldest:
+		return search.SortOrder{&search.SortField{Field: fieldCreated, Type: search.SortFieldAsDate}, &search.SortDocID{}}
+	}
+	return search.SortOrder{&search.SortScore{Desc: true}, &search.SortDocID{}}
+}
+
+// histogramHeadroom is how many extra facet terms are fetched beyond the
+// requested size so that ties at the cut are ordered like Elasticsearch's.
+const facetHeadroom = 20
+
+// maxHistogramTerms bounds the (bucket, sentiment) pairs of one histogram.
+const maxHistogramTerms = 100000
+
+// Search runs a mention search.
+func (b *Backend) Search(ctx context.Context, r *index.SearchRequest) (*index.SearchResult, error) {
+	res, err := b.search(ctx, r)
+	b.metrics.CountSearch("mention", err)
+	return res, err
+}
+
+func (b *Backend) search(ctx context.Context, r *index.SearchRequest) (*index.SearchResult, error) {
+	c, err := r.Compile()
+	if err != nil {
+		return nil, err
+	}
+	req := bleve.NewSearchRequestOptions(buildQuery(c), c.Size, 0, false)
+	req.Fields = []string{fieldRaw}
+	req.SortByCustom(sortOrder(c.Sort))
+	if c.After != nil {
+		req.SearchAfter = c.After
+	}
+	for _, f := range c.Facets {
+		req.AddFacet(f, bleve.NewFacetRequest(index.FacetFields[f], c.FacetSize+facetHeadroom))
+	}
+	if c.Interval != "" {
+		field := fieldHistDay
+		if c.Interval == index.IntervalHour {
+			field = fieldHistHour
+		}
+		req.AddFacet("_histogram", bleve.NewFacetRequest(field, maxHistogramTerms))
+	}
+	sr, err := b.mentions.SearchInContext(ctx, req)
+	if err != nil {
+		return nil, fmt.Errorf("searching mentions: %w", err)
+	}
+	out := &index.SearchResult{Total: int64(sr.Total), Hits: make([]index.Hit, 0, len(sr.Hits))}
+	for _, h := range sr.Hits {
+		raw, err := rawField(h.Fields)
+		if err != nil {
+			return nil, fmt.Errorf("reading hit %s: %w", h.ID, err)
+		}
+		var m pipeline.EnrichedMention
+		if err := json.Unmarshal(raw, &m); err != nil {
+			return nil, fmt.Errorf("decoding hit %s: %w", h.ID, err)
+		}
+		hit := index.Hit{ID: h.ID, Mention: &m}
+		if c.Sort == index.SortRelevance {
+			hit.Score = h.Score
+		}
+		if c.Highlight {
+			hit.Snippets = b.snippets(&m, c.TextTerms)
+		}
+		out.Hits = append(out.Hits, hit)
+	}
+	if len(sr.Hits) == c.Size {
+		last := sr.Hits[len(sr.Hits)-1]
+		first := formatScore(last.Score)
+		if c.Sort != index.SortRelevance {
+			first = out.Hits[len(out.Hits)-1].Mention.CreatedAt.UTC().Format(time.RFC3339Nano)
+		}
+		out.Next = index.EncodeCursor(c.Sort, []string{first, last.ID})
+	}
+	if len(c.Facets) > 0 {
+		out.Facets = map[string][]index.Bucket{}
+		for _, f := range c.Facets {
+			out.Facets[f] = termBuckets(sr.Facets[f], c.FacetSize)
+		}
+	}
+	if c.Interval != "" {
+		out.Interval = c.Interval
+		out.Histogram, err = histogram(sr.Facets["_histogram"], c.Interval)
+		if err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+func termBuckets(fr *search.FacetResult, n int) []index.Bucket {
+	out := []index.Bucket{}
+	if fr == nil || fr.Terms == nil {
+		return out
+	}
+	for _, t := range fr.Terms.Terms() {
+		out = append(out, index.Bucket{Value: t.Term, Count: int64(t.Count)})
+	}
+	return index.SortBuckets(out, n)
+}
+
+// histogram folds "bucket|sentiment" facet terms into calendar buckets.
+func histogram(fr *search.FacetResult, interval string) ([]index.HistogramBucket, error) {
+	if fr == nil || fr.Terms == nil {
+		return []index.HistogramBucket{}, nil
+	}
+	layout := "20060102"
+	if interval == index.IntervalHour {
+		layout = "2006010215"
+	}
+	byStart := map[time.Time]*index.HistogramBucket{}
+	for _, t := range fr.Terms.Terms() {
+		key, sent, ok := strings.Cut(t.Term, "|")
+		if !ok {
+			return nil, fmt.Errorf("reading histogram term %q: no sentiment part", t.Term)
+		}
+		ts, err := time.Parse(layout, key)
+		if err != nil {
+			return nil, fmt.Errorf("reading histogram term %q: %w", t.Term, err)
+		}
+		start := index.BucketStart(ts, interval)
+		hb := byStart[start]
+		if hb == nil {
+			hb = &index.HistogramBucket{Start: start, Sentiment: map[string]int64{}}
+			byStart[start] = hb
+		}
+		hb.Count += int64(t.Count)
+		hb.Sentiment[sent] += int64(t.Count)
+	}
+	out := make([]index.HistogramBucket, 0, len(byStart))
+	for _, hb := range byStart {
+		out = append(out, *hb)
+	}
+	sortHistogram(out)
+	return out, nil
+}
+
+func sortHistogram(hs []index.HistogramBucket) {
+	for i := 1; i < len(hs); i++ {
+		for j := i; j > 0 && hs[j].Start.Before(hs[j-1].Start); j-- {
+			hs[j], hs[j-1] = hs[j-1], hs[j]
+		}
+	}
+}
+
+// SearchProfiles searches customer and prospect profiles.
+func (b *Backend) SearchProfiles(ctx context.Context, r *index.ProfileRequest) (*index.ProfileResult, error) {
+	res, err := b.searchProfiles(ctx, r)
+	b.metrics.CountSearch("profile", err)
+	return res, err
+}
+
+func (b *Backend) searchProfiles(ctx context.Context, r *index.ProfileRequest) (*index.ProfileResult, error) {
+	if err := r.Validate(); err != nil {
+		return nil, err
+	}
+	var must []bq.Query
+	if strings.TrimSpace(r.Text) != "" {
+		mq := bq.NewMatchQuery(r.Text)
+		mq.SetField(pfName)
+		mq.SetOperator(bq.MatchQueryOperatorAnd)
+		must = append(must, mq)
+	}
+	for field, v := range map[string]string{
+		pfKind: r.Kind, pfStatus: r.Status, "aspects": r.Aspect, "aspects_negative": r.NegativeAspect,
+		"brands": r.Brand, "products": r.Product, "competitors": r.Competitor, "languages": r.Language,
+	} {
+		if v != "" {
+			must = append(must, termQuery(field, index.Keyword(v)))
+		}
+	}
+	if r.MinLeadScore > 0 {
+		min := r.MinLeadScore
+		incl := true
+		nq := bq.NewNumericRangeInclusiveQuery(&min, nil, &incl, nil)
+		nq.SetField(pfLeadScore)
+		must = append(must, nq)
+	}
+	var q bq.Query = bq.NewMatchAllQuery()
+	if len(must) > 0 {
+		q = bq.NewConjunctionQuery(must)
+	}
+	req := bleve.NewSearchRequestOptions(q, r.Size, r.From, false)
+	req.Fields = []string{fieldRaw}
+	switch r.Sort {
+	case index.ProfileSortLastSeen:
+		req.SortByCustom(search.SortOrder{&search.SortField{Field: pfLastSeen, Type: search.SortFieldAsDate, Desc: true}, &search.SortDocID{}})
+	case index.ProfileSortMentions:
+		req.SortByCustom(search.SortOrder{&search.SortField{Field: pfMentionCount, Type: search.SortFieldAsNumber, Desc: true}, &search.SortDocID{}})
+	default:
+		req.SortByCustom(search.SortOrder{&search.SortField{Field: pfLeadScore, Type: search.SortFieldAsNumber, Desc: true}, &search.SortDocID{}})
+	}
+	sr, err := b.profiles.SearchInContext(ctx, req)
+	if err != nil {
+		return nil, fmt.Errorf("searching profiles: %w", err)
+	}
+	out := &index.ProfileResult{Total: int64(sr.Total), Profiles: make([]*index.Profile, 0, len(sr.Hits))}
+	for _, h := range sr.Hits {
+		raw, err := rawField(h.Fields)
+		if err != nil {
+			return nil, fmt.Errorf("reading profile %s: %w", h.ID, err)
+		}
+		var p index.Profile
+		if err := json.Unmarshal(raw, &p); err != nil {
+			return nil, fmt.Errorf("decoding profile %s: %w", h.ID, err)
+		}
+		out.Profiles = append(out.Profiles, &p)
+	}
+	return out, nil
+}
