@@ -212,3 +212,37 @@ func TestSaverRetriesUnsavedCheckpoints(t *testing.T) {
 		t.Fatalf("checkpoint a not saved after retry: %v", st.saved)
 	}
 }
+
+func TestVersionsRemembersLatestAndForgetsOldest(t *testing.T) {
+	v := NewVersions(3)
+	v.Put(1, 10)
+	v.Put(2, 20)
+	v.Put(1, 11) // rewrite: 1 is now the newest
+	v.Put(3, 30)
+	v.Put(4, 40) // evicts 2, the oldest live write
+	if _, ok := v.Get(2); ok {
+		t.Fatal("key 2 should be forgotten")
+	}
+	if c, _ := v.Get(1); c != 11 {
+		t.Fatalf("key 1 content = %d, want 11", c)
+	}
+	b, _ := v.MarshalBinary()
+	w := NewVersions(10)
+	if err := w.UnmarshalBinary(b); err != nil {
+		t.Fatal(err)
+	}
+	for k, want := range map[uint64]uint64{1: 11, 3: 30, 4: 40} {
+		if c, ok := w.Get(k); !ok || c != want {
+			t.Fatalf("restored key %d = %d (%v), want %d", k, c, ok, want)
+		}
+	}
+	if w.Len() != 3 {
+		t.Fatalf("restored %d keys, want 3", w.Len())
+	}
+	for i := uint64(0); i < 10000; i++ { // order log stays compact under rewrites
+		w.Put(1, i)
+	}
+	if len(w.order) > 2*w.capacity+64 {
+		t.Fatalf("order log grew to %d entries", len(w.order))
+	}
+}
