@@ -1,0 +1,146 @@
+// Package sentiment classifies short multilingual texts as negative,
+// neutral or positive with a model Earshot trains itself (see Train and
+// `earshot train sentiment`). The shipped model is embedded in the binary.
+//
+// Two heads share one feature extractor. The full head (hashed word and
+// character n-grams plus lexicon features) serves the languages the model
+// was trained on. The lexical head uses only language-independent
+// features — counts of positive, negative and negated lexicon words and
+// emoji — so its weights learned on the training languages apply to any
+// language with a lexicon (Polish, Latvian, Chinese, Russian, Ukrainian),
+// where n-gram weights would only be noise.
+package sentiment
+
+import (
+	"math"
+	"slices"
+	"sync"
+)
+
+// Head names which part of the model decided.
+const (
+	HeadFull    = "full"
+	HeadLexical = "lexical"
+)
+
+// Result is a sentiment decision.
+type Result struct {
+	Label string
+	// Score is P(positive) − P(negative), in [−1, 1].
+	Score float64
+	// Confidence is the probability of Label.
+	Confidence float64
+	Probs      [numClasses]float64
+	Head       string
+	Signals    Signals
+}
+
+// Classifier applies a model. It is safe for concurrent use.
+type Classifier struct {
+	m    *Model
+	ext  extractor
+	pool sync.Pool
+}
+
+// NewClassifier prepares m for classification.
+func NewClassifier(m *Model) (*Classifier, error) {
+	lex, err := loadLexicons()
+	if err != nil {
+		return nil, err
+	}
+	c := &Classifier{m: m, ext: extractor{lex: lex, mask: 1<<m.bits - 1}}
+	c.pool.New = func() any { return &scratch{} }
+	return c, nil
+}
+
+// Model returns the classifier's model.
+func (c *Classifier) Model() *Model { return c.m }
+
+// Classify scores text (cleaned with textnorm.Clean) written in language
+// code (ISO 639-1, or "" / "unknown").
+func (c *Classifier) Classify(text, code string) Result {
+	sc := c.pool.Get().(*scratch)
+	defer c.pool.Put(sc)
+	lexicalOnly := !slices.Contains(c.m.languages, code)
+	sig := c.ext.extract(text, code, lexicalOnly, sc)
+	var z [numClasses]float64
+	head := HeadFull
+	if lexicalOnly {
+		head = HeadLexical
+		for k := range z {
+			z[k] = float64(c.m.lexicalBias[k])
+		}
+		for i, idx := range sc.v.idx {
+			if w, ok := c.m.lexical[idx]; ok {
+				for k := range z {
+					z[k] += float64(w[k] * sc.v.val[i])
+				}
+			}
+		}
+	} else {
+		var acc [numClasses]float32
+		for i, idx := range sc.v.idx {
+			base := int(idx) * numClasses
+			x := sc.v.val[i]
+			acc[0] += float32(c.m.full[base]) * x
+			acc[1] += float32(c.m.full[base+1]) * x
+			acc[2] += float32(c.m.full[base+2]) * x
+		}
+		for k := range z {
+			z[k] = float64(acc[k]*c.m.fullScale + c.m.fullBias[k])
+		}
+	}
+	p := softmax(z)
+	best := 0
+	for k := range p {
+		if p[k] > p[best] {
+			best = k
+		}
+	}
+	return Result{
+		Label:      ClassNames[best],
+		Score:      round3(p[classPositive] - p[classNegative]),
+		Confidence: round3(p[best]),
+		Probs:      p,
+		Head:       head,
+		Signals:    sig,
+	}
+}
+
+// Lexicon returns only the lexicon signals of text, for callers that score
+// short clauses (aspects) where n-gram evidence is thin.
+func (c *Classifier) Lexicon(text, code string) Signals {
+	sc := c.pool.Get().(*scratch)
+	defer c.pool.Put(sc)
+	return c.ext.extract(text, code, true, sc)
+}
+
+func softmax(z [numClasses]float64) [numClasses]float64 {
+	m := math.Max(z[0], math.Max(z[1], z[2]))
+	var p [numClasses]float64
+	var s float64
+	for k := range z {
+		p[k] = math.Exp(z[k] - m)
+		s += p[k]
+	}
+	for k := range p {
+		p[k] /= s
+	}
+	return p
+}
+
+func round3(v float64) float64 { return math.Round(v*1000) / 1000 }
+
+// LexiconLanguage picks the language whose lexicon and head apply to a
+// text. The language the source states wins when trustStated is set (a
+// source that tags romanised Hindi as "hi" knows better than the script),
+// otherwise the detected one; the other fills in for "unknown".
+func LexiconLanguage(detected, stated string, trustStated bool) string {
+	if stated != "" && (trustStated || detected == "" || detected == "unknown") {
+		return stated
+	}
+	if detected == "unknown" {
+		return ""
+	}
+	return detected
+}

@@ -1,0 +1,172 @@
+package sentiment
+
+import (
+	"bufio"
+	"embed"
+	"fmt"
+	"io/fs"
+	"path"
+	"sort"
+	"strings"
+
+	"github.com/earshothq/earshot/enrich/textnorm"
+)
+
+//go:embed lexicon/*.txt
+var lexiconFS embed.FS
+
+// Polarity of a lexicon term.
+const (
+	polPositive = 1
+	polNegative = -1
+	polNegator  = 2
+)
+
+// lexicon is one language's polarity words.
+type lexicon struct {
+	exact    map[string]int8
+	prefixes map[string]int8 // stem → polarity, for terms written "stem*"
+	plens    []int           // distinct stem lengths in bytes, longest first
+	phrases  map[string][]phrase
+	han      []hanTerm // substring terms (Chinese), longest first
+}
+
+type phrase struct {
+	words []string // the words after the first
+	pol   int8
+}
+
+type hanTerm struct {
+	term string
+	pol  int8
+}
+
+// lexicons maps a language code to its lexicon; "*" is the union used when
+// the language is unknown, "emoji" holds emoji and emoticons.
+type lexicons map[string]*lexicon
+
+func loadLexicons() (lexicons, error) {
+	out := lexicons{}
+	union := newLexicon()
+	entries, err := fs.ReadDir(lexiconFS, "lexicon")
+	if err != nil {
+		return nil, fmt.Errorf("reading lexicons: %w", err)
+	}
+	for _, e := range entries {
+		name := e.Name()
+		code := strings.TrimSuffix(name, ".txt")
+		data, err := lexiconFS.ReadFile(path.Join("lexicon", name))
+		if err != nil {
+			return nil, fmt.Errorf("reading lexicon %s: %w", name, err)
+		}
+		lx := newLexicon()
+		sc := bufio.NewScanner(strings.NewReader(string(data)))
+		line := 0
+		for sc.Scan() {
+			line++
+			text := strings.TrimSpace(sc.Text())
+			if text == "" || text[0] == '#' {
+				continue
+			}
+			var pol int8
+			switch text[0] {
+			case '+':
+				pol = polPositive
+			case '-':
+				pol = polNegative
+			case '!':
+				pol = polNegator
+			default:
+				return nil, fmt.Errorf("lexicon %s:%d: line must start with +, - or !", name, line)
+			}
+			term := strings.ToLower(strings.TrimSpace(text[1:]))
+			if term == "" {
+				return nil, fmt.Errorf("lexicon %s:%d: empty term", name, line)
+			}
+			lx.add(term, pol, code == "zh")
+			if code != "emoji" && pol != polNegator {
+				union.add(term, pol, code == "zh")
+			}
+		}
+		lx.finish()
+		out[code] = lx
+	}
+	union.finish()
+	out["*"] = union
+	return out, nil
+}
+
+func newLexicon() *lexicon {
+	return &lexicon{exact: map[string]int8{}, prefixes: map[string]int8{}, phrases: map[string][]phrase{}}
+}
+
+func (lx *lexicon) add(term string, pol int8, han bool) {
+	if han {
+		lx.han = append(lx.han, hanTerm{term, pol})
+		return
+	}
+	if strings.HasSuffix(term, "*") {
+		lx.prefixes[strings.TrimSuffix(term, "*")] = pol
+		return
+	}
+	if words := strings.Fields(term); len(words) > 1 {
+		lx.phrases[words[0]] = append(lx.phrases[words[0]], phrase{words: words[1:], pol: pol})
+		return
+	}
+	lx.exact[term] = pol
+}
+
+func (lx *lexicon) finish() {
+	seen := map[int]bool{}
+	for p := range lx.prefixes {
+		if !seen[len(p)] {
+			seen[len(p)] = true
+			lx.plens = append(lx.plens, len(p))
+		}
+	}
+	sort.Sort(sort.Reverse(sort.IntSlice(lx.plens)))
+	sort.SliceStable(lx.han, func(i, j int) bool { return len(lx.han[i].term) > len(lx.han[j].term) })
+}
+
+// word returns the polarity of a word token and how many tokens the match
+// spans (more than one for phrases); 0 when the word is not in the lexicon.
+func (lx *lexicon) word(toks []textnorm.Token, i int) (int8, int) {
+	w := toks[i].Text
+	if ps, ok := lx.phrases[w]; ok {
+	next:
+		for _, p := range ps {
+			if i+len(p.words) >= len(toks) {
+				continue
+			}
+			for k, pw := range p.words {
+				if toks[i+1+k].Text != pw {
+					continue next
+				}
+			}
+			return p.pol, 1 + len(p.words)
+		}
+	}
+	if pol, ok := lx.exact[w]; ok {
+		return pol, 1
+	}
+	for _, n := range lx.plens {
+		if len(w) >= n {
+			if pol, ok := lx.prefixes[w[:n]]; ok {
+				return pol, 1
+			}
+		}
+	}
+	return 0, 0
+}
+
+// hanAt returns the polarity and byte length of the longest Chinese term
+// starting at s[at:], or 0, 0.
+func (lx *lexicon) hanAt(s string, at int) (int8, int) {
+	rest := s[at:]
+	for _, t := range lx.han {
+		if strings.HasPrefix(rest, t.term) {
+			return t.pol, len(t.term)
+		}
+	}
+	return 0, 0
+}

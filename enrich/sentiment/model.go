@@ -1,0 +1,211 @@
+package sentiment
+
+import (
+	"bufio"
+	"bytes"
+	"compress/gzip"
+	_ "embed"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"sort"
+)
+
+// Classes, in the order of the model's outputs (and of the UMSAB labels).
+const (
+	classNegative = iota
+	classNeutral
+	classPositive
+	numClasses
+)
+
+// ClassNames are the labels of the classes, indexed by class.
+var ClassNames = [numClasses]string{"negative", "neutral", "positive"}
+
+// Model is a trained sentiment model: a multinomial logistic regression
+// over hashed n-gram and lexicon features ("full" head), and a small one
+// over the language-independent lexicon features only ("lexical" head)
+// for languages the training data did not have.
+type Model struct {
+	bits      uint8
+	languages []string // languages the full head was trained on
+
+	full      []int8 // (1<<bits) × numClasses, quantised
+	fullScale float32
+	fullBias  [numClasses]float32
+
+	lexical     map[uint32][numClasses]float32
+	lexicalBias [numClasses]float32
+}
+
+// Languages returns the languages the model had training data for.
+func (m *Model) Languages() []string { return append([]string(nil), m.languages...) }
+
+// Bits is the size of the hashed feature space (log2 of the bucket count).
+func (m *Model) Bits() int { return int(m.bits) }
+
+//go:embed model.bin.gz
+var embeddedModel []byte
+
+// Embedded returns the model shipped with Earshot.
+func Embedded() (*Model, error) {
+	m, err := Decode(bytes.NewReader(embeddedModel))
+	if err != nil {
+		return nil, fmt.Errorf("loading embedded sentiment model: %w", err)
+	}
+	return m, nil
+}
+
+// LoadFile reads a model written by Save (e.g. by `earshot train sentiment`).
+func LoadFile(path string) (*Model, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("opening sentiment model: %w", err)
+	}
+	defer f.Close()
+	m, err := Decode(f)
+	if err != nil {
+		return nil, fmt.Errorf("loading sentiment model %s: %w", path, err)
+	}
+	return m, nil
+}
+
+const modelMagic = "ESSM1"
+
+// Save writes the model, gzip-compressed.
+func (m *Model) Save(w io.Writer) error {
+	zw, err := gzip.NewWriterLevel(w, gzip.BestCompression)
+	if err != nil {
+		return fmt.Errorf("compressing model: %w", err)
+	}
+	bw := bufio.NewWriter(zw)
+	bw.WriteString(modelMagic)
+	bw.WriteByte(m.bits)
+	putUvarint(bw, uint64(len(m.languages)))
+	for _, l := range m.languages {
+		putUvarint(bw, uint64(len(l)))
+		bw.WriteString(l)
+	}
+	putFloat(bw, m.fullScale)
+	for _, b := range m.fullBias {
+		putFloat(bw, b)
+	}
+	for _, q := range m.full {
+		bw.WriteByte(byte(q))
+	}
+	for _, b := range m.lexicalBias {
+		putFloat(bw, b)
+	}
+	keys := make([]uint32, 0, len(m.lexical))
+	for k := range m.lexical {
+		keys = append(keys, k)
+	}
+	sort.Slice(keys, func(i, j int) bool { return keys[i] < keys[j] })
+	putUvarint(bw, uint64(len(keys)))
+	for _, k := range keys {
+		putUvarint(bw, uint64(k))
+		for _, x := range m.lexical[k] {
+			putFloat(bw, x)
+		}
+	}
+	if err := bw.Flush(); err != nil {
+		return fmt.Errorf("writing model: %w", err)
+	}
+	if err := zw.Close(); err != nil {
+		return fmt.Errorf("writing model: %w", err)
+	}
+	return nil
+}
+
+// Decode reads a model written by Save.
+func Decode(r io.Reader) (*Model, error) {
+	zr, err := gzip.NewReader(r)
+	if err != nil {
+		return nil, fmt.Errorf("opening model: %w", err)
+	}
+	br := bufio.NewReader(zr)
+	magic := make([]byte, len(modelMagic))
+	if _, err := io.ReadFull(br, magic); err != nil || string(magic) != modelMagic {
+		return nil, errors.New("not an Earshot sentiment model (bad header)")
+	}
+	m := &Model{lexical: map[uint32][numClasses]float32{}}
+	if m.bits, err = br.ReadByte(); err != nil || m.bits < 10 || m.bits > 26 {
+		return nil, fmt.Errorf("reading model: bad feature bits %d", m.bits)
+	}
+	n, err := binary.ReadUvarint(br)
+	if err != nil || n > 1000 {
+		return nil, errors.New("reading model: bad language count")
+	}
+	for i := 0; i < int(n); i++ {
+		l, err := binary.ReadUvarint(br)
+		if err != nil || l > 16 {
+			return nil, errors.New("reading model: bad language code")
+		}
+		b := make([]byte, l)
+		if _, err := io.ReadFull(br, b); err != nil {
+			return nil, fmt.Errorf("reading model languages: %w", err)
+		}
+		m.languages = append(m.languages, string(b))
+	}
+	if m.fullScale, err = getFloat(br); err != nil {
+		return nil, err
+	}
+	for i := range m.fullBias {
+		if m.fullBias[i], err = getFloat(br); err != nil {
+			return nil, err
+		}
+	}
+	raw := make([]byte, numClasses<<m.bits)
+	if _, err := io.ReadFull(br, raw); err != nil {
+		return nil, fmt.Errorf("reading model weights: %w", err)
+	}
+	m.full = make([]int8, len(raw))
+	for i, b := range raw {
+		m.full[i] = int8(b)
+	}
+	for i := range m.lexicalBias {
+		if m.lexicalBias[i], err = getFloat(br); err != nil {
+			return nil, err
+		}
+	}
+	k, err := binary.ReadUvarint(br)
+	if err != nil || k > 1<<20 {
+		return nil, errors.New("reading model: bad lexical weight count")
+	}
+	for i := 0; i < int(k); i++ {
+		idx, err := binary.ReadUvarint(br)
+		if err != nil {
+			return nil, fmt.Errorf("reading lexical weights: %w", err)
+		}
+		var w [numClasses]float32
+		for c := range w {
+			if w[c], err = getFloat(br); err != nil {
+				return nil, err
+			}
+		}
+		m.lexical[uint32(idx)] = w
+	}
+	return m, nil
+}
+
+func putUvarint(w *bufio.Writer, v uint64) {
+	var b [binary.MaxVarintLen64]byte
+	w.Write(b[:binary.PutUvarint(b[:], v)])
+}
+
+func putFloat(w *bufio.Writer, f float32) {
+	var b [4]byte
+	binary.LittleEndian.PutUint32(b[:], math.Float32bits(f))
+	w.Write(b[:])
+}
+
+func getFloat(r io.Reader) (float32, error) {
+	var b [4]byte
+	if _, err := io.ReadFull(r, b[:]); err != nil {
+		return 0, fmt.Errorf("reading model: %w", err)
+	}
+	return math.Float32frombits(binary.LittleEndian.Uint32(b[:])), nil
+}
