@@ -52,7 +52,7 @@ type Runner struct {
 	// DeadLetters receives items the connector rejected; nil logs them only.
 	DeadLetters DeadLetterer
 	Logger      *slog.Logger
-	Metrics   *RunnerMetrics
+	Metrics     *RunnerMetrics
 	// MaxInFlight bounds records published but not yet acknowledged.
 	MaxInFlight int
 	// BackoffMin and BackoffMax bound the reconnect backoff (with jitter).

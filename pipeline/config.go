@@ -89,7 +89,7 @@ func DefaultConfig() Config {
 		Producer: ProducerConfig{
 			BatchTimeout: 2 * time.Millisecond,
 			BatchSize:    1000,
-			BatchBytes:   4 << 20,
+			BatchBytes:   1 << 20, // the broker default message.max.bytes
 			Compression:  "snappy",
 			Acks:         "all",
 			MaxAttempts:  10,

@@ -8,6 +8,7 @@ import (
 	"encoding/hex"
 	"os"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -126,5 +127,34 @@ func (c *Cluster) Produce(t testing.TB, outs ...pipeline.Output) {
 	defer cancel()
 	if err := p.ProduceSync(ctx, outs...); err != nil {
 		t.Fatalf("producing: %v", err)
+	}
+}
+
+// ReadUntil follows topic from the beginning, handing each record to keep,
+// until keep returns false or timeout passes. It reports whether keep asked
+// to stop (false: timed out).
+func (c *Cluster) ReadUntil(t testing.TB, topic string, timeout time.Duration, keep func(pipeline.Message) bool) bool {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
+	defer cancel()
+	done := make(chan struct{})
+	var once sync.Once
+	if _, err := c.Kafka.FollowTable(ctx, topic, func(m pipeline.Message) {
+		select {
+		case <-done:
+			return
+		default:
+		}
+		if !keep(m) {
+			once.Do(func() { close(done) })
+		}
+	}); err != nil {
+		t.Fatalf("reading %s: %v", topic, err)
+	}
+	select {
+	case <-done:
+		return true
+	case <-ctx.Done():
+		return false
 	}
 }
