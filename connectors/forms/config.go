@@ -210,7 +210,7 @@ func Defaults() Config {
 			ReadHeader:     5 * time.Second,
 			BodyRead:       10 * time.Second,
 			Handoff:        2 * time.Second,
-			Ack:            30 * time.Second,
+			Ack:            15 * time.Second,
 			Idle:           60 * time.Second,
 			MaxHeaderBytes: 16 << 10,
 			RetryAfter:     5 * time.Second,

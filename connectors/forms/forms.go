@@ -71,6 +71,7 @@ type Connector struct {
 	handler   http.Handler
 
 	queue     chan *pending
+	slots     chan struct{} // one per submission read and not yet acked
 	closed    chan struct{}
 	closing   atomic.Bool
 	connected atomic.Bool
@@ -99,9 +100,6 @@ func New(cfg Config, deps connectors.Deps) (*Connector, error) {
 	if reg == nil {
 		reg = prometheus.NewRegistry()
 	}
-	if deps.Name != "" {
-		reg = prometheus.WrapRegistererWith(prometheus.Labels{"connector": deps.Name}, reg)
-	}
 	m, err := newMetrics(reg)
 	if err != nil {
 		return nil, err
@@ -125,6 +123,7 @@ func New(cfg Config, deps connectors.Deps) (*Connector, error) {
 		idem:      newIdemCache(cfg.Idempotency.TTL, cfg.Idempotency.MaxEntries),
 		publicURL: strings.TrimSuffix(cfg.PublicURL, "/"),
 		queue:     make(chan *pending, cfg.QueueSize),
+		slots:     make(chan struct{}, maxInFlight(deps.MaxInFlight, cfg.QueueSize)),
 		closed:    make(chan struct{}),
 	}
 	for i := range cfg.Forms {
@@ -146,6 +145,14 @@ func New(cfg Config, deps connectors.Deps) (*Connector, error) {
 		c.log.Warn("time_trap.secret is not set: tokens are signed with a per-process key, valid for this instance only")
 	}
 	return c, nil
+}
+
+// maxInFlight is the host's bound, or the queue size when it sets none.
+func maxInFlight(host, queue int) int {
+	if host > 0 {
+		return host
+	}
+	return queue
 }
 
 // Prefix is where the host mounts Handler: every path starts with /f/.
@@ -416,23 +423,24 @@ func (c *Connector) accept(w http.ResponseWriter, r *http.Request, in *intake) {
 	}
 	m := c.mention(in)
 	c.metrics.received.WithLabelValues(f.cfg.ID, in.via).Inc()
+	id := m.ID // m belongs to the runner once handed over
 	start := time.Now()
 	if err := c.deliver(r.Context(), m); err != nil {
 		release("", false)
 		cause := deliveryCause(err)
 		c.metrics.failed.WithLabelValues(f.cfg.ID, cause).Inc()
-		c.log.Warn("submission not delivered", "form", f.cfg.ID, "record", m.ID, "cause", cause, "err", err)
+		c.log.Warn("submission not delivered", "form", f.cfg.ID, "record", id, "cause", cause, "err", err)
 		if cause == "client-gone" {
 			return
 		}
 		c.refuse(w, r, f, errUnavailable(unavailableDetail(err), c.cfg.Timeouts.RetryAfter), in.values, in.token)
 		return
 	}
-	release(m.ID, true)
+	release(id, true)
 	c.metrics.acked.WithLabelValues(f.cfg.ID).Inc()
 	c.metrics.latency.WithLabelValues(f.cfg.ID).Observe(time.Since(start).Seconds())
-	c.log.Debug("submission accepted", "form", f.cfg.ID, "record", m.ID, "via", in.via)
-	c.respondAccepted(w, r, f, m.ID)
+	c.log.Debug("submission accepted", "form", f.cfg.ID, "record", id, "via", in.via)
+	c.respondAccepted(w, r, f, id)
 }
 
 func deliveryCause(err error) string {

@@ -16,10 +16,11 @@ import (
 // wait for the ack) or the handler gives up first (and Read skips it), so a
 // submission answered 503 before it was taken is never published.
 type pending struct {
-	m     *pipeline.Mention
-	state atomic.Int32
-	acked atomic.Bool
-	done  chan error // buffered: the ack never blocks
+	m       *pipeline.Mention
+	state   atomic.Int32
+	acked   atomic.Bool
+	done    chan error // buffered: the ack never blocks
+	release func()     // frees the in-flight slot Read took for it
 }
 
 const (
@@ -36,6 +37,9 @@ func newPending(m *pipeline.Mention) *pending {
 func (p *pending) ack(_ context.Context, err error) error {
 	if !p.acked.CompareAndSwap(false, true) {
 		return fmt.Errorf("acknowledging submission %s: already acknowledged", p.m.ID)
+	}
+	if p.release != nil {
+		p.release()
 	}
 	p.done <- err
 	return nil
@@ -90,6 +94,15 @@ func (c *Connector) deliver(ctx context.Context, m *pipeline.Mention) error {
 		return ackError(err)
 	case <-ackWait.C:
 		return errAckTimeout
+	case <-c.closed:
+		// The runner acks what it can before closing us; what is still
+		// open now will never be acked.
+		select {
+		case err := <-p.done:
+			return ackError(err)
+		default:
+			return errAckTimeout
+		}
 	}
 }
 
@@ -111,10 +124,23 @@ func (c *Connector) Connect(context.Context) error {
 }
 
 // Read returns the next submission a handler queued, skipping the ones
-// whose handler already gave up. After Close it reports ErrEndOfInput.
+// whose handler already gave up. It hands out at most MaxInFlight
+// submissions not yet acknowledged (later ones wait in the queue, and are
+// answered 503 if they wait longer than the handoff timeout). Before
+// Connect it reports ErrNotConnected, after Close ErrEndOfInput.
 func (c *Connector) Read(ctx context.Context) (*pipeline.Mention, connectors.AckFunc, error) {
+	if c.closing.Load() {
+		return nil, nil, connectors.ErrEndOfInput
+	}
 	if !c.connected.Load() {
 		return nil, nil, connectors.ErrNotConnected
+	}
+	select {
+	case c.slots <- struct{}{}:
+	case <-ctx.Done():
+		return nil, nil, ctx.Err()
+	case <-c.closed:
+		return nil, nil, connectors.ErrEndOfInput
 	}
 	for {
 		select {
@@ -122,14 +148,19 @@ func (c *Connector) Read(ctx context.Context) (*pipeline.Mention, connectors.Ack
 			if !p.state.CompareAndSwap(stateQueued, stateTaken) {
 				continue
 			}
+			p.release = c.releaseSlot
 			return p.m, p.ack, nil
 		case <-ctx.Done():
+			c.releaseSlot()
 			return nil, nil, ctx.Err()
 		case <-c.closed:
+			c.releaseSlot()
 			return nil, nil, connectors.ErrEndOfInput
 		}
 	}
 }
+
+func (c *Connector) releaseSlot() { <-c.slots }
 
 // Close stops taking submissions: new posts and queued ones not yet taken
 // are answered 503. Submissions already taken keep waiting for their acks.
