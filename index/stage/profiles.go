@@ -1,0 +1,98 @@
+package stage
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/earshothq/earshot/index"
+	"github.com/earshothq/earshot/pipeline"
+)
+
+// peoplePerQuery bounds how many people one read-back query names.
+const peoplePerQuery = 50
+
+// refreshProfiles rebuilds the profiles of people from their indexed
+// mentions. bases gives the identity part for people whose record just
+// arrived; the others keep what their stored profile has. It returns the
+// error of each person whose profile could not be written.
+func (s *Stage) refreshProfiles(ctx context.Context, people []personKey, bases map[personKey]*index.Profile) map[personKey]error {
+	failed := map[personKey]error{}
+	failAll := func(ps []personKey, err error) {
+		for _, p := range ps {
+			failed[p] = err
+		}
+	}
+	if err := s.backend.Refresh(ctx); err != nil {
+		failAll(people, fmt.Errorf("refreshing the index: %w", err))
+		return failed
+	}
+	for start := 0; start < len(people); start += peoplePerQuery {
+		chunk := people[start:min(start+peoplePerQuery, len(people))]
+		mentions, err := s.mentionsOf(ctx, chunk)
+		if err != nil {
+			failAll(chunk, err)
+			continue
+		}
+		profiles := make([]*index.Profile, 0, len(chunk))
+		var kept []personKey
+		for _, p := range chunk {
+			base := bases[p]
+			if base == nil {
+				base, err = s.backend.GetProfile(ctx, index.ProfileID(p.kind, p.id))
+				switch {
+				case errors.Is(err, index.ErrNotFound):
+					base = index.PlaceholderProfile(p.kind, p.id)
+				case err != nil:
+					failed[p] = fmt.Errorf("reading profile: %w", err)
+					continue
+				}
+			}
+			profiles = append(profiles, base.WithStats(index.Aggregate(mentions[p]), s.now()))
+			kept = append(kept, p)
+		}
+		for i, err := range s.backend.UpsertProfiles(ctx, profiles) {
+			if err != nil {
+				failed[kept[i]] = err
+			}
+		}
+	}
+	return failed
+}
+
+// mentionsOf reads back the newest mentions of people, grouped by person.
+func (s *Stage) mentionsOf(ctx context.Context, people []personKey) (map[personKey][]*pipeline.EnrichedMention, error) {
+	terms := make([]string, len(people))
+	want := map[personKey]bool{}
+	for i, p := range people {
+		field := "customer"
+		if p.kind == index.ProfileProspect {
+			field = "prospect"
+		}
+		terms[i] = field + `:"` + strings.NewReplacer(`\`, `\\`, `"`, `\"`).Replace(p.id) + `"`
+		want[p] = true
+	}
+	req := &index.SearchRequest{Query: strings.Join(terms, " OR "), Sort: index.SortNewest, Size: index.MaxSize}
+	limit := s.cfg.MaxProfileMentions * len(people)
+	out := map[personKey][]*pipeline.EnrichedMention{}
+	for read := 0; read < limit; {
+		res, err := s.backend.Search(ctx, req)
+		if err != nil {
+			return nil, fmt.Errorf("reading mentions back for profiles: %w", err)
+		}
+		for _, h := range res.Hits {
+			for _, p := range personsOf(h.Mention) {
+				if want[p] && len(out[p]) < s.cfg.MaxProfileMentions {
+					out[p] = append(out[p], h.Mention)
+				}
+			}
+		}
+		read += len(res.Hits)
+		if res.Next == "" {
+			break
+		}
+		req.Cursor = res.Next
+	}
+	return out, nil
+}

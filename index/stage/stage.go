@@ -1,0 +1,296 @@
+// Package stage is the index stage: the terminal pipeline stage that writes
+// enriched mentions, customer and prospect profiles and erasures from Kafka
+// into the search backend.
+//
+// Profiles are recomputed, not incremented. When a batch writes mentions of
+// a person (or the person's customer/prospect record changes), the stage
+// reads all of that person's indexed mentions back and rebuilds the
+// aggregated preferences from them (index.Aggregate). Incrementing counters
+// in place would double-count every replayed message under at-least-once
+// delivery and could not undo an erasure; recomputing from the mentions is
+// idempotent by construction. Storing the result in the profile document,
+// rather than aggregating at query time, lets profiles be filtered and
+// sorted by those preferences ("customers who complained about delivery,
+// highest lead score first") with one cheap query.
+package stage
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/earshothq/earshot/index"
+	"github.com/earshothq/earshot/pipeline"
+)
+
+// Config tunes the index stage.
+type Config struct {
+	BatchSize    int           `yaml:"batch_size"`
+	BatchTimeout time.Duration `yaml:"batch_timeout"`
+	// MaxProfileMentions bounds how many of a person's newest mentions are
+	// read back to rebuild their profile.
+	MaxProfileMentions int `yaml:"max_profile_mentions"`
+}
+
+// Defaults returns the default configuration.
+func Defaults() Config {
+	return Config{BatchSize: 1000, BatchTimeout: 200 * time.Millisecond, MaxProfileMentions: 5000}
+}
+
+// Validate reports settings that cannot work.
+func (c Config) Validate() error {
+	var errs []error
+	if c.BatchSize < 1 || c.BatchSize > 10000 {
+		errs = append(errs, fmt.Errorf("index stage: batch_size %d out of range 1..10000", c.BatchSize))
+	}
+	if c.BatchTimeout <= 0 {
+		errs = append(errs, errors.New("index stage: batch_timeout must be positive"))
+	}
+	if c.MaxProfileMentions < 1 {
+		errs = append(errs, errors.New("index stage: max_profile_mentions must be at least 1"))
+	}
+	return errors.Join(errs...)
+}
+
+// Stage writes pipeline messages into an index.Backend. It implements
+// pipeline.BatchSink.
+type Stage struct {
+	backend  index.Backend
+	topics   pipeline.Topics
+	cfg      Config
+	logger   *slog.Logger
+	messages *prometheus.CounterVec
+	now      func() time.Time
+}
+
+var _ pipeline.BatchSink = (*Stage)(nil)
+
+// New returns an index stage over b reading the topics named by topics.
+func New(b index.Backend, topics pipeline.Topics, cfg Config, logger *slog.Logger, reg prometheus.Registerer) (*Stage, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	if logger == nil {
+		logger = slog.New(slog.DiscardHandler)
+	}
+	s := &Stage{
+		backend: b, topics: topics, cfg: cfg, logger: logger.With("component", "index-stage"), now: time.Now,
+		messages: prometheus.NewCounterVec(prometheus.CounterOpts{Namespace: "earshot", Subsystem: "index_stage",
+			Name: "messages_total", Help: "Messages the index stage handled, by topic role and result (ok, retry, dlq)."},
+			[]string{"role", "result"}),
+	}
+	if reg != nil {
+		if err := reg.Register(s.messages); err != nil {
+			var are prometheus.AlreadyRegisteredError
+			if !errors.As(err, &are) {
+				return nil, fmt.Errorf("registering index stage metrics: %w", err)
+			}
+			s.messages = are.ExistingCollector.(*prometheus.CounterVec)
+		}
+	}
+	return s, nil
+}
+
+// Topics are the topics the stage consumes.
+func (s *Stage) Topics() []string {
+	return []string{s.topics.Enriched(), s.topics.Customers(), s.topics.Prospects(), s.topics.Erasures()}
+}
+
+// Run consumes the stage's topics until ctx is cancelled.
+func (s *Stage) Run(ctx context.Context, k *pipeline.Kafka) error {
+	if err := s.backend.EnsureSchema(ctx); err != nil {
+		return fmt.Errorf("ensuring the index schema: %w", err)
+	}
+	return k.RunSink(ctx, pipeline.SinkConfig{
+		Name: "index", Topics: s.Topics(), Sink: s, BatchSize: s.cfg.BatchSize, BatchTimeout: s.cfg.BatchTimeout,
+	})
+}
+
+// WriteBatch settles every message: nil when written, pipeline.Permanent
+// for a record that can never be indexed, any other error to retry.
+// Messages are applied in batch order, consecutive mentions in one bulk
+// write, so an erasure removes the mentions that came before it.
+func (s *Stage) WriteBatch(ctx context.Context, batch []pipeline.Message) []error {
+	errs := make([]error, len(batch))
+	var run []int // indexes of consecutive mention messages
+	flush := func() {
+		if len(run) > 0 {
+			s.writeMentions(ctx, batch, run, errs)
+			run = run[:0]
+		}
+	}
+	for i, m := range batch {
+		switch m.Topic {
+		case s.topics.Enriched():
+			run = append(run, i)
+		case s.topics.Customers():
+			flush()
+			errs[i] = s.writeCustomer(ctx, m)
+		case s.topics.Prospects():
+			flush()
+			errs[i] = s.writeProspect(ctx, m)
+		case s.topics.Erasures():
+			flush()
+			errs[i] = s.erase(ctx, m)
+		default:
+			errs[i] = pipeline.Permanent(fmt.Errorf("index stage does not read topic %q", m.Topic))
+		}
+	}
+	flush()
+	for i, m := range batch {
+		s.count(m.Topic, errs[i])
+	}
+	return errs
+}
+
+func (s *Stage) count(topic string, err error) {
+	role := strings.TrimPrefix(topic, s.topics.Prefix)
+	result := "ok"
+	switch {
+	case err == nil:
+	case pipeline.IsPermanent(err):
+		result = "dlq"
+	default:
+		result = "retry"
+	}
+	s.messages.WithLabelValues(role, result).Inc()
+}
+
+// settle converts a backend error into a pipeline error.
+func settle(err error) error {
+	if err != nil && index.IsPermanent(err) {
+		return pipeline.Permanent(err)
+	}
+	return err
+}
+
+func (s *Stage) writeMentions(ctx context.Context, batch []pipeline.Message, run []int, errs []error) {
+	var ms []*pipeline.EnrichedMention
+	var at []int
+	for _, i := range run {
+		var m pipeline.EnrichedMention
+		if err := pipeline.Decode(batch[i].Value, &m); err != nil {
+			errs[i] = pipeline.Permanent(fmt.Errorf("decoding enriched mention at %s/%d/%d: %w", batch[i].Topic, batch[i].Partition, batch[i].Offset, err))
+			continue
+		}
+		if m.ID == "" {
+			errs[i] = pipeline.Permanent(fmt.Errorf("enriched mention at %s/%d/%d has no id", batch[i].Topic, batch[i].Partition, batch[i].Offset))
+			continue
+		}
+		ms = append(ms, &m)
+		at = append(at, i)
+	}
+	if len(ms) == 0 {
+		return
+	}
+	people := map[personKey][]int{} // person → messages whose success depends on their profile
+	for j, err := range s.backend.UpsertMentions(ctx, ms) {
+		i := at[j]
+		if err != nil {
+			errs[i] = settle(fmt.Errorf("indexing mention %s: %w", ms[j].ID, err))
+			continue
+		}
+		for _, p := range personsOf(ms[j]) {
+			people[p] = append(people[p], i)
+		}
+	}
+	if len(people) == 0 {
+		return
+	}
+	keys := make([]personKey, 0, len(people))
+	for p := range people {
+		keys = append(keys, p)
+	}
+	failed := s.refreshProfiles(ctx, keys, nil)
+	for p, err := range failed {
+		// The mention is stored, but its person's profile is stale: retry
+		// the message, which rewrites the same document and tries again.
+		for _, i := range people[p] {
+			if errs[i] == nil {
+				errs[i] = fmt.Errorf("updating profile %s: %w", index.ProfileID(p.kind, p.id), err)
+			}
+		}
+	}
+}
+
+type personKey struct{ kind, id string }
+
+func personsOf(m *pipeline.EnrichedMention) []personKey {
+	if m.Identity == nil {
+		return nil
+	}
+	var out []personKey
+	if id := strings.TrimSpace(m.Identity.CustomerID); id != "" {
+		out = append(out, personKey{index.ProfileCustomer, id})
+	}
+	if id := strings.TrimSpace(m.Identity.ProspectID); id != "" {
+		out = append(out, personKey{index.ProfileProspect, id})
+	}
+	return out
+}
+
+func (s *Stage) writeCustomer(ctx context.Context, m pipeline.Message) error {
+	if m.Value == nil {
+		return s.deleteProfile(ctx, index.ProfileID(index.ProfileCustomer, string(m.Key)))
+	}
+	var c pipeline.Customer
+	if err := pipeline.Decode(m.Value, &c); err != nil {
+		return pipeline.Permanent(fmt.Errorf("decoding customer at %s/%d/%d: %w", m.Topic, m.Partition, m.Offset, err))
+	}
+	if c.ID == "" {
+		return pipeline.Permanent(fmt.Errorf("customer at %s/%d/%d has no id", m.Topic, m.Partition, m.Offset))
+	}
+	return s.writeProfile(ctx, index.CustomerProfile(&c))
+}
+
+func (s *Stage) writeProspect(ctx context.Context, m pipeline.Message) error {
+	if m.Value == nil {
+		return s.deleteProfile(ctx, index.ProfileID(index.ProfileProspect, string(m.Key)))
+	}
+	var p pipeline.Prospect
+	if err := pipeline.Decode(m.Value, &p); err != nil {
+		return pipeline.Permanent(fmt.Errorf("decoding prospect at %s/%d/%d: %w", m.Topic, m.Partition, m.Offset, err))
+	}
+	if p.ID == "" {
+		return pipeline.Permanent(fmt.Errorf("prospect at %s/%d/%d has no id", m.Topic, m.Partition, m.Offset))
+	}
+	return s.writeProfile(ctx, index.ProspectProfile(&p))
+}
+
+func (s *Stage) writeProfile(ctx context.Context, base *index.Profile) error {
+	key := personKey{base.Kind, base.PersonID}
+	failed := s.refreshProfiles(ctx, []personKey{key}, map[personKey]*index.Profile{key: base})
+	if err := failed[key]; err != nil {
+		return settle(fmt.Errorf("writing profile %s: %w", base.ID, err))
+	}
+	return nil
+}
+
+func (s *Stage) deleteProfile(ctx context.Context, id string) error {
+	if err := errors.Join(s.backend.DeleteProfiles(ctx, []string{id})...); err != nil {
+		return settle(fmt.Errorf("deleting profile %s: %w", id, err))
+	}
+	return nil
+}
+
+func (s *Stage) erase(ctx context.Context, m pipeline.Message) error {
+	var e pipeline.Erasure
+	if err := pipeline.Decode(m.Value, &e); err != nil {
+		return pipeline.Permanent(fmt.Errorf("decoding erasure at %s/%d/%d: %w", m.Topic, m.Partition, m.Offset, err))
+	}
+	p := index.Person{CustomerID: e.CustomerID, ProspectIDs: e.ProspectIDs, Emails: e.Emails}
+	if p.Empty() {
+		return pipeline.Permanent(fmt.Errorf("erasure %s names no customer, prospect or e-mail", e.ID))
+	}
+	n, err := s.backend.DeletePerson(ctx, p)
+	if err != nil {
+		return settle(fmt.Errorf("erasing person of request %s: %w", e.ID, err))
+	}
+	s.logger.Info("erased person", "request", e.ID, "mentions_deleted", n)
+	return nil
+}
