@@ -1,0 +1,116 @@
+package pipeline
+
+import (
+	"encoding/json"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/earshothq/earshot/pipeline/schema"
+)
+
+func TestRecordIDIsDeterministicAndUnambiguous(t *testing.T) {
+	a := RecordID("mastodon", "1234")
+	if a != RecordID("mastodon", "1234") || len(a) != 32 {
+		t.Fatalf("id %q not stable or not 128-bit hex", a)
+	}
+	// Length-prefixing keeps "ab"+"c" and "a"+"bc" apart.
+	if RecordID("ab", "c") == RecordID("a", "bc") {
+		t.Fatal("ids collide across the source/id boundary")
+	}
+	if RecordID("web", "1") == RecordID("feed", "1") {
+		t.Fatal("same native id in two sources must differ")
+	}
+}
+
+func TestAuthorKeyPrefersStrongestIdentity(t *testing.T) {
+	cases := []struct {
+		a    Author
+		want string
+	}{
+		{Author{Email: " Ana@Example.PT ", Phone: "+351912345678", Handle: "ana"}, "email:ana@example.pt"},
+		{Author{Phone: "+48601234567", Handle: "marek"}, "phone:+48601234567"},
+		{Author{Platform: "mastodon", Handle: "@Kasia_W@101010.pl"}, "handle:mastodon:kasia_w@101010.pl"},
+		{Author{ProfileURL: "https://forum.example.lv/u/Ilze"}, "url:https://forum.example.lv/u/ilze"},
+		{Author{ID: "42"}, "account:web:42"},
+		{Author{Name: "王芳"}, "name:web:王芳"},
+		{Author{}, "source:web"},
+	}
+	for _, c := range cases {
+		if got := AuthorKey("web", c.a); got != c.want {
+			t.Errorf("AuthorKey(%+v) = %q, want %q", c.a, got, c.want)
+		}
+	}
+}
+
+func TestEncodeDecodeRoundTripAndVersionCheck(t *testing.T) {
+	m := &Mention{Source: "file", SourceID: "pl-1", Text: "Świetny głośnik, polecam!", Lang: "pl",
+		Author: Author{Name: "Zofia"}, CreatedAt: time.Date(2026, 11, 2, 10, 0, 0, 0, time.UTC)}
+	if err := m.Normalize(); err != nil {
+		t.Fatal(err)
+	}
+	b, err := Encode(m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var back Mention
+	if err := Decode(b, &back); err != nil {
+		t.Fatal(err)
+	}
+	if back.ID != m.ID || back.Text != m.Text || back.Schema != SchemaVersion || !back.CreatedAt.Equal(m.CreatedAt) {
+		t.Fatalf("round trip changed the record: %+v", back)
+	}
+	var obj map[string]any
+	_ = json.Unmarshal(b, &obj)
+	obj["schema"] = SchemaVersion + 1
+	future, _ := json.Marshal(obj)
+	if err := Decode(future, &back); !errors.Is(err, ErrSchemaVersion) {
+		t.Fatalf("a newer schema must be refused, got %v", err)
+	}
+	for _, bad := range []string{"", "{", `{"text": 5}`, "[]"} {
+		if err := Decode([]byte(bad), &back); err == nil || !strings.HasPrefix(err.Error(), "decoding record") {
+			t.Errorf("Decode(%q) = %v, want a decoding error", bad, err)
+		}
+	}
+}
+
+func TestNormalizeNamesMissingFields(t *testing.T) {
+	for m, want := range map[*Mention]string{
+		{SourceID: "1"}: "no source",
+		{Source: "web"}: "no source_id",
+		{Source: "web", SourceID: "1", Kind: "tweet"}: "unknown kind",
+	} {
+		if err := m.Normalize(); err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("Normalize(%+v) = %v, want %q", m, err, want)
+		}
+	}
+}
+
+// The committed JSON Schemas under configs/schema/ are the ones the record
+// types generate, and an encoded record has every required field.
+func TestSchemasAreCurrent(t *testing.T) {
+	for file, s := range Schemas() {
+		want, err := schema.Marshal(s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := os.ReadFile(filepath.Join("..", "configs", "schema", file))
+		if err != nil || string(got) != string(want) {
+			t.Errorf("configs/schema/%s is missing or stale: run `go generate ./pipeline`", file)
+		}
+	}
+	m := &Mention{Source: "s", SourceID: "1", Text: "t"}
+	_ = m.Normalize()
+	b, _ := Encode(m)
+	var obj map[string]any
+	_ = json.Unmarshal(b, &obj)
+	req, _ := Schemas()["mention.schema.json"]["required"].([]string)
+	for _, k := range req {
+		if _, ok := obj[k]; !ok {
+			t.Errorf("mention schema requires %q, which the encoder omits", k)
+		}
+	}
+}

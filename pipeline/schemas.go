@@ -1,0 +1,26 @@
+package pipeline
+
+import (
+	"github.com/earshothq/earshot/pipeline/schema"
+)
+
+//go:generate go run ./internal/genschema ../configs/schema
+
+// Schemas returns the JSON Schema of every record type, by file name.
+func Schemas() map[string]map[string]any {
+	const base = "https://earshot.dev/schema/"
+	return map[string]map[string]any{
+		"mention.schema.json": schema.For(Mention{}, base+"mention.schema.json", "Mention",
+			"A raw record from a connector on the raw topic: post, reply, review, comment or form submission."),
+		"enriched_mention.schema.json": schema.For(EnrichedMention{}, base+"enriched_mention.schema.json", "EnrichedMention",
+			"A mention with language, sentiment, intents, aspects, preferences and identity, on the enriched topic."),
+		"customer.schema.json": schema.For(Customer{}, base+"customer.schema.json", "Customer",
+			"A known person from the CRM, on the compacted customers topic keyed by id."),
+		"prospect.schema.json": schema.For(Prospect{}, base+"prospect.schema.json", "Prospect",
+			"A new lead with evidence and score, on the compacted prospects topic keyed by id."),
+		"erasure.schema.json": schema.For(Erasure{}, base+"erasure.schema.json", "Erasure",
+			"A request to forget a person everywhere (right to erasure), on the erasures topic."),
+		"dead_letter.schema.json": schema.For(DeadLetter{}, base+"dead_letter.schema.json", "DeadLetter",
+			"A record a stage could not process, with the reason and its original bytes, on the DLQ topic."),
+	}
+}
