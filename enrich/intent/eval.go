@@ -1,0 +1,132 @@
+package intent
+
+import (
+	"bufio"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/earshothq/earshot/enrich/textnorm"
+)
+
+// LabelledText is one line of an evaluation set.
+type LabelledText struct {
+	Lang    string   `json:"lang"`
+	Text    string   `json:"text"`
+	Intents []string `json:"intents"`
+}
+
+// ReadEvalSet reads JSONL files of labelled texts matching pattern (a glob).
+func ReadEvalSet(pattern string) ([]LabelledText, error) {
+	files, err := filepath.Glob(pattern)
+	if err != nil {
+		return nil, fmt.Errorf("listing %s: %w", pattern, err)
+	}
+	if len(files) == 0 {
+		return nil, fmt.Errorf("reading evaluation set: no files match %s", pattern)
+	}
+	sort.Strings(files)
+	var out []LabelledText
+	for _, path := range files {
+		f, err := os.Open(path)
+		if err != nil {
+			return nil, fmt.Errorf("opening %s: %w", path, err)
+		}
+		sc := bufio.NewScanner(f)
+		line := 0
+		for sc.Scan() {
+			line++
+			if strings.TrimSpace(sc.Text()) == "" {
+				continue
+			}
+			var lt LabelledText
+			if err := json.Unmarshal(sc.Bytes(), &lt); err != nil {
+				f.Close()
+				return nil, fmt.Errorf("%s:%d: decoding: %w", path, line, err)
+			}
+			for _, n := range lt.Intents {
+				if !known(n) {
+					f.Close()
+					return nil, fmt.Errorf("%s:%d: unknown intent %q", path, line, n)
+				}
+			}
+			out = append(out, lt)
+		}
+		f.Close()
+		if err := sc.Err(); err != nil {
+			return nil, fmt.Errorf("reading %s: %w", path, err)
+		}
+	}
+	return out, nil
+}
+
+// PR is precision and recall of one intent.
+type PR struct {
+	TP, FP, FN int
+}
+
+// Precision is TP / (TP + FP), 1 when nothing was predicted.
+func (p PR) Precision() float64 {
+	if p.TP+p.FP == 0 {
+		return 1
+	}
+	return float64(p.TP) / float64(p.TP+p.FP)
+}
+
+// Recall is TP / (TP + FN), 1 when nothing was expected.
+func (p PR) Recall() float64 {
+	if p.TP+p.FN == 0 {
+		return 1
+	}
+	return float64(p.TP) / float64(p.TP+p.FN)
+}
+
+// Errors are the texts an intent got wrong, for inspection.
+type Errors map[string][]string
+
+// Evaluate runs d over the set and counts per intent.
+func Evaluate(d *Detector, set []LabelledText) (map[string]PR, Errors) {
+	out := map[string]PR{}
+	errs := Errors{}
+	var toks []textnorm.Token
+	for _, lt := range set {
+		text := textnorm.Clean(lt.Text)
+		toks = textnorm.Tokenize(text, toks)
+		got := map[string]bool{}
+		for _, m := range d.Detect(text, lt.Lang, toks) {
+			got[m.Name] = true
+		}
+		want := map[string]bool{}
+		for _, n := range lt.Intents {
+			want[n] = true
+		}
+		for _, n := range Names {
+			pr := out[n]
+			switch {
+			case got[n] && want[n]:
+				pr.TP++
+			case got[n]:
+				pr.FP++
+				errs[n] = append(errs[n], "FP "+lt.Lang+": "+lt.Text)
+			case want[n]:
+				pr.FN++
+				errs[n] = append(errs[n], "FN "+lt.Lang+": "+lt.Text)
+			}
+			out[n] = pr
+		}
+	}
+	return out, errs
+}
+
+// WriteReport prints precision and recall per intent.
+func WriteReport(w io.Writer, prs map[string]PR) {
+	fmt.Fprintf(w, "%-11s %5s %5s %5s %9s %7s\n", "intent", "TP", "FP", "FN", "precision", "recall")
+	for _, n := range Names {
+		p := prs[n]
+		fmt.Fprintf(w, "%-11s %5d %5d %5d %9.3f %7.3f\n", n, p.TP, p.FP, p.FN, p.Precision(), p.Recall())
+	}
+}

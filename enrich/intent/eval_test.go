@@ -1,0 +1,48 @@
+package intent
+
+import (
+	"os"
+	"strings"
+	"testing"
+)
+
+// TestEvalSet reproduces the precision/recall figures on the labelled set
+// written for Earshot (testdata/eval_*.jsonl: 8 languages, hard negatives
+// included). Run with -v to see the table and the misses.
+func TestEvalSet(t *testing.T) {
+	set, err := ReadEvalSet("testdata/eval_*.jsonl")
+	if err != nil {
+		t.Fatal(err)
+	}
+	langs := map[string]int{}
+	for _, lt := range set {
+		langs[lt.Lang]++
+	}
+	if len(set) < 400 || len(langs) < 6 {
+		t.Fatalf("evaluation set has %d texts in %d languages; want >= 400 in >= 6", len(set), len(langs))
+	}
+	d, err := New(DefaultConfig())
+	if err != nil {
+		t.Fatal(err)
+	}
+	prs, errs := Evaluate(d, set)
+	var b strings.Builder
+	WriteReport(&b, prs)
+	t.Logf("%d texts, languages %v\n%s", len(set), langs, b.String())
+	if testing.Verbose() && os.Getenv("INTENT_ERRORS") != "" {
+		for _, n := range Names {
+			for _, e := range errs[n] {
+				t.Logf("%s %s", n, e)
+			}
+		}
+	}
+	buying := prs[Buying]
+	if buying.Precision() < 0.90 || buying.Recall() < 0.70 {
+		t.Errorf("buying precision %.3f recall %.3f; want >= 0.90 and >= 0.70", buying.Precision(), buying.Recall())
+	}
+	for _, n := range Names {
+		if p := prs[n]; p.Precision() < 0.75 || p.Recall() < 0.6 {
+			t.Errorf("%s precision %.3f recall %.3f; want >= 0.75 and >= 0.60", n, p.Precision(), p.Recall())
+		}
+	}
+}

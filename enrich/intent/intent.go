@@ -1,0 +1,486 @@
+// Package intent finds what a text wants — to buy, to complain, to ask, to
+// praise, to leave, to get help — from phrase lists per language with
+// weights, and reports each intent with a score and the evidence spans.
+//
+// A phrase is a sequence of words: "word" matches the word, "stem*" any
+// word starting with stem, "~" up to three words of anything, "^" the start
+// of a clause, "?" a question mark. Chinese phrases are split into
+// ideographs. A phrase carries a weight in (0, 1]; an intent's score is
+// 1 − Π(1 − w) over its distinct matched phrases. Negative weights are
+// suppressors: hard negatives such as "just bought" or "not looking for"
+// multiply the score by (1 − |w|). A positive phrase preceded by a negator
+// of its language in the same clause ("not interested in a demo") does not
+// count.
+package intent
+
+import (
+	"bytes"
+	_ "embed"
+	"fmt"
+	"os"
+	"sort"
+	"strconv"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+
+	"github.com/earshothq/earshot/enrich/textnorm"
+)
+
+// Intent names.
+const (
+	Buying    = "buying"
+	Complaint = "complaint"
+	Question  = "question"
+	Praise    = "praise"
+	ChurnRisk = "churn_risk"
+	Support   = "support"
+)
+
+// Names are all intents, in report order.
+var Names = []string{Buying, Complaint, Question, Praise, ChurnRisk, Support}
+
+//go:embed phrases.yaml
+var defaultPhrases []byte
+
+// Config selects and tunes the phrase lists.
+type Config struct {
+	// PhrasesFile replaces the built-in phrase lists (same YAML layout as
+	// enrich/intent/phrases.yaml). Empty: built-in.
+	PhrasesFile string `yaml:"phrases_file"`
+	// Extra phrases added to the lists: intent → language → phrases
+	// ("pattern = weight").
+	Extra map[string]map[string][]string `yaml:"extra"`
+	// Thresholds per intent: the score from which an intent is reported.
+	Thresholds map[string]float64 `yaml:"thresholds"`
+}
+
+// DefaultThreshold is the score from which an intent is reported unless
+// Config.Thresholds says otherwise.
+const DefaultThreshold = 0.5
+
+// DefaultConfig returns the built-in lists with default thresholds.
+func DefaultConfig() Config {
+	return Config{Thresholds: map[string]float64{}}
+}
+
+// Validate checks names and ranges.
+func (c Config) Validate() error {
+	for name, t := range c.Thresholds {
+		if !known(name) {
+			return fmt.Errorf("intent thresholds: unknown intent %q (want one of %s)", name, strings.Join(Names, ", "))
+		}
+		if t <= 0 || t > 1 {
+			return fmt.Errorf("intent thresholds: %s threshold %v outside (0, 1]", name, t)
+		}
+	}
+	for name, langs := range c.Extra {
+		if !known(name) {
+			return fmt.Errorf("intent extra: unknown intent %q", name)
+		}
+		for lang, ps := range langs {
+			for _, p := range ps {
+				if _, err := parsePattern(lang, p); err != nil {
+					return fmt.Errorf("intent extra %s/%s: %w", name, lang, err)
+				}
+			}
+		}
+	}
+	return nil
+}
+
+func known(name string) bool {
+	for _, n := range Names {
+		if n == name {
+			return true
+		}
+	}
+	return false
+}
+
+// Span is a piece of evidence, in byte offsets of the text.
+type Span struct {
+	Start, End int
+	Text       string
+}
+
+// Match is one detected intent.
+type Match struct {
+	Name     string
+	Score    float64
+	Evidence []Span
+}
+
+// file is the YAML layout of a phrase list.
+type file struct {
+	Negators map[string][]string            `yaml:"negators"`
+	Intents  map[string]map[string][]string `yaml:"intents"`
+}
+
+// Detector applies phrase lists. It is safe for concurrent use.
+type Detector struct {
+	thresholds map[string]float64
+	// byLang holds the compiled phrases of each language; "any" applies to all.
+	byLang   map[string]*phraseSet
+	negators map[string]map[string]bool
+}
+
+// New compiles the phrase lists cfg names.
+func New(cfg Config) (*Detector, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	data := defaultPhrases
+	src := "built-in phrases"
+	if cfg.PhrasesFile != "" {
+		b, err := os.ReadFile(cfg.PhrasesFile)
+		if err != nil {
+			return nil, fmt.Errorf("reading intent phrases: %w", err)
+		}
+		data, src = b, cfg.PhrasesFile
+	}
+	var f file
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	dec.KnownFields(true)
+	if err := dec.Decode(&f); err != nil {
+		return nil, fmt.Errorf("decoding %s: %w", src, err)
+	}
+	for name, langs := range cfg.Extra {
+		if f.Intents == nil {
+			f.Intents = map[string]map[string][]string{}
+		}
+		if f.Intents[name] == nil {
+			f.Intents[name] = map[string][]string{}
+		}
+		for lang, ps := range langs {
+			f.Intents[name][lang] = append(f.Intents[name][lang], ps...)
+		}
+	}
+	d := &Detector{thresholds: map[string]float64{}, byLang: map[string]*phraseSet{}, negators: map[string]map[string]bool{}}
+	for _, n := range Names {
+		d.thresholds[n] = DefaultThreshold
+	}
+	for n, t := range cfg.Thresholds {
+		d.thresholds[n] = t
+	}
+	for lang, words := range f.Negators {
+		set := map[string]bool{}
+		for _, w := range words {
+			set[strings.ToLower(w)] = true
+		}
+		d.negators[lang] = set
+	}
+	names := make([]string, 0, len(f.Intents))
+	for n := range f.Intents {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		if !known(name) {
+			return nil, fmt.Errorf("%s: unknown intent %q", src, name)
+		}
+		for lang, ps := range f.Intents[name] {
+			set := d.byLang[lang]
+			if set == nil {
+				set = newPhraseSet()
+				d.byLang[lang] = set
+			}
+			for _, raw := range ps {
+				p, err := parsePattern(lang, raw)
+				if err != nil {
+					return nil, fmt.Errorf("%s: %s/%s: %w", src, name, lang, err)
+				}
+				p.intent = intentIndex(name)
+				set.add(p)
+			}
+		}
+	}
+	return d, nil
+}
+
+func intentIndex(name string) int {
+	for i, n := range Names {
+		if n == name {
+			return i
+		}
+	}
+	return -1
+}
+
+// Detect returns the intents of text in language lang ("" or "unknown":
+// every language's phrases apply). toks must be textnorm.Tokenize(text).
+func (d *Detector) Detect(text, lang string, toks []textnorm.Token) []Match {
+	var st state
+	clauseStart := make([]bool, len(toks)+1)
+	clauseStart[0] = true
+	for i, t := range toks {
+		if t.Kind == textnorm.Punct && textnorm.IsClauseBreak(t.Text) {
+			clauseStart[i+1] = true
+		}
+	}
+	sets := make([]*phraseSet, 0, 2)
+	var negs []map[string]bool
+	if s := d.byLang["any"]; s != nil {
+		sets = append(sets, s)
+	}
+	if lang == "" || lang == "unknown" {
+		for l, s := range d.byLang {
+			if l != "any" {
+				sets = append(sets, s)
+			}
+		}
+		for _, n := range d.negators {
+			negs = append(negs, n)
+		}
+	} else {
+		if s := d.byLang[lang]; s != nil {
+			sets = append(sets, s)
+		}
+		if n := d.negators[lang]; n != nil {
+			negs = append(negs, n)
+		}
+	}
+	for _, set := range sets {
+		for i := range toks {
+			for _, p := range set.candidates(toks[i].Text) {
+				end, ok := p.matchAt(toks, i, clauseStart)
+				if !ok {
+					continue
+				}
+				if p.weight > 0 && !p.negated && negatedBefore(toks, i, clauseStart, negs) {
+					continue
+				}
+				st.add(p, Span{Start: toks[i].Start, End: toks[end-1].End, Text: text[toks[i].Start:toks[end-1].End]})
+			}
+		}
+	}
+	var out []Match
+	for k, name := range Names {
+		score := st.score(k)
+		if score >= d.thresholds[name] {
+			out = append(out, Match{Name: name, Score: score, Evidence: st.evidence[k]})
+		}
+	}
+	return out
+}
+
+// negatedBefore reports whether a negator stands in the two words before
+// token i within its clause.
+func negatedBefore(toks []textnorm.Token, i int, clauseStart []bool, negs []map[string]bool) bool {
+	for j, seen := i-1, 0; j >= 0 && seen < 2; j-- {
+		if clauseStart[j+1] {
+			return false
+		}
+		if toks[j].Kind == textnorm.Punct {
+			continue
+		}
+		seen++
+		for _, n := range negs {
+			if n[toks[j].Text] {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// state accumulates matches of one text.
+type state struct {
+	matched  [6][]*pattern
+	evidence [6][]Span
+}
+
+func (s *state) add(p *pattern, sp Span) {
+	for _, q := range s.matched[p.intent] {
+		if q == p {
+			return // a phrase counts once
+		}
+	}
+	s.matched[p.intent] = append(s.matched[p.intent], p)
+	if p.weight > 0 && len(s.evidence[p.intent]) < 3 {
+		s.evidence[p.intent] = append(s.evidence[p.intent], sp)
+	}
+}
+
+func (s *state) score(k int) float64 {
+	miss, damp := 1.0, 1.0
+	for _, p := range s.matched[k] {
+		if p.weight > 0 {
+			miss *= 1 - p.weight
+		} else {
+			damp *= 1 + p.weight
+		}
+	}
+	v := (1 - miss) * damp
+	return float64(int(v*1000+0.5)) / 1000
+}
+
+// element is one step of a pattern.
+type element struct {
+	text   string
+	prefix bool // stem*
+	gap    bool // ~
+	anchor bool // ^
+}
+
+type pattern struct {
+	raw     string
+	elems   []element
+	weight  float64
+	intent  int
+	negated bool // the phrase itself contains a negation; skip the negator guard
+}
+
+// parsePattern reads "words = weight" (weight 0.6 when omitted).
+func parsePattern(lang, raw string) (*pattern, error) {
+	text, wtxt, hasW := strings.Cut(raw, "=")
+	p := &pattern{raw: raw, weight: 0.6}
+	if hasW {
+		w, err := strconv.ParseFloat(strings.TrimSpace(wtxt), 64)
+		if err != nil || w == 0 || w > 1 || w < -1 {
+			return nil, fmt.Errorf("phrase %q: weight must be a number in [-1, 1] other than 0", raw)
+		}
+		p.weight = w
+	}
+	for _, word := range strings.Fields(strings.ToLower(text)) {
+		switch {
+		case word == "~":
+			p.elems = append(p.elems, element{gap: true})
+		case word == "^":
+			p.elems = append(p.elems, element{anchor: true})
+		case strings.HasSuffix(word, "*") && len(word) > 1:
+			p.elems = append(p.elems, element{text: strings.TrimSuffix(word, "*"), prefix: true})
+		default:
+			for _, t := range textnorm.Tokenize(word, nil) {
+				p.elems = append(p.elems, element{text: t.Text})
+			}
+		}
+	}
+	// A leading anchor is checked at the first word; drop trailing gaps.
+	for len(p.elems) > 0 && p.elems[len(p.elems)-1].gap {
+		p.elems = p.elems[:len(p.elems)-1]
+	}
+	first := 0
+	if len(p.elems) > 0 && p.elems[0].anchor {
+		first = 1
+	}
+	if len(p.elems) <= first || p.elems[first].gap || p.elems[first].anchor {
+		return nil, fmt.Errorf("phrase %q: must start with a word", raw)
+	}
+	for _, e := range p.elems {
+		if isNegationWord(lang, e.text) {
+			p.negated = true
+		}
+	}
+	return p, nil
+}
+
+// isNegationWord spots phrases that are about negation themselves
+// ("not working", "can't log in") so the negator guard leaves them alone.
+func isNegationWord(lang, w string) bool {
+	switch w {
+	case "not", "no", "can't", "cannot", "don't", "doesn't", "won't", "isn't", "nie", "não", "nao", "ne", "pas", "nicht", "kein", "keine", "non", "nav", "nevaru", "nestrādā", "nedarbojas", "不", "没", "无", "未":
+		return true
+	}
+	return false
+}
+
+// matchAt tries the pattern at token i and returns the end token (exclusive).
+func (p *pattern) matchAt(toks []textnorm.Token, i int, clauseStart []bool) (int, bool) {
+	elems := p.elems
+	if elems[0].anchor {
+		if !clauseStart[i] {
+			return 0, false
+		}
+		elems = elems[1:]
+	}
+	return matchFrom(elems, toks, i)
+}
+
+func matchFrom(elems []element, toks []textnorm.Token, i int) (int, bool) {
+	if len(elems) == 0 {
+		return i, true
+	}
+	e := elems[0]
+	if e.gap {
+		for skip := 0; skip <= 3 && i+skip <= len(toks); skip++ {
+			if skip > 0 {
+				t := toks[i+skip-1]
+				if t.Kind == textnorm.Punct && textnorm.IsClauseBreak(t.Text) {
+					break
+				}
+			}
+			if end, ok := matchFrom(elems[1:], toks, i+skip); ok {
+				return end, true
+			}
+		}
+		return 0, false
+	}
+	if i >= len(toks) || !e.matches(toks[i].Text) {
+		return 0, false
+	}
+	return matchFrom(elems[1:], toks, i+1)
+}
+
+func (e element) matches(tok string) bool {
+	if e.prefix {
+		return strings.HasPrefix(tok, e.text)
+	}
+	return tok == e.text || (e.text == "?" && tok == "？")
+}
+
+// phraseSet indexes patterns by their first word.
+type phraseSet struct {
+	exact    map[string][]*pattern
+	prefixes map[string][]*pattern
+	plens    []int
+}
+
+func newPhraseSet() *phraseSet {
+	return &phraseSet{exact: map[string][]*pattern{}, prefixes: map[string][]*pattern{}}
+}
+
+func (s *phraseSet) add(p *pattern) {
+	e := p.elems[0]
+	if e.anchor {
+		e = p.elems[1]
+	}
+	if e.prefix {
+		if _, ok := s.prefixes[e.text]; !ok {
+			s.plens = appendUnique(s.plens, len(e.text))
+		}
+		s.prefixes[e.text] = append(s.prefixes[e.text], p)
+		return
+	}
+	s.exact[e.text] = append(s.exact[e.text], p)
+	if e.text == "?" {
+		s.exact["？"] = append(s.exact["？"], p)
+	}
+}
+
+func appendUnique(xs []int, x int) []int {
+	for _, y := range xs {
+		if y == x {
+			return xs
+		}
+	}
+	return append(xs, x)
+}
+
+// candidates returns the patterns whose first word can match tok. The
+// result may alias internal slices; callers only read it.
+func (s *phraseSet) candidates(tok string) []*pattern {
+	out := s.exact[tok]
+	for _, n := range s.plens {
+		if len(tok) >= n {
+			if ps, ok := s.prefixes[tok[:n]]; ok {
+				if len(out) == 0 {
+					out = ps
+				} else {
+					out = append(append([]*pattern(nil), out...), ps...)
+				}
+			}
+		}
+	}
+	return out
+}
