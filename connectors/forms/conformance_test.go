@@ -114,6 +114,7 @@ func TestConformance(t *testing.T) {
 	conformance.Run(t, conformance.Harness{
 		Type:      Type,
 		NewSource: newFormSource,
+		LongRun:   1000, // each item is an HTTP round trip; 1000 show the heap is flat
 		NewConnector: func(t testing.TB, src conformance.Source, deps connectors.Deps) connectors.Connector {
 			var node yaml.Node
 			if err := yaml.Unmarshal([]byte(conformanceConfig), &node); err != nil {

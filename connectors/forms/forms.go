@@ -243,6 +243,7 @@ func wantsHTML(r *http.Request) bool {
 
 // handleSubmit is POST /f/{form}: a website form post.
 func (c *Connector) handleSubmit(w http.ResponseWriter, r *http.Request) {
+	c.bodyDeadlines(w)
 	now := c.now()
 	browser := wantsHTML(r)
 	f, p := c.lookup(r)
@@ -261,7 +262,7 @@ func (c *Connector) handleSubmit(w http.ResponseWriter, r *http.Request) {
 		c.refuse(w, r, f, p, nil, "")
 		return
 	}
-	values, uploads, p := c.readBody(w, r, now)
+	values, uploads, p := c.readBody(w, r)
 	if p != nil {
 		c.refuse(w, r, f, p, values, "")
 		return
@@ -308,20 +309,37 @@ func (c *Connector) handleSubmit(w http.ResponseWriter, r *http.Request) {
 	c.accept(w, r, in)
 }
 
-// readBody checks the declared size, sets the body read deadline, and parses.
-func (c *Connector) readBody(w http.ResponseWriter, r *http.Request, now time.Time) (url.Values, []upload, *problem) {
+// readBody checks the declared size and parses the body within the limits.
+func (c *Connector) readBody(w http.ResponseWriter, r *http.Request) (url.Values, []upload, *problem) {
 	lim := c.cfg.Limits
 	if r.ContentLength > lim.MaxBodyBytes {
 		return nil, nil, errBodyTooLarge(lim.MaxBodyBytes)
 	}
-	rc := http.NewResponseController(w)
-	_ = rc.SetReadDeadline(now.Add(c.cfg.Timeouts.BodyRead)) // unsupported writers (tests) just skip it
-	t := c.cfg.Timeouts
-	_ = rc.SetWriteDeadline(now.Add(t.BodyRead + t.Handoff + t.Ack + 5*time.Second))
 	r.Body = http.MaxBytesReader(w, r.Body, lim.MaxBodyBytes)
-	values, uploads, p := parseBody(r, lim)
-	_ = rc.SetReadDeadline(time.Time{})
-	return values, uploads, p
+	v, ups, p := parseBody(r, lim)
+	if p == nil {
+		bodyRead(w)
+	}
+	return v, ups, p
+}
+
+// bodyDeadlines bounds, from the start of a POST, the time to receive the
+// body and the time until the answer is written (covering the wait for
+// Kafka), whatever the server's own timeouts are: the intake shares its
+// listener with the UI. The read deadline stays in place when the body is
+// refused, so the server's drain of an unread body cannot hang either.
+// Network deadlines use the wall clock, not the connector's clock.
+func (c *Connector) bodyDeadlines(w http.ResponseWriter) {
+	t := c.cfg.Timeouts
+	now := time.Now()
+	rc := http.NewResponseController(w)
+	_ = rc.SetReadDeadline(now.Add(t.BodyRead)) // writers without deadlines (recorders) skip it
+	_ = rc.SetWriteDeadline(now.Add(t.BodyRead + t.Handoff + t.Ack + 5*time.Second))
+}
+
+// bodyRead lifts the read deadline once the whole body is in.
+func bodyRead(w http.ResponseWriter) {
+	_ = http.NewResponseController(w).SetReadDeadline(time.Time{})
 }
 
 // intake is a validated submission on its way to Kafka.

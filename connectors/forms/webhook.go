@@ -41,24 +41,23 @@ func SignTypeform(secret string, body []byte) string {
 }
 
 // readRaw reads a whole webhook body within the size limit and deadline.
-func (c *Connector) readRaw(w http.ResponseWriter, r *http.Request, now time.Time) ([]byte, *problem) {
+func (c *Connector) readRaw(w http.ResponseWriter, r *http.Request) ([]byte, *problem) {
 	lim := c.cfg.Limits.MaxBodyBytes
 	if r.ContentLength > lim {
 		return nil, errBodyTooLarge(lim)
 	}
-	rc := http.NewResponseController(w)
-	_ = rc.SetReadDeadline(now.Add(c.cfg.Timeouts.BodyRead))
-	defer func() { _ = rc.SetReadDeadline(time.Time{}) }()
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, lim))
 	if err != nil {
 		return nil, readProblem(err, lim)
 	}
+	bodyRead(w)
 	return body, nil
 }
 
 // webhookPrelude is what both receivers do first: find the form, check the
 // receiver is enabled, apply the per-form limit and read the body.
 func (c *Connector) webhookPrelude(w http.ResponseWriter, r *http.Request, kind string, pick func(*FormConfig) *WebhookConfig) (*form, *WebhookConfig, []byte, time.Time, bool) {
+	c.bodyDeadlines(w)
 	now := c.now()
 	f, p := c.lookup(r)
 	if p == nil && pick(&f.cfg) == nil {
@@ -73,7 +72,7 @@ func (c *Connector) webhookPrelude(w http.ResponseWriter, r *http.Request, kind 
 		c.refuse(w, r, f, errRateLimited("per-form", wait), nil, "")
 		return nil, nil, nil, now, false
 	}
-	body, p := c.readRaw(w, r, now)
+	body, p := c.readRaw(w, r)
 	if p != nil {
 		c.refuse(w, r, f, p, nil, "")
 		return nil, nil, nil, now, false
