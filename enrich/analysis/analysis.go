@@ -1,0 +1,275 @@
+// Package analysis is the analysis half of the enrich stage: it detects a
+// mention's language, scores its sentiment overall and per aspect, finds
+// intents with their evidence and extracts the preferences the taxonomy
+// describes. `earshot analyze` and the enrich stage both call Analyze.
+package analysis
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/earshothq/earshot/enrich/intent"
+	"github.com/earshothq/earshot/enrich/lang"
+	"github.com/earshothq/earshot/enrich/prefs"
+	"github.com/earshothq/earshot/enrich/sentiment"
+	"github.com/earshothq/earshot/enrich/textnorm"
+	"github.com/earshothq/earshot/pipeline"
+)
+
+// DefaultTaxonomyPath is where the taxonomy is looked for by default. When
+// that file does not exist (earshot started from another directory), the
+// copy embedded in the binary is used.
+const DefaultTaxonomyPath = "configs/taxonomy.yaml"
+
+// Config configures the analysis.
+type Config struct {
+	// Languages the detector chooses from (ISO 639-1).
+	Languages []string `yaml:"languages"`
+	// SourcePrior is the prior probability of the language the source
+	// states; 0 ignores stated languages.
+	SourcePrior float64 `yaml:"source_prior"`
+	// MinLanguageConfidence: below it the language is "unknown".
+	MinLanguageConfidence float64 `yaml:"min_language_confidence"`
+	// SentimentModel is a model file from `earshot train sentiment`;
+	// empty uses the embedded model.
+	SentimentModel string `yaml:"sentiment_model"`
+	// Taxonomy is the taxonomy file (brand, products, aspects, ...).
+	Taxonomy string `yaml:"taxonomy"`
+	// Intents selects phrase lists and thresholds.
+	Intents intent.Config `yaml:"intents"`
+	// BuyingThreshold is the score from which buying intent is reported
+	// (overrides intents.thresholds.buying when set).
+	BuyingThreshold float64 `yaml:"buying_threshold"`
+}
+
+// DefaultConfig returns the configuration used when the file says nothing.
+func DefaultConfig() Config {
+	o := lang.DefaultOptions()
+	return Config{
+		Languages:             o.Languages,
+		SourcePrior:           o.SourcePrior,
+		MinLanguageConfidence: o.MinConfidence,
+		Taxonomy:              DefaultTaxonomyPath,
+		Intents:               intent.DefaultConfig(),
+		BuyingThreshold:       intent.DefaultThreshold,
+	}
+}
+
+// Validate reports every problem of c.
+func (c Config) Validate() error {
+	var errs []error
+	if len(c.Languages) == 0 {
+		errs = append(errs, errors.New("analysis.languages: at least one language is required"))
+	}
+	for _, l := range c.Languages {
+		if b := lang.Base(l); len(b) != 2 {
+			errs = append(errs, fmt.Errorf("analysis.languages: %q is not an ISO 639-1 code", l))
+		}
+	}
+	if c.SourcePrior < 0 || c.SourcePrior >= 1 {
+		errs = append(errs, fmt.Errorf("analysis.source_prior: %v outside [0, 1)", c.SourcePrior))
+	}
+	if c.MinLanguageConfidence < 0 || c.MinLanguageConfidence > 1 {
+		errs = append(errs, fmt.Errorf("analysis.min_language_confidence: %v outside [0, 1]", c.MinLanguageConfidence))
+	}
+	if c.BuyingThreshold < 0 || c.BuyingThreshold > 1 {
+		errs = append(errs, fmt.Errorf("analysis.buying_threshold: %v outside [0, 1]", c.BuyingThreshold))
+	}
+	if err := c.Intents.Validate(); err != nil {
+		errs = append(errs, fmt.Errorf("analysis.intents: %w", err))
+	}
+	return errors.Join(errs...)
+}
+
+// Analyzer runs the analysis. It is safe for concurrent use.
+type Analyzer struct {
+	logger   *slog.Logger
+	detector *lang.Detector
+	clf      *sentiment.Classifier
+	intents  *intent.Detector
+	prefs    *prefs.Extractor
+	pool     sync.Pool
+
+	analysed *prometheus.CounterVec
+	found    *prometheus.CounterVec
+}
+
+// New loads the models and lists cfg names.
+func New(cfg Config, logger *slog.Logger) (*Analyzer, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	if logger == nil {
+		logger = slog.New(slog.DiscardHandler)
+	}
+	start := time.Now()
+	det, err := lang.New(lang.Options{
+		Languages:     cfg.Languages,
+		MinLetters:    lang.DefaultOptions().MinLetters,
+		MinConfidence: cfg.MinLanguageConfidence,
+		SourcePrior:   cfg.SourcePrior,
+	})
+	if err != nil {
+		return nil, err
+	}
+	var model *sentiment.Model
+	if cfg.SentimentModel == "" {
+		model, err = sentiment.Embedded()
+	} else {
+		model, err = sentiment.LoadFile(cfg.SentimentModel)
+	}
+	if err != nil {
+		return nil, err
+	}
+	clf, err := sentiment.NewClassifier(model)
+	if err != nil {
+		return nil, err
+	}
+	icfg := cfg.Intents
+	if cfg.BuyingThreshold > 0 {
+		th := map[string]float64{}
+		for k, v := range icfg.Thresholds {
+			th[k] = v
+		}
+		th[intent.Buying] = cfg.BuyingThreshold
+		icfg.Thresholds = th
+	}
+	ints, err := intent.New(icfg)
+	if err != nil {
+		return nil, fmt.Errorf("loading intent phrases: %w", err)
+	}
+	taxPath := cfg.Taxonomy
+	if taxPath == DefaultTaxonomyPath {
+		if _, err := os.Stat(taxPath); errors.Is(err, os.ErrNotExist) {
+			taxPath = "" // the embedded copy
+		}
+	}
+	tax, err := prefs.LoadTaxonomy(taxPath)
+	if err != nil {
+		return nil, err
+	}
+	px, err := prefs.New(tax)
+	if err != nil {
+		return nil, err
+	}
+	a := &Analyzer{
+		logger: logger.With("component", "analysis"), detector: det, clf: clf, intents: ints, prefs: px,
+		analysed: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Namespace: "earshot", Subsystem: "analysis", Name: "records_total",
+			Help: "Records analysed, by detected language.",
+		}, []string{"language"}),
+		found: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Namespace: "earshot", Subsystem: "analysis", Name: "intents_total",
+			Help: "Intents detected, by intent.",
+		}, []string{"intent"}),
+	}
+	a.pool.New = func() any { return new([]textnorm.Token) }
+	source := "embedded"
+	if cfg.SentimentModel != "" {
+		source = cfg.SentimentModel
+	}
+	if taxPath == "" {
+		taxPath = "(embedded)"
+	}
+	a.logger.Info("analysis ready", "languages", det.Languages(), "sentiment_model", source,
+		"sentiment_languages", model.Languages(), "taxonomy", taxPath, "took", time.Since(start).Round(time.Millisecond))
+	return a, nil
+}
+
+// RegisterMetrics registers the analyzer's counters.
+func (a *Analyzer) RegisterMetrics(reg prometheus.Registerer) error {
+	for _, c := range []prometheus.Collector{a.analysed, a.found} {
+		if err := reg.Register(c); err != nil {
+			return fmt.Errorf("registering analysis metrics: %w", err)
+		}
+	}
+	return nil
+}
+
+// Text returns the text Analyze looks at: the title and the body, with
+// escapes decoded. Evidence offsets are byte offsets into it.
+func Text(m *pipeline.Mention) string {
+	body := textnorm.Clean(m.Text)
+	title := textnorm.Clean(m.Title)
+	switch {
+	case title == "":
+		return body
+	case body == "":
+		return title
+	}
+	return title + "\n" + body
+}
+
+// Analyze fills the analysis of m. An empty text yields an empty analysis.
+func (a *Analyzer) Analyze(m *pipeline.Mention) pipeline.Analysis {
+	text := Text(m)
+	if strings.TrimSpace(text) == "" {
+		return pipeline.Analysis{}
+	}
+	return a.AnalyzeText(text, m.Lang)
+}
+
+// AnalyzeText analyses a cleaned text whose source states language stated
+// ("" when it does not).
+func (a *Analyzer) AnalyzeText(text, stated string) pipeline.Analysis {
+	var out pipeline.Analysis
+	det := a.detector.Detect(text, stated)
+	out.Language = &pipeline.Language{Code: det.Code, Confidence: det.Confidence, Method: det.Method}
+
+	code := sentiment.LexiconLanguage(det.Code, lang.Base(stated), false)
+	s := a.clf.Classify(text, code)
+	out.Sentiment = &pipeline.Sentiment{Label: s.Label, Score: s.Score, Confidence: s.Confidence}
+
+	tp := a.pool.Get().(*[]textnorm.Token)
+	defer a.pool.Put(tp)
+	*tp = textnorm.Tokenize(text, *tp)
+	toks := *tp
+
+	for _, m := range a.intents.Detect(text, code, toks) {
+		in := pipeline.Intent{Name: m.Name, Score: m.Score}
+		for _, e := range m.Evidence {
+			in.Evidence = append(in.Evidence, pipeline.Span{Start: e.Start, End: e.End, Text: e.Text})
+		}
+		out.Intents = append(out.Intents, in)
+		a.found.WithLabelValues(m.Name).Inc()
+	}
+
+	p := a.prefs.Extract(text, toks, func(clause string) (string, float64) {
+		return a.clauseSentiment(clause, code)
+	})
+	for _, as := range p.Aspects {
+		out.Aspects = append(out.Aspects, pipeline.Aspect{
+			Name: as.Name, Sentiment: as.Sentiment, Score: as.Score,
+			Evidence: pipeline.Span{Start: as.Start, End: as.End, Text: as.Text},
+		})
+	}
+	if len(p.Brands)+len(p.Products)+len(p.Features)+len(p.Competitors)+len(p.Channels)+len(p.Needs) > 0 {
+		out.Preferences = &pipeline.Preferences{
+			Brands: p.Brands, Products: p.Products, Features: p.Features,
+			Competitors: p.Competitors, Channels: p.Channels, Needs: p.Needs,
+		}
+	}
+	a.analysed.WithLabelValues(det.Code).Inc()
+	return out
+}
+
+// clauseSentiment scores one clause. Clauses are short, so explicit
+// lexicon evidence ("disaster", "świetna") decides the direction when
+// present; otherwise the model's label stands.
+func (a *Analyzer) clauseSentiment(clause, code string) (string, float64) {
+	r := a.clf.Classify(clause, code)
+	switch pol := r.Signals.Polarity(); {
+	case pol > 0:
+		return sentiment.ClassNames[2], max(r.Score, 0.3)
+	case pol < 0:
+		return sentiment.ClassNames[0], min(r.Score, -0.3)
+	}
+	return r.Label, r.Score
+}
