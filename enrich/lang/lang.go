@@ -335,4 +335,3 @@ func softmax(scores, probs []float64) {
 }
 
 func round3(v float64) float64 { return math.Round(v*1000) / 1000 }
-
