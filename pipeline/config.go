@@ -104,7 +104,7 @@ func DefaultConfig() Config {
 			CommitInterval: 500 * time.Millisecond,
 			SessionTimeout: 30 * time.Second,
 			MaxWait:        250 * time.Millisecond,
-			MaxBytes:       16 << 20,
+			MaxBytes:       4 << 20,
 		},
 	}
 }

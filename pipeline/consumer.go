@@ -76,7 +76,7 @@ func (k *Kafka) newConsumer(name, group string, topics []string) *consumer {
 		MinBytes:          1,
 		MaxBytes:          max(cc.MaxBytes, 1<<20),
 		MaxWait:           max(cc.MaxWait, 10*time.Millisecond),
-		ReadBatchTimeout:  max(cc.MaxWait, 10*time.Millisecond) + time.Second,
+		ReadBatchTimeout:  10 * time.Second, // a large fetch from a loaded broker takes time
 		QueueCapacity:     1000,
 		StartOffset:       kafka.FirstOffset,
 		SessionTimeout:    session,

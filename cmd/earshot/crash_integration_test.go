@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"os"
@@ -41,11 +40,11 @@ connectors: []
 }
 
 // startChild runs `earshot <args>` as a subprocess of the test binary.
-func startChild(t *testing.T, args ...string) (*exec.Cmd, *bytes.Buffer) {
+func startChild(t *testing.T, args ...string) (*exec.Cmd, *syncBuffer) {
 	t.Helper()
 	cmd := exec.Command(os.Args[0], args...)
 	cmd.Env = append(os.Environ(), "EARSHOT_TEST_AS_CLI=1")
-	var logs bytes.Buffer
+	var logs syncBuffer
 	cmd.Stdout, cmd.Stderr = &logs, &logs
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)

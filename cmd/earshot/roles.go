@@ -48,7 +48,8 @@ func runPhases(ctx context.Context, logger *slog.Logger, phases ...[]role) error
 					}
 					return
 				}
-				if err != nil {
+				// A role interrupted by its own shutdown is not a failure.
+				if err != nil && !errors.Is(err, context.Canceled) {
 					mu.Lock()
 					errs = append(errs, fmt.Errorf("%s: %w", r.name, err))
 					mu.Unlock()

@@ -1,0 +1,108 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"net/http"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/earshothq/earshot/pipeline"
+)
+
+var bannerKafka = regexp.MustCompile(`Kafka \(embedded\): (127\.0\.0\.1:\d+)`)
+var bannerHTTP = regexp.MustCompile(`API and health:\s+http://(127\.0\.0\.1:\d+)/`)
+
+func waitFor(t *testing.T, what string, timeout time.Duration, logs *syncBuffer, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(timeout)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s; log:\n%s", what, logs)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+func totalEnd(t *testing.T, k *pipeline.Kafka, topic string) int64 {
+	ends, err := k.EndOffsets(context.Background(), topic)
+	if err != nil {
+		return -1
+	}
+	var n int64
+	for _, e := range ends {
+		n += e
+	}
+	return n
+}
+
+// `earshot run` on the embedded default carries the bundled samples to the
+// enriched topic; stopped and started again on the same data directory it
+// still has them, and the file connector resumes instead of re-importing.
+func TestIntegrationRunEmbeddedEndToEndAndRestart(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts subprocesses")
+	}
+	dir := t.TempDir()
+	samples, _ := filepath.Abs("../../configs/samples/mentions.jsonl")
+	raw, err := os.ReadFile(samples)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := int64(bytes.Count(raw, []byte("\n")))
+	cfg := fmt.Sprintf(`kafka:
+  embedded: {enabled: true, port: 0, data_dir: %q}
+  topics: {partitions: 3}
+http:
+  listen: 127.0.0.1:0
+connectors:
+  - name: samples
+    type: file
+    config: {path: %q}
+`, filepath.Join(dir, "kafka"), samples)
+	cfgPath := filepath.Join(dir, "earshot.yaml")
+	if err := os.WriteFile(cfgPath, []byte(cfg), 0o600); err != nil {
+		t.Fatal(err)
+	}
+
+	for round := 1; round <= 2; round++ {
+		child, logs := startChild(t, "run", "-c", cfgPath)
+		var kafkaAddr, httpAddr string
+		waitFor(t, "the banner", 30*time.Second, logs, func() bool {
+			km, hm := bannerKafka.FindStringSubmatch(logs.String()), bannerHTTP.FindStringSubmatch(logs.String())
+			if km == nil || hm == nil {
+				return false
+			}
+			kafkaAddr, httpAddr = km[1], hm[1]
+			return true
+		})
+		k := pipeline.NewKafka(pipeline.DefaultConfig(), []string{kafkaAddr}, nil, nil)
+		waitFor(t, "every sample in the enriched topic", 60*time.Second, logs, func() bool {
+			return totalEnd(t, k, "earshot.enriched") >= want
+		})
+		resp, err := http.Get("http://" + httpAddr + "/readyz")
+		if err != nil || resp.StatusCode != http.StatusOK {
+			t.Fatalf("readyz: %v %v", resp, err)
+		}
+		resp.Body.Close()
+		if got := totalEnd(t, k, "earshot.raw"); got != want {
+			t.Fatalf("round %d: raw has %d records, want %d (a restart must not re-import)", round, got, want)
+		}
+		k.Close()
+		if err := child.Process.Signal(syscall.SIGTERM); err != nil {
+			t.Fatal(err)
+		}
+		if err := child.Wait(); err != nil {
+			t.Fatalf("round %d: run did not exit cleanly on SIGTERM: %v\n%s", round, err, logs)
+		}
+		if !strings.Contains(logs.String(), "shutting down") {
+			t.Fatalf("no graceful shutdown in the log:\n%s", logs)
+		}
+	}
+}
