@@ -9,6 +9,8 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
+	"slices"
+	"sort"
 	"strings"
 	"sync"
 	"time"
@@ -132,7 +134,18 @@ func New(cfg Config, logger *slog.Logger) (*Analyzer, error) {
 	if err != nil {
 		return nil, err
 	}
+	taxPath := cfg.Taxonomy
+	if taxPath == DefaultTaxonomyPath {
+		if _, err := os.Stat(taxPath); errors.Is(err, os.ErrNotExist) {
+			taxPath = "" // the embedded copy
+		}
+	}
+	tax, err := prefs.LoadTaxonomy(taxPath)
+	if err != nil {
+		return nil, err
+	}
 	icfg := cfg.Intents
+	icfg.Vocabulary = vocabulary(tax, icfg.Vocabulary)
 	if cfg.BuyingThreshold > 0 {
 		th := map[string]float64{}
 		for k, v := range icfg.Thresholds {
@@ -144,16 +157,6 @@ func New(cfg Config, logger *slog.Logger) (*Analyzer, error) {
 	ints, err := intent.New(icfg)
 	if err != nil {
 		return nil, fmt.Errorf("loading intent phrases: %w", err)
-	}
-	taxPath := cfg.Taxonomy
-	if taxPath == DefaultTaxonomyPath {
-		if _, err := os.Stat(taxPath); errors.Is(err, os.ErrNotExist) {
-			taxPath = "" // the embedded copy
-		}
-	}
-	tax, err := prefs.LoadTaxonomy(taxPath)
-	if err != nil {
-		return nil, err
 	}
 	px, err := prefs.New(tax)
 	if err != nil {
@@ -181,6 +184,24 @@ func New(cfg Config, logger *slog.Logger) (*Analyzer, error) {
 	a.logger.Info("analysis ready", "languages", det.Languages(), "sentiment_model", source,
 		"sentiment_languages", model.Languages(), "taxonomy", taxPath, "took", time.Since(start).Round(time.Millisecond))
 	return a, nil
+}
+
+// vocabulary gives intent phrases the taxonomy's brand and competitor
+// names ({brand}, {competitor}), keeping classes the config sets itself.
+func vocabulary(tax *prefs.Taxonomy, own map[string][]string) map[string][]string {
+	v := map[string][]string{}
+	for k, words := range own {
+		v[k] = words
+	}
+	if _, ok := v["brand"]; !ok {
+		v["brand"] = append([]string{tax.Brand.Name}, tax.Brand.Terms...)
+	}
+	if _, ok := v["competitor"]; !ok {
+		for _, c := range tax.Competitors {
+			v["competitor"] = append(append(v["competitor"], c.Name), c.Terms...)
+		}
+	}
+	return v
 }
 
 // RegisterMetrics registers the analyzer's counters.
@@ -232,7 +253,9 @@ func (a *Analyzer) AnalyzeText(text, stated string) pipeline.Analysis {
 	*tp = textnorm.Tokenize(text, *tp)
 	toks := *tp
 
+	buying := false
 	for _, m := range a.intents.Detect(text, code, toks) {
+		buying = buying || m.Name == intent.Buying
 		in := pipeline.Intent{Name: m.Name, Score: m.Score}
 		for _, e := range m.Evidence {
 			in.Evidence = append(in.Evidence, pipeline.Span{Start: e.Start, End: e.End, Text: e.Text})
@@ -244,6 +267,16 @@ func (a *Analyzer) AnalyzeText(text, stated string) pipeline.Analysis {
 	p := a.prefs.Extract(text, toks, func(clause string) (string, float64) {
 		return a.clauseSentiment(clause, code)
 	})
+	if buying {
+		// A purchase inquiry states its needs without a cue word
+		// ("a quiet machine for a small office?").
+		for _, n := range p.UncuedNeeds {
+			if !slices.Contains(p.Needs, n) {
+				p.Needs = append(p.Needs, n)
+			}
+		}
+		sort.Strings(p.Needs)
+	}
 	for _, as := range p.Aspects {
 		out.Aspects = append(out.Aspects, pipeline.Aspect{
 			Name: as.Name, Sentiment: as.Sentiment, Score: as.Score,
@@ -260,9 +293,14 @@ func (a *Analyzer) AnalyzeText(text, stated string) pipeline.Analysis {
 	return out
 }
 
+// minClauseConfidence is the model confidence a clause without lexicon
+// evidence needs before its label is believed; below it the clause is
+// neutral (a few words give n-gram features little to go on).
+const minClauseConfidence = 0.6
+
 // clauseSentiment scores one clause. Clauses are short, so explicit
 // lexicon evidence ("disaster", "świetna") decides the direction when
-// present; otherwise the model's label stands.
+// present; otherwise the model's label stands if it is confident.
 func (a *Analyzer) clauseSentiment(clause, code string) (string, float64) {
 	r := a.clf.Classify(clause, code)
 	switch pol := r.Signals.Polarity(); {
@@ -270,6 +308,8 @@ func (a *Analyzer) clauseSentiment(clause, code string) (string, float64) {
 		return sentiment.ClassNames[2], max(r.Score, 0.3)
 	case pol < 0:
 		return sentiment.ClassNames[0], min(r.Score, -0.3)
+	case r.Confidence < minClauseConfidence:
+		return sentiment.ClassNames[1], r.Score
 	}
 	return r.Label, r.Score
 }

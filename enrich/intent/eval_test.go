@@ -4,7 +4,24 @@ import (
 	"os"
 	"strings"
 	"testing"
+
+	"github.com/earshothq/earshot/enrich/prefs"
 )
+
+// evalConfig is the configuration the analysis runs with: built-in lists
+// plus the brand and competitor names of the embedded taxonomy.
+func evalConfig(t *testing.T) Config {
+	tax, err := prefs.LoadTaxonomy("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := DefaultConfig()
+	cfg.Vocabulary = map[string][]string{"brand": tax.Brand.Terms}
+	for _, c := range tax.Competitors {
+		cfg.Vocabulary["competitor"] = append(cfg.Vocabulary["competitor"], c.Terms...)
+	}
+	return cfg
+}
 
 // TestEvalSet reproduces the precision/recall figures on the labelled set
 // written for Earshot (testdata/eval_*.jsonl: 8 languages, hard negatives
@@ -21,7 +38,7 @@ func TestEvalSet(t *testing.T) {
 	if len(set) < 400 || len(langs) < 6 {
 		t.Fatalf("evaluation set has %d texts in %d languages; want >= 400 in >= 6", len(set), len(langs))
 	}
-	d, err := New(DefaultConfig())
+	d, err := New(evalConfig(t))
 	if err != nil {
 		t.Fatal(err)
 	}

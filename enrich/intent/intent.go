@@ -4,7 +4,10 @@
 //
 // A phrase is a sequence of words: "word" matches the word, "stem*" any
 // word starting with stem, "~" up to three words of anything, "^" the start
-// of a clause, "?" a question mark. Chinese phrases are split into
+// of a clause, "?" a question mark, "{name}" any word of the vocabulary
+// class name (the analysis fills "brand" and "competitor" from the
+// taxonomy, so "switching to {competitor}" is churn and "switching to
+// {brand}" is buying). Chinese phrases are split into
 // ideographs. A phrase carries a weight in (0, 1]; an intent's score is
 // 1 − Π(1 − w) over its distinct matched phrases. Negative weights are
 // suppressors: hard negatives such as "just bought" or "not looking for"
@@ -53,6 +56,8 @@ type Config struct {
 	Extra map[string]map[string][]string `yaml:"extra"`
 	// Thresholds per intent: the score from which an intent is reported.
 	Thresholds map[string]float64 `yaml:"thresholds"`
+	// Vocabulary are word classes phrases refer to as {name}.
+	Vocabulary map[string][]string `yaml:"vocabulary"`
 }
 
 // DefaultThreshold is the score from which an intent is reported unless
@@ -123,6 +128,7 @@ type Detector struct {
 	// byLang holds the compiled phrases of each language; "any" applies to all.
 	byLang   map[string]*phraseSet
 	negators map[string]map[string]bool
+	vocab    map[string]map[string]bool
 }
 
 // New compiles the phrase lists cfg names.
@@ -156,7 +162,19 @@ func New(cfg Config) (*Detector, error) {
 			f.Intents[name][lang] = append(f.Intents[name][lang], ps...)
 		}
 	}
-	d := &Detector{thresholds: map[string]float64{}, byLang: map[string]*phraseSet{}, negators: map[string]map[string]bool{}}
+	d := &Detector{thresholds: map[string]float64{}, byLang: map[string]*phraseSet{}, negators: map[string]map[string]bool{}, vocab: map[string]map[string]bool{}}
+	for class, words := range cfg.Vocabulary {
+		set := map[string]bool{}
+		for _, w := range words {
+			for _, t := range textnorm.Tokenize(strings.ToLower(w), nil) {
+				if t.Kind != textnorm.Punct {
+					set[t.Text] = true
+					break // one word per entry: multi-word names match by their first word
+				}
+			}
+		}
+		d.vocab[class] = set
+	}
 	for _, n := range Names {
 		d.thresholds[n] = DefaultThreshold
 	}
@@ -191,6 +209,11 @@ func New(cfg Config) (*Detector, error) {
 					return nil, fmt.Errorf("%s: %s/%s: %w", src, name, lang, err)
 				}
 				p.intent = intentIndex(name)
+				for i, e := range p.elems {
+					if e.class != "" {
+						p.elems[i].vocab = d.vocab[e.class] // nil: the class never matches
+					}
+				}
 				set.add(p)
 			}
 		}
@@ -318,9 +341,11 @@ func (s *state) score(k int) float64 {
 // element is one step of a pattern.
 type element struct {
 	text   string
-	prefix bool // stem*
-	gap    bool // ~
-	anchor bool // ^
+	prefix bool            // stem*
+	gap    bool            // ~
+	anchor bool            // ^
+	class  string          // {class}
+	vocab  map[string]bool // the words of class
 }
 
 type pattern struct {
@@ -348,6 +373,8 @@ func parsePattern(lang, raw string) (*pattern, error) {
 			p.elems = append(p.elems, element{gap: true})
 		case word == "^":
 			p.elems = append(p.elems, element{anchor: true})
+		case strings.HasPrefix(word, "{") && strings.HasSuffix(word, "}") && len(word) > 2:
+			p.elems = append(p.elems, element{class: word[1 : len(word)-1]})
 		case strings.HasSuffix(word, "*") && len(word) > 1:
 			p.elems = append(p.elems, element{text: strings.TrimSuffix(word, "*"), prefix: true})
 		default:
@@ -364,7 +391,7 @@ func parsePattern(lang, raw string) (*pattern, error) {
 	if len(p.elems) > 0 && p.elems[0].anchor {
 		first = 1
 	}
-	if len(p.elems) <= first || p.elems[first].gap || p.elems[first].anchor {
+	if len(p.elems) <= first || p.elems[first].gap || p.elems[first].anchor || p.elems[first].class != "" {
 		return nil, fmt.Errorf("phrase %q: must start with a word", raw)
 	}
 	for _, e := range p.elems {
@@ -423,6 +450,9 @@ func matchFrom(elems []element, toks []textnorm.Token, i int) (int, bool) {
 }
 
 func (e element) matches(tok string) bool {
+	if e.class != "" {
+		return e.vocab[tok]
+	}
 	if e.prefix {
 		return strings.HasPrefix(tok, e.text)
 	}

@@ -23,6 +23,7 @@ import (
 	"sort"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/pemistahl/lingua-go"
 
@@ -97,6 +98,7 @@ func scriptOf(code string) textnorm.Script {
 type group struct {
 	codes   []string
 	columns []int                   // column in the n-gram model per code
+	stop    map[string][]int        // stopword → indexes into codes
 	lingua  lingua.LanguageDetector // non-nil when some code is not in the n-gram model
 }
 
@@ -140,6 +142,12 @@ func New(opts Options) (*Detector, error) {
 		g.columns = append(g.columns, m.column(code))
 	}
 	for _, g := range d.groups {
+		g.stop = map[string][]int{}
+		for i, c := range g.codes {
+			for _, w := range stopwords[c] {
+				g.stop[w] = append(g.stop[w], i)
+			}
+		}
 		if len(g.codes) < 2 {
 			continue
 		}
@@ -191,7 +199,24 @@ func (d *Detector) Detect(text, stated string) Result {
 		}
 		return Result{Code: Unknown, Method: MethodScript}
 	}
+	// One ideograph carries about as much as a short word: weigh CJK
+	// scripts up so "Brewly Mini多少钱？" counts as Chinese.
+	letters += 2*(counts[textnorm.ScriptHan]+counts[textnorm.ScriptKana]) + counts[textnorm.ScriptHangul]
+	counts[textnorm.ScriptHan] *= 3
+	counts[textnorm.ScriptKana] *= 3
+	counts[textnorm.ScriptHangul] *= 2
 	script, share := counts.Dominant(letters)
+	if script == textnorm.ScriptLatin {
+		// Latin letters in another script's text are mostly brand names,
+		// handles and URLs: a few words of another script win.
+		raw := [...]textnorm.Script{textnorm.ScriptHan, textnorm.ScriptKana, textnorm.ScriptHangul, textnorm.ScriptCyrillic, textnorm.ScriptArabic, textnorm.ScriptDevanagari, textnorm.ScriptGreek, textnorm.ScriptHebrew, textnorm.ScriptThai}
+		for _, s := range raw {
+			if other := float64(counts[s]) / float64(letters); other >= 0.3 && counts[s] >= 6 {
+				script, share = s, other
+				break
+			}
+		}
+	}
 	if script == textnorm.ScriptHan && counts[textnorm.ScriptKana] > 0 {
 		script = textnorm.ScriptKana // Japanese mixes kanji and kana
 	}
@@ -273,12 +298,28 @@ func (d *Detector) ngramScores(g *group, text string, probs []float64) bool {
 	n := 0
 	var prev1, prev2 rune
 	run := 0
+	var word [32]byte
+	wlen := 0
+	endWord := func() {
+		if wlen > 0 && wlen <= len(word) {
+			for _, i := range g.stop[string(word[:wlen])] {
+				scores[i] += stopwordBonus
+			}
+		}
+		wlen = 0
+	}
 	for _, r := range text {
 		if !unicode.IsLetter(r) {
 			run = 0
+			endWord()
 			continue
 		}
 		r = unicode.ToLower(r)
+		if wlen+utf8.RuneLen(r) <= len(word) {
+			wlen += utf8.EncodeRune(word[wlen:], r)
+		} else {
+			wlen = len(word) + 1 // too long to be a stopword
+		}
 		run++
 		if run >= 3 {
 			if row, ok := d.model.index[trigramKey(prev2, prev1, r)]; ok {
@@ -296,6 +337,7 @@ func (d *Detector) ngramScores(g *group, text string, probs []float64) bool {
 		}
 		prev2, prev1 = prev1, r
 	}
+	endWord()
 	if n == 0 {
 		return false
 	}

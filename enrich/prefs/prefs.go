@@ -137,7 +137,12 @@ type Aspect struct {
 // Result is what a text says about the taxonomy.
 type Result struct {
 	Brands, Products, Features, Competitors, Channels, Needs []string
-	Aspects                                                  []Aspect
+	// UncuedNeeds are needs named in clauses without a need cue; a caller
+	// that knows the text asks to buy something may count them as needs.
+	UncuedNeeds []string
+	// Aspects holds one entry per aspect: the clause that speaks of it
+	// most strongly.
+	Aspects []Aspect
 }
 
 // Empty reports whether nothing was found.
@@ -228,11 +233,10 @@ func (x *Extractor) Extract(text string, toks []textnorm.Token, score ClauseScor
 			case kindNeed:
 				if needCue {
 					res.Needs = addName(res.Needs, h.name)
+				} else {
+					res.UncuedNeeds = addName(res.UncuedNeeds, h.name)
 				}
 			case kindAspect:
-				if hasAspect(res.Aspects, h.name, c.Start) {
-					continue
-				}
 				if !scored {
 					label, sc = "neutral", 0
 					if score != nil {
@@ -240,23 +244,41 @@ func (x *Extractor) Extract(text string, toks []textnorm.Token, score ClauseScor
 					}
 					scored = true
 				}
-				res.Aspects = append(res.Aspects, Aspect{Name: h.name, Sentiment: label, Score: sc, Start: c.Start, End: c.End, Text: clauseText})
+				a := Aspect{Name: h.name, Sentiment: label, Score: sc, Start: c.Start, End: c.End, Text: clauseText}
+				res.Aspects = mergeAspect(res.Aspects, a)
 			}
 		}
 	}
-	for _, l := range []*[]string{&res.Brands, &res.Products, &res.Features, &res.Competitors, &res.Channels, &res.Needs} {
+	for _, l := range []*[]string{&res.Brands, &res.Products, &res.Features, &res.Competitors, &res.Channels, &res.Needs, &res.UncuedNeeds} {
 		sort.Strings(*l)
 	}
 	return res
 }
 
-func hasAspect(as []Aspect, name string, start int) bool {
-	for _, a := range as {
-		if a.Name == name && a.Start == start {
-			return true
+// mergeAspect adds a, or replaces the entry of the same name when a's
+// clause is more opinionated (|score| larger, a polar label beating neutral).
+func mergeAspect(as []Aspect, a Aspect) []Aspect {
+	for i, b := range as {
+		if b.Name != a.Name {
+			continue
 		}
+		if strength(a) > strength(b) {
+			as[i] = a
+		}
+		return as
 	}
-	return false
+	return append(as, a)
+}
+
+func strength(a Aspect) float64 {
+	s := a.Score
+	if s < 0 {
+		s = -s
+	}
+	if a.Sentiment != "neutral" {
+		s++
+	}
+	return s
 }
 
 func addName(list []string, name string) []string {
