@@ -8,6 +8,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/earshothq/earshot/connectors"
+	"github.com/earshothq/earshot/enrich"
 	"github.com/earshothq/earshot/internal/confx"
 	"github.com/earshothq/earshot/pipeline"
 	"github.com/earshothq/earshot/web"
@@ -19,6 +20,7 @@ type Config struct {
 	HTTP       web.Config       `yaml:"http"`
 	Connect    ConnectConfig    `yaml:"connect"`
 	Connectors []ConnectorEntry `yaml:"connectors"`
+	Enrich     enrich.Config    `yaml:"enrich"`
 
 	file string
 	root *yaml.Node
@@ -52,6 +54,7 @@ func DefaultConfig() Config {
 		Kafka:   pipeline.DefaultConfig(),
 		HTTP:    web.DefaultConfig(),
 		Connect: ConnectConfig{Listen: "127.0.0.1:8081"},
+		Enrich:  enrich.DefaultConfig(),
 	}
 }
 
@@ -107,6 +110,7 @@ func (c *Config) Validate() error {
 	var errs []error
 	errs = append(errs, confx.Position(c.file, c.root, "", c.Kafka.Validate()))
 	errs = append(errs, confx.Position(c.file, c.root, "", c.HTTP.Validate()))
+	errs = append(errs, confx.Position(c.file, c.root, "", c.Enrich.Validate()))
 	seen := map[string]bool{}
 	for i, e := range c.Connectors {
 		var node *yaml.Node

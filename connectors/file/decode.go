@@ -28,11 +28,15 @@ type jsonlDecoder struct {
 	r       *bufio.Reader
 	maxLine int
 	line    int64
+	// follow: a last line without its newline is still being written; keep
+	// it until the rest arrives instead of reading half a record.
+	follow  bool
+	partial []byte
 }
 
 // newJSONLDecoder reads from r, skipping the first skip lines (already acked).
-func newJSONLDecoder(r io.Reader, maxLine int, skip int64) *jsonlDecoder {
-	d := &jsonlDecoder{r: bufio.NewReaderSize(r, 64<<10), maxLine: maxLine}
+func newJSONLDecoder(r io.Reader, maxLine int, skip int64, follow bool) *jsonlDecoder {
+	d := &jsonlDecoder{r: bufio.NewReaderSize(r, 64<<10), maxLine: maxLine, follow: follow}
 	for d.line < skip {
 		if _, _, err := d.readLine(); err != nil {
 			break
@@ -46,8 +50,9 @@ var errLineTooLong = errors.New("line exceeds max_line_bytes")
 // readLine returns the next line without its newline; over-long lines are
 // consumed and reported with their first maxLine bytes.
 func (d *jsonlDecoder) readLine() ([]byte, bool, error) {
-	var buf []byte
-	tooLong := false
+	buf := d.partial
+	d.partial = nil
+	tooLong := len(buf) > d.maxLine
 	for {
 		chunk, err := d.r.ReadSlice('\n')
 		if len(buf)+len(chunk) > d.maxLine {
@@ -62,6 +67,10 @@ func (d *jsonlDecoder) readLine() ([]byte, bool, error) {
 			continue
 		}
 		if err == io.EOF && len(buf) == 0 && !tooLong {
+			return nil, false, io.EOF
+		}
+		if err == io.EOF && d.follow {
+			d.partial = append([]byte(nil), buf...)
 			return nil, false, io.EOF
 		}
 		if err != nil && err != io.EOF {

@@ -4,14 +4,21 @@
 package file
 
 import (
+	"bufio"
 	"context"
+	"crypto/sha256"
 	_ "embed"
+	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"log/slog"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -47,6 +54,10 @@ type Config struct {
 	CSV        CSVConfig         `yaml:"csv"`
 	// MaxLineBytes caps one JSONL line or CSV record.
 	MaxLineBytes int `yaml:"max_line_bytes"`
+	// Follow keeps reading as lines are appended (like tail -f) instead of
+	// ending at the end of the file, and starts over on a rotated file.
+	Follow       bool          `yaml:"follow"`
+	PollInterval time.Duration `yaml:"poll_interval"`
 }
 
 // CSVConfig describes the CSV dialect; the first row is the header.
@@ -75,6 +86,12 @@ func (c *Config) Validate() error {
 			return fmt.Errorf("config.mapping.%s: unknown record field (known: %s, fields.<name>)", target, strings.Join(targets, ", "))
 		}
 	}
+	if c.Follow && c.Format == "csv" {
+		return fmt.Errorf("config.follow: supported for jsonl only (a CSV record may span lines being written)")
+	}
+	if c.PollInterval <= 0 {
+		return fmt.Errorf("config.poll_interval: must be positive")
+	}
 	if c.MaxLineBytes < 1024 {
 		return fmt.Errorf("config.max_line_bytes: %d is below 1024", c.MaxLineBytes)
 	}
@@ -84,35 +101,36 @@ func (c *Config) Validate() error {
 // DefaultConfig returns the defaults applied before the user's config.
 func DefaultConfig() Config {
 	return Config{Format: "auto", Source: "file", Kind: string(pipeline.KindMention), IDField: "id",
-		CSV: CSVConfig{Delimiter: ","}, MaxLineBytes: 1 << 20}
+		CSV: CSVConfig{Delimiter: ","}, MaxLineBytes: 1 << 20, PollInterval: time.Second}
 }
 
 // Connector reads one file.
 type Connector struct {
-	cfg    Config
-	deps   connectors.Deps
-	format string
+	cfg         Config
+	deps        connectors.Deps
+	format      string
+	key         string // checkpoint key
+	checkpoints connectors.CheckpointStore
+	// slots bounds rows handed out but not yet acknowledged.
+	slots chan struct{}
 
 	f       *os.File
 	decoder rowDecoder
-	seq     int64  // rows read, for contiguous acks
-	key     string // checkpoint key
+	seq     int64          // rows handed out in this connection, for contiguous acks
+	skip    map[int64]bool // lines acked in an earlier run above its prefix
 
-	mu          sync.Mutex
-	acked       *contiguous
-	lastSave    time.Time
-	savedLine   int64
-	endOfInput  bool
-	checkpoints connectors.CheckpointStore
+	mu        sync.Mutex
+	acked     *contiguous
+	carried   map[int64]bool // skip lines not yet covered by the new prefix
+	first     string         // fingerprint of the file's first line
+	lastSave  time.Time
+	savedLine int64
 }
 
 // New builds a file connector from its config node.
 func New(node *yaml.Node, deps connectors.Deps) (connectors.Connector, error) {
 	cfg := DefaultConfig()
 	if err := connectors.DecodeConfig(node, &cfg); err != nil {
-		return nil, err
-	}
-	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
 	format := cfg.Format
@@ -123,8 +141,14 @@ func New(node *yaml.Node, deps connectors.Deps) (connectors.Connector, error) {
 		case ".jsonl", ".ndjson", ".json":
 			format = "jsonl"
 		default:
-			return nil, fmt.Errorf("config.format: cannot tell the format of %s from its extension; set jsonl or csv", cfg.Path)
+			if cfg.Path != "" {
+				return nil, fmt.Errorf("config.format: cannot tell the format of %s from its extension; set jsonl or csv", cfg.Path)
+			}
 		}
+		cfg.Format = format
+	}
+	if err := cfg.Validate(); err != nil {
+		return nil, err
 	}
 	if deps.Logger == nil {
 		deps.Logger = slog.New(slog.DiscardHandler)
@@ -132,20 +156,27 @@ func New(node *yaml.Node, deps connectors.Deps) (connectors.Connector, error) {
 	if deps.Checkpoints == nil {
 		deps.Checkpoints = connectors.NewMemoryCheckpoints()
 	}
+	if deps.MaxInFlight <= 0 {
+		deps.MaxInFlight = 1000
+	}
 	return &Connector{cfg: cfg, deps: deps, format: format, checkpoints: deps.Checkpoints,
-		key: "file/" + deps.Name}, nil
+		key: "file/" + deps.Name, slots: make(chan struct{}, deps.MaxInFlight)}, nil
 }
 
-// checkpoint is what the connector saves: how many lines are fully acked.
+// checkpoint is what the connector saves: the line of the last row of the
+// acknowledged prefix, the lines acknowledged above it (acks arrive out of
+// order), and a fingerprint of the file so a rotated file starts over.
 type checkpoint struct {
-	Path string `json:"path"`
-	Line int64  `json:"line"`
+	Path  string  `json:"path"`
+	First string  `json:"first,omitempty"`
+	Line  int64   `json:"line"`
+	Above []int64 `json:"above,omitempty"`
 }
 
-// Connect opens the file and skips the lines acknowledged before.
+// Connect opens the file and skips the rows acknowledged before.
 func (c *Connector) Connect(ctx context.Context) error {
 	if c.f != nil {
-		return nil // a file does not drop; reconnecting would re-read it
+		return nil // still open: a file does not drop on its own
 	}
 	f, err := os.Open(c.cfg.Path)
 	if err != nil {
@@ -162,9 +193,14 @@ func (c *Connector) Connect(ctx context.Context) error {
 			f.Close()
 			return fmt.Errorf("decoding checkpoint %s: %w", c.key, err)
 		}
-		if cp.Path != c.cfg.Path {
-			cp = checkpoint{} // another file under the same name: start over
-		}
+	}
+	first, err := fingerprint(c.cfg.Path)
+	if err != nil {
+		f.Close()
+		return err
+	}
+	if cp.Path != c.cfg.Path || cp.First != first {
+		cp = checkpoint{} // another or a rotated file under this name: start over
 	}
 	if c.format == "csv" {
 		c.decoder, err = newCSVDecoder(f, []rune(c.cfg.CSV.Delimiter)[0], cp.Line)
@@ -173,61 +209,117 @@ func (c *Connector) Connect(ctx context.Context) error {
 			return fmt.Errorf("reading CSV header of %s: %w", c.cfg.Path, err)
 		}
 	} else {
-		c.decoder = newJSONLDecoder(f, c.cfg.MaxLineBytes, cp.Line)
+		c.decoder = newJSONLDecoder(f, c.cfg.MaxLineBytes, cp.Line, c.cfg.Follow)
 	}
 	c.f = f
 	c.seq = 0
-	c.acked = newContiguous()
+	c.skip = map[int64]bool{}
+	for _, l := range cp.Above {
+		c.skip[l] = true
+	}
+	c.mu.Lock()
+	c.acked = newContiguous(cp.Line)
+	c.carried = maps.Clone(c.skip)
+	c.first = first
 	c.savedLine = cp.Line
-	c.deps.Logger.Info("reading file", "path", c.cfg.Path, "format", c.format, "resume_after_line", cp.Line)
+	c.mu.Unlock()
+	c.deps.Logger.Info("reading file", "path", c.cfg.Path, "format", c.format, "resume_after_line", cp.Line, "follow", c.cfg.Follow)
 	return nil
 }
 
 // Read returns the next record, a RejectedError for a malformed row, or
-// ErrEndOfInput at the end of the file.
+// ErrEndOfInput at the end of the file (unless following it).
 func (c *Connector) Read(ctx context.Context) (*pipeline.Mention, connectors.AckFunc, error) {
 	if c.f == nil {
 		return nil, nil, connectors.ErrNotConnected
 	}
-	if err := ctx.Err(); err != nil {
-		return nil, nil, err
+	select {
+	case c.slots <- struct{}{}:
+	case <-ctx.Done():
+		return nil, nil, ctx.Err()
 	}
-	row, line, raw, err := c.decoder.next()
-	if err == io.EOF {
-		c.mu.Lock()
-		c.endOfInput = true
-		c.mu.Unlock()
-		return nil, nil, connectors.ErrEndOfInput
+	for {
+		row, line, raw, err := c.decoder.next()
+		if err == io.EOF {
+			if !c.cfg.Follow {
+				<-c.slots
+				return nil, nil, connectors.ErrEndOfInput
+			}
+			if werr := c.waitForGrowth(ctx); werr != nil {
+				<-c.slots
+				return nil, nil, werr
+			}
+			continue
+		}
+		if c.skip[line] {
+			continue // acknowledged in an earlier run
+		}
+		c.seq++
+		ack := c.ackFunc(c.seq, line)
+		pos := fmt.Sprintf("%s:%d", filepath.Base(c.cfg.Path), line)
+		if err != nil {
+			return nil, nil, &connectors.RejectedError{Position: pos, Raw: raw, Err: err, Ack: ack}
+		}
+		m, err := c.toMention(row, raw)
+		if err != nil {
+			return nil, nil, &connectors.RejectedError{Position: pos, Raw: raw, Err: err, Ack: ack}
+		}
+		return m, ack, nil
 	}
-	c.seq++
-	ack := c.ackFunc(c.seq, line)
-	pos := fmt.Sprintf("%s:%d", filepath.Base(c.cfg.Path), line)
-	if err != nil {
-		return nil, nil, &connectors.RejectedError{Position: pos, Raw: raw, Err: err, Ack: ack}
-	}
-	m, err := c.toMention(row, raw)
-	if err != nil {
-		return nil, nil, &connectors.RejectedError{Position: pos, Raw: raw, Err: err, Ack: ack}
-	}
-	return m, ack, nil
 }
 
-// ackFunc marks a line done when Kafka acked it and saves the checkpoint
-// when the contiguous acked prefix moved (at most every 500ms while running;
-// Close saves the final position).
+// waitForGrowth sleeps a poll interval; a file replaced or truncated under
+// its name ends this connection so Connect starts on the new file.
+func (c *Connector) waitForGrowth(ctx context.Context) error {
+	t := time.NewTimer(c.cfg.PollInterval)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+	}
+	open, err := c.f.Stat()
+	if err != nil {
+		return fmt.Errorf("checking %s: %w", c.cfg.Path, err)
+	}
+	cur, err := os.Stat(c.cfg.Path)
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil // being rotated: the new file appears shortly
+		}
+		return fmt.Errorf("checking %s: %w", c.cfg.Path, err)
+	}
+	pos, _ := c.f.Seek(0, io.SeekCurrent)
+	if !os.SameFile(open, cur) || cur.Size() < pos {
+		c.deps.Logger.Info("file rotated or truncated; starting over", "path", c.cfg.Path)
+		c.f.Close()
+		c.f = nil
+		return connectors.ErrNotConnected
+	}
+	return nil
+}
+
+// ackFunc releases the row's slot and, when Kafka acked it, records it and
+// saves the checkpoint (at most every 500ms while running; Close saves the
+// final position).
 func (c *Connector) ackFunc(seq, line int64) connectors.AckFunc {
+	var once sync.Once
 	return func(ctx context.Context, err error) error {
-		if err != nil {
-			return nil // not acked: the row stays above the checkpoint and is read again next run
-		}
-		c.mu.Lock()
-		c.acked.done(seq, line)
-		due := time.Since(c.lastSave) > 500*time.Millisecond
-		c.mu.Unlock()
-		if due {
-			return c.saveCheckpoint(ctx)
-		}
-		return nil
+		var saveErr error
+		once.Do(func() {
+			<-c.slots
+			if err != nil {
+				return // not acked: the row stays above the checkpoint and is read again next run
+			}
+			c.mu.Lock()
+			c.acked.done(seq, line)
+			due := time.Since(c.lastSave) > 500*time.Millisecond
+			c.mu.Unlock()
+			if due {
+				saveErr = c.saveCheckpoint(ctx)
+			}
+		})
+		return saveErr
 	}
 }
 
@@ -237,44 +329,87 @@ func (c *Connector) saveCheckpoint(ctx context.Context) error {
 		c.mu.Unlock()
 		return nil
 	}
-	upTo := c.acked.line
-	if upTo <= c.savedLine {
+	cp := checkpoint{Path: c.cfg.Path, First: c.first, Line: c.acked.line}
+	for l := range c.carried {
+		if l > cp.Line {
+			cp.Above = append(cp.Above, l)
+		}
+	}
+	for _, l := range c.acked.pending {
+		cp.Above = append(cp.Above, l)
+	}
+	slices.Sort(cp.Above)
+	if cp.Line <= c.savedLine && len(cp.Above) == 0 {
 		c.mu.Unlock()
 		return nil
 	}
 	c.lastSave = time.Now()
 	c.mu.Unlock()
-	raw, _ := json.Marshal(checkpoint{Path: c.cfg.Path, Line: upTo})
+	if cp.First == "" {
+		// The file was empty at Connect; fingerprint it now it has rows.
+		first, err := fingerprint(c.cfg.Path)
+		if err != nil {
+			return err
+		}
+		cp.First = first
+		c.mu.Lock()
+		c.first = first
+		c.mu.Unlock()
+	}
+	raw, _ := json.Marshal(cp)
 	if err := c.checkpoints.Save(ctx, c.key, raw); err != nil {
 		return err
 	}
 	c.mu.Lock()
-	c.savedLine = max(c.savedLine, upTo)
+	c.savedLine = max(c.savedLine, cp.Line)
 	c.mu.Unlock()
 	return nil
 }
 
 // Close saves the last acknowledged position and closes the file.
 func (c *Connector) Close(ctx context.Context) error {
-	if c.f == nil {
-		return nil
-	}
 	err := c.saveCheckpoint(ctx)
-	c.f.Close()
-	c.f = nil
+	if c.f != nil {
+		c.f.Close()
+		c.f = nil
+	}
 	return err
 }
 
+// fingerprint hashes the file's first line, so a checkpoint is applied only
+// to the file it was taken on ("" for an empty or missing file).
+func fingerprint(path string) (string, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return "", nil
+		}
+		return "", fmt.Errorf("opening %s: %w", path, err)
+	}
+	defer f.Close()
+	first, err := bufio.NewReader(io.LimitReader(f, 4096)).ReadString('\n')
+	if err != nil && err != io.EOF {
+		return "", fmt.Errorf("reading %s: %w", path, err)
+	}
+	if !strings.HasSuffix(first, "\n") {
+		return "", nil // no complete first line yet
+	}
+	sum := sha256.Sum256([]byte(first))
+	return hex.EncodeToString(sum[:8]), nil
+}
+
 // contiguous tracks the rows acknowledged so far (acks arrive out of
-// order) and the file line of the last row of the acked prefix: the
-// checkpoint, since everything up to it is safely in Kafka.
+// order): the file line of the last row of the acked prefix, and the acked
+// rows above it.
 type contiguous struct {
 	seq     int64           // rows 1..seq are acked
-	line    int64           // the line of row seq
+	line    int64           // the line of row seq (the checkpoint)
 	pending map[int64]int64 // acked rows above seq, to their lines
 }
 
-func newContiguous() *contiguous { return &contiguous{pending: map[int64]int64{}} }
+func newContiguous(line int64) *contiguous {
+	return &contiguous{line: line, pending: map[int64]int64{}}
+}
 
 func (c *contiguous) done(seq, line int64) {
 	c.pending[seq] = line

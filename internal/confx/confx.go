@@ -341,3 +341,27 @@ func lineOf(root *yaml.Node, path string) int {
 	}
 	return line
 }
+
+// Prefix prepends "prefix." to the key of every "key: message" error in
+// err (joined errors included), so a section's Validate can report keys
+// relative to itself and its parent can name the full path.
+func Prefix(prefix string, err error) error {
+	if err == nil {
+		return nil
+	}
+	var leaves []error
+	flatten(err, &leaves)
+	out := make([]error, len(leaves))
+	for i, e := range leaves {
+		out[i] = prefixed{prefix: prefix, err: e}
+	}
+	return errors.Join(out...)
+}
+
+type prefixed struct {
+	prefix string
+	err    error
+}
+
+func (p prefixed) Error() string { return p.prefix + "." + p.err.Error() }
+func (p prefixed) Unwrap() error { return p.err }
