@@ -2,5 +2,8 @@
 package all
 
 import (
+	_ "github.com/earshothq/earshot/connectors/feed"
 	_ "github.com/earshothq/earshot/connectors/file"
+	_ "github.com/earshothq/earshot/connectors/forms"
+	_ "github.com/earshothq/earshot/connectors/mastodon"
 )
