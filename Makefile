@@ -1,0 +1,60 @@
+# Earshot — build, test, lint and benchmark.
+#   make test              unit tests + integration tests on the embedded broker
+#   make test-integration  the integration tests against real Kafka and Elasticsearch
+#                          (started and stopped by scripts/testenv)
+#   make fuzz              a short run of every fuzz target
+#   make lint              gofmt, go vet, golangci-lint
+#   make bench             the benchmarks reported in the closing notes
+
+GO        ?= go
+PKGS      ?= ./...
+TIMEOUT   ?= 45m
+FUZZTIME  ?= 10s
+GOLANGCI  ?= github.com/golangci/golangci-lint/v2/cmd/golangci-lint@v2.15.0
+
+.PHONY: build test test-integration fuzz lint bench run clean
+
+build:
+	$(GO) build -o bin/earshot ./cmd/earshot
+
+run: build
+	bin/earshot run
+
+test:
+	$(GO) test -race -shuffle=on -timeout $(TIMEOUT) $(PKGS)
+
+# Starts real Kafka and Elasticsearch on loopback, runs every TestIntegration*
+# against them, and stops them again (also on failure).
+test-integration:
+	@set -e; \
+	trap 'scripts/testenv/kafka.sh stop; scripts/testenv/elasticsearch.sh stop' EXIT; \
+	kafka="$$(scripts/testenv/kafka.sh start | sed -n 's/^EARSHOT_TEST_KAFKA=//p' | tail -1)"; \
+	es="$$(scripts/testenv/elasticsearch.sh start | sed -n 's/^EARSHOT_TEST_ES=//p' | tail -1)"; \
+	test -n "$$kafka" || { echo "real Kafka did not start" >&2; exit 1; }; \
+	test -n "$$es" || { echo "real Elasticsearch did not start" >&2; exit 1; }; \
+	echo "integration tier: EARSHOT_TEST_KAFKA=$$kafka EARSHOT_TEST_ES=$$es"; \
+	EARSHOT_TEST_KAFKA="$$kafka" EARSHOT_TEST_ES="$$es" \
+		$(GO) test -race -shuffle=on -timeout $(TIMEOUT) -run 'TestIntegration' $(PKGS)
+
+# Every Fuzz* function, each for FUZZTIME, seeded by its committed corpus.
+fuzz:
+	@set -e; \
+	for f in $$(grep -rl --include='*_test.go' '^func Fuzz' .); do \
+		dir=$$(dirname $$f); \
+		for fn in $$(sed -n 's/^func \(Fuzz[A-Za-z0-9_]*\)(.*/\1/p' $$f); do \
+			echo "fuzz $$dir $$fn"; \
+			$(GO) test -run '^$$' -fuzz "^$$fn$$" -fuzztime $(FUZZTIME) ./$$dir; \
+		done; \
+	done
+
+lint:
+	@out="$$(gofmt -l $$(git ls-files '*.go'))"; if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
+	$(GO) vet $(PKGS)
+	$(GO) run $(GOLANGCI) run $(PKGS)
+
+bench:
+	$(GO) test -run '^$$' -bench 'Hop' -benchtime 200000x ./pipeline
+	$(GO) test -run '^$$' -bench . -benchmem $(PKGS)
+
+clean:
+	rm -rf bin data .testenv
