@@ -1,0 +1,81 @@
+package enrich_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/earshothq/earshot/enrich"
+	"github.com/earshothq/earshot/pipeline"
+	"github.com/earshothq/earshot/pipeline/pipelinetest"
+)
+
+type fixedAnalyzer struct{}
+
+func (fixedAnalyzer) Analyze(m *pipeline.Mention) pipeline.Analysis {
+	return pipeline.Analysis{Language: &pipeline.Language{Code: m.Lang, Confidence: 1, Method: "source"}}
+}
+
+// A raw topic with good records, a malformed one and one from a newer
+// schema: the good ones are enriched, the bad ones are dead-lettered with
+// their bytes, and the stage goes on.
+func TestIntegrationEnrichDeadLettersUndecodableRecords(t *testing.T) {
+	c := pipelinetest.New(t)
+	topics := c.Kafka.Topics()
+	var outs []pipeline.Output
+	for _, txt := range []string{"Ekspres Brewly jest świetny", "咖啡机很好"} {
+		m := &pipeline.Mention{Source: "file", SourceID: txt, Text: txt, Lang: map[bool]string{true: "pl", false: "zh"}[txt[0] == 'E']}
+		_ = m.Normalize()
+		v, _ := pipeline.Encode(m)
+		outs = append(outs, pipeline.Output{Topic: topics.Raw(), Key: []byte(m.AuthorKey()), Value: v})
+	}
+	outs = append(outs,
+		pipeline.Output{Topic: topics.Raw(), Key: []byte("k"), Value: []byte(`{"schema":1,"text":`)},
+		pipeline.Output{Topic: topics.Raw(), Key: []byte("k"), Value: []byte(`{"schema":99,"source":"x","source_id":"1","text":"from the future"}`)},
+	)
+	c.Produce(t, outs...)
+
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- enrich.Run(ctx, c.Kafka, &enrich.Stage{Analyzer: fixedAnalyzer{}}) }()
+	enriched := c.ReadN(t, topics.Enriched(), 2, 30*time.Second)
+	dead := c.ReadN(t, topics.DLQ(), 2, 30*time.Second)
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	if len(enriched) != 2 {
+		t.Fatalf("want 2 enriched records, got %d", len(enriched))
+	}
+	langs := map[string]bool{}
+	for _, m := range enriched {
+		var em pipeline.EnrichedMention
+		if err := pipeline.Decode(m.Value, &em); err != nil {
+			t.Fatal(err)
+		}
+		if em.Analysis.Language == nil || em.EnrichedAt.IsZero() || em.ID == "" {
+			t.Fatalf("record not enriched: %+v", em)
+		}
+		langs[em.Analysis.Language.Code] = true
+	}
+	if !langs["pl"] || !langs["zh"] {
+		t.Fatalf("analysis lost per-record data: %v", langs)
+	}
+	if len(dead) != 2 {
+		t.Fatalf("want 2 dead letters, got %d", len(dead))
+	}
+	reasons := map[string]bool{}
+	for _, m := range dead {
+		var dl pipeline.DeadLetter
+		if err := pipeline.Decode(m.Value, &dl); err != nil {
+			t.Fatal(err)
+		}
+		if dl.Stage != "enrich" || dl.Attempts != 1 || len(dl.Value) == 0 || dl.Topic != topics.Raw() {
+			t.Fatalf("dead letter incomplete: %+v", dl)
+		}
+		reasons[dl.Error[:len("decoding record")]] = true
+	}
+	if !reasons["decoding record"] {
+		t.Fatalf("dead letters do not say why: %v", reasons)
+	}
+}
