@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"math"
 	"os"
 	"slices"
 	"sort"
@@ -186,20 +187,12 @@ func New(cfg Config, logger *slog.Logger) (*Analyzer, error) {
 	return a, nil
 }
 
-// vocabulary gives intent phrases the taxonomy's brand and competitor
-// names ({brand}, {competitor}), keeping classes the config sets itself.
+// vocabulary gives intent phrases the taxonomy's word classes ({brand},
+// {competitor}, {product}, {price}), keeping classes the config sets itself.
 func vocabulary(tax *prefs.Taxonomy, own map[string][]string) map[string][]string {
-	v := map[string][]string{}
+	v := tax.Vocabulary()
 	for k, words := range own {
 		v[k] = words
-	}
-	if _, ok := v["brand"]; !ok {
-		v["brand"] = append([]string{tax.Brand.Name}, tax.Brand.Terms...)
-	}
-	if _, ok := v["competitor"]; !ok {
-		for _, c := range tax.Competitors {
-			v["competitor"] = append(append(v["competitor"], c.Name), c.Terms...)
-		}
 	}
 	return v
 }
@@ -253,8 +246,13 @@ func (a *Analyzer) AnalyzeText(text, stated string) pipeline.Analysis {
 	*tp = textnorm.Tokenize(text, *tp)
 	toks := *tp
 
+	p := a.prefs.Extract(text, toks, func(clause string) (string, float64) {
+		return a.clauseSentiment(clause, code)
+	})
+	matches := a.intents.Detect(text, code, toks)
+	matches = a.withSentiment(matches, s, aboutBrand(&p, toks, text), text)
 	buying := false
-	for _, m := range a.intents.Detect(text, code, toks) {
+	for _, m := range matches {
 		buying = buying || m.Name == intent.Buying
 		in := pipeline.Intent{Name: m.Name, Score: m.Score}
 		for _, e := range m.Evidence {
@@ -263,10 +261,6 @@ func (a *Analyzer) AnalyzeText(text, stated string) pipeline.Analysis {
 		out.Intents = append(out.Intents, in)
 		a.found.WithLabelValues(m.Name).Inc()
 	}
-
-	p := a.prefs.Extract(text, toks, func(clause string) (string, float64) {
-		return a.clauseSentiment(clause, code)
-	})
 	if buying {
 		// A purchase inquiry states its needs without a cue word
 		// ("a quiet machine for a small office?").
@@ -291,6 +285,63 @@ func (a *Analyzer) AnalyzeText(text, stated string) pipeline.Analysis {
 	}
 	a.analysed.WithLabelValues(det.Code).Inc()
 	return out
+}
+
+// Praise and complaint combine phrases with the text's sentiment, and
+// only count for texts about the brand ("I recommend the train" praises
+// nothing of ours):
+//   - without brand context, a phrase score is scaled by offTopic;
+//   - with it, a confident polarity adds evidence (the whole text), so
+//     "the frother screeches after 4 months 😤" is a complaint without a
+//     complaint phrase.
+const (
+	offTopic          = 0.6
+	sentimentEvidence = 0.6  // weight of sentiment as evidence, times its confidence
+	minSentimentConf  = 0.55 // below it sentiment adds nothing
+)
+
+func (a *Analyzer) withSentiment(ms []intent.Match, s sentiment.Result, onTopic bool, text string) []intent.Match {
+	th := a.intents.Threshold
+	adjust := func(name, polar string) {
+		idx := -1
+		for i := range ms {
+			if ms[i].Name == name {
+				idx = i
+			}
+		}
+		score := 0.0
+		if idx >= 0 {
+			score = ms[idx].Score
+		}
+		switch {
+		case !onTopic:
+			score *= offTopic
+		case s.Label == polar && s.Confidence >= minSentimentConf:
+			score = 1 - (1-score)*(1-sentimentEvidence*s.Confidence)
+		}
+		score = math.Round(score*1000) / 1000
+		switch {
+		case idx >= 0 && score >= th(name):
+			ms[idx].Score = score
+		case idx >= 0:
+			ms = append(ms[:idx], ms[idx+1:]...)
+		case score >= th(name):
+			ms = append(ms, intent.Match{Name: name, Score: score, Evidence: []intent.Span{{Start: 0, End: len(text), Text: text}}})
+		}
+	}
+	adjust(intent.Complaint, sentiment.ClassNames[0])
+	adjust(intent.Praise, sentiment.ClassNames[2])
+	sort.SliceStable(ms, func(i, j int) bool { return intentOrder(ms[i].Name) < intentOrder(ms[j].Name) })
+	return ms
+}
+
+func intentOrder(name string) int {
+	for i, n := range intent.Names {
+		if n == name {
+			return i
+		}
+	}
+	return len(intent.Names)
 }
 
 // minClauseConfidence is the model confidence a clause without lexicon

@@ -9,21 +9,19 @@ import (
 )
 
 // evalConfig is the configuration the analysis runs with: built-in lists
-// plus the brand and competitor names of the embedded taxonomy.
+// plus the word classes of the embedded taxonomy.
 func evalConfig(t *testing.T) Config {
 	tax, err := prefs.LoadTaxonomy("")
 	if err != nil {
 		t.Fatal(err)
 	}
 	cfg := DefaultConfig()
-	cfg.Vocabulary = map[string][]string{"brand": tax.Brand.Terms}
-	for _, c := range tax.Competitors {
-		cfg.Vocabulary["competitor"] = append(cfg.Vocabulary["competitor"], c.Terms...)
-	}
+	cfg.Vocabulary = tax.Vocabulary()
 	return cfg
 }
 
-// TestEvalSet reproduces the precision/recall figures on the labelled set
+// TestEvalSet reports the phrase lists alone (no sentiment, no taxonomy
+// context) on the labelled development set
 // written for Earshot (testdata/eval_*.jsonl: 8 languages, hard negatives
 // included). Run with -v to see the table and the misses.
 func TestEvalSet(t *testing.T) {

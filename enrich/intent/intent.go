@@ -128,7 +128,7 @@ type Detector struct {
 	// byLang holds the compiled phrases of each language; "any" applies to all.
 	byLang   map[string]*phraseSet
 	negators map[string]map[string]bool
-	vocab    map[string]map[string]bool
+	vocab    map[string]*vocab
 }
 
 // New compiles the phrase lists cfg names.
@@ -162,18 +162,9 @@ func New(cfg Config) (*Detector, error) {
 			f.Intents[name][lang] = append(f.Intents[name][lang], ps...)
 		}
 	}
-	d := &Detector{thresholds: map[string]float64{}, byLang: map[string]*phraseSet{}, negators: map[string]map[string]bool{}, vocab: map[string]map[string]bool{}}
+	d := &Detector{thresholds: map[string]float64{}, byLang: map[string]*phraseSet{}, negators: map[string]map[string]bool{}, vocab: map[string]*vocab{}}
 	for class, words := range cfg.Vocabulary {
-		set := map[string]bool{}
-		for _, w := range words {
-			for _, t := range textnorm.Tokenize(strings.ToLower(w), nil) {
-				if t.Kind != textnorm.Punct {
-					set[t.Text] = true
-					break // one word per entry: multi-word names match by their first word
-				}
-			}
-		}
-		d.vocab[class] = set
+		d.vocab[class] = newVocab(words)
 	}
 	for _, n := range Names {
 		d.thresholds[n] = DefaultThreshold
@@ -281,7 +272,7 @@ func (d *Detector) Detect(text, lang string, toks []textnorm.Token) []Match {
 	for k, name := range Names {
 		score := st.score(k)
 		if score >= d.thresholds[name] {
-			out = append(out, Match{Name: name, Score: score, Evidence: st.evidence[k]})
+			out = append(out, Match{Name: name, Score: score, Evidence: st.evidence(k)})
 		}
 	}
 	return out
@@ -309,43 +300,69 @@ func negatedBefore(toks []textnorm.Token, i int, clauseStart []bool, negs []map[
 
 // state accumulates matches of one text.
 type state struct {
-	matched  [6][]*pattern
-	evidence [6][]Span
+	matched [6][]found
+}
+
+type found struct {
+	p    *pattern
+	span Span
 }
 
 func (s *state) add(p *pattern, sp Span) {
-	for _, q := range s.matched[p.intent] {
-		if q == p {
+	for _, f := range s.matched[p.intent] {
+		if f.p == p {
 			return // a phrase counts once
 		}
 	}
-	s.matched[p.intent] = append(s.matched[p.intent], p)
-	if p.weight > 0 && len(s.evidence[p.intent]) < 3 {
-		s.evidence[p.intent] = append(s.evidence[p.intent], sp)
-	}
+	s.matched[p.intent] = append(s.matched[p.intent], found{p, sp})
 }
 
 func (s *state) score(k int) float64 {
 	miss, damp := 1.0, 1.0
-	for _, p := range s.matched[k] {
-		if p.weight > 0 {
-			miss *= 1 - p.weight
+	for _, f := range s.matched[k] {
+		if f.p.weight > 0 {
+			miss *= 1 - f.p.weight
 		} else {
-			damp *= 1 + p.weight
+			damp *= 1 + f.p.weight
 		}
 	}
 	v := (1 - miss) * damp
 	return float64(int(v*1000+0.5)) / 1000
 }
 
+// evidence returns up to three spans of intent k: the strongest phrases
+// first, none overlapping a stronger one, in text order.
+func (s *state) evidence(k int) []Span {
+	fs := append([]found(nil), s.matched[k]...)
+	sort.SliceStable(fs, func(i, j int) bool { return fs[i].p.weight > fs[j].p.weight })
+	var out []Span
+	for _, f := range fs {
+		if f.p.weight <= 0.2 || len(out) == 3 {
+			continue // weak context cues ("?", a product name) are not evidence
+		}
+		overlaps := false
+		for _, o := range out {
+			overlaps = overlaps || (f.span.Start < o.End && o.Start < f.span.End)
+		}
+		if !overlaps {
+			out = append(out, f.span)
+		}
+	}
+	if len(out) == 0 && len(fs) > 0 && fs[0].p.weight > 0 {
+		out = append(out, fs[0].span)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Start < out[j].Start })
+	return out
+}
+
 // element is one step of a pattern.
 type element struct {
 	text   string
-	prefix bool            // stem*
-	gap    bool            // ~
-	anchor bool            // ^
-	class  string          // {class}
-	vocab  map[string]bool // the words of class
+	prefix bool   // stem*
+	gap    bool   // ~
+	anchor bool   // ^
+	class  string // {class}
+	vocab  *vocab // the words of class
 }
 
 type pattern struct {
@@ -391,7 +408,7 @@ func parsePattern(lang, raw string) (*pattern, error) {
 	if len(p.elems) > 0 && p.elems[0].anchor {
 		first = 1
 	}
-	if len(p.elems) <= first || p.elems[first].gap || p.elems[first].anchor || p.elems[first].class != "" {
+	if len(p.elems) <= first || p.elems[first].gap || p.elems[first].anchor {
 		return nil, fmt.Errorf("phrase %q: must start with a word", raw)
 	}
 	for _, e := range p.elems {
@@ -451,7 +468,7 @@ func matchFrom(elems []element, toks []textnorm.Token, i int) (int, bool) {
 
 func (e element) matches(tok string) bool {
 	if e.class != "" {
-		return e.vocab[tok]
+		return e.vocab.has(tok)
 	}
 	if e.prefix {
 		return strings.HasPrefix(tok, e.text)
@@ -464,6 +481,7 @@ type phraseSet struct {
 	exact    map[string][]*pattern
 	prefixes map[string][]*pattern
 	plens    []int
+	classes  []*pattern // patterns starting with a {class}, tried everywhere
 }
 
 func newPhraseSet() *phraseSet {
@@ -474,6 +492,10 @@ func (s *phraseSet) add(p *pattern) {
 	e := p.elems[0]
 	if e.anchor {
 		e = p.elems[1]
+	}
+	if e.class != "" {
+		s.classes = append(s.classes, p)
+		return
 	}
 	if e.prefix {
 		if _, ok := s.prefixes[e.text]; !ok {
@@ -501,6 +523,9 @@ func appendUnique(xs []int, x int) []int {
 // result may alias internal slices; callers only read it.
 func (s *phraseSet) candidates(tok string) []*pattern {
 	out := s.exact[tok]
+	if len(s.classes) > 0 {
+		out = append(append([]*pattern(nil), out...), s.classes...)
+	}
 	for _, n := range s.plens {
 		if len(tok) >= n {
 			if ps, ok := s.prefixes[tok[:n]]; ok {
@@ -514,3 +539,47 @@ func (s *phraseSet) candidates(tok string) []*pattern {
 	}
 	return out
 }
+
+// vocab is a word class: exact words and stems ("price*").
+type vocab struct {
+	exact    map[string]bool
+	prefixes []string
+}
+
+// newVocab keeps the first word of every entry (multi-word names match by
+// their first word) and entries ending in * as stems.
+func newVocab(words []string) *vocab {
+	v := &vocab{exact: map[string]bool{}}
+	for _, w := range words {
+		w = strings.ToLower(strings.TrimSpace(w))
+		if strings.HasSuffix(w, "*") && len(w) > 1 {
+			v.prefixes = append(v.prefixes, strings.TrimSuffix(w, "*"))
+			continue
+		}
+		for _, t := range textnorm.Tokenize(w, nil) {
+			if t.Kind != textnorm.Punct {
+				v.exact[t.Text] = true
+				break
+			}
+		}
+	}
+	return v
+}
+
+func (v *vocab) has(tok string) bool {
+	if v == nil {
+		return false
+	}
+	if v.exact[tok] {
+		return true
+	}
+	for _, p := range v.prefixes {
+		if strings.HasPrefix(tok, p) {
+			return true
+		}
+	}
+	return false
+}
+
+// Threshold returns the score from which intent name is reported.
+func (d *Detector) Threshold(name string) float64 { return d.thresholds[name] }

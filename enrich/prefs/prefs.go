@@ -145,6 +145,37 @@ type Result struct {
 	Aspects []Aspect
 }
 
+// Vocabulary returns word classes for intent phrases: "brand" (the brand
+// and product names), "competitor", "product" (brand, products and the
+// product aspect's words such as "machine") and "price".
+func (t *Taxonomy) Vocabulary() map[string][]string {
+	v := map[string][]string{}
+	// One-word names also match inflected ("Philipsa", "Brewlyho").
+	stem := func(name string) []string {
+		if strings.ContainsAny(name, " '") {
+			return []string{name}
+		}
+		return []string{name, strings.ToLower(name) + "*"}
+	}
+	v["brand"] = append(stem(t.Brand.Name), t.Brand.Terms...)
+	for _, c := range t.Competitors {
+		v["competitor"] = append(append(v["competitor"], stem(c.Name)...), c.Terms...)
+	}
+	v["product"] = append([]string(nil), v["brand"]...)
+	for _, p := range t.Products {
+		v["product"] = append(append(v["product"], p.Name), p.Terms...)
+	}
+	for _, a := range t.Aspects {
+		switch a.Name {
+		case "product":
+			v["product"] = append(v["product"], a.Terms...)
+		case "price":
+			v["price"] = append(v["price"], a.Terms...)
+		}
+	}
+	return v
+}
+
 // Empty reports whether nothing was found.
 func (r *Result) Empty() bool {
 	return len(r.Brands)+len(r.Products)+len(r.Features)+len(r.Competitors)+len(r.Channels)+len(r.Needs)+len(r.Aspects) == 0
