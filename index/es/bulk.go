@@ -1,0 +1,194 @@
+package es
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/elastic/go-elasticsearch/v8"
+	"github.com/elastic/go-elasticsearch/v8/esapi"
+
+	"github.com/earshothq/earshot/index"
+)
+
+// bulkItem is one action of a bulk request; an empty action is skipped (its
+// error is already set).
+type bulkItem struct {
+	action string // "index" or "delete"
+	index  string
+	id     string
+	doc    []byte
+}
+
+// bulkIndexer is the backend's one long-lived bulk writer. Unlike an
+// asynchronous indexer that flushes on a timer, it writes exactly the items
+// it is given and returns one outcome per item, which is what a consumer
+// that commits offsets only for settled messages needs. Items refused with
+// 429 or 5xx (and requests that fail as a whole) are retried with
+// exponential backoff; any other per-item refusal is permanent.
+type bulkIndexer struct {
+	client  *elasticsearch.Client
+	cfg     Config
+	logger  *slog.Logger
+	bufPool sync.Pool
+	sem     chan struct{}
+}
+
+func newBulkIndexer(client *elasticsearch.Client, cfg Config, logger *slog.Logger) *bulkIndexer {
+	return &bulkIndexer{
+		client: client, cfg: cfg, logger: logger,
+		bufPool: sync.Pool{New: func() any { return new(bytes.Buffer) }},
+		sem:     make(chan struct{}, cfg.Workers),
+	}
+}
+
+// write sends items whose errs entry is nil and fills errs.
+func (w *bulkIndexer) write(ctx context.Context, items []bulkItem, errs []error) {
+	var pending []int
+	for i := range items {
+		if errs[i] == nil && items[i].action != "" {
+			pending = append(pending, i)
+		}
+	}
+	backoff := w.cfg.RetryBackoff
+	for attempt := 0; len(pending) > 0; attempt++ {
+		retry := w.send(ctx, items, pending, errs)
+		if len(retry) == 0 {
+			return
+		}
+		if attempt >= w.cfg.MaxRetries || ctx.Err() != nil {
+			return // the retryable errors stay in errs for the stage to retry later
+		}
+		w.logger.Warn("retrying bulk items", "items", len(retry), "attempt", attempt+1, "backoff", backoff, "error", errs[retry[0]])
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(backoff):
+		}
+		backoff = min(2*backoff, 10*time.Second)
+		pending = retry
+	}
+}
+
+// send writes the pending items in chunks of about FlushBytes, Workers at a
+// time, and returns the items worth retrying.
+func (w *bulkIndexer) send(ctx context.Context, items []bulkItem, pending []int, errs []error) []int {
+	var chunks [][]int
+	var cur []int
+	size := 0
+	for _, i := range pending {
+		n := len(items[i].doc) + 200
+		if size+n > w.cfg.FlushBytes && len(cur) > 0 {
+			chunks = append(chunks, cur)
+			cur, size = nil, 0
+		}
+		cur = append(cur, i)
+		size += n
+	}
+	if len(cur) > 0 {
+		chunks = append(chunks, cur)
+	}
+	var mu sync.Mutex
+	var retry []int
+	var wg sync.WaitGroup
+	for _, chunk := range chunks {
+		w.sem <- struct{}{}
+		wg.Add(1)
+		go func(chunk []int) {
+			defer func() { <-w.sem; wg.Done() }()
+			r := w.sendChunk(ctx, items, chunk, errs)
+			mu.Lock()
+			retry = append(retry, r...)
+			mu.Unlock()
+		}(chunk)
+	}
+	wg.Wait()
+	return retry
+}
+
+type bulkResponse struct {
+	Errors bool                        `json:"errors"`
+	Items  []map[string]bulkItemResult `json:"items"`
+}
+
+type bulkItemResult struct {
+	Status int `json:"status"`
+	Error  *struct {
+		Type   string `json:"type"`
+		Reason string `json:"reason"`
+	} `json:"error"`
+}
+
+func (w *bulkIndexer) sendChunk(ctx context.Context, items []bulkItem, chunk []int, errs []error) (retry []int) {
+	buf := w.bufPool.Get().(*bytes.Buffer)
+	buf.Reset()
+	defer w.bufPool.Put(buf)
+	for _, i := range chunk {
+		it := items[i]
+		meta, _ := json.Marshal(map[string]map[string]string{it.action: {"_index": it.index, "_id": it.id}})
+		buf.Write(meta)
+		buf.WriteByte('\n')
+		if it.action != "delete" {
+			buf.Write(it.doc)
+			buf.WriteByte('\n')
+		}
+	}
+	failAll := func(err error) []int {
+		for _, i := range chunk {
+			errs[i] = err
+		}
+		return chunk
+	}
+	res, err := esapi.BulkRequest{Body: bytes.NewReader(buf.Bytes())}.Do(ctx, w.client)
+	if err != nil {
+		return failAll(fmt.Errorf("sending bulk request: %w", err))
+	}
+	defer res.Body.Close()
+	if res.IsError() {
+		err := readError(res)
+		if retryable(res.StatusCode) {
+			return failAll(fmt.Errorf("sending bulk request: %w", err))
+		}
+		for _, i := range chunk {
+			errs[i] = index.Permanent(fmt.Errorf("sending bulk request: %w", err))
+		}
+		return nil
+	}
+	var br bulkResponse
+	if err := json.NewDecoder(res.Body).Decode(&br); err != nil {
+		return failAll(fmt.Errorf("decoding bulk response: %w", err))
+	}
+	if len(br.Items) != len(chunk) {
+		return failAll(fmt.Errorf("bulk response has %d items for %d actions", len(br.Items), len(chunk)))
+	}
+	for k, i := range chunk {
+		var r bulkItemResult
+		for _, v := range br.Items[k] {
+			r = v
+		}
+		switch {
+		case r.Status >= 200 && r.Status < 300:
+			errs[i] = nil
+		case items[i].action == "delete" && r.Status == http.StatusNotFound:
+			errs[i] = nil // already gone
+		default:
+			reason := fmt.Sprintf("status %d", r.Status)
+			if r.Error != nil {
+				reason = fmt.Sprintf("%s: %s (status %d)", r.Error.Type, r.Error.Reason, r.Status)
+			}
+			err := fmt.Errorf("elasticsearch refused %s %s: %s", items[i].action, items[i].id, reason)
+			if retryable(r.Status) {
+				errs[i] = err
+				retry = append(retry, i)
+			} else {
+				errs[i] = index.Permanent(err)
+			}
+		}
+	}
+	return retry
+}

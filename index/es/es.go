@@ -1,0 +1,392 @@
+// Package es is the Elasticsearch backend: mentions in monthly indices
+// behind one alias (old months are dropped whole), profiles in one index,
+// both created from index templates with explicit, strict mappings, and
+// writes through one long-lived bulk indexer that checks every item.
+package es
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/elastic/go-elasticsearch/v8"
+	"github.com/elastic/go-elasticsearch/v8/esapi"
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/earshothq/earshot/index"
+	"github.com/earshothq/earshot/pipeline"
+)
+
+// Config configures the Elasticsearch backend.
+type Config struct {
+	Addresses []string `yaml:"addresses"`
+	Username  string   `yaml:"username"`
+	Password  string   `yaml:"password"`
+	APIKey    string   `yaml:"api_key"`
+	// IndexPrefix names everything Earshot creates: PREFIX-mentions (alias),
+	// PREFIX-mentions-YYYY.MM (monthly indices), PREFIX-profiles.
+	IndexPrefix string `yaml:"index_prefix"`
+	// CompatibilityMode sends the 8.x compatibility header, for 9.x clusters.
+	CompatibilityMode bool `yaml:"compatibility_mode"`
+	Shards            int  `yaml:"shards"`
+	Replicas          int  `yaml:"replicas"`
+	// FlushBytes splits a large write into bulk requests of about this size,
+	// sent by Workers goroutines at once.
+	FlushBytes int `yaml:"flush_bytes"`
+	Workers    int `yaml:"workers"`
+	// MaxRetries is how often a bulk request or item refused with 429 or a
+	// 5xx is retried (with exponential backoff from RetryBackoff) before the
+	// write reports a retryable error to the stage.
+	MaxRetries   int           `yaml:"max_retries"`
+	RetryBackoff time.Duration `yaml:"retry_backoff"`
+	Timeout      time.Duration `yaml:"timeout"`
+}
+
+// Defaults returns the default configuration.
+func Defaults() Config {
+	return Config{
+		Addresses: []string{"http://127.0.0.1:9200"}, IndexPrefix: "earshot", Shards: 1, Replicas: 1,
+		FlushBytes: 5 << 20, Workers: 2, MaxRetries: 5, RetryBackoff: 200 * time.Millisecond, Timeout: 30 * time.Second,
+	}
+}
+
+// Validate reports settings that cannot work.
+func (c Config) Validate() error {
+	var errs []error
+	if len(c.Addresses) == 0 {
+		errs = append(errs, errors.New("elasticsearch: addresses is empty"))
+	}
+	if c.IndexPrefix == "" || strings.ToLower(c.IndexPrefix) != c.IndexPrefix || strings.ContainsAny(c.IndexPrefix, ` ,"*\/<>|?#`) {
+		errs = append(errs, fmt.Errorf("elasticsearch: index_prefix %q must be non-empty lower case without spaces or , \" * \\ / < > | ? #", c.IndexPrefix))
+	}
+	if c.Shards < 1 || c.Replicas < 0 {
+		errs = append(errs, errors.New("elasticsearch: shards must be >= 1 and replicas >= 0"))
+	}
+	if c.FlushBytes < 1024 || c.Workers < 1 {
+		errs = append(errs, errors.New("elasticsearch: flush_bytes must be >= 1024 and workers >= 1"))
+	}
+	if c.MaxRetries < 0 || c.RetryBackoff <= 0 || c.Timeout <= 0 {
+		errs = append(errs, errors.New("elasticsearch: max_retries must be >= 0, retry_backoff and timeout positive"))
+	}
+	return errors.Join(errs...)
+}
+
+// Backend is the Elasticsearch backend. It is safe for concurrent use.
+type Backend struct {
+	cfg     Config
+	client  *elasticsearch.Client
+	bulk    *bulkIndexer
+	logger  *slog.Logger
+	metrics *index.Metrics
+}
+
+var _ index.Backend = (*Backend)(nil)
+
+// Open builds a client for cfg. It does not contact the cluster; call
+// EnsureSchema for that.
+func Open(cfg Config, logger *slog.Logger, reg prometheus.Registerer) (*Backend, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	if logger == nil {
+		logger = slog.New(slog.DiscardHandler)
+	}
+	client, err := elasticsearch.NewClient(elasticsearch.Config{
+		Addresses: cfg.Addresses, Username: cfg.Username, Password: cfg.Password, APIKey: cfg.APIKey,
+		EnableCompatibilityMode: cfg.CompatibilityMode,
+		// The backend retries itself (per item too); the transport only
+		// retries connection errors once so a dead node fails over quickly.
+		RetryOnStatus: []int{502, 503, 504},
+		MaxRetries:    1,
+		Transport:     &http.Transport{MaxIdleConnsPerHost: 2 * cfg.Workers, ResponseHeaderTimeout: cfg.Timeout},
+	})
+	if err != nil {
+		return nil, fmt.Errorf("creating elasticsearch client: %w", err)
+	}
+	b := &Backend{cfg: cfg, client: client, logger: logger.With("component", "index", "backend", "elasticsearch"),
+		metrics: index.NewMetrics(reg, "elasticsearch")}
+	b.bulk = newBulkIndexer(client, cfg, b.logger)
+	return b, nil
+}
+
+func (b *Backend) mentionAlias() string   { return b.cfg.IndexPrefix + "-mentions" }
+func (b *Backend) profileIndex() string   { return b.cfg.IndexPrefix + "-profiles" }
+func (b *Backend) mentionPattern() string { return b.cfg.IndexPrefix + "-mentions-*" }
+
+// MentionIndex is the monthly index a mention created at t lives in. A
+// record's created_at never changes, so its id always lands in one index.
+func (b *Backend) MentionIndex(t time.Time) string {
+	return b.cfg.IndexPrefix + "-mentions-" + t.UTC().Format("2006.01")
+}
+
+// esError is an error response of Elasticsearch.
+type esError struct {
+	Status int
+	Type   string
+	Reason string
+}
+
+func (e *esError) Error() string {
+	return fmt.Sprintf("elasticsearch answered %d %s: %s", e.Status, e.Type, e.Reason)
+}
+
+func retryable(status int) bool { return status == 429 || status >= 500 }
+
+// do performs req and decodes a 2xx body into out (if not nil).
+func (b *Backend) do(ctx context.Context, req esapi.Request, out any) error {
+	res, err := req.Do(ctx, b.client)
+	if err != nil {
+		return err
+	}
+	defer res.Body.Close()
+	if res.IsError() {
+		return readError(res)
+	}
+	if out == nil {
+		_, err := io.Copy(io.Discard, res.Body)
+		return err
+	}
+	if err := json.NewDecoder(res.Body).Decode(out); err != nil {
+		return fmt.Errorf("decoding elasticsearch response: %w", err)
+	}
+	return nil
+}
+
+func readError(res *esapi.Response) error {
+	var body struct {
+		Error json.RawMessage `json:"error"`
+	}
+	data, _ := io.ReadAll(io.LimitReader(res.Body, 64<<10))
+	e := &esError{Status: res.StatusCode, Reason: strings.TrimSpace(string(data))}
+	if json.Unmarshal(data, &body) == nil && len(body.Error) > 0 {
+		var cause struct {
+			Type   string `json:"type"`
+			Reason string `json:"reason"`
+		}
+		if json.Unmarshal(body.Error, &cause) == nil && cause.Type != "" {
+			e.Type, e.Reason = cause.Type, cause.Reason
+		}
+	}
+	return e
+}
+
+func body(v any) io.Reader {
+	data, err := json.Marshal(v)
+	if err != nil {
+		panic(fmt.Sprintf("encoding an elasticsearch request: %v", err)) // only our own maps are encoded
+	}
+	return bytes.NewReader(data)
+}
+
+// EnsureSchema installs the index templates and creates the profile index
+// and the current month's mention index (so the alias always resolves).
+func (b *Backend) EnsureSchema(ctx context.Context) error {
+	if err := b.do(ctx, esapi.IndicesPutIndexTemplateRequest{Name: b.mentionAlias(),
+		Body: body(mentionTemplate(b.mentionPattern(), b.mentionAlias(), b.cfg.Shards, b.cfg.Replicas))}, nil); err != nil {
+		return fmt.Errorf("putting the mention index template: %w", err)
+	}
+	if err := b.do(ctx, esapi.IndicesPutIndexTemplateRequest{Name: b.profileIndex(),
+		Body: body(profileTemplate(b.profileIndex(), b.cfg.Shards, b.cfg.Replicas))}, nil); err != nil {
+		return fmt.Errorf("putting the profile index template: %w", err)
+	}
+	for _, name := range []string{b.profileIndex(), b.MentionIndex(time.Now())} {
+		err := b.do(ctx, esapi.IndicesCreateRequest{Index: name}, nil)
+		var ee *esError
+		if err != nil && !(errors.As(err, &ee) && ee.Type == "resource_already_exists_exception") {
+			return fmt.Errorf("creating index %s: %w", name, err)
+		}
+	}
+	return nil
+}
+
+// DropMentionsBefore deletes the monthly mention indices of months that
+// ended before t, and returns their names.
+func (b *Backend) DropMentionsBefore(ctx context.Context, t time.Time) ([]string, error) {
+	var indices []struct {
+		Index string `json:"index"`
+	}
+	if err := b.do(ctx, esapi.CatIndicesRequest{Index: []string{b.mentionPattern()}, Format: "json"}, &indices); err != nil {
+		return nil, fmt.Errorf("listing mention indices: %w", err)
+	}
+	cutoff := b.MentionIndex(t)
+	var dropped []string
+	for _, ix := range indices {
+		if ix.Index < cutoff && strings.HasPrefix(ix.Index, b.cfg.IndexPrefix+"-mentions-") {
+			dropped = append(dropped, ix.Index)
+		}
+	}
+	sort.Strings(dropped)
+	if len(dropped) == 0 {
+		return nil, nil
+	}
+	if err := b.do(ctx, esapi.IndicesDeleteRequest{Index: dropped}, nil); err != nil {
+		return nil, fmt.Errorf("deleting mention indices %v: %w", dropped, err)
+	}
+	return dropped, nil
+}
+
+// Refresh makes acknowledged writes visible to searches.
+func (b *Backend) Refresh(ctx context.Context) error {
+	t := true
+	if err := b.do(ctx, esapi.IndicesRefreshRequest{Index: []string{b.mentionAlias(), b.profileIndex()},
+		IgnoreUnavailable: &t, AllowNoIndices: &t}, nil); err != nil {
+		return fmt.Errorf("refreshing indices: %w", err)
+	}
+	return nil
+}
+
+// Close releases idle connections.
+func (b *Backend) Close() error {
+	if t, ok := b.client.Transport.(interface{ CloseIdleConnections() }); ok {
+		t.CloseIdleConnections()
+	}
+	return nil
+}
+
+// UpsertMentions writes mentions by id into their monthly index.
+func (b *Backend) UpsertMentions(ctx context.Context, ms []*pipeline.EnrichedMention) []error {
+	items := make([]bulkItem, len(ms))
+	errs := make([]error, len(ms))
+	for i, m := range ms {
+		if m.ID == "" || m.CreatedAt.IsZero() {
+			errs[i] = index.Permanent(fmt.Errorf("mention %q has no id or no created_at", m.ID))
+			continue
+		}
+		record, err := json.Marshal(m)
+		if err != nil {
+			errs[i] = index.Permanent(fmt.Errorf("encoding mention %s: %w", m.ID, err))
+			continue
+		}
+		doc, err := json.Marshal(mentionDoc(index.NewMentionDoc(m, hasAnalyser), record))
+		if err != nil {
+			errs[i] = index.Permanent(fmt.Errorf("encoding mention %s: %w", m.ID, err))
+			continue
+		}
+		items[i] = bulkItem{action: "index", index: b.MentionIndex(m.CreatedAt), id: m.ID, doc: doc}
+	}
+	b.bulk.write(ctx, items, errs)
+	b.metrics.CountWrites("mention", errs)
+	return errs
+}
+
+// UpsertProfiles writes profiles by id.
+func (b *Backend) UpsertProfiles(ctx context.Context, ps []*index.Profile) []error {
+	items := make([]bulkItem, len(ps))
+	errs := make([]error, len(ps))
+	for i, p := range ps {
+		if err := p.Validate(); err != nil {
+			errs[i] = index.Permanent(err)
+			continue
+		}
+		doc, err := json.Marshal(p)
+		if err != nil {
+			errs[i] = index.Permanent(fmt.Errorf("encoding profile %s: %w", p.ID, err))
+			continue
+		}
+		items[i] = bulkItem{action: "index", index: b.profileIndex(), id: p.ID, doc: doc}
+	}
+	b.bulk.write(ctx, items, errs)
+	b.metrics.CountWrites("profile", errs)
+	return errs
+}
+
+// DeleteProfiles deletes profiles by id; unknown ids are not an error.
+func (b *Backend) DeleteProfiles(ctx context.Context, ids []string) []error {
+	items := make([]bulkItem, len(ids))
+	for i, id := range ids {
+		items[i] = bulkItem{action: "delete", index: b.profileIndex(), id: id}
+	}
+	errs := make([]error, len(ids))
+	b.bulk.write(ctx, items, errs)
+	b.metrics.Deleted.WithLabelValues("profile").Add(float64(len(ids)))
+	return errs
+}
+
+// DeletePerson deletes the person's mentions (by query, across every
+// month) and profiles.
+func (b *Backend) DeletePerson(ctx context.Context, p index.Person) (int, error) {
+	if p.Empty() {
+		return 0, errors.New("deleting person: no customer id, prospect id or e-mail given")
+	}
+	var should []any
+	if p.CustomerID != "" {
+		should = append(should, obj{"term": obj{"customer_id": p.CustomerID}})
+	}
+	if len(p.ProspectIDs) > 0 {
+		should = append(should, obj{"terms": obj{"prospect_id": p.ProspectIDs}})
+	}
+	if len(p.Emails) > 0 {
+		emails := make([]string, len(p.Emails))
+		for i, e := range p.Emails {
+			emails[i] = index.Keyword(e)
+		}
+		should = append(should, obj{"terms": obj{"author_email": emails}})
+	}
+	t := true
+	var res struct {
+		Deleted  int   `json:"deleted"`
+		Failures []any `json:"failures"`
+	}
+	err := b.do(ctx, esapi.DeleteByQueryRequest{
+		Index: []string{b.mentionAlias()}, Refresh: &t, Conflicts: "proceed", IgnoreUnavailable: &t, AllowNoIndices: &t,
+		Body: body(obj{"query": obj{"bool": obj{"should": should, "minimum_should_match": 1}}}),
+	}, &res)
+	if err != nil {
+		return 0, fmt.Errorf("deleting the person's mentions: %w", err)
+	}
+	if len(res.Failures) > 0 {
+		return res.Deleted, fmt.Errorf("deleting the person's mentions: %d failures, e.g. %v", len(res.Failures), res.Failures[0])
+	}
+	b.metrics.Deleted.WithLabelValues("mention").Add(float64(res.Deleted))
+	if err := errors.Join(b.DeleteProfiles(ctx, p.ProfileIDs())...); err != nil {
+		return res.Deleted, fmt.Errorf("deleting the person's profiles: %w", err)
+	}
+	return res.Deleted, nil
+}
+
+// GetMention finds a mention by id in whichever month holds it.
+func (b *Backend) GetMention(ctx context.Context, id string) (*pipeline.EnrichedMention, error) {
+	var res searchResponse
+	t := true
+	err := b.do(ctx, esapi.SearchRequest{Index: []string{b.mentionAlias()}, IgnoreUnavailable: &t, AllowNoIndices: &t,
+		Body: body(obj{"query": obj{"ids": obj{"values": []string{id}}}, "_source": []string{"record"}, "size": 1})}, &res)
+	if err != nil {
+		return nil, fmt.Errorf("getting mention %s: %w", id, err)
+	}
+	if len(res.Hits.Hits) == 0 {
+		return nil, fmt.Errorf("getting mention %s: %w", id, index.ErrNotFound)
+	}
+	var m pipeline.EnrichedMention
+	if err := json.Unmarshal(res.Hits.Hits[0].Source.Record, &m); err != nil {
+		return nil, fmt.Errorf("decoding mention %s: %w", id, err)
+	}
+	return &m, nil
+}
+
+// GetProfile returns a profile by id.
+func (b *Backend) GetProfile(ctx context.Context, id string) (*index.Profile, error) {
+	var res struct {
+		Found  bool          `json:"found"`
+		Source index.Profile `json:"_source"`
+	}
+	err := b.do(ctx, esapi.GetRequest{Index: b.profileIndex(), DocumentID: id}, &res)
+	var ee *esError
+	if errors.As(err, &ee) && ee.Status == http.StatusNotFound {
+		return nil, fmt.Errorf("getting profile %s: %w", id, index.ErrNotFound)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("getting profile %s: %w", id, err)
+	}
+	if !res.Found {
+		return nil, fmt.Errorf("getting profile %s: %w", id, index.ErrNotFound)
+	}
+	return &res.Source, nil
+}

@@ -1,0 +1,212 @@
+package es
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/earshothq/earshot/index"
+	"github.com/earshothq/earshot/index/contract"
+	"github.com/earshothq/earshot/pipeline"
+)
+
+// fakeBulk is an Elasticsearch _bulk endpoint that stores documents by
+// index and id and can fail on demand.
+type fakeBulk struct {
+	mu       sync.Mutex
+	docs     map[string][]byte // index/id → source
+	down     atomic.Int32      // requests to drop (connection closed) before answering
+	busy     atomic.Int32      // requests to answer 503
+	reject   map[string]int    // id → item status to answer, every time
+	tooMany  map[string]int    // id → times to answer 429 before accepting
+	requests atomic.Int32
+}
+
+func newFakeBulk() *fakeBulk {
+	return &fakeBulk{docs: map[string][]byte{}, reject: map[string]int{}, tooMany: map[string]int{}}
+}
+
+func (f *fakeBulk) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	f.requests.Add(1)
+	w.Header().Set("X-Elastic-Product", "Elasticsearch")
+	if f.down.Add(-1) >= 0 {
+		hj, _ := w.(http.Hijacker)
+		conn, _, _ := hj.Hijack()
+		conn.Close()
+		return
+	}
+	if f.busy.Add(-1) >= 0 {
+		w.WriteHeader(http.StatusServiceUnavailable)
+		fmt.Fprint(w, `{"error":{"type":"unavailable_shards_exception","reason":"busy"},"status":503}`)
+		return
+	}
+	if !strings.HasSuffix(r.URL.Path, "/_bulk") {
+		http.NotFound(w, r)
+		return
+	}
+	sc := bufio.NewScanner(r.Body)
+	sc.Buffer(make([]byte, 1<<20), 16<<20)
+	var items []map[string]any
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	for sc.Scan() {
+		var meta map[string]map[string]string
+		if err := json.Unmarshal(sc.Bytes(), &meta); err != nil {
+			w.WriteHeader(400)
+			return
+		}
+		for action, m := range meta {
+			var src []byte
+			if action != "delete" {
+				sc.Scan()
+				src = bytes.Clone(sc.Bytes())
+			}
+			id := m["_id"]
+			status := 201
+			var errBody any
+			switch {
+			case f.reject[id] != 0:
+				status = f.reject[id]
+				errBody = map[string]any{"type": "document_parsing_exception", "reason": "failed to parse field [created_at] of type [date]"}
+			case f.tooMany[id] > 0:
+				f.tooMany[id]--
+				status = 429
+				errBody = map[string]any{"type": "es_rejected_execution_exception", "reason": "queue full"}
+			case action == "delete":
+				delete(f.docs, m["_index"]+"/"+id)
+				status = 200
+			default:
+				f.docs[m["_index"]+"/"+id] = src
+			}
+			item := map[string]any{"_index": m["_index"], "_id": id, "status": status}
+			if errBody != nil {
+				item["error"] = errBody
+			}
+			items = append(items, map[string]any{action: item})
+		}
+	}
+	w.Header().Set("Content-Type", "application/json")
+	json.NewEncoder(w).Encode(map[string]any{"errors": true, "items": items})
+}
+
+func (f *fakeBulk) count() int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return len(f.docs)
+}
+
+func newFakeBackend(t *testing.T, f *fakeBulk) *Backend {
+	t.Helper()
+	srv := httptest.NewServer(f)
+	t.Cleanup(srv.Close)
+	cfg := Defaults()
+	cfg.Addresses = []string{srv.URL}
+	cfg.RetryBackoff = time.Millisecond
+	cfg.MaxRetries = 3
+	cfg.FlushBytes = 2048 // several bulk requests per write
+	b, err := Open(cfg, nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+func TestPermanentItemErrorsAreSeparatedFromTheRest(t *testing.T) {
+	f := newFakeBulk()
+	b := newFakeBackend(t, f)
+	ms := contract.Mentions()
+	f.reject[ms[2].ID] = 400
+	f.tooMany[ms[5].ID] = 2 // refused twice, then accepted
+	errs := b.UpsertMentions(context.Background(), ms)
+	for i, err := range errs {
+		switch i {
+		case 2:
+			if !index.IsPermanent(err) || !strings.Contains(err.Error(), "document_parsing_exception") {
+				t.Errorf("rejected item: error %v; want a permanent error naming the cause", err)
+			}
+		default:
+			if err != nil {
+				t.Errorf("item %d (%s): %v", i, ms[i].ID, err)
+			}
+		}
+	}
+	if got := f.count(); got != len(ms)-1 {
+		t.Fatalf("%d documents stored; want %d", got, len(ms)-1)
+	}
+}
+
+func TestUnreachableThenBackLosesNothingAndDuplicatesNothing(t *testing.T) {
+	f := newFakeBulk()
+	b := newFakeBackend(t, f)
+	ms := contract.Mentions()
+	f.down.Store(100) // longer than one write's retries
+	errs := b.UpsertMentions(context.Background(), ms)
+	for i, err := range errs {
+		if err == nil || index.IsPermanent(err) {
+			t.Fatalf("item %d during the outage: %v; want a retryable error", i, err)
+		}
+	}
+	f.down.Store(0)
+	f.busy.Store(2) // and overloaded for a moment when it comes back
+	// The stage retries the whole batch, as the pipeline does.
+	for attempt := 0; ; attempt++ {
+		var failed int
+		for _, err := range b.UpsertMentions(context.Background(), ms) {
+			if err != nil {
+				failed++
+			}
+		}
+		if failed == 0 {
+			break
+		}
+		if attempt > 5 {
+			t.Fatalf("%d items still failing after the backend came back", failed)
+		}
+	}
+	if got := f.count(); got != len(ms) {
+		t.Fatalf("%d documents stored; want exactly %d", got, len(ms))
+	}
+}
+
+func TestMentionsGoToMonthlyIndices(t *testing.T) {
+	f := newFakeBulk()
+	b := newFakeBackend(t, f)
+	m := contract.Mentions()[0]
+	m.CreatedAt = time.Date(2024, 12, 31, 23, 59, 0, 0, time.FixedZone("x", -3600)) // 2025-01-01 UTC
+	if err := b.UpsertMentions(context.Background(), []*pipeline.EnrichedMention{m}); err[0] != nil {
+		t.Fatal(err[0])
+	}
+	if _, ok := f.docs["earshot-mentions-2025.01/"+m.ID]; !ok {
+		t.Fatalf("documents: %v; want it in earshot-mentions-2025.01", keys(f.docs))
+	}
+}
+
+func keys(m map[string][]byte) []string {
+	var out []string
+	for k := range m {
+		out = append(out, k)
+	}
+	return out
+}
+
+func TestConfigValidate(t *testing.T) {
+	if err := Defaults().Validate(); err != nil {
+		t.Fatal(err)
+	}
+	bad := Defaults()
+	bad.IndexPrefix = "Earshot Prod"
+	bad.Addresses = nil
+	err := bad.Validate()
+	if err == nil || !strings.Contains(err.Error(), "index_prefix") || !strings.Contains(err.Error(), "addresses") {
+		t.Fatalf("Validate() = %v; want both problems named", err)
+	}
+}
