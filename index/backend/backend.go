@@ -1,0 +1,78 @@
+// Package backend chooses and opens the configured search backend: the
+// embedded index (default) or Elasticsearch.
+package backend
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/earshothq/earshot/index"
+	"github.com/earshothq/earshot/index/bleve"
+	"github.com/earshothq/earshot/index/es"
+	"github.com/earshothq/earshot/index/stage"
+)
+
+// Backend kinds.
+const (
+	KindEmbedded      = "embedded"
+	KindElasticsearch = "elasticsearch"
+)
+
+// Config is the `search` section of earshot.yaml.
+type Config struct {
+	Backend       string       `yaml:"backend"` // embedded or elasticsearch
+	Embedded      bleve.Config `yaml:"embedded"`
+	Elasticsearch es.Config    `yaml:"elasticsearch"`
+	Stage         stage.Config `yaml:"stage"`
+}
+
+// Defaults returns the default configuration (embedded).
+func Defaults() Config {
+	return Config{Backend: KindEmbedded, Embedded: bleve.Defaults(), Elasticsearch: es.Defaults(), Stage: stage.Defaults()}
+}
+
+// Validate checks the chosen backend's settings and the stage's.
+func (c Config) Validate() error {
+	var err error
+	switch c.Backend {
+	case KindEmbedded:
+		err = c.Embedded.Validate()
+	case KindElasticsearch:
+		err = c.Elasticsearch.Validate()
+	default:
+		return fmt.Errorf("search: unknown backend %q (want embedded or elasticsearch)", c.Backend)
+	}
+	if err != nil {
+		return fmt.Errorf("search: %w", err)
+	}
+	if err := c.Stage.Validate(); err != nil {
+		return fmt.Errorf("search: %w", err)
+	}
+	return nil
+}
+
+// Open opens the configured backend and ensures its schema.
+func Open(ctx context.Context, c Config, logger *slog.Logger, reg prometheus.Registerer) (index.Backend, error) {
+	if err := c.Validate(); err != nil {
+		return nil, err
+	}
+	var b index.Backend
+	var err error
+	switch c.Backend {
+	case KindElasticsearch:
+		b, err = es.Open(c.Elasticsearch, logger, reg)
+	default:
+		b, err = bleve.Open(c.Embedded, logger, reg)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if err := b.EnsureSchema(ctx); err != nil {
+		b.Close()
+		return nil, fmt.Errorf("ensuring the search schema: %w", err)
+	}
+	return b, nil
+}
