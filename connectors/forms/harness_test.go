@@ -89,7 +89,7 @@ const (
 // harness runs a connector with a fake runner: a goroutine that Reads and
 // acknowledges as told, keeping the records it acknowledged with nil.
 type harness struct {
-	t     *testing.T
+	t     testing.TB
 	c     *Connector
 	clock *fakeClock
 	reg   *prometheus.Registry
@@ -101,7 +101,7 @@ type harness struct {
 	cond       *sync.Cond
 }
 
-func newHarness(t *testing.T, yamlConfig string, edit ...func(*Config)) *harness {
+func newHarness(t testing.TB, yamlConfig string, edit ...func(*Config)) *harness {
 	t.Helper()
 	var node yaml.Node
 	if err := yaml.Unmarshal([]byte(yamlConfig), &node); err != nil {

@@ -280,7 +280,11 @@ func normalisePhone(s, region string) (string, string) {
 var linkPattern = regexp.MustCompile(`(?i)(://|www\.|<\s*a\s|\[url|\[link|` +
 	`[\p{L}\p{N}-]+\.(com|net|org|info|biz|ru|su|xyz|top|io|co|me|site|online|shop|club|app|link|click|pl|lv|cn|br|pt|de|uk|us|tk|ml|ga|cf|gq)\b)`)
 
-func containsLink(s string) bool { return linkPattern.MatchString(s) }
+// containsLink runs the pattern only on text that could match it: every
+// alternative needs one of these characters, and most names have none.
+func containsLink(s string) bool {
+	return strings.ContainsAny(s, ".:<[") && linkPattern.MatchString(s)
+}
 
 // truthy reads a checkbox or boolean value.
 func truthy(s string) bool {
