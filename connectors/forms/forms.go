@@ -234,11 +234,7 @@ func (c *Connector) limit(f *form, ip netip.Addr, now time.Time) *problem {
 // Accept that asks for HTML. Such posts get a 303 or a re-rendered form;
 // everything else gets JSON.
 func wantsHTML(r *http.Request) bool {
-	ct := r.Header.Get("Content-Type")
-	if !strings.HasPrefix(ct, mediaURLEncoded) && !strings.HasPrefix(ct, mediaMultipart) {
-		return false
-	}
-	return strings.Contains(r.Header.Get("Accept"), "text/html")
+	return isFormBody(r) && strings.Contains(r.Header.Get("Accept"), "text/html")
 }
 
 // handleSubmit is POST /f/{form}: a website form post.
@@ -355,9 +351,10 @@ type intake struct {
 	campaign  *pipeline.Campaign
 	token     string // the time-trap token the form was rendered with
 
-	idemKey  string // the client's Idempotency-Key
-	cacheKey string // idempotency cache key; empty when retries cannot be recognised
-	sourceID string
+	fingerprint string // of the posted values, computed once
+	idemKey     string // the client's Idempotency-Key
+	cacheKey    string // idempotency cache key; empty when retries cannot be recognised
+	sourceID    string
 }
 
 // keys decides how a retry of this submission is recognised: by the
@@ -377,7 +374,8 @@ func (c *Connector) keys(r *http.Request, in *intake, browserForm bool) *problem
 		in.sourceID = "key-" + in.cacheKey
 		return nil
 	}
-	fp := fingerprint(in.values)
+	in.fingerprint = fingerprint(in.values)
+	fp := in.fingerprint
 	if in.token != "" {
 		in.cacheKey = hashOf("token", id, in.token, fp)
 		in.sourceID = "tok-" + in.cacheKey
@@ -390,9 +388,11 @@ func (c *Connector) keys(r *http.Request, in *intake, browserForm bool) *problem
 	return nil
 }
 
+// isFormBody reports a body an HTML form posts (urlencoded or multipart).
 func isFormBody(r *http.Request) bool {
-	ct := r.Header.Get("Content-Type")
-	return strings.HasPrefix(ct, mediaURLEncoded) || strings.HasPrefix(ct, mediaMultipart)
+	media, _, _ := strings.Cut(r.Header.Get("Content-Type"), ";")
+	media = strings.ToLower(strings.TrimSpace(media))
+	return media == mediaURLEncoded || media == mediaMultipart
 }
 
 // parseIdempotencyKey accepts the key as a structured-field string
@@ -424,7 +424,10 @@ func (c *Connector) accept(w http.ResponseWriter, r *http.Request, in *intake) {
 	f := in.form
 	release := func(string, bool) {}
 	if in.cacheKey != "" {
-		id, rel, err := c.idem.begin(r.Context(), in.cacheKey, fingerprint(in.values), in.received)
+		if in.fingerprint == "" {
+			in.fingerprint = fingerprint(in.values)
+		}
+		id, rel, err := c.idem.begin(r.Context(), in.cacheKey, in.fingerprint, in.received)
 		switch {
 		case err == errKeyReused:
 			c.refuse(w, r, f, errIdempotencyReused(), in.values, in.token)

@@ -625,3 +625,27 @@ func TestAckTwiceIsAnError(t *testing.T) {
 		t.Fatal("second ack accepted")
 	}
 }
+
+func TestTokenlessBrowserDoubleSubmit(t *testing.T) {
+	h := newHarness(t, testConfig)
+	body := url.Values{"email": {"a@example.com"}, "note": {"Olá"}}.Encode()
+	post := func(remote string) *httptestRecorder {
+		return h.do(req{path: "/f/api", contentType: mediaURLEncoded + "; charset=UTF-8", accept: "text/html", body: body, remote: remote,
+			header: map[string]string{"User-Agent": "Mozilla/5.0"}})
+	}
+	if w := post("198.51.100.1:1"); w.Code != http.StatusSeeOther {
+		t.Fatalf("first post %d", w.Code)
+	}
+	w := post("198.51.100.1:2")
+	if w.Code != http.StatusSeeOther || w.Header().Get("Idempotent-Replayed") != "true" {
+		t.Fatalf("double submit %d %v", w.Code, w.Header())
+	}
+	if n := len(h.records()); n != 1 {
+		t.Fatalf("%d records after a double submit", n)
+	}
+	// Someone else sending the same text is another submission.
+	post("198.51.100.2:1")
+	if n := len(h.records()); n != 2 {
+		t.Fatalf("%d records, want 2", n)
+	}
+}

@@ -53,7 +53,7 @@ func parseBody(r *http.Request, lim Limits) (url.Values, []upload, *problem) {
 		}
 		v, p := parseURLEncoded(body, params["charset"], lim.MaxFields)
 		return v, nil, p
-	case mediaJSON, "application/merge-patch+json", "text/json":
+	case mediaJSON:
 		if cs := params["charset"]; cs != "" && !strings.EqualFold(cs, "utf-8") {
 			return nil, nil, errUnsupportedMediaType(ct)
 		}
