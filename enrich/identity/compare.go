@@ -103,17 +103,21 @@ func compareFirst(a, b string) int8 {
 	}
 	if len(ta) == 1 || len(tb) == 1 {
 		if ta[0] == tb[0] {
-			return 3 // initial
+			return 4 // initial
 		}
-		return 4
+		return 5
 	}
 	if sameFormal(ta, tb) {
 		return 1 // alias: a nickname of the same formal name
 	}
-	if JaroWinkler(a, b) >= 0.92 || (ta != a || tb != b) && JaroWinkler(ta, tb) >= 0.92 {
+	jw := max(JaroWinkler(a, b), JaroWinkler(ta, tb))
+	switch {
+	case jw >= 0.92 || len(ta) >= 4 && editDistanceAtMost1(ta, tb) || loose(ta) == loose(tb):
 		return 2
+	case jw >= 0.8 || Phonetic(ta) == Phonetic(tb):
+		return 3
 	}
-	return 4
+	return 5
 }
 
 func compareLast(a, b string) int8 {
@@ -137,12 +141,31 @@ func compareLast(a, b string) int8 {
 	}
 	jw := JaroWinkler(a, b)
 	switch {
-	case jw >= 0.92:
+	case jw >= 0.92 || len(a) >= 4 && editDistanceAtMost1(a, b) || loose(a) == loose(b):
 		return 1
-	case jw >= 0.85:
+	case jw >= 0.85 || Phonetic(a) == Phonetic(b):
 		return 2
 	}
 	return 3
+}
+
+// looseRules undo the differences between romanisation systems (Ukrainian
+// "Mykhailo", Russian-style "Mikhaylo", German-style "Michailo") and
+// spelling habits (ph/f, w/v, ck/k).
+var looseRules = strings.NewReplacer("kh", "h", "ch", "h", "ph", "f", "w", "v", "y", "i", "j", "i", "ck", "k", "q", "k", "x", "ks", "ue", "u", "oe", "o", "ae", "a")
+
+// loose is a name with romanisation variants undone and doubled letters
+// collapsed, for the "close" level only.
+func loose(s string) string {
+	s = looseRules.Replace(s)
+	b := make([]byte, 0, len(s))
+	for i := 0; i < len(s); i++ {
+		if s[i] == ' ' || len(b) > 0 && b[len(b)-1] == s[i] {
+			continue
+		}
+		b = append(b, s[i])
+	}
+	return string(b)
 }
 
 // tokenSubset reports whether every word of a is a word of b.
@@ -192,17 +215,24 @@ func compareDOB(a, b string) int8 {
 	return 3
 }
 
-func comparePostcode(a, b string) int8 {
-	if a == "" || b == "" {
+// comparePostcode: the same postcode; one character off; the same
+// district (first three characters); another postcode in the same city;
+// different.
+func comparePostcode(qpc, qcity, cpc, ccity string) int8 {
+	if qpc == "" || cpc == "" {
 		return missing
 	}
-	if a == b {
+	switch {
+	case qpc == cpc:
 		return 0
+	case len(qpc) >= 4 && editDistanceAtMost1(qpc, cpc):
+		return 1 // one character mistyped
+	case len(qpc) >= 4 && len(cpc) >= 4 && qpc[:3] == cpc[:3]:
+		return 2
+	case compareCity(qcity, ccity) == 0:
+		return 3
 	}
-	if len(a) >= 4 && len(b) >= 4 && a[:3] == b[:3] {
-		return 1
-	}
-	return 2
+	return 4
 }
 
 func compareCity(a, b string) int8 {
@@ -218,6 +248,8 @@ func compareCity(a, b string) int8 {
 	return 2
 }
 
+// compareStreet: exact; close (a typo, same house number); same street
+// with another number (neighbours, or a move down the road); different.
 func compareStreet(a, b string) int8 {
 	if a == "" || b == "" {
 		return missing
@@ -225,10 +257,30 @@ func compareStreet(a, b string) int8 {
 	if a == b {
 		return 0
 	}
-	if JaroWinkler(a, b) >= 0.88 {
+	na, ha := splitHouse(a)
+	nb, hb := splitHouse(b)
+	sameName := na == nb || JaroWinkler(na, nb) >= 0.9
+	switch {
+	case sameName && ha == hb:
 		return 1
+	case sameName:
+		return 2
 	}
-	return 2
+	return 3
+}
+
+// splitHouse separates a folded street address into the street's words and
+// its numbers ("ul marszalkowska 10 5" → "ul marszalkowska", "10 5").
+func splitHouse(s string) (name, numbers string) {
+	var nw, hw []string
+	for _, t := range strings.Fields(s) {
+		if strings.IndexFunc(t, func(r rune) bool { return r >= '0' && r <= '9' }) >= 0 {
+			hw = append(hw, t)
+		} else {
+			nw = append(nw, t)
+		}
+	}
+	return strings.Join(nw, " "), strings.Join(hw, " ")
 }
 
 // genericMailboxes are local parts shared by whole teams; they say nothing
@@ -239,7 +291,10 @@ var genericMailboxes = map[string]bool{
 	"contato": true, "birojs": true, "noreply": true,
 }
 
-func compareEmail(a, b string) int8 {
+// compareEmail: the same mailbox; the same personal mailbox name at
+// another provider; different. A mailbox name made only of the person's
+// names ("jan.kowalski", "jkowalski") is not personal: namesakes share it.
+func compareEmail(a, b string, q, c *view) int8 {
 	if a == "" || b == "" {
 		return missing
 	}
@@ -250,7 +305,7 @@ func compareEmail(a, b string) int8 {
 		var ea string
 		ea, x = nextItem(x)
 		la := ea[:strings.LastIndexByte(ea, '@')]
-		if len(la) < 4 || genericMailboxes[la] {
+		if len(la) < 4 || genericMailboxes[la] || nameDerived(la, q) || nameDerived(la, c) {
 			continue
 		}
 		for y := b; y != ""; {
@@ -262,6 +317,50 @@ func compareEmail(a, b string) int8 {
 		}
 	}
 	return 2
+}
+
+var umlauts = strings.NewReplacer("ae", "a", "oe", "o", "ue", "u")
+
+// nameDerived reports whether a mailbox name is built from the record's
+// names alone (with at most two digits added).
+func nameDerived(local string, v *view) bool {
+	// "mueller" is how "müller" is written in a mailbox.
+	if alt := umlauts.Replace(local); alt != local && nameDerivedAs(alt, v) {
+		return true
+	}
+	return nameDerivedAs(local, v)
+}
+
+func nameDerivedAs(local string, v *view) bool {
+	var b strings.Builder
+	for i := 0; i < len(local); i++ {
+		if c := local[i]; c >= 'a' && c <= 'z' || c >= '0' && c <= '9' {
+			b.WriteByte(c)
+		}
+	}
+	s := b.String()
+	f := strings.ReplaceAll(firstToken(v[pFirst]), " ", "")
+	l := strings.ReplaceAll(familyKey(v[pLast]), " ", "")
+	if f == "" && l == "" {
+		return false
+	}
+	var fi, li string
+	if f != "" {
+		fi = f[:1]
+	}
+	if l != "" {
+		li = l[:1]
+	}
+	for _, p := range [...]string{f + l, l + f, fi + l, l + fi, f + li, li + f, f, l} {
+		if len(p) < 2 || !strings.HasPrefix(s, p) {
+			continue
+		}
+		rest := s[len(p):]
+		if len(rest) <= 2 && allDigits(rest) || rest == "" {
+			return true
+		}
+	}
+	return false
 }
 
 func comparePhone(a, b string) int8 {
@@ -340,15 +439,28 @@ func compareCountry(a, b string) int8 {
 	return 1
 }
 
-// compareNonName fills every field but the names.
-func compareNonName(q, c *view, v *vector) {
+// compareNonName fills every field but the names. The city counts only
+// where a postcode is missing and the country only where both are, unless
+// all is set (counting u on random pairs, where each field's own chance
+// agreement is wanted).
+func compareNonName(q, c *view, v *vector, all bool) {
 	v[fDOB] = compareDOB(q[pDOB], c[pDOB])
-	v[fPostcode] = comparePostcode(q[pPostcode], c[pPostcode])
-	v[fCity] = compareCity(q[pCity], c[pCity])
-	v[fStreet] = compareStreet(q[pStreet], c[pStreet])
-	v[fEmail] = compareEmail(q[pEmails], c[pEmails])
+	v[fPostcode] = comparePostcode(q[pPostcode], q[pCity], c[pPostcode], c[pCity])
+	v[fCity] = missing
+	if all || v[fPostcode] == missing {
+		v[fCity] = compareCity(q[pCity], c[pCity])
+	}
+	// A street name means something only within one city.
+	v[fStreet] = missing
+	if all || compareCity(q[pCity], c[pCity]) != 2 {
+		v[fStreet] = compareStreet(q[pStreet], c[pStreet])
+	}
+	v[fEmail] = compareEmail(q[pEmails], c[pEmails], q, c)
 	v[fPhone] = comparePhone(q[pPhones], c[pPhones])
 	v[fCompany] = compareCompany(q[pCompany], q[pDomains], c[pCompany], c[pDomains])
 	v[fHandle] = compareHandle(q[pHandles], q[pURLs], c[pHandles], c[pURLs])
-	v[fCountry] = compareCountry(q[pCountry], c[pCountry])
+	v[fCountry] = missing
+	if all || v[fPostcode] == missing && v[fCity] == missing {
+		v[fCountry] = compareCountry(q[pCountry], c[pCountry])
+	}
 }

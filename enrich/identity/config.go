@@ -52,9 +52,10 @@ type Config struct {
 // WeightsConfig chooses between hand-set m/u probabilities and estimating
 // them from the data.
 type WeightsConfig struct {
-	// Estimate: "em" estimates u from random customer pairs and m by
-	// expectation–maximisation over the candidate pairs the resolver scores;
-	// "fixed" uses Fields (over the built-in defaults) as they are.
+	// Estimate: "em" counts u on random customer pairs and estimates m by
+	// expectation–maximisation over the candidate pairs the resolver scores
+	// (starting from Fields over the built-in defaults); "fixed" uses
+	// Fields over the defaults as they are.
 	Estimate string `yaml:"estimate"`
 	// Fields overrides the default m/u per field and level, e.g.
 	// last_name: {exact: {m: 0.9, u: 0.001}}.
@@ -128,8 +129,8 @@ type FitRule struct {
 // DefaultConfig returns the settings tuned on the generated evaluation set.
 func DefaultConfig() Config {
 	return Config{
-		UpperThreshold:     14,
-		LowerThreshold:     7,
+		UpperThreshold:     18,
+		LowerThreshold:     8,
 		AmbiguityMargin:    3,
 		MaxBlockSize:       2000,
 		MaxCandidates:      200,

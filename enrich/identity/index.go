@@ -3,6 +3,7 @@ package identity
 import (
 	"hash/maphash"
 	"math"
+	"math/rand/v2"
 	"slices"
 	"strings"
 )
@@ -409,16 +410,22 @@ func (s *scorer) nameWeight(f int, level int8, name string, stats *nameStats) fl
 	if level != 0 || !s.tf {
 		return s.m.W[f][level]
 	}
-	r := clamp(stats.ratio(name), 1/s.tfRatioC, s.tfRatioC)
+	// A name rare among customers may still be common among everyone
+	// else, so rarity earns little; commonness costs fully.
+	r := clamp(stats.ratio(name), 0.5, s.tfRatioC)
 	u := clamp(s.m.U[f][0]*r, minProb, maxProb)
 	return math.Log2(s.m.M[f][0] / u)
 }
 
 // score compares q with candidate entry i.
-func (s *scorer) score(q *view, i uint32) scored {
+func (s *scorer) score(q *view, i uint32) scored { return s.scoreAll(q, i, false) }
+
+// scoreAll is score; all compares every field regardless of the others
+// (for u on random pairs).
+func (s *scorer) scoreAll(q *view, i uint32, all bool) scored {
 	c := s.x.entries[i].view()
 	out := scored{idx: i}
-	compareNonName(q, &c, &out.vec)
+	compareNonName(q, &c, &out.vec, all)
 	// Names: the straight and swapped reading of the query against the
 	// customer's name and every alternative spelling; the best counts.
 	best := math.Inf(-1)
@@ -462,4 +469,53 @@ func (x *index) reserve(n int) {
 	x.ids.reserve(n)
 	x.exact.reserve(3 * n)
 	x.blocks.reserve(12 * n)
+}
+
+// randomPairVectors compares n random pairs of distinct customers: almost
+// all are different people, so their level frequencies are the u
+// probabilities, free of the bias blocking adds.
+func (x *index) randomPairVectors(n int, m *Model, rng *rand.Rand) []vector {
+	if x.live < 2 {
+		return nil
+	}
+	s := scorer{x: x, m: m}
+	out := make([]vector, 0, n)
+	pick := func() uint32 {
+		for {
+			i := uint32(rng.IntN(len(x.entries)))
+			if x.entries[i].packed != "" {
+				return i
+			}
+		}
+	}
+	for range n {
+		a, b := pick(), pick()
+		if a == b {
+			continue
+		}
+		q := x.entries[a].view()
+		out = append(out, s.scoreAll(&q, b, true).vec)
+	}
+	return out
+}
+
+// uFromPairs estimates u from random-pair vectors, smoothed towards the
+// starting probabilities so unseen levels keep finite weights.
+func uFromPairs(vecs []vector, start *Model) *Model {
+	m := *start
+	for f := range numFields {
+		var counts [maxLevels]float64
+		var total float64
+		for _, v := range vecs {
+			if l := v[f]; l >= 0 {
+				counts[l]++
+				total++
+			}
+		}
+		for l := range fieldSpecs[f].Levels {
+			m.U[f][l] = clamp((counts[l]+emPriorStrength*start.U[f][l])/(total+emPriorStrength), minProb, maxProb)
+		}
+	}
+	m.computeWeights()
+	return &m
 }

@@ -83,7 +83,7 @@ func (r *Resolver) decide(q *view, m *Model, wantVectors bool) (Decision, []vect
 	if len(cands) == 0 {
 		return Decision{Outcome: pipeline.MatchNone}, nil
 	}
-	s := scorer{x: r.idx, m: m, tf: r.cfg.Weights.FrequencyAdjust && r.idx.live >= r.cfg.Weights.FrequencyMinCustomers, tfRatioC: 20}
+	s := scorer{x: r.idx, m: m, tf: r.cfg.Weights.FrequencyAdjust && r.idx.live >= r.cfg.Weights.FrequencyMinCustomers, tfRatioC: 4}
 	results := make([]scored, len(cands))
 	var vecs []vector
 	if wantVectors {
@@ -119,6 +119,12 @@ func (r *Resolver) decide(q *view, m *Model, wantVectors bool) (Decision, []vect
 	default:
 		d.Outcome = pipeline.MatchNone
 	}
+	if d.Outcome == pipeline.MatchExact && namesDisagree(&best.vec) && !identifierAgrees(&best.vec) {
+		// Same family, same address, another given name is a household
+		// member; another family name may be a marriage or a stranger.
+		// Without an exact identifier, a person decides.
+		d.Outcome = pipeline.MatchPossible
+	}
 	if d.Outcome == pipeline.MatchExact {
 		d.CustomerID = r.idx.entries[best.idx].field(pID)
 		d.Evidence = evidence(&best)
@@ -139,6 +145,16 @@ func (r *Resolver) decide(q *view, m *Model, wantVectors bool) (Decision, []vect
 		}
 	}
 	return d, vecs
+}
+
+// namesDisagree reports a given or family name that is not even similar.
+func namesDisagree(v *vector) bool {
+	return v[fFirst] == 5 || v[fLast] == 3
+}
+
+// identifierAgrees reports an agreeing email, phone or social account.
+func identifierAgrees(v *vector) bool {
+	return v[fEmail] == 0 || v[fPhone] == 0 || v[fHandle] == 0
 }
 
 // evidence lists the fields both records had, with their levels and weights.

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"strings"
 )
 
 // Comparison fields of the Fellegi–Sunter model, in vector order.
@@ -23,7 +24,7 @@ const (
 )
 
 // maxLevels bounds the agreement levels of one field.
-const maxLevels = 5
+const maxLevels = 6
 
 // missing is the level of a field absent on either side: it weighs nothing.
 const missing int8 = -1
@@ -36,12 +37,14 @@ type fieldSpec struct {
 }
 
 var fieldSpecs = [numFields]fieldSpec{
-	fFirst:    {"first_name", []string{"exact", "alias", "close", "initial", "different"}},
-	fLast:     {"last_name", []string{"exact", "close", "similar", "different"}},
-	fDOB:      {"date_of_birth", []string{"exact", "close", "year", "different"}},
-	fPostcode: {"postcode", []string{"exact", "prefix", "different"}},
+	fFirst: {"first_name", []string{"exact", "alias", "close", "similar", "initial", "different"}},
+	fLast:  {"last_name", []string{"exact", "close", "similar", "different"}},
+	fDOB:   {"date_of_birth", []string{"exact", "close", "year", "different"}},
+	// Postcode and city depend on each other, so the city is compared only
+	// where a postcode is missing, and the country only where both are.
+	fPostcode: {"postcode", []string{"exact", "close", "district", "same_city", "different"}},
 	fCity:     {"city", []string{"exact", "close", "different"}},
-	fStreet:   {"street", []string{"exact", "close", "different"}},
+	fStreet:   {"street", []string{"exact", "close", "same_street", "different"}},
 	fEmail:    {"email", []string{"exact", "local", "different"}},
 	fPhone:    {"phone", []string{"exact", "close", "different"}},
 	fCompany:  {"company", []string{"exact", "close", "different"}},
@@ -69,20 +72,21 @@ func fieldNames() []string {
 }
 
 // defaultMU are hand-set starting probabilities: m among true matches, u
-// among pairs of different people that blocking puts side by side. EM
-// starts from them; "fixed" weights use them as they are.
+// among random pairs of different people. "fixed" weights use them as they
+// are; "em" replaces u with frequencies counted on random customer pairs
+// and estimates m from the data, starting here.
 var defaultMU = [numFields][]MU{
-	fFirst:    {{0.80, 0.03}, {0.06, 0.003}, {0.07, 0.01}, {0.02, 0.03}, {0.05, 0.927}},
-	fLast:     {{0.85, 0.02}, {0.08, 0.005}, {0.03, 0.01}, {0.04, 0.965}},
-	fDOB:      {{0.90, 0.001}, {0.05, 0.003}, {0.02, 0.03}, {0.03, 0.966}},
-	fPostcode: {{0.85, 0.01}, {0.05, 0.05}, {0.10, 0.94}},
-	fCity:     {{0.88, 0.06}, {0.04, 0.01}, {0.08, 0.93}},
-	fStreet:   {{0.75, 0.002}, {0.10, 0.005}, {0.15, 0.993}},
-	fEmail:    {{0.55, 0.00002}, {0.10, 0.001}, {0.35, 0.99898}},
-	fPhone:    {{0.60, 0.00002}, {0.05, 0.0005}, {0.35, 0.99948}},
-	fCompany:  {{0.70, 0.01}, {0.10, 0.01}, {0.20, 0.98}},
-	fHandle:   {{0.70, 0.00002}, {0.30, 0.99998}},
-	fCountry:  {{0.97, 0.6}, {0.03, 0.4}},
+	fFirst:    {{0.80, 0.02}, {0.06, 0.002}, {0.06, 0.004}, {0.02, 0.01}, {0.02, 0.01}, {0.04, 0.954}},
+	fLast:     {{0.85, 0.005}, {0.08, 0.003}, {0.03, 0.01}, {0.04, 0.982}},
+	fDOB:      {{0.90, 0.0001}, {0.06, 0.001}, {0.02, 0.016}, {0.02, 0.9829}},
+	fPostcode: {{0.85, 0.0005}, {0.04, 0.001}, {0.03, 0.005}, {0.04, 0.02}, {0.04, 0.9735}},
+	fCity:     {{0.88, 0.06}, {0.04, 0.005}, {0.08, 0.935}},
+	fStreet:   {{0.70, 0.0002}, {0.10, 0.0005}, {0.10, 0.005}, {0.10, 0.9943}},
+	fEmail:    {{0.55, 0.000001}, {0.05, 0.0001}, {0.40, 0.999899}},
+	fPhone:    {{0.65, 0.000001}, {0.03, 0.00001}, {0.32, 0.999989}},
+	fCompany:  {{0.75, 0.01}, {0.10, 0.005}, {0.15, 0.985}},
+	fHandle:   {{0.70, 0.000001}, {0.30, 0.999999}},
+	fCountry:  {{0.98, 0.3}, {0.02, 0.7}},
 }
 
 // Model holds the m/u probabilities of every field level and the log2
@@ -154,4 +158,18 @@ func (m *Model) Fields() map[string]map[string]MU {
 		out[spec.Name] = lv
 	}
 	return out
+}
+
+// String prints the probabilities and weights, one field a line.
+func (m *Model) String() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "prior %.4f estimated %v\n", m.Prior, m.Estimated)
+	for f, spec := range fieldSpecs {
+		fmt.Fprintf(&b, "%-14s", spec.Name)
+		for l, name := range spec.Levels {
+			fmt.Fprintf(&b, " %s m=%.4f u=%.5f w=%+.2f |", name, m.M[f][l], m.U[f][l], m.W[f][l])
+		}
+		b.WriteByte('\n')
+	}
+	return b.String()
 }

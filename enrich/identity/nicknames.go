@@ -158,6 +158,17 @@ mariya masha maria
 anastasiya nastya anastasia
 yevgeny zhenya evgeny evgeni
 pavel pasha
+oleksandr sasha sashko sanya
+olena lena olenka
+yuliya yulya yulia
+tetyana tanya tania
+nataliya natasha natalka
+katerina katya katia
+mariya masha marichka
+dmitro dima dmytro
+volodimir vova volodia
+ivan vanya vania
+andriy andriyko
 `
 
 // nicknames maps each name to the formal names of its groups.

@@ -226,7 +226,8 @@ func atoi(s string) int {
 }
 
 // Postcode returns a postal code as upper-case letters and digits only,
-// without a leading country prefix such as "LV-" or "PL ".
+// without a leading country prefix such as "LV-" or "PL ". country is the
+// record's ISO code, if it has one.
 func Postcode(raw, country string) string {
 	var b strings.Builder
 	for _, r := range strings.ToUpper(raw) {
@@ -235,7 +236,10 @@ func Postcode(raw, country string) string {
 		}
 	}
 	s := b.String()
-	if len(s) > 4 && len(country) == 2 && strings.HasPrefix(s, strings.ToUpper(country)) && allDigits(s[2:]) {
+	// "LV-1050", "PL 00-950": a country prefix before a numeric code, with
+	// or without the record saying which country it is.
+	if len(s) > 4 && allDigits(s[2:]) && !allDigits(s[:2]) &&
+		(strings.EqualFold(s[:2], country) || phonenumbers.GetSupportedRegions()[s[:2]]) {
 		s = s[2:]
 	}
 	return s

@@ -12,6 +12,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"math"
 	"math/rand/v2"
 	"sync"
 	"sync/atomic"
@@ -36,6 +37,9 @@ type Resolver struct {
 	start  *Model // the configured model EM starts from
 	est    estimator
 	frozen atomic.Bool // weights fixed for a batch: no re-estimation
+	uMu    sync.Mutex
+	uModel *Model // start with u counted on random customer pairs
+	uAt    int    // customers when uModel was counted
 
 	prospects *prospectTable
 	metrics   *metrics
@@ -242,7 +246,7 @@ func (r *Resolver) observe(vecs []vector) {
 		return
 	}
 	defer e.running.Store(false)
-	m, res := EstimateEM(sample, r.start, r.cfg.Weights.EMIterations, r.cfg.Weights.EMTolerance)
+	m, res := r.estimate(sample)
 	r.model.Store(m)
 	r.metrics.emRuns.Inc()
 	r.logger.Info("identity weights re-estimated", "pairs", res.Pairs, "patterns", res.Patterns,
@@ -253,21 +257,55 @@ func (r *Resolver) observe(vecs []vector) {
 // (for batch matching, where the whole input is known up front) and
 // installs the result.
 func (r *Resolver) EstimateWeights(people []Person) (EMResult, error) {
+	start := r.emStart()
 	var all []vector
 	r.mu.RLock()
 	for i := range people {
 		q := people[i].view(r.norm.EmailDomain)
-		_, vecs := r.decide(&q, r.start, true)
+		_, vecs := r.decide(&q, start, true)
 		all = append(all, vecs...)
 	}
 	r.mu.RUnlock()
 	if len(all) == 0 {
 		return EMResult{}, errors.New("estimating weights: no candidate pairs (no record shares a blocking key with a customer)")
 	}
-	m, res := EstimateEM(all, r.start, r.cfg.Weights.EMIterations, r.cfg.Weights.EMTolerance)
+	m, res := r.estimate(all)
 	r.model.Store(m)
 	r.frozen.Store(true)
 	return res, nil
+}
+
+// estimate runs EM over candidate-pair vectors (see EstimateEM); u comes
+// from random customer pairs.
+func (r *Resolver) estimate(vecs []vector) (*Model, EMResult) {
+	return EstimateEM(vecs, r.emStart(), r.cfg.Weights.EMIterations, r.cfg.Weights.EMTolerance)
+}
+
+// minCustomersForU is how many customers random pairs need before their
+// frequencies replace the hand-set u.
+const minCustomersForU = 100
+
+// emStart is the model EM starts from: the configured m, and u counted on
+// random customer pairs (recounted when the customer count has moved by a
+// tenth since).
+func (r *Resolver) emStart() *Model {
+	r.uMu.Lock()
+	defer r.uMu.Unlock()
+	r.mu.RLock()
+	n := r.idx.live
+	if n < minCustomersForU {
+		r.mu.RUnlock()
+		return r.start
+	}
+	if r.uModel != nil && math.Abs(float64(n-r.uAt)) < 0.1*float64(r.uAt) {
+		r.mu.RUnlock()
+		return r.uModel
+	}
+	rng := rand.New(rand.NewPCG(uint64(n), 0x5eed))
+	vecs := r.idx.randomPairVectors(r.cfg.Weights.USamplePairs, r.start, rng)
+	r.mu.RUnlock()
+	r.uModel, r.uAt = uFromPairs(vecs, r.start), n
+	return r.uModel
 }
 
 // SetModel installs weights, e.g. ones estimated elsewhere, and stops

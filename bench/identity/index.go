@@ -1,0 +1,10 @@
+package main
+
+import (
+	"fmt"
+	"io"
+)
+
+func runIndex(args []string, out io.Writer) error {
+	return fmt.Errorf("not built yet")
+}
