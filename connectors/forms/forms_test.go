@@ -96,25 +96,26 @@ func TestBadInputGetsDocumentedStatus(t *testing.T) {
 		slug   string
 		field  string // the field error expected, if any
 		code   string
+		msg    string // in the field error, else in the detail
 	}
 	cases := []tc{
-		{"missing required field", func(v url.Values) { v.Del("email") }, 400, "validation", "email", "required"},
-		{"blank required field", func(v url.Values) { v.Set("name", " \t ") }, 400, "validation", "name", "required"},
-		{"bad email", func(v url.Values) { v.Set("email", "zofia.example.pl") }, 400, "validation", "email", "invalid_email"},
-		{"email without domain dot", func(v url.Values) { v.Set("email", "zofia@localhost") }, 400, "validation", "email", "invalid_email"},
-		{"email with double dots", func(v url.Values) { v.Set("email", "zo..fia@example.pl") }, 400, "validation", "email", "invalid_email"},
-		{"bad phone", func(v url.Values) { v.Set("phone", "12") }, 400, "validation", "phone", "invalid_phone"},
-		{"phone letters", func(v url.Values) { v.Set("phone", "call me maybe") }, 400, "validation", "phone", "invalid_phone"},
-		{"link in name", func(v url.Values) { v.Set("name", "Cheap pills http://spam.example") }, 400, "validation", "name", "link_in_name"},
-		{"bare domain in name", func(v url.Values) { v.Set("name", "Visit casino-bonus.xyz") }, 400, "validation", "name", "link_in_name"},
-		{"value not allowed", func(v url.Values) { v.Set("topic", "Bitcoin") }, 400, "validation", "topic", "not_allowed"},
-		{"too long", func(v url.Values) { v.Set("message", strings.Repeat("ż", 51)) }, 400, "validation", "message", "too_long"},
-		{"two values for a single field", func(v url.Values) { v["name"] = []string{"A", "B"} }, 400, "validation", "name", "single_value"},
-		{"consent missing", func(v url.Values) { v.Del("consent") }, 400, "validation", "consent", "consent_required"},
-		{"invalid UTF-8", func(v url.Values) { v.Set("name", "Zofia \xff") }, 400, "validation", "name", "encoding"},
-		{"token missing", func(v url.Values) { v.Del("_t") }, 400, "token-missing", "", ""},
-		{"token forged", func(v url.Values) { v.Set("_t", "AAAAAAAAAAAAAAAAAAAAAA.AAAAAAAAAAAAAAAAAAAAAA") }, 400, "token-invalid", "", ""},
-		{"token of another form", func(v url.Values) { v.Set("_t", h.token("api")) }, 400, "token-invalid", "", ""},
+		{"missing required field", func(v url.Values) { v.Del("email") }, 400, "validation", "email", "required", "E-mail is required"},
+		{"blank required field", func(v url.Values) { v.Set("name", " \t ") }, 400, "validation", "name", "required", "Name is required"},
+		{"bad email", func(v url.Values) { v.Set("email", "zofia.example.pl") }, 400, "validation", "email", "invalid_email", "E-mail is not an email address (want name@example.com)"},
+		{"email without domain dot", func(v url.Values) { v.Set("email", "zofia@localhost") }, 400, "validation", "email", "invalid_email", `E-mail has an incomplete domain "localhost"`},
+		{"email with double dots", func(v url.Values) { v.Set("email", "zo..fia@example.pl") }, 400, "validation", "email", "invalid_email", "E-mail has misplaced dots before the @"},
+		{"bad phone", func(v url.Values) { v.Set("phone", "12") }, 400, "validation", "phone", "invalid_phone", "Phone is not a valid phone number (PL numbers may omit the country code; others start with +)"},
+		{"phone letters", func(v url.Values) { v.Set("phone", "call me maybe") }, 400, "validation", "phone", "invalid_phone", "Phone is not a phone number"},
+		{"link in name", func(v url.Values) { v.Set("name", "Cheap pills http://spam.example") }, 400, "validation", "name", "link_in_name", "Name may not contain links or web addresses"},
+		{"bare domain in name", func(v url.Values) { v.Set("name", "Visit casino-bonus.xyz") }, 400, "validation", "name", "link_in_name", "may not contain links"},
+		{"value not allowed", func(v url.Values) { v.Set("topic", "Bitcoin") }, 400, "validation", "topic", "not_allowed", "topic must be one of: Offer, Support"},
+		{"too long", func(v url.Values) { v.Set("message", strings.Repeat("ż", 51)) }, 400, "validation", "message", "too_long", "message must be at most 50 characters (got 51)"},
+		{"two values for a single field", func(v url.Values) { v["name"] = []string{"A", "B"} }, 400, "validation", "name", "single_value", "Name takes one value, got 2"},
+		{"consent missing", func(v url.Values) { v.Del("consent") }, 400, "validation", "consent", "consent_required", "Consent is required to send this form"},
+		{"invalid UTF-8", func(v url.Values) { v.Set("name", "Zofia \xff") }, 400, "validation", "name", "encoding", "is not valid UTF-8 text"},
+		{"token missing", func(v url.Values) { v.Del("_t") }, 400, "token-missing", "", "", "the form token is missing"},
+		{"token forged", func(v url.Values) { v.Set("_t", "AAAAAAAAAAAAAAAAAAAAAA.AAAAAAAAAAAAAAAAAAAAAA") }, 400, "token-invalid", "", "", "the form token is not valid"},
+		{"token of another form", func(v url.Values) { v.Set("_t", h.token("api")) }, 400, "token-invalid", "", "", "the form token is not valid"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -123,9 +124,11 @@ func TestBadInputGetsDocumentedStatus(t *testing.T) {
 			before := len(h.records())
 			p := wantProblem(t, h.postForm("/f/contact", v, nil), c.status, c.slug)
 			if c.field != "" {
-				if len(p.Errors) != 1 || p.Errors[0].Field != c.field || p.Errors[0].Code != c.code || p.Errors[0].Message == "" {
-					t.Fatalf("errors = %+v, want one %s/%s", p.Errors, c.field, c.code)
+				if len(p.Errors) != 1 || p.Errors[0].Field != c.field || p.Errors[0].Code != c.code || !strings.Contains(p.Errors[0].Message, c.msg) {
+					t.Fatalf("errors = %+v, want one %s/%s saying %q", p.Errors, c.field, c.code, c.msg)
 				}
+			} else if !strings.Contains(p.Detail, c.msg) {
+				t.Fatalf("detail %q, want it to say %q", p.Detail, c.msg)
 			}
 			if len(h.records()) != before {
 				t.Fatal("a refused submission was published")
