@@ -353,12 +353,16 @@ const minClauseConfidence = 0.6
 // lexicon evidence ("disaster", "świetna") decides the direction when
 // present; otherwise the model's label stands if it is confident.
 func (a *Analyzer) clauseSentiment(clause, code string) (string, float64) {
-	r := a.clf.Classify(clause, code)
-	switch pol := r.Signals.Polarity(); {
+	// The lexicon alone is cheap; the model runs only when it is silent.
+	lex := a.clf.LexicalHead(clause, code)
+	switch pol := lex.Signals.Polarity(); {
 	case pol > 0:
-		return sentiment.ClassNames[2], max(r.Score, 0.3)
+		return sentiment.ClassNames[2], max(lex.Score, 0.3)
 	case pol < 0:
-		return sentiment.ClassNames[0], min(r.Score, -0.3)
+		return sentiment.ClassNames[0], min(lex.Score, -0.3)
+	}
+	r := a.clf.Classify(clause, code)
+	switch {
 	case r.Confidence < minClauseConfidence:
 		return sentiment.ClassNames[1], r.Score
 	}

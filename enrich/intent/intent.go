@@ -256,16 +256,16 @@ func (d *Detector) Detect(text, lang string, toks []textnorm.Token) []Match {
 	}
 	for _, set := range sets {
 		for i := range toks {
-			for _, p := range set.candidates(toks[i].Text) {
+			set.each(toks[i].Text, func(p *pattern) {
 				end, ok := p.matchAt(toks, i, clauseStart)
 				if !ok {
-					continue
+					return
 				}
 				if p.weight > 0 && !p.negated && negatedBefore(toks, i, clauseStart, negs) {
-					continue
+					return
 				}
 				st.add(p, Span{Start: toks[i].Start, End: toks[end-1].End, Text: text[toks[i].Start:toks[end-1].End]})
-			}
+			})
 		}
 	}
 	var out []Match
@@ -519,25 +519,21 @@ func appendUnique(xs []int, x int) []int {
 	return append(xs, x)
 }
 
-// candidates returns the patterns whose first word can match tok. The
-// result may alias internal slices; callers only read it.
-func (s *phraseSet) candidates(tok string) []*pattern {
-	out := s.exact[tok]
-	if len(s.classes) > 0 {
-		out = append(append([]*pattern(nil), out...), s.classes...)
+// each calls fn for every pattern whose first word can match tok.
+func (s *phraseSet) each(tok string, fn func(*pattern)) {
+	for _, p := range s.exact[tok] {
+		fn(p)
 	}
 	for _, n := range s.plens {
 		if len(tok) >= n {
-			if ps, ok := s.prefixes[tok[:n]]; ok {
-				if len(out) == 0 {
-					out = ps
-				} else {
-					out = append(append([]*pattern(nil), out...), ps...)
-				}
+			for _, p := range s.prefixes[tok[:n]] {
+				fn(p)
 			}
 		}
 	}
-	return out
+	for _, p := range s.classes {
+		fn(p)
+	}
 }
 
 // vocab is a word class: exact words and stems ("price*").

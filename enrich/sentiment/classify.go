@@ -57,11 +57,21 @@ func NewClassifier(m *Model) (*Classifier, error) {
 func (c *Classifier) Model() *Model { return c.m }
 
 // Classify scores text (cleaned with textnorm.Clean) written in language
-// code (ISO 639-1, or "" / "unknown").
+// code (ISO 639-1, or "" / "unknown"). Languages the model was trained on
+// use the full head, every other language the lexical head.
 func (c *Classifier) Classify(text, code string) Result {
+	return c.classify(text, code, !slices.Contains(c.m.languages, code))
+}
+
+// LexicalHead scores text with the lexical head whatever the language:
+// cheap, and enough when the lexicon has something to say.
+func (c *Classifier) LexicalHead(text, code string) Result {
+	return c.classify(text, code, true)
+}
+
+func (c *Classifier) classify(text, code string, lexicalOnly bool) Result {
 	sc := c.pool.Get().(*scratch)
 	defer c.pool.Put(sc)
-	lexicalOnly := !slices.Contains(c.m.languages, code)
 	sig := c.ext.extract(text, code, lexicalOnly, sc)
 	var z [numClasses]float64
 	head := HeadFull
@@ -105,14 +115,6 @@ func (c *Classifier) Classify(text, code string) Result {
 		Head:       head,
 		Signals:    sig,
 	}
-}
-
-// Lexicon returns only the lexicon signals of text, for callers that score
-// short clauses (aspects) where n-gram evidence is thin.
-func (c *Classifier) Lexicon(text, code string) Signals {
-	sc := c.pool.Get().(*scratch)
-	defer c.pool.Put(sc)
-	return c.ext.extract(text, code, true, sc)
 }
 
 func softmax(z [numClasses]float64) [numClasses]float64 {
