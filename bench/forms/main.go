@@ -26,6 +26,7 @@ import (
 	"slices"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"time"
 
 	"github.com/earshothq/earshot/connectors"
@@ -180,9 +181,10 @@ func run(duration, warmup time.Duration, clients, maxInFlight, queue int, memory
 			return err
 		}
 	}
-	start := time.Now()
+	start, cpuStart := time.Now(), cpuTime()
 	time.Sleep(duration)
 	measuring.Store(false)
+	cpuUsed := cpuTime() - cpuStart
 	if profile != "" {
 		pprof.StopCPUProfile()
 	}
@@ -203,6 +205,15 @@ func run(duration, warmup time.Duration, clients, maxInFlight, queue int, memory
 	fmt.Printf("latency of accepted: p50 %s  p90 %s  p99 %s  max %s\n", pct(0.50).Round(10*time.Microsecond),
 		pct(0.90).Round(10*time.Microsecond), pct(0.99).Round(10*time.Microsecond), pct(1).Round(10*time.Microsecond))
 	fmt.Printf("answers by status: %v, transport errors: %d\n", statuses, transport.Load())
+	if n := len(latencies); n > 0 {
+		// CPU the whole process (clients, HTTP, intake, runner, broker) spent
+		// per accepted submission: on a shared machine this is steadier than
+		// the rate, and 2 cores / this figure bounds the rate on 2 idle cores.
+		per := cpuUsed / time.Duration(n)
+		fmt.Printf("process CPU: %.1fs of %.1fs wall (%.0f%% of one core), %s per accepted submission (=> at most %.0f/s on %d idle cores)\n",
+			cpuUsed.Seconds(), elapsed.Seconds(), 100*cpuUsed.Seconds()/elapsed.Seconds(), per.Round(time.Microsecond),
+			float64(runtime.NumCPU())/per.Seconds(), runtime.NumCPU())
+	}
 
 	// Every accepted submission is in the raw topic exactly once: with
 	// distinct keys, the topic's record count equals the 2xx count.
@@ -223,4 +234,13 @@ func run(duration, warmup time.Duration, clients, maxInFlight, queue int, memory
 		return fmt.Errorf("raw topic holds %d records but %d submissions were accepted", stored, accepted.Load())
 	}
 	return nil
+}
+
+// cpuTime is the user and system CPU time the process has used.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
