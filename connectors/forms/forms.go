@@ -241,7 +241,6 @@ func wantsHTML(r *http.Request) bool {
 func (c *Connector) handleSubmit(w http.ResponseWriter, r *http.Request) {
 	c.bodyDeadlines(w)
 	now := c.now()
-	browser := wantsHTML(r)
 	f, p := c.lookup(r)
 	if p != nil {
 		c.refuse(w, r, nil, p, nil, "")
@@ -298,7 +297,7 @@ func (c *Connector) handleSubmit(w http.ResponseWriter, r *http.Request) {
 	}
 	in := &intake{form: f, via: "form", values: values, mapped: mp, at: now, received: now, ip: ip,
 		userAgent: provenanceText(r.UserAgent()), campaign: campaign(values, r), token: token}
-	if p := c.keys(r, in, browser); p != nil {
+	if p := c.keys(r, in); p != nil {
 		c.refuse(w, r, f, p, values, token)
 		return
 	}
@@ -362,7 +361,7 @@ type intake struct {
 // (a browser double-submit), else for browser posts by address, agent and
 // values within the cache's lifetime. SourceID follows the key, so a retry
 // is the same record id wherever it lands.
-func (c *Connector) keys(r *http.Request, in *intake, browserForm bool) *problem {
+func (c *Connector) keys(r *http.Request, in *intake) *problem {
 	id := in.form.cfg.ID
 	if raw := r.Header.Get("Idempotency-Key"); raw != "" {
 		key, p := parseIdempotencyKey(raw)
@@ -381,7 +380,7 @@ func (c *Connector) keys(r *http.Request, in *intake, browserForm bool) *problem
 		in.sourceID = "tok-" + in.cacheKey
 		return nil
 	}
-	if browserForm || isFormBody(r) {
+	if isFormBody(r) {
 		in.cacheKey = hashOf("client", id, in.ip.String(), in.userAgent, fp)
 	}
 	in.sourceID = "sub-" + randomHex()
