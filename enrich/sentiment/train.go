@@ -49,7 +49,7 @@ type TrainOptions struct {
 
 // DefaultTrainOptions are the settings the shipped model was trained with.
 func DefaultTrainOptions() TrainOptions {
-	return TrainOptions{Bits: 20, Epochs: 8, Rate: 0.05, L2: 1e-3, Seed: 1, Bags: 1}
+	return TrainOptions{Bits: 19, Epochs: 5, Rate: 0.05, L2: 3e-3, Seed: 1, Bags: 1}
 }
 
 // Train fits both heads on examples.
