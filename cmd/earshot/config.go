@@ -9,6 +9,7 @@ import (
 
 	"github.com/earshothq/earshot/connectors"
 	"github.com/earshothq/earshot/enrich"
+	"github.com/earshothq/earshot/index/backend"
 	"github.com/earshothq/earshot/internal/confx"
 	"github.com/earshothq/earshot/pipeline"
 	"github.com/earshothq/earshot/web"
@@ -21,6 +22,7 @@ type Config struct {
 	Connect    ConnectConfig    `yaml:"connect"`
 	Connectors []ConnectorEntry `yaml:"connectors"`
 	Enrich     enrich.Config    `yaml:"enrich"`
+	Search     backend.Config   `yaml:"search"`
 
 	file string
 	root *yaml.Node
@@ -55,6 +57,7 @@ func DefaultConfig() Config {
 		HTTP:    web.DefaultConfig(),
 		Connect: ConnectConfig{Listen: "127.0.0.1:8081"},
 		Enrich:  enrich.DefaultConfig(),
+		Search:  backend.Defaults(),
 	}
 }
 
@@ -111,6 +114,7 @@ func (c *Config) Validate() error {
 	errs = append(errs, confx.Position(c.file, c.root, "", c.Kafka.Validate()))
 	errs = append(errs, confx.Position(c.file, c.root, "", c.HTTP.Validate()))
 	errs = append(errs, confx.Position(c.file, c.root, "", c.Enrich.Validate()))
+	errs = append(errs, confx.Position(c.file, c.root, "", c.Search.Validate()))
 	seen := map[string]bool{}
 	for i, e := range c.Connectors {
 		var node *yaml.Node

@@ -26,6 +26,7 @@ type hub struct {
 	registry *prometheus.Registry
 	embedded *pipeline.Embedded
 	kafka    *pipeline.Kafka
+	searchState
 }
 
 // brokerWait bounds how long a role waits for an external cluster at start.
@@ -64,6 +65,7 @@ func (a *App) openHub(ctx context.Context) (*hub, error) {
 }
 
 func (h *hub) close() {
+	h.closeSearch()
 	if h.kafka != nil {
 		h.kafka.Close()
 	}

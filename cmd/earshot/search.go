@@ -1,8 +1,12 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"net/http"
+	"net/url"
 	"strings"
 	"time"
 
@@ -15,14 +19,17 @@ import (
 func init() { addCommand(newSearchCmd) }
 
 // newSearchCmd is `earshot search QUERY`: one page of mentions from the
-// search backend named by flags (the embedded index by default).
+// configured search backend. The embedded index belongs to the process that
+// runs it, so while `earshot run` is up the query goes through its API.
 func newSearchCmd(app *App) *cobra.Command {
-	cfg := backend.Defaults()
 	var (
 		req      index.SearchRequest
 		from, to string
 		asJSON   bool
 		esAddr   string
+		idxPath  string
+		esPrefix string
+		direct   bool
 	)
 	cmd := &cobra.Command{
 		Use:   "search QUERY",
@@ -42,18 +49,41 @@ func newSearchCmd(app *App) *cobra.Command {
 			if _, err := req.Compile(); err != nil {
 				return &exitError{code: 2, err: err}
 			}
+			appCfg, err := app.Config()
+			if err != nil {
+				return err
+			}
+			cfg := appCfg.Search
+			if idxPath != "" {
+				cfg.Embedded.Path = idxPath
+			}
 			if esAddr != "" {
 				cfg.Backend = backend.KindElasticsearch
 				cfg.Elasticsearch.Addresses = strings.Split(esAddr, ",")
 			}
-			b, err := backend.Open(cmd.Context(), cfg, app.Logger(), nil)
-			if err != nil {
-				return err
+			if esPrefix != "" {
+				cfg.Elasticsearch.IndexPrefix = esPrefix
 			}
-			defer b.Close()
-			res, err := b.Search(cmd.Context(), &req)
-			if err != nil {
-				return err
+			var res *index.SearchResult
+			if cfg.Backend == backend.KindEmbedded && !direct {
+				res, err = searchViaAPI(cmd.Context(), appCfg.HTTP.Listen, from, to, &req)
+				var refused *exitError
+				if errors.As(err, &refused) {
+					return err // the hub answered: the request itself is wrong
+				}
+			}
+			if res == nil {
+				if err != nil {
+					app.Logger().Debug("hub API not reachable; opening the index directly", "error", err)
+				}
+				b, err := backend.Open(cmd.Context(), cfg, app.Logger(), nil)
+				if err != nil {
+					return err
+				}
+				defer b.Close()
+				if res, err = b.Search(cmd.Context(), &req); err != nil {
+					return err
+				}
 			}
 			if asJSON {
 				enc := json.NewEncoder(app.Stdout)
@@ -74,11 +104,59 @@ func newSearchCmd(app *App) *cobra.Command {
 	f.StringSliceVar(&req.Facets, "facets", nil, "facets to count: source,language,sentiment,intent,aspect,brand,...")
 	f.StringVar(&req.Histogram, "histogram", "", "volume by sentiment per hour, day, week, month or auto")
 	f.BoolVar(&asJSON, "json", false, "print the result as JSON")
-	f.StringVar(&cfg.Embedded.Path, "index-path", cfg.Embedded.Path, "embedded index directory")
-	f.StringVar(&esAddr, "es", "", "Elasticsearch addresses (comma-separated) instead of the embedded index")
-	f.StringVar(&cfg.Elasticsearch.IndexPrefix, "es-prefix", cfg.Elasticsearch.IndexPrefix, "Elasticsearch index prefix")
+	f.StringVar(&idxPath, "index-path", "", "embedded index directory (default: search.embedded.path of the config)")
+	f.StringVar(&esAddr, "es", "", "Elasticsearch addresses (comma-separated) instead of the configured backend")
+	f.StringVar(&esPrefix, "es-prefix", "", "Elasticsearch index prefix (default: the config's)")
+	f.BoolVar(&direct, "direct", false, "open the embedded index directly instead of asking a running hub's API")
 	req.Highlight = true
 	return cmd
+}
+
+// searchViaAPI asks a running hub (GET /api/search on listen). It returns a
+// nil result with the error when no hub answers.
+func searchViaAPI(ctx context.Context, listen, from, to string, req *index.SearchRequest) (*index.SearchResult, error) {
+	q := url.Values{}
+	q.Set("q", req.Query)
+	for _, f := range req.Filters {
+		q.Add("filter", f)
+	}
+	for k, v := range map[string]string{"from": from, "to": to, "sort": req.Sort, "cursor": req.Cursor, "histogram": req.Histogram} {
+		if v != "" {
+			q.Set(k, v)
+		}
+	}
+	if req.Size > 0 {
+		q.Set("size", fmt.Sprint(req.Size))
+	}
+	if len(req.Facets) > 0 {
+		q.Set("facets", strings.Join(req.Facets, ","))
+	}
+	if req.Highlight {
+		q.Set("highlight", "true")
+	}
+	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	hreq, err := http.NewRequestWithContext(ctx, http.MethodGet, "http://"+listen+"/api/search?"+q.Encode(), nil)
+	if err != nil {
+		return nil, err
+	}
+	resp, err := http.DefaultClient.Do(hreq)
+	if err != nil {
+		return nil, err
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		var e struct {
+			Error string `json:"error"`
+		}
+		_ = json.NewDecoder(resp.Body).Decode(&e)
+		return nil, &exitError{code: 2, err: fmt.Errorf("search API: %s", e.Error)}
+	}
+	var res index.SearchResult
+	if err := json.NewDecoder(resp.Body).Decode(&res); err != nil {
+		return nil, fmt.Errorf("decoding search API answer: %w", err)
+	}
+	return &res, nil
 }
 
 func parseCLITime(name, v string) (time.Time, error) {

@@ -1,0 +1,59 @@
+package main
+
+import (
+	"context"
+	"sync"
+
+	"github.com/spf13/cobra"
+
+	"github.com/earshothq/earshot/index"
+	"github.com/earshothq/earshot/index/backend"
+	"github.com/earshothq/earshot/index/stage"
+	"github.com/earshothq/earshot/web"
+)
+
+func init() { addCommand(newIndexCmd) }
+
+func newIndexCmd(app *App) *cobra.Command {
+	return roleCommand(app, "index", "Run the index stage: enriched, customers, prospects, erasures → search backend",
+		func(*Config) string { return "127.0.0.1:9102" },
+		func(h *hub, srv *web.Server) ([]role, error) {
+			return []role{{name: "index", run: h.runIndex}}, nil
+		})
+}
+
+// searchBackend opens the configured backend once per process: in `earshot
+// run` the index stage and the API share it (the embedded index belongs to
+// one process).
+func (h *hub) searchBackend(ctx context.Context) (index.Backend, error) {
+	h.searchOnce.Do(func() {
+		h.search, h.searchErr = backend.Open(ctx, h.cfg.Search, h.logger.With("component", "search"), h.registry)
+	})
+	return h.search, h.searchErr
+}
+
+// runIndex runs the index stage until ctx ends.
+func (h *hub) runIndex(ctx context.Context) error {
+	b, err := h.searchBackend(ctx)
+	if err != nil {
+		return err
+	}
+	st, err := stage.New(b, h.kafka.Topics(), h.cfg.Search.Stage, h.logger, h.registry)
+	if err != nil {
+		return err
+	}
+	return st.Run(ctx, h.kafka)
+}
+
+// searchState is the hub's lazily opened search backend.
+type searchState struct {
+	searchOnce sync.Once
+	search     index.Backend
+	searchErr  error
+}
+
+func (s *searchState) closeSearch() {
+	if s.search != nil {
+		s.search.Close()
+	}
+}
