@@ -237,17 +237,17 @@ func (a *Analyzer) AnalyzeText(text, stated string) pipeline.Analysis {
 	det := a.detector.Detect(text, stated)
 	out.Language = &pipeline.Language{Code: det.Code, Confidence: det.Confidence, Method: det.Method}
 
-	code := sentiment.LexiconLanguage(det.Code, lang.Base(stated), false)
-	s := a.clf.Classify(text, code)
-	out.Sentiment = &pipeline.Sentiment{Label: s.Label, Score: s.Score, Confidence: s.Confidence}
-
 	tp := a.pool.Get().(*[]textnorm.Token)
 	defer a.pool.Put(tp)
 	*tp = textnorm.Tokenize(text, *tp)
 	toks := *tp
 
-	p := a.prefs.Extract(text, toks, func(clause string) (string, float64) {
-		return a.clauseSentiment(clause, code)
+	code := sentiment.LexiconLanguage(det.Code, lang.Base(stated), false)
+	s := a.clf.ClassifyTokens(text, toks, code)
+	out.Sentiment = &pipeline.Sentiment{Label: s.Label, Score: s.Score, Confidence: s.Confidence}
+
+	p := a.prefs.Extract(text, toks, func(text string, clause []textnorm.Token) (string, float64) {
+		return a.clauseSentiment(text, clause, code)
 	})
 	matches := a.intents.Detect(text, code, toks)
 	matches = a.withSentiment(matches, s, aboutBrand(&p, toks, text), text)
@@ -352,16 +352,16 @@ const minClauseConfidence = 0.6
 // clauseSentiment scores one clause. Clauses are short, so explicit
 // lexicon evidence ("disaster", "świetna") decides the direction when
 // present; otherwise the model's label stands if it is confident.
-func (a *Analyzer) clauseSentiment(clause, code string) (string, float64) {
+func (a *Analyzer) clauseSentiment(text string, clause []textnorm.Token, code string) (string, float64) {
 	// The lexicon alone is cheap; the model runs only when it is silent.
-	lex := a.clf.LexicalHead(clause, code)
+	lex := a.clf.LexicalHead(text, clause, code)
 	switch pol := lex.Signals.Polarity(); {
 	case pol > 0:
 		return sentiment.ClassNames[2], max(lex.Score, 0.3)
 	case pol < 0:
 		return sentiment.ClassNames[0], min(lex.Score, -0.3)
 	}
-	r := a.clf.Classify(clause, code)
+	r := a.clf.ClassifyTokens(text, clause, code)
 	switch {
 	case r.Confidence < minClauseConfidence:
 		return sentiment.ClassNames[1], r.Score

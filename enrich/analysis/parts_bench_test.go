@@ -44,7 +44,7 @@ func BenchmarkParts(b *testing.B) {
 		for i := 0; i < b.N; i++ {
 			t := texts[i%len(texts)]
 			toks = textnorm.Tokenize(t, toks)
-			a.prefs.Extract(t, toks, func(c string) (string, float64) { return a.clauseSentiment(c, "en") })
+			a.prefs.Extract(t, toks, func(t string, c []textnorm.Token) (string, float64) { return a.clauseSentiment(t, c, "en") })
 		}
 	})
 }

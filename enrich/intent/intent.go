@@ -539,17 +539,22 @@ func (s *phraseSet) each(tok string, fn func(*pattern)) {
 // vocab is a word class: exact words and stems ("price*").
 type vocab struct {
 	exact    map[string]bool
-	prefixes []string
+	prefixes map[string]bool
+	plens    []int
 }
 
 // newVocab keeps the first word of every entry (multi-word names match by
 // their first word) and entries ending in * as stems.
 func newVocab(words []string) *vocab {
-	v := &vocab{exact: map[string]bool{}}
+	v := &vocab{exact: map[string]bool{}, prefixes: map[string]bool{}}
 	for _, w := range words {
 		w = strings.ToLower(strings.TrimSpace(w))
 		if strings.HasSuffix(w, "*") && len(w) > 1 {
-			v.prefixes = append(v.prefixes, strings.TrimSuffix(w, "*"))
+			p := strings.TrimSuffix(w, "*")
+			if !v.prefixes[p] {
+				v.prefixes[p] = true
+				v.plens = appendUnique(v.plens, len(p))
+			}
 			continue
 		}
 		for _, t := range textnorm.Tokenize(w, nil) {
@@ -569,8 +574,8 @@ func (v *vocab) has(tok string) bool {
 	if v.exact[tok] {
 		return true
 	}
-	for _, p := range v.prefixes {
-		if strings.HasPrefix(tok, p) {
+	for _, n := range v.plens {
+		if len(tok) >= n && v.prefixes[tok[:n]] {
 			return true
 		}
 	}

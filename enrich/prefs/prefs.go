@@ -121,8 +121,9 @@ const (
 )
 
 // ClauseScorer gives the polarity of a clause: a label (negative, neutral,
-// positive) and a score in [-1, 1].
-type ClauseScorer func(clause string) (label string, score float64)
+// positive) and a score in [-1, 1]. text is the whole text, toks the
+// clause's tokens (their offsets point into text).
+type ClauseScorer func(text string, toks []textnorm.Token) (label string, score float64)
 
 // Aspect is an aspect found in a clause, with the clause's polarity.
 type Aspect struct {
@@ -271,7 +272,7 @@ func (x *Extractor) Extract(text string, toks []textnorm.Token, score ClauseScor
 				if !scored {
 					label, sc = "neutral", 0
 					if score != nil {
-						label, sc = score(clauseText)
+						label, sc = score(text, toks[c.From:c.To])
 					}
 					scored = true
 				}

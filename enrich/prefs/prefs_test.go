@@ -35,8 +35,8 @@ func extractor(t *testing.T) *Extractor {
 
 // signScorer is a stand-in clause scorer: negative if the clause has one
 // of a few words, positive if another.
-func signScorer(clause string) (string, float64) {
-	c := strings.ToLower(clause)
+func signScorer(text string, toks []textnorm.Token) (string, float64) {
+	c := strings.ToLower(text[toks[0].Start:toks[len(toks)-1].End])
 	for _, w := range []string{"disaster", "fatalna", "briesmīga", "慢", "caro"} {
 		if strings.Contains(c, w) {
 			return "negative", -0.8

@@ -15,6 +15,8 @@ import (
 	"math"
 	"slices"
 	"sync"
+
+	"github.com/earshothq/earshot/enrich/textnorm"
 )
 
 // Head names which part of the model decided.
@@ -60,19 +62,33 @@ func (c *Classifier) Model() *Model { return c.m }
 // code (ISO 639-1, or "" / "unknown"). Languages the model was trained on
 // use the full head, every other language the lexical head.
 func (c *Classifier) Classify(text, code string) Result {
-	return c.classify(text, code, !slices.Contains(c.m.languages, code))
+	return c.classify(text, nil, code, !slices.Contains(c.m.languages, code))
 }
 
-// LexicalHead scores text with the lexical head whatever the language:
+// ClassifyTokens is Classify for a text already tokenized with
+// textnorm.Tokenize; toks may be a run of the text's tokens (a clause),
+// so a caller scores clauses without tokenizing again.
+func (c *Classifier) ClassifyTokens(text string, toks []textnorm.Token, code string) Result {
+	return c.classify(text, nonNil(toks), code, !slices.Contains(c.m.languages, code))
+}
+
+// LexicalHead scores tokens with the lexical head whatever the language:
 // cheap, and enough when the lexicon has something to say.
-func (c *Classifier) LexicalHead(text, code string) Result {
-	return c.classify(text, code, true)
+func (c *Classifier) LexicalHead(text string, toks []textnorm.Token, code string) Result {
+	return c.classify(text, nonNil(toks), code, true)
 }
 
-func (c *Classifier) classify(text, code string, lexicalOnly bool) Result {
+func nonNil(toks []textnorm.Token) []textnorm.Token {
+	if toks == nil {
+		return []textnorm.Token{}
+	}
+	return toks
+}
+
+func (c *Classifier) classify(text string, toks []textnorm.Token, code string, lexicalOnly bool) Result {
 	sc := c.pool.Get().(*scratch)
 	defer c.pool.Put(sc)
-	sig := c.ext.extract(text, code, lexicalOnly, sc)
+	sig := c.ext.extract(text, toks, code, lexicalOnly, sc)
 	var z [numClasses]float64
 	head := HeadFull
 	if lexicalOnly {

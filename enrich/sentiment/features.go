@@ -130,11 +130,15 @@ func squash(s string) (string, bool) {
 const negationScope = 3
 
 // extract fills sc.v with the features of text (already cleaned) in
-// language code (a lexicon key; "" for unknown). lexicalOnly keeps only
-// the language-independent meta features.
-func (e *extractor) extract(text, code string, lexicalOnly bool, sc *scratch) Signals {
+// language code (a lexicon key; "" for unknown). toks are text's tokens
+// (or a run of them); nil tokenizes text. lexicalOnly keeps only the
+// language-independent meta features.
+func (e *extractor) extract(text string, toks []textnorm.Token, code string, lexicalOnly bool, sc *scratch) Signals {
 	sc.v.reset()
-	sc.toks = textnorm.Tokenize(text, sc.toks)
+	if toks == nil {
+		sc.toks = textnorm.Tokenize(text, sc.toks)
+		toks = sc.toks
+	}
 	lx := e.lex[code]
 	if lx == nil {
 		lx = e.lex["*"]
@@ -148,8 +152,8 @@ func (e *extractor) extract(text, code string, lexicalOnly bool, sc *scratch) Si
 	scope := 0
 	lastHan := -10
 	caps := 0
-	for i := 0; i < len(sc.toks); i++ {
-		t := sc.toks[i]
+	for i := 0; i < len(toks); i++ {
+		t := toks[i]
 		switch t.Kind {
 		case textnorm.Word, textnorm.Hashtag:
 			w, long := squash(t.Text)
@@ -163,7 +167,7 @@ func (e *extractor) extract(text, code string, lexicalOnly bool, sc *scratch) Si
 			if scope > 0 {
 				scope--
 			}
-			pol, span := lx.word(sc.toks, i)
+			pol, span := lx.word(toks, i)
 			switch pol {
 			case polNegator:
 				scope = negationScope
@@ -187,9 +191,9 @@ func (e *extractor) extract(text, code string, lexicalOnly bool, sc *scratch) Si
 			sc.neg = append(sc.neg, negated)
 			sc.norm = appendRunes(sc.norm, w)
 			sc.norm = append(sc.norm, ' ')
-			for k := 1; k < span && i+1 < len(sc.toks); k++ {
+			for k := 1; k < span && i+1 < len(toks); k++ {
 				i++
-				w2, _ := squash(sc.toks[i].Text)
+				w2, _ := squash(toks[i].Text)
 				sc.words = append(sc.words, w2)
 				sc.neg = append(sc.neg, negated)
 				sc.norm = appendRunes(sc.norm, w2)
@@ -223,10 +227,10 @@ func (e *extractor) extract(text, code string, lexicalOnly bool, sc *scratch) Si
 				}
 				// Take the whole term as one word so "不推荐" counts once.
 				j := i
-				for j+1 < len(sc.toks) && sc.toks[j+1].Start < t.Start+n {
+				for j+1 < len(toks) && toks[j+1].Start < t.Start+n {
 					j++
 				}
-				term := text[t.Start:sc.toks[j].End]
+				term := text[t.Start:toks[j].End]
 				sc.norm = appendRunes(sc.norm, term)
 				sc.words = append(sc.words, term)
 				sc.neg = append(sc.neg, negated)
@@ -247,7 +251,7 @@ func (e *extractor) extract(text, code string, lexicalOnly bool, sc *scratch) Si
 			sc.words = append(sc.words, "url")
 			sc.neg = append(sc.neg, false)
 		case textnorm.Emoji:
-			switch pol, _ := emo.word(sc.toks, i); pol {
+			switch pol, _ := emo.word(toks, i); pol {
 			case polPositive:
 				sig.EmoPos++
 			case polNegative:
@@ -306,7 +310,7 @@ func squashCount(n int) float32 {
 }
 
 // ngrams adds word unigrams (negation-marked), word bigrams and character
-// 2–5-grams, each weighted so a text's n-gram block has unit norm.
+// 3–5-grams, each weighted so a text's n-gram block has unit norm.
 func (e *extractor) ngrams(sc *scratch, langSeed uint32) {
 	start := len(sc.v.idx)
 	for i, w := range sc.words {
@@ -332,7 +336,7 @@ func (e *extractor) ngrams(sc *scratch, langSeed uint32) {
 		for n := 0; n < 5 && i+n < len(r); n++ {
 			h ^= uint32(r[i+n])
 			h *= 16777619
-			if n >= 1 {
+			if n >= 2 { // 3- to 5-grams: 2-grams cost lookups and add nothing
 				sc.v.add(h&e.mask, 1)
 			}
 		}

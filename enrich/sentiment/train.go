@@ -79,9 +79,9 @@ func Train(examples []Example, opts TrainOptions) (*Model, error) {
 		if ex.Lang != "" {
 			langs[ex.Lang] = true
 		}
-		ext.extract(ex.Text, ex.Lang, false, &sc)
+		ext.extract(ex.Text, nil, ex.Lang, false, &sc)
 		full[i] = vec{idx: slices.Clone(sc.v.idx), val: slices.Clone(sc.v.val)}
-		ext.extract(ex.Text, ex.Lang, true, &sc)
+		ext.extract(ex.Text, nil, ex.Lang, true, &sc)
 		lexical[i] = vec{idx: slices.Clone(sc.v.idx), val: slices.Clone(sc.v.val)}
 	}
 	m := &Model{bits: uint8(opts.Bits), lexical: map[uint32][numClasses]float32{}}
