@@ -57,6 +57,8 @@ CLUSTER=earshot-test
 LOG_FILE="$LOG_DIR/$CLUSTER.log"
 URL="http://$HOST:$PORT"
 ADDRESS_LINE="EARSHOT_TEST_ES=$URL"
+# Part of the server JVM's command line: identifies our node behind a pid file.
+PROCESS_MARK="-Des.path.home=$HOME_DIR/dist-"
 
 # fetch unpacks Elastic's integ-test-zip distribution of Elasticsearch from
 # Maven Central into dist-<version>/, once per version.
@@ -124,7 +126,7 @@ node_version() {
 do_start() {
 	local jhome pid
 	need curl
-	if pid="$(read_pid "$PID_FILE")"; then
+	if pid="$(read_pid "$PID_FILE" "$PROCESS_MARK")"; then
 		if health 10; then
 			log "already running (pid $pid)"
 			printf '%s\n' "$ADDRESS_LINE"
@@ -155,12 +157,12 @@ do_start() {
 	if ((rc != 0)); then
 		show_log "$CONSOLE_LOG" 30
 		show_log "$LOG_FILE" 40
-		if pid="$(read_pid "$PID_FILE")"; then stop_pid "$pid" elasticsearch 20; fi
+		if pid="$(read_pid "$PID_FILE" "$PROCESS_MARK")"; then stop_pid "$pid" elasticsearch 20; fi
 		rm -f "$PID_FILE"
 		((rc == 124)) && die "Elasticsearch did not start within ${TESTENV_TIMEOUT}s"
 		die "Elasticsearch failed to start (launcher exit code $rc)"
 	fi
-	pid="$(read_pid "$PID_FILE")" || {
+	pid="$(read_pid "$PID_FILE" "$PROCESS_MARK")" || {
 		show_log "$LOG_FILE" 40
 		die "Elasticsearch launcher returned but no server process is alive"
 	}
@@ -185,7 +187,7 @@ do_start() {
 
 do_stop() {
 	local pid
-	if pid="$(read_pid "$PID_FILE")"; then
+	if pid="$(read_pid "$PID_FILE" "$PROCESS_MARK")"; then
 		local t0
 		t0="$(now_ms)"
 		stop_pid "$pid" elasticsearch 60
@@ -198,7 +200,7 @@ do_stop() {
 
 do_status() {
 	local pid
-	if pid="$(read_pid "$PID_FILE")"; then
+	if pid="$(read_pid "$PID_FILE" "$PROCESS_MARK")"; then
 		if health 5; then
 			log "running (pid $pid, Elasticsearch $(node_version))"
 			printf '%s\n' "$ADDRESS_LINE"

@@ -38,6 +38,8 @@ LOG_DIR="$HOME_DIR/logs"
 LOG_FILE="$LOG_DIR/kafka.log"
 PID_FILE="$HOME_DIR/kafka.pid"
 ADDRESS_LINE="EARSHOT_TEST_KAFKA=$HOST:$PORT"
+# Part of the broker's command line: identifies our JVM behind a pid file.
+PROCESS_MARK="kafka.Kafka $CONF_DIR/server.properties"
 
 # fetch copies the broker's jars (and their dependencies) from Maven Central
 # into lib-<version>/, once per version.
@@ -140,7 +142,7 @@ ready() {
 
 do_start() {
 	local java probe pid
-	if pid="$(read_pid "$PID_FILE")"; then
+	if pid="$(read_pid "$PID_FILE" "$PROCESS_MARK")"; then
 		probe="$(probe_bin)"
 		if ready "$probe" 10; then
 			log "already running (pid $pid)"
@@ -193,7 +195,7 @@ do_start() {
 
 do_stop() {
 	local pid
-	if pid="$(read_pid "$PID_FILE")"; then
+	if pid="$(read_pid "$PID_FILE" "$PROCESS_MARK")"; then
 		local t0
 		t0="$(now_ms)"
 		stop_pid "$pid" kafka 30
@@ -206,7 +208,7 @@ do_stop() {
 
 do_status() {
 	local pid
-	if pid="$(read_pid "$PID_FILE")"; then
+	if pid="$(read_pid "$PID_FILE" "$PROCESS_MARK")"; then
 		if ready "$(probe_bin)" 5; then
 			log "running (pid $pid, Kafka $VERSION)"
 			printf '%s\n' "$ADDRESS_LINE"

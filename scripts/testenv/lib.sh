@@ -100,12 +100,15 @@ port_owner() {
 	fi
 }
 
-# read_pid FILE prints the pid in FILE when that process is alive.
+# read_pid FILE MARK prints the pid in FILE when that process is alive and its
+# command line contains MARK (after a reboot the pid may belong to another
+# program, which `stop` must not kill).
 read_pid() {
 	local pid
 	[[ -f "$1" ]] || return 1
 	pid="$(tr -dc '0-9' <"$1")"
 	[[ -n "$pid" ]] && kill -0 "$pid" 2>/dev/null || return 1
+	tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -qF -- "$2" || return 1
 	printf '%s\n' "$pid"
 }
 
