@@ -286,6 +286,10 @@ func (d *Detector) Detect(text, stated string) Result {
 // maxGroup bounds the number of languages sharing one script.
 const maxGroup = 64
 
+// maxTrigrams bounds the work on long texts (web pages, reviews): a few
+// hundred known trigrams settle the language.
+const maxTrigrams = 300
+
 // unseenPenalty is the log probability charged to a language for a trigram
 // it never produces although other languages do.
 const unseenPenalty = -9.0
@@ -333,6 +337,9 @@ func (d *Detector) ngramScores(g *group, text string, probs []float64) bool {
 					}
 				}
 				n++
+				if n >= maxTrigrams {
+					break
+				}
 			}
 		}
 		prev2, prev1 = prev1, r
