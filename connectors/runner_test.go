@@ -104,7 +104,7 @@ func (d *deadLetters) DeadLetter(_ context.Context, stage, position string, _ []
 
 func TestRunnerAcksAfterPublishAndReconnects(t *testing.T) {
 	s := &scripted{acks: map[string]error{}, failFirstConnects: 2}
-	var rejectedAck error = errors.New("not called")
+	rejectedAck := errors.New("not called")
 	s.steps = []func() (*pipeline.Mention, AckFunc, error){
 		s.record("1"),
 		func() (*pipeline.Mention, AckFunc, error) { return nil, nil, ErrNotConnected },

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"strconv"
 	"sync"
@@ -103,8 +104,12 @@ func (k *Kafka) newConsumer(name, group string, topics []string) *consumer {
 }
 
 // fetch reads the next message that is not a redelivery, holding an
-// in-flight slot for it (released by settle).
+// in-flight slot for it (released by settle). Group and broker errors the
+// reader reports (a coordinator moving, a broker restarting) are logged and
+// waited out: the reader rejoins on its own, and a stage must outlast an
+// outage rather than exit. Only a closed reader or ctx ends the loop.
 func (c *consumer) fetch(ctx context.Context) (Message, error) {
+	backoff := 100 * time.Millisecond
 	for {
 		select {
 		case c.slots <- struct{}{}:
@@ -114,8 +119,19 @@ func (c *consumer) fetch(ctx context.Context) (Message, error) {
 		m, err := c.reader.FetchMessage(ctx)
 		if err != nil {
 			<-c.slots
-			return Message{}, err
+			if ctx.Err() != nil || errors.Is(err, io.EOF) {
+				return Message{}, err
+			}
+			c.logger.Warn("fetching records; retrying", "error", err, "retry_in", backoff)
+			select {
+			case <-ctx.Done():
+				return Message{}, ctx.Err()
+			case <-time.After(backoff):
+			}
+			backoff = min(backoff*2, 5*time.Second)
+			continue
 		}
+		backoff = 100 * time.Millisecond
 		if !c.tracker.track(m.Topic, m.Partition, m.Offset) {
 			<-c.slots
 			continue
