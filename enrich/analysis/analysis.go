@@ -250,7 +250,7 @@ func (a *Analyzer) AnalyzeText(text, stated string) pipeline.Analysis {
 		return a.clauseSentiment(text, clause, code)
 	})
 	matches := a.intents.Detect(text, code, toks)
-	matches = a.withSentiment(matches, s, aboutBrand(&p, toks, text), text)
+	matches = a.withSentiment(matches, s, aboutBrand(&p, toks, text), text, p.Aspects)
 	buying := false
 	for _, m := range matches {
 		buying = buying || m.Name == intent.Buying
@@ -291,18 +291,32 @@ func (a *Analyzer) AnalyzeText(text, stated string) pipeline.Analysis {
 // only count for texts about the brand ("I recommend the train" praises
 // nothing of ours):
 //   - without brand context, a phrase score is scaled by offTopic;
-//   - with it, a confident polarity adds evidence (the whole text), so
-//     "the frother screeches after 4 months 😤" is a complaint without a
-//     complaint phrase.
+//   - with it, a confident polarity adds evidence, more when lexicon words
+//     agree with it, so "a Brewly One faz uma crema perfeita" is praise
+//     without a praise phrase. Sentiment alone does not add a complaint
+//     to a text another intent explains (a support request with an error
+//     code, a purchase question about expensive capsules), nor praise to
+//     a text with any other intent.
 const (
 	offTopic          = 0.6
 	sentimentEvidence = 0.6  // weight of sentiment as evidence, times its confidence
+	lexiconEvidence   = 0.8  // the same when lexicon words agree with the label
 	minSentimentConf  = 0.55 // below it sentiment adds nothing
 )
 
-func (a *Analyzer) withSentiment(ms []intent.Match, s sentiment.Result, onTopic bool, text string) []intent.Match {
+func (a *Analyzer) withSentiment(ms []intent.Match, s sentiment.Result, onTopic bool, text string, aspects []prefs.Aspect) []intent.Match {
 	th := a.intents.Threshold
-	adjust := func(name, polar string) {
+	has := func(names ...string) bool {
+		for _, m := range ms {
+			for _, n := range names {
+				if m.Name == n {
+					return true
+				}
+			}
+		}
+		return false
+	}
+	adjust := func(name, polar string, explained bool) {
 		idx := -1
 		for i := range ms {
 			if ms[i].Name == name {
@@ -316,8 +330,15 @@ func (a *Analyzer) withSentiment(ms []intent.Match, s sentiment.Result, onTopic 
 		switch {
 		case !onTopic:
 			score *= offTopic
-		case s.Label == polar && s.Confidence >= minSentimentConf:
-			score = 1 - (1-score)*(1-sentimentEvidence*s.Confidence)
+		case idx < 0 && explained:
+		default:
+			if s.Label == polar && s.Confidence >= minSentimentConf {
+				w := sentimentEvidence
+				if pol := s.Signals.Polarity(); pol != 0 && (pol > 0) == (polar == sentiment.ClassNames[2]) {
+					w = lexiconEvidence
+				}
+				score = 1 - (1-score)*(1-w*s.Confidence)
+			}
 		}
 		score = math.Round(score*1000) / 1000
 		switch {
@@ -326,13 +347,29 @@ func (a *Analyzer) withSentiment(ms []intent.Match, s sentiment.Result, onTopic 
 		case idx >= 0:
 			ms = append(ms[:idx], ms[idx+1:]...)
 		case score >= th(name):
-			ms = append(ms, intent.Match{Name: name, Score: score, Evidence: []intent.Span{{Start: 0, End: len(text), Text: text}}})
+			ms = append(ms, intent.Match{Name: name, Score: score, Evidence: []intent.Span{polarEvidence(text, aspects, polar)}})
 		}
 	}
-	adjust(intent.Complaint, sentiment.ClassNames[0])
-	adjust(intent.Praise, sentiment.ClassNames[2])
+	adjust(intent.Complaint, sentiment.ClassNames[0], has(intent.Buying, intent.Support))
+	adjust(intent.Praise, sentiment.ClassNames[2], has(intent.Buying, intent.Support, intent.Complaint, intent.ChurnRisk))
 	sort.SliceStable(ms, func(i, j int) bool { return intentOrder(ms[i].Name) < intentOrder(ms[j].Name) })
 	return ms
+}
+
+// polarEvidence is the strongest aspect clause of the wanted polarity, or
+// the whole text.
+func polarEvidence(text string, aspects []prefs.Aspect, polar string) intent.Span {
+	best := -1
+	for i, a := range aspects {
+		if a.Sentiment == polar && (best < 0 || math.Abs(a.Score) > math.Abs(aspects[best].Score)) {
+			best = i
+		}
+	}
+	if best >= 0 {
+		a := aspects[best]
+		return intent.Span{Start: a.Start, End: a.End, Text: a.Text}
+	}
+	return intent.Span{Start: 0, End: len(text), Text: text}
 }
 
 func intentOrder(name string) int {

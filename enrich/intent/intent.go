@@ -261,7 +261,7 @@ func (d *Detector) Detect(text, lang string, toks []textnorm.Token) []Match {
 				if !ok {
 					return
 				}
-				if p.weight > 0 && !p.negated && negatedBefore(toks, i, clauseStart, negs) {
+				if p.weight > 0 && !p.negated && toks[i].Kind != textnorm.Punct && negatedBefore(toks, i, clauseStart, negs) {
 					return
 				}
 				st.add(p, Span{Start: toks[i].Start, End: toks[end-1].End, Text: text[toks[i].Start:toks[end-1].End]})
