@@ -67,6 +67,15 @@ type Server struct {
 	checks map[string]Check
 	routes []string
 	addr   string
+	hooks  []func(*http.Server)
+}
+
+// ConfigureHTTP registers a function that adjusts the http.Server before it
+// starts (an HTTP connector tightening header timeouts). Call it before Serve.
+func (s *Server) ConfigureHTTP(hook func(*http.Server)) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.hooks = append(s.hooks, hook)
 }
 
 // NewServer creates the server with /healthz, /readyz and /metrics (from
@@ -165,6 +174,11 @@ func (s *Server) Serve(ctx context.Context, ready func(addr string)) error {
 		MaxHeaderBytes:    s.cfg.MaxHeaderBytes,
 		ErrorLog:          slog.NewLogLogger(s.logger.Handler(), slog.LevelWarn),
 	}
+	s.mu.RLock()
+	for _, hook := range s.hooks {
+		hook(srv)
+	}
+	s.mu.RUnlock()
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	s.logger.Info("listening", "addr", s.addr)

@@ -53,7 +53,11 @@ func newConnectCmd(app *App) *cobra.Command {
 	return roleCommand(app, "connect", "Run the connectors (and the forms intake) into the raw topic",
 		func(c *Config) string { return c.Connect.Listen },
 		func(h *hub, srv *web.Server) ([]role, error) {
-			return []role{{name: "connectors", run: func(ctx context.Context) error { return h.runConnectors(ctx, srv) }}}, nil
+			conns, err := h.buildConnectors(context.Background(), srv)
+			if err != nil {
+				return nil, err
+			}
+			return []role{{name: "connectors", run: conns.run}}, nil
 		})
 }
 

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net/http"
 	"sync"
 	"time"
 
@@ -84,24 +85,29 @@ func (h *hub) newServer(listen string) *web.Server {
 	return srv
 }
 
-// runConnectors builds and runs every enabled connector, mounting HTTP
-// connectors on srv, until ctx ends (finite sources stop on their own).
-func (h *hub) runConnectors(ctx context.Context, srv *web.Server) error {
+// connectorSet is the connectors of a process, built before anything
+// serves so HTTP connectors are mounted (and tighten the listener's
+// timeouts) before the first request.
+type connectorSet struct {
+	runners  []*connectors.Runner
+	store    *pipeline.CheckpointStore
+	producer *pipeline.Producer
+}
+
+// buildConnectors opens the checkpoint store and builds every enabled
+// connector, mounting HTTP connectors on srv.
+func (h *hub) buildConnectors(ctx context.Context, srv *web.Server) (*connectorSet, error) {
 	if len(h.cfg.Connectors) == 0 {
 		h.logger.Warn("no connectors configured")
 	}
 	store, err := h.kafka.OpenCheckpoints(ctx)
 	if err != nil {
-		return fmt.Errorf("opening checkpoints: %w", err)
+		return nil, fmt.Errorf("opening checkpoints: %w", err)
 	}
-	defer store.Close()
-	producer := h.kafka.NewProducer("connectors", 0)
-	defer producer.Close()
-	publisher := h.kafka.NewRawPublisher(producer)
-	dead := h.kafka.NewDeadLetters(producer)
+	set := &connectorSet{store: store, producer: h.kafka.NewProducer("connectors", 0)}
+	publisher := h.kafka.NewRawPublisher(set.producer)
+	dead := h.kafka.NewDeadLetters(set.producer)
 	metrics := connectors.NewRunnerMetrics(h.registry)
-
-	var runners []*connectors.Runner
 	for _, e := range h.cfg.Connectors {
 		if !e.IsEnabled() {
 			continue
@@ -116,19 +122,30 @@ func (h *hub) runConnectors(ctx context.Context, srv *web.Server) error {
 			MaxInFlight: e.MaxInFlight,
 		})
 		if err != nil {
-			return fmt.Errorf("building connector %s: %w", e.Name, err)
+			set.close()
+			return nil, fmt.Errorf("building connector %s: %w", e.Name, err)
 		}
 		if hc, ok := c.(connectors.HTTPConnector); ok && srv != nil {
 			srv.Handle(hc.Prefix(), hc.Handler())
+			if t, ok := c.(interface{ ApplyServerTimeouts(*http.Server) }); ok {
+				srv.ConfigureHTTP(t.ApplyServerTimeouts)
+			}
 		}
-		runners = append(runners, &connectors.Runner{
+		set.runners = append(set.runners, &connectors.Runner{
 			Name: e.Name, Connector: c, Publisher: publisher, DeadLetters: dead,
 			Logger: h.logger, Metrics: metrics, MaxInFlight: e.MaxInFlight,
 		})
 	}
+	return set, nil
+}
+
+// run runs every connector until ctx ends (finite sources stop on their
+// own), then flushes the producer and the checkpoint store.
+func (s *connectorSet) run(ctx context.Context) error {
+	defer s.close()
 	var wg sync.WaitGroup
-	errs := make([]error, len(runners))
-	for i, r := range runners {
+	errs := make([]error, len(s.runners))
+	for i, r := range s.runners {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -137,6 +154,11 @@ func (h *hub) runConnectors(ctx context.Context, srv *web.Server) error {
 	}
 	wg.Wait()
 	return errors.Join(errs...)
+}
+
+func (s *connectorSet) close() {
+	s.producer.Close()
+	s.store.Close()
 }
 
 // runEnrich runs the enrich stage until ctx ends.

@@ -24,8 +24,13 @@ func newRunCmd(app *App) *cobra.Command {
 			}
 			defer h.close()
 			srv := h.newServer(h.cfg.HTTP.Listen)
+			conns, err := h.buildConnectors(ctx, srv)
+			if err != nil {
+				return err
+			}
 			stages, err := h.stageRoles(srv)
 			if err != nil {
+				conns.close()
 				return err
 			}
 			listening := make(chan string, 1)
@@ -34,7 +39,7 @@ func newRunCmd(app *App) *cobra.Command {
 					return srv.Serve(ctx, func(addr string) { listening <- addr })
 				}},
 			}
-			connectorsRole := []role{{name: "connectors", run: func(ctx context.Context) error { return h.runConnectors(ctx, srv) }}}
+			connectorsRole := []role{{name: "connectors", run: conns.run}}
 			go func() {
 				select {
 				case addr := <-listening:
