@@ -27,7 +27,7 @@ func TestAnalyzeCommand(t *testing.T) {
 	var rec struct {
 		ID       string `json:"id"`
 		Analysis struct {
-			Language struct{ Code string } `json:"language"`
+			Language struct{ Code string }   `json:"language"`
 			Intents  []struct{ Name string } `json:"intents"`
 		} `json:"analysis"`
 	}
