@@ -26,13 +26,17 @@ test:
 # Starts real Kafka and Elasticsearch on loopback, runs every TestIntegration*
 # against them, and stops them again (also on failure).
 test-integration:
-	@set -e; \
+	@set -e; mkdir -p .testenv; \
 	trap 'scripts/testenv/kafka.sh stop; scripts/testenv/elasticsearch.sh stop' EXIT; \
+	scripts/testenv/elasticsearch.sh start > .testenv/es.addr & es_pid=$$!; \
 	kafka="$$(scripts/testenv/kafka.sh start | sed -n 's/^EARSHOT_TEST_KAFKA=//p' | tail -1)"; \
-	es="$$(scripts/testenv/elasticsearch.sh start | sed -n 's/^EARSHOT_TEST_ES=//p' | tail -1)"; \
+	wait $$es_pid || { echo "real Elasticsearch did not start" >&2; exit 1; }; \
+	es="$$(sed -n 's/^EARSHOT_TEST_ES=//p' .testenv/es.addr | tail -1)"; \
 	test -n "$$kafka" || { echo "real Kafka did not start" >&2; exit 1; }; \
 	test -n "$$es" || { echo "real Elasticsearch did not start" >&2; exit 1; }; \
 	echo "integration tier: EARSHOT_TEST_KAFKA=$$kafka EARSHOT_TEST_ES=$$es"; \
+	$(GO) run ./scripts/testenv/probe kafka-check -addr "$$kafka"; \
+	$(GO) run ./scripts/testenv/probe es-check -url "$$es"; \
 	EARSHOT_TEST_KAFKA="$$kafka" EARSHOT_TEST_ES="$$es" \
 		$(GO) test -race -shuffle=on -timeout $(TIMEOUT) -run 'TestIntegration' $(PKGS)
 

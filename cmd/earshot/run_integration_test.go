@@ -61,11 +61,13 @@ func TestIntegrationRunEmbeddedEndToEndAndRestart(t *testing.T) {
   topics: {partitions: 3}
 http:
   listen: 127.0.0.1:0
+search:
+  embedded: {path: %q}
 connectors:
   - name: samples
     type: file
     config: {path: %q}
-`, filepath.Join(dir, "kafka"), samples)
+`, filepath.Join(dir, "kafka"), filepath.Join(dir, "index"), samples)
 	cfgPath := filepath.Join(dir, "earshot.yaml")
 	if err := os.WriteFile(cfgPath, []byte(cfg), 0o600); err != nil {
 		t.Fatal(err)
