@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"bytes"
 	"context"
 	"fmt"
@@ -88,6 +89,25 @@ connectors:
 		waitFor(t, "every sample in the enriched topic", 60*time.Second, logs, func() bool {
 			return totalEnd(t, k, "earshot.enriched") >= want
 		})
+		// Indexed and searchable through the API, with the analysis filled in:
+		// a Polish inflected form finds the Polish review.
+		var found struct {
+			Total int `json:"total"`
+			Hits  []struct {
+				Mention pipeline.EnrichedMention `json:"mention"`
+			} `json:"hits"`
+		}
+		waitFor(t, "the Polish review in the search API", 60*time.Second, logs, func() bool {
+			r, err := http.Get("http://" + httpAddr + "/api/search?q=dostawy&filter=language:pl")
+			if err != nil {
+				return false
+			}
+			defer r.Body.Close()
+			return json.NewDecoder(r.Body).Decode(&found) == nil && found.Total >= 1
+		})
+		if a := found.Hits[0].Mention.Analysis; a.Language == nil || a.Language.Code != "pl" || a.Sentiment == nil {
+			t.Fatalf("indexed mention lacks its analysis: %+v", a)
+		}
 		resp, err := http.Get("http://" + httpAddr + "/readyz")
 		if err != nil || resp.StatusCode != http.StatusOK {
 			t.Fatalf("readyz: %v %v", resp, err)
