@@ -3,6 +3,7 @@ package main
 import (
 	"github.com/earshothq/earshot/enrich"
 	"github.com/earshothq/earshot/enrich/analysis"
+	"github.com/earshothq/earshot/enrich/identity"
 )
 
 // newEnrichStage assembles the enrich stage from the config.
@@ -15,5 +16,9 @@ func (h *hub) newEnrichStage() (*enrich.Stage, error) {
 	if err := a.RegisterMetrics(h.registry); err != nil {
 		return nil, err
 	}
-	return &enrich.Stage{Analyzer: a, Logger: logger}, nil
+	r, err := identity.New(h.cfg.Enrich.Identity, logger, identity.WithRegisterer(h.registry))
+	if err != nil {
+		return nil, err
+	}
+	return &enrich.Stage{Analyzer: a, Resolver: r, Logger: logger}, nil
 }

@@ -108,6 +108,18 @@ connectors:
 		if a := found.Hits[0].Mention.Analysis; a.Language == nil || a.Language.Code != "pl" || a.Sentiment == nil {
 			t.Fatalf("indexed mention lacks its analysis: %+v", a)
 		}
+		// The bundled form submissions became prospects with profiles.
+		waitFor(t, "prospect profiles", 60*time.Second, logs, func() bool {
+			var profiles struct {
+				Total int `json:"total"`
+			}
+			r, err := http.Get("http://" + httpAddr + "/api/profiles?kind=prospect")
+			if err != nil {
+				return false
+			}
+			defer r.Body.Close()
+			return json.NewDecoder(r.Body).Decode(&profiles) == nil && profiles.Total >= 5
+		})
 		resp, err := http.Get("http://" + httpAddr + "/readyz")
 		if err != nil || resp.StatusCode != http.StatusOK {
 			t.Fatalf("readyz: %v %v", resp, err)
