@@ -45,7 +45,8 @@ func (p *Person) view(emailDomain func(string) string) view {
 	v[pHandles] = strings.Join(p.Handles, listSep)
 	v[pURLs] = strings.Join(p.URLs, listSep)
 	v[pCompany] = p.Company
-	domains := []string{}
+	var dbuf [4]string
+	domains := dbuf[:0]
 	if p.Domain != "" {
 		domains = append(domains, p.Domain)
 	}
@@ -98,7 +99,7 @@ func compareFirst(a, b string) int8 {
 		return 0
 	}
 	ta, tb := firstToken(a), firstToken(b)
-	if ta == tb || (strings.Contains(a+b, " ") && strings.ReplaceAll(a, " ", "") == strings.ReplaceAll(b, " ", "")) {
+	if ta == tb || (hasSpace(a) || hasSpace(b)) && strings.ReplaceAll(a, " ", "") == strings.ReplaceAll(b, " ", "") {
 		return 0
 	}
 	if len(ta) == 1 || len(tb) == 1 {
@@ -110,11 +111,14 @@ func compareFirst(a, b string) int8 {
 	if sameFormal(ta, tb) {
 		return 1 // alias: a nickname of the same formal name
 	}
-	jw := max(JaroWinkler(a, b), JaroWinkler(ta, tb))
+	jw := JaroWinkler(a, b)
+	if ta != a || tb != b {
+		jw = max(jw, JaroWinkler(ta, tb))
+	}
 	switch {
-	case jw >= 0.92 || len(ta) >= 4 && editDistanceAtMost1(ta, tb) || loose(ta) == loose(tb):
+	case jw >= 0.92 || len(ta) >= 4 && editDistanceAtMost1(ta, tb) || looseEqual(ta, tb):
 		return 2
-	case jw >= 0.8 || Phonetic(ta) == Phonetic(tb):
+	case jw >= 0.8 || soundAlike(ta, tb):
 		return 3
 	}
 	return 5
@@ -131,7 +135,7 @@ func compareLast(a, b string) int8 {
 	if a == b {
 		return 0
 	}
-	if strings.Contains(a+b, " ") {
+	if hasSpace(a) || hasSpace(b) {
 		if strings.ReplaceAll(a, " ", "") == strings.ReplaceAll(b, " ", "") {
 			return 0
 		}
@@ -141,32 +145,83 @@ func compareLast(a, b string) int8 {
 	}
 	jw := JaroWinkler(a, b)
 	switch {
-	case jw >= 0.92 || len(a) >= 4 && editDistanceAtMost1(a, b) || loose(a) == loose(b):
+	case jw >= 0.92 || len(a) >= 4 && editDistanceAtMost1(a, b) || looseEqual(a, b):
 		return 1
-	case jw >= 0.85 || Phonetic(a) == Phonetic(b):
+	case jw >= 0.85 || soundAlike(a, b):
 		return 2
 	}
 	return 3
 }
 
-// looseRules undo the differences between romanisation systems (Ukrainian
-// "Mykhailo", Russian-style "Mikhaylo", German-style "Michailo") and
-// spelling habits (ph/f, w/v, ck/k).
-var looseRules = strings.NewReplacer("kh", "h", "ch", "h", "ph", "f", "w", "v", "y", "i", "j", "i", "ck", "k", "q", "k", "x", "ks", "ue", "u", "oe", "o", "ae", "a")
+// loose is a name with the differences between romanisation systems
+// undone (Ukrainian "Mykhailo", Russian-style "Mikhaylo", German-style
+// "Michailo") and spelling habits (ph/f, w/v, ck/k, ue/u), doubled
+// letters collapsed; for the "close" level only.
+func loose(s string) string { return string(appendLoose(nil, s)) }
 
-// loose is a name with romanisation variants undone and doubled letters
-// collapsed, for the "close" level only.
-func loose(s string) string {
-	s = looseRules.Replace(s)
-	b := make([]byte, 0, len(s))
-	for i := 0; i < len(s); i++ {
-		if s[i] == ' ' || len(b) > 0 && b[len(b)-1] == s[i] {
-			continue
-		}
-		b = append(b, s[i])
+// looseEqual compares the loose forms of two names without allocating.
+func looseEqual(a, b string) bool {
+	if len(a) > 48 || len(b) > 48 {
+		return loose(a) == loose(b)
 	}
-	return string(b)
+	var ba, bb [96]byte
+	return string(appendLoose(ba[:0], a)) == string(appendLoose(bb[:0], b))
 }
+
+func appendLoose(b []byte, s string) []byte {
+	emit := func(c byte) {
+		if len(b) == 0 || b[len(b)-1] != c {
+			b = append(b, c)
+		}
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		var next byte
+		if i+1 < len(s) {
+			next = s[i+1]
+		}
+		switch {
+		case c == ' ':
+		case (c == 'k' || c == 'c' || c == 'p') && next == 'h':
+			if c == 'p' {
+				emit('f')
+			} else {
+				emit('h')
+			}
+			i++
+		case c == 'c' && next == 'k':
+			emit('k')
+			i++
+		case (c == 'u' || c == 'o' || c == 'a') && next == 'e':
+			emit(c)
+			i++
+		case c == 'w':
+			emit('v')
+		case c == 'y' || c == 'j':
+			emit('i')
+		case c == 'q':
+			emit('k')
+		case c == 'x':
+			emit('k')
+			emit('s')
+		default:
+			emit(c)
+		}
+	}
+	return b
+}
+
+// soundAlike compares phonetic keys of names long enough for the key to
+// mean something ("anna" and "jan" share a two-letter key).
+func soundAlike(a, b string) bool {
+	if len(a) < 4 || len(b) < 4 {
+		return false
+	}
+	pa := Phonetic(a)
+	return len(pa) >= 3 && pa == Phonetic(b)
+}
+
+func hasSpace(s string) bool { return strings.IndexByte(s, ' ') >= 0 }
 
 // tokenSubset reports whether every word of a is a word of b.
 func tokenSubset(a, b string) bool {

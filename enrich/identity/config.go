@@ -21,8 +21,10 @@ type Config struct {
 	// closer than this, the record is only a possible match (never merged
 	// silently into the wrong one of two look-alikes).
 	AmbiguityMargin float64 `yaml:"ambiguity_margin"`
-	// MaxBlockSize skips blocking keys shared by more customers than this:
-	// such keys (a very common name) select nothing useful and cost time.
+	// MaxBlockSize drops blocking keys shared by more customers than this:
+	// such keys (a very common name alone) select nothing useful and cost
+	// time; the record's other keys (name with birth date or postcode)
+	// still find its candidates.
 	MaxBlockSize int `yaml:"max_block_size"`
 	// MaxCandidates caps the customers scored per record.
 	MaxCandidates int `yaml:"max_candidates"`
@@ -132,8 +134,8 @@ func DefaultConfig() Config {
 		UpperThreshold:     18,
 		LowerThreshold:     8,
 		AmbiguityMargin:    3,
-		MaxBlockSize:       2000,
-		MaxCandidates:      200,
+		MaxBlockSize:       200,
+		MaxCandidates:      50,
 		MaxReported:        3,
 		DefaultPhoneRegion: "PL",
 		DateOrder:          "DMY",

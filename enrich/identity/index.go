@@ -8,63 +8,6 @@ import (
 	"strings"
 )
 
-// entry is one customer in the index: its normalised fields packed into a
-// single string (one allocation, one pointer for the garbage collector)
-// with the end offset of every field.
-type entry struct {
-	packed string
-	ends   [numPacked]uint16
-}
-
-// maxFieldBytes bounds one packed field so a record always fits the
-// 16-bit offsets; longer lists lose their tail items.
-const maxFieldBytes = 2048
-
-func packEntry(v *view) entry {
-	var e entry
-	var b strings.Builder
-	n := 0
-	for f := range numPacked {
-		s := v[f]
-		if len(s) > maxFieldBytes {
-			s = s[:maxFieldBytes]
-			if i := strings.LastIndexByte(s, listSep[0]); i > 0 {
-				s = s[:i]
-			}
-		}
-		n += len(s)
-		e.ends[f] = uint16(n)
-	}
-	b.Grow(n)
-	for f := range numPacked {
-		start := 0
-		if f > 0 {
-			start = int(e.ends[f-1])
-		}
-		b.WriteString(v[f][:int(e.ends[f])-start])
-	}
-	e.packed = b.String()
-	return e
-}
-
-func (e *entry) field(f int) string {
-	start := uint16(0)
-	if f > 0 {
-		start = e.ends[f-1]
-	}
-	return e.packed[start:e.ends[f]]
-}
-
-func (e *entry) view() view {
-	var v view
-	start := uint16(0)
-	for f := range numPacked {
-		v[f] = e.packed[start:e.ends[f]]
-		start = e.ends[f]
-	}
-	return v
-}
-
 // Blocking and exact key tags, hashed in front of the key's parts.
 const (
 	tagNames byte = iota + 1
@@ -88,18 +31,29 @@ const (
 // blocking keys and name frequencies. It is not safe for concurrent use;
 // the Resolver guards it.
 type index struct {
-	seed    maphash.Seed
-	entries []entry
-	free    []uint32
-	ids     multimap // id → entry
-	exact   multimap // email, phone, handle, profile URL → entry
-	blocks  multimap // blocking keys → entry
-	first   nameStats
-	last    nameStats
-	live    int
+	seed   maphash.Seed
+	recs   records
+	ids    multimap // id → entry
+	exact  multimap // email, phone, handle, profile URL → entry
+	blocks multimap // blocking keys → entry
+	first  nameStats
+	last   nameStats
+	live   int
 }
 
-func newIndex() *index { return &index{seed: maphash.MakeSeed()} }
+// newIndex makes an empty index. Blocking keys shared by more than
+// maxBlock customers, and exact keys (a team mailbox) by more than
+// maxShared, are dropped as too common to tell anyone apart.
+func newIndex(maxBlock int) *index {
+	x := &index{seed: maphash.MakeSeed()}
+	x.blocks.limit = maxBlock
+	x.exact.limit = maxShared
+	return x
+}
+
+// maxShared bounds how many customers one email, phone or account may
+// identify before it is no identifier at all.
+const maxShared = 50
 
 func (x *index) hash(tag byte, parts ...string) uint64 {
 	var h maphash.Hash
@@ -117,7 +71,7 @@ func (x *index) lookupID(id string) (uint32, bool) {
 	var found uint32
 	ok := false
 	x.ids.each(x.hash(tagID, id), func(i uint32) bool {
-		if x.entries[i].field(pID) == id {
+		if x.recs.field(i, pID) == id {
 			found, ok = i, true
 			return false
 		}
@@ -129,16 +83,7 @@ func (x *index) lookupID(id string) (uint32, bool) {
 // upsert replaces the customer with v's id by v.
 func (x *index) upsert(v *view) {
 	x.remove(v[pID])
-	e := packEntry(v)
-	var i uint32
-	if n := len(x.free); n > 0 {
-		i = x.free[n-1]
-		x.free = x.free[:n-1]
-		x.entries[i] = e
-	} else {
-		i = uint32(len(x.entries))
-		x.entries = append(x.entries, e)
-	}
+	i := x.recs.add(v)
 	x.ids.add(x.hash(tagID, v[pID]), i)
 	x.eachExactKey(v, func(h uint64) { x.exact.add(h, i) })
 	var buf [64]uint64
@@ -156,7 +101,7 @@ func (x *index) remove(id string) bool {
 	if !ok {
 		return false
 	}
-	v := x.entries[i].view()
+	v := x.recs.view(i)
 	x.ids.remove(x.hash(tagID, id), i)
 	x.eachExactKey(&v, func(h uint64) { x.exact.remove(h, i) })
 	var buf [64]uint64
@@ -165,8 +110,7 @@ func (x *index) remove(id string) bool {
 	}
 	x.first.remove(firstToken(v[pFirst]))
 	x.last.remove(familyKey(v[pLast]))
-	x.entries[i] = entry{}
-	x.free = append(x.free, i)
+	x.recs.remove(i) // after the keys: v points into the arena
 	x.live--
 	return true
 }
@@ -199,7 +143,7 @@ func (x *index) exactMatches(q *view, dst []uint32) ([]uint32, string) {
 			var item string
 			item, rest = nextItem(rest)
 			x.exact.each(x.hash(l.tag, item), func(i uint32) bool {
-				if listContains(x.entries[i].field(l.f), item) && !slices.Contains(dst, i) {
+				if listContains(x.recs.field(i, l.f), item) && !slices.Contains(dst, i) {
 					dst = append(dst, i)
 					if key == "" {
 						key = l.prefix + item
@@ -288,19 +232,19 @@ func (x *index) blockKeys(v *view, dst []uint64, query bool) []uint64 {
 		k := makeNameKeys(f, l)
 		for _, pf := range k.first[:k.nf] {
 			for _, pl := range k.last[:k.nl] {
-				dst = append(dst, x.hash(tagNames, min(pf, pl), max(pf, pl)))
+				dst = append(dst, weighted(x.hash(tagNames, min(pf, pl), max(pf, pl)), 1))
 			}
 		}
 	}
 	if v[pDOB] != "" && v[pPostcode] != "" {
-		dst = append(dst, x.hash(tagDOBPostcode, v[pDOB], v[pPostcode]))
+		dst = append(dst, weighted(x.hash(tagDOBPostcode, v[pDOB], v[pPostcode]), 3))
 	}
 	for rest := v[pEmails]; rest != ""; {
 		var e string
 		e, rest = nextItem(rest)
 		local := e[:strings.LastIndexByte(e, '@')]
 		if len(local) >= 4 && !genericMailboxes[local] {
-			dst = append(dst, x.hash(tagMailbox, local))
+			dst = append(dst, weighted(x.hash(tagMailbox, local), 2))
 		}
 	}
 	return dst
@@ -310,32 +254,40 @@ func (x *index) nameBlockKeys(v *view, first, last string, dst []uint64) []uint6
 	k := makeNameKeys(first, last)
 	for _, pf := range k.first[:k.nf] {
 		for _, pl := range k.last[:k.nl] {
-			dst = append(dst, x.hash(tagNames, min(pf, pl), max(pf, pl)))
+			dst = append(dst, weighted(x.hash(tagNames, min(pf, pl), max(pf, pl)), 1))
 		}
 		if v[pPostcode] != "" {
-			dst = append(dst, x.hash(tagFirstPostcode, pf, v[pPostcode]))
+			dst = append(dst, weighted(x.hash(tagFirstPostcode, pf, v[pPostcode]), 3))
 		}
 		if v[pDOB] != "" {
-			dst = append(dst, x.hash(tagFirstDOB, pf, v[pDOB]))
+			dst = append(dst, weighted(x.hash(tagFirstDOB, pf, v[pDOB]), 3))
 		}
 	}
 	for _, pl := range k.last[:k.nl] {
 		if v[pPostcode] != "" {
-			dst = append(dst, x.hash(tagLastPostcode, pl, v[pPostcode]))
+			dst = append(dst, weighted(x.hash(tagLastPostcode, pl, v[pPostcode]), 3))
 		}
 		if v[pDOB] != "" {
-			dst = append(dst, x.hash(tagLastDOB, pl, v[pDOB]))
+			dst = append(dst, weighted(x.hash(tagLastDOB, pl, v[pDOB]), 3))
 		}
 		if v[pCompany] != "" {
-			dst = append(dst, x.hash(tagCompanyLast, v[pCompany], pl))
+			dst = append(dst, weighted(x.hash(tagCompanyLast, v[pCompany], pl), 2))
 		}
 	}
 	if len(k.firstRaw) >= 2 && len(k.lastRaw) >= 2 {
-		dst = append(dst, x.hash(tagLastPrefix, prefix(k.lastRaw, 4), prefix(k.firstRaw, 2)))
-		dst = append(dst, x.hash(tagFirstPrefix, prefix(k.firstRaw, 4), prefix(k.lastRaw, 2)))
+		dst = append(dst, weighted(x.hash(tagLastPrefix, prefix(k.lastRaw, 4), prefix(k.firstRaw, 2)), 1))
+		dst = append(dst, weighted(x.hash(tagFirstPrefix, prefix(k.firstRaw, 4), prefix(k.lastRaw, 2)), 1))
 	}
 	return dst
 }
+
+// weighted stores in a blocking key's top two bits how much sharing it
+// says: 1 for a name alone, 2 for a name and employer, 3 for a name with a
+// birth date or postcode. Candidates are ranked by the sum over the keys
+// they share.
+func weighted(h uint64, w uint64) uint64 { return h&^(3<<62) | w<<62 }
+
+func keyWeight(h uint64) int { return int(h >> 62) }
 
 // nameStats counts how often each name occurs among customers, for
 // frequency-adjusted name weights.
@@ -423,7 +375,7 @@ func (s *scorer) score(q *view, i uint32) scored { return s.scoreAll(q, i, false
 // scoreAll is score; all compares every field regardless of the others
 // (for u on random pairs).
 func (s *scorer) scoreAll(q *view, i uint32, all bool) scored {
-	c := s.x.entries[i].view()
+	c := s.x.recs.view(i)
 	out := scored{idx: i}
 	compareNonName(q, &c, &out.vec, all)
 	// Names: the straight and swapped reading of the query against the
@@ -442,6 +394,9 @@ func (s *scorer) scoreAll(q *view, i uint32, all bool) scored {
 	}
 	qf, ql := q[pFirst], q[pLast]
 	try(qf, ql, c[pFirst], c[pLast], false)
+	if out.vec[fFirst] == 0 && out.vec[fLast] == 0 {
+		return s.finish(out)
+	}
 	canSwap := qf != "" && ql != ""
 	if canSwap {
 		try(ql, qf, c[pFirst], c[pLast], true)
@@ -455,6 +410,11 @@ func (s *scorer) scoreAll(q *view, i uint32, all bool) scored {
 			try(ql, qf, af, al, true)
 		}
 	}
+	return s.finish(out)
+}
+
+// finish weighs the non-name fields and totals.
+func (s *scorer) finish(out scored) scored {
 	out.total = out.w[fFirst] + out.w[fLast]
 	for f := fDOB; f < numFields; f++ {
 		out.w[f] = s.m.weight(f, out.vec[f])
@@ -465,7 +425,7 @@ func (s *scorer) scoreAll(q *view, i uint32, all bool) scored {
 
 // reserve sizes the tables for n customers so a bulk load does not rehash.
 func (x *index) reserve(n int) {
-	x.entries = slices.Grow(x.entries, n)
+	x.recs.grow(n)
 	x.ids.reserve(n)
 	x.exact.reserve(3 * n)
 	x.blocks.reserve(12 * n)
@@ -482,8 +442,8 @@ func (x *index) randomPairVectors(n int, m *Model, rng *rand.Rand) []vector {
 	out := make([]vector, 0, n)
 	pick := func() uint32 {
 		for {
-			i := uint32(rng.IntN(len(x.entries)))
-			if x.entries[i].packed != "" {
+			i := uint32(rng.IntN(x.recs.len()))
+			if x.recs.alive(i) {
 				return i
 			}
 		}
@@ -493,7 +453,7 @@ func (x *index) randomPairVectors(n int, m *Model, rng *rand.Rand) []vector {
 		if a == b {
 			continue
 		}
-		q := x.entries[a].view()
+		q := x.recs.view(a)
 		out = append(out, s.scoreAll(&q, b, true).vec)
 	}
 	return out

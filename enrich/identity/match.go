@@ -2,6 +2,7 @@ package identity
 
 import (
 	"slices"
+	"strings"
 
 	"github.com/earshothq/earshot/pipeline"
 )
@@ -32,48 +33,77 @@ func (d Decision) Identity() pipeline.Identity {
 	}
 }
 
-// candidates gathers the customers worth scoring for q: every exact-key
-// hit, then the customers sharing the most blocking keys with it.
+// candidates gathers the customers worth scoring for q: the customers
+// sharing an exact key with it when there are any (an email, phone or
+// account is decisive enough not to look further), otherwise the
+// customers sharing the most blocking keys with it.
 func (x *index) candidates(q *view, maxBlock, maxCands int) (exact []uint32, key string, cands []uint32) {
 	exact, key = x.exactMatches(q, nil)
+	if len(exact) > 0 {
+		return exact, key, exact
+	}
 	var kbuf [96]uint64
 	keys := x.blockKeys(q, kbuf[:0], true)
 	slices.Sort(keys)
 	keys = slices.Compact(keys)
-	var cbuf [256]uint32
+	// Postings as customer<<2 | key weight, so sorting groups a customer's.
+	var cbuf [256]uint64
 	all := cbuf[:0]
+	var vbuf [128]uint32
 	for _, h := range keys {
-		all, _ = x.blocks.appendValues(all, h, maxBlock)
+		vals, ok := x.blocks.appendValues(vbuf[:0], h, maxBlock)
+		if !ok {
+			continue // too common to select anything
+		}
+		w := uint64(keyWeight(h))
+		for _, v := range vals {
+			all = append(all, uint64(v)<<2|w)
+		}
 	}
 	if len(all) == 0 {
-		return exact, key, exact
+		return nil, "", nil
 	}
 	slices.Sort(all)
-	// Count how many keys each customer shares with q.
+	// Sum the weights of the keys each customer shares with q.
 	type hit struct {
 		idx  uint32
 		keys int
 	}
 	hits := make([]hit, 0, len(all))
 	for i := 0; i < len(all); {
-		j := i + 1
-		for j < len(all) && all[j] == all[i] {
-			j++
+		idx := uint32(all[i] >> 2)
+		sum := 0
+		for i < len(all) && uint32(all[i]>>2) == idx {
+			sum += int(all[i] & 3)
+			i++
 		}
-		hits = append(hits, hit{all[i], j - i})
-		i = j
+		hits = append(hits, hit{idx, sum})
+	}
+	// The true record usually shares several keys, some with a birth date
+	// or postcode; a namesake shares the name keys only. Score the
+	// best-connected customers only.
+	most := 0
+	for _, h := range hits {
+		most = max(most, h.keys)
+	}
+	if most >= 3 {
+		keep := hits[:0]
+		for _, h := range hits {
+			if 2*h.keys >= most {
+				keep = append(keep, h)
+			}
+		}
+		hits = keep
 	}
 	if len(hits) > maxCands {
 		slices.SortStableFunc(hits, func(a, b hit) int { return b.keys - a.keys })
 		hits = hits[:maxCands]
 	}
-	cands = append(cands, exact...)
-	for _, h := range hits {
-		if !slices.Contains(exact, h.idx) {
-			cands = append(cands, h.idx)
-		}
+	cands = make([]uint32, len(hits))
+	for i, h := range hits {
+		cands[i] = h.idx
 	}
-	return exact, key, cands
+	return nil, "", cands
 }
 
 // decide scores q against its candidates and applies the thresholds. It
@@ -126,19 +156,20 @@ func (r *Resolver) decide(q *view, m *Model, wantVectors bool) (Decision, []vect
 		d.Outcome = pipeline.MatchPossible
 	}
 	if d.Outcome == pipeline.MatchExact {
-		d.CustomerID = r.idx.entries[best.idx].field(pID)
+		d.CustomerID = strings.Clone(r.idx.recs.field(best.idx, pID)) // not a view into the arena
 		d.Evidence = evidence(&best)
 		if best.exact {
 			d.Key = key
 		}
 	}
-	if d.Outcome != pipeline.MatchNone {
+	// A possible match lists who it may be, for a person to decide.
+	if d.Outcome == pipeline.MatchPossible {
 		for _, c := range results {
 			if len(d.Candidates) == r.cfg.MaxReported || c.total < r.cfg.LowerThreshold {
 				break
 			}
 			d.Candidates = append(d.Candidates, pipeline.Candidate{
-				CustomerID: r.idx.entries[c.idx].field(pID),
+				CustomerID: strings.Clone(r.idx.recs.field(c.idx, pID)),
 				Score:      round2(c.total),
 				Evidence:   evidence(&c),
 			})

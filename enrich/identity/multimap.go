@@ -13,6 +13,12 @@ type multimap struct {
 	slots []mslot
 	live  int
 	dead  int
+	// limit, when set, caps the values of one key: a key that reaches it
+	// is too common to select anything, so its values are dropped and the
+	// key is remembered as heavy (lookups and inserts then cost one map
+	// lookup instead of walking thousands of slots).
+	limit int
+	heavy map[uint32]struct{}
 }
 
 type mslot struct {
@@ -31,23 +37,74 @@ func fingerprint(h uint64) uint32 {
 }
 
 // add inserts a posting; the same (key, value) may be added twice and is
-// then held twice.
-func (m *multimap) add(h uint64, val uint32) {
+// then held twice. It reports false when the key is heavy.
+func (m *multimap) add(h uint64, val uint32) bool {
+	fp := fingerprint(h)
+	if m.isHeavy(fp) {
+		return false
+	}
 	if (m.live+m.dead+1)*4 > len(m.slots)*3 {
 		m.rehash()
 	}
-	fp := fingerprint(h)
+	mask := uint32(len(m.slots) - 1)
+	pos := fp & mask
+	free := -1
+	count := 0
+	for step := uint32(1); ; step++ {
+		s := m.slots[pos]
+		if s.fp == 0 && s.val == 0 {
+			break
+		}
+		if s.fp == 0 && free < 0 {
+			free = int(pos)
+		}
+		if s.fp == fp {
+			count++
+		}
+		if m.limit == 0 && free >= 0 {
+			break // without a limit there is nothing to count
+		}
+		pos = (pos + step) & mask
+	}
+	if m.limit > 0 && count >= m.limit {
+		m.makeHeavy(fp)
+		return false
+	}
+	if free < 0 {
+		free = int(pos)
+	} else {
+		m.dead--
+	}
+	m.slots[free] = mslot{fp: fp, val: val}
+	m.live++
+	return true
+}
+
+func (m *multimap) isHeavy(fp uint32) bool {
+	if m.heavy == nil {
+		return false
+	}
+	_, ok := m.heavy[fp]
+	return ok
+}
+
+// makeHeavy marks a key heavy and drops its values.
+func (m *multimap) makeHeavy(fp uint32) {
+	if m.heavy == nil {
+		m.heavy = map[uint32]struct{}{}
+	}
+	m.heavy[fp] = struct{}{}
 	mask := uint32(len(m.slots) - 1)
 	pos := fp & mask
 	for step := uint32(1); ; step++ {
 		s := &m.slots[pos]
-		if s.fp == 0 {
-			if s.val == 1 {
-				m.dead--
-			}
-			s.fp, s.val = fp, val
-			m.live++
+		if s.fp == 0 && s.val == 0 {
 			return
+		}
+		if s.fp == fp {
+			s.fp, s.val = 0, 1
+			m.live--
+			m.dead++
 		}
 		pos = (pos + step) & mask
 	}
@@ -55,10 +112,10 @@ func (m *multimap) add(h uint64, val uint32) {
 
 // remove deletes one posting of (key, value); it reports whether it was there.
 func (m *multimap) remove(h uint64, val uint32) bool {
-	if len(m.slots) == 0 {
+	fp := fingerprint(h)
+	if len(m.slots) == 0 || m.isHeavy(fp) {
 		return false
 	}
-	fp := fingerprint(h)
 	mask := uint32(len(m.slots) - 1)
 	pos := fp & mask
 	for step := uint32(1); ; step++ {
@@ -78,10 +135,10 @@ func (m *multimap) remove(h uint64, val uint32) bool {
 
 // each calls fn with every value of the key until fn returns false.
 func (m *multimap) each(h uint64, fn func(uint32) bool) {
-	if len(m.slots) == 0 {
+	fp := fingerprint(h)
+	if len(m.slots) == 0 || m.isHeavy(fp) {
 		return
 	}
-	fp := fingerprint(h)
 	mask := uint32(len(m.slots) - 1)
 	pos := fp & mask
 	for step := uint32(1); ; step++ {
@@ -97,8 +154,12 @@ func (m *multimap) each(h uint64, fn func(uint32) bool) {
 }
 
 // appendValues appends the key's values to dst, at most limit of them; it
-// reports false when the key has more (the caller treats it as too common).
+// reports false when the key has more or is heavy (the caller treats it as
+// too common).
 func (m *multimap) appendValues(dst []uint32, h uint64, limit int) ([]uint32, bool) {
+	if m.isHeavy(fingerprint(h)) {
+		return dst, false
+	}
 	n := 0
 	ok := true
 	m.each(h, func(v uint32) bool {

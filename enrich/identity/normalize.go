@@ -143,6 +143,9 @@ func (n *Normalizer) Phone(raw, region string) (string, error) {
 	if strings.HasPrefix(s, "00") {
 		s = "+" + s[2:]
 	}
+	if e164, ok := plainInternational(s); ok {
+		return e164, nil
+	}
 	region = strings.ToUpper(region)
 	if region == "" || !phonenumbers.GetSupportedRegions()[region] {
 		region = n.phoneRegion
@@ -155,6 +158,43 @@ func (n *Normalizer) Phone(raw, region string) (string, error) {
 		return "", fmt.Errorf("phone %q is not a possible number in %s", raw, regionOf(num, region))
 	}
 	return phonenumbers.Format(num, phonenumbers.E164), nil
+}
+
+// plainInternational reads "+48 601 234 567" or "+48-601-234-567" without
+// the full parser (most numbers in the customers topic are already in
+// international form): a known country calling code and 8 to 15 digits,
+// and no "(0)" trunk prefix, which only the parser handles.
+func plainInternational(s string) (string, bool) {
+	if len(s) < 9 || s[0] != '+' || strings.Contains(s, "(0)") {
+		return "", false
+	}
+	var d [16]byte
+	n := 0
+	for i := 1; i < len(s); i++ {
+		switch c := s[i]; {
+		case c >= '0' && c <= '9':
+			if n == len(d) {
+				return "", false
+			}
+			d[n] = c
+			n++
+		case c == ' ' || c == '-' || c == '.' || c == '(' || c == ')':
+		default:
+			return "", false
+		}
+	}
+	if n < 8 || n > 15 || d[0] == '0' {
+		return "", false
+	}
+	codes := phonenumbers.GetSupportedCallingCodes()
+	known := false
+	for l := 1; l <= 3 && !known; l++ {
+		known = codes[atoi(string(d[:l]))]
+	}
+	if !known {
+		return "", false
+	}
+	return "+" + string(d[:n]), true
 }
 
 func regionOf(num *phonenumbers.PhoneNumber, fallback string) string {

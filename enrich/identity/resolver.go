@@ -84,13 +84,14 @@ func New(cfg Config, logger *slog.Logger, opts ...Option) (*Resolver, error) {
 		norm:      NewNormalizer(cfg),
 		logger:    logger.With("component", "identity"),
 		now:       o.now,
-		idx:       newIndex(),
+		idx:       newIndex(cfg.MaxBlockSize),
 		start:     start,
 		prospects: newProspectTable(cfg.Prospects.MaxProspects),
 		metrics:   met,
 	}
 	r.model.Store(start)
 	r.est.reservoir = make([]vector, 0, 1024)
+	r.est.rng = rand.New(rand.NewPCG(1, 2))
 	return r, nil
 }
 
@@ -173,7 +174,7 @@ func (r *Resolver) MatchPerson(p *Person) Decision {
 	d, vecs := r.decide(&q, r.model.Load(), r.cfg.Weights.Estimate == "em")
 	r.mu.RUnlock()
 	r.observe(vecs)
-	r.metrics.decisions.WithLabelValues(d.Outcome).Inc()
+	r.metrics.decided(d.Outcome)
 	return d
 }
 
@@ -210,6 +211,7 @@ type estimator struct {
 	mu        sync.Mutex
 	running   atomic.Bool
 	reservoir []vector
+	rng       *rand.Rand
 	seen      int // pairs offered
 	records   int // records since the last estimate
 	estimated bool
@@ -225,11 +227,13 @@ func (r *Resolver) observe(vecs []vector) {
 	}
 	e := &r.est
 	e.mu.Lock()
+	// Reservoir sampling of pairs: every pair seen so far is in the sample
+	// with the same probability.
 	for _, v := range vecs {
 		e.seen++
 		if len(e.reservoir) < reservoirSize {
 			e.reservoir = append(e.reservoir, v)
-		} else if j := rand.IntN(e.seen); j < reservoirSize {
+		} else if j := e.rng.IntN(e.seen); j < reservoirSize {
 			e.reservoir[j] = v
 		}
 	}
@@ -245,12 +249,20 @@ func (r *Resolver) observe(vecs []vector) {
 	if sample == nil {
 		return
 	}
-	defer e.running.Store(false)
-	m, res := r.estimate(sample)
-	r.model.Store(m)
-	r.metrics.emRuns.Inc()
-	r.logger.Info("identity weights re-estimated", "pairs", res.Pairs, "patterns", res.Patterns,
-		"iterations", res.Iterations, "converged", res.Converged, "match_share", m.Prior, "reverted", res.Reverted)
+	// Off the record's path: resolving goes on with the old weights.
+	go func() {
+		defer e.running.Store(false)
+		start := time.Now()
+		m, res := r.estimate(sample)
+		if r.frozen.Load() {
+			return
+		}
+		r.model.Store(m)
+		r.metrics.emRuns.Inc()
+		r.logger.Info("identity weights re-estimated", "pairs", res.Pairs, "patterns", res.Patterns,
+			"iterations", res.Iterations, "converged", res.Converged, "match_share", m.Prior,
+			"reverted", res.Reverted, "took", time.Since(start))
+	}()
 }
 
 // EstimateWeights runs EM over the candidate pairs of a batch of records
@@ -318,10 +330,17 @@ func (r *Resolver) SetModel(m *Model) {
 // metrics are the resolver's Prometheus instruments.
 type metrics struct {
 	decisions      *prometheus.CounterVec
+	byOutcome      map[string]prometheus.Counter // resolved children of decisions
 	prospectEvents *prometheus.CounterVec
 	emRuns         prometheus.Counter
 	customers      prometheus.Gauge
 	prospects      prometheus.Gauge
+}
+
+func (m *metrics) decided(outcome string) {
+	if c, ok := m.byOutcome[outcome]; ok {
+		c.Inc()
+	}
 }
 
 func newMetrics(reg prometheus.Registerer) (*metrics, error) {
@@ -347,6 +366,10 @@ func newMetrics(reg prometheus.Registerer) (*metrics, error) {
 			Help: "Prospects in the in-memory prospect table.",
 		}),
 	}
+	m.byOutcome = map[string]prometheus.Counter{}
+	for _, o := range []string{pipeline.MatchExact, pipeline.MatchPossible, pipeline.MatchNone} {
+		m.byOutcome[o] = m.decisions.WithLabelValues(o)
+	}
 	if reg == nil {
 		return m, nil
 	}
@@ -356,4 +379,34 @@ func newMetrics(reg prometheus.Registerer) (*metrics, error) {
 		}
 	}
 	return m, nil
+}
+
+// IndexStats describes the in-memory index, for capacity planning.
+type IndexStats struct {
+	Customers     int
+	RecordBytes   int // customer records: arena chunks and headers
+	IDBytes       int // id table
+	ExactBytes    int // exact-key table
+	BlockBytes    int // blocking-key table
+	ExactPostings int
+	BlockPostings int
+	DistinctNames int // first and family names counted for frequencies
+}
+
+// Stats measures the index.
+func (r *Resolver) Stats() IndexStats {
+	r.mu.RLock()
+	defer r.mu.RUnlock()
+	x := r.idx
+	st := IndexStats{
+		Customers:     x.live,
+		IDBytes:       x.ids.bytes(),
+		ExactBytes:    x.exact.bytes(),
+		BlockBytes:    x.blocks.bytes(),
+		ExactPostings: x.exact.live,
+		BlockPostings: x.blocks.live,
+		DistinctNames: len(x.first.counts) + len(x.last.counts),
+	}
+	st.RecordBytes = x.recs.memory()
+	return st
 }

@@ -157,9 +157,14 @@ func localeOf(country string) *locale {
 	return &locales[0]
 }
 
-// zipf picks an index in [0,n) with a heavy head, as name frequencies have.
+// zipf picks an index in [0,n) with a head, as name frequencies have: a
+// third of the draws follow a power law, the rest are uniform, so the most
+// common name takes some 7% (Nowak in Poland is 0.5%, Silva in Brazil
+// near 10%, Wang in China 7%).
 func (g *generator) zipf(n int) int {
-	// Inverse transform of a continuous power law with exponent ~1.
+	if g.rng.Float64() < 0.7 {
+		return g.rng.IntN(n)
+	}
 	u := g.rng.Float64()
 	i := int(math.Exp(u*math.Log(float64(n)+1))) - 1
 	return min(max(i, 0), n-1)
