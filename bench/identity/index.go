@@ -7,8 +7,8 @@ import (
 	"io"
 	"log/slog"
 	"math/rand/v2"
-	"runtime"
 	"os"
+	"runtime"
 	"runtime/debug"
 	"runtime/pprof"
 	"syscall"
@@ -197,4 +197,3 @@ func typo(rng *rand.Rand, s string) string {
 	r[i], r[i+1] = r[i+1], r[i]
 	return string(r)
 }
-
