@@ -23,6 +23,7 @@ type bulkItem struct {
 	index  string
 	id     string
 	doc    []byte
+	status int // the item's HTTP status in the last bulk response
 }
 
 // bulkIndexer is the backend's one long-lived bulk writer. Unlike an
@@ -171,6 +172,7 @@ func (w *bulkIndexer) sendChunk(ctx context.Context, items []bulkItem, chunk []i
 		for _, v := range br.Items[k] {
 			r = v
 		}
+		items[i].status = r.Status
 		switch {
 		case r.Status >= 200 && r.Status < 300:
 			errs[i] = nil

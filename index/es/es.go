@@ -15,6 +15,8 @@ import (
 	"net/http"
 	"sort"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/elastic/go-elasticsearch/v8"
@@ -34,7 +36,11 @@ type Config struct {
 	// IndexPrefix names everything Earshot creates: PREFIX-mentions (alias),
 	// PREFIX-mentions-YYYY.MM (monthly indices), PREFIX-profiles.
 	IndexPrefix string `yaml:"index_prefix"`
-	// CompatibilityMode sends the 8.x compatibility header, for 9.x clusters.
+	// CompatibilityMode asks the cluster for the 8.x REST API
+	// (Accept/Content-Type: application/vnd.elasticsearch+json;
+	// compatible-with=8). This v8 client needs it to talk to 9.x clusters,
+	// which honour 8.x requests and responses in that mode; an 8.x cluster
+	// ignores it, so it is on by default.
 	CompatibilityMode bool `yaml:"compatibility_mode"`
 	Shards            int  `yaml:"shards"`
 	Replicas          int  `yaml:"replicas"`
@@ -53,7 +59,7 @@ type Config struct {
 // Defaults returns the default configuration.
 func Defaults() Config {
 	return Config{
-		Addresses: []string{"http://127.0.0.1:9200"}, IndexPrefix: "earshot", Shards: 1, Replicas: 1,
+		Addresses: []string{"http://127.0.0.1:9200"}, IndexPrefix: "earshot", CompatibilityMode: true, Shards: 1, Replicas: 1,
 		FlushBytes: 5 << 20, Workers: 2, MaxRetries: 5, RetryBackoff: 200 * time.Millisecond, Timeout: 30 * time.Second,
 	}
 }
@@ -86,6 +92,12 @@ type Backend struct {
 	bulk    *bulkIndexer
 	logger  *slog.Logger
 	metrics *index.Metrics
+
+	planMu sync.Mutex
+	plan   atomic.Pointer[textPlan] // set by EnsureSchema, or on first use
+
+	// erasePage is how many mentions one erasure search returns.
+	erasePage int
 }
 
 var _ index.Backend = (*Backend)(nil)
@@ -112,7 +124,7 @@ func Open(cfg Config, logger *slog.Logger, reg prometheus.Registerer) (*Backend,
 		return nil, fmt.Errorf("creating elasticsearch client: %w", err)
 	}
 	b := &Backend{cfg: cfg, client: client, logger: logger.With("component", "index", "backend", "elasticsearch"),
-		metrics: index.NewMetrics(reg, "elasticsearch")}
+		metrics: index.NewMetrics(reg, "elasticsearch"), erasePage: 1000}
 	b.bulk = newBulkIndexer(client, cfg, b.logger)
 	return b, nil
 }
@@ -186,15 +198,22 @@ func body(v any) io.Reader {
 	return bytes.NewReader(data)
 }
 
-// EnsureSchema installs the index templates and creates the profile index
-// and the current month's mention index (so the alias always resolves).
+// EnsureSchema finds out which text analysis the cluster has, installs
+// the index templates built for it, creates the profile index and the
+// current month's mention index (so the alias always resolves), and adds
+// any new fields to the mention indices that already exist.
 func (b *Backend) EnsureSchema(ctx context.Context) error {
+	p, err := b.detectPlan(ctx)
+	if err != nil {
+		return err
+	}
+	b.warnIfPlanChanged(ctx, p)
 	if err := b.do(ctx, esapi.IndicesPutIndexTemplateRequest{Name: b.mentionAlias(),
-		Body: body(mentionTemplate(b.mentionPattern(), b.mentionAlias(), b.cfg.Shards, b.cfg.Replicas))}, nil); err != nil {
+		Body: body(mentionTemplate(b.mentionPattern(), b.mentionAlias(), b.cfg.Shards, b.cfg.Replicas, p))}, nil); err != nil {
 		return fmt.Errorf("putting the mention index template: %w", err)
 	}
 	if err := b.do(ctx, esapi.IndicesPutIndexTemplateRequest{Name: b.profileIndex(),
-		Body: body(profileTemplate(b.profileIndex(), b.cfg.Shards, b.cfg.Replicas))}, nil); err != nil {
+		Body: body(profileTemplate(b.profileIndex(), b.cfg.Shards, b.cfg.Replicas, p))}, nil); err != nil {
 		return fmt.Errorf("putting the profile index template: %w", err)
 	}
 	for _, name := range []string{b.profileIndex(), b.MentionIndex(time.Now())} {
@@ -204,7 +223,61 @@ func (b *Backend) EnsureSchema(ctx context.Context) error {
 			return fmt.Errorf("creating index %s: %w", name, err)
 		}
 	}
+	// Indices made from an older template get the fields this plan writes.
+	if err := b.do(ctx, esapi.IndicesPutMappingRequest{Index: []string{b.mentionPattern()},
+		Body: body(obj{"properties": mentionProperties(p)})}, nil); err != nil {
+		return fmt.Errorf("updating the mention indices' mapping: %w", err)
+	}
+	if err := b.do(ctx, esapi.IndicesPutMappingRequest{Index: []string{b.profileIndex()},
+		Body: body(obj{"properties": profileProperties(p)})}, nil); err != nil {
+		return fmt.Errorf("updating the profile index's mapping: %w", err)
+	}
+	b.plan.Store(p)
+	b.logPlan(p)
 	return nil
+}
+
+// textPlan returns the plan of EnsureSchema, or detects it on first use by
+// a process that did not call EnsureSchema.
+func (b *Backend) textPlan(ctx context.Context) (*textPlan, error) {
+	if p := b.plan.Load(); p != nil {
+		return p, nil
+	}
+	b.planMu.Lock()
+	defer b.planMu.Unlock()
+	if p := b.plan.Load(); p != nil {
+		return p, nil
+	}
+	p, err := b.detectPlan(ctx)
+	if err != nil {
+		return nil, err
+	}
+	b.plan.Store(p)
+	b.logPlan(p)
+	return p, nil
+}
+
+// warnIfPlanChanged compares p with the plan the installed template was
+// built for. Months indexed under another plan keep their analysis; their
+// mentions stay findable through the neutral field, and replaying the
+// enriched topic re-analyses them.
+func (b *Backend) warnIfPlanChanged(ctx context.Context, p *textPlan) {
+	var res struct {
+		IndexTemplates []struct {
+			IndexTemplate struct {
+				Meta map[string]any `json:"_meta"`
+			} `json:"index_template"`
+		} `json:"index_templates"`
+	}
+	if err := b.do(ctx, esapi.IndicesGetIndexTemplateRequest{Name: b.mentionAlias()}, &res); err != nil || len(res.IndexTemplates) == 0 {
+		return // first start (404), or nothing to compare with
+	}
+	old, _ := res.IndexTemplates[0].IndexTemplate.Meta[metaKey].(string)
+	if old != p.summary() {
+		b.logger.Warn("the cluster's text analysis changed since the mention template was installed; "+
+			"existing months keep the old analysis until the enriched topic is replayed",
+			"was", old, "now", p.summary())
+	}
 }
 
 // DropMentionsBefore deletes the monthly mention indices of months that
@@ -255,6 +328,14 @@ func (b *Backend) Close() error {
 func (b *Backend) UpsertMentions(ctx context.Context, ms []*pipeline.EnrichedMention) []error {
 	items := make([]bulkItem, len(ms))
 	errs := make([]error, len(ms))
+	p, err := b.textPlan(ctx)
+	if err != nil {
+		for i := range errs {
+			errs[i] = err
+		}
+		b.metrics.CountWrites("mention", errs)
+		return errs
+	}
 	for i, m := range ms {
 		if m.ID == "" || m.CreatedAt.IsZero() {
 			errs[i] = index.Permanent(fmt.Errorf("mention %q has no id or no created_at", m.ID))
@@ -265,7 +346,7 @@ func (b *Backend) UpsertMentions(ctx context.Context, ms []*pipeline.EnrichedMen
 			errs[i] = index.Permanent(fmt.Errorf("encoding mention %s: %w", m.ID, err))
 			continue
 		}
-		doc, err := json.Marshal(mentionDoc(index.NewMentionDoc(m, hasAnalyser), record))
+		doc, err := mentionDoc(index.NewMentionDoc(m, p.has), record, p)
 		if err != nil {
 			errs[i] = index.Permanent(fmt.Errorf("encoding mention %s: %w", m.ID, err))
 			continue
@@ -281,12 +362,20 @@ func (b *Backend) UpsertMentions(ctx context.Context, ms []*pipeline.EnrichedMen
 func (b *Backend) UpsertProfiles(ctx context.Context, ps []*index.Profile) []error {
 	items := make([]bulkItem, len(ps))
 	errs := make([]error, len(ps))
+	plan, err := b.textPlan(ctx)
+	if err != nil {
+		for i := range errs {
+			errs[i] = err
+		}
+		b.metrics.CountWrites("profile", errs)
+		return errs
+	}
 	for i, p := range ps {
 		if err := p.Validate(); err != nil {
 			errs[i] = index.Permanent(err)
 			continue
 		}
-		doc, err := json.Marshal(p)
+		doc, err := profileDoc(p, plan)
 		if err != nil {
 			errs[i] = index.Permanent(fmt.Errorf("encoding profile %s: %w", p.ID, err))
 			continue
@@ -306,50 +395,8 @@ func (b *Backend) DeleteProfiles(ctx context.Context, ids []string) []error {
 	}
 	errs := make([]error, len(ids))
 	b.bulk.write(ctx, items, errs)
-	b.metrics.Deleted.WithLabelValues("profile").Add(float64(len(ids)))
+	b.metrics.Deleted.WithLabelValues("profile").Add(float64(countDeleted(items, errs)))
 	return errs
-}
-
-// DeletePerson deletes the person's mentions (by query, across every
-// month) and profiles.
-func (b *Backend) DeletePerson(ctx context.Context, p index.Person) (int, error) {
-	if p.Empty() {
-		return 0, errors.New("deleting person: no customer id, prospect id or e-mail given")
-	}
-	var should []any
-	if p.CustomerID != "" {
-		should = append(should, obj{"term": obj{"customer_id": p.CustomerID}})
-	}
-	if len(p.ProspectIDs) > 0 {
-		should = append(should, obj{"terms": obj{"prospect_id": p.ProspectIDs}})
-	}
-	if len(p.Emails) > 0 {
-		emails := make([]string, len(p.Emails))
-		for i, e := range p.Emails {
-			emails[i] = index.Keyword(e)
-		}
-		should = append(should, obj{"terms": obj{"author_email": emails}})
-	}
-	t := true
-	var res struct {
-		Deleted  int   `json:"deleted"`
-		Failures []any `json:"failures"`
-	}
-	err := b.do(ctx, esapi.DeleteByQueryRequest{
-		Index: []string{b.mentionAlias()}, Refresh: &t, Conflicts: "proceed", IgnoreUnavailable: &t, AllowNoIndices: &t,
-		Body: body(obj{"query": obj{"bool": obj{"should": should, "minimum_should_match": 1}}}),
-	}, &res)
-	if err != nil {
-		return 0, fmt.Errorf("deleting the person's mentions: %w", err)
-	}
-	if len(res.Failures) > 0 {
-		return res.Deleted, fmt.Errorf("deleting the person's mentions: %d failures, e.g. %v", len(res.Failures), res.Failures[0])
-	}
-	b.metrics.Deleted.WithLabelValues("mention").Add(float64(res.Deleted))
-	if err := errors.Join(b.DeleteProfiles(ctx, p.ProfileIDs())...); err != nil {
-		return res.Deleted, fmt.Errorf("deleting the person's profiles: %w", err)
-	}
-	return res.Deleted, nil
 }
 
 // GetMention finds a mention by id in whichever month holds it.

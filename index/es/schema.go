@@ -1,75 +1,71 @@
 package es
 
 import (
+	"encoding/json"
+	"fmt"
+	"strings"
+	"time"
+
 	"github.com/earshothq/earshot/index"
 )
-
-// analysers maps Earshot's analyser keys to Elasticsearch's built-in
-// language analysers. Elasticsearch has no Polish analyser without a plugin,
-// so Polish is searched through the neutral field (exact words, prefix*).
-var analysers = map[string]string{
-	"ar": "arabic", "cjk": "cjk", "da": "danish", "de": "german", "en": "english", "es": "spanish",
-	"fi": "finnish", "fr": "french", "hi": "hindi", "hu": "hungarian", "it": "italian", "lv": "latvian",
-	"nl": "dutch", "no": "norwegian", "pt": "portuguese", "ro": "romanian", "ru": "russian", "sv": "swedish", "tr": "turkish",
-}
-
-func hasAnalyser(key string) bool { _, ok := analysers[key]; return ok }
-
-// textFields are the fields a full-text word is searched in.
-func textFields() []string {
-	out := []string{index.NeutralField}
-	for key := range analysers {
-		out = append(out, index.LanguageFieldName(key))
-	}
-	return out
-}
 
 type obj = map[string]any
 
 var keyword = obj{"type": "keyword"}
 
-func analysisSettings() obj {
-	return obj{
-		"analyzer": obj{
-			"earshot_neutral": obj{"type": "custom", "tokenizer": "standard", "filter": []string{"lowercase", "asciifolding"}},
-		},
-	}
+func analysisSettings(p *textPlan) obj {
+	return obj{"analyzer": obj{neutralName: p.neutralAnalyzer()}}
 }
 
-// mentionTemplate is the index template of the monthly mention indices.
-// Dynamic mapping is strict: a field Earshot did not declare is an error,
-// never a silently guessed type.
-func mentionTemplate(pattern, alias string, shards, replicas int) obj {
+// metaKey names the plan summary in the mention template's _meta.
+const metaKey = "earshot_text_analysis"
+
+// mentionProperties is the mapping of a mention document under plan p.
+func mentionProperties(p *textPlan) obj {
 	props := obj{
 		"id": keyword, "source": keyword, "channel": keyword, "kind": keyword, "language": keyword,
 		"sentiment": keyword, "sentiment_score": obj{"type": "float"},
 		"intents": keyword, "aspects": keyword, "aspects_positive": keyword, "aspects_negative": keyword,
 		"brands": keyword, "products": keyword, "competitors": keyword,
 		"customer_id": keyword, "prospect_id": keyword, "author": keyword, "author_email": keyword,
-		"created_at": obj{"type": "date"},
-		"text":       obj{"type": "text", "analyzer": "earshot_neutral"},
-		"record":     obj{"type": "object", "enabled": false},
+		"created_at":       obj{"type": "date"},
+		index.NeutralField: obj{"type": "text", "analyzer": neutralName},
+		"record":           obj{"type": "object", "enabled": false},
 	}
-	for key, analyser := range analysers {
+	if !p.Fold {
+		props[foldedField] = obj{"type": "text", "analyzer": neutralName}
+	}
+	for key, analyser := range p.Native {
 		props[index.LanguageFieldName(key)] = obj{"type": "text", "analyzer": analyser}
 	}
+	for key := range p.Client {
+		props[clientFieldName(key)] = obj{"type": "text", "analyzer": clientAnalyzr}
+	}
+	return props
+}
+
+// mentionTemplate is the index template of the monthly mention indices.
+// Dynamic mapping is strict: a field Earshot did not declare is an error,
+// never a silently guessed type.
+func mentionTemplate(pattern, alias string, shards, replicas int, p *textPlan) obj {
 	return obj{
 		"index_patterns": []string{pattern},
 		"priority":       200,
+		"_meta":          obj{metaKey: p.summary()},
 		"template": obj{
-			"settings": obj{"number_of_shards": shards, "number_of_replicas": replicas, "analysis": analysisSettings()},
-			"mappings": obj{"dynamic": "strict", "properties": props},
+			"settings": obj{"number_of_shards": shards, "number_of_replicas": replicas, "analysis": analysisSettings(p)},
+			"mappings": obj{"dynamic": "strict", "properties": mentionProperties(p)},
 			"aliases":  obj{alias: obj{}},
 		},
 	}
 }
 
-func profileTemplate(name string, shards, replicas int) obj {
+func profileProperties(p *textPlan) obj {
 	kw := func() obj { return obj{"type": "keyword", "copy_to": "name_text"} }
 	props := obj{
 		"id": keyword, "kind": keyword, "person_id": keyword,
 		"name": kw(), "company": kw(), "emails": kw(), "handles": kw(),
-		"name_text": obj{"type": "text", "analyzer": "earshot_neutral"},
+		"name_text": obj{"type": "text", "analyzer": neutralName},
 		"country":   keyword, "segment": keyword, "status": keyword,
 		"lead_score": obj{"type": "float"}, "mention_count": obj{"type": "integer"},
 		"last_seen": obj{"type": "date"}, "avg_sentiment": obj{"type": "float"}, "updated_at": obj{"type": "date"},
@@ -80,55 +76,103 @@ func profileTemplate(name string, shards, replicas int) obj {
 		"customer": obj{"type": "object", "enabled": false},
 		"prospect": obj{"type": "object", "enabled": false},
 	}
+	if !p.Fold {
+		props[profileFoldedField] = obj{"type": "text", "analyzer": neutralName}
+	}
+	return props
+}
+
+// profileFoldedField holds the folded name, company, e-mails and handles
+// on clusters without asciifolding.
+const profileFoldedField = "name_folded"
+
+func profileTemplate(name string, shards, replicas int, p *textPlan) obj {
 	return obj{
 		"index_patterns": []string{name},
 		"priority":       200,
 		"template": obj{
-			"settings": obj{"number_of_shards": shards, "number_of_replicas": replicas, "analysis": analysisSettings()},
-			"mappings": obj{"dynamic": "strict", "properties": props},
+			"settings": obj{"number_of_shards": shards, "number_of_replicas": replicas, "analysis": analysisSettings(p)},
+			"mappings": obj{"dynamic": "strict", "properties": profileProperties(p)},
 		},
 	}
 }
 
-// mentionDoc is the Elasticsearch document of a mention.
-func mentionDoc(d index.MentionDoc, record []byte) obj {
-	doc := obj{
-		"id": d.ID, "source": d.Source, "kind": d.Kind, "created_at": d.CreatedAt,
-		"text": d.Text, "record": rawJSON(record),
-	}
-	set := func(k, v string) {
-		if v != "" {
-			doc[k] = v
-		}
-	}
-	list := func(k string, v []string) {
-		if len(v) > 0 {
-			doc[k] = v
-		}
-	}
-	set("channel", d.Channel)
-	set("language", d.Language)
-	set("sentiment", d.Sentiment)
-	set("customer_id", d.CustomerID)
-	set("prospect_id", d.ProspectID)
-	set("author", d.Author)
-	set("author_email", d.AuthorEmail)
-	if d.SentimentScore != nil {
-		doc["sentiment_score"] = *d.SentimentScore
-	}
-	list("intents", d.Intents)
-	list("aspects", d.Aspects)
-	list("aspects_positive", d.AspectsPositive)
-	list("aspects_negative", d.AspectsNegative)
-	list("brands", d.Brands)
-	list("products", d.Products)
-	list("competitors", d.Competitors)
-	if d.Analyser != "" {
-		doc[index.LanguageFieldName(d.Analyser)] = d.Text
-	}
-	return doc
+// esMention is the Elasticsearch document of a mention, less its language
+// field, whose name depends on the language (see mentionDoc).
+type esMention struct {
+	ID              string          `json:"id"`
+	Source          string          `json:"source,omitempty"`
+	Channel         string          `json:"channel,omitempty"`
+	Kind            string          `json:"kind,omitempty"`
+	Language        string          `json:"language,omitempty"`
+	Sentiment       string          `json:"sentiment,omitempty"`
+	SentimentScore  *float64        `json:"sentiment_score,omitempty"`
+	Intents         []string        `json:"intents,omitempty"`
+	Aspects         []string        `json:"aspects,omitempty"`
+	AspectsPositive []string        `json:"aspects_positive,omitempty"`
+	AspectsNegative []string        `json:"aspects_negative,omitempty"`
+	Brands          []string        `json:"brands,omitempty"`
+	Products        []string        `json:"products,omitempty"`
+	Competitors     []string        `json:"competitors,omitempty"`
+	CustomerID      string          `json:"customer_id,omitempty"`
+	ProspectID      string          `json:"prospect_id,omitempty"`
+	Author          string          `json:"author,omitempty"`
+	AuthorEmail     string          `json:"author_email,omitempty"`
+	CreatedAt       time.Time       `json:"created_at"`
+	Text            string          `json:"text"`
+	Folded          string          `json:"text_folded,omitempty"`
+	Record          json.RawMessage `json:"record"`
 }
 
-type rawJSON []byte
+// mentionDoc encodes the Elasticsearch document of a mention under plan p.
+func mentionDoc(d index.MentionDoc, record []byte, p *textPlan) ([]byte, error) {
+	m := esMention{
+		ID: d.ID, Source: d.Source, Channel: d.Channel, Kind: d.Kind, Language: d.Language,
+		Sentiment: d.Sentiment, SentimentScore: d.SentimentScore,
+		Intents: d.Intents, Aspects: d.Aspects, AspectsPositive: d.AspectsPositive, AspectsNegative: d.AspectsNegative,
+		Brands: d.Brands, Products: d.Products, Competitors: d.Competitors,
+		CustomerID: d.CustomerID, ProspectID: d.ProspectID, Author: d.Author, AuthorEmail: d.AuthorEmail,
+		CreatedAt: d.CreatedAt, Text: d.Text, Record: record,
+	}
+	if !p.Fold {
+		m.Folded = foldedText(d.Text)
+	}
+	doc, err := json.Marshal(m)
+	if err != nil {
+		return nil, err
+	}
+	var field, value string
+	if _, ok := p.Native[d.Analyser]; ok {
+		field, value = index.LanguageFieldName(d.Analyser), d.Text
+	} else if a, ok := p.Client[d.Analyser]; ok {
+		field, value = clientFieldName(d.Analyser), clientTerms(a, d.Text)
+	}
+	if field == "" || value == "" {
+		return doc, nil
+	}
+	// Splice the language field in before the closing brace.
+	v, err := json.Marshal(value)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]byte, 0, len(doc)+len(field)+len(v)+4)
+	out = append(out, doc[:len(doc)-1]...)
+	out = append(out, fmt.Sprintf(",%q:", field)...)
+	out = append(out, v...)
+	return append(out, '}'), nil
+}
 
-func (r rawJSON) MarshalJSON() ([]byte, error) { return r, nil }
+// esProfile is the Elasticsearch document of a profile.
+type esProfile struct {
+	*index.Profile
+	Folded string `json:"name_folded,omitempty"`
+}
+
+func profileDoc(pr *index.Profile, p *textPlan) ([]byte, error) {
+	doc := esProfile{Profile: pr}
+	if !p.Fold {
+		parts := append([]string{pr.Name, pr.Company}, pr.Emails...)
+		doc.Folded = index.Fold(strings.Join(append(parts, pr.Handles...), "\n"))
+	}
+	return json.Marshal(doc)
+}

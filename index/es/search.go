@@ -18,29 +18,32 @@ import (
 // shared rule (index.SortBuckets) on both backends.
 const facetHeadroom = 20
 
-// translate turns a parsed query into Elasticsearch query DSL.
-func translate(n query.Node) obj {
+// translate turns a parsed query into Elasticsearch query DSL under plan p.
+func (p *textPlan) translate(n query.Node) obj {
 	switch n := n.(type) {
 	case *query.All:
 		return obj{"match_all": obj{}}
 	case *query.Term:
-		return translateTerm(n)
+		if n.Field == "" {
+			return p.textQuery(n)
+		}
+		return keywordQuery(n)
 	case *query.Or:
 		should := make([]obj, len(n.Children))
 		for i, c := range n.Children {
-			should[i] = translate(c)
+			should[i] = p.translate(c)
 		}
 		return obj{"bool": obj{"should": should, "minimum_should_match": 1}}
 	case *query.Not:
-		return obj{"bool": obj{"must_not": []obj{translate(n.Child)}}}
+		return obj{"bool": obj{"must_not": []obj{p.translate(n.Child)}}}
 	case *query.And:
 		var must, mustNot []obj
 		for _, c := range n.Children {
 			if not, ok := c.(*query.Not); ok {
-				mustNot = append(mustNot, translate(not.Child))
+				mustNot = append(mustNot, p.translate(not.Child))
 				continue
 			}
-			must = append(must, translate(c))
+			must = append(must, p.translate(c))
 		}
 		b := obj{}
 		if len(must) > 0 {
@@ -54,15 +57,7 @@ func translate(n query.Node) obj {
 	return obj{"match_none": obj{}}
 }
 
-func translateTerm(t *query.Term) obj {
-	if t.Field == "" {
-		if t.Prefix {
-			return obj{"prefix": obj{index.NeutralField: obj{"value": index.Fold(t.Value)}}}
-		}
-		// Each word is a phrase so a word the analyser splits (Chinese into
-		// characters) keeps its order; each field analyses it its own way.
-		return obj{"multi_match": obj{"query": t.Value, "type": "phrase", "fields": textFields()}}
-	}
+func keywordQuery(t *query.Term) obj {
 	v := t.Value
 	if !query.CaseSensitive(t.Field) {
 		v = index.Keyword(v)
@@ -73,10 +68,58 @@ func translateTerm(t *query.Term) obj {
 	return obj{"term": obj{t.Field: obj{"value": v}}}
 }
 
-func buildQuery(c *index.Compiled) obj {
+// textQuery searches a full-text word in the neutral field and every
+// language field. Each word is a phrase, so a word an analyser splits
+// (Chinese into characters or bigrams) keeps its order.
+func (p *textPlan) textQuery(t *query.Term) obj {
+	folded := index.Fold(t.Value)
+	lower := strings.ToLower(t.Value)
+	var should []obj
+	if t.Prefix {
+		// Prefixes are not analysed: fold them as the neutral field does,
+		// or, when the cluster cannot fold, try both spellings.
+		should = append(should, prefixQuery(index.NeutralField, folded))
+		if !p.Fold {
+			if lower != folded {
+				should = append(should, prefixQuery(index.NeutralField, lower))
+			}
+			should = append(should, prefixQuery(foldedField, folded))
+		}
+		return anyOf(should)
+	}
+	fields := []string{index.NeutralField}
+	for _, key := range p.nativeKeys() {
+		fields = append(fields, index.LanguageFieldName(key))
+	}
+	should = append(should, obj{"multi_match": obj{"query": t.Value, "type": "phrase", "fields": fields}})
+	if !p.Fold {
+		if lower != folded {
+			should = append(should, phraseQuery(index.NeutralField, folded))
+		}
+		should = append(should, phraseQuery(foldedField, folded))
+	}
+	for _, key := range p.clientKeys() {
+		if terms := clientTerms(p.Client[key], t.Value); terms != "" {
+			should = append(should, phraseQuery(clientFieldName(key), terms))
+		}
+	}
+	return anyOf(should)
+}
+
+func prefixQuery(field, v string) obj { return obj{"prefix": obj{field: obj{"value": v}}} }
+func phraseQuery(field, v string) obj { return obj{"match_phrase": obj{field: obj{"query": v}}} }
+
+func anyOf(qs []obj) obj {
+	if len(qs) == 1 {
+		return qs[0]
+	}
+	return obj{"bool": obj{"should": qs, "minimum_should_match": 1}}
+}
+
+func (p *textPlan) buildQuery(c *index.Compiled) obj {
 	var filters []obj
 	for _, f := range c.Filters {
-		filters = append(filters, translate(f))
+		filters = append(filters, p.translate(f))
 	}
 	if !c.From.IsZero() || !c.To.IsZero() {
 		r := obj{"format": "strict_date_optional_time"}
@@ -88,7 +131,7 @@ func buildQuery(c *index.Compiled) obj {
 		}
 		filters = append(filters, obj{"range": obj{"created_at": r}})
 	}
-	main := translate(c.Query)
+	main := p.translate(c.Query)
 	if len(filters) == 0 {
 		return main
 	}
@@ -151,8 +194,12 @@ func (b *Backend) search(ctx context.Context, r *index.SearchRequest) (*index.Se
 	if err != nil {
 		return nil, err
 	}
+	p, err := b.textPlan(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("searching mentions: %w", err)
+	}
 	req := obj{
-		"query": buildQuery(c), "size": c.Size, "sort": sortOrder(c.Sort),
+		"query": p.buildQuery(c), "size": c.Size, "sort": sortOrder(c.Sort),
 		"track_total_hits": true, "_source": []string{"record"},
 	}
 	if c.After != nil {
@@ -175,11 +222,16 @@ func (b *Backend) search(ctx context.Context, r *index.SearchRequest) (*index.Se
 	if len(aggs) > 0 {
 		req["aggs"] = aggs
 	}
-	if c.Highlight && len(c.TextTerms) > 0 {
+	highlight := c.Highlight && len(c.TextTerms) > 0
+	if highlight {
+		fields := obj{index.NeutralField: obj{}}
+		for _, key := range p.nativeKeys() {
+			fields[index.LanguageFieldName(key)] = obj{}
+		}
 		req["highlight"] = obj{
 			"pre_tags": []string{"<mark>"}, "post_tags": []string{"</mark>"}, "encoder": "html",
-			"number_of_fragments": 3, "fragment_size": 200, "require_field_match": true,
-			"fields": obj{"text": obj{}, "text_*": obj{}},
+			"number_of_fragments": snippetCount, "fragment_size": snippetSize, "require_field_match": true,
+			"fields": fields,
 		}
 	}
 	t := true
@@ -193,7 +245,10 @@ func (b *Backend) search(ctx context.Context, r *index.SearchRequest) (*index.Se
 		if err := json.Unmarshal(h.Source.Record, &m); err != nil {
 			return nil, fmt.Errorf("decoding hit %s: %w", h.ID, err)
 		}
-		hit := index.Hit{ID: h.ID, Mention: &m, Snippets: pickHighlight(h.Highlight)}
+		hit := index.Hit{ID: h.ID, Mention: &m}
+		if highlight {
+			hit.Snippets = p.highlight(&m, h.Highlight, c.TextTerms)
+		}
 		if c.Sort == index.SortRelevance && h.Score != nil {
 			hit.Score = *h.Score
 		}
@@ -243,27 +298,6 @@ func (b *Backend) search(ctx context.Context, r *index.SearchRequest) (*index.Se
 	return out, nil
 }
 
-// pickHighlight prefers a language field's fragments (they mark whole
-// stemmed words and CJK bigrams) over the neutral field's, and joins the
-// per-character marks of CJK text into one.
-func pickHighlight(h map[string][]string) []string {
-	var frags []string
-	for field, fs := range h {
-		if field != index.NeutralField {
-			frags = fs
-			break
-		}
-	}
-	if frags == nil {
-		frags = h[index.NeutralField]
-	}
-	out := make([]string, len(frags))
-	for i, f := range frags {
-		out[i] = strings.ReplaceAll(f, "</mark><mark>", "")
-	}
-	return out
-}
-
 // SearchProfiles searches customer and prospect profiles.
 func (b *Backend) SearchProfiles(ctx context.Context, r *index.ProfileRequest) (*index.ProfileResult, error) {
 	res, err := b.searchProfiles(ctx, r)
@@ -275,10 +309,18 @@ func (b *Backend) searchProfiles(ctx context.Context, r *index.ProfileRequest) (
 	if err := r.Validate(); err != nil {
 		return nil, err
 	}
+	p, err := b.textPlan(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("searching profiles: %w", err)
+	}
 	var filter []obj
 	var must []obj
 	if strings.TrimSpace(r.Text) != "" {
-		must = append(must, obj{"match": obj{"name_text": obj{"query": r.Text, "operator": "and"}}})
+		words := []obj{{"match": obj{"name_text": obj{"query": r.Text, "operator": "and"}}}}
+		if !p.Fold {
+			words = append(words, obj{"match": obj{profileFoldedField: obj{"query": index.Fold(r.Text), "operator": "and"}}})
+		}
+		must = append(must, anyOf(words))
 	}
 	for field, v := range map[string]string{
 		"kind": r.Kind, "status": r.Status, "aspects.name": r.Aspect, "aspects_negative": r.NegativeAspect,

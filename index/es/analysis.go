@@ -1,0 +1,273 @@
+package es
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"maps"
+	"slices"
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/blevesearch/bleve/v2/analysis"
+	blevereg "github.com/blevesearch/bleve/v2/registry"
+	"github.com/elastic/go-elasticsearch/v8/esapi"
+
+	// Go analysers for languages the cluster cannot analyse itself,
+	// registered by their language code.
+	_ "github.com/blevesearch/bleve/v2/analysis/lang/ar"
+	_ "github.com/blevesearch/bleve/v2/analysis/lang/cjk"
+	_ "github.com/blevesearch/bleve/v2/analysis/lang/da"
+	_ "github.com/blevesearch/bleve/v2/analysis/lang/de"
+	_ "github.com/blevesearch/bleve/v2/analysis/lang/en"
+	_ "github.com/blevesearch/bleve/v2/analysis/lang/es"
+	_ "github.com/blevesearch/bleve/v2/analysis/lang/fi"
+	_ "github.com/blevesearch/bleve/v2/analysis/lang/fr"
+	_ "github.com/blevesearch/bleve/v2/analysis/lang/hi"
+	_ "github.com/blevesearch/bleve/v2/analysis/lang/hu"
+	_ "github.com/blevesearch/bleve/v2/analysis/lang/it"
+	_ "github.com/blevesearch/bleve/v2/analysis/lang/nl"
+	_ "github.com/blevesearch/bleve/v2/analysis/lang/no"
+	_ "github.com/blevesearch/bleve/v2/analysis/lang/pl"
+	_ "github.com/blevesearch/bleve/v2/analysis/lang/pt"
+	_ "github.com/blevesearch/bleve/v2/analysis/lang/ro"
+	_ "github.com/blevesearch/bleve/v2/analysis/lang/ru"
+	_ "github.com/blevesearch/bleve/v2/analysis/lang/sv"
+	_ "github.com/blevesearch/bleve/v2/analysis/lang/tr"
+
+	"github.com/earshothq/earshot/index"
+)
+
+// Text analysis on a cluster that may lack some of it.
+//
+// A full Elasticsearch distribution has language analysers (module
+// analysis-common; Polish needs the analysis-stempel plugin). A stripped
+// node (the integ-test build, some managed offerings) may have only the
+// standard analyser and the lowercase filter. At EnsureSchema the backend
+// asks the cluster (POST _analyze) which analysers it has and builds its
+// mapping from the answer, per language key:
+//
+//   - native: the cluster's analyser on field text_<key>;
+//   - client: the cluster lacks one but Earshot has a Go analyser (the same
+//     ones the embedded index uses): Earshot analyses the text itself and
+//     sends the terms, space-separated, to field terms_<key> (whitespace
+//     analyser); query words go through the same Go analyser;
+//   - neither: the language is searched through the neutral field only
+//     (exact words, prefixes).
+//
+// Diacritic folding is the same choice: the asciifolding filter in the
+// neutral analyser, or, without it, a text_folded field holding the text
+// folded by Earshot (index.Fold) whenever folding changes it.
+
+// nativeAnalysers are Elasticsearch's language analysers by Earshot
+// analyser key (index.AnalyserKey).
+var nativeAnalysers = map[string]string{
+	"ar": "arabic", "bg": "bulgarian", "ca": "catalan", "cjk": "cjk", "cs": "czech", "da": "danish", "de": "german",
+	"el": "greek", "en": "english", "es": "spanish", "et": "estonian", "fi": "finnish", "fr": "french", "hi": "hindi",
+	"hu": "hungarian", "id": "indonesian", "it": "italian", "lt": "lithuanian", "lv": "latvian", "nl": "dutch",
+	"no": "norwegian", "pl": "polish", "pt": "portuguese", "ro": "romanian", "ru": "russian", "sv": "swedish", "tr": "turkish",
+}
+
+// clientAnalysers are the keys Earshot can analyse in Go (bleve's language
+// analysers are registered under these names).
+var clientAnalysers = []string{"ar", "cjk", "da", "de", "en", "es", "fi", "fr", "hi", "hu", "it", "nl", "no", "pl", "pt", "ro", "ru", "sv", "tr"}
+
+// Field names beside index.NeutralField.
+const (
+	foldedField   = "text_folded" // the text folded by Earshot, on clusters without asciifolding
+	neutralName   = "earshot_neutral"
+	clientPrefix  = "terms_"
+	clientAnalyzr = "whitespace" // the pre-analysed terms are only split again
+)
+
+func clientFieldName(key string) string { return clientPrefix + key }
+
+// goAnalysers builds bleve's analysers once; they are safe for concurrent use.
+var goAnalysers = sync.OnceValues(func() (map[string]analysis.Analyzer, error) {
+	cache := blevereg.NewCache()
+	out := map[string]analysis.Analyzer{}
+	for _, key := range clientAnalysers {
+		a, err := cache.AnalyzerNamed(key)
+		if err != nil {
+			return nil, fmt.Errorf("building the Go analyser %q: %w", key, err)
+		}
+		out[key] = a
+	}
+	return out, nil
+})
+
+// textPlan is how the backend analyses text on this cluster.
+type textPlan struct {
+	// Native maps analyser keys to the cluster's analyser names.
+	Native map[string]string
+	// Client are the keys Earshot analyses itself.
+	Client map[string]analysis.Analyzer
+	// Fold is true when the cluster's neutral analyser folds diacritics.
+	Fold bool
+}
+
+// fullPlan is the plan for a cluster that has every analyser Earshot knows.
+func fullPlan() *textPlan {
+	p, err := planFor(func(string) bool { return true }, true)
+	if err != nil {
+		panic(err) // the Go analysers are compiled in; building them cannot fail
+	}
+	return p
+}
+
+// planFor builds the plan from what the cluster has.
+func planFor(clusterHas func(analyser string) bool, fold bool) (*textPlan, error) {
+	gos, err := goAnalysers()
+	if err != nil {
+		return nil, err
+	}
+	p := &textPlan{Native: map[string]string{}, Client: map[string]analysis.Analyzer{}, Fold: fold}
+	for key, name := range nativeAnalysers {
+		if clusterHas(name) {
+			p.Native[key] = name
+		} else if a, ok := gos[key]; ok {
+			p.Client[key] = a
+		}
+	}
+	return p, nil
+}
+
+// has reports whether the plan analyses a key (for index.NewMentionDoc).
+func (p *textPlan) has(key string) bool {
+	if _, ok := p.Native[key]; ok {
+		return true
+	}
+	_, ok := p.Client[key]
+	return ok
+}
+
+func (p *textPlan) nativeKeys() []string { return slices.Sorted(maps.Keys(p.Native)) }
+func (p *textPlan) clientKeys() []string { return slices.Sorted(maps.Keys(p.Client)) }
+
+// neutralOnly are the known keys the plan has no analyser for.
+func (p *textPlan) neutralOnly() []string {
+	var out []string
+	for key := range nativeAnalysers {
+		if !p.has(key) {
+			out = append(out, key)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// degraded reports whether the cluster lacks anything Earshot would use.
+func (p *textPlan) degraded() bool { return !p.Fold || len(p.Client) > 0 || len(p.neutralOnly()) > 0 }
+
+// summary is a stable description of the plan, stored in the index
+// template so a later start can tell that the cluster's analysis changed.
+func (p *textPlan) summary() string {
+	fold := "cluster"
+	if !p.Fold {
+		fold = "earshot"
+	}
+	return fmt.Sprintf("native=%s client=%s fold=%s",
+		strings.Join(p.nativeKeys(), ","), strings.Join(p.clientKeys(), ","), fold)
+}
+
+// neutralAnalyzer is the definition of the neutral analyser.
+func (p *textPlan) neutralAnalyzer() obj {
+	filters := []string{"lowercase"}
+	if p.Fold {
+		filters = append(filters, "asciifolding")
+	}
+	return obj{"type": "custom", "tokenizer": "standard", "filter": filters}
+}
+
+// clientTerms analyses text with a Go analyser and returns its terms
+// separated by spaces, for a whitespace-analysed field.
+func clientTerms(a analysis.Analyzer, text string) string {
+	var b strings.Builder
+	for _, t := range a.Analyze([]byte(text)) {
+		if len(t.Term) == 0 {
+			continue
+		}
+		if b.Len() > 0 {
+			b.WriteByte(' ')
+		}
+		b.Write(t.Term)
+	}
+	return b.String()
+}
+
+// foldedText is the text for foldedField, or "" when folding changes
+// nothing beyond case (the neutral field already finds it then).
+func foldedText(text string) string {
+	f := index.Fold(text)
+	if f == strings.ToLower(text) {
+		return ""
+	}
+	return f
+}
+
+// detectPlan asks the cluster which analysers it has. A 400 answer means
+// "no such analyser"; any other failure is returned.
+func (b *Backend) detectPlan(ctx context.Context) (*textPlan, error) {
+	names := slices.Sorted(maps.Values(nativeAnalysers))
+	has := make(map[string]bool, len(names))
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	errs := make([]error, len(names)+1)
+	sem := make(chan struct{}, 4)
+	probe := func(i int, name string, req obj) {
+		defer wg.Done()
+		sem <- struct{}{}
+		defer func() { <-sem }()
+		ok, err := b.analyzes(ctx, req)
+		if err != nil {
+			errs[i] = fmt.Errorf("probing %s: %w", name, err)
+			return
+		}
+		mu.Lock()
+		has[name] = ok
+		mu.Unlock()
+	}
+	for i, name := range names {
+		wg.Add(1)
+		go probe(i, name, obj{"analyzer": name, "text": "earshot"})
+	}
+	wg.Add(1)
+	go probe(len(names), "asciifolding", obj{"tokenizer": "standard", "filter": []string{"lowercase", "asciifolding"}, "text": "earshot"})
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return nil, fmt.Errorf("detecting the cluster's analysers: %w", err)
+	}
+	return planFor(func(name string) bool { return has[name] }, has["asciifolding"])
+}
+
+// analyzes runs one _analyze request: true when the cluster ran it, false
+// when it answered that an analyser or filter does not exist.
+func (b *Backend) analyzes(ctx context.Context, req obj) (bool, error) {
+	err := b.do(ctx, esapi.IndicesAnalyzeRequest{Body: body(req)}, nil)
+	var ee *esError
+	switch {
+	case err == nil:
+		return true, nil
+	case errors.As(err, &ee) && ee.Status == 400:
+		return false, nil
+	}
+	return false, err
+}
+
+// logPlan says what the cluster lacks and how the backend makes up for it.
+func (b *Backend) logPlan(p *textPlan) {
+	if !p.degraded() {
+		b.logger.Info("elasticsearch text analysis: every language analyser is on the cluster", "native", p.nativeKeys())
+		return
+	}
+	fold := "cluster (asciifolding)"
+	if !p.Fold {
+		fold = "earshot (the cluster has no asciifolding filter)"
+	}
+	b.logger.Warn("elasticsearch lacks some text analysis; languages fall back",
+		"native", p.nativeKeys(),
+		"analysed_by_earshot", p.clientKeys(),
+		"exact_words_only", p.neutralOnly(),
+		"diacritic_folding", fold)
+}
