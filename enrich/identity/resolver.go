@@ -410,3 +410,6 @@ func (r *Resolver) Stats() IndexStats {
 	st.RecordBytes = x.recs.memory()
 	return st
 }
+
+// Prospect returns a copy of a prospect in the in-memory table.
+func (r *Resolver) Prospect(id string) (*pipeline.Prospect, bool) { return r.prospects.get(id) }

@@ -1,0 +1,229 @@
+package crm
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/earshothq/earshot/enrich/identity"
+	"github.com/earshothq/earshot/pipeline"
+)
+
+// Snapshot is the current content of the customers and prospects tables.
+type Snapshot struct {
+	Customers map[string]pipeline.Customer
+	Prospects map[string]pipeline.Prospect
+}
+
+// Follower reads a topic from its first record; *pipeline.Kafka implements it.
+type Follower interface {
+	FollowTable(ctx context.Context, topic string, apply func(pipeline.Message)) (*pipeline.Table, error)
+}
+
+// LoadSnapshot reads the customers and prospects topics to their current
+// end (tombstones applied) and stops following.
+func LoadSnapshot(ctx context.Context, f Follower, topics pipeline.Topics) (*Snapshot, error) {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	var mu sync.Mutex
+	snap := &Snapshot{Customers: map[string]pipeline.Customer{}, Prospects: map[string]pipeline.Prospect{}}
+	var decodeErrs []error
+	ct, err := f.FollowTable(ctx, topics.Customers(), func(m pipeline.Message) {
+		mu.Lock()
+		defer mu.Unlock()
+		if m.Value == nil {
+			delete(snap.Customers, string(m.Key))
+			return
+		}
+		var c pipeline.Customer
+		if err := pipeline.Decode(m.Value, &c); err != nil {
+			decodeErrs = append(decodeErrs, fmt.Errorf("customer %q at offset %d: %w", m.Key, m.Offset, err))
+			return
+		}
+		snap.Customers[string(m.Key)] = c
+	})
+	if err != nil {
+		return nil, err
+	}
+	pt, err := f.FollowTable(ctx, topics.Prospects(), func(m pipeline.Message) {
+		mu.Lock()
+		defer mu.Unlock()
+		if m.Value == nil {
+			delete(snap.Prospects, string(m.Key))
+			return
+		}
+		var p pipeline.Prospect
+		if err := pipeline.Decode(m.Value, &p); err != nil {
+			decodeErrs = append(decodeErrs, fmt.Errorf("prospect %q at offset %d: %w", m.Key, m.Offset, err))
+			return
+		}
+		snap.Prospects[string(m.Key)] = p
+	})
+	if err != nil {
+		return nil, err
+	}
+	if err := ct.WaitCaughtUp(ctx); err != nil {
+		return nil, err
+	}
+	if err := pt.WaitCaughtUp(ctx); err != nil {
+		return nil, err
+	}
+	cancel()
+	mu.Lock()
+	defer mu.Unlock()
+	// Copy so followers still stopping cannot change what the caller reads.
+	out := &Snapshot{Customers: make(map[string]pipeline.Customer, len(snap.Customers)), Prospects: make(map[string]pipeline.Prospect, len(snap.Prospects))}
+	for k, v := range snap.Customers {
+		out.Customers[k] = v
+	}
+	for k, v := range snap.Prospects {
+		out.Prospects[k] = v
+	}
+	if len(decodeErrs) > 0 {
+		return out, fmt.Errorf("reading tables: %w", errors.Join(decodeErrs...))
+	}
+	return out, nil
+}
+
+// Plan is what forgetting one person erases.
+type Plan struct {
+	// Erasures are the deletion requests for the index stage, one per
+	// customer found (or one naming only prospects and emails).
+	Erasures  []pipeline.Erasure
+	Customers []string // customer ids to tombstone
+	Prospects []string // prospect ids to tombstone
+}
+
+// PlanErasure finds everything that belongs to who: a customer id, a
+// prospect id, or an email address (every customer and prospect with it).
+// Prospects sharing an email, phone, handle or profile URL with a found
+// customer go too. An email nobody has still yields a request, so the index
+// stage deletes mentions written from that address.
+func PlanErasure(snap *Snapshot, who string, norm *identity.Normalizer, now time.Time) (Plan, error) {
+	who = strings.TrimSpace(who)
+	if who == "" {
+		return Plan{}, errors.New("forget: give a customer id, prospect id or email address")
+	}
+	var customers []pipeline.Customer
+	prospectIDs := map[string]bool{}
+	emails := map[string]bool{}
+	keys := map[string]bool{} // exact identity keys of everything found
+	addKeys := func(p identity.Person) {
+		for _, k := range p.ExactKeys() {
+			keys[k] = true
+		}
+	}
+	switch c, ok := snap.Customers[who]; {
+	case ok:
+		customers = append(customers, c)
+	case snap.Prospects[who].ID != "":
+		prospectIDs[who] = true
+	case isEmail(who):
+		e, err := norm.Email(who)
+		if err != nil {
+			return Plan{}, fmt.Errorf("forget: %w", err)
+		}
+		keys["email:"+e] = true
+		emails[strings.ToLower(who)] = true
+		// A prospect keyed by this address, even one written after the snapshot.
+		prospectIDs[identity.ProspectID("email:"+e)] = true
+		for _, id := range sortedKeys(snap.Customers) {
+			c := snap.Customers[id]
+			for _, ce := range c.Emails {
+				if n, err := norm.Email(ce); err == nil && n == e {
+					customers = append(customers, c)
+					break
+				}
+			}
+		}
+	default:
+		return Plan{}, fmt.Errorf("forget: no customer or prospect has the id %q (give an id or an email address)", who)
+	}
+	for i := range customers {
+		p, _ := norm.Customer(&customers[i])
+		addKeys(p)
+		for _, e := range customers[i].Emails {
+			emails[strings.ToLower(strings.TrimSpace(e))] = true
+		}
+	}
+	// Prospects that share any identity key with what was found.
+	for _, id := range sortedKeys(snap.Prospects) {
+		pr := snap.Prospects[id]
+		p := norm.Prospect(&pr)
+		for _, k := range p.ExactKeys() {
+			if keys[k] {
+				prospectIDs[id] = true
+				break
+			}
+		}
+	}
+	for id := range prospectIDs {
+		if pr, ok := snap.Prospects[id]; ok {
+			for _, e := range pr.Emails {
+				emails[strings.ToLower(strings.TrimSpace(e))] = true
+			}
+		}
+	}
+	plan := Plan{Prospects: sortedKeys(prospectIDs)}
+	allEmails := sortedKeys(emails)
+	at := now.UTC()
+	if len(customers) == 0 {
+		plan.Erasures = append(plan.Erasures, pipeline.Erasure{
+			ID: pipeline.RecordID("erasure", who+"|"+at.Format(time.RFC3339Nano)), ProspectIDs: plan.Prospects, Emails: allEmails, RequestedAt: at,
+		})
+	}
+	for i, c := range customers {
+		plan.Customers = append(plan.Customers, c.ID)
+		e := pipeline.Erasure{ID: pipeline.RecordID("erasure", c.ID+"|"+at.Format(time.RFC3339Nano)), CustomerID: c.ID, Emails: allEmails, RequestedAt: at}
+		if i == 0 {
+			e.ProspectIDs = plan.Prospects
+		}
+		plan.Erasures = append(plan.Erasures, e)
+	}
+	return plan, nil
+}
+
+// Forget carries out a plan: the deletion requests first (so a failure
+// half-way leaves the person findable and the command can be run again),
+// then the tombstones. It returns once Kafka acknowledged everything.
+func Forget(ctx context.Context, pub Publisher, topics pipeline.Topics, plan Plan) error {
+	var reqs []pipeline.Output
+	for i := range plan.Erasures {
+		v, err := pipeline.Encode(&plan.Erasures[i])
+		if err != nil {
+			return fmt.Errorf("encoding erasure: %w", err)
+		}
+		reqs = append(reqs, pipeline.Output{Topic: topics.Erasures(), Key: []byte(plan.Erasures[i].ID), Value: v})
+	}
+	if err := pub.ProduceSync(ctx, reqs...); err != nil {
+		return fmt.Errorf("writing erasure requests to %s: %w", topics.Erasures(), err)
+	}
+	var tombs []pipeline.Output
+	for _, id := range plan.Customers {
+		tombs = append(tombs, pipeline.Output{Topic: topics.Customers(), Key: []byte(id)})
+	}
+	for _, id := range plan.Prospects {
+		tombs = append(tombs, pipeline.Output{Topic: topics.Prospects(), Key: []byte(id)})
+	}
+	if len(tombs) == 0 {
+		return nil
+	}
+	if err := pub.ProduceSync(ctx, tombs...); err != nil {
+		return fmt.Errorf("writing tombstones (the erasure requests were written; run forget again): %w", err)
+	}
+	return nil
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return slices.Clip(out)
+}
