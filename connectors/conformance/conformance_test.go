@@ -301,3 +301,8 @@ func TestSuiteCatchesBrokenConnectors(t *testing.T) {
 		})
 	}
 }
+
+// The reference connector through the runner into the embedded broker.
+func TestIntegrationReferenceConnector(t *testing.T) {
+	RunIntegration(t, harness(flaws{}))
+}

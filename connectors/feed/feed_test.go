@@ -400,7 +400,13 @@ func TestSampleConfigIsValid(t *testing.T) {
 }
 
 func TestConformance(t *testing.T) {
-	conformance.Run(t, conformance.Harness{
+	conformance.Run(t, integrationHarness())
+}
+
+// integrationHarness drives the connector against its local peer, for the
+// conformance suite and the runner-into-Kafka test.
+func integrationHarness() conformance.Harness {
+	return conformance.Harness{
 		Type: Type,
 		NewSource: func(t testing.TB) conformance.Source {
 			return newFeedServer(t)
@@ -409,7 +415,7 @@ func TestConformance(t *testing.T) {
 			return newTest(t, testConfig(Feed{Name: "test", URL: src.(*feedServer).url()}), deps)
 		},
 		LongRun: 2000,
-	})
+	}
 }
 
 // counter sums the series of a counter whose label has the given value.
@@ -433,4 +439,8 @@ func counter(t testing.TB, reg *prometheus.Registry, name, label, value string) 
 		}
 	}
 	return sum
+}
+
+func TestIntegrationRunnerIntoKafka(t *testing.T) {
+	conformance.RunIntegration(t, integrationHarness())
 }

@@ -494,7 +494,13 @@ func (s conformanceSource) Drop(testing.TB) {
 }
 
 func TestConformance(t *testing.T) {
-	conformance.Run(t, conformance.Harness{
+	conformance.Run(t, integrationHarness())
+}
+
+// integrationHarness drives the connector against its local peer, for the
+// conformance suite and the runner-into-Kafka test.
+func integrationHarness() conformance.Harness {
+	return conformance.Harness{
 		Type: Type,
 		NewSource: func(t testing.TB) conformance.Source {
 			f := newFakeMastodon(t)
@@ -505,5 +511,9 @@ func TestConformance(t *testing.T) {
 			return newTest(t, testConfig(src.(conformanceSource).fakeMastodon, nil), deps)
 		},
 		LongRun: 3000,
-	})
+	}
+}
+
+func TestIntegrationRunnerIntoKafka(t *testing.T) {
+	conformance.RunIntegration(t, integrationHarness())
 }

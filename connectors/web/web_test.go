@@ -437,7 +437,13 @@ func (s forumSource) Drop(testing.TB) {
 }
 
 func TestConformance(t *testing.T) {
-	conformance.Run(t, conformance.Harness{
+	conformance.Run(t, integrationHarness())
+}
+
+// integrationHarness drives the connector against its local peer, for the
+// conformance suite and the runner-into-Kafka test.
+func integrationHarness() conformance.Harness {
+	return conformance.Harness{
 		Type: Type,
 		NewSource: func(t testing.TB) conformance.Source {
 			ts := newTestSites(t)
@@ -453,5 +459,9 @@ func TestConformance(t *testing.T) {
 			return newTest(t, testConfig(site), deps)
 		},
 		LongRun: 1500,
-	})
+	}
+}
+
+func TestIntegrationRunnerIntoKafka(t *testing.T) {
+	conformance.RunIntegration(t, integrationHarness())
 }
