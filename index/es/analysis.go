@@ -107,15 +107,6 @@ type textPlan struct {
 	Fold bool
 }
 
-// fullPlan is the plan for a cluster that has every analyser Earshot knows.
-func fullPlan() *textPlan {
-	p, err := planFor(func(string) bool { return true }, true)
-	if err != nil {
-		panic(err) // the Go analysers are compiled in; building them cannot fail
-	}
-	return p
-}
-
 // planFor builds the plan from what the cluster has.
 func planFor(clusterHas func(analyser string) bool, fold bool) (*textPlan, error) {
 	gos, err := goAnalysers()

@@ -6,6 +6,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -19,28 +20,85 @@ import (
 	"github.com/earshothq/earshot/pipeline"
 )
 
-// fakeBulk is an Elasticsearch _bulk endpoint that stores documents by
-// index and id and can fail on demand.
-type fakeBulk struct {
-	mu       sync.Mutex
-	docs     map[string][]byte // index/id → source
-	down     atomic.Int32      // requests to drop (connection closed) before answering
-	busy     atomic.Int32      // requests to answer 503
-	reject   map[string]int    // id → item status to answer, every time
-	tooMany  map[string]int    // id → times to answer 429 before accepting
-	requests atomic.Int32
+// fakeES is an Elasticsearch node for unit tests: it answers _analyze for
+// the analysers it is given, stores index templates and mappings, stores
+// bulk documents by index and id, and can fail bulk requests on demand.
+type fakeES struct {
+	mu        sync.Mutex
+	analysers map[string]bool   // analysers and filters the node has; nil = every one
+	templates map[string][]byte // name → body
+	mappings  [][]byte          // bodies of put-mapping requests
+	headers   []http.Header     // of every request
+	docs      map[string][]byte // index/id → source
+	down      atomic.Int32      // bulk requests to drop (connection closed) before answering
+	busy      atomic.Int32      // bulk requests to answer 503
+	reject    map[string]int    // id → item status to answer, every time
+	tooMany   map[string]int    // id → times to answer 429 before accepting
+	requests  atomic.Int32      // bulk requests
 }
 
-func newFakeBulk() *fakeBulk {
-	return &fakeBulk{docs: map[string][]byte{}, reject: map[string]int{}, tooMany: map[string]int{}}
+func newFakeES() *fakeES {
+	return &fakeES{docs: map[string][]byte{}, reject: map[string]int{}, tooMany: map[string]int{}, templates: map[string][]byte{}}
 }
 
-func (f *fakeBulk) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+func (f *fakeES) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("X-Elastic-Product", "Elasticsearch")
-	if r.URL.Path == "/_analyze" { // every analyser exists
-		fmt.Fprint(w, `{"tokens":[]}`)
-		return
+	w.Header().Set("Content-Type", "application/json")
+	f.mu.Lock()
+	f.headers = append(f.headers, r.Header.Clone())
+	f.mu.Unlock()
+	switch {
+	case r.URL.Path == "/_analyze":
+		f.analyze(w, r)
+	case strings.HasPrefix(r.URL.Path, "/_index_template/"):
+		name := strings.TrimPrefix(r.URL.Path, "/_index_template/")
+		f.mu.Lock()
+		defer f.mu.Unlock()
+		if r.Method == http.MethodPut {
+			data, _ := io.ReadAll(r.Body)
+			f.templates[name] = data
+			fmt.Fprint(w, `{"acknowledged":true}`)
+			return
+		}
+		if data, ok := f.templates[name]; ok {
+			fmt.Fprintf(w, `{"index_templates":[{"name":%q,"index_template":%s}]}`, name, data)
+			return
+		}
+		w.WriteHeader(http.StatusNotFound)
+		fmt.Fprint(w, `{"error":{"type":"resource_not_found_exception","reason":"no template"},"status":404}`)
+	case strings.HasSuffix(r.URL.Path, "/_mapping"):
+		data, _ := io.ReadAll(r.Body)
+		f.mu.Lock()
+		f.mappings = append(f.mappings, data)
+		f.mu.Unlock()
+		fmt.Fprint(w, `{"acknowledged":true}`)
+	case r.Method == http.MethodPut && strings.Count(r.URL.Path, "/") == 1: // create index
+		fmt.Fprint(w, `{"acknowledged":true}`)
+	case strings.HasSuffix(r.URL.Path, "/_bulk"):
+		f.bulk(w, r)
+	default:
+		http.NotFound(w, r)
 	}
+}
+
+func (f *fakeES) analyze(w http.ResponseWriter, r *http.Request) {
+	var req struct {
+		Analyzer string   `json:"analyzer"`
+		Filter   []string `json:"filter"`
+	}
+	json.NewDecoder(r.Body).Decode(&req)
+	names := append([]string{req.Analyzer}, req.Filter...)
+	for _, n := range names {
+		if n != "" && n != "lowercase" && f.analysers != nil && !f.analysers[n] {
+			w.WriteHeader(http.StatusBadRequest)
+			fmt.Fprintf(w, `{"error":{"type":"illegal_argument_exception","reason":"failed to find global analyzer [%s]"},"status":400}`, n)
+			return
+		}
+	}
+	fmt.Fprint(w, `{"tokens":[]}`)
+}
+
+func (f *fakeES) bulk(w http.ResponseWriter, r *http.Request) {
 	f.requests.Add(1)
 	if f.down.Add(-1) >= 0 {
 		hj, _ := w.(http.Hijacker)
@@ -51,10 +109,6 @@ func (f *fakeBulk) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if f.busy.Add(-1) >= 0 {
 		w.WriteHeader(http.StatusServiceUnavailable)
 		fmt.Fprint(w, `{"error":{"type":"unavailable_shards_exception","reason":"busy"},"status":503}`)
-		return
-	}
-	if !strings.HasSuffix(r.URL.Path, "/_bulk") {
-		http.NotFound(w, r)
 		return
 	}
 	sc := bufio.NewScanner(r.Body)
@@ -86,8 +140,12 @@ func (f *fakeBulk) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 				status = 429
 				errBody = map[string]any{"type": "es_rejected_execution_exception", "reason": "queue full"}
 			case action == "delete":
-				delete(f.docs, m["_index"]+"/"+id)
-				status = 200
+				key := m["_index"] + "/" + id
+				status = 404
+				if _, ok := f.docs[key]; ok {
+					status = 200
+				}
+				delete(f.docs, key)
 			default:
 				f.docs[m["_index"]+"/"+id] = src
 			}
@@ -98,17 +156,16 @@ func (f *fakeBulk) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			items = append(items, map[string]any{action: item})
 		}
 	}
-	w.Header().Set("Content-Type", "application/json")
 	json.NewEncoder(w).Encode(map[string]any{"errors": true, "items": items})
 }
 
-func (f *fakeBulk) count() int {
+func (f *fakeES) count() int {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	return len(f.docs)
 }
 
-func newFakeBackend(t *testing.T, f *fakeBulk) *Backend {
+func newFakeBackend(t *testing.T, f *fakeES) *Backend {
 	t.Helper()
 	srv := httptest.NewServer(f)
 	t.Cleanup(srv.Close)
@@ -125,7 +182,7 @@ func newFakeBackend(t *testing.T, f *fakeBulk) *Backend {
 }
 
 func TestPermanentItemErrorsAreSeparatedFromTheRest(t *testing.T) {
-	f := newFakeBulk()
+	f := newFakeES()
 	b := newFakeBackend(t, f)
 	ms := contract.Mentions()
 	f.reject[ms[2].ID] = 400
@@ -149,7 +206,7 @@ func TestPermanentItemErrorsAreSeparatedFromTheRest(t *testing.T) {
 }
 
 func TestUnreachableThenBackLosesNothingAndDuplicatesNothing(t *testing.T) {
-	f := newFakeBulk()
+	f := newFakeES()
 	b := newFakeBackend(t, f)
 	ms := contract.Mentions()
 	f.down.Store(100) // longer than one write's retries
@@ -182,7 +239,7 @@ func TestUnreachableThenBackLosesNothingAndDuplicatesNothing(t *testing.T) {
 }
 
 func TestMentionsGoToMonthlyIndices(t *testing.T) {
-	f := newFakeBulk()
+	f := newFakeES()
 	b := newFakeBackend(t, f)
 	m := contract.Mentions()[0]
 	m.CreatedAt = time.Date(2024, 12, 31, 23, 59, 0, 0, time.FixedZone("x", -3600)) // 2025-01-01 UTC
