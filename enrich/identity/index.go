@@ -20,6 +20,9 @@ const (
 	tagLastPrefix
 	tagFirstPrefix
 	tagCompanyLast
+	tagPostcodeInitial
+	tagDOBInitial
+	tagStreet
 	tagEmail
 	tagPhone
 	tagHandle
@@ -239,6 +242,11 @@ func (x *index) blockKeys(v *view, dst []uint64, query bool) []uint64 {
 	if v[pDOB] != "" && v[pPostcode] != "" {
 		dst = append(dst, weighted(x.hash(tagDOBPostcode, v[pDOB], v[pPostcode]), 3))
 	}
+	// A full address (street with its number, in its city) finds a record
+	// whose names are both mistyped.
+	if v[pStreet] != "" && v[pCity] != "" && strings.ContainsAny(v[pStreet], "0123456789") {
+		dst = append(dst, weighted(x.hash(tagStreet, v[pStreet], v[pCity]), 3))
+	}
 	for rest := v[pEmails]; rest != ""; {
 		var e string
 		e, rest = nextItem(rest)
@@ -277,6 +285,17 @@ func (x *index) nameBlockKeys(v *view, first, last string, dst []uint64) []uint6
 	if len(k.firstRaw) >= 2 && len(k.lastRaw) >= 2 {
 		dst = append(dst, weighted(x.hash(tagLastPrefix, prefix(k.lastRaw, 4), prefix(k.firstRaw, 2)), 1))
 		dst = append(dst, weighted(x.hash(tagFirstPrefix, prefix(k.firstRaw, 4), prefix(k.lastRaw, 2)), 1))
+	}
+	// The family name's initial with the postcode or the birth date: both
+	// names may be mistyped, the first letter rarely is.
+	if k.lastRaw != "" {
+		initial := k.lastRaw[:1]
+		if v[pPostcode] != "" {
+			dst = append(dst, weighted(x.hash(tagPostcodeInitial, v[pPostcode], initial), 2))
+		}
+		if v[pDOB] != "" {
+			dst = append(dst, weighted(x.hash(tagDOBInitial, v[pDOB], initial), 2))
+		}
 	}
 	return dst
 }

@@ -42,7 +42,7 @@ func (x *index) candidates(q *view, maxBlock, maxCands int) (exact []uint32, key
 	if len(exact) > 0 {
 		return exact, key, exact
 	}
-	var kbuf [96]uint64
+	var kbuf [128]uint64
 	keys := x.blockKeys(q, kbuf[:0], true)
 	slices.Sort(keys)
 	keys = slices.Compact(keys)
