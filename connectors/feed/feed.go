@@ -325,6 +325,7 @@ func (c *Connector) fetch(ctx context.Context, f Feed, st *feedState, out *progr
 		return fmt.Errorf("fetching %s: status %s", f.URL, resp.Status)
 	}
 	body, err := io.ReadAll(io.LimitReader(resp.Body, c.cfg.MaxBodyBytes+1))
+	resp.Body.Close() // free the connection before waiting on the outbox
 	if err != nil {
 		c.metrics.fetches.WithLabelValues(c.deps.Name, f.Name, "error").Inc()
 		return fmt.Errorf("reading %s: %w", f.URL, err)
