@@ -17,6 +17,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/earshothq/earshot/pipeline"
+	"github.com/nyaruka/phonenumbers"
 	"golang.org/x/text/unicode/norm"
 )
 
@@ -328,17 +329,17 @@ func (g *generator) uniqueLocal(local, domain string) string {
 
 var mobilePrefixes = map[string][]string{
 	"PL": {"+48 50", "+48 51", "+48 53", "+48 57", "+48 60", "+48 66", "+48 69", "+48 72", "+48 73", "+48 78", "+48 79", "+48 88"},
-	"LV": {"+371 2"},
+	"LV": {"+371 20", "+371 21", "+371 22", "+371 24", "+371 25", "+371 26", "+371 27", "+371 28", "+371 29"},
 	"PT": {"+351 91", "+351 92", "+351 93", "+351 96"},
 	"BR": {"+55 11 9", "+55 21 9", "+55 31 9", "+55 41 9", "+55 51 9", "+55 61 9", "+55 71 9", "+55 81 9"},
 	"CN": {"+86 13"},
 	"UA": {"+380 50", "+380 66", "+380 67", "+380 68", "+380 73", "+380 93", "+380 95", "+380 96", "+380 97", "+380 98"},
-	"GB": {"+44 77", "+44 78", "+44 79", "+44 75"},
+	"GB": {"+44 74", "+44 75", "+44 78", "+44 79"},
 	"DE": {"+49 170", "+49 171", "+49 172", "+49 173", "+49 174", "+49 175", "+49 176", "+49 177", "+49 178", "+49 179"},
 }
 
 // mobileDigits is how many digits follow the prefix.
-var mobileDigits = map[string]int{"PL": 7, "LV": 7, "PT": 7, "BR": 8, "CN": 9, "UA": 7, "GB": 8, "DE": 7}
+var mobileDigits = map[string]int{"PL": 7, "LV": 6, "PT": 7, "BR": 8, "CN": 9, "UA": 7, "GB": 8, "DE": 7}
 
 func (g *generator) phone(country string) string {
 	for {
@@ -354,10 +355,15 @@ func (g *generator) phone(country string) string {
 			b.WriteByte(byte('0' + d))
 		}
 		s := b.String()
-		if !g.phones[s] {
-			g.phones[s] = true
-			return s
+		if g.phones[s] {
+			continue
 		}
+		// A few ranges inside the prefixes are unassigned: draw again.
+		if num, err := phonenumbers.Parse(s, ""); err != nil || !phonenumbers.IsValidNumber(num) {
+			continue
+		}
+		g.phones[s] = true
+		return s
 	}
 }
 
