@@ -38,8 +38,6 @@ func compileSelector(s Selector) selector {
 	return out
 }
 
-func (s selector) zero() bool { return s.css == nil && s.xp == nil }
-
 // all returns the elements matching under n.
 func (s selector) all(n *html.Node) []*html.Node {
 	switch {

@@ -90,10 +90,10 @@ func (s *testSites) serve(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.mu.Unlock()
-	switch p := r.URL.Path; {
-	case p == "/robots.txt":
+	switch r.URL.Path {
+	case "/robots.txt":
 		fmt.Fprint(w, "User-agent: *\nDisallow: /private/\n")
-	case p == "/index":
+	case "/index":
 		s.html(w, `<html lang="en"><body><ul>
 <li><a href="/forum/t/earshot">forum</a></li><li><a href="/shop/p/earshot-pro/reviews">reviews</a></li>
 <li><a href="/shop/p/mini/reviews">mini</a></li><li><a href="/blog/2024/earshot">blog</a></li>
@@ -102,37 +102,37 @@ func (s *testSites) serve(w http.ResponseWriter, r *http.Request) {
 <li><a href="/go/metadata">metadata</a></li><li><a href="/go/private">private</a></li>
 <li><a href="/huge">huge</a></li><li><a href="/slow">slow</a></li><li><a href="mailto:x@example.com">mail</a></li>
 </ul></body></html>`)
-	case p == "/forum/t/earshot":
+	case "/forum/t/earshot":
 		s.forum(w, r)
-	case p == "/shop/p/earshot-pro/reviews":
+	case "/shop/p/earshot-pro/reviews":
 		if r.URL.Query().Get("page") != "" {
 			s.html(w, `<html><body><p>Brak kolejnych opinii.</p></body></html>`)
 			return
 		}
 		s.file(w, "reviews_jsonld.html")
-	case p == "/shop/p/mini/reviews":
+	case "/shop/p/mini/reviews":
 		s.file(w, "reviews_microdata.html")
-	case p == "/blog/2024/earshot":
+	case "/blog/2024/earshot":
 		s.file(w, "blog_comments.html")
-	case p == "/news/roundup":
+	case "/news/roundup":
 		s.file(w, "news_article.html")
-	case p == "/private/secret":
+	case "/private/secret":
 		s.html(w, `<html><body><article class="post"><div class="post-body">secret</div></article></body></html>`)
-	case p == "/enc/pl": // charset only in the header
+	case "/enc/pl": // charset only in the header
 		encoded(w, "text/html; charset=iso-8859-2", charmap.ISO8859_2, "pl", "", "Zażółć gęślą jaźń - świetna obsługa w Łodzi")
-	case p == "/enc/zh": // charset only in <meta charset>
+	case "/enc/zh": // charset only in <meta charset>
 		encoded(w, "text/html", simplifiedchinese.GBK, "zh", `<meta charset="gbk">`, "耳语的客服很专业，发货也快")
-	case p == "/enc/lv": // charset only in http-equiv
+	case "/enc/lv": // charset only in http-equiv
 		encoded(w, "text/html", charmap.Windows1257, "lv", `<meta http-equiv="Content-Type" content="text/html; charset=windows-1257">`, "Ļoti ērti, piegāde uz Rīgu ātra; ķēdes veikals")
-	case p == "/enc/bom": // the BOM wins over a wrong meta
+	case "/enc/bom": // the BOM wins over a wrong meta
 		w.Header().Set("Content-Type", "text/html")
-		body := pageHTML("pt", `<meta charset="iso-8859-1">`, "Ação rápida, não há problemas")
+		body := pageHTML("pt", `<meta charset="iso-8859-1">`, "Ação rápida, não há falhas")
 		_, _ = w.Write(append([]byte("\xef\xbb\xbf"), body...))
-	case p == "/go/metadata":
+	case "/go/metadata":
 		http.Redirect(w, r, "http://169.254.169.254/latest/meta-data/", http.StatusFound)
-	case p == "/go/private":
+	case "/go/private":
 		http.Redirect(w, r, "http://10.1.2.3/admin", http.StatusFound)
-	case p == "/huge":
+	case "/huge":
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
 		_, _ = w.Write([]byte(`<html><body>`))
 		chunk := []byte(strings.Repeat(`<article class="post"><div class="post-body">filler filler filler</div></article>`, 100))
@@ -141,7 +141,7 @@ func (s *testSites) serve(w http.ResponseWriter, r *http.Request) {
 				return
 			}
 		}
-	case p == "/slow":
+	case "/slow":
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
 		_, _ = w.Write([]byte(`<html><body><article class="post"><div class="post-body">never`))
 		w.(http.Flusher).Flush()

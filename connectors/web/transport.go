@@ -39,7 +39,8 @@ func (t *pageTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	resp.Body = body
 	ct := resp.Header.Get("Content-Type")
 	mt, _, _ := mime.ParseMediaType(ct)
-	if mt != "text/html" && mt != "application/xhtml+xml" && !(ct == "" && resp.StatusCode == http.StatusOK) {
+	isHTML := mt == "text/html" || mt == "application/xhtml+xml" || (ct == "" && resp.StatusCode == http.StatusOK)
+	if !isHTML {
 		return resp, nil
 	}
 	if mt == "" {

@@ -269,7 +269,7 @@ func TestCrawlLocalSites(t *testing.T) {
 		"Zażółć gęślą jaźń - świetna obsługa w Łodzi":    "pl", // ISO-8859-2 by header
 		"耳语的客服很专业，发货也快":                                  "zh", // GBK by meta charset
 		"Ļoti ērti, piegāde uz Rīgu ātra; ķēdes veikals": "lv", // Windows-1257 by http-equiv
-		"Ação rápida, não há problemas":                  "pt", // UTF-8 BOM over a wrong meta
+		"Ação rápida, não há falhas":                     "pt", // UTF-8 BOM over a wrong meta
 		"服务很好，价格也合理。\n推荐给同事。":                            "zh-CN",
 		"Pricing is unclear for small teams.":            "en",
 	} {
