@@ -1,0 +1,127 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/earshothq/earshot/pipeline"
+	"github.com/earshothq/earshot/pipeline/pipelinetest"
+)
+
+// TestIntegrationCustomersImportAndForget imports a file with a bad row,
+// then forgets a customer, against a cluster.
+func TestIntegrationCustomersImportAndForget(t *testing.T) {
+	c := pipelinetest.New(t)
+	topics := c.Kafka.Topics()
+	cfg := writeConfig(t, fmt.Sprintf("kafka:\n  brokers: [%s]\n  topic_prefix: %q\n  embedded: {enabled: false}\n",
+		strings.Join(c.Brokers, ","), c.Config.TopicPrefix))
+	file := filepath.Join(t.TempDir(), "crm.csv")
+	body := "Kod klienta;Imię;Nazwisko;E-mail;Telefon;Miasto;Data urodzenia\n" +
+		"C1;Jan;Kowalski;jan.kowalski@gmail.com;601 234 567;Warszawa;07.03.1985\n" +
+		"C2;Anna;Nowak;anna@@example.pl;;Kraków;\n" +
+		"C3;Jānis;Bērziņš;janis@inbox.lv;+371 26 123 456;Rīga;1979-06-01\n"
+	if err := os.WriteFile(file, []byte(body), 0o600); err != nil {
+		t.Fatal(err)
+	}
+
+	code, out, errOut := runCLI(t, "customers", "import", file, "-c", cfg, "--dry-run")
+	if code != 1 || !strings.Contains(out, "validated (dry run, nothing written) 2 customers") {
+		t.Fatalf("dry run: exit %d\n%s%s", code, out, errOut)
+	}
+	code, out, errOut = runCLI(t, "customers", "import", file, "-c", cfg)
+	if code != 1 || !strings.Contains(out, "imported 2 customers from "+file+": 3 rows, 1 bad") ||
+		!strings.Contains(errOut, file+":3: email \"anna@@example.pl\"") || !strings.Contains(errOut, "1 bad rows were not imported") {
+		t.Fatalf("import: exit %d\nstdout %s\nstderr %s", code, out, errOut)
+	}
+	got := map[string]pipeline.Customer{}
+	for _, m := range c.ReadN(t, topics.Customers(), 2, 10*time.Second) {
+		var cu pipeline.Customer
+		if err := pipeline.Decode(m.Value, &cu); err != nil {
+			t.Fatal(err)
+		}
+		got[string(m.Key)] = cu
+	}
+	if got["C1"].LastName != "Kowalski" || got["C3"].Address.City != "Rīga" || len(got) != 2 {
+		t.Fatalf("customers topic: %+v", got)
+	}
+
+	code, out, errOut = runCLI(t, "customers", "forget", "JanKowalski+x@googlemail.com", "-c", cfg)
+	if code != 0 || !strings.Contains(out, "customers: C1") || !strings.Contains(out, "tombstones written: 1 customers") {
+		t.Fatalf("forget: exit %d\n%s%s", code, out, errOut)
+	}
+	var erasure pipeline.Erasure
+	if err := pipeline.Decode(c.ReadN(t, topics.Erasures(), 1, 10*time.Second)[0].Value, &erasure); err != nil || erasure.CustomerID != "C1" {
+		t.Fatalf("erasure %+v %v", erasure, err)
+	}
+	tomb := false
+	c.ReadUntil(t, topics.Customers(), 10*time.Second, func(m pipeline.Message) bool {
+		tomb = tomb || string(m.Key) == "C1" && m.Value == nil
+		return !tomb
+	})
+	if !tomb {
+		t.Fatal("no tombstone for C1 in the customers topic")
+	}
+	if code, _, errOut := runCLI(t, "customers", "forget", "C404", "-c", cfg); code == 0 || !strings.Contains(errOut, `"C404"`) {
+		t.Fatalf("unknown id: exit %d %s", code, errOut)
+	}
+}
+
+func TestMatchCommand(t *testing.T) {
+	dir := t.TempDir()
+	customers := filepath.Join(dir, "customers.csv")
+	leads := filepath.Join(dir, "leads.csv")
+	os.WriteFile(customers, []byte("id,first_name,last_name,email,city,postal_code,date_of_birth\n"+
+		"C1,Jan,Kowalski,jan@example.pl,Warszawa,00-950,1985-03-07\n"+
+		"C2,Katarzyna,Nowak,,Gdańsk,80-001,1992-02-14\n"+
+		"C3,伟,王,wangwei@163.com,上海,200001,1988-08-08\n"), 0o600)
+	os.WriteFile(leads, []byte("Contact,Mail,Town,Born\n"+
+		"Jan Kowlaski,,Warszawa,07.03.1985\n"+
+		"Kasia Nowak,,Gdansk,14.02.1992\n"+
+		"Wang Wei,,Shanghai,08.08.1988\n"+
+		"Someone Else,someone@example.com,Poznań,01.01.1970\n"), 0o600)
+	out := filepath.Join(dir, "decisions.jsonl")
+	code, stdout, errOut := runCLI(t, "match", "--customers", customers, "--input", leads, "--out", out, "--weights", "fixed",
+		"--input-map", "name=Contact", "--input-map", "email=Mail", "--input-map", "city=Town", "--input-map", "date_of_birth=Born",
+		"-c", filepath.Join(dir, "no-config.yaml"))
+	if code == 0 {
+		t.Fatal("an explicit missing config must fail")
+	}
+	code, stdout, errOut = runCLI(t, "match", "--customers", customers, "--input", leads, "--out", out, "--weights", "fixed",
+		"--input-map", "name=Contact", "--input-map", "email=Mail", "--input-map", "city=Town", "--input-map", "date_of_birth=Born")
+	if code != 0 || stdout != "" || !strings.Contains(errOut, "3 customers indexed") || !strings.Contains(errOut, "4 rows of") {
+		t.Fatalf("exit %d\nstdout %s\nstderr %s", code, stdout, errOut)
+	}
+	data, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []struct{ decision, customer string }{{"match", "C1"}, {"match", "C2"}, {"match", "C3"}, {"none", ""}}
+	lines := strings.Split(strings.TrimSpace(string(data)), "\n")
+	if len(lines) != len(want) {
+		t.Fatalf("%d decisions:\n%s", len(lines), data)
+	}
+	for i, line := range lines {
+		var row struct {
+			Line       int    `json:"line"`
+			Decision   string `json:"decision"`
+			CustomerID string `json:"customer_id"`
+			Evidence   []struct {
+				Field string `json:"field"`
+			} `json:"evidence"`
+		}
+		if err := json.Unmarshal([]byte(line), &row); err != nil {
+			t.Fatal(err)
+		}
+		if row.Line != i+2 || row.Decision != want[i].decision || row.CustomerID != want[i].customer || row.Decision == "match" && len(row.Evidence) < 2 {
+			t.Errorf("row %d: %s", i, line)
+		}
+	}
+	if code, _, errOut := runCLI(t, "match", "--customers", customers); code != 2 || !strings.Contains(errOut, "--input") {
+		t.Fatalf("missing --input: exit %d %s", code, errOut)
+	}
+}
