@@ -223,14 +223,15 @@ func (b *Backend) EnsureSchema(ctx context.Context) error {
 			return fmt.Errorf("creating index %s: %w", name, err)
 		}
 	}
-	// Indices made from an older template get the fields this plan writes.
+	// Indices made from an older template get the text fields this plan
+	// writes (only those: the other fields never change with the plan).
 	if err := b.do(ctx, esapi.IndicesPutMappingRequest{Index: []string{b.mentionPattern()},
-		Body: body(obj{"properties": mentionProperties(p)})}, nil); err != nil {
-		return fmt.Errorf("updating the mention indices' mapping: %w", err)
+		Body: body(obj{"properties": textProperties(mentionProperties(p))})}, nil); err != nil {
+		return fmt.Errorf("adding the text fields to the mention indices: %w", err)
 	}
 	if err := b.do(ctx, esapi.IndicesPutMappingRequest{Index: []string{b.profileIndex()},
-		Body: body(obj{"properties": profileProperties(p)})}, nil); err != nil {
-		return fmt.Errorf("updating the profile index's mapping: %w", err)
+		Body: body(obj{"properties": textProperties(profileProperties(p))})}, nil); err != nil {
+		return fmt.Errorf("adding the text fields to the profile index: %w", err)
 	}
 	b.plan.Store(p)
 	b.logPlan(p)

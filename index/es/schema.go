@@ -44,6 +44,17 @@ func mentionProperties(p *textPlan) obj {
 	return props
 }
 
+// textProperties keeps the analysed text fields of a mapping.
+func textProperties(props obj) obj {
+	out := obj{}
+	for name, def := range props {
+		if d, ok := def.(obj); ok && d["type"] == "text" {
+			out[name] = def
+		}
+	}
+	return out
+}
+
 // mentionTemplate is the index template of the monthly mention indices.
 // Dynamic mapping is strict: a field Earshot did not declare is an error,
 // never a silently guessed type.
