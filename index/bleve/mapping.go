@@ -37,7 +37,7 @@ import (
 
 // schemaVersion is stored in each index; an index written with another
 // mapping is refused (rebuild it by replaying the topics).
-const schemaVersion = "earshot-bleve-1"
+const schemaVersion = "earshot-bleve-2"
 
 // neutralAnalyzer splits on Unicode word boundaries (one token per CJK
 // character), folds diacritics and lower-cases.
@@ -64,7 +64,6 @@ const (
 	fieldRaw      = "_raw"      // the stored record (JSON), not indexed
 	fieldHistHour = "hist_hour" // "2006010215|sentiment" for the histogram
 	fieldHistDay  = "hist_day"  // "20060102|sentiment"
-	fieldCreated  = "created_at"
 	fieldEmail    = "author_email"
 )
 
@@ -154,20 +153,26 @@ func mentionMapping() (*mapping.IndexMappingImpl, error) {
 	doc := mapping.NewDocumentStaticMapping()
 	for _, f := range []string{query.FieldSource, query.FieldChannel, query.FieldKind, query.FieldLanguage,
 		query.FieldSentiment, query.FieldIntent, query.FieldAspect, query.FieldBrand, query.FieldProduct,
-		query.FieldCompetitor, fieldHistHour, fieldHistDay} {
+		query.FieldCompetitor, fieldHistHour, fieldHistDay, fieldTimeKey} {
 		doc.AddFieldMappingsAt(f, keywordField(true))
 	}
-	for _, f := range []string{query.FieldCustomer, query.FieldProspect, query.FieldAuthor, fieldEmail} {
+	for _, f := range []string{query.FieldCustomer, query.FieldProspect, query.FieldAuthor, fieldEmail, fieldTimeBucket} {
 		doc.AddFieldMappingsAt(f, keywordField(false))
 	}
-	doc.AddFieldMappingsAt(fieldCreated, dateField(true))
 	doc.AddFieldMappingsAt(index.NeutralField, textField(neutralAnalyzer))
 	for _, a := range Analysers {
 		doc.AddFieldMappingsAt(index.LanguageFieldName(a), textField(a))
 	}
 	doc.AddFieldMappingsAt(fieldRaw, storedOnly())
+	disableAll(doc)
 	im.DefaultMapping = doc
 	return im, im.Validate()
+}
+
+// disableAll turns off bleve's "_all" composite field: every field is
+// excluded from it anyway, and building it costs a pass over every token.
+func disableAll(doc *mapping.DocumentMapping) {
+	doc.AddSubDocumentMapping("_all", mapping.NewDocumentDisabledMapping())
 }
 
 // Profile field names.
@@ -199,6 +204,7 @@ func profileMapping() (*mapping.IndexMappingImpl, error) {
 	doc.AddFieldMappingsAt(pfMentionCount, numberField())
 	doc.AddFieldMappingsAt(pfLastSeen, dateField(true))
 	doc.AddFieldMappingsAt(fieldRaw, storedOnly())
+	disableAll(doc)
 	im.DefaultMapping = doc
 	return im, im.Validate()
 }

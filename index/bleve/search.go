@@ -95,10 +95,7 @@ func buildQuery(c *index.Compiled) bq.Query {
 		filters = append(filters, translate(f))
 	}
 	if !c.From.IsZero() || !c.To.IsZero() {
-		incl, excl := true, false
-		dq := bq.NewDateRangeInclusiveQuery(c.From, c.To, &incl, &excl)
-		dq.SetField(fieldCreated)
-		filters = append(filters, dq)
+		filters = append(filters, timeRangeQuery(c.From, c.To))
 	}
 	if len(filters) == 0 {
 		return main
@@ -111,9 +108,9 @@ func buildQuery(c *index.Compiled) bq.Query {
 func sortOrder(sort string) search.SortOrder {
 	switch sort {
 	case index.SortNewest:
-		return search.SortOrder{&search.SortField{Field: fieldCreated, Type: search.SortFieldAsDate, Desc: true}, &search.SortDocID{}}
+		return search.SortOrder{&search.SortField{Field: fieldTimeKey, Type: search.SortFieldAsString, Desc: true}, &search.SortDocID{}}
 	case index.SortOldest:
-		return search.SortOrder{&search.SortField{Field: fieldCreated, Type: search.SortFieldAsDate}, &search.SortDocID{}}
+		return search.SortOrder{&search.SortField{Field: fieldTimeKey, Type: search.SortFieldAsString}, &search.SortDocID{}}
 	}
 	return search.SortOrder{&search.SortScore{Desc: true}, &search.SortDocID{}}
 }
@@ -180,7 +177,7 @@ func (b *Backend) search(ctx context.Context, r *index.SearchRequest) (*index.Se
 		last := sr.Hits[len(sr.Hits)-1]
 		first := formatScore(last.Score)
 		if c.Sort != index.SortRelevance {
-			first = out.Hits[len(out.Hits)-1].Mention.CreatedAt.UTC().Format(time.RFC3339Nano)
+			first = timeKey(out.Hits[len(out.Hits)-1].Mention.CreatedAt)
 		}
 		out.Next = index.EncodeCursor(c.Sort, []string{first, last.ID})
 	}
