@@ -50,7 +50,7 @@ func NewClassifier(m *Model) (*Classifier, error) {
 	if err != nil {
 		return nil, err
 	}
-	c := &Classifier{m: m, ext: extractor{lex: lex, mask: 1<<m.bits - 1}}
+	c := &Classifier{m: m, ext: extractor{lex: lex, mask: 1<<m.bits - 1, feat: m.feat}}
 	c.pool.New = func() any { return &scratch{} }
 	return c, nil
 }

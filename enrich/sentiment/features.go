@@ -1,6 +1,7 @@
 package sentiment
 
 import (
+	"fmt"
 	"math"
 	"strings"
 	"unicode"
@@ -17,7 +18,41 @@ const (
 	seedChar   uint32 = 0x9e3779b9
 	seedMeta   uint32 = 0x7f4a7c15
 	seedLang   uint32 = 0x3c6ef372
+	seedBias   uint32 = 0xa54ff53a
+	seedRoman  uint32 = 0x510e527f
 )
+
+// Features says which feature families the full head uses. A model file
+// records them, so a model is always applied with the features it was
+// trained on.
+type Features struct {
+	// CharMin and CharMax bound the orders of the character n-grams.
+	CharMin, CharMax int
+	// CharWeight scales the character block against the word block (each
+	// block has unit norm before scaling).
+	CharWeight float32
+	// LangBias adds a bias per language, so each language learns its own
+	// class prior.
+	LangBias bool
+	// Romanised adds a spelling-insensitive key of every Latin word in
+	// Hindi texts: romanised Hindi has no fixed spelling ("nahi", "nahin",
+	// "nhi"; "bahut", "bohot", "bhut").
+	Romanised bool
+}
+
+// legacyFeatures are the features of models written before Features was
+// recorded in the file (format ESSM1).
+var legacyFeatures = Features{CharMin: 3, CharMax: 5, CharWeight: 1}
+
+func (f Features) validate() error {
+	if f.CharMin < 1 || f.CharMax > 8 || f.CharMin > f.CharMax {
+		return fmt.Errorf("character n-gram orders %d..%d outside 1..8", f.CharMin, f.CharMax)
+	}
+	if !(f.CharWeight >= 0 && f.CharWeight <= 10) {
+		return fmt.Errorf("character weight %v outside 0..10", f.CharWeight)
+	}
+	return nil
+}
 
 // Meta features: language-independent signals whose weights, learned on
 // the training languages, carry over to every other language.
@@ -67,6 +102,7 @@ type scratch struct {
 	norm  []rune
 	words []string
 	neg   []bool
+	key   []byte
 	v     vec
 }
 
@@ -74,6 +110,7 @@ type scratch struct {
 type extractor struct {
 	lex  lexicons
 	mask uint32
+	feat Features
 }
 
 func hashString(seed uint32, s string) uint32 {
@@ -291,7 +328,7 @@ func (e *extractor) extract(text string, toks []textnorm.Token, code string, lex
 	meta[metaPosMinusNeg] = float32(max(-3, min(3, p))) / 3
 
 	if !lexicalOnly {
-		e.ngrams(sc, hashString(seedLang, code))
+		e.ngrams(sc, code)
 	}
 	for k, x := range meta {
 		if x != 0 {
@@ -310,9 +347,15 @@ func squashCount(n int) float32 {
 }
 
 // ngrams adds word unigrams (negation-marked), word bigrams and character
-// 3–5-grams, each weighted so a text's n-gram block has unit norm.
-func (e *extractor) ngrams(sc *scratch, langSeed uint32) {
+// n-grams, each block weighted to unit norm (the character block then
+// scaled by CharWeight), and the language's bias.
+func (e *extractor) ngrams(sc *scratch, code string) {
+	langSeed := hashString(seedLang, code)
+	if e.feat.LangBias {
+		sc.v.add(hashString(seedBias, code)&e.mask, 1)
+	}
 	start := len(sc.v.idx)
+	roman := e.feat.Romanised && code == "hi"
 	for i, w := range sc.words {
 		seed := seedWord
 		if sc.neg[i] {
@@ -325,25 +368,31 @@ func (e *extractor) ngrams(sc *scratch, langSeed uint32) {
 		if i > 0 {
 			sc.v.add(hashMore(hashString(seedBigram, sc.words[i-1]), w)&e.mask, 1)
 		}
+		if roman {
+			if k, ok := romanKey(w, &sc.key); ok {
+				sc.v.add(hashBytes(seedRoman, k)&e.mask, 1)
+			}
+		}
 	}
 	words := len(sc.v.idx) - start
 	r := sc.norm
+	lo, hi := e.feat.CharMin-1, e.feat.CharMax
 	for i := range r {
 		if r[i] == ' ' && (i+1 >= len(r) || r[i+1] == ' ') {
 			continue
 		}
 		h := seedChar
-		for n := 0; n < 5 && i+n < len(r); n++ {
+		for n := 0; n < hi && i+n < len(r); n++ {
 			h ^= uint32(r[i+n])
 			h *= 16777619
-			if n >= 2 { // 3- to 5-grams: 2-grams cost lookups and add nothing
+			if n >= lo {
 				sc.v.add(h&e.mask, 1)
 			}
 		}
 	}
 	chars := len(sc.v.idx) - start - words
 	ww := float32(1 / math.Sqrt(float64(max(words, 1))))
-	cw := float32(1 / math.Sqrt(float64(max(chars, 1))))
+	cw := e.feat.CharWeight * float32(1/math.Sqrt(float64(max(chars, 1))))
 	for i := start; i < start+words; i++ {
 		sc.v.val[i] = ww
 	}

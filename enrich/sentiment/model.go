@@ -31,6 +31,7 @@ var ClassNames = [numClasses]string{"negative", "neutral", "positive"}
 // for languages the training data did not have.
 type Model struct {
 	bits      uint8
+	feat      Features
 	languages []string // languages the full head was trained on
 
 	full      []int8 // (1<<bits) × numClasses, quantised
@@ -46,6 +47,9 @@ func (m *Model) Languages() []string { return append([]string(nil), m.languages.
 
 // Bits is the size of the hashed feature space (log2 of the bucket count).
 func (m *Model) Bits() int { return int(m.bits) }
+
+// Features returns the feature families the model was trained with.
+func (m *Model) Features() Features { return m.feat }
 
 //go:embed model.bin.gz
 var embeddedModel []byte
@@ -73,7 +77,12 @@ func LoadFile(path string) (*Model, error) {
 	return m, nil
 }
 
-const modelMagic = "ESSM1"
+// Model file magics: ESSM2 records the Features after the bucket bits;
+// ESSM1 files (written before) imply legacyFeatures.
+const (
+	modelMagic       = "ESSM2"
+	legacyModelMagic = "ESSM1"
+)
 
 // Save writes the model, gzip-compressed.
 func (m *Model) Save(w io.Writer) error {
@@ -84,6 +93,17 @@ func (m *Model) Save(w io.Writer) error {
 	bw := bufio.NewWriter(zw)
 	bw.WriteString(modelMagic)
 	bw.WriteByte(m.bits)
+	bw.WriteByte(byte(m.feat.CharMin))
+	bw.WriteByte(byte(m.feat.CharMax))
+	var flags byte
+	if m.feat.LangBias {
+		flags |= 1
+	}
+	if m.feat.Romanised {
+		flags |= 2
+	}
+	bw.WriteByte(flags)
+	putFloat(bw, m.feat.CharWeight)
 	putUvarint(bw, uint64(len(m.languages)))
 	for _, l := range m.languages {
 		putUvarint(bw, uint64(len(l)))
@@ -128,12 +148,25 @@ func Decode(r io.Reader) (*Model, error) {
 	}
 	br := bufio.NewReader(zr)
 	magic := make([]byte, len(modelMagic))
-	if _, err := io.ReadFull(br, magic); err != nil || string(magic) != modelMagic {
+	if _, err := io.ReadFull(br, magic); err != nil || (string(magic) != modelMagic && string(magic) != legacyModelMagic) {
 		return nil, errors.New("not an Earshot sentiment model (bad header)")
 	}
-	m := &Model{lexical: map[uint32][numClasses]float32{}}
+	m := &Model{lexical: map[uint32][numClasses]float32{}, feat: legacyFeatures}
 	if m.bits, err = br.ReadByte(); err != nil || m.bits < 10 || m.bits > 26 {
 		return nil, fmt.Errorf("reading model: bad feature bits %d", m.bits)
+	}
+	if string(magic) == modelMagic {
+		var hdr [3]byte
+		if _, err := io.ReadFull(br, hdr[:]); err != nil {
+			return nil, fmt.Errorf("reading model features: %w", err)
+		}
+		m.feat = Features{CharMin: int(hdr[0]), CharMax: int(hdr[1]), LangBias: hdr[2]&1 != 0, Romanised: hdr[2]&2 != 0}
+		if m.feat.CharWeight, err = getFloat(br); err != nil {
+			return nil, err
+		}
+		if err := m.feat.validate(); err != nil {
+			return nil, fmt.Errorf("reading model: %w", err)
+		}
 	}
 	n, err := binary.ReadUvarint(br)
 	if err != nil || n > 1000 {

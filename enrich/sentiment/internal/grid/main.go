@@ -1,0 +1,174 @@
+// Command grid trains the sentiment model under several settings on the
+// UMSAB train split and reports val macro-F1 per language for each, the
+// way `earshot train sentiment --umsab DIR --umsab-val` does. It is how
+// the shipped settings were chosen; every configuration tried is one line
+// of its output.
+//
+//	go run ./enrich/sentiment/internal/grid -umsab ../shared/data/sentiment \
+//	    -c base -c 'avg=1,epochs=10' -c 'char=2-5,bias=1'
+//
+// A configuration is a comma-separated list of key=value over the
+// defaults (sentiment.DefaultTrainOptions): bits, epochs, rate, l2, seed,
+// bags, avg (0/1), nb (naive-Bayes scaling smoothing, 0 = off), char (min-max), cw (character block weight), bias
+// (0/1, a bias per language), roman (0/1, romanised-Hindi keys). "base"
+// is the defaults.
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"sort"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/earshothq/earshot/enrich/lang"
+	"github.com/earshothq/earshot/enrich/sentiment"
+)
+
+type configs []string
+
+func (c *configs) String() string     { return strings.Join(*c, " ") }
+func (c *configs) Set(s string) error { *c = append(*c, s); return nil }
+
+func main() {
+	dir := flag.String("umsab", "../shared/data/sentiment", "UMSAB data folder")
+	var cs configs
+	flag.Var(&cs, "c", "configuration (repeatable)")
+	flag.Parse()
+	if len(cs) == 0 {
+		cs = configs{"base"}
+	}
+	if err := run(*dir, cs); err != nil {
+		fmt.Fprintln(os.Stderr, "grid:", err)
+		os.Exit(1)
+	}
+}
+
+func run(dir string, cs configs) error {
+	train, err := sentiment.ReadUMSAB(dir, "train")
+	if err != nil {
+		return err
+	}
+	val, err := sentiment.ReadUMSAB(dir, "val")
+	if err != nil {
+		return err
+	}
+	det, err := lang.New(lang.DefaultOptions())
+	if err != nil {
+		return err
+	}
+	// The same languages `earshot train sentiment --umsab` gives.
+	for _, set := range [][]sentiment.Example{train, val} {
+		for i := range set {
+			set[i].Group = set[i].Lang
+			set[i].Lang = sentiment.LexiconLanguage(det.Detect(set[i].Text, set[i].Lang).Code, set[i].Lang, true)
+		}
+	}
+	var langs []string
+	for _, l := range sentiment.UMSABLanguages {
+		langs = append(langs, l)
+	}
+	sort.Strings(langs)
+	fmt.Printf("%-40s", "config")
+	for _, l := range langs {
+		fmt.Printf(" %5s", l)
+	}
+	fmt.Printf(" %7s %7s %8s\n", "overall", "no-hi", "train-s")
+	for _, c := range cs {
+		opts, err := parse(c)
+		if err != nil {
+			return fmt.Errorf("config %q: %w", c, err)
+		}
+		cpu0 := cpuTime()
+		m, err := sentiment.Train(train, opts)
+		if err != nil {
+			return err
+		}
+		took := cpuTime() - cpu0
+		clf, err := sentiment.NewClassifier(m)
+		if err != nil {
+			return err
+		}
+		rep, err := sentiment.Evaluate(clf, val)
+		if err != nil {
+			return err
+		}
+		fmt.Printf("%-40s", c)
+		sum := 0.0
+		for _, l := range langs {
+			f := rep.ByLanguage[l].MacroF1
+			if l != "hi" {
+				sum += f
+			}
+			fmt.Printf(" %5.1f", 100*f)
+		}
+		fmt.Printf(" %7.1f %7.1f %8.1f\n", 100*rep.Overall.MacroF1, 100*sum/float64(len(langs)-1), took.Seconds())
+	}
+	return nil
+}
+
+func parse(c string) (sentiment.TrainOptions, error) {
+	o := sentiment.DefaultTrainOptions()
+	if c == "base" {
+		return o, nil
+	}
+	for _, kv := range strings.Split(c, ",") {
+		k, v, ok := strings.Cut(kv, "=")
+		if !ok {
+			return o, fmt.Errorf("%q is not key=value", kv)
+		}
+		var err error
+		switch k {
+		case "bits":
+			o.Bits, err = strconv.Atoi(v)
+		case "epochs":
+			o.Epochs, err = strconv.Atoi(v)
+		case "rate":
+			o.Rate, err = strconv.ParseFloat(v, 64)
+		case "l2":
+			o.L2, err = strconv.ParseFloat(v, 64)
+		case "seed":
+			o.Seed, err = strconv.ParseInt(v, 10, 64)
+		case "bags":
+			o.Bags, err = strconv.Atoi(v)
+		case "nb":
+			o.NB, err = strconv.ParseFloat(v, 64)
+		case "avg":
+			o.Average = v == "1"
+		case "bias":
+			o.Features.LangBias = v == "1"
+		case "roman":
+			o.Features.Romanised = v == "1"
+		case "cw":
+			var f float64
+			f, err = strconv.ParseFloat(v, 32)
+			o.Features.CharWeight = float32(f)
+		case "char":
+			lo, hi, ok := strings.Cut(v, "-")
+			if !ok {
+				return o, errors.New("char wants min-max")
+			}
+			if o.Features.CharMin, err = strconv.Atoi(lo); err == nil {
+				o.Features.CharMax, err = strconv.Atoi(hi)
+			}
+		default:
+			return o, fmt.Errorf("unknown key %q", k)
+		}
+		if err != nil {
+			return o, fmt.Errorf("%s: %w", k, err)
+		}
+	}
+	return o, nil
+}
+
+// cpuTime is the process's user+system CPU time: the machine is shared,
+// so wall-clock time says little.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
