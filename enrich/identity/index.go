@@ -442,14 +442,6 @@ func (s *scorer) finish(out scored) scored {
 	return out
 }
 
-// reserve sizes the tables for n customers so a bulk load does not rehash.
-func (x *index) reserve(n int) {
-	x.recs.grow(n)
-	x.ids.reserve(n)
-	x.exact.reserve(3 * n)
-	x.blocks.reserve(12 * n)
-}
-
 // randomPairVectors compares n random pairs of distinct customers: almost
 // all are different people, so their level frequencies are the u
 // probabilities, free of the bias blocking adds.

@@ -146,20 +146,6 @@ func (m *Model) weight(f int, level int8) float64 {
 // vector is one pair's comparison: a level per field, or missing.
 type vector [numFields]int8
 
-// Fields lists the model's probabilities as the configuration writes
-// them, for reports and for pinning EM results as fixed weights.
-func (m *Model) Fields() map[string]map[string]MU {
-	out := map[string]map[string]MU{}
-	for f, spec := range fieldSpecs {
-		lv := map[string]MU{}
-		for l, name := range spec.Levels {
-			lv[name] = MU{M: m.M[f][l], U: m.U[f][l]}
-		}
-		out[spec.Name] = lv
-	}
-	return out
-}
-
 // String prints the probabilities and weights, one field a line.
 func (m *Model) String() string {
 	var b strings.Builder

@@ -208,15 +208,3 @@ func (m *multimap) resize(size int) {
 
 // bytes is the table's memory.
 func (m *multimap) bytes() int { return len(m.slots) * 8 }
-
-// reserve makes room for n more postings without rehashing.
-func (m *multimap) reserve(n int) {
-	need := (m.live+m.dead+n)*4/3 + 1
-	size := max(len(m.slots), minSlots)
-	for size < need {
-		size *= 2
-	}
-	if size != len(m.slots) {
-		m.resize(size)
-	}
-}

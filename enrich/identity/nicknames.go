@@ -221,11 +221,3 @@ func sameFormal(a, b string) bool {
 	}
 	return false
 }
-
-// primaryFormal is the formal name a given name is indexed under.
-func primaryFormal(first string) string {
-	if f := FormalNames(first); len(f) > 0 {
-		return f[0]
-	}
-	return first
-}

@@ -240,8 +240,3 @@ func (p *Person) ExactKeys() []string {
 	}
 	return keys
 }
-
-// DisplayName is the person's folded name for messages.
-func (p *Person) DisplayName() string {
-	return strings.TrimSpace(p.First + " " + p.Last)
-}

@@ -1,7 +1,6 @@
 package identity
 
 import (
-	"slices"
 	"unsafe"
 )
 
@@ -165,9 +164,6 @@ func (rs *records) compact() {
 		rs.used += n
 	}
 }
-
-// grow makes room for n more records.
-func (rs *records) grow(n int) { rs.meta = slices.Grow(rs.meta, n) }
 
 // memory is the arena's and headers' size.
 func (rs *records) memory() int {

@@ -141,20 +141,6 @@ func (r *Resolver) AddPerson(p *Person) {
 	r.metrics.customers.Set(float64(n))
 }
 
-// RemoveCustomer drops a customer by id.
-func (r *Resolver) RemoveCustomer(id string) bool {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return r.idx.remove(id)
-}
-
-// Reserve sizes the index for n customers before a bulk load.
-func (r *Resolver) Reserve(n int) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	r.idx.reserve(n)
-}
-
 // ApplyProspect loads a prospect from the prospects topic; nil is a
 // tombstone (erasure) and forgets it.
 func (r *Resolver) ApplyProspect(key string, p *pipeline.Prospect) {

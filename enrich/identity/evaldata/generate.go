@@ -14,7 +14,6 @@ import (
 	"strings"
 	"time"
 	"unicode"
-	"unicode/utf8"
 
 	"github.com/earshothq/earshot/pipeline"
 	"github.com/nyaruka/phonenumbers"
@@ -467,13 +466,4 @@ func neighbour(g *generator, r rune) rune {
 		}
 	}
 	return 'e'
-}
-
-func isLatin(s string) bool {
-	for _, r := range s {
-		if r >= utf8.RuneSelf && !unicode.Is(unicode.Latin, r) {
-			return false
-		}
-	}
-	return true
 }

@@ -13,7 +13,7 @@ func (g *generator) lead(cs []pipeline.Customer, t, id string) (pipeline.Custome
 	case TypeNewPerson:
 		l := g.locale()
 		p := g.person(l, id)
-		return g.shape(p, l, false, false), ""
+		return g.shape(p, false, false), ""
 	case TypeSameName:
 		c := cs[g.rng.IntN(len(cs))]
 		l := localeOf(c.Address.Country)
@@ -22,7 +22,7 @@ func (g *generator) lead(cs []pipeline.Customer, t, id string) (pipeline.Custome
 		if g.rng.Float64() < 0.5 {
 			p.Address.City = c.Address.City // a namesake in the same town
 		}
-		return g.shape(p, l, false, false), ""
+		return g.shape(p, false, false), ""
 	}
 	c := g.pickCustomer(cs, t)
 	l := localeOf(c.Address.Country)
@@ -33,13 +33,13 @@ func (g *generator) lead(cs []pipeline.Customer, t, id string) (pipeline.Custome
 	switch t {
 	case TypeExactEmail:
 		lead.Emails = []string{g.emailVariant(c.Emails[0])}
-		lead = g.shape(lead, l, false, true)
+		lead = g.shape(lead, false, true)
 		if g.rng.Float64() < 0.3 {
 			lead.FirstName = g.nickname(lead.FirstName)
 		}
 		return lead, c.ID
 	case TypeExactPhone:
-		lead = g.shape(lead, l, false, true)
+		lead = g.shape(lead, false, true)
 		lead.Phones = []string{g.phoneVariant(c.Phones[0], &lead)}
 		return lead, c.ID
 	}
@@ -48,7 +48,7 @@ func (g *generator) lead(cs []pipeline.Customer, t, id string) (pipeline.Custome
 	if g.rng.Float64() < 0.3 {
 		lead.Emails = []string{g.email(lead, l)}
 	}
-	lead = g.shape(lead, l, t == TypeMissing, true)
+	lead = g.shape(lead, t == TypeMissing, true)
 	switch t {
 	case TypeTypo:
 		lead.FirstName, lead.LastName = romanize(l, lead.FirstName, false), romanize(l, lead.LastName, true)
@@ -128,7 +128,7 @@ func isASCII(s string) bool {
 // date of birth, city, postcode, street, company and country. At least two
 // of the first five stay, exactly two when only is set. Unless keepIDs,
 // emails and phones are dropped at random too.
-func (g *generator) shape(p pipeline.Customer, l *locale, only, keepIDs bool) pipeline.Customer {
+func (g *generator) shape(p pipeline.Customer, only, keepIDs bool) pipeline.Customer {
 	type field struct {
 		keep  float64
 		clear func()
