@@ -18,8 +18,6 @@ const (
 	seedChar   uint32 = 0x9e3779b9
 	seedMeta   uint32 = 0x7f4a7c15
 	seedLang   uint32 = 0x3c6ef372
-	seedBias   uint32 = 0xa54ff53a
-	seedRoman  uint32 = 0x510e527f
 )
 
 // Features says which feature families the full head uses. A model file
@@ -31,13 +29,6 @@ type Features struct {
 	// CharWeight scales the character block against the word block (each
 	// block has unit norm before scaling).
 	CharWeight float32
-	// LangBias adds a bias per language, so each language learns its own
-	// class prior.
-	LangBias bool
-	// Romanised adds a spelling-insensitive key of every Latin word in
-	// Hindi texts: romanised Hindi has no fixed spelling ("nahi", "nahin",
-	// "nhi"; "bahut", "bohot", "bhut").
-	Romanised bool
 }
 
 // legacyFeatures are the features of models written before Features was
@@ -102,7 +93,6 @@ type scratch struct {
 	norm  []rune
 	words []string
 	neg   []bool
-	key   []byte
 	v     vec
 }
 
@@ -348,14 +338,10 @@ func squashCount(n int) float32 {
 
 // ngrams adds word unigrams (negation-marked), word bigrams and character
 // n-grams, each block weighted to unit norm (the character block then
-// scaled by CharWeight), and the language's bias.
+// scaled by CharWeight).
 func (e *extractor) ngrams(sc *scratch, code string) {
 	langSeed := hashString(seedLang, code)
-	if e.feat.LangBias {
-		sc.v.add(hashString(seedBias, code)&e.mask, 1)
-	}
 	start := len(sc.v.idx)
-	roman := e.feat.Romanised && code == "hi"
 	for i, w := range sc.words {
 		seed := seedWord
 		if sc.neg[i] {
@@ -367,11 +353,6 @@ func (e *extractor) ngrams(sc *scratch, code string) {
 		sc.v.add(hashString(seed^langSeed, w)&e.mask, 1)
 		if i > 0 {
 			sc.v.add(hashMore(hashString(seedBigram, sc.words[i-1]), w)&e.mask, 1)
-		}
-		if roman {
-			if k, ok := romanKey(w, &sc.key); ok {
-				sc.v.add(hashBytes(seedRoman, k)&e.mask, 1)
-			}
 		}
 	}
 	words := len(sc.v.idx) - start

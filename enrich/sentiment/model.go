@@ -95,14 +95,6 @@ func (m *Model) Save(w io.Writer) error {
 	bw.WriteByte(m.bits)
 	bw.WriteByte(byte(m.feat.CharMin))
 	bw.WriteByte(byte(m.feat.CharMax))
-	var flags byte
-	if m.feat.LangBias {
-		flags |= 1
-	}
-	if m.feat.Romanised {
-		flags |= 2
-	}
-	bw.WriteByte(flags)
 	putFloat(bw, m.feat.CharWeight)
 	putUvarint(bw, uint64(len(m.languages)))
 	for _, l := range m.languages {
@@ -156,11 +148,11 @@ func Decode(r io.Reader) (*Model, error) {
 		return nil, fmt.Errorf("reading model: bad feature bits %d", m.bits)
 	}
 	if string(magic) == modelMagic {
-		var hdr [3]byte
+		var hdr [2]byte
 		if _, err := io.ReadFull(br, hdr[:]); err != nil {
 			return nil, fmt.Errorf("reading model features: %w", err)
 		}
-		m.feat = Features{CharMin: int(hdr[0]), CharMax: int(hdr[1]), LangBias: hdr[2]&1 != 0, Romanised: hdr[2]&2 != 0}
+		m.feat = Features{CharMin: int(hdr[0]), CharMax: int(hdr[1])}
 		if m.feat.CharWeight, err = getFloat(br); err != nil {
 			return nil, err
 		}

@@ -2,6 +2,8 @@ package sentiment
 
 import (
 	"bytes"
+	"compress/gzip"
+	"io"
 	"strings"
 	"testing"
 )
@@ -152,5 +154,90 @@ func TestReadJSONLErrorsNameTheLine(t *testing.T) {
 func TestDecodeRejectsGarbage(t *testing.T) {
 	if _, err := Decode(strings.NewReader("not a model")); err == nil {
 		t.Fatal("want error for a non-gzip input")
+	}
+}
+
+func tinyExamples() []Example {
+	var ex []Example
+	for i := 0; i < 30; i++ {
+		ex = append(ex,
+			Example{Text: "great lovely product " + strings.Repeat("!", i%3), Label: "positive", Lang: "en"},
+			Example{Text: "awful broken product " + strings.Repeat(".", i%3), Label: "negative", Lang: "en"},
+			Example{Text: "the product arrives on monday " + strings.Repeat(" ", i%3), Label: "neutral", Lang: "en"},
+		)
+	}
+	return ex
+}
+
+// TestModelRecordsFeatures: a model is applied with the features it was
+// trained with, and files from before features were recorded (ESSM1)
+// still load with the character 3–5-grams they were trained on.
+func TestModelRecordsFeatures(t *testing.T) {
+	opts := TrainOptions{Bits: 12, Epochs: 3, Rate: 0.1, L2: 1e-4, Seed: 7, NB: 1,
+		Features: Features{CharMin: 2, CharMax: 4, CharWeight: 0.8}}
+	m, err := Train(tinyExamples(), opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b bytes.Buffer
+	if err := m.Save(&b); err != nil {
+		t.Fatal(err)
+	}
+	back, err := Decode(bytes.NewReader(b.Bytes()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if back.Features() != opts.Features {
+		t.Fatalf("decoded features %+v, want %+v", back.Features(), opts.Features)
+	}
+
+	// Rewrite the header as an ESSM1 file: magic, bits, no features.
+	legacy := legacyFeatures
+	opts.Features = legacy
+	m, err = Train(tinyExamples(), opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b.Reset()
+	if err := m.Save(&b); err != nil {
+		t.Fatal(err)
+	}
+	zr, err := gzip.NewReader(&b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw, err := io.ReadAll(zr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	head := len(modelMagic) + 1
+	old := append([]byte(legacyModelMagic), raw[len(modelMagic):head]...)
+	old = append(old, raw[head+2+4:]...)
+	var ob bytes.Buffer
+	zw := gzip.NewWriter(&ob)
+	zw.Write(old)
+	zw.Close()
+	lm, err := Decode(&ob)
+	if err != nil {
+		t.Fatalf("decoding an ESSM1 model: %v", err)
+	}
+	if lm.Features() != legacy {
+		t.Fatalf("ESSM1 model features %+v, want %+v", lm.Features(), legacy)
+	}
+	c1, _ := NewClassifier(m)
+	c2, _ := NewClassifier(lm)
+	for _, text := range []string{"what a lovely great product", "broken awful thing", "it arrives monday"} {
+		if a, b := c1.Classify(text, "en"), c2.Classify(text, "en"); a.Probs != b.Probs {
+			t.Errorf("%q: ESSM1 copy scores %v, original %v", text, b.Probs, a.Probs)
+		}
+	}
+}
+
+func TestTrainRejectsBadFeatures(t *testing.T) {
+	opts := DefaultTrainOptions()
+	opts.Bits = 12
+	opts.Features.CharMin, opts.Features.CharMax = 5, 3
+	if _, err := Train(tinyExamples(), opts); err == nil || !strings.Contains(err.Error(), "5..3") {
+		t.Fatalf("err = %v, want it to name the n-gram orders", err)
 	}
 }

@@ -45,10 +45,6 @@ type TrainOptions struct {
 	// Bags is how many models (different shuffle seeds) are averaged;
 	// averaging lowers the variance that 1,800 texts per language leave.
 	Bags int
-	// Average returns the average of the weights over all updates instead
-	// of the last weights (averaged SGD): it smooths out the noise of the
-	// last examples seen.
-	Average bool
 	// NB, when above 0, scales each feature for each class by its
 	// naive-Bayes log-count ratio (smoothed with NB) before fitting, as in
 	// NBSVM: words that tell classes apart move faster and are penalised
@@ -133,7 +129,6 @@ func Train(examples []Example, opts TrainOptions) (*Model, error) {
 
 	lopts := opts
 	lopts.Epochs = max(opts.Epochs, 20)
-	lopts.Average = false
 	lw, lb := fitLogistic(lexical, labels, 1<<opts.Bits, nil, lopts)
 	m.lexicalBias = lb
 	for _, v := range lexical {
@@ -148,18 +143,12 @@ func Train(examples []Example, opts TrainOptions) (*Model, error) {
 	return m, nil
 }
 
-// fitLogistic trains a multinomial logistic regression with AdaGrad. With
-// opts.Average it returns the average of the weights after every update,
-// kept lazily: u accumulates step·Δw, and the average is w − u/steps.
+// fitLogistic trains a multinomial logistic regression with AdaGrad. A
+// non-nil scale multiplies each feature per class during training and is
+// folded into the returned weights.
 func fitLogistic(xs []vec, ys []int, dim int, scale []float32, opts TrainOptions) ([]float32, [numClasses]float32) {
 	w := make([]float32, dim*numClasses)
 	g2 := make([]float32, dim*numClasses)
-	var u []float64
-	var ub [numClasses]float64
-	if opts.Average {
-		u = make([]float64, dim*numClasses)
-	}
-	step := 1.0
 	var b [numClasses]float32
 	var bg2 [numClasses]float32
 	rng := rand.New(rand.NewSource(opts.Seed))
@@ -194,11 +183,7 @@ func fitLogistic(xs []vec, ys []int, dim int, scale []float32, opts TrainOptions
 					g -= 1
 				}
 				bg2[k] += g * g
-				db := rate * g / float32(math.Sqrt(float64(bg2[k]))+1e-8)
-				b[k] -= db
-				if u != nil {
-					ub[k] -= step * float64(db)
-				}
+				b[k] -= rate * g / float32(math.Sqrt(float64(bg2[k]))+1e-8)
 				for i, idx := range x.idx {
 					j := int(idx)*numClasses + k
 					xv := x.val[i]
@@ -207,22 +192,9 @@ func fitLogistic(xs []vec, ys []int, dim int, scale []float32, opts TrainOptions
 					}
 					gj := g*xv + l2*w[j]
 					g2[j] += gj * gj
-					d := rate * gj / float32(math.Sqrt(float64(g2[j]))+1e-8)
-					w[j] -= d
-					if u != nil {
-						u[j] -= step * float64(d)
-					}
+					w[j] -= rate * gj / float32(math.Sqrt(float64(g2[j]))+1e-8)
 				}
 			}
-			step++
-		}
-	}
-	if u != nil {
-		for j := range w {
-			w[j] = float32(float64(w[j]) - u[j]/step)
-		}
-		for k := range b {
-			b[k] = float32(float64(b[k]) - ub[k]/step)
 		}
 	}
 	if scale != nil {

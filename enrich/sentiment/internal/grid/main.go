@@ -2,16 +2,15 @@
 // UMSAB train split and reports val macro-F1 per language for each, the
 // way `earshot train sentiment --umsab DIR --umsab-val` does. It is how
 // the shipped settings were chosen; every configuration tried is one line
-// of its output.
+// of its output (enrich/analysis/README.md lists them).
 //
 //	go run ./enrich/sentiment/internal/grid -umsab ../shared/data/sentiment \
-//	    -c base -c 'avg=1,epochs=10' -c 'char=2-5,bias=1'
+//	    -c base -c nb=0,bags=1 -c nb=1,bags=1,seed=2
 //
 // A configuration is a comma-separated list of key=value over the
 // defaults (sentiment.DefaultTrainOptions): bits, epochs, rate, l2, seed,
-// bags, avg (0/1), nb (naive-Bayes scaling smoothing, 0 = off), char (min-max), cw (character block weight), bias
-// (0/1, a bias per language), roman (0/1, romanised-Hindi keys). "base"
-// is the defaults.
+// bags, nb (naive-Bayes scaling smoothing, 0 = off), char (min-max) and
+// cw (character block weight). "base" is the defaults.
 package main
 
 import (
@@ -137,12 +136,6 @@ func parse(c string) (sentiment.TrainOptions, error) {
 			o.Bags, err = strconv.Atoi(v)
 		case "nb":
 			o.NB, err = strconv.ParseFloat(v, 64)
-		case "avg":
-			o.Average = v == "1"
-		case "bias":
-			o.Features.LangBias = v == "1"
-		case "roman":
-			o.Features.Romanised = v == "1"
 		case "cw":
 			var f float64
 			f, err = strconv.ParseFloat(v, 32)
