@@ -193,6 +193,7 @@ func (d *Detector) Detect(text, stated string) Result {
 		stated = ""
 	}
 	counts, letters := textnorm.CountScripts(text)
+	raw := counts
 	if letters == 0 {
 		if stated != "" {
 			return Result{Code: stated, Confidence: 0.5, Method: MethodSource}
@@ -216,6 +217,13 @@ func (d *Detector) Detect(text, stated string) Result {
 				break
 			}
 		}
+	}
+	// A stated language whose own script the text uses wins over Latin
+	// brand names and product codes around it: "Brewly Mini vs Nespresso
+	// Vertuo 哪个好" stated "zh" is Chinese. Latin itself does not count as
+	// consistent evidence, since every script's texts carry Latin names.
+	if ss := scriptOf(stated); stated != "" && ss != script && ss != textnorm.ScriptLatin && raw[ss] >= minStatedLetters(ss) {
+		script, share = ss, float64(counts[ss])/float64(letters)
 	}
 	if script == textnorm.ScriptHan && counts[textnorm.ScriptKana] > 0 {
 		script = textnorm.ScriptKana // Japanese mixes kanji and kana
@@ -281,6 +289,17 @@ func (d *Detector) Detect(text, stated string) Result {
 		return Result{Code: Unknown, Confidence: round3(conf), Method: MethodModel}
 	}
 	return Result{Code: code, Confidence: round3(conf), Method: MethodModel}
+}
+
+// minStatedLetters is how many letters of a stated language's script a
+// text needs before the stated language is taken as consistent with it:
+// one ideograph is a word, other scripts need a short word.
+func minStatedLetters(s textnorm.Script) int {
+	switch s {
+	case textnorm.ScriptHan, textnorm.ScriptKana, textnorm.ScriptHangul:
+		return 1
+	}
+	return 3
 }
 
 // maxGroup bounds the number of languages sharing one script.

@@ -63,6 +63,16 @@ func TestDetectMethodsAndPrior(t *testing.T) {
 		// A stated language in another script is ignored.
 		{"Замовив кавоварку в понеділок, досі не привезли.", "en", "uk", MethodModel},
 		{"こんにちは、コーヒーが好きです", "", Unknown, MethodScript},
+		// The stated language wins when the text uses its script, even
+		// when Latin brand names outnumber the ideographs.
+		{"有人用过 Brewly Mini 吗？想从雀巢 Nespresso 换过来，价格多少？", "zh", "zh", MethodSource},
+		{"Brewly Mini vs Nespresso Vertuo 哪个好", "zh", "zh", MethodSource},
+		{"Brewly Mini vs Nespresso Vertuo 哪个好", "zh-Hans", "zh", MethodSource},
+		{"Brewly One или Nespresso Vertuo, что лучше", "ru", "ru", MethodSource},
+		// Without its script the stated language still loses.
+		{"Brewly Mini vs Nespresso Vertuo, which one is better for a small office?", "zh", "en", MethodModel},
+		// Latin words do not make a Chinese text English.
+		{"有人用过 Brewly Mini 吗？想从雀巢 Nespresso 换过来，价格多少？", "en", "zh", MethodScript},
 	}
 	for _, c := range cases {
 		r := d.Detect(c.text, c.stated)
