@@ -15,6 +15,7 @@ import (
 	"math/rand/v2"
 	"runtime"
 	"sort"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -295,7 +296,7 @@ func checkBoundedMemory(t testing.TB, h Harness) {
 
 func checkShutdown(t testing.TB, h Harness) {
 	src := h.NewSource(t)
-	before := runtime.NumGoroutine()
+	before := goroutines()
 	c := h.NewConnector(t, src, deps(connectors.NewMemoryCheckpoints(), 16))
 	hst := startHost(t, c)
 	hst.collect(t, h, src.Publish(t, 5))
@@ -306,21 +307,45 @@ func checkShutdown(t testing.TB, h Harness) {
 	if took := time.Since(start); took > h.ShutdownDeadline {
 		t.Fatalf("shutdown took %v, deadline %v", took, h.ShutdownDeadline)
 	}
-	// Goroutines of the connector end; the peer's idle connections may
-	// take a moment to notice theirs closed.
+	// Every goroutine started since (ids are never reused) must end; the
+	// peer's goroutines serving the connector's connections end with them.
 	limit := time.Now().Add(h.ShutdownDeadline)
 	for {
-		n := runtime.NumGoroutine()
-		if n <= before+h.GoroutineSlack {
+		var left []string
+		for id, stack := range goroutines() {
+			if _, old := before[id]; !old {
+				left = append(left, stack)
+			}
+		}
+		if len(left) <= h.GoroutineSlack {
 			return
 		}
 		if time.Now().After(limit) {
-			buf := make([]byte, 1<<20)
-			buf = buf[:runtime.Stack(buf, true)]
-			t.Fatalf("%d goroutines before, %d after Close:\n%s", before, n, buf)
+			t.Fatalf("%d goroutines started during the check still run after Close:\n%s", len(left), strings.Join(left, "\n\n"))
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
+}
+
+// goroutines returns the stack of every goroutine by id.
+func goroutines() map[int]string {
+	buf := make([]byte, 1<<20)
+	for {
+		n := runtime.Stack(buf, true)
+		if n < len(buf) {
+			buf = buf[:n]
+			break
+		}
+		buf = make([]byte, 2*len(buf))
+	}
+	out := map[int]string{}
+	for _, g := range strings.Split(string(buf), "\n\n") {
+		var id int
+		if _, err := fmt.Sscanf(g, "goroutine %d ", &id); err == nil {
+			out[id] = g
+		}
+	}
+	return out
 }
 
 // liveHeap returns the heap in use after two collections.
@@ -358,9 +383,24 @@ type host struct {
 	closeOnce  sync.Once
 }
 
+// startHost connects (retrying, as the runner does) and returns once the
+// first Connect succeeded: items published after it must all arrive.
 func startHost(t testing.TB, c connectors.Connector) *host {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	h := &host{c: c, deliveries: make(chan delivery), errs: make(chan error, 1), cancel: cancel, done: make(chan struct{})}
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		err := c.Connect(ctx)
+		if err == nil {
+			break
+		}
+		if time.Now().After(deadline) {
+			cancel()
+			t.Fatalf("Connect kept failing: %v", err)
+		}
+		pause(ctx, 50*time.Millisecond)
+	}
 	go h.loop(ctx)
 	t.Cleanup(func() { h.close(t, 10*time.Second) })
 	return h
@@ -376,9 +416,6 @@ func (h *host) loop(ctx context.Context) {
 			pause(ctx, 50*time.Millisecond)
 		}
 		return false
-	}
-	if !connect() {
-		return
 	}
 	for ctx.Err() == nil {
 		m, ackFn, err := h.c.Read(ctx)

@@ -199,18 +199,22 @@ func (s *server) checkpointKey() string {
 	return s.c.deps.Name + "/mastodon/" + s.cfg.Name
 }
 
-// Connect loads the checkpoints (once) and starts every watch's supervisor.
-// Connecting a running connector does nothing: streams reconnect by
-// themselves.
+// Connect loads the checkpoints (once), starts every watch's supervisor and
+// waits (at most request_timeout, or until ctx ends) until each watch is
+// subscribed and has caught up, so a status posted after Connect returns is
+// never before a first start's cut-off. A server still unreachable then is
+// logged and retried in the background. Connecting a running connector does
+// nothing: streams reconnect by themselves.
 func (c *Connector) Connect(ctx context.Context) error {
 	c.mu.Lock()
-	defer c.mu.Unlock()
 	if c.cancel != nil {
+		c.mu.Unlock()
 		return nil
 	}
 	if !c.loaded {
 		for _, s := range c.servers {
 			if err := c.load(ctx, s); err != nil {
+				c.mu.Unlock()
 				return err
 			}
 		}
@@ -226,10 +230,28 @@ func (c *Connector) Connect(ctx context.Context) error {
 	c.saver = progress.NewSaver(c.deps.Checkpoints, c.cfg.CheckpointInterval, c.log, c.collect)
 	c.running.Add(1)
 	go func() { defer c.running.Done(); c.saver.Run(runCtx) }()
+	var ready []<-chan struct{}
 	for _, s := range c.servers {
 		for _, w := range s.watches {
+			w.ready = make(chan struct{})
+			w.readyOnce = sync.Once{}
+			ready = append(ready, w.ready)
 			c.running.Add(1)
 			go func() { defer c.running.Done(); w.run(runCtx, c.out) }()
+		}
+	}
+	c.mu.Unlock()
+
+	wait := time.NewTimer(c.cfg.RequestTimeout)
+	defer wait.Stop()
+	for _, r := range ready {
+		select {
+		case <-r:
+		case <-ctx.Done():
+			return nil // the supervisors go on; Close stops them
+		case <-wait.C:
+			c.log.Warn("not every watch caught up within request_timeout; continuing in the background")
+			return nil
 		}
 	}
 	return nil

@@ -36,6 +36,10 @@ type watch struct {
 	filter   func(o *gomasto.Status, text string) (string, bool)
 	maxPages int
 
+	// ready is closed after the first completed catch-up of a run.
+	ready     chan struct{}
+	readyOnce sync.Once
+
 	// Guarded by Connector.mu.
 	seq    *progress.Sequence
 	cursor string // highest position read in this run
@@ -314,6 +318,7 @@ func (w *watch) backfill(ctx context.Context, out *progress.Outbox) error {
 		w.srv.dirty = true
 	}
 	c.mu.Unlock()
+	w.readyOnce.Do(func() { close(w.ready) })
 	return nil
 }
 
