@@ -517,3 +517,51 @@ func integrationHarness() conformance.Harness {
 func TestIntegrationRunnerIntoKafka(t *testing.T) {
 	conformance.RunIntegration(t, integrationHarness())
 }
+
+// Catch-ups page through Link headers: the first start goes back through
+// "next" (max_id) pages, a catch-up after a reconnect forward through
+// "prev" (min_id) pages.
+func TestCatchUpFollowsLinkPagination(t *testing.T) {
+	f := newFakeMastodon(t)
+	var before []*fakeStatus
+	for i := 0; i < 5; i++ {
+		before = append(before, f.publish(post{author: "ana", html: fmt.Sprintf("<p>old %d #earshot</p>", i), tags: []string{"earshot"}}))
+	}
+	c := newTest(t, testConfig(f, func(s *Server) {
+		s.PageSize = 2
+		s.InitialBackfill = 5
+	}), connectors.Deps{})
+	start(t, c)
+	sameSet(t, sourceIDs(readN(t, c, 5)), uris(before...))
+	waitCaughtUp(t, f, c, 1)
+
+	f.mu.Lock()
+	f.streamRefusals = 2
+	f.mu.Unlock()
+	f.dropStreams()
+	var missed []*fakeStatus
+	for i := 0; i < 7; i++ {
+		missed = append(missed, f.publish(post{author: "ben", html: fmt.Sprintf("<p>missed %d #earshot</p>", i), tags: []string{"earshot"}}))
+	}
+	sameSet(t, sourceIDs(readN(t, c, 7)), uris(missed...))
+	expectNothing(t, c, 200*time.Millisecond)
+
+	var older, newer int
+	for _, r := range f.seen() {
+		if !strings.HasPrefix(r.path, "/api/v1/timelines/tag/") {
+			continue
+		}
+		if l := r.q.Get("limit"); l != "1" && l != "2" {
+			t.Errorf("page requested with limit %q, want at most the page size 2", l)
+		}
+		if r.q.Get("max_id") != "" {
+			older++
+		}
+		if r.q.Get("min_id") != "" {
+			newer++
+		}
+	}
+	if older < 2 || newer < 4 {
+		t.Fatalf("max_id pages %d (want >= 2), min_id pages %d (want >= 4)", older, newer)
+	}
+}
