@@ -246,3 +246,23 @@ func TestVersionsRemembersLatestAndForgetsOldest(t *testing.T) {
 		t.Fatalf("order log grew to %d entries", len(w.order))
 	}
 }
+
+// A position open for long (a catch-up that keeps failing while a stream
+// flows) must not make the sequence grow with every position passed.
+func TestSequenceStaysBoundedBehindALongOpenPosition(t *testing.T) {
+	s := NewSequence("100", numCmp)
+	gap := s.Add("100")
+	for i := 101; i <= 100+3*maxHeld; i++ {
+		s.Pass(strconv.Itoa(i))
+	}
+	if s.Mark() != "100" {
+		t.Fatalf("mark = %s, want 100 while the gap is open", s.Mark())
+	}
+	if len(s.held) > maxHeld || s.Open() != 1 {
+		t.Fatalf("held %d positions, %d open", len(s.held), s.Open())
+	}
+	s.Done(gap)
+	if want := strconv.Itoa(100 + 3*maxHeld); s.Mark() != want {
+		t.Fatalf("mark = %s, want %s", s.Mark(), want)
+	}
+}
