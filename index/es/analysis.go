@@ -9,6 +9,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2/analysis"
 	blevereg "github.com/blevesearch/bleve/v2/registry"
@@ -57,8 +58,8 @@ import (
 //     (exact words, prefixes).
 //
 // Diacritic folding is the same choice: the asciifolding filter in the
-// neutral analyser, or, without it, a text_folded field holding the text
-// folded by Earshot (index.Fold) whenever folding changes it.
+// neutral analyser, or, without it, Earshot folds (index.Fold) the neutral
+// text of a mention whose text folding changes, and every query word.
 
 // nativeAnalysers are Elasticsearch's language analysers by Earshot
 // analyser key (index.AnalyserKey).
@@ -75,7 +76,6 @@ var clientAnalysers = []string{"ar", "cjk", "da", "de", "en", "es", "fi", "fr", 
 
 // Field names beside index.NeutralField.
 const (
-	foldedField   = "text_folded" // the text folded by Earshot, on clusters without asciifolding
 	neutralName   = "earshot_neutral"
 	clientPrefix  = "terms_"
 	clientAnalyzr = "whitespace" // the pre-analysed terms are only split again
@@ -187,9 +187,16 @@ func clientTerms(a analysis.Analyzer, text string) string {
 	return b.String()
 }
 
-// foldedText is the text for foldedField, or "" when folding changes
-// nothing beyond case (the neutral field already finds it then).
+// foldedText is text folded by Earshot, or "" when folding changes nothing
+// beyond case (the neutral analyser lower-cases).
 func foldedText(text string) string {
+	ascii := true
+	for i := 0; i < len(text) && ascii; i++ {
+		ascii = text[i] < utf8.RuneSelf
+	}
+	if ascii {
+		return ""
+	}
 	f := index.Fold(text)
 	if f == strings.ToLower(text) {
 		return ""

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	"github.com/elastic/go-elasticsearch/v8"
 	"github.com/elastic/go-elasticsearch/v8/esapi"
@@ -76,15 +77,27 @@ func (w *bulkIndexer) write(ctx context.Context, items []bulkItem, errs []error)
 	}
 }
 
-// send writes the pending items in chunks of about FlushBytes, Workers at a
-// time, and returns the items worth retrying.
+// splitAbove is the size of a write worth splitting across workers.
+const splitAbove = 256 << 10
+
+// send writes the pending items in chunks of at most FlushBytes, Workers
+// at a time, and returns the items worth retrying.
 func (w *bulkIndexer) send(ctx context.Context, items []bulkItem, pending []int, errs []error) []int {
+	// A large write is split at least Workers ways, so the cluster indexes
+	// it on as many threads.
+	limit, total := w.cfg.FlushBytes, 0
+	for _, i := range pending {
+		total += len(items[i].doc) + 200
+	}
+	if total > splitAbove {
+		limit = min(limit, total/w.cfg.Workers+1)
+	}
 	var chunks [][]int
 	var cur []int
 	size := 0
 	for _, i := range pending {
 		n := len(items[i].doc) + 200
-		if size+n > w.cfg.FlushBytes && len(cur) > 0 {
+		if size+n > limit && len(cur) > 0 {
 			chunks = append(chunks, cur)
 			cur, size = nil, 0
 		}
@@ -112,6 +125,33 @@ func (w *bulkIndexer) send(ctx context.Context, items []bulkItem, pending []int,
 	return retry
 }
 
+// writeMeta writes the action line of an item.
+func writeMeta(buf *bytes.Buffer, it bulkItem) {
+	buf.WriteString(`{"`)
+	buf.WriteString(it.action)
+	buf.WriteString(`":{"_index":`)
+	writeJSONString(buf, it.index)
+	buf.WriteString(`,"_id":`)
+	writeJSONString(buf, it.id)
+	buf.WriteString("}}\n")
+}
+
+func writeJSONString(buf *bytes.Buffer, s string) {
+	plain := true
+	for i := 0; i < len(s) && plain; i++ {
+		c := s[i]
+		plain = c >= 0x20 && c < utf8.RuneSelf && c != '"' && c != '\\' && c != '<' && c != '>' && c != '&'
+	}
+	if plain {
+		buf.WriteByte('"')
+		buf.WriteString(s)
+		buf.WriteByte('"')
+		return
+	}
+	data, _ := json.Marshal(s)
+	buf.Write(data)
+}
+
 type bulkResponse struct {
 	Errors bool                        `json:"errors"`
 	Items  []map[string]bulkItemResult `json:"items"`
@@ -131,9 +171,7 @@ func (w *bulkIndexer) sendChunk(ctx context.Context, items []bulkItem, chunk []i
 	defer w.bufPool.Put(buf)
 	for _, i := range chunk {
 		it := items[i]
-		meta, _ := json.Marshal(map[string]map[string]string{it.action: {"_index": it.index, "_id": it.id}})
-		buf.Write(meta)
-		buf.WriteByte('\n')
+		writeMeta(buf, it)
 		if it.action != "delete" {
 			buf.Write(it.doc)
 			buf.WriteByte('\n')

@@ -271,3 +271,17 @@ func TestConfigValidate(t *testing.T) {
 		t.Fatalf("Validate() = %v; want both problems named", err)
 	}
 }
+
+func TestBulkActionLinesAreJSON(t *testing.T) {
+	for _, id := range []string{"plain-1", `quo"te\back`, "tab\there", "ünï<&>"} {
+		var buf bytes.Buffer
+		writeMeta(&buf, bulkItem{action: "index", index: "earshot-mentions-2025.03", id: id})
+		var meta map[string]map[string]string
+		if err := json.Unmarshal(buf.Bytes(), &meta); err != nil {
+			t.Fatalf("action line for %q is not JSON: %v: %s", id, err, buf.Bytes())
+		}
+		if got := meta["index"]["_id"]; got != id || !bytes.HasSuffix(buf.Bytes(), []byte("\n")) {
+			t.Fatalf("action line %q carries id %q; want %q", buf.Bytes(), got, id)
+		}
+	}
+}

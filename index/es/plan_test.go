@@ -102,9 +102,6 @@ func TestEnsureSchemaOnFullCluster(t *testing.T) {
 	if _, ok := props["text_pl"]; ok {
 		t.Error("text_pl mapped on a cluster without a polish analyser")
 	}
-	if _, ok := props[foldedField]; ok {
-		t.Error("text_folded mapped on a cluster that folds")
-	}
 	if got := props["@neutral_filters"]["filters"]; got != "lowercase,asciifolding" {
 		t.Errorf("neutral analyser filters %v", got)
 	}
@@ -133,12 +130,9 @@ func TestEnsureSchemaOnStrippedCluster(t *testing.T) {
 		}
 	}
 	for field := range props {
-		if strings.HasPrefix(field, "text_") && field != foldedField {
+		if strings.HasPrefix(field, "text_") {
 			t.Errorf("%s mapped on a cluster without language analysers", field)
 		}
-	}
-	if got := props[foldedField]["analyzer"]; got != neutralName {
-		t.Errorf("text_folded analyser %v", got)
 	}
 	if got := props["@neutral_filters"]["filters"]; got != "lowercase" {
 		t.Errorf("neutral analyser filters %v; want lowercase only", got)
@@ -225,15 +219,15 @@ func fixture(id string) *pipeline.EnrichedMention {
 func TestMentionDocFollowsPlan(t *testing.T) {
 	full, strip := fullPlan(), stripped(t)
 	pt := fixture("pt1")
-	if d := docFields(t, pt, full); d["text_pt"] != pt.Text || d["terms_pt"] != nil || d[foldedField] != nil {
+	if d := docFields(t, pt, full); d["text_pt"] != pt.Text || d["terms_pt"] != nil || d["text"] != pt.Text {
 		t.Errorf("full cluster, Portuguese: %v", d)
 	}
 	d := docFields(t, pt, strip)
 	if d["text_pt"] != nil || !strings.HasPrefix(d["terms_pt"].(string), "entreg ") {
 		t.Errorf("stripped cluster, Portuguese: terms_pt %q; want Earshot's stems", d["terms_pt"])
 	}
-	if d[foldedField] != "as entregas estao sempre atrasadas. pessimo servico da acme!" {
-		t.Errorf("stripped cluster: text_folded %q", d[foldedField])
+	if d["text"] != "as entregas estao sempre atrasadas. pessimo servico da acme!" {
+		t.Errorf("stripped cluster: neutral text %q; want it folded by Earshot", d["text"])
 	}
 	// Latvian: the cluster's analyser, or none at all on the stripped one.
 	lv := fixture("lv1")
@@ -241,13 +235,13 @@ func TestMentionDocFollowsPlan(t *testing.T) {
 		t.Errorf("full cluster, Latvian: %v", d)
 	}
 	for k := range docFields(t, lv, strip) {
-		if strings.HasPrefix(k, "terms_") || (strings.HasPrefix(k, "text_") && k != foldedField) {
+		if strings.HasPrefix(k, "terms_") || strings.HasPrefix(k, "text_") {
 			t.Errorf("stripped cluster, Latvian has language field %s", k)
 		}
 	}
 	// No folded copy when folding changes nothing.
-	if d := docFields(t, fixture("en1"), strip); d[foldedField] != nil {
-		t.Errorf("text_folded %q for ASCII text", d[foldedField])
+	if en := fixture("en1"); docFields(t, en, strip)["text"] != en.Text {
+		t.Errorf("ASCII text changed: %q", docFields(t, en, strip)["text"])
 	}
 	if d := docFields(t, fixture("zh1"), strip); d["terms_cjk"] != "快递 递很 很慢 客服 服也 也不 不回 回复" {
 		t.Errorf("stripped cluster, Chinese bigrams %q", d["terms_cjk"])
@@ -272,23 +266,20 @@ func TestTextQueryFollowsPlan(t *testing.T) {
 			t.Errorf("full cluster query lacks %s: %s", want, full)
 		}
 	}
-	if strings.Contains(full, foldedField) || strings.Contains(full, "terms_pt") {
+	// The cluster folds: no word is folded by Earshot, Portuguese is not stemmed by Earshot.
+	if strings.Contains(full, `"entrega"`) || strings.Contains(full, "terms_pt") {
 		t.Errorf("full cluster query uses Earshot-side fields it does not need: %s", full)
 	}
 	strip := queryJSON(t, stripped(t), "Entrega")
-	for _, want := range []string{`"terms_pt":{"query":"entreg"}`, `"text_folded":{"query":"entrega"}`, `"fields":["text"]`} {
+	for _, want := range []string{`"terms_pt":{"query":"entreg"}`, `"text":{"query":"entrega"}`} {
 		if !strings.Contains(strip, want) {
 			t.Errorf("stripped cluster query lacks %s: %s", want, strip)
 		}
 	}
-	// A prefix is folded; without cluster folding both spellings are tried.
-	if got := queryJSON(t, fullPlan(), "Piegād*"); got != `{"prefix":{"text":{"value":"piegad"}}}` {
-		t.Errorf("full cluster prefix: %s", got)
-	}
-	got := queryJSON(t, stripped(t), "Piegād*")
-	for _, want := range []string{`{"prefix":{"text":{"value":"piegad"}}}`, `{"prefix":{"text":{"value":"piegād"}}}`, `{"prefix":{"text_folded":{"value":"piegad"}}}`} {
-		if !strings.Contains(got, want) {
-			t.Errorf("stripped cluster prefix lacks %s: %s", want, got)
+	// A prefix is folded, as the neutral field is on either cluster.
+	for _, p := range []*textPlan{fullPlan(), stripped(t)} {
+		if got := queryJSON(t, p, "Piegād*"); got != `{"prefix":{"text":{"value":"piegad"}}}` {
+			t.Errorf("prefix (%s): %s", p.summary(), got)
 		}
 	}
 	// A stop word alone gives no language clause, only the neutral one.

@@ -13,8 +13,16 @@ type obj = map[string]any
 
 var keyword = obj{"type": "keyword"}
 
-func analysisSettings(p *textPlan) obj {
-	return obj{"analyzer": obj{neutralName: p.neutralAnalyzer()}}
+// indexSettings are the settings of every index the backend creates.
+func indexSettings(cfg Config, p *textPlan) obj {
+	s := obj{
+		"number_of_shards": cfg.Shards, "number_of_replicas": cfg.Replicas,
+		"analysis": obj{"analyzer": obj{neutralName: p.neutralAnalyzer()}},
+	}
+	if cfg.RefreshInterval != 0 {
+		s["refresh_interval"] = fmt.Sprintf("%dms", cfg.RefreshInterval.Milliseconds())
+	}
+	return s
 }
 
 // metaKey names the plan summary in the mention template's _meta.
@@ -31,9 +39,6 @@ func mentionProperties(p *textPlan) obj {
 		"created_at":       obj{"type": "date"},
 		index.NeutralField: obj{"type": "text", "analyzer": neutralName},
 		"record":           obj{"type": "object", "enabled": false},
-	}
-	if !p.Fold {
-		props[foldedField] = obj{"type": "text", "analyzer": neutralName}
 	}
 	for key, analyser := range p.Native {
 		props[index.LanguageFieldName(key)] = obj{"type": "text", "analyzer": analyser}
@@ -58,15 +63,17 @@ func textProperties(props obj) obj {
 // mentionTemplate is the index template of the monthly mention indices.
 // Dynamic mapping is strict: a field Earshot did not declare is an error,
 // never a silently guessed type.
-func mentionTemplate(pattern, alias string, shards, replicas int, p *textPlan) obj {
+func mentionTemplate(pattern, alias string, settings obj, p *textPlan) obj {
 	return obj{
 		"index_patterns": []string{pattern},
 		"priority":       200,
 		"_meta":          obj{metaKey: p.summary()},
 		"template": obj{
-			"settings": obj{"number_of_shards": shards, "number_of_replicas": replicas, "analysis": analysisSettings(p)},
-			"mappings": obj{"dynamic": "strict", "properties": mentionProperties(p)},
-			"aliases":  obj{alias: obj{}},
+			"settings": settings,
+			"mappings": obj{"dynamic": "strict", "properties": mentionProperties(p),
+				// Earshot's own terms are searched, never returned or highlighted.
+				"_source": obj{"excludes": []string{clientPrefix + "*"}}},
+			"aliases": obj{alias: obj{}},
 		},
 	}
 }
@@ -97,12 +104,12 @@ func profileProperties(p *textPlan) obj {
 // on clusters without asciifolding.
 const profileFoldedField = "name_folded"
 
-func profileTemplate(name string, shards, replicas int, p *textPlan) obj {
+func profileTemplate(name string, settings obj, p *textPlan) obj {
 	return obj{
 		"index_patterns": []string{name},
 		"priority":       200,
 		"template": obj{
-			"settings": obj{"number_of_shards": shards, "number_of_replicas": replicas, "analysis": analysisSettings(p)},
+			"settings": settings,
 			"mappings": obj{"dynamic": "strict", "properties": profileProperties(p)},
 		},
 	}
@@ -111,31 +118,30 @@ func profileTemplate(name string, shards, replicas int, p *textPlan) obj {
 // esMention is the Elasticsearch document of a mention, less its language
 // field, whose name depends on the language (see mentionDoc).
 type esMention struct {
-	ID              string          `json:"id"`
-	Source          string          `json:"source,omitempty"`
-	Channel         string          `json:"channel,omitempty"`
-	Kind            string          `json:"kind,omitempty"`
-	Language        string          `json:"language,omitempty"`
-	Sentiment       string          `json:"sentiment,omitempty"`
-	SentimentScore  *float64        `json:"sentiment_score,omitempty"`
-	Intents         []string        `json:"intents,omitempty"`
-	Aspects         []string        `json:"aspects,omitempty"`
-	AspectsPositive []string        `json:"aspects_positive,omitempty"`
-	AspectsNegative []string        `json:"aspects_negative,omitempty"`
-	Brands          []string        `json:"brands,omitempty"`
-	Products        []string        `json:"products,omitempty"`
-	Competitors     []string        `json:"competitors,omitempty"`
-	CustomerID      string          `json:"customer_id,omitempty"`
-	ProspectID      string          `json:"prospect_id,omitempty"`
-	Author          string          `json:"author,omitempty"`
-	AuthorEmail     string          `json:"author_email,omitempty"`
-	CreatedAt       time.Time       `json:"created_at"`
-	Text            string          `json:"text"`
-	Folded          string          `json:"text_folded,omitempty"`
-	Record          json.RawMessage `json:"record"`
+	ID              string    `json:"id"`
+	Source          string    `json:"source,omitempty"`
+	Channel         string    `json:"channel,omitempty"`
+	Kind            string    `json:"kind,omitempty"`
+	Language        string    `json:"language,omitempty"`
+	Sentiment       string    `json:"sentiment,omitempty"`
+	SentimentScore  *float64  `json:"sentiment_score,omitempty"`
+	Intents         []string  `json:"intents,omitempty"`
+	Aspects         []string  `json:"aspects,omitempty"`
+	AspectsPositive []string  `json:"aspects_positive,omitempty"`
+	AspectsNegative []string  `json:"aspects_negative,omitempty"`
+	Brands          []string  `json:"brands,omitempty"`
+	Products        []string  `json:"products,omitempty"`
+	Competitors     []string  `json:"competitors,omitempty"`
+	CustomerID      string    `json:"customer_id,omitempty"`
+	ProspectID      string    `json:"prospect_id,omitempty"`
+	Author          string    `json:"author,omitempty"`
+	AuthorEmail     string    `json:"author_email,omitempty"`
+	CreatedAt       time.Time `json:"created_at"`
+	Text            string    `json:"text"`
 }
 
-// mentionDoc encodes the Elasticsearch document of a mention under plan p.
+// mentionDoc encodes the Elasticsearch document of a mention under plan p;
+// record is the mention's own JSON encoding.
 func mentionDoc(d index.MentionDoc, record []byte, p *textPlan) ([]byte, error) {
 	m := esMention{
 		ID: d.ID, Source: d.Source, Channel: d.Channel, Kind: d.Kind, Language: d.Language,
@@ -143,10 +149,12 @@ func mentionDoc(d index.MentionDoc, record []byte, p *textPlan) ([]byte, error) 
 		Intents: d.Intents, Aspects: d.Aspects, AspectsPositive: d.AspectsPositive, AspectsNegative: d.AspectsNegative,
 		Brands: d.Brands, Products: d.Products, Competitors: d.Competitors,
 		CustomerID: d.CustomerID, ProspectID: d.ProspectID, Author: d.Author, AuthorEmail: d.AuthorEmail,
-		CreatedAt: d.CreatedAt, Text: d.Text, Record: record,
+		CreatedAt: d.CreatedAt, Text: d.Text,
 	}
 	if !p.Fold {
-		m.Folded = foldedText(d.Text)
+		if f := foldedText(d.Text); f != "" {
+			m.Text = f // the cluster cannot fold; the hit is highlighted by Earshot
+		}
 	}
 	doc, err := json.Marshal(m)
 	if err != nil {
@@ -158,18 +166,21 @@ func mentionDoc(d index.MentionDoc, record []byte, p *textPlan) ([]byte, error) 
 	} else if a, ok := p.Client[d.Analyser]; ok {
 		field, value = clientFieldName(d.Analyser), clientTerms(a, d.Text)
 	}
-	if field == "" || value == "" {
-		return doc, nil
-	}
-	// Splice the language field in before the closing brace.
-	v, err := json.Marshal(value)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]byte, 0, len(doc)+len(field)+len(v)+4)
+	// The record and the language field are spliced in before the closing
+	// brace: the record is already JSON, and encoding/json would check and
+	// compact it all over again.
+	out := make([]byte, 0, len(doc)+len(record)+len(field)+2*len(value)+16)
 	out = append(out, doc[:len(doc)-1]...)
-	out = append(out, fmt.Sprintf(",%q:", field)...)
-	out = append(out, v...)
+	out = append(out, `,"record":`...)
+	out = append(out, record...)
+	if field != "" && value != "" {
+		v, err := json.Marshal(value)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, fmt.Sprintf(",%q:", field)...)
+		out = append(out, v...)
+	}
 	return append(out, '}'), nil
 }
 

@@ -73,30 +73,23 @@ func keywordQuery(t *query.Term) obj {
 // (Chinese into characters or bigrams) keeps its order.
 func (p *textPlan) textQuery(t *query.Term) obj {
 	folded := index.Fold(t.Value)
-	lower := strings.ToLower(t.Value)
-	var should []obj
 	if t.Prefix {
-		// Prefixes are not analysed: fold them as the neutral field does,
-		// or, when the cluster cannot fold, try both spellings.
-		should = append(should, prefixQuery(index.NeutralField, folded))
-		if !p.Fold {
-			if lower != folded {
-				should = append(should, prefixQuery(index.NeutralField, lower))
-			}
-			should = append(should, prefixQuery(foldedField, folded))
-		}
-		return anyOf(should)
+		// Prefixes are not analysed: fold them as the neutral field is.
+		return prefixQuery(index.NeutralField, folded)
 	}
-	fields := []string{index.NeutralField}
+	var should []obj
+	var fields []string
+	if p.Fold {
+		fields = append(fields, index.NeutralField)
+	} else {
+		// The neutral text of a mention with diacritics is stored folded.
+		should = append(should, phraseQuery(index.NeutralField, folded))
+	}
 	for _, key := range p.nativeKeys() {
 		fields = append(fields, index.LanguageFieldName(key))
 	}
-	should = append(should, obj{"multi_match": obj{"query": t.Value, "type": "phrase", "fields": fields}})
-	if !p.Fold {
-		if lower != folded {
-			should = append(should, phraseQuery(index.NeutralField, folded))
-		}
-		should = append(should, phraseQuery(foldedField, folded))
+	if len(fields) > 0 {
+		should = append(should, obj{"multi_match": obj{"query": t.Value, "type": "phrase", "fields": fields}})
 	}
 	for _, key := range p.clientKeys() {
 		if terms := clientTerms(p.Client[key], t.Value); terms != "" {

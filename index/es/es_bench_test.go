@@ -1,0 +1,216 @@
+package es
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"slices"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/elastic/go-elasticsearch/v8/esapi"
+
+	"github.com/earshothq/earshot/index"
+	"github.com/earshothq/earshot/pipeline"
+)
+
+// Benchmarks against the real node named by EARSHOT_TEST_ES (skipped
+// without it). They share the machine with the node, so they report the
+// load average and the client's own CPU time beside the rates.
+//
+//	EARSHOT_TEST_ES=http://127.0.0.1:19250 go test -run '^$' -bench . -benchtime 100x ./index/es/
+
+// benchBatch is the index stage's default batch size.
+const benchBatch = 1000
+
+// benchWords are a few words per language, enough for tweet-length texts
+// that the analysers have real work on.
+var benchWords = map[string][]string{
+	"pt": strings.Fields("as entregas estão sempre atrasadas péssimo serviço adorei o preço entrega rápida quero comprar novo modelo atendimento produto qualidade loja devolução"),
+	"pl": strings.Fields("zamówienie nie dotarło dostawa trwa wieki chętnie kupię nowy model jakie są ceny obsługa klienta jakość produktu zwrot sklep"),
+	"lv": strings.Fields("piegāde bija ātra paldies kāpēc piegādes cena ir tik augsta pasūtījums kvalitāte veikals klientu atbalsts prece"),
+	"en": strings.Fields("deliveries keep arriving late looking to buy the pro is there a discount switching soon cheaper support quality refund store great terrible"),
+	"es": strings.Fields("el envío llegó tarde quiero comprar precio calidad atención al cliente tienda devolución excelente terrible producto"),
+	"de": strings.Fields("die lieferung kam zu spät ich möchte kaufen preis qualität kundendienst geschäft rückgabe hervorragend schrecklich produkt"),
+	"zh": {"快递", "很慢", "客服", "不回复", "产品", "质量", "很好", "我想", "再买", "一个", "价格", "太贵", "退货", "商店"},
+}
+
+var benchLangs = []string{"pt", "pl", "lv", "en", "es", "de", "zh"}
+
+// benchMentions makes n enriched mentions with ids from start, like the
+// enrich stage emits them: language, sentiment, aspects, intents, brands,
+// and an identity for one in four.
+func benchMentions(start, n int, r *rand.Rand) []*pipeline.EnrichedMention {
+	t0 := time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
+	sentiments := []string{"positive", "negative", "neutral"}
+	aspects := []string{"delivery", "price", "quality", "support", "refund"}
+	intents := []string{"complaint", "praise", "buying", "question", "churn_risk"}
+	out := make([]*pipeline.EnrichedMention, n)
+	for i := range out {
+		id := start + i
+		lang := benchLangs[r.IntN(len(benchLangs))]
+		words := benchWords[lang]
+		var b strings.Builder
+		sep := " "
+		if lang == "zh" {
+			sep = ""
+		}
+		for w := 0; w < 14+r.IntN(12); w++ {
+			if w > 0 {
+				b.WriteString(sep)
+			}
+			b.WriteString(words[r.IntN(len(words))])
+		}
+		b.WriteString(sep + "Acme")
+		m := &pipeline.EnrichedMention{
+			Mention: pipeline.Mention{
+				Schema: pipeline.SchemaVersion, ID: fmt.Sprintf("bench-%08d", id), Source: []string{"mastodon", "web", "forms"}[id%3],
+				SourceID: fmt.Sprint(id), Channel: "main", Kind: pipeline.KindMention, Text: b.String(),
+				URL:       fmt.Sprintf("https://social.example/@user%d/%d", id%5000, id),
+				Author:    pipeline.Author{Handle: fmt.Sprintf("user%d", id%5000), Name: fmt.Sprintf("User %d", id%5000)},
+				CreatedAt: t0.Add(time.Duration(r.IntN(90*24*3600)) * time.Second), FetchedAt: t0,
+			},
+			EnrichedAt: t0,
+		}
+		a := &m.Analysis
+		a.Language = &pipeline.Language{Code: lang, Confidence: 0.95, Method: "model"}
+		s := sentiments[r.IntN(3)]
+		a.Sentiment = &pipeline.Sentiment{Label: s, Score: r.Float64()*2 - 1, Confidence: 0.8}
+		a.Aspects = []pipeline.Aspect{{Name: aspects[r.IntN(len(aspects))], Sentiment: s, Score: 0.7}}
+		a.Intents = []pipeline.Intent{{Name: intents[r.IntN(len(intents))], Score: 0.8}}
+		a.Preferences = &pipeline.Preferences{Brands: []string{"Acme"}}
+		if id%4 == 0 {
+			m.Identity = &pipeline.Identity{Outcome: pipeline.MatchExact, CustomerID: fmt.Sprintf("C%d", id%2000)}
+		}
+		out[i] = m
+	}
+	return out
+}
+
+func loadAvg() string {
+	data, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return "unknown"
+	}
+	return strings.Join(strings.Fields(string(data))[:3], " ")
+}
+
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// nodeCPU is the CPU time the node's process has used so far.
+func nodeCPU(b *testing.B, be *Backend) time.Duration {
+	var res struct {
+		Nodes map[string]struct {
+			Process struct {
+				CPU struct {
+					TotalInMillis int64 `json:"total_in_millis"`
+				} `json:"cpu"`
+			} `json:"process"`
+		} `json:"nodes"`
+	}
+	if err := be.do(context.Background(), esapi.NodesStatsRequest{NodeID: []string{"_local"}, Metric: []string{"process"}}, &res); err != nil {
+		b.Fatalf("reading the node's CPU time: %v", err)
+	}
+	for _, n := range res.Nodes {
+		return time.Duration(n.Process.CPU.TotalInMillis) * time.Millisecond
+	}
+	return 0
+}
+
+// BenchmarkIntegrationBulkIndex writes batches of benchBatch mentions, as
+// the index stage does, and reports documents per second.
+func BenchmarkIntegrationBulkIndex(b *testing.B) {
+	cfg := realConfig(b)
+	if v := os.Getenv("EARSHOT_BENCH_REFRESH"); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil {
+			b.Fatal(err)
+		}
+		cfg.RefreshInterval = d
+	}
+	be := openReal(b, cfg)
+	ctx := context.Background()
+	r := rand.New(rand.NewPCG(1, 2))
+	batches := make([][]*pipeline.EnrichedMention, b.N)
+	for i := range batches {
+		batches[i] = benchMentions(i*benchBatch, benchBatch, r)
+	}
+	b.Logf("load average before: %s", loadAvg())
+	cpu0, node0 := cpuTime(), nodeCPU(b, be)
+	b.ResetTimer()
+	start := time.Now()
+	for i := 0; i < b.N; i++ {
+		for j, err := range be.UpsertMentions(ctx, batches[i]) {
+			if err != nil {
+				b.Fatalf("mention %s: %v", batches[i][j].ID, err)
+			}
+		}
+	}
+	elapsed := time.Since(start)
+	b.StopTimer()
+	docs := float64(b.N * benchBatch)
+	b.ReportMetric(docs/elapsed.Seconds(), "docs/s")
+	b.ReportMetric(float64(cpuTime()-cpu0)/docs/1e3, "client-µs-cpu/doc")
+	b.ReportMetric(float64(nodeCPU(b, be)-node0)/docs/1e3, "node-µs-cpu/doc")
+	b.Logf("%d docs in %s (%.0f docs/s); load average after: %s", int(docs), elapsed.Round(time.Millisecond), docs/elapsed.Seconds(), loadAvg())
+}
+
+// BenchmarkIntegrationListeningQuery indexes benchQueryDocs mentions once,
+// then runs a typical listening query per iteration: words in two
+// languages, a sentiment filter, a time range, the default facets, the
+// sentiment histogram and highlights. It reports p50 and p99 latency.
+func BenchmarkIntegrationListeningQuery(b *testing.B) {
+	const benchQueryDocs = 100_000
+	cfg := realConfig(b)
+	be := openReal(b, cfg)
+	ctx := context.Background()
+	r := rand.New(rand.NewPCG(3, 4))
+	for start := 0; start < benchQueryDocs; start += benchBatch {
+		for _, err := range be.UpsertMentions(ctx, benchMentions(start, benchBatch, r)) {
+			if err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+	if err := be.Refresh(ctx); err != nil {
+		b.Fatal(err)
+	}
+	t0 := time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
+	req := index.SearchRequest{
+		Query:   `(entrega OR delivery OR 快递 OR piegād*) AND NOT intent:praise`,
+		Filters: []string{"sentiment:negative"}, From: t0.AddDate(0, 0, 14), To: t0.AddDate(0, 0, 74),
+		Facets: index.DefaultFacets, Histogram: index.IntervalAuto, Highlight: true, Size: 20,
+	}
+	res, err := be.Search(ctx, &req)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if res.Total == 0 || len(res.Hits) == 0 || len(res.Histogram) == 0 {
+		b.Fatalf("the listening query matched nothing: %+v", res)
+	}
+	b.Logf("%d mentions indexed; the query matches %d; load average: %s", benchQueryDocs, res.Total, loadAvg())
+	lat := make([]time.Duration, 0, b.N)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		start := time.Now()
+		if _, err := be.Search(ctx, &req); err != nil {
+			b.Fatal(err)
+		}
+		lat = append(lat, time.Since(start))
+	}
+	b.StopTimer()
+	slices.Sort(lat)
+	pct := func(p float64) float64 { return float64(lat[int(p*float64(len(lat)-1))].Microseconds()) / 1000 }
+	b.ReportMetric(pct(0.50), "p50-ms")
+	b.ReportMetric(pct(0.99), "p99-ms")
+	b.Logf("p50 %.1f ms, p99 %.1f ms over %d queries; load average after: %s", pct(0.5), pct(0.99), len(lat), loadAvg())
+}
