@@ -4,7 +4,10 @@ import (
 	"context"
 	"errors"
 
+	"github.com/earshothq/earshot/enrich/identity"
+	"github.com/earshothq/earshot/enrich/identity/customerfile"
 	"github.com/earshothq/earshot/index"
+	"github.com/earshothq/earshot/pipeline"
 	"github.com/earshothq/earshot/web"
 )
 
@@ -15,6 +18,11 @@ func (h *hub) apiRoles(srv *web.Server) ([]role, error) {
 		return nil, err
 	}
 	srv.Handle("/api/", web.SearchHandler(b, h.logger))
+	// CRMs push customers here; the answer waits for Kafka's ack.
+	norm := identity.NewNormalizer(h.cfg.Enrich.Identity)
+	validate := func(c *pipeline.Customer) []string { return customerfile.Validate(c, norm) }
+	producer := h.kafka.NewProducer("customers-api", 0)
+	srv.Handle("POST /api/customers", web.CustomersHandler(producer, h.kafka.Topics(), validate, h.logger))
 	srv.AddCheck("search", func(ctx context.Context) error {
 		// A lookup that must come back "not found" proves the backend answers.
 		if _, err := b.GetMention(ctx, "readiness-probe"); err != nil && !errors.Is(err, index.ErrNotFound) {
