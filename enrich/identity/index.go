@@ -23,6 +23,8 @@ const (
 	tagPostcodeInitial
 	tagDOBInitial
 	tagStreet
+	tagCityNames
+	tagDomainLast
 	tagEmail
 	tagPhone
 	tagHandle
@@ -263,6 +265,11 @@ func (x *index) nameBlockKeys(v *view, first, last string, dst []uint64) []uint6
 	for _, pf := range k.first[:k.nf] {
 		for _, pl := range k.last[:k.nl] {
 			dst = append(dst, weighted(x.hash(tagNames, min(pf, pl), max(pf, pl)), 1))
+			// The names within one city: selective even for the commonest
+			// names, whose name key alone is dropped as too common.
+			if v[pCity] != "" {
+				dst = append(dst, weighted(x.hash(tagCityNames, v[pCity], pf, pl), 2))
+			}
 		}
 		if v[pPostcode] != "" {
 			dst = append(dst, weighted(x.hash(tagFirstPostcode, pf, v[pPostcode]), 3))
@@ -280,6 +287,12 @@ func (x *index) nameBlockKeys(v *view, first, last string, dst []uint64) []uint6
 		}
 		if v[pCompany] != "" {
 			dst = append(dst, weighted(x.hash(tagCompanyLast, v[pCompany], pl), 2))
+		}
+		// The employer's web domain (or a work email's) with the family name.
+		for rest := v[pDomains]; rest != ""; {
+			var d string
+			d, rest = nextItem(rest)
+			dst = append(dst, weighted(x.hash(tagDomainLast, d, pl), 2))
 		}
 	}
 	if len(k.firstRaw) >= 2 && len(k.lastRaw) >= 2 {

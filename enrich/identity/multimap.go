@@ -43,7 +43,10 @@ func (m *multimap) add(h uint64, val uint32) bool {
 	if m.isHeavy(fp) {
 		return false
 	}
-	if (m.live+m.dead+1)*4 > len(m.slots)*3 {
+	// Grow at 7/8 full, like Swiss tables: probe sequences stay short
+	// (the first probes share a cache line) and memory is not doubled
+	// before it must be.
+	if (m.live+m.dead+1)*8 > len(m.slots)*7 {
 		m.rehash()
 	}
 	mask := uint32(len(m.slots) - 1)
