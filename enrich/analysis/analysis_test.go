@@ -51,15 +51,28 @@ func TestBuyingThresholdAndCustomTaxonomy(t *testing.T) {
 	os.WriteFile(tax, []byte("brand: {name: Lumo, terms: [lumo]}\ncompetitors: [{name: Glow, terms: [glow]}]\n"), 0o644)
 	cfg := DefaultConfig()
 	cfg.Taxonomy = tax
-	cfg.BuyingThreshold = 0.95
 	a, err := New(cfg, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	got := a.AnalyzeText("How much does the Lumo lamp cost? We use Glow now.", "en")
+	const text = "How much does the Lumo lamp cost? We use Glow now."
+	score := -1.0
+	for _, in := range a.AnalyzeText(text, "en").Intents {
+		if in.Name == "buying" {
+			score = in.Score
+		}
+	}
+	if score < 0.5 || score >= 0.99 {
+		t.Fatalf("default threshold: buying score %.3f, want it reported and below 0.99", score)
+	}
+	cfg.BuyingThreshold = 0.99
+	if a, err = New(cfg, nil); err != nil {
+		t.Fatal(err)
+	}
+	got := a.AnalyzeText(text, "en")
 	for _, in := range got.Intents {
 		if in.Name == "buying" {
-			t.Errorf("buying %.2f reported above a 0.95 threshold", in.Score)
+			t.Errorf("buying %.3f reported above a 0.99 threshold", in.Score)
 		}
 	}
 	if got.Preferences == nil || strings.Join(got.Preferences.Brands, ",") != "Lumo" || strings.Join(got.Preferences.Competitors, ",") != "Glow" {

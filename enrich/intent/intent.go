@@ -14,6 +14,14 @@
 // multiply the score by (1 − |w|). A positive phrase preceded by a negator
 // of its language in the same clause ("not interested in a demo") does not
 // count.
+//
+// Phrases only catch the wordings someone wrote down. Rules generalise:
+// cue classes per language (a purchase verb, a price word, "looking
+// for", a product category, a malfunction, a waiting time, ...) and
+// language-independent rules over them, such as "a question that names a
+// price and one of our products" or "looking for + a product category in
+// one clause". A rule's weight joins the phrase weights of its intent.
+// See rules.go.
 package intent
 
 import (
@@ -24,6 +32,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 
 	"gopkg.in/yaml.v3"
 
@@ -120,6 +129,12 @@ type Match struct {
 type file struct {
 	Negators map[string][]string            `yaml:"negators"`
 	Intents  map[string]map[string][]string `yaml:"intents"`
+	// Cues: language ("any" = every language) → class → phrases.
+	Cues map[string]map[string][]string `yaml:"cues"`
+	// Aliases name a set of classes ("domain: [brand, product, ...]").
+	Aliases map[string][]string `yaml:"aliases"`
+	// Rules: intent → "class + class & class + !class = weight".
+	Rules map[string][]string `yaml:"rules"`
 }
 
 // Detector applies phrase lists. It is safe for concurrent use.
@@ -129,6 +144,9 @@ type Detector struct {
 	byLang   map[string]*phraseSet
 	negators map[string]map[string]bool
 	vocab    map[string]*vocab
+	cues     cueBook
+	pool     sync.Pool
+	ids      int
 }
 
 // New compiles the phrase lists cfg names.
@@ -205,11 +223,22 @@ func New(cfg Config) (*Detector, error) {
 						p.elems[i].vocab = d.vocab[e.class] // nil: the class never matches
 					}
 				}
+				p.id = d.nextID()
 				set.add(p)
 			}
 		}
 	}
+	if err := d.cues.compile(&f, d.vocab, d.negators, d.nextID); err != nil {
+		return nil, fmt.Errorf("%s: %w", src, err)
+	}
+	d.pool.New = func() any { return new(state) }
 	return d, nil
+}
+
+// nextID numbers phrases and rules, so each counts once per text.
+func (d *Detector) nextID() int {
+	d.ids++
+	return d.ids
 }
 
 func intentIndex(name string) int {
@@ -224,20 +253,17 @@ func intentIndex(name string) int {
 // Detect returns the intents of text in language lang ("" or "unknown":
 // every language's phrases apply). toks must be textnorm.Tokenize(text).
 func (d *Detector) Detect(text, lang string, toks []textnorm.Token) []Match {
-	var st state
-	clauseStart := make([]bool, len(toks)+1)
-	clauseStart[0] = true
-	for i, t := range toks {
-		if t.Kind == textnorm.Punct && textnorm.IsClauseBreak(t.Text) {
-			clauseStart[i+1] = true
-		}
-	}
-	sets := make([]*phraseSet, 0, 2)
-	var negs []map[string]bool
+	st := d.pool.Get().(*state)
+	defer d.pool.Put(st)
+	st.reset(text, toks)
+	clauseStart := st.clauseStart
+	sets := st.sets[:0]
+	negs := st.negs[:0]
 	if s := d.byLang["any"]; s != nil {
 		sets = append(sets, s)
 	}
-	if lang == "" || lang == "unknown" {
+	all := lang == "" || lang == "unknown"
+	if all {
 		for l, s := range d.byLang {
 			if l != "any" {
 				sets = append(sets, s)
@@ -254,20 +280,24 @@ func (d *Detector) Detect(text, lang string, toks []textnorm.Token) []Match {
 			negs = append(negs, n)
 		}
 	}
+	st.sets, st.negs = sets, negs
+	i := 0
+	phrase := func(p *pattern) {
+		end, ok := p.matchAt(toks, i, clauseStart)
+		if !ok {
+			return
+		}
+		if p.weight > 0 && !p.negated && toks[i].Kind != textnorm.Punct && negatedBefore(toks, i, clauseStart, negs) {
+			return
+		}
+		st.add(p.intent, p.id, p.weight, Span{Start: toks[i].Start, End: toks[end-1].End, Text: text[toks[i].Start:toks[end-1].End]})
+	}
 	for _, set := range sets {
-		for i := range toks {
-			set.each(toks[i].Text, func(p *pattern) {
-				end, ok := p.matchAt(toks, i, clauseStart)
-				if !ok {
-					return
-				}
-				if p.weight > 0 && !p.negated && toks[i].Kind != textnorm.Punct && negatedBefore(toks, i, clauseStart, negs) {
-					return
-				}
-				st.add(p, Span{Start: toks[i].Start, End: toks[end-1].End, Text: text[toks[i].Start:toks[end-1].End]})
-			})
+		for i = range toks {
+			set.each(toks[i].Text, phrase)
 		}
 	}
+	d.cues.apply(st, lang, all, negs)
 	var out []Match
 	for k, name := range Names {
 		score := st.score(k)
@@ -298,32 +328,73 @@ func negatedBefore(toks []textnorm.Token, i int, clauseStart []bool, negs []map[
 	return false
 }
 
-// state accumulates matches of one text.
+// state is the working memory of one Detect call (pooled).
 type state struct {
-	matched [6][]found
+	text        string
+	toks        []textnorm.Token
+	clauseStart []bool
+	clauseOf    []int32 // clause index of every token
+	clauses     []textnorm.Clause
+	masks       []uint64 // cue classes present, per clause
+	textMask    uint64
+	hits        []hit
+	sets        []*phraseSet
+	negs        []map[string]bool
+	matched     [6][]found
 }
 
 type found struct {
-	p    *pattern
-	span Span
+	id     int
+	weight float64
+	span   Span
 }
 
-func (s *state) add(p *pattern, sp Span) {
-	for _, f := range s.matched[p.intent] {
-		if f.p == p {
-			return // a phrase counts once
+// reset prepares st for text: clause starts for phrase anchors, and the
+// clause of every token for rules (punctuation belongs to the clause it
+// ends, so "?" is in the clause it asks).
+func (st *state) reset(text string, toks []textnorm.Token) {
+	st.text, st.toks = text, toks
+	for k := range st.matched {
+		st.matched[k] = st.matched[k][:0]
+	}
+	st.hits = st.hits[:0]
+	st.textMask = 0
+	st.clauseStart = append(st.clauseStart[:0], true)
+	for _, t := range toks {
+		st.clauseStart = append(st.clauseStart, t.Kind == textnorm.Punct && textnorm.IsClauseBreak(t.Text))
+	}
+	st.clauses = textnorm.Clauses(text, toks, st.clauses)
+	st.clauseOf = st.clauseOf[:0]
+	c := 0
+	for i := range toks {
+		for c+1 < len(st.clauses) && i >= st.clauses[c+1].From {
+			c++
+		}
+		st.clauseOf = append(st.clauseOf, int32(c))
+	}
+	n := max(len(st.clauses), 1)
+	st.masks = st.masks[:0]
+	for range n {
+		st.masks = append(st.masks, 0)
+	}
+}
+
+func (st *state) add(intent, id int, weight float64, sp Span) {
+	for _, f := range st.matched[intent] {
+		if f.id == id {
+			return // a phrase or rule counts once
 		}
 	}
-	s.matched[p.intent] = append(s.matched[p.intent], found{p, sp})
+	st.matched[intent] = append(st.matched[intent], found{id, weight, sp})
 }
 
-func (s *state) score(k int) float64 {
+func (st *state) score(k int) float64 {
 	miss, damp := 1.0, 1.0
-	for _, f := range s.matched[k] {
-		if f.p.weight > 0 {
-			miss *= 1 - f.p.weight
+	for _, f := range st.matched[k] {
+		if f.weight > 0 {
+			miss *= 1 - f.weight
 		} else {
-			damp *= 1 + f.p.weight
+			damp *= 1 + f.weight
 		}
 	}
 	v := (1 - miss) * damp
@@ -334,10 +405,10 @@ func (s *state) score(k int) float64 {
 // first, none overlapping a stronger one, in text order.
 func (s *state) evidence(k int) []Span {
 	fs := append([]found(nil), s.matched[k]...)
-	sort.SliceStable(fs, func(i, j int) bool { return fs[i].p.weight > fs[j].p.weight })
+	sort.SliceStable(fs, func(i, j int) bool { return fs[i].weight > fs[j].weight })
 	var out []Span
 	for _, f := range fs {
-		if f.p.weight <= 0.2 || len(out) == 3 {
+		if f.weight <= 0.2 || len(out) == 3 {
 			continue // weak context cues ("?", a product name) are not evidence
 		}
 		overlaps := false
@@ -348,7 +419,7 @@ func (s *state) evidence(k int) []Span {
 			out = append(out, f.span)
 		}
 	}
-	if len(out) == 0 && len(fs) > 0 && fs[0].p.weight > 0 {
+	if len(out) == 0 && len(fs) > 0 && fs[0].weight > 0 {
 		out = append(out, fs[0].span)
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Start < out[j].Start })
@@ -370,6 +441,8 @@ type pattern struct {
 	elems   []element
 	weight  float64
 	intent  int
+	id      int
+	cue     int  // cue class bit, for cue patterns
 	negated bool // the phrase itself contains a negation; skip the negator guard
 }
 
@@ -460,16 +533,23 @@ func matchFrom(elems []element, toks []textnorm.Token, i int) (int, bool) {
 		}
 		return 0, false
 	}
-	if i >= len(toks) || !e.matches(toks[i].Text) {
+	if i >= len(toks) {
+		return 0, false
+	}
+	if e.class != "" {
+		n := e.vocab.matchAt(toks, i)
+		if n == 0 {
+			return 0, false
+		}
+		return matchFrom(elems[1:], toks, i+n)
+	}
+	if !e.matches(toks[i].Text) {
 		return 0, false
 	}
 	return matchFrom(elems[1:], toks, i+1)
 }
 
 func (e element) matches(tok string) bool {
-	if e.class != "" {
-		return e.vocab.has(tok)
-	}
 	if e.prefix {
 		return strings.HasPrefix(tok, e.text)
 	}
@@ -536,20 +616,20 @@ func (s *phraseSet) each(tok string, fn func(*pattern)) {
 	}
 }
 
-// vocab is a word class: exact words and stems ("price*").
+// vocab is a word class: exact words, stems ("price*") and phrases of
+// several tokens ("coffee machine", "咖啡机", "brewly one").
 type vocab struct {
 	exact    map[string]bool
 	prefixes map[string]bool
 	plens    []int
+	phrases  map[string][][]string // first token → the tokens after it
 }
 
-// newVocab keeps the first word of every entry (multi-word names match by
-// their first word) and entries ending in * as stems.
 func newVocab(words []string) *vocab {
-	v := &vocab{exact: map[string]bool{}, prefixes: map[string]bool{}}
+	v := &vocab{exact: map[string]bool{}, prefixes: map[string]bool{}, phrases: map[string][][]string{}}
 	for _, w := range words {
 		w = strings.ToLower(strings.TrimSpace(w))
-		if strings.HasSuffix(w, "*") && len(w) > 1 {
+		if strings.HasSuffix(w, "*") && len(w) > 1 && !strings.Contains(w, " ") {
 			p := strings.TrimSuffix(w, "*")
 			if !v.prefixes[p] {
 				v.prefixes[p] = true
@@ -557,29 +637,54 @@ func newVocab(words []string) *vocab {
 			}
 			continue
 		}
+		var parts []string
 		for _, t := range textnorm.Tokenize(w, nil) {
-			if t.Kind != textnorm.Punct {
-				v.exact[t.Text] = true
-				break
+			if t.Kind != textnorm.Punct || len(parts) > 0 {
+				parts = append(parts, t.Text)
 			}
+		}
+		switch {
+		case len(parts) == 1:
+			v.exact[parts[0]] = true
+		case len(parts) > 1:
+			v.phrases[parts[0]] = append(v.phrases[parts[0]], parts[1:])
 		}
 	}
 	return v
 }
 
-func (v *vocab) has(tok string) bool {
+// matchAt returns how many tokens from toks[i] form a word or phrase of
+// the class (the longest), 0 when none does.
+func (v *vocab) matchAt(toks []textnorm.Token, i int) int {
 	if v == nil {
-		return false
+		return 0
+	}
+	tok := toks[i].Text
+	best := 0
+next:
+	for _, rest := range v.phrases[tok] {
+		if 1+len(rest) <= best || i+len(rest) >= len(toks) {
+			continue
+		}
+		for k, w := range rest {
+			if toks[i+1+k].Text != w {
+				continue next
+			}
+		}
+		best = 1 + len(rest)
+	}
+	if best > 0 {
+		return best
 	}
 	if v.exact[tok] {
-		return true
+		return 1
 	}
 	for _, n := range v.plens {
 		if len(tok) >= n && v.prefixes[tok[:n]] {
-			return true
+			return 1
 		}
 	}
-	return false
+	return 0
 }
 
 // Threshold returns the score from which intent name is reported.

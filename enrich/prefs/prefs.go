@@ -162,6 +162,9 @@ func (t *Taxonomy) Vocabulary() map[string][]string {
 	for _, c := range t.Competitors {
 		v["competitor"] = append(append(v["competitor"], stem(c.Name)...), c.Terms...)
 	}
+	for _, f := range t.Features {
+		v["feature"] = append(append(v["feature"], f.Name), f.Terms...)
+	}
 	v["product"] = append([]string(nil), v["brand"]...)
 	for _, p := range t.Products {
 		v["product"] = append(append(v["product"], p.Name), p.Terms...)

@@ -1,0 +1,384 @@
+package intent
+
+import (
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/earshothq/earshot/enrich/textnorm"
+)
+
+// Rules generalise beyond listed phrases. A cue class is a set of phrases
+// per language that mean one thing ("buy": buy, kupić, nopirkt, 买, ...;
+// "seek": looking for, szukam, meklēju, procuro, ...). Besides the classes
+// phrases.yaml lists, there are built-in ones: "question" (a question
+// mark), "negation" (a negator of the language) and every vocabulary
+// class the rules name (brand, product, competitor, feature, price from
+// the taxonomy).
+//
+// A rule is groups joined by "&", each group classes joined by "+":
+//
+//	seek + domain + !negation = 0.8
+//	money & question & domain & !too = 0.75
+//
+// A group holds when one clause has every class of it ("a|b" is either)
+// and none of its "!" classes; a group of only "!" classes holds when the
+// whole text has none of them. A rule holds when all its groups do, and
+// then adds its weight to its intent like a phrase; negative weights
+// suppress. The evidence is the span of the first group's cues.
+
+// maxClasses bounds the cue classes (they are bits of a mask).
+const maxClasses = 64
+
+// Built-in classes.
+const (
+	classQuestion = "question"
+	classNegation = "negation"
+)
+
+type rule struct {
+	raw    string
+	intent int
+	id     int
+	weight float64
+	groups []group
+}
+
+// group is one clause-level conjunction: every term (a set of class bits,
+// any of which will do) present, no bit of neg present.
+type group struct {
+	terms []uint64
+	neg   uint64
+}
+
+// cueBook holds the compiled cue classes and rules.
+type cueBook struct {
+	names    []string
+	bit      map[string]int
+	byLang   map[string]*phraseSet // cue patterns (pattern.cue is the bit)
+	vocab    []vocabClass          // vocabulary classes the rules use
+	rules    []*rule
+	question uint64
+	negation uint64
+	weak     uint64 // classes that are context, not evidence
+}
+
+type vocabClass struct {
+	bit int
+	v   *vocab
+}
+
+func (b *cueBook) classBit(name string) int {
+	if i, ok := b.bit[name]; ok {
+		return i
+	}
+	b.bit[name] = len(b.names)
+	b.names = append(b.names, name)
+	return len(b.names) - 1
+}
+
+// compile reads the cues, aliases and rules of f.
+func (b *cueBook) compile(f *file, vocabs map[string]*vocab, negators map[string]map[string]bool, nextID func() int) error {
+	b.bit = map[string]int{}
+	b.byLang = map[string]*phraseSet{}
+	b.question = 1 << b.classBit(classQuestion)
+	b.negation = 1 << b.classBit(classNegation)
+	b.weak = b.question | b.negation
+	langs := make([]string, 0, len(f.Cues))
+	for l := range f.Cues {
+		langs = append(langs, l)
+	}
+	sort.Strings(langs)
+	for _, lang := range langs {
+		classes := make([]string, 0, len(f.Cues[lang]))
+		for c := range f.Cues[lang] {
+			classes = append(classes, c)
+		}
+		sort.Strings(classes)
+		for _, class := range classes {
+			if class == classQuestion || class == classNegation || vocabs[class] != nil {
+				return fmt.Errorf("cues %s/%s: %q is a built-in class", lang, class, class)
+			}
+			bit := b.classBit(class)
+			set := b.byLang[lang]
+			if set == nil {
+				set = newPhraseSet()
+				b.byLang[lang] = set
+			}
+			for _, raw := range f.Cues[lang][class] {
+				p, err := parsePattern(lang, raw)
+				if err != nil {
+					return fmt.Errorf("cues %s/%s: %w", lang, class, err)
+				}
+				if strings.Contains(raw, "=") {
+					return fmt.Errorf("cues %s/%s: %q: cues take no weight", lang, class, raw)
+				}
+				p.intent, p.cue = -1, bit
+				for i, e := range p.elems {
+					if e.class != "" {
+						p.elems[i].vocab = vocabs[e.class]
+					}
+				}
+				set.add(p)
+			}
+		}
+	}
+	// resolve turns a class or alias name into bits, registering the
+	// vocabulary classes the rules use.
+	var resolve func(name string, depth int) (uint64, error)
+	resolve = func(name string, depth int) (uint64, error) {
+		if depth > 4 {
+			return 0, fmt.Errorf("alias %q nests too deep", name)
+		}
+		if members, ok := f.Aliases[name]; ok {
+			var bits uint64
+			for _, m := range members {
+				x, err := resolve(m, depth+1)
+				if err != nil {
+					return 0, err
+				}
+				bits |= x
+			}
+			return bits, nil
+		}
+		if i, ok := b.bit[name]; ok {
+			return 1 << i, nil
+		}
+		if v := vocabs[name]; v != nil {
+			i := b.classBit(name)
+			b.vocab = append(b.vocab, vocabClass{i, v})
+			return 1 << i, nil
+		}
+		// A vocabulary class the configuration does not fill (no
+		// taxonomy) never matches, like {class} in phrases.
+		if isVocabName(name) {
+			return 1 << b.classBit(name), nil
+		}
+		return 0, fmt.Errorf("unknown class %q", name)
+	}
+	intents := make([]string, 0, len(f.Rules))
+	for n := range f.Rules {
+		intents = append(intents, n)
+	}
+	sort.Strings(intents)
+	for _, name := range intents {
+		if !known(name) {
+			return fmt.Errorf("rules: unknown intent %q", name)
+		}
+		for _, raw := range f.Rules[name] {
+			r, err := parseRule(raw, resolve)
+			if err != nil {
+				return fmt.Errorf("rules/%s: %w", name, err)
+			}
+			r.intent = intentIndex(name)
+			r.id = nextID()
+			b.rules = append(b.rules, r)
+		}
+	}
+	if len(b.names) > maxClasses {
+		return fmt.Errorf("%d cue classes, at most %d", len(b.names), maxClasses)
+	}
+	return nil
+}
+
+// isVocabName reports whether name is one of the vocabulary classes the
+// analysis fills from the taxonomy.
+func isVocabName(name string) bool {
+	switch name {
+	case "brand", "product", "competitor", "feature", "price":
+		return true
+	}
+	return false
+}
+
+// parseRule reads "a + b & c + !d = 0.7" (weight 0.6 when omitted).
+func parseRule(raw string, resolve func(string, int) (uint64, error)) (*rule, error) {
+	body, wtxt, hasW := strings.Cut(raw, "=")
+	r := &rule{raw: raw, weight: 0.6}
+	if hasW {
+		w, err := strconv.ParseFloat(strings.TrimSpace(wtxt), 64)
+		if err != nil || w == 0 || w > 1 || w < -1 {
+			return nil, fmt.Errorf("rule %q: weight must be a number in [-1, 1] other than 0", raw)
+		}
+		r.weight = w
+	}
+	for _, gtxt := range strings.Split(body, "&") {
+		var g group
+		for _, term := range strings.Split(gtxt, "+") {
+			term = strings.TrimSpace(term)
+			neg := strings.HasPrefix(term, "!")
+			term = strings.TrimSpace(strings.TrimPrefix(term, "!"))
+			if term == "" {
+				return nil, fmt.Errorf("rule %q: empty class", raw)
+			}
+			var bits uint64
+			for _, alt := range strings.Split(term, "|") {
+				x, err := resolve(strings.TrimSpace(alt), 0)
+				if err != nil {
+					return nil, fmt.Errorf("rule %q: %w", raw, err)
+				}
+				bits |= x
+			}
+			if neg {
+				g.neg |= bits
+			} else {
+				g.terms = append(g.terms, bits)
+			}
+		}
+		r.groups = append(r.groups, g)
+	}
+	if len(r.groups[0].terms) == 0 {
+		return nil, fmt.Errorf("rule %q: the first group needs a class that must be present", raw)
+	}
+	return r, nil
+}
+
+// hit is one cue found in the text.
+type hit struct {
+	clause     int32
+	bit        int8
+	start, end int
+}
+
+// apply finds the cues of lang (every language when all) in the text st
+// holds and adds the rules that hold.
+func (b *cueBook) apply(st *state, lang string, all bool, negs []map[string]bool) {
+	if len(b.rules) == 0 {
+		return
+	}
+	toks := st.toks
+	mark := func(i, end, bit int) {
+		c := st.clauseOf[i]
+		st.masks[c] |= 1 << bit
+		st.textMask |= 1 << bit
+		st.hits = append(st.hits, hit{clause: c, bit: int8(bit), start: toks[i].Start, end: toks[end-1].End})
+	}
+	var sets [2]*phraseSet
+	n := 0
+	if s := b.byLang["any"]; s != nil {
+		sets[n] = s
+		n++
+	}
+	if !all {
+		if s := b.byLang[lang]; s != nil {
+			sets[n] = s
+			n++
+		}
+	}
+	qbit := bitIndex(b.question)
+	nbit := bitIndex(b.negation)
+	cur := 0
+	each := func(p *pattern) {
+		if end, ok := p.matchAt(toks, cur, st.clauseStart); ok {
+			mark(cur, end, p.cue)
+		}
+	}
+	for i := range toks {
+		cur = i
+		t := &toks[i]
+		if t.Kind == textnorm.Punct {
+			if t.Text == "?" || t.Text == "？" {
+				mark(i, i+1, qbit)
+			}
+			continue
+		}
+		for _, neg := range negs {
+			if neg[t.Text] {
+				mark(i, i+1, nbit)
+				break
+			}
+		}
+		for _, vc := range b.vocab {
+			if k := vc.v.matchAt(toks, i); k > 0 {
+				mark(i, i+k, vc.bit)
+			}
+		}
+		for _, set := range sets[:n] {
+			set.each(t.Text, each)
+		}
+		if all {
+			for l, set := range b.byLang {
+				if l != "any" {
+					set.each(t.Text, each)
+				}
+			}
+		}
+	}
+	for _, r := range b.rules {
+		first := int32(-1)
+		ok := true
+		for gi, g := range r.groups {
+			c := st.holds(g)
+			if c < 0 {
+				ok = false
+				break
+			}
+			if gi == 0 {
+				first = c
+			}
+		}
+		if ok {
+			st.add(r.intent, r.id, r.weight, st.spanOf(first, r.groups[0], b.weak))
+		}
+	}
+}
+
+// holds returns a clause where g holds (0 for a group of only negative
+// classes that the text lacks), or -1.
+func (st *state) holds(g group) int32 {
+	if len(g.terms) == 0 {
+		if st.textMask&g.neg != 0 {
+			return -1
+		}
+		return 0
+	}
+next:
+	for c, m := range st.masks {
+		if m&g.neg != 0 {
+			continue
+		}
+		for _, t := range g.terms {
+			if m&t == 0 {
+				continue next
+			}
+		}
+		return int32(c)
+	}
+	return -1
+}
+
+// spanOf is the evidence of a group in clause c: from the first to the
+// last of its cues there, weak context classes (a question mark, a
+// negator) left out unless nothing else is there.
+func (st *state) spanOf(c int32, g group, weak uint64) Span {
+	var want uint64
+	for _, t := range g.terms {
+		want |= t
+	}
+	start, end := -1, -1
+	for pass := 0; pass < 2 && start < 0; pass++ {
+		for _, h := range st.hits {
+			if h.clause != c || want&(1<<h.bit) == 0 || (pass == 0 && weak&(1<<h.bit) != 0) {
+				continue
+			}
+			if start < 0 || h.start < start {
+				start = h.start
+			}
+			end = max(end, h.end)
+		}
+	}
+	if start < 0 {
+		return Span{}
+	}
+	return Span{Start: start, End: end, Text: st.text[start:end]}
+}
+
+func bitIndex(mask uint64) int {
+	for i := 0; i < 64; i++ {
+		if mask&(1<<i) != 0 {
+			return i
+		}
+	}
+	return -1
+}
