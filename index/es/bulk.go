@@ -153,9 +153,29 @@ func writeJSONString(buf *bytes.Buffer, s string) {
 }
 
 type bulkResponse struct {
-	Errors bool                        `json:"errors"`
-	Items  []map[string]bulkItemResult `json:"items"`
+	Errors bool               `json:"errors"`
+	Items  []bulkResponseItem `json:"items"`
 }
+
+// bulkResponseItem holds the result under the item's action name.
+type bulkResponseItem struct {
+	Index  *bulkItemResult `json:"index"`
+	Create *bulkItemResult `json:"create"`
+	Update *bulkItemResult `json:"update"`
+	Delete *bulkItemResult `json:"delete"`
+}
+
+func (it bulkResponseItem) result() bulkItemResult {
+	for _, r := range []*bulkItemResult{it.Index, it.Create, it.Update, it.Delete} {
+		if r != nil {
+			return *r
+		}
+	}
+	return bulkItemResult{}
+}
+
+// bulkFilterPath trims the bulk response to what is checked per item.
+var bulkFilterPath = []string{"errors", "items.*.status", "items.*.error.type", "items.*.error.reason"}
 
 type bulkItemResult struct {
 	Status int `json:"status"`
@@ -183,7 +203,7 @@ func (w *bulkIndexer) sendChunk(ctx context.Context, items []bulkItem, chunk []i
 		}
 		return chunk
 	}
-	res, err := esapi.BulkRequest{Body: bytes.NewReader(buf.Bytes())}.Do(ctx, w.client)
+	res, err := esapi.BulkRequest{Body: bytes.NewReader(buf.Bytes()), FilterPath: bulkFilterPath}.Do(ctx, w.client)
 	if err != nil {
 		return failAll(fmt.Errorf("sending bulk request: %w", err))
 	}
@@ -206,10 +226,7 @@ func (w *bulkIndexer) sendChunk(ctx context.Context, items []bulkItem, chunk []i
 		return failAll(fmt.Errorf("bulk response has %d items for %d actions", len(br.Items), len(chunk)))
 	}
 	for k, i := range chunk {
-		var r bulkItemResult
-		for _, v := range br.Items[k] {
-			r = v
-		}
+		r := br.Items[k].result()
 		items[i].status = r.Status
 		switch {
 		case r.Status >= 200 && r.Status < 300:

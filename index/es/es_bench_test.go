@@ -2,6 +2,7 @@ package es
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"math/rand/v2"
 	"os"
@@ -213,4 +214,43 @@ func BenchmarkIntegrationListeningQuery(b *testing.B) {
 	b.ReportMetric(pct(0.50), "p50-ms")
 	b.ReportMetric(pct(0.99), "p99-ms")
 	b.Logf("p50 %.1f ms, p99 %.1f ms over %d queries; load average after: %s", pct(0.5), pct(0.99), len(lat), loadAvg())
+}
+
+// BenchmarkMentionDocuments measures the client's share of indexing: a
+// mention's record and document encoded under each plan (on a full
+// cluster only Polish is analysed by Earshot; on a stripped one every
+// language with a Go analyser is, and diacritics are folded by Earshot).
+// It needs no cluster.
+func BenchmarkMentionDocuments(b *testing.B) {
+	ms := benchMentions(0, 10_000, rand.New(rand.NewPCG(5, 6)))
+	has := map[string]bool{"asciifolding": true}
+	for _, name := range nativeAnalysers {
+		has[name] = name != "polish"
+	}
+	full, err := planFor(func(name string) bool { return has[name] }, true)
+	if err != nil {
+		b.Fatal(err)
+	}
+	stripped, err := planFor(func(string) bool { return false }, false)
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, c := range []struct {
+		name string
+		plan *textPlan
+	}{{"full-cluster", full}, {"stripped-cluster", stripped}} {
+		b.Run(c.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for i := 0; i < b.N; i++ {
+				m := ms[i%len(ms)]
+				record, err := json.Marshal(m)
+				if err != nil {
+					b.Fatal(err)
+				}
+				if _, err := mentionDoc(index.NewMentionDoc(m, c.plan.has), record, c.plan); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
 }
