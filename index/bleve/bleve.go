@@ -10,6 +10,9 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"slices"
+	"sync"
+	"sync/atomic"
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/index/scorch"
@@ -42,11 +45,12 @@ func (c Config) Validate() error {
 
 // Backend is the embedded index. It is safe for concurrent use.
 type Backend struct {
-	mentions bleve.Index
-	docs     *docBuilder
-	profiles bleve.Index
-	logger   *slog.Logger
-	metrics  *index.Metrics
+	mentions  bleve.Index
+	docs      *docBuilder
+	languages languageSet
+	profiles  bleve.Index
+	logger    *slog.Logger
+	metrics   *index.Metrics
 }
 
 var _ index.Backend = (*Backend)(nil)
@@ -80,6 +84,16 @@ func Open(cfg Config, logger *slog.Logger, reg prometheus.Registerer) (*Backend,
 	if b.docs, err = newDocBuilder(b.mentions.Mapping()); err != nil {
 		b.Close()
 		return nil, err
+	}
+	fields, err := b.mentions.Fields()
+	if err != nil {
+		b.Close()
+		return nil, fmt.Errorf("listing the mention index's fields: %w", err)
+	}
+	for _, a := range Analysers {
+		if slices.Contains(fields, index.LanguageFieldName(a)) {
+			b.languages.add(a)
+		}
 	}
 	return b, nil
 }
@@ -154,15 +168,23 @@ func (b *Backend) Close() error {
 func (b *Backend) UpsertMentions(ctx context.Context, ms []*pipeline.EnrichedMention) []error {
 	errs := make([]error, len(ms))
 	batch := b.mentions.NewBatch()
+	var analysers []string
 	for i, m := range ms {
-		doc, err := b.docs.mention(m)
+		doc, analyser, err := b.docs.mention(m)
 		if err == nil {
 			err = batch.IndexAdvanced(doc)
 		}
 		if err != nil {
 			errs[i] = index.Permanent(fmt.Errorf("indexing mention: %w", err))
+			continue
+		}
+		if analyser != "" {
+			analysers = append(analysers, analyser)
 		}
 	}
+	// Searches look in a language field from before its first document is
+	// visible, never after.
+	b.languages.add(analysers...)
 	b.commit(ctx, b.mentions, batch, errs, "mention")
 	return errs
 }
@@ -364,4 +386,64 @@ func (b *Backend) DocCount() (mentions, profiles uint64, err error) {
 		return 0, 0, fmt.Errorf("counting profiles: %w", err)
 	}
 	return mentions, profiles, nil
+}
+
+// EngineStats describes the mention index's storage, for benchmarks and
+// operators: file segments in the current snapshot (merging lowers it),
+// bytes on disk, and whether merges are still pending.
+type EngineStats struct {
+	FileSegments   uint64
+	MemorySegments uint64
+	DiskBytes      uint64
+}
+
+// MentionStats reads the mention index's EngineStats.
+func (b *Backend) MentionStats() EngineStats {
+	m, _ := b.mentions.StatsMap()["index"].(map[string]any)
+	u := func(k string) uint64 { v, _ := m[k].(uint64); return v }
+	return EngineStats{FileSegments: u("num_root_filesegments"), MemorySegments: u("num_root_memorysegments"), DiskBytes: u("num_bytes_used_disk")}
+}
+
+// languageSet tracks the language analysers that have indexed text, so
+// that a search looks only in text fields that exist.
+type languageSet struct {
+	mu     sync.Mutex
+	seen   map[string]bool
+	fields atomic.Pointer[[]string] // neutral field + seen language fields, sorted
+}
+
+func (s *languageSet) add(keys ...string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	changed := s.fields.Load() == nil
+	for _, k := range keys {
+		if !s.seen[k] {
+			if s.seen == nil {
+				s.seen = map[string]bool{}
+			}
+			s.seen[k] = true
+			changed = true
+		}
+	}
+	if !changed {
+		return
+	}
+	out := []string{index.NeutralField}
+	for k := range s.seen {
+		out = append(out, index.LanguageFieldName(k))
+	}
+	slices.Sort(out[1:])
+	s.fields.Store(&out)
+}
+
+// textFields are the fields a full-text word is searched in.
+func (s *languageSet) textFields() []string {
+	if f := s.fields.Load(); f != nil {
+		return *f
+	}
+	return []string{index.NeutralField}
+}
+
+func (b *Backend) translator() translator {
+	return translator{textFields: b.languages.textFields(), mapping: b.mentions.Mapping()}
 }

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/mapping"
 	"github.com/blevesearch/bleve/v2/search"
 	bq "github.com/blevesearch/bleve/v2/search/query"
 
@@ -16,64 +17,63 @@ import (
 	"github.com/earshothq/earshot/pipeline"
 )
 
-// textFields are the fields a full-text term is searched in: the neutral
-// field and every language field (a document fills only its own language's).
-var textFields = func() []string {
-	out := []string{index.NeutralField}
-	for _, a := range Analysers {
-		out = append(out, index.LanguageFieldName(a))
-	}
-	return out
-}()
+// translator turns parsed queries into bleve queries over the text fields
+// that exist: the neutral field and the language fields of languages
+// indexed so far. A full-text word is looked up in each of them.
+type translator struct {
+	textFields []string
+	mapping    mapping.IndexMapping
+}
 
 // translate turns a parsed query into a bleve query.
-func translate(n query.Node) bq.Query {
+func (tr translator) translate(n query.Node) bq.Query {
 	switch n := n.(type) {
 	case *query.All:
 		return bq.NewMatchAllQuery()
 	case *query.Term:
-		return translateTerm(n)
+		return tr.term(n)
 	case *query.Or:
 		qs := make([]bq.Query, len(n.Children))
 		for i, c := range n.Children {
-			qs[i] = translate(c)
+			qs[i] = tr.translate(c)
 		}
 		return bq.NewDisjunctionQuery(qs)
 	case *query.Not:
-		return bq.NewBooleanQuery(nil, nil, []bq.Query{translate(n.Child)})
+		return bq.NewBooleanQuery([]bq.Query{bq.NewMatchAllQuery()}, nil, []bq.Query{tr.translate(n.Child)})
 	case *query.And:
 		var must, mustNot []bq.Query
 		for _, c := range n.Children {
 			if not, ok := c.(*query.Not); ok {
-				mustNot = append(mustNot, translate(not.Child))
+				mustNot = append(mustNot, tr.translate(not.Child))
 				continue
 			}
-			must = append(must, translate(c))
+			must = append(must, tr.translate(c))
 		}
 		if len(mustNot) == 0 {
 			return bq.NewConjunctionQuery(must)
+		}
+		if len(must) == 0 {
+			must = []bq.Query{bq.NewMatchAllQuery()}
 		}
 		return bq.NewBooleanQuery(must, nil, mustNot)
 	}
 	return bq.NewMatchNoneQuery()
 }
 
-func translateTerm(t *query.Term) bq.Query {
+func (tr translator) term(t *query.Term) bq.Query {
 	if t.Field == "" {
 		if t.Prefix {
 			q := bq.NewPrefixQuery(index.Fold(t.Value))
 			q.SetField(index.NeutralField)
 			return q
 		}
-		// Every word is matched as a phrase so that a word the analyser
-		// splits (a Chinese word into characters, "e-mail") keeps its order.
-		qs := make([]bq.Query, len(textFields))
-		for i, f := range textFields {
-			q := bq.NewMatchPhraseQuery(t.Value)
-			q.SetField(f)
-			qs[i] = q
+		qs := make([]bq.Query, 0, len(tr.textFields))
+		for _, f := range tr.textFields {
+			if q := tr.word(f, t.Value); q != nil {
+				qs = append(qs, q)
+			}
 		}
-		return bq.NewDisjunctionQuery(qs)
+		return disjunction(qs)
 	}
 	v := t.Value
 	if !query.CaseSensitive(t.Field) {
@@ -87,22 +87,81 @@ func translateTerm(t *query.Term) bq.Query {
 	return termQuery(t.Field, v)
 }
 
-// buildQuery combines the query, the filters and the time range.
-func buildQuery(c *index.Compiled) bq.Query {
-	main := translate(c.Query)
-	var filters []bq.Query
+// word matches a full-text word (or quoted phrase) in one text field. The
+// text is analysed as the field was: one token is a term query, which
+// reads posting lists only; several tokens (a phrase, a Chinese word split
+// into characters, "e-mail") are a phrase query, which must also read
+// positions, so that their order holds. A word the analyser drops (a stop
+// word) matches nothing in that field.
+func (tr translator) word(field, text string) bq.Query {
+	a := tr.mapping.AnalyzerNamed(tr.mapping.AnalyzerNameForPath(field))
+	if a == nil {
+		q := bq.NewMatchPhraseQuery(text)
+		q.SetField(field)
+		return q
+	}
+	tokens := a.Analyze([]byte(text))
+	switch len(tokens) {
+	case 0:
+		return nil
+	case 1:
+		return termQuery(field, string(tokens[0].Term))
+	}
+	q := bq.NewMatchPhraseQuery(text)
+	q.SetField(field)
+	return q
+}
+
+// buildQuery combines the query, the filters and the time range into one
+// conjunction, so that the most selective clause leads and the others skip
+// ahead to it. (A bleve boolean Filter would instead test every match of
+// the main query: "everything in the last 7 days" would walk the whole
+// index.) Filters and the time range get boost 0, so a relevance score is
+// the main query's alone. scored says whether scores are needed at all;
+// when not, a main query that matches everything is dropped.
+func (tr translator) buildQuery(c *index.Compiled, scored bool) bq.Query {
+	main := tr.translate(c.Query)
+	var parts []bq.Query
+	if _, all := main.(*bq.MatchAllQuery); !all || scored {
+		parts = append(parts, main)
+	}
 	for _, f := range c.Filters {
-		filters = append(filters, translate(f))
+		parts = append(parts, zeroBoost(tr.translate(f)))
 	}
 	if !c.From.IsZero() || !c.To.IsZero() {
-		filters = append(filters, timeRangeQuery(c.From, c.To))
+		parts = append(parts, zeroBoost(timeRangeQuery(c.From, c.To)))
 	}
-	if len(filters) == 0 {
+	switch len(parts) {
+	case 0:
 		return main
+	case 1:
+		return parts[0]
 	}
-	bqy := bq.NewBooleanQuery([]bq.Query{main}, nil, nil)
-	bqy.Filter = bq.NewConjunctionQuery(filters)
-	return bqy
+	return bq.NewConjunctionQuery(parts)
+}
+
+// zeroBoost makes q and everything under it contribute nothing to scores.
+func zeroBoost(q bq.Query) bq.Query {
+	switch q := q.(type) {
+	case *bq.ConjunctionQuery:
+		for _, c := range q.Conjuncts {
+			zeroBoost(c)
+		}
+	case *bq.DisjunctionQuery:
+		for _, c := range q.Disjuncts {
+			zeroBoost(c)
+		}
+	case *bq.BooleanQuery:
+		for _, c := range []bq.Query{q.Must, q.Should, q.MustNot} {
+			if c != nil {
+				zeroBoost(c)
+			}
+		}
+	}
+	if b, ok := q.(bq.BoostableQuery); ok {
+		b.SetBoost(0)
+	}
+	return q
 }
 
 func sortOrder(sort string) search.SortOrder {
@@ -134,7 +193,13 @@ func (b *Backend) search(ctx context.Context, r *index.SearchRequest) (*index.Se
 	if err != nil {
 		return nil, err
 	}
-	req := bleve.NewSearchRequestOptions(buildQuery(c), c.Size, 0, false)
+	scored := c.Sort == index.SortRelevance
+	req := bleve.NewSearchRequestOptions(b.translator().buildQuery(c, scored), c.Size, 0, false)
+	if !scored {
+		// Without scores bleve can intersect and union posting bitmaps
+		// directly instead of scoring every match.
+		req.Score = "none"
+	}
 	req.Fields = []string{fieldRaw}
 	req.SortByCustom(sortOrder(c.Sort))
 	if c.After != nil {
