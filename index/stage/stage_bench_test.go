@@ -1,0 +1,66 @@
+//go:build unix
+
+package stage
+
+import (
+	"context"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/earshothq/earshot/index/bleve"
+	"github.com/earshothq/earshot/index/synth"
+	"github.com/earshothq/earshot/pipeline"
+)
+
+// BenchmarkWriteBatch measures the index stage over the embedded index on
+// disk: decoding enriched mentions, indexing them, and rebuilding the
+// profiles of the people they belong to (about one mention in eight has a
+// customer or prospect), in batches of the stage's default size. It
+// reports docs/s and docs per CPU-second of the process; compare with
+// bleve's BenchmarkIndexing for the share the profiles take.
+func BenchmarkWriteBatch(b *testing.B) {
+	be, err := bleve.Open(bleve.Config{Path: b.TempDir()}, nil, nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer be.Close()
+	s, err := New(be, topics, Defaults(), nil, prometheus.NewRegistry())
+	if err != nil {
+		b.Fatal(err)
+	}
+	size := Defaults().BatchSize
+	gen := synth.New(synth.Config{Seed: 1})
+	batches := make([][]pipeline.Message, b.N)
+	for i := range batches {
+		for j, m := range gen.Batch(size) {
+			v, err := pipeline.Encode(m)
+			if err != nil {
+				b.Fatal(err)
+			}
+			batches[i] = append(batches[i], pipeline.Message{Topic: topics.Enriched(), Key: []byte(m.ID), Value: v, Offset: int64(i*size + j)})
+		}
+	}
+	b.ResetTimer()
+	start, cpu := time.Now(), processCPU()
+	for _, batch := range batches {
+		for _, err := range s.WriteBatch(context.Background(), batch) {
+			if err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+	n := float64(b.N * size)
+	b.ReportMetric(n/time.Since(start).Seconds(), "docs/s")
+	b.ReportMetric(n/(processCPU()-cpu), "docs/cpu-s")
+}
+
+func processCPU() float64 {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return float64(ru.Utime.Nano()+ru.Stime.Nano()) / 1e9
+}
