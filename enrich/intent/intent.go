@@ -28,6 +28,7 @@ import (
 	"bytes"
 	_ "embed"
 	"fmt"
+	"math/bits"
 	"os"
 	"sort"
 	"strconv"
@@ -88,6 +89,9 @@ func (c Config) Validate() error {
 			return fmt.Errorf("intent thresholds: %s threshold %v outside (0, 1]", name, t)
 		}
 	}
+	if len(c.Vocabulary) > maxVocab {
+		return fmt.Errorf("intent vocabulary: %d classes, at most %d", len(c.Vocabulary), maxVocab)
+	}
 	for name, langs := range c.Extra {
 		if !known(name) {
 			return fmt.Errorf("intent extra: unknown intent %q", name)
@@ -142,8 +146,9 @@ type Detector struct {
 	thresholds map[string]float64
 	// byLang holds the compiled phrases of each language; "any" applies to all.
 	byLang   map[string]*phraseSet
+	langs    []string // the keys of byLang to use when the language is unknown
 	negators map[string]map[string]bool
-	vocab    map[string]*vocab
+	vocab    *vocabIndex
 	cues     cueBook
 	pool     sync.Pool
 	ids      int
@@ -180,10 +185,7 @@ func New(cfg Config) (*Detector, error) {
 			f.Intents[name][lang] = append(f.Intents[name][lang], ps...)
 		}
 	}
-	d := &Detector{thresholds: map[string]float64{}, byLang: map[string]*phraseSet{}, negators: map[string]map[string]bool{}, vocab: map[string]*vocab{}}
-	for class, words := range cfg.Vocabulary {
-		d.vocab[class] = newVocab(words)
-	}
+	d := &Detector{thresholds: map[string]float64{}, byLang: map[string]*phraseSet{}, negators: map[string]map[string]bool{}, vocab: newVocabIndex(cfg.Vocabulary)}
 	for _, n := range Names {
 		d.thresholds[n] = DefaultThreshold
 	}
@@ -218,19 +220,30 @@ func New(cfg Config) (*Detector, error) {
 					return nil, fmt.Errorf("%s: %s/%s: %w", src, name, lang, err)
 				}
 				p.intent = intentIndex(name)
-				for i, e := range p.elems {
-					if e.class != "" {
-						p.elems[i].vocab = d.vocab[e.class] // nil: the class never matches
-					}
-				}
+				d.vocab.bind(p)
 				p.id = d.nextID()
 				set.add(p)
 			}
 		}
 	}
-	if err := d.cues.compile(&f, d.vocab, d.negators, d.nextID); err != nil {
+	if err := d.cues.compile(&f, d.vocab, d.byLang, d.nextID); err != nil {
 		return nil, fmt.Errorf("%s: %w", src, err)
 	}
+	// Phrases and cues for every language join each language's set, so
+	// one lookup per token finds them all.
+	if anySet := d.byLang["any"]; anySet != nil {
+		for l, set := range d.byLang {
+			if l != "any" {
+				set.merge(anySet)
+			}
+		}
+	}
+	for l := range d.byLang {
+		if l != "any" || len(d.byLang) == 1 {
+			d.langs = append(d.langs, l)
+		}
+	}
+	sort.Strings(d.langs)
 	d.pool.New = func() any { return new(state) }
 	return d, nil
 }
@@ -256,18 +269,12 @@ func (d *Detector) Detect(text, lang string, toks []textnorm.Token) []Match {
 	st := d.pool.Get().(*state)
 	defer d.pool.Put(st)
 	st.reset(text, toks)
-	clauseStart := st.clauseStart
+	d.vocab.scan(st)
 	sets := st.sets[:0]
 	negs := st.negs[:0]
-	if s := d.byLang["any"]; s != nil {
-		sets = append(sets, s)
-	}
-	all := lang == "" || lang == "unknown"
-	if all {
-		for l, s := range d.byLang {
-			if l != "any" {
-				sets = append(sets, s)
-			}
+	if lang == "" || lang == "unknown" {
+		for _, l := range d.langs {
+			sets = append(sets, d.byLang[l])
 		}
 		for _, n := range d.negators {
 			negs = append(negs, n)
@@ -275,29 +282,37 @@ func (d *Detector) Detect(text, lang string, toks []textnorm.Token) []Match {
 	} else {
 		if s := d.byLang[lang]; s != nil {
 			sets = append(sets, s)
+		} else if s := d.byLang["any"]; s != nil {
+			sets = append(sets, s)
 		}
 		if n := d.negators[lang]; n != nil {
 			negs = append(negs, n)
 		}
 	}
 	st.sets, st.negs = sets, negs
-	i := 0
-	phrase := func(p *pattern) {
-		end, ok := p.matchAt(toks, i, clauseStart)
+	d.cues.markBuiltins(st, d.vocab, negs)
+	cur := 0
+	visit := func(p *pattern) {
+		end, ok := p.matchAt(st, cur)
 		if !ok {
 			return
 		}
-		if p.weight > 0 && !p.negated && toks[i].Kind != textnorm.Punct && negatedBefore(toks, i, clauseStart, negs) {
+		if p.cue >= 0 {
+			st.mark(cur, end, p.cue)
 			return
 		}
-		st.add(p.intent, p.id, p.weight, Span{Start: toks[i].Start, End: toks[end-1].End, Text: text[toks[i].Start:toks[end-1].End]})
+		if p.weight > 0 && !p.negated && toks[cur].Kind != textnorm.Punct && negatedBefore(toks, cur, st.clauseStart, negs) {
+			return
+		}
+		st.add(p.intent, p.id, p.weight, Span{Start: toks[cur].Start, End: toks[end-1].End, Text: text[toks[cur].Start:toks[end-1].End]})
 	}
-	for _, set := range sets {
-		for i = range toks {
-			set.each(toks[i].Text, phrase)
+	for i := range toks {
+		cur = i
+		for _, set := range sets {
+			set.each(toks[i].Text, st.vstart[i], visit)
 		}
 	}
-	d.cues.apply(st, lang, all, negs)
+	d.cues.evaluate(st)
 	var out []Match
 	for k, name := range Names {
 		score := st.score(k)
@@ -338,6 +353,9 @@ type state struct {
 	masks       []uint64 // cue classes present, per clause
 	textMask    uint64
 	hits        []hit
+	vword       []uint64 // vocabulary classes of each token on its own
+	vstart      []uint64 // ... and of the phrases starting at it
+	vphr        []vocabHit
 	sets        []*phraseSet
 	negs        []map[string]bool
 	matched     [6][]found
@@ -433,7 +451,7 @@ type element struct {
 	gap    bool   // ~
 	anchor bool   // ^
 	class  string // {class}
-	vocab  *vocab // the words of class
+	vbit   int    // the class's vocabulary bit, -1 when no vocabulary fills it
 }
 
 type pattern struct {
@@ -442,14 +460,14 @@ type pattern struct {
 	weight  float64
 	intent  int
 	id      int
-	cue     int  // cue class bit, for cue patterns
+	cue     int  // cue class bit for cue patterns, -1 for phrases
 	negated bool // the phrase itself contains a negation; skip the negator guard
 }
 
 // parsePattern reads "words = weight" (weight 0.6 when omitted).
 func parsePattern(lang, raw string) (*pattern, error) {
 	text, wtxt, hasW := strings.Cut(raw, "=")
-	p := &pattern{raw: raw, weight: 0.6}
+	p := &pattern{raw: raw, weight: 0.6, cue: -1}
 	if hasW {
 		w, err := strconv.ParseFloat(strings.TrimSpace(wtxt), 64)
 		if err != nil || w == 0 || w > 1 || w < -1 {
@@ -464,7 +482,7 @@ func parsePattern(lang, raw string) (*pattern, error) {
 		case word == "^":
 			p.elems = append(p.elems, element{anchor: true})
 		case strings.HasPrefix(word, "{") && strings.HasSuffix(word, "}") && len(word) > 2:
-			p.elems = append(p.elems, element{class: word[1 : len(word)-1]})
+			p.elems = append(p.elems, element{class: word[1 : len(word)-1], vbit: -1})
 		case strings.HasSuffix(word, "*") && len(word) > 1:
 			p.elems = append(p.elems, element{text: strings.TrimSuffix(word, "*"), prefix: true})
 		default:
@@ -502,22 +520,24 @@ func isNegationWord(lang, w string) bool {
 	return false
 }
 
-// matchAt tries the pattern at token i and returns the end token (exclusive).
-func (p *pattern) matchAt(toks []textnorm.Token, i int, clauseStart []bool) (int, bool) {
+// matchAt tries the pattern at token i of st's text and returns the end
+// token (exclusive).
+func (p *pattern) matchAt(st *state, i int) (int, bool) {
 	elems := p.elems
 	if elems[0].anchor {
-		if !clauseStart[i] {
+		if !st.clauseStart[i] {
 			return 0, false
 		}
 		elems = elems[1:]
 	}
-	return matchFrom(elems, toks, i)
+	return matchFrom(elems, st, i)
 }
 
-func matchFrom(elems []element, toks []textnorm.Token, i int) (int, bool) {
+func matchFrom(elems []element, st *state, i int) (int, bool) {
 	if len(elems) == 0 {
 		return i, true
 	}
+	toks := st.toks
 	e := elems[0]
 	if e.gap {
 		for skip := 0; skip <= 3 && i+skip <= len(toks); skip++ {
@@ -527,7 +547,7 @@ func matchFrom(elems []element, toks []textnorm.Token, i int) (int, bool) {
 					break
 				}
 			}
-			if end, ok := matchFrom(elems[1:], toks, i+skip); ok {
+			if end, ok := matchFrom(elems[1:], st, i+skip); ok {
 				return end, true
 			}
 		}
@@ -537,16 +557,16 @@ func matchFrom(elems []element, toks []textnorm.Token, i int) (int, bool) {
 		return 0, false
 	}
 	if e.class != "" {
-		n := e.vocab.matchAt(toks, i)
+		n := st.vocabLen(i, e.vbit)
 		if n == 0 {
 			return 0, false
 		}
-		return matchFrom(elems[1:], toks, i+n)
+		return matchFrom(elems[1:], st, i+n)
 	}
 	if !e.matches(toks[i].Text) {
 		return 0, false
 	}
-	return matchFrom(elems[1:], toks, i+1)
+	return matchFrom(elems[1:], st, i+1)
 }
 
 func (e element) matches(tok string) bool {
@@ -559,13 +579,12 @@ func (e element) matches(tok string) bool {
 // phraseSet indexes patterns by their first word.
 type phraseSet struct {
 	exact    map[string][]*pattern
-	prefixes map[string][]*pattern
-	plens    []int
-	classes  []*pattern // patterns starting with a {class}, tried everywhere
+	prefixes textnorm.StemIndex[[]*pattern]
+	byClass  [maxVocab][]*pattern // patterns starting with a {class}, by vocabulary bit
 }
 
 func newPhraseSet() *phraseSet {
-	return &phraseSet{exact: map[string][]*pattern{}, prefixes: map[string][]*pattern{}}
+	return &phraseSet{exact: map[string][]*pattern{}}
 }
 
 func (s *phraseSet) add(p *pattern) {
@@ -574,19 +593,47 @@ func (s *phraseSet) add(p *pattern) {
 		e = p.elems[1]
 	}
 	if e.class != "" {
-		s.classes = append(s.classes, p)
-		return
+		if e.vbit >= 0 {
+			s.byClass[e.vbit] = append(s.byClass[e.vbit], p)
+		}
+		return // a class no vocabulary fills never matches
 	}
 	if e.prefix {
-		if _, ok := s.prefixes[e.text]; !ok {
-			s.plens = appendUnique(s.plens, len(e.text))
-		}
-		s.prefixes[e.text] = append(s.prefixes[e.text], p)
+		ps, _ := s.prefixes.Get(e.text)
+		s.prefixes.Add(e.text, append(ps, p))
 		return
 	}
 	s.exact[e.text] = append(s.exact[e.text], p)
 	if e.text == "?" {
 		s.exact["？"] = append(s.exact["？"], p)
+	}
+}
+
+// merge adds every pattern of o.
+func (s *phraseSet) merge(o *phraseSet) {
+	seen := map[*pattern]bool{}
+	visit := func(ps []*pattern) {
+		for _, p := range ps {
+			if !seen[p] {
+				seen[p] = true
+				s.add(p)
+			}
+		}
+	}
+	keys := func(m map[string][]*pattern) []string {
+		out := make([]string, 0, len(m))
+		for k := range m {
+			out = append(out, k)
+		}
+		sort.Strings(out)
+		return out
+	}
+	for _, k := range keys(o.exact) {
+		visit(o.exact[k])
+	}
+	o.prefixes.All(func(_ string, ps []*pattern) { visit(ps) })
+	for _, ps := range o.byClass {
+		visit(ps)
 	}
 }
 
@@ -599,92 +646,24 @@ func appendUnique(xs []int, x int) []int {
 	return append(xs, x)
 }
 
-// each calls fn for every pattern whose first word can match tok.
-func (s *phraseSet) each(tok string, fn func(*pattern)) {
+// each calls fn for every pattern whose first word can match tok; vbits
+// are the vocabulary classes found at tok.
+func (s *phraseSet) each(tok string, vbits uint64, fn func(*pattern)) {
 	for _, p := range s.exact[tok] {
 		fn(p)
 	}
-	for _, n := range s.plens {
-		if len(tok) >= n {
-			for _, p := range s.prefixes[tok[:n]] {
-				fn(p)
-			}
+	s.prefixes.Each(tok, func(_ string, ps []*pattern) {
+		for _, p := range ps {
+			fn(p)
+		}
+	})
+	for vbits != 0 {
+		b := bits.TrailingZeros64(vbits)
+		vbits &^= 1 << b
+		for _, p := range s.byClass[b] {
+			fn(p)
 		}
 	}
-	for _, p := range s.classes {
-		fn(p)
-	}
-}
-
-// vocab is a word class: exact words, stems ("price*") and phrases of
-// several tokens ("coffee machine", "咖啡机", "brewly one").
-type vocab struct {
-	exact    map[string]bool
-	prefixes map[string]bool
-	plens    []int
-	phrases  map[string][][]string // first token → the tokens after it
-}
-
-func newVocab(words []string) *vocab {
-	v := &vocab{exact: map[string]bool{}, prefixes: map[string]bool{}, phrases: map[string][][]string{}}
-	for _, w := range words {
-		w = strings.ToLower(strings.TrimSpace(w))
-		if strings.HasSuffix(w, "*") && len(w) > 1 && !strings.Contains(w, " ") {
-			p := strings.TrimSuffix(w, "*")
-			if !v.prefixes[p] {
-				v.prefixes[p] = true
-				v.plens = appendUnique(v.plens, len(p))
-			}
-			continue
-		}
-		var parts []string
-		for _, t := range textnorm.Tokenize(w, nil) {
-			if t.Kind != textnorm.Punct || len(parts) > 0 {
-				parts = append(parts, t.Text)
-			}
-		}
-		switch {
-		case len(parts) == 1:
-			v.exact[parts[0]] = true
-		case len(parts) > 1:
-			v.phrases[parts[0]] = append(v.phrases[parts[0]], parts[1:])
-		}
-	}
-	return v
-}
-
-// matchAt returns how many tokens from toks[i] form a word or phrase of
-// the class (the longest), 0 when none does.
-func (v *vocab) matchAt(toks []textnorm.Token, i int) int {
-	if v == nil {
-		return 0
-	}
-	tok := toks[i].Text
-	best := 0
-next:
-	for _, rest := range v.phrases[tok] {
-		if 1+len(rest) <= best || i+len(rest) >= len(toks) {
-			continue
-		}
-		for k, w := range rest {
-			if toks[i+1+k].Text != w {
-				continue next
-			}
-		}
-		best = 1 + len(rest)
-	}
-	if best > 0 {
-		return best
-	}
-	if v.exact[tok] {
-		return 1
-	}
-	for _, n := range v.plens {
-		if len(tok) >= n && v.prefixes[tok[:n]] {
-			return 1
-		}
-	}
-	return 0
 }
 
 // Threshold returns the score from which intent name is reported.

@@ -52,21 +52,21 @@ type group struct {
 	neg   uint64
 }
 
-// cueBook holds the compiled cue classes and rules.
+// cueBook holds the cue classes and rules. Cue patterns live in the
+// Detector's phrase sets (pattern.cue is their class bit).
 type cueBook struct {
 	names    []string
 	bit      map[string]int
-	byLang   map[string]*phraseSet // cue patterns (pattern.cue is the bit)
-	vocab    []vocabClass          // vocabulary classes the rules use
+	vocab    []vocabClass // vocabulary classes the rules use
 	rules    []*rule
 	question uint64
 	negation uint64
 	weak     uint64 // classes that are context, not evidence
 }
 
+// vocabClass maps a vocabulary bit to the cue class bit rules know it by.
 type vocabClass struct {
-	bit int
-	v   *vocab
+	vbit, bit int
 }
 
 func (b *cueBook) classBit(name string) int {
@@ -79,9 +79,8 @@ func (b *cueBook) classBit(name string) int {
 }
 
 // compile reads the cues, aliases and rules of f.
-func (b *cueBook) compile(f *file, vocabs map[string]*vocab, negators map[string]map[string]bool, nextID func() int) error {
+func (b *cueBook) compile(f *file, vocab *vocabIndex, sets map[string]*phraseSet, nextID func() int) error {
 	b.bit = map[string]int{}
-	b.byLang = map[string]*phraseSet{}
 	b.question = 1 << b.classBit(classQuestion)
 	b.negation = 1 << b.classBit(classNegation)
 	b.weak = b.question | b.negation
@@ -97,14 +96,14 @@ func (b *cueBook) compile(f *file, vocabs map[string]*vocab, negators map[string
 		}
 		sort.Strings(classes)
 		for _, class := range classes {
-			if class == classQuestion || class == classNegation || vocabs[class] != nil {
+			if class == classQuestion || class == classNegation || vocab.bitOf(class) >= 0 || isVocabName(class) {
 				return fmt.Errorf("cues %s/%s: %q is a built-in class", lang, class, class)
 			}
 			bit := b.classBit(class)
-			set := b.byLang[lang]
+			set := sets[lang]
 			if set == nil {
 				set = newPhraseSet()
-				b.byLang[lang] = set
+				sets[lang] = set
 			}
 			for _, raw := range f.Cues[lang][class] {
 				p, err := parsePattern(lang, raw)
@@ -115,11 +114,7 @@ func (b *cueBook) compile(f *file, vocabs map[string]*vocab, negators map[string
 					return fmt.Errorf("cues %s/%s: %q: cues take no weight", lang, class, raw)
 				}
 				p.intent, p.cue = -1, bit
-				for i, e := range p.elems {
-					if e.class != "" {
-						p.elems[i].vocab = vocabs[e.class]
-					}
-				}
+				vocab.bind(p)
 				set.add(p)
 			}
 		}
@@ -145,9 +140,9 @@ func (b *cueBook) compile(f *file, vocabs map[string]*vocab, negators map[string
 		if i, ok := b.bit[name]; ok {
 			return 1 << i, nil
 		}
-		if v := vocabs[name]; v != nil {
+		if vb := vocab.bitOf(name); vb >= 0 {
 			i := b.classBit(name)
-			b.vocab = append(b.vocab, vocabClass{i, v})
+			b.vocab = append(b.vocab, vocabClass{vbit: vb, bit: i})
 			return 1 << i, nil
 		}
 		// A vocabulary class the configuration does not fill (no
@@ -241,70 +236,50 @@ type hit struct {
 	start, end int
 }
 
-// apply finds the cues of lang (every language when all) in the text st
-// holds and adds the rules that hold.
-func (b *cueBook) apply(st *state, lang string, all bool, negs []map[string]bool) {
+// mark records cue class bit for tokens [i, end).
+func (st *state) mark(i, end, bit int) {
+	c := st.clauseOf[i]
+	st.masks[c] |= 1 << bit
+	st.textMask |= 1 << bit
+	st.hits = append(st.hits, hit{clause: c, bit: int8(bit), start: st.toks[i].Start, end: st.toks[end-1].End})
+}
+
+// markBuiltins records the built-in classes: question marks, negators of
+// the language and the vocabulary classes rules use. The cue patterns are
+// marked by Detect with the phrases.
+func (b *cueBook) markBuiltins(st *state, vocab *vocabIndex, negs []map[string]bool) {
 	if len(b.rules) == 0 {
 		return
 	}
-	toks := st.toks
-	mark := func(i, end, bit int) {
-		c := st.clauseOf[i]
-		st.masks[c] |= 1 << bit
-		st.textMask |= 1 << bit
-		st.hits = append(st.hits, hit{clause: c, bit: int8(bit), start: toks[i].Start, end: toks[end-1].End})
-	}
-	var sets [2]*phraseSet
-	n := 0
-	if s := b.byLang["any"]; s != nil {
-		sets[n] = s
-		n++
-	}
-	if !all {
-		if s := b.byLang[lang]; s != nil {
-			sets[n] = s
-			n++
-		}
-	}
 	qbit := bitIndex(b.question)
 	nbit := bitIndex(b.negation)
-	cur := 0
-	each := func(p *pattern) {
-		if end, ok := p.matchAt(toks, cur, st.clauseStart); ok {
-			mark(cur, end, p.cue)
-		}
-	}
-	for i := range toks {
-		cur = i
-		t := &toks[i]
+	for i := range st.toks {
+		t := &st.toks[i]
 		if t.Kind == textnorm.Punct {
 			if t.Text == "?" || t.Text == "？" {
-				mark(i, i+1, qbit)
+				st.mark(i, i+1, qbit)
 			}
 			continue
 		}
 		for _, neg := range negs {
 			if neg[t.Text] {
-				mark(i, i+1, nbit)
+				st.mark(i, i+1, nbit)
 				break
 			}
 		}
+		if st.vstart[i] == 0 {
+			continue
+		}
 		for _, vc := range b.vocab {
-			if k := vc.v.matchAt(toks, i); k > 0 {
-				mark(i, i+k, vc.bit)
-			}
-		}
-		for _, set := range sets[:n] {
-			set.each(t.Text, each)
-		}
-		if all {
-			for l, set := range b.byLang {
-				if l != "any" {
-					set.each(t.Text, each)
-				}
+			if n := st.vocabLen(i, vc.vbit); n > 0 {
+				st.mark(i, i+n, vc.bit)
 			}
 		}
 	}
+}
+
+// evaluate adds the rules that hold for the cues marked in st.
+func (b *cueBook) evaluate(st *state) {
 	for _, r := range b.rules {
 		first := int32(-1)
 		ok := true

@@ -223,7 +223,6 @@ func New(t *Taxonomy) (*Extractor, error) {
 		add(kindNeed, e.Name, e.Terms)
 	}
 	add(kindNeedCue, "", t.NeedCues)
-	ts.finish()
 	return &Extractor{terms: ts}, nil
 }
 

@@ -23,12 +23,11 @@ type hit struct {
 // termSet indexes terms by their first word so a text is scanned once.
 type termSet struct {
 	exact    map[string][]*term
-	prefixes map[string][]*term
-	plens    []int
+	prefixes textnorm.StemIndex[[]*term]
 }
 
 func newTermSet() *termSet {
-	return &termSet{exact: map[string][]*term{}, prefixes: map[string][]*term{}}
+	return &termSet{exact: map[string][]*term{}}
 }
 
 func (s *termSet) add(raw string, kind int, name string) {
@@ -50,20 +49,11 @@ func (s *termSet) add(raw string, kind int, name string) {
 	}
 	first := t.words[0]
 	if t.prefix[0] {
-		s.prefixes[first] = append(s.prefixes[first], t)
+		ts, _ := s.prefixes.Get(first)
+		s.prefixes.Add(first, append(ts, t))
 		return
 	}
 	s.exact[first] = append(s.exact[first], t)
-}
-
-func (s *termSet) finish() {
-	seen := map[int]bool{}
-	for p := range s.prefixes {
-		if !seen[len(p)] {
-			seen[len(p)] = true
-			s.plens = append(s.plens, len(p))
-		}
-	}
 }
 
 // find returns the hits in toks[from:to], skipping punctuation.
@@ -78,16 +68,13 @@ func (s *termSet) find(toks []textnorm.Token, from, to int, dst []hit) []hit {
 				dst = append(dst, hit{t.kind, t.name})
 			}
 		}
-		for _, n := range s.plens {
-			if len(w) < n {
-				continue
-			}
-			for _, t := range s.prefixes[w[:n]] {
+		s.prefixes.Each(w, func(_ string, ts []*term) {
+			for _, t := range ts {
 				if t.matchAt(toks, i, to) {
 					dst = append(dst, hit{t.kind, t.name})
 				}
 			}
-		}
+		})
 	}
 	return dst
 }

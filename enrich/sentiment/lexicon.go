@@ -25,8 +25,7 @@ const (
 // lexicon is one language's polarity words.
 type lexicon struct {
 	exact    map[string]int8
-	prefixes map[string]int8 // stem → polarity, for terms written "stem*"
-	plens    []int           // distinct stem lengths in bytes, longest first
+	prefixes textnorm.StemIndex[int8] // polarity of terms written "stem*"
 	phrases  map[string][]phrase
 	han      []hanTerm // substring terms (Chinese), longest first
 }
@@ -97,7 +96,7 @@ func loadLexicons() (lexicons, error) {
 }
 
 func newLexicon() *lexicon {
-	return &lexicon{exact: map[string]int8{}, prefixes: map[string]int8{}, phrases: map[string][]phrase{}}
+	return &lexicon{exact: map[string]int8{}, phrases: map[string][]phrase{}}
 }
 
 func (lx *lexicon) add(term string, pol int8, han bool) {
@@ -106,7 +105,7 @@ func (lx *lexicon) add(term string, pol int8, han bool) {
 		return
 	}
 	if strings.HasSuffix(term, "*") {
-		lx.prefixes[strings.TrimSuffix(term, "*")] = pol
+		lx.prefixes.Add(strings.TrimSuffix(term, "*"), pol)
 		return
 	}
 	if words := strings.Fields(term); len(words) > 1 {
@@ -117,14 +116,6 @@ func (lx *lexicon) add(term string, pol int8, han bool) {
 }
 
 func (lx *lexicon) finish() {
-	seen := map[int]bool{}
-	for p := range lx.prefixes {
-		if !seen[len(p)] {
-			seen[len(p)] = true
-			lx.plens = append(lx.plens, len(p))
-		}
-	}
-	sort.Sort(sort.Reverse(sort.IntSlice(lx.plens)))
 	sort.SliceStable(lx.han, func(i, j int) bool { return len(lx.han[i].term) > len(lx.han[j].term) })
 }
 
@@ -149,12 +140,8 @@ func (lx *lexicon) word(toks []textnorm.Token, i int) (int8, int) {
 	if pol, ok := lx.exact[w]; ok {
 		return pol, 1
 	}
-	for _, n := range lx.plens {
-		if len(w) >= n {
-			if pol, ok := lx.prefixes[w[:n]]; ok {
-				return pol, 1
-			}
-		}
+	if pol, ok := lx.prefixes.Longest(w); ok {
+		return pol, 1
 	}
 	return 0, 0
 }
