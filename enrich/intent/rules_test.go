@@ -1,0 +1,161 @@
+package intent
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// ruleDetector compiles a phrase file with the given cues and rules.
+func ruleDetector(t *testing.T, yaml string, vocab map[string][]string) (*Detector, error) {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "phrases.yaml")
+	if err := os.WriteFile(path, []byte(yaml), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return New(Config{PhrasesFile: path, Vocabulary: vocab})
+}
+
+const ruleFile = `
+negators:
+  en: [not]
+cues:
+  en:
+    seek: ["looking for", "need a"]
+    help: [help]
+    past: [bought]
+rules:
+  buying:
+    - "seek + product + !negation + !help = 0.8"
+    - "past & !question = -0.9"
+  question:
+    - "product & question = 0.7"
+`
+
+func TestRulesClauseAndTextScope(t *testing.T) {
+	d, err := ruleDetector(t, ruleFile, map[string][]string{"product": {"coffee machine", "brewly one", "grinder*", "咖啡机"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		text   string
+		buying bool
+	}{
+		{"Looking for a coffee machine for the office", true},
+		{"looking for grinders under 100 euros", true},              // stem
+		{"Looking for advice. The coffee machine is fine", false},   // other clause
+		{"Not looking for a coffee machine", false},                 // negation in the clause
+		{"Need a coffee machine technician to help me", false},      // help in the clause
+		{"Looking for a coffee machine, bought one already", false}, // text-level suppressor
+		{"Looking for a coffee, machine wanted", false},             // "coffee machine" is a phrase
+		{"looking for 咖啡机", true},                                   // phrase of ideographs
+	} {
+		_, got := detect(t, d, c.text, "en")[Buying]
+		if got != c.buying {
+			t.Errorf("%q: buying = %v, want %v", c.text, got, c.buying)
+		}
+	}
+	// The suppressor needs no question: with one it stays away.
+	if _, got := detect(t, d, "Looking for a coffee machine, bought one already?", "en")[Buying]; !got {
+		t.Error("a question lifts the suppressor: want buying")
+	}
+	// Rules are language-independent; the cues are not.
+	if _, got := detect(t, d, "Looking for a coffee machine", "pl")[Buying]; got {
+		t.Error("English cues applied to a Polish text")
+	}
+	if _, got := detect(t, d, "Brewly One?", "pl")[Question]; !got {
+		t.Error("built-in classes (product, question) should work in every language")
+	}
+}
+
+func TestRuleEvidenceSpansTheClauseCues(t *testing.T) {
+	d, err := ruleDetector(t, ruleFile, map[string][]string{"product": {"coffee machine"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := "Hi! We are looking for a quiet coffee machine."
+	b, ok := detect(t, d, text, "en")[Buying]
+	if !ok || len(b.Evidence) != 1 {
+		t.Fatalf("buying = %+v", b)
+	}
+	e := b.Evidence[0]
+	if e.Text != "looking for a quiet coffee machine" || text[e.Start:e.End] != e.Text {
+		t.Errorf("evidence %+v, want the span from the cue to the product", e)
+	}
+}
+
+func TestRuleFileErrors(t *testing.T) {
+	for _, c := range []struct{ yaml, want string }{
+		{"rules:\n  buying:\n    - \"nosuch + question\"\n", `unknown class "nosuch"`},
+		{"rules:\n  buying:\n    - \"question = 2\"\n", "weight must be"},
+		{"rules:\n  buying:\n    - \"!question\"\n", "first group"},
+		{"rules:\n  buying:\n    - \"question + \"\n", "empty class"},
+		{"rules:\n  wishes:\n    - \"question\"\n", `unknown intent "wishes"`},
+		{"cues:\n  en:\n    question: [huh]\n", "built-in class"},
+		{"cues:\n  en:\n    seek: [\"looking for = 0.5\"]\n", "cues take no weight"},
+		{"aliases:\n  a: [b]\n  b: [a]\nrules:\n  buying:\n    - \"a\"\n", "nests too deep"},
+	} {
+		_, err := ruleDetector(t, c.yaml, nil)
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%q: err = %v, want it to mention %q", c.yaml, err, c.want)
+		}
+	}
+	many := map[string][]string{}
+	for i := 0; i <= maxVocab; i++ {
+		many[string(rune('a'+i))] = []string{"x"}
+	}
+	if _, err := New(Config{Vocabulary: many}); err == nil || !strings.Contains(err.Error(), "at most") {
+		t.Errorf("%d vocabulary classes: err = %v", len(many), err)
+	}
+}
+
+// TestBuiltInRules checks the shipped cues and rules on wordings the
+// phrase lists do not contain, and on the hard negatives next to them.
+func TestBuiltInRules(t *testing.T) {
+	d, err := New(evalConfig(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		lang, text string
+		want, not  []string
+	}{
+		{"en", "Looking for a quiet espresso machine for a small flat", []string{Buying}, nil},
+		{"en", "I'm not looking for a new machine, just descaling tips", nil, []string{Buying}},
+		{"en", "Need help connecting the machine to my phone", nil, []string{Buying}},
+		{"es", "La cafetera es preciosa, pero el precio es demasiado alto para lo que ofrece.", []string{Complaint}, []string{Buying}},
+		{"pl", "Szukam ekspresu do biura, coś niedrogiego", []string{Buying}, nil},
+		{"pt", "Procuro uma cafeteira para o escritório", []string{Buying}, nil},
+		{"lv", "Meklēju kafijas automātu mājai", []string{Buying}, nil},
+		{"zh", "Brewly Mini 和 Nespresso 哪个更适合办公室？", []string{Buying}, nil},
+		{"de", "Wie viel kostet die Brewly One bei euch?", []string{Buying}, nil},
+		{"en", "Got my Brewly One last week, so happy", nil, []string{Buying}},
+		{"fr", "Je vends ma Brewly One, quasi neuve.", nil, []string{Buying}},
+		{"en", "Since the last update the grinder rattles every morning.", []string{Complaint}, []string{Support}},
+		{"en", "The grinder rattles since the update, how do I fix it?", []string{Support}, []string{Complaint}},
+		{"de", "Zwei Stunden in der Warteschleife, unglaublich.", []string{Complaint}, nil},
+		{"en", "Not renewing my bean subscription next month.", []string{ChurnRisk}, nil},
+		{"pt", "Vou cancelar o plano de grãos.", []string{ChurnRisk}, nil},
+	} {
+		got := detect(t, d, c.text, c.lang)
+		for _, n := range c.want {
+			if _, ok := got[n]; !ok {
+				t.Errorf("%s %q: no %s (got %v)", c.lang, c.text, n, names(got))
+			}
+		}
+		for _, n := range c.not {
+			if _, ok := got[n]; ok {
+				t.Errorf("%s %q: unexpected %s", c.lang, c.text, n)
+			}
+		}
+	}
+}
+
+func names(ms map[string]Match) []string {
+	var out []string
+	for n := range ms {
+		out = append(out, n)
+	}
+	return out
+}
