@@ -52,8 +52,9 @@ import (
 //   - native: the cluster's analyser on field text_<key>;
 //   - client: the cluster lacks one but Earshot has a Go analyser (the same
 //     ones the embedded index uses): Earshot analyses the text itself and
-//     sends the terms, space-separated, to field terms_<key> (whitespace
-//     analyser); query words go through the same Go analyser;
+//     sends the terms, space-separated, to the one field "terms"
+//     (whitespace analyser); a query word goes through every such Go
+//     analyser and each distinct result is searched there;
 //   - neither: the language is searched through the neutral field only
 //     (exact words, prefixes).
 //
@@ -77,11 +78,10 @@ var clientAnalysers = []string{"ar", "cjk", "da", "de", "en", "es", "fi", "fr", 
 // Field names beside index.NeutralField.
 const (
 	neutralName   = "earshot_neutral"
-	clientPrefix  = "terms_"
+	clientField   = "terms" // Earshot-analysed terms, whatever the language
 	clientAnalyzr = "whitespace" // the pre-analysed terms are only split again
 )
 
-func clientFieldName(key string) string { return clientPrefix + key }
 
 // goAnalysers builds bleve's analysers once; they are safe for concurrent use.
 var goAnalysers = sync.OnceValues(func() (map[string]analysis.Analyzer, error) {

@@ -91,13 +91,10 @@ func TestEnsureSchemaOnFullCluster(t *testing.T) {
 		if got := props["text_"+key]["analyzer"]; got != want {
 			t.Errorf("text_%s analyser %v; want the cluster's %s", key, got, want)
 		}
-		if _, ok := props["terms_"+key]; ok {
-			t.Errorf("terms_%s mapped although the cluster analyses %s itself", key, key)
-		}
 	}
 	// Without the stempel plugin Polish is analysed by Earshot.
-	if got := props["terms_pl"]["analyzer"]; got != "whitespace" {
-		t.Errorf("terms_pl analyser %v; want whitespace", got)
+	if got := props["terms"]["analyzer"]; got != "whitespace" {
+		t.Errorf("terms analyser %v; want whitespace", got)
 	}
 	if _, ok := props["text_pl"]; ok {
 		t.Error("text_pl mapped on a cluster without a polish analyser")
@@ -124,10 +121,8 @@ func TestEnsureSchemaOnStrippedCluster(t *testing.T) {
 	f.analysers = map[string]bool{} // standard and lowercase only
 	b, logs := openFake(t, f)
 	props := templateProps(t, f, "earshot-mentions")
-	for _, key := range []string{"pt", "en", "pl", "cjk"} {
-		if got := props["terms_"+key]["analyzer"]; got != "whitespace" {
-			t.Errorf("terms_%s analyser %v; want whitespace (Earshot-analysed)", key, got)
-		}
+	if got := props["terms"]["analyzer"]; got != "whitespace" {
+		t.Errorf("terms analyser %v; want whitespace (Earshot-analysed)", got)
 	}
 	for field := range props {
 		if strings.HasPrefix(field, "text_") {
@@ -219,12 +214,12 @@ func fixture(id string) *pipeline.EnrichedMention {
 func TestMentionDocFollowsPlan(t *testing.T) {
 	full, strip := fullPlan(), stripped(t)
 	pt := fixture("pt1")
-	if d := docFields(t, pt, full); d["text_pt"] != pt.Text || d["terms_pt"] != nil || d["text"] != pt.Text {
+	if d := docFields(t, pt, full); d["text_pt"] != pt.Text || d["terms"] != nil || d["text"] != pt.Text {
 		t.Errorf("full cluster, Portuguese: %v", d)
 	}
 	d := docFields(t, pt, strip)
-	if d["text_pt"] != nil || !strings.HasPrefix(d["terms_pt"].(string), "entreg ") {
-		t.Errorf("stripped cluster, Portuguese: terms_pt %q; want Earshot's stems", d["terms_pt"])
+	if terms, _ := d["terms"].(string); d["text_pt"] != nil || !strings.HasPrefix(terms, "entreg ") {
+		t.Errorf("stripped cluster, Portuguese: terms %q; want Earshot's stems", d["terms"])
 	}
 	if d["text"] != "as entregas estao sempre atrasadas. pessimo servico da acme!" {
 		t.Errorf("stripped cluster: neutral text %q; want it folded by Earshot", d["text"])
@@ -235,7 +230,7 @@ func TestMentionDocFollowsPlan(t *testing.T) {
 		t.Errorf("full cluster, Latvian: %v", d)
 	}
 	for k := range docFields(t, lv, strip) {
-		if strings.HasPrefix(k, "terms_") || strings.HasPrefix(k, "text_") {
+		if k == "terms" || strings.HasPrefix(k, "text_") {
 			t.Errorf("stripped cluster, Latvian has language field %s", k)
 		}
 	}
@@ -243,8 +238,8 @@ func TestMentionDocFollowsPlan(t *testing.T) {
 	if en := fixture("en1"); docFields(t, en, strip)["text"] != en.Text {
 		t.Errorf("ASCII text changed: %q", docFields(t, en, strip)["text"])
 	}
-	if d := docFields(t, fixture("zh1"), strip); d["terms_cjk"] != "快递 递很 很慢 客服 服也 也不 不回 回复" {
-		t.Errorf("stripped cluster, Chinese bigrams %q", d["terms_cjk"])
+	if d := docFields(t, fixture("zh1"), strip); d["terms"] != "快递 递很 很慢 客服 服也 也不 不回 回复" {
+		t.Errorf("stripped cluster, Chinese bigrams %q", d["terms"])
 	}
 }
 
@@ -261,17 +256,17 @@ func queryJSON(t *testing.T, p *textPlan, q string) string {
 func TestTextQueryFollowsPlan(t *testing.T) {
 	full := queryJSON(t, fullPlan(), "Entrega")
 	plStem := clientTerms(fullPlan().Client["pl"], "Entrega")
-	for _, want := range []string{`"text_pt"`, `"text_lv"`, `"query":"Entrega"`, `"terms_pl":{"query":"` + plStem + `"}`} {
+	for _, want := range []string{`"text_pt"`, `"text_lv"`, `"query":"Entrega"`, `"terms":{"query":"` + plStem + `"}`} {
 		if !strings.Contains(full, want) {
 			t.Errorf("full cluster query lacks %s: %s", want, full)
 		}
 	}
 	// The cluster folds: no word is folded by Earshot, Portuguese is not stemmed by Earshot.
-	if strings.Contains(full, `"entrega"`) || strings.Contains(full, "terms_pt") {
+	if strings.Contains(full, `"entrega"`) || strings.Contains(full, `"entreg"`) {
 		t.Errorf("full cluster query uses Earshot-side fields it does not need: %s", full)
 	}
 	strip := queryJSON(t, stripped(t), "Entrega")
-	for _, want := range []string{`"terms_pt":{"query":"entreg"}`, `"text":{"query":"entrega"}`} {
+	for _, want := range []string{`"terms":{"query":"entreg"}`, `"text":{"query":"entrega"}`} {
 		if !strings.Contains(strip, want) {
 			t.Errorf("stripped cluster query lacks %s: %s", want, strip)
 		}
@@ -282,9 +277,14 @@ func TestTextQueryFollowsPlan(t *testing.T) {
 			t.Errorf("prefix (%s): %s", p.summary(), got)
 		}
 	}
-	// A stop word alone gives no language clause, only the neutral one.
-	if got := queryJSON(t, stripped(t), "the"); strings.Contains(got, "terms_en") {
-		t.Errorf("stop word searched in terms_en: %s", got)
+	// A word every language leaves alone is searched once, not per language.
+	distinct := map[string]bool{}
+	for _, a := range stripped(t).Client {
+		distinct[clientTerms(a, "acme")] = true
+	}
+	got := queryJSON(t, stripped(t), "acme")
+	if n := strings.Count(got, `"terms"`); n != len(distinct) || n >= len(stripped(t).Client) {
+		t.Errorf("acme searched in terms %d times (%d distinct analyses, %d languages): %s", n, len(distinct), len(stripped(t).Client), got)
 	}
 }
 

@@ -43,8 +43,8 @@ func mentionProperties(p *textPlan) obj {
 	for key, analyser := range p.Native {
 		props[index.LanguageFieldName(key)] = obj{"type": "text", "analyzer": analyser}
 	}
-	for key := range p.Client {
-		props[clientFieldName(key)] = obj{"type": "text", "analyzer": clientAnalyzr}
+	if len(p.Client) > 0 {
+		props[clientField] = obj{"type": "text", "analyzer": clientAnalyzr}
 	}
 	return props
 }
@@ -72,7 +72,7 @@ func mentionTemplate(pattern, alias string, settings obj, p *textPlan) obj {
 			"settings": settings,
 			"mappings": obj{"dynamic": "strict", "properties": mentionProperties(p),
 				// Earshot's own terms are searched, never returned or highlighted.
-				"_source": obj{"excludes": []string{clientPrefix + "*"}}},
+				"_source": obj{"excludes": []string{clientField}}},
 			"aliases": obj{alias: obj{}},
 		},
 	}
@@ -164,7 +164,7 @@ func mentionDoc(d index.MentionDoc, record []byte, p *textPlan) ([]byte, error) 
 	if _, ok := p.Native[d.Analyser]; ok {
 		field, value = index.LanguageFieldName(d.Analyser), d.Text
 	} else if a, ok := p.Client[d.Analyser]; ok {
-		field, value = clientFieldName(d.Analyser), clientTerms(a, d.Text)
+		field, value = clientField, clientTerms(a, d.Text)
 	}
 	// The record and the language field are spliced in before the closing
 	// brace: the record is already JSON, and encoding/json would check and

@@ -91,9 +91,13 @@ func (p *textPlan) textQuery(t *query.Term) obj {
 	if len(fields) > 0 {
 		should = append(should, obj{"multi_match": obj{"query": t.Value, "type": "phrase", "fields": fields}})
 	}
+	// One clause per distinct analysis: most languages leave a brand or a
+	// name as it is, so "acme" costs one clause, not one per language.
+	seen := map[string]bool{}
 	for _, key := range p.clientKeys() {
-		if terms := clientTerms(p.Client[key], t.Value); terms != "" {
-			should = append(should, phraseQuery(clientFieldName(key), terms))
+		if terms := clientTerms(p.Client[key], t.Value); terms != "" && !seen[terms] {
+			seen[terms] = true
+			should = append(should, phraseQuery(clientField, terms))
 		}
 	}
 	return anyOf(should)
