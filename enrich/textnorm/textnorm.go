@@ -11,31 +11,36 @@ import (
 	"unicode/utf8"
 )
 
-// Clean decodes the literal escapes that exported tweets carry (\u2019,
-// \u002c, &amp;) and trims the result. It returns s itself when there is
-// nothing to decode, so the common case costs no allocation.
+// Clean decodes what exported social text carries instead of characters
+// and trims the result: JSON-style escapes left literal (\u2019 with
+// surrogate pairs, \", \/, \n, \t), HTML entities (&amp;, &#8217;,
+// &#x2019;) and UTF-8 that was read as Windows-1252 ("ðŸ˜„" for 😄,
+// "cafÃ©" for café). It returns s itself when there is nothing to decode,
+// so the common case costs no allocation.
 func Clean(s string) string {
-	if !strings.Contains(s, `\u`) && !strings.Contains(s, "&") {
+	if strings.IndexByte(s, '\\') < 0 && strings.IndexByte(s, '&') < 0 && !maybeMojibake(s) {
 		return strings.TrimSpace(s)
 	}
 	var b strings.Builder
 	b.Grow(len(s))
 	for i := 0; i < len(s); {
-		if s[i] == '\\' && i+6 <= len(s) && s[i+1] == 'u' {
-			if v, err := strconv.ParseUint(s[i+2:i+6], 16, 32); err == nil {
-				r := rune(v)
-				// A surrogate pair is written as two escapes.
-				if r >= 0xD800 && r < 0xDC00 && i+12 <= len(s) && s[i+6] == '\\' && s[i+7] == 'u' {
-					if lo, err := strconv.ParseUint(s[i+8:i+12], 16, 32); err == nil && lo >= 0xDC00 && lo < 0xE000 {
-						r = 0x10000 + (r-0xD800)<<10 + (rune(lo) - 0xDC00)
-						b.WriteRune(r)
-						i += 12
-						continue
-					}
-				}
-				b.WriteRune(r)
-				i += 6
+		if s[i] == '\\' && i+1 < len(s) {
+			switch s[i+1] {
+			case '"', '/':
+				b.WriteByte(s[i+1])
+				i += 2
 				continue
+			case 'n', 't', 'r':
+				// A literal \n before a letter would glue to the word.
+				b.WriteByte(' ')
+				i += 2
+				continue
+			case 'u':
+				if r, n := unicodeEscape(s[i:]); n > 0 {
+					b.WriteRune(r)
+					i += n
+					continue
+				}
 			}
 		}
 		if s[i] == '&' {
@@ -48,7 +53,27 @@ func Clean(s string) string {
 		b.WriteByte(s[i])
 		i++
 	}
-	return strings.TrimSpace(b.String())
+	return strings.TrimSpace(repairMojibake(b.String()))
+}
+
+// unicodeEscape decodes \uXXXX at the start of s (a surrogate pair is
+// written as two escapes) and returns the rune and the bytes it used, or
+// 0 bytes when s does not start with a valid escape.
+func unicodeEscape(s string) (rune, int) {
+	if len(s) < 6 {
+		return 0, 0
+	}
+	v, err := strconv.ParseUint(s[2:6], 16, 32)
+	if err != nil {
+		return 0, 0
+	}
+	r := rune(v)
+	if r >= 0xD800 && r < 0xDC00 && len(s) >= 12 && s[6] == '\\' && s[7] == 'u' {
+		if lo, err := strconv.ParseUint(s[8:12], 16, 32); err == nil && lo >= 0xDC00 && lo < 0xE000 {
+			return 0x10000 + (r-0xD800)<<10 + (rune(lo) - 0xDC00), 12
+		}
+	}
+	return r, 6
 }
 
 var entities = []struct{ ent, val string }{
@@ -61,7 +86,76 @@ func htmlEntity(s string) (string, string, bool) {
 			return e.ent, e.val, true
 		}
 	}
-	return "", "", false
+	// Numeric: &#8217; or &#x2019;
+	if len(s) < 4 || s[1] != '#' {
+		return "", "", false
+	}
+	end := strings.IndexByte(s, ';')
+	if end < 3 || end > 10 {
+		return "", "", false
+	}
+	digits, base := s[2:end], 10
+	if digits[0] == 'x' || digits[0] == 'X' {
+		digits, base = digits[1:], 16
+	}
+	v, err := strconv.ParseUint(digits, base, 32)
+	if err != nil || v == 0 || v > unicode.MaxRune || (v >= 0xD800 && v < 0xE000) {
+		return "", "", false
+	}
+	return s[:end+1], string(rune(v)), true
+}
+
+// cp1252 maps the Windows-1252 characters outside Latin-1 back to their
+// bytes, for repairing UTF-8 that was decoded as Windows-1252.
+var cp1252 = map[rune]byte{
+	'€': 0x80, '‚': 0x82, 'ƒ': 0x83, '„': 0x84, '…': 0x85, '†': 0x86, '‡': 0x87, 'ˆ': 0x88, '‰': 0x89,
+	'Š': 0x8A, '‹': 0x8B, 'Œ': 0x8C, 'Ž': 0x8E, '‘': 0x91, '’': 0x92, '“': 0x93, '”': 0x94, '•': 0x95,
+	'–': 0x96, '—': 0x97, '˜': 0x98, '™': 0x99, 'š': 0x9A, '›': 0x9B, 'œ': 0x9C, 'ž': 0x9E, 'Ÿ': 0x9F,
+}
+
+// maybeMojibake is a cheap test for the lead bytes of UTF-8 sequences
+// seen as Windows-1252 characters: Ã, Â, Å, Ä (2 bytes), â (3), ð (4).
+func maybeMojibake(s string) bool {
+	for i := 0; i+1 < len(s); i++ {
+		if s[i] == 0xC3 {
+			switch s[i+1] {
+			case 0x83, 0x82, 0x85, 0x84, 0xA2, 0xB0: // Ã Â Å Ä â ð
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// repairMojibake undoes a Windows-1252 reading of UTF-8 when the whole
+// text maps back to bytes that are valid UTF-8 with at least one
+// multi-byte character ("NÃO" stays: C3 4F is not UTF-8).
+func repairMojibake(s string) string {
+	if !maybeMojibake(s) {
+		return s
+	}
+	b := make([]byte, 0, len(s))
+	multi := false
+	for _, r := range s {
+		switch {
+		case r < 0x80:
+			b = append(b, byte(r))
+		case r <= 0xFF:
+			b = append(b, byte(r))
+			multi = true
+		default:
+			c, ok := cp1252[r]
+			if !ok {
+				return s
+			}
+			b = append(b, c)
+			multi = true
+		}
+	}
+	if !multi || !utf8.Valid(b) {
+		return s
+	}
+	return string(b)
 }
 
 // TokenKind says what a token is.

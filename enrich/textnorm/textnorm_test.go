@@ -7,14 +7,23 @@ import (
 
 func TestClean(t *testing.T) {
 	cases := map[string]string{
-		`it\u2019s great\u002c really`:    "it’s great, really",
-		`fish &amp; chips`:                "fish & chips",
-		`  plain text  `:                  "plain text",
-		`emoji \ud83d\ude00 done`:         "emoji 😀 done",
-		`broken \u12 escape`:              `broken \u12 escape`,
-		"Zażółć gęślą jaźń":               "Zażółć gęślą jaźń",
-		`\u0141\u00f3d\u017a is a city`:   "Łódź is a city",
-		`a &lt;b&gt; &quot;c&quot; &#39;`: `a <b> "c" '`,
+		`it\u2019s great\u002c really`:              "it’s great, really",
+		`fish &amp; chips`:                          "fish & chips",
+		`  plain text  `:                            "plain text",
+		`emoji \ud83d\ude00 done`:                   "emoji 😀 done",
+		`broken \u12 escape`:                        `broken \u12 escape`,
+		"Zażółć gęślą jaźń":                         "Zażółć gęślą jaźń",
+		`\u0141\u00f3d\u017a is a city`:             "Łódź is a city",
+		`a &lt;b&gt; &quot;c&quot; &#39;`:           `a <b> "c" '`,
+		`it&#8217;s &#x2019;ok&#x2019; &#0; &#xZZ;`: `it’s ’ok’ &#0; &#xZZ;`,
+		`\"Speed Kills\" http:\/\/t.co\/x`:          `"Speed Kills" http://t.co/x`,
+		`line\none\ttab`:                            "line one tab",
+		`\o/ yay`:                                   `\o/ yay`,
+		`Nai yar \u00f0\u0178\u02dc\u00ad`:          "Nai yar 😭",
+		"Nai yar ðŸ˜­":                              "Nai yar 😭",
+		"cafÃ© com leite":                           "café com leite",
+		"NÃO PASSARAM":                              "NÃO PASSARAM",
+		"Ã la carte":                                "Ã la carte",
 	}
 	for in, want := range cases {
 		if got := Clean(in); got != want {
