@@ -78,10 +78,9 @@ var clientAnalysers = []string{"ar", "cjk", "da", "de", "en", "es", "fi", "fr", 
 // Field names beside index.NeutralField.
 const (
 	neutralName   = "earshot_neutral"
-	clientField   = "terms" // Earshot-analysed terms, whatever the language
+	clientField   = "terms"      // Earshot-analysed terms, whatever the language
 	clientAnalyzr = "whitespace" // the pre-analysed terms are only split again
 )
-
 
 // goAnalysers builds bleve's analysers once; they are safe for concurrent use.
 var goAnalysers = sync.OnceValues(func() (map[string]analysis.Analyzer, error) {

@@ -27,11 +27,19 @@ const (
 // text itself with the same analysers it indexed with.
 func (p *textPlan) highlight(m *pipeline.EnrichedMention, es map[string][]string, terms []*query.Term) []string {
 	d := index.NewMentionDoc(m, p.has)
-	_, client := p.Client[d.Analyser]
-	if client || (!p.Fold && foldedText(d.Text) != "") {
+	if p.highlightsItself(d) {
 		return p.snippets(d, terms)
 	}
 	return pickHighlight(es)
+}
+
+// highlightsItself reports whether Earshot marks the document's text. On a
+// cluster without any language analyser it marks every document (the
+// neutral field is all the cluster would mark), so the cluster is not
+// asked to highlight at all.
+func (p *textPlan) highlightsItself(d index.MentionDoc) bool {
+	_, client := p.Client[d.Analyser]
+	return len(p.Native) == 0 || client || (!p.Fold && foldedText(d.Text) != "")
 }
 
 // pickHighlight prefers a language field's fragments (they mark whole

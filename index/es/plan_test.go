@@ -315,6 +315,13 @@ func TestHighlightFollowsPlan(t *testing.T) {
 	if got := stripped(t).highlight(zh, nil, terms(`"很慢" 客服`)); got[0] != "快递<mark>很慢</mark>，<mark>客服</mark>也不回复。" {
 		t.Errorf("stripped cluster, Chinese: %q", got)
 	}
+	raw := fixture("raw1") // no language: the cluster's neutral field, unless it has no analyser at all
+	if got := fullPlan().highlight(raw, map[string][]string{"text": {"<mark>Acme</mark> pop-up"}}, terms("acme")); got[0] != "<mark>Acme</mark> pop-up" {
+		t.Errorf("full cluster, no language: %q", got)
+	}
+	if got := stripped(t).highlight(raw, nil, terms("acme")); got[0] != "<mark>Acme</mark> pop-up store opened in Riga" {
+		t.Errorf("stripped cluster, no language: %q", got)
+	}
 	pl := fixture("pl1") // Polish is Earshot-analysed on both
 	if got := fullPlan().highlight(pl, nil, terms("dotarlo zamówieni*")); got[0] != "<mark>Zamówienie</mark> nie <mark>dotarło</mark>, dostawa trwa wieki." {
 		t.Errorf("folded word and prefix: %q", got)

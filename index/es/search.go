@@ -220,7 +220,7 @@ func (b *Backend) search(ctx context.Context, r *index.SearchRequest) (*index.Se
 		req["aggs"] = aggs
 	}
 	highlight := c.Highlight && len(c.TextTerms) > 0
-	if highlight {
+	if highlight && len(p.Native) > 0 {
 		fields := obj{index.NeutralField: obj{}}
 		for _, key := range p.nativeKeys() {
 			fields[index.LanguageFieldName(key)] = obj{}
