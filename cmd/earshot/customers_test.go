@@ -85,13 +85,13 @@ func TestMatchCommand(t *testing.T) {
 		"Wang Wei,,Shanghai,08.08.1988\n"+
 		"Someone Else,someone@example.com,Poznań,01.01.1970\n"), 0o600)
 	out := filepath.Join(dir, "decisions.jsonl")
-	code, stdout, errOut := runCLI(t, "match", "--customers", customers, "--input", leads, "--out", out, "--weights", "fixed",
+	code, _, errOut := runCLI(t, "match", "--customers", customers, "--input", leads, "--out", out, "--weights", "fixed",
 		"--input-map", "name=Contact", "--input-map", "email=Mail", "--input-map", "city=Town", "--input-map", "date_of_birth=Born",
 		"-c", filepath.Join(dir, "no-config.yaml"))
-	if code == 0 {
-		t.Fatal("an explicit missing config must fail")
+	if code == 0 || !strings.Contains(errOut, "no-config.yaml") {
+		t.Fatalf("an explicit missing config must fail naming it: %d %q", code, errOut)
 	}
-	code, stdout, errOut = runCLI(t, "match", "--customers", customers, "--input", leads, "--out", out, "--weights", "fixed",
+	code, stdout, errOut := runCLI(t, "match", "--customers", customers, "--input", leads, "--out", out, "--weights", "fixed",
 		"--input-map", "name=Contact", "--input-map", "email=Mail", "--input-map", "city=Town", "--input-map", "date_of_birth=Born")
 	if code != 0 || stdout != "" || !strings.Contains(errOut, "3 customers indexed") || !strings.Contains(errOut, "4 rows of") {
 		t.Fatalf("exit %d\nstdout %s\nstderr %s", code, stdout, errOut)
