@@ -104,14 +104,19 @@ func (c *Classifier) classify(text string, toks []textnorm.Token, code string, l
 			}
 		}
 	} else {
-		var acc [numClasses]float32
+		// The weights of one bucket are adjacent; local sums stay in
+		// registers while the loads (the cost: cache misses) overlap.
+		full, vals := c.m.full, sc.v.val[:len(sc.v.idx)]
+		var a0, a1, a2 float32
 		for i, idx := range sc.v.idx {
 			base := int(idx) * numClasses
-			x := sc.v.val[i]
-			acc[0] += float32(c.m.full[base]) * x
-			acc[1] += float32(c.m.full[base+1]) * x
-			acc[2] += float32(c.m.full[base+2]) * x
+			w := full[base : base+numClasses : base+numClasses]
+			x := vals[i]
+			a0 += float32(w[0]) * x
+			a1 += float32(w[1]) * x
+			a2 += float32(w[2]) * x
 		}
+		acc := [numClasses]float32{a0, a1, a2}
 		for k := range z {
 			z[k] = float64(acc[k]*c.m.fullScale + c.m.fullBias[k])
 		}
