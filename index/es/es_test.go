@@ -266,9 +266,11 @@ func TestConfigValidate(t *testing.T) {
 	bad := Defaults()
 	bad.IndexPrefix = "Earshot Prod"
 	bad.Addresses = nil
+	bad.RefreshInterval = -time.Second
 	err := bad.Validate()
-	if err == nil || !strings.Contains(err.Error(), "index_prefix") || !strings.Contains(err.Error(), "addresses") {
-		t.Fatalf("Validate() = %v; want both problems named", err)
+	if err == nil || !strings.Contains(err.Error(), "index_prefix") || !strings.Contains(err.Error(), "addresses") ||
+		!strings.Contains(err.Error(), "refresh_interval") {
+		t.Fatalf("Validate() = %v; want every problem named", err)
 	}
 }
 
