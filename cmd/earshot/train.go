@@ -25,7 +25,7 @@ func newTrainSentimentCmd(app *App) *cobra.Command {
 		Use:   "sentiment",
 		Short: "Train a sentiment model on labelled JSONL ({\"text\",\"label\",\"lang\"}) or the UMSAB folders",
 		Long: `Trains the multilingual sentiment model (hashed n-grams + lexicon features,
-logistic regression) deterministically and writes it to --out; point
+naive-Bayes scaled, logistic regression) deterministically and writes it to --out; point
 analysis.sentiment_model (or analyze --sentiment-model) at the file to use it.
 Labels: negative, neutral, positive (or 0, 1, 2). Examples without "lang"
 get the detected language. Reproduce the shipped model with
@@ -46,5 +46,7 @@ get the detected language. Reproduce the shipped model with
 	f.Float64Var(&req.Options.Rate, "rate", req.Options.Rate, "AdaGrad learning rate")
 	f.Float64Var(&req.Options.L2, "l2", req.Options.L2, "L2 penalty")
 	f.Int64Var(&req.Options.Seed, "seed", req.Options.Seed, "shuffle seed")
+	f.IntVar(&req.Options.Bags, "bags", req.Options.Bags, "fits with different shuffle seeds whose weights are averaged")
+	f.Float64Var(&req.Options.NB, "nb", req.Options.NB, "naive-Bayes feature scaling smoothing (0 = off)")
 	return cmd
 }
