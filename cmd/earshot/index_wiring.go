@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"sync"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -24,10 +25,27 @@ func newIndexCmd(app *App) *cobra.Command {
 
 // searchBackend opens the configured backend once per process: in `earshot
 // run` the index stage and the API share it (the embedded index belongs to
-// one process).
+// one process). A cluster that is down at start is waited for, like Kafka,
+// up to brokerWait.
 func (h *hub) searchBackend(ctx context.Context) (index.Backend, error) {
 	h.searchOnce.Do(func() {
-		h.search, h.searchErr = backend.Open(ctx, h.cfg.Search, h.logger.With("component", "search"), h.registry)
+		ctx, cancel := context.WithTimeout(ctx, brokerWait)
+		defer cancel()
+		logger := h.logger.With("component", "search")
+		backoff := 250 * time.Millisecond
+		for {
+			h.search, h.searchErr = backend.Open(ctx, h.cfg.Search, logger, h.registry)
+			if h.searchErr == nil || h.cfg.Search.Backend != backend.KindElasticsearch || ctx.Err() != nil {
+				return
+			}
+			logger.Warn("waiting for the search cluster", "error", h.searchErr, "retry_in", backoff)
+			select {
+			case <-ctx.Done():
+				return
+			case <-time.After(backoff):
+			}
+			backoff = min(backoff*2, 10*time.Second)
+		}
 	})
 	return h.search, h.searchErr
 }
