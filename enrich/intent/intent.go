@@ -421,8 +421,8 @@ func (st *state) score(k int) float64 {
 
 // evidence returns up to three spans of intent k: the strongest phrases
 // first, none overlapping a stronger one, in text order.
-func (s *state) evidence(k int) []Span {
-	fs := append([]found(nil), s.matched[k]...)
+func (st *state) evidence(k int) []Span {
+	fs := append([]found(nil), st.matched[k]...)
 	sort.SliceStable(fs, func(i, j int) bool { return fs[i].weight > fs[j].weight })
 	var out []Span
 	for _, f := range fs {
@@ -635,15 +635,6 @@ func (s *phraseSet) merge(o *phraseSet) {
 	for _, ps := range o.byClass {
 		visit(ps)
 	}
-}
-
-func appendUnique(xs []int, x int) []int {
-	for _, y := range xs {
-		if y == x {
-			return xs
-		}
-	}
-	return append(xs, x)
 }
 
 // each calls fn for every pattern whose first word can match tok; vbits
