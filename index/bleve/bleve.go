@@ -1,5 +1,20 @@
 // Package bleve is the embedded search backend: two bleve indices (mentions
 // and profiles) in one directory, owned by one process, written in batches.
+//
+// The mention index is laid out for indexing speed and listening queries
+// (measured with `go run ./bench/index`, see bench/index):
+//
+//   - only what is searched, filtered, faceted or sorted is indexed; the
+//     record itself is stored once, as JSON, and returned by searches;
+//   - text goes into two fields: the language-neutral one and the field of
+//     its detected language (not one per language), both with positions
+//     for phrases; a one-word query reads no positions (translator.word);
+//   - time is a sortable key plus month/day/hour terms (timerange.go), not
+//     a bleve date field with sixteen terms per value;
+//   - facet, histogram and sort fields have doc values, the common ones
+//     stored directly per document (directDocValues);
+//   - documents are built from the mapping without reflection (docBuilder);
+//   - a batch is durable when UpsertMentions returns (scorchConfig).
 package bleve
 
 import (

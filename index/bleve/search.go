@@ -112,56 +112,45 @@ func (tr translator) word(field, text string) bq.Query {
 	return q
 }
 
-// buildQuery combines the query, the filters and the time range into one
-// conjunction, so that the most selective clause leads and the others skip
-// ahead to it. (A bleve boolean Filter would instead test every match of
-// the main query: "everything in the last 7 days" would walk the whole
-// index.) Filters and the time range get boost 0, so a relevance score is
-// the main query's alone. scored says whether scores are needed at all;
-// when not, a main query that matches everything is dropped.
+// buildQuery combines the query, the filters and the time range.
+//
+// Filters and the time range never score, and bleve evaluates unscored
+// clauses much faster: it ORs and ANDs their posting bitmaps instead of
+// walking postings one document at a time. So when scores are needed
+// (relevance sort) the main query drives and the rest is a bleve Filter,
+// which bleve builds unscored and checks against each match of the main
+// query. When they are not (time sorts), the whole search runs unscored
+// as one conjunction, in which the most selective clause leads and a main
+// query that matches everything is dropped: "everything in the last 7
+// days" reads only the last 7 days.
 func (tr translator) buildQuery(c *index.Compiled, scored bool) bq.Query {
 	main := tr.translate(c.Query)
-	var parts []bq.Query
-	if _, all := main.(*bq.MatchAllQuery); !all || scored {
-		parts = append(parts, main)
-	}
+	var filters []bq.Query
 	for _, f := range c.Filters {
-		parts = append(parts, zeroBoost(tr.translate(f)))
+		filters = append(filters, tr.translate(f))
 	}
 	if !c.From.IsZero() || !c.To.IsZero() {
-		parts = append(parts, zeroBoost(timeRangeQuery(c.From, c.To)))
+		filters = append(filters, timeRangeQuery(c.From, c.To))
 	}
-	switch len(parts) {
-	case 0:
+	if len(filters) == 0 {
 		return main
-	case 1:
-		return parts[0]
 	}
-	return bq.NewConjunctionQuery(parts)
+	if scored {
+		q := bq.NewBooleanQuery([]bq.Query{main}, nil, nil)
+		q.Filter = conjunction(filters)
+		return q
+	}
+	if _, all := main.(*bq.MatchAllQuery); !all {
+		filters = append([]bq.Query{main}, filters...)
+	}
+	return conjunction(filters)
 }
 
-// zeroBoost makes q and everything under it contribute nothing to scores.
-func zeroBoost(q bq.Query) bq.Query {
-	switch q := q.(type) {
-	case *bq.ConjunctionQuery:
-		for _, c := range q.Conjuncts {
-			zeroBoost(c)
-		}
-	case *bq.DisjunctionQuery:
-		for _, c := range q.Disjuncts {
-			zeroBoost(c)
-		}
-	case *bq.BooleanQuery:
-		for _, c := range []bq.Query{q.Must, q.Should, q.MustNot} {
-			if c != nil {
-				zeroBoost(c)
-			}
-		}
+func conjunction(qs []bq.Query) bq.Query {
+	if len(qs) == 1 {
+		return qs[0]
 	}
-	if b, ok := q.(bq.BoostableQuery); ok {
-		b.SetBoost(0)
-	}
-	return q
+	return bq.NewConjunctionQuery(qs)
 }
 
 func sortOrder(sort string) search.SortOrder {
