@@ -54,6 +54,7 @@ type options struct {
 	cpuProfile string
 	qProfile   string
 	settle     time.Duration
+	random     bool
 }
 
 func main() {
@@ -70,6 +71,7 @@ func main() {
 	flag.StringVar(&o.cpuProfile, "cpuprofile", "", "write a CPU profile of the build to this file")
 	flag.StringVar(&o.qProfile, "qprofile", "", "write a CPU profile of the queries to this file")
 	flag.DurationVar(&o.settle, "settle", 5*time.Minute, "embedded: longest wait for background merges before querying")
+	flag.BoolVar(&o.random, "random-order", false, "give mentions random times instead of a time-ordered stream (every time window then spans the whole index)")
 	flag.Parse()
 	if err := run(context.Background(), o); err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)
@@ -83,6 +85,9 @@ func run(ctx context.Context, o options) error {
 	}
 	corpus := synth.Defaults()
 	corpus.Seed = o.seed
+	if !o.random {
+		corpus.Count = o.n
+	}
 	fmt.Printf("machine: %d CPUs, GOMAXPROCS %d, load average %s\n", runtime.NumCPU(), runtime.GOMAXPROCS(0), loadAvg())
 	fmt.Printf("corpus: %d mentions, %s\n", o.n, corpus)
 
@@ -392,4 +397,3 @@ func processCPU() float64 {
 	}
 	return float64(ru.Utime.Nano()+ru.Stime.Nano()) / 1e9
 }
-

@@ -51,7 +51,7 @@ func searchBenchBackend(b *testing.B) *Backend {
 			return
 		}
 		benchIndex.be = be
-		gen := synth.New(synth.Config{Seed: 1})
+		gen := synth.New(synth.Config{Seed: 1, Count: benchSearchDocs})
 		for done := 0; done < benchSearchDocs; done += 1000 {
 			for _, err := range be.UpsertMentions(context.Background(), gen.Batch(1000)) {
 				if err != nil {
@@ -73,6 +73,7 @@ func searchBenchBackend(b *testing.B) *Backend {
 func BenchmarkSearch(b *testing.B) {
 	be := searchBenchBackend(b)
 	cfg := synth.Defaults()
+	cfg.Count = benchSearchDocs
 	for _, s := range synth.Shapes {
 		b.Run(s.Name, func(b *testing.B) {
 			rng := rand.New(rand.NewPCG(1, 99))

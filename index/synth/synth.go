@@ -25,6 +25,12 @@ type Config struct {
 	// [Start, Start+Span).
 	Start time.Time
 	Span  time.Duration
+	// Count, when set, makes created_at advance with the sequence number,
+	// Count mentions over the period with up to 30 minutes of jitter, as a
+	// live stream arrives. Zero gives every mention a random time in the
+	// period (a backfill in no particular order), which scatters any time
+	// window over the whole index.
+	Count int
 	// TailWords is the size of each language's generated rare-word
 	// vocabulary (default 40,000).
 	TailWords int
@@ -186,7 +192,7 @@ func (g *Generator) Next() *pipeline.EnrichedMention {
 	if (source == "web" || source == "feed") && r.Float64() < 0.4 {
 		title = g.text(l, aspects, "", ms, 4+r.IntN(5))
 	}
-	createdAt := g.cfg.Start.Add(time.Duration(r.Int64N(int64(g.cfg.Span)/int64(time.Second))) * time.Second)
+	createdAt := g.createdAt(seq)
 	author := g.author.Uint64()
 	id := "m" + strconv.Itoa(seq)
 	m := &pipeline.EnrichedMention{
@@ -253,6 +259,15 @@ func (g *Generator) Next() *pipeline.EnrichedMention {
 		m.Identity = &pipeline.Identity{Outcome: pipeline.MatchNone, ProspectID: "P" + strconv.FormatUint(author, 10)}
 	}
 	return m
+}
+
+func (g *Generator) createdAt(seq int) time.Time {
+	secs := int64(g.cfg.Span / time.Second)
+	if g.cfg.Count <= 0 {
+		return g.cfg.Start.Add(time.Duration(g.rng.Int64N(secs)) * time.Second)
+	}
+	at := int64(float64(secs)*float64(seq)/float64(g.cfg.Count)) + g.rng.Int64N(3601) - 1800
+	return g.cfg.Start.Add(time.Duration(max(0, min(secs-1, at))) * time.Second)
 }
 
 // text writes n words of l about the aspects with the sentiment, naming
@@ -371,6 +386,10 @@ func prefixRunes(s string, n int) string {
 
 // String describes the corpus shape, for benchmark output.
 func (c Config) String() string {
-	return fmt.Sprintf("seed %d, %s from %s, %d tail words per language, %d authors",
-		c.Seed, c.Span, c.Start.Format("2006-01-02"), c.TailWords, c.Authors)
+	order := "in random time order"
+	if c.Count > 0 {
+		order = "in time order (a stream)"
+	}
+	return fmt.Sprintf("seed %d, %s from %s %s, %d tail words per language, %d authors",
+		c.Seed, c.Span, c.Start.Format("2006-01-02"), order, c.TailWords, c.Authors)
 }

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/earshothq/earshot/pipeline"
 )
@@ -63,5 +64,22 @@ func TestCorpusShape(t *testing.T) {
 	// few thousand short texts, not a few hundred repeated.
 	if len(words) < 10000 {
 		t.Errorf("only %d distinct words in %d mentions", len(words), n)
+	}
+}
+
+func TestStreamIsInTimeOrder(t *testing.T) {
+	cfg := Config{Seed: 2, TailWords: 1000, Count: 2000}
+	ms := New(cfg).Batch(2000)
+	d := Defaults()
+	for i, m := range ms {
+		if m.CreatedAt.Before(d.Start) || !m.CreatedAt.Before(d.Start.Add(d.Span)) {
+			t.Fatalf("mention %d at %s is outside the period", i, m.CreatedAt)
+		}
+		if i >= 10 && m.CreatedAt.Before(ms[i-10].CreatedAt.Add(-time.Hour)) {
+			t.Fatalf("mention %d at %s is more than an hour before mention %d at %s", i, m.CreatedAt, i-10, ms[i-10].CreatedAt)
+		}
+	}
+	if last := ms[len(ms)-1].CreatedAt; last.Before(d.Start.Add(d.Span - 24*time.Hour)) {
+		t.Fatalf("the last of %d mentions is at %s; a stream of Count mentions should end near the period's end", cfg.Count, last)
 	}
 }
