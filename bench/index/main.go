@@ -370,8 +370,10 @@ func loadAvg() string {
 	return strings.Join(f[:3], " ")
 }
 
-// memory reports the resident set now and at its peak (VmRSS, VmHWM) and
-// the Go heap, from /proc/self/status and the runtime.
+// memory reports the resident set now and at its peak (VmRSS, VmHWM), how
+// much of it is anonymous memory rather than pages of the memory-mapped
+// index files (RssAnon; the rest is page cache the kernel can reclaim),
+// and the Go heap, from /proc/self/status and the runtime.
 func memory() string {
 	var ms runtime.MemStats
 	runtime.ReadMemStats(&ms)
@@ -382,8 +384,8 @@ func memory() string {
 	}
 	for _, line := range strings.Split(string(b), "\n") {
 		k, v, ok := strings.Cut(line, ":")
-		if ok && (k == "VmRSS" || k == "VmHWM") {
-			name := map[string]string{"VmRSS": "RSS", "VmHWM": "peak RSS"}[k]
+		if ok && (k == "VmRSS" || k == "VmHWM" || k == "RssAnon" || k == "RssFile") {
+			name := map[string]string{"VmRSS": "RSS", "VmHWM": "peak RSS", "RssAnon": "anonymous", "RssFile": "mapped files"}[k]
 			out += ", " + name + " " + strings.TrimSpace(v)
 		}
 	}
