@@ -10,10 +10,14 @@
 //	go run ./bench/index -n 1000000 -es http://127.0.0.1:19200        # Elasticsearch
 //
 // The corpus is generated on the fly from -seed and never stored outside
-// the index. The machine is shared, so the load average is printed beside
-// every figure, and the embedded build also reports documents per
-// CPU-second of this process, which other work on the machine does not
-// change much.
+// the index. By default it arrives in time order, as a live stream does, so
+// a time window is a contiguous part of the index; -random-order gives
+// every mention a random time instead (a backfill), which scatters every
+// window over the whole index and is the slow case for time-bounded
+// queries. The machine is shared, so the load average is printed beside
+// every figure, and the embedded build and each query shape also report
+// this process's CPU time, which other work on the machine changes much
+// less than it changes wall time.
 package main
 
 import (
