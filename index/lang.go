@@ -14,9 +14,6 @@ import (
 // every text is findable by its exact words whatever its language.
 const NeutralField = "text"
 
-// cjkField holds Chinese, Japanese and Korean text as overlapping bigrams.
-const cjkField = "text_cjk"
-
 // LanguageFieldName is the per-language text field for an analyser key
 // ("pt" → "text_pt", "cjk" → "text_cjk").
 func LanguageFieldName(analyser string) string { return "text_" + analyser }
