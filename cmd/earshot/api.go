@@ -30,5 +30,10 @@ func (h *hub) apiRoles(srv *web.Server) ([]role, error) {
 		}
 		return nil
 	})
-	return nil, nil
+	// The producer lives as long as the listener; its role closes it once the
+	// HTTP role (an earlier phase) has stopped taking requests.
+	return []role{{name: "customers-api", run: func(ctx context.Context) error {
+		<-ctx.Done()
+		return producer.Close()
+	}}}, nil
 }

@@ -7,8 +7,9 @@ import (
 // stageRoles mounts the API and returns the consuming stages `earshot run`
 // starts behind the intake.
 func (h *hub) stageRoles(srv *web.Server) ([]role, error) {
-	if _, err := h.apiRoles(srv); err != nil {
+	api, err := h.apiRoles(srv)
+	if err != nil {
 		return nil, err
 	}
-	return []role{{name: "enrich", run: h.runEnrich}, {name: "index", run: h.runIndex}}, nil
+	return append(api, role{name: "enrich", run: h.runEnrich}, role{name: "index", run: h.runIndex}), nil
 }
