@@ -14,6 +14,7 @@ import (
 	"github.com/earshothq/earshot/index"
 	"github.com/earshothq/earshot/index/contract"
 	"github.com/earshothq/earshot/index/query"
+	"github.com/earshothq/earshot/index/snippet"
 	"github.com/earshothq/earshot/pipeline"
 )
 
@@ -330,8 +331,8 @@ func TestHighlightFollowsPlan(t *testing.T) {
 
 func TestSnippetsOfLongTextAreEscapedWindows(t *testing.T) {
 	text := strings.Repeat("filler words here ", 30) + "the <b>delivery</b> & more " + strings.Repeat("tail text ", 40) + "late delivery again"
-	spans := append(sequenceSpans(neutralTokens(text), neutralTokens("delivery")), span{0, 0})[:2]
-	got := fragments(text, mergeSpans(spans))
+	spans := append(snippet.Sequence(neutralTokens(text), neutralTokens("delivery")), snippet.Span{})[:2]
+	got := snippet.Fragments(text, snippet.Merge(spans))
 	if len(got) != 2 {
 		t.Fatalf("%d fragments: %q", len(got), got)
 	}
@@ -343,7 +344,7 @@ func TestSnippetsOfLongTextAreEscapedWindows(t *testing.T) {
 	}
 	for _, f := range got {
 		plain := html.UnescapeString(strings.NewReplacer("<mark>", "", "</mark>", "").Replace(f))
-		if n := len([]rune(plain)); n > snippetSize {
+		if n := len([]rune(plain)); n > snippet.Size {
 			t.Errorf("fragment of %d characters: %q", n, f)
 		}
 	}

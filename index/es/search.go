@@ -11,6 +11,7 @@ import (
 
 	"github.com/earshothq/earshot/index"
 	"github.com/earshothq/earshot/index/query"
+	"github.com/earshothq/earshot/index/snippet"
 	"github.com/earshothq/earshot/pipeline"
 )
 
@@ -227,7 +228,7 @@ func (b *Backend) search(ctx context.Context, r *index.SearchRequest) (*index.Se
 		}
 		req["highlight"] = obj{
 			"pre_tags": []string{"<mark>"}, "post_tags": []string{"</mark>"}, "encoder": "html",
-			"number_of_fragments": snippetCount, "fragment_size": snippetSize, "require_field_match": true,
+			"number_of_fragments": snippet.Count, "fragment_size": snippet.Size, "require_field_match": true,
 			"fields": fields,
 		}
 	}
