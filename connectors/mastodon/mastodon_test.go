@@ -11,6 +11,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/earshothq/earshot/internal/confx"
+
 	gomasto "github.com/mattn/go-mastodon"
 	"github.com/prometheus/client_golang/prometheus"
 	"gopkg.in/yaml.v3"
@@ -458,10 +460,15 @@ func TestConfigErrorsNameTheProblem(t *testing.T) {
 }
 
 func TestSampleConfigIsValid(t *testing.T) {
-	t.Setenv("MASTODON_TOKEN", "x")
+	// Expand ${ENV} references as the config loader does, with a token set.
+	expanded, err := confx.ExpandEnv(sample, func(name string) (string, bool) {
+		return map[string]string{"MASTODON_TOKEN": "test-token"}[name], name == "MASTODON_TOKEN"
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
 	var node yaml.Node
-	expanded := strings.ReplaceAll(string(sample), "${MASTODON_TOKEN}", os.Getenv("MASTODON_TOKEN"))
-	if err := yaml.Unmarshal([]byte(expanded), &node); err != nil {
+	if err := yaml.Unmarshal(expanded, &node); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := New(&node, connectors.Deps{Name: "sample", Checkpoints: connectors.NewMemoryCheckpoints()}); err != nil {
