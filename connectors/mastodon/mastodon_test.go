@@ -11,6 +11,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/earshothq/earshot/connectors/internal/promx"
+
 	"github.com/earshothq/earshot/internal/confx"
 
 	gomasto "github.com/mattn/go-mastodon"
@@ -149,24 +151,11 @@ func sameSet(t testing.TB, got, want []string) {
 
 func counter(t testing.TB, reg *prometheus.Registry, name, label, value string) float64 {
 	t.Helper()
-	families, err := reg.Gather()
+	v, err := promx.CounterSum(reg, name, label, value)
 	if err != nil {
 		t.Fatal(err)
 	}
-	var sum float64
-	for _, f := range families {
-		if f.GetName() != name {
-			continue
-		}
-		for _, m := range f.GetMetric() {
-			for _, l := range m.GetLabel() {
-				if l.GetName() == label && l.GetValue() == value {
-					sum += m.GetCounter().GetValue()
-				}
-			}
-		}
-	}
-	return sum
+	return v
 }
 
 // Golden statuses shaped after the Status entity of Mastodon's API

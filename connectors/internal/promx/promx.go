@@ -28,3 +28,26 @@ func CounterVec(reg prometheus.Registerer, opts prometheus.CounterOpts, labels .
 	}
 	return cv
 }
+
+// CounterSum gathers g and sums the counter series called name whose label
+// has the given value (tests read connector metrics with it).
+func CounterSum(g prometheus.Gatherer, name, label, value string) (float64, error) {
+	families, err := g.Gather()
+	if err != nil {
+		return 0, err
+	}
+	var sum float64
+	for _, f := range families {
+		if f.GetName() != name {
+			continue
+		}
+		for _, m := range f.GetMetric() {
+			for _, l := range m.GetLabel() {
+				if l.GetName() == label && l.GetValue() == value {
+					sum += m.GetCounter().GetValue()
+				}
+			}
+		}
+	}
+	return sum, nil
+}
