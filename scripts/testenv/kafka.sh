@@ -193,18 +193,7 @@ do_start() {
 	printf '%s\n' "$ADDRESS_LINE"
 }
 
-do_stop() {
-	local pid
-	if pid="$(read_pid "$PID_FILE" "$PROCESS_MARK")"; then
-		local t0
-		t0="$(now_ms)"
-		stop_pid "$pid" kafka 30
-		log "stopped (pid $pid) in $(elapsed "$t0")"
-	else
-		log "not running"
-	fi
-	rm -f "$PID_FILE"
-}
+do_stop() { stop_service 30; }
 
 do_status() {
 	local pid

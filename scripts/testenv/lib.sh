@@ -184,3 +184,17 @@ usage: $1 start|stop|status|logs [-f]|clean
 State lives in \$EARSHOT_TESTENV_DIR (now: $TESTENV_DIR).
 EOF
 }
+
+# stop_service stops the service named by $SERVICE whose pid is in
+# $PID_FILE (checked against $PROCESS_MARK), waiting up to GRACE seconds.
+stop_service() {
+	local grace="$1" pid t0
+	if pid="$(read_pid "$PID_FILE" "$PROCESS_MARK")"; then
+		t0="$(now_ms)"
+		stop_pid "$pid" "$SERVICE" "$grace"
+		log "stopped (pid $pid) in $(elapsed "$t0")"
+	else
+		log "not running"
+	fi
+	rm -f "$PID_FILE"
+}
