@@ -68,7 +68,7 @@ bench:
 	$(GO) test -run '^$$' -bench 'Crawl' -benchtime 1x -timeout 600s ./connectors/web
 	$(GO) test -run '^$$' -bench 'Indexing' -benchtime 30x ./index/bleve
 	$(GO) test -run '^$$' -bench 'Search' ./index/bleve
-	$(GO) test -run '^$$' -bench 'WriteBatch' ./index/stage
+	$(GO) test -run '^$$' -bench 'WriteBatch|WriteCustomers' -benchtime 5x ./index/stage
 	$(GO) run ./bench/forms -duration 15s -warmup 3s -clients 32
 
 # The large runs: 1M customers, 1M mentions (minutes each).

@@ -114,26 +114,33 @@ func (s *Stage) Run(ctx context.Context, k *pipeline.Kafka) error {
 // WriteBatch settles every message: nil when written, pipeline.Permanent
 // for a record that can never be indexed, any other error to retry.
 // Messages are applied in batch order, consecutive mentions in one bulk
-// write, so an erasure removes the mentions that came before it.
+// write and consecutive customer/prospect records in one profile update,
+// so an erasure removes what came before it.
 func (s *Stage) WriteBatch(ctx context.Context, batch []pipeline.Message) []error {
 	errs := make([]error, len(batch))
-	var run []int // indexes of consecutive mention messages
+	var mentions, profiles []int // indexes of consecutive messages of one kind
 	flush := func() {
-		if len(run) > 0 {
-			s.writeMentions(ctx, batch, run, errs)
-			run = run[:0]
+		if len(mentions) > 0 {
+			s.writeMentions(ctx, batch, mentions, errs)
+			mentions = mentions[:0]
+		}
+		if len(profiles) > 0 {
+			s.writeProfiles(ctx, batch, profiles, errs)
+			profiles = profiles[:0]
 		}
 	}
 	for i, m := range batch {
 		switch m.Topic {
 		case s.topics.Enriched():
-			run = append(run, i)
-		case s.topics.Customers():
-			flush()
-			errs[i] = s.writeCustomer(ctx, m)
-		case s.topics.Prospects():
-			flush()
-			errs[i] = s.writeProspect(ctx, m)
+			if len(profiles) > 0 {
+				flush()
+			}
+			mentions = append(mentions, i)
+		case s.topics.Customers(), s.topics.Prospects():
+			if len(mentions) > 0 {
+				flush()
+			}
+			profiles = append(profiles, i)
 		case s.topics.Erasures():
 			flush()
 			errs[i] = s.erase(ctx, m)
@@ -234,48 +241,96 @@ func personsOf(m *pipeline.EnrichedMention) []personKey {
 	return out
 }
 
-func (s *Stage) writeCustomer(ctx context.Context, m pipeline.Message) error {
-	if m.Value == nil {
-		return s.deleteProfile(ctx, index.ProfileID(index.ProfileCustomer, string(m.Key)))
-	}
-	var c pipeline.Customer
-	if err := pipeline.Decode(m.Value, &c); err != nil {
-		return pipeline.Permanent(fmt.Errorf("decoding customer at %s/%d/%d: %w", m.Topic, m.Partition, m.Offset, err))
-	}
-	if c.ID == "" {
-		return pipeline.Permanent(fmt.Errorf("customer at %s/%d/%d has no id", m.Topic, m.Partition, m.Offset))
-	}
-	return s.writeProfile(ctx, index.CustomerProfile(&c))
+// profileChange is the last state a run of records gives one person.
+type profileChange struct {
+	base *index.Profile // nil: tombstone, delete the profile
+	msgs []int
 }
 
-func (s *Stage) writeProspect(ctx context.Context, m pipeline.Message) error {
+// writeProfiles applies a run of customer and prospect records: the last
+// record of each person wins, tombstones delete profiles in one call, and
+// the others are rebuilt together (one refresh and one read-back per
+// chunk of people, not per record: an import of a million customers is a
+// thousand batches, not a million round trips).
+func (s *Stage) writeProfiles(ctx context.Context, batch []pipeline.Message, run []int, errs []error) {
+	changes := map[personKey]*profileChange{}
+	var order []personKey
+	for _, i := range run {
+		key, base, err := s.decodeProfile(batch[i])
+		if err != nil {
+			errs[i] = err
+			continue
+		}
+		ch := changes[key]
+		if ch == nil {
+			ch = &profileChange{}
+			changes[key] = ch
+			order = append(order, key)
+		}
+		ch.base = base
+		ch.msgs = append(ch.msgs, i)
+	}
+	fail := func(key personKey, err error) {
+		for _, i := range changes[key].msgs {
+			errs[i] = settle(fmt.Errorf("writing profile %s: %w", index.ProfileID(key.kind, key.id), err))
+		}
+	}
+	var deletes, upserts []personKey
+	var deleteIDs []string
+	bases := map[personKey]*index.Profile{}
+	for _, key := range order {
+		if base := changes[key].base; base != nil {
+			upserts = append(upserts, key)
+			bases[key] = base
+		} else {
+			deletes = append(deletes, key)
+			deleteIDs = append(deleteIDs, index.ProfileID(key.kind, key.id))
+		}
+	}
+	if len(deleteIDs) > 0 {
+		for j, err := range s.backend.DeleteProfiles(ctx, deleteIDs) {
+			if err != nil {
+				fail(deletes[j], err)
+			}
+		}
+	}
+	if len(upserts) > 0 {
+		for key, err := range s.refreshProfiles(ctx, upserts, bases) {
+			fail(key, err)
+		}
+	}
+}
+
+// decodeProfile reads a customer or prospect record as the base of its
+// profile; a tombstone gives a nil base.
+func (s *Stage) decodeProfile(m pipeline.Message) (personKey, *index.Profile, error) {
+	where := fmt.Sprintf("%s/%d/%d", m.Topic, m.Partition, m.Offset)
+	if m.Topic == s.topics.Customers() {
+		if m.Value == nil {
+			return personKey{index.ProfileCustomer, string(m.Key)}, nil, nil
+		}
+		var c pipeline.Customer
+		if err := pipeline.Decode(m.Value, &c); err != nil {
+			return personKey{}, nil, pipeline.Permanent(fmt.Errorf("decoding customer at %s: %w", where, err))
+		}
+		if c.ID == "" {
+			return personKey{}, nil, pipeline.Permanent(fmt.Errorf("customer at %s has no id", where))
+		}
+		base := index.CustomerProfile(&c)
+		return personKey{base.Kind, base.PersonID}, base, nil
+	}
 	if m.Value == nil {
-		return s.deleteProfile(ctx, index.ProfileID(index.ProfileProspect, string(m.Key)))
+		return personKey{index.ProfileProspect, string(m.Key)}, nil, nil
 	}
 	var p pipeline.Prospect
 	if err := pipeline.Decode(m.Value, &p); err != nil {
-		return pipeline.Permanent(fmt.Errorf("decoding prospect at %s/%d/%d: %w", m.Topic, m.Partition, m.Offset, err))
+		return personKey{}, nil, pipeline.Permanent(fmt.Errorf("decoding prospect at %s: %w", where, err))
 	}
 	if p.ID == "" {
-		return pipeline.Permanent(fmt.Errorf("prospect at %s/%d/%d has no id", m.Topic, m.Partition, m.Offset))
+		return personKey{}, nil, pipeline.Permanent(fmt.Errorf("prospect at %s has no id", where))
 	}
-	return s.writeProfile(ctx, index.ProspectProfile(&p))
-}
-
-func (s *Stage) writeProfile(ctx context.Context, base *index.Profile) error {
-	key := personKey{base.Kind, base.PersonID}
-	failed := s.refreshProfiles(ctx, []personKey{key}, map[personKey]*index.Profile{key: base})
-	if err := failed[key]; err != nil {
-		return settle(fmt.Errorf("writing profile %s: %w", base.ID, err))
-	}
-	return nil
-}
-
-func (s *Stage) deleteProfile(ctx context.Context, id string) error {
-	if err := errors.Join(s.backend.DeleteProfiles(ctx, []string{id})...); err != nil {
-		return settle(fmt.Errorf("deleting profile %s: %w", id, err))
-	}
-	return nil
+	base := index.ProspectProfile(&p)
+	return personKey{base.Kind, base.PersonID}, base, nil
 }
 
 func (s *Stage) erase(ctx context.Context, m pipeline.Message) error {

@@ -4,6 +4,7 @@ package stage
 
 import (
 	"context"
+	"fmt"
 	"syscall"
 	"testing"
 	"time"
@@ -63,4 +64,42 @@ func processCPU() float64 {
 		return 0
 	}
 	return float64(ru.Utime.Nano()+ru.Stime.Nano()) / 1e9
+}
+
+// BenchmarkWriteCustomers measures the stage on a customers-topic backfill
+// (an import): batches of 1,000 customer records, each becoming a profile.
+func BenchmarkWriteCustomers(b *testing.B) {
+	be, err := bleve.Open(bleve.Config{Path: b.TempDir()}, nil, nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer be.Close()
+	s, err := New(be, topics, Defaults(), nil, prometheus.NewRegistry())
+	if err != nil {
+		b.Fatal(err)
+	}
+	const size = 1000
+	batches := make([][]pipeline.Message, b.N)
+	for i := range batches {
+		for j := range size {
+			n := i*size + j
+			c := &pipeline.Customer{ID: fmt.Sprintf("c-%d", n), FirstName: "Zofia", LastName: fmt.Sprintf("Nowak%d", n),
+				Emails: []string{fmt.Sprintf("zofia%d@example.pl", n)}}
+			v, err := pipeline.Encode(c)
+			if err != nil {
+				b.Fatal(err)
+			}
+			batches[i] = append(batches[i], pipeline.Message{Topic: topics.Customers(), Key: []byte(c.ID), Value: v, Offset: int64(n)})
+		}
+	}
+	b.ResetTimer()
+	start := time.Now()
+	for _, batch := range batches {
+		for _, err := range s.WriteBatch(context.Background(), batch) {
+			if err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+	b.ReportMetric(float64(b.N*size)/time.Since(start).Seconds(), "customers/s")
 }
