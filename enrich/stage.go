@@ -7,6 +7,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"sync/atomic"
 	"time"
 
 	"github.com/earshothq/earshot/pipeline"
@@ -104,36 +105,11 @@ func Run(ctx context.Context, k *pipeline.Kafka, s *Stage) error {
 // until both are caught up; they keep following until ctx ends.
 func LoadTables(ctx context.Context, k *pipeline.Kafka, r Resolver, logger *slog.Logger) error {
 	start := time.Now()
-	var customers, prospects int
-	ct, err := k.FollowTable(ctx, k.Topics().Customers(), func(m pipeline.Message) {
-		if m.Value == nil {
-			r.ApplyCustomer(string(m.Key), nil)
-			return
-		}
-		var c pipeline.Customer
-		if err := pipeline.Decode(m.Value, &c); err != nil {
-			logger.Warn("skipping undecodable customer", "key", string(m.Key), "offset", m.Offset, "error", err)
-			return
-		}
-		customers++
-		r.ApplyCustomer(string(m.Key), &c)
-	})
+	ct, customers, err := followTable(ctx, k, k.Topics().Customers(), logger, r.ApplyCustomer)
 	if err != nil {
 		return err
 	}
-	pt, err := k.FollowTable(ctx, k.Topics().Prospects(), func(m pipeline.Message) {
-		if m.Value == nil {
-			r.ApplyProspect(string(m.Key), nil)
-			return
-		}
-		var p pipeline.Prospect
-		if err := pipeline.Decode(m.Value, &p); err != nil {
-			logger.Warn("skipping undecodable prospect", "key", string(m.Key), "offset", m.Offset, "error", err)
-			return
-		}
-		prospects++
-		r.ApplyProspect(string(m.Key), &p)
-	})
+	pt, prospects, err := followTable(ctx, k, k.Topics().Prospects(), logger, r.ApplyProspect)
 	if err != nil {
 		return err
 	}
@@ -143,6 +119,30 @@ func LoadTables(ctx context.Context, k *pipeline.Kafka, r Resolver, logger *slog
 	if err := pt.WaitCaughtUp(ctx); err != nil {
 		return err
 	}
-	logger.Info("identity tables loaded", "customers", customers, "prospects", prospects, "took", time.Since(start).Round(time.Millisecond))
+	logger.Info("identity tables loaded", "customers", customers.Load(), "prospects", prospects.Load(), "took", time.Since(start).Round(time.Millisecond))
 	return nil
+}
+
+// followTable follows a compacted topic of records of type T into apply
+// (nil for a tombstone), counting the records applied. Undecodable records
+// are logged and skipped: the table must load whatever one bad record says.
+func followTable[T any, PT interface {
+	*T
+	pipeline.Versioned
+}](ctx context.Context, k *pipeline.Kafka, topic string, logger *slog.Logger, apply func(string, PT)) (*pipeline.Table, *atomic.Int64, error) {
+	var n atomic.Int64
+	t, err := k.FollowTable(ctx, topic, func(m pipeline.Message) {
+		if m.Value == nil {
+			apply(string(m.Key), nil)
+			return
+		}
+		rec := PT(new(T))
+		if err := pipeline.Decode(m.Value, rec); err != nil {
+			logger.Warn("skipping undecodable table record", "topic", topic, "key", string(m.Key), "offset", m.Offset, "error", err)
+			return
+		}
+		n.Add(1)
+		apply(string(m.Key), rec)
+	})
+	return t, &n, err
 }

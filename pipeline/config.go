@@ -174,7 +174,7 @@ func knownRole(role string) bool {
 	return false
 }
 
-// Topics returns the topic names under the configured prefix.
+// TopicNames returns the topic names under the configured prefix.
 func (c Config) TopicNames() Topics { return Topics{Prefix: c.TopicPrefix} }
 
 // Group returns the consumer group id of a stage.

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"net"
 	"sort"
 	"strconv"
 	"strings"
@@ -268,5 +267,5 @@ func (k *Kafka) EndOffsets(ctx context.Context, topic string) (map[int]int64, er
 
 // dialer is used by readers; it shares the handle's timeouts and client id.
 func (k *Kafka) dialer() *kafka.Dialer {
-	return &kafka.Dialer{ClientID: k.cfg.ClientID, Timeout: k.cfg.DialTimeout, DualStack: true, Resolver: &net.Resolver{}}
+	return &kafka.Dialer{ClientID: k.cfg.ClientID, Timeout: k.cfg.DialTimeout, DualStack: true}
 }

@@ -165,11 +165,7 @@ func (p *Producer) ProduceRetry(ctx context.Context, out Output, done func(error
 	attempt = func(backoff time.Duration) error {
 		return p.Produce(ctx, out, func(err error) {
 			if err == nil || ctx.Err() != nil {
-				if err == nil {
-					done(nil)
-				} else {
-					done(err)
-				}
+				done(err)
 				return
 			}
 			p.k.metrics.Retries.WithLabelValues(p.name).Inc()

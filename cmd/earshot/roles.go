@@ -9,11 +9,11 @@ import (
 )
 
 // role is one long-running part of a process (HTTP, connectors, a stage).
+// A role may return nil early (a file connector reached its end) without
+// stopping the process; an error stops it.
 type role struct {
 	name string
 	run  func(ctx context.Context) error
-	// finite roles may return nil early (a file connector reached its end)
-	// without stopping the process.
 }
 
 // runPhases starts every role of every phase at once and runs until ctx is
