@@ -65,7 +65,7 @@ bench:
 	$(GO) test -run '^$$' -bench 'Detect' -cpu 1 ./enrich/lang
 	IDENTITY_BENCH_CUSTOMERS=200000 $(GO) test -run '^$$' -bench 'ExactLookup|FuzzyMatch' -benchtime 200000x -cpu 1 ./enrich/identity
 	$(GO) test -run '^$$' -bench 'Stream' -benchtime 50000x ./connectors/mastodon
-	$(GO) test -run '^$$' -bench 'Crawl' -benchtime 1x -timeout 600s ./connectors/web
+	$(GO) test -run '^$$' -bench 'Crawl' -benchtime 1x -timeout 600s ./connectors/webcrawl
 	$(GO) test -run '^$$' -bench 'Indexing' -benchtime 30x ./index/bleve
 	$(GO) test -run '^$$' -bench 'Search' ./index/bleve
 	$(GO) test -run '^$$' -bench 'WriteBatch|WriteCustomers' -benchtime 5x ./index/stage

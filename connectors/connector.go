@@ -9,10 +9,9 @@ import (
 	"log/slog"
 	"net/http"
 
+	"github.com/earshothq/earshot/record"
 	"github.com/prometheus/client_golang/prometheus"
 	"gopkg.in/yaml.v3"
-
-	"github.com/earshothq/earshot/pipeline"
 )
 
 // ErrNotConnected is returned by Read when the connection to the source was
@@ -38,7 +37,7 @@ type Connector interface {
 	Connect(ctx context.Context) error
 	// Read blocks until a record is available, ctx is done, or the source
 	// ends (ErrEndOfInput) or drops (ErrNotConnected).
-	Read(ctx context.Context) (*pipeline.Mention, AckFunc, error)
+	Read(ctx context.Context) (*record.Mention, AckFunc, error)
 	// Close releases the connector's resources. Records read but not yet
 	// acked will not be acked afterwards.
 	Close(ctx context.Context) error

@@ -9,9 +9,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/earshothq/earshot/record"
 	"github.com/prometheus/client_golang/prometheus"
-
-	"github.com/earshothq/earshot/pipeline"
 )
 
 // Publisher delivers a connector's records to the raw topic.
@@ -19,7 +18,7 @@ import (
 type Publisher interface {
 	// Publish queues m and returns; done is called exactly once, with nil
 	// when Kafka acknowledged the record or with the error that stopped it.
-	Publish(ctx context.Context, m *pipeline.Mention, done func(error)) error
+	Publish(ctx context.Context, m *record.Mention, done func(error)) error
 }
 
 // RunnerMetrics count records per connector instance.
@@ -97,7 +96,7 @@ func (r *Runner) Run(ctx context.Context) error {
 
 	err := r.connect(ctx)
 	for err == nil {
-		var m *pipeline.Mention
+		var m *record.Mention
 		var ack AckFunc
 		var rejected *RejectedError
 		m, ack, err = r.Connector.Read(ctx)

@@ -9,13 +9,13 @@ import (
 	"testing"
 	"time"
 
-	"github.com/earshothq/earshot/pipeline"
+	"github.com/earshothq/earshot/record"
 )
 
 // scripted is a connector that plays a list of Read results.
 type scripted struct {
 	mu                sync.Mutex
-	steps             []func() (*pipeline.Mention, AckFunc, error)
+	steps             []func() (*record.Mention, AckFunc, error)
 	connects          int
 	failFirstConnects int
 	acks              map[string]error
@@ -32,7 +32,7 @@ func (s *scripted) Connect(context.Context) error {
 	return nil
 }
 
-func (s *scripted) Read(ctx context.Context) (*pipeline.Mention, AckFunc, error) {
+func (s *scripted) Read(ctx context.Context) (*record.Mention, AckFunc, error) {
 	s.mu.Lock()
 	if len(s.steps) == 0 {
 		s.mu.Unlock()
@@ -51,9 +51,9 @@ func (s *scripted) Close(context.Context) error {
 	return nil
 }
 
-func (s *scripted) record(id string) func() (*pipeline.Mention, AckFunc, error) {
-	return func() (*pipeline.Mention, AckFunc, error) {
-		return &pipeline.Mention{Source: "test", SourceID: id, Text: "x"}, func(_ context.Context, err error) error {
+func (s *scripted) record(id string) func() (*record.Mention, AckFunc, error) {
+	return func() (*record.Mention, AckFunc, error) {
+		return &record.Mention{Source: "test", SourceID: id, Text: "x"}, func(_ context.Context, err error) error {
 			s.mu.Lock()
 			defer s.mu.Unlock()
 			s.acks[id] = err
@@ -70,7 +70,7 @@ type publisher struct {
 	delay    time.Duration
 }
 
-func (p *publisher) Publish(_ context.Context, m *pipeline.Mention, done func(error)) error {
+func (p *publisher) Publish(_ context.Context, m *record.Mention, done func(error)) error {
 	n := p.inflight.Add(1)
 	for {
 		old := p.peak.Load()
@@ -105,16 +105,16 @@ func (d *deadLetters) DeadLetter(_ context.Context, stage, position string, _ []
 func TestRunnerAcksAfterPublishAndReconnects(t *testing.T) {
 	s := &scripted{acks: map[string]error{}, failFirstConnects: 2}
 	rejectedAck := errors.New("not called")
-	s.steps = []func() (*pipeline.Mention, AckFunc, error){
+	s.steps = []func() (*record.Mention, AckFunc, error){
 		s.record("1"),
-		func() (*pipeline.Mention, AckFunc, error) { return nil, nil, ErrNotConnected },
+		func() (*record.Mention, AckFunc, error) { return nil, nil, ErrNotConnected },
 		s.record("2"),
-		func() (*pipeline.Mention, AckFunc, error) {
+		func() (*record.Mention, AckFunc, error) {
 			return nil, nil, &RejectedError{Position: "f.jsonl:3", Raw: []byte("{"), Err: errors.New("malformed JSON"),
 				Ack: func(_ context.Context, err error) error { rejectedAck = err; return nil }}
 		},
-		func() (*pipeline.Mention, AckFunc, error) {
-			return &pipeline.Mention{Source: "test"}, func(_ context.Context, err error) error { s.acks["invalid"] = err; return nil }, nil
+		func() (*record.Mention, AckFunc, error) {
+			return &record.Mention{Source: "test"}, func(_ context.Context, err error) error { s.acks["invalid"] = err; return nil }, nil
 		},
 		s.record("3"),
 	}
@@ -162,7 +162,7 @@ func TestRunnerBoundsInFlight(t *testing.T) {
 func TestRunnerStopsOnCancelAndWaitsForAcks(t *testing.T) {
 	s := &scripted{acks: map[string]error{}}
 	block := make(chan struct{})
-	s.steps = []func() (*pipeline.Mention, AckFunc, error){s.record("1"), func() (*pipeline.Mention, AckFunc, error) {
+	s.steps = []func() (*record.Mention, AckFunc, error){s.record("1"), func() (*record.Mention, AckFunc, error) {
 		<-block
 		return nil, nil, context.Canceled
 	}}

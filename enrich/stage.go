@@ -11,20 +11,21 @@ import (
 	"time"
 
 	"github.com/earshothq/earshot/pipeline"
+	"github.com/earshothq/earshot/record"
 )
 
 // Analyzer is the analysis half (enrich/analysis implements it).
 type Analyzer interface {
-	Analyze(m *pipeline.Mention) pipeline.Analysis
+	Analyze(m *record.Mention) record.Analysis
 }
 
 // Resolver is the identity half (enrich/identity implements it). It is fed
 // the whole customers and prospects topics (global tables) before and while
 // the stage runs.
 type Resolver interface {
-	ApplyCustomer(key string, c *pipeline.Customer)
-	ApplyProspect(key string, p *pipeline.Prospect)
-	Resolve(em *pipeline.EnrichedMention) (pipeline.Identity, *pipeline.Prospect)
+	ApplyCustomer(key string, c *record.Customer)
+	ApplyProspect(key string, p *record.Prospect)
+	Resolve(em *record.EnrichedMention) (record.Identity, *record.Prospect)
 }
 
 // Stage turns raw records into enriched records (and prospect updates).
@@ -41,8 +42,8 @@ type Stage struct {
 // Process enriches one raw record. A record that does not decode is
 // permanently failed (it goes to the DLQ on the first attempt).
 func (s *Stage) Process(_ context.Context, msg pipeline.Message) ([]pipeline.Output, error) {
-	var m pipeline.Mention
-	if err := pipeline.Decode(msg.Value, &m); err != nil {
+	var m record.Mention
+	if err := record.Decode(msg.Value, &m); err != nil {
 		return nil, pipeline.Permanent(err)
 	}
 	if m.ID == "" {
@@ -54,7 +55,7 @@ func (s *Stage) Process(_ context.Context, msg pipeline.Message) ([]pipeline.Out
 	if s.Now != nil {
 		now = s.Now
 	}
-	em := &pipeline.EnrichedMention{Mention: m, EnrichedAt: now().UTC()}
+	em := &record.EnrichedMention{Mention: m, EnrichedAt: now().UTC()}
 	if s.Analyzer != nil {
 		em.Analysis = s.Analyzer.Analyze(&em.Mention)
 	}
@@ -64,7 +65,7 @@ func (s *Stage) Process(_ context.Context, msg pipeline.Message) ([]pipeline.Out
 		ident, prospect := s.Resolver.Resolve(em)
 		em.Identity = &ident
 		if prospect != nil {
-			value, err := pipeline.Encode(prospect)
+			value, err := record.Encode(prospect)
 			if err != nil {
 				return nil, err
 			}
@@ -79,7 +80,7 @@ func (s *Stage) Process(_ context.Context, msg pipeline.Message) ([]pipeline.Out
 			key = []byte("prospect:" + ident.ProspectID)
 		}
 	}
-	value, err := pipeline.Encode(em)
+	value, err := record.Encode(em)
 	if err != nil {
 		return nil, err
 	}
@@ -128,7 +129,7 @@ func LoadTables(ctx context.Context, k *pipeline.Kafka, r Resolver, logger *slog
 // are logged and skipped: the table must load whatever one bad record says.
 func followTable[T any, PT interface {
 	*T
-	pipeline.Versioned
+	record.Versioned
 }](ctx context.Context, k *pipeline.Kafka, topic string, logger *slog.Logger, apply func(string, PT)) (*pipeline.Table, *atomic.Int64, error) {
 	var n atomic.Int64
 	t, err := k.FollowTable(ctx, topic, func(m pipeline.Message) {
@@ -137,7 +138,7 @@ func followTable[T any, PT interface {
 			return
 		}
 		rec := PT(new(T))
-		if err := pipeline.Decode(m.Value, rec); err != nil {
+		if err := record.Decode(m.Value, rec); err != nil {
 			logger.Warn("skipping undecodable table record", "topic", topic, "key", string(m.Key), "offset", m.Offset, "error", err)
 			return
 		}

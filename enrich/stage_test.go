@@ -8,12 +8,13 @@ import (
 	"github.com/earshothq/earshot/enrich"
 	"github.com/earshothq/earshot/pipeline"
 	"github.com/earshothq/earshot/pipeline/pipelinetest"
+	"github.com/earshothq/earshot/record"
 )
 
 type fixedAnalyzer struct{}
 
-func (fixedAnalyzer) Analyze(m *pipeline.Mention) pipeline.Analysis {
-	return pipeline.Analysis{Language: &pipeline.Language{Code: m.Lang, Confidence: 1, Method: "source"}}
+func (fixedAnalyzer) Analyze(m *record.Mention) record.Analysis {
+	return record.Analysis{Language: &record.Language{Code: m.Lang, Confidence: 1, Method: "source"}}
 }
 
 // A raw topic with good records, a malformed one and one from a newer
@@ -24,9 +25,9 @@ func TestIntegrationEnrichDeadLettersUndecodableRecords(t *testing.T) {
 	topics := c.Kafka.Topics()
 	var outs []pipeline.Output
 	for _, txt := range []string{"Ekspres Brewly jest świetny", "咖啡机很好"} {
-		m := &pipeline.Mention{Source: "file", SourceID: txt, Text: txt, Lang: map[bool]string{true: "pl", false: "zh"}[txt[0] == 'E']}
+		m := &record.Mention{Source: "file", SourceID: txt, Text: txt, Lang: map[bool]string{true: "pl", false: "zh"}[txt[0] == 'E']}
 		_ = m.Normalize()
-		v, _ := pipeline.Encode(m)
+		v, _ := record.Encode(m)
 		outs = append(outs, pipeline.Output{Topic: topics.Raw(), Key: []byte(m.AuthorKey()), Value: v})
 	}
 	outs = append(outs,
@@ -49,8 +50,8 @@ func TestIntegrationEnrichDeadLettersUndecodableRecords(t *testing.T) {
 	}
 	langs := map[string]bool{}
 	for _, m := range enriched {
-		var em pipeline.EnrichedMention
-		if err := pipeline.Decode(m.Value, &em); err != nil {
+		var em record.EnrichedMention
+		if err := record.Decode(m.Value, &em); err != nil {
 			t.Fatal(err)
 		}
 		if em.Analysis.Language == nil || em.EnrichedAt.IsZero() || em.ID == "" {
@@ -66,8 +67,8 @@ func TestIntegrationEnrichDeadLettersUndecodableRecords(t *testing.T) {
 	}
 	reasons := map[string]bool{}
 	for _, m := range dead {
-		var dl pipeline.DeadLetter
-		if err := pipeline.Decode(m.Value, &dl); err != nil {
+		var dl record.DeadLetter
+		if err := record.Decode(m.Value, &dl); err != nil {
 			t.Fatal(err)
 		}
 		if dl.Stage != "enrich" || dl.Attempts != 1 || len(dl.Value) == 0 || dl.Topic != topics.Raw() {

@@ -5,7 +5,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/earshothq/earshot/pipeline"
+	"github.com/earshothq/earshot/record"
 )
 
 // MentionDoc is the searchable projection of an enriched mention that both
@@ -40,7 +40,7 @@ type MentionDoc struct {
 
 // NewMentionDoc projects m for indexing. hasAnalyser reports whether the
 // backend has an analyser for a key (see AnalyserKey).
-func NewMentionDoc(m *pipeline.EnrichedMention, hasAnalyser func(string) bool) MentionDoc {
+func NewMentionDoc(m *record.EnrichedMention, hasAnalyser func(string) bool) MentionDoc {
 	d := MentionDoc{
 		ID:          m.ID,
 		Source:      Keyword(m.Source),
@@ -67,9 +67,9 @@ func NewMentionDoc(m *pipeline.EnrichedMention, hasAnalyser func(string) bool) M
 	for _, as := range a.Aspects {
 		d.Aspects = appendKeyword(d.Aspects, as.Name)
 		switch Keyword(as.Sentiment) {
-		case pipeline.SentimentPositive:
+		case record.SentimentPositive:
 			d.AspectsPositive = appendKeyword(d.AspectsPositive, as.Name)
-		case pipeline.SentimentNegative:
+		case record.SentimentNegative:
 			d.AspectsNegative = appendKeyword(d.AspectsNegative, as.Name)
 		}
 	}

@@ -11,7 +11,7 @@ import (
 	"context"
 	"errors"
 
-	"github.com/earshothq/earshot/pipeline"
+	"github.com/earshothq/earshot/record"
 )
 
 // Backend is a search engine holding mentions and profiles.
@@ -24,7 +24,7 @@ type Backend interface {
 	// EnsureSchema creates or updates templates, mappings and indices. It is
 	// safe to call on every start.
 	EnsureSchema(ctx context.Context) error
-	UpsertMentions(ctx context.Context, ms []*pipeline.EnrichedMention) []error
+	UpsertMentions(ctx context.Context, ms []*record.EnrichedMention) []error
 	UpsertProfiles(ctx context.Context, ps []*Profile) []error
 	DeleteProfiles(ctx context.Context, ids []string) []error
 	// DeletePerson removes every mention linked to the person (by customer
@@ -35,7 +35,7 @@ type Backend interface {
 	Search(ctx context.Context, req *SearchRequest) (*SearchResult, error)
 	SearchProfiles(ctx context.Context, req *ProfileRequest) (*ProfileResult, error)
 	// GetMention and GetProfile return ErrNotFound for an unknown id.
-	GetMention(ctx context.Context, id string) (*pipeline.EnrichedMention, error)
+	GetMention(ctx context.Context, id string) (*record.EnrichedMention, error)
 	GetProfile(ctx context.Context, id string) (*Profile, error)
 	// Refresh makes every acknowledged write visible to searches.
 	Refresh(ctx context.Context) error

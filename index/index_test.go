@@ -5,7 +5,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/earshothq/earshot/pipeline"
+	"github.com/earshothq/earshot/record"
 )
 
 func TestFoldMatchesAnalyserFolding(t *testing.T) {
@@ -27,20 +27,20 @@ func TestFoldMatchesAnalyserFolding(t *testing.T) {
 func TestAggregateCountsOncePerMentionAndSorts(t *testing.T) {
 	t1 := time.Date(2025, 3, 1, 10, 0, 0, 0, time.UTC)
 	t2 := t1.Add(48 * time.Hour)
-	a := &pipeline.EnrichedMention{Mention: pipeline.Mention{ID: "a", Source: "mastodon", CreatedAt: t1, Lang: "pt-BR"},
-		Analysis: pipeline.Analysis{
-			Sentiment:   &pipeline.Sentiment{Label: "negative", Score: -0.8},
-			Aspects:     []pipeline.Aspect{{Name: "Delivery", Sentiment: "negative"}, {Name: "price", Sentiment: "positive"}},
-			Preferences: &pipeline.Preferences{Brands: []string{"Acme"}, Channels: []string{"email"}},
+	a := &record.EnrichedMention{Mention: record.Mention{ID: "a", Source: "mastodon", CreatedAt: t1, Lang: "pt-BR"},
+		Analysis: record.Analysis{
+			Sentiment:   &record.Sentiment{Label: "negative", Score: -0.8},
+			Aspects:     []record.Aspect{{Name: "Delivery", Sentiment: "negative"}, {Name: "price", Sentiment: "positive"}},
+			Preferences: &record.Preferences{Brands: []string{"Acme"}, Channels: []string{"email"}},
 		}}
-	b := &pipeline.EnrichedMention{Mention: pipeline.Mention{ID: "b", Source: "forms", CreatedAt: t2},
-		Analysis: pipeline.Analysis{
-			Language:  &pipeline.Language{Code: "pl"},
-			Sentiment: &pipeline.Sentiment{Label: "positive", Score: 0.4},
-			Aspects:   []pipeline.Aspect{{Name: "delivery", Sentiment: "positive"}},
-			Intents:   []pipeline.Intent{{Name: "buying"}},
+	b := &record.EnrichedMention{Mention: record.Mention{ID: "b", Source: "forms", CreatedAt: t2},
+		Analysis: record.Analysis{
+			Language:  &record.Language{Code: "pl"},
+			Sentiment: &record.Sentiment{Label: "positive", Score: 0.4},
+			Aspects:   []record.Aspect{{Name: "delivery", Sentiment: "positive"}},
+			Intents:   []record.Intent{{Name: "buying"}},
 		}}
-	st := Aggregate([]*pipeline.EnrichedMention{b, a, a})
+	st := Aggregate([]*record.EnrichedMention{b, a, a})
 	if st.MentionCount != 2 {
 		t.Fatalf("MentionCount = %d; want 2 (a duplicate counts once)", st.MentionCount)
 	}

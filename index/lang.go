@@ -4,9 +4,8 @@ import (
 	"strings"
 	"unicode"
 
+	"github.com/earshothq/earshot/record"
 	"golang.org/x/text/unicode/norm"
-
-	"github.com/earshothq/earshot/pipeline"
 )
 
 // NeutralField is the language-neutral text field: Unicode word splitting
@@ -31,7 +30,7 @@ func AnalyserKey(code string) string {
 
 // LanguageOf is the language a mention's text is analysed in: the detected
 // language, else the one the source stated (primary subtag), else "".
-func LanguageOf(m *pipeline.EnrichedMention) string {
+func LanguageOf(m *record.EnrichedMention) string {
 	if l := m.Analysis.Language; l != nil {
 		if c := strings.ToLower(strings.TrimSpace(l.Code)); c != "" && c != "unknown" && c != "und" {
 			return primarySubtag(c)

@@ -6,7 +6,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/earshothq/earshot/pipeline"
+	"github.com/earshothq/earshot/record"
 )
 
 // Profile kinds.
@@ -40,9 +40,9 @@ type Profile struct {
 	Status    string   `json:"status"`
 	LeadScore float64  `json:"lead_score"`
 	Stats
-	Customer  *pipeline.Customer `json:"customer,omitempty"`
-	Prospect  *pipeline.Prospect `json:"prospect,omitempty"`
-	UpdatedAt time.Time          `json:"updated_at"`
+	Customer  *record.Customer `json:"customer,omitempty"`
+	Prospect  *record.Prospect `json:"prospect,omitempty"`
+	UpdatedAt time.Time        `json:"updated_at"`
 }
 
 // AspectCount is how often a person spoke of an aspect, by polarity.
@@ -73,7 +73,7 @@ type Stats struct {
 
 // Aggregate computes Stats from a person's mentions. The result does not
 // depend on the order of ms, and a mention listed twice counts once.
-func Aggregate(ms []*pipeline.EnrichedMention) Stats {
+func Aggregate(ms []*record.EnrichedMention) Stats {
 	var st Stats
 	seen := map[string]bool{}
 	aspects := map[string]*AspectCount{}
@@ -122,9 +122,9 @@ func Aggregate(ms []*pipeline.EnrichedMention) Stats {
 				aspects[name] = ac
 			}
 			switch Keyword(as.Sentiment) {
-			case pipeline.SentimentPositive:
+			case record.SentimentPositive:
 				ac.Positive++
-			case pipeline.SentimentNegative:
+			case record.SentimentNegative:
 				ac.Negative++
 			default:
 				ac.Neutral++
@@ -170,7 +170,7 @@ func Aggregate(ms []*pipeline.EnrichedMention) Stats {
 }
 
 // CustomerProfile is the identity part of a customer's profile.
-func CustomerProfile(c *pipeline.Customer) *Profile {
+func CustomerProfile(c *record.Customer) *Profile {
 	name := strings.TrimSpace(c.FirstName + " " + c.LastName)
 	if name == "" && len(c.Names) > 0 {
 		name = c.Names[0]
@@ -187,14 +187,14 @@ func CustomerProfile(c *pipeline.Customer) *Profile {
 }
 
 // ProspectProfile is the identity part of a prospect's profile.
-func ProspectProfile(pr *pipeline.Prospect) *Profile {
+func ProspectProfile(pr *record.Prospect) *Profile {
 	p := &Profile{
 		ID: ProfileID(ProfileProspect, pr.ID), Kind: ProfileProspect, PersonID: pr.ID,
 		Name: pr.Name, Company: pr.Company, Emails: lowerAll(pr.Emails), Country: strings.ToUpper(pr.Country),
 		Status: Keyword(pr.Status), LeadScore: pr.Score, Prospect: pr,
 	}
 	if p.Status == "" {
-		p.Status = pipeline.ProspectNew
+		p.Status = record.ProspectNew
 	}
 	for _, h := range pr.Handles {
 		p.Handles = append(p.Handles, Keyword(h.Platform)+":"+Keyword(strings.TrimPrefix(h.Handle, "@")))
@@ -207,7 +207,7 @@ func ProspectProfile(pr *pipeline.Prospect) *Profile {
 func PlaceholderProfile(kind, personID string) *Profile {
 	p := &Profile{ID: ProfileID(kind, personID), Kind: kind, PersonID: personID, Status: StatusCustomer}
 	if kind == ProfileProspect {
-		p.Status = pipeline.ProspectNew
+		p.Status = record.ProspectNew
 	}
 	return p
 }

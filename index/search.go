@@ -9,7 +9,7 @@ import (
 	"time"
 
 	"github.com/earshothq/earshot/index/query"
-	"github.com/earshothq/earshot/pipeline"
+	"github.com/earshothq/earshot/record"
 )
 
 // Sort orders of a mention search.
@@ -249,9 +249,9 @@ type SearchResult struct {
 
 // Hit is one matching mention.
 type Hit struct {
-	ID      string                    `json:"id"`
-	Score   float64                   `json:"score,omitempty"`
-	Mention *pipeline.EnrichedMention `json:"mention"`
+	ID      string                  `json:"id"`
+	Score   float64                 `json:"score,omitempty"`
+	Mention *record.EnrichedMention `json:"mention"`
 	// Snippets are HTML-escaped fragments of the text with matches in <mark>.
 	Snippets []string `json:"snippets,omitempty"`
 }

@@ -10,6 +10,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/earshothq/earshot/record"
 	"github.com/segmentio/kafka-go"
 )
 
@@ -162,12 +163,12 @@ func (c *consumer) abandon() {
 // deadLetter writes m to the DLQ with the reason and waits for the ack,
 // retrying while the brokers fail.
 func (c *consumer) deadLetter(ctx context.Context, m Message, cause error, attempts int) error {
-	dl := &DeadLetter{
+	dl := &record.DeadLetter{
 		Stage: c.name, Error: cause.Error(), Attempts: attempts,
 		Topic: m.Topic, Partition: m.Partition, Offset: m.Offset,
 		Key: m.Key, Value: m.Value, At: time.Now().UTC(),
 	}
-	value, err := Encode(dl)
+	value, err := record.Encode(dl)
 	if err != nil {
 		return err
 	}

@@ -3,6 +3,8 @@ package pipeline
 import (
 	"context"
 	"time"
+
+	"github.com/earshothq/earshot/record"
 )
 
 // DeadLetters writes items rejected before they became records (a malformed
@@ -18,7 +20,7 @@ func (k *Kafka) NewDeadLetters(p *Producer) *DeadLetters { return &DeadLetters{k
 // DeadLetter writes raw with the stage, position and reason, and returns
 // once Kafka acknowledged it.
 func (d *DeadLetters) DeadLetter(ctx context.Context, stage, position string, raw []byte, reason error) error {
-	value, err := Encode(&DeadLetter{
+	value, err := record.Encode(&record.DeadLetter{
 		Stage: stage, Error: reason.Error(), Attempts: 1, Position: position,
 		Partition: -1, Offset: -1, Value: raw, At: time.Now().UTC(),
 	})

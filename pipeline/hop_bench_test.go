@@ -9,6 +9,7 @@ import (
 
 	"github.com/earshothq/earshot/pipeline"
 	"github.com/earshothq/earshot/pipeline/pipelinetest"
+	"github.com/earshothq/earshot/record"
 )
 
 // BenchmarkHop measures the raw → stage → enriched hop end to end with 1 KB
@@ -29,20 +30,20 @@ func BenchmarkHop(b *testing.B) {
 	values := make([]pipeline.Output, 0, b.N)
 	var bytesIn int64
 	for i := range b.N {
-		m := &pipeline.Mention{Source: "bench", SourceID: fmt.Sprint(i), Text: text,
-			Author: pipeline.Author{Handle: fmt.Sprintf("user%d", i%1000)}, CreatedAt: time.Now()}
+		m := &record.Mention{Source: "bench", SourceID: fmt.Sprint(i), Text: text,
+			Author: record.Author{Handle: fmt.Sprintf("user%d", i%1000)}, CreatedAt: time.Now()}
 		_ = m.Normalize()
-		v, _ := pipeline.Encode(m)
+		v, _ := record.Encode(m)
 		bytesIn += int64(len(v))
 		values = append(values, pipeline.Output{Topic: topics.Raw(), Key: []byte(m.AuthorKey()), Value: v})
 	}
 
 	proc := pipeline.ProcessorFunc(func(_ context.Context, msg pipeline.Message) ([]pipeline.Output, error) {
-		var m pipeline.Mention
-		if err := pipeline.Decode(msg.Value, &m); err != nil {
+		var m record.Mention
+		if err := record.Decode(msg.Value, &m); err != nil {
 			return nil, pipeline.Permanent(err)
 		}
-		v, err := pipeline.Encode(&pipeline.EnrichedMention{Mention: m, EnrichedAt: time.Now()})
+		v, err := record.Encode(&record.EnrichedMention{Mention: m, EnrichedAt: time.Now()})
 		if err != nil {
 			return nil, err
 		}

@@ -2,6 +2,8 @@ package pipeline
 
 import (
 	"context"
+
+	"github.com/earshothq/earshot/record"
 )
 
 // RawPublisher writes connector records to the raw topic, keyed by author so
@@ -17,8 +19,8 @@ func (k *Kafka) NewRawPublisher(p *Producer) *RawPublisher {
 }
 
 // Publish encodes m and queues it; done receives the broker's answer.
-func (r *RawPublisher) Publish(ctx context.Context, m *Mention, done func(error)) error {
-	value, err := Encode(m)
+func (r *RawPublisher) Publish(ctx context.Context, m *record.Mention, done func(error)) error {
+	value, err := record.Encode(m)
 	if err != nil {
 		return err
 	}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/earshothq/earshot/pipeline"
 	"github.com/earshothq/earshot/pipeline/pipelinetest"
+	"github.com/earshothq/earshot/record"
 )
 
 func TestIntegrationStageCarriesEveryRecordAndDeadLettersBadOnes(t *testing.T) {
@@ -63,8 +64,8 @@ func TestIntegrationStageCarriesEveryRecordAndDeadLettersBadOnes(t *testing.T) {
 		t.Fatalf("want 2 dead letters, got %d", len(dlq))
 	}
 	for _, m := range dlq {
-		var dl pipeline.DeadLetter
-		if err := pipeline.Decode(m.Value, &dl); err != nil {
+		var dl record.DeadLetter
+		if err := record.Decode(m.Value, &dl); err != nil {
 			t.Fatal(err)
 		}
 		if dl.Stage != "copy" || dl.Topic != topics.Raw() || string(dl.Key) != "bad" {

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/earshothq/earshot/pipeline"
+	"github.com/earshothq/earshot/record"
 )
 
 // Publisher writes records and returns once Kafka acknowledged every one.
@@ -26,7 +27,7 @@ type Publisher interface {
 // CustomerValidator checks one pushed customer and returns its problems
 // (nil when it is good). cmd wires customerfile.Validate, which knows the
 // phone plans and email rules of the identity resolution.
-type CustomerValidator func(c *pipeline.Customer) []string
+type CustomerValidator func(c *record.Customer) []string
 
 // Limits of one POST /api/customers request.
 const (
@@ -118,7 +119,7 @@ func CustomersHandler(pub Publisher, topics pipeline.Topics, validate CustomerVa
 			if c.UpdatedAt.IsZero() {
 				c.UpdatedAt = now
 			}
-			v, err := pipeline.Encode(c)
+			v, err := record.Encode(c)
 			if err != nil {
 				writeJSON(w, http.StatusBadRequest, apiError{Error: fmt.Sprintf("record %d: %v", i, err)})
 				return
@@ -138,7 +139,7 @@ func CustomersHandler(pub Publisher, topics pipeline.Topics, validate CustomerVa
 var errUnsupportedMedia = errors.New("send application/json (an object or an array) or application/x-ndjson")
 
 // decodeCustomers reads one object, an array, or JSON Lines.
-func decodeCustomers(w http.ResponseWriter, r *http.Request) ([]pipeline.Customer, error) {
+func decodeCustomers(w http.ResponseWriter, r *http.Request) ([]record.Customer, error) {
 	mt := "application/json"
 	if ct := r.Header.Get("Content-Type"); ct != "" {
 		var err error
@@ -154,7 +155,7 @@ func decodeCustomers(w http.ResponseWriter, r *http.Request) ([]pipeline.Custome
 	if len(body) == 0 {
 		return nil, errors.New("the request body is empty")
 	}
-	var out []pipeline.Customer
+	var out []record.Customer
 	switch mt {
 	case "application/json":
 		dec := json.NewDecoder(bytes.NewReader(body))
@@ -162,7 +163,7 @@ func decodeCustomers(w http.ResponseWriter, r *http.Request) ([]pipeline.Custome
 		if body[0] == '[' {
 			err = dec.Decode(&out)
 		} else {
-			var c pipeline.Customer
+			var c record.Customer
 			err = dec.Decode(&c)
 			out = append(out, c)
 		}
@@ -182,7 +183,7 @@ func decodeCustomers(w http.ResponseWriter, r *http.Request) ([]pipeline.Custome
 			}
 			dec := json.NewDecoder(bytes.NewReader(b))
 			dec.DisallowUnknownFields()
-			var c pipeline.Customer
+			var c record.Customer
 			if err := dec.Decode(&c); err != nil {
 				return nil, fmt.Errorf("decoding line %d: %w", line, err)
 			}

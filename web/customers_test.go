@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/earshothq/earshot/pipeline"
+	"github.com/earshothq/earshot/record"
 )
 
 type recordingPublisher struct {
@@ -30,7 +31,7 @@ func (p *recordingPublisher) ProduceSync(_ context.Context, outs ...pipeline.Out
 }
 
 // emailValidator stands in for customerfile.Validate.
-func emailValidator(c *pipeline.Customer) []string {
+func emailValidator(c *record.Customer) []string {
 	var p []string
 	if c.ID == "" {
 		p = append(p, "has no id")
@@ -79,8 +80,8 @@ func TestCustomersUpsert(t *testing.T) {
 		t.Fatalf("%d records written", len(pub.outs))
 	}
 	for _, o := range pub.outs {
-		var c pipeline.Customer
-		if err := pipeline.Decode(o.Value, &c); err != nil || o.Topic != "t.customers" || string(o.Key) != c.ID || c.UpdatedAt.IsZero() || c.Schema != pipeline.SchemaVersion {
+		var c record.Customer
+		if err := record.Decode(o.Value, &c); err != nil || o.Topic != "t.customers" || string(o.Key) != c.ID || c.UpdatedAt.IsZero() || c.Schema != record.SchemaVersion {
 			t.Fatalf("written record %s: %+v %v", o.Key, c, err)
 		}
 	}

@@ -16,7 +16,7 @@ import (
 
 	"github.com/earshothq/earshot/enrich/identity"
 	"github.com/earshothq/earshot/enrich/identity/evaldata"
-	"github.com/earshothq/earshot/pipeline"
+	"github.com/earshothq/earshot/record"
 )
 
 // runIndex builds the identity index from generated customer records
@@ -36,12 +36,12 @@ func runIndex(args []string, out io.Writer) error {
 	rng := rand.New(rand.NewPCG(*seed, 7))
 	var topic bytes.Buffer
 	var offsets []int
-	var sample []pipeline.Customer
+	var sample []record.Customer
 	every := max(*n / *queries, 1)
 	t0 := time.Now()
 	i := 0
-	evaldata.Customers(*seed, *n, func(c pipeline.Customer) {
-		b, err := pipeline.Encode(&c)
+	evaldata.Customers(*seed, *n, func(c record.Customer) {
+		b, err := record.Encode(&c)
 		if err != nil {
 			panic(err)
 		}
@@ -64,8 +64,8 @@ func runIndex(args []string, out io.Writer) error {
 	t0, c0 := time.Now(), cpuTime()
 	data := topic.Bytes()
 	for k := 0; k+1 < len(offsets); k++ {
-		var c pipeline.Customer
-		if err := pipeline.Decode(data[offsets[k]:offsets[k+1]], &c); err != nil {
+		var c record.Customer
+		if err := record.Decode(data[offsets[k]:offsets[k+1]], &c); err != nil {
 			return err
 		}
 		r.ApplyCustomer(c.ID, &c)
@@ -96,9 +96,9 @@ func runIndex(args []string, out io.Writer) error {
 	norm := r.Normalizer()
 	// Exact: a raw email or phone as a record carries it, normalised and
 	// looked up.
-	var exact []pipeline.Mention
+	var exact []record.Mention
 	for _, c := range sample {
-		m := pipeline.Mention{Source: "forms", Kind: pipeline.KindFormSubmission}
+		m := record.Mention{Source: "forms", Kind: record.KindFormSubmission}
 		switch {
 		case len(c.Emails) > 0:
 			m.Author.Email = c.Emails[0]
@@ -113,7 +113,7 @@ func runIndex(args []string, out io.Writer) error {
 	hits := 0
 	for k := range *queries {
 		p := norm.Author(&exact[k%len(exact)])
-		if d := r.MatchPerson(&p); d.Outcome == pipeline.MatchExact {
+		if d := r.MatchPerson(&p); d.Outcome == record.MatchExact {
 			hits++
 		}
 	}
@@ -121,9 +121,9 @@ func runIndex(args []string, out io.Writer) error {
 
 	// Fuzzy: no identifier; the name with a typo, the city and the date of
 	// birth (or the postcode) as a lead list or form gives them.
-	fuzzy := make([]pipeline.Customer, 0, len(sample))
+	fuzzy := make([]record.Customer, 0, len(sample))
 	for _, c := range sample {
-		l := pipeline.Customer{ID: c.ID, FirstName: c.FirstName, LastName: typo(rng, c.LastName), Address: pipeline.Address{City: c.Address.City, Country: c.Address.Country}}
+		l := record.Customer{ID: c.ID, FirstName: c.FirstName, LastName: typo(rng, c.LastName), Address: record.Address{City: c.Address.City, Country: c.Address.Country}}
 		if rng.IntN(2) == 0 {
 			l.DateOfBirth = c.DateOfBirth
 		} else {

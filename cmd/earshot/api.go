@@ -7,7 +7,7 @@ import (
 	"github.com/earshothq/earshot/enrich/identity"
 	"github.com/earshothq/earshot/enrich/identity/customerfile"
 	"github.com/earshothq/earshot/index"
-	"github.com/earshothq/earshot/pipeline"
+	"github.com/earshothq/earshot/record"
 	"github.com/earshothq/earshot/web"
 )
 
@@ -20,7 +20,7 @@ func (h *hub) apiRoles(srv *web.Server) ([]role, error) {
 	srv.Handle("/api/", web.SearchHandler(b, h.logger))
 	// CRMs push customers here; the answer waits for Kafka's ack.
 	norm := identity.NewNormalizer(h.cfg.Enrich.Identity)
-	validate := func(c *pipeline.Customer) []string { return customerfile.Validate(c, norm) }
+	validate := func(c *record.Customer) []string { return customerfile.Validate(c, norm) }
 	producer := h.kafka.NewProducer("customers-api", 0)
 	srv.Handle("POST /api/customers", web.CustomersHandler(producer, h.kafka.Topics(), validate, h.logger))
 	srv.AddCheck("search", func(ctx context.Context) error {

@@ -13,6 +13,7 @@ import (
 
 	"github.com/earshothq/earshot/pipeline"
 	"github.com/earshothq/earshot/pipeline/pipelinetest"
+	"github.com/earshothq/earshot/record"
 )
 
 // runCLI runs earshot in-process and returns exit code, stdout and stderr.
@@ -75,9 +76,9 @@ func TestUnreachableBrokerIsAClearError(t *testing.T) {
 func TestIntegrationTopicsAndDeadLetterReplay(t *testing.T) {
 	c := pipelinetest.New(t)
 	topics := c.Kafka.Topics()
-	dl := &pipeline.DeadLetter{Stage: "enrich", Error: "decoding record: unexpected end of JSON input", Attempts: 1,
+	dl := &record.DeadLetter{Stage: "enrich", Error: "decoding record: unexpected end of JSON input", Attempts: 1,
 		Topic: topics.Raw(), Partition: 2, Offset: 41, Key: []byte("email:ana@example.pt"), Value: []byte(`{"schema":1,"text":"Olá"}`), At: time.Now()}
-	v, _ := pipeline.Encode(dl)
+	v, _ := record.Encode(dl)
 	c.Produce(t, pipeline.Output{Topic: topics.DLQ(), Key: dl.Key, Value: v})
 	p := writeConfig(t, fmt.Sprintf("kafka:\n  brokers: [%s]\n  topic_prefix: %q\n  embedded: {enabled: false}\n",
 		strings.Join(c.Brokers, ","), c.Config.TopicPrefix))

@@ -13,6 +13,7 @@ import (
 
 	"github.com/earshothq/earshot/pipeline"
 	"github.com/earshothq/earshot/pipeline/pipelinetest"
+	"github.com/earshothq/earshot/record"
 )
 
 // childConfig writes a distributed-mode config pointing at the test cluster.
@@ -80,12 +81,12 @@ func TestIntegrationCrashKill9MidStreamLosesNothing(t *testing.T) {
 	var outs []pipeline.Output
 	ids := make(map[string]bool, n)
 	for i := range n {
-		m := &pipeline.Mention{Source: "crash", SourceID: fmt.Sprint(i), Text: text, Author: pipeline.Author{Handle: fmt.Sprintf("user%d", i%97)}}
+		m := &record.Mention{Source: "crash", SourceID: fmt.Sprint(i), Text: text, Author: record.Author{Handle: fmt.Sprintf("user%d", i%97)}}
 		if err := m.Normalize(); err != nil {
 			t.Fatal(err)
 		}
 		ids[m.ID] = true
-		v, _ := pipeline.Encode(m)
+		v, _ := record.Encode(m)
 		outs = append(outs, pipeline.Output{Topic: topics.Raw(), Key: []byte(m.AuthorKey()), Value: v})
 	}
 	c.Produce(t, outs...)
@@ -119,8 +120,8 @@ func TestIntegrationCrashKill9MidStreamLosesNothing(t *testing.T) {
 	var decodeErr error
 	c.ReadUntil(t, topics.Enriched(), 120*time.Second, func(m pipeline.Message) bool {
 		read++
-		var em pipeline.EnrichedMention
-		if err := pipeline.Decode(m.Value, &em); err != nil || !ids[em.ID] {
+		var em record.EnrichedMention
+		if err := record.Decode(m.Value, &em); err != nil || !ids[em.ID] {
 			decodeErr = fmt.Errorf("enriched record at offset %d is not one of the inputs (decode error %v)", m.Offset, err)
 			return false
 		}

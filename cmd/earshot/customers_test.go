@@ -11,6 +11,7 @@ import (
 
 	"github.com/earshothq/earshot/pipeline"
 	"github.com/earshothq/earshot/pipeline/pipelinetest"
+	"github.com/earshothq/earshot/record"
 )
 
 // TestIntegrationCustomersImportAndForget imports a file with a bad row,
@@ -38,10 +39,10 @@ func TestIntegrationCustomersImportAndForget(t *testing.T) {
 		!strings.Contains(errOut, file+":3: email \"anna@@example.pl\"") || !strings.Contains(errOut, "1 bad rows were not imported") {
 		t.Fatalf("import: exit %d\nstdout %s\nstderr %s", code, out, errOut)
 	}
-	got := map[string]pipeline.Customer{}
+	got := map[string]record.Customer{}
 	for _, m := range c.ReadN(t, topics.Customers(), 2, 10*time.Second) {
-		var cu pipeline.Customer
-		if err := pipeline.Decode(m.Value, &cu); err != nil {
+		var cu record.Customer
+		if err := record.Decode(m.Value, &cu); err != nil {
 			t.Fatal(err)
 		}
 		got[string(m.Key)] = cu
@@ -54,8 +55,8 @@ func TestIntegrationCustomersImportAndForget(t *testing.T) {
 	if code != 0 || !strings.Contains(out, "customers: C1") || !strings.Contains(out, "tombstones written: 1 customers") {
 		t.Fatalf("forget: exit %d\n%s%s", code, out, errOut)
 	}
-	var erasure pipeline.Erasure
-	if err := pipeline.Decode(c.ReadN(t, topics.Erasures(), 1, 10*time.Second)[0].Value, &erasure); err != nil || erasure.CustomerID != "C1" {
+	var erasure record.Erasure
+	if err := record.Decode(c.ReadN(t, topics.Erasures(), 1, 10*time.Second)[0].Value, &erasure); err != nil || erasure.CustomerID != "C1" {
 		t.Fatalf("erasure %+v %v", erasure, err)
 	}
 	tomb := false

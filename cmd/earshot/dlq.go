@@ -12,16 +12,17 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/earshothq/earshot/pipeline"
+	"github.com/earshothq/earshot/record"
 )
 
 func init() { addCommand(newDLQCmd) }
 
 // deadLetterEntry is a dead letter with its own DLQ position.
 type deadLetterEntry struct {
-	Partition int                  `json:"dlq_partition"`
-	Offset    int64                `json:"dlq_offset"`
-	Letter    *pipeline.DeadLetter `json:"dead_letter"`
-	Err       string               `json:"decode_error,omitempty"`
+	Partition int                `json:"dlq_partition"`
+	Offset    int64              `json:"dlq_offset"`
+	Letter    *record.DeadLetter `json:"dead_letter"`
+	Err       string             `json:"decode_error,omitempty"`
 }
 
 // readDeadLetters reads the whole DLQ as it is now.
@@ -32,8 +33,8 @@ func readDeadLetters(ctx context.Context, k *pipeline.Kafka, stage string) ([]de
 	var out []deadLetterEntry
 	t, err := k.FollowTable(ctx, k.Topics().DLQ(), func(m pipeline.Message) {
 		e := deadLetterEntry{Partition: m.Partition, Offset: m.Offset}
-		var dl pipeline.DeadLetter
-		if err := pipeline.Decode(m.Value, &dl); err != nil {
+		var dl record.DeadLetter
+		if err := record.Decode(m.Value, &dl); err != nil {
 			e.Err = err.Error()
 		} else {
 			if stage != "" && dl.Stage != stage {

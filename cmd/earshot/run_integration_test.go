@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/earshothq/earshot/pipeline"
+	"github.com/earshothq/earshot/record"
 )
 
 var bannerKafka = regexp.MustCompile(`Kafka \(embedded\): (127\.0\.0\.1:\d+)`)
@@ -94,7 +95,7 @@ connectors:
 		var found struct {
 			Total int `json:"total"`
 			Hits  []struct {
-				Mention pipeline.EnrichedMention `json:"mention"`
+				Mention record.EnrichedMention `json:"mention"`
 			} `json:"hits"`
 		}
 		waitFor(t, "the Polish review in the search API", 60*time.Second, logs, func() bool {

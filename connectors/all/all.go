@@ -6,5 +6,5 @@ import (
 	_ "github.com/earshothq/earshot/connectors/file"
 	_ "github.com/earshothq/earshot/connectors/forms"
 	_ "github.com/earshothq/earshot/connectors/mastodon"
-	_ "github.com/earshothq/earshot/connectors/web"
+	_ "github.com/earshothq/earshot/connectors/webcrawl"
 )

@@ -21,14 +21,14 @@ import (
 	"time"
 
 	"github.com/earshothq/earshot/connectors"
-	"github.com/earshothq/earshot/pipeline"
+	"github.com/earshothq/earshot/record"
 )
 
 // Source is the peer a connector reads from, driven by the test: a fake
 // Mastodon server, a local web site, a feed, a file, a form client.
 type Source interface {
 	// Publish makes n new items available at the source and returns the
-	// source ids (pipeline.Mention.SourceID) the connector must emit for
+	// source ids (record.Mention.SourceID) the connector must emit for
 	// them. It must not wait for the connector to read them: a push source
 	// (forms) submits in the background and retries until accepted.
 	Publish(t testing.TB, n int) []string
@@ -153,7 +153,7 @@ func checkDelivery(t testing.TB, h Harness) {
 		if err := m.Normalize(); err != nil {
 			t.Errorf("record %s does not normalize: %v", m.SourceID, err)
 		}
-		if m.ID != pipeline.RecordID(m.Source, m.SourceID) {
+		if m.ID != record.RecordID(m.Source, m.SourceID) {
 			t.Errorf("record %s has id %q, want RecordID(source, source_id)", m.SourceID, m.ID)
 		}
 	}
@@ -358,7 +358,7 @@ func liveHeap() uint64 {
 }
 
 type delivery struct {
-	m   *pipeline.Mention
+	m   *record.Mention
 	ack connectors.AckFunc
 }
 
@@ -482,14 +482,14 @@ func (h *host) next(t testing.TB, timeout time.Duration) delivery {
 
 // collect reads until every id in want arrived, acknowledging each record;
 // a record read twice or one not in want fails the test.
-func (h *host) collect(t testing.TB, hs Harness, want []string) []*pipeline.Mention {
+func (h *host) collect(t testing.TB, hs Harness, want []string) []*record.Mention {
 	t.Helper()
 	wanted := map[string]bool{}
 	for _, id := range want {
 		wanted[id] = true
 	}
 	got := map[string]bool{}
-	var out []*pipeline.Mention
+	var out []*record.Mention
 	deadline := time.After(hs.Timeout)
 	for len(got) < len(wanted) {
 		select {

@@ -12,7 +12,7 @@ import (
 
 	"github.com/earshothq/earshot/connectors"
 	"github.com/earshothq/earshot/connectors/internal/progress"
-	"github.com/earshothq/earshot/pipeline"
+	"github.com/earshothq/earshot/record"
 )
 
 // logSource is an in-memory append-only log of items, the simplest peer.
@@ -150,7 +150,7 @@ func (c *logConnector) produce(ctx context.Context, out *progress.Outbox, pos in
 				c.seq.Done(p)
 				c.mu.Unlock()
 			}
-			it := &progress.Item{Record: &pipeline.Mention{Source: "log", SourceID: id, Text: "item " + id}}
+			it := &progress.Item{Record: &record.Mention{Source: "log", SourceID: id, Text: "item " + id}}
 			it.Done = func(error) {
 				c.mu.Lock()
 				defer c.mu.Unlock()
@@ -178,7 +178,7 @@ func (c *logConnector) produce(ctx context.Context, out *progress.Outbox, pos in
 	}
 }
 
-func (c *logConnector) Read(ctx context.Context) (*pipeline.Mention, connectors.AckFunc, error) {
+func (c *logConnector) Read(ctx context.Context) (*record.Mention, connectors.AckFunc, error) {
 	c.mu.Lock()
 	out := c.out
 	c.mu.Unlock()

@@ -10,6 +10,7 @@ import (
 	"github.com/earshothq/earshot/connectors"
 	"github.com/earshothq/earshot/pipeline"
 	"github.com/earshothq/earshot/pipeline/pipelinetest"
+	"github.com/earshothq/earshot/record"
 )
 
 // RunIntegration runs the connector through the real runner into Kafka
@@ -43,7 +44,7 @@ func RunIntegration(t *testing.T, h Harness) {
 		if m.key != m.mention.AuthorKey() {
 			t.Errorf("raw record %s keyed %q, want its author key %q", m.mention.ID, m.key, m.mention.AuthorKey())
 		}
-		if m.mention.ID != pipeline.RecordID(m.mention.Source, m.mention.SourceID) {
+		if m.mention.ID != record.RecordID(m.mention.Source, m.mention.SourceID) {
 			t.Errorf("raw record %s: id is not RecordID(source, source_id)", m.mention.SourceID)
 		}
 		counts[m.mention.SourceID]++
@@ -123,8 +124,8 @@ func waitInRaw(t *testing.T, cl *pipelinetest.Cluster, h Harness, ids []string) 
 		missing[id] = true
 	}
 	ok := cl.ReadUntil(t, cl.Kafka.Topics().Raw(), h.Timeout, func(msg pipeline.Message) bool {
-		var m pipeline.Mention
-		if pipeline.Decode(msg.Value, &m) == nil {
+		var m record.Mention
+		if record.Decode(msg.Value, &m) == nil {
 			delete(missing, m.SourceID)
 		}
 		return len(missing) > 0
@@ -136,7 +137,7 @@ func waitInRaw(t *testing.T, cl *pipelinetest.Cluster, h Harness, ids []string) 
 
 type rawRecord struct {
 	key     string
-	mention pipeline.Mention
+	mention record.Mention
 }
 
 // rawMentions reads the whole raw topic.
@@ -158,8 +159,8 @@ func rawMentions(t *testing.T, cl *pipelinetest.Cluster) []rawRecord {
 	}
 	out := make([]rawRecord, 0, len(msgs))
 	for _, msg := range msgs {
-		var m pipeline.Mention
-		if err := pipeline.Decode(msg.Value, &m); err != nil {
+		var m record.Mention
+		if err := record.Decode(msg.Value, &m); err != nil {
 			t.Fatalf("decoding raw record: %v", err)
 		}
 		out = append(out, rawRecord{key: string(msg.Key), mention: m})

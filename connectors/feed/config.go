@@ -7,7 +7,7 @@ import (
 	"time"
 
 	"github.com/earshothq/earshot/connectors/internal/netguard"
-	"github.com/earshothq/earshot/pipeline"
+	"github.com/earshothq/earshot/record"
 )
 
 // DefaultUserAgent identifies Earshot to the sites it reads.
@@ -44,7 +44,7 @@ type Feed struct {
 	// Interval overrides the connector's interval for this feed.
 	Interval time.Duration `yaml:"interval"`
 	// Kind of the records: mention (default), comment or review.
-	Kind pipeline.Kind `yaml:"kind"`
+	Kind record.Kind `yaml:"kind"`
 }
 
 // Defaults returns a configuration with every default set and no feeds.
@@ -72,7 +72,7 @@ func (c *Config) fillFeeds() {
 			f.Interval = c.Interval
 		}
 		if f.Kind == "" {
-			f.Kind = pipeline.KindMention
+			f.Kind = record.KindMention
 		}
 	}
 }
@@ -125,7 +125,7 @@ func (c *Config) Validate() error {
 			errs = append(errs, fmt.Errorf("%s.interval: %v must be positive", at, f.Interval))
 		}
 		switch f.Kind {
-		case pipeline.KindMention, pipeline.KindComment, pipeline.KindReview:
+		case record.KindMention, record.KindComment, record.KindReview:
 		default:
 			errs = append(errs, fmt.Errorf("%s.kind: %q is not mention, comment or review", at, f.Kind))
 		}

@@ -29,7 +29,7 @@ import (
 	"github.com/earshothq/earshot/connectors/internal/netguard"
 	"github.com/earshothq/earshot/connectors/internal/progress"
 	"github.com/earshothq/earshot/connectors/internal/promx"
-	"github.com/earshothq/earshot/pipeline"
+	"github.com/earshothq/earshot/record"
 )
 
 // Type is the connector type and the Source of its records.
@@ -227,7 +227,7 @@ func (c *Connector) collect() map[string][]byte {
 }
 
 // Read returns the next new or changed feed entry.
-func (c *Connector) Read(ctx context.Context) (*pipeline.Mention, connectors.AckFunc, error) {
+func (c *Connector) Read(ctx context.Context) (*record.Mention, connectors.AckFunc, error) {
 	c.mu.Lock()
 	out := c.out
 	c.mu.Unlock()
@@ -450,7 +450,7 @@ func published(it *gofeed.Item) *time.Time {
 
 // record turns an entry into a mention, with the hashes of its key and
 // content. It returns nil for an entry with neither title nor text.
-func (c *Connector) record(f Feed, fd *gofeed.Feed, it *gofeed.Item, now time.Time) (*pipeline.Mention, uint64, uint64) {
+func (c *Connector) record(f Feed, fd *gofeed.Feed, it *gofeed.Item, now time.Time) (*record.Mention, uint64, uint64) {
 	title := htmltext.String(it.Title, htmltext.Options{})
 	body := it.Content
 	if strings.TrimSpace(htmltext.String(body, htmltext.Options{})) == "" {
@@ -479,7 +479,7 @@ func (c *Connector) record(f Feed, fd *gofeed.Feed, it *gofeed.Item, now time.Ti
 	if it.DublinCoreExt != nil && len(it.DublinCoreExt.Language) > 0 {
 		lang = it.DublinCoreExt.Language[0]
 	}
-	m := &pipeline.Mention{
+	m := &record.Mention{
 		Source:    Type,
 		SourceID:  f.Name + "|" + native,
 		Channel:   f.Name,
@@ -509,7 +509,7 @@ func (c *Connector) record(f Feed, fd *gofeed.Feed, it *gofeed.Item, now time.Ti
 
 // author picks the entry's (else the feed's) first author. Addresses that
 // are placeholders (noreply@...) are dropped: they identify nobody.
-func author(it *gofeed.Item, fd *gofeed.Feed) pipeline.Author {
+func author(it *gofeed.Item, fd *gofeed.Feed) record.Author {
 	people := it.Authors
 	if len(people) == 0 && it.Author != nil {
 		people = []*gofeed.Person{it.Author}
@@ -517,7 +517,7 @@ func author(it *gofeed.Item, fd *gofeed.Feed) pipeline.Author {
 	if len(people) == 0 {
 		people = fd.Authors
 	}
-	var a pipeline.Author
+	var a record.Author
 	for _, p := range people {
 		if p == nil {
 			continue

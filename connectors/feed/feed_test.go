@@ -15,13 +15,13 @@ import (
 	"time"
 
 	"github.com/earshothq/earshot/connectors/internal/promx"
+	"github.com/earshothq/earshot/record"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"gopkg.in/yaml.v3"
 
 	"github.com/earshothq/earshot/connectors"
 	"github.com/earshothq/earshot/connectors/conformance"
-	"github.com/earshothq/earshot/pipeline"
 )
 
 // feedServer serves one feed document with ETag and Last-Modified and
@@ -151,11 +151,11 @@ func newTest(t testing.TB, cfg Config, deps connectors.Deps) *Connector {
 }
 
 // readN reads n records, acknowledging each when ack is true.
-func readN(t testing.TB, c connectors.Connector, n int, ack bool) ([]*pipeline.Mention, []connectors.AckFunc) {
+func readN(t testing.TB, c connectors.Connector, n int, ack bool) ([]*record.Mention, []connectors.AckFunc) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	var ms []*pipeline.Mention
+	var ms []*record.Mention
 	var acks []connectors.AckFunc
 	for len(ms) < n {
 		m, a, err := c.Read(ctx)
@@ -188,11 +188,11 @@ func expectNothing(t testing.TB, c connectors.Connector, d time.Duration) {
 func TestGoldenFeeds(t *testing.T) {
 	cases := []struct {
 		file, contentType string
-		kind              pipeline.Kind
+		kind              record.Kind
 	}{
-		{"news_pl.rss", "application/rss+xml", pipeline.KindMention}, // ISO-8859-2, declared in the XML prolog
-		{"blog_lv.atom", "application/atom+xml; charset=utf-8", pipeline.KindComment},
-		{"news_zh.json", "application/feed+json", pipeline.KindMention},
+		{"news_pl.rss", "application/rss+xml", record.KindMention}, // ISO-8859-2, declared in the XML prolog
+		{"blog_lv.atom", "application/atom+xml; charset=utf-8", record.KindComment},
+		{"news_zh.json", "application/feed+json", record.KindMention},
 	}
 	for _, tc := range cases {
 		t.Run(tc.file, func(t *testing.T) {
@@ -228,7 +228,7 @@ func TestGoldenFeeds(t *testing.T) {
 						t.Errorf("record %d field %s = %s, want %s", i, k, gv, wv)
 					}
 				}
-				if got[i].ID != pipeline.RecordID(Type, got[i].SourceID) {
+				if got[i].ID != record.RecordID(Type, got[i].SourceID) {
 					t.Errorf("record %d id not derived from source id", i)
 				}
 			}

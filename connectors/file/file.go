@@ -26,7 +26,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/earshothq/earshot/connectors"
-	"github.com/earshothq/earshot/pipeline"
+	"github.com/earshothq/earshot/record"
 )
 
 //go:embed sample.yaml
@@ -75,7 +75,7 @@ func (c *Config) Validate() error {
 	default:
 		return fmt.Errorf("config.format: %q is not auto, jsonl or csv", c.Format)
 	}
-	if !pipeline.Kind(c.Kind).Valid() {
+	if !record.Kind(c.Kind).Valid() {
 		return fmt.Errorf("config.kind: %q is not a record kind", c.Kind)
 	}
 	if len([]rune(c.CSV.Delimiter)) != 1 {
@@ -100,7 +100,7 @@ func (c *Config) Validate() error {
 
 // DefaultConfig returns the defaults applied before the user's config.
 func DefaultConfig() Config {
-	return Config{Format: "auto", Source: "file", Kind: string(pipeline.KindMention), IDField: "id",
+	return Config{Format: "auto", Source: "file", Kind: string(record.KindMention), IDField: "id",
 		CSV: CSVConfig{Delimiter: ","}, MaxLineBytes: 1 << 20, PollInterval: time.Second}
 }
 
@@ -229,7 +229,7 @@ func (c *Connector) Connect(ctx context.Context) error {
 
 // Read returns the next record, a RejectedError for a malformed row, or
 // ErrEndOfInput at the end of the file (unless following it).
-func (c *Connector) Read(ctx context.Context) (*pipeline.Mention, connectors.AckFunc, error) {
+func (c *Connector) Read(ctx context.Context) (*record.Mention, connectors.AckFunc, error) {
 	if c.f == nil {
 		return nil, nil, connectors.ErrNotConnected
 	}

@@ -11,7 +11,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/earshothq/earshot/connectors"
-	"github.com/earshothq/earshot/pipeline"
+	"github.com/earshothq/earshot/record"
 )
 
 func newConnector(t *testing.T, cfgYAML string, store connectors.CheckpointStore) *Connector {
@@ -29,13 +29,13 @@ func newConnector(t *testing.T, cfgYAML string, store connectors.CheckpointStore
 
 // readAll reads until end of input, acking records with ackErr, and returns
 // the records and the rejected positions.
-func readAll(t *testing.T, c *Connector, limit int) ([]*pipeline.Mention, []string) {
+func readAll(t *testing.T, c *Connector, limit int) ([]*record.Mention, []string) {
 	t.Helper()
 	ctx := context.Background()
 	if err := c.Connect(ctx); err != nil {
 		t.Fatal(err)
 	}
-	var got []*pipeline.Mention
+	var got []*record.Mention
 	var rejected []string
 	for limit < 0 || len(got)+len(rejected) < limit {
 		m, ack, err := c.Read(ctx)
@@ -73,11 +73,11 @@ func TestJSONLMapsRecordsAndRejectsBadLines(t *testing.T) {
 	if pl.Author.Name != "Zofia Kowalska" || pl.Lang != "pl" || pl.SourceID != "a2" || pl.Channel != "demo" {
 		t.Fatalf("Polish record mapped wrongly: %+v", pl)
 	}
-	if pl.ID != pipeline.RecordID("file", "a2") {
+	if pl.ID != record.RecordID("file", "a2") {
 		t.Fatalf("id is not derived from source and source id")
 	}
 	pt := got[2]
-	if pt.Kind != pipeline.KindReview || pt.Rating == nil || pt.Rating.Value != 5 || pt.CreatedAt.Format("2006-01-02") != "2026-10-03" {
+	if pt.Kind != record.KindReview || pt.Rating == nil || pt.Rating.Value != 5 || pt.CreatedAt.Format("2006-01-02") != "2026-10-03" {
 		t.Fatalf("review mapped wrongly: %+v", pt)
 	}
 	zh := got[3]

@@ -10,7 +10,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/earshothq/earshot/pipeline"
+	"github.com/earshothq/earshot/record"
 )
 
 // targets are the record fields a mapping can fill, besides fields.<name>.
@@ -71,11 +71,11 @@ func (c *Connector) str(r row, target string) string {
 }
 
 // toMention maps one row to a record; errors name the field.
-func (c *Connector) toMention(r row, raw []byte) (*pipeline.Mention, error) {
-	m := &pipeline.Mention{
+func (c *Connector) toMention(r row, raw []byte) (*record.Mention, error) {
+	m := &record.Mention{
 		Source:     c.cfg.Source,
 		Channel:    c.cfg.Channel,
-		Kind:       pipeline.Kind(c.cfg.Kind),
+		Kind:       record.Kind(c.cfg.Kind),
 		Text:       c.str(r, "text"),
 		Title:      c.str(r, "title"),
 		URL:        c.str(r, "url"),
@@ -88,7 +88,7 @@ func (c *Connector) toMention(r row, raw []byte) (*pipeline.Mention, error) {
 		return nil, fmt.Errorf("field %q is empty or missing", c.inputKey("text"))
 	}
 	if k := c.str(r, "kind"); k != "" {
-		m.Kind = pipeline.Kind(k)
+		m.Kind = record.Kind(k)
 		if !m.Kind.Valid() {
 			return nil, fmt.Errorf("field %q: %q is not a record kind", c.inputKey("kind"), k)
 		}
@@ -134,20 +134,20 @@ func (c *Connector) toMention(r row, raw []byte) (*pipeline.Mention, error) {
 		if err != nil {
 			return nil, fmt.Errorf("field %q: %q is not a number", c.inputKey("rating"), v)
 		}
-		m.Rating = &pipeline.Rating{Value: val, Best: 5, Worst: 1}
+		m.Rating = &record.Rating{Value: val, Best: 5, Worst: 1}
 		if b := c.str(r, "rating_best"); b != "" {
 			if m.Rating.Best, err = strconv.ParseFloat(b, 64); err != nil {
 				return nil, fmt.Errorf("field %q: %q is not a number", c.inputKey("rating_best"), b)
 			}
 		}
 	}
-	camp := pipeline.Campaign{
+	camp := record.Campaign{
 		Source: c.str(r, "campaign.utm_source"), Medium: c.str(r, "campaign.utm_medium"),
 		Name: c.str(r, "campaign.utm_campaign"), Term: c.str(r, "campaign.utm_term"),
 		Content: c.str(r, "campaign.utm_content"), Referrer: c.str(r, "campaign.referrer"),
 		LandingPage: c.str(r, "campaign.landing_page"),
 	}
-	if camp != (pipeline.Campaign{}) {
+	if camp != (record.Campaign{}) {
 		m.Campaign = &camp
 	}
 	if v := c.str(r, "consent"); v != "" {
@@ -155,7 +155,7 @@ func (c *Connector) toMention(r row, raw []byte) (*pipeline.Mention, error) {
 		if err != nil {
 			return nil, fmt.Errorf("field %q: %q is not true or false", c.inputKey("consent"), v)
 		}
-		m.Consent = &pipeline.Consent{Given: given, Text: c.str(r, "consent_text"), Version: c.str(r, "consent_version"), At: m.CreatedAt}
+		m.Consent = &record.Consent{Given: given, Text: c.str(r, "consent_text"), Version: c.str(r, "consent_version"), At: m.CreatedAt}
 	}
 	for target, key := range c.cfg.Mapping {
 		if name, ok := strings.CutPrefix(target, "fields."); ok {

@@ -25,7 +25,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/earshothq/earshot/connectors"
-	"github.com/earshothq/earshot/pipeline"
+	"github.com/earshothq/earshot/record"
 )
 
 // Type is the connector type name in the configuration.
@@ -347,7 +347,7 @@ type intake struct {
 	received  time.Time // when the intake got it
 	ip        netip.Addr
 	userAgent string
-	campaign  *pipeline.Campaign
+	campaign  *record.Campaign
 	token     string // the time-trap token the form was rendered with
 
 	fingerprint string // of the posted values, computed once
@@ -490,15 +490,15 @@ func unavailableDetail(err error) string {
 }
 
 // mention builds the record of a validated submission.
-func (c *Connector) mention(in *intake) *pipeline.Mention {
+func (c *Connector) mention(in *intake) *record.Mention {
 	f, mp := &in.form.cfg, in.mapped
 	author := mp.author
 	author.Platform = Type
-	m := &pipeline.Mention{
+	m := &record.Mention{
 		Source:    Type,
 		SourceID:  in.sourceID,
 		Channel:   f.ID,
-		Kind:      pipeline.KindFormSubmission,
+		Kind:      record.KindFormSubmission,
 		Author:    author,
 		Title:     mp.title,
 		Text:      mp.text,
@@ -507,7 +507,7 @@ func (c *Connector) mention(in *intake) *pipeline.Mention {
 		CreatedAt: in.at.UTC(),
 		FetchedAt: in.received.UTC(),
 		Fields:    mp.fields,
-		Submission: &pipeline.Submission{
+		Submission: &record.Submission{
 			FormID: f.ID, FormVersion: f.Version, Via: in.via, At: in.at.UTC(),
 			UserAgent: in.userAgent, IdempotencyKey: in.idemKey,
 		},
@@ -522,7 +522,7 @@ func (c *Connector) mention(in *intake) *pipeline.Mention {
 		m.URL = in.campaign.LandingPage
 	}
 	if f.Consent != nil {
-		m.Consent = &pipeline.Consent{Given: mp.consent, Text: f.Consent.Text, Version: f.Consent.Version, At: in.at.UTC()}
+		m.Consent = &record.Consent{Given: mp.consent, Text: f.Consent.Text, Version: f.Consent.Version, At: in.at.UTC()}
 	}
 	_ = m.Normalize() // source, source id and kind are always set here
 	return m

@@ -14,7 +14,7 @@ import (
 	"time"
 
 	"github.com/earshothq/earshot/connectors"
-	"github.com/earshothq/earshot/pipeline"
+	"github.com/earshothq/earshot/record"
 )
 
 func TestAcceptedSubmissionBecomesOneRecord(t *testing.T) {
@@ -37,7 +37,7 @@ func TestAcceptedSubmissionBecomesOneRecord(t *testing.T) {
 		t.Fatalf("published %d records, want 1", len(recs))
 	}
 	m := recs[0]
-	if a.ID != m.ID || m.ID != pipeline.RecordID("forms", m.SourceID) {
+	if a.ID != m.ID || m.ID != record.RecordID("forms", m.SourceID) {
 		t.Errorf("answer id %s, record id %s (source id %s)", a.ID, m.ID, m.SourceID)
 	}
 	checks := []struct{ name, got, want string }{
@@ -82,7 +82,7 @@ func TestAcceptedSubmissionBecomesOneRecord(t *testing.T) {
 	if got := h.counter(h.c.metrics.acked, "contact"); got != 1 {
 		t.Errorf("acked counter %v, want 1", got)
 	}
-	if b, err := pipeline.Encode(m); err != nil || !bytes.Contains(b, []byte(`"submission":{"form_id":"contact"`)) {
+	if b, err := record.Encode(m); err != nil || !bytes.Contains(b, []byte(`"submission":{"form_id":"contact"`)) {
 		t.Errorf("encoding: %v %s", err, b)
 	}
 }
@@ -620,7 +620,7 @@ func TestCloseStopsIntake(t *testing.T) {
 }
 
 func TestAckTwiceIsAnError(t *testing.T) {
-	p := newPending(&pipeline.Mention{ID: "x"})
+	p := newPending(&record.Mention{ID: "x"})
 	if err := p.ack(context.Background(), nil); err != nil {
 		t.Fatal(err)
 	}

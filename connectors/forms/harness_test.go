@@ -19,7 +19,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/earshothq/earshot/connectors"
-	"github.com/earshothq/earshot/pipeline"
+	"github.com/earshothq/earshot/record"
 )
 
 // testConfig is the YAML config most tests start from: generous rate
@@ -97,7 +97,7 @@ type harness struct {
 
 	mu         sync.Mutex
 	cancelRead context.CancelFunc
-	published  []*pipeline.Mention
+	published  []*record.Mention
 	cond       *sync.Cond
 }
 
@@ -192,10 +192,10 @@ func (h *harness) setMode(m ackMode) {
 }
 
 // records returns what was published so far.
-func (h *harness) records() []*pipeline.Mention {
+func (h *harness) records() []*record.Mention {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	return append([]*pipeline.Mention(nil), h.published...)
+	return append([]*record.Mention(nil), h.published...)
 }
 
 // token renders a form token and moves the clock past the time trap.

@@ -8,7 +8,7 @@ import (
 	"time"
 
 	"github.com/earshothq/earshot/connectors"
-	"github.com/earshothq/earshot/pipeline"
+	"github.com/earshothq/earshot/record"
 )
 
 // pending is a submission handed from an HTTP handler to Read. Its state
@@ -16,7 +16,7 @@ import (
 // wait for the ack) or the handler gives up first (and Read skips it), so a
 // submission answered 503 before it was taken is never published.
 type pending struct {
-	m       *pipeline.Mention
+	m       *record.Mention
 	state   atomic.Int32
 	acked   atomic.Bool
 	done    chan error // buffered: the ack never blocks
@@ -29,7 +29,7 @@ const (
 	stateAbandoned
 )
 
-func newPending(m *pipeline.Mention) *pending {
+func newPending(m *record.Mention) *pending {
 	return &pending{m: m, done: make(chan error, 1)}
 }
 
@@ -59,7 +59,7 @@ var (
 // pipeline in time it is withdrawn (never published); once taken, the
 // handler waits for the ack up to the ack timeout even if the client left,
 // so the outcome is always known and counted.
-func (c *Connector) deliver(ctx context.Context, m *pipeline.Mention) error {
+func (c *Connector) deliver(ctx context.Context, m *record.Mention) error {
 	if c.closing.Load() {
 		return errClosed
 	}
@@ -128,7 +128,7 @@ func (c *Connector) Connect(context.Context) error {
 // submissions not yet acknowledged (later ones wait in the queue, and are
 // answered 503 if they wait longer than the handoff timeout). Before
 // Connect it reports ErrNotConnected, after Close ErrEndOfInput.
-func (c *Connector) Read(ctx context.Context) (*pipeline.Mention, connectors.AckFunc, error) {
+func (c *Connector) Read(ctx context.Context) (*record.Mention, connectors.AckFunc, error) {
 	if c.closing.Load() {
 		return nil, nil, connectors.ErrEndOfInput
 	}

@@ -18,6 +18,7 @@ import (
 	"github.com/earshothq/earshot/connectors"
 	"github.com/earshothq/earshot/pipeline"
 	"github.com/earshothq/earshot/pipeline/pipelinetest"
+	"github.com/earshothq/earshot/record"
 )
 
 // integrationConfig is an API form with limits out of the way and a small
@@ -93,7 +94,7 @@ func post(client *http.Client, url, key, body string) (int, error) {
 }
 
 func keyRecordID(form, key string) string {
-	return pipeline.RecordID(Type, "key-"+hashOf("key", form, key))
+	return record.RecordID(Type, "key-"+hashOf("key", form, key))
 }
 
 // rawIDs reads the whole raw topic (its end offsets say how much there is)
@@ -116,11 +117,11 @@ func rawIDs(t *testing.T, cl *pipelinetest.Cluster) map[string]int {
 	}
 	ids := map[string]int{}
 	for _, msg := range msgs {
-		var m pipeline.Mention
-		if err := pipeline.Decode(msg.Value, &m); err != nil {
+		var m record.Mention
+		if err := record.Decode(msg.Value, &m); err != nil {
 			t.Fatalf("decoding raw record: %v", err)
 		}
-		if m.Kind != pipeline.KindFormSubmission || m.Channel != "leads" || string(msg.Key) != m.AuthorKey() {
+		if m.Kind != record.KindFormSubmission || m.Channel != "leads" || string(msg.Key) != m.AuthorKey() {
 			t.Errorf("raw record %s: kind %s channel %s key %q", m.ID, m.Kind, m.Channel, msg.Key)
 		}
 		ids[m.ID]++

@@ -9,17 +9,16 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/earshothq/earshot/record"
 	"github.com/nyaruka/phonenumbers"
 	"golang.org/x/net/idna"
 	"golang.org/x/text/unicode/norm"
-
-	"github.com/earshothq/earshot/pipeline"
 )
 
 // mapped is a submission's fields after normalisation and validation,
 // placed where they belong in the record.
 type mapped struct {
-	author  pipeline.Author
+	author  record.Author
 	title   string
 	text    string
 	fields  map[string]string

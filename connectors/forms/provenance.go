@@ -8,7 +8,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"github.com/earshothq/earshot/pipeline"
+	"github.com/earshothq/earshot/record"
 )
 
 // proxies is the set of reverse proxies whose forwarding headers are believed.
@@ -110,8 +110,8 @@ var utmKeys = [...]string{"utm_source", "utm_medium", "utm_campaign", "utm_term"
 // landing page's query. The landing page is the posted _page, else the
 // Referer of the post (the page the form sits on); the referrer is the
 // posted _referrer (where the visitor came from).
-func campaign(v url.Values, r *http.Request) *pipeline.Campaign {
-	c := &pipeline.Campaign{
+func campaign(v url.Values, r *http.Request) *record.Campaign {
+	c := &record.Campaign{
 		LandingPage: provenanceText(first(v, fieldPage)),
 		Referrer:    provenanceText(first(v, fieldReferrer)),
 	}
@@ -136,7 +136,7 @@ func campaign(v url.Values, r *http.Request) *pipeline.Campaign {
 		}
 	}
 	c.Source, c.Medium, c.Name, c.Term, c.Content = tags[0], tags[1], tags[2], tags[3], tags[4]
-	if *c == (pipeline.Campaign{}) {
+	if *c == (record.Campaign{}) {
 		return nil
 	}
 	return c

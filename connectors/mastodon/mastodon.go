@@ -26,7 +26,7 @@ import (
 	"github.com/earshothq/earshot/connectors"
 	"github.com/earshothq/earshot/connectors/internal/progress"
 	"github.com/earshothq/earshot/connectors/internal/promx"
-	"github.com/earshothq/earshot/pipeline"
+	"github.com/earshothq/earshot/record"
 )
 
 // Type is the connector type and the Source of its records.
@@ -309,7 +309,7 @@ func (c *Connector) collect() map[string][]byte {
 }
 
 // Read returns the next status.
-func (c *Connector) Read(ctx context.Context) (*pipeline.Mention, connectors.AckFunc, error) {
+func (c *Connector) Read(ctx context.Context) (*record.Mention, connectors.AckFunc, error) {
 	c.mu.Lock()
 	out := c.out
 	c.mu.Unlock()

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/earshothq/earshot/connectors/internal/promx"
+	"github.com/earshothq/earshot/record"
 
 	"github.com/earshothq/earshot/internal/confx"
 
@@ -21,7 +22,6 @@ import (
 
 	"github.com/earshothq/earshot/connectors"
 	"github.com/earshothq/earshot/connectors/conformance"
-	"github.com/earshothq/earshot/pipeline"
 )
 
 func testConfig(f *fakeMastodon, edit func(*Server)) Config {
@@ -97,11 +97,11 @@ func waitCaughtUp(t testing.TB, f *fakeMastodon, c *Connector, streams int) {
 	})
 }
 
-func readN(t testing.TB, c connectors.Connector, n int) []*pipeline.Mention {
+func readN(t testing.TB, c connectors.Connector, n int) []*record.Mention {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
 	defer cancel()
-	var out []*pipeline.Mention
+	var out []*record.Mention
 	for len(out) < n {
 		m, ack, err := c.Read(ctx)
 		if err != nil {
@@ -124,7 +124,7 @@ func expectNothing(t testing.TB, c connectors.Connector, d time.Duration) {
 	}
 }
 
-func sourceIDs(ms []*pipeline.Mention) []string {
+func sourceIDs(ms []*record.Mention) []string {
 	var out []string
 	for _, m := range ms {
 		out = append(out, m.SourceID)
@@ -289,14 +289,14 @@ func TestNotificationsEmitMentionsOnlyAndNeverDirectByDefault(t *testing.T) {
 	f.notify("follow", "zed", nil)
 	got := readN(t, c, 2)
 	sameSet(t, sourceIDs(got), uris(m1, m2))
-	byID := map[string]*pipeline.Mention{}
+	byID := map[string]*record.Mention{}
 	for _, m := range got {
 		byID[m.SourceID] = m
 	}
-	if k := byID[m1.uri()].Kind; k != pipeline.KindMention {
+	if k := byID[m1.uri()].Kind; k != record.KindMention {
 		t.Errorf("mention kind = %s", k)
 	}
-	if k := byID[m2.uri()].Kind; k != pipeline.KindReply {
+	if k := byID[m2.uri()].Kind; k != record.KindReply {
 		t.Errorf("reply kind = %s", k)
 	}
 	if txt := byID[m1.uri()].Text; txt != "@earshot@social.example is my order late?" {

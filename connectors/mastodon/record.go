@@ -9,7 +9,7 @@ import (
 	gomasto "github.com/mattn/go-mastodon"
 
 	"github.com/earshothq/earshot/connectors/internal/htmltext"
-	"github.com/earshothq/earshot/pipeline"
+	"github.com/earshothq/earshot/record"
 )
 
 // original returns the status a boost points to, or s itself.
@@ -65,7 +65,7 @@ func statusText(s *gomasto.Status, serverHost string) string {
 
 // toRecord builds the raw mention of status st (a boost is resolved to its
 // original) seen by watch w. text is statusText of the original.
-func toRecord(serverName, serverHost string, w *watch, st *gomasto.Status, kind pipeline.Kind, text string, now time.Time) *pipeline.Mention {
+func toRecord(serverName, serverHost string, w *watch, st *gomasto.Status, kind record.Kind, text string, now time.Time) *record.Mention {
 	o := original(st)
 	sourceID := o.URI
 	if sourceID == "" {
@@ -75,9 +75,9 @@ func toRecord(serverName, serverHost string, w *watch, st *gomasto.Status, kind 
 		sourceID = fmt.Sprintf("https://%s/statuses/%s", serverHost, o.ID)
 	}
 	if kind == "" {
-		kind = pipeline.KindMention
+		kind = record.KindMention
 		if o.InReplyToID != nil {
-			kind = pipeline.KindReply
+			kind = record.KindReply
 		}
 	}
 	name := strings.TrimSpace(o.Account.DisplayName)
@@ -88,12 +88,12 @@ func toRecord(serverName, serverHost string, w *watch, st *gomasto.Status, kind 
 	if link == "" {
 		link = o.URI
 	}
-	m := &pipeline.Mention{
+	m := &record.Mention{
 		Source:   Type,
 		SourceID: sourceID,
 		Channel:  serverName,
 		Kind:     kind,
-		Author: pipeline.Author{
+		Author: record.Author{
 			Platform:   "mastodon",
 			ID:         string(o.Account.ID),
 			Handle:     fullAcct(o.Account, serverHost),
@@ -105,7 +105,7 @@ func toRecord(serverName, serverHost string, w *watch, st *gomasto.Status, kind 
 		Text:  text,
 		URL:   link,
 		Lang:  o.Language,
-		Engagement: &pipeline.Engagement{
+		Engagement: &record.Engagement{
 			Replies:    int(o.RepliesCount),
 			Shares:     int(o.ReblogsCount),
 			Favourites: int(o.FavouritesCount),
@@ -114,7 +114,7 @@ func toRecord(serverName, serverHost string, w *watch, st *gomasto.Status, kind 
 		Visibility: o.Visibility,
 		CreatedAt:  o.CreatedAt.UTC(),
 		FetchedAt:  now,
-		Consent:    &pipeline.Consent{Basis: "legitimate_interest"},
+		Consent:    &record.Consent{Basis: "legitimate_interest"},
 	}
 	fields := map[string]string{"status_id": string(o.ID), "watch": w.label}
 	if st.Reblog != nil {

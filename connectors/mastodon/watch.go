@@ -15,7 +15,7 @@ import (
 	gomasto "github.com/mattn/go-mastodon"
 
 	"github.com/earshothq/earshot/connectors/internal/progress"
-	"github.com/earshothq/earshot/pipeline"
+	"github.com/earshothq/earshot/record"
 )
 
 // watch is one timeline followed on a server: a hashtag, the public
@@ -59,7 +59,7 @@ type gap struct {
 type entry struct {
 	pos    string
 	status *gomasto.Status
-	kind   pipeline.Kind
+	kind   record.Kind
 }
 
 // newWatches builds the watches a server's config asks for.
@@ -422,7 +422,7 @@ func (w *watch) deliver(ctx context.Context, out *progress.Outbox, e entry) erro
 // delivered or in flight already (by this or another watch).
 func (w *watch) admit(e entry) *progress.Item {
 	s, c := w.srv, w.srv.c
-	var rec *pipeline.Mention
+	var rec *record.Mention
 	result := "filtered"
 	if e.status != nil {
 		o := original(e.status)

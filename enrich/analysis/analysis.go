@@ -23,7 +23,7 @@ import (
 	"github.com/earshothq/earshot/enrich/prefs"
 	"github.com/earshothq/earshot/enrich/sentiment"
 	"github.com/earshothq/earshot/enrich/textnorm"
-	"github.com/earshothq/earshot/pipeline"
+	"github.com/earshothq/earshot/record"
 )
 
 // DefaultTaxonomyPath is where the taxonomy is looked for by default. When
@@ -209,7 +209,7 @@ func (a *Analyzer) RegisterMetrics(reg prometheus.Registerer) error {
 
 // Text returns the text Analyze looks at: the title and the body, with
 // escapes decoded. Evidence offsets are byte offsets into it.
-func Text(m *pipeline.Mention) string {
+func Text(m *record.Mention) string {
 	body := textnorm.Clean(m.Text)
 	title := textnorm.Clean(m.Title)
 	switch {
@@ -222,20 +222,20 @@ func Text(m *pipeline.Mention) string {
 }
 
 // Analyze fills the analysis of m. An empty text yields an empty analysis.
-func (a *Analyzer) Analyze(m *pipeline.Mention) pipeline.Analysis {
+func (a *Analyzer) Analyze(m *record.Mention) record.Analysis {
 	text := Text(m)
 	if strings.TrimSpace(text) == "" {
-		return pipeline.Analysis{}
+		return record.Analysis{}
 	}
 	return a.AnalyzeText(text, m.Lang)
 }
 
 // AnalyzeText analyses a cleaned text whose source states language stated
 // ("" when it does not).
-func (a *Analyzer) AnalyzeText(text, stated string) pipeline.Analysis {
-	var out pipeline.Analysis
+func (a *Analyzer) AnalyzeText(text, stated string) record.Analysis {
+	var out record.Analysis
 	det := a.detector.Detect(text, stated)
-	out.Language = &pipeline.Language{Code: det.Code, Confidence: det.Confidence, Method: det.Method}
+	out.Language = &record.Language{Code: det.Code, Confidence: det.Confidence, Method: det.Method}
 
 	tp := a.pool.Get().(*[]textnorm.Token)
 	defer a.pool.Put(tp)
@@ -244,7 +244,7 @@ func (a *Analyzer) AnalyzeText(text, stated string) pipeline.Analysis {
 
 	code := sentiment.LexiconLanguage(det.Code, lang.Base(stated), false)
 	s := a.clf.ClassifyTokens(text, toks, code)
-	out.Sentiment = &pipeline.Sentiment{Label: s.Label, Score: s.Score, Confidence: s.Confidence}
+	out.Sentiment = &record.Sentiment{Label: s.Label, Score: s.Score, Confidence: s.Confidence}
 
 	p := a.prefs.Extract(text, toks, func(text string, clause []textnorm.Token) (string, float64) {
 		return a.clauseSentiment(text, clause, code)
@@ -254,9 +254,9 @@ func (a *Analyzer) AnalyzeText(text, stated string) pipeline.Analysis {
 	buying := false
 	for _, m := range matches {
 		buying = buying || m.Name == intent.Buying
-		in := pipeline.Intent{Name: m.Name, Score: m.Score}
+		in := record.Intent{Name: m.Name, Score: m.Score}
 		for _, e := range m.Evidence {
-			in.Evidence = append(in.Evidence, pipeline.Span{Start: e.Start, End: e.End, Text: e.Text})
+			in.Evidence = append(in.Evidence, record.Span{Start: e.Start, End: e.End, Text: e.Text})
 		}
 		out.Intents = append(out.Intents, in)
 		a.found.WithLabelValues(m.Name).Inc()
@@ -272,13 +272,13 @@ func (a *Analyzer) AnalyzeText(text, stated string) pipeline.Analysis {
 		sort.Strings(p.Needs)
 	}
 	for _, as := range p.Aspects {
-		out.Aspects = append(out.Aspects, pipeline.Aspect{
+		out.Aspects = append(out.Aspects, record.Aspect{
 			Name: as.Name, Sentiment: as.Sentiment, Score: as.Score,
-			Evidence: pipeline.Span{Start: as.Start, End: as.End, Text: as.Text},
+			Evidence: record.Span{Start: as.Start, End: as.End, Text: as.Text},
 		})
 	}
 	if len(p.Brands)+len(p.Products)+len(p.Features)+len(p.Competitors)+len(p.Channels)+len(p.Needs) > 0 {
-		out.Preferences = &pipeline.Preferences{
+		out.Preferences = &record.Preferences{
 			Brands: p.Brands, Products: p.Products, Features: p.Features,
 			Competitors: p.Competitors, Channels: p.Channels, Needs: p.Needs,
 		}

@@ -10,14 +10,14 @@ import (
 
 	"github.com/earshothq/earshot/enrich/intent"
 	"github.com/earshothq/earshot/enrich/textnorm"
-	"github.com/earshothq/earshot/pipeline"
+	"github.com/earshothq/earshot/record"
 )
 
 // benchMentions are tweet-length texts: the UMSAB val tweets when the
 // shared data folder is beside the repository (../shared/data/sentiment),
 // plus every intent evaluation text written for Earshot.
-func benchMentions(b *testing.B) []pipeline.Mention {
-	var ms []pipeline.Mention
+func benchMentions(b *testing.B) []record.Mention {
+	var ms []record.Mention
 	files, _ := filepath.Glob("../../../shared/data/sentiment/*/val_text.txt")
 	for _, p := range files {
 		f, err := os.Open(p)
@@ -26,7 +26,7 @@ func benchMentions(b *testing.B) []pipeline.Mention {
 		}
 		sc := bufio.NewScanner(f)
 		for sc.Scan() {
-			ms = append(ms, pipeline.Mention{Text: textnorm.Clean(sc.Text())})
+			ms = append(ms, record.Mention{Text: textnorm.Clean(sc.Text())})
 		}
 		f.Close()
 	}
@@ -36,7 +36,7 @@ func benchMentions(b *testing.B) []pipeline.Mention {
 			b.Fatal(err)
 		}
 		for _, lt := range set {
-			ms = append(ms, pipeline.Mention{Text: lt.Text})
+			ms = append(ms, record.Mention{Text: lt.Text})
 		}
 	}
 	return ms

@@ -10,9 +10,8 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/earshothq/earshot/record"
 	"github.com/prometheus/client_golang/prometheus"
-
-	"github.com/earshothq/earshot/pipeline"
 )
 
 func TestConfigValidate(t *testing.T) {
@@ -82,10 +81,10 @@ func TestBuyingThresholdAndCustomTaxonomy(t *testing.T) {
 
 func TestAnalyzeEmptyAndTitle(t *testing.T) {
 	a := analyzer(t)
-	if got := a.Analyze(&pipeline.Mention{Text: "   "}); got.Language != nil || got.Sentiment != nil {
+	if got := a.Analyze(&record.Mention{Text: "   "}); got.Language != nil || got.Sentiment != nil {
 		t.Errorf("empty text: %+v, want an empty analysis", got)
 	}
-	m := &pipeline.Mention{Title: "Awful delivery", Text: "Three weeks and no parcel."}
+	m := &record.Mention{Title: "Awful delivery", Text: "Three weeks and no parcel."}
 	got := a.Analyze(m)
 	if Text(m) != "Awful delivery\nThree weeks and no parcel." || got.Sentiment == nil || got.Sentiment.Label != "negative" {
 		t.Errorf("title+text: %q → %+v", Text(m), got.Sentiment)
@@ -102,7 +101,7 @@ func TestAnalyzeConcurrentAndMetrics(t *testing.T) {
 		t.Fatal(err)
 	}
 	texts := []string{"Czy ktoś może polecić ekspres?", "咖啡机质量很好，但是物流太慢了。", "Cancel my subscription now.", "Lieliska kafija!"}
-	want := make([]pipeline.Analysis, len(texts))
+	want := make([]record.Analysis, len(texts))
 	for i, s := range texts {
 		want[i] = a.AnalyzeText(s, "")
 	}
@@ -180,7 +179,7 @@ func TestRunBatch(t *testing.T) {
 	var first struct {
 		ID       string             `json:"id"`
 		Extra    map[string]float64 `json:"extra"`
-		Analysis pipeline.Analysis  `json:"analysis"`
+		Analysis record.Analysis    `json:"analysis"`
 	}
 	if err := json.Unmarshal([]byte(lines[0]), &first); err != nil {
 		t.Fatal(err)

@@ -13,7 +13,7 @@ import (
 
 	"github.com/earshothq/earshot/enrich/lang"
 	"github.com/earshothq/earshot/enrich/sentiment"
-	"github.com/earshothq/earshot/pipeline"
+	"github.com/earshothq/earshot/record"
 )
 
 // BatchStats counts what RunBatch did.
@@ -78,10 +78,10 @@ func RunBatch(ctx context.Context, a *Analyzer, in io.Reader, out, errw io.Write
 
 // decodeLine turns one input line into the output record and the mention
 // to analyse.
-func decodeLine(raw []byte) (map[string]any, *pipeline.Mention, error) {
+func decodeLine(raw []byte) (map[string]any, *record.Mention, error) {
 	if raw[0] != '{' {
 		text := string(raw)
-		return map[string]any{"text": text}, &pipeline.Mention{Text: text}, nil
+		return map[string]any{"text": text}, &record.Mention{Text: text}, nil
 	}
 	rec := map[string]any{}
 	if err := json.Unmarshal(raw, &rec); err != nil {
@@ -102,7 +102,7 @@ func decodeLine(raw []byte) (map[string]any, *pipeline.Mention, error) {
 	if strings.TrimSpace(text) == "" && strings.TrimSpace(m.Title) == "" {
 		return nil, nil, errors.New(`no "text" (or "title") to analyse`)
 	}
-	return rec, &pipeline.Mention{Text: text, Title: m.Title, Lang: m.Lang}, nil
+	return rec, &record.Mention{Text: text, Title: m.Title, Lang: m.Lang}, nil
 }
 
 // TrainRequest is what `earshot train sentiment` asks for.

@@ -11,7 +11,7 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/earshothq/earshot/pipeline"
+	"github.com/earshothq/earshot/record"
 )
 
 var (
@@ -32,7 +32,7 @@ func analyzer(t testing.TB) *Analyzer {
 // goldenCase is one line of testdata/golden/*.jsonl: a mention and what
 // its analysis must say. Fields left out of "expected" are not checked.
 type goldenCase struct {
-	Input    pipeline.Mention `json:"input"`
+	Input    record.Mention `json:"input"`
 	Expected struct {
 		Language    string            `json:"language"`
 		Sentiment   string            `json:"sentiment"`
@@ -113,7 +113,7 @@ func checkGolden(t *testing.T, a *Analyzer, c *goldenCase) {
 	}
 	p := got.Preferences
 	if p == nil {
-		p = &pipeline.Preferences{}
+		p = &record.Preferences{}
 	}
 	for _, chk := range []struct {
 		name      string

@@ -13,7 +13,7 @@ import (
 
 	"github.com/earshothq/earshot/enrich/identity"
 	"github.com/earshothq/earshot/enrich/identity/evaldata"
-	"github.com/earshothq/earshot/pipeline"
+	"github.com/earshothq/earshot/record"
 )
 
 // The benchmarks use 1,000,000 generated customers (override with
@@ -35,11 +35,11 @@ func benchSize() int {
 }
 
 // encodedCustomers is the customers topic's content: one record each.
-func encodedCustomers(n int) (records [][]byte, sample []pipeline.Customer) {
+func encodedCustomers(n int) (records [][]byte, sample []record.Customer) {
 	every := max(n/50000, 1)
 	i := 0
-	evaldata.Customers(1, n, func(c pipeline.Customer) {
-		b, err := pipeline.Encode(&c)
+	evaldata.Customers(1, n, func(c record.Customer) {
+		b, err := record.Encode(&c)
 		if err != nil {
 			panic(err)
 		}
@@ -55,10 +55,10 @@ func encodedCustomers(n int) (records [][]byte, sample []pipeline.Customer) {
 var shared struct {
 	once   sync.Once
 	r      *identity.Resolver
-	sample []pipeline.Customer
+	sample []record.Customer
 }
 
-func sharedIndex(b *testing.B) (*identity.Resolver, []pipeline.Customer) {
+func sharedIndex(b *testing.B) (*identity.Resolver, []record.Customer) {
 	shared.once.Do(func() {
 		records, sample := encodedCustomers(benchSize())
 		r, err := identity.New(identity.DefaultConfig(), slog.New(slog.DiscardHandler))
@@ -66,8 +66,8 @@ func sharedIndex(b *testing.B) (*identity.Resolver, []pipeline.Customer) {
 			panic(err)
 		}
 		for _, rec := range records {
-			var c pipeline.Customer
-			if err := pipeline.Decode(rec, &c); err != nil {
+			var c record.Customer
+			if err := record.Decode(rec, &c); err != nil {
 				panic(err)
 			}
 			r.ApplyCustomer(c.ID, &c)
@@ -93,8 +93,8 @@ func BenchmarkIndexBuild(b *testing.B) {
 			b.Fatal(err)
 		}
 		for _, rec := range records {
-			var c pipeline.Customer
-			if err := pipeline.Decode(rec, &c); err != nil {
+			var c record.Customer
+			if err := record.Decode(rec, &c); err != nil {
 				b.Fatal(err)
 			}
 			r.ApplyCustomer(c.ID, &c)
@@ -120,9 +120,9 @@ func liveHeap() uint64 {
 // email (or phone), normalisation included.
 func BenchmarkExactLookup(b *testing.B) {
 	r, sample := sharedIndex(b)
-	var qs []pipeline.Mention
+	var qs []record.Mention
 	for _, c := range sample {
-		m := pipeline.Mention{Source: "forms", Kind: pipeline.KindFormSubmission}
+		m := record.Mention{Source: "forms", Kind: record.KindFormSubmission}
 		switch {
 		case len(c.Emails) > 0:
 			m.Author.Email = c.Emails[0]
@@ -139,7 +139,7 @@ func BenchmarkExactLookup(b *testing.B) {
 	matched := 0
 	for i := range b.N {
 		p := norm.Author(&qs[i%len(qs)])
-		if r.MatchPerson(&p).Outcome == pipeline.MatchExact {
+		if r.MatchPerson(&p).Outcome == record.MatchExact {
 			matched++
 		}
 	}
@@ -151,10 +151,10 @@ func BenchmarkExactLookup(b *testing.B) {
 func BenchmarkFuzzyMatch(b *testing.B) {
 	r, sample := sharedIndex(b)
 	rng := rand.New(rand.NewPCG(3, 4))
-	leads := make([]pipeline.Customer, 0, len(sample))
+	leads := make([]record.Customer, 0, len(sample))
 	for _, c := range sample {
-		l := pipeline.Customer{ID: c.ID, FirstName: c.FirstName, LastName: swapInside(rng, c.LastName),
-			Address: pipeline.Address{City: c.Address.City, Country: c.Address.Country}}
+		l := record.Customer{ID: c.ID, FirstName: c.FirstName, LastName: swapInside(rng, c.LastName),
+			Address: record.Address{City: c.Address.City, Country: c.Address.Country}}
 		if rng.IntN(2) == 0 {
 			l.DateOfBirth = c.DateOfBirth
 		} else {

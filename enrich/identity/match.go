@@ -4,26 +4,26 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/earshothq/earshot/pipeline"
+	"github.com/earshothq/earshot/record"
 )
 
 // Decision is the identity outcome for one record.
 type Decision struct {
-	Outcome    string // pipeline.MatchExact, MatchPossible or MatchNone
+	Outcome    string // record.MatchExact, MatchPossible or MatchNone
 	CustomerID string // the matched customer (outcome match only)
 	Score      float64
 	// Key is the exact identity key that found the customer, if one did.
 	Key        string
-	Evidence   []pipeline.FieldEvidence
-	Candidates []pipeline.Candidate
+	Evidence   []record.FieldEvidence
+	Candidates []record.Candidate
 	// Swapped says the record's given and family names were read the other
 	// way round to match.
 	Swapped bool
 }
 
 // Identity converts the decision to the record field.
-func (d Decision) Identity() pipeline.Identity {
-	return pipeline.Identity{
+func (d Decision) Identity() record.Identity {
+	return record.Identity{
 		Outcome:    d.Outcome,
 		CustomerID: d.CustomerID,
 		Score:      d.Score,
@@ -111,7 +111,7 @@ func (x *index) candidates(q *view, maxBlock, maxCands int) (exact []uint32, key
 func (r *Resolver) decide(q *view, m *Model, wantVectors bool) (Decision, []vector) {
 	exact, key, cands := r.idx.candidates(q, r.cfg.MaxBlockSize, r.cfg.MaxCandidates)
 	if len(cands) == 0 {
-		return Decision{Outcome: pipeline.MatchNone}, nil
+		return Decision{Outcome: record.MatchNone}, nil
 	}
 	s := scorer{x: r.idx, m: m, tf: r.cfg.Weights.FrequencyAdjust && r.idx.live >= r.cfg.Weights.FrequencyMinCustomers, tfRatioC: 4}
 	results := make([]scored, len(cands))
@@ -140,22 +140,22 @@ func (r *Resolver) decide(q *view, m *Model, wantVectors bool) (Decision, []vect
 	switch {
 	case best.total >= r.cfg.UpperThreshold:
 		if len(results) > 1 && results[1].total >= r.cfg.UpperThreshold && best.total-results[1].total < r.cfg.AmbiguityMargin {
-			d.Outcome = pipeline.MatchPossible // two look-alikes: a person decides
+			d.Outcome = record.MatchPossible // two look-alikes: a person decides
 		} else {
-			d.Outcome = pipeline.MatchExact
+			d.Outcome = record.MatchExact
 		}
 	case best.total >= r.cfg.LowerThreshold:
-		d.Outcome = pipeline.MatchPossible
+		d.Outcome = record.MatchPossible
 	default:
-		d.Outcome = pipeline.MatchNone
+		d.Outcome = record.MatchNone
 	}
-	if d.Outcome == pipeline.MatchExact && namesDisagree(&best.vec) && !identifierAgrees(&best.vec) {
+	if d.Outcome == record.MatchExact && namesDisagree(&best.vec) && !identifierAgrees(&best.vec) {
 		// Same family, same address, another given name is a household
 		// member; another family name may be a marriage or a stranger.
 		// Without an exact identifier, a person decides.
-		d.Outcome = pipeline.MatchPossible
+		d.Outcome = record.MatchPossible
 	}
-	if d.Outcome == pipeline.MatchExact {
+	if d.Outcome == record.MatchExact {
 		d.CustomerID = strings.Clone(r.idx.recs.field(best.idx, pID)) // not a view into the arena
 		d.Evidence = evidence(&best)
 		if best.exact {
@@ -163,12 +163,12 @@ func (r *Resolver) decide(q *view, m *Model, wantVectors bool) (Decision, []vect
 		}
 	}
 	// A possible match lists who it may be, for a person to decide.
-	if d.Outcome == pipeline.MatchPossible {
+	if d.Outcome == record.MatchPossible {
 		for _, c := range results {
 			if len(d.Candidates) == r.cfg.MaxReported || c.total < r.cfg.LowerThreshold {
 				break
 			}
-			d.Candidates = append(d.Candidates, pipeline.Candidate{
+			d.Candidates = append(d.Candidates, record.Candidate{
 				CustomerID: strings.Clone(r.idx.recs.field(c.idx, pID)),
 				Score:      round2(c.total),
 				Evidence:   evidence(&c),
@@ -189,15 +189,15 @@ func identifierAgrees(v *vector) bool {
 }
 
 // evidence lists the fields both records had, with their levels and weights.
-func evidence(s *scored) []pipeline.FieldEvidence {
-	out := make([]pipeline.FieldEvidence, 0, numFields)
+func evidence(s *scored) []record.FieldEvidence {
+	out := make([]record.FieldEvidence, 0, numFields)
 	for f := range numFields {
 		l := s.vec[f]
 		if l < 0 {
 			continue
 		}
 		spec := fieldSpecs[f]
-		out = append(out, pipeline.FieldEvidence{
+		out = append(out, record.FieldEvidence{
 			Field:  spec.Name,
 			Agrees: int(l) < len(spec.Levels)-1,
 			Level:  spec.Levels[l],
@@ -205,7 +205,7 @@ func evidence(s *scored) []pipeline.FieldEvidence {
 		})
 	}
 	if s.swapped {
-		out = append(out, pipeline.FieldEvidence{Field: "name_order", Agrees: true, Level: "swapped"})
+		out = append(out, record.FieldEvidence{Field: "name_order", Agrees: true, Level: "swapped"})
 	}
 	return out
 }

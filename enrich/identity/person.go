@@ -5,7 +5,7 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/earshothq/earshot/pipeline"
+	"github.com/earshothq/earshot/record"
 )
 
 // Person is a record reduced to what identity matching compares, every
@@ -41,7 +41,7 @@ func (e FieldError) Error() string { return fmt.Sprintf("%s: %v", e.Field, e.Err
 
 // Customer normalises a customer record. Values it cannot read are left
 // out and reported; the rest of the record is still usable.
-func (n *Normalizer) Customer(c *pipeline.Customer) (Person, []FieldError) {
+func (n *Normalizer) Customer(c *record.Customer) (Person, []FieldError) {
 	p := Person{ID: c.ID}
 	var errs []FieldError
 	p.First, p.Last = FoldText(c.FirstName), FoldSurname(c.LastName)
@@ -114,7 +114,7 @@ func (n *Normalizer) Customer(c *pipeline.Customer) (Person, []FieldError) {
 
 // Author normalises the author of a mention, with identity fields a form
 // carries in its free-form fields.
-func (n *Normalizer) Author(m *pipeline.Mention) Person {
+func (n *Normalizer) Author(m *record.Mention) Person {
 	a := m.Author
 	platform := a.Platform
 	if platform == "" {
@@ -141,7 +141,7 @@ func (n *Normalizer) Author(m *pipeline.Mention) Person {
 	}
 	// A form's author handle is whatever the visitor typed, not an account
 	// of the forms "platform": only social sources give handles.
-	if a.Handle != "" && m.Kind != pipeline.KindFormSubmission {
+	if a.Handle != "" && m.Kind != record.KindFormSubmission {
 		if v, err := Handle(platform, a.Handle); err == nil {
 			p.Handles = appendUnique(p.Handles, v)
 		}
@@ -166,7 +166,7 @@ func (n *Normalizer) Author(m *pipeline.Mention) Person {
 }
 
 // Prospect normalises a prospect for its exact keys.
-func (n *Normalizer) Prospect(pr *pipeline.Prospect) Person {
+func (n *Normalizer) Prospect(pr *record.Prospect) Person {
 	p := Person{ID: pr.ID}
 	p.First, p.Last = SplitFullName(pr.Name)
 	p.Country = Country(pr.Country)

@@ -9,13 +9,13 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/earshothq/earshot/pipeline"
+	"github.com/earshothq/earshot/record"
 )
 
 // ProspectID is the id of the prospect whose strongest identity key is key
 // ("email:jan@example.com"): the same person always gets the same id, on
 // every enrich instance and after every restart.
-func ProspectID(key string) string { return pipeline.RecordID("prospect", key) }
+func ProspectID(key string) string { return record.RecordID("prospect", key) }
 
 // prospectTable is the in-memory table of prospects, found by any of their
 // exact identity keys and bounded by least-recent use.
@@ -28,7 +28,7 @@ type prospectTable struct {
 }
 
 type prospectState struct {
-	p    *pipeline.Prospect
+	p    *record.Prospect
 	keys []string
 	elem *list.Element
 }
@@ -45,7 +45,7 @@ func (t *prospectTable) len() int {
 
 // load puts a prospect read from the topic into the table, unless the table
 // already holds a newer state of it (the stage's own write echoing back).
-func (t *prospectTable) load(p *pipeline.Prospect, keys []string) {
+func (t *prospectTable) load(p *record.Prospect, keys []string) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	if cur, ok := t.byID[p.ID]; ok && cur.p.LastSeen.After(p.LastSeen) {
@@ -55,7 +55,7 @@ func (t *prospectTable) load(p *pipeline.Prospect, keys []string) {
 }
 
 // put stores p under its id and keys; the caller holds mu.
-func (t *prospectTable) put(p *pipeline.Prospect, keys []string) {
+func (t *prospectTable) put(p *record.Prospect, keys []string) {
 	st, ok := t.byID[p.ID]
 	if !ok {
 		st = &prospectState{elem: t.lru.PushFront(p.ID)}
@@ -102,7 +102,7 @@ func (t *prospectTable) drop(id string) {
 }
 
 // get returns a copy of a prospect by id.
-func (t *prospectTable) get(id string) (*pipeline.Prospect, bool) {
+func (t *prospectTable) get(id string) (*record.Prospect, bool) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	st, ok := t.byID[id]
@@ -116,16 +116,16 @@ func (t *prospectTable) get(id string) (*pipeline.Prospect, bool) {
 // prospect when the record qualifies. It returns the new state (a copy the
 // caller owns) and whether it was created, or nil when no prospect is
 // concerned.
-func (t *prospectTable) record(r *Resolver, em *pipeline.EnrichedMention, person *Person, d Decision) (*pipeline.Prospect, bool) {
+func (t *prospectTable) record(r *Resolver, em *record.EnrichedMention, person *Person, d Decision) (*record.Prospect, bool) {
 	keys := person.ExactKeys()
 	if len(keys) == 0 {
 		return nil, false // nothing to recognise the person by next time
 	}
 	buying := buyingScore(em)
-	form := em.Kind == pipeline.KindFormSubmission
+	form := em.Kind == record.KindFormSubmission
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	var p *pipeline.Prospect
+	var p *record.Prospect
 	created := false
 	for _, k := range keys {
 		if id, ok := t.byKey[k]; ok {
@@ -138,14 +138,14 @@ func (t *prospectTable) record(r *Resolver, em *pipeline.EnrichedMention, person
 			return nil, false
 		}
 		at := recordTime(em, r.now)
-		p = &pipeline.Prospect{
-			Schema:    pipeline.SchemaVersion,
+		p = &record.Prospect{
+			Schema:    record.SchemaVersion,
 			ID:        ProspectID(keys[0]),
 			Key:       keys[0],
-			Status:    pipeline.ProspectNew,
+			Status:    record.ProspectNew,
 			FirstSeen: at,
 			LastSeen:  at,
-			Evidence:  []pipeline.ProspectEvidence{},
+			Evidence:  []record.ProspectEvidence{},
 		}
 		created = true
 	}
@@ -162,7 +162,7 @@ func (t *prospectTable) record(r *Resolver, em *pipeline.EnrichedMention, person
 }
 
 // buyingScore is the strongest "buying" intent the analysis found.
-func buyingScore(em *pipeline.EnrichedMention) float64 {
+func buyingScore(em *record.EnrichedMention) float64 {
 	best := 0.0
 	for _, in := range em.Analysis.Intents {
 		if in.Name == "buying" && in.Score > best {
@@ -172,7 +172,7 @@ func buyingScore(em *pipeline.EnrichedMention) float64 {
 	return best
 }
 
-func recordTime(em *pipeline.EnrichedMention, now func() time.Time) time.Time {
+func recordTime(em *record.EnrichedMention, now func() time.Time) time.Time {
 	switch {
 	case !em.CreatedAt.IsZero():
 		return em.CreatedAt.UTC()
@@ -186,7 +186,7 @@ func recordTime(em *pipeline.EnrichedMention, now func() time.Time) time.Time {
 const maxEvidenceText = 500
 
 // mergeRecord adds what one record tells about the person to p.
-func mergeRecord(p *pipeline.Prospect, em *pipeline.EnrichedMention, person *Person, d Decision, maxEvidence int, now func() time.Time) {
+func mergeRecord(p *record.Prospect, em *record.EnrichedMention, person *Person, d Decision, maxEvidence int, now func() time.Time) {
 	a := em.Author
 	at := recordTime(em, now)
 	if p.Name == "" {
@@ -200,7 +200,7 @@ func mergeRecord(p *pipeline.Prospect, em *pipeline.EnrichedMention, person *Per
 	}
 	for _, h := range person.Handles {
 		platform, handle, _ := strings.Cut(h, ":")
-		ph := pipeline.Handle{Platform: platform, Handle: handle}
+		ph := record.Handle{Platform: platform, Handle: handle}
 		if !slices.Contains(p.Handles, ph) {
 			p.Handles = append(p.Handles, ph)
 		}
@@ -220,7 +220,7 @@ func mergeRecord(p *pipeline.Prospect, em *pipeline.EnrichedMention, person *Per
 	p.Followers = max(p.Followers, a.Followers)
 	if pref := em.Analysis.Preferences; pref != nil {
 		if p.Preferences == nil {
-			p.Preferences = &pipeline.Preferences{}
+			p.Preferences = &record.Preferences{}
 		}
 		mergePreferences(p.Preferences, pref)
 	}
@@ -234,10 +234,10 @@ func mergeRecord(p *pipeline.Prospect, em *pipeline.EnrichedMention, person *Per
 		p.FirstSeen = at
 	}
 	// A replayed record (at-least-once delivery) is already in the provenance.
-	if slices.ContainsFunc(p.Evidence, func(e pipeline.ProspectEvidence) bool { return e.RecordID == em.ID }) {
+	if slices.ContainsFunc(p.Evidence, func(e record.ProspectEvidence) bool { return e.RecordID == em.ID }) {
 		return
 	}
-	ev := pipeline.ProspectEvidence{
+	ev := record.ProspectEvidence{
 		RecordID: em.ID,
 		Source:   em.Source,
 		Kind:     em.Kind,
@@ -247,18 +247,18 @@ func mergeRecord(p *pipeline.Prospect, em *pipeline.EnrichedMention, person *Per
 		Consent:  em.Consent,
 		At:       at,
 	}
-	if ev.Consent == nil && em.Kind != pipeline.KindFormSubmission {
+	if ev.Consent == nil && em.Kind != record.KindFormSubmission {
 		// A public post: processed on legitimate interest, not consent.
-		ev.Consent = &pipeline.Consent{Basis: "legitimate_interest"}
+		ev.Consent = &record.Consent{Basis: "legitimate_interest"}
 	}
 	p.Evidence = append(p.Evidence, ev)
-	slices.SortStableFunc(p.Evidence, func(a, b pipeline.ProspectEvidence) int { return a.At.Compare(b.At) })
+	slices.SortStableFunc(p.Evidence, func(a, b record.ProspectEvidence) int { return a.At.Compare(b.At) })
 	if len(p.Evidence) > maxEvidence {
 		p.Evidence = p.Evidence[len(p.Evidence)-maxEvidence:]
 	}
 }
 
-func mergePreferences(dst, src *pipeline.Preferences) {
+func mergePreferences(dst, src *record.Preferences) {
 	merge := func(d *[]string, s []string) {
 		for _, v := range s {
 			if !slices.Contains(*d, v) {
@@ -291,13 +291,13 @@ func truncate(s string, n int) string {
 
 // cloneProspect deep-copies a prospect (callers and the table never share
 // slices).
-func cloneProspect(p *pipeline.Prospect) *pipeline.Prospect {
+func cloneProspect(p *record.Prospect) *record.Prospect {
 	b, err := json.Marshal(p)
 	if err != nil {
 		c := *p
 		return &c
 	}
-	var c pipeline.Prospect
+	var c record.Prospect
 	if err := json.Unmarshal(b, &c); err != nil {
 		c = *p
 	}

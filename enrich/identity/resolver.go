@@ -18,7 +18,7 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/earshothq/earshot/pipeline"
+	"github.com/earshothq/earshot/record"
 	"github.com/prometheus/client_golang/prometheus"
 )
 
@@ -110,7 +110,7 @@ func (r *Resolver) Customers() int {
 
 // ApplyCustomer upserts a customer from the customers topic; a nil
 // customer is a tombstone and removes key.
-func (r *Resolver) ApplyCustomer(key string, c *pipeline.Customer) {
+func (r *Resolver) ApplyCustomer(key string, c *record.Customer) {
 	if c == nil {
 		r.mu.Lock()
 		removed := r.idx.remove(key)
@@ -143,7 +143,7 @@ func (r *Resolver) AddPerson(p *Person) {
 
 // ApplyProspect loads a prospect from the prospects topic; nil is a
 // tombstone (erasure) and forgets it.
-func (r *Resolver) ApplyProspect(key string, p *pipeline.Prospect) {
+func (r *Resolver) ApplyProspect(key string, p *record.Prospect) {
 	if p == nil {
 		r.prospects.remove(key)
 	} else {
@@ -170,11 +170,11 @@ func (r *Resolver) MatchPerson(p *Person) Decision {
 // what the stage writes to the prospects topic, keyed by its id; the
 // resolver's own table already holds it, so the person's next record joins
 // the same prospect.
-func (r *Resolver) Resolve(em *pipeline.EnrichedMention) (pipeline.Identity, *pipeline.Prospect) {
+func (r *Resolver) Resolve(em *record.EnrichedMention) (record.Identity, *record.Prospect) {
 	p := r.norm.Author(&em.Mention)
 	d := r.MatchPerson(&p)
 	id := d.Identity()
-	if d.Outcome == pipeline.MatchExact {
+	if d.Outcome == record.MatchExact {
 		return id, nil
 	}
 	pr, created := r.prospects.record(r, em, &p, d)
@@ -353,7 +353,7 @@ func newMetrics(reg prometheus.Registerer) (*metrics, error) {
 		}),
 	}
 	m.byOutcome = map[string]prometheus.Counter{}
-	for _, o := range []string{pipeline.MatchExact, pipeline.MatchPossible, pipeline.MatchNone} {
+	for _, o := range []string{record.MatchExact, record.MatchPossible, record.MatchNone} {
 		m.byOutcome[o] = m.decisions.WithLabelValues(o)
 	}
 	if reg == nil {
@@ -398,4 +398,4 @@ func (r *Resolver) Stats() IndexStats {
 }
 
 // Prospect returns a copy of a prospect in the in-memory table.
-func (r *Resolver) Prospect(id string) (*pipeline.Prospect, bool) { return r.prospects.get(id) }
+func (r *Resolver) Prospect(id string) (*record.Prospect, bool) { return r.prospects.get(id) }

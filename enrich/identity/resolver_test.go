@@ -8,30 +8,30 @@ import (
 	"testing"
 	"time"
 
-	"github.com/earshothq/earshot/pipeline"
+	"github.com/earshothq/earshot/record"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/testutil"
 )
 
 // fixtureCustomers are a small multilingual customer base with two people
 // who share a name.
-func fixtureCustomers() []pipeline.Customer {
-	return []pipeline.Customer{
+func fixtureCustomers() []record.Customer {
+	return []record.Customer{
 		{ID: "C1", FirstName: "Jan", LastName: "Kowalski", Emails: []string{"jan.kowalski@gmail.com"}, Phones: []string{"+48 601 234 567"},
-			Address: pipeline.Address{Street: "ul. Długa 5", City: "Warszawa", PostalCode: "00-950", Country: "PL"}, DateOfBirth: "1985-03-07"},
+			Address: record.Address{Street: "ul. Długa 5", City: "Warszawa", PostalCode: "00-950", Country: "PL"}, DateOfBirth: "1985-03-07"},
 		{ID: "C2", FirstName: "Jan", LastName: "Kowalski", Emails: []string{"jkowalski@wp.pl"},
-			Address: pipeline.Address{City: "Kraków", PostalCode: "30-001", Country: "PL"}, DateOfBirth: "1990-11-20"},
+			Address: record.Address{City: "Kraków", PostalCode: "30-001", Country: "PL"}, DateOfBirth: "1990-11-20"},
 		{ID: "C3", FirstName: "Jānis", LastName: "Bērziņš", Emails: []string{"janis@inbox.lv"}, Phones: []string{"+371 26 123 456"},
-			Handles: []pipeline.Handle{{Platform: "mastodon", Handle: "@janis@mastodon.lv"}},
-			Address: pipeline.Address{City: "Rīga", PostalCode: "LV-1050", Country: "LV"}, DateOfBirth: "1979-06-01"},
+			Handles: []record.Handle{{Platform: "mastodon", Handle: "@janis@mastodon.lv"}},
+			Address: record.Address{City: "Rīga", PostalCode: "LV-1050", Country: "LV"}, DateOfBirth: "1979-06-01"},
 		{ID: "C4", FirstName: "伟", LastName: "王", Emails: []string{"wangwei@163.com"},
-			Address: pipeline.Address{City: "上海", PostalCode: "200001", Country: "CN"}, DateOfBirth: "1988-08-08"},
+			Address: record.Address{City: "上海", PostalCode: "200001", Country: "CN"}, DateOfBirth: "1988-08-08"},
 		{ID: "C5", FirstName: "Katarzyna", LastName: "Nowak", Company: "ACME Sp. z o.o.", Domain: "acme.pl",
-			Address: pipeline.Address{Street: "ul. Polna 12", City: "Gdańsk", PostalCode: "80-001", Country: "PL"}, DateOfBirth: "1992-02-14"},
+			Address: record.Address{Street: "ul. Polna 12", City: "Gdańsk", PostalCode: "80-001", Country: "PL"}, DateOfBirth: "1992-02-14"},
 		{ID: "C6", FirstName: "João", LastName: "da Silva", Emails: []string{"joao.silva@uol.com.br"},
-			Address: pipeline.Address{City: "São Paulo", PostalCode: "01310-100", Country: "BR"}, DateOfBirth: "1975-09-30"},
+			Address: record.Address{City: "São Paulo", PostalCode: "01310-100", Country: "BR"}, DateOfBirth: "1975-09-30"},
 		{ID: "C7", FirstName: "Иван", LastName: "Петров", Phones: []string{"+380 50 123 4567"},
-			Address: pipeline.Address{City: "Київ", PostalCode: "01001", Country: "UA"}, DateOfBirth: "1969-12-31"},
+			Address: record.Address{City: "Київ", PostalCode: "01001", Country: "UA"}, DateOfBirth: "1969-12-31"},
 	}
 }
 
@@ -52,32 +52,32 @@ func newTestResolver(t *testing.T, mutate ...func(*Config)) *Resolver {
 	return r
 }
 
-func mention(source, sourceID string, kind pipeline.Kind, a pipeline.Author) *pipeline.EnrichedMention {
-	m := pipeline.Mention{Source: source, SourceID: sourceID, Kind: kind, Author: a, Text: "hello",
+func mention(source, sourceID string, kind record.Kind, a record.Author) *record.EnrichedMention {
+	m := record.Mention{Source: source, SourceID: sourceID, Kind: kind, Author: a, Text: "hello",
 		CreatedAt: time.Date(2026, 4, 30, 10, 0, 0, 0, time.UTC)}
 	if err := m.Normalize(); err != nil {
 		panic(err)
 	}
-	return &pipeline.EnrichedMention{Mention: m}
+	return &record.EnrichedMention{Mention: m}
 }
 
 func TestExactKeysMatch(t *testing.T) {
 	r := newTestResolver(t)
 	cases := []struct {
 		name   string
-		author pipeline.Author
+		author record.Author
 		want   string
 		key    string
 	}{
-		{"gmail dots and tag", pipeline.Author{Email: "J.A.N.Kowalski+shop@googlemail.com"}, "C1", "email:jankowalski@gmail.com"},
-		{"national phone", pipeline.Author{Phone: "601-234-567", Country: "PL"}, "C1", "phone:+48601234567"},
-		{"mastodon handle", pipeline.Author{Platform: "mastodon", Handle: "Janis@Mastodon.LV"}, "C3", "handle:mastodon:janis@mastodon.lv"},
-		{"mastodon profile URL", pipeline.Author{Platform: "mastodon", ProfileURL: "https://mastodon.lv/@janis"}, "C3", "handle:mastodon:janis@mastodon.lv"},
-		{"Ukrainian mobile with 00", pipeline.Author{Phone: "00380501234567"}, "C7", "phone:+380501234567"},
+		{"gmail dots and tag", record.Author{Email: "J.A.N.Kowalski+shop@googlemail.com"}, "C1", "email:jankowalski@gmail.com"},
+		{"national phone", record.Author{Phone: "601-234-567", Country: "PL"}, "C1", "phone:+48601234567"},
+		{"mastodon handle", record.Author{Platform: "mastodon", Handle: "Janis@Mastodon.LV"}, "C3", "handle:mastodon:janis@mastodon.lv"},
+		{"mastodon profile URL", record.Author{Platform: "mastodon", ProfileURL: "https://mastodon.lv/@janis"}, "C3", "handle:mastodon:janis@mastodon.lv"},
+		{"Ukrainian mobile with 00", record.Author{Phone: "00380501234567"}, "C7", "phone:+380501234567"},
 	}
 	for _, c := range cases {
-		id, _ := r.Resolve(mention("mastodon", c.name, pipeline.KindMention, c.author))
-		if id.Outcome != pipeline.MatchExact || id.CustomerID != c.want || id.Key != c.key {
+		id, _ := r.Resolve(mention("mastodon", c.name, record.KindMention, c.author))
+		if id.Outcome != record.MatchExact || id.CustomerID != c.want || id.Key != c.key {
 			t.Errorf("%s: got %s %s key %q (score %.1f), want match %s key %q", c.name, id.Outcome, id.CustomerID, id.Key, id.Score, c.want, c.key)
 		}
 		if len(id.Evidence) == 0 {
@@ -92,10 +92,10 @@ func TestSharedEmailWithAnotherNameIsNotMergedSilently(t *testing.T) {
 	// and birth date: not a silent match.
 	p := Person{First: "anna", Last: "kowalska", Emails: []string{"jankowalski@gmail.com"}, DOB: "2001-01-01"}
 	d := r.MatchPerson(&p)
-	if d.Outcome == pipeline.MatchExact {
+	if d.Outcome == record.MatchExact {
 		t.Fatalf("shared mailbox with another name matched: %+v", d)
 	}
-	if d.Outcome != pipeline.MatchPossible || len(d.Candidates) == 0 || d.Candidates[0].CustomerID != "C1" {
+	if d.Outcome != record.MatchPossible || len(d.Candidates) == 0 || d.Candidates[0].CustomerID != "C1" {
 		t.Fatalf("want a possible match listing C1, got %+v", d)
 	}
 }
@@ -105,17 +105,17 @@ func TestFuzzyMatchesWithoutIdentifiers(t *testing.T) {
 	n := r.Normalizer()
 	cases := []struct {
 		name string
-		lead pipeline.Customer
+		lead record.Customer
 		want string
 	}{
-		{"typo and birth date", pipeline.Customer{FirstName: "Jan", LastName: "Kowlaski", DateOfBirth: "07.03.1985", Address: pipeline.Address{City: "Warszawa"}}, "C1"},
-		{"the namesake by postcode", pipeline.Customer{FirstName: "Jan", LastName: "Kowalski", Address: pipeline.Address{PostalCode: "30-001", City: "Krakow"}, DateOfBirth: "1990-11-20"}, "C2"},
-		{"swapped names", pipeline.Customer{FirstName: "Nowak", LastName: "Katarzyna", DateOfBirth: "1992-02-14", Address: pipeline.Address{City: "Gdansk"}}, "C5"},
-		{"nickname and work email domain", pipeline.Customer{FirstName: "Kasia", LastName: "Nowak", Emails: []string{"k.nowak@acme.pl"}, Address: pipeline.Address{Street: "Polna 12", City: "Gdańsk"}}, "C5"},
-		{"Latvian without diacritics", pipeline.Customer{FirstName: "Janis", LastName: "Berzins", DateOfBirth: "1979-06-01", Address: pipeline.Address{City: "Riga"}}, "C3"},
-		{"pinyin, family name first", pipeline.Customer{Names: []string{"Wang Wei"}, DateOfBirth: "1988-08-08", Address: pipeline.Address{City: "Shanghai"}}, "C4"},
-		{"Cyrillic romanised", pipeline.Customer{FirstName: "Ivan", LastName: "Petrov", DateOfBirth: "1969-12-31", Address: pipeline.Address{PostalCode: "01001"}}, "C7"},
-		{"Portuguese particle dropped", pipeline.Customer{FirstName: "Joao", LastName: "Silva", DateOfBirth: "30/09/1975", Address: pipeline.Address{City: "Sao Paulo"}}, "C6"},
+		{"typo and birth date", record.Customer{FirstName: "Jan", LastName: "Kowlaski", DateOfBirth: "07.03.1985", Address: record.Address{City: "Warszawa"}}, "C1"},
+		{"the namesake by postcode", record.Customer{FirstName: "Jan", LastName: "Kowalski", Address: record.Address{PostalCode: "30-001", City: "Krakow"}, DateOfBirth: "1990-11-20"}, "C2"},
+		{"swapped names", record.Customer{FirstName: "Nowak", LastName: "Katarzyna", DateOfBirth: "1992-02-14", Address: record.Address{City: "Gdansk"}}, "C5"},
+		{"nickname and work email domain", record.Customer{FirstName: "Kasia", LastName: "Nowak", Emails: []string{"k.nowak@acme.pl"}, Address: record.Address{Street: "Polna 12", City: "Gdańsk"}}, "C5"},
+		{"Latvian without diacritics", record.Customer{FirstName: "Janis", LastName: "Berzins", DateOfBirth: "1979-06-01", Address: record.Address{City: "Riga"}}, "C3"},
+		{"pinyin, family name first", record.Customer{Names: []string{"Wang Wei"}, DateOfBirth: "1988-08-08", Address: record.Address{City: "Shanghai"}}, "C4"},
+		{"Cyrillic romanised", record.Customer{FirstName: "Ivan", LastName: "Petrov", DateOfBirth: "1969-12-31", Address: record.Address{PostalCode: "01001"}}, "C7"},
+		{"Portuguese particle dropped", record.Customer{FirstName: "Joao", LastName: "Silva", DateOfBirth: "30/09/1975", Address: record.Address{City: "Sao Paulo"}}, "C6"},
 	}
 	for _, c := range cases {
 		p, errs := n.Customer(&c.lead)
@@ -123,7 +123,7 @@ func TestFuzzyMatchesWithoutIdentifiers(t *testing.T) {
 			t.Fatalf("%s: %v", c.name, errs)
 		}
 		d := r.MatchPerson(&p)
-		if d.Outcome != pipeline.MatchExact || d.CustomerID != c.want {
+		if d.Outcome != record.MatchExact || d.CustomerID != c.want {
 			t.Errorf("%s: got %s %q score %.1f candidates %+v, want match %s", c.name, d.Outcome, d.CustomerID, d.Score, d.Candidates, c.want)
 			continue
 		}
@@ -150,7 +150,7 @@ func TestPossibleMatchBand(t *testing.T) {
 	// it points at C1 but is not enough for a match.
 	p := Person{First: "jan", Last: "kowalski", City: "warszawa"}
 	d := r.MatchPerson(&p)
-	if d.Outcome != pipeline.MatchPossible || d.CustomerID != "" {
+	if d.Outcome != record.MatchPossible || d.CustomerID != "" {
 		t.Fatalf("want possible without a customer id, got %+v", d)
 	}
 	if d.Score < r.cfg.LowerThreshold || d.Score >= r.cfg.UpperThreshold {
@@ -161,13 +161,13 @@ func TestPossibleMatchBand(t *testing.T) {
 	}
 	// The same name with another birth date and postcode is nobody.
 	p = Person{First: "jan", Last: "kowalski", DOB: "1950-01-01", Postcode: "61001", City: "poznan"}
-	if d := r.MatchPerson(&p); d.Outcome != pipeline.MatchNone {
+	if d := r.MatchPerson(&p); d.Outcome != record.MatchNone {
 		t.Fatalf("namesake with other birth date and place: got %+v", d)
 	}
 	// Moving the thresholds moves the decision.
 	strict := newTestResolver(t, func(c *Config) { c.UpperThreshold, c.LowerThreshold = 60, 50 })
 	p = Person{First: "jan", Last: "kowlaski", DOB: "1985-03-07", City: "warszawa"}
-	if d := strict.MatchPerson(&p); d.Outcome != pipeline.MatchNone {
+	if d := strict.MatchPerson(&p); d.Outcome != record.MatchNone {
 		t.Fatalf("with thresholds 60/50 got %+v", d)
 	}
 }
@@ -176,12 +176,12 @@ func TestAmbiguousLookAlikesAreOnlyPossible(t *testing.T) {
 	r := newTestResolver(t)
 	// A second Katarzyna Nowak at the same address, born the same day
 	// (twins in a CRM, or a duplicate record): never pick one silently.
-	twin := pipeline.Customer{ID: "C5b", FirstName: "Katarzyna", LastName: "Nowak",
-		Address: pipeline.Address{Street: "ul. Polna 12", City: "Gdańsk", PostalCode: "80-001", Country: "PL"}, DateOfBirth: "1992-02-14"}
+	twin := record.Customer{ID: "C5b", FirstName: "Katarzyna", LastName: "Nowak",
+		Address: record.Address{Street: "ul. Polna 12", City: "Gdańsk", PostalCode: "80-001", Country: "PL"}, DateOfBirth: "1992-02-14"}
 	r.ApplyCustomer(twin.ID, &twin)
 	p := Person{First: "katarzyna", Last: "nowak", DOB: "1992-02-14", Postcode: "80001"}
 	d := r.MatchPerson(&p)
-	if d.Outcome != pipeline.MatchPossible || len(d.Candidates) < 2 {
+	if d.Outcome != record.MatchPossible || len(d.Candidates) < 2 {
 		t.Fatalf("want possible with both twins, got %+v", d)
 	}
 }
@@ -199,7 +199,7 @@ func TestCustomerUpdateAndTombstone(t *testing.T) {
 		t.Fatalf("upsert changed the count to %d", r.Customers())
 	}
 	p := Person{Emails: []string{"janis@inbox.lv"}}
-	if d := r.MatchPerson(&p); d.Outcome == pipeline.MatchExact {
+	if d := r.MatchPerson(&p); d.Outcome == record.MatchExact {
 		t.Fatalf("old email still matches: %+v", d)
 	}
 	p = Person{Emails: []string{"janis.berzins@example.lv"}}
@@ -208,11 +208,11 @@ func TestCustomerUpdateAndTombstone(t *testing.T) {
 	}
 	// Tombstone: gone from exact and fuzzy matching.
 	r.ApplyCustomer("C3", nil)
-	if d := r.MatchPerson(&p); d.Outcome != pipeline.MatchNone {
+	if d := r.MatchPerson(&p); d.Outcome != record.MatchNone {
 		t.Fatalf("erased customer still found: %+v", d)
 	}
 	p = Person{First: "janis", Last: "berzins", DOB: "1979-06-01", City: "riga"}
-	if d := r.MatchPerson(&p); d.Outcome != pipeline.MatchNone {
+	if d := r.MatchPerson(&p); d.Outcome != record.MatchNone {
 		t.Fatalf("erased customer found fuzzily: %+v", d)
 	}
 	if r.Customers() != 6 {
@@ -225,25 +225,25 @@ func TestProspectDedupAcrossRecordsOfOnePerson(t *testing.T) {
 	r := newTestResolver(t, func(c *Config) {
 		c.Prospects.IdealCustomer = []FitRule{{Field: "country", In: []string{"PL"}, Weight: 1}, {Field: "platform", In: []string{"mastodon"}, Weight: 1}}
 	})
-	buying := func(score float64) []pipeline.Intent { return []pipeline.Intent{{Name: "buying", Score: score}} }
+	buying := func(score float64) []record.Intent { return []record.Intent{{Name: "buying", Score: score}} }
 
 	// A post without buying intent creates nothing.
-	em := mention("mastodon", "p0", pipeline.KindMention, pipeline.Author{Platform: "mastodon", Handle: "@ewa@pol.social", Name: "Ewa Zielińska", Followers: 1200})
+	em := mention("mastodon", "p0", record.KindMention, record.Author{Platform: "mastodon", Handle: "@ewa@pol.social", Name: "Ewa Zielińska", Followers: 1200})
 	if id, pr := r.Resolve(em); pr != nil || id.ProspectID != "" {
 		t.Fatalf("no intent: prospect %+v", pr)
 	}
 	// Buying intent creates the prospect, keyed by the handle.
-	em = mention("mastodon", "p1", pipeline.KindMention, pipeline.Author{Platform: "mastodon", Handle: "@ewa@pol.social", Name: "Ewa Zielińska", Followers: 1200, Country: "PL"})
+	em = mention("mastodon", "p1", record.KindMention, record.Author{Platform: "mastodon", Handle: "@ewa@pol.social", Name: "Ewa Zielińska", Followers: 1200, Country: "PL"})
 	em.Analysis.Intents = buying(0.9)
 	id, pr := r.Resolve(em)
-	if pr == nil || id.Outcome != pipeline.MatchNone || id.ProspectID != pr.ID || pr.ID != ProspectID("handle:mastodon:ewa@pol.social") {
+	if pr == nil || id.Outcome != record.MatchNone || id.ProspectID != pr.ID || pr.ID != ProspectID("handle:mastodon:ewa@pol.social") {
 		t.Fatalf("first buying post: id %+v prospect %+v", id, pr)
 	}
 	first := pr.ID
 	// Many later records of the same person join the same prospect, even
 	// without intent; a replay adds nothing twice.
 	for i := 2; i <= 30; i++ {
-		em := mention("mastodon", fmt.Sprintf("p%d", i), pipeline.KindReply, pipeline.Author{Platform: "mastodon", Handle: "ewa@POL.social", Followers: 1300})
+		em := mention("mastodon", fmt.Sprintf("p%d", i), record.KindReply, record.Author{Platform: "mastodon", Handle: "ewa@POL.social", Followers: 1300})
 		if i%3 == 0 {
 			em.Analysis.Intents = buying(0.7)
 		}
@@ -266,7 +266,7 @@ func TestProspectDedupAcrossRecordsOfOnePerson(t *testing.T) {
 			t.Fatalf("public post without lawful basis: %+v", e.Consent)
 		}
 	}
-	if pr.Followers != 1300 || pr.Country != "PL" || pr.Status != pipeline.ProspectNew {
+	if pr.Followers != 1300 || pr.Country != "PL" || pr.Status != record.ProspectNew {
 		t.Fatalf("prospect state: %+v", pr)
 	}
 	for _, part := range []string{"intent", "reach", "recency", "frequency", "fit"} {
@@ -284,27 +284,27 @@ func TestProspectDedupAcrossRecordsOfOnePerson(t *testing.T) {
 
 func TestFormSubmissionCreatesProspectWithConsentAndCandidates(t *testing.T) {
 	r := newTestResolver(t)
-	em := mention("forms", "f1", pipeline.KindFormSubmission, pipeline.Author{Name: "Jan Kowalski", Email: "jan.k@example.com", City: "Warszawa"})
-	em.Consent = &pipeline.Consent{Given: true, Text: "I agree", Version: "v2"}
+	em := mention("forms", "f1", record.KindFormSubmission, record.Author{Name: "Jan Kowalski", Email: "jan.k@example.com", City: "Warszawa"})
+	em.Consent = &record.Consent{Given: true, Text: "I agree", Version: "v2"}
 	id, pr := r.Resolve(em)
 	if pr == nil || pr.Key != "email:jan.k@example.com" || pr.Evidence[0].Consent == nil || !pr.Evidence[0].Consent.Given {
 		t.Fatalf("form: %+v", pr)
 	}
 	// The person may be a customer: a possible match, kept for review on
 	// the prospect, never merged.
-	if id.Outcome != pipeline.MatchPossible || id.CustomerID != "" || len(pr.Candidates) == 0 {
+	if id.Outcome != record.MatchPossible || id.CustomerID != "" || len(pr.Candidates) == 0 {
 		t.Fatalf("identity %+v candidates %+v", id, pr.Candidates)
 	}
 	if pr.ScoreParts["intent"] != 1 {
 		t.Fatalf("a form submission is full intent: %v", pr.ScoreParts)
 	}
 	// A known customer's form goes to the customer, not to prospects.
-	em = mention("forms", "f2", pipeline.KindFormSubmission, pipeline.Author{Email: "janis@inbox.lv"})
+	em = mention("forms", "f2", record.KindFormSubmission, record.Author{Email: "janis@inbox.lv"})
 	if id, pr := r.Resolve(em); id.CustomerID != "C3" || pr != nil {
 		t.Fatalf("customer form: %+v %+v", id, pr)
 	}
 	// Without any identity key there is nothing to recognise next time.
-	em = mention("forms", "f3", pipeline.KindFormSubmission, pipeline.Author{Name: "Anonymous"})
+	em = mention("forms", "f3", record.KindFormSubmission, record.Author{Name: "Anonymous"})
 	if _, pr := r.Resolve(em); pr != nil {
 		t.Fatalf("keyless form made a prospect: %+v", pr)
 	}
@@ -312,12 +312,12 @@ func TestFormSubmissionCreatesProspectWithConsentAndCandidates(t *testing.T) {
 
 func TestProspectTableFromTopicAndTombstone(t *testing.T) {
 	r := newTestResolver(t)
-	p := &pipeline.Prospect{ID: ProspectID("email:ola@example.com"), Key: "email:ola@example.com", Emails: []string{"Ola@Example.com"},
-		Status: pipeline.ProspectQualified, LastSeen: time.Date(2026, 4, 1, 0, 0, 0, 0, time.UTC)}
+	p := &record.Prospect{ID: ProspectID("email:ola@example.com"), Key: "email:ola@example.com", Emails: []string{"Ola@Example.com"},
+		Status: record.ProspectQualified, LastSeen: time.Date(2026, 4, 1, 0, 0, 0, 0, time.UTC)}
 	r.ApplyProspect(p.ID, p)
-	em := mention("forms", "x1", pipeline.KindComment, pipeline.Author{Email: "ola@example.com"})
+	em := mention("forms", "x1", record.KindComment, record.Author{Email: "ola@example.com"})
 	_, got := r.Resolve(em)
-	if got == nil || got.ID != p.ID || got.Status != pipeline.ProspectQualified || len(got.Evidence) != 1 {
+	if got == nil || got.ID != p.ID || got.Status != record.ProspectQualified || len(got.Evidence) != 1 {
 		t.Fatalf("record did not join the loaded prospect: %+v", got)
 	}
 	// The stage's own older write echoing back does not roll the state back.
@@ -331,7 +331,7 @@ func TestProspectTableFromTopicAndTombstone(t *testing.T) {
 	if _, ok := r.prospects.get(p.ID); ok {
 		t.Fatal("tombstoned prospect still in the table")
 	}
-	if _, pr := r.Resolve(mention("forms", "x2", pipeline.KindComment, pipeline.Author{Email: "ola@example.com"})); pr != nil {
+	if _, pr := r.Resolve(mention("forms", "x2", record.KindComment, record.Author{Email: "ola@example.com"})); pr != nil {
 		t.Fatalf("erased person came back without intent: %+v", pr)
 	}
 }
@@ -344,15 +344,15 @@ func TestConcurrentResolveAndApply(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			for i := range 200 {
-				em := mention("forms", fmt.Sprintf("g%d-%d", g, i), pipeline.KindFormSubmission,
-					pipeline.Author{Name: "Anna Nowak", Email: fmt.Sprintf("anna%d@example.com", i%10)})
+				em := mention("forms", fmt.Sprintf("g%d-%d", g, i), record.KindFormSubmission,
+					record.Author{Name: "Anna Nowak", Email: fmt.Sprintf("anna%d@example.com", i%10)})
 				id, _ := r.Resolve(em)
 				if id.Outcome == "" {
 					t.Error("empty outcome")
 					return
 				}
 				if g == 0 && i%10 == 0 {
-					c := pipeline.Customer{ID: fmt.Sprintf("N%d", i), FirstName: "Anna", LastName: "Nowak", Emails: []string{fmt.Sprintf("anna%d@example.com", i%10)}}
+					c := record.Customer{ID: fmt.Sprintf("N%d", i), FirstName: "Anna", LastName: "Nowak", Emails: []string{fmt.Sprintf("anna%d@example.com", i%10)}}
 					r.ApplyCustomer(c.ID, &c)
 				}
 			}
@@ -374,8 +374,8 @@ func TestMetricsAreRegistered(t *testing.T) {
 	}
 	c := fixtureCustomers()[0]
 	r.ApplyCustomer(c.ID, &c)
-	r.Resolve(mention("forms", "m1", pipeline.KindFormSubmission, pipeline.Author{Email: "jan.kowalski@gmail.com"}))
-	r.Resolve(mention("forms", "m2", pipeline.KindFormSubmission, pipeline.Author{Email: "new@example.com"}))
+	r.Resolve(mention("forms", "m1", record.KindFormSubmission, record.Author{Email: "jan.kowalski@gmail.com"}))
+	r.Resolve(mention("forms", "m2", record.KindFormSubmission, record.Author{Email: "new@example.com"}))
 	if got := testutil.ToFloat64(r.metrics.decisions.WithLabelValues("match")); got != 1 {
 		t.Fatalf("match decisions = %v", got)
 	}

@@ -5,7 +5,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/earshothq/earshot/pipeline"
+	"github.com/earshothq/earshot/record"
 )
 
 // scoreProspect computes the lead score in [0,1] from its parts:
@@ -16,12 +16,12 @@ import (
 //   - frequency: grows with the number of records of the person;
 //   - fit: the share of ideal-customer rule weight the prospect meets
 //     (left out of the total when no rules are configured).
-func scoreProspect(p *pipeline.Prospect, cfg ProspectsConfig) {
+func scoreProspect(p *record.Prospect, cfg ProspectsConfig) {
 	var intent float64
 	var lastSignal time.Time
 	for _, e := range p.Evidence {
 		s := 0.0
-		if e.Kind == pipeline.KindFormSubmission {
+		if e.Kind == record.KindFormSubmission {
 			s = 1
 		}
 		for _, in := range e.Intents {
@@ -61,7 +61,7 @@ func scoreProspect(p *pipeline.Prospect, cfg ProspectsConfig) {
 }
 
 // fit is the weight share of the ideal-customer rules the prospect meets.
-func fit(p *pipeline.Prospect, rules []FitRule) float64 {
+func fit(p *record.Prospect, rules []FitRule) float64 {
 	var met, all float64
 	for _, r := range rules {
 		all += r.Weight
@@ -75,7 +75,7 @@ func fit(p *pipeline.Prospect, rules []FitRule) float64 {
 	return met / all
 }
 
-func ruleMet(p *pipeline.Prospect, r FitRule) bool {
+func ruleMet(p *record.Prospect, r FitRule) bool {
 	var values []string
 	switch r.Field {
 	case "country":

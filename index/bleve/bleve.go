@@ -36,7 +36,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/earshothq/earshot/index"
-	"github.com/earshothq/earshot/pipeline"
+	"github.com/earshothq/earshot/record"
 )
 
 // Config configures the embedded index.
@@ -180,7 +180,7 @@ func (b *Backend) Close() error {
 
 // UpsertMentions indexes ms in one batch. An invalid mention fails alone
 // (permanently); a failing batch fails every mention in it (retryable).
-func (b *Backend) UpsertMentions(ctx context.Context, ms []*pipeline.EnrichedMention) []error {
+func (b *Backend) UpsertMentions(ctx context.Context, ms []*record.EnrichedMention) []error {
 	errs := make([]error, len(ms))
 	batch := b.mentions.NewBatch()
 	var analysers []string
@@ -346,12 +346,12 @@ func termQuery(field, value string) *bq.TermQuery {
 }
 
 // GetMention returns the stored record of a mention.
-func (b *Backend) GetMention(ctx context.Context, id string) (*pipeline.EnrichedMention, error) {
+func (b *Backend) GetMention(ctx context.Context, id string) (*record.EnrichedMention, error) {
 	raw, err := getRaw(ctx, b.mentions, id)
 	if err != nil {
 		return nil, err
 	}
-	var m pipeline.EnrichedMention
+	var m record.EnrichedMention
 	if err := json.Unmarshal(raw, &m); err != nil {
 		return nil, fmt.Errorf("decoding stored mention %s: %w", id, err)
 	}

@@ -6,7 +6,7 @@ import (
 	"time"
 
 	"github.com/earshothq/earshot/index/synth"
-	"github.com/earshothq/earshot/pipeline"
+	"github.com/earshothq/earshot/record"
 )
 
 // BenchmarkIndexing reports embedded indexing throughput (docs/s) in
@@ -19,7 +19,7 @@ func BenchmarkIndexing(b *testing.B) {
 	}
 	defer be.Close()
 	gen := synth.New(synth.Config{Seed: 1})
-	batches := make([][]*pipeline.EnrichedMention, b.N)
+	batches := make([][]*record.EnrichedMention, b.N)
 	for i := range batches {
 		batches[i] = gen.Batch(1000)
 	}

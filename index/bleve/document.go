@@ -14,7 +14,7 @@ import (
 
 	"github.com/earshothq/earshot/index"
 	"github.com/earshothq/earshot/index/query"
-	"github.com/earshothq/earshot/pipeline"
+	"github.com/earshothq/earshot/record"
 )
 
 // docBuilder turns mentions into bleve documents directly, with the field
@@ -106,7 +106,7 @@ func (b *docBuilder) addList(doc *document.Document, name string, values []strin
 // language's field.
 // It also returns the key of the language analyser the text went through
 // ("" for none).
-func (b *docBuilder) mention(m *pipeline.EnrichedMention) (*document.Document, string, error) {
+func (b *docBuilder) mention(m *record.EnrichedMention) (*document.Document, string, error) {
 	if m.ID == "" {
 		return nil, "", errors.New("mention has no id")
 	}

@@ -6,7 +6,7 @@ import (
 	"github.com/earshothq/earshot/index"
 	"github.com/earshothq/earshot/index/query"
 	"github.com/earshothq/earshot/index/snippet"
-	"github.com/earshothq/earshot/pipeline"
+	"github.com/earshothq/earshot/record"
 )
 
 // snippets marks the query's text terms in m's text. The text is analysed
@@ -14,7 +14,7 @@ import (
 // mention's language one), so a stemmed match ("entrega" in "entregas")
 // and a CJK bigram are marked exactly where the index found them. This
 // avoids storing term vectors for every document.
-func (b *Backend) snippets(m *pipeline.EnrichedMention, terms []*query.Term) []string {
+func (b *Backend) snippets(m *record.EnrichedMention, terms []*query.Term) []string {
 	if len(terms) == 0 {
 		return nil
 	}

@@ -14,7 +14,7 @@ import (
 
 	"github.com/earshothq/earshot/index"
 	"github.com/earshothq/earshot/index/query"
-	"github.com/earshothq/earshot/pipeline"
+	"github.com/earshothq/earshot/record"
 )
 
 // translator turns parsed queries into bleve queries over the text fields
@@ -214,7 +214,7 @@ func (b *Backend) search(ctx context.Context, r *index.SearchRequest) (*index.Se
 		if err != nil {
 			return nil, fmt.Errorf("reading hit %s: %w", h.ID, err)
 		}
-		var m pipeline.EnrichedMention
+		var m record.EnrichedMention
 		if err := json.Unmarshal(raw, &m); err != nil {
 			return nil, fmt.Errorf("decoding hit %s: %w", h.ID, err)
 		}

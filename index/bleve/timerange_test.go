@@ -9,7 +9,7 @@ import (
 	"time"
 
 	"github.com/earshothq/earshot/index"
-	"github.com/earshothq/earshot/pipeline"
+	"github.com/earshothq/earshot/record"
 )
 
 // TestTimeRangeMatchesBruteForce checks the bucketed range query against a
@@ -30,9 +30,9 @@ func TestTimeRangeMatchesBruteForce(t *testing.T) {
 	for range 300 {
 		times = append(times, base.Add(time.Duration(rng.Int64N(int64(80*24*time.Hour)))))
 	}
-	ms := make([]*pipeline.EnrichedMention, len(times))
+	ms := make([]*record.EnrichedMention, len(times))
 	for i, ts := range times {
-		ms[i] = &pipeline.EnrichedMention{Mention: pipeline.Mention{ID: fmt.Sprintf("t%03d", i), Source: "web", Kind: pipeline.KindMention,
+		ms[i] = &record.EnrichedMention{Mention: record.Mention{ID: fmt.Sprintf("t%03d", i), Source: "web", Kind: record.KindMention,
 			Text: "x", CreatedAt: ts}}
 	}
 	for _, err := range be.UpsertMentions(ctx, ms) {

@@ -7,7 +7,7 @@ package contract
 import (
 	"time"
 
-	"github.com/earshothq/earshot/pipeline"
+	"github.com/earshothq/earshot/record"
 )
 
 // T0 is a Monday, so week buckets are easy to reason about.
@@ -51,20 +51,20 @@ var fixtures = []fx{
 }
 
 // Mentions returns the fixture mentions, newly allocated.
-func Mentions() []*pipeline.EnrichedMention {
-	out := make([]*pipeline.EnrichedMention, len(fixtures))
+func Mentions() []*record.EnrichedMention {
+	out := make([]*record.EnrichedMention, len(fixtures))
 	for i, f := range fixtures {
 		out[i] = f.mention()
 	}
 	return out
 }
 
-func (f fx) mention() *pipeline.EnrichedMention {
-	m := &pipeline.EnrichedMention{
-		Mention: pipeline.Mention{
-			Schema: pipeline.SchemaVersion, ID: f.id, Source: f.source, SourceID: "src-" + f.id, Channel: f.source + "-main",
-			Kind: pipeline.KindMention, Text: f.text, URL: "https://example.test/" + f.id,
-			Author:    pipeline.Author{Handle: "user_" + f.id, Email: f.email},
+func (f fx) mention() *record.EnrichedMention {
+	m := &record.EnrichedMention{
+		Mention: record.Mention{
+			Schema: record.SchemaVersion, ID: f.id, Source: f.source, SourceID: "src-" + f.id, Channel: f.source + "-main",
+			Kind: record.KindMention, Text: f.text, URL: "https://example.test/" + f.id,
+			Author:    record.Author{Handle: "user_" + f.id, Email: f.email},
 			CreatedAt: T0.Add(f.at), FetchedAt: T0.Add(f.at + time.Minute),
 		},
 		EnrichedAt: T0.Add(f.at + 2*time.Minute),
@@ -73,21 +73,21 @@ func (f fx) mention() *pipeline.EnrichedMention {
 		return m
 	}
 	a := &m.Analysis
-	a.Language = &pipeline.Language{Code: f.lang, Confidence: 0.99, Method: "model"}
-	a.Sentiment = &pipeline.Sentiment{Label: f.sentiment, Score: f.score, Confidence: 0.9}
+	a.Language = &record.Language{Code: f.lang, Confidence: 0.99, Method: "model"}
+	a.Sentiment = &record.Sentiment{Label: f.sentiment, Score: f.score, Confidence: 0.9}
 	for _, as := range f.aspects {
-		a.Aspects = append(a.Aspects, pipeline.Aspect{Name: as[0], Sentiment: as[1], Score: 0.8})
+		a.Aspects = append(a.Aspects, record.Aspect{Name: as[0], Sentiment: as[1], Score: 0.8})
 	}
 	for _, in := range f.intents {
-		a.Intents = append(a.Intents, pipeline.Intent{Name: in, Score: 0.9})
+		a.Intents = append(a.Intents, record.Intent{Name: in, Score: 0.9})
 	}
 	if len(f.brands)+len(f.products)+len(f.comps) > 0 {
-		a.Preferences = &pipeline.Preferences{Brands: f.brands, Products: f.products, Competitors: f.comps}
+		a.Preferences = &record.Preferences{Brands: f.brands, Products: f.products, Competitors: f.comps}
 	}
 	if f.customer != "" || f.prospect != "" {
-		m.Identity = &pipeline.Identity{Outcome: pipeline.MatchNone, CustomerID: f.customer, ProspectID: f.prospect}
+		m.Identity = &record.Identity{Outcome: record.MatchNone, CustomerID: f.customer, ProspectID: f.prospect}
 		if f.customer != "" {
-			m.Identity.Outcome = pipeline.MatchExact
+			m.Identity.Outcome = record.MatchExact
 		}
 	}
 	return m

@@ -6,14 +6,14 @@ import (
 
 	"github.com/earshothq/earshot/index"
 	"github.com/earshothq/earshot/index/query"
-	"github.com/earshothq/earshot/pipeline"
+	"github.com/earshothq/earshot/record"
 )
 
 // The reference model answers keyword-only queries by brute force over the
 // fixtures, so expected ids, totals, facets and histograms are computed,
 // not typed in.
 
-func docs(ms []*pipeline.EnrichedMention) []index.MentionDoc {
+func docs(ms []*record.EnrichedMention) []index.MentionDoc {
 	out := make([]index.MentionDoc, len(ms))
 	for i, m := range ms {
 		out[i] = index.NewMentionDoc(m, func(string) bool { return false })

@@ -13,7 +13,7 @@ import (
 
 	"github.com/earshothq/earshot/index"
 	"github.com/earshothq/earshot/index/query"
-	"github.com/earshothq/earshot/pipeline"
+	"github.com/earshothq/earshot/record"
 )
 
 // Factory returns a new, empty backend with its schema ensured; it
@@ -42,7 +42,7 @@ func Run(t *testing.T, newBackend Factory) {
 	t.Run("DeletePerson", func(t *testing.T) { testDeletePerson(ctx, t, newBackend(t)) })
 }
 
-func load(t *testing.T, b index.Backend, ms []*pipeline.EnrichedMention) {
+func load(t *testing.T, b index.Backend, ms []*record.EnrichedMention) {
 	t.Helper()
 	ctx := context.Background()
 	for i, err := range b.UpsertMentions(ctx, ms) {
@@ -348,12 +348,12 @@ func testSyntaxError(ctx context.Context, t *testing.T, b index.Backend) {
 func testProfiles(ctx context.Context, t *testing.T, b index.Backend) {
 	ms := Mentions()
 	load(t, b, ms)
-	c1 := &pipeline.Customer{ID: "C1", FirstName: "Maria", LastName: "Silva", Emails: []string{"Maria@Example.com"},
-		Company: "Padaria Lisboa", Address: pipeline.Address{Country: "pt"}}
-	p2 := &pipeline.Prospect{ID: "P2", Key: "email:anna@example.com", Name: "Anna Kowalska", Emails: []string{"anna@example.com"},
-		Score: 0.82, Status: pipeline.ProspectQualified, Languages: []string{"pl"}}
-	var personMentions = func(pick func(*pipeline.EnrichedMention) bool) []*pipeline.EnrichedMention {
-		var out []*pipeline.EnrichedMention
+	c1 := &record.Customer{ID: "C1", FirstName: "Maria", LastName: "Silva", Emails: []string{"Maria@Example.com"},
+		Company: "Padaria Lisboa", Address: record.Address{Country: "pt"}}
+	p2 := &record.Prospect{ID: "P2", Key: "email:anna@example.com", Name: "Anna Kowalska", Emails: []string{"anna@example.com"},
+		Score: 0.82, Status: record.ProspectQualified, Languages: []string{"pl"}}
+	var personMentions = func(pick func(*record.EnrichedMention) bool) []*record.EnrichedMention {
+		var out []*record.EnrichedMention
 		for _, m := range ms {
 			if pick(m) {
 				out = append(out, m)
@@ -363,13 +363,13 @@ func testProfiles(ctx context.Context, t *testing.T, b index.Backend) {
 	}
 	now := T0.Add(200 * time.Hour)
 	profiles := []*index.Profile{
-		index.CustomerProfile(c1).WithStats(index.Aggregate(personMentions(func(m *pipeline.EnrichedMention) bool {
+		index.CustomerProfile(c1).WithStats(index.Aggregate(personMentions(func(m *record.EnrichedMention) bool {
 			return m.Identity != nil && m.Identity.CustomerID == "C1"
 		})), now),
-		index.ProspectProfile(p2).WithStats(index.Aggregate(personMentions(func(m *pipeline.EnrichedMention) bool {
+		index.ProspectProfile(p2).WithStats(index.Aggregate(personMentions(func(m *record.EnrichedMention) bool {
 			return m.Identity != nil && m.Identity.ProspectID == "P2"
 		})), now),
-		index.PlaceholderProfile(index.ProfileProspect, "P1").WithStats(index.Aggregate(personMentions(func(m *pipeline.EnrichedMention) bool {
+		index.PlaceholderProfile(index.ProfileProspect, "P1").WithStats(index.Aggregate(personMentions(func(m *record.EnrichedMention) bool {
 			return m.Identity != nil && m.Identity.ProspectID == "P1"
 		})), now),
 	}
@@ -444,7 +444,7 @@ func testProfiles(ctx context.Context, t *testing.T, b index.Backend) {
 
 func testDeletePerson(ctx context.Context, t *testing.T, b index.Backend) {
 	load(t, b, Mentions())
-	p := index.CustomerProfile(&pipeline.Customer{ID: "C1", FirstName: "Maria"})
+	p := index.CustomerProfile(&record.Customer{ID: "C1", FirstName: "Maria"})
 	for _, err := range b.UpsertProfiles(ctx, []*index.Profile{p}) {
 		if err != nil {
 			t.Fatal(err)

@@ -29,7 +29,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/earshothq/earshot/index"
-	"github.com/earshothq/earshot/pipeline"
+	"github.com/earshothq/earshot/record"
 )
 
 // Config configures the Elasticsearch backend.
@@ -341,7 +341,7 @@ func (b *Backend) Close() error {
 }
 
 // UpsertMentions writes mentions by id into their monthly index.
-func (b *Backend) UpsertMentions(ctx context.Context, ms []*pipeline.EnrichedMention) []error {
+func (b *Backend) UpsertMentions(ctx context.Context, ms []*record.EnrichedMention) []error {
 	items := make([]bulkItem, len(ms))
 	errs := make([]error, len(ms))
 	p, err := b.textPlan(ctx)
@@ -440,7 +440,7 @@ func (b *Backend) DeleteProfiles(ctx context.Context, ids []string) []error {
 }
 
 // GetMention finds a mention by id in whichever month holds it.
-func (b *Backend) GetMention(ctx context.Context, id string) (*pipeline.EnrichedMention, error) {
+func (b *Backend) GetMention(ctx context.Context, id string) (*record.EnrichedMention, error) {
 	var res searchResponse
 	t := true
 	err := b.do(ctx, esapi.SearchRequest{Index: []string{b.mentionAlias()}, IgnoreUnavailable: &t, AllowNoIndices: &t,
@@ -451,7 +451,7 @@ func (b *Backend) GetMention(ctx context.Context, id string) (*pipeline.Enriched
 	if len(res.Hits.Hits) == 0 {
 		return nil, fmt.Errorf("getting mention %s: %w", id, index.ErrNotFound)
 	}
-	var m pipeline.EnrichedMention
+	var m record.EnrichedMention
 	if err := json.Unmarshal(res.Hits.Hits[0].Source.Record, &m); err != nil {
 		return nil, fmt.Errorf("decoding mention %s: %w", id, err)
 	}

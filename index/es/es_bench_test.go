@@ -15,7 +15,7 @@ import (
 	"github.com/elastic/go-elasticsearch/v8/esapi"
 
 	"github.com/earshothq/earshot/index"
-	"github.com/earshothq/earshot/pipeline"
+	"github.com/earshothq/earshot/record"
 )
 
 // Benchmarks against the real node named by EARSHOT_TEST_ES (skipped
@@ -44,12 +44,12 @@ var benchLangs = []string{"pt", "pl", "lv", "en", "es", "de", "zh"}
 // benchMentions makes n enriched mentions with ids from start, like the
 // enrich stage emits them: language, sentiment, aspects, intents, brands,
 // and an identity for one in four.
-func benchMentions(start, n int, r *rand.Rand) []*pipeline.EnrichedMention {
+func benchMentions(start, n int, r *rand.Rand) []*record.EnrichedMention {
 	t0 := time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
 	sentiments := []string{"positive", "negative", "neutral"}
 	aspects := []string{"delivery", "price", "quality", "support", "refund"}
 	intents := []string{"complaint", "praise", "buying", "question", "churn_risk"}
-	out := make([]*pipeline.EnrichedMention, n)
+	out := make([]*record.EnrichedMention, n)
 	for i := range out {
 		id := start + i
 		lang := benchLangs[r.IntN(len(benchLangs))]
@@ -66,25 +66,25 @@ func benchMentions(start, n int, r *rand.Rand) []*pipeline.EnrichedMention {
 			b.WriteString(words[r.IntN(len(words))])
 		}
 		b.WriteString(sep + "Acme")
-		m := &pipeline.EnrichedMention{
-			Mention: pipeline.Mention{
-				Schema: pipeline.SchemaVersion, ID: fmt.Sprintf("bench-%08d", id), Source: []string{"mastodon", "web", "forms"}[id%3],
-				SourceID: fmt.Sprint(id), Channel: "main", Kind: pipeline.KindMention, Text: b.String(),
+		m := &record.EnrichedMention{
+			Mention: record.Mention{
+				Schema: record.SchemaVersion, ID: fmt.Sprintf("bench-%08d", id), Source: []string{"mastodon", "web", "forms"}[id%3],
+				SourceID: fmt.Sprint(id), Channel: "main", Kind: record.KindMention, Text: b.String(),
 				URL:       fmt.Sprintf("https://social.example/@user%d/%d", id%5000, id),
-				Author:    pipeline.Author{Handle: fmt.Sprintf("user%d", id%5000), Name: fmt.Sprintf("User %d", id%5000)},
+				Author:    record.Author{Handle: fmt.Sprintf("user%d", id%5000), Name: fmt.Sprintf("User %d", id%5000)},
 				CreatedAt: t0.Add(time.Duration(r.IntN(90*24*3600)) * time.Second), FetchedAt: t0,
 			},
 			EnrichedAt: t0,
 		}
 		a := &m.Analysis
-		a.Language = &pipeline.Language{Code: lang, Confidence: 0.95, Method: "model"}
+		a.Language = &record.Language{Code: lang, Confidence: 0.95, Method: "model"}
 		s := sentiments[r.IntN(3)]
-		a.Sentiment = &pipeline.Sentiment{Label: s, Score: r.Float64()*2 - 1, Confidence: 0.8}
-		a.Aspects = []pipeline.Aspect{{Name: aspects[r.IntN(len(aspects))], Sentiment: s, Score: 0.7}}
-		a.Intents = []pipeline.Intent{{Name: intents[r.IntN(len(intents))], Score: 0.8}}
-		a.Preferences = &pipeline.Preferences{Brands: []string{"Acme"}}
+		a.Sentiment = &record.Sentiment{Label: s, Score: r.Float64()*2 - 1, Confidence: 0.8}
+		a.Aspects = []record.Aspect{{Name: aspects[r.IntN(len(aspects))], Sentiment: s, Score: 0.7}}
+		a.Intents = []record.Intent{{Name: intents[r.IntN(len(intents))], Score: 0.8}}
+		a.Preferences = &record.Preferences{Brands: []string{"Acme"}}
 		if id%4 == 0 {
-			m.Identity = &pipeline.Identity{Outcome: pipeline.MatchExact, CustomerID: fmt.Sprintf("C%d", id%2000)}
+			m.Identity = &record.Identity{Outcome: record.MatchExact, CustomerID: fmt.Sprintf("C%d", id%2000)}
 		}
 		out[i] = m
 	}
@@ -141,7 +141,7 @@ func BenchmarkIntegrationBulkIndex(b *testing.B) {
 	be := openReal(b, cfg)
 	ctx := context.Background()
 	r := rand.New(rand.NewPCG(1, 2))
-	batches := make([][]*pipeline.EnrichedMention, b.N)
+	batches := make([][]*record.EnrichedMention, b.N)
 	for i := range batches {
 		batches[i] = benchMentions(i*benchBatch, benchBatch, r)
 	}

@@ -17,7 +17,7 @@ import (
 
 	"github.com/earshothq/earshot/index"
 	"github.com/earshothq/earshot/index/contract"
-	"github.com/earshothq/earshot/pipeline"
+	"github.com/earshothq/earshot/record"
 )
 
 // fakeES is an Elasticsearch node for unit tests: it answers _analyze for
@@ -243,7 +243,7 @@ func TestMentionsGoToMonthlyIndices(t *testing.T) {
 	b := newFakeBackend(t, f)
 	m := contract.Mentions()[0]
 	m.CreatedAt = time.Date(2024, 12, 31, 23, 59, 0, 0, time.FixedZone("x", -3600)) // 2025-01-01 UTC
-	if err := b.UpsertMentions(context.Background(), []*pipeline.EnrichedMention{m}); err[0] != nil {
+	if err := b.UpsertMentions(context.Background(), []*record.EnrichedMention{m}); err[0] != nil {
 		t.Fatal(err[0])
 	}
 	if _, ok := f.docs["earshot-mentions-2025.01/"+m.ID]; !ok {

@@ -24,6 +24,7 @@ import (
 	"github.com/earshothq/earshot/index/stage"
 	"github.com/earshothq/earshot/pipeline"
 	"github.com/earshothq/earshot/pipeline/pipelinetest"
+	"github.com/earshothq/earshot/record"
 )
 
 // Proxy modes.
@@ -150,7 +151,7 @@ func TestIntegrationUnreachableNodeThenBackLosesNothing(t *testing.T) {
 }
 
 // assertExactly checks the index holds each mention once, and nothing else.
-func assertExactly(t *testing.T, b *Backend, ms []*pipeline.EnrichedMention) {
+func assertExactly(t *testing.T, b *Backend, ms []*record.EnrichedMention) {
 	t.Helper()
 	if err := b.Refresh(context.Background()); err != nil {
 		t.Fatal(err)
@@ -220,7 +221,7 @@ func TestIntegrationStageThroughOutageAndDeadLetters(t *testing.T) {
 	})
 
 	// 240 mentions by the fixtures' people, in two halves.
-	var ms []*pipeline.EnrichedMention
+	var ms []*record.EnrichedMention
 	base := contract.Mentions()
 	for i := range 240 {
 		m := *base[i%len(base)]
@@ -228,10 +229,10 @@ func TestIntegrationStageThroughOutageAndDeadLetters(t *testing.T) {
 		m.CreatedAt = contract.T0.Add(time.Duration(i) * time.Minute)
 		ms = append(ms, &m)
 	}
-	produce := func(ms []*pipeline.EnrichedMention) {
+	produce := func(ms []*record.EnrichedMention) {
 		outs := make([]pipeline.Output, len(ms))
 		for i, m := range ms {
-			v, err := pipeline.Encode(m)
+			v, err := record.Encode(m)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -282,7 +283,7 @@ func TestIntegrationStageThroughOutageAndDeadLetters(t *testing.T) {
 	if len(dlq) != 1 {
 		t.Fatalf("%d dead letters; want the wrong-typed mention", len(dlq))
 	}
-	var dl pipeline.DeadLetter
+	var dl record.DeadLetter
 	if err := json.Unmarshal(dlq[0].Value, &dl); err != nil {
 		t.Fatalf("decoding the dead letter: %v", err)
 	}

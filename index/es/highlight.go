@@ -10,7 +10,7 @@ import (
 	"github.com/earshothq/earshot/index"
 	"github.com/earshothq/earshot/index/query"
 	"github.com/earshothq/earshot/index/snippet"
-	"github.com/earshothq/earshot/pipeline"
+	"github.com/earshothq/earshot/record"
 )
 
 // highlight returns the snippets of a hit. Elasticsearch marks what its
@@ -18,7 +18,7 @@ import (
 // language the cluster lacks, or folding the cluster cannot do), the
 // cluster's highlighter cannot see those matches, so Earshot marks the
 // text itself with the same analysers it indexed with.
-func (p *textPlan) highlight(m *pipeline.EnrichedMention, es map[string][]string, terms []*query.Term) []string {
+func (p *textPlan) highlight(m *record.EnrichedMention, es map[string][]string, terms []*query.Term) []string {
 	d := index.NewMentionDoc(m, p.has)
 	if p.highlightsItself(d) {
 		return p.snippets(d, terms)

@@ -12,7 +12,7 @@ import (
 
 	"github.com/earshothq/earshot/index"
 	"github.com/earshothq/earshot/index/contract"
-	"github.com/earshothq/earshot/pipeline"
+	"github.com/earshothq/earshot/record"
 )
 
 // EnvES names the environment variable holding a real cluster's address.
@@ -61,7 +61,7 @@ func TestIntegrationContract(t *testing.T) {
 	contract.Run(t, func(t *testing.T) index.Backend { return newRealBackend(t) })
 }
 
-func mustLoad(t testing.TB, b index.Backend, ms []*pipeline.EnrichedMention) {
+func mustLoad(t testing.TB, b index.Backend, ms []*record.EnrichedMention) {
 	t.Helper()
 	ctx := context.Background()
 	for i, err := range b.UpsertMentions(ctx, ms) {
@@ -120,16 +120,16 @@ func TestIntegrationPolishStemming(t *testing.T) {
 
 // personMentions makes n mentions of customer C9 spread over three months,
 // and as many of other people.
-func personMentions(n int) (mine, others []*pipeline.EnrichedMention) {
+func personMentions(n int) (mine, others []*record.EnrichedMention) {
 	base := contract.Mentions()
 	for i := range 2 * n {
 		m := *base[i%len(base)]
 		m.ID = fmt.Sprintf("pm-%04d", i)
 		m.SourceID = m.ID
 		m.CreatedAt = contract.T0.AddDate(0, i%3, 0).Add(time.Duration(i) * time.Minute)
-		m.Identity = &pipeline.Identity{Outcome: pipeline.MatchExact, CustomerID: "C9"}
+		m.Identity = &record.Identity{Outcome: record.MatchExact, CustomerID: "C9"}
 		if i%2 == 1 {
-			m.Identity = &pipeline.Identity{Outcome: pipeline.MatchExact, CustomerID: "C8"}
+			m.Identity = &record.Identity{Outcome: record.MatchExact, CustomerID: "C8"}
 			others = append(others, &m)
 			continue
 		}

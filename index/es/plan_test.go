@@ -15,7 +15,7 @@ import (
 	"github.com/earshothq/earshot/index/contract"
 	"github.com/earshothq/earshot/index/query"
 	"github.com/earshothq/earshot/index/snippet"
-	"github.com/earshothq/earshot/pipeline"
+	"github.com/earshothq/earshot/record"
 )
 
 // fullCluster is what a default distribution of Elasticsearch has
@@ -180,7 +180,7 @@ func TestEnsureSchemaFailsWhenProbesFail(t *testing.T) {
 	}
 }
 
-func docFields(t *testing.T, m *pipeline.EnrichedMention, p *textPlan) map[string]any {
+func docFields(t *testing.T, m *record.EnrichedMention, p *textPlan) map[string]any {
 	t.Helper()
 	record, _ := json.Marshal(m)
 	data, err := mentionDoc(index.NewMentionDoc(m, p.has), record, p)
@@ -203,7 +203,7 @@ func stripped(t *testing.T) *textPlan {
 	return p
 }
 
-func fixture(id string) *pipeline.EnrichedMention {
+func fixture(id string) *record.EnrichedMention {
 	for _, m := range contract.Mentions() {
 		if m.ID == id {
 			return m

@@ -12,7 +12,7 @@ import (
 	"github.com/earshothq/earshot/index"
 	"github.com/earshothq/earshot/index/query"
 	"github.com/earshothq/earshot/index/snippet"
-	"github.com/earshothq/earshot/pipeline"
+	"github.com/earshothq/earshot/record"
 )
 
 // facetHeadroom: extra terms fetched so ties at the cut are ordered by the
@@ -239,7 +239,7 @@ func (b *Backend) search(ctx context.Context, r *index.SearchRequest) (*index.Se
 	}
 	out := &index.SearchResult{Total: sr.Hits.Total.Value, Hits: make([]index.Hit, 0, len(sr.Hits.Hits))}
 	for _, h := range sr.Hits.Hits {
-		var m pipeline.EnrichedMention
+		var m record.EnrichedMention
 		if err := json.Unmarshal(h.Source.Record, &m); err != nil {
 			return nil, fmt.Errorf("decoding hit %s: %w", h.ID, err)
 		}

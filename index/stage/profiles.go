@@ -7,7 +7,7 @@ import (
 	"strings"
 
 	"github.com/earshothq/earshot/index"
-	"github.com/earshothq/earshot/pipeline"
+	"github.com/earshothq/earshot/record"
 )
 
 // peoplePerQuery bounds how many people one read-back query names.
@@ -62,7 +62,7 @@ func (s *Stage) refreshProfiles(ctx context.Context, people []personKey, bases m
 }
 
 // mentionsOf reads back the newest mentions of people, grouped by person.
-func (s *Stage) mentionsOf(ctx context.Context, people []personKey) (map[personKey][]*pipeline.EnrichedMention, error) {
+func (s *Stage) mentionsOf(ctx context.Context, people []personKey) (map[personKey][]*record.EnrichedMention, error) {
 	terms := make([]string, len(people))
 	want := map[personKey]bool{}
 	for i, p := range people {
@@ -75,7 +75,7 @@ func (s *Stage) mentionsOf(ctx context.Context, people []personKey) (map[personK
 	}
 	req := &index.SearchRequest{Query: strings.Join(terms, " OR "), Sort: index.SortNewest, Size: index.MaxSize}
 	limit := s.cfg.MaxProfileMentions * len(people)
-	out := map[personKey][]*pipeline.EnrichedMention{}
+	out := map[personKey][]*record.EnrichedMention{}
 	for read := 0; read < limit; {
 		res, err := s.backend.Search(ctx, req)
 		if err != nil {

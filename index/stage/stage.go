@@ -26,6 +26,7 @@ import (
 
 	"github.com/earshothq/earshot/index"
 	"github.com/earshothq/earshot/pipeline"
+	"github.com/earshothq/earshot/record"
 )
 
 // Config tunes the index stage.
@@ -177,11 +178,11 @@ func settle(err error) error {
 }
 
 func (s *Stage) writeMentions(ctx context.Context, batch []pipeline.Message, run []int, errs []error) {
-	var ms []*pipeline.EnrichedMention
+	var ms []*record.EnrichedMention
 	var at []int
 	for _, i := range run {
-		var m pipeline.EnrichedMention
-		if err := pipeline.Decode(batch[i].Value, &m); err != nil {
+		var m record.EnrichedMention
+		if err := record.Decode(batch[i].Value, &m); err != nil {
 			errs[i] = pipeline.Permanent(fmt.Errorf("decoding enriched mention at %s/%d/%d: %w", batch[i].Topic, batch[i].Partition, batch[i].Offset, err))
 			continue
 		}
@@ -227,7 +228,7 @@ func (s *Stage) writeMentions(ctx context.Context, batch []pipeline.Message, run
 
 type personKey struct{ kind, id string }
 
-func personsOf(m *pipeline.EnrichedMention) []personKey {
+func personsOf(m *record.EnrichedMention) []personKey {
 	if m.Identity == nil {
 		return nil
 	}
@@ -309,8 +310,8 @@ func (s *Stage) decodeProfile(m pipeline.Message) (personKey, *index.Profile, er
 		if m.Value == nil {
 			return personKey{index.ProfileCustomer, string(m.Key)}, nil, nil
 		}
-		var c pipeline.Customer
-		if err := pipeline.Decode(m.Value, &c); err != nil {
+		var c record.Customer
+		if err := record.Decode(m.Value, &c); err != nil {
 			return personKey{}, nil, pipeline.Permanent(fmt.Errorf("decoding customer at %s: %w", where, err))
 		}
 		if c.ID == "" {
@@ -322,8 +323,8 @@ func (s *Stage) decodeProfile(m pipeline.Message) (personKey, *index.Profile, er
 	if m.Value == nil {
 		return personKey{index.ProfileProspect, string(m.Key)}, nil, nil
 	}
-	var p pipeline.Prospect
-	if err := pipeline.Decode(m.Value, &p); err != nil {
+	var p record.Prospect
+	if err := record.Decode(m.Value, &p); err != nil {
 		return personKey{}, nil, pipeline.Permanent(fmt.Errorf("decoding prospect at %s: %w", where, err))
 	}
 	if p.ID == "" {
@@ -334,8 +335,8 @@ func (s *Stage) decodeProfile(m pipeline.Message) (personKey, *index.Profile, er
 }
 
 func (s *Stage) erase(ctx context.Context, m pipeline.Message) error {
-	var e pipeline.Erasure
-	if err := pipeline.Decode(m.Value, &e); err != nil {
+	var e record.Erasure
+	if err := record.Decode(m.Value, &e); err != nil {
 		return pipeline.Permanent(fmt.Errorf("decoding erasure at %s/%d/%d: %w", m.Topic, m.Partition, m.Offset, err))
 	}
 	p := index.Person{CustomerID: e.CustomerID, ProspectIDs: e.ProspectIDs, Emails: e.Emails}

@@ -14,6 +14,7 @@ import (
 	"github.com/earshothq/earshot/index/bleve"
 	"github.com/earshothq/earshot/index/synth"
 	"github.com/earshothq/earshot/pipeline"
+	"github.com/earshothq/earshot/record"
 )
 
 // BenchmarkWriteBatch measures the index stage over the embedded index on
@@ -37,7 +38,7 @@ func BenchmarkWriteBatch(b *testing.B) {
 	batches := make([][]pipeline.Message, b.N)
 	for i := range batches {
 		for j, m := range gen.Batch(size) {
-			v, err := pipeline.Encode(m)
+			v, err := record.Encode(m)
 			if err != nil {
 				b.Fatal(err)
 			}
@@ -83,9 +84,9 @@ func BenchmarkWriteCustomers(b *testing.B) {
 	for i := range batches {
 		for j := range size {
 			n := i*size + j
-			c := &pipeline.Customer{ID: fmt.Sprintf("c-%d", n), FirstName: "Zofia", LastName: fmt.Sprintf("Nowak%d", n),
+			c := &record.Customer{ID: fmt.Sprintf("c-%d", n), FirstName: "Zofia", LastName: fmt.Sprintf("Nowak%d", n),
 				Emails: []string{fmt.Sprintf("zofia%d@example.pl", n)}}
-			v, err := pipeline.Encode(c)
+			v, err := record.Encode(c)
 			if err != nil {
 				b.Fatal(err)
 			}

@@ -13,6 +13,7 @@ import (
 	"github.com/earshothq/earshot/index/bleve"
 	"github.com/earshothq/earshot/index/contract"
 	"github.com/earshothq/earshot/pipeline"
+	"github.com/earshothq/earshot/record"
 )
 
 var topics = pipeline.Topics{Prefix: "earshot."}
@@ -36,12 +37,12 @@ func newStage(t *testing.T, b index.Backend) *Stage {
 	return s
 }
 
-func msg(t *testing.T, topic string, key string, v pipeline.Versioned, off int64) pipeline.Message {
+func msg(t *testing.T, topic string, key string, v record.Versioned, off int64) pipeline.Message {
 	t.Helper()
 	var value []byte
 	if v != nil {
 		var err error
-		if value, err = pipeline.Encode(v); err != nil {
+		if value, err = record.Encode(v); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -137,8 +138,8 @@ func TestCustomerRecordKeepsStatsAndTombstoneDeletes(t *testing.T) {
 	b := newBackend(t)
 	s := newStage(t, b)
 	runUntilSettled(t, s, mentionMessages(t))
-	c := &pipeline.Customer{ID: "C1", FirstName: "Maria", LastName: "Silva", Emails: []string{"maria@example.com"}}
-	pr := &pipeline.Prospect{ID: "P2", Name: "Anna", Score: 0.9, Status: pipeline.ProspectContacted}
+	c := &record.Customer{ID: "C1", FirstName: "Maria", LastName: "Silva", Emails: []string{"maria@example.com"}}
+	pr := &record.Prospect{ID: "P2", Name: "Anna", Score: 0.9, Status: record.ProspectContacted}
 	runUntilSettled(t, s, []pipeline.Message{
 		msg(t, topics.Customers(), "C1", c, 1),
 		msg(t, topics.Prospects(), "P2", pr, 2),
@@ -154,7 +155,7 @@ func TestCustomerRecordKeepsStatsAndTombstoneDeletes(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if gotP.LeadScore != 0.9 || gotP.Status != pipeline.ProspectContacted || gotP.MentionCount != 2 {
+	if gotP.LeadScore != 0.9 || gotP.Status != record.ProspectContacted || gotP.MentionCount != 2 {
 		t.Fatalf("prospect profile: %+v", gotP)
 	}
 	// A later mention keeps the name and updates the counts.
@@ -178,10 +179,10 @@ func TestErasureDeletesPersonEverywhere(t *testing.T) {
 	b := newBackend(t)
 	s := newStage(t, b)
 	runUntilSettled(t, s, mentionMessages(t))
-	e := &pipeline.Erasure{ID: "e1", CustomerID: "C2", Emails: []string{"anna@example.com"}}
+	e := &record.Erasure{ID: "e1", CustomerID: "C2", Emails: []string{"anna@example.com"}}
 	dlq, _ := runUntilSettled(t, s, []pipeline.Message{
 		msg(t, topics.Erasures(), "e1", e, 1),
-		msg(t, topics.Erasures(), "e2", &pipeline.Erasure{ID: "e2"}, 2), // names nobody
+		msg(t, topics.Erasures(), "e2", &record.Erasure{ID: "e2"}, 2), // names nobody
 	})
 	if len(dlq) != 1 || dlq[0].Offset != 2 {
 		t.Fatalf("DLQ %v; want only the erasure naming nobody", dlq)
@@ -208,7 +209,7 @@ var errUnreachable = errors.New("connection refused")
 
 func (f *flaky) fail() bool { return f.down.Add(-1) >= 0 }
 
-func (f *flaky) UpsertMentions(ctx context.Context, ms []*pipeline.EnrichedMention) []error {
+func (f *flaky) UpsertMentions(ctx context.Context, ms []*record.EnrichedMention) []error {
 	if f.fail() {
 		errs := make([]error, len(ms))
 		for i := range errs {

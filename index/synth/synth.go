@@ -15,7 +15,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/earshothq/earshot/pipeline"
+	"github.com/earshothq/earshot/record"
 )
 
 // Config shapes a corpus.
@@ -134,8 +134,8 @@ func pick(rng *rand.Rand, cum []float64) int {
 }
 
 // Batch returns the next n mentions.
-func (g *Generator) Batch(n int) []*pipeline.EnrichedMention {
-	out := make([]*pipeline.EnrichedMention, n)
+func (g *Generator) Batch(n int) []*record.EnrichedMention {
+	out := make([]*record.EnrichedMention, n)
 	for i := range out {
 		out[i] = g.Next()
 	}
@@ -144,7 +144,7 @@ func (g *Generator) Batch(n int) []*pipeline.EnrichedMention {
 
 // Next returns the next mention. Its id is "m" followed by its sequence
 // number, so the corpus of a seed can be rebuilt and overwritten.
-func (g *Generator) Next() *pipeline.EnrichedMention {
+func (g *Generator) Next() *record.EnrichedMention {
 	r := g.rng
 	seq := g.n
 	g.n++
@@ -167,11 +167,11 @@ func (g *Generator) Next() *pipeline.EnrichedMention {
 	sentiment := ""
 	switch x := r.Float64(); {
 	case x < 0.36:
-		sentiment = pipeline.SentimentNegative
+		sentiment = record.SentimentNegative
 	case x < 0.66:
-		sentiment = pipeline.SentimentNeutral
+		sentiment = record.SentimentNeutral
 	case x < 0.96:
-		sentiment = pipeline.SentimentPositive
+		sentiment = record.SentimentPositive
 	}
 	var ms []string
 	nb := 0
@@ -195,11 +195,11 @@ func (g *Generator) Next() *pipeline.EnrichedMention {
 	createdAt := g.createdAt(seq)
 	author := g.author.Uint64()
 	id := "m" + strconv.Itoa(seq)
-	m := &pipeline.EnrichedMention{
-		Mention: pipeline.Mention{
-			Schema: pipeline.SchemaVersion, ID: id, Source: source, SourceID: "s" + strconv.Itoa(seq),
+	m := &record.EnrichedMention{
+		Mention: record.Mention{
+			Schema: record.SchemaVersion, ID: id, Source: source, SourceID: "s" + strconv.Itoa(seq),
 			Channel: source + "-" + strconv.Itoa(int(author%7)), Kind: kindFor(source, r),
-			Author: pipeline.Author{Platform: source, Handle: "user" + strconv.FormatUint(author, 10),
+			Author: record.Author{Platform: source, Handle: "user" + strconv.FormatUint(author, 10),
 				Name: "User " + strconv.FormatUint(author, 36)},
 			Title: title, Text: text, URL: "https://example.test/" + source + "/" + id,
 			CreatedAt: createdAt, FetchedAt: createdAt.Add(time.Duration(1+r.IntN(600)) * time.Second),
@@ -214,31 +214,31 @@ func (g *Generator) Next() *pipeline.EnrichedMention {
 		return m
 	}
 	a := &m.Analysis
-	a.Language = &pipeline.Language{Code: l.code, Confidence: 0.8 + 0.2*r.Float64(), Method: "model"}
+	a.Language = &record.Language{Code: l.code, Confidence: 0.8 + 0.2*r.Float64(), Method: "model"}
 	if sentiment != "" {
 		score := 0.2 + 0.8*r.Float64()
 		switch sentiment {
-		case pipeline.SentimentNegative:
+		case record.SentimentNegative:
 			score = -score
-		case pipeline.SentimentNeutral:
+		case record.SentimentNeutral:
 			score = 0.4*r.Float64() - 0.2
 		}
-		a.Sentiment = &pipeline.Sentiment{Label: sentiment, Score: score, Confidence: 0.5 + 0.5*r.Float64()}
+		a.Sentiment = &record.Sentiment{Label: sentiment, Score: score, Confidence: 0.5 + 0.5*r.Float64()}
 	}
 	for _, as := range aspects {
 		s := sentiment
 		if s == "" {
-			s = pipeline.SentimentNeutral
+			s = record.SentimentNeutral
 		}
 		ev := prefixRunes(text, 12)
-		a.Aspects = append(a.Aspects, pipeline.Aspect{Name: as, Sentiment: s, Score: r.Float64(),
-			Evidence: pipeline.Span{Start: 0, End: len(ev), Text: ev}})
+		a.Aspects = append(a.Aspects, record.Aspect{Name: as, Sentiment: s, Score: r.Float64(),
+			Evidence: record.Span{Start: 0, End: len(ev), Text: ev}})
 	}
 	for _, in := range intentsFor(sentiment, r) {
-		a.Intents = append(a.Intents, pipeline.Intent{Name: in, Score: 0.5 + 0.5*r.Float64()})
+		a.Intents = append(a.Intents, record.Intent{Name: in, Score: 0.5 + 0.5*r.Float64()})
 	}
 	if len(ms) > 0 {
-		p := &pipeline.Preferences{}
+		p := &record.Preferences{}
 		for _, b := range ms {
 			if b == brands[0] || b == brands[1] {
 				p.Brands = append(p.Brands, b)
@@ -254,9 +254,9 @@ func (g *Generator) Next() *pipeline.EnrichedMention {
 	}
 	switch x := r.Float64(); {
 	case x < 0.08:
-		m.Identity = &pipeline.Identity{Outcome: pipeline.MatchExact, CustomerID: "C" + strconv.FormatUint(author%50000, 10), Score: 0.99}
+		m.Identity = &record.Identity{Outcome: record.MatchExact, CustomerID: "C" + strconv.FormatUint(author%50000, 10), Score: 0.99}
 	case x < 0.13:
-		m.Identity = &pipeline.Identity{Outcome: pipeline.MatchNone, ProspectID: "P" + strconv.FormatUint(author, 10)}
+		m.Identity = &record.Identity{Outcome: record.MatchNone, ProspectID: "P" + strconv.FormatUint(author, 10)}
 	}
 	return m
 }
@@ -287,9 +287,9 @@ func (g *Generator) text(l *language, aspects []string, sentiment string, brandN
 		case x < 0.58 && len(aspects) > 0:
 			ws := l.aspects[aspects[r.IntN(len(aspects))]]
 			w = ws[r.IntN(len(ws))]
-		case x < 0.65 && sentiment == pipeline.SentimentPositive:
+		case x < 0.65 && sentiment == record.SentimentPositive:
 			w = l.positive[r.IntN(len(l.positive))]
-		case x < 0.65 && sentiment == pipeline.SentimentNegative:
+		case x < 0.65 && sentiment == record.SentimentNegative:
 			w = l.negative[r.IntN(len(l.negative))]
 		case x < 0.69 && len(brandNames) > 0:
 			w = brandNames[r.IntN(len(brandNames))]
@@ -327,12 +327,12 @@ func isASCIILetter(b byte) bool { return b|0x20 >= 'a' && b|0x20 <= 'z' }
 func intentsFor(sentiment string, r *rand.Rand) []string {
 	var out []string
 	switch sentiment {
-	case pipeline.SentimentNegative:
+	case record.SentimentNegative:
 		out = append(out, "complaint")
 		if r.Float64() < 0.15 {
 			out = append(out, "churn_risk")
 		}
-	case pipeline.SentimentPositive:
+	case record.SentimentPositive:
 		if r.Float64() < 0.6 {
 			out = append(out, "praise")
 		}
@@ -348,21 +348,21 @@ func intentsFor(sentiment string, r *rand.Rand) []string {
 	return out
 }
 
-func kindFor(source string, r *rand.Rand) pipeline.Kind {
+func kindFor(source string, r *rand.Rand) record.Kind {
 	switch source {
 	case "forms":
-		return pipeline.KindFormSubmission
+		return record.KindFormSubmission
 	case "web":
 		if r.IntN(3) == 0 {
-			return pipeline.KindReview
+			return record.KindReview
 		}
-		return pipeline.KindComment
+		return record.KindComment
 	case "mastodon":
 		if r.IntN(4) == 0 {
-			return pipeline.KindReply
+			return record.KindReply
 		}
 	}
-	return pipeline.KindMention
+	return record.KindMention
 }
 
 func contains(list []string, v string) bool {

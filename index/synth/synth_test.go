@@ -9,7 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/earshothq/earshot/pipeline"
+	"github.com/earshothq/earshot/record"
 )
 
 func TestSameSeedSameCorpus(t *testing.T) {
@@ -39,8 +39,8 @@ func TestCorpusShape(t *testing.T) {
 		if l := m.Analysis.Language; l != nil {
 			langs[l.Code]++
 		}
-		if s := m.Analysis.Sentiment; s != nil && s.Label == pipeline.SentimentNegative {
-			if !slices.ContainsFunc(m.Analysis.Intents, func(in pipeline.Intent) bool { return in.Name == "complaint" }) {
+		if s := m.Analysis.Sentiment; s != nil && s.Label == record.SentimentNegative {
+			if !slices.ContainsFunc(m.Analysis.Intents, func(in record.Intent) bool { return in.Name == "complaint" }) {
 				t.Fatalf("negative mention %s without a complaint intent", m.ID)
 			}
 			if s.Score >= 0 {

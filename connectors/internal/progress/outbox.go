@@ -13,7 +13,7 @@ import (
 	"sync/atomic"
 
 	"github.com/earshothq/earshot/connectors"
-	"github.com/earshothq/earshot/pipeline"
+	"github.com/earshothq/earshot/record"
 )
 
 // ErrClosed is returned by Put and Read once the outbox is closed. It wraps
@@ -26,7 +26,7 @@ const DefaultMaxAttempts = 10
 
 // Item is a record on its way to the host.
 type Item struct {
-	Record *pipeline.Mention
+	Record *record.Mention
 	// Done runs exactly once: with nil when the host acknowledged the record,
 	// or with the last delivery error when the outbox gave up on it after
 	// MaxAttempts. It is not called for records still unacknowledged at Close:
@@ -103,7 +103,7 @@ func (o *Outbox) Fail(err error) {
 }
 
 // Read returns the next record and its ack function.
-func (o *Outbox) Read(ctx context.Context) (*pipeline.Mention, connectors.AckFunc, error) {
+func (o *Outbox) Read(ctx context.Context) (*record.Mention, connectors.AckFunc, error) {
 	for {
 		if it := o.popRetry(); it != nil {
 			return it.Record, o.ackFunc(it), nil

@@ -8,7 +8,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/earshothq/earshot/pipeline"
+	"github.com/earshothq/earshot/record"
 )
 
 func numCmp(a, b string) int {
@@ -79,8 +79,8 @@ func TestRecentForgetsOldestAndRoundTrips(t *testing.T) {
 	}
 }
 
-func mention(id string) *pipeline.Mention {
-	return &pipeline.Mention{Source: "test", SourceID: id}
+func mention(id string) *record.Mention {
+	return &record.Mention{Source: "test", SourceID: id}
 }
 
 func TestOutboxBoundsInFlightAndRedeliversFailures(t *testing.T) {

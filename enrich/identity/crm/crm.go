@@ -14,6 +14,7 @@ import (
 
 	"github.com/earshothq/earshot/enrich/identity/customerfile"
 	"github.com/earshothq/earshot/pipeline"
+	"github.com/earshothq/earshot/record"
 )
 
 // Publisher writes records and returns once Kafka acknowledged every one
@@ -25,14 +26,14 @@ type Publisher interface {
 // Upsert writes customers to the customers topic, keyed by id, and returns
 // after Kafka acknowledged all of them. Records without an update time get
 // now.
-func Upsert(ctx context.Context, pub Publisher, topics pipeline.Topics, customers []pipeline.Customer, now time.Time) error {
+func Upsert(ctx context.Context, pub Publisher, topics pipeline.Topics, customers []record.Customer, now time.Time) error {
 	outs := make([]pipeline.Output, 0, len(customers))
 	for i := range customers {
 		c := &customers[i]
 		if c.UpdatedAt.IsZero() {
 			c.UpdatedAt = now.UTC()
 		}
-		v, err := pipeline.Encode(c)
+		v, err := record.Encode(c)
 		if err != nil {
 			return fmt.Errorf("encoding customer %s: %w", c.ID, err)
 		}
@@ -77,7 +78,7 @@ func Import(ctx context.Context, r *customerfile.Reader, pub Publisher, topics p
 	if o.Now == nil {
 		o.Now = time.Now
 	}
-	var batch []pipeline.Customer
+	var batch []record.Customer
 	batchLast := 0
 	flush := func() error {
 		if len(batch) == 0 {

@@ -15,12 +15,13 @@ import (
 	"github.com/earshothq/earshot/enrich/identity/customerfile"
 	"github.com/earshothq/earshot/pipeline"
 	"github.com/earshothq/earshot/pipeline/pipelinetest"
+	"github.com/earshothq/earshot/record"
 )
 
 var now = time.Date(2026, 5, 1, 12, 0, 0, 0, time.UTC)
 
-func customers() []pipeline.Customer {
-	return []pipeline.Customer{
+func customers() []record.Customer {
+	return []record.Customer{
 		{ID: "C1", FirstName: "Jan", LastName: "Kowalski", Emails: []string{"Jan.Kowalski@gmail.com"}, Phones: []string{"+48 601 234 567"}},
 		{ID: "C2", FirstName: "Anna", LastName: "Nowak", Emails: []string{"anna@example.pl"}},
 		{ID: "C3", FirstName: "Ewa", LastName: "Kowalska", Emails: []string{"jankowalski@gmail.com"}}, // the same Gmail mailbox
@@ -29,12 +30,12 @@ func customers() []pipeline.Customer {
 
 func TestPlanErasure(t *testing.T) {
 	norm := identity.NewNormalizer(identity.DefaultConfig())
-	snap := &crm.Snapshot{Customers: map[string]pipeline.Customer{}, Prospects: map[string]pipeline.Prospect{}}
+	snap := &crm.Snapshot{Customers: map[string]record.Customer{}, Prospects: map[string]record.Prospect{}}
 	for _, c := range customers() {
 		snap.Customers[c.ID] = c
 	}
-	pByPhone := pipeline.Prospect{ID: "P1", Key: "phone:+48601234567", Phones: []string{"601 234 567"}, Emails: []string{"jk.private@example.com"}}
-	pOther := pipeline.Prospect{ID: "P2", Key: "email:x@example.com", Emails: []string{"x@example.com"}}
+	pByPhone := record.Prospect{ID: "P1", Key: "phone:+48601234567", Phones: []string{"601 234 567"}, Emails: []string{"jk.private@example.com"}}
+	pOther := record.Prospect{ID: "P2", Key: "email:x@example.com", Emails: []string{"x@example.com"}}
 	snap.Prospects["P1"], snap.Prospects["P2"] = pByPhone, pOther
 
 	// By id: the customer and the prospect sharing its phone.
@@ -126,16 +127,16 @@ func TestIntegrationErasureThroughTheTopics(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	form := pipeline.Mention{Source: "forms", SourceID: "f1", Kind: pipeline.KindFormSubmission, Text: "price list please",
-		Author: pipeline.Author{Name: "Jan Kowalski", Email: "jan.kowalski@gmail.com", Phone: "+48 601 234 567"}, CreatedAt: now}
+	form := record.Mention{Source: "forms", SourceID: "f1", Kind: record.KindFormSubmission, Text: "price list please",
+		Author: record.Author{Name: "Jan Kowalski", Email: "jan.kowalski@gmail.com", Phone: "+48 601 234 567"}, CreatedAt: now}
 	if err := form.Normalize(); err != nil {
 		t.Fatal(err)
 	}
-	_, prospect := early.Resolve(&pipeline.EnrichedMention{Mention: form})
+	_, prospect := early.Resolve(&record.EnrichedMention{Mention: form})
 	if prospect == nil {
 		t.Fatal("the form created no prospect")
 	}
-	pv, _ := pipeline.Encode(prospect)
+	pv, _ := record.Encode(prospect)
 	if err := prod.ProduceSync(ctx, pipeline.Output{Topic: topics.Prospects(), Key: []byte(prospect.ID), Value: pv}); err != nil {
 		t.Fatal(err)
 	}
@@ -152,7 +153,7 @@ func TestIntegrationErasureThroughTheTopics(t *testing.T) {
 		t.Fatal(err)
 	}
 	jan := identity.Person{Emails: []string{"jankowalski@gmail.com"}, First: "jan", Last: "kowalski"}
-	if d := r.MatchPerson(&jan); d.Outcome != pipeline.MatchExact || d.CustomerID != "C1" {
+	if d := r.MatchPerson(&jan); d.Outcome != record.MatchExact || d.CustomerID != "C1" {
 		t.Fatalf("before: %+v", d)
 	}
 	if _, ok := r.Prospect(prospect.ID); !ok {
@@ -189,8 +190,8 @@ func TestIntegrationErasureThroughTheTopics(t *testing.T) {
 	}
 	// The index stage's request is in the erasures topic.
 	msgs := cl.ReadN(t, topics.Erasures(), 1, 20*time.Second)
-	var e pipeline.Erasure
-	if err := pipeline.Decode(msgs[0].Value, &e); err != nil {
+	var e record.Erasure
+	if err := record.Decode(msgs[0].Value, &e); err != nil {
 		t.Fatal(err)
 	}
 	if e.CustomerID != "C1" || !slices.Contains(e.ProspectIDs, prospect.ID) || !slices.Contains(e.Emails, "jan.kowalski@gmail.com") {

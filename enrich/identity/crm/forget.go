@@ -12,12 +12,13 @@ import (
 
 	"github.com/earshothq/earshot/enrich/identity"
 	"github.com/earshothq/earshot/pipeline"
+	"github.com/earshothq/earshot/record"
 )
 
 // Snapshot is the current content of the customers and prospects tables.
 type Snapshot struct {
-	Customers map[string]pipeline.Customer
-	Prospects map[string]pipeline.Prospect
+	Customers map[string]record.Customer
+	Prospects map[string]record.Prospect
 }
 
 // Follower reads a topic from its first record; *pipeline.Kafka implements it.
@@ -31,7 +32,7 @@ func LoadSnapshot(ctx context.Context, f Follower, topics pipeline.Topics) (*Sna
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	var mu sync.Mutex
-	snap := &Snapshot{Customers: map[string]pipeline.Customer{}, Prospects: map[string]pipeline.Prospect{}}
+	snap := &Snapshot{Customers: map[string]record.Customer{}, Prospects: map[string]record.Prospect{}}
 	var decodeErrs []error
 	ct, err := f.FollowTable(ctx, topics.Customers(), func(m pipeline.Message) {
 		mu.Lock()
@@ -40,8 +41,8 @@ func LoadSnapshot(ctx context.Context, f Follower, topics pipeline.Topics) (*Sna
 			delete(snap.Customers, string(m.Key))
 			return
 		}
-		var c pipeline.Customer
-		if err := pipeline.Decode(m.Value, &c); err != nil {
+		var c record.Customer
+		if err := record.Decode(m.Value, &c); err != nil {
 			decodeErrs = append(decodeErrs, fmt.Errorf("customer %q at offset %d: %w", m.Key, m.Offset, err))
 			return
 		}
@@ -57,8 +58,8 @@ func LoadSnapshot(ctx context.Context, f Follower, topics pipeline.Topics) (*Sna
 			delete(snap.Prospects, string(m.Key))
 			return
 		}
-		var p pipeline.Prospect
-		if err := pipeline.Decode(m.Value, &p); err != nil {
+		var p record.Prospect
+		if err := record.Decode(m.Value, &p); err != nil {
 			decodeErrs = append(decodeErrs, fmt.Errorf("prospect %q at offset %d: %w", m.Key, m.Offset, err))
 			return
 		}
@@ -77,7 +78,7 @@ func LoadSnapshot(ctx context.Context, f Follower, topics pipeline.Topics) (*Sna
 	mu.Lock()
 	defer mu.Unlock()
 	// Copy so followers still stopping cannot change what the caller reads.
-	out := &Snapshot{Customers: make(map[string]pipeline.Customer, len(snap.Customers)), Prospects: make(map[string]pipeline.Prospect, len(snap.Prospects))}
+	out := &Snapshot{Customers: make(map[string]record.Customer, len(snap.Customers)), Prospects: make(map[string]record.Prospect, len(snap.Prospects))}
 	for k, v := range snap.Customers {
 		out.Customers[k] = v
 	}
@@ -94,7 +95,7 @@ func LoadSnapshot(ctx context.Context, f Follower, topics pipeline.Topics) (*Sna
 type Plan struct {
 	// Erasures are the deletion requests for the index stage, one per
 	// customer found (or one naming only prospects and emails).
-	Erasures  []pipeline.Erasure
+	Erasures  []record.Erasure
 	Customers []string // customer ids to tombstone
 	Prospects []string // prospect ids to tombstone
 }
@@ -109,7 +110,7 @@ func PlanErasure(snap *Snapshot, who string, norm *identity.Normalizer, now time
 	if who == "" {
 		return Plan{}, errors.New("forget: give a customer id, prospect id or email address")
 	}
-	var customers []pipeline.Customer
+	var customers []record.Customer
 	prospectIDs := map[string]bool{}
 	emails := map[string]bool{}
 	keys := map[string]bool{} // exact identity keys of everything found
@@ -173,13 +174,13 @@ func PlanErasure(snap *Snapshot, who string, norm *identity.Normalizer, now time
 	allEmails := sortedKeys(emails)
 	at := now.UTC()
 	if len(customers) == 0 {
-		plan.Erasures = append(plan.Erasures, pipeline.Erasure{
-			ID: pipeline.RecordID("erasure", who+"|"+at.Format(time.RFC3339Nano)), ProspectIDs: plan.Prospects, Emails: allEmails, RequestedAt: at,
+		plan.Erasures = append(plan.Erasures, record.Erasure{
+			ID: record.RecordID("erasure", who+"|"+at.Format(time.RFC3339Nano)), ProspectIDs: plan.Prospects, Emails: allEmails, RequestedAt: at,
 		})
 	}
 	for i, c := range customers {
 		plan.Customers = append(plan.Customers, c.ID)
-		e := pipeline.Erasure{ID: pipeline.RecordID("erasure", c.ID+"|"+at.Format(time.RFC3339Nano)), CustomerID: c.ID, Emails: allEmails, RequestedAt: at}
+		e := record.Erasure{ID: record.RecordID("erasure", c.ID+"|"+at.Format(time.RFC3339Nano)), CustomerID: c.ID, Emails: allEmails, RequestedAt: at}
 		if i == 0 {
 			e.ProspectIDs = plan.Prospects
 		}
@@ -194,7 +195,7 @@ func PlanErasure(snap *Snapshot, who string, norm *identity.Normalizer, now time
 func Forget(ctx context.Context, pub Publisher, topics pipeline.Topics, plan Plan) error {
 	var reqs []pipeline.Output
 	for i := range plan.Erasures {
-		v, err := pipeline.Encode(&plan.Erasures[i])
+		v, err := record.Encode(&plan.Erasures[i])
 		if err != nil {
 			return fmt.Errorf("encoding erasure: %w", err)
 		}

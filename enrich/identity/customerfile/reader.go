@@ -14,14 +14,14 @@ import (
 	"time"
 
 	"github.com/earshothq/earshot/enrich/identity"
-	"github.com/earshothq/earshot/pipeline"
+	"github.com/earshothq/earshot/record"
 )
 
 // Row is one record of a file: the customer it describes, or the reasons
 // it was rejected.
 type Row struct {
 	Line     int // 1-based line where the record starts
-	Customer pipeline.Customer
+	Customer record.Customer
 	Errors   []string // empty for a good row
 	// Warnings are values a lenient reader left out of a good row.
 	Warnings []string
@@ -299,7 +299,7 @@ func (r *Reader) build(row *Row, values map[string][]string) {
 		}
 	}
 	c.Names = append(c.Names, list("names")...)
-	c.Address = pipeline.Address{Street: one("street"), City: one("city"), PostalCode: one("postal_code")}
+	c.Address = record.Address{Street: one("street"), City: one("city"), PostalCode: one("postal_code")}
 	if raw := one("country"); raw != "" {
 		if cc := identity.Country(raw); cc != "" {
 			c.Address.Country = cc
@@ -335,7 +335,7 @@ func (r *Reader) build(row *Row, values map[string][]string) {
 				badValue("%s: %v", col, err)
 				continue
 			}
-			c.Handles = append(c.Handles, pipeline.Handle{Platform: platformColumns[col], Handle: h})
+			c.Handles = append(c.Handles, record.Handle{Platform: platformColumns[col], Handle: h})
 		}
 	}
 	for _, u := range list("profile_url", "profile_urls") {
@@ -455,25 +455,25 @@ func parseBool(v string) (bool, bool) {
 
 // parseHandle reads a handle cell: "platform:handle", "@user@instance"
 // (Mastodon) or a profile URL.
-func parseHandle(s string) (pipeline.Handle, error) {
+func parseHandle(s string) (record.Handle, error) {
 	if strings.Contains(s, "://") {
 		h, ok := identity.HandleFromURL(s)
 		if !ok {
-			return pipeline.Handle{}, fmt.Errorf("handle %q is a URL of no known platform", s)
+			return record.Handle{}, fmt.Errorf("handle %q is a URL of no known platform", s)
 		}
 		p, name, _ := strings.Cut(h, ":")
-		return pipeline.Handle{Platform: p, Handle: name}, nil
+		return record.Handle{Platform: p, Handle: name}, nil
 	}
 	if p, name, ok := strings.Cut(s, ":"); ok && !strings.Contains(p, "@") {
 		if _, err := identity.Handle(p, name); err != nil {
-			return pipeline.Handle{}, err
+			return record.Handle{}, err
 		}
-		return pipeline.Handle{Platform: identity.Platform(p), Handle: name}, nil
+		return record.Handle{Platform: identity.Platform(p), Handle: name}, nil
 	}
 	if _, err := identity.Handle("", s); err != nil {
-		return pipeline.Handle{}, fmt.Errorf("handle %q has no platform (write platform:handle, or @user@instance for Mastodon)", s)
+		return record.Handle{}, fmt.Errorf("handle %q has no platform (write platform:handle, or @user@instance for Mastodon)", s)
 	}
-	return pipeline.Handle{Platform: "mastodon", Handle: s}, nil
+	return record.Handle{Platform: "mastodon", Handle: s}, nil
 }
 
 type countingReader struct {

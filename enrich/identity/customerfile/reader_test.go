@@ -8,7 +8,7 @@ import (
 	"testing"
 
 	"github.com/earshothq/earshot/enrich/identity"
-	"github.com/earshothq/earshot/pipeline"
+	"github.com/earshothq/earshot/record"
 )
 
 func readAll(t *testing.T, path string, cfg Config) ([]Row, error) {
@@ -43,7 +43,7 @@ func TestPolishCSVWithSynonymsAndBadRows(t *testing.T) {
 	if len(rows) != 8 {
 		t.Fatalf("got %d rows, want 8", len(rows))
 	}
-	good := map[string]pipeline.Customer{}
+	good := map[string]record.Customer{}
 	bad := map[int]string{}
 	for _, r := range rows {
 		if r.OK() {
@@ -105,7 +105,7 @@ func TestJSONLCustomerShapeAndOtherScripts(t *testing.T) {
 	}
 	l1 := byLine[1]
 	if !l1.OK() || l1.Customer.ID != "L1" || l1.Customer.Address.City != "Rīga" || l1.Customer.Address.Country != "LV" ||
-		len(l1.Customer.Handles) != 1 || l1.Customer.Handles[0] != (pipeline.Handle{Platform: "mastodon", Handle: "janis@mastodon.lv"}) ||
+		len(l1.Customer.Handles) != 1 || l1.Customer.Handles[0] != (record.Handle{Platform: "mastodon", Handle: "janis@mastodon.lv"}) ||
 		!l1.Customer.Consent["email_marketing"] || l1.Customer.Attributes["tier_note"] != "vip" {
 		t.Errorf("line 1 = %+v", l1)
 	}

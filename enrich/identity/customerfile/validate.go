@@ -5,13 +5,13 @@ import (
 	"strings"
 
 	"github.com/earshothq/earshot/enrich/identity"
-	"github.com/earshothq/earshot/pipeline"
+	"github.com/earshothq/earshot/record"
 )
 
 // Validate checks a customer record pushed as JSON (a CRM upsert) the way
 // the file reader checks a row, and returns every problem ("" fields
 // named), or nil for a good record.
-func Validate(c *pipeline.Customer, norm *identity.Normalizer) []string {
+func Validate(c *record.Customer, norm *identity.Normalizer) []string {
 	var problems []string
 	bad := func(format string, args ...any) { problems = append(problems, fmt.Sprintf(format, args...)) }
 	if strings.TrimSpace(c.ID) == "" {

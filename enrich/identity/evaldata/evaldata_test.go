@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/earshothq/earshot/pipeline"
+	"github.com/earshothq/earshot/record"
 	"github.com/nyaruka/phonenumbers"
 )
 
@@ -65,11 +65,11 @@ func TestEvaluateCountsAndReport(t *testing.T) {
 		{"L4", "", TypeSameName}, {"L5", "", TypeSameName}, {"L6", "C6", TypeExactEmail},
 	}
 	dec := map[string]Decision{
-		"L1": {Outcome: pipeline.MatchExact, CustomerID: "C1"},
-		"L2": {Outcome: pipeline.MatchExact, CustomerID: "C9"}, // wrong customer: FP and FN
-		"L3": {Outcome: pipeline.MatchPossible, Candidates: []string{"C3"}},
-		"L4": {Outcome: pipeline.MatchExact, CustomerID: "C4"},
-		"L5": {Outcome: pipeline.MatchNone},
+		"L1": {Outcome: record.MatchExact, CustomerID: "C1"},
+		"L2": {Outcome: record.MatchExact, CustomerID: "C9"}, // wrong customer: FP and FN
+		"L3": {Outcome: record.MatchPossible, Candidates: []string{"C3"}},
+		"L4": {Outcome: record.MatchExact, CustomerID: "C4"},
+		"L5": {Outcome: record.MatchNone},
 	}
 	rep := Evaluate(labels, dec)
 	var typo Counts

@@ -5,7 +5,7 @@ import (
 	"io"
 	"slices"
 
-	"github.com/earshothq/earshot/pipeline"
+	"github.com/earshothq/earshot/record"
 )
 
 // Decision is what a matcher said about one lead.
@@ -59,7 +59,7 @@ func (c Counts) F1() float64 {
 
 func (c *Counts) add(l Label, d Decision) {
 	c.Leads++
-	matched := d.Outcome == pipeline.MatchExact
+	matched := d.Outcome == record.MatchExact
 	switch {
 	case l.CustomerID == "" && matched:
 		c.FP++
@@ -73,7 +73,7 @@ func (c *Counts) add(l Label, d Decision) {
 	default:
 		c.FN++
 	}
-	if d.Outcome == pipeline.MatchPossible {
+	if d.Outcome == record.MatchPossible {
 		c.Possible++
 		if l.CustomerID != "" && slices.Contains(d.Candidates, l.CustomerID) {
 			c.PossibleRight++
@@ -100,7 +100,7 @@ func Evaluate(labels []Label, decisions map[string]Decision) Report {
 		d, ok := decisions[l.LeadID]
 		if !ok {
 			rep.Missing++
-			d = Decision{Outcome: pipeline.MatchNone}
+			d = Decision{Outcome: record.MatchNone}
 		}
 		c := byType[l.Type]
 		if c == nil {

@@ -10,7 +10,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/earshothq/earshot/pipeline"
+	"github.com/earshothq/earshot/record"
 )
 
 // csvColumns are the columns of generated customer and lead files; the
@@ -19,7 +19,7 @@ var csvColumns = []string{"id", "first_name", "last_name", "name", "email", "pho
 	"street", "city", "postal_code", "country", "date_of_birth", "mastodon", "segment", "lifetime_value"}
 
 // WriteCSV writes people as a CSV file with a header.
-func WriteCSV(w io.Writer, people []pipeline.Customer) error {
+func WriteCSV(w io.Writer, people []record.Customer) error {
 	cw := csv.NewWriter(w)
 	if err := cw.Write(csvColumns); err != nil {
 		return fmt.Errorf("writing CSV header: %w", err)

@@ -15,7 +15,7 @@ import (
 	"time"
 	"unicode"
 
-	"github.com/earshothq/earshot/pipeline"
+	"github.com/earshothq/earshot/record"
 	"github.com/nyaruka/phonenumbers"
 	"golang.org/x/text/unicode/norm"
 )
@@ -69,8 +69,8 @@ type Options struct {
 
 // Dataset is a generated customer file, lead file and the truth.
 type Dataset struct {
-	Customers []pipeline.Customer
-	Leads     []pipeline.Customer
+	Customers []record.Customer
+	Leads     []record.Customer
 	Labels    []Label
 }
 
@@ -96,7 +96,7 @@ func newGenerator(seed uint64) *generator {
 // Generate makes a data set.
 func Generate(o Options) *Dataset {
 	g := newGenerator(o.Seed)
-	ds := &Dataset{Customers: make([]pipeline.Customer, 0, o.Customers)}
+	ds := &Dataset{Customers: make([]record.Customer, 0, o.Customers)}
 	for i := range o.Customers {
 		c := g.person(g.locale(), fmt.Sprintf("C%07d", i+1))
 		if i > 10 && g.rng.Float64() < o.Namesakes {
@@ -119,7 +119,7 @@ func Generate(o Options) *Dataset {
 
 // Customers generates n customers quickly (benchmarks): the same
 // population as Generate, without leads.
-func Customers(seed uint64, n int, fn func(pipeline.Customer)) {
+func Customers(seed uint64, n int, fn func(record.Customer)) {
 	g := newGenerator(seed)
 	for i := range n {
 		fn(g.person(g.locale(), fmt.Sprintf("C%07d", i+1)))
@@ -172,7 +172,7 @@ func (g *generator) zipf(n int) int {
 
 func (g *generator) pick(list []string) string { return list[g.rng.IntN(len(list))] }
 
-func (g *generator) person(l *locale, id string) pipeline.Customer {
+func (g *generator) person(l *locale, id string) record.Customer {
 	female := g.rng.IntN(2) == 0
 	var first string
 	if female {
@@ -190,11 +190,11 @@ func (g *generator) person(l *locale, id string) pipeline.Customer {
 		family = feminine(l.country, family)
 	}
 	ct := l.cities[g.zipf(len(l.cities))]
-	c := pipeline.Customer{
+	c := record.Customer{
 		ID:        id,
 		FirstName: first,
 		LastName:  family,
-		Address: pipeline.Address{
+		Address: record.Address{
 			Street:     fmt.Sprintf("%s %d", g.pick(l.streets), 1+g.rng.IntN(150)),
 			City:       ct.name,
 			PostalCode: g.fill(ct.postcode),
@@ -216,7 +216,7 @@ func (g *generator) person(l *locale, id string) pipeline.Customer {
 		c.Phones = []string{g.phone(l.country)}
 	}
 	if g.rng.Float64() < 0.15 {
-		c.Handles = []pipeline.Handle{{Platform: "mastodon", Handle: g.uniqueLocal(asciiName(c, l), "") + "@" + g.pick([]string{"mastodon.social", "mstdn.social", "social.vivaldi.net", "mastodon.lv", "pol.social"})}}
+		c.Handles = []record.Handle{{Platform: "mastodon", Handle: g.uniqueLocal(asciiName(c, l), "") + "@" + g.pick([]string{"mastodon.social", "mstdn.social", "social.vivaldi.net", "mastodon.lv", "pol.social"})}}
 	}
 	c.Segment = g.pick([]string{"retail", "retail", "retail", "smb", "enterprise"})
 	c.LifetimeValue = math.Round(g.rng.ExpFloat64()*400*100) / 100
@@ -282,12 +282,12 @@ func tld(country string) string {
 }
 
 // asciiName is how a person's name is written in an email address.
-func asciiName(c pipeline.Customer, l *locale) string {
+func asciiName(c record.Customer, l *locale) string {
 	first, last := romanize(l, c.FirstName, false), romanize(l, c.LastName, true)
 	return slug(first) + "." + slug(last)
 }
 
-func (g *generator) email(c pipeline.Customer, l *locale) string {
+func (g *generator) email(c record.Customer, l *locale) string {
 	first, last := slug(romanize(l, c.FirstName, false)), slug(romanize(l, c.LastName, true))
 	var local string
 	switch g.rng.IntN(5) {

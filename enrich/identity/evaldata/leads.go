@@ -4,11 +4,11 @@ import (
 	"strings"
 	"unicode"
 
-	"github.com/earshothq/earshot/pipeline"
+	"github.com/earshothq/earshot/record"
 )
 
 // lead makes one lead row of type t and returns it with its true customer id.
-func (g *generator) lead(cs []pipeline.Customer, t, id string) (pipeline.Customer, string) {
+func (g *generator) lead(cs []record.Customer, t, id string) (record.Customer, string) {
 	switch t {
 	case TypeNewPerson:
 		l := g.locale()
@@ -26,7 +26,7 @@ func (g *generator) lead(cs []pipeline.Customer, t, id string) (pipeline.Custome
 	}
 	c := g.pickCustomer(cs, t)
 	l := localeOf(c.Address.Country)
-	lead := pipeline.Customer{
+	lead := record.Customer{
 		ID: id, FirstName: c.FirstName, LastName: c.LastName, Company: c.Company, Domain: c.Domain,
 		Address: c.Address, DateOfBirth: c.DateOfBirth, UpdatedAt: c.UpdatedAt,
 	}
@@ -89,7 +89,7 @@ func (g *generator) lead(cs []pipeline.Customer, t, id string) (pipeline.Custome
 }
 
 // pickCustomer chooses a customer the error type can apply to.
-func (g *generator) pickCustomer(cs []pipeline.Customer, t string) pipeline.Customer {
+func (g *generator) pickCustomer(cs []record.Customer, t string) record.Customer {
 	for range 1000 {
 		c := cs[g.rng.IntN(len(cs))]
 		switch t {
@@ -128,7 +128,7 @@ func isASCII(s string) bool {
 // date of birth, city, postcode, street, company and country. At least two
 // of the first five stay, exactly two when only is set. Unless keepIDs,
 // emails and phones are dropped at random too.
-func (g *generator) shape(p pipeline.Customer, only, keepIDs bool) pipeline.Customer {
+func (g *generator) shape(p record.Customer, only, keepIDs bool) record.Customer {
 	type field struct {
 		keep  float64
 		clear func()
@@ -238,7 +238,7 @@ func (g *generator) emailVariant(e string) string {
 
 // phoneVariant writes the same number as people do: national format when
 // the lead row says its country, otherwise international with "00".
-func (g *generator) phoneVariant(p string, lead *pipeline.Customer) string {
+func (g *generator) phoneVariant(p string, lead *record.Customer) string {
 	switch g.rng.IntN(3) {
 	case 0:
 		if lead.Address.Country != "" {
@@ -259,7 +259,7 @@ func (g *generator) nickname(first string) string {
 }
 
 // transliterate writes the lead's names, city and street in Latin letters.
-func (g *generator) transliterate(p *pipeline.Customer, l *locale) {
+func (g *generator) transliterate(p *record.Customer, l *locale) {
 	first, last := romanize(l, p.FirstName, false), romanize(l, p.LastName, true)
 	if l.country == "CN" {
 		switch g.rng.IntN(3) {

@@ -19,7 +19,7 @@ import (
 	"github.com/earshothq/earshot/enrich/analysis"
 	"github.com/earshothq/earshot/enrich/intent"
 	"github.com/earshothq/earshot/enrich/textnorm"
-	"github.com/earshothq/earshot/pipeline"
+	"github.com/earshothq/earshot/record"
 )
 
 func main() {
@@ -27,7 +27,7 @@ func main() {
 	rounds := flag.Int("rounds", 20, "passes over the texts")
 	flag.Parse()
 	runtime.GOMAXPROCS(1)
-	var ms []pipeline.Mention
+	var ms []record.Mention
 	if *umsab != "" {
 		files, _ := filepath.Glob(filepath.Join(*umsab, "*", "val_text.txt"))
 		for _, p := range files {
@@ -37,7 +37,7 @@ func main() {
 			}
 			sc := bufio.NewScanner(f)
 			for sc.Scan() {
-				ms = append(ms, pipeline.Mention{Text: textnorm.Clean(sc.Text())})
+				ms = append(ms, record.Mention{Text: textnorm.Clean(sc.Text())})
 			}
 			f.Close()
 		}
@@ -48,7 +48,7 @@ func main() {
 			fatal(err)
 		}
 		for _, lt := range set {
-			ms = append(ms, pipeline.Mention{Text: lt.Text})
+			ms = append(ms, record.Mention{Text: lt.Text})
 		}
 	}
 	bytes := 0

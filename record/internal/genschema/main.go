@@ -1,5 +1,5 @@
 // Command genschema writes the record JSON Schemas to a folder
-// (`go generate ./pipeline` writes configs/schema/).
+// (`go generate ./record` writes configs/schema/).
 package main
 
 import (
@@ -7,8 +7,8 @@ import (
 	"os"
 	"path/filepath"
 
-	"github.com/earshothq/earshot/pipeline"
-	"github.com/earshothq/earshot/pipeline/schema"
+	"github.com/earshothq/earshot/record"
+	"github.com/earshothq/earshot/record/schema"
 )
 
 func main() {
@@ -16,7 +16,7 @@ func main() {
 		fmt.Fprintln(os.Stderr, "usage: genschema DIR")
 		os.Exit(2)
 	}
-	for name, s := range pipeline.Schemas() {
+	for name, s := range record.Schemas() {
 		b, err := schema.Marshal(s)
 		if err != nil {
 			fmt.Fprintln(os.Stderr, "genschema:", err)

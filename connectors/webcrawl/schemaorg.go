@@ -1,4 +1,4 @@
-package web
+package webcrawl
 
 import (
 	"encoding/json"
@@ -11,7 +11,7 @@ import (
 	"golang.org/x/net/html/atom"
 
 	"github.com/earshothq/earshot/connectors/internal/htmltext"
-	"github.com/earshothq/earshot/pipeline"
+	"github.com/earshothq/earshot/record"
 )
 
 // schemaObject is a schema.org Review, Comment or AggregateRating found on
@@ -273,8 +273,8 @@ func person(v any) (name, profile string) {
 func (x *extractor) fromSchema(so schemaObject, p page, pageLang string) *item {
 	obj := so.obj
 	name, profile := person(obj["author"])
-	m := &pipeline.Mention{
-		Author: pipeline.Author{Platform: p.url.Hostname(), Name: name, ProfileURL: resolve(p.base, profile)},
+	m := &record.Mention{
+		Author: record.Author{Platform: p.url.Hostname(), Name: name, ProfileURL: resolve(p.base, profile)},
 		Lang:   first(obj, "inLanguage"),
 	}
 	if m.Lang == "" {
@@ -289,7 +289,7 @@ func (x *extractor) fromSchema(so schemaObject, p page, pageLang string) *item {
 	}
 	switch {
 	case reviewTypes[so.typ]:
-		m.Kind = pipeline.KindReview
+		m.Kind = record.KindReview
 		m.Title = htmltext.String(first(obj, "name", "headline"), htmltext.Options{})
 		m.Text = htmltext.String(first(obj, "reviewBody", "description", "text"), htmltext.Options{})
 		if r, ok := obj["reviewRating"].(map[string]any); ok {
@@ -297,12 +297,12 @@ func (x *extractor) fromSchema(so schemaObject, p page, pageLang string) *item {
 		}
 		setField(m, "item_reviewed", reviewed)
 	case so.typ == "Comment":
-		m.Kind = pipeline.KindComment
+		m.Kind = record.KindComment
 		m.Title = htmltext.String(first(obj, "name", "headline"), htmltext.Options{})
 		m.Text = htmltext.String(first(obj, "text", "description"), htmltext.Options{})
 		setField(m, "comment_on", so.parent)
 	case so.typ == "AggregateRating":
-		m.Kind = pipeline.KindReview
+		m.Kind = record.KindReview
 		m.Rating = schemaRating(obj)
 		if m.Rating == nil {
 			return nil
@@ -337,12 +337,12 @@ func (x *extractor) fromSchema(so schemaObject, p page, pageLang string) *item {
 	return x.finish(m, resolve(p.base, first(obj, "url", "@id")), p)
 }
 
-func schemaRating(r map[string]any) *pipeline.Rating {
+func schemaRating(r map[string]any) *record.Rating {
 	v, ok := number64(r["ratingValue"])
 	if !ok {
 		return nil
 	}
-	out := &pipeline.Rating{Value: v, Best: 5}
+	out := &record.Rating{Value: v, Best: 5}
 	if b, ok := number64(r["bestRating"]); ok {
 		out.Best = b
 	}

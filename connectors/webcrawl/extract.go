@@ -1,4 +1,4 @@
-package web
+package webcrawl
 
 import (
 	"fmt"
@@ -16,7 +16,7 @@ import (
 
 	"github.com/earshothq/earshot/connectors/internal/htmltext"
 	"github.com/earshothq/earshot/connectors/internal/progress"
-	"github.com/earshothq/earshot/pipeline"
+	"github.com/earshothq/earshot/record"
 )
 
 // selector is a compiled Selector.
@@ -77,7 +77,7 @@ func (s selector) value(n *html.Node) string {
 
 type itemRule struct {
 	sel                                                     selector
-	kind                                                    pipeline.Kind
+	kind                                                    record.Kind
 	author, authorURL, text, title, date, rating, permalink selector
 	dateLayout                                              string
 	ratingBest                                              float64
@@ -121,7 +121,7 @@ type page struct {
 // item is an extracted record with the hashes that identify it and its
 // content.
 type item struct {
-	rec     *pipeline.Mention
+	rec     *record.Mention
 	key     uint64
 	content uint64
 }
@@ -159,11 +159,11 @@ func (x *extractor) fromRule(r itemRule, n *html.Node, p page, pageLang string) 
 	if text == "" {
 		return nil
 	}
-	m := &pipeline.Mention{
+	m := &record.Mention{
 		Kind:  r.kind,
 		Title: title,
 		Text:  text,
-		Author: pipeline.Author{
+		Author: record.Author{
 			Platform:   p.url.Hostname(),
 			Name:       r.author.value(n),
 			ProfileURL: resolve(p.base, r.authorURL.value(n)),
@@ -184,7 +184,7 @@ func (x *extractor) fromRule(r itemRule, n *html.Node, p page, pageLang string) 
 // finish sets the fields every item shares and computes its hashes. The
 // item's id is the site and its permalink or, without one, the page and a
 // hash of its author and text.
-func (x *extractor) finish(m *pipeline.Mention, permalink string, p page) *item {
+func (x *extractor) finish(m *record.Mention, permalink string, p page) *item {
 	m.Source = Type
 	m.Channel = x.site
 	m.FetchedAt = p.fetched
@@ -212,7 +212,7 @@ func (x *extractor) finish(m *pipeline.Mention, permalink string, p page) *item 
 	return &item{rec: m, key: progress.Hash(m.SourceID), content: content}
 }
 
-func setField(m *pipeline.Mention, k, v string) {
+func setField(m *record.Mention, k, v string) {
 	if v == "" {
 		return
 	}
@@ -344,10 +344,10 @@ func parseDate(s, layout string) (time.Time, bool) {
 var number = regexp.MustCompile(`[0-9]+(?:[.,][0-9]+)?`)
 
 // parseRating reads "4", "4.5", "4,5/5", "Ocena: 4 z 5" or star glyphs.
-func parseRating(s string, best float64) *pipeline.Rating {
+func parseRating(s string, best float64) *record.Rating {
 	if full := strings.Count(s, "★"); full > 0 || strings.Contains(s, "☆") {
 		total := full + strings.Count(s, "☆")
-		return &pipeline.Rating{Value: float64(full), Best: float64(total)}
+		return &record.Rating{Value: float64(full), Best: float64(total)}
 	}
 	nums := number.FindAllString(s, 2)
 	if len(nums) == 0 {
@@ -362,5 +362,5 @@ func parseRating(s string, best float64) *pipeline.Rating {
 			best = b
 		}
 	}
-	return &pipeline.Rating{Value: v, Best: best}
+	return &record.Rating{Value: v, Best: best}
 }

@@ -1,4 +1,4 @@
-package web
+package webcrawl
 
 import (
 	"context"
@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/earshothq/earshot/connectors/internal/promx"
+	"github.com/earshothq/earshot/record"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"golang.org/x/net/html"
@@ -19,13 +20,12 @@ import (
 
 	"github.com/earshothq/earshot/connectors"
 	"github.com/earshothq/earshot/connectors/conformance"
-	"github.com/earshothq/earshot/pipeline"
 )
 
 // Rules of the test sites, shared by the golden and the crawl tests.
 var (
 	forumItems = ItemRule{
-		Selector: Selector{CSS: "article.post"}, Kind: pipeline.KindComment,
+		Selector: Selector{CSS: "article.post"}, Kind: record.KindComment,
 		Fields: Fields{
 			Author: Selector{CSS: ".post-author"}, AuthorURL: Selector{CSS: ".post-author a", Attr: "href"},
 			Text: Selector{CSS: ".post-body"}, Date: Selector{CSS: "time", Attr: "datetime"},
@@ -33,7 +33,7 @@ var (
 		},
 	}
 	blogItems = ItemRule{
-		Selector: Selector{XPath: "//div[@class='comment']"}, Kind: pipeline.KindComment,
+		Selector: Selector{XPath: "//div[@class='comment']"}, Kind: record.KindComment,
 		Fields: Fields{
 			Author: Selector{XPath: ".//span[@class='who']"}, Text: Selector{XPath: ".//div[@class='say']"},
 			Date: Selector{XPath: ".//span[@class='when']"}, DateLayout: "2006/01/02 15:04",
@@ -100,7 +100,7 @@ func TestGoldenPages(t *testing.T) {
 
 // compareFields checks every field of want against the record's JSON; a
 // nested object is compared key by key.
-func compareFields(t *testing.T, i int, rec *pipeline.Mention, want map[string]any) {
+func compareFields(t *testing.T, i int, rec *record.Mention, want map[string]any) {
 	t.Helper()
 	b, _ := json.Marshal(rec)
 	var got map[string]any
@@ -169,9 +169,9 @@ func start(t testing.TB, c *Connector) {
 
 // readAll reads and acknowledges records until the source is quiet for
 // quiet, or until it reports the end of input.
-func readAll(t testing.TB, c connectors.Connector, quiet time.Duration) ([]*pipeline.Mention, error) {
+func readAll(t testing.TB, c connectors.Connector, quiet time.Duration) ([]*record.Mention, error) {
 	t.Helper()
-	var out []*pipeline.Mention
+	var out []*record.Mention
 	for {
 		ctx, cancel := context.WithTimeout(context.Background(), quiet)
 		m, ack, err := c.Read(ctx)
@@ -189,11 +189,11 @@ func readAll(t testing.TB, c connectors.Connector, quiet time.Duration) ([]*pipe
 	}
 }
 
-func readN(t testing.TB, c connectors.Connector, n int) []*pipeline.Mention {
+func readN(t testing.TB, c connectors.Connector, n int) []*record.Mention {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
-	var out []*pipeline.Mention
+	var out []*record.Mention
 	for len(out) < n {
 		m, ack, err := c.Read(ctx)
 		if err != nil {
@@ -240,7 +240,7 @@ func TestCrawlLocalSites(t *testing.T) {
 	if len(rest) > 0 {
 		t.Fatalf("%d records beyond the %d expected, first %s: %q", len(rest), wantTotal, rest[0].SourceID, rest[0].Text)
 	}
-	byText := map[string]*pipeline.Mention{}
+	byText := map[string]*record.Mention{}
 	ids := map[string]bool{}
 	for _, m := range got {
 		if ids[m.SourceID] {

@@ -1,8 +1,8 @@
-// Package web is the web page connector: it crawls configured sites with
+// Package webcrawl is the web page connector: it crawls configured sites with
 // colly (robots.txt, per-domain delay and parallelism, bounded frontier),
 // extracts items with CSS/XPath rules and schema.org JSON-LD/microdata, and
 // emits only new or changed items, recrawling on an interval.
-package web
+package webcrawl
 
 import (
 	"context"
@@ -23,7 +23,7 @@ import (
 	"github.com/earshothq/earshot/connectors/internal/netguard"
 	"github.com/earshothq/earshot/connectors/internal/progress"
 	"github.com/earshothq/earshot/connectors/internal/promx"
-	"github.com/earshothq/earshot/pipeline"
+	"github.com/earshothq/earshot/record"
 )
 
 // Type is the connector type and the Source of its records.
@@ -265,7 +265,7 @@ func (c *Connector) collect() map[string][]byte {
 // Read returns the next new or changed item. When every site crawls once
 // (recrawl_interval 0) and all are done and delivered, it returns
 // connectors.ErrEndOfInput.
-func (c *Connector) Read(ctx context.Context) (*pipeline.Mention, connectors.AckFunc, error) {
+func (c *Connector) Read(ctx context.Context) (*record.Mention, connectors.AckFunc, error) {
 	c.mu.Lock()
 	out := c.out
 	c.mu.Unlock()

@@ -1,4 +1,4 @@
-package web
+package webcrawl
 
 import (
 	"errors"
@@ -13,7 +13,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/earshothq/earshot/connectors/internal/netguard"
-	"github.com/earshothq/earshot/pipeline"
+	"github.com/earshothq/earshot/record"
 )
 
 // DefaultUserAgent identifies Earshot's crawler to the sites it reads.
@@ -88,9 +88,9 @@ type FollowRule struct {
 
 // ItemRule selects items on a page and reads their fields.
 type ItemRule struct {
-	Selector Selector      `yaml:"selector"`
-	Kind     pipeline.Kind `yaml:"kind"`
-	Fields   Fields        `yaml:"fields"`
+	Selector Selector    `yaml:"selector"`
+	Kind     record.Kind `yaml:"kind"`
+	Fields   Fields      `yaml:"fields"`
 }
 
 // Fields locate an item's parts relative to the item element.
@@ -203,7 +203,7 @@ func (c *Config) fillSites() {
 		}
 		for j := range s.Items {
 			if s.Items[j].Kind == "" {
-				s.Items[j].Kind = pipeline.KindComment
+				s.Items[j].Kind = record.KindComment
 			}
 			if s.Items[j].Fields.RatingBest == 0 {
 				s.Items[j].Fields.RatingBest = 5
@@ -276,7 +276,7 @@ func (c *Config) Validate() error {
 				errs = append(errs, fmt.Errorf("%s.selector: %w", p, err))
 			}
 			switch it.Kind {
-			case pipeline.KindComment, pipeline.KindReview, pipeline.KindMention, pipeline.KindReply:
+			case record.KindComment, record.KindReview, record.KindMention, record.KindReply:
 			default:
 				errs = append(errs, fmt.Errorf("%s.kind: %q is not comment, review, mention or reply", p, it.Kind))
 			}

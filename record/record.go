@@ -1,7 +1,9 @@
-// Package pipeline holds Earshot's record types, topic names, the Kafka
-// producer and consumers, the embedded broker, the dead-letter queue and the
-// stage run loop. Every other package depends on it; it depends on none of them.
-package pipeline
+// Package record holds Earshot's record types (mentions, enriched mentions,
+// customers, prospects, erasures, dead letters), their JSON codec with a
+// schema version, deterministic ids and JSON Schemas. It knows nothing of
+// Kafka: connectors, enrichment, identity and the index use records without
+// pulling in a broker client.
+package record
 
 import (
 	"time"

@@ -1,7 +1,7 @@
-package pipeline
+package record
 
 import (
-	"github.com/earshothq/earshot/pipeline/schema"
+	"github.com/earshothq/earshot/record/schema"
 )
 
 //go:generate go run ./internal/genschema ../configs/schema

@@ -1,4 +1,4 @@
-package pipeline
+package record
 
 import (
 	"encoding/json"
@@ -9,7 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/earshothq/earshot/pipeline/schema"
+	"github.com/earshothq/earshot/record/schema"
 )
 
 func TestRecordIDIsDeterministicAndUnambiguous(t *testing.T) {
@@ -99,7 +99,7 @@ func TestSchemasAreCurrent(t *testing.T) {
 		}
 		got, err := os.ReadFile(filepath.Join("..", "configs", "schema", file))
 		if err != nil || string(got) != string(want) {
-			t.Errorf("configs/schema/%s is missing or stale: run `go generate ./pipeline`", file)
+			t.Errorf("configs/schema/%s is missing or stale: run `go generate ./record`", file)
 		}
 	}
 	m := &Mention{Source: "s", SourceID: "1", Text: "t"}
