@@ -22,5 +22,9 @@ func Schemas() map[string]map[string]any {
 			"A request to forget a person everywhere (right to erasure), on the erasures topic."),
 		"dead_letter.schema.json": schema.For(DeadLetter{}, base+"dead_letter.schema.json", "DeadLetter",
 			"A record a stage could not process, with the reason and its original bytes, on the DLQ topic."),
+		"saved_search.schema.json": schema.For(SavedSearch{}, base+"saved_search.schema.json", "SavedSearch",
+			"A named query marketing watches, on the compacted saved-searches topic keyed by id."),
+		"correction.schema.json": schema.For(Correction{}, base+"correction.schema.json", "Correction",
+			"A person's correction of a mention's analysis, on the compacted corrections topic keyed by id."),
 	}
 }
