@@ -82,7 +82,7 @@ func run(duration, warmup time.Duration, clients, maxInFlight, queue int, memory
 		return fmt.Errorf("creating topics: %w", err)
 	}
 
-	cfg := forms.Defaults()
+	cfg := forms.DefaultConfig()
 	cfg.RateLimit.PerIP.PerSecond = 0
 	cfg.RateLimit.PerForm.PerSecond = 0
 	cfg.QueueSize = queue

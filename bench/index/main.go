@@ -66,7 +66,7 @@ func main() {
 	flag.IntVar(&o.n, "n", 1000000, "mentions in the corpus")
 	flag.StringVar(&o.dir, "dir", filepath.Join(os.TempDir(), "earshot-bench"), "embedded index directory")
 	flag.BoolVar(&o.reuse, "reuse", false, "keep an index built earlier with the same -n and -seed and only run the queries")
-	flag.IntVar(&o.batch, "batch", stage.Defaults().BatchSize, "mentions per bulk upsert (the index stage's batch size)")
+	flag.IntVar(&o.batch, "batch", stage.DefaultConfig().BatchSize, "mentions per bulk upsert (the index stage's batch size)")
 	flag.IntVar(&o.queries, "queries", 100, "measured runs per query shape")
 	flag.Uint64Var(&o.seed, "seed", 1, "corpus seed")
 	flag.StringVar(&o.esURL, "es", "", "Elasticsearch URL; empty = the embedded index")
@@ -87,7 +87,7 @@ func run(ctx context.Context, o options) error {
 	if o.n < 1 || o.batch < 1 || o.queries < 1 {
 		return errors.New("-n, -batch and -queries must be positive")
 	}
-	corpus := synth.Defaults()
+	corpus := synth.DefaultConfig()
 	corpus.Seed = o.seed
 	if !o.random {
 		corpus.Count = o.n
@@ -172,7 +172,7 @@ func openES(ctx context.Context, o options) (index.Backend, error) {
 			resp.Body.Close()
 		}
 	}
-	cfg := es.Defaults()
+	cfg := es.DefaultConfig()
 	cfg.Addresses = []string{o.esURL}
 	cfg.IndexPrefix = o.esPrefix
 	cfg.Replicas = 0

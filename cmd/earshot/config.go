@@ -57,7 +57,7 @@ func DefaultConfig() Config {
 		HTTP:    web.DefaultConfig(),
 		Connect: ConnectConfig{Listen: "127.0.0.1:8081"},
 		Enrich:  enrich.DefaultConfig(),
-		Search:  backend.Defaults(),
+		Search:  backend.DefaultConfig(),
 	}
 }
 

@@ -47,8 +47,8 @@ type Feed struct {
 	Kind record.Kind `yaml:"kind"`
 }
 
-// Defaults returns a configuration with every default set and no feeds.
-func Defaults() Config {
+// DefaultConfig returns a configuration with every default set and no feeds.
+func DefaultConfig() Config {
 	return Config{
 		Interval:           15 * time.Minute,
 		Timeout:            30 * time.Second,

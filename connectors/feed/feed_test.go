@@ -122,7 +122,7 @@ func (fs *feedServer) Drop(testing.TB) {
 }
 
 func testConfig(feeds ...Feed) Config {
-	cfg := Defaults()
+	cfg := DefaultConfig()
 	cfg.Feeds = feeds
 	cfg.Interval = 20 * time.Millisecond
 	cfg.Timeout = 5 * time.Second

@@ -196,8 +196,8 @@ type FieldConfig struct {
 	Multiple bool `yaml:"multiple"`
 }
 
-// Defaults returns a Config with every default filled in.
-func Defaults() Config {
+// DefaultConfig returns a Config with every default filled in.
+func DefaultConfig() Config {
 	return Config{
 		DefaultRegion: "US",
 		Limits: Limits{

@@ -61,7 +61,7 @@ func TestConfigIsStrict(t *testing.T) {
 
 func TestConfigValidation(t *testing.T) {
 	base := func() Config {
-		c := Defaults()
+		c := DefaultConfig()
 		c.Forms = []FormConfig{{ID: "contact", Fields: []FieldConfig{{Name: "email", MapsTo: TargetEmail}}}}
 		return c
 	}

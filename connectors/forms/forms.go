@@ -47,7 +47,7 @@ func init() {
 }
 
 func factory(node *yaml.Node, deps connectors.Deps) (connectors.Connector, error) {
-	cfg := Defaults()
+	cfg := DefaultConfig()
 	if err := connectors.DecodeConfig(node, &cfg); err != nil {
 		return nil, err
 	}

@@ -131,7 +131,7 @@ func FuzzMapFields(f *testing.F) {
 	f.Add("Zofia.Nowak@Example.PL", "Zofia Łukasik", "601 234 567", "Dzień dobry,\r\nproszę o ofertę.", "support", "yes")
 	f.Add("li@例子.中国", "王芳", "+86 138 0013 8000", "你好", "Offer", "on")
 	f.Add("x@y", "www.spam.com", "12", "\x00\u202e", "nope", "")
-	cfg := Defaults()
+	cfg := DefaultConfig()
 	cfg.DefaultRegion = "PL"
 	form := FormConfig{ID: "f", Fields: []FieldConfig{
 		{Name: "email", MapsTo: TargetEmail, Required: true},

@@ -107,7 +107,7 @@ func newHarness(t testing.TB, yamlConfig string, edit ...func(*Config)) *harness
 	if err := yaml.Unmarshal([]byte(yamlConfig), &node); err != nil {
 		t.Fatalf("parsing test config: %v", err)
 	}
-	cfg := Defaults()
+	cfg := DefaultConfig()
 	if err := connectors.DecodeConfig(&node, &cfg); err != nil {
 		t.Fatalf("decoding test config: %v", err)
 	}

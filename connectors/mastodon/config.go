@@ -104,8 +104,8 @@ func (k *Keyword) UnmarshalYAML(n *yaml.Node) error {
 	return n.Decode((*plain)(k))
 }
 
-// Defaults returns a configuration with every default set and no servers.
-func Defaults() Config {
+// DefaultConfig returns a configuration with every default set and no servers.
+func DefaultConfig() Config {
 	return Config{
 		UserAgent:          DefaultUserAgent,
 		RequestTimeout:     15 * time.Second,

@@ -46,7 +46,7 @@ func init() {
 
 // New builds a mastodon connector from its config node.
 func New(node *yaml.Node, deps connectors.Deps) (connectors.Connector, error) {
-	cfg := Defaults()
+	cfg := DefaultConfig()
 	if err := connectors.DecodeConfig(node, &cfg); err != nil {
 		return nil, err
 	}

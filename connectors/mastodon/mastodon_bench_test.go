@@ -53,7 +53,7 @@ func fastStream(b *testing.B, n int) *httptest.Server {
 func BenchmarkStream(b *testing.B) {
 	srv := fastStream(b, b.N)
 	defer srv.Close()
-	cfg := Defaults()
+	cfg := DefaultConfig()
 	cfg.CheckpointInterval = 100 * time.Millisecond
 	cfg.Servers = []Server{{Name: "bench", URL: srv.URL, Hashtags: []string{"earshot"}}}
 	cfg.fillServers()

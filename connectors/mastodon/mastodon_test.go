@@ -25,7 +25,7 @@ import (
 )
 
 func testConfig(f *fakeMastodon, edit func(*Server)) Config {
-	cfg := Defaults()
+	cfg := DefaultConfig()
 	cfg.RequestTimeout = 5 * time.Second
 	cfg.StreamIdleTimeout = 3 * time.Second
 	cfg.BackoffMin = 10 * time.Millisecond

@@ -157,8 +157,8 @@ func (s Selector) validate() error {
 	return nil
 }
 
-// Defaults returns a configuration with every default set and no sites.
-func Defaults() Config {
+// DefaultConfig returns a configuration with every default set and no sites.
+func DefaultConfig() Config {
 	return Config{
 		UserAgent:          DefaultUserAgent,
 		Remember:           200000,

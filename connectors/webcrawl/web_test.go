@@ -126,7 +126,7 @@ func compareFields(t *testing.T, i int, rec *record.Mention, want map[string]any
 }
 
 func testConfig(sites ...Site) Config {
-	cfg := Defaults()
+	cfg := DefaultConfig()
 	cfg.CheckpointInterval = 20 * time.Millisecond
 	for i := range sites {
 		if sites[i].AllowNetworks == nil {

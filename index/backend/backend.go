@@ -29,9 +29,9 @@ type Config struct {
 	Stage         stage.Config `yaml:"stage"`
 }
 
-// Defaults returns the default configuration (embedded).
-func Defaults() Config {
-	return Config{Backend: KindEmbedded, Embedded: bleve.Defaults(), Elasticsearch: es.Defaults(), Stage: stage.Defaults()}
+// DefaultConfig returns the default configuration (embedded).
+func DefaultConfig() Config {
+	return Config{Backend: KindEmbedded, Embedded: bleve.DefaultConfig(), Elasticsearch: es.DefaultConfig(), Stage: stage.DefaultConfig()}
 }
 
 // Validate checks the chosen backend's settings and the stage's.

@@ -7,15 +7,15 @@ import (
 )
 
 func TestValidateNamesTheProblem(t *testing.T) {
-	if err := Defaults().Validate(); err != nil {
+	if err := DefaultConfig().Validate(); err != nil {
 		t.Fatalf("defaults invalid: %v", err)
 	}
-	c := Defaults()
+	c := DefaultConfig()
 	c.Backend = "solr"
 	if err := c.Validate(); err == nil || !strings.Contains(err.Error(), `"solr"`) {
 		t.Fatalf("Validate() = %v", err)
 	}
-	c = Defaults()
+	c = DefaultConfig()
 	c.Embedded.Path = ""
 	if err := c.Validate(); err == nil || !strings.Contains(err.Error(), "path") {
 		t.Fatalf("Validate() = %v", err)
@@ -23,7 +23,7 @@ func TestValidateNamesTheProblem(t *testing.T) {
 }
 
 func TestOpenEmbedded(t *testing.T) {
-	c := Defaults()
+	c := DefaultConfig()
 	c.Embedded.Path = t.TempDir()
 	b, err := Open(context.Background(), c, nil, nil)
 	if err != nil {

@@ -47,8 +47,8 @@ type Config struct {
 	InMemory bool `yaml:"in_memory"`
 }
 
-// Defaults returns the default configuration.
-func Defaults() Config { return Config{Path: "data/index"} }
+// DefaultConfig returns the default configuration.
+func DefaultConfig() Config { return Config{Path: "data/index"} }
 
 // Validate reports a configuration that cannot work.
 func (c Config) Validate() error {

@@ -72,7 +72,7 @@ func searchBenchBackend(b *testing.B) *Backend {
 // with pages reports the latency per page.
 func BenchmarkSearch(b *testing.B) {
 	be := searchBenchBackend(b)
-	cfg := synth.Defaults()
+	cfg := synth.DefaultConfig()
 	cfg.Count = benchSearchDocs
 	for _, s := range synth.Shapes {
 		b.Run(s.Name, func(b *testing.B) {

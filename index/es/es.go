@@ -67,8 +67,8 @@ type Config struct {
 	Timeout      time.Duration `yaml:"timeout"`
 }
 
-// Defaults returns the default configuration.
-func Defaults() Config {
+// DefaultConfig returns the default configuration.
+func DefaultConfig() Config {
 	return Config{
 		Addresses: []string{"http://127.0.0.1:9200"}, IndexPrefix: "earshot", CompatibilityMode: true,
 		Shards: 1, Replicas: 1, RefreshInterval: 5 * time.Second,

@@ -169,7 +169,7 @@ func newFakeBackend(t *testing.T, f *fakeES) *Backend {
 	t.Helper()
 	srv := httptest.NewServer(f)
 	t.Cleanup(srv.Close)
-	cfg := Defaults()
+	cfg := DefaultConfig()
 	cfg.Addresses = []string{srv.URL}
 	cfg.RetryBackoff = time.Millisecond
 	cfg.MaxRetries = 3
@@ -260,10 +260,10 @@ func keys(m map[string][]byte) []string {
 }
 
 func TestConfigValidate(t *testing.T) {
-	if err := Defaults().Validate(); err != nil {
+	if err := DefaultConfig().Validate(); err != nil {
 		t.Fatal(err)
 	}
-	bad := Defaults()
+	bad := DefaultConfig()
 	bad.IndexPrefix = "Earshot Prod"
 	bad.Addresses = nil
 	bad.RefreshInterval = -time.Second

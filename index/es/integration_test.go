@@ -28,7 +28,7 @@ func realConfig(t testing.TB) Config {
 	if addr == "" {
 		t.Skip(EnvES + " is not set; the contract runs against the embedded backend only")
 	}
-	cfg := Defaults()
+	cfg := DefaultConfig()
 	cfg.Addresses = []string{addr}
 	cfg.Replicas = 0
 	cfg.IndexPrefix = fmt.Sprintf("earshot-test-%d-%d", time.Now().UnixNano()%1e9, prefixSeq.Add(1))

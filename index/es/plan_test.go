@@ -42,7 +42,7 @@ func openFake(t *testing.T, f *fakeES) (*Backend, *bytes.Buffer) {
 	t.Helper()
 	srv := httptest.NewServer(f)
 	t.Cleanup(srv.Close)
-	cfg := Defaults()
+	cfg := DefaultConfig()
 	cfg.Addresses = []string{srv.URL}
 	var logs bytes.Buffer
 	b, err := Open(cfg, slog.New(slog.NewJSONHandler(&logs, nil)), nil)
@@ -162,7 +162,7 @@ func TestEnsureSchemaWarnsWhenTheClusterChanged(t *testing.T) {
 func TestEnsureSchemaFailsWhenProbesFail(t *testing.T) {
 	srv := httptest.NewServer(nil) // 404 for everything, without the product header
 	srv.Close()                    // and then not even that
-	cfg := Defaults()
+	cfg := DefaultConfig()
 	cfg.Addresses = []string{srv.URL}
 	cfg.MaxRetries = 0
 	b, err := Open(cfg, nil, nil)

@@ -38,8 +38,8 @@ type Config struct {
 	MaxProfileMentions int `yaml:"max_profile_mentions"`
 }
 
-// Defaults returns the default configuration.
-func Defaults() Config {
+// DefaultConfig returns the default configuration.
+func DefaultConfig() Config {
 	return Config{BatchSize: 1000, BatchTimeout: 200 * time.Millisecond, MaxProfileMentions: 5000}
 }
 

@@ -29,11 +29,11 @@ func BenchmarkWriteBatch(b *testing.B) {
 		b.Fatal(err)
 	}
 	defer be.Close()
-	s, err := New(be, topics, Defaults(), nil, prometheus.NewRegistry())
+	s, err := New(be, topics, DefaultConfig(), nil, prometheus.NewRegistry())
 	if err != nil {
 		b.Fatal(err)
 	}
-	size := Defaults().BatchSize
+	size := DefaultConfig().BatchSize
 	gen := synth.New(synth.Config{Seed: 1})
 	batches := make([][]pipeline.Message, b.N)
 	for i := range batches {
@@ -75,7 +75,7 @@ func BenchmarkWriteCustomers(b *testing.B) {
 		b.Fatal(err)
 	}
 	defer be.Close()
-	s, err := New(be, topics, Defaults(), nil, prometheus.NewRegistry())
+	s, err := New(be, topics, DefaultConfig(), nil, prometheus.NewRegistry())
 	if err != nil {
 		b.Fatal(err)
 	}

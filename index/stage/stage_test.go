@@ -30,7 +30,7 @@ func newBackend(t *testing.T) *bleve.Backend {
 
 func newStage(t *testing.T, b index.Backend) *Stage {
 	t.Helper()
-	s, err := New(b, topics, Defaults(), nil, prometheus.NewRegistry())
+	s, err := New(b, topics, DefaultConfig(), nil, prometheus.NewRegistry())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -257,10 +257,10 @@ func TestUnknownTopicIsPermanent(t *testing.T) {
 }
 
 func TestConfigValidate(t *testing.T) {
-	if err := Defaults().Validate(); err != nil {
+	if err := DefaultConfig().Validate(); err != nil {
 		t.Fatal(err)
 	}
-	bad := Defaults()
+	bad := DefaultConfig()
 	bad.BatchSize = 0
 	bad.MaxProfileMentions = 0
 	if err := bad.Validate(); err == nil {

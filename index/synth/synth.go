@@ -38,8 +38,8 @@ type Config struct {
 	Authors int
 }
 
-// Defaults is a year of mentions ending on 2026-01-01.
-func Defaults() Config {
+// DefaultConfig is a year of mentions ending on 2026-01-01.
+func DefaultConfig() Config {
 	return Config{Seed: 1, Start: time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC), Span: 365 * 24 * time.Hour,
 		TailWords: 40000, Authors: 200000}
 }
@@ -68,9 +68,9 @@ type weighted struct {
 	weight float64
 }
 
-// New returns a generator for cfg (zero fields take Defaults' values).
+// New returns a generator for cfg (zero fields take DefaultConfig's values).
 func New(cfg Config) *Generator {
-	d := Defaults()
+	d := DefaultConfig()
 	if cfg.Start.IsZero() {
 		cfg.Start = d.Start
 	}

@@ -24,7 +24,7 @@ func TestSameSeedSameCorpus(t *testing.T) {
 }
 
 func TestCorpusShape(t *testing.T) {
-	cfg := Defaults()
+	cfg := DefaultConfig()
 	g := New(cfg)
 	const n = 5000
 	langs := map[string]int{}
@@ -70,7 +70,7 @@ func TestCorpusShape(t *testing.T) {
 func TestStreamIsInTimeOrder(t *testing.T) {
 	cfg := Config{Seed: 2, TailWords: 1000, Count: 2000}
 	ms := New(cfg).Batch(2000)
-	d := Defaults()
+	d := DefaultConfig()
 	for i, m := range ms {
 		if m.CreatedAt.Before(d.Start) || !m.CreatedAt.Before(d.Start.Add(d.Span)) {
 			t.Fatalf("mention %d at %s is outside the period", i, m.CreatedAt)
