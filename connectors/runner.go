@@ -69,7 +69,7 @@ func (r *Runner) defaults() {
 		r.Metrics = NewRunnerMetrics(nil)
 	}
 	if r.MaxInFlight <= 0 {
-		r.MaxInFlight = 1000
+		r.MaxInFlight = DefaultMaxInFlight
 	}
 	if r.BackoffMin <= 0 {
 		r.BackoffMin = 200 * time.Millisecond
@@ -118,7 +118,7 @@ func (r *Runner) Run(ctx context.Context) error {
 		default:
 			r.Logger.Warn("reading from source", "error", err)
 			r.Metrics.Failed.WithLabelValues(r.Name).Inc()
-			if err = sleep(ctx, r.BackoffMin); err == nil {
+			if err = Sleep(ctx, r.BackoffMin); err == nil {
 				err = r.connect(ctx)
 			}
 			continue
@@ -213,20 +213,9 @@ func (r *Runner) connect(ctx context.Context) error {
 		}
 		wait := backoff/2 + rand.N(backoff/2+1)
 		r.Logger.Warn("connecting to source", "error", err, "retry_in", wait)
-		if err := sleep(ctx, wait); err != nil {
+		if err := Sleep(ctx, wait); err != nil {
 			return err
 		}
 		backoff = min(backoff*2, r.BackoffMax)
-	}
-}
-
-func sleep(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
 	}
 }

@@ -10,49 +10,53 @@ import (
 	_ "github.com/earshothq/earshot/connectors/all"
 )
 
-// typeOfFolder names the connectors whose type differs from their folder:
-// the crawler lives in webcrawl (not to be confused with the HTTP package web)
-// but keeps the type "web", because record ids hash the source name.
-var typeOfFolder = map[string]string{"webcrawl": "web"}
-
 // Every folder under connectors/ that holds a sample.yaml is a connector and
-// must be registered under its folder name (or its typeOfFolder entry), with
-// its sample embedded.
+// must be registered with that sample embedded (the type may differ from
+// the folder: webcrawl registers "web", the source name its ids hash), and
+// every registered type must come from such a folder.
 func TestEveryConnectorFolderIsRegistered(t *testing.T) {
 	entries, err := os.ReadDir("..")
 	if err != nil {
 		t.Fatal(err)
 	}
-	found := 0
+	bySample := map[string]string{}
+	for _, typ := range connectors.Types() {
+		reg, _ := connectors.Lookup(typ)
+		if len(reg.Sample) == 0 {
+			t.Errorf("connector %s registers no sample config", typ)
+			continue
+		}
+		bySample[string(reg.Sample)] = typ
+	}
+	found := map[string]bool{}
 	for _, e := range entries {
 		if !e.IsDir() {
 			continue
 		}
-		if _, err := os.Stat(filepath.Join("..", e.Name(), "sample.yaml")); err != nil {
+		sample, err := os.ReadFile(filepath.Join("..", e.Name(), "sample.yaml"))
+		if err != nil {
 			continue
 		}
-		found++
-		typ := e.Name()
-		if t, ok := typeOfFolder[typ]; ok {
-			typ = t
-		}
-		reg, ok := connectors.Lookup(typ)
+		typ, ok := bySample[string(sample)]
 		if !ok {
-			t.Errorf("connector folder %s is not registered (add it to connectors/all/all.go and call connectors.Register in its init)", e.Name())
+			t.Errorf("connector folder %s is not registered with its sample.yaml (add it to connectors/all/all.go and call connectors.Register in its init with the embedded sample)", e.Name())
 			continue
 		}
-		if len(reg.Sample) == 0 {
-			t.Errorf("connector %s registers no sample config", e.Name())
-		}
+		found[typ] = true
 		readme, err := os.ReadFile(filepath.Join("..", e.Name(), "README.md"))
 		if err != nil {
 			t.Errorf("connector %s has no README.md", e.Name())
-		} else if !containsSample(readme, reg.Sample) {
+		} else if !containsSample(readme, sample) {
 			t.Errorf("connector %s: README.md does not show its sample.yaml", e.Name())
 		}
 	}
-	if found == 0 {
+	if len(found) == 0 {
 		t.Fatal("no connector folders found; is the test running from connectors/all?")
+	}
+	for _, typ := range connectors.Types() {
+		if !found[typ] {
+			t.Errorf("connector type %s has no folder under connectors/ with its sample.yaml", typ)
+		}
 	}
 }
 

@@ -69,12 +69,10 @@ type Connector struct {
 	client    *http.Client
 	metrics   metrics
 
-	mu      sync.Mutex
-	state   map[string]*feedState // by feed name, loaded on first Connect
-	out     *progress.Outbox
-	cancel  context.CancelFunc
-	running sync.WaitGroup
-	saver   *progress.Saver
+	run progress.Lifecycle
+
+	mu    sync.Mutex
+	state map[string]*feedState // by feed name, loaded on first Connect
 }
 
 type metrics struct {
@@ -156,7 +154,7 @@ func (c *Connector) checkpointKey(feed string) string {
 func (c *Connector) Connect(ctx context.Context) error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.cancel != nil {
+	if c.run.Running() {
 		return nil
 	}
 	if c.state == nil {
@@ -170,18 +168,11 @@ func (c *Connector) Connect(ctx context.Context) error {
 		}
 		c.state = state
 	}
-	maxInFlight := c.deps.MaxInFlight
-	if maxInFlight <= 0 {
-		maxInFlight = 1000
-	}
-	c.out = progress.NewOutbox(maxInFlight, 16, 0)
-	runCtx, cancel := context.WithCancel(context.WithoutCancel(ctx))
-	c.cancel = cancel
-	c.saver = progress.NewSaver(c.deps.Checkpoints, c.cfg.CheckpointInterval, c.log, c.collect)
-	c.running.Add(1 + len(c.cfg.Feeds))
-	go func() { defer c.running.Done(); c.saver.Run(runCtx) }()
+	runCtx, out, _ := c.run.Start(ctx, progress.StartOptions{Deps: c.deps, Queue: 16,
+		CheckpointInterval: c.cfg.CheckpointInterval, Logger: c.log, Collect: c.collect})
 	for _, f := range c.cfg.Feeds {
-		go c.poll(runCtx, f, c.state[f.Name], c.out)
+		st := c.state[f.Name]
+		c.run.Go(func() { c.poll(runCtx, f, st, out) })
 	}
 	return nil
 }
@@ -228,35 +219,21 @@ func (c *Connector) collect() map[string][]byte {
 
 // Read returns the next new or changed feed entry.
 func (c *Connector) Read(ctx context.Context) (*record.Mention, connectors.AckFunc, error) {
-	c.mu.Lock()
-	out := c.out
-	c.mu.Unlock()
-	if out == nil {
-		return nil, nil, connectors.ErrNotConnected
-	}
-	return out.Read(ctx)
+	return c.run.Read(ctx)
 }
 
 // Close stops the pollers and saves the checkpoints. Entries handed out and
 // not acknowledged are not remembered: the next run emits them again.
 func (c *Connector) Close(ctx context.Context) error {
-	c.mu.Lock()
-	cancel, out, saver := c.cancel, c.out, c.saver
-	c.cancel = nil
-	c.mu.Unlock()
-	if cancel == nil {
-		return nil
-	}
-	cancel()
-	out.Close()
-	c.running.Wait()
-	c.mu.Lock()
-	for _, st := range c.state {
-		clear(st.inflight)
-	}
-	c.mu.Unlock()
-	c.transport.CloseIdleConnections()
-	if err := saver.Flush(ctx); err != nil {
+	err := c.run.Stop(ctx, func() {
+		c.mu.Lock()
+		for _, st := range c.state {
+			clear(st.inflight)
+		}
+		c.mu.Unlock()
+		c.transport.CloseIdleConnections()
+	})
+	if err != nil {
 		return fmt.Errorf("saving feed checkpoints: %w", err)
 	}
 	return nil
@@ -264,7 +241,6 @@ func (c *Connector) Close(ctx context.Context) error {
 
 // poll fetches one feed every interval, sooner after errors.
 func (c *Connector) poll(ctx context.Context, f Feed, st *feedState, out *progress.Outbox) {
-	defer c.running.Done()
 	var backoff time.Duration
 	for {
 		err := c.fetch(ctx, f, st, out)
@@ -280,12 +256,8 @@ func (c *Connector) poll(ctx context.Context, f Feed, st *feedState, out *progre
 			backoff = 0
 		}
 		wait += rand.N(wait/10 + 1) // spread feeds sharing an interval
-		t := time.NewTimer(wait)
-		select {
-		case <-ctx.Done():
-			t.Stop()
+		if connectors.Sleep(ctx, wait) != nil {
 			return
-		case <-t.C:
 		}
 	}
 }

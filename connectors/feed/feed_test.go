@@ -387,20 +387,6 @@ func TestConfigErrorsNameTheProblem(t *testing.T) {
 	}
 }
 
-func TestSampleConfigIsValid(t *testing.T) {
-	var node yaml.Node
-	if err := yaml.Unmarshal(sample, &node); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := New(&node, connectors.Deps{Name: "sample", Checkpoints: connectors.NewMemoryCheckpoints()}); err != nil {
-		t.Fatalf("sample.yaml: %v", err)
-	}
-	reg, ok := connectors.Lookup(Type)
-	if !ok || string(reg.Sample) != string(sample) {
-		t.Fatal("feed is not registered with its sample")
-	}
-}
-
 func TestConformance(t *testing.T) {
 	conformance.Run(t, integrationHarness())
 }

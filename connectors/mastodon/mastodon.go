@@ -66,14 +66,12 @@ type Connector struct {
 	servers []*server
 	now     func() time.Time
 
-	// mu guards the lifecycle fields below and every watch's and server's
-	// delivery state (sequences, cursors, gaps, seen and in-flight sets).
-	mu      sync.Mutex
-	loaded  bool
-	out     *progress.Outbox
-	cancel  context.CancelFunc
-	running sync.WaitGroup
-	saver   *progress.Saver
+	run progress.Lifecycle
+
+	// mu guards loaded and every watch's and server's delivery state
+	// (sequences, cursors, gaps, seen and in-flight sets).
+	mu     sync.Mutex
+	loaded bool
 }
 
 type metrics struct {
@@ -207,7 +205,7 @@ func (s *server) checkpointKey() string {
 // nothing: streams reconnect by themselves.
 func (c *Connector) Connect(ctx context.Context) error {
 	c.mu.Lock()
-	if c.cancel != nil {
+	if c.run.Running() {
 		c.mu.Unlock()
 		return nil
 	}
@@ -220,24 +218,15 @@ func (c *Connector) Connect(ctx context.Context) error {
 		}
 		c.loaded = true
 	}
-	maxInFlight := c.deps.MaxInFlight
-	if maxInFlight <= 0 {
-		maxInFlight = 1000
-	}
-	c.out = progress.NewOutbox(maxInFlight, 64, 0)
-	runCtx, cancel := context.WithCancel(context.WithoutCancel(ctx))
-	c.cancel = cancel
-	c.saver = progress.NewSaver(c.deps.Checkpoints, c.cfg.CheckpointInterval, c.log, c.collect)
-	c.running.Add(1)
-	go func() { defer c.running.Done(); c.saver.Run(runCtx) }()
+	runCtx, out, _ := c.run.Start(ctx, progress.StartOptions{Deps: c.deps, Queue: 64,
+		CheckpointInterval: c.cfg.CheckpointInterval, Logger: c.log, Collect: c.collect})
 	var ready []<-chan struct{}
 	for _, s := range c.servers {
 		for _, w := range s.watches {
 			w.ready = make(chan struct{})
 			w.readyOnce = sync.Once{}
 			ready = append(ready, w.ready)
-			c.running.Add(1)
-			go func() { defer c.running.Done(); w.run(runCtx, c.out) }()
+			c.run.Go(func() { w.run(runCtx, out) })
 		}
 	}
 	c.mu.Unlock()
@@ -310,45 +299,30 @@ func (c *Connector) collect() map[string][]byte {
 
 // Read returns the next status.
 func (c *Connector) Read(ctx context.Context) (*record.Mention, connectors.AckFunc, error) {
-	c.mu.Lock()
-	out := c.out
-	c.mu.Unlock()
-	if out == nil {
-		return nil, nil, connectors.ErrNotConnected
-	}
-	return out.Read(ctx)
+	return c.run.Read(ctx)
 }
 
 // Close stops every stream and poller and saves the checkpoints. Statuses
 // handed out and not acknowledged stay below the saved marks: the next run
 // fetches them again.
 func (c *Connector) Close(ctx context.Context) error {
-	c.mu.Lock()
-	cancel, out, saver := c.cancel, c.out, c.saver
-	c.cancel = nil
-	c.mu.Unlock()
-	if cancel == nil {
-		return nil
-	}
-	cancel()
-	out.Close()
-	c.running.Wait()
-	for _, s := range c.servers {
-		for _, tr := range s.idle {
-			tr.CloseIdleConnections()
+	err := c.run.Stop(ctx, func() {
+		for _, s := range c.servers {
+			for _, tr := range s.idle {
+				tr.CloseIdleConnections()
+			}
 		}
-	}
-	err := saver.Flush(ctx)
-	// A later Connect starts over from the saved checkpoints, as a restart
-	// does: positions still open here are fetched again.
-	c.mu.Lock()
-	c.loaded = false
-	for _, s := range c.servers {
-		for _, w := range s.watches {
-			w.gap = nil
+		// A later Connect starts over from the saved checkpoints, as a
+		// restart does: positions still open here are fetched again.
+		c.mu.Lock()
+		c.loaded = false
+		for _, s := range c.servers {
+			for _, w := range s.watches {
+				w.gap = nil
+			}
 		}
-	}
-	c.mu.Unlock()
+		c.mu.Unlock()
+	})
 	if err != nil {
 		return fmt.Errorf("saving mastodon checkpoints: %w", err)
 	}

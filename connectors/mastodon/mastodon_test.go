@@ -14,8 +14,6 @@ import (
 	"github.com/earshothq/earshot/connectors/internal/promx"
 	"github.com/earshothq/earshot/record"
 
-	"github.com/earshothq/earshot/internal/confx"
-
 	gomasto "github.com/mattn/go-mastodon"
 	"github.com/prometheus/client_golang/prometheus"
 	"gopkg.in/yaml.v3"
@@ -445,26 +443,6 @@ func TestConfigErrorsNameTheProblem(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("%s: err = %v, want it to mention %q", src, err, want)
 		}
-	}
-}
-
-func TestSampleConfigIsValid(t *testing.T) {
-	// Expand ${ENV} references as the config loader does, with a token set.
-	expanded, err := confx.ExpandEnv(sample, func(name string) (string, bool) {
-		return map[string]string{"MASTODON_TOKEN": "test-token"}[name], name == "MASTODON_TOKEN"
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	var node yaml.Node
-	if err := yaml.Unmarshal(expanded, &node); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := New(&node, connectors.Deps{Name: "sample", Checkpoints: connectors.NewMemoryCheckpoints()}); err != nil {
-		t.Fatalf("sample.yaml: %v", err)
-	}
-	if reg, ok := connectors.Lookup(Type); !ok || string(reg.Sample) != string(sample) {
-		t.Fatal("mastodon is not registered with its sample")
 	}
 }
 

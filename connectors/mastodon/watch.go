@@ -14,6 +14,7 @@ import (
 
 	gomasto "github.com/mattn/go-mastodon"
 
+	"github.com/earshothq/earshot/connectors"
 	"github.com/earshothq/earshot/connectors/internal/progress"
 	"github.com/earshothq/earshot/record"
 )
@@ -194,7 +195,7 @@ func (w *watch) run(ctx context.Context, out *progress.Outbox) {
 		}
 		wait := jitter(backoff)
 		w.srv.c.log.Warn("stream dropped, reconnecting", "server", w.srv.cfg.Name, "watch", w.key, "err", err, "retry_in", wait)
-		if !sleep(ctx, wait) {
+		if connectors.Sleep(ctx, wait) != nil {
 			return
 		}
 		backoff = min(2*backoff, cfg.BackoffMax)
@@ -256,7 +257,7 @@ func (w *watch) consume(ctx context.Context, out *progress.Outbox, events chan g
 func (w *watch) poll(ctx context.Context, out *progress.Outbox) {
 	for {
 		w.catchUp(ctx, out)
-		if !sleep(ctx, w.srv.cfg.PollInterval+rand.N(w.srv.cfg.PollInterval/10+1)) {
+		if connectors.Sleep(ctx, w.srv.cfg.PollInterval+rand.N(w.srv.cfg.PollInterval/10+1)) != nil {
 			return
 		}
 	}
@@ -284,7 +285,7 @@ func (w *watch) catchUp(ctx context.Context, out *progress.Outbox) {
 		}
 		wait := jitter(backoff)
 		w.srv.c.log.Warn("catching up over REST", "server", w.srv.cfg.Name, "watch", w.key, "err", err, "retry_in", wait)
-		if !sleep(ctx, wait) {
+		if connectors.Sleep(ctx, wait) != nil {
 			return
 		}
 		backoff = min(2*backoff, cfg.BackoffMax)
@@ -519,7 +520,7 @@ func (s *server) call(ctx context.Context, fn func(ctx context.Context) error) e
 		if failures >= 5 {
 			return err
 		}
-		if !sleep(ctx, jitter(backoff)) {
+		if connectors.Sleep(ctx, jitter(backoff)) != nil {
 			return ctx.Err()
 		}
 		backoff = min(2*backoff, c.cfg.BackoffMax)
@@ -591,15 +592,4 @@ func signal(ch chan<- struct{}) {
 
 func jitter(d time.Duration) time.Duration {
 	return d/2 + rand.N(d/2+1)
-}
-
-func sleep(ctx context.Context, d time.Duration) bool {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return false
-	case <-t.C:
-		return true
-	}
 }

@@ -66,14 +66,12 @@ type Connector struct {
 	metrics metrics
 	sites   []*site
 
-	// mu guards the lifecycle fields and every site's delivery state.
-	mu      sync.Mutex
-	loaded  bool
-	out     *progress.Outbox
-	cancel  context.CancelFunc
-	running sync.WaitGroup
-	saver   *progress.Saver
-	active  int // site loops that have not finished for good
+	run progress.Lifecycle
+
+	// mu guards loaded, active and every site's delivery state.
+	mu     sync.Mutex
+	loaded bool
+	active int // site loops that have not finished for good
 }
 
 type metrics struct {
@@ -186,7 +184,7 @@ func shardOf(key uint64) int { return int(key >> 60) }
 func (c *Connector) Connect(ctx context.Context) error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.cancel != nil {
+	if c.run.Running() {
 		return nil
 	}
 	if !c.loaded {
@@ -197,19 +195,11 @@ func (c *Connector) Connect(ctx context.Context) error {
 		}
 		c.loaded = true
 	}
-	maxInFlight := c.deps.MaxInFlight
-	if maxInFlight <= 0 {
-		maxInFlight = 1000
-	}
-	c.out = progress.NewOutbox(maxInFlight, 16, 0)
-	runCtx, cancel := context.WithCancel(context.WithoutCancel(ctx))
-	c.cancel = cancel
-	c.saver = progress.NewSaver(c.deps.Checkpoints, c.cfg.CheckpointInterval, c.log, c.collect)
+	runCtx, out, _ := c.run.Start(ctx, progress.StartOptions{Deps: c.deps, Queue: 16,
+		CheckpointInterval: c.cfg.CheckpointInterval, Logger: c.log, Collect: c.collect})
 	c.active = len(c.sites)
-	c.running.Add(1 + len(c.sites))
-	go func() { defer c.running.Done(); c.saver.Run(runCtx) }()
 	for _, s := range c.sites {
-		go func() { defer c.running.Done(); s.run(runCtx, c.out) }()
+		c.run.Go(func() { s.run(runCtx, out) })
 	}
 	return nil
 }
@@ -266,38 +256,24 @@ func (c *Connector) collect() map[string][]byte {
 // (recrawl_interval 0) and all are done and delivered, it returns
 // connectors.ErrEndOfInput.
 func (c *Connector) Read(ctx context.Context) (*record.Mention, connectors.AckFunc, error) {
-	c.mu.Lock()
-	out := c.out
-	c.mu.Unlock()
-	if out == nil {
-		return nil, nil, connectors.ErrNotConnected
-	}
-	return out.Read(ctx)
+	return c.run.Read(ctx)
 }
 
 // Close stops the crawls and saves the checkpoints. Items handed out and
 // not acknowledged are not remembered: the next crawl emits them again, and
 // a crawl not completed is started again at once.
 func (c *Connector) Close(ctx context.Context) error {
-	c.mu.Lock()
-	cancel, out, saver := c.cancel, c.out, c.saver
-	c.cancel = nil
-	c.mu.Unlock()
-	if cancel == nil {
-		return nil
-	}
-	cancel()
-	out.Close()
-	c.running.Wait()
-	c.mu.Lock()
-	for _, s := range c.sites {
-		clear(s.inflight)
-	}
-	c.mu.Unlock()
-	for _, s := range c.sites {
-		s.transport.CloseIdleConnections()
-	}
-	if err := saver.Flush(ctx); err != nil {
+	err := c.run.Stop(ctx, func() {
+		c.mu.Lock()
+		for _, s := range c.sites {
+			clear(s.inflight)
+		}
+		c.mu.Unlock()
+		for _, s := range c.sites {
+			s.transport.CloseIdleConnections()
+		}
+	})
+	if err != nil {
 		return fmt.Errorf("saving web checkpoints: %w", err)
 	}
 	return nil
@@ -315,7 +291,7 @@ func (s *site) run(ctx context.Context, out *progress.Outbox) {
 				s.finished(out)
 				return
 			}
-			if wait := time.Until(last.Add(s.cfg.RecrawlInterval)); wait > 0 && !sleep(ctx, wait) {
+			if wait := time.Until(last.Add(s.cfg.RecrawlInterval)); wait > 0 && connectors.Sleep(ctx, wait) != nil {
 				return
 			}
 		}
@@ -406,16 +382,5 @@ func (s *site) check(r *crawlRun) {
 	if r.crawled && r.waiting == 0 && !r.closed {
 		r.closed = true
 		close(r.done)
-	}
-}
-
-func sleep(ctx context.Context, d time.Duration) bool {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return false
-	case <-t.C:
-		return true
 	}
 }

@@ -399,19 +399,6 @@ func TestConfigErrorsNameTheProblem(t *testing.T) {
 	}
 }
 
-func TestSampleConfigIsValid(t *testing.T) {
-	var node yaml.Node
-	if err := yaml.Unmarshal(sample, &node); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := New(&node, connectors.Deps{Name: "sample", Checkpoints: connectors.NewMemoryCheckpoints()}); err != nil {
-		t.Fatalf("sample.yaml: %v", err)
-	}
-	if reg, ok := connectors.Lookup(Type); !ok || string(reg.Sample) != string(sample) {
-		t.Fatal("web is not registered with its sample")
-	}
-}
-
 // forumSource adapts the growing forum thread to the conformance suite.
 type forumSource struct{ *testSites }
 
