@@ -7,8 +7,9 @@ import (
 )
 
 // DecodeConfig decodes a connector's `config:` node into dst strictly:
-// unknown keys and wrongly typed values are errors naming their line.
+// unknown keys and wrongly typed values are errors naming their line, with
+// keys relative to the mapping (as Validate reports them).
 // Factories call it before applying defaults and validating.
 func DecodeConfig(node *yaml.Node, dst any) error {
-	return confx.Decode("", "config", node, dst)
+	return confx.Decode("", "", node, dst)
 }

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/earshothq/earshot/internal/confx"
 )
 
 // Config is the Kafka side of Earshot: where the brokers are (or the
@@ -115,7 +117,7 @@ var compressions = map[string]bool{"": true, "none": true, "gzip": true, "snappy
 func (c Config) Validate() error {
 	var errs []error
 	bad := func(key, format string, args ...any) {
-		errs = append(errs, fmt.Errorf("kafka.%s: %s", key, fmt.Sprintf(format, args...)))
+		errs = append(errs, confx.Keyf("kafka."+key, format, args...))
 	}
 	if !c.Embedded.Enabled && len(c.Brokers) == 0 {
 		bad("brokers", "no brokers and the embedded broker is disabled")

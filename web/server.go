@@ -5,7 +5,6 @@ package web
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"log/slog"
 	"net"
@@ -14,6 +13,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/earshothq/earshot/internal/confx"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 )
@@ -46,10 +46,10 @@ func DefaultConfig() Config {
 // Validate names bad settings.
 func (c Config) Validate() error {
 	if _, _, err := net.SplitHostPort(c.Listen); err != nil {
-		return fmt.Errorf("http.listen: %q is not host:port: %w", c.Listen, err)
+		return confx.Keyf("http.listen", "%q is not host:port: %w", c.Listen, err)
 	}
 	if c.ReadHeaderTimeout <= 0 || c.ReadTimeout <= 0 {
-		return errors.New("http.read_header_timeout and http.read_timeout must be positive")
+		return confx.Keyf("http", "read_header_timeout and read_timeout must be positive")
 	}
 	return nil
 }

@@ -79,7 +79,7 @@ func ParseConfig(file string, data []byte) (*Config, error) {
 	}
 	var root yaml.Node
 	if err := yaml.Unmarshal(data, &root); err != nil {
-		return nil, fmt.Errorf("%s: %w", file, err)
+		return nil, confx.Syntax(file, data, err)
 	}
 	cfg := DefaultConfig()
 	cfg.file = file
@@ -139,6 +139,8 @@ func (c *Config) Validate() error {
 			continue
 		}
 		cfgNode := e.Config
+		// Factories wrap their errors ("feed connector %q: ..."); the keys
+		// inside are relative to the entry's config mapping.
 		if _, err := reg.Factory(&cfgNode, connectors.Deps{Name: e.Name, Checkpoints: connectors.NewMemoryCheckpoints()}); err != nil {
 			errs = append(errs, confx.Position(c.file, c.root, key+".config", err))
 		}

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/earshothq/earshot/connectors/internal/netguard"
+	"github.com/earshothq/earshot/internal/confx"
 	"github.com/earshothq/earshot/record"
 )
 
@@ -81,25 +82,25 @@ func (c *Config) fillFeeds() {
 func (c *Config) Validate() error {
 	var errs []error
 	if len(c.Feeds) == 0 {
-		errs = append(errs, errors.New("feeds: at least one feed is required"))
+		errs = append(errs, confx.Keyf("feeds", "at least one feed is required"))
 	}
 	if c.Interval <= 0 {
-		errs = append(errs, fmt.Errorf("interval: %v must be positive", c.Interval))
+		errs = append(errs, confx.Keyf("interval", "%v must be positive", c.Interval))
 	}
 	if c.Timeout <= 0 {
-		errs = append(errs, fmt.Errorf("timeout: %v must be positive", c.Timeout))
+		errs = append(errs, confx.Keyf("timeout", "%v must be positive", c.Timeout))
 	}
 	if c.MaxBodyBytes <= 0 {
-		errs = append(errs, fmt.Errorf("max_body_bytes: %d must be positive", c.MaxBodyBytes))
+		errs = append(errs, confx.Keyf("max_body_bytes", "%d must be positive", c.MaxBodyBytes))
 	}
 	if c.Remember < 1 {
-		errs = append(errs, fmt.Errorf("remember: %d must be at least 1", c.Remember))
+		errs = append(errs, confx.Keyf("remember", "%d must be at least 1", c.Remember))
 	}
 	if c.UserAgent == "" {
-		errs = append(errs, errors.New("user_agent: must not be empty"))
+		errs = append(errs, confx.Keyf("user_agent", "must not be empty"))
 	}
 	if _, err := netguard.NewPolicy(c.AllowNetworks); err != nil {
-		errs = append(errs, fmt.Errorf("allow_networks: %w", err))
+		errs = append(errs, confx.Keyf("allow_networks", "%w", err))
 	}
 	names := map[string]bool{}
 	for i := range c.Feeds {
@@ -108,26 +109,26 @@ func (c *Config) Validate() error {
 		u, err := url.Parse(f.URL)
 		switch {
 		case f.URL == "":
-			errs = append(errs, fmt.Errorf("%s.url: required", at))
+			errs = append(errs, confx.Keyf(at+".url", "required"))
 		case err != nil:
-			errs = append(errs, fmt.Errorf("%s.url: %w", at, err))
+			errs = append(errs, confx.Keyf(at+".url", "%w", err))
 		case u.Scheme != "http" && u.Scheme != "https":
-			errs = append(errs, fmt.Errorf("%s.url: scheme %q is not http or https", at, u.Scheme))
+			errs = append(errs, confx.Keyf(at+".url", "scheme %q is not http or https", u.Scheme))
 		}
 		if f.Name == "" {
-			errs = append(errs, fmt.Errorf("%s.name: required", at))
+			errs = append(errs, confx.Keyf(at+".name", "required"))
 		}
 		if names[f.Name] {
-			errs = append(errs, fmt.Errorf("%s.name: %q is used by another feed", at, f.Name))
+			errs = append(errs, confx.Keyf(at+".name", "%q is used by another feed", f.Name))
 		}
 		names[f.Name] = true
 		if f.Interval <= 0 {
-			errs = append(errs, fmt.Errorf("%s.interval: %v must be positive", at, f.Interval))
+			errs = append(errs, confx.Keyf(at+".interval", "%v must be positive", f.Interval))
 		}
 		switch f.Kind {
 		case record.KindMention, record.KindComment, record.KindReview:
 		default:
-			errs = append(errs, fmt.Errorf("%s.kind: %q is not mention, comment or review", at, f.Kind))
+			errs = append(errs, confx.Keyf(at+".kind", "%q is not mention, comment or review", f.Kind))
 		}
 	}
 	return errors.Join(errs...)

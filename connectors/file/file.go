@@ -26,6 +26,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/earshothq/earshot/connectors"
+	"github.com/earshothq/earshot/internal/confx"
 	"github.com/earshothq/earshot/record"
 )
 
@@ -68,32 +69,32 @@ type CSVConfig struct {
 // Validate names the first bad setting.
 func (c *Config) Validate() error {
 	if c.Path == "" {
-		return fmt.Errorf("config.path: required")
+		return confx.Keyf("path", "required")
 	}
 	switch c.Format {
 	case "auto", "jsonl", "csv":
 	default:
-		return fmt.Errorf("config.format: %q is not auto, jsonl or csv", c.Format)
+		return confx.Keyf("format", "%q is not auto, jsonl or csv", c.Format)
 	}
 	if !record.Kind(c.Kind).Valid() {
-		return fmt.Errorf("config.kind: %q is not a record kind", c.Kind)
+		return confx.Keyf("kind", "%q is not a record kind", c.Kind)
 	}
 	if len([]rune(c.CSV.Delimiter)) != 1 {
-		return fmt.Errorf("config.csv.delimiter: %q must be one character", c.CSV.Delimiter)
+		return confx.Keyf("csv.delimiter", "%q must be one character", c.CSV.Delimiter)
 	}
 	for target := range c.Mapping {
 		if !knownTarget(target) {
-			return fmt.Errorf("config.mapping.%s: unknown record field (known: %s, fields.<name>)", target, strings.Join(targets, ", "))
+			return confx.Keyf("mapping."+target, "unknown record field (known: %s, fields.<name>)", strings.Join(targets, ", "))
 		}
 	}
 	if c.Follow && c.Format == "csv" {
-		return fmt.Errorf("config.follow: supported for jsonl only (a CSV record may span lines being written)")
+		return confx.Keyf("follow", "supported for jsonl only (a CSV record may span lines being written)")
 	}
 	if c.PollInterval <= 0 {
-		return fmt.Errorf("config.poll_interval: must be positive")
+		return confx.Keyf("poll_interval", "must be positive")
 	}
 	if c.MaxLineBytes < 1024 {
-		return fmt.Errorf("config.max_line_bytes: %d is below 1024", c.MaxLineBytes)
+		return confx.Keyf("max_line_bytes", "%d is below 1024", c.MaxLineBytes)
 	}
 	return nil
 }
@@ -142,7 +143,7 @@ func New(node *yaml.Node, deps connectors.Deps) (connectors.Connector, error) {
 			format = "jsonl"
 		default:
 			if cfg.Path != "" {
-				return nil, fmt.Errorf("config.format: cannot tell the format of %s from its extension; set jsonl or csv", cfg.Path)
+				return nil, confx.Keyf("format", "cannot tell the format of %s from its extension; set jsonl or csv", cfg.Path)
 			}
 		}
 		cfg.Format = format
@@ -156,11 +157,8 @@ func New(node *yaml.Node, deps connectors.Deps) (connectors.Connector, error) {
 	if deps.Checkpoints == nil {
 		deps.Checkpoints = connectors.NewMemoryCheckpoints()
 	}
-	if deps.MaxInFlight <= 0 {
-		deps.MaxInFlight = 1000
-	}
 	return &Connector{cfg: cfg, deps: deps, format: format, checkpoints: deps.Checkpoints,
-		key: "file/" + deps.Name, slots: make(chan struct{}, deps.MaxInFlight)}, nil
+		key: "file/" + deps.Name, slots: make(chan struct{}, deps.InFlight())}, nil
 }
 
 // checkpoint is what the connector saves: the line of the last row of the
@@ -271,12 +269,8 @@ func (c *Connector) Read(ctx context.Context) (*record.Mention, connectors.AckFu
 // waitForGrowth sleeps a poll interval; a file replaced or truncated under
 // its name ends this connection so Connect starts on the new file.
 func (c *Connector) waitForGrowth(ctx context.Context) error {
-	t := time.NewTimer(c.cfg.PollInterval)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
+	if err := connectors.Sleep(ctx, c.cfg.PollInterval); err != nil {
+		return err
 	}
 	open, err := c.f.Stat()
 	if err != nil {

@@ -169,12 +169,12 @@ func TestUnackedRowsAreReadAgain(t *testing.T) {
 
 func TestConfigErrorsNameTheKey(t *testing.T) {
 	for cfg, want := range map[string]string{
-		"path: x.jsonl\nformat: xml":           "config.format",
-		"path: x.jsonl\nmapping: {txet: body}": "config.mapping.txet",
+		"path: x.jsonl\nformat: xml":           "format",
+		"path: x.jsonl\nmapping: {txet: body}": "mapping.txet",
 		"path: x.jsonl\npaht: y":               "unknown key",
-		"format: jsonl":                        "config.path: required",
+		"format: jsonl":                        "path: required",
 		"path: x.txt":                          "cannot tell the format",
-		"path: x.csv\ncsv: {delimiter: ';;'}":  "config.csv.delimiter",
+		"path: x.csv\ncsv: {delimiter: ';;'}":  "csv.delimiter",
 	} {
 		var node yaml.Node
 		if err := yaml.Unmarshal([]byte(cfg), &node); err != nil {

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/earshothq/earshot/internal/confx"
 	"github.com/nyaruka/phonenumbers"
 )
 
@@ -251,34 +252,34 @@ func defaultMaxLength(target string) int {
 // Validate reports every problem of the configuration at once.
 func (c *Config) Validate() error {
 	var errs []error
-	add := func(format string, args ...any) { errs = append(errs, fmt.Errorf(format, args...)) }
+	add := func(key, format string, args ...any) { errs = append(errs, confx.Keyf(key, format, args...)) }
 	if c.PublicURL != "" {
 		if u, err := url.Parse(c.PublicURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-			add("public_url %q: want an absolute http(s) URL", c.PublicURL)
+			add("public_url", "want an absolute http(s) URL, got %q", c.PublicURL)
 		}
 	}
 	if !validRegion(c.DefaultRegion) {
-		add("default_region %q: not a region phone numbers are known for", c.DefaultRegion)
+		add("default_region", "not a region phone numbers are known for, got %q", c.DefaultRegion)
 	}
 	if _, err := parsePrefixes(c.TrustedProxies); err != nil {
-		add("trusted_proxies: %w", err)
+		add("trusted_proxies", "%w", err)
 	}
 	if err := validateOrigins(c.AllowedOrigins); err != nil {
-		add("allowed_origins: %w", err)
+		add("allowed_origins", "%w", err)
 	}
 	if c.Limits.MaxBodyBytes < 1024 {
-		add("limits.max_body_bytes %d: want at least 1024", c.Limits.MaxBodyBytes)
+		add("limits.max_body_bytes", "want at least 1024, got %d", c.Limits.MaxBodyBytes)
 	}
 	if c.Limits.MaxFields < 1 {
-		add("limits.max_fields %d: want at least 1", c.Limits.MaxFields)
+		add("limits.max_fields", "want at least 1, got %d", c.Limits.MaxFields)
 	}
 	switch c.Limits.Uploads {
 	case "refuse", "metadata":
 	default:
-		add("limits.uploads %q: want refuse or metadata", c.Limits.Uploads)
+		add("limits.uploads", "want refuse or metadata, got %q", c.Limits.Uploads)
 	}
 	if c.Limits.MaxUploadBytes < 1 {
-		add("limits.max_upload_bytes %d: want a positive size", c.Limits.MaxUploadBytes)
+		add("limits.max_upload_bytes", "want a positive size, got %d", c.Limits.MaxUploadBytes)
 	}
 	t := c.Timeouts
 	for _, d := range []struct {
@@ -286,44 +287,44 @@ func (c *Config) Validate() error {
 		v    time.Duration
 	}{{"read_header", t.ReadHeader}, {"body_read", t.BodyRead}, {"handoff", t.Handoff}, {"ack", t.Ack}, {"idle", t.Idle}, {"retry_after", t.RetryAfter}} {
 		if d.v <= 0 {
-			add("timeouts.%s %s: want a positive duration", d.name, d.v)
+			add(fmt.Sprintf("timeouts.%s", d.name), "want a positive duration, got %s", d.v)
 		}
 	}
 	if t.MaxHeaderBytes < 1024 {
-		add("timeouts.max_header_bytes %d: want at least 1024", t.MaxHeaderBytes)
+		add("timeouts.max_header_bytes", "want at least 1024, got %d", t.MaxHeaderBytes)
 	}
 	for name, b := range map[string]Bucket{"rate_limit.per_ip": c.RateLimit.PerIP, "rate_limit.per_form": c.RateLimit.PerForm} {
 		if err := b.validate(); err != nil {
-			add("%s: %w", name, err)
+			add(name, "%w", err)
 		}
 	}
 	if c.RateLimit.MaxClients < 1 {
-		add("rate_limit.max_clients %d: want at least 1", c.RateLimit.MaxClients)
+		add("rate_limit.max_clients", "want at least 1, got %d", c.RateLimit.MaxClients)
 	}
 	if c.TimeTrap.Min < 0 || c.TimeTrap.MaxAge <= c.TimeTrap.Min {
-		add("time_trap: want 0 <= min < max_age, got min %s max_age %s", c.TimeTrap.Min, c.TimeTrap.MaxAge)
+		add("time_trap", "want 0 <= min < max_age, got min %s max_age %s", c.TimeTrap.Min, c.TimeTrap.MaxAge)
 	}
 	if c.TimeTrap.Secret != "" && len(c.TimeTrap.Secret) < 16 {
-		add("time_trap.secret: want at least 16 characters")
+		add("time_trap.secret", "want at least 16 characters")
 	}
 	if c.Idempotency.TTL <= 0 || c.Idempotency.MaxEntries < 1 {
-		add("idempotency: want a positive ttl and max_entries")
+		add("idempotency", "want a positive ttl and max_entries")
 	}
 	if c.QueueSize < 1 {
-		add("queue_size %d: want at least 1", c.QueueSize)
+		add("queue_size", "want at least 1, got %d", c.QueueSize)
 	}
 	if len(c.Forms) == 0 {
-		add("forms: want at least one form")
+		add("forms", "want at least one form")
 	}
 	seen := map[string]bool{}
 	for i := range c.Forms {
 		f := &c.Forms[i]
 		if seen[f.ID] {
-			add("forms[%d].id %q: defined twice", i, f.ID)
+			add(fmt.Sprintf("forms[%d].id", i), "%q is defined twice", f.ID)
 		}
 		seen[f.ID] = true
 		if err := f.validate(); err != nil {
-			add("forms[%d] (%s): %w", i, f.ID, err)
+			add(fmt.Sprintf("forms[%d]", i), "%w", err)
 		}
 	}
 	return errors.Join(errs...)
@@ -331,75 +332,75 @@ func (c *Config) Validate() error {
 
 func (b Bucket) validate() error {
 	if b.PerSecond < 0 {
-		return fmt.Errorf("per_second %g: want zero (off) or more", b.PerSecond)
+		return confx.Keyf("per_second", "want zero (off) or more, got %g", b.PerSecond)
 	}
 	if b.PerSecond > 0 && b.Burst < 1 {
-		return fmt.Errorf("burst %d: want at least 1 when per_second is set", b.Burst)
+		return confx.Keyf("burst", "want at least 1 when per_second is set, got %d", b.Burst)
 	}
 	return nil
 }
 
 func (f *FormConfig) validate() error {
 	var errs []error
-	add := func(format string, args ...any) { errs = append(errs, fmt.Errorf(format, args...)) }
+	add := func(key, format string, args ...any) { errs = append(errs, confx.Keyf(key, format, args...)) }
 	if !formIDPattern.MatchString(f.ID) {
-		add("id %q: want 1-64 of a-z, 0-9, '_' or '-', starting with a letter or digit", f.ID)
+		add("id", "want 1-64 of a-z, 0-9, '_' or '-', starting with a letter or digit, got %q", f.ID)
 	}
 	if f.RedirectURL != "" {
 		if u, err := url.Parse(f.RedirectURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-			add("redirect_url %q: want an absolute http(s) URL", f.RedirectURL)
+			add("redirect_url", "want an absolute http(s) URL, got %q", f.RedirectURL)
 		}
 	}
 	if f.DefaultRegion != "" && !validRegion(f.DefaultRegion) {
-		add("default_region %q: not a region phone numbers are known for", f.DefaultRegion)
+		add("default_region", "not a region phone numbers are known for, got %q", f.DefaultRegion)
 	}
 	if err := validateOrigins(f.AllowedOrigins); err != nil {
-		add("allowed_origins: %w", err)
+		add("allowed_origins", "%w", err)
 	}
 	if f.PerForm != nil {
 		if err := f.PerForm.validate(); err != nil {
-			add("rate_limit: %w", err)
+			add("rate_limit", "%w", err)
 		}
 	}
 	names := map[string]bool{}
 	claim := func(what, name string) {
 		if !fieldNamePattern.MatchString(name) {
-			add("%s %q: want 1-64 of letters, digits, '_', '.', '-', '[' or ']', not starting with '_'", what, name)
+			add(what, "want 1-64 of letters, digits, '_', '.', '-', '[' or ']', not starting with '_', got %q", name)
 		}
 		if strings.HasPrefix(name, "utm_") || name == fieldToken || name == fieldPage || name == fieldReferrer {
-			add("%s %q: the name is reserved for provenance", what, name)
+			add(what, "%q is reserved for provenance", name)
 		}
 		if names[name] {
-			add("%s %q: used twice", what, name)
+			add(what, "%q is used twice", name)
 		}
 		names[name] = true
 	}
 	if len(f.Fields) == 0 {
-		add("fields: want at least one field")
+		add("fields", "want at least one field")
 	}
 	single := map[string]bool{}
 	for i, fc := range f.Fields {
 		claim(fmt.Sprintf("fields[%d].name", i), fc.Name)
 		if !targets[fc.MapsTo] {
-			add("fields[%d] (%s).maps_to %q: want one of email, name, first_name, last_name, phone, company, message, title, city, country, postal_code, custom", i, fc.Name, fc.MapsTo)
+			add(fmt.Sprintf("fields[%d].maps_to", i), "want one of email, name, first_name, last_name, phone, company, message, title, city, country, postal_code, custom, got %q", fc.MapsTo)
 		}
 		if fc.MapsTo != TargetCustom {
 			if single[fc.MapsTo] {
-				add("fields[%d] (%s).maps_to %q: another field already maps there", i, fc.Name, fc.MapsTo)
+				add(fmt.Sprintf("fields[%d].maps_to", i), "another field already maps to %q", fc.MapsTo)
 			}
 			single[fc.MapsTo] = true
 			if fc.Multiple {
-				add("fields[%d] (%s).multiple: only custom fields may take several values", i, fc.Name)
+				add(fmt.Sprintf("fields[%d].multiple", i), "only custom fields may take several values")
 			}
 		}
 		if fc.MaxLength < 0 {
-			add("fields[%d] (%s).max_length %d: want zero (default) or more", i, fc.Name, fc.MaxLength)
+			add(fmt.Sprintf("fields[%d].max_length", i), "want zero (default) or more, got %d", fc.MaxLength)
 		}
 	}
 	if f.Consent != nil {
 		claim("consent.field", f.Consent.Field)
 		if strings.TrimSpace(f.Consent.Text) == "" {
-			add("consent.text: want the text the person agrees to (it is recorded with the consent)")
+			add("consent.text", "want the text the person agrees to (it is recorded with the consent)")
 		}
 	}
 	if f.Honeypot != "" {
@@ -410,10 +411,10 @@ func (f *FormConfig) validate() error {
 			continue
 		}
 		if len(w.Secret) < 16 {
-			add("%s.secret: want at least 16 characters", name)
+			add(fmt.Sprintf("%s.secret", name), "want at least 16 characters")
 		}
 		if w.Tolerance < 0 {
-			add("%s.tolerance %s: want a positive duration", name, w.Tolerance)
+			add(fmt.Sprintf("%s.tolerance", name), "want a positive duration, got %s", w.Tolerance)
 		}
 	}
 	return errors.Join(errs...)
@@ -461,13 +462,13 @@ func validRegion(r string) bool {
 
 func validateOrigins(origins []string) error {
 	var errs []error
-	for _, o := range origins {
+	for i, o := range origins {
 		if o == "*" {
 			continue
 		}
 		u, err := url.Parse(o)
 		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || (u.Path != "" && u.Path != "/") || u.RawQuery != "" {
-			errs = append(errs, fmt.Errorf("%q: want scheme://host[:port]", o))
+			errs = append(errs, confx.Keyf(fmt.Sprintf("[%d]", i), "want scheme://host[:port], got %q", o))
 		}
 	}
 	return errors.Join(errs...)

@@ -74,12 +74,12 @@ func TestConfigValidation(t *testing.T) {
 		want string
 	}{
 		{"no forms", func(c *Config) { c.Forms = nil }, "want at least one form"},
-		{"bad form id", func(c *Config) { c.Forms[0].ID = "Kontakt Form" }, `id "Kontakt Form"`},
-		{"duplicate form", func(c *Config) { c.Forms = append(c.Forms, c.Forms[0]) }, "defined twice"},
-		{"bad target", func(c *Config) { c.Forms[0].Fields[0].MapsTo = "mail" }, `maps_to "mail"`},
+		{"bad form id", func(c *Config) { c.Forms[0].ID = "Kontakt Form" }, `forms[0].id: want 1-64 of a-z, 0-9, '_' or '-', starting with a letter or digit, got "Kontakt Form"`},
+		{"duplicate form", func(c *Config) { c.Forms = append(c.Forms, c.Forms[0]) }, `forms[1].id: "contact" is defined twice`},
+		{"bad target", func(c *Config) { c.Forms[0].Fields[0].MapsTo = "mail" }, `forms[0].fields[0].maps_to: want one of email`},
 		{"two emails", func(c *Config) {
 			c.Forms[0].Fields = append(c.Forms[0].Fields, FieldConfig{Name: "email2", MapsTo: TargetEmail})
-		}, "another field already maps there"},
+		}, `forms[0].fields[1].maps_to: another field already maps to "email"`},
 		{"reserved name", func(c *Config) { c.Forms[0].Fields[0].Name = "utm_source" }, "reserved"},
 		{"underscore name", func(c *Config) { c.Forms[0].Fields[0].Name = "_t" }, `"_t"`},
 		{"field twice", func(c *Config) {
@@ -88,8 +88,8 @@ func TestConfigValidation(t *testing.T) {
 		{"honeypot collides", func(c *Config) { c.Forms[0].Honeypot = "email" }, "used twice"},
 		{"multiple on email", func(c *Config) { c.Forms[0].Fields[0].Multiple = true }, "only custom fields"},
 		{"consent without text", func(c *Config) { c.Forms[0].Consent = &ConsentField{Field: "ok"} }, "consent.text"},
-		{"bad region", func(c *Config) { c.DefaultRegion = "XX" }, `default_region "XX"`},
-		{"bad form region", func(c *Config) { c.Forms[0].DefaultRegion = "ZZ" }, `default_region "ZZ"`},
+		{"bad region", func(c *Config) { c.DefaultRegion = "XX" }, `default_region: not a region phone numbers are known for, got "XX"`},
+		{"bad form region", func(c *Config) { c.Forms[0].DefaultRegion = "ZZ" }, `forms[0].default_region: not a region phone numbers are known for, got "ZZ"`},
 		{"bad proxy", func(c *Config) { c.TrustedProxies = []string{"10.0.0.0/33"} }, "trusted_proxies"},
 		{"bad origin", func(c *Config) { c.AllowedOrigins = []string{"www.example.com"} }, "allowed_origins"},
 		{"origin with path", func(c *Config) { c.Forms[0].AllowedOrigins = []string{"https://example.com/page"} }, "allowed_origins"},
@@ -98,7 +98,7 @@ func TestConfigValidation(t *testing.T) {
 		{"tiny body", func(c *Config) { c.Limits.MaxBodyBytes = 10 }, "max_body_bytes"},
 		{"uploads mode", func(c *Config) { c.Limits.Uploads = "keep" }, "limits.uploads"},
 		{"zero timeout", func(c *Config) { c.Timeouts.Ack = 0 }, "timeouts.ack"},
-		{"negative rate", func(c *Config) { c.RateLimit.PerIP.PerSecond = -1 }, "rate_limit.per_ip"},
+		{"negative rate", func(c *Config) { c.RateLimit.PerIP.PerSecond = -1 }, "rate_limit.per_ip.per_second"},
 		{"rate without burst", func(c *Config) { c.RateLimit.PerForm = Bucket{PerSecond: 5} }, "burst"},
 		{"time trap order", func(c *Config) { c.TimeTrap.MaxAge = time.Second }, "time_trap"},
 		{"short secret", func(c *Config) { c.TimeTrap.Secret = "short" }, "time_trap.secret"},

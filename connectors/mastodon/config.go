@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/earshothq/earshot/internal/confx"
 	"gopkg.in/yaml.v3"
 )
 
@@ -152,25 +153,25 @@ func (c *Config) fillServers() {
 func (c *Config) Validate() error {
 	var errs []error
 	if len(c.Servers) == 0 {
-		errs = append(errs, errors.New("servers: at least one server is required"))
+		errs = append(errs, confx.Keyf("servers", "at least one server is required"))
 	}
 	if c.UserAgent == "" {
-		errs = append(errs, errors.New("user_agent: must not be empty"))
+		errs = append(errs, confx.Keyf("user_agent", "must not be empty"))
 	}
 	for name, d := range map[string]time.Duration{"request_timeout": c.RequestTimeout, "stream_idle_timeout": c.StreamIdleTimeout,
 		"backoff_min": c.BackoffMin, "backoff_max": c.BackoffMax, "checkpoint_interval": c.CheckpointInterval} {
 		if d <= 0 {
-			errs = append(errs, fmt.Errorf("%s: %v must be positive", name, d))
+			errs = append(errs, confx.Keyf(name, "%v must be positive", d))
 		}
 	}
 	if c.BackoffMax < c.BackoffMin {
-		errs = append(errs, fmt.Errorf("backoff_max: %v is below backoff_min %v", c.BackoffMax, c.BackoffMin))
+		errs = append(errs, confx.Keyf("backoff_max", "%v is below backoff_min %v", c.BackoffMax, c.BackoffMin))
 	}
 	if c.MaxEventBytes < 4096 {
-		errs = append(errs, fmt.Errorf("max_event_bytes: %d is below 4096", c.MaxEventBytes))
+		errs = append(errs, confx.Keyf("max_event_bytes", "%d is below 4096", c.MaxEventBytes))
 	}
 	if c.Remember < 1 {
-		errs = append(errs, fmt.Errorf("remember: %d must be at least 1", c.Remember))
+		errs = append(errs, confx.Keyf("remember", "%d must be at least 1", c.Remember))
 	}
 	names := map[string]bool{}
 	for i := range c.Servers {
@@ -179,57 +180,57 @@ func (c *Config) Validate() error {
 		u, err := url.Parse(s.URL)
 		switch {
 		case s.URL == "":
-			errs = append(errs, fmt.Errorf("%s.url: required", at))
+			errs = append(errs, confx.Keyf(at+".url", "required"))
 		case err != nil:
-			errs = append(errs, fmt.Errorf("%s.url: %w", at, err))
+			errs = append(errs, confx.Keyf(at+".url", "%w", err))
 		case u.Scheme != "https" && u.Scheme != "http", u.Host == "":
-			errs = append(errs, fmt.Errorf("%s.url: %q is not an http(s) server address", at, s.URL))
+			errs = append(errs, confx.Keyf(at+".url", "%q is not an http(s) server address", s.URL))
 		}
 		if s.Name == "" {
-			errs = append(errs, fmt.Errorf("%s.name: required", at))
+			errs = append(errs, confx.Keyf(at+".name", "required"))
 		} else if names[s.Name] {
-			errs = append(errs, fmt.Errorf("%s.name: %q is used by another server", at, s.Name))
+			errs = append(errs, confx.Keyf(at+".name", "%q is used by another server", s.Name))
 		}
 		names[s.Name] = true
 		if len(s.Hashtags) == 0 && len(s.Keywords) == 0 && !s.Notifications && len(s.Accounts) == 0 {
-			errs = append(errs, fmt.Errorf("%s: nothing to watch (set hashtags, keywords, notifications or accounts)", at))
+			errs = append(errs, confx.Keyf(at, "nothing to watch (set hashtags, keywords, notifications or accounts)"))
 		}
 		for j, h := range s.Hashtags {
 			if h == "" || strings.ContainsAny(h, " \t/#?&") {
-				errs = append(errs, fmt.Errorf("%s.hashtags[%d]: %q is not a hashtag", at, j, h))
+				errs = append(errs, confx.Keyf(fmt.Sprintf("%s.hashtags[%d]", at, j), "%q is not a hashtag", h))
 			}
 		}
 		for j, k := range s.Keywords {
 			if strings.TrimSpace(k.Text) == "" {
-				errs = append(errs, fmt.Errorf("%s.keywords[%d]: empty keyword", at, j))
+				errs = append(errs, confx.Keyf(fmt.Sprintf("%s.keywords[%d]", at, j), "empty keyword"))
 			}
 		}
 		for j, a := range s.Accounts {
 			if a == "" || strings.ContainsAny(a, " /") {
-				errs = append(errs, fmt.Errorf("%s.accounts[%d]: %q is not an account (user or user@instance)", at, j, a))
+				errs = append(errs, confx.Keyf(fmt.Sprintf("%s.accounts[%d]", at, j), "%q is not an account (user or user@instance)", a))
 			}
 		}
 		if s.Notifications && s.AccessToken == "" {
-			errs = append(errs, fmt.Errorf("%s.notifications: needs access_token", at))
+			errs = append(errs, confx.Keyf(at+".notifications", "needs access_token"))
 		}
 		if s.KeywordTimeline != "public" && s.KeywordTimeline != "local" {
-			errs = append(errs, fmt.Errorf("%s.keyword_timeline: %q is not public or local", at, s.KeywordTimeline))
+			errs = append(errs, confx.Keyf(at+".keyword_timeline", "%q is not public or local", s.KeywordTimeline))
 		}
 		for j, v := range s.Visibility {
 			switch v {
 			case "public", "unlisted", "private", "direct":
 			default:
-				errs = append(errs, fmt.Errorf("%s.visibility[%d]: %q is not public, unlisted, private or direct", at, j, v))
+				errs = append(errs, confx.Keyf(fmt.Sprintf("%s.visibility[%d]", at, j), "%q is not public, unlisted, private or direct", v))
 			}
 		}
 		if s.PageSize < 1 || s.PageSize > 80 {
-			errs = append(errs, fmt.Errorf("%s.page_size: %d is not between 1 and 80", at, s.PageSize))
+			errs = append(errs, confx.Keyf(at+".page_size", "%d is not between 1 and 80", s.PageSize))
 		}
 		if s.InitialBackfill < 0 || s.MaxBackfillPages < 0 {
-			errs = append(errs, fmt.Errorf("%s: initial_backfill and max_backfill_pages must not be negative", at))
+			errs = append(errs, confx.Keyf(at, "initial_backfill and max_backfill_pages must not be negative"))
 		}
 		if s.PollInterval <= 0 {
-			errs = append(errs, fmt.Errorf("%s.poll_interval: %v must be positive", at, s.PollInterval))
+			errs = append(errs, confx.Keyf(at+".poll_interval", "%v must be positive", s.PollInterval))
 		}
 	}
 	return errors.Join(errs...)

@@ -13,6 +13,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/earshothq/earshot/connectors/internal/netguard"
+	"github.com/earshothq/earshot/internal/confx"
 	"github.com/earshothq/earshot/record"
 )
 
@@ -216,101 +217,101 @@ func (c *Config) fillSites() {
 func (c *Config) Validate() error {
 	var errs []error
 	if len(c.Sites) == 0 {
-		errs = append(errs, errors.New("sites: at least one site is required"))
+		errs = append(errs, confx.Keyf("sites", "at least one site is required"))
 	}
 	if c.UserAgent == "" {
-		errs = append(errs, errors.New("user_agent: must not be empty"))
+		errs = append(errs, confx.Keyf("user_agent", "must not be empty"))
 	}
 	if c.Remember < 16 {
-		errs = append(errs, fmt.Errorf("remember: %d is below 16", c.Remember))
+		errs = append(errs, confx.Keyf("remember", "%d is below 16", c.Remember))
 	}
 	if c.CheckpointInterval <= 0 {
-		errs = append(errs, fmt.Errorf("checkpoint_interval: %v must be positive", c.CheckpointInterval))
+		errs = append(errs, confx.Keyf("checkpoint_interval", "%v must be positive", c.CheckpointInterval))
 	}
 	names := map[string]bool{}
 	for i := range c.Sites {
 		s := &c.Sites[i]
 		at := fmt.Sprintf("sites[%d]", i)
 		if s.Name == "" {
-			errs = append(errs, fmt.Errorf("%s.name: required", at))
+			errs = append(errs, confx.Keyf(at+".name", "required"))
 		} else if names[s.Name] {
-			errs = append(errs, fmt.Errorf("%s.name: %q is used by another site", at, s.Name))
+			errs = append(errs, confx.Keyf(at+".name", "%q is used by another site", s.Name))
 		}
 		names[s.Name] = true
 		if len(s.StartURLs) == 0 {
-			errs = append(errs, fmt.Errorf("%s.start_urls: at least one is required", at))
+			errs = append(errs, confx.Keyf(at+".start_urls", "at least one is required"))
 		}
 		for j, su := range s.StartURLs {
 			u, err := url.Parse(su)
 			if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-				errs = append(errs, fmt.Errorf("%s.start_urls[%d]: %q is not an http(s) URL", at, j, su))
+				errs = append(errs, confx.Keyf(fmt.Sprintf("%s.start_urls[%d]", at, j), "%q is not an http(s) URL", su))
 			}
 		}
 		for j, f := range s.URLFilters {
 			if _, err := regexp.Compile(f); err != nil {
-				errs = append(errs, fmt.Errorf("%s.url_filters[%d]: %w", at, j, err))
+				errs = append(errs, confx.Keyf(fmt.Sprintf("%s.url_filters[%d]", at, j), "%w", err))
 			}
 		}
 		for j, f := range s.DisallowedURLFilters {
 			if _, err := regexp.Compile(f); err != nil {
-				errs = append(errs, fmt.Errorf("%s.disallowed_url_filters[%d]: %w", at, j, err))
+				errs = append(errs, confx.Keyf(fmt.Sprintf("%s.disallowed_url_filters[%d]", at, j), "%w", err))
 			}
 		}
 		for j, f := range s.Follow {
 			if f.Selector.IsZero() {
-				errs = append(errs, fmt.Errorf("%s.follow[%d].selector: required", at, j))
+				errs = append(errs, confx.Keyf(fmt.Sprintf("%s.follow[%d].selector", at, j), "required"))
 			} else if err := f.Selector.validate(); err != nil {
-				errs = append(errs, fmt.Errorf("%s.follow[%d].selector: %w", at, j, err))
+				errs = append(errs, confx.Keyf(fmt.Sprintf("%s.follow[%d].selector", at, j), "%w", err))
 			}
 			if f.Pattern != "" {
 				if _, err := regexp.Compile(f.Pattern); err != nil {
-					errs = append(errs, fmt.Errorf("%s.follow[%d].pattern: %w", at, j, err))
+					errs = append(errs, confx.Keyf(fmt.Sprintf("%s.follow[%d].pattern", at, j), "%w", err))
 				}
 			}
 		}
 		for j, it := range s.Items {
 			p := fmt.Sprintf("%s.items[%d]", at, j)
 			if it.Selector.IsZero() {
-				errs = append(errs, fmt.Errorf("%s.selector: required", p))
+				errs = append(errs, confx.Keyf(p+".selector", "required"))
 			} else if err := it.Selector.validate(); err != nil {
-				errs = append(errs, fmt.Errorf("%s.selector: %w", p, err))
+				errs = append(errs, confx.Keyf(p+".selector", "%w", err))
 			}
 			switch it.Kind {
 			case record.KindComment, record.KindReview, record.KindMention, record.KindReply:
 			default:
-				errs = append(errs, fmt.Errorf("%s.kind: %q is not comment, review, mention or reply", p, it.Kind))
+				errs = append(errs, confx.Keyf(p+".kind", "%q is not comment, review, mention or reply", it.Kind))
 			}
 			if it.Fields.Text.IsZero() && it.Fields.Title.IsZero() {
-				errs = append(errs, fmt.Errorf("%s.fields: text or title is required", p))
+				errs = append(errs, confx.Keyf(p+".fields", "text or title is required"))
 			}
 			for name, sel := range map[string]Selector{"author": it.Fields.Author, "author_url": it.Fields.AuthorURL,
 				"text": it.Fields.Text, "title": it.Fields.Title, "date": it.Fields.Date, "rating": it.Fields.Rating,
 				"permalink": it.Fields.Permalink} {
 				if err := sel.validate(); err != nil {
-					errs = append(errs, fmt.Errorf("%s.fields.%s: %w", p, name, err))
+					errs = append(errs, confx.Keyf(fmt.Sprintf("%s.fields.%s", p, name), "%w", err))
 				}
 			}
 			if it.Fields.RatingBest <= 0 {
-				errs = append(errs, fmt.Errorf("%s.fields.rating_best: %v must be positive", p, it.Fields.RatingBest))
+				errs = append(errs, confx.Keyf(p+".fields.rating_best", "%v must be positive", it.Fields.RatingBest))
 			}
 		}
 		if len(s.Items) == 0 && (s.SchemaOrg == nil || !*s.SchemaOrg) {
-			errs = append(errs, fmt.Errorf("%s: no items rules and schema_org off: nothing to extract", at))
+			errs = append(errs, confx.Keyf(at, "no items rules and schema_org off: nothing to extract"))
 		}
 		if s.MaxDepth < 0 || s.MaxPages < 1 || s.MaxQueue < 1 || s.Parallelism < 1 {
-			errs = append(errs, fmt.Errorf("%s: max_depth must be >= 0, max_pages, max_queue and parallelism >= 1", at))
+			errs = append(errs, confx.Keyf(at, "max_depth must be >= 0, max_pages, max_queue and parallelism >= 1"))
 		}
 		if s.RecrawlInterval < 0 || s.Delay < 0 || s.RandomDelay < 0 || s.RequestTimeout <= 0 {
-			errs = append(errs, fmt.Errorf("%s: recrawl_interval, delay and random_delay must not be negative, request_timeout positive", at))
+			errs = append(errs, confx.Keyf(at, "recrawl_interval, delay and random_delay must not be negative, request_timeout positive"))
 		}
 		if s.MaxBodyBytes < 1024 {
-			errs = append(errs, fmt.Errorf("%s.max_body_bytes: %d is below 1024", at, s.MaxBodyBytes))
+			errs = append(errs, confx.Keyf(at+".max_body_bytes", "%d is below 1024", s.MaxBodyBytes))
 		}
 		if _, err := netguard.NewPolicy(s.AllowNetworks); err != nil {
-			errs = append(errs, fmt.Errorf("%s.allow_networks: %w", at, err))
+			errs = append(errs, confx.Keyf(at+".allow_networks", "%w", err))
 		}
 		if strings.ContainsAny(s.Name, "/") {
-			errs = append(errs, fmt.Errorf("%s.name: %q must not contain '/'", at, s.Name))
+			errs = append(errs, confx.Keyf(at+".name", "%q must not contain '/'", s.Name))
 		}
 	}
 	return errors.Join(errs...)

@@ -23,6 +23,7 @@ import (
 	"github.com/earshothq/earshot/enrich/prefs"
 	"github.com/earshothq/earshot/enrich/sentiment"
 	"github.com/earshothq/earshot/enrich/textnorm"
+	"github.com/earshothq/earshot/internal/confx"
 	"github.com/earshothq/earshot/record"
 )
 
@@ -69,24 +70,24 @@ func DefaultConfig() Config {
 func (c Config) Validate() error {
 	var errs []error
 	if len(c.Languages) == 0 {
-		errs = append(errs, errors.New("analysis.languages: at least one language is required"))
+		errs = append(errs, confx.Keyf("analysis.languages", "at least one language is required"))
 	}
-	for _, l := range c.Languages {
+	for i, l := range c.Languages {
 		if b := lang.Base(l); len(b) != 2 {
-			errs = append(errs, fmt.Errorf("analysis.languages: %q is not an ISO 639-1 code", l))
+			errs = append(errs, confx.Keyf(fmt.Sprintf("analysis.languages[%d]", i), "%q is not an ISO 639-1 code", l))
 		}
 	}
 	if c.SourcePrior < 0 || c.SourcePrior >= 1 {
-		errs = append(errs, fmt.Errorf("analysis.source_prior: %v outside [0, 1)", c.SourcePrior))
+		errs = append(errs, confx.Keyf("analysis.source_prior", "%v outside [0, 1)", c.SourcePrior))
 	}
 	if c.MinLanguageConfidence < 0 || c.MinLanguageConfidence > 1 {
-		errs = append(errs, fmt.Errorf("analysis.min_language_confidence: %v outside [0, 1]", c.MinLanguageConfidence))
+		errs = append(errs, confx.Keyf("analysis.min_language_confidence", "%v outside [0, 1]", c.MinLanguageConfidence))
 	}
 	if c.BuyingThreshold < 0 || c.BuyingThreshold > 1 {
-		errs = append(errs, fmt.Errorf("analysis.buying_threshold: %v outside [0, 1]", c.BuyingThreshold))
+		errs = append(errs, confx.Keyf("analysis.buying_threshold", "%v outside [0, 1]", c.BuyingThreshold))
 	}
 	if err := c.Intents.Validate(); err != nil {
-		errs = append(errs, fmt.Errorf("analysis.intents: %w", err))
+		errs = append(errs, confx.Prefix("analysis.intents", err))
 	}
 	return errors.Join(errs...)
 }

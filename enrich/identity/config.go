@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/earshothq/earshot/internal/confx"
 	"github.com/nyaruka/phonenumbers"
 )
 
@@ -183,89 +184,91 @@ var fitFields = map[string]bool{
 // Validate reports every problem in c.
 func (c Config) Validate() error {
 	var errs []error
-	bad := func(format string, args ...any) { errs = append(errs, fmt.Errorf(format, args...)) }
+	bad := func(key, format string, args ...any) {
+		errs = append(errs, confx.Keyf("identity."+key, format, args...))
+	}
 	if c.LowerThreshold > c.UpperThreshold {
-		bad("lower_threshold (%g) is above upper_threshold (%g)", c.LowerThreshold, c.UpperThreshold)
+		bad("lower_threshold", "%g is above upper_threshold (%g)", c.LowerThreshold, c.UpperThreshold)
 	}
 	if c.AmbiguityMargin < 0 {
-		bad("ambiguity_margin must not be negative, got %g", c.AmbiguityMargin)
+		bad("ambiguity_margin", "must not be negative, got %g", c.AmbiguityMargin)
 	}
 	if c.MaxBlockSize < 1 {
-		bad("max_block_size must be at least 1, got %d", c.MaxBlockSize)
+		bad("max_block_size", "must be at least 1, got %d", c.MaxBlockSize)
 	}
 	if c.MaxCandidates < 1 {
-		bad("max_candidates must be at least 1, got %d", c.MaxCandidates)
+		bad("max_candidates", "must be at least 1, got %d", c.MaxCandidates)
 	}
 	if c.MaxReported < 0 {
-		bad("max_reported must not be negative, got %d", c.MaxReported)
+		bad("max_reported", "must not be negative, got %d", c.MaxReported)
 	}
 	if c.DefaultPhoneRegion != "" && !phonenumbers.GetSupportedRegions()[strings.ToUpper(c.DefaultPhoneRegion)] {
-		bad("default_phone_region %q is not an ISO 3166-1 alpha-2 region with a phone plan", c.DefaultPhoneRegion)
+		bad("default_phone_region", "%q is not an ISO 3166-1 alpha-2 region with a phone plan", c.DefaultPhoneRegion)
 	}
 	if c.DateOrder != "DMY" && c.DateOrder != "MDY" {
-		bad("date_order must be DMY or MDY, got %q", c.DateOrder)
+		bad("date_order", "must be DMY or MDY, got %q", c.DateOrder)
 	}
 	w := c.Weights
 	if w.Estimate != "em" && w.Estimate != "fixed" {
-		bad("weights.estimate must be em or fixed, got %q", w.Estimate)
+		bad("weights.estimate", "must be em or fixed, got %q", w.Estimate)
 	}
 	if w.Estimate == "em" {
 		if w.EMIterations < 1 {
-			bad("weights.em_iterations must be at least 1, got %d", w.EMIterations)
+			bad("weights.em_iterations", "must be at least 1, got %d", w.EMIterations)
 		}
 		if w.EMTolerance <= 0 {
-			bad("weights.em_tolerance must be positive, got %g", w.EMTolerance)
+			bad("weights.em_tolerance", "must be positive, got %g", w.EMTolerance)
 		}
 		if w.EMMinPairs < 1 || w.EMEvery < 1 || w.USamplePairs < 1 {
-			bad("weights.em_min_pairs, em_every and u_sample_pairs must be at least 1")
+			bad("weights", "em_min_pairs, em_every and u_sample_pairs must be at least 1")
 		}
 	}
 	for field, levels := range w.Fields {
 		spec, ok := fieldSpecByName(field)
 		if !ok {
-			bad("weights.fields: unknown field %q (known: %s)", field, strings.Join(fieldNames(), ", "))
+			bad("weights.fields."+field, "unknown field %q (known: %s)", field, strings.Join(fieldNames(), ", "))
 			continue
 		}
 		for level, mu := range levels {
 			if spec.levelIndex(level) < 0 {
-				bad("weights.fields.%s: unknown level %q (known: %s)", field, level, strings.Join(spec.Levels, ", "))
+				bad(fmt.Sprintf("weights.fields.%s", field), "unknown level %q (known: %s)", level, strings.Join(spec.Levels, ", "))
 			}
 			if mu.M <= 0 || mu.M >= 1 || mu.U <= 0 || mu.U >= 1 {
-				bad("weights.fields.%s.%s: m and u must be in (0,1), got m=%g u=%g", field, level, mu.M, mu.U)
+				bad(fmt.Sprintf("weights.fields.%s.%s", field, level), "m and u must be in (0,1), got m=%g u=%g", mu.M, mu.U)
 			}
 		}
 	}
 	p := c.Prospects
 	if p.IntentThreshold < 0 || p.IntentThreshold > 1 {
-		bad("prospects.intent_threshold must be in [0,1], got %g", p.IntentThreshold)
+		bad("prospects.intent_threshold", "must be in [0,1], got %g", p.IntentThreshold)
 	}
 	if p.MaxEvidence < 1 {
-		bad("prospects.max_evidence must be at least 1, got %d", p.MaxEvidence)
+		bad("prospects.max_evidence", "must be at least 1, got %d", p.MaxEvidence)
 	}
 	if p.MaxProspects < 1 {
-		bad("prospects.max_prospects must be at least 1, got %d", p.MaxProspects)
+		bad("prospects.max_prospects", "must be at least 1, got %d", p.MaxProspects)
 	}
 	s := p.Score
 	if s.Intent < 0 || s.Reach < 0 || s.Recency < 0 || s.Frequency < 0 || s.Fit < 0 {
-		bad("prospects.score weights must not be negative")
+		bad("prospects.score", "weights must not be negative")
 	} else if s.Intent+s.Reach+s.Recency+s.Frequency+s.Fit == 0 {
-		bad("prospects.score weights are all zero")
+		bad("prospects.score", "weights are all zero")
 	}
 	if p.RecencyHalfLife <= 0 {
-		bad("prospects.recency_half_life must be positive, got %s", p.RecencyHalfLife)
+		bad("prospects.recency_half_life", "must be positive, got %s", p.RecencyHalfLife)
 	}
 	if p.ReachFollowers < 1 {
-		bad("prospects.reach_followers must be at least 1, got %d", p.ReachFollowers)
+		bad("prospects.reach_followers", "must be at least 1, got %d", p.ReachFollowers)
 	}
 	for i, r := range p.IdealCustomer {
 		if !fitFields[r.Field] {
-			bad("prospects.ideal_customer[%d]: unknown field %q", i, r.Field)
+			bad(fmt.Sprintf("prospects.ideal_customer[%d].field", i), "unknown field %q", r.Field)
 		}
 		if len(r.In) == 0 && len(r.Contains) == 0 {
-			bad("prospects.ideal_customer[%d]: needs in or contains", i)
+			bad(fmt.Sprintf("prospects.ideal_customer[%d]", i), "needs in or contains")
 		}
 		if r.Weight <= 0 {
-			bad("prospects.ideal_customer[%d]: weight must be positive, got %g", i, r.Weight)
+			bad(fmt.Sprintf("prospects.ideal_customer[%d].weight", i), "must be positive, got %g", r.Weight)
 		}
 	}
 	return errors.Join(errs...)

@@ -38,6 +38,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/earshothq/earshot/enrich/textnorm"
+	"github.com/earshothq/earshot/internal/confx"
 )
 
 // Intent names.
@@ -83,23 +84,23 @@ func DefaultConfig() Config {
 func (c Config) Validate() error {
 	for name, t := range c.Thresholds {
 		if !known(name) {
-			return fmt.Errorf("intent thresholds: unknown intent %q (want one of %s)", name, strings.Join(Names, ", "))
+			return confx.Keyf("thresholds."+name, "unknown intent %q (want one of %s)", name, strings.Join(Names, ", "))
 		}
 		if t <= 0 || t > 1 {
-			return fmt.Errorf("intent thresholds: %s threshold %v outside (0, 1]", name, t)
+			return confx.Keyf("thresholds."+name, "%s threshold %v outside (0, 1]", name, t)
 		}
 	}
 	if len(c.Vocabulary) > maxVocab {
-		return fmt.Errorf("intent vocabulary: %d classes, at most %d", len(c.Vocabulary), maxVocab)
+		return confx.Keyf("vocabulary", "%d classes, at most %d", len(c.Vocabulary), maxVocab)
 	}
 	for name, langs := range c.Extra {
 		if !known(name) {
-			return fmt.Errorf("intent extra: unknown intent %q", name)
+			return confx.Keyf("extra."+name, "unknown intent %q", name)
 		}
 		for lang, ps := range langs {
 			for _, p := range ps {
 				if _, err := parsePattern(lang, p); err != nil {
-					return fmt.Errorf("intent extra %s/%s: %w", name, lang, err)
+					return confx.Keyf("extra."+name+"."+lang, "%w", err)
 				}
 			}
 		}

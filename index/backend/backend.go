@@ -4,6 +4,7 @@ package backend
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 
@@ -13,6 +14,7 @@ import (
 	"github.com/earshothq/earshot/index/bleve"
 	"github.com/earshothq/earshot/index/es"
 	"github.com/earshothq/earshot/index/stage"
+	"github.com/earshothq/earshot/internal/confx"
 )
 
 // Backend kinds.
@@ -43,15 +45,9 @@ func (c Config) Validate() error {
 	case KindElasticsearch:
 		err = c.Elasticsearch.Validate()
 	default:
-		return fmt.Errorf("search: unknown backend %q (want embedded or elasticsearch)", c.Backend)
+		return confx.Keyf("search.backend", "unknown backend %q (want embedded or elasticsearch)", c.Backend)
 	}
-	if err != nil {
-		return fmt.Errorf("search: %w", err)
-	}
-	if err := c.Stage.Validate(); err != nil {
-		return fmt.Errorf("search: %w", err)
-	}
-	return nil
+	return confx.Prefix("search", errors.Join(err, c.Stage.Validate()))
 }
 
 // Open opens the configured backend and ensures its schema.

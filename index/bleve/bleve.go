@@ -36,6 +36,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/earshothq/earshot/index"
+	"github.com/earshothq/earshot/internal/confx"
 	"github.com/earshothq/earshot/record"
 )
 
@@ -53,7 +54,7 @@ func DefaultConfig() Config { return Config{Path: "data/index"} }
 // Validate reports a configuration that cannot work.
 func (c Config) Validate() error {
 	if !c.InMemory && c.Path == "" {
-		return errors.New("embedded index: path is empty (set path or in_memory: true)")
+		return confx.Keyf("embedded.path", "is empty (set path or in_memory: true)")
 	}
 	return nil
 }

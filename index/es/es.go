@@ -29,6 +29,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/earshothq/earshot/index"
+	"github.com/earshothq/earshot/internal/confx"
 	"github.com/earshothq/earshot/record"
 )
 
@@ -80,22 +81,22 @@ func DefaultConfig() Config {
 func (c Config) Validate() error {
 	var errs []error
 	if len(c.Addresses) == 0 {
-		errs = append(errs, errors.New("elasticsearch: addresses is empty"))
+		errs = append(errs, confx.Keyf("elasticsearch.addresses", "is empty"))
 	}
 	if c.IndexPrefix == "" || strings.ToLower(c.IndexPrefix) != c.IndexPrefix || strings.ContainsAny(c.IndexPrefix, ` ,"*\/<>|?#`) {
-		errs = append(errs, fmt.Errorf("elasticsearch: index_prefix %q must be non-empty lower case without spaces or , \" * \\ / < > | ? #", c.IndexPrefix))
+		errs = append(errs, confx.Keyf("elasticsearch.index_prefix", "%q must be non-empty lower case without spaces or , \" * \\ / < > | ? #", c.IndexPrefix))
 	}
 	if c.Shards < 1 || c.Replicas < 0 {
-		errs = append(errs, errors.New("elasticsearch: shards must be >= 1 and replicas >= 0"))
+		errs = append(errs, confx.Keyf("elasticsearch.shards", "must be >= 1 and replicas >= 0"))
 	}
 	if c.FlushBytes < 1024 || c.Workers < 1 {
-		errs = append(errs, errors.New("elasticsearch: flush_bytes must be >= 1024 and workers >= 1"))
+		errs = append(errs, confx.Keyf("elasticsearch.flush_bytes", "must be >= 1024 and workers >= 1"))
 	}
 	if c.RefreshInterval < 0 || (c.RefreshInterval > 0 && c.RefreshInterval < time.Millisecond) {
-		errs = append(errs, errors.New("elasticsearch: refresh_interval must be 0 (cluster default) or at least 1ms"))
+		errs = append(errs, confx.Keyf("elasticsearch.refresh_interval", "must be 0 (cluster default) or at least 1ms"))
 	}
 	if c.MaxRetries < 0 || c.RetryBackoff <= 0 || c.Timeout <= 0 {
-		errs = append(errs, errors.New("elasticsearch: max_retries must be >= 0, retry_backoff and timeout positive"))
+		errs = append(errs, confx.Keyf("elasticsearch.max_retries", "must be >= 0, retry_backoff and timeout positive"))
 	}
 	return errors.Join(errs...)
 }

@@ -25,6 +25,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/earshothq/earshot/index"
+	"github.com/earshothq/earshot/internal/confx"
 	"github.com/earshothq/earshot/pipeline"
 	"github.com/earshothq/earshot/record"
 )
@@ -47,13 +48,13 @@ func DefaultConfig() Config {
 func (c Config) Validate() error {
 	var errs []error
 	if c.BatchSize < 1 || c.BatchSize > 10000 {
-		errs = append(errs, fmt.Errorf("index stage: batch_size %d out of range 1..10000", c.BatchSize))
+		errs = append(errs, confx.Keyf("stage.batch_size", "%d out of range 1..10000", c.BatchSize))
 	}
 	if c.BatchTimeout <= 0 {
-		errs = append(errs, errors.New("index stage: batch_timeout must be positive"))
+		errs = append(errs, confx.Keyf("stage.batch_timeout", "must be positive"))
 	}
 	if c.MaxProfileMentions < 1 {
-		errs = append(errs, errors.New("index stage: max_profile_mentions must be at least 1"))
+		errs = append(errs, confx.Keyf("stage.max_profile_mentions", "must be at least 1"))
 	}
 	return errors.Join(errs...)
 }

@@ -252,43 +252,105 @@ func levenshtein(a, b string) int {
 	return prev[len(rb)]
 }
 
-// Position turns validation errors of the form "dotted.key: message" (the
-// convention of every Config.Validate in Earshot) into *Error values carrying
-// the file and the line of that key in root. Errors already positioned keep
-// their line and get the file; others are returned as they are. prefix is
-// prepended to keys found in errors (the path of the section that produced
-// them, e.g. "connectors[0].config").
+// KeyError is a validation error at a key path ("feeds[0].url"), relative to
+// the section whose Validate returned it. It survives wrapping: Position
+// finds it under any "%w" a factory adds ("feed connector %q: %w") and under
+// errors.Join, so `earshot config check` reports it at its own line.
+type KeyError struct {
+	Key string
+	Err error
+}
+
+// Error reads "key: message", one line per problem when it holds several
+// (a section's joined errors under its key).
+func (e *KeyError) Error() string {
+	var leaves []*Error
+	collect(e, "", &leaves)
+	lines := make([]string, len(leaves))
+	for i, l := range leaves {
+		lines[i] = l.Error()
+	}
+	return strings.Join(lines, "\n")
+}
+func (e *KeyError) Unwrap() error { return e.Err }
+
+// Keyf returns a *KeyError for key with a formatted message (%w allowed).
+func Keyf(key, format string, args ...any) error {
+	return &KeyError{Key: key, Err: fmt.Errorf(format, args...)}
+}
+
+// Position turns the errors in err into *Error values carrying the file and
+// the line of their key in root. prefix is the path of the section whose
+// validation produced err (e.g. "connectors[0].config"); keys of *KeyError
+// values are taken relative to it, *Error values (from Decode) keep their
+// own key and line. An error with no key at all is placed at prefix.
 func Position(file string, root *yaml.Node, prefix string, err error) error {
 	if err == nil {
 		return nil
 	}
-	var leaves []error
-	flatten(err, &leaves)
+	var leaves []*Error
+	collect(err, prefix, &leaves)
 	out := make([]error, 0, len(leaves))
 	for _, e := range leaves {
-		var ce *Error
-		if errors.As(e, &ce) {
-			c := *ce
-			c.File = file
-			if prefix != "" && c.Key != "" && !strings.HasPrefix(c.Key, prefix) {
-				c.Key = strings.TrimSuffix(prefix, ".config") + "." + c.Key
-			}
-			out = append(out, &c)
-			continue
+		e.File = file
+		if e.Line == 0 {
+			e.Line = lineOf(root, e.Key)
 		}
-		key, msg, ok := strings.Cut(e.Error(), ": ")
-		if !ok || strings.ContainsAny(key, " \t") {
-			out = append(out, &Error{File: file, Line: lineOf(root, prefix), Key: prefix, Msg: e.Error()})
-			continue
-		}
-		full := key
-		if prefix != "" {
-			full = strings.TrimSuffix(prefix, ".config") + "." + key
-		}
-		line := lineOf(root, full)
-		out = append(out, &Error{File: file, Line: line, Key: full, Msg: msg})
+		out = append(out, e)
 	}
 	return errors.Join(out...)
+}
+
+// collect walks err's tree (joins and wraps) and appends one *Error per
+// problem, with its full key. Wrapping text around a keyed error ("feed
+// connector %q: ...") is dropped: the key says where the problem is.
+func collect(err error, prefix string, out *[]*Error) {
+	switch e := err.(type) {
+	case *Error:
+		c := *e
+		if prefix != "" && c.Key != "" && !strings.HasPrefix(c.Key, prefix) {
+			c.Key = JoinKey(prefix, c.Key)
+		}
+		*out = append(*out, &c)
+		return
+	case *KeyError:
+		if keyed(e.Err) {
+			collect(e.Err, JoinKey(prefix, e.Key), out)
+			return
+		}
+		*out = append(*out, &Error{Key: JoinKey(prefix, e.Key), Msg: e.Err.Error()})
+		return
+	case interface{ Unwrap() []error }:
+		for _, inner := range e.Unwrap() {
+			collect(inner, prefix, out)
+		}
+		return
+	}
+	if inner := errors.Unwrap(err); inner != nil && keyed(inner) {
+		collect(inner, prefix, out)
+		return
+	}
+	*out = append(*out, &Error{Key: prefix, Msg: err.Error()})
+}
+
+// keyed reports whether err's tree holds a *KeyError or *Error.
+func keyed(err error) bool {
+	var ke *KeyError
+	var ce *Error
+	return errors.As(err, &ke) || errors.As(err, &ce)
+}
+
+// JoinKey appends key to the path prefix ("a" + "b" = "a.b", "a" + "[0]" = "a[0]").
+func JoinKey(prefix, key string) string {
+	switch {
+	case prefix == "":
+		return key
+	case key == "":
+		return prefix
+	case strings.HasPrefix(key, "["):
+		return prefix + key
+	}
+	return prefix + "." + key
 }
 
 func flatten(err error, out *[]error) {
@@ -342,9 +404,10 @@ func lineOf(root *yaml.Node, path string) int {
 	return line
 }
 
-// Prefix prepends "prefix." to the key of every "key: message" error in
-// err (joined errors included), so a section's Validate can report keys
-// relative to itself and its parent can name the full path.
+// Prefix puts every error in err under the key path prefix, so a section's
+// Validate can report keys relative to itself and its parent name the full
+// path: a *KeyError's key is joined to prefix, any other error becomes a
+// *KeyError at prefix.
 func Prefix(prefix string, err error) error {
 	if err == nil {
 		return nil
@@ -353,15 +416,38 @@ func Prefix(prefix string, err error) error {
 	flatten(err, &leaves)
 	out := make([]error, len(leaves))
 	for i, e := range leaves {
-		out[i] = prefixed{prefix: prefix, err: e}
+		out[i] = &KeyError{Key: prefix, Err: e}
 	}
 	return errors.Join(out...)
 }
 
-type prefixed struct {
-	prefix string
-	err    error
-}
+// yamlLine matches the position yaml.v3 puts in its syntax errors.
+var yamlLine = regexp.MustCompile(`^yaml: line (\d+): `)
 
-func (p prefixed) Error() string { return p.prefix + "." + p.err.Error() }
-func (p prefixed) Unwrap() error { return p.err }
+// Syntax turns a YAML syntax error of data into an *Error on the line where
+// the problem is. yaml.v3 reports the line where the enclosing block began
+// (an indentation slip on line 3 under a key on line 1 says "line 1"), so
+// the line is found again: it is the last line of the shortest leading part
+// of the document that fails with the same complaint.
+func Syntax(file string, data []byte, err error) error {
+	m := yamlLine.FindStringSubmatch(err.Error())
+	if m == nil {
+		return &Error{File: file, Msg: err.Error()}
+	}
+	msg := strings.TrimPrefix(err.Error(), m[0])
+	var line int
+	fmt.Sscanf(m[1], "%d", &line)
+	lines := strings.SplitAfter(string(data), "\n")
+	for k := 1; k <= len(lines); k++ {
+		var n yaml.Node
+		perr := yaml.Unmarshal([]byte(strings.Join(lines[:k], "")), &n)
+		if perr == nil {
+			continue
+		}
+		if pm := yamlLine.FindStringSubmatch(perr.Error()); pm != nil && strings.TrimPrefix(perr.Error(), pm[0]) == msg {
+			line = k
+			break
+		}
+	}
+	return &Error{File: file, Line: line, Msg: "YAML syntax: " + msg}
+}

@@ -2,6 +2,7 @@ package confx
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -85,12 +86,44 @@ func TestPositionFindsTheKeyOfValidationErrors(t *testing.T) {
 	if err := yaml.Unmarshal([]byte(src), &root); err != nil {
 		t.Fatal(err)
 	}
-	err := Position("e.yaml", &root, "", errors.Join(errors.New("kafka.topics.partitions: must be at least 1")))
+	err := Position("e.yaml", &root, "", errors.Join(Keyf("kafka.topics.partitions", "must be at least 1")))
 	if err.Error() != "e.yaml:3: kafka.topics.partitions: must be at least 1" {
 		t.Fatalf("got %q", err)
 	}
-	err = Position("e.yaml", &root, "connectors[0].config", errors.New("config.path: file not found"))
-	if err.Error() != "e.yaml:7: connectors[0].config.path: file not found" {
-		t.Fatalf("got %q", err)
+	// Wrapped by a factory and joined with another: both keep their place.
+	wrapped := fmt.Errorf("file connector %q: %w", "a", errors.Join(Keyf("path", "file not found"), Keyf("format", "bad")))
+	err = Position("e.yaml", &root, "connectors[0].config", wrapped)
+	want := "e.yaml:7: connectors[0].config.path: file not found\ne.yaml:6: connectors[0].config.format: bad"
+	if err.Error() != want {
+		t.Fatalf("got %q, want %q", err, want)
+	}
+	// Nested sections name the full path; an error without a key sits at
+	// its section.
+	err = Position("e.yaml", &root, "", Prefix("kafka", errors.Join(Prefix("topics", Keyf("partitions", "low")), errors.New("no brokers"))))
+	want = "e.yaml:3: kafka.topics.partitions: low\ne.yaml:1: kafka: no brokers"
+	if err.Error() != want {
+		t.Fatalf("got %q, want %q", err, want)
+	}
+	if got := Prefix("enrich", Keyf("analysis.languages", "empty")).Error(); got != "enrich.analysis.languages: empty" {
+		t.Fatalf("Prefix text %q", got)
+	}
+}
+
+func TestSyntaxErrorsNameTheLineOfTheProblem(t *testing.T) {
+	for src, want := range map[string]string{
+		// yaml.v3 says "line 1" for this one: the mapping began there.
+		"kafka:\n  brokers: [a]\n    topics: x\n": "c.yaml:3: YAML syntax: did not find expected key",
+		"kafka:\n  brokers: a\n\tx: 1\n":          "c.yaml:3: YAML syntax: found a tab character that violates indentation",
+		"a: [1,\n 2]\nb:\n  c: 2\n   d: 3\n":      "c.yaml:5: YAML syntax: mapping values are not allowed in this context",
+		"http:\n  listen: \"x\n":                  "c.yaml:2: YAML syntax: found unexpected end of stream",
+	} {
+		var n yaml.Node
+		err := yaml.Unmarshal([]byte(src), &n)
+		if err == nil {
+			t.Fatalf("%q parsed", src)
+		}
+		if got := Syntax("c.yaml", []byte(src), err).Error(); got != want {
+			t.Errorf("%q: got %q, want %q (yaml said %v)", src, got, want, err)
+		}
 	}
 }
