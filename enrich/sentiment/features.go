@@ -170,139 +170,173 @@ func (e *extractor) extract(text string, toks []textnorm.Token, code string, lex
 	if lx == nil {
 		lx = e.lex["*"]
 	}
-	emo := e.lex["emoji"]
-	var sig Signals
-	var meta [numMeta]float32
 	sc.norm = append(sc.norm[:0], ' ')
 	sc.words = sc.words[:0]
 	sc.neg = sc.neg[:0]
-	scope := 0
-	lastHan := -10
-	caps := 0
+	w := tokenWalk{text: text, toks: toks, lx: lx, emo: e.lex["emoji"], sc: sc, lastHan: -10}
 	for i := 0; i < len(toks); i++ {
-		t := toks[i]
-		switch t.Kind {
+		switch toks[i].Kind {
 		case textnorm.Word, textnorm.Hashtag:
-			w, long := squash(t.Text)
-			if long {
-				meta[metaElongated] = 1
-			}
-			if t.Kind == textnorm.Word && t.End-t.Start >= 3 && isUpper(text[t.Start:t.End]) {
-				caps++
-			}
-			negated := scope > 0
-			if scope > 0 {
-				scope--
-			}
-			pol, span := lx.word(toks, i)
-			switch pol {
-			case polNegator:
-				scope = negationScope
-			case polPositive:
-				if negated {
-					sig.NegatedPos++
-				} else {
-					sig.Pos++
-				}
-			case polNegative:
-				if negated {
-					sig.NegatedNeg++
-				} else {
-					sig.Neg++
-				}
-			}
-			if pol == 0 && strings.HasSuffix(w, "n't") {
-				scope = negationScope
-			}
-			sc.words = append(sc.words, w)
-			sc.neg = append(sc.neg, negated)
-			sc.norm = appendRunes(sc.norm, w)
-			sc.norm = append(sc.norm, ' ')
-			for k := 1; k < span && i+1 < len(toks); k++ {
-				i++
-				w2, _ := squash(toks[i].Text)
-				sc.words = append(sc.words, w2)
-				sc.neg = append(sc.neg, negated)
-				sc.norm = appendRunes(sc.norm, w2)
-				sc.norm = append(sc.norm, ' ')
-			}
+			i = w.word(i)
 		case textnorm.Han:
-			if lastHan != i-1 && len(sc.norm) > 0 && sc.norm[len(sc.norm)-1] != ' ' {
-				sc.norm = append(sc.norm, ' ')
-			}
-			lastHan = i
-			if pol, n := lx.hanAt(text, t.Start); pol != 0 {
-				negated := scope > 0
-				switch pol {
-				case polNegator:
-					scope = 2
-				case polPositive:
-					if negated {
-						sig.NegatedPos++
-					} else {
-						sig.Pos++
-					}
-				case polNegative:
-					if negated {
-						sig.NegatedNeg++
-					} else {
-						sig.Neg++
-					}
-				}
-				if pol != polNegator {
-					scope = 0
-				}
-				// Take the whole term as one word so "不推荐" counts once.
-				j := i
-				for j+1 < len(toks) && toks[j+1].Start < t.Start+n {
-					j++
-				}
-				term := text[t.Start:toks[j].End]
-				sc.norm = appendRunes(sc.norm, term)
-				sc.words = append(sc.words, term)
-				sc.neg = append(sc.neg, negated)
-				i = j
-				continue
-			}
-			if scope > 0 {
-				scope--
-			}
-			sc.norm = appendRunes(sc.norm, t.Text)
-			sc.words = append(sc.words, t.Text)
-			sc.neg = append(sc.neg, false)
+			i = w.han(i)
 		case textnorm.Mention:
-			sc.words = append(sc.words, "@user")
-			sc.neg = append(sc.neg, false)
+			w.emit("@user", false)
 			sc.norm = append(sc.norm, '@', ' ')
 		case textnorm.URL:
-			sc.words = append(sc.words, "url")
-			sc.neg = append(sc.neg, false)
+			w.emit("url", false)
 		case textnorm.Emoji:
-			switch pol, _ := emo.word(toks, i); pol {
+			switch pol, _ := w.emo.word(toks, i); pol {
 			case polPositive:
-				sig.EmoPos++
+				w.sig.EmoPos++
 			case polNegative:
-				sig.EmoNeg++
+				w.sig.EmoNeg++
 			}
-			sc.words = append(sc.words, t.Text)
-			sc.neg = append(sc.neg, false)
+			w.emit(toks[i].Text, false)
 		case textnorm.Punct:
-			switch t.Text {
-			case "!", "！":
-				meta[metaExclaim] = 1
-			case "?", "？":
-				meta[metaQuestion] = 1
-			}
-			if textnorm.IsClauseBreak(t.Text) {
-				scope = 0
-				if t.Text == "!" || t.Text == "?" {
-					sc.words = append(sc.words, t.Text)
-					sc.neg = append(sc.neg, false)
-				}
-			}
+			w.punct(toks[i].Text)
 		}
 	}
-	if caps > 0 {
+	meta := w.metaFeatures()
+	if !lexicalOnly {
+		e.ngrams(sc, code)
+	}
+	for k, x := range meta {
+		if x != 0 {
+			sc.v.add((seedMeta+uint32(k)*2654435761)&e.mask, x)
+		}
+	}
+	sc.v.add(seedMeta&e.mask, 1) // bias-like constant shared by all texts
+	return w.sig
+}
+
+// tokenWalk is one pass of extract over the tokens: the lexicon counts, the
+// negation scope, and the words and normalized text the n-grams are built from.
+type tokenWalk struct {
+	text    string
+	toks    []textnorm.Token
+	lx, emo *lexicon
+	sc      *scratch
+	sig     Signals
+	meta    [numMeta]float32
+	scope   int // words a negator still reaches
+	lastHan int // index of the last Han token, to space runs apart
+	caps    int // all-caps words
+}
+
+// emit appends one word for the n-grams.
+func (w *tokenWalk) emit(word string, negated bool) {
+	w.sc.words = append(w.sc.words, word)
+	w.sc.neg = append(w.sc.neg, negated)
+}
+
+// count adds a lexicon hit of polarity pol to the signals.
+func (w *tokenWalk) count(pol int8, negated bool) {
+	switch pol {
+	case polPositive:
+		if negated {
+			w.sig.NegatedPos++
+		} else {
+			w.sig.Pos++
+		}
+	case polNegative:
+		if negated {
+			w.sig.NegatedNeg++
+		} else {
+			w.sig.Neg++
+		}
+	}
+}
+
+// word handles the word or hashtag at i (and the rest of a multi-word
+// lexicon term) and returns the index of the last token it consumed.
+func (w *tokenWalk) word(i int) int {
+	t, sc := w.toks[i], w.sc
+	word, long := squash(t.Text)
+	if long {
+		w.meta[metaElongated] = 1
+	}
+	if t.Kind == textnorm.Word && t.End-t.Start >= 3 && isUpper(w.text[t.Start:t.End]) {
+		w.caps++
+	}
+	negated := w.scope > 0
+	if w.scope > 0 {
+		w.scope--
+	}
+	pol, span := w.lx.word(w.toks, i)
+	if pol == polNegator {
+		w.scope = negationScope
+	}
+	w.count(pol, negated)
+	if pol == 0 && strings.HasSuffix(word, "n't") {
+		w.scope = negationScope
+	}
+	w.emit(word, negated)
+	sc.norm = appendRunes(sc.norm, word)
+	sc.norm = append(sc.norm, ' ')
+	for k := 1; k < span && i+1 < len(w.toks); k++ {
+		i++
+		w2, _ := squash(w.toks[i].Text)
+		w.emit(w2, negated)
+		sc.norm = appendRunes(sc.norm, w2)
+		sc.norm = append(sc.norm, ' ')
+	}
+	return i
+}
+
+// han handles the Han token at i: a lexicon term starting there is taken
+// whole (so "不推荐" counts once); it returns the last token consumed.
+func (w *tokenWalk) han(i int) int {
+	t, sc := w.toks[i], w.sc
+	if w.lastHan != i-1 && len(sc.norm) > 0 && sc.norm[len(sc.norm)-1] != ' ' {
+		sc.norm = append(sc.norm, ' ')
+	}
+	w.lastHan = i
+	if pol, n := w.lx.hanAt(w.text, t.Start); pol != 0 {
+		negated := w.scope > 0
+		if pol == polNegator {
+			w.scope = 2
+		} else {
+			w.count(pol, negated)
+			w.scope = 0
+		}
+		j := i
+		for j+1 < len(w.toks) && w.toks[j+1].Start < t.Start+n {
+			j++
+		}
+		term := w.text[t.Start:w.toks[j].End]
+		sc.norm = appendRunes(sc.norm, term)
+		w.emit(term, negated)
+		return j
+	}
+	if w.scope > 0 {
+		w.scope--
+	}
+	sc.norm = appendRunes(sc.norm, t.Text)
+	w.emit(t.Text, false)
+	return i
+}
+
+// punct notes ! and ? and ends the negation scope at a clause break.
+func (w *tokenWalk) punct(p string) {
+	switch p {
+	case "!", "！":
+		w.meta[metaExclaim] = 1
+	case "?", "？":
+		w.meta[metaQuestion] = 1
+	}
+	if textnorm.IsClauseBreak(p) {
+		w.scope = 0
+		if p == "!" || p == "?" {
+			w.emit(p, false)
+		}
+	}
+}
+
+// metaFeatures completes the language-independent features from the counts.
+func (w *tokenWalk) metaFeatures() [numMeta]float32 {
+	meta, sig := w.meta, w.sig
+	if w.caps > 0 {
 		meta[metaCaps] = 1
 	}
 	meta[metaPos] = squashCount(sig.Pos)
@@ -316,17 +350,7 @@ func (e *extractor) extract(text string, toks []textnorm.Token, code string, lex
 	}
 	p := sig.Polarity()
 	meta[metaPosMinusNeg] = float32(max(-3, min(3, p))) / 3
-
-	if !lexicalOnly {
-		e.ngrams(sc, code)
-	}
-	for k, x := range meta {
-		if x != 0 {
-			sc.v.add((seedMeta+uint32(k)*2654435761)&e.mask, x)
-		}
-	}
-	sc.v.add(seedMeta&e.mask, 1) // bias-like constant shared by all texts
-	return sig
+	return meta
 }
 
 func squashCount(n int) float32 {
