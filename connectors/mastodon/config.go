@@ -177,61 +177,68 @@ func (c *Config) Validate() error {
 	for i := range c.Servers {
 		s := &c.Servers[i]
 		at := fmt.Sprintf("servers[%d]", i)
-		u, err := url.Parse(s.URL)
-		switch {
-		case s.URL == "":
-			errs = append(errs, confx.Keyf(at+".url", "required"))
-		case err != nil:
-			errs = append(errs, confx.Keyf(at+".url", "%w", err))
-		case u.Scheme != "https" && u.Scheme != "http", u.Host == "":
-			errs = append(errs, confx.Keyf(at+".url", "%q is not an http(s) server address", s.URL))
-		}
 		if s.Name == "" {
 			errs = append(errs, confx.Keyf(at+".name", "required"))
 		} else if names[s.Name] {
 			errs = append(errs, confx.Keyf(at+".name", "%q is used by another server", s.Name))
 		}
 		names[s.Name] = true
-		if len(s.Hashtags) == 0 && len(s.Keywords) == 0 && !s.Notifications && len(s.Accounts) == 0 {
-			errs = append(errs, confx.Keyf(at, "nothing to watch (set hashtags, keywords, notifications or accounts)"))
+		errs = append(errs, confx.Prefix(at, s.validate()))
+	}
+	return errors.Join(errs...)
+}
+
+// validate reports the problems of one server, keys relative to it.
+func (s *Server) validate() error {
+	var errs []error
+	u, err := url.Parse(s.URL)
+	switch {
+	case s.URL == "":
+		errs = append(errs, confx.Keyf("url", "required"))
+	case err != nil:
+		errs = append(errs, confx.Keyf("url", "%w", err))
+	case u.Scheme != "https" && u.Scheme != "http", u.Host == "":
+		errs = append(errs, confx.Keyf("url", "%q is not an http(s) server address", s.URL))
+	}
+	if len(s.Hashtags) == 0 && len(s.Keywords) == 0 && !s.Notifications && len(s.Accounts) == 0 {
+		errs = append(errs, errors.New("nothing to watch (set hashtags, keywords, notifications or accounts)"))
+	}
+	for j, h := range s.Hashtags {
+		if h == "" || strings.ContainsAny(h, " \t/#?&") {
+			errs = append(errs, confx.Keyf(fmt.Sprintf("hashtags[%d]", j), "%q is not a hashtag", h))
 		}
-		for j, h := range s.Hashtags {
-			if h == "" || strings.ContainsAny(h, " \t/#?&") {
-				errs = append(errs, confx.Keyf(fmt.Sprintf("%s.hashtags[%d]", at, j), "%q is not a hashtag", h))
-			}
+	}
+	for j, k := range s.Keywords {
+		if strings.TrimSpace(k.Text) == "" {
+			errs = append(errs, confx.Keyf(fmt.Sprintf("keywords[%d]", j), "empty keyword"))
 		}
-		for j, k := range s.Keywords {
-			if strings.TrimSpace(k.Text) == "" {
-				errs = append(errs, confx.Keyf(fmt.Sprintf("%s.keywords[%d]", at, j), "empty keyword"))
-			}
+	}
+	for j, a := range s.Accounts {
+		if a == "" || strings.ContainsAny(a, " /") {
+			errs = append(errs, confx.Keyf(fmt.Sprintf("accounts[%d]", j), "%q is not an account (user or user@instance)", a))
 		}
-		for j, a := range s.Accounts {
-			if a == "" || strings.ContainsAny(a, " /") {
-				errs = append(errs, confx.Keyf(fmt.Sprintf("%s.accounts[%d]", at, j), "%q is not an account (user or user@instance)", a))
-			}
+	}
+	if s.Notifications && s.AccessToken == "" {
+		errs = append(errs, confx.Keyf("notifications", "needs access_token"))
+	}
+	if s.KeywordTimeline != "public" && s.KeywordTimeline != "local" {
+		errs = append(errs, confx.Keyf("keyword_timeline", "%q is not public or local", s.KeywordTimeline))
+	}
+	for j, v := range s.Visibility {
+		switch v {
+		case "public", "unlisted", "private", "direct":
+		default:
+			errs = append(errs, confx.Keyf(fmt.Sprintf("visibility[%d]", j), "%q is not public, unlisted, private or direct", v))
 		}
-		if s.Notifications && s.AccessToken == "" {
-			errs = append(errs, confx.Keyf(at+".notifications", "needs access_token"))
-		}
-		if s.KeywordTimeline != "public" && s.KeywordTimeline != "local" {
-			errs = append(errs, confx.Keyf(at+".keyword_timeline", "%q is not public or local", s.KeywordTimeline))
-		}
-		for j, v := range s.Visibility {
-			switch v {
-			case "public", "unlisted", "private", "direct":
-			default:
-				errs = append(errs, confx.Keyf(fmt.Sprintf("%s.visibility[%d]", at, j), "%q is not public, unlisted, private or direct", v))
-			}
-		}
-		if s.PageSize < 1 || s.PageSize > 80 {
-			errs = append(errs, confx.Keyf(at+".page_size", "%d is not between 1 and 80", s.PageSize))
-		}
-		if s.InitialBackfill < 0 || s.MaxBackfillPages < 0 {
-			errs = append(errs, confx.Keyf(at, "initial_backfill and max_backfill_pages must not be negative"))
-		}
-		if s.PollInterval <= 0 {
-			errs = append(errs, confx.Keyf(at+".poll_interval", "%v must be positive", s.PollInterval))
-		}
+	}
+	if s.PageSize < 1 || s.PageSize > 80 {
+		errs = append(errs, confx.Keyf("page_size", "%d is not between 1 and 80", s.PageSize))
+	}
+	if s.InitialBackfill < 0 || s.MaxBackfillPages < 0 {
+		errs = append(errs, errors.New("initial_backfill and max_backfill_pages must not be negative"))
+	}
+	if s.PollInterval <= 0 {
+		errs = append(errs, confx.Keyf("poll_interval", "%v must be positive", s.PollInterval))
 	}
 	return errors.Join(errs...)
 }

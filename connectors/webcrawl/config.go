@@ -238,81 +238,94 @@ func (c *Config) Validate() error {
 			errs = append(errs, confx.Keyf(at+".name", "%q is used by another site", s.Name))
 		}
 		names[s.Name] = true
-		if len(s.StartURLs) == 0 {
-			errs = append(errs, confx.Keyf(at+".start_urls", "at least one is required"))
+		errs = append(errs, confx.Prefix(at, s.validate()))
+	}
+	return errors.Join(errs...)
+}
+
+// validate reports the problems of one site, keys relative to it.
+func (s *Site) validate() error {
+	var errs []error
+	if len(s.StartURLs) == 0 {
+		errs = append(errs, confx.Keyf("start_urls", "at least one is required"))
+	}
+	for j, su := range s.StartURLs {
+		u, err := url.Parse(su)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			errs = append(errs, confx.Keyf(fmt.Sprintf("start_urls[%d]", j), "%q is not an http(s) URL", su))
 		}
-		for j, su := range s.StartURLs {
-			u, err := url.Parse(su)
-			if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-				errs = append(errs, confx.Keyf(fmt.Sprintf("%s.start_urls[%d]", at, j), "%q is not an http(s) URL", su))
+	}
+	for j, f := range s.URLFilters {
+		if _, err := regexp.Compile(f); err != nil {
+			errs = append(errs, confx.Keyf(fmt.Sprintf("url_filters[%d]", j), "%w", err))
+		}
+	}
+	for j, f := range s.DisallowedURLFilters {
+		if _, err := regexp.Compile(f); err != nil {
+			errs = append(errs, confx.Keyf(fmt.Sprintf("disallowed_url_filters[%d]", j), "%w", err))
+		}
+	}
+	for j, f := range s.Follow {
+		if f.Selector.IsZero() {
+			errs = append(errs, confx.Keyf(fmt.Sprintf("follow[%d].selector", j), "required"))
+		} else if err := f.Selector.validate(); err != nil {
+			errs = append(errs, confx.Keyf(fmt.Sprintf("follow[%d].selector", j), "%w", err))
+		}
+		if f.Pattern != "" {
+			if _, err := regexp.Compile(f.Pattern); err != nil {
+				errs = append(errs, confx.Keyf(fmt.Sprintf("follow[%d].pattern", j), "%w", err))
 			}
 		}
-		for j, f := range s.URLFilters {
-			if _, err := regexp.Compile(f); err != nil {
-				errs = append(errs, confx.Keyf(fmt.Sprintf("%s.url_filters[%d]", at, j), "%w", err))
-			}
+	}
+	for j, it := range s.Items {
+		errs = append(errs, confx.Prefix(fmt.Sprintf("items[%d]", j), it.validate()))
+	}
+	if len(s.Items) == 0 && (s.SchemaOrg == nil || !*s.SchemaOrg) {
+		errs = append(errs, errors.New("no items rules and schema_org off: nothing to extract"))
+	}
+	if s.MaxDepth < 0 || s.MaxPages < 1 || s.MaxQueue < 1 || s.Parallelism < 1 {
+		errs = append(errs, errors.New("max_depth must be >= 0, max_pages, max_queue and parallelism >= 1"))
+	}
+	if s.RecrawlInterval < 0 || s.Delay < 0 || s.RandomDelay < 0 || s.RequestTimeout <= 0 {
+		errs = append(errs, errors.New("recrawl_interval, delay and random_delay must not be negative, request_timeout positive"))
+	}
+	if s.MaxBodyBytes < 1024 {
+		errs = append(errs, confx.Keyf("max_body_bytes", "%d is below 1024", s.MaxBodyBytes))
+	}
+	if _, err := netguard.NewPolicy(s.AllowNetworks); err != nil {
+		errs = append(errs, confx.Keyf("allow_networks", "%w", err))
+	}
+	if strings.ContainsAny(s.Name, "/") {
+		errs = append(errs, confx.Keyf("name", "%q must not contain '/'", s.Name))
+	}
+	return errors.Join(errs...)
+}
+
+// validate reports the problems of one item rule, keys relative to it.
+func (it *ItemRule) validate() error {
+	var errs []error
+	if it.Selector.IsZero() {
+		errs = append(errs, confx.Keyf("selector", "required"))
+	} else if err := it.Selector.validate(); err != nil {
+		errs = append(errs, confx.Keyf("selector", "%w", err))
+	}
+	switch it.Kind {
+	case record.KindComment, record.KindReview, record.KindMention, record.KindReply:
+	default:
+		errs = append(errs, confx.Keyf("kind", "%q is not comment, review, mention or reply", it.Kind))
+	}
+	if it.Fields.Text.IsZero() && it.Fields.Title.IsZero() {
+		errs = append(errs, confx.Keyf("fields", "text or title is required"))
+	}
+	for name, sel := range map[string]Selector{"author": it.Fields.Author, "author_url": it.Fields.AuthorURL,
+		"text": it.Fields.Text, "title": it.Fields.Title, "date": it.Fields.Date, "rating": it.Fields.Rating,
+		"permalink": it.Fields.Permalink} {
+		if err := sel.validate(); err != nil {
+			errs = append(errs, confx.Keyf("fields."+name, "%w", err))
 		}
-		for j, f := range s.DisallowedURLFilters {
-			if _, err := regexp.Compile(f); err != nil {
-				errs = append(errs, confx.Keyf(fmt.Sprintf("%s.disallowed_url_filters[%d]", at, j), "%w", err))
-			}
-		}
-		for j, f := range s.Follow {
-			if f.Selector.IsZero() {
-				errs = append(errs, confx.Keyf(fmt.Sprintf("%s.follow[%d].selector", at, j), "required"))
-			} else if err := f.Selector.validate(); err != nil {
-				errs = append(errs, confx.Keyf(fmt.Sprintf("%s.follow[%d].selector", at, j), "%w", err))
-			}
-			if f.Pattern != "" {
-				if _, err := regexp.Compile(f.Pattern); err != nil {
-					errs = append(errs, confx.Keyf(fmt.Sprintf("%s.follow[%d].pattern", at, j), "%w", err))
-				}
-			}
-		}
-		for j, it := range s.Items {
-			p := fmt.Sprintf("%s.items[%d]", at, j)
-			if it.Selector.IsZero() {
-				errs = append(errs, confx.Keyf(p+".selector", "required"))
-			} else if err := it.Selector.validate(); err != nil {
-				errs = append(errs, confx.Keyf(p+".selector", "%w", err))
-			}
-			switch it.Kind {
-			case record.KindComment, record.KindReview, record.KindMention, record.KindReply:
-			default:
-				errs = append(errs, confx.Keyf(p+".kind", "%q is not comment, review, mention or reply", it.Kind))
-			}
-			if it.Fields.Text.IsZero() && it.Fields.Title.IsZero() {
-				errs = append(errs, confx.Keyf(p+".fields", "text or title is required"))
-			}
-			for name, sel := range map[string]Selector{"author": it.Fields.Author, "author_url": it.Fields.AuthorURL,
-				"text": it.Fields.Text, "title": it.Fields.Title, "date": it.Fields.Date, "rating": it.Fields.Rating,
-				"permalink": it.Fields.Permalink} {
-				if err := sel.validate(); err != nil {
-					errs = append(errs, confx.Keyf(fmt.Sprintf("%s.fields.%s", p, name), "%w", err))
-				}
-			}
-			if it.Fields.RatingBest <= 0 {
-				errs = append(errs, confx.Keyf(p+".fields.rating_best", "%v must be positive", it.Fields.RatingBest))
-			}
-		}
-		if len(s.Items) == 0 && (s.SchemaOrg == nil || !*s.SchemaOrg) {
-			errs = append(errs, confx.Keyf(at, "no items rules and schema_org off: nothing to extract"))
-		}
-		if s.MaxDepth < 0 || s.MaxPages < 1 || s.MaxQueue < 1 || s.Parallelism < 1 {
-			errs = append(errs, confx.Keyf(at, "max_depth must be >= 0, max_pages, max_queue and parallelism >= 1"))
-		}
-		if s.RecrawlInterval < 0 || s.Delay < 0 || s.RandomDelay < 0 || s.RequestTimeout <= 0 {
-			errs = append(errs, confx.Keyf(at, "recrawl_interval, delay and random_delay must not be negative, request_timeout positive"))
-		}
-		if s.MaxBodyBytes < 1024 {
-			errs = append(errs, confx.Keyf(at+".max_body_bytes", "%d is below 1024", s.MaxBodyBytes))
-		}
-		if _, err := netguard.NewPolicy(s.AllowNetworks); err != nil {
-			errs = append(errs, confx.Keyf(at+".allow_networks", "%w", err))
-		}
-		if strings.ContainsAny(s.Name, "/") {
-			errs = append(errs, confx.Keyf(at+".name", "%q must not contain '/'", s.Name))
-		}
+	}
+	if it.Fields.RatingBest <= 0 {
+		errs = append(errs, confx.Keyf("fields.rating_best", "%v must be positive", it.Fields.RatingBest))
 	}
 	return errors.Join(errs...)
 }

@@ -208,67 +208,80 @@ func (c Config) Validate() error {
 	if c.DateOrder != "DMY" && c.DateOrder != "MDY" {
 		bad("date_order", "must be DMY or MDY, got %q", c.DateOrder)
 	}
-	w := c.Weights
+	errs = append(errs, confx.Prefix("identity.weights", c.Weights.validate()), confx.Prefix("identity.prospects", c.Prospects.validate()))
+	return errors.Join(errs...)
+}
+
+// validate reports the problems of the match weights, keys relative to them.
+func (w WeightsConfig) validate() error {
+	var errs []error
+	bad := func(key, format string, args ...any) { errs = append(errs, confx.Keyf(key, format, args...)) }
 	if w.Estimate != "em" && w.Estimate != "fixed" {
-		bad("weights.estimate", "must be em or fixed, got %q", w.Estimate)
+		bad("estimate", "must be em or fixed, got %q", w.Estimate)
 	}
 	if w.Estimate == "em" {
 		if w.EMIterations < 1 {
-			bad("weights.em_iterations", "must be at least 1, got %d", w.EMIterations)
+			bad("em_iterations", "must be at least 1, got %d", w.EMIterations)
 		}
 		if w.EMTolerance <= 0 {
-			bad("weights.em_tolerance", "must be positive, got %g", w.EMTolerance)
+			bad("em_tolerance", "must be positive, got %g", w.EMTolerance)
 		}
 		if w.EMMinPairs < 1 || w.EMEvery < 1 || w.USamplePairs < 1 {
-			bad("weights", "em_min_pairs, em_every and u_sample_pairs must be at least 1")
+			bad("em_min_pairs", "em_min_pairs, em_every and u_sample_pairs must each be at least 1")
 		}
 	}
 	for field, levels := range w.Fields {
 		spec, ok := fieldSpecByName(field)
 		if !ok {
-			bad("weights.fields."+field, "unknown field %q (known: %s)", field, strings.Join(fieldNames(), ", "))
+			bad("fields."+field, "unknown field %q (known: %s)", field, strings.Join(fieldNames(), ", "))
 			continue
 		}
 		for level, mu := range levels {
 			if spec.levelIndex(level) < 0 {
-				bad(fmt.Sprintf("weights.fields.%s", field), "unknown level %q (known: %s)", level, strings.Join(spec.Levels, ", "))
+				bad(fmt.Sprintf("fields.%s", field), "unknown level %q (known: %s)", level, strings.Join(spec.Levels, ", "))
 			}
 			if mu.M <= 0 || mu.M >= 1 || mu.U <= 0 || mu.U >= 1 {
-				bad(fmt.Sprintf("weights.fields.%s.%s", field, level), "m and u must be in (0,1), got m=%g u=%g", mu.M, mu.U)
+				bad(fmt.Sprintf("fields.%s.%s", field, level), "m and u must be in (0,1), got m=%g u=%g", mu.M, mu.U)
 			}
 		}
 	}
-	p := c.Prospects
+	return errors.Join(errs...)
+}
+
+// validate reports the problems of the prospect settings, keys relative to them.
+func (p ProspectsConfig) validate() error {
+	var errs []error
+	bad := func(key, format string, args ...any) { errs = append(errs, confx.Keyf(key, format, args...)) }
 	if p.IntentThreshold < 0 || p.IntentThreshold > 1 {
-		bad("prospects.intent_threshold", "must be in [0,1], got %g", p.IntentThreshold)
+		bad("intent_threshold", "must be in [0,1], got %g", p.IntentThreshold)
 	}
 	if p.MaxEvidence < 1 {
-		bad("prospects.max_evidence", "must be at least 1, got %d", p.MaxEvidence)
+		bad("max_evidence", "must be at least 1, got %d", p.MaxEvidence)
 	}
 	if p.MaxProspects < 1 {
-		bad("prospects.max_prospects", "must be at least 1, got %d", p.MaxProspects)
+		bad("max_prospects", "must be at least 1, got %d", p.MaxProspects)
 	}
 	s := p.Score
 	if s.Intent < 0 || s.Reach < 0 || s.Recency < 0 || s.Frequency < 0 || s.Fit < 0 {
-		bad("prospects.score", "weights must not be negative")
+		bad("score", "weights must not be negative")
 	} else if s.Intent+s.Reach+s.Recency+s.Frequency+s.Fit == 0 {
-		bad("prospects.score", "weights are all zero")
+		bad("score", "weights are all zero")
 	}
 	if p.RecencyHalfLife <= 0 {
-		bad("prospects.recency_half_life", "must be positive, got %s", p.RecencyHalfLife)
+		bad("recency_half_life", "must be positive, got %s", p.RecencyHalfLife)
 	}
 	if p.ReachFollowers < 1 {
-		bad("prospects.reach_followers", "must be at least 1, got %d", p.ReachFollowers)
+		bad("reach_followers", "must be at least 1, got %d", p.ReachFollowers)
 	}
 	for i, r := range p.IdealCustomer {
 		if !fitFields[r.Field] {
-			bad(fmt.Sprintf("prospects.ideal_customer[%d].field", i), "unknown field %q", r.Field)
+			bad(fmt.Sprintf("ideal_customer[%d].field", i), "unknown field %q", r.Field)
 		}
 		if len(r.In) == 0 && len(r.Contains) == 0 {
-			bad(fmt.Sprintf("prospects.ideal_customer[%d]", i), "needs in or contains")
+			bad(fmt.Sprintf("ideal_customer[%d]", i), "needs in or contains")
 		}
 		if r.Weight <= 0 {
-			bad(fmt.Sprintf("prospects.ideal_customer[%d].weight", i), "must be positive, got %g", r.Weight)
+			bad(fmt.Sprintf("ideal_customer[%d].weight", i), "must be positive, got %g", r.Weight)
 		}
 	}
 	return errors.Join(errs...)

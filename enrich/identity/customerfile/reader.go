@@ -256,165 +256,224 @@ func flatten(prefix string, v any, out map[string][]string, keys *[]string) {
 // build fills the row's customer from the values of each field, checking
 // every value; problems become the row's errors.
 func (r *Reader) build(row *Row, values map[string][]string) {
-	c := &row.Customer
-	bad := func(format string, args ...any) { row.Errors = append(row.Errors, fmt.Sprintf(format, args...)) }
-	// A bad value spoils the row, or in a lenient reader is only left out.
-	badValue := bad
-	if r.cfg.Lenient {
-		badValue = func(format string, args ...any) { row.Warnings = append(row.Warnings, fmt.Sprintf(format, args...)) }
+	b := &rowBuilder{r: r, row: row, c: &row.Customer, values: values}
+	b.identity()
+	b.contacts()
+	b.business()
+	b.purchases()
+	b.times()
+	b.consentAndAttributes()
+	c := b.c
+	if c.FirstName == "" && c.LastName == "" && len(c.Names) == 0 && len(c.Emails) == 0 && len(c.Phones) == 0 && len(c.Handles) == 0 && len(c.ProfileURLs) == 0 && (len(row.Errors) == 0 || r.cfg.Lenient) {
+		b.bad("has no name, email, phone, handle or profile URL to recognise the person by")
 	}
-	one := func(t string) string {
-		if v := values[t]; len(v) > 0 {
-			return strings.TrimSpace(v[0])
-		}
-		return ""
+}
+
+// rowBuilder is one row being turned into a customer.
+type rowBuilder struct {
+	r      *Reader
+	row    *Row
+	c      *record.Customer
+	values map[string][]string
+}
+
+// bad records a problem that spoils the row.
+func (b *rowBuilder) bad(format string, args ...any) {
+	b.row.Errors = append(b.row.Errors, fmt.Sprintf(format, args...))
+}
+
+// badValue records a bad value: it spoils the row, or in a lenient reader
+// the value is only left out.
+func (b *rowBuilder) badValue(format string, args ...any) {
+	if b.r.cfg.Lenient {
+		b.row.Warnings = append(b.row.Warnings, fmt.Sprintf(format, args...))
+		return
 	}
-	list := func(ts ...string) []string {
-		var out []string
-		for _, t := range ts {
-			for _, v := range values[t] {
-				for _, item := range strings.Split(v, r.cfg.ListSeparator) {
-					if item = strings.TrimSpace(item); item != "" {
-						out = append(out, item)
-					}
+	b.bad(format, args...)
+}
+
+// one is the field's first value, trimmed.
+func (b *rowBuilder) one(t string) string {
+	if v := b.values[t]; len(v) > 0 {
+		return strings.TrimSpace(v[0])
+	}
+	return ""
+}
+
+// list is every value of the fields, each split at the list separator.
+func (b *rowBuilder) list(ts ...string) []string {
+	var out []string
+	for _, t := range ts {
+		for _, v := range b.values[t] {
+			for _, item := range strings.Split(v, b.r.cfg.ListSeparator) {
+				if item = strings.TrimSpace(item); item != "" {
+					out = append(out, item)
 				}
 			}
 		}
-		return out
 	}
-	c.ID = one("id")
+	return out
+}
+
+// identity reads the id, the names and the address.
+func (b *rowBuilder) identity() {
+	c := b.c
+	c.ID = b.one("id")
 	if c.ID == "" {
-		if r.cfg.RequireID {
-			bad("has no id")
+		if b.r.cfg.RequireID {
+			b.bad("has no id")
 		} else {
-			c.ID = "line:" + strconv.Itoa(row.Line)
+			c.ID = "line:" + strconv.Itoa(b.row.Line)
 		}
 	}
-	c.FirstName, c.LastName = one("first_name"), one("last_name")
-	if full := one("name"); full != "" {
+	c.FirstName, c.LastName = b.one("first_name"), b.one("last_name")
+	if full := b.one("name"); full != "" {
 		if c.FirstName == "" && c.LastName == "" {
 			c.Names = append(c.Names, full)
 		} else if full != strings.TrimSpace(c.FirstName+" "+c.LastName) {
 			c.Names = append(c.Names, full)
 		}
 	}
-	c.Names = append(c.Names, list("names")...)
-	c.Address = record.Address{Street: one("street"), City: one("city"), PostalCode: one("postal_code")}
-	if raw := one("country"); raw != "" {
+	c.Names = append(c.Names, b.list("names")...)
+	c.Address = record.Address{Street: b.one("street"), City: b.one("city"), PostalCode: b.one("postal_code")}
+	if raw := b.one("country"); raw != "" {
 		if cc := identity.Country(raw); cc != "" {
 			c.Address.Country = cc
 		} else {
-			badValue("country %q is not an ISO 3166 code or a known country name", raw)
+			b.badValue("country %q is not an ISO 3166 code or a known country name", raw)
 		}
 	}
-	for _, e := range list("email", "emails") {
-		if _, err := r.norm.Email(e); err != nil {
-			badValue("%v", err)
+}
+
+// contacts reads e-mails, phones (in the address's country), handles and
+// profile URLs, keeping the valid ones.
+func (b *rowBuilder) contacts() {
+	c, norm := b.c, b.r.norm
+	for _, e := range b.list("email", "emails") {
+		if _, err := norm.Email(e); err != nil {
+			b.badValue("%v", err)
 			continue
 		}
 		c.Emails = append(c.Emails, e)
 	}
-	for _, p := range list("phone", "phones") {
-		if _, err := r.norm.Phone(p, c.Address.Country); err != nil {
-			badValue("%v", err)
+	for _, p := range b.list("phone", "phones") {
+		if _, err := norm.Phone(p, c.Address.Country); err != nil {
+			b.badValue("%v", err)
 			continue
 		}
 		c.Phones = append(c.Phones, p)
 	}
-	for _, h := range list("handle", "handles") {
+	for _, h := range b.list("handle", "handles") {
 		hd, err := parseHandle(h)
 		if err != nil {
-			badValue("%v", err)
+			b.badValue("%v", err)
 			continue
 		}
 		c.Handles = append(c.Handles, hd)
 	}
 	for _, col := range sortedKeys(platformColumns) {
-		for _, h := range list(col) {
+		for _, h := range b.list(col) {
 			if _, err := identity.Handle(platformColumns[col], h); err != nil {
-				badValue("%s: %v", col, err)
+				b.badValue("%s: %v", col, err)
 				continue
 			}
 			c.Handles = append(c.Handles, record.Handle{Platform: platformColumns[col], Handle: h})
 		}
 	}
-	for _, u := range list("profile_url", "profile_urls") {
+	for _, u := range b.list("profile_url", "profile_urls") {
 		if _, err := identity.ProfileURL(u); err != nil {
-			badValue("%v", err)
+			b.badValue("%v", err)
 			continue
 		}
 		c.ProfileURLs = append(c.ProfileURLs, u)
 	}
-	c.Company = one("company")
-	if d := one("domain"); d != "" {
+}
+
+// business reads company, domain, date of birth, language and segment.
+func (b *rowBuilder) business() {
+	c := b.c
+	c.Company = b.one("company")
+	if d := b.one("domain"); d != "" {
 		if identity.Domain(d) == "" {
-			badValue("domain %q is not a host name", d)
+			b.badValue("domain %q is not a host name", d)
 		} else {
 			c.Domain = d
 		}
 	}
-	if d := one("date_of_birth"); d != "" {
-		if v, err := r.norm.Date(d); err != nil {
-			badValue("date_of_birth: %v", err)
+	if d := b.one("date_of_birth"); d != "" {
+		if v, err := b.r.norm.Date(d); err != nil {
+			b.badValue("date_of_birth: %v", err)
 		} else {
 			c.DateOfBirth = v
 		}
 	}
-	c.Language = one("language")
-	c.Segment = one("segment")
-	if v := one("lifetime_value"); v != "" {
-		c.LifetimeValue = r.number(badValue, "lifetime_value", v)
+	c.Language = b.one("language")
+	c.Segment = b.one("segment")
+}
+
+// purchases reads lifetime value, orders, total and currency.
+func (b *rowBuilder) purchases() {
+	c := b.c
+	if v := b.one("lifetime_value"); v != "" {
+		c.LifetimeValue = b.r.number(b.badValue, "lifetime_value", v)
 	}
-	if v := one("orders"); v != "" {
-		n := r.number(badValue, "orders", v)
+	if v := b.one("orders"); v != "" {
+		n := b.r.number(b.badValue, "orders", v)
 		if n != float64(int(n)) || n < 0 {
-			badValue("orders %q is not a whole number", v)
+			b.badValue("orders %q is not a whole number", v)
 		}
 		c.Purchases.Orders = int(n)
 	}
-	if v := one("total"); v != "" {
-		c.Purchases.Total = r.number(badValue, "total", v)
+	if v := b.one("total"); v != "" {
+		c.Purchases.Total = b.r.number(b.badValue, "total", v)
 	}
-	c.Purchases.Currency = strings.ToUpper(one("currency"))
-	if v := one("last_purchase"); v != "" {
+	c.Purchases.Currency = strings.ToUpper(b.one("currency"))
+}
+
+// times reads the last purchase and the update time (now when absent).
+func (b *rowBuilder) times() {
+	c := b.c
+	if v := b.one("last_purchase"); v != "" {
 		if t, err := parseTime(v); err != nil {
-			badValue("last_purchase %q: %v", v, err)
+			b.badValue("last_purchase %q: %v", v, err)
 		} else {
 			c.Purchases.LastPurchase = t
 		}
 	}
-	if v := one("updated_at"); v != "" {
+	if v := b.one("updated_at"); v != "" {
 		if t, err := parseTime(v); err != nil {
-			badValue("updated_at %q: %v", v, err)
+			b.badValue("updated_at %q: %v", v, err)
 		} else {
 			c.UpdatedAt = t
 		}
 	}
 	if c.UpdatedAt.IsZero() {
-		c.UpdatedAt = r.now().UTC()
+		c.UpdatedAt = b.r.now().UTC()
 	}
-	for _, t := range sortedKeys(values) {
-		v := one(t)
+}
+
+// consentAndAttributes reads the consent.<name> and attr.<name> fields.
+func (b *rowBuilder) consentAndAttributes() {
+	c := b.c
+	for _, t := range sortedKeys(b.values) {
+		v := b.one(t)
 		switch {
 		case strings.HasPrefix(t, "consent."):
-			b, ok := parseBool(v)
-			if !ok {
-				badValue("%s %q is not yes/no", t, v)
+			ok, valid := parseBool(v)
+			if !valid {
+				b.badValue("%s %q is not yes/no", t, v)
 				continue
 			}
 			if c.Consent == nil {
 				c.Consent = map[string]bool{}
 			}
-			c.Consent[strings.TrimPrefix(t, "consent.")] = b
+			c.Consent[strings.TrimPrefix(t, "consent.")] = ok
 		case strings.HasPrefix(t, "attr."):
 			if c.Attributes == nil {
 				c.Attributes = map[string]string{}
 			}
-			c.Attributes[strings.TrimPrefix(t, "attr.")] = strings.Join(values[t], r.cfg.ListSeparator)
+			c.Attributes[strings.TrimPrefix(t, "attr.")] = strings.Join(b.values[t], b.r.cfg.ListSeparator)
 		}
-	}
-	if c.FirstName == "" && c.LastName == "" && len(c.Names) == 0 && len(c.Emails) == 0 && len(c.Phones) == 0 && len(c.Handles) == 0 && len(c.ProfileURLs) == 0 && (len(row.Errors) == 0 || r.cfg.Lenient) {
-		bad("has no name, email, phone, handle or profile URL to recognise the person by")
 	}
 }
 
