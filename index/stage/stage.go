@@ -115,42 +115,32 @@ func (s *Stage) Run(ctx context.Context, k *pipeline.Kafka) error {
 
 // WriteBatch settles every message: nil when written, pipeline.Permanent
 // for a record that can never be indexed, any other error to retry.
-// Messages are applied in batch order, consecutive mentions in one bulk
-// write and consecutive customer/prospect records in one profile update,
-// so an erasure removes what came before it.
+//
+// The batch is cut only at erasures (rare): everything between two of them
+// is one segment, whose mentions go to the backend as one write and whose
+// people get one profile update. Interleaved customer and prospect records
+// (a few percent of the traffic) therefore no longer split the mentions
+// into many small index batches. Applying a segment gives what applying
+// its messages one by one would give: documents do not depend on profiles,
+// and each person's profile ends in the state its last record and all of
+// its mentions make (see applySegment). An erasure removes what came
+// before it in the batch and nothing after it.
 func (s *Stage) WriteBatch(ctx context.Context, batch []pipeline.Message) []error {
 	errs := make([]error, len(batch))
-	var mentions, profiles []int // indexes of consecutive messages of one kind
-	flush := func() {
-		if len(mentions) > 0 {
-			s.writeMentions(ctx, batch, mentions, errs)
-			mentions = mentions[:0]
-		}
-		if len(profiles) > 0 {
-			s.writeProfiles(ctx, batch, profiles, errs)
-			profiles = profiles[:0]
-		}
-	}
+	var seg []int
 	for i, m := range batch {
 		switch m.Topic {
-		case s.topics.Enriched():
-			if len(profiles) > 0 {
-				flush()
-			}
-			mentions = append(mentions, i)
-		case s.topics.Customers(), s.topics.Prospects():
-			if len(mentions) > 0 {
-				flush()
-			}
-			profiles = append(profiles, i)
+		case s.topics.Enriched(), s.topics.Customers(), s.topics.Prospects():
+			seg = append(seg, i)
 		case s.topics.Erasures():
-			flush()
+			s.applySegment(ctx, batch, seg, errs)
+			seg = seg[:0]
 			errs[i] = s.erase(ctx, m)
 		default:
 			errs[i] = pipeline.Permanent(fmt.Errorf("index stage does not read topic %q", m.Topic))
 		}
 	}
-	flush()
+	s.applySegment(ctx, batch, seg, errs)
 	for i, m := range batch {
 		s.count(m.Topic, errs[i])
 	}
@@ -178,53 +168,141 @@ func settle(err error) error {
 	return err
 }
 
-func (s *Stage) writeMentions(ctx context.Context, batch []pipeline.Message, run []int, errs []error) {
+// personState is what one segment does to one person's profile.
+type personState struct {
+	record       bool           // a customer or prospect record (or tombstone) arrived
+	base         *index.Profile // the last record's base; nil after a tombstone
+	mentionAfter bool           // a mention of the person followed the last record
+	mentioned    bool           // a mention of the person was indexed
+	msgs         []int          // messages whose success depends on the profile
+}
+
+// applySegment writes the mentions of a run of messages in one backend
+// call, then brings each person it touches to the state the messages
+// leave when applied in order:
+//
+//   - the last record of a person is a tombstone and no mention of theirs
+//     follows it: the profile is deleted;
+//   - a tombstone followed by a mention: the profile is rebuilt without
+//     identity (a placeholder), as the mention alone would leave it;
+//   - the last record is a customer or prospect: rebuilt on it;
+//   - mentions only: rebuilt on the stored profile.
+//
+// Rebuilding reads the person's indexed mentions back (one refresh and one
+// read-back per chunk of people, not per record: an import of a million
+// customers is a thousand batches, not a million round trips).
+func (s *Stage) applySegment(ctx context.Context, batch []pipeline.Message, seg []int, errs []error) {
+	if len(seg) == 0 {
+		return
+	}
+	people := map[personKey]*personState{}
+	var order []personKey
+	state := func(k personKey) *personState {
+		st := people[k]
+		if st == nil {
+			st = &personState{}
+			people[k] = st
+			order = append(order, k)
+		}
+		return st
+	}
 	var ms []*record.EnrichedMention
 	var at []int
-	for _, i := range run {
-		var m record.EnrichedMention
-		if err := record.Decode(batch[i].Value, &m); err != nil {
-			errs[i] = pipeline.Permanent(fmt.Errorf("decoding enriched mention at %s/%d/%d: %w", batch[i].Topic, batch[i].Partition, batch[i].Offset, err))
+	for _, i := range seg {
+		m := batch[i]
+		if m.Topic != s.topics.Enriched() {
+			key, base, err := s.decodeProfile(m)
+			if err != nil {
+				errs[i] = err
+				continue
+			}
+			st := state(key)
+			st.record, st.base, st.mentionAfter = true, base, false
+			st.msgs = append(st.msgs, i)
 			continue
 		}
-		if m.ID == "" {
-			errs[i] = pipeline.Permanent(fmt.Errorf("enriched mention at %s/%d/%d has no id", batch[i].Topic, batch[i].Partition, batch[i].Offset))
-			continue
-		}
-		ms = append(ms, &m)
-		at = append(at, i)
-	}
-	if len(ms) == 0 {
-		return
-	}
-	people := map[personKey][]int{} // person → messages whose success depends on their profile
-	for j, err := range s.backend.UpsertMentions(ctx, ms) {
-		i := at[j]
+		em, err := decodeMention(m)
 		if err != nil {
-			errs[i] = settle(fmt.Errorf("indexing mention %s: %w", ms[j].ID, err))
+			errs[i] = err
 			continue
 		}
-		for _, p := range personsOf(ms[j]) {
-			people[p] = append(people[p], i)
+		ms = append(ms, em)
+		at = append(at, i)
+		for _, p := range personsOf(em) {
+			state(p).mentionAfter = true
 		}
 	}
-	if len(people) == 0 {
-		return
-	}
-	keys := make([]personKey, 0, len(people))
-	for p := range people {
-		keys = append(keys, p)
-	}
-	failed := s.refreshProfiles(ctx, keys, nil)
-	for p, err := range failed {
-		// The mention is stored, but its person's profile is stale: retry
-		// the message, which rewrites the same document and tries again.
-		for _, i := range people[p] {
-			if errs[i] == nil {
-				errs[i] = fmt.Errorf("updating profile %s: %w", index.ProfileID(p.kind, p.id), err)
+	if len(ms) > 0 {
+		for j, err := range s.backend.UpsertMentions(ctx, ms) {
+			i := at[j]
+			if err != nil {
+				errs[i] = settle(fmt.Errorf("indexing mention %s: %w", ms[j].ID, err))
+				continue
+			}
+			for _, p := range personsOf(ms[j]) {
+				st := people[p]
+				st.mentioned = true
+				st.msgs = append(st.msgs, i)
 			}
 		}
 	}
+	var deletes, rebuilds []personKey
+	var deleteIDs []string
+	bases := map[personKey]*index.Profile{}
+	for _, key := range order {
+		st := people[key]
+		switch {
+		case st.record && st.base == nil && !st.mentionAfter:
+			deletes = append(deletes, key)
+			deleteIDs = append(deleteIDs, index.ProfileID(key.kind, key.id))
+		case st.record && st.base == nil:
+			bases[key] = index.PlaceholderProfile(key.kind, key.id)
+			rebuilds = append(rebuilds, key)
+		case st.record:
+			bases[key] = st.base
+			rebuilds = append(rebuilds, key)
+		case st.mentioned:
+			rebuilds = append(rebuilds, key)
+		}
+	}
+	fail := func(key personKey, err error) {
+		for _, i := range people[key].msgs {
+			if errs[i] != nil {
+				continue
+			}
+			if batch[i].Topic == s.topics.Enriched() {
+				// The mention is stored, but its person's profile is stale:
+				// retry the message, which rewrites the same document and
+				// tries again.
+				errs[i] = fmt.Errorf("updating profile %s: %w", index.ProfileID(key.kind, key.id), err)
+			} else {
+				errs[i] = settle(fmt.Errorf("writing profile %s: %w", index.ProfileID(key.kind, key.id), err))
+			}
+		}
+	}
+	if len(deleteIDs) > 0 {
+		for j, err := range s.backend.DeleteProfiles(ctx, deleteIDs) {
+			if err != nil {
+				fail(deletes[j], err)
+			}
+		}
+	}
+	if len(rebuilds) > 0 {
+		for key, err := range s.refreshProfiles(ctx, rebuilds, bases) {
+			fail(key, err)
+		}
+	}
+}
+
+func decodeMention(m pipeline.Message) (*record.EnrichedMention, error) {
+	var em record.EnrichedMention
+	if err := record.Decode(m.Value, &em); err != nil {
+		return nil, pipeline.Permanent(fmt.Errorf("decoding enriched mention at %s/%d/%d: %w", m.Topic, m.Partition, m.Offset, err))
+	}
+	if em.ID == "" {
+		return nil, pipeline.Permanent(fmt.Errorf("enriched mention at %s/%d/%d has no id", m.Topic, m.Partition, m.Offset))
+	}
+	return &em, nil
 }
 
 type personKey struct{ kind, id string }
@@ -241,66 +319,6 @@ func personsOf(m *record.EnrichedMention) []personKey {
 		out = append(out, personKey{index.ProfileProspect, id})
 	}
 	return out
-}
-
-// profileChange is the last state a run of records gives one person.
-type profileChange struct {
-	base *index.Profile // nil: tombstone, delete the profile
-	msgs []int
-}
-
-// writeProfiles applies a run of customer and prospect records: the last
-// record of each person wins, tombstones delete profiles in one call, and
-// the others are rebuilt together (one refresh and one read-back per
-// chunk of people, not per record: an import of a million customers is a
-// thousand batches, not a million round trips).
-func (s *Stage) writeProfiles(ctx context.Context, batch []pipeline.Message, run []int, errs []error) {
-	changes := map[personKey]*profileChange{}
-	var order []personKey
-	for _, i := range run {
-		key, base, err := s.decodeProfile(batch[i])
-		if err != nil {
-			errs[i] = err
-			continue
-		}
-		ch := changes[key]
-		if ch == nil {
-			ch = &profileChange{}
-			changes[key] = ch
-			order = append(order, key)
-		}
-		ch.base = base
-		ch.msgs = append(ch.msgs, i)
-	}
-	fail := func(key personKey, err error) {
-		for _, i := range changes[key].msgs {
-			errs[i] = settle(fmt.Errorf("writing profile %s: %w", index.ProfileID(key.kind, key.id), err))
-		}
-	}
-	var deletes, upserts []personKey
-	var deleteIDs []string
-	bases := map[personKey]*index.Profile{}
-	for _, key := range order {
-		if base := changes[key].base; base != nil {
-			upserts = append(upserts, key)
-			bases[key] = base
-		} else {
-			deletes = append(deletes, key)
-			deleteIDs = append(deleteIDs, index.ProfileID(key.kind, key.id))
-		}
-	}
-	if len(deleteIDs) > 0 {
-		for j, err := range s.backend.DeleteProfiles(ctx, deleteIDs) {
-			if err != nil {
-				fail(deletes[j], err)
-			}
-		}
-	}
-	if len(upserts) > 0 {
-		for key, err := range s.refreshProfiles(ctx, upserts, bases) {
-			fail(key, err)
-		}
-	}
 }
 
 // decodeProfile reads a customer or prospect record as the base of its

@@ -1,0 +1,126 @@
+package stage
+
+import (
+	"context"
+	"errors"
+	"sync/atomic"
+	"testing"
+
+	"github.com/earshothq/earshot/index"
+	"github.com/earshothq/earshot/index/contract"
+	"github.com/earshothq/earshot/pipeline"
+	"github.com/earshothq/earshot/record"
+)
+
+// countingBackend counts mention writes and how many mentions each carried.
+type countingBackend struct {
+	index.Backend
+	calls, mentions atomic.Int32
+}
+
+func (c *countingBackend) UpsertMentions(ctx context.Context, ms []*record.EnrichedMention) []error {
+	c.calls.Add(1)
+	c.mentions.Add(int32(len(ms)))
+	return c.Backend.UpsertMentions(ctx, ms)
+}
+
+func mentionOf(t *testing.T, id, customer string, off int64) pipeline.Message {
+	t.Helper()
+	m := contract.Mentions()[0]
+	m.ID, m.SourceID = id, id
+	m.Identity = &record.Identity{Outcome: record.MatchExact, CustomerID: customer}
+	return msg(t, topics.Enriched(), id, m, off)
+}
+
+func customerMsg(t *testing.T, id string, off int64) pipeline.Message {
+	return msg(t, topics.Customers(), id, &record.Customer{ID: id, FirstName: "Name", LastName: id}, off)
+}
+
+func tombstone(id string, off int64) pipeline.Message {
+	return pipeline.Message{Topic: topics.Customers(), Key: []byte(id), Offset: off}
+}
+
+func TestInterleavedCustomerRecordsKeepMentionsInOneWrite(t *testing.T) {
+	b := &countingBackend{Backend: newBackend(t)}
+	s := newStage(t, b)
+	var batch []pipeline.Message
+	for i, m := range mentionMessages(t) {
+		batch = append(batch, m, customerMsg(t, "K"+string(rune('A'+i)), int64(100+i)))
+	}
+	if dlq, _ := runUntilSettled(t, s, batch); len(dlq) > 0 {
+		t.Fatalf("%d messages to the DLQ", len(dlq))
+	}
+	if got := b.calls.Load(); got != 1 {
+		t.Fatalf("%d mention writes for one batch; want 1", got)
+	}
+	if got := b.mentions.Load(); got != int32(len(contract.Mentions())) {
+		t.Fatalf("%d mentions written; want %d", got, len(contract.Mentions()))
+	}
+	if p, err := b.GetProfile(context.Background(), "customer:KB"); err != nil || p.Name != "Name KB" {
+		t.Fatalf("customer KB: %+v, %v", p, err)
+	}
+}
+
+func TestTombstoneThenMentionLeavesPlaceholder(t *testing.T) {
+	b := newBackend(t)
+	s := newStage(t, b)
+	runUntilSettled(t, s, []pipeline.Message{customerMsg(t, "T1", 1), mentionOf(t, "m1", "T1", 2)})
+	// In one batch: the customer is deleted, then a new mention of theirs
+	// arrives. Applied in order, a profile without identity remains.
+	if dlq, _ := runUntilSettled(t, s, []pipeline.Message{tombstone("T1", 3), mentionOf(t, "m2", "T1", 4)}); len(dlq) > 0 {
+		t.Fatal("messages to the DLQ")
+	}
+	p, err := b.GetProfile(context.Background(), "customer:T1")
+	if err != nil {
+		t.Fatalf("profile after tombstone then mention: %v", err)
+	}
+	if p.Name != "" || p.MentionCount != 2 {
+		t.Fatalf("profile after tombstone then mention: name %q, %d mentions; want a placeholder with 2", p.Name, p.MentionCount)
+	}
+}
+
+func TestMentionThenTombstoneDeletesProfile(t *testing.T) {
+	b := newBackend(t)
+	s := newStage(t, b)
+	runUntilSettled(t, s, []pipeline.Message{customerMsg(t, "T2", 1), mentionOf(t, "m1", "T2", 2), tombstone("T2", 3)})
+	if _, err := b.GetProfile(context.Background(), "customer:T2"); !errors.Is(err, index.ErrNotFound) {
+		t.Fatalf("profile after mention then tombstone: %v; want not found", err)
+	}
+	if n := total(t, b, "customer:T2"); n != 1 {
+		t.Fatalf("%d mentions of T2; want 1 (a tombstone deletes the profile only)", n)
+	}
+	// A record after the tombstone in the same batch brings it back.
+	runUntilSettled(t, s, []pipeline.Message{tombstone("T2", 4), customerMsg(t, "T2", 5)})
+	if p, err := b.GetProfile(context.Background(), "customer:T2"); err != nil || p.Name != "Name T2" || p.MentionCount != 1 {
+		t.Fatalf("profile after tombstone then record: %+v, %v", p, err)
+	}
+}
+
+func TestErasureInsideBatchRemovesOnlyWhatCameBefore(t *testing.T) {
+	b := &countingBackend{Backend: newBackend(t)}
+	s := newStage(t, b)
+	e := &record.Erasure{ID: "e1", CustomerID: "E1"}
+	batch := []pipeline.Message{
+		mentionOf(t, "before1", "E1", 1),
+		mentionOf(t, "other", "E2", 2),
+		mentionOf(t, "before2", "E1", 3),
+		msg(t, topics.Erasures(), "e1", e, 4),
+		mentionOf(t, "after", "E1", 5),
+	}
+	if dlq, _ := runUntilSettled(t, s, batch); len(dlq) > 0 {
+		t.Fatal("messages to the DLQ")
+	}
+	for id, want := range map[string]bool{"before1": false, "before2": false, "after": true, "other": true} {
+		_, err := b.GetMention(context.Background(), id)
+		if got := err == nil; got != want {
+			t.Errorf("mention %s present %v; want %v (err %v)", id, got, want, err)
+		}
+	}
+	if got := b.calls.Load(); got != 2 {
+		t.Errorf("%d mention writes; want 2 (one on each side of the erasure)", got)
+	}
+	p, err := b.GetProfile(context.Background(), "customer:E1")
+	if err != nil || p.MentionCount != 1 {
+		t.Fatalf("profile of E1 after erasure then a new mention: %+v, %v", p, err)
+	}
+}
