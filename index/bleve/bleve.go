@@ -46,17 +46,24 @@ type Config struct {
 	Path string `yaml:"path"`
 	// InMemory keeps both indices in memory (tests, throw-away runs).
 	InMemory bool `yaml:"in_memory"`
+	// RollupHourlyDays is how many recent days keep hourly counts per
+	// facet value (see rollup.go); older hours keep totals by sentiment.
+	RollupHourlyDays int `yaml:"rollup_hourly_days"`
 }
 
 // DefaultConfig returns the default configuration.
-func DefaultConfig() Config { return Config{Path: "data/index"} }
+func DefaultConfig() Config { return Config{Path: "data/index", RollupHourlyDays: DefaultHourlyDays} }
 
 // Validate reports a configuration that cannot work.
 func (c Config) Validate() error {
+	var errs []error
 	if !c.InMemory && c.Path == "" {
-		return confx.Keyf("embedded.path", "is empty (set path or in_memory: true)")
+		errs = append(errs, confx.Keyf("embedded.path", "is empty (set path or in_memory: true)"))
 	}
-	return nil
+	if c.RollupHourlyDays < 0 || c.RollupHourlyDays > 366 {
+		errs = append(errs, confx.Keyf("embedded.rollup_hourly_days", "%d is out of range 0..366", c.RollupHourlyDays))
+	}
+	return errors.Join(errs...)
 }
 
 // Backend is the embedded index. It is safe for concurrent use.
@@ -67,6 +74,10 @@ type Backend struct {
 	profiles  bleve.Index
 	logger    *slog.Logger
 	metrics   *index.Metrics
+	dir       string // "" in memory
+	// wmu serialises mention writes, which keeps the rollups exact.
+	wmu  sync.Mutex
+	roll *rollups
 }
 
 var _ index.Backend = (*Backend)(nil)
@@ -110,6 +121,13 @@ func Open(cfg Config, logger *slog.Logger, reg prometheus.Registerer) (*Backend,
 		if slices.Contains(fields, index.LanguageFieldName(a)) {
 			b.languages.add(a)
 		}
+	}
+	if !cfg.InMemory {
+		b.dir = cfg.Path
+	}
+	if err := b.openRollups(cfg.RollupHourlyDays); err != nil {
+		b.Close()
+		return nil, err
 	}
 	return b, nil
 }
@@ -176,33 +194,7 @@ func (b *Backend) Refresh(context.Context) error { return nil }
 
 // Close closes both indices.
 func (b *Backend) Close() error {
-	return errors.Join(b.mentions.Close(), b.profiles.Close())
-}
-
-// UpsertMentions indexes ms in one batch. An invalid mention fails alone
-// (permanently); a failing batch fails every mention in it (retryable).
-func (b *Backend) UpsertMentions(ctx context.Context, ms []*record.EnrichedMention) []error {
-	errs := make([]error, len(ms))
-	batch := b.mentions.NewBatch()
-	var analysers []string
-	for i, m := range ms {
-		doc, analyser, err := b.docs.mention(m)
-		if err == nil {
-			err = batch.IndexAdvanced(doc)
-		}
-		if err != nil {
-			errs[i] = index.Permanent(fmt.Errorf("indexing mention: %w", err))
-			continue
-		}
-		if analyser != "" {
-			analysers = append(analysers, analyser)
-		}
-	}
-	// Searches look in a language field from before its first document is
-	// visible, never after.
-	b.languages.add(analysers...)
-	b.commit(ctx, b.mentions, batch, errs, "mention")
-	return errs
+	return errors.Join(b.closeRollups(), b.mentions.Close(), b.profiles.Close())
 }
 
 // commit writes a batch and, if it fails, marks every item still nil.
@@ -309,31 +301,10 @@ func (b *Backend) DeletePerson(ctx context.Context, p index.Person) (int, error)
 	for _, e := range p.Emails {
 		qs = append(qs, termQuery(fieldEmail, index.Keyword(e)))
 	}
-	q := bq.NewDisjunctionQuery(qs)
-	deleted := 0
-	for {
-		if err := ctx.Err(); err != nil {
-			return deleted, fmt.Errorf("deleting person: %w", err)
-		}
-		req := bleve.NewSearchRequestOptions(q, 1000, 0, false)
-		req.SortBy([]string{"_id"})
-		res, err := b.mentions.SearchInContext(ctx, req)
-		if err != nil {
-			return deleted, fmt.Errorf("finding the person's mentions: %w", err)
-		}
-		if len(res.Hits) == 0 {
-			break
-		}
-		batch := b.mentions.NewBatch()
-		for _, h := range res.Hits {
-			batch.Delete(h.ID)
-		}
-		if err := b.mentions.Batch(batch); err != nil {
-			return deleted, fmt.Errorf("deleting the person's mentions: %w", err)
-		}
-		deleted += len(res.Hits)
+	deleted, err := b.deleteMatching(ctx, bq.NewDisjunctionQuery(qs))
+	if err != nil {
+		return deleted, fmt.Errorf("deleting the person's mentions: %w", err)
 	}
-	b.metrics.Deleted.WithLabelValues("mention").Add(float64(deleted))
 	if err := errors.Join(b.DeleteProfiles(ctx, p.ProfileIDs())...); err != nil {
 		return deleted, fmt.Errorf("deleting the person's profiles: %w", err)
 	}

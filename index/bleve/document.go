@@ -104,22 +104,22 @@ func (b *docBuilder) addList(doc *document.Document, name string, values []strin
 // that filters and facets use, the time terms (see timerange.go), the
 // histogram terms, and the text in the neutral field and in its
 // language's field.
-// It also returns the key of the language analyser the text went through
-// ("" for none).
-func (b *docBuilder) mention(m *record.EnrichedMention) (*document.Document, string, error) {
+// It also returns the projection the document was built from (its
+// Analyser is the key of the language analyser the text went through).
+func (b *docBuilder) mention(m *record.EnrichedMention) (*document.Document, *index.MentionDoc, error) {
 	if m.ID == "" {
-		return nil, "", errors.New("mention has no id")
+		return nil, nil, errors.New("mention has no id")
 	}
 	if m.CreatedAt.IsZero() {
-		return nil, "", fmt.Errorf("mention %s has no created_at", m.ID)
+		return nil, nil, fmt.Errorf("mention %s has no created_at", m.ID)
 	}
 	raw, err := json.Marshal(m)
 	if err != nil {
-		return nil, "", fmt.Errorf("encoding mention %s: %w", m.ID, err)
+		return nil, nil, fmt.Errorf("encoding mention %s: %w", m.ID, err)
 	}
 	d := index.NewMentionDoc(m, hasAnalyser)
 	if y := d.CreatedAt.Year(); y < 1 || y > 9999 {
-		return nil, "", fmt.Errorf("mention %s: created_at %s is outside years 1-9999", m.ID, d.CreatedAt.Format(time.RFC3339))
+		return nil, nil, fmt.Errorf("mention %s: created_at %s is outside years 1-9999", m.ID, d.CreatedAt.Format(time.RFC3339))
 	}
 	sent := d.Sentiment
 	if sent == "" {
@@ -149,7 +149,7 @@ func (b *docBuilder) mention(m *record.EnrichedMention) (*document.Document, str
 	if d.Analyser != "" {
 		b.add(doc, index.LanguageFieldName(d.Analyser), d.Text, nil)
 	}
-	return doc, d.Analyser, nil
+	return doc, &d, nil
 }
 
 func formatScore(f float64) string { return strconv.FormatFloat(f, 'g', -1, 64) }

@@ -124,13 +124,23 @@ func (tr translator) word(field, text string) bq.Query {
 // query that matches everything is dropped: "everything in the last 7
 // days" reads only the last 7 days.
 func (tr translator) buildQuery(c *index.Compiled, scored bool) bq.Query {
+	var within bq.Query
+	if !c.From.IsZero() || !c.To.IsZero() {
+		within = timeRangeQuery(c.From, c.To)
+	}
+	return tr.buildQueryIn(c, scored, within)
+}
+
+// buildQueryIn is buildQuery with the time restriction given as a query
+// (nil: none) instead of c's range.
+func (tr translator) buildQueryIn(c *index.Compiled, scored bool, within bq.Query) bq.Query {
 	main := tr.translate(c.Query)
 	var filters []bq.Query
 	for _, f := range c.Filters {
 		filters = append(filters, tr.translate(f))
 	}
-	if !c.From.IsZero() || !c.To.IsZero() {
-		filters = append(filters, timeRangeQuery(c.From, c.To))
+	if within != nil {
+		filters = append(filters, within)
 	}
 	if len(filters) == 0 {
 		return main
@@ -182,6 +192,14 @@ func (b *Backend) search(ctx context.Context, r *index.SearchRequest) (*index.Se
 	if err != nil {
 		return nil, err
 	}
+	if p := b.planRollup(c); p != nil {
+		return b.searchRollup(ctx, c, p)
+	}
+	return b.searchExact(ctx, c)
+}
+
+// searchExact answers c by counting every matching document.
+func (b *Backend) searchExact(ctx context.Context, c *index.Compiled) (*index.SearchResult, error) {
 	scored := c.Sort == index.SortRelevance
 	req := bleve.NewSearchRequestOptions(b.translator().buildQuery(c, scored), c.Size, 0, false)
 	if !scored {
@@ -208,32 +226,9 @@ func (b *Backend) search(ctx context.Context, r *index.SearchRequest) (*index.Se
 	if err != nil {
 		return nil, fmt.Errorf("searching mentions: %w", err)
 	}
-	out := &index.SearchResult{Total: int64(sr.Total), Hits: make([]index.Hit, 0, len(sr.Hits))}
-	for _, h := range sr.Hits {
-		raw, err := rawField(h.Fields)
-		if err != nil {
-			return nil, fmt.Errorf("reading hit %s: %w", h.ID, err)
-		}
-		var m record.EnrichedMention
-		if err := json.Unmarshal(raw, &m); err != nil {
-			return nil, fmt.Errorf("decoding hit %s: %w", h.ID, err)
-		}
-		hit := index.Hit{ID: h.ID, Mention: &m}
-		if c.Sort == index.SortRelevance {
-			hit.Score = h.Score
-		}
-		if c.Highlight {
-			hit.Snippets = b.snippets(&m, c.TextTerms)
-		}
-		out.Hits = append(out.Hits, hit)
-	}
-	if len(sr.Hits) == c.Size {
-		last := sr.Hits[len(sr.Hits)-1]
-		first := formatScore(last.Score)
-		if c.Sort != index.SortRelevance {
-			first = timeKey(out.Hits[len(out.Hits)-1].Mention.CreatedAt)
-		}
-		out.Next = index.EncodeCursor(c.Sort, []string{first, last.ID})
+	out := &index.SearchResult{Total: int64(sr.Total)}
+	if out.Hits, out.Next, err = b.toHits(sr, c); err != nil {
+		return nil, err
 	}
 	if len(c.Facets) > 0 {
 		out.Facets = map[string][]index.Bucket{}
@@ -249,6 +244,39 @@ func (b *Backend) search(ctx context.Context, r *index.SearchRequest) (*index.Se
 		}
 	}
 	return out, nil
+}
+
+// toHits decodes a page of hits and makes the cursor after it.
+func (b *Backend) toHits(sr *bleve.SearchResult, c *index.Compiled) ([]index.Hit, string, error) {
+	hits := make([]index.Hit, 0, len(sr.Hits))
+	for _, h := range sr.Hits {
+		raw, err := rawField(h.Fields)
+		if err != nil {
+			return nil, "", fmt.Errorf("reading hit %s: %w", h.ID, err)
+		}
+		var m record.EnrichedMention
+		if err := json.Unmarshal(raw, &m); err != nil {
+			return nil, "", fmt.Errorf("decoding hit %s: %w", h.ID, err)
+		}
+		hit := index.Hit{ID: h.ID, Mention: &m}
+		if c.Sort == index.SortRelevance {
+			hit.Score = h.Score
+		}
+		if c.Highlight {
+			hit.Snippets = b.snippets(&m, c.TextTerms)
+		}
+		hits = append(hits, hit)
+	}
+	next := ""
+	if len(sr.Hits) == c.Size && c.Size > 0 {
+		last := sr.Hits[len(sr.Hits)-1]
+		first := formatScore(last.Score)
+		if c.Sort != index.SortRelevance {
+			first = timeKey(hits[len(hits)-1].Mention.CreatedAt)
+		}
+		next = index.EncodeCursor(c.Sort, []string{first, last.ID})
+	}
+	return hits, next, nil
 }
 
 func termBuckets(fr *search.FacetResult, n int) []index.Bucket {
