@@ -5,6 +5,7 @@
 #   make fuzz              a short run of every fuzz target
 #   make lint              gofmt, go vet, golangci-lint
 #   make bench             the benchmarks behind the README's figures (bench-large: 1M runs)
+#   make bench-e2e         100,000 mentions through `earshot run` until searchable, beside the index stage alone
 
 GO        ?= go
 PKGS      ?= ./...
@@ -12,7 +13,7 @@ TIMEOUT   ?= 45m
 FUZZTIME  ?= 10s
 GOLANGCI  ?= github.com/golangci/golangci-lint/v2/cmd/golangci-lint@v2.15.0
 
-.PHONY: build test test-integration fuzz lint bench bench-large run clean
+.PHONY: build test test-integration fuzz lint bench bench-large bench-e2e run clean
 
 build:
 	$(GO) build -o bin/earshot ./cmd/earshot
@@ -70,6 +71,11 @@ bench:
 	$(GO) test -run '^$$' -bench 'Search' ./index/bleve
 	$(GO) test -run '^$$' -bench 'WriteBatch|WriteCustomers' -benchtime 5x ./index/stage
 	$(GO) run ./bench/forms -duration 15s -warmup 3s -clients 32
+
+# The one-process pipeline end to end (bench/e2e): records/s, per-stage lag
+# over time, CPU and peak RSS, then the index stage alone on the same records.
+bench-e2e:
+	$(GO) run ./bench/e2e -n $(or $(E2E_N),100000) -pairs $(or $(E2E_PAIRS),1)
 
 # The large runs: 1M customers, 1M mentions (minutes each).
 bench-large:

@@ -57,12 +57,17 @@ func (w *bulkIndexer) write(ctx context.Context, items []bulkItem, errs []error)
 			pending = append(pending, i)
 		}
 	}
+	if len(pending) == 0 {
+		return
+	}
+	w.retry(ctx, items, w.send(ctx, items, pending, errs), errs)
+}
+
+// retry resends the items a first attempt left retryable, with backoff,
+// up to MaxRetries times.
+func (w *bulkIndexer) retry(ctx context.Context, items []bulkItem, retry []int, errs []error) {
 	backoff := w.cfg.RetryBackoff
-	for attempt := 0; len(pending) > 0; attempt++ {
-		retry := w.send(ctx, items, pending, errs)
-		if len(retry) == 0 {
-			return
-		}
+	for attempt := 0; len(retry) > 0; attempt++ {
 		if attempt >= w.cfg.MaxRetries || ctx.Err() != nil {
 			return // the retryable errors stay in errs for the stage to retry later
 		}
@@ -73,8 +78,68 @@ func (w *bulkIndexer) write(ctx context.Context, items []bulkItem, errs []error)
 		case <-time.After(backoff):
 		}
 		backoff = min(2*backoff, 10*time.Second)
-		pending = retry
+		retry = w.send(ctx, items, retry, errs)
 	}
+}
+
+// pipelineChunks is how many bulk requests one write is cut into per
+// worker when it is encoded and sent at once (writeEncoded).
+const pipelineChunks = 2
+
+// writeEncoded encodes and sends items as a pipeline: encode(i) fills
+// items[i] (or errs[i]); the items are cut into chunks of about
+// len/(Workers*pipelineChunks), and each chunk is sent as soon as it is
+// encoded while the next one is encoded, with at most Workers requests in
+// flight. Encoding a whole batch before sending any of it left the
+// cluster idle while the client encoded, and the client idle while the
+// cluster indexed. Items refused with 429/5xx are then retried as write
+// retries them; other refusals are permanent per item.
+func (w *bulkIndexer) writeEncoded(ctx context.Context, items []bulkItem, errs []error, encode func(i int)) {
+	n := len(items)
+	step := max(32, (n+w.cfg.Workers*pipelineChunks-1)/(w.cfg.Workers*pipelineChunks))
+	sendq := make(chan []int)
+	var (
+		mu    sync.Mutex
+		retry []int
+		wg    sync.WaitGroup
+	)
+	for range w.cfg.Workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for chunk := range sendq {
+				w.sem <- struct{}{}
+				r := w.sendChunk(ctx, items, chunk, errs)
+				<-w.sem
+				mu.Lock()
+				retry = append(retry, r...)
+				mu.Unlock()
+			}
+		}()
+	}
+	for lo := 0; lo < n; lo += step {
+		hi := min(lo+step, n)
+		inParallel(hi-lo, w.cfg.Workers, func(i int) { encode(lo + i) })
+		var chunk []int
+		size := 0
+		for i := lo; i < hi; i++ {
+			if errs[i] != nil || items[i].action == "" {
+				continue
+			}
+			if n := len(items[i].doc) + 200; size+n > w.cfg.FlushBytes && len(chunk) > 0 {
+				sendq <- chunk
+				chunk, size = nil, 0
+			}
+			chunk = append(chunk, i)
+			size += len(items[i].doc) + 200
+		}
+		if len(chunk) > 0 {
+			sendq <- chunk // waits while Workers requests are in flight
+		}
+	}
+	close(sendq)
+	wg.Wait()
+	w.retry(ctx, items, retry, errs)
 }
 
 // splitAbove is the size of a write worth splitting across workers.

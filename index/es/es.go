@@ -353,7 +353,7 @@ func (b *Backend) UpsertMentions(ctx context.Context, ms []*record.EnrichedMenti
 		b.metrics.CountWrites("mention", errs)
 		return errs
 	}
-	inParallel(len(ms), b.cfg.Workers, func(i int) {
+	b.bulk.writeEncoded(ctx, items, errs, func(i int) {
 		m := ms[i]
 		if m.ID == "" || m.CreatedAt.IsZero() {
 			errs[i] = index.Permanent(fmt.Errorf("mention %q has no id or no created_at", m.ID))
@@ -371,7 +371,6 @@ func (b *Backend) UpsertMentions(ctx context.Context, ms []*record.EnrichedMenti
 		}
 		items[i] = bulkItem{action: "index", index: b.MentionIndex(m.CreatedAt), id: m.ID, doc: doc}
 	})
-	b.bulk.write(ctx, items, errs)
 	b.metrics.CountWrites("mention", errs)
 	return errs
 }

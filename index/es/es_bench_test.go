@@ -256,3 +256,95 @@ func BenchmarkMentionDocuments(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkIntegrationBulkVsPlain compares the backend's write path with a
+// plain _bulk loader sending the same documents, in the same run: the
+// loader gets every request body encoded before its clock starts and
+// sends each batch as Workers concurrent requests, which is the most a
+// client can get from the node. Rounds alternate (backend, loader, ...)
+// so that both see the same load on the shared machine; each writes new
+// ids into the same indices. It reports both rates and their ratio.
+//
+//	EARSHOT_TEST_ES=http://127.0.0.1:19250 go test -run '^$' -bench BulkVsPlain -benchtime 40x ./index/es/
+func BenchmarkIntegrationBulkVsPlain(b *testing.B) {
+	cfg := realConfig(b)
+	be := openReal(b, cfg)
+	ctx := context.Background()
+	p, err := be.textPlan(ctx)
+	if err != nil {
+		b.Fatal(err)
+	}
+	r := rand.New(rand.NewPCG(7, 8))
+	const rounds = 4
+	perRound := max(b.N/rounds, 1)
+	var backendTime, plainTime time.Duration
+	docs := 0
+	b.Logf("load average before: %s", loadAvg())
+	b.ResetTimer()
+	for round := range rounds {
+		// The backend's rounds.
+		batches := make([][]*record.EnrichedMention, perRound)
+		for i := range batches {
+			batches[i] = benchMentions((round*2*perRound+i)*benchBatch, benchBatch, r)
+		}
+		start := time.Now()
+		for _, batch := range batches {
+			for j, err := range be.UpsertMentions(ctx, batch) {
+				if err != nil {
+					b.Fatalf("mention %s: %v", batch[j].ID, err)
+				}
+			}
+		}
+		backendTime += time.Since(start)
+		// The loader's rounds: the same kind of documents, encoded first.
+		b.StopTimer()
+		bodies := make([][][]byte, perRound)
+		for i := range bodies {
+			ms := benchMentions(((round*2+1)*perRound+i)*benchBatch, benchBatch, r)
+			per := (len(ms) + cfg.Workers - 1) / cfg.Workers
+			for lo := 0; lo < len(ms); lo += per {
+				var buf strings.Builder
+				for _, m := range ms[lo:min(lo+per, len(ms))] {
+					rec, _ := json.Marshal(m)
+					doc, err := mentionDoc(index.NewMentionDoc(m, p.has), rec, p)
+					if err != nil {
+						b.Fatal(err)
+					}
+					fmt.Fprintf(&buf, `{"index":{"_index":%q,"_id":%q}}`+"\n%s\n", be.MentionIndex(m.CreatedAt), m.ID, doc)
+				}
+				bodies[i] = append(bodies[i], []byte(buf.String()))
+			}
+		}
+		b.StartTimer()
+		start = time.Now()
+		for _, reqs := range bodies {
+			errc := make(chan error, len(reqs))
+			for _, body := range reqs {
+				go func(body []byte) {
+					var res struct {
+						Errors bool `json:"errors"`
+					}
+					err := be.do(ctx, esapi.BulkRequest{Body: strings.NewReader(string(body)), FilterPath: []string{"errors"}}, &res)
+					if err == nil && res.Errors {
+						err = fmt.Errorf("the node refused items")
+					}
+					errc <- err
+				}(body)
+			}
+			for range reqs {
+				if err := <-errc; err != nil {
+					b.Fatal(err)
+				}
+			}
+		}
+		plainTime += time.Since(start)
+		docs += perRound * benchBatch
+	}
+	b.StopTimer()
+	bRate, pRate := float64(docs)/backendTime.Seconds(), float64(docs)/plainTime.Seconds()
+	b.ReportMetric(bRate, "backend-docs/s")
+	b.ReportMetric(pRate, "plain-docs/s")
+	b.ReportMetric(bRate/pRate, "ratio")
+	b.Logf("%d docs each: backend %.0f docs/s, plain _bulk loader %.0f docs/s, ratio %.2f; load average after: %s",
+		docs, bRate, pRate, bRate/pRate, loadAvg())
+}
