@@ -118,7 +118,7 @@ func run(o options) error {
 // writeCorpus writes n raw mentions (record shape, as an export would
 // hold them) generated from seed, in time order over the last year.
 func writeCorpus(path string, n int, seed uint64) error {
-	cfg := synth.Defaults()
+	cfg := synth.DefaultConfig()
 	cfg.Seed, cfg.Count = seed, n
 	cfg.Start = time.Now().UTC().Add(-365 * 24 * time.Hour).Truncate(time.Hour)
 	g := synth.New(cfg)

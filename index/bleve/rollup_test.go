@@ -17,7 +17,7 @@ import (
 // rollupCorpus is a month of generated mentions ending now, so that the
 // last days have hourly per-value counts and the rest daily ones.
 func rollupCorpus(n int, seed uint64) []*record.EnrichedMention {
-	cfg := synth.Defaults()
+	cfg := synth.DefaultConfig()
 	cfg.Seed = seed
 	cfg.Start = time.Now().UTC().Add(-30 * 24 * time.Hour)
 	cfg.Span = 30 * 24 * time.Hour
