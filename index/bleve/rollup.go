@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"sync"
 	"time"
@@ -43,7 +44,9 @@ type rollups struct {
 	mu     sync.RWMutex
 	days   map[int64]*cells // UTC day start (unix seconds)
 	hours  map[int64]*cells // UTC hour start; dims only for recent hours
-	seq    uint64           // mention batches reflected
+	// dayKeys and hourKeys are the keys of days and hours, sorted.
+	dayKeys, hourKeys []int64
+	seq               uint64 // mention batches reflected
 	ready  bool             // false: stale or unknown, queries count exactly
 	dirty  bool
 	saved  time.Time
@@ -53,8 +56,8 @@ type rollups struct {
 
 // cells are the counts of one time bucket.
 type cells struct {
-	all  sentCounts              // mentions by sentiment
-	dims map[dimValue]sentCounts // mentions by facet value, by sentiment
+	all  sentCounts                       // mentions by sentiment
+	dims map[string]map[string]sentCounts // field → value → mentions by sentiment
 }
 
 // sentCounts counts by sentiment label; "" is "no sentiment".
@@ -143,52 +146,83 @@ func (dl *delta) add(d *index.MentionDoc, sign int64) {
 func bucket(m map[int64]*cells, t int64) *cells {
 	c := m[t]
 	if c == nil {
-		c = &cells{all: sentCounts{}, dims: map[dimValue]sentCounts{}}
+		c = &cells{all: sentCounts{}, dims: map[string]map[string]sentCounts{}}
 		m[t] = c
 	}
 	return c
 }
 
 func (c *cells) dim(dv dimValue) sentCounts {
-	s := c.dims[dv]
+	vals := c.dims[dv.dim]
+	if vals == nil {
+		vals = map[string]sentCounts{}
+		c.dims[dv.dim] = vals
+	}
+	s := vals[dv.value]
 	if s == nil {
 		s = sentCounts{}
-		c.dims[dv] = s
+		vals[dv.value] = s
 	}
 	return s
 }
+
+// counts is the counts of one value (nil when there are none).
+func (c *cells) counts(dv dimValue) sentCounts { return c.dims[dv.dim][dv.value] }
 
 // apply adds a committed write's delta; seq is the mention batch it was
 // committed with.
 func (r *rollups) apply(dl *delta, seq uint64) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	merge(r.days, dl.days, 0)
+	if merge(r.days, dl.days, 0) {
+		r.dayKeys = sortedKeys(r.days)
+	}
 	// Hours that left the recent window since the delta was made keep no
 	// per-value counts.
-	merge(r.hours, dl.hours, r.hourlySince())
+	if merge(r.hours, dl.hours, r.hourlySince()) {
+		r.hourKeys = sortedKeys(r.hours)
+	}
 	r.seq = seq
 	r.dirty = true
 }
 
+func sortedKeys(m map[int64]*cells) []int64 {
+	keys := make([]int64, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
+}
+
 // merge adds src into dst and drops counts that reach zero; per-value
-// counts of buckets before dimsSince are left out.
-func merge(dst, src map[int64]*cells, dimsSince int64) {
+// counts of buckets before dimsSince are left out. It reports whether a
+// bucket was added or removed.
+func merge(dst, src map[int64]*cells, dimsSince int64) (changed bool) {
 	for t, sc := range src {
+		_, had := dst[t]
 		dc := bucket(dst, t)
+		changed = changed || !had
 		addCounts(dc.all, sc.all)
 		if t >= dimsSince {
-			for dv, s := range sc.dims {
-				addCounts(dc.dim(dv), s)
-				if len(dc.dims[dv]) == 0 {
-					delete(dc.dims, dv)
+			for field, vals := range sc.dims {
+				for v, s := range vals {
+					addCounts(dc.dim(dimValue{field, v}), s)
+					if len(dc.dims[field][v]) == 0 {
+						delete(dc.dims[field], v)
+					}
+				}
+				if len(dc.dims[field]) == 0 {
+					delete(dc.dims, field)
 				}
 			}
 		}
 		if len(dc.all) == 0 && len(dc.dims) == 0 {
 			delete(dst, t)
+			changed = true
 		}
 	}
+	return changed
 }
 
 func addCounts(dst, src sentCounts) {
@@ -208,7 +242,7 @@ func (r *rollups) prune() {
 	defer r.mu.Unlock()
 	for t, c := range r.hours {
 		if t < since && len(c.dims) > 0 {
-			c.dims = map[dimValue]sentCounts{}
+			c.dims = map[string]map[string]sentCounts{}
 			r.dirty = true
 		}
 	}
@@ -253,9 +287,11 @@ func (r *rollups) save(dir string) error {
 			for s, n := range c.all {
 				f.Rows = append(f.Rows, [6]string{unit, ts, s, "", "", strconv.FormatInt(n, 10)})
 			}
-			for dv, sc := range c.dims {
-				for s, n := range sc {
-					f.Rows = append(f.Rows, [6]string{unit, ts, s, dv.dim, dv.value, strconv.FormatInt(n, 10)})
+			for field, vals := range c.dims {
+				for v, sc := range vals {
+					for s, n := range sc {
+						f.Rows = append(f.Rows, [6]string{unit, ts, s, field, v, strconv.FormatInt(n, 10)})
+					}
 				}
 			}
 		}
@@ -328,6 +364,7 @@ func (r *rollups) load(dir string) error {
 			c.dim(dimValue{row[3], row[4]})[row[2]] += n
 		}
 	}
+	r.dayKeys, r.hourKeys = sortedKeys(r.days), sortedKeys(r.hours)
 	r.seq, r.ready, r.dirty = f.Seq, f.Ready, false
 	return nil
 }
@@ -337,5 +374,6 @@ func (r *rollups) reset(seq uint64) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.days, r.hours = map[int64]*cells{}, map[int64]*cells{}
+	r.dayKeys, r.hourKeys = nil, nil
 	r.seq, r.ready, r.dirty = seq, true, true
 }

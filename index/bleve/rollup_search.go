@@ -63,19 +63,11 @@ func (b *Backend) planRollup(c *index.Compiled) *rollupPlan {
 	}
 	b.roll.mu.RLock()
 	defer b.roll.mu.RUnlock()
-	minH, maxH, found := int64(0), int64(0), false
-	for t := range b.roll.hours {
-		if !found || t < minH {
-			minH = t
-		}
-		if !found || t > maxH {
-			maxH = t
-		}
-		found = true
-	}
-	if !found {
+	keys := b.roll.hourKeys
+	if len(keys) == 0 {
 		return nil
 	}
+	minH, maxH := keys[0], keys[len(keys)-1]
 	// [loH, hiH) is the hour-aligned part of the range; [lo, hi) all of it.
 	loH, hiH := minH, maxH+3600
 	p.lo, p.hi = loH, hiH
@@ -196,7 +188,7 @@ func (p *rollupPlan) restrictSents(set map[string]bool) {
 // sentiment.
 func (p *rollupPlan) counts(c *cells) sentCounts {
 	if p.dim != nil {
-		return c.dims[*p.dim]
+		return c.counts(*p.dim)
 	}
 	return c.all
 }
@@ -235,15 +227,6 @@ func (b *Backend) searchRollup(ctx context.Context, c *index.Compiled, p *rollup
 	}
 	_, wantSent := t.facets["sentiment"]
 	hourlyHist := c.Interval == index.IntervalHour
-	inHours := func(h int64) bool {
-		for _, r := range p.hours {
-			if h >= r[0] && h < r[1] {
-				return true
-			}
-		}
-		return false
-	}
-	inDays := func(d int64) bool { return d >= p.days[0] && d < p.days[1] }
 	// from adds one bucket's counts: totals and facets (count) and the
 	// histogram (hist), each read from exactly one kind of bucket.
 	from := func(cl *cells, start int64, count, hist bool) {
@@ -264,33 +247,32 @@ func (b *Backend) searchRollup(ctx context.Context, c *index.Compiled, p *rollup
 		if !count || p.dim != nil {
 			return
 		}
-		for dv, sc := range cl.dims {
-			f, ok := facetOf[dv.dim]
-			if !ok {
-				continue
-			}
-			for s, n := range sc {
-				if p.sentOK(s) {
-					t.facets[f][dv.value] += n
+		for field, f := range facetOf {
+			out := t.facets[f]
+			for v, sc := range cl.dims[field] {
+				for s, n := range sc {
+					if p.sentOK(s) {
+						out[v] += n
+					}
 				}
 			}
 		}
 	}
 	b.roll.mu.RLock()
-	for d, cl := range b.roll.days {
-		if inDays(d) {
-			from(cl, d, true, !hourlyHist)
+	for _, d := range keysIn(b.roll.dayKeys, p.days[0], p.days[1]) {
+		from(b.roll.days[d], d, true, !hourlyHist)
+	}
+	for _, r := range p.hours {
+		for _, h := range keysIn(b.roll.hourKeys, r[0], r[1]) {
+			from(b.roll.hours[h], h, true, true)
 		}
 	}
-	for h, cl := range b.roll.hours {
-		switch {
-		case inHours(h):
-			from(cl, h, true, true)
-		case hourlyHist && inDays(floorDay(h)):
-			from(cl, h, false, true)
+	if hourlyHist {
+		for _, h := range keysIn(b.roll.hourKeys, p.days[0], p.days[1]) {
+			from(b.roll.hours[h], h, false, true)
 		}
 	}
-	newestHours := b.hitWindowHours(p)
+	window := b.hitWindow(p, c)
 	b.roll.mu.RUnlock()
 
 	if len(p.exact) > 0 {
@@ -300,7 +282,7 @@ func (b *Backend) searchRollup(ctx context.Context, c *index.Compiled, p *rollup
 	}
 	out := &index.SearchResult{Total: t.total, Hits: []index.Hit{}}
 	if c.Size > 0 {
-		if err := b.rollupHits(ctx, c, p, newestHours, out); err != nil {
+		if err := b.rollupHits(ctx, c, window, out); err != nil {
 			return nil, err
 		}
 	}
@@ -376,66 +358,65 @@ func (b *Backend) countExact(ctx context.Context, c *index.Compiled, p *rollupPl
 	return nil
 }
 
-// hitWindowHours lists the hours that hold matching mentions, with their
-// counts, in the order the hits are wanted (newest or oldest first).
-// Caller holds the rollup lock.
-func (b *Backend) hitWindowHours(p *rollupPlan) [][2]int64 {
-	var out [][2]int64
-	for h, cl := range b.roll.hours {
-		if h+3600 <= p.lo || h >= p.hi {
-			continue
-		}
-		var n int64
-		for s, c := range cl.all {
-			if p.sentOK(s) {
-				n += c
-			}
-		}
-		if n > 0 {
-			out = append(out, [2]int64{h, n})
-		}
-	}
-	slices.SortFunc(out, func(a, b [2]int64) int { return int(a[0] - b[0]) })
-	return out
+// keysIn is the part of sorted keys in [from, to).
+func keysIn(keys []int64, from, to int64) []int64 {
+	lo, _ := slices.BinarySearch(keys, from)
+	hi, _ := slices.BinarySearch(keys, to)
+	return keys[lo:max(lo, hi)]
 }
 
-// rollupHits fetches the page of hits. For the first page it searches
-// only the stretch of newest (or oldest) hours that holds enough matches
-// by the counts, so a year-long overview sorts a few hundred documents,
-// not a million; if the stretch falls short it searches the whole range.
-func (b *Backend) rollupHits(ctx context.Context, c *index.Compiled, p *rollupPlan, hours [][2]int64, out *index.SearchResult) error {
+// hitWindow is the time range that holds the first page of hits by the
+// counts: for the newest first, the stretch of last hours whose matching
+// mentions reach the page size (for the oldest, the first hours), so a
+// year-long overview sorts a few hundred documents, not a million. nil
+// when the whole range must be searched (a cursor page, too few matches).
+// Caller holds the rollup lock.
+func (b *Backend) hitWindow(p *rollupPlan, c *index.Compiled) bq.Query {
+	if c.After != nil {
+		return nil
+	}
+	keys := keysIn(b.roll.hourKeys, floorTo(p.lo, 3600), p.hi)
+	need := int64(c.Size)
+	count := func(h int64) {
+		for s, n := range b.roll.hours[h].all {
+			if p.sentOK(s) {
+				need -= n
+			}
+		}
+	}
+	if c.Sort == index.SortNewest {
+		for i := len(keys) - 1; i >= 0; i-- {
+			if count(keys[i]); need <= 0 {
+				from := time.Unix(keys[i], 0)
+				if from.Before(c.From) {
+					from = c.From
+				}
+				return timeRangeQuery(from, c.To)
+			}
+		}
+		return nil
+	}
+	for i := range keys {
+		if count(keys[i]); need <= 0 {
+			to := time.Unix(keys[i]+3600, 0)
+			if !c.To.IsZero() && to.After(c.To) {
+				to = c.To
+			}
+			return timeRangeQuery(c.From, to)
+		}
+	}
+	return nil
+}
+
+// rollupHits fetches the page of hits, within window first (see
+// hitWindow); if the window falls short it searches the whole range.
+func (b *Backend) rollupHits(ctx context.Context, c *index.Compiled, window bq.Query, out *index.SearchResult) error {
 	var full bq.Query
 	if !c.From.IsZero() || !c.To.IsZero() {
 		full = timeRangeQuery(c.From, c.To)
 	}
-	window := full
-	if c.After == nil {
-		var need, edge int64 = int64(c.Size), 0
-		if c.Sort == index.SortNewest {
-			for i := len(hours) - 1; i >= 0 && need > 0; i-- {
-				need -= hours[i][1]
-				edge = hours[i][0]
-			}
-			if need <= 0 {
-				from := time.Unix(edge, 0)
-				if from.Before(c.From) {
-					from = c.From
-				}
-				window = timeRangeQuery(from, c.To)
-			}
-		} else {
-			for i := 0; i < len(hours) && need > 0; i++ {
-				need -= hours[i][1]
-				edge = hours[i][0] + 3600
-			}
-			if need <= 0 {
-				to := time.Unix(edge, 0)
-				if !c.To.IsZero() && to.After(c.To) {
-					to = c.To
-				}
-				window = timeRangeQuery(c.From, to)
-			}
-		}
+	if window == nil {
+		window = full
 	}
 	for {
 		req := bleve.NewSearchRequestOptions(b.translator().buildQueryIn(c, false, window), c.Size, 0, false)
