@@ -41,17 +41,17 @@ import (
 // leaves its outcome unknown, the counts are rebuilt from the stored
 // records, and until then queries count exactly.
 type rollups struct {
-	mu     sync.RWMutex
-	days   map[int64]*cells // UTC day start (unix seconds)
-	hours  map[int64]*cells // UTC hour start; dims only for recent hours
+	mu    sync.RWMutex
+	days  map[int64]*cells // UTC day start (unix seconds)
+	hours map[int64]*cells // UTC hour start; dims only for recent hours
 	// dayKeys and hourKeys are the keys of days and hours, sorted.
 	dayKeys, hourKeys []int64
 	seq               uint64 // mention batches reflected
-	ready  bool             // false: stale or unknown, queries count exactly
-	dirty  bool
-	saved  time.Time
-	hourly time.Duration // how far back hours keep per-value counts
-	now    func() time.Time
+	ready             bool   // false: stale or unknown, queries count exactly
+	dirty             bool
+	saved             time.Time
+	hourly            time.Duration // how far back hours keep per-value counts
+	now               func() time.Time
 }
 
 // cells are the counts of one time bucket.
