@@ -10,13 +10,26 @@ const (
 	RoleCheckpoints = "checkpoints"
 	RoleErasures    = "erasures"
 	RoleDLQ         = "dlq"
+
+	// The web app's state (web/auth and web/store), shared by every serve
+	// instance: compacted, read into memory with FollowTable.
+	RoleUsers         = "users"
+	RoleTokens        = "tokens"
+	RoleSessions      = "sessions"
+	RoleSavedSearches = "saved-searches"
+	RoleCorrections   = "corrections"
+	RoleMutes         = "mutes"
+	RoleProspectWork  = "prospect-work"
 )
 
 // Roles lists every topic role in creation order.
-var Roles = []string{RoleRaw, RoleEnriched, RoleCustomers, RoleProspects, RoleCheckpoints, RoleErasures, RoleDLQ}
+var Roles = []string{RoleRaw, RoleEnriched, RoleCustomers, RoleProspects, RoleCheckpoints, RoleErasures, RoleDLQ,
+	RoleUsers, RoleTokens, RoleSessions, RoleSavedSearches, RoleCorrections, RoleMutes, RoleProspectWork}
 
 // compactedRoles are keyed tables where only the latest value per key matters.
-var compactedRoles = map[string]bool{RoleCustomers: true, RoleProspects: true, RoleCheckpoints: true}
+var compactedRoles = map[string]bool{RoleCustomers: true, RoleProspects: true, RoleCheckpoints: true,
+	RoleUsers: true, RoleTokens: true, RoleSessions: true, RoleSavedSearches: true, RoleCorrections: true,
+	RoleMutes: true, RoleProspectWork: true}
 
 // Topics resolves topic roles to names under one prefix.
 type Topics struct {

@@ -42,19 +42,8 @@ type customersResponse struct {
 	Topic    string   `json:"topic"`
 }
 
-// customerProblem is one rejected record of a request.
-type customerProblem struct {
-	Index    int      `json:"index"` // 0-based position in the request
-	ID       string   `json:"id,omitempty"`
-	Problems []string `json:"problems"`
-}
-
-type customersRejected struct {
-	Error   string            `json:"error"`
-	Records []customerProblem `json:"records"`
-}
-
-// CustomersHandler serves POST /api/customers, the upsert a CRM pushes:
+// CustomersHandler serves POST /api/customers (an admin route of the
+// table), the upsert a CRM pushes:
 // one customer object, an array of them, or JSON Lines
 // (application/x-ndjson). Every record is validated first; if any is bad
 // the request is rejected with 422 naming each bad record and its
@@ -68,25 +57,20 @@ func CustomersHandler(pub Publisher, topics pipeline.Topics, validate CustomerVa
 	}
 	logger = logger.With("component", "customers-api")
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.Method != http.MethodPost {
-			w.Header().Set("Allow", http.MethodPost)
-			writeJSON(w, http.StatusMethodNotAllowed, apiError{Error: "use POST to upsert customers"})
-			return
-		}
 		customers, err := decodeCustomers(w, r)
 		if err != nil {
-			code := http.StatusBadRequest
 			var tooLarge *http.MaxBytesError
 			switch {
 			case errors.As(err, &tooLarge):
-				code = http.StatusRequestEntityTooLarge
+				problem(w, r, http.StatusRequestEntityTooLarge, "too-large", fmt.Sprintf("the body is larger than %d bytes", maxCustomersBody))
 			case errors.Is(err, errUnsupportedMedia):
-				code = http.StatusUnsupportedMediaType
+				problem(w, r, http.StatusUnsupportedMediaType, "unsupported-media-type", err.Error())
+			default:
+				problem(w, r, http.StatusBadRequest, "bad-request", err.Error())
 			}
-			writeJSON(w, code, apiError{Error: err.Error()})
 			return
 		}
-		var rejected []customerProblem
+		var rejected []RecordProblem
 		seen := map[string]int{}
 		for i := range customers {
 			c := &customers[i]
@@ -101,14 +85,13 @@ func CustomersHandler(pub Publisher, topics pipeline.Topics, validate CustomerVa
 			}
 			seen[c.ID] = i
 			if len(problems) > 0 {
-				rejected = append(rejected, customerProblem{Index: i, ID: c.ID, Problems: problems})
+				rejected = append(rejected, RecordProblem{Index: i, ID: c.ID, Problems: problems})
 			}
 		}
 		if len(rejected) > 0 {
-			writeJSON(w, http.StatusUnprocessableEntity, customersRejected{
-				Error:   fmt.Sprintf("%d of %d customers are invalid; nothing was written", len(rejected), len(customers)),
-				Records: rejected,
-			})
+			p := NewProblem(http.StatusUnprocessableEntity, "validation", fmt.Sprintf("%d of %d customers are invalid; nothing was written", len(rejected), len(customers)))
+			p.Records = rejected
+			WriteProblem(w, r, p)
 			return
 		}
 		outs := make([]pipeline.Output, 0, len(customers))
@@ -121,7 +104,7 @@ func CustomersHandler(pub Publisher, topics pipeline.Topics, validate CustomerVa
 			}
 			v, err := record.Encode(c)
 			if err != nil {
-				writeJSON(w, http.StatusBadRequest, apiError{Error: fmt.Sprintf("record %d: %v", i, err)})
+				problem(w, r, http.StatusBadRequest, "bad-request", fmt.Sprintf("record %d: %v", i, err))
 				return
 			}
 			outs = append(outs, pipeline.Output{Topic: topics.Customers(), Key: []byte(c.ID), Value: v})
@@ -129,7 +112,8 @@ func CustomersHandler(pub Publisher, topics pipeline.Topics, validate CustomerVa
 		}
 		if err := pub.ProduceSync(r.Context(), outs...); err != nil {
 			logger.Warn("customer upsert not acknowledged", "records", len(outs), "error", err)
-			writeJSON(w, http.StatusServiceUnavailable, apiError{Error: "writing customers to Kafka failed; retry the request: " + err.Error()})
+			w.Header().Set("Retry-After", "5")
+			problem(w, r, http.StatusServiceUnavailable, "unavailable", "Kafka did not acknowledge the customers; nothing is lost by retrying the request (upserts are idempotent)")
 			return
 		}
 		writeJSON(w, http.StatusOK, customersResponse{Accepted: len(outs), IDs: ids, Topic: topics.Customers()})
@@ -140,12 +124,11 @@ var errUnsupportedMedia = errors.New("send application/json (an object or an arr
 
 // decodeCustomers reads one object, an array, or JSON Lines.
 func decodeCustomers(w http.ResponseWriter, r *http.Request) ([]record.Customer, error) {
-	mt := "application/json"
-	if ct := r.Header.Get("Content-Type"); ct != "" {
-		var err error
-		if mt, _, err = mime.ParseMediaType(ct); err != nil {
-			return nil, errUnsupportedMedia
-		}
+	// No Content-Type is refused: it is what a cross-site form or fetch
+	// without a CORS preflight sends.
+	mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	if err != nil {
+		return nil, errUnsupportedMedia
 	}
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxCustomersBody))
 	if err != nil {

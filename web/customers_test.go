@@ -94,8 +94,8 @@ func TestCustomersUpsertRejectsBadRecordsAndWritesNothing(t *testing.T) {
 	if rec.Code != http.StatusUnprocessableEntity {
 		t.Fatalf("got %d %s", rec.Code, rec.Body)
 	}
-	var rej customersRejected
-	if err := json.Unmarshal(rec.Body.Bytes(), &rej); err != nil || len(rej.Records) != 2 {
+	var rej Problem
+	if err := json.Unmarshal(rec.Body.Bytes(), &rej); err != nil || len(rej.Records) != 2 || rej.Status != http.StatusUnprocessableEntity {
 		t.Fatalf("rejection %s", rec.Body)
 	}
 	if rej.Records[0].Index != 1 || !strings.Contains(strings.Join(rej.Records[0].Problems, ";"), "has no id") ||
@@ -113,14 +113,14 @@ func TestCustomersUpsertRejectsBadRecordsAndWritesNothing(t *testing.T) {
 		code                int
 		msg                 string
 	}{
-		{http.MethodGet, "", "", http.StatusMethodNotAllowed, "POST"},
+		{http.MethodPost, "", `{"id":"C1"}`, http.StatusUnsupportedMediaType, "application/json"},
 		{http.MethodPost, "application/json", "", http.StatusBadRequest, "empty"},
 		{http.MethodPost, "application/json", `{"id":"C1","shoe":42}`, http.StatusBadRequest, "shoe"},
 		{http.MethodPost, "application/json", `{"id":"C1"}{"id":"C2"}`, http.StatusBadRequest, "more than one JSON value"},
 		{http.MethodPost, "text/csv", "id\nC1", http.StatusUnsupportedMediaType, "application/json"},
 		{http.MethodPost, "application/x-ndjson", "{\"id\":\"C1\"}\n{oops\n", http.StatusBadRequest, "line 2"},
 		{http.MethodPost, "application/json", "[]", http.StatusBadRequest, "no customers"},
-		{http.MethodPost, "application/json", `{"id":"` + strings.Repeat("x", maxCustomersBody) + `"}`, http.StatusRequestEntityTooLarge, "too large"},
+		{http.MethodPost, "application/json", `{"id":"` + strings.Repeat("x", maxCustomersBody) + `"}`, http.StatusRequestEntityTooLarge, "larger than"},
 	}
 	for _, c := range cases {
 		req := httptest.NewRequest(c.method, "/api/customers", strings.NewReader(c.body))
@@ -139,7 +139,7 @@ func TestCustomersUpsertBrokerFailureIs503(t *testing.T) {
 	pub := &recordingPublisher{fail: errors.New("not enough replicas")}
 	h := CustomersHandler(pub, pipeline.Topics{}, nil, nil)
 	rec := post(t, h, "application/json", `{"id":"C1"}`)
-	if rec.Code != http.StatusServiceUnavailable || !strings.Contains(rec.Body.String(), "retry") {
+	if rec.Code != http.StatusServiceUnavailable || !strings.Contains(rec.Body.String(), "retrying") {
 		t.Fatalf("got %d %s", rec.Code, rec.Body)
 	}
 }

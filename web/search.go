@@ -13,7 +13,7 @@ import (
 	"github.com/earshothq/earshot/index/query"
 )
 
-// SearchHandler serves the search API over b. Mount it at /api/:
+// searchAPI serves the read routes over the search backend:
 //
 //	GET /api/search?q=&filter=&from=&to=&sort=&size=&cursor=&facets=&facet_size=&histogram=&highlight=
 //	GET /api/mentions/{id}
@@ -23,27 +23,9 @@ import (
 // filter may repeat; facets is a comma-separated list ("default" for the
 // listening set); from and to are RFC 3339 times or dates (YYYY-MM-DD).
 // A query syntax error answers 400 with its position.
-func SearchHandler(b index.Backend, logger *slog.Logger) http.Handler {
-	if logger == nil {
-		logger = slog.New(slog.DiscardHandler)
-	}
-	h := &searchAPI{b: b, logger: logger.With("component", "search-api")}
-	mux := http.NewServeMux()
-	mux.HandleFunc("GET /api/search", h.search)
-	mux.HandleFunc("GET /api/mentions/{id}", h.mention)
-	mux.HandleFunc("GET /api/profiles", h.profiles)
-	mux.HandleFunc("GET /api/profiles/{id}", h.profile)
-	return mux
-}
-
 type searchAPI struct {
 	b      index.Backend
 	logger *slog.Logger
-}
-
-type apiError struct {
-	Error    string `json:"error"`
-	Position int    `json:"position,omitempty"`
 }
 
 // badRequest marks an error caused by the request itself.
@@ -54,14 +36,16 @@ func (h *searchAPI) fail(w http.ResponseWriter, r *http.Request, err error) {
 	var br badRequest
 	switch {
 	case errors.As(err, &se):
-		writeJSON(w, http.StatusBadRequest, apiError{Error: err.Error(), Position: se.Pos})
+		p := NewProblem(http.StatusBadRequest, "query-syntax", err.Error())
+		p.Position = se.Pos
+		WriteProblem(w, r, p)
 	case errors.As(err, &br):
-		writeJSON(w, http.StatusBadRequest, apiError{Error: err.Error()})
+		problem(w, r, http.StatusBadRequest, "bad-request", err.Error())
 	case errors.Is(err, index.ErrNotFound):
-		writeJSON(w, http.StatusNotFound, apiError{Error: err.Error()})
+		problem(w, r, http.StatusNotFound, "not-found", err.Error())
 	default:
 		h.logger.Error("search request failed", "path", r.URL.Path, "error", err)
-		writeJSON(w, http.StatusInternalServerError, apiError{Error: "search backend error"})
+		problem(w, r, http.StatusInternalServerError, "internal", "the search backend failed; the error is in the server's log")
 	}
 }
 

@@ -13,8 +13,8 @@ import (
 )
 
 // getJSON decodes a GET answer; false when the request failed.
-func getJSON(url string, v any) bool {
-	r, err := http.Get(url)
+func getJSON(c *http.Client, url string, v any) bool {
+	r, err := c.Get(url)
 	if err != nil {
 		return false
 	}
@@ -69,6 +69,7 @@ connectors:
 		return true
 	})
 	api := "http://" + httpAddr
+	client := signIn(t, api, adminPassword(t, logs))
 	// One-shot commands reach the running hub's broker through a config naming it.
 	adminCfg := filepath.Join(dir, "admin.yaml")
 	if err := os.WriteFile(adminCfg, []byte(fmt.Sprintf("kafka:\n  brokers: [%s]\n  embedded: {enabled: false}\n", kafkaAddr)), 0o600); err != nil {
@@ -89,7 +90,7 @@ connectors:
 		MentionCount int    `json:"mention_count"`
 	}
 	waitFor(t, "the imported customer's profile", 60*time.Second, logs, func() bool {
-		return getJSON(api+"/api/profiles/customer:c-77", &profile)
+		return getJSON(client, api+"/api/profiles/customer:c-77", &profile)
 	})
 	post := func() int {
 		body := `{"email":"Zofia.Wojcik@example.pl","name":"Zofia Wójcik","message":"Ekspres przestał działać, proszę o kontakt."}`
@@ -104,12 +105,12 @@ connectors:
 		t.Fatalf("form post answered %d", code)
 	}
 	waitFor(t, "the customer's profile with the form mention", 60*time.Second, logs, func() bool {
-		return getJSON(api+"/api/profiles/customer:c-77", &profile) && profile.MentionCount >= 1
+		return getJSON(client, api+"/api/profiles/customer:c-77", &profile) && profile.MentionCount >= 1
 	})
 	var found struct {
 		Total int `json:"total"`
 	}
-	if !getJSON(api+"/api/search?q=customer:c-77", &found) || found.Total != 1 {
+	if !getJSON(client, api+"/api/search?q=customer:c-77", &found) || found.Total != 1 {
 		t.Fatalf("the mention is not linked to the customer: total %d", found.Total)
 	}
 
@@ -117,14 +118,14 @@ connectors:
 		t.Fatalf("forget: exit %d\n%s%s", code, out, errOut)
 	}
 	waitFor(t, "the erasure to reach the index", 60*time.Second, logs, func() bool {
-		r, err := http.Get(api + "/api/profiles/customer:c-77")
+		r, err := client.Get(api + "/api/profiles/customer:c-77")
 		if err != nil {
 			return false
 		}
 		r.Body.Close()
 		return r.StatusCode == http.StatusNotFound
 	})
-	if !getJSON(api+"/api/search?q=przestał", &found) || found.Total != 0 {
+	if !getJSON(client, api+"/api/search?q=przestał", &found) || found.Total != 0 {
 		t.Fatalf("erased person's mention still searchable: total %d", found.Total)
 	}
 }

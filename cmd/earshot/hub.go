@@ -30,6 +30,10 @@ type hub struct {
 	embedded *pipeline.Embedded
 	kafka    *pipeline.Kafka
 	searchState
+	// createFirstAdmin is set by `earshot run`: with no users yet, the web
+	// app creates "admin" (firstAdmin, shown in the banner).
+	createFirstAdmin bool
+	firstAdmin       *firstAdmin
 }
 
 // brokerWait bounds how long a role waits for an external cluster at start.

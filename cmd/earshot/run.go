@@ -23,6 +23,7 @@ func newRunCmd(app *App) *cobra.Command {
 				return err
 			}
 			defer h.close()
+			h.createFirstAdmin = true
 			srv := h.newServer(h.cfg.HTTP.Listen)
 			conns, err := h.buildConnectors(ctx, srv)
 			if err != nil {
@@ -56,7 +57,8 @@ func newRunCmd(app *App) *cobra.Command {
 func (h *hub) printBanner(app *App, httpAddr string) {
 	t := h.kafka.Topics()
 	fmt.Fprintf(app.Stdout, "Earshot is running.\n")
-	fmt.Fprintf(app.Stdout, "  API and health:  http://%s/  (/api/..., /healthz, /readyz, /metrics)\n", httpAddr)
+	fmt.Fprintf(app.Stdout, "  Web app and API: http://%s/  (sign in; /api/openapi.json, /healthz, /readyz, /metrics)\n", httpAddr)
+	h.printFirstAdmin(app)
 	if h.embedded != nil {
 		fmt.Fprintf(app.Stdout, "  Kafka (embedded): %s  data in %s\n", h.embedded.Addr(), h.cfg.Kafka.Embedded.DataDir)
 	} else {

@@ -19,7 +19,7 @@ import (
 )
 
 var bannerKafka = regexp.MustCompile(`Kafka \(embedded\): (127\.0\.0\.1:\d+)`)
-var bannerHTTP = regexp.MustCompile(`API and health:\s+http://(127\.0\.0\.1:\d+)/`)
+var bannerHTTP = regexp.MustCompile(`Web app and API:\s+http://(127\.0\.0\.1:\d+)/`)
 
 func waitFor(t *testing.T, what string, timeout time.Duration, logs *syncBuffer, cond func() bool) {
 	t.Helper()
@@ -75,6 +75,7 @@ connectors:
 		t.Fatal(err)
 	}
 
+	var password string
 	for round := 1; round <= 2; round++ {
 		child, logs := startChild(t, "run", "-c", cfgPath)
 		var kafkaAddr, httpAddr string
@@ -86,6 +87,14 @@ connectors:
 			kafkaAddr, httpAddr = km[1], hm[1]
 			return true
 		})
+		// The first run creates the admin and prints the password once; the
+		// account survives the restart.
+		if round == 1 {
+			password = adminPassword(t, logs)
+		} else if strings.Contains(logs.String(), "First sign-in") {
+			t.Fatalf("the restart created another admin:\n%s", logs)
+		}
+		client := signIn(t, "http://"+httpAddr, password)
 		k := pipeline.NewKafka(pipeline.DefaultConfig(), []string{kafkaAddr}, nil, nil)
 		waitFor(t, "every sample in the enriched topic", 60*time.Second, logs, func() bool {
 			return totalEnd(t, k, "earshot.enriched") >= want
@@ -99,7 +108,7 @@ connectors:
 			} `json:"hits"`
 		}
 		waitFor(t, "the Polish review in the search API", 60*time.Second, logs, func() bool {
-			r, err := http.Get("http://" + httpAddr + "/api/search?q=dostawy&filter=language:pl")
+			r, err := client.Get("http://" + httpAddr + "/api/search?q=dostawy&filter=language:pl")
 			if err != nil {
 				return false
 			}
@@ -114,7 +123,7 @@ connectors:
 			var profiles struct {
 				Total int `json:"total"`
 			}
-			r, err := http.Get("http://" + httpAddr + "/api/profiles?kind=prospect")
+			r, err := client.Get("http://" + httpAddr + "/api/profiles?kind=prospect")
 			if err != nil {
 				return false
 			}

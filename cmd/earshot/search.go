@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"os"
 	"strings"
 	"time"
 
@@ -17,6 +18,9 @@ import (
 )
 
 func init() { addCommand(newSearchCmd) }
+
+// EnvToken holds the API token CLI commands send to a running hub.
+const EnvToken = "EARSHOT_TOKEN"
 
 // newSearchCmd is `earshot search QUERY`: one page of mentions from the
 // configured search backend. The embedded index belongs to the process that
@@ -30,6 +34,7 @@ func newSearchCmd(app *App) *cobra.Command {
 		idxPath  string
 		esPrefix string
 		direct   bool
+		token    string
 	)
 	cmd := &cobra.Command{
 		Use:   "search QUERY",
@@ -66,7 +71,10 @@ func newSearchCmd(app *App) *cobra.Command {
 			}
 			var res *index.SearchResult
 			if cfg.Backend == backend.KindEmbedded && !direct {
-				res, err = searchViaAPI(cmd.Context(), appCfg.HTTP.Listen, from, to, &req)
+				if token == "" {
+					token = os.Getenv(EnvToken)
+				}
+				res, err = searchViaAPI(cmd.Context(), appCfg.HTTP.Listen, token, from, to, &req)
 				var refused *exitError
 				if errors.As(err, &refused) {
 					return err // the hub answered: the request itself is wrong
@@ -108,13 +116,14 @@ func newSearchCmd(app *App) *cobra.Command {
 	f.StringVar(&esAddr, "es", "", "Elasticsearch addresses (comma-separated) instead of the configured backend")
 	f.StringVar(&esPrefix, "es-prefix", "", "Elasticsearch index prefix (default: the config's)")
 	f.BoolVar(&direct, "direct", false, "open the embedded index directly instead of asking a running hub's API")
+	f.StringVar(&token, "token", "", "API token for a running hub (default $"+EnvToken+")")
 	req.Highlight = true
 	return cmd
 }
 
 // searchViaAPI asks a running hub (GET /api/search on listen). It returns a
 // nil result with the error when no hub answers.
-func searchViaAPI(ctx context.Context, listen, from, to string, req *index.SearchRequest) (*index.SearchResult, error) {
+func searchViaAPI(ctx context.Context, listen, token, from, to string, req *index.SearchRequest) (*index.SearchResult, error) {
 	q := url.Values{}
 	q.Set("q", req.Query)
 	for _, f := range req.Filters {
@@ -140,17 +149,23 @@ func searchViaAPI(ctx context.Context, listen, from, to string, req *index.Searc
 	if err != nil {
 		return nil, err
 	}
+	if token != "" {
+		hreq.Header.Set("Authorization", "Bearer "+token)
+	}
 	resp, err := http.DefaultClient.Do(hreq)
 	if err != nil {
 		return nil, err
 	}
 	defer resp.Body.Close()
+	if resp.StatusCode == http.StatusUnauthorized {
+		return nil, &exitError{code: 1, err: fmt.Errorf("the hub's API needs a token: create one with `earshot tokens create USER` and pass it with --token or $%s", EnvToken)}
+	}
 	if resp.StatusCode != http.StatusOK {
-		var e struct {
-			Error string `json:"error"`
+		var p struct {
+			Detail string `json:"detail"`
 		}
-		_ = json.NewDecoder(resp.Body).Decode(&e)
-		return nil, &exitError{code: 2, err: fmt.Errorf("search API: %s", e.Error)}
+		_ = json.NewDecoder(resp.Body).Decode(&p)
+		return nil, &exitError{code: 2, err: fmt.Errorf("search API: %s", p.Detail)}
 	}
 	var res index.SearchResult
 	if err := json.NewDecoder(resp.Body).Decode(&res); err != nil {
@@ -184,7 +199,8 @@ func printResult(app *App, res *index.SearchResult) {
 		if len(h.Snippets) > 0 {
 			text = strings.NewReplacer("<mark>", "[", "</mark>", "]").Replace(strings.Join(h.Snippets, " … "))
 		}
-		fmt.Fprintf(w, "%s  %-9s %-8s %s  %s\n", m.CreatedAt.UTC().Format("2006-01-02 15:04"), m.Source, sent, h.ID[:min(8, len(h.ID))], text)
+		// The full id: it is what GET /api/mentions/{id} and the web app resolve.
+		fmt.Fprintf(w, "%s  %-9s %-8s %s  %s\n", m.CreatedAt.UTC().Format("2006-01-02 15:04"), m.Source, sent, h.ID, text)
 	}
 	for name, bs := range res.Facets {
 		parts := make([]string, len(bs))

@@ -1,0 +1,96 @@
+package web
+
+import (
+	"net/http"
+
+	"github.com/earshothq/earshot/web/auth"
+)
+
+// Route is one row of the route table: a ServeMux pattern, who may call
+// it, and its handler. The gate (gate.go) enforces Roles before Handler
+// runs; handlers never check roles. Every /api/ route carries its OpenAPI
+// description (Doc); a test checks the table against /api/openapi.json.
+type Route struct {
+	// Pattern is a net/http ServeMux pattern with its method:
+	// "GET /api/users/{name}".
+	Pattern string
+	// Roles may call the route. Empty only when Public.
+	Roles []auth.Role
+	// Public routes need no sign-in (health, forms, the sign-in itself).
+	Public  bool
+	Handler http.Handler
+	// Accepts are the media types a request body may have; default
+	// application/json under /api/, form encodings elsewhere. A body of
+	// any other type (or none declared) is refused with 415.
+	Accepts []string
+	// Doc describes an /api/ route in the OpenAPI document.
+	Doc *Op
+}
+
+// Who may do what. Viewer reads; marketing also manages saved searches,
+// alerts and corrections; sales also works prospects; admin does
+// everything, including users, tokens, customer imports and erasure. The
+// README's role table is this file.
+var (
+	anyone    = []auth.Role{auth.RoleAdmin, auth.RoleMarketing, auth.RoleSales, auth.RoleViewer}
+	marketers = []auth.Role{auth.RoleAdmin, auth.RoleMarketing}
+	sellers   = []auth.Role{auth.RoleAdmin, auth.RoleSales}
+	admins    = []auth.Role{auth.RoleAdmin}
+)
+
+// Request body media types.
+var (
+	jsonBody  = []string{"application/json"}
+	formBody  = []string{"application/x-www-form-urlencoded", "multipart/form-data"}
+	batchBody = []string{"application/json", "application/x-ndjson", "application/jsonl"}
+)
+
+// baseRoutes are served by every process: probes and metrics.
+func (s *Server) baseRoutes(metrics http.Handler) []Route {
+	rs := []Route{
+		{Pattern: "GET /healthz", Public: true, Handler: http.HandlerFunc(healthz)},
+		{Pattern: "GET /readyz", Public: true, Handler: http.HandlerFunc(s.readyz)},
+	}
+	if metrics != nil {
+		// Public unless http.metrics_public is false; then admins (and
+		// their tokens, for a Prometheus scrape) only.
+		rs = append(rs, Route{Pattern: "GET /metrics", Public: s.cfg.metricsPublic(), Roles: admins, Handler: metrics})
+	}
+	return rs
+}
+
+// routes is the web app's table.
+func (a *App) routes() []Route {
+	return []Route{
+		// Sign-in (the gate's own pages and API).
+		{Pattern: "GET /{$}", Public: true, Handler: http.HandlerFunc(a.home)},
+		{Pattern: "GET /login", Public: true, Handler: http.HandlerFunc(a.loginPage)},
+		{Pattern: "POST /login", Public: true, Handler: http.HandlerFunc(a.loginForm), Accepts: formBody},
+		{Pattern: "POST /logout", Roles: anyone, Handler: http.HandlerFunc(a.logoutForm), Accepts: formBody},
+		{Pattern: "POST /api/session", Public: true, Handler: http.HandlerFunc(a.createSession), Doc: docCreateSession},
+		{Pattern: "DELETE /api/session", Roles: anyone, Handler: http.HandlerFunc(a.deleteSession), Doc: docDeleteSession},
+		{Pattern: "GET /api/me", Roles: anyone, Handler: http.HandlerFunc(a.me), Doc: docMe},
+		{Pattern: "PUT /api/me/password", Roles: anyone, Handler: http.HandlerFunc(a.changeOwnPassword), Doc: docOwnPassword},
+		{Pattern: "GET /api/me/tokens", Roles: anyone, Handler: http.HandlerFunc(a.listOwnTokens), Doc: docOwnTokens},
+		{Pattern: "POST /api/me/tokens", Roles: anyone, Handler: http.HandlerFunc(a.createOwnToken), Doc: docCreateOwnToken},
+		{Pattern: "DELETE /api/me/tokens/{id}", Roles: anyone, Handler: http.HandlerFunc(a.revokeOwnToken), Doc: docRevokeOwnToken},
+		{Pattern: "GET /api/openapi.json", Roles: anyone, Handler: http.HandlerFunc(a.openAPI), Doc: docOpenAPI},
+
+		// Reading mentions and profiles.
+		{Pattern: "GET /api/search", Roles: anyone, Handler: http.HandlerFunc(a.searchAPI.search), Doc: docSearch},
+		{Pattern: "GET /api/mentions/{id}", Roles: anyone, Handler: http.HandlerFunc(a.searchAPI.mention), Doc: docMention},
+		{Pattern: "GET /api/profiles", Roles: anyone, Handler: http.HandlerFunc(a.searchAPI.profiles), Doc: docProfiles},
+		{Pattern: "GET /api/profiles/{id}", Roles: anyone, Handler: http.HandlerFunc(a.searchAPI.profile), Doc: docProfile},
+
+		// Administration.
+		{Pattern: "POST /api/customers", Roles: admins, Handler: a.customers, Accepts: batchBody, Doc: docCustomers},
+		{Pattern: "GET /api/users", Roles: admins, Handler: http.HandlerFunc(a.listUsers), Doc: docUsers},
+		{Pattern: "POST /api/users", Roles: admins, Handler: http.HandlerFunc(a.createUser), Doc: docCreateUser},
+		{Pattern: "GET /api/users/{name}", Roles: admins, Handler: http.HandlerFunc(a.getUser), Doc: docUser},
+		{Pattern: "PATCH /api/users/{name}", Roles: admins, Handler: http.HandlerFunc(a.updateUser), Doc: docUpdateUser},
+		{Pattern: "DELETE /api/users/{name}", Roles: admins, Handler: http.HandlerFunc(a.deleteUser), Doc: docDeleteUser},
+		{Pattern: "GET /api/tokens", Roles: admins, Handler: http.HandlerFunc(a.listTokens), Doc: docTokens},
+		{Pattern: "POST /api/tokens", Roles: admins, Handler: http.HandlerFunc(a.createToken), Doc: docCreateToken},
+		{Pattern: "DELETE /api/tokens/{id}", Roles: admins, Handler: http.HandlerFunc(a.revokeToken), Doc: docRevokeToken},
+	}
+}
