@@ -26,5 +26,11 @@ func Schemas() map[string]map[string]any {
 			"A named query marketing watches, on the compacted saved-searches topic keyed by id."),
 		"correction.schema.json": schema.For(Correction{}, base+"correction.schema.json", "Correction",
 			"A person's correction of a mention's analysis, on the compacted corrections topic keyed by id."),
+		"user.schema.json": schema.For(User{}, base+"user.schema.json", "User",
+			"A web app account with its role and argon2id password hash, on the compacted users topic keyed by name."),
+		"api_token.schema.json": schema.For(APIToken{}, base+"api_token.schema.json", "APIToken",
+			"An API token of a user (only its SHA-256 is stored), on the compacted tokens topic keyed by id."),
+		"session.schema.json": schema.For(Session{}, base+"session.schema.json", "Session",
+			"A signed-in browser (keyed by the SHA-256 of its cookie), on the compacted sessions topic."),
 	}
 }
