@@ -255,8 +255,12 @@ type Handle struct {
 
 // Address is a postal address.
 type Address struct {
-	Street     string `json:"street,omitempty"`
+	// Street is the first address line, house number included.
+	Street string `json:"street,omitempty"`
+	// Line2 is a second address line (building, flat, estate, locality).
+	Line2      string `json:"line2,omitempty"`
 	City       string `json:"city,omitempty"`
+	Region     string `json:"region,omitempty"` // state, province, county
 	PostalCode string `json:"postal_code,omitempty"`
 	Country    string `json:"country,omitempty"` // ISO 3166-1 alpha-2
 }

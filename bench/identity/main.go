@@ -12,6 +12,10 @@
 //	    builds the index from generated customer records (as read from the
 //	    customers topic) and reports build time, index memory, and exact and
 //	    fuzzy lookups per second on one core.
+//	go run ./bench/identity febrl [-sets 1,2,3] [-weights em|fixed]
+//	    scores matching on the public Febrl 1–3 sets (originals as customers,
+//	    duplicates as leads; fetch them with bench/identity/fetch-febrl.sh),
+//	    overall and per kind of change.
 package main
 
 import (
@@ -29,7 +33,7 @@ import (
 
 func main() {
 	if len(os.Args) < 2 {
-		fmt.Fprintln(os.Stderr, "usage: identity eval|gen|score|index [flags]")
+		fmt.Fprintln(os.Stderr, "usage: identity eval|gen|score|index|febrl [flags]")
 		os.Exit(2)
 	}
 	var err error
@@ -42,8 +46,10 @@ func main() {
 		err = runScore(os.Args[2:], os.Stdout)
 	case "index":
 		err = runIndex(os.Args[2:], os.Stdout)
+	case "febrl":
+		err = runFebrl(os.Args[2:], os.Stdout)
 	default:
-		err = fmt.Errorf("unknown mode %q (eval, gen, score, index)", os.Args[1])
+		err = fmt.Errorf("unknown mode %q (eval, gen, score, index, febrl)", os.Args[1])
 	}
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "identity:", err)
@@ -57,11 +63,12 @@ func runGen(args []string) error {
 	customers := fs.Int("customers", 20000, "customers")
 	leads := fs.Int("leads", 5000, "lead rows")
 	seed := fs.Uint64("seed", 1, "random seed")
+	households := fs.Float64("households", 0.08, "share of customers who are a household member of another")
 	fs.Parse(args)
 	if *dir == "" {
 		return fmt.Errorf("gen needs -dir")
 	}
-	ds := evaldata.Generate(evaldata.Options{Seed: *seed, Customers: *customers, Leads: *leads, Namesakes: 0.03})
+	ds := evaldata.Generate(evaldata.Options{Seed: *seed, Customers: *customers, Leads: *leads, Namesakes: 0.03, Households: *households})
 	return ds.WriteFiles(*dir)
 }
 
@@ -72,6 +79,7 @@ func runEval(args []string, out io.Writer) error {
 	leads := fs.Int("leads", 5000, "lead rows")
 	seed := fs.Uint64("seed", 1, "random seed")
 	weights := fs.String("weights", "em", "em (estimate m/u from the lead file) or fixed (built-in m/u)")
+	households := fs.Float64("households", 0.08, "share of customers who are a household member of another")
 	upper := fs.Float64("upper", 0, "upper threshold (0: the default)")
 	lower := fs.Float64("lower", 0, "lower threshold (0: the default)")
 	fs.Parse(args)
@@ -83,7 +91,7 @@ func runEval(args []string, out io.Writer) error {
 		defer os.RemoveAll(tmp)
 		*dir = tmp
 	}
-	ds := evaldata.Generate(evaldata.Options{Seed: *seed, Customers: *customers, Leads: *leads, Namesakes: 0.03})
+	ds := evaldata.Generate(evaldata.Options{Seed: *seed, Customers: *customers, Leads: *leads, Namesakes: 0.03, Households: *households})
 	if err := ds.WriteFiles(*dir); err != nil {
 		return err
 	}
@@ -108,7 +116,7 @@ func runEval(args []string, out io.Writer) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(out, "customers %d, leads %d, seed %d, weights %s, matched in %s\n", sum.Customers, sum.Inputs, *seed, *weights, time.Since(start).Round(time.Millisecond))
+	fmt.Fprintf(out, "customers %d, leads %d, seed %d, weights %s, households %.3f, matched in %s\n", sum.Customers, sum.Inputs, *seed, *weights, sum.HouseholdRate, time.Since(start).Round(time.Millisecond))
 	if sum.EM != nil {
 		fmt.Fprintf(out, "EM: %d pairs, %d patterns, %d iterations, converged %v, reverted %v\n", sum.EM.Pairs, sum.EM.Patterns, sum.EM.Iterations, sum.EM.Converged, sum.EM.Reverted)
 		if os.Getenv("IDENTITY_DEBUG") != "" && sum.Model != nil {

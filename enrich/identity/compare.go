@@ -21,6 +21,8 @@ const (
 	pPostcode
 	pCountry
 	pDOB
+	pLine2
+	pRegion
 	numPacked
 )
 
@@ -59,6 +61,8 @@ func (p *Person) view(emailDomain func(string) string) view {
 	v[pPostcode] = p.Postcode
 	v[pCountry] = p.Country
 	v[pDOB] = p.DOB
+	v[pLine2] = p.Line2
+	v[pRegion] = p.Region
 	return v
 }
 
@@ -118,10 +122,31 @@ func compareFirst(a, b string) int8 {
 	switch {
 	case jw >= 0.92 || len(ta) >= 4 && editDistanceAtMost1(ta, tb) || looseEqual(ta, tb):
 		return 2
-	case jw >= 0.8 || soundAlike(ta, tb):
+	case jw >= 0.8 || soundAlike(ta, tb) || shortTypo(ta, tb):
 		return 3
 	}
 	return 5
+}
+
+// shortTypo reports two names of three letters or more one typed slip
+// apart ("amy" and "amu", "ian" and "ain"): too short for "close", where a
+// slip as often makes another name (jan, jon), but not unrelated either.
+func shortTypo(a, b string) bool {
+	if len(a) < 3 || len(b) < 3 {
+		return false
+	}
+	return editDistanceAtMost1(a, b) || len(a) == len(b) && transposedOnce(a, b)
+}
+
+// transposedOnce reports two strings equal but for one pair of adjacent
+// bytes swapped.
+func transposedOnce(a, b string) bool {
+	for i := 0; i+1 < len(a); i++ {
+		if a[i] != b[i] {
+			return a[i] == b[i+1] && a[i+1] == b[i] && a[i+2:] == b[i+2:]
+		}
+	}
+	return false
 }
 
 func compareLast(a, b string) int8 {
@@ -147,7 +172,7 @@ func compareLast(a, b string) int8 {
 	switch {
 	case jw >= 0.92 || len(a) >= 4 && editDistanceAtMost1(a, b) || looseEqual(a, b):
 		return 1
-	case jw >= 0.85 || soundAlike(a, b):
+	case jw >= 0.85 || soundAlike(a, b) || shortTypo(a, b):
 		return 2
 	}
 	return 3
@@ -247,8 +272,10 @@ func firstToken(s string) string {
 	return s
 }
 
-// compareDOB: exact, close (one digit typed wrong, two swapped, or day and
-// month swapped), same year, different.
+// compareDOB compares two YYYY-MM-DD dates as dates: exact; close (one
+// digit typed wrong, two swapped, or day and month swapped); the same
+// year; near (less than farYears apart: siblings, a wrong year); far (a
+// generation apart: parent and child).
 func compareDOB(a, b string) int8 {
 	if len(a) != 10 || len(b) != 10 {
 		return missing
@@ -261,33 +288,47 @@ func compareDOB(a, b string) int8 {
 	}
 	da := a[:4] + a[5:7] + a[8:10]
 	db := b[:4] + b[5:7] + b[8:10]
-	if editDistanceAtMost1(da, db) {
+	if editDistanceAtMost1(da, db) || transposedOnce(da, db) {
 		return 1
 	}
 	if a[:4] == b[:4] {
 		return 2
 	}
-	return 3
+	ya, yb := atoi(a[:4]), atoi(b[:4])
+	if ya < 0 || yb < 0 {
+		return missing
+	}
+	if ya-yb < farYears && yb-ya < farYears {
+		return 3
+	}
+	return 4
 }
 
-// comparePostcode: the same postcode; one character off; the same
-// district (first three characters); another postcode in the same city;
-// different.
+// farYears apart, two birth dates are a generation apart.
+const farYears = 15
+
+// comparePostcode compares postcodes together with the cities they are
+// in (a postcode mostly implies its city, so the two are not independent
+// evidence): the same postcode (city agreeing or unknown); the same
+// postcode in another city; one character off; the same district (first
+// three characters); another postcode in the same city; different.
 func comparePostcode(qpc, qcity, cpc, ccity string) int8 {
 	if qpc == "" || cpc == "" {
 		return missing
 	}
 	switch {
+	case qpc == cpc && compareCity(qcity, ccity) == 2:
+		return 1
 	case qpc == cpc:
 		return 0
 	case len(qpc) >= 4 && editDistanceAtMost1(qpc, cpc):
-		return 1 // one character mistyped
+		return 2 // one character mistyped
 	case len(qpc) >= 4 && len(cpc) >= 4 && qpc[:3] == cpc[:3]:
-		return 2
-	case compareCity(qcity, ccity) == 0:
 		return 3
+	case compareCity(qcity, ccity) == 0:
+		return 4
 	}
-	return 4
+	return 5
 }
 
 func compareCity(a, b string) int8 {
@@ -303,8 +344,9 @@ func compareCity(a, b string) int8 {
 	return 2
 }
 
-// compareStreet: exact; close (a typo, same house number); same street
-// with another number (neighbours, or a move down the road); different.
+// compareStreet compares two address lines: exact; close (a typo, the
+// same house number or one side without it); the same street with another
+// number (neighbours, or a move down the road); different.
 func compareStreet(a, b string) int8 {
 	if a == "" || b == "" {
 		return missing
@@ -314,15 +356,60 @@ func compareStreet(a, b string) int8 {
 	}
 	na, ha := splitHouse(a)
 	nb, hb := splitHouse(b)
+	if na == "" || nb == "" {
+		// Only numbers on a side: nothing to compare but the numbers.
+		if na == nb && ha == hb {
+			return 1
+		}
+		return 3
+	}
 	sameName := na == nb || JaroWinkler(na, nb) >= 0.9
 	switch {
-	case sameName && ha == hb:
+	case sameName && (ha == hb || ha == "" || hb == "" || wordsWithin(ha, hb) || wordsWithin(hb, ha)):
 		return 1
 	case sameName:
 		return 2
 	}
 	return 3
 }
+
+// compareLine2 compares second address lines: exact, close, different.
+func compareLine2(a, b string) int8 {
+	switch l := compareStreet(a, b); l {
+	case 2:
+		return 2 // another flat or building number
+	case 3:
+		return 2
+	default:
+		return l
+	}
+}
+
+// compareAddress compares the address lines, also read with the query's
+// first and second line swapped; the better reading counts.
+func compareAddress(q, c *view) (street, line2 int8) {
+	street, line2 = compareStreet(q[pStreet], c[pStreet]), compareLine2(q[pLine2], c[pLine2])
+	if q[pLine2] == "" && c[pLine2] == "" || street == 0 || street == 1 {
+		return street, line2
+	}
+	s2, l2 := compareStreet(q[pLine2], c[pStreet]), compareLine2(q[pStreet], c[pLine2])
+	if s2 == 0 || s2 == 1 {
+		// A house number kept in its own column is joined to whichever
+		// line came first: the other line's text must still agree.
+		if l2 == missing || l2 == 2 {
+			if na, _ := splitHouse(q[pStreet]); na != "" && c[pLine2] != "" {
+				if nb, _ := splitHouse(c[pLine2]); na == nb || JaroWinkler(na, nb) >= 0.9 {
+					l2 = 1
+				}
+			}
+		}
+		return s2, l2
+	}
+	return street, line2
+}
+
+// wordsWithin reports whether every word of a is a word of b.
+func wordsWithin(a, b string) bool { return tokenSubset(a, b) }
 
 // splitHouse separates a folded street address into the street's words and
 // its numbers ("ul marszalkowska 10 5" → "ul marszalkowska", "10 5").
@@ -505,11 +592,8 @@ func compareNonName(q, c *view, v *vector, all bool) {
 	if all || v[fPostcode] == missing {
 		v[fCity] = compareCity(q[pCity], c[pCity])
 	}
-	// A street name means something only within one city.
-	v[fStreet] = missing
-	if all || compareCity(q[pCity], c[pCity]) != 2 {
-		v[fStreet] = compareStreet(q[pStreet], c[pStreet])
-	}
+	v[fStreet], v[fLine2] = compareAddress(q, c)
+	v[fRegion] = compareRegion(q[pRegion], c[pRegion])
 	v[fEmail] = compareEmail(q[pEmails], c[pEmails], q, c)
 	v[fPhone] = comparePhone(q[pPhones], c[pPhones])
 	v[fCompany] = compareCompany(q[pCompany], q[pDomains], c[pCompany], c[pDomains])
@@ -518,4 +602,14 @@ func compareNonName(q, c *view, v *vector, all bool) {
 	if all || v[fPostcode] == missing && v[fCity] == missing {
 		v[fCountry] = compareCountry(q[pCountry], c[pCountry])
 	}
+}
+
+func compareRegion(a, b string) int8 {
+	if a == "" || b == "" {
+		return missing
+	}
+	if a == b {
+		return 0
+	}
+	return 1
 }

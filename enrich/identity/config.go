@@ -22,6 +22,11 @@ type Config struct {
 	// closer than this, the record is only a possible match (never merged
 	// silently into the wrong one of two look-alikes).
 	AmbiguityMargin float64 `yaml:"ambiguity_margin"`
+	// HouseholdThreshold: a match whose family name and address agree
+	// must also beat the household explanation (another member of the
+	// family at that address) by this many log2 units of posterior odds.
+	// Only applies when customers show households at all.
+	HouseholdThreshold float64 `yaml:"household_threshold"`
 	// MaxBlockSize drops blocking keys shared by more customers than this:
 	// such keys (a very common name alone) select nothing useful and cost
 	// time; the record's other keys (name with birth date or postcode)
@@ -135,6 +140,7 @@ func DefaultConfig() Config {
 		UpperThreshold:     18,
 		LowerThreshold:     8,
 		AmbiguityMargin:    3,
+		HouseholdThreshold: 5,
 		MaxBlockSize:       200,
 		MaxCandidates:      50,
 		MaxReported:        3,

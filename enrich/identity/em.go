@@ -62,8 +62,17 @@ func EstimateEM(vectors []vector, start *Model, iterations int, tolerance float6
 	// A fixed order makes the floating-point sums, and so the result, repeatable.
 	slices.SortFunc(pats, func(a, b vector) int { return slices.Compare(a[:], b[:]) })
 	cnt := make([]float64, len(pats))
+	// Session 1 leaves out pairs that look like two members of one
+	// household (family name and address agree, given names do not):
+	// their address agrees although they are different people, which
+	// breaks the independence EM assumes and would teach it that a birth
+	// date a generation apart is common among matches.
+	cnt1 := make([]float64, len(pats))
 	for i, v := range pats {
 		cnt[i] = counts[v]
+		if !householdPattern(&v) {
+			cnt1[i] = cnt[i]
+		}
 	}
 	res := EMResult{Pairs: len(vectors), Patterns: len(pats)}
 	if len(pats) == 0 {
@@ -79,15 +88,18 @@ func EstimateEM(vectors []vector, start *Model, iterations int, tolerance float6
 		var next Model
 		var sumG, total float64
 		for i := range pats {
-			sumG += g[i] * cnt[i]
-			total += cnt[i]
+			sumG += g[i] * cnt1[i]
+			total += cnt1[i]
+		}
+		if total == 0 {
+			break
 		}
 		for f := range numFields {
 			if nameFields[f] {
 				next.M[f], next.U[f] = cur.M[f], cur.U[f]
 				continue
 			}
-			next.M[f], next.U[f] = levelShares(pats, cnt, g, f, start)
+			next.M[f], next.U[f] = levelShares(pats, cnt1, g, f, start)
 		}
 		nextP := clamp(sumG/total, 0.0005, 0.9995)
 		delta := math.Abs(nextP - p)
@@ -159,3 +171,10 @@ func levelShares(pats []vector, cnt, g []float64, f int, start *Model) (m, u [ma
 }
 
 func clamp(x, lo, hi float64) float64 { return math.Min(math.Max(x, lo), hi) }
+
+// householdPattern reports a pair whose family name and address agree
+// while the given names differ.
+func householdPattern(v *vector) bool {
+	return (v[fLast] == 0 || v[fLast] == 1) && v[fFirst] >= 3 &&
+		(v[fStreet] == 0 || v[fStreet] == 1 || v[fStreet] == missing && v[fPostcode] == 0)
+}

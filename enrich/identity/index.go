@@ -30,6 +30,7 @@ const (
 	tagHandle
 	tagURL
 	tagID
+	tagDOB
 )
 
 // index is the in-memory identity index of customers: records, exact keys,
@@ -44,6 +45,9 @@ type index struct {
 	first  nameStats
 	last   nameStats
 	live   int
+	// households counts pairs of customers with one family name at one
+	// address: how common households are among the customers.
+	households int
 }
 
 // newIndex makes an empty index. Blocking keys shared by more than
@@ -88,6 +92,7 @@ func (x *index) lookupID(id string) (uint32, bool) {
 // upsert replaces the customer with v's id by v.
 func (x *index) upsert(v *view) {
 	x.remove(v[pID])
+	x.households += x.householdMates(v, ^uint32(0))
 	i := x.recs.add(v)
 	x.ids.add(x.hash(tagID, v[pID]), i)
 	x.eachExactKey(v, func(h uint64) { x.exact.add(h, i) })
@@ -107,6 +112,7 @@ func (x *index) remove(id string) bool {
 		return false
 	}
 	v := x.recs.view(i)
+	x.households -= x.householdMates(&v, i)
 	x.ids.remove(x.hash(tagID, id), i)
 	x.eachExactKey(&v, func(h uint64) { x.exact.remove(h, i) })
 	var buf [64]uint64
@@ -227,7 +233,9 @@ func prefix(s string, n int) string {
 // keys of its names swapped, so "Kowalski Jan" finds "Jan Kowalski".
 func (x *index) blockKeys(v *view, dst []uint64, query bool) []uint64 {
 	dst = x.nameBlockKeys(v, v[pFirst], v[pLast], dst)
-	if query && v[pFirst] != "" && v[pLast] != "" {
+	// A query also tries its names the other way round; one with a single
+	// name does not know which name it is.
+	if query && (v[pFirst] != "") != (v[pLast] != "") || query && v[pFirst] != "" && v[pLast] != "" {
 		dst = x.nameBlockKeys(v, v[pLast], v[pFirst], dst)
 	}
 	for rest := v[pAlt]; rest != ""; {
@@ -244,10 +252,21 @@ func (x *index) blockKeys(v *view, dst []uint64, query bool) []uint64 {
 	if v[pDOB] != "" && v[pPostcode] != "" {
 		dst = append(dst, weighted(x.hash(tagDOBPostcode, v[pDOB], v[pPostcode]), 3))
 	}
-	// A full address (street with its number, in its city) finds a record
-	// whose names are both mistyped.
-	if v[pStreet] != "" && v[pCity] != "" && strings.ContainsAny(v[pStreet], "0123456789") {
-		dst = append(dst, weighted(x.hash(tagStreet, v[pStreet], v[pCity]), 3))
+	// Keys without names find a record whose names are both mistyped or
+	// replaced: the street (by its name: the house number may be in a
+	// column of its own, missing or mistyped) in its postcode, either
+	// address line; the birth date alone.
+	for _, line := range [2]string{v[pStreet], v[pLine2]} {
+		if k, ok := x.streetKey(line, v); ok {
+			dst = append(dst, weighted(k, 2))
+		}
+		if name, _ := splitHouse(line); name != "" && v[pCity] != "" && v[pPostcode] != "" {
+			// Also within the city: either may be mistyped or missing.
+			dst = append(dst, weighted(x.hash(tagStreet, name, "", v[pCity]), 2))
+		}
+	}
+	if v[pDOB] != "" {
+		dst = append(dst, weighted(x.hash(tagDOB, v[pDOB]), 1))
 	}
 	for rest := v[pEmails]; rest != ""; {
 		var e string
@@ -258,6 +277,21 @@ func (x *index) blockKeys(v *view, dst []uint64, query bool) []uint64 {
 		}
 	}
 	return dst
+}
+
+// streetKey is the blocking key of an address line: the street's name
+// within the postcode, or the city where there is no postcode.
+func (x *index) streetKey(line string, v *view) (uint64, bool) {
+	name, _ := splitHouse(line)
+	switch {
+	case name == "":
+		return 0, false
+	case v[pPostcode] != "":
+		return x.hash(tagStreet, name, v[pPostcode]), true
+	case v[pCity] != "":
+		return x.hash(tagStreet, name, "", v[pCity]), true
+	}
+	return 0, false
 }
 
 func (x *index) nameBlockKeys(v *view, first, last string, dst []uint64) []uint64 {
@@ -503,3 +537,38 @@ func uFromPairs(vecs []vector, start *Model) *Model {
 	m.computeWeights()
 	return &m
 }
+
+// householdMates counts the customers other than self at v's address
+// (street with its number, in its postcode or city) with v's family name.
+func (x *index) householdMates(v *view, self uint32) int {
+	fam := familyKey(v[pLast])
+	if fam == "" || v[pStreet] == "" {
+		return 0
+	}
+	k, ok := x.streetKey(v[pStreet], v)
+	if !ok {
+		return 0
+	}
+	n := 0
+	var vbuf [64]uint32
+	vals, _ := x.blocks.appendValues(vbuf[:0], weighted(k, 2), x.blocks.limit)
+	for _, i := range vals {
+		if i != self && x.recs.field(i, pStreet) == v[pStreet] && familyKey(x.recs.field(i, pLast)) == fam {
+			n++
+		}
+	}
+	return n
+}
+
+// householdRate is how many other customers of the same family share an
+// average customer's address.
+func (x *index) householdRate() float64 {
+	if x.live == 0 {
+		return minHouseholdRate
+	}
+	return max(2*float64(x.households)/float64(x.live), minHouseholdRate)
+}
+
+// minHouseholdRate: households exist in every population; a customer file
+// without any says only that they are rarer among its customers than this.
+const minHouseholdRate = 0.01

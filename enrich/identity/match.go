@@ -1,6 +1,7 @@
 package identity
 
 import (
+	"math"
 	"slices"
 	"strings"
 
@@ -149,11 +150,12 @@ func (r *Resolver) decide(q *view, m *Model, wantVectors bool) (Decision, []vect
 	default:
 		d.Outcome = record.MatchNone
 	}
-	if d.Outcome == record.MatchExact && namesDisagree(&best.vec) && !identifierAgrees(&best.vec) {
-		// Same family, same address, another given name is a household
-		// member; another family name may be a marriage or a stranger.
-		// Without an exact identifier, a person decides.
-		d.Outcome = record.MatchPossible
+	if d.Outcome == record.MatchExact {
+		if hs, ok := householdScore(&best, m, r.idx.householdRate()); ok && hs < r.cfg.HouseholdThreshold {
+			// Another member of the family at that address explains the
+			// agreement as well: a person decides.
+			d.Outcome = record.MatchPossible
+		}
 	}
 	if d.Outcome == record.MatchExact {
 		d.CustomerID = strings.Clone(r.idx.recs.field(best.idx, pID)) // not a view into the arena
@@ -178,9 +180,50 @@ func (r *Resolver) decide(q *view, m *Model, wantVectors bool) (Decision, []vect
 	return d, vecs
 }
 
-// namesDisagree reports a given or family name that is not even similar.
-func namesDisagree(v *vector) bool {
-	return v[fFirst] == 5 || v[fLast] == 3
+// householdU are the chances of each given-name and birth-date level
+// between two different members of one household (parents, children,
+// siblings, spouses): the given name differs almost always (a son named
+// after his father is the "exact" share), the birth dates a few or a
+// generation apart, the same date for twins only.
+var householdU = [numFields][maxLevels]float64{
+	fFirst: {0.02, 0.005, 0.004, 0.02, 0.08, 0.871},
+	fDOB:   {0.05, 0.01, 0.02, 0.42, 0.50},
+}
+
+// householdScore weighs a pair whose family name and address agree
+// against the household explanation rather than a random stranger: the
+// log2 posterior odds that it is the same person, not another member of
+// their household. rate is how many household members share an average
+// customer's address (the prior odds; never below minHouseholdRate). The
+// family name and the address say nothing
+// between the two explanations (a household member's record keeps them,
+// and is mistyped, as often as the person's own), so they count nothing;
+// the given name and birth date count against the household chances
+// above; identifiers and the employer as against a stranger.
+func householdScore(s *scored, m *Model, rate float64) (float64, bool) {
+	v := &s.vec
+	if identifierAgrees(v) || v[fLast] != 0 && v[fLast] != 1 {
+		return 0, false
+	}
+	sameAddress := v[fStreet] == 0 || v[fStreet] == 1 || v[fStreet] == missing && v[fPostcode] == 0
+	if !sameAddress {
+		return 0, false
+	}
+	total := -math.Log2(rate)
+	for f := range numFields {
+		l := v[f]
+		if l < 0 {
+			continue
+		}
+		switch f {
+		case fFirst, fDOB:
+			total += math.Log2(m.M[f][l] / householdU[f][l])
+		case fLast, fPostcode, fCity, fStreet, fLine2, fRegion, fCountry:
+		default:
+			total += s.w[f]
+		}
+	}
+	return total, true
 }
 
 // identifierAgrees reports an agreeing email, phone or social account.
@@ -199,7 +242,7 @@ func evidence(s *scored) []record.FieldEvidence {
 		spec := fieldSpecs[f]
 		out = append(out, record.FieldEvidence{
 			Field:  spec.Name,
-			Agrees: int(l) < len(spec.Levels)-1,
+			Agrees: s.w[f] > 0,
 			Level:  spec.Levels[l],
 			Weight: round2(s.w[f]),
 		})

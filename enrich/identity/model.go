@@ -15,6 +15,8 @@ const (
 	fPostcode
 	fCity
 	fStreet
+	fLine2
+	fRegion
 	fEmail
 	fPhone
 	fCompany
@@ -30,7 +32,7 @@ const maxLevels = 6
 const missing int8 = -1
 
 // fieldSpec names a field and its agreement levels, strongest first; the
-// last level is always "different".
+// last level is always the strongest disagreement.
 type fieldSpec struct {
 	Name   string
 	Levels []string
@@ -39,17 +41,24 @@ type fieldSpec struct {
 var fieldSpecs = [numFields]fieldSpec{
 	fFirst: {"first_name", []string{"exact", "alias", "close", "similar", "initial", "different"}},
 	fLast:  {"last_name", []string{"exact", "close", "similar", "different"}},
-	fDOB:   {"date_of_birth", []string{"exact", "close", "year", "different"}},
-	// Postcode and city depend on each other, so the city is compared only
-	// where a postcode is missing, and the country only where both are.
-	fPostcode: {"postcode", []string{"exact", "close", "district", "same_city", "different"}},
+	// Dates are compared as dates: a typed slip, the same year, a few
+	// years apart (siblings), a generation apart (parent and child).
+	fDOB: {"date_of_birth", []string{"exact", "close", "year", "near", "far"}},
+	// Postcode and city depend on each other, so the postcode's levels
+	// include the city's, the city alone is compared only where a postcode
+	// is missing, and the country only where both are.
+	fPostcode: {"postcode", []string{"exact", "exact_other_city", "close", "district", "same_city", "different"}},
 	fCity:     {"city", []string{"exact", "close", "different"}},
-	fStreet:   {"street", []string{"exact", "close", "same_street", "different"}},
-	fEmail:    {"email", []string{"exact", "local", "different"}},
-	fPhone:    {"phone", []string{"exact", "close", "different"}},
-	fCompany:  {"company", []string{"exact", "close", "different"}},
-	fHandle:   {"handle", []string{"exact", "different"}},
-	fCountry:  {"country", []string{"exact", "different"}},
+	// The street (first address line, house number included) and the
+	// second line, read the other way round when the lines were swapped.
+	fStreet:  {"street", []string{"exact", "close", "same_street", "different"}},
+	fLine2:   {"address_2", []string{"exact", "close", "different"}},
+	fRegion:  {"region", []string{"exact", "different"}},
+	fEmail:   {"email", []string{"exact", "local", "different"}},
+	fPhone:   {"phone", []string{"exact", "close", "different"}},
+	fCompany: {"company", []string{"exact", "close", "different"}},
+	fHandle:  {"handle", []string{"exact", "different"}},
+	fCountry: {"country", []string{"exact", "different"}},
 }
 
 func (s fieldSpec) levelIndex(name string) int { return slices.Index(s.Levels, name) }
@@ -78,10 +87,12 @@ func fieldNames() []string {
 var defaultMU = [numFields][]MU{
 	fFirst:    {{0.80, 0.02}, {0.06, 0.002}, {0.06, 0.004}, {0.02, 0.01}, {0.02, 0.01}, {0.04, 0.954}},
 	fLast:     {{0.85, 0.005}, {0.08, 0.003}, {0.03, 0.01}, {0.04, 0.982}},
-	fDOB:      {{0.90, 0.0001}, {0.06, 0.001}, {0.02, 0.016}, {0.02, 0.9829}},
-	fPostcode: {{0.85, 0.0005}, {0.04, 0.001}, {0.03, 0.005}, {0.04, 0.02}, {0.04, 0.9735}},
+	fDOB:      {{0.88, 0.0001}, {0.07, 0.001}, {0.02, 0.016}, {0.02, 0.3}, {0.01, 0.6829}},
+	fPostcode: {{0.80, 0.0005}, {0.05, 0.0001}, {0.04, 0.001}, {0.03, 0.005}, {0.04, 0.02}, {0.04, 0.9734}},
 	fCity:     {{0.88, 0.06}, {0.04, 0.005}, {0.08, 0.935}},
-	fStreet:   {{0.70, 0.0002}, {0.10, 0.0005}, {0.10, 0.005}, {0.10, 0.9943}},
+	fStreet:   {{0.70, 0.0002}, {0.12, 0.0005}, {0.08, 0.005}, {0.10, 0.9943}},
+	fLine2:    {{0.75, 0.001}, {0.10, 0.002}, {0.15, 0.997}},
+	fRegion:   {{0.95, 0.2}, {0.05, 0.8}},
 	fEmail:    {{0.55, 0.000001}, {0.05, 0.0001}, {0.40, 0.999899}},
 	fPhone:    {{0.65, 0.000001}, {0.03, 0.00001}, {0.32, 0.999989}},
 	fCompany:  {{0.75, 0.01}, {0.10, 0.005}, {0.15, 0.985}},

@@ -23,8 +23,10 @@ type Person struct {
 	URLs     []string
 	Company  string // folded, without legal form
 	Domain   string // web domain of the company
-	Street   string // folded
+	Street   string // folded, house number included
+	Line2    string // folded second address line
 	City     string // folded
+	Region   string // folded state or province
 	Postcode string
 	Country  string // ISO 3166-1 alpha-2
 	DOB      string
@@ -100,7 +102,9 @@ func (n *Normalizer) Customer(c *record.Customer) (Person, []FieldError) {
 		errs = append(errs, FieldError{"domain", c.Domain, fmt.Errorf("domain %q is not a host name", c.Domain)})
 	}
 	p.Street = FoldText(c.Address.Street)
+	p.Line2 = FoldText(c.Address.Line2)
 	p.City = FoldText(c.Address.City)
+	p.Region = FoldText(c.Address.Region)
 	p.Postcode = Postcode(c.Address.PostalCode, p.Country)
 	if c.DateOfBirth != "" {
 		d, err := n.Date(c.DateOfBirth)
@@ -158,7 +162,9 @@ func (n *Normalizer) Author(m *record.Mention) Person {
 	p.Domain = Domain(formField(m.Fields, "website", "domain"))
 	p.City = FoldText(firstNonEmpty(a.City, formField(m.Fields, "city")))
 	p.Postcode = Postcode(firstNonEmpty(a.PostalCode, formField(m.Fields, "postal_code", "postcode", "zip")), p.Country)
-	p.Street = FoldText(formField(m.Fields, "street", "address"))
+	p.Street = FoldText(formField(m.Fields, "street", "address", "address_1", "address1"))
+	p.Line2 = FoldText(formField(m.Fields, "address_2", "address2", "address_line2"))
+	p.Region = FoldText(formField(m.Fields, "region", "state", "province"))
 	if d, err := n.Date(firstNonEmpty(a.DateOfBirth, formField(m.Fields, "date_of_birth", "dob", "birthdate"))); err == nil {
 		p.DOB = d
 	}

@@ -399,3 +399,12 @@ func (r *Resolver) Stats() IndexStats {
 
 // Prospect returns a copy of a prospect in the in-memory table.
 func (r *Resolver) Prospect(id string) (*record.Prospect, bool) { return r.prospects.get(id) }
+
+// HouseholdRate is how many other members of their family an average
+// customer shares an address with, among the customers: the prior of the
+// household explanation of a match.
+func (r *Resolver) HouseholdRate() float64 {
+	r.mu.RLock()
+	defer r.mu.RUnlock()
+	return r.idx.householdRate()
+}

@@ -237,3 +237,7 @@ func editDistanceAtMost1(a, b string) bool {
 	}
 	return false
 }
+
+// EditDistanceAtMost1 reports whether a and b differ by at most one
+// inserted, deleted or replaced byte.
+func EditDistanceAtMost1(a, b string) bool { return editDistanceAtMost1(a, b) }

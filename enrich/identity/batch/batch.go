@@ -79,7 +79,10 @@ type Summary struct {
 	Decisions       map[string]int
 	EM              *identity.EMResult
 	Model           *identity.Model // the weights the decisions used
-	BadRowsReported []string        // "file:line: reasons", at most 100
+	// HouseholdRate is how many family members share an average
+	// customer's address (see identity.Resolver.HouseholdRate).
+	HouseholdRate   float64
+	BadRowsReported []string // "file:line: reasons", at most 100
 }
 
 // Run matches the rows of inputPath against the customers of
@@ -148,6 +151,7 @@ func Run(ctx context.Context, o Options, customersPath, inputPath string, out io
 		}
 	}
 	sum.Model = r.Model()
+	sum.HouseholdRate = r.HouseholdRate()
 	w := newWriter(out, o.Format)
 	for i, in := range inputs {
 		if i%1024 == 0 && ctx.Err() != nil {

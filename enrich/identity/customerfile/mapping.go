@@ -95,7 +95,7 @@ func (c Config) formatOf(name string) (string, error) {
 // synonyms are the column names each field is found under when the
 // mapping does not name one, folded (lower-case ASCII, "_" between words).
 var synonyms = map[string][]string{
-	"id":             {"id", "customer_id", "customerid", "client_id", "clientid", "crm_id", "external_id", "lead_id", "contact_id", "kod_klienta", "klienta_id"},
+	"id":             {"id", "customer_id", "customerid", "client_id", "clientid", "crm_id", "external_id", "lead_id", "contact_id", "rec_id", "record_id", "kod_klienta", "klienta_id"},
 	"first_name":     {"first_name", "firstname", "first", "given_name", "givenname", "forename", "imie", "vards", "primeiro_nome", "ming"},
 	"last_name":      {"last_name", "lastname", "last", "surname", "family_name", "familyname", "nazwisko", "uzvards", "sobrenome", "apelido", "xing"},
 	"name":           {"name", "full_name", "fullname", "contact_name", "imie_i_nazwisko", "vards_uzvards", "nome", "nome_completo", "xingming"},
@@ -110,8 +110,11 @@ var synonyms = map[string][]string{
 	"profile_urls":   {"profile_urls"},
 	"company":        {"company", "organization", "organisation", "employer", "firma", "uznemums", "empresa", "gongsi"},
 	"domain":         {"domain", "website", "www", "web", "company_domain", "strona"},
-	"street":         {"street", "address", "address_street", "ulica", "adres", "iela", "adrese", "rua", "morada", "endereco", "dizhi"},
-	"city":           {"city", "town", "address_city", "miasto", "miejscowosc", "pilseta", "cidade", "chengshi"},
+	"street":         {"street", "address", "address_street", "address_1", "address1", "address_line_1", "address_line1", "street_address", "ulica", "adres", "iela", "adrese", "rua", "morada", "endereco", "logradouro", "dizhi"},
+	"address_2":      {"address_2", "address2", "address_line_2", "address_line2", "line2", "address_line2", "address_extra", "building", "complemento"},
+	"house_number":   {"house_number", "housenumber", "street_number", "streetnumber", "house_no", "number", "nr", "numer_domu", "nr_domu", "maja_numurs", "numero", "menpai"},
+	"city":           {"city", "town", "suburb", "locality", "address_city", "miasto", "miejscowosc", "pilseta", "cidade", "chengshi"},
+	"region":         {"region", "state", "province", "county", "address_state", "address_region", "wojewodztwo", "novads", "estado", "uf", "distrito", "sheng"},
 	"postal_code":    {"postal_code", "postcode", "zip", "zip_code", "zipcode", "address_postal_code", "kod_pocztowy", "pasta_indekss", "cep", "codigo_postal", "youbian"},
 	"country":        {"country", "address_country", "kraj", "valsts", "pais", "guojia"},
 	"date_of_birth":  {"date_of_birth", "dob", "birthdate", "birth_date", "birthday", "data_urodzenia", "dzimsanas_datums", "data_de_nascimento", "shengri"},

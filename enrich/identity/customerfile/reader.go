@@ -264,8 +264,10 @@ func (r *Reader) build(row *Row, values map[string][]string) {
 	b.times()
 	b.consentAndAttributes()
 	c := b.c
-	if c.FirstName == "" && c.LastName == "" && len(c.Names) == 0 && len(c.Emails) == 0 && len(c.Phones) == 0 && len(c.Handles) == 0 && len(c.ProfileURLs) == 0 && (len(row.Errors) == 0 || r.cfg.Lenient) {
-		b.bad("has no name, email, phone, handle or profile URL to recognise the person by")
+	// A birth date at an address recognises a person too.
+	datedAddress := c.DateOfBirth != "" && (c.Address.Street != "" || c.Address.PostalCode != "")
+	if c.FirstName == "" && c.LastName == "" && len(c.Names) == 0 && len(c.Emails) == 0 && len(c.Phones) == 0 && len(c.Handles) == 0 && len(c.ProfileURLs) == 0 && !datedAddress && (len(row.Errors) == 0 || r.cfg.Lenient) {
+		b.bad("has no name, email, phone, handle, profile URL, or birth date with an address to recognise the person by")
 	}
 }
 
@@ -335,7 +337,8 @@ func (b *rowBuilder) identity() {
 		}
 	}
 	c.Names = append(c.Names, b.list("names")...)
-	c.Address = record.Address{Street: b.one("street"), City: b.one("city"), PostalCode: b.one("postal_code")}
+	c.Address = record.Address{Street: joinStreet(b.one("house_number"), b.one("street")), Line2: b.one("address_2"),
+		City: b.one("city"), Region: b.one("region"), PostalCode: b.one("postal_code")}
 	if raw := b.one("country"); raw != "" {
 		if cc := identity.Country(raw); cc != "" {
 			c.Address.Country = cc
@@ -544,4 +547,18 @@ func (c *countingReader) Read(p []byte) (int, error) {
 	n, err := c.r.Read(p)
 	c.n += int64(n)
 	return n, err
+}
+
+// joinStreet puts a house number kept in its own column in front of the
+// street, unless the street already carries it.
+func joinStreet(number, street string) string {
+	switch {
+	case number == "":
+		return street
+	case street == "":
+		return number
+	case strings.HasPrefix(street, number+" ") || strings.HasSuffix(street, " "+number):
+		return street
+	}
+	return number + " " + street
 }

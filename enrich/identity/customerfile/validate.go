@@ -54,8 +54,9 @@ func Validate(c *record.Customer, norm *identity.Normalizer) []string {
 	if c.LifetimeValue < 0 || c.Purchases.Total < 0 || c.Purchases.Orders < 0 {
 		bad("lifetime_value, purchases.total and purchases.orders must not be negative")
 	}
-	if c.FirstName == "" && c.LastName == "" && len(c.Names) == 0 && len(c.Emails) == 0 && len(c.Phones) == 0 && len(c.Handles) == 0 && len(c.ProfileURLs) == 0 {
-		bad("has no name, email, phone, handle or profile URL to recognise the person by")
+	datedAddress := c.DateOfBirth != "" && (c.Address.Street != "" || c.Address.PostalCode != "")
+	if c.FirstName == "" && c.LastName == "" && len(c.Names) == 0 && len(c.Emails) == 0 && len(c.Phones) == 0 && len(c.Handles) == 0 && len(c.ProfileURLs) == 0 && !datedAddress {
+		bad("has no name, email, phone, handle, profile URL, or birth date with an address to recognise the person by")
 	}
 	return problems
 }

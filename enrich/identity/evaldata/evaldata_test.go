@@ -11,7 +11,7 @@ import (
 )
 
 func TestGenerateIsRepeatableAndWellFormed(t *testing.T) {
-	o := Options{Seed: 5, Customers: 3000, Leads: 1500, Namesakes: 0.03}
+	o := Options{Seed: 5, Customers: 3000, Leads: 1500, Namesakes: 0.03, Households: 0.08}
 	a, b := Generate(o), Generate(o)
 	if !reflect.DeepEqual(a.Customers, b.Customers) || !reflect.DeepEqual(a.Leads, b.Leads) || !reflect.DeepEqual(a.Labels, b.Labels) {
 		t.Fatal("the same seed gave different data")
@@ -47,8 +47,23 @@ func TestGenerateIsRepeatableAndWellFormed(t *testing.T) {
 			t.Fatalf("label %d is for %s, lead is %s", i, l.LeadID, a.Leads[i].ID)
 		}
 		known := l.CustomerID != ""
-		if known != (l.Type != TypeSameName && l.Type != TypeNewPerson) || known && !ids[l.CustomerID] {
+		if known != (l.Type != TypeSameName && l.Type != TypeNewPerson && l.Type != TypeHousehold) || known && !ids[l.CustomerID] {
 			t.Fatalf("label %+v", l)
+		}
+		// A household member lives at a customer's address under the
+		// family's name, with a given name of their own.
+		if lead := a.Leads[i]; l.Type == TypeHousehold {
+			found := false
+			for _, c := range a.Customers {
+				if c.Address.Street == lead.Address.Street && c.Address.Street != "" && !strings.EqualFold(c.FirstName, lead.FirstName) &&
+					familyStem(c.LastName) == familyStem(lead.LastName) {
+					found = true
+					break
+				}
+			}
+			if !found {
+				t.Errorf("household lead %s (%s %s, %s) has no family at its address", lead.ID, lead.FirstName, lead.LastName, lead.Address.Street)
+			}
 		}
 	}
 	for _, ts := range typeShares {
@@ -99,4 +114,10 @@ func TestEvaluateCountsAndReport(t *testing.T) {
 	if err != nil || !reflect.DeepEqual(back, labels) {
 		t.Fatalf("labels round trip: %v %v", back, err)
 	}
+}
+
+// familyStem is a family name without its gendered ending.
+func familyStem(s string) string {
+	r := []rune(strings.ToLower(s))
+	return string(r[:min(4, len(r))])
 }

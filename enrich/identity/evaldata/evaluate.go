@@ -136,8 +136,10 @@ func (r Report) Write(w io.Writer) error {
 			return err
 		}
 	}
-	if err := row(r.NoExact); err != nil {
-		return err
+	if r.NoExact.Group != "" {
+		if err := row(r.NoExact); err != nil {
+			return err
+		}
 	}
 	if err := row(r.All); err != nil {
 		return err

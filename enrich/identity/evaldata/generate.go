@@ -32,10 +32,13 @@ const (
 	TypeTransliteration = "transliteration" // another script or no diacritics
 	TypeSameName        = "same_name"       // another person with a customer's name
 	TypeNewPerson       = "new_person"      // nobody in the customer file
+	// TypeHousehold is a customer's parent, child, sibling or twin (one
+	// family name, one address), not a customer: the hardest negative.
+	TypeHousehold = "household"
 )
 
 // Types lists the error types in report order.
-var Types = []string{TypeExactEmail, TypeExactPhone, TypeClean, TypeTypo, TypeSwapped, TypeMissing, TypeNickname, TypeTransliteration, TypeSameName, TypeNewPerson}
+var Types = []string{TypeExactEmail, TypeExactPhone, TypeClean, TypeTypo, TypeSwapped, TypeMissing, TypeNickname, TypeTransliteration, TypeSameName, TypeHousehold, TypeNewPerson}
 
 // ExactIdentifier reports whether leads of the type carry an exact
 // identifier of their customer.
@@ -47,7 +50,8 @@ var typeShares = []struct {
 	share float64
 }{
 	{TypeExactEmail, 0.08}, {TypeExactPhone, 0.07}, {TypeClean, 0.08}, {TypeTypo, 0.13}, {TypeSwapped, 0.09},
-	{TypeMissing, 0.10}, {TypeNickname, 0.09}, {TypeTransliteration, 0.12}, {TypeSameName, 0.14}, {TypeNewPerson, 0.10},
+	{TypeMissing, 0.10}, {TypeNickname, 0.09}, {TypeTransliteration, 0.12}, {TypeSameName, 0.10}, {TypeHousehold, 0.08},
+	{TypeNewPerson, 0.06},
 }
 
 // Label is the truth of one lead row.
@@ -65,6 +69,9 @@ type Options struct {
 	// Namesakes is the share of customers given the full name of an
 	// earlier customer (different people with one name in the CRM).
 	Namesakes float64
+	// Households is the share of customers who are a household member
+	// (parent, child, sibling, twin) of an earlier customer.
+	Households float64
 }
 
 // Dataset is a generated customer file, lead file and the truth.
@@ -98,7 +105,12 @@ func Generate(o Options) *Dataset {
 	g := newGenerator(o.Seed)
 	ds := &Dataset{Customers: make([]record.Customer, 0, o.Customers)}
 	for i := range o.Customers {
-		c := g.person(g.locale(), fmt.Sprintf("C%07d", i+1))
+		id := fmt.Sprintf("C%07d", i+1)
+		if i > 10 && g.rng.Float64() < o.Households {
+			ds.Customers = append(ds.Customers, g.householdMember(ds.Customers[g.rng.IntN(len(ds.Customers))], id))
+			continue
+		}
+		c := g.person(g.locale(), id)
 		if i > 10 && g.rng.Float64() < o.Namesakes {
 			twin := ds.Customers[g.rng.IntN(len(ds.Customers))]
 			if twin.Address.Country == c.Address.Country {

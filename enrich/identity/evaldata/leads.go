@@ -1,7 +1,9 @@
 package evaldata
 
 import (
+	"slices"
 	"strings"
+	"time"
 	"unicode"
 
 	"github.com/earshothq/earshot/record"
@@ -23,6 +25,8 @@ func (g *generator) lead(cs []record.Customer, t, id string) (record.Customer, s
 			p.Address.City = c.Address.City // a namesake in the same town
 		}
 		return g.shape(p, false, false), ""
+	case TypeHousehold:
+		return g.householdLead(g.householdMember(cs[g.rng.IntN(len(cs))], id)), ""
 	}
 	c := g.pickCustomer(cs, t)
 	l := localeOf(c.Address.Country)
@@ -386,4 +390,67 @@ var genNicknames = map[string][]string{
 	"Олександр": {"Саша"}, "Дмитро": {"Діма"}, "Володимир": {"Вова"}, "Іван": {"Ваня"},
 	"Катерина": {"Катя"}, "Наталія": {"Наташа"}, "Тетяна": {"Таня"}, "Марія": {"Маша"}, "Юлія": {"Юля"},
 	"Johannes": {"Hans"}, "Friedrich": {"Fritz"}, "Wolfgang": {"Wolf"}, "Christian": {"Chris"}, "Andreas": {"Andi"},
+}
+
+// householdMember makes another member of c's household: a parent, child,
+// sibling or twin with the family name (in its gendered form) and the
+// address, their own given name, birth date, email and phone.
+func (g *generator) householdMember(c record.Customer, id string) record.Customer {
+	l := localeOf(c.Address.Country)
+	p := g.person(l, id)
+	for p.FirstName == c.FirstName {
+		p = g.person(l, id)
+	}
+	switch pf, cf := slices.Contains(l.female, p.FirstName), slices.Contains(l.female, c.FirstName); {
+	case pf == cf:
+		p.LastName = c.LastName
+	case pf:
+		p.LastName = feminine(l.country, c.LastName)
+	default:
+		p.LastName = masculine(l.country, c.LastName)
+	}
+	p.Address = c.Address
+	if born, err := time.Parse("2006-01-02", c.DateOfBirth); err == nil {
+		switch x := g.rng.Float64(); {
+		case x < 0.3: // parent
+			born = born.AddDate(-20-g.rng.IntN(20), 0, -g.rng.IntN(365))
+		case x < 0.6: // child
+			born = born.AddDate(20+g.rng.IntN(20), 0, g.rng.IntN(365))
+		case x < 0.9: // sibling
+			born = born.AddDate(0, 0, (1+g.rng.IntN(10*365))*(1-2*g.rng.IntN(2)))
+		default: // twin
+		}
+		for born.After(g.now.AddDate(-1, 0, 0)) {
+			born = born.AddDate(-25, 0, 0) // a child not born yet: a parent instead
+		}
+		p.DateOfBirth = born.Format("2006-01-02")
+	}
+	return p
+}
+
+// householdLead writes a household member as a lead list would: the
+// address always (that is what makes them look like the customer), the
+// rest as for other leads, and no identifier of the customer's.
+func (g *generator) householdLead(p record.Customer) record.Customer {
+	street := p.Address.Street
+	p.Phones = nil
+	if g.rng.Float64() < 0.7 {
+		p.Emails = nil
+	}
+	p = g.shape(p, false, true)
+	p.Address.Street = street
+	return p
+}
+
+// masculine undoes feminine.
+func masculine(country, family string) string {
+	switch country {
+	case "PL":
+		for _, s := range [][2]string{{"ska", "ski"}, {"cka", "cki"}, {"dzka", "dzki"}} {
+			if strings.HasSuffix(family, s[0]) {
+				return strings.TrimSuffix(family, s[0]) + s[1]
+			}
+		}
+	}
+	return family
 }
