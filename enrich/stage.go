@@ -26,6 +26,9 @@ type Resolver interface {
 	ApplyCustomer(key string, c *record.Customer)
 	ApplyProspect(key string, p *record.Prospect)
 	Resolve(em *record.EnrichedMention) (record.Identity, *record.Prospect)
+	// Counts is how many customers and prospects the tables hold now
+	// (updates and erasures applied).
+	Counts() (customers, prospects int)
 }
 
 // Stage turns raw records into enriched records (and prospect updates).
@@ -106,11 +109,11 @@ func Run(ctx context.Context, k *pipeline.Kafka, s *Stage) error {
 // until both are caught up; they keep following until ctx ends.
 func LoadTables(ctx context.Context, k *pipeline.Kafka, r Resolver, logger *slog.Logger) error {
 	start := time.Now()
-	ct, customers, err := followTable(ctx, k, k.Topics().Customers(), logger, r.ApplyCustomer)
+	ct, records, err := followTable(ctx, k, k.Topics().Customers(), logger, r.ApplyCustomer)
 	if err != nil {
 		return err
 	}
-	pt, prospects, err := followTable(ctx, k, k.Topics().Prospects(), logger, r.ApplyProspect)
+	pt, prospectRecords, err := followTable(ctx, k, k.Topics().Prospects(), logger, r.ApplyProspect)
 	if err != nil {
 		return err
 	}
@@ -120,7 +123,11 @@ func LoadTables(ctx context.Context, k *pipeline.Kafka, r Resolver, logger *slog
 	if err := pt.WaitCaughtUp(ctx); err != nil {
 		return err
 	}
-	logger.Info("identity tables loaded", "customers", customers.Load(), "prospects", prospects.Load(), "took", time.Since(start).Round(time.Millisecond))
+	// What the tables hold, not how many records were read: updates and
+	// tombstones leave fewer people than records.
+	customers, prospects := r.Counts()
+	logger.Info("identity tables loaded", "customers", customers, "prospects", prospects,
+		"records_read", records.Load()+prospectRecords.Load(), "took", time.Since(start).Round(time.Millisecond))
 	return nil
 }
 

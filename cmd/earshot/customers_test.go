@@ -97,6 +97,12 @@ func TestMatchCommand(t *testing.T) {
 	if code != 0 || stdout != "" || !strings.Contains(errOut, "3 customers indexed") || !strings.Contains(errOut, "4 rows of") {
 		t.Fatalf("exit %d\nstdout %s\nstderr %s", code, stdout, errOut)
 	}
+	// The column mapping and the phone region used are shown.
+	for _, want := range []string{"Contact → name", "Mail → email", "Born → date_of_birth", "postal_code → postal_code", "read as PL (default_phone_region)"} {
+		if !strings.Contains(errOut, want) {
+			t.Errorf("match output lacks %q:\n%s", want, errOut)
+		}
+	}
 	data, err := os.ReadFile(out)
 	if err != nil {
 		t.Fatal(err)

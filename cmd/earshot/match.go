@@ -109,6 +109,13 @@ phone region) come from enrich.identity of the config file when there is one.`,
 }
 
 func printMatchSummary(w io.Writer, sum batch.Summary, customers, input string) error {
+	printColumns(w, customers, sum.CustomerColumns)
+	printColumns(w, input, sum.InputColumns)
+	if sum.PhoneRegion != "" {
+		fmt.Fprintf(w, "phone numbers without a country code (in rows without a country) read as %s (default_phone_region)\n", sum.PhoneRegion)
+	} else {
+		fmt.Fprintln(w, "phone numbers without a country code are rejected (no default_phone_region)")
+	}
 	fmt.Fprintf(w, "%d customers indexed from %s (%d bad rows skipped)\n", sum.Customers, customers, sum.BadCustomerRows)
 	for _, r := range sum.BadRowsReported {
 		fmt.Fprintln(w, "  "+r)
@@ -127,4 +134,25 @@ func printMatchSummary(w io.Writer, sum batch.Summary, customers, input string) 
 	sort.Strings(parts)
 	_, err := fmt.Fprintf(w, "%d rows of %s: %s\n", sum.Inputs, input, strings.Join(parts, ", "))
 	return err
+}
+
+// printColumns shows which field each column of a file was read into, so a
+// column the mapping missed is seen before the decisions are trusted.
+func printColumns(w io.Writer, path string, cols []batch.Column) {
+	if cols == nil {
+		fmt.Fprintf(w, "columns of %s: JSON keys, mapped by name record by record\n", path)
+		return
+	}
+	parts := make([]string, len(cols))
+	for i, c := range cols {
+		switch {
+		case c.Field == "":
+			parts[i] = c.Header + " → (ignored)"
+		case strings.HasPrefix(c.Field, "attr."):
+			parts[i] = c.Header + " → (attribute, not compared)"
+		default:
+			parts[i] = c.Header + " → " + c.Field
+		}
+	}
+	fmt.Fprintf(w, "columns of %s: %s\n", path, strings.Join(parts, ", "))
 }

@@ -408,3 +408,8 @@ func (r *Resolver) HouseholdRate() float64 {
 	defer r.mu.RUnlock()
 	return r.idx.householdRate()
 }
+
+// Counts is how many customers are indexed and prospects held in memory.
+func (r *Resolver) Counts() (customers, prospects int) {
+	return r.Customers(), r.prospects.len()
+}

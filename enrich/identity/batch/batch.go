@@ -79,16 +79,28 @@ type Summary struct {
 	Decisions       map[string]int
 	EM              *identity.EMResult
 	Model           *identity.Model // the weights the decisions used
+	// CustomerColumns and InputColumns say which field each column of the
+	// files filled ("" for none; "attr.X" a custom attribute); nil for
+	// JSONL, whose keys are mapped record by record.
+	CustomerColumns, InputColumns []Column
+	// PhoneRegion reads phone numbers written without a country code in
+	// rows without a country.
+	PhoneRegion string
 	// HouseholdRate is how many family members share an average
 	// customer's address (see identity.Resolver.HouseholdRate).
 	HouseholdRate   float64
 	BadRowsReported []string // "file:line: reasons", at most 100
 }
 
+// Column is one column of an input file and the field it fills.
+type Column struct {
+	Header, Field string
+}
+
 // Run matches the rows of inputPath against the customers of
 // customersPath and writes one Row per input row to out.
 func Run(ctx context.Context, o Options, customersPath, inputPath string, out io.Writer) (Summary, error) {
-	sum := Summary{Decisions: map[string]int{}}
+	sum := Summary{Decisions: map[string]int{}, PhoneRegion: strings.ToUpper(o.Identity.DefaultPhoneRegion)}
 	if o.Format != "jsonl" && o.Format != "csv" {
 		return sum, fmt.Errorf("output format must be jsonl or csv, got %q", o.Format)
 	}
@@ -106,7 +118,7 @@ func Run(ctx context.Context, o Options, customersPath, inputPath string, out io
 			sum.BadRowsReported = append(sum.BadRowsReported, fmt.Sprintf("%s:%d: %s", path, row.Line, strings.Join(row.Errors, "; ")))
 		}
 	}
-	err = readFile(ctx, customersPath, o.Customers, norm, o.Progress, "customers", func(row customerfile.Row) {
+	err = readFile(ctx, customersPath, o.Customers, norm, o.Progress, "customers", &sum.CustomerColumns, func(row customerfile.Row) {
 		if !row.OK() {
 			sum.BadCustomerRows++
 			bad(customersPath, row)
@@ -123,7 +135,7 @@ func Run(ctx context.Context, o Options, customersPath, inputPath string, out io
 		person identity.Person
 	}
 	var inputs []input
-	err = readFile(ctx, inputPath, o.Input, norm, o.Progress, "input", func(row customerfile.Row) {
+	err = readFile(ctx, inputPath, o.Input, norm, o.Progress, "input", &sum.InputColumns, func(row customerfile.Row) {
 		in := input{row: row}
 		if row.OK() {
 			in.person, _ = norm.Customer(&row.Customer)
@@ -187,7 +199,7 @@ func Run(ctx context.Context, o Options, customersPath, inputPath string, out io
 	return sum, nil
 }
 
-func readFile(ctx context.Context, path string, cfg customerfile.Config, norm *identity.Normalizer, progress func(string, int64, int64), stage string, fn func(customerfile.Row)) error {
+func readFile(ctx context.Context, path string, cfg customerfile.Config, norm *identity.Normalizer, progress func(string, int64, int64), stage string, columns *[]Column, fn func(customerfile.Row)) error {
 	f, err := os.Open(path)
 	if err != nil {
 		return fmt.Errorf("opening %s: %w", path, err)
@@ -200,6 +212,10 @@ func readFile(ctx context.Context, path string, cfg customerfile.Config, norm *i
 	rd, err := customerfile.NewReader(f, path, cfg, norm)
 	if err != nil {
 		return err
+	}
+	headers, targets := rd.Columns()
+	for i, h := range headers {
+		*columns = append(*columns, Column{Header: h, Field: targets[i]})
 	}
 	for n := 0; ; n++ {
 		row, err := rd.Next()

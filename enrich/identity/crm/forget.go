@@ -91,6 +91,9 @@ func LoadSnapshot(ctx context.Context, f Follower, topics pipeline.Topics) (*Sna
 	return out, nil
 }
 
+// ErrNobodyFound says forget found no customer or prospect to erase.
+var ErrNobodyFound = errors.New("nobody found: nothing written")
+
 // Plan is what forgetting one person erases.
 type Plan struct {
 	// Erasures are the deletion requests for the index stage, one per
@@ -103,8 +106,8 @@ type Plan struct {
 // PlanErasure finds everything that belongs to who: a customer id, a
 // prospect id, or an email address (every customer and prospect with it).
 // Prospects sharing an email, phone, handle or profile URL with a found
-// customer go too. An email nobody has still yields a request, so the index
-// stage deletes mentions written from that address.
+// customer go too. When nobody has the address or id, the error is
+// ErrNobodyFound and the plan is empty: nothing is written for a stranger.
 func PlanErasure(snap *Snapshot, who string, norm *identity.Normalizer, now time.Time) (Plan, error) {
 	who = strings.TrimSpace(who)
 	if who == "" {
@@ -131,8 +134,6 @@ func PlanErasure(snap *Snapshot, who string, norm *identity.Normalizer, now time
 		}
 		keys["email:"+e] = true
 		emails[strings.ToLower(who)] = true
-		// A prospect keyed by this address, even one written after the snapshot.
-		prospectIDs[identity.ProspectID("email:"+e)] = true
 		for _, id := range sortedKeys(snap.Customers) {
 			c := snap.Customers[id]
 			for _, ce := range c.Emails {
@@ -143,7 +144,7 @@ func PlanErasure(snap *Snapshot, who string, norm *identity.Normalizer, now time
 			}
 		}
 	default:
-		return Plan{}, fmt.Errorf("forget: no customer or prospect has the id %q (give an id or an email address)", who)
+		return Plan{}, fmt.Errorf("forget: no customer or prospect has the id %q (give an id or an email address): %w", who, ErrNobodyFound)
 	}
 	for i := range customers {
 		p, _ := norm.Customer(&customers[i])
@@ -169,6 +170,9 @@ func PlanErasure(snap *Snapshot, who string, norm *identity.Normalizer, now time
 				emails[strings.ToLower(strings.TrimSpace(e))] = true
 			}
 		}
+	}
+	if len(customers) == 0 && len(prospectIDs) == 0 {
+		return Plan{}, fmt.Errorf("forget: no customer or prospect has the address %q: %w", who, ErrNobodyFound)
 	}
 	plan := Plan{Prospects: sortedKeys(prospectIDs)}
 	allEmails := sortedKeys(emails)
