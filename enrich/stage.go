@@ -25,7 +25,7 @@ type Analyzer interface {
 type Resolver interface {
 	ApplyCustomer(key string, c *record.Customer)
 	ApplyProspect(key string, p *record.Prospect)
-	Resolve(em *record.EnrichedMention) (record.Identity, *record.Prospect)
+	Resolve(em *record.EnrichedMention) (record.Identity, []*record.Prospect)
 	// Counts is how many customers and prospects the tables hold now
 	// (updates and erasures applied).
 	Counts() (customers, prospects int)
@@ -65,9 +65,9 @@ func (s *Stage) Process(_ context.Context, msg pipeline.Message) ([]pipeline.Out
 	var outs []pipeline.Output
 	key := msg.Key
 	if s.Resolver != nil {
-		ident, prospect := s.Resolver.Resolve(em)
+		ident, prospects := s.Resolver.Resolve(em)
 		em.Identity = &ident
-		if prospect != nil {
+		for _, prospect := range prospects {
 			value, err := record.Encode(prospect)
 			if err != nil {
 				return nil, err
@@ -98,8 +98,18 @@ func Run(ctx context.Context, k *pipeline.Kafka, s *Stage) error {
 	}
 	s.Topics = k.Topics()
 	if s.Resolver != nil {
-		if err := LoadTables(ctx, k, s.Resolver, s.Logger); err != nil {
-			return err
+		conv, ok := s.Resolver.(Converter)
+		if !ok {
+			if err := LoadTables(ctx, k, s.Resolver, s.Logger); err != nil {
+				return err
+			}
+		} else {
+			cw := newConversions(k, conv, s.Logger)
+			defer cw.close()
+			if err := loadTables(ctx, k, s.Resolver, s.Logger, cw.customer); err != nil {
+				return err
+			}
+			go cw.run(ctx)
 		}
 	}
 	return k.RunStage(ctx, pipeline.StageConfig{Name: "enrich", Topics: []string{k.Topics().Raw()}, Processor: s})
@@ -108,8 +118,21 @@ func Run(ctx context.Context, k *pipeline.Kafka, s *Stage) error {
 // LoadTables follows the customers and prospects topics into r and waits
 // until both are caught up; they keep following until ctx ends.
 func LoadTables(ctx context.Context, k *pipeline.Kafka, r Resolver, logger *slog.Logger) error {
+	return loadTables(ctx, k, r, logger, nil)
+}
+
+// loadTables is LoadTables; applied, when set, is told of every customer
+// record after the resolver applied it.
+func loadTables(ctx context.Context, k *pipeline.Kafka, r Resolver, logger *slog.Logger, applied func(string, *record.Customer)) error {
 	start := time.Now()
-	ct, records, err := followTable(ctx, k, k.Topics().Customers(), logger, r.ApplyCustomer)
+	applyCustomer := r.ApplyCustomer
+	if applied != nil {
+		applyCustomer = func(key string, c *record.Customer) {
+			r.ApplyCustomer(key, c)
+			applied(key, c)
+		}
+	}
+	ct, records, err := followTable(ctx, k, k.Topics().Customers(), logger, applyCustomer)
 	if err != nil {
 		return err
 	}

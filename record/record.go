@@ -302,8 +302,15 @@ const (
 	ProspectNew       = "new"
 	ProspectContacted = "contacted"
 	ProspectQualified = "qualified"
-	ProspectConverted = "converted"
+	ProspectConverted = "converted" // became a customer (CustomerID)
 	ProspectRejected  = "rejected"
+	ProspectMerged    = "merged" // found to be another prospect's person (MergedInto)
+)
+
+// Why a prospect left the pipeline other than by being rejected.
+const (
+	ClosedBecameCustomer = "became_customer"
+	ClosedMerged         = "merged"
 )
 
 // ProspectEvidence is one record that created or updated a prospect.
@@ -341,6 +348,17 @@ type Prospect struct {
 	Candidates  []Candidate        `json:"candidates,omitempty"` // possible customer matches for review
 	FirstSeen   time.Time          `json:"first_seen"`
 	LastSeen    time.Time          `json:"last_seen"`
+	// CustomerID is the customer the prospect became (status converted):
+	// its history and mentions belong to that customer's profile now.
+	CustomerID string `json:"customer_id,omitempty"`
+	// MergedInto is the surviving prospect (status merged): a later record
+	// carried identifiers of both, so they are one person. The survivor
+	// holds the evidence; this record only redirects.
+	MergedInto string `json:"merged_into,omitempty"`
+	// ClosedReason says why the prospect left the pipeline (a conversion
+	// is no loss): became_customer or merged.
+	ClosedReason string    `json:"closed_reason,omitempty"`
+	ClosedAt     time.Time `json:"closed_at,omitempty"`
 }
 
 // Erasure is a request to forget a person everywhere (GDPR right to erasure).

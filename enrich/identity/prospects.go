@@ -25,6 +25,8 @@ type prospectTable struct {
 	byID  map[string]*prospectState
 	byKey map[string]string // exact key → prospect id
 	lru   *list.List        // of ids, most recently used in front
+	// merged maps a merged prospect's id to the id it was merged into.
+	merged map[string]string
 }
 
 type prospectState struct {
@@ -34,7 +36,7 @@ type prospectState struct {
 }
 
 func newProspectTable(max int) *prospectTable {
-	return &prospectTable{max: max, byID: map[string]*prospectState{}, byKey: map[string]string{}, lru: list.New()}
+	return &prospectTable{max: max, byID: map[string]*prospectState{}, byKey: map[string]string{}, lru: list.New(), merged: map[string]string{}}
 }
 
 func (t *prospectTable) len() int {
@@ -48,10 +50,39 @@ func (t *prospectTable) len() int {
 func (t *prospectTable) load(p *record.Prospect, keys []string) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	if cur, ok := t.byID[p.ID]; ok && cur.p.LastSeen.After(p.LastSeen) {
+	if p.Status == record.ProspectMerged && p.MergedInto != "" {
+		// A redirect: its keys belong to the survivor.
+		t.drop(p.ID)
+		t.merged[p.ID] = p.MergedInto
 		return
 	}
+	if cur, ok := t.byID[p.ID]; ok {
+		switch {
+		case closed(cur.p) && !closed(p) && !p.LastSeen.After(cur.p.LastSeen):
+			return // an earlier write echoing back after the conversion
+		case cur.p.LastSeen.After(p.LastSeen) && closed(cur.p) == closed(p):
+			return
+		}
+	}
 	t.put(cloneProspect(p), keys)
+}
+
+// closed reports a prospect that left the pipeline by becoming a customer
+// or being merged: later records do not reopen it.
+func closed(p *record.Prospect) bool {
+	return p.Status == record.ProspectConverted || p.Status == record.ProspectMerged
+}
+
+// resolveID follows merge redirects to the surviving prospect.
+func (t *prospectTable) resolveID(id string) string {
+	for range 8 { // a chain of merges, never a cycle
+		next, ok := t.merged[id]
+		if !ok {
+			break
+		}
+		id = next
+	}
+	return id
 }
 
 // put stores p under its id and keys; the caller holds mu.
@@ -71,7 +102,7 @@ func (t *prospectTable) put(p *record.Prospect, keys []string) {
 	st.p = p
 	st.keys = keys
 	for _, k := range keys {
-		if _, taken := t.byKey[k]; !taken {
+		if owner, taken := t.byKey[k]; !taken || t.byID[owner] == nil {
 			t.byKey[k] = p.ID
 		}
 	}
@@ -85,6 +116,7 @@ func (t *prospectTable) remove(id string) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	t.drop(id)
+	delete(t.merged, id)
 }
 
 func (t *prospectTable) drop(id string) {
@@ -105,7 +137,7 @@ func (t *prospectTable) drop(id string) {
 func (t *prospectTable) get(id string) (*record.Prospect, bool) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	st, ok := t.byID[id]
+	st, ok := t.byID[t.resolveID(id)]
 	if !ok {
 		return nil, false
 	}
@@ -113,31 +145,37 @@ func (t *prospectTable) get(id string) (*record.Prospect, bool) {
 }
 
 // record adds an unmatched record to its person's prospect, creating the
-// prospect when the record qualifies. It returns the new state (a copy the
-// caller owns) and whether it was created, or nil when no prospect is
-// concerned.
-func (t *prospectTable) record(r *Resolver, em *record.EnrichedMention, person *Person, d Decision) (*record.Prospect, bool) {
+// prospect when the record qualifies. A record carrying identifiers of two
+// prospects merges them: the one seen first survives with both histories,
+// the other becomes a redirect. It returns the changed prospects (copies
+// the caller owns; the survivor first) and whether one was created; none
+// when no prospect is concerned. A prospect that became a customer is
+// not reopened: its customer id comes back instead.
+func (t *prospectTable) record(r *Resolver, em *record.EnrichedMention, person *Person, d Decision) (changed []*record.Prospect, created bool, customerID string) {
 	keys := person.ExactKeys()
 	if len(keys) == 0 {
-		return nil, false // nothing to recognise the person by next time
+		return nil, false, "" // nothing to recognise the person by next time
 	}
 	buying := buyingScore(em)
 	form := em.Kind == record.KindFormSubmission
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	var p *record.Prospect
-	created := false
+	var found []*record.Prospect
 	for _, k := range keys {
 		if id, ok := t.byKey[k]; ok {
-			p = cloneProspect(t.byID[id].p)
-			break
+			if st := t.byID[id]; st != nil && !slices.ContainsFunc(found, func(p *record.Prospect) bool { return p.ID == id }) {
+				found = append(found, st.p)
+			}
 		}
 	}
-	if p == nil {
+	at := recordTime(em, r.now)
+	var p *record.Prospect
+	var merged []*record.Prospect
+	switch {
+	case len(found) == 0:
 		if !form && buying < r.cfg.Prospects.IntentThreshold {
-			return nil, false
+			return nil, false, ""
 		}
-		at := recordTime(em, r.now)
 		p = &record.Prospect{
 			Schema:    record.SchemaVersion,
 			ID:        ProspectID(keys[0]),
@@ -148,17 +186,159 @@ func (t *prospectTable) record(r *Resolver, em *record.EnrichedMention, person *
 			Evidence:  []record.ProspectEvidence{},
 		}
 		created = true
+	default:
+		for _, f := range found {
+			if f.Status == record.ProspectConverted && f.CustomerID != "" {
+				return nil, false, f.CustomerID
+			}
+		}
+		slices.SortStableFunc(found, func(a, b *record.Prospect) int {
+			if c := a.FirstSeen.Compare(b.FirstSeen); c != 0 {
+				return c
+			}
+			return strings.Compare(a.ID, b.ID)
+		})
+		p = cloneProspect(found[0])
+		for _, other := range found[1:] {
+			absorb(p, other, r.cfg.Prospects.MaxEvidence)
+			merged = append(merged, redirect(other, p.ID, at))
+		}
 	}
 	mergeRecord(p, em, person, d, r.cfg.Prospects.MaxEvidence, r.now)
 	scoreProspect(p, r.cfg.Prospects)
 	allKeys := keys
-	if st, ok := t.byID[p.ID]; ok {
-		for _, k := range st.keys {
-			allKeys = appendUnique(allKeys, k)
+	for _, f := range found {
+		if st, ok := t.byID[f.ID]; ok {
+			for _, k := range st.keys {
+				allKeys = appendUnique(allKeys, k)
+			}
 		}
 	}
+	for _, m := range merged {
+		t.drop(m.ID)
+		t.merged[m.ID] = p.ID
+	}
 	t.put(p, allKeys)
-	return cloneProspect(p), created
+	for _, k := range allKeys {
+		t.byKey[k] = p.ID // the merged prospects' keys lead to the survivor
+	}
+	changed = append(changed, cloneProspect(p))
+	return append(changed, merged...), created, ""
+}
+
+// absorb merges another prospect of the same person into p.
+func absorb(p, o *record.Prospect, maxEvidence int) {
+	for _, e := range o.Emails {
+		if !containsFold(p.Emails, e) {
+			p.Emails = append(p.Emails, e)
+		}
+	}
+	for _, ph := range o.Phones {
+		if !slices.Contains(p.Phones, ph) {
+			p.Phones = append(p.Phones, ph)
+		}
+	}
+	for _, h := range o.Handles {
+		if !slices.Contains(p.Handles, h) {
+			p.Handles = append(p.Handles, h)
+		}
+	}
+	for _, u := range o.ProfileURLs {
+		if !slices.Contains(p.ProfileURLs, u) {
+			p.ProfileURLs = append(p.ProfileURLs, u)
+		}
+	}
+	for _, l := range o.Languages {
+		if !slices.Contains(p.Languages, l) {
+			p.Languages = append(p.Languages, l)
+		}
+	}
+	p.Name = firstNonEmpty(p.Name, o.Name)
+	p.Company = firstNonEmpty(p.Company, o.Company)
+	p.Country = firstNonEmpty(p.Country, o.Country)
+	p.Followers = max(p.Followers, o.Followers)
+	if o.Preferences != nil {
+		if p.Preferences == nil {
+			p.Preferences = &record.Preferences{}
+		}
+		mergePreferences(p.Preferences, o.Preferences)
+	}
+	for _, c := range o.Candidates {
+		if !slices.ContainsFunc(p.Candidates, func(x record.Candidate) bool { return x.CustomerID == c.CustomerID }) {
+			p.Candidates = append(p.Candidates, c)
+		}
+	}
+	for _, e := range o.Evidence {
+		if !slices.ContainsFunc(p.Evidence, func(x record.ProspectEvidence) bool { return x.RecordID == e.RecordID }) {
+			p.Evidence = append(p.Evidence, e)
+		}
+	}
+	slices.SortStableFunc(p.Evidence, func(a, b record.ProspectEvidence) int { return a.At.Compare(b.At) })
+	if len(p.Evidence) > maxEvidence {
+		p.Evidence = p.Evidence[len(p.Evidence)-maxEvidence:]
+	}
+	if o.FirstSeen.Before(p.FirstSeen) {
+		p.FirstSeen = o.FirstSeen
+	}
+	if o.LastSeen.After(p.LastSeen) {
+		p.LastSeen = o.LastSeen
+	}
+	// Sales' work is not lost: the further stage of the two stays.
+	if stageRank[o.Status] > stageRank[p.Status] {
+		p.Status = o.Status
+	}
+}
+
+// stageRank orders the open sales stages.
+var stageRank = map[string]int{record.ProspectNew: 0, record.ProspectContacted: 1, record.ProspectQualified: 2}
+
+// redirect is what remains of a prospect merged into survivor: its
+// identifiers (so an erasure by any of them still finds it) and where its
+// history went.
+func redirect(o *record.Prospect, survivor string, at time.Time) *record.Prospect {
+	return &record.Prospect{
+		Schema: record.SchemaVersion, ID: o.ID, Key: o.Key, Name: o.Name,
+		Emails: o.Emails, Phones: o.Phones, Handles: o.Handles, ProfileURLs: o.ProfileURLs,
+		Evidence: []record.ProspectEvidence{}, Status: record.ProspectMerged, MergedInto: survivor,
+		ClosedReason: record.ClosedMerged, ClosedAt: at, FirstSeen: o.FirstSeen, LastSeen: o.LastSeen,
+	}
+}
+
+// convert closes the open prospects holding any of keys as having become
+// customer c, and returns their new states.
+func (t *prospectTable) convert(keys []string, customerID string, at time.Time) []*record.Prospect {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	var out []*record.Prospect
+	for _, k := range keys {
+		id, ok := t.byKey[k]
+		if !ok {
+			continue
+		}
+		st := t.byID[id]
+		if st == nil || closed(st.p) || slices.ContainsFunc(out, func(p *record.Prospect) bool { return p.ID == id }) {
+			continue
+		}
+		p := cloneProspect(st.p)
+		p.Status, p.CustomerID, p.ClosedReason, p.ClosedAt = record.ProspectConverted, customerID, record.ClosedBecameCustomer, at
+		st.p = p
+		out = append(out, cloneProspect(p))
+	}
+	return out
+}
+
+// open returns copies of the prospects still in the pipeline.
+func (t *prospectTable) open() []*record.Prospect {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	var out []*record.Prospect
+	for _, st := range t.byID {
+		if !closed(st.p) {
+			out = append(out, cloneProspect(st.p))
+		}
+	}
+	slices.SortFunc(out, func(a, b *record.Prospect) int { return strings.Compare(a.ID, b.ID) })
+	return out
 }
 
 // buyingScore is the strongest "buying" intent the analysis found.

@@ -14,6 +14,7 @@ import (
 	"log/slog"
 	"math"
 	"math/rand/v2"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -166,29 +167,85 @@ func (r *Resolver) MatchPerson(p *Person) Decision {
 
 // Resolve decides the identity of an enriched mention and, for an
 // unmatched person with buying intent or a form submission, creates or
-// updates their prospect. The returned prospect (nil when none changed) is
-// what the stage writes to the prospects topic, keyed by its id; the
-// resolver's own table already holds it, so the person's next record joins
-// the same prospect.
-func (r *Resolver) Resolve(em *record.EnrichedMention) (record.Identity, *record.Prospect) {
+// updates their prospect. The returned prospects (none when none changed;
+// the person's prospect first, then any prospect a record carrying two
+// people's identifiers merged into it) are what the stage writes to the
+// prospects topic, keyed by their ids; the resolver's own table already
+// holds them, so the person's next record joins the same prospect. A
+// record of a prospect that became a customer is that customer's.
+func (r *Resolver) Resolve(em *record.EnrichedMention) (record.Identity, []*record.Prospect) {
 	p := r.norm.Author(&em.Mention)
 	d := r.MatchPerson(&p)
 	id := d.Identity()
 	if d.Outcome == record.MatchExact {
 		return id, nil
 	}
-	pr, created := r.prospects.record(r, em, &p, d)
-	if pr == nil {
+	changed, created, customerID := r.prospects.record(r, em, &p, d)
+	if customerID != "" {
+		return record.Identity{Outcome: record.MatchExact, CustomerID: customerID, Score: id.Score,
+			Evidence: []record.FieldEvidence{{Field: "prospect", Agrees: true, Level: "converted"}}}, nil
+	}
+	if len(changed) == 0 {
 		return id, nil
 	}
-	id.ProspectID = pr.ID
-	if created {
+	id.ProspectID = changed[0].ID
+	switch {
+	case created:
 		r.metrics.prospectEvents.WithLabelValues("created").Inc()
-	} else {
+	default:
 		r.metrics.prospectEvents.WithLabelValues("updated").Inc()
 	}
+	if n := len(changed) - 1; n > 0 {
+		r.metrics.prospectEvents.WithLabelValues("merged").Add(float64(n))
+	}
 	r.metrics.prospects.Set(float64(r.prospects.len()))
-	return id, pr
+	return id, changed
+}
+
+// Convert closes the prospects of a customer's person as having become
+// that customer (status converted, closed as became_customer: no loss for
+// sales) and returns their new states for the prospects topic. A prospect
+// is the customer's when it holds one of the customer's emails, phones,
+// handles or profile URLs. The time of conversion is the customer
+// record's, so every enrich instance writes the same record.
+func (r *Resolver) Convert(c *record.Customer) []*record.Prospect {
+	p, _ := r.norm.Customer(c)
+	if p.ID == "" {
+		return nil
+	}
+	at := c.UpdatedAt.UTC()
+	out := r.prospects.convert(p.ExactKeys(), p.ID, at)
+	if len(out) > 0 {
+		r.metrics.prospectEvents.WithLabelValues("converted").Add(float64(len(out)))
+	}
+	return out
+}
+
+// ConvertAll converts every open prospect whose identifiers now belong to
+// a customer: the pass after loading the tables, for customers that
+// arrived while no instance was running. The time of conversion is the
+// prospect's last record.
+func (r *Resolver) ConvertAll() []*record.Prospect {
+	var out []*record.Prospect
+	for _, pr := range r.prospects.open() {
+		person := r.norm.Prospect(pr)
+		q := person.view(r.norm.EmailDomain)
+		r.mu.RLock()
+		hits, _ := r.idx.exactMatches(&q, nil)
+		var customerID string
+		if len(hits) == 1 {
+			customerID = strings.Clone(r.idx.recs.field(hits[0], pID))
+		}
+		r.mu.RUnlock()
+		if customerID == "" {
+			continue // nobody, or two customers: not for a machine to pick
+		}
+		out = append(out, r.prospects.convert(person.ExactKeys(), customerID, pr.LastSeen)...)
+	}
+	if len(out) > 0 {
+		r.metrics.prospectEvents.WithLabelValues("converted").Add(float64(len(out)))
+	}
+	return out
 }
 
 // estimator keeps a reservoir of candidate-pair comparisons and re-runs
@@ -337,7 +394,7 @@ func newMetrics(reg prometheus.Registerer) (*metrics, error) {
 		}, []string{"outcome"}),
 		prospectEvents: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Namespace: "earshot", Subsystem: "identity", Name: "prospect_events_total",
-			Help: "Prospects created or updated.",
+			Help: "Prospects created, updated, merged (into another) or converted (into a customer).",
 		}, []string{"event"}),
 		emRuns: prometheus.NewCounter(prometheus.CounterOpts{
 			Namespace: "earshot", Subsystem: "identity", Name: "em_runs_total",

@@ -76,7 +76,7 @@ func TestExactKeysMatch(t *testing.T) {
 		{"Ukrainian mobile with 00", record.Author{Phone: "00380501234567"}, "C7", "phone:+380501234567"},
 	}
 	for _, c := range cases {
-		id, _ := r.Resolve(mention("mastodon", c.name, record.KindMention, c.author))
+		id, _ := resolveOne(r, mention("mastodon", c.name, record.KindMention, c.author))
 		if id.Outcome != record.MatchExact || id.CustomerID != c.want || id.Key != c.key {
 			t.Errorf("%s: got %s %s key %q (score %.1f), want match %s key %q", c.name, id.Outcome, id.CustomerID, id.Key, id.Score, c.want, c.key)
 		}
@@ -229,13 +229,13 @@ func TestProspectDedupAcrossRecordsOfOnePerson(t *testing.T) {
 
 	// A post without buying intent creates nothing.
 	em := mention("mastodon", "p0", record.KindMention, record.Author{Platform: "mastodon", Handle: "@ewa@pol.social", Name: "Ewa Zielińska", Followers: 1200})
-	if id, pr := r.Resolve(em); pr != nil || id.ProspectID != "" {
+	if id, pr := resolveOne(r, em); pr != nil || id.ProspectID != "" {
 		t.Fatalf("no intent: prospect %+v", pr)
 	}
 	// Buying intent creates the prospect, keyed by the handle.
 	em = mention("mastodon", "p1", record.KindMention, record.Author{Platform: "mastodon", Handle: "@ewa@pol.social", Name: "Ewa Zielińska", Followers: 1200, Country: "PL"})
 	em.Analysis.Intents = buying(0.9)
-	id, pr := r.Resolve(em)
+	id, pr := resolveOne(r, em)
 	if pr == nil || id.Outcome != record.MatchNone || id.ProspectID != pr.ID || pr.ID != ProspectID("handle:mastodon:ewa@pol.social") {
 		t.Fatalf("first buying post: id %+v prospect %+v", id, pr)
 	}
@@ -247,12 +247,12 @@ func TestProspectDedupAcrossRecordsOfOnePerson(t *testing.T) {
 		if i%3 == 0 {
 			em.Analysis.Intents = buying(0.7)
 		}
-		_, pr = r.Resolve(em)
+		_, pr = resolveOne(r, em)
 		if pr == nil || pr.ID != first {
 			t.Fatalf("record %d: prospect %+v, want %s", i, pr, first)
 		}
 	}
-	_, pr = r.Resolve(em) // replay of the last record
+	_, pr = resolveOne(r, em) // replay of the last record
 	if pr.ID != first || len(pr.Evidence) != r.cfg.Prospects.MaxEvidence {
 		t.Fatalf("after 30 records: %d evidence (max %d)", len(pr.Evidence), r.cfg.Prospects.MaxEvidence)
 	}
@@ -286,7 +286,7 @@ func TestFormSubmissionCreatesProspectWithConsentAndCandidates(t *testing.T) {
 	r := newTestResolver(t)
 	em := mention("forms", "f1", record.KindFormSubmission, record.Author{Name: "Jan Kowalski", Email: "jan.k@example.com", City: "Warszawa"})
 	em.Consent = &record.Consent{Given: true, Text: "I agree", Version: "v2"}
-	id, pr := r.Resolve(em)
+	id, pr := resolveOne(r, em)
 	if pr == nil || pr.Key != "email:jan.k@example.com" || pr.Evidence[0].Consent == nil || !pr.Evidence[0].Consent.Given {
 		t.Fatalf("form: %+v", pr)
 	}
@@ -300,12 +300,12 @@ func TestFormSubmissionCreatesProspectWithConsentAndCandidates(t *testing.T) {
 	}
 	// A known customer's form goes to the customer, not to prospects.
 	em = mention("forms", "f2", record.KindFormSubmission, record.Author{Email: "janis@inbox.lv"})
-	if id, pr := r.Resolve(em); id.CustomerID != "C3" || pr != nil {
+	if id, pr := resolveOne(r, em); id.CustomerID != "C3" || pr != nil {
 		t.Fatalf("customer form: %+v %+v", id, pr)
 	}
 	// Without any identity key there is nothing to recognise next time.
 	em = mention("forms", "f3", record.KindFormSubmission, record.Author{Name: "Anonymous"})
-	if _, pr := r.Resolve(em); pr != nil {
+	if _, pr := resolveOne(r, em); pr != nil {
 		t.Fatalf("keyless form made a prospect: %+v", pr)
 	}
 }
@@ -316,7 +316,7 @@ func TestProspectTableFromTopicAndTombstone(t *testing.T) {
 		Status: record.ProspectQualified, LastSeen: time.Date(2026, 4, 1, 0, 0, 0, 0, time.UTC)}
 	r.ApplyProspect(p.ID, p)
 	em := mention("forms", "x1", record.KindComment, record.Author{Email: "ola@example.com"})
-	_, got := r.Resolve(em)
+	_, got := resolveOne(r, em)
 	if got == nil || got.ID != p.ID || got.Status != record.ProspectQualified || len(got.Evidence) != 1 {
 		t.Fatalf("record did not join the loaded prospect: %+v", got)
 	}
@@ -331,7 +331,7 @@ func TestProspectTableFromTopicAndTombstone(t *testing.T) {
 	if _, ok := r.prospects.get(p.ID); ok {
 		t.Fatal("tombstoned prospect still in the table")
 	}
-	if _, pr := r.Resolve(mention("forms", "x2", record.KindComment, record.Author{Email: "ola@example.com"})); pr != nil {
+	if _, pr := resolveOne(r, mention("forms", "x2", record.KindComment, record.Author{Email: "ola@example.com"})); pr != nil {
 		t.Fatalf("erased person came back without intent: %+v", pr)
 	}
 }
@@ -346,7 +346,7 @@ func TestConcurrentResolveAndApply(t *testing.T) {
 			for i := range 200 {
 				em := mention("forms", fmt.Sprintf("g%d-%d", g, i), record.KindFormSubmission,
 					record.Author{Name: "Anna Nowak", Email: fmt.Sprintf("anna%d@example.com", i%10)})
-				id, _ := r.Resolve(em)
+				id, _ := resolveOne(r, em)
 				if id.Outcome == "" {
 					t.Error("empty outcome")
 					return
@@ -374,8 +374,8 @@ func TestMetricsAreRegistered(t *testing.T) {
 	}
 	c := fixtureCustomers()[0]
 	r.ApplyCustomer(c.ID, &c)
-	r.Resolve(mention("forms", "m1", record.KindFormSubmission, record.Author{Email: "jan.kowalski@gmail.com"}))
-	r.Resolve(mention("forms", "m2", record.KindFormSubmission, record.Author{Email: "new@example.com"}))
+	resolveOne(r, mention("forms", "m1", record.KindFormSubmission, record.Author{Email: "jan.kowalski@gmail.com"}))
+	resolveOne(r, mention("forms", "m2", record.KindFormSubmission, record.Author{Email: "new@example.com"}))
 	if got := testutil.ToFloat64(r.metrics.decisions.WithLabelValues("match")); got != 1 {
 		t.Fatalf("match decisions = %v", got)
 	}
@@ -412,4 +412,14 @@ func TestConfigValidate(t *testing.T) {
 	if _, err := New(c, nil); err == nil {
 		t.Fatal("New accepted an invalid config")
 	}
+}
+
+// resolveOne resolves em and returns the person's prospect (the first
+// changed), or nil.
+func resolveOne(r *Resolver, em *record.EnrichedMention) (record.Identity, *record.Prospect) {
+	id, ps := r.Resolve(em)
+	if len(ps) == 0 {
+		return id, nil
+	}
+	return id, ps[0]
 }

@@ -131,10 +131,11 @@ func TestIntegrationErasureThroughTheTopics(t *testing.T) {
 	if err := form.Normalize(); err != nil {
 		t.Fatal(err)
 	}
-	_, prospect := early.Resolve(&record.EnrichedMention{Mention: form})
-	if prospect == nil {
-		t.Fatal("the form created no prospect")
+	_, prospects := early.Resolve(&record.EnrichedMention{Mention: form})
+	if len(prospects) != 1 {
+		t.Fatalf("the form created %d prospects, want 1", len(prospects))
 	}
+	prospect := prospects[0]
 	pv, _ := record.Encode(prospect)
 	if err := prod.ProduceSync(ctx, pipeline.Output{Topic: topics.Prospects(), Key: []byte(prospect.ID), Value: pv}); err != nil {
 		t.Fatal(err)
