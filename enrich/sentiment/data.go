@@ -129,3 +129,83 @@ func readLines(path string) ([]string, error) {
 	}
 	return lines, nil
 }
+
+// ReadTSV reads labelled examples written one per line as
+// "label<TAB>text" (labels as ParseLabel takes them: neg, neu, pos, …),
+// all in language lang. Blank lines and lines starting with "#" are
+// skipped; a bad line is an error naming its number.
+func ReadTSV(r io.Reader, lang string) ([]Example, error) {
+	var out []Example
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 64*1024), 4*1024*1024)
+	line := 0
+	for sc.Scan() {
+		line++
+		b := strings.TrimSpace(sc.Text())
+		if b == "" || b[0] == '#' {
+			continue
+		}
+		label, text, ok := strings.Cut(b, "\t")
+		if !ok || strings.TrimSpace(text) == "" {
+			return nil, fmt.Errorf("line %d: want label<TAB>text", line)
+		}
+		if _, err := ParseLabel(label); err != nil {
+			return nil, fmt.Errorf("line %d: %w", line, err)
+		}
+		out = append(out, Example{Text: textnorm.Clean(strings.TrimSpace(text)), Label: label, Lang: lang})
+	}
+	if err := sc.Err(); err != nil {
+		return nil, fmt.Errorf("reading examples: %w", err)
+	}
+	return out, nil
+}
+
+// ReadExamples reads labelled examples from a file or a folder. A folder
+// contributes its *.jsonl and *.tsv files in name order; a TSV file's
+// language is its name ("pl.tsv" holds Polish).
+func ReadExamples(path string) ([]Example, error) {
+	st, err := os.Stat(path)
+	if err != nil {
+		return nil, fmt.Errorf("opening examples: %w", err)
+	}
+	files := []string{path}
+	if st.IsDir() {
+		files = nil
+		for _, pat := range []string{"*.jsonl", "*.tsv"} {
+			m, _ := filepath.Glob(filepath.Join(path, pat))
+			files = append(files, m...)
+		}
+		sort.Strings(files)
+		if len(files) == 0 {
+			return nil, fmt.Errorf("reading examples: no *.jsonl or *.tsv files in %s", path)
+		}
+	}
+	var out []Example
+	for _, f := range files {
+		var ex []Example
+		var err error
+		if strings.HasSuffix(f, ".tsv") {
+			ex, err = readTSVFile(f)
+		} else {
+			ex, err = ReadJSONLFile(f)
+		}
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, ex...)
+	}
+	return out, nil
+}
+
+func readTSVFile(path string) ([]Example, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("opening examples: %w", err)
+	}
+	defer f.Close()
+	ex, err := ReadTSV(f, strings.TrimSuffix(filepath.Base(path), ".tsv"))
+	if err != nil {
+		return nil, fmt.Errorf("reading %s: %w", path, err)
+	}
+	return ex, nil
+}

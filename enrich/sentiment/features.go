@@ -29,6 +29,10 @@ type Features struct {
 	// CharWeight scales the character block against the word block (each
 	// block has unit norm before scaling).
 	CharWeight float32
+	// Compose adds composition features: the lexicon polarity of the part
+	// after the last contrastive conjunction ("good machine, but it
+	// leaks"), which usually carries the writer's verdict.
+	Compose bool
 }
 
 // legacyFeatures are the features of models written before Features was
@@ -60,6 +64,8 @@ const (
 	metaElongated
 	metaNoLexicon
 	metaPosMinusNeg
+	metaTailPos // composition (Features.Compose): polarity after "but"
+	metaTailNeg
 	numMeta
 )
 
@@ -154,7 +160,7 @@ func squash(s string) (string, bool) {
 }
 
 // negationScope is how many words a negator reaches.
-const negationScope = 3
+const negationScope = 4
 
 // extract fills sc.v with the features of text (already cleaned) in
 // language code (a lexicon key; "" for unknown). toks are text's tokens
@@ -173,7 +179,7 @@ func (e *extractor) extract(text string, toks []textnorm.Token, code string, lex
 	sc.norm = append(sc.norm[:0], ' ')
 	sc.words = sc.words[:0]
 	sc.neg = sc.neg[:0]
-	w := tokenWalk{text: text, toks: toks, lx: lx, emo: e.lex["emoji"], sc: sc, lastHan: -10}
+	w := tokenWalk{text: text, toks: toks, lx: lx, emo: e.lex["emoji"], sc: sc, lastHan: -10, compose: e.feat.Compose}
 	for i := 0; i < len(toks); i++ {
 		switch toks[i].Kind {
 		case textnorm.Word, textnorm.Hashtag:
@@ -189,8 +195,10 @@ func (e *extractor) extract(text string, toks []textnorm.Token, code string, lex
 			switch pol, _ := w.emo.word(toks, i); pol {
 			case polPositive:
 				w.sig.EmoPos++
+				w.tail.EmoPos++
 			case polNegative:
 				w.sig.EmoNeg++
+				w.tail.EmoNeg++
 			}
 			w.emit(toks[i].Text, false)
 		case textnorm.Punct:
@@ -222,6 +230,10 @@ type tokenWalk struct {
 	scope   int // words a negator still reaches
 	lastHan int // index of the last Han token, to space runs apart
 	caps    int // all-caps words
+	// compose (Features.Compose) tracks the signals after the last
+	// contrastive conjunction in tail.
+	compose, contrast bool
+	tail              Signals
 }
 
 // emit appends one word for the n-grams.
@@ -232,19 +244,37 @@ func (w *tokenWalk) emit(word string, negated bool) {
 
 // count adds a lexicon hit of polarity pol to the signals.
 func (w *tokenWalk) count(pol int8, negated bool) {
+	w.sig.count(pol, negated)
+	w.tail.count(pol, negated)
+}
+
+// count adds one lexicon word of polarity pol (negated or not).
+func (s *Signals) count(pol int8, negated bool) {
 	switch pol {
 	case polPositive:
 		if negated {
-			w.sig.NegatedPos++
+			s.NegatedPos++
 		} else {
-			w.sig.Pos++
+			s.Pos++
 		}
 	case polNegative:
 		if negated {
-			w.sig.NegatedNeg++
+			s.NegatedNeg++
 		} else {
-			w.sig.Neg++
+			s.Neg++
 		}
+	}
+}
+
+// contrastAt starts a new tail when a contrastive conjunction opens a
+// clause at token i ("ale", "bet", "mas", 但是).
+func (w *tokenWalk) contrastAt(i int) {
+	t := w.toks[i]
+	if !w.compose || i == 0 {
+		return
+	}
+	if (t.Kind == textnorm.Word && textnorm.IsContrastive(t.Text)) || (t.Kind == textnorm.Han && textnorm.IsHanContrastiveAt(w.text, t.Start)) {
+		w.contrast, w.tail = true, Signals{}
 	}
 }
 
@@ -263,6 +293,7 @@ func (w *tokenWalk) word(i int) int {
 	if w.scope > 0 {
 		w.scope--
 	}
+	w.contrastAt(i)
 	pol, span := w.lx.word(w.toks, i)
 	if pol == polNegator {
 		w.scope = negationScope
@@ -292,6 +323,7 @@ func (w *tokenWalk) han(i int) int {
 		sc.norm = append(sc.norm, ' ')
 	}
 	w.lastHan = i
+	w.contrastAt(i)
 	if pol, n := w.lx.hanAt(w.text, t.Start); pol != 0 {
 		negated := w.scope > 0
 		if pol == polNegator {
@@ -335,7 +367,21 @@ func (w *tokenWalk) punct(p string) {
 
 // metaFeatures completes the language-independent features from the counts.
 func (w *tokenWalk) metaFeatures() [numMeta]float32 {
-	meta, sig := w.meta, w.sig
+	meta := w.meta
+	if w.contrast {
+		// What follows "but" is the verdict: when it has lexicon evidence,
+		// the evidence before it no longer counts ("nice design, but it
+		// leaks" is a complaint, "slow delivery, but a great machine" praise).
+		switch tp := w.tail.Polarity(); {
+		case tp > 0:
+			meta[metaTailPos] = 1
+			w.sig = w.tail
+		case tp < 0:
+			meta[metaTailNeg] = 1
+			w.sig = w.tail
+		}
+	}
+	sig := w.sig
 	if w.caps > 0 {
 		meta[metaCaps] = 1
 	}

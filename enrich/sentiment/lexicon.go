@@ -27,6 +27,8 @@ type lexicon struct {
 	exact    map[string]int8
 	prefixes textnorm.StemIndex[int8] // polarity of terms written "stem*"
 	phrases  map[string][]phrase
+	// stemPhrases are phrases whose first word is a stem.
+	stemPhrases textnorm.StemIndex[[]phrase]
 	han      []hanTerm // substring terms (Chinese), longest first
 }
 
@@ -104,12 +106,18 @@ func (lx *lexicon) add(term string, pol int8, han bool) {
 		lx.han = append(lx.han, hanTerm{term, pol})
 		return
 	}
-	if strings.HasSuffix(term, "*") {
-		lx.prefixes.Add(strings.TrimSuffix(term, "*"), pol)
+	if words := strings.Fields(term); len(words) > 1 {
+		// A phrase: its first word may be a stem too ("zgubi* paczk*").
+		if stem, ok := strings.CutSuffix(words[0], "*"); ok {
+			ps, _ := lx.stemPhrases.Get(stem)
+			lx.stemPhrases.Add(stem, append(ps, phrase{words: words[1:], pol: pol}))
+			return
+		}
+		lx.phrases[words[0]] = append(lx.phrases[words[0]], phrase{words: words[1:], pol: pol})
 		return
 	}
-	if words := strings.Fields(term); len(words) > 1 {
-		lx.phrases[words[0]] = append(lx.phrases[words[0]], phrase{words: words[1:], pol: pol})
+	if strings.HasSuffix(term, "*") {
+		lx.prefixes.Add(strings.TrimSuffix(term, "*"), pol)
 		return
 	}
 	lx.exact[term] = pol
@@ -130,11 +138,25 @@ func (lx *lexicon) word(toks []textnorm.Token, i int) (int8, int) {
 				continue
 			}
 			for k, pw := range p.words {
-				if toks[i+1+k].Text != pw {
+				if !phraseWordMatches(toks[i+1+k].Text, pw) {
 					continue next
 				}
 			}
 			return p.pol, 1 + len(p.words)
+		}
+	}
+	if lx.stemPhrases.Len() > 0 {
+		var pol int8
+		n := 0
+		lx.stemPhrases.Each(w, func(_ string, ps []phrase) {
+			for _, p := range ps {
+				if n == 0 && matchPhrase(toks, i, p) {
+					pol, n = p.pol, 1+len(p.words)
+				}
+			}
+		})
+		if n > 0 {
+			return pol, n
 		}
 	}
 	if pol, ok := lx.exact[w]; ok {
@@ -144,6 +166,28 @@ func (lx *lexicon) word(toks []textnorm.Token, i int) (int8, int) {
 		return pol, 1
 	}
 	return 0, 0
+}
+
+// matchPhrase reports whether the words after toks[i] are p's.
+func matchPhrase(toks []textnorm.Token, i int, p phrase) bool {
+	if i+len(p.words) >= len(toks) {
+		return false
+	}
+	for k, pw := range p.words {
+		if !phraseWordMatches(toks[i+1+k].Text, pw) {
+			return false
+		}
+	}
+	return true
+}
+
+// phraseWordMatches compares a word of a text with a word of a lexicon
+// phrase, which may be a stem ("zgubi* paczk*").
+func phraseWordMatches(w, pw string) bool {
+	if stem, ok := strings.CutSuffix(pw, "*"); ok {
+		return strings.HasPrefix(w, stem)
+	}
+	return w == pw
 }
 
 // hanAt returns the polarity and byte length of the longest Chinese term

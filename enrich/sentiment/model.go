@@ -4,6 +4,8 @@ import (
 	"bufio"
 	"bytes"
 	"compress/gzip"
+	"crypto/sha256"
+	"encoding/hex"
 	_ "embed"
 	"encoding/binary"
 	"errors"
@@ -40,6 +42,23 @@ type Model struct {
 
 	lexical     map[uint32][numClasses]float32
 	lexicalBias [numClasses]float32
+
+	version string // see Version
+}
+
+// Version names the model: the first 12 hex digits of the SHA-256 of its
+// uncompressed file content, so two files with the same weights have the
+// same version whatever their name. Every mention records the version that
+// labelled it, and so does every correction made on it.
+func (m *Model) Version() string {
+	if m.version == "" {
+		h := sha256.New()
+		bw := bufio.NewWriter(h)
+		m.writeRaw(bw)
+		bw.Flush()
+		m.version = hex.EncodeToString(h.Sum(nil))[:12]
+	}
+	return m.version
 }
 
 // Languages returns the languages the model had training data for.
@@ -78,11 +97,16 @@ func LoadFile(path string) (*Model, error) {
 }
 
 // Model file magics: ESSM2 records the Features after the bucket bits;
-// ESSM1 files (written before) imply legacyFeatures.
+// ESSM1 files (written before) imply legacyFeatures; ESSM3 adds a byte of
+// feature flags (Compose).
 const (
-	modelMagic       = "ESSM2"
+	modelMagic       = "ESSM3"
+	essm2Magic       = "ESSM2"
 	legacyModelMagic = "ESSM1"
 )
+
+// Feature flags of an ESSM3 file.
+const flagCompose = 1
 
 // Save writes the model, gzip-compressed.
 func (m *Model) Save(w io.Writer) error {
@@ -91,11 +115,28 @@ func (m *Model) Save(w io.Writer) error {
 		return fmt.Errorf("compressing model: %w", err)
 	}
 	bw := bufio.NewWriter(zw)
+	m.writeRaw(bw)
+	if err := bw.Flush(); err != nil {
+		return fmt.Errorf("writing model: %w", err)
+	}
+	if err := zw.Close(); err != nil {
+		return fmt.Errorf("writing model: %w", err)
+	}
+	return nil
+}
+
+// writeRaw writes the uncompressed model; errors surface at Flush.
+func (m *Model) writeRaw(bw *bufio.Writer) {
 	bw.WriteString(modelMagic)
 	bw.WriteByte(m.bits)
 	bw.WriteByte(byte(m.feat.CharMin))
 	bw.WriteByte(byte(m.feat.CharMax))
 	putFloat(bw, m.feat.CharWeight)
+	var flags byte
+	if m.feat.Compose {
+		flags |= flagCompose
+	}
+	bw.WriteByte(flags)
 	putUvarint(bw, uint64(len(m.languages)))
 	for _, l := range m.languages {
 		putUvarint(bw, uint64(len(l)))
@@ -123,13 +164,6 @@ func (m *Model) Save(w io.Writer) error {
 			putFloat(bw, x)
 		}
 	}
-	if err := bw.Flush(); err != nil {
-		return fmt.Errorf("writing model: %w", err)
-	}
-	if err := zw.Close(); err != nil {
-		return fmt.Errorf("writing model: %w", err)
-	}
-	return nil
 }
 
 // Decode reads a model written by Save.
@@ -138,16 +172,17 @@ func Decode(r io.Reader) (*Model, error) {
 	if err != nil {
 		return nil, fmt.Errorf("opening model: %w", err)
 	}
-	br := bufio.NewReader(zr)
+	h := sha256.New()
+	br := bufio.NewReader(io.TeeReader(zr, h))
 	magic := make([]byte, len(modelMagic))
-	if _, err := io.ReadFull(br, magic); err != nil || (string(magic) != modelMagic && string(magic) != legacyModelMagic) {
+	if _, err := io.ReadFull(br, magic); err != nil || (string(magic) != modelMagic && string(magic) != essm2Magic && string(magic) != legacyModelMagic) {
 		return nil, errors.New("not an Earshot sentiment model (bad header)")
 	}
 	m := &Model{lexical: map[uint32][numClasses]float32{}, feat: legacyFeatures}
 	if m.bits, err = br.ReadByte(); err != nil || m.bits < 10 || m.bits > 26 {
 		return nil, fmt.Errorf("reading model: bad feature bits %d", m.bits)
 	}
-	if string(magic) == modelMagic {
+	if string(magic) != legacyModelMagic {
 		var hdr [2]byte
 		if _, err := io.ReadFull(br, hdr[:]); err != nil {
 			return nil, fmt.Errorf("reading model features: %w", err)
@@ -155,6 +190,13 @@ func Decode(r io.Reader) (*Model, error) {
 		m.feat = Features{CharMin: int(hdr[0]), CharMax: int(hdr[1])}
 		if m.feat.CharWeight, err = getFloat(br); err != nil {
 			return nil, err
+		}
+		if string(magic) == modelMagic {
+			flags, err := br.ReadByte()
+			if err != nil || flags&^flagCompose != 0 {
+				return nil, errors.New("reading model: bad feature flags")
+			}
+			m.feat.Compose = flags&flagCompose != 0
 		}
 		if err := m.feat.validate(); err != nil {
 			return nil, fmt.Errorf("reading model: %w", err)
@@ -212,6 +254,12 @@ func Decode(r io.Reader) (*Model, error) {
 			}
 		}
 		m.lexical[uint32(idx)] = w
+	}
+	if n, err := io.Copy(io.Discard, br); err != nil || n > 0 {
+		return nil, errors.New("reading model: trailing data")
+	}
+	if string(magic) == modelMagic {
+		m.version = hex.EncodeToString(h.Sum(nil))[:12]
 	}
 	return m, nil
 }

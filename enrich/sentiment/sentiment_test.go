@@ -212,7 +212,7 @@ func TestModelRecordsFeatures(t *testing.T) {
 	}
 	head := len(modelMagic) + 1
 	old := append([]byte(legacyModelMagic), raw[len(modelMagic):head]...)
-	old = append(old, raw[head+2+4:]...)
+	old = append(old, raw[head+2+4+1:]...) // features and the ESSM3 flags byte
 	var ob bytes.Buffer
 	zw := gzip.NewWriter(&ob)
 	zw.Write(old)

@@ -19,6 +19,9 @@ type Example struct {
 	// Group names the subset an evaluation reports the example under
 	// (the dataset's language); Lang when empty.
 	Group string `json:"-"`
+	// Weight multiplies the example's pull on the fit (0 means 1): people's
+	// corrections count more than the base data.
+	Weight float32 `json:"weight,omitempty"`
 }
 
 // ParseLabel maps a label name or UMSAB digit to its class.
@@ -79,6 +82,7 @@ func Train(examples []Example, opts TrainOptions) (*Model, error) {
 	}
 	ext := extractor{lex: lex, mask: 1<<opts.Bits - 1, feat: opts.Features}
 	labels := make([]int, len(examples))
+	weights := make([]float32, len(examples))
 	full := make([]vec, len(examples))
 	lexical := make([]vec, len(examples))
 	langs := map[string]bool{}
@@ -89,6 +93,13 @@ func Train(examples []Example, opts TrainOptions) (*Model, error) {
 			return nil, fmt.Errorf("training sentiment model: example %d: %w", i+1, err)
 		}
 		labels[i] = c
+		weights[i] = ex.Weight
+		if weights[i] == 0 {
+			weights[i] = 1
+		}
+		if !(weights[i] > 0 && weights[i] <= 100) {
+			return nil, fmt.Errorf("training sentiment model: example %d: weight %v outside (0, 100]", i+1, ex.Weight)
+		}
 		if ex.Lang != "" {
 			langs[ex.Lang] = true
 		}
@@ -105,7 +116,7 @@ func Train(examples []Example, opts TrainOptions) (*Model, error) {
 
 	var scale []float32
 	if opts.NB > 0 {
-		scale = nbScale(full, labels, 1<<opts.Bits, opts.NB)
+		scale = nbScale(full, labels, weights, 1<<opts.Bits, opts.NB)
 	}
 	bags := max(opts.Bags, 1)
 	var w []float32
@@ -113,7 +124,7 @@ func Train(examples []Example, opts TrainOptions) (*Model, error) {
 	for bag := 0; bag < bags; bag++ {
 		o := opts
 		o.Seed = opts.Seed + int64(bag)
-		wb, bb := fitLogistic(full, labels, 1<<opts.Bits, scale, o)
+		wb, bb := fitLogistic(full, labels, weights, 1<<opts.Bits, scale, o)
 		if w == nil {
 			w = make([]float32, len(wb))
 		}
@@ -129,7 +140,7 @@ func Train(examples []Example, opts TrainOptions) (*Model, error) {
 
 	lopts := opts
 	lopts.Epochs = max(opts.Epochs, 20)
-	lw, lb := fitLogistic(lexical, labels, 1<<opts.Bits, nil, lopts)
+	lw, lb := fitLogistic(lexical, labels, weights, 1<<opts.Bits, nil, lopts)
 	m.lexicalBias = lb
 	for _, v := range lexical {
 		for _, idx := range v.idx {
@@ -146,7 +157,7 @@ func Train(examples []Example, opts TrainOptions) (*Model, error) {
 // fitLogistic trains a multinomial logistic regression with AdaGrad. A
 // non-nil scale multiplies each feature per class during training and is
 // folded into the returned weights.
-func fitLogistic(xs []vec, ys []int, dim int, scale []float32, opts TrainOptions) ([]float32, [numClasses]float32) {
+func fitLogistic(xs []vec, ys []int, weights []float32, dim int, scale []float32, opts TrainOptions) ([]float32, [numClasses]float32) {
 	w := make([]float32, dim*numClasses)
 	g2 := make([]float32, dim*numClasses)
 	var b [numClasses]float32
@@ -182,6 +193,9 @@ func fitLogistic(xs []vec, ys []int, dim int, scale []float32, opts TrainOptions
 				if k == ys[n] {
 					g -= 1
 				}
+				if weights[n] != 1 {
+					g *= weights[n]
+				}
 				bg2[k] += g * g
 				b[k] -= rate * g / float32(math.Sqrt(float64(bg2[k]))+1e-8)
 				for i, idx := range x.idx {
@@ -208,13 +222,15 @@ func fitLogistic(xs []vec, ys []int, dim int, scale []float32, opts TrainOptions
 // nbScale returns, per bucket and class, the naive-Bayes log-count ratio
 // log((p+α)/(q+α)) of the bucket's presence in texts of the class (p) and
 // of the other classes (q), normalised by the class sizes.
-func nbScale(xs []vec, ys []int, dim int, alpha float64) []float32 {
+func nbScale(xs []vec, ys []int, weights []float32, dim int, alpha float64) []float32 {
 	counts := make([]float32, dim*numClasses)
 	var docs [numClasses]float64
+	var total float64
 	for n, x := range xs {
-		docs[ys[n]]++
+		docs[ys[n]] += float64(weights[n])
+		total += float64(weights[n])
 		for _, idx := range x.idx {
-			counts[int(idx)*numClasses+ys[n]]++
+			counts[int(idx)*numClasses+ys[n]] += weights[n]
 		}
 	}
 	scale := make([]float32, dim*numClasses)
@@ -228,7 +244,7 @@ func nbScale(xs []vec, ys []int, dim int, alpha float64) []float32 {
 			c := float64(counts[base+k])
 			other := all - c
 			p := (c + alpha) / (docs[k] + alpha)
-			q := (other + alpha) / (float64(len(xs)) - docs[k] + alpha)
+			q := (other + alpha) / (total - docs[k] + alpha)
 			scale[base+k] = float32(math.Abs(math.Log(p / q)))
 		}
 	}
@@ -250,4 +266,35 @@ func quantise(w []float32) ([]int8, float32) {
 		q[i] = int8(math.Round(float64(v / scale)))
 	}
 	return q, scale
+}
+
+// BalanceWeights returns a weight per example such that, within each
+// language, every class carries the same total weight and the language as
+// a whole weighs weight per example (classes are rarely written in equal
+// numbers, and a class that dominates a small language's data becomes
+// that language's default).
+func BalanceWeights(examples []Example, weight float32) []float32 {
+	type key struct {
+		lang  string
+		class int
+	}
+	perClass := map[key]int{}
+	perLang := map[string]int{}
+	classes := map[string]map[int]bool{}
+	for _, ex := range examples {
+		c, _ := ParseLabel(ex.Label)
+		perClass[key{ex.Lang, c}]++
+		perLang[ex.Lang]++
+		if classes[ex.Lang] == nil {
+			classes[ex.Lang] = map[int]bool{}
+		}
+		classes[ex.Lang][c] = true
+	}
+	out := make([]float32, len(examples))
+	for i, ex := range examples {
+		c, _ := ParseLabel(ex.Label)
+		share := float64(perLang[ex.Lang]) / float64(len(classes[ex.Lang]))
+		out[i] = weight * float32(share/float64(perClass[key{ex.Lang, c}]))
+	}
+	return out
 }

@@ -74,3 +74,11 @@ func hanOpener(s string, at int) bool {
 	}
 	return false
 }
+
+// IsContrastive reports whether a lower-case word opens a contrasting
+// clause ("but", "ale", "bet", "mas").
+func IsContrastive(word string) bool { return contrastive[word] }
+
+// IsHanContrastiveAt reports whether a Chinese contrastive opener (但是,
+// 不过, …) starts at s[at:].
+func IsHanContrastiveAt(s string, at int) bool { return hanOpener(s, at) }

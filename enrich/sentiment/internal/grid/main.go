@@ -28,6 +28,8 @@ import (
 	"github.com/earshothq/earshot/enrich/sentiment"
 )
 
+var showErrors, balance bool
+
 type configs []string
 
 func (c *configs) String() string     { return strings.Join(*c, " ") }
@@ -35,19 +37,22 @@ func (c *configs) Set(s string) error { *c = append(*c, s); return nil }
 
 func main() {
 	dir := flag.String("umsab", "../shared/data/sentiment", "UMSAB data folder")
+	feedback := flag.String("feedback", "enrich/sentiment/feedback/train", "feedback training examples added to UMSAB train (\"\" for none)")
+	dev := flag.String("dev", "enrich/sentiment/feedback/dev", "feedback development set, reported per language")
+	flag.BoolVar(&showErrors, "errors", false, "list the development examples each configuration gets wrong")
 	var cs configs
-	flag.Var(&cs, "c", "configuration (repeatable)")
+	flag.Var(&cs, "c", "configuration (repeatable); \"shipped\" scores the embedded model")
 	flag.Parse()
 	if len(cs) == 0 {
 		cs = configs{"base"}
 	}
-	if err := run(*dir, cs); err != nil {
+	if err := run(*dir, *feedback, *dev, cs); err != nil {
 		fmt.Fprintln(os.Stderr, "grid:", err)
 		os.Exit(1)
 	}
 }
 
-func run(dir string, cs configs) error {
+func run(dir, feedback, devDir string, cs configs) error {
 	train, err := sentiment.ReadUMSAB(dir, "train")
 	if err != nil {
 		return err
@@ -56,12 +61,23 @@ func run(dir string, cs configs) error {
 	if err != nil {
 		return err
 	}
+	var fb, dev []sentiment.Example
+	if feedback != "" {
+		if fb, err = sentiment.ReadExamples(feedback); err != nil {
+			return err
+		}
+	}
+	if devDir != "" {
+		if dev, err = sentiment.ReadExamples(devDir); err != nil {
+			return err
+		}
+	}
 	det, err := lang.New(lang.DefaultOptions())
 	if err != nil {
 		return err
 	}
 	// The same languages `earshot train sentiment --umsab` gives.
-	for _, set := range [][]sentiment.Example{train, val} {
+	for _, set := range [][]sentiment.Example{train, val, fb, dev} {
 		for i := range set {
 			set[i].Group = set[i].Lang
 			set[i].Lang = sentiment.LexiconLanguage(det.Detect(set[i].Text, set[i].Lang).Code, set[i].Lang, true)
@@ -76,16 +92,49 @@ func run(dir string, cs configs) error {
 	for _, l := range langs {
 		fmt.Printf(" %5s", l)
 	}
-	fmt.Printf(" %7s %7s %8s\n", "overall", "no-hi", "train-s")
+	fmt.Printf(" %7s %7s", "overall", "no-hi")
+	devLangs := map[string]bool{}
+	for _, ex := range dev {
+		devLangs[ex.Group] = true
+	}
+	var dl []string
+	for l := range devLangs {
+		dl = append(dl, l)
+	}
+	sort.Strings(dl)
+	for _, l := range dl {
+		fmt.Printf(" %5s", "fb-"+l)
+	}
+	if len(dl) > 0 {
+		fmt.Printf(" %7s", "fb-all")
+	}
+	fmt.Printf(" %8s\n", "train-s")
 	for _, c := range cs {
-		opts, err := parse(c)
-		if err != nil {
-			return fmt.Errorf("config %q: %w", c, err)
-		}
+		var m *sentiment.Model
 		cpu0 := cpuTime()
-		m, err := sentiment.Train(train, opts)
-		if err != nil {
-			return err
+		if c == "shipped" {
+			if m, err = sentiment.Embedded(); err != nil {
+				return err
+			}
+		} else {
+			opts, fw, err := parse(c)
+			if err != nil {
+				return fmt.Errorf("config %q: %w", c, err)
+			}
+			all := append([]sentiment.Example(nil), train...)
+			w := sentiment.BalanceWeights(fb, fw)
+			if !balance {
+				for i := range w {
+					w[i] = fw
+				}
+			}
+			for i, ex := range fb {
+				ex.Weight = w[i]
+				all = append(all, ex)
+			}
+			if m, err = sentiment.Train(all, opts); err != nil {
+				return err
+			}
 		}
 		took := cpuTime() - cpu0
 		clf, err := sentiment.NewClassifier(m)
@@ -105,22 +154,44 @@ func run(dir string, cs configs) error {
 			}
 			fmt.Printf(" %5.1f", 100*f)
 		}
-		fmt.Printf(" %7.1f %7.1f %8.1f\n", 100*rep.Overall.MacroF1, 100*sum/float64(len(langs)-1), took.Seconds())
+		fmt.Printf(" %7.1f %7.1f", 100*rep.Overall.MacroF1, 100*sum/float64(len(langs)-1))
+		if len(dl) > 0 {
+			drep, err := sentiment.Evaluate(clf, dev)
+			if err != nil {
+				return err
+			}
+			for _, l := range dl {
+				fmt.Printf(" %5.1f", 100*drep.ByLanguage[l].MacroF1)
+			}
+			fmt.Printf(" %7.1f", 100*drep.Overall.MacroF1)
+			if showErrors {
+				defer func(clf *sentiment.Classifier) {
+					for _, ex := range dev {
+						if r := clf.Classify(ex.Text, ex.Lang); r.Label[:3] != ex.Label[:3] {
+							fmt.Printf("  %s %s→%s %.2f %s\n", ex.Group, ex.Label, r.Label[:3], r.Score, ex.Text)
+						}
+					}
+				}(clf)
+			}
+		}
+		fmt.Printf(" %8.1f\n", took.Seconds())
 	}
 	return nil
 }
 
-func parse(c string) (sentiment.TrainOptions, error) {
-	o := sentiment.DefaultTrainOptions()
+// parse reads a configuration; fw is the weight of the feedback examples.
+func parse(c string) (o sentiment.TrainOptions, fw float32, err error) {
+	o = sentiment.DefaultTrainOptions()
+	fw = 1
+	balance = false
 	if c == "base" {
-		return o, nil
+		return o, fw, nil
 	}
 	for _, kv := range strings.Split(c, ",") {
 		k, v, ok := strings.Cut(kv, "=")
 		if !ok {
-			return o, fmt.Errorf("%q is not key=value", kv)
+			return o, fw, fmt.Errorf("%q is not key=value", kv)
 		}
-		var err error
 		switch k {
 		case "bits":
 			o.Bits, err = strconv.Atoi(v)
@@ -143,19 +214,27 @@ func parse(c string) (sentiment.TrainOptions, error) {
 		case "char":
 			lo, hi, ok := strings.Cut(v, "-")
 			if !ok {
-				return o, errors.New("char wants min-max")
+				return o, fw, errors.New("char wants min-max")
 			}
 			if o.Features.CharMin, err = strconv.Atoi(lo); err == nil {
 				o.Features.CharMax, err = strconv.Atoi(hi)
 			}
+		case "compose":
+			o.Features.Compose = v == "1"
+		case "bal":
+			balance = v == "1"
+		case "fw":
+			var f float64
+			f, err = strconv.ParseFloat(v, 32)
+			fw = float32(f)
 		default:
-			return o, fmt.Errorf("unknown key %q", k)
+			return o, fw, fmt.Errorf("unknown key %q", k)
 		}
 		if err != nil {
-			return o, fmt.Errorf("%s: %w", k, err)
+			return o, fw, fmt.Errorf("%s: %w", k, err)
 		}
 	}
-	return o, nil
+	return o, fw, nil
 }
 
 // cpuTime is the process's user+system CPU time: the machine is shared,
