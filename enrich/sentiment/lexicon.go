@@ -29,7 +29,7 @@ type lexicon struct {
 	phrases  map[string][]phrase
 	// stemPhrases are phrases whose first word is a stem.
 	stemPhrases textnorm.StemIndex[[]phrase]
-	han      []hanTerm // substring terms (Chinese), longest first
+	han         []hanTerm // substring terms (Chinese), longest first
 }
 
 type phrase struct {
