@@ -46,6 +46,7 @@ func (t Topics) Prospects() string   { return t.Name(RoleProspects) }
 func (t Topics) Checkpoints() string { return t.Name(RoleCheckpoints) }
 func (t Topics) Erasures() string    { return t.Name(RoleErasures) }
 func (t Topics) DLQ() string         { return t.Name(RoleDLQ) }
+func (t Topics) Corrections() string { return t.Name(RoleCorrections) }
 
 // Compacted reports whether a role's topic uses log compaction.
 func Compacted(role string) bool { return compactedRoles[role] }

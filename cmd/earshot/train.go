@@ -1,10 +1,18 @@
 package main
 
 import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"time"
+
 	"github.com/spf13/cobra"
 
 	"github.com/earshothq/earshot/enrich/analysis"
 	"github.com/earshothq/earshot/enrich/sentiment"
+	"github.com/earshothq/earshot/pipeline"
+	"github.com/earshothq/earshot/record"
 )
 
 func init() { addCommand(newTrainCmd) }
@@ -19,27 +27,75 @@ func newTrainCmd(app *App) *cobra.Command {
 	return cmd
 }
 
+// shippedTrainCommand reproduces enrich/sentiment/model.bin.gz byte for byte.
+const shippedTrainCommand = `earshot train sentiment --umsab ../shared/data/sentiment --umsab-val \
+    --data enrich/sentiment/feedback/train --data-weight 5 --balance \
+    --val enrich/sentiment/feedback/dev --out enrich/sentiment/model.bin.gz`
+
 func newTrainSentimentCmd(app *App) *cobra.Command {
 	req := analysis.TrainRequest{Options: sentiment.DefaultTrainOptions()}
+	var correctionsFile, baseline string
+	var fromTopic, noBaseline bool
 	cmd := &cobra.Command{
 		Use:   "sentiment",
-		Short: "Train a sentiment model on labelled JSONL ({\"text\",\"label\",\"lang\"}) or the UMSAB folders",
-		Long: `Trains the multilingual sentiment model (hashed n-grams + lexicon features,
-naive-Bayes scaled, logistic regression) deterministically and writes it to --out; point
-analysis.sentiment_model (or analyze --sentiment-model) at the file to use it.
-Labels: negative, neutral, positive (or 0, 1, 2). Examples without "lang"
-get the detected language. Reproduce the shipped model with
-  earshot train sentiment --umsab ../shared/data/sentiment --umsab-val --out enrich/sentiment/model.bin.gz`,
+		Short: "Train a sentiment model on labelled data and people's corrections; refuse it when it is worse",
+		Long: `Trains the multilingual sentiment model (hashed n-grams + lexicon and composition
+features, naive-Bayes scaled, logistic regression) deterministically and writes it to --out;
+point enrich.analysis.sentiment_model at the file to use it (a running enrich stage reloads
+it without a restart).
+
+Data: --umsab (the UMSAB tweets), --data files or folders (JSONL {"text","label","lang"?};
+TSV label<TAB>text, named by language), corrections from --corrections (a JSONL export of
+the corrections topic) or --corrections-topic. Sentiment corrections are learned with
+--correction-weight; a --hold-back share of them (chosen by id) is kept for evaluation.
+
+With corrections, the new model is compared with the running one (--baseline, by default
+enrich.analysis.sentiment_model or the embedded model) on the held-back corrections and
+the --val / --umsab-val sets; it is refused (nothing written, exit status 1) when it is
+less accurate on the held-back corrections or loses more than --tolerance points of
+macro-F1 on a validation set.
+
+Reproduce the shipped model:
+  ` + shippedTrainCommand,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return analysis.TrainSentiment(req, app.Stdout)
+			if correctionsFile != "" && fromTopic {
+				return errors.New("give one of --corrections and --corrections-topic")
+			}
+			var err error
+			if correctionsFile != "" {
+				if req.Corrections, err = analysis.ReadCorrectionsFile(correctionsFile); err != nil {
+					return err
+				}
+			}
+			if fromTopic {
+				if req.Corrections, err = readCorrectionsTopic(cmd.Context(), app); err != nil {
+					return err
+				}
+			}
+			if (len(req.Corrections) > 0 || baseline != "") && !noBaseline {
+				if req.Baseline, err = loadBaseline(app, baseline); err != nil {
+					return err
+				}
+			}
+			_, err = analysis.TrainSentiment(req, app.Stdout)
+			return err
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&req.Data, "data", "", "training examples, JSONL")
-	f.StringVar(&req.UMSAB, "umsab", "", "UMSAB data folder (train split) instead of --data")
-	f.BoolVar(&req.UMSABVal, "umsab-val", false, "with --umsab: report macro-F1 on the val split")
-	f.StringVar(&req.Val, "val", "", "evaluation examples, JSONL (macro-F1 per language)")
+	f.StringSliceVar(&req.Data, "data", nil, "training examples: JSONL or TSV files, or folders of them (repeatable)")
+	f.Float32Var(&req.DataWeight, "data-weight", 1, "weight of the --data examples")
+	f.BoolVar(&req.Balance, "balance", false, "weigh the --data classes equally within each language")
+	f.StringVar(&req.UMSAB, "umsab", "", "UMSAB data folder (train split)")
+	f.BoolVar(&req.UMSABVal, "umsab-val", false, "with --umsab: evaluate on the val split")
+	f.StringSliceVar(&req.Val, "val", nil, "evaluation examples: files or folders (repeatable), macro-F1 per language")
+	f.StringVar(&correctionsFile, "corrections", "", "corrections exported as JSONL (record.Correction per line)")
+	f.BoolVar(&fromTopic, "corrections-topic", false, "read the corrections from the corrections topic")
+	f.Float32Var(&req.CorrectionWeight, "correction-weight", analysis.DefaultCorrectionWeight, "weight of a correction against a base example")
+	f.Float64Var(&req.HoldBack, "hold-back", analysis.DefaultHoldBack, "share of the sentiment corrections kept out of training to evaluate on")
+	f.StringVar(&baseline, "baseline", "", "model the new one must not be worse than (default: the configured or embedded model)")
+	f.BoolVar(&noBaseline, "no-baseline", false, "skip the comparison with the running model")
+	f.Float64Var(&req.Tolerance, "tolerance", analysis.DefaultTolerance, "macro-F1 points a validation set may lose")
 	f.StringVar(&req.Out, "out", "", "model file to write")
 	f.IntVar(&req.Options.Bits, "bits", req.Options.Bits, "log2 of hashed feature buckets")
 	f.IntVar(&req.Options.Epochs, "epochs", req.Options.Epochs, "training epochs")
@@ -49,4 +105,74 @@ get the detected language. Reproduce the shipped model with
 	f.IntVar(&req.Options.Bags, "bags", req.Options.Bags, "fits with different shuffle seeds whose weights are averaged")
 	f.Float64Var(&req.Options.NB, "nb", req.Options.NB, "naive-Bayes feature scaling smoothing (0 = off)")
 	return cmd
+}
+
+// loadBaseline is the model a retrained one is compared with: the named
+// file, else the configured model, else the embedded one.
+func loadBaseline(app *App, path string) (*sentiment.Model, error) {
+	if path == "" {
+		if cfg, err := app.Config(); err == nil {
+			path = cfg.Enrich.Analysis.SentimentModel
+		}
+	}
+	if path == "" {
+		return sentiment.Embedded()
+	}
+	return sentiment.LoadFile(path)
+}
+
+// readCorrectionsTopic reads the whole corrections topic (latest value per
+// key; tombstones delete).
+func readCorrectionsTopic(ctx context.Context, app *App) ([]record.Correction, error) {
+	h, err := app.openHub(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer h.close()
+	var mu sync.Mutex // the table's goroutines may outlive cancel
+	byKey := map[string]record.Correction{}
+	var bad int
+	var firstErr error
+	tctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	table, err := h.kafka.FollowTable(tctx, h.kafka.Topics().Corrections(), func(m pipeline.Message) {
+		key := string(m.Key)
+		mu.Lock()
+		defer mu.Unlock()
+		if m.Value == nil {
+			delete(byKey, key)
+			return
+		}
+		var c record.Correction
+		if err := record.Decode(m.Value, &c); err == nil {
+			err = analysis.ValidateCorrection(&c)
+		}
+		if err != nil {
+			bad++
+			if firstErr == nil {
+				firstErr = fmt.Errorf("correction %s: %w", key, err)
+			}
+			return
+		}
+		byKey[key] = c
+	})
+	if err != nil {
+		return nil, err
+	}
+	wctx, wcancel := context.WithTimeout(ctx, 2*time.Minute)
+	defer wcancel()
+	if err := table.WaitCaughtUp(wctx); err != nil {
+		return nil, err
+	}
+	cancel()
+	mu.Lock()
+	defer mu.Unlock()
+	if bad > 0 {
+		app.Logger().Warn("skipped unreadable corrections", "count", bad, "first", firstErr)
+	}
+	out := make([]record.Correction, 0, len(byKey))
+	for _, c := range byKey {
+		out = append(out, c)
+	}
+	return out, nil
 }

@@ -206,9 +206,9 @@ func TestTrainSentimentCommand(t *testing.T) {
 	os.WriteFile(data, []byte(b.String()), 0o644)
 	out := filepath.Join(dir, "model.bin")
 	var report bytes.Buffer
-	req := TrainRequest{Data: data, Val: data, Out: out}
+	req := TrainRequest{Data: []string{data}, Val: []string{data}, Out: out}
 	req.Options.Bits, req.Options.Epochs, req.Options.Rate, req.Options.L2, req.Options.Seed = 12, 3, 0.1, 1e-4, 1
-	if err := TrainSentiment(req, &report); err != nil {
+	if _, err := TrainSentiment(req, &report); err != nil {
 		t.Fatal(err)
 	}
 	if !strings.Contains(report.String(), "overall") {
@@ -223,7 +223,7 @@ func TestTrainSentimentCommand(t *testing.T) {
 	if got := a.AnalyzeText("I love it, wonderful", "en"); got.Sentiment.Label != "positive" {
 		t.Errorf("retrained model: %+v", got.Sentiment)
 	}
-	if err := TrainSentiment(TrainRequest{Out: out}, &report); err == nil {
+	if _, err := TrainSentiment(TrainRequest{Out: out}, &report); err == nil {
 		t.Error("no data: want error")
 	}
 }

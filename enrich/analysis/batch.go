@@ -8,11 +8,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"strings"
 
-	"github.com/earshothq/earshot/enrich/lang"
-	"github.com/earshothq/earshot/enrich/sentiment"
 	"github.com/earshothq/earshot/record"
 )
 
@@ -103,90 +100,4 @@ func decodeLine(raw []byte) (map[string]any, *record.Mention, error) {
 		return nil, nil, errors.New(`no "text" (or "title") to analyse`)
 	}
 	return rec, &record.Mention{Text: text, Title: m.Title, Lang: m.Lang}, nil
-}
-
-// TrainRequest is what `earshot train sentiment` asks for.
-type TrainRequest struct {
-	Data     string // JSONL of {"text", "label", "lang"?}
-	UMSAB    string // or a UMSAB folder (train split)
-	Val      string // optional JSONL to evaluate on
-	UMSABVal bool   // evaluate on the UMSAB val split (with UMSAB)
-	Out      string
-	Options  sentiment.TrainOptions
-}
-
-// TrainSentiment trains a sentiment model as requested, writes it to
-// req.Out and reports to w. Examples without a "lang" get the detected one.
-func TrainSentiment(req TrainRequest, w io.Writer) error {
-	if (req.Data == "") == (req.UMSAB == "") {
-		return errors.New("training sentiment: give exactly one of --data or --umsab")
-	}
-	if req.Out == "" {
-		return errors.New("training sentiment: --out is required")
-	}
-	det, err := lang.New(lang.DefaultOptions())
-	if err != nil {
-		return err
-	}
-	var train, val []sentiment.Example
-	if req.Data != "" {
-		if train, err = sentiment.ReadJSONLFile(req.Data); err != nil {
-			return err
-		}
-	} else {
-		if train, err = sentiment.ReadUMSAB(req.UMSAB, "train"); err != nil {
-			return err
-		}
-		if req.UMSABVal {
-			if val, err = sentiment.ReadUMSAB(req.UMSAB, "val"); err != nil {
-				return err
-			}
-		}
-	}
-	if req.Val != "" {
-		if val, err = sentiment.ReadJSONLFile(req.Val); err != nil {
-			return err
-		}
-	}
-	fill := func(set []sentiment.Example) {
-		for i := range set {
-			set[i].Group = set[i].Lang
-			set[i].Lang = sentiment.LexiconLanguage(det.Detect(set[i].Text, set[i].Lang).Code, set[i].Lang, true)
-			if set[i].Group == "" {
-				set[i].Group = set[i].Lang
-			}
-		}
-	}
-	fill(train)
-	fill(val)
-	m, err := sentiment.Train(train, req.Options)
-	if err != nil {
-		return err
-	}
-	var buf bytes.Buffer
-	if err := m.Save(&buf); err != nil {
-		return err
-	}
-	if err := os.WriteFile(req.Out, buf.Bytes(), 0o644); err != nil {
-		return fmt.Errorf("writing model: %w", err)
-	}
-	fmt.Fprintf(w, "trained on %d examples (languages %v), model %s (%d bytes)\n", len(train), m.Languages(), req.Out, buf.Len())
-	if len(val) == 0 {
-		return nil
-	}
-	m, err = sentiment.Decode(bytes.NewReader(buf.Bytes()))
-	if err != nil {
-		return err
-	}
-	c, err := sentiment.NewClassifier(m)
-	if err != nil {
-		return err
-	}
-	rep, err := sentiment.Evaluate(c, val)
-	if err != nil {
-		return err
-	}
-	fmt.Fprintf(w, "evaluation on %d examples:\n", len(val))
-	rep.Write(w)
-	return nil
 }

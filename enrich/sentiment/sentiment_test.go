@@ -24,24 +24,24 @@ func embedded(t testing.TB) *Classifier {
 func TestEmbeddedModelLanguages(t *testing.T) {
 	c := embedded(t)
 	got := strings.Join(c.Model().Languages(), ",")
-	if got != "ar,de,en,es,fr,hi,it,pt" {
-		t.Fatalf("model languages = %s, want the eight UMSAB languages", got)
+	if got != "ar,de,en,es,fr,hi,it,lv,pl,pt,zh" {
+		t.Fatalf("model languages = %s, want the eight UMSAB languages and the feedback languages lv, pl, zh", got)
+	}
+	for _, l := range []string{"ru", "uk", ""} {
+		if r := c.Classify("хороший", l); r.Head != HeadLexical {
+			t.Errorf("%q text used the %s head, want lexical (no training data)", l, r.Head)
+		}
 	}
 }
 
-// TestUnseenLanguages measures the lexical head on texts written for
-// Earshot in Polish, Latvian and Chinese, which the training data lacks.
-// Run with -v for the table.
-func TestUnseenLanguages(t *testing.T) {
+// TestWrittenSets measures the model on the small sets first written to
+// check Polish, Latvian and Chinese (before the feedback data existed;
+// never trained on). Run with -v for the table.
+func TestWrittenSets(t *testing.T) {
 	c := embedded(t)
 	ex, err := ReadJSONLFile("testdata/unseen.jsonl")
 	if err != nil {
 		t.Fatal(err)
-	}
-	for _, e := range ex {
-		if r := c.Classify(e.Text, e.Lang); r.Head != HeadLexical {
-			t.Fatalf("%s text used the %s head, want lexical", e.Lang, r.Head)
-		}
 	}
 	rep, err := Evaluate(c, ex)
 	if err != nil {
@@ -55,8 +55,8 @@ func TestUnseenLanguages(t *testing.T) {
 			t.Errorf("%s macro-F1 %.3f, want >= 0.6", l, s.MacroF1)
 		}
 	}
-	// Implicit sentiment without lexicon words ("tastes like tap water") is
-	// where the lexical head is weak; reported, asserted only loosely.
+	// Implicit sentiment ("tastes like tap water"), at chance before the
+	// feedback data and the implicit-opinion lexicons.
 	hard, err := ReadJSONLFile("testdata/unseen_hard.jsonl")
 	if err != nil {
 		t.Fatal(err)
@@ -68,8 +68,8 @@ func TestUnseenLanguages(t *testing.T) {
 	b.Reset()
 	hrep.Write(&b)
 	t.Logf("implicit sentiment:\n%s", b.String())
-	if hrep.Overall.Accuracy < 1.0/3 {
-		t.Errorf("implicit sentiment accuracy %.3f is below chance", hrep.Overall.Accuracy)
+	if hrep.Overall.MacroF1 < 0.6 {
+		t.Errorf("implicit sentiment macro-F1 %.3f, want >= 0.6", hrep.Overall.MacroF1)
 	}
 }
 

@@ -1,12 +1,9 @@
 package sentiment
 
 import (
-	"bytes"
 	"os"
 	"strings"
 	"testing"
-
-	"github.com/earshothq/earshot/enrich/lang"
 )
 
 // umsabDir is the shared data folder beside the repository, where the
@@ -40,36 +37,28 @@ func TestShippedModelOnVal(t *testing.T) {
 	}
 }
 
-// TestShippedModelReproduces retrains on the train split exactly as
-// `earshot train sentiment --umsab` does (languages from the detector with
-// the dataset's language as the stated one) and compares the bytes with
-// the embedded model. It takes seconds to a minute, so it runs only with
-// EARSHOT_SENTIMENT_REPRO=1.
-func TestShippedModelReproduces(t *testing.T) {
-	if os.Getenv("EARSHOT_SENTIMENT_REPRO") == "" {
-		t.Skip("set EARSHOT_SENTIMENT_REPRO=1 to retrain and compare")
-	}
-	haveUMSAB(t)
-	train, err := ReadUMSAB(umsabDir, "train")
+// TestFeedbackDevelopmentSet scores the embedded model on the feedback
+// development set (enrich/sentiment/feedback/dev: short reviews, forms and
+// replies with implicit opinions, negation and contrast; never trained on),
+// with each text's language as its language.
+func TestFeedbackDevelopmentSet(t *testing.T) {
+	dev, err := ReadExamples("feedback/dev")
 	if err != nil {
 		t.Fatal(err)
 	}
-	det, err := lang.New(lang.DefaultOptions())
+	rep, err := Evaluate(embedded(t), dev)
 	if err != nil {
 		t.Fatal(err)
 	}
-	for i := range train {
-		train[i].Lang = LexiconLanguage(det.Detect(train[i].Text, train[i].Lang).Code, train[i].Lang, true)
+	var b strings.Builder
+	rep.Write(&b)
+	t.Logf("feedback development set:\n%s", b.String())
+	if rep.Overall.MacroF1 < 0.85 {
+		t.Errorf("overall macro-F1 %.3f, want >= 0.85", rep.Overall.MacroF1)
 	}
-	m, err := Train(train, DefaultTrainOptions())
-	if err != nil {
-		t.Fatal(err)
-	}
-	var b bytes.Buffer
-	if err := m.Save(&b); err != nil {
-		t.Fatal(err)
-	}
-	if !bytes.Equal(b.Bytes(), embeddedModel) {
-		t.Fatal("retrained model differs from enrich/sentiment/model.bin.gz")
+	for l, s := range rep.ByLanguage {
+		if s.MacroF1 < 0.80 {
+			t.Errorf("%s macro-F1 %.3f, want >= 0.80", l, s.MacroF1)
+		}
 	}
 }
