@@ -204,6 +204,10 @@ type Analysis struct {
 	Intents     []Intent     `json:"intents,omitempty"`
 	Aspects     []Aspect     `json:"aspects,omitempty"`
 	Preferences *Preferences `json:"preferences,omitempty"`
+	// ModelVersion is the version of the sentiment model that labelled the
+	// mention (a correction records it too, so retraining knows what the
+	// person disagreed with).
+	ModelVersion string `json:"model_version,omitempty"`
 }
 
 // Identity match outcomes.

@@ -1,13 +1,17 @@
 package main
 
 import (
+	"context"
+
 	"github.com/earshothq/earshot/enrich"
 	"github.com/earshothq/earshot/enrich/analysis"
 	"github.com/earshothq/earshot/enrich/identity"
 )
 
-// newEnrichStage assembles the enrich stage from the config.
-func (h *hub) newEnrichStage() (*enrich.Stage, error) {
+// newEnrichStage assembles the enrich stage from the config. A sentiment
+// model file is watched while ctx lasts: a retrained model replaces the
+// running one without a restart.
+func (h *hub) newEnrichStage(ctx context.Context) (*enrich.Stage, error) {
 	logger := h.logger.With("component", "enrich")
 	a, err := analysis.New(h.cfg.Enrich.Analysis, logger)
 	if err != nil {
@@ -15,6 +19,9 @@ func (h *hub) newEnrichStage() (*enrich.Stage, error) {
 	}
 	if err := a.RegisterMetrics(h.registry); err != nil {
 		return nil, err
+	}
+	if path := h.cfg.Enrich.Analysis.SentimentModel; path != "" {
+		go a.WatchModel(ctx, path, h.cfg.Enrich.Analysis.ModelPoll)
 	}
 	r, err := identity.New(h.cfg.Enrich.Identity, logger, identity.WithRegisterer(h.registry))
 	if err != nil {

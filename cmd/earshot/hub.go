@@ -175,7 +175,7 @@ func (s *connectorSet) close() {
 
 // runEnrich runs the enrich stage until ctx ends.
 func (h *hub) runEnrich(ctx context.Context) error {
-	stage, err := h.newEnrichStage()
+	stage, err := h.newEnrichStage(ctx)
 	if err != nil {
 		return err
 	}

@@ -14,6 +14,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -44,6 +45,9 @@ type Config struct {
 	// SentimentModel is a model file from `earshot train sentiment`;
 	// empty uses the embedded model.
 	SentimentModel string `yaml:"sentiment_model"`
+	// ModelPoll is how often the enrich stage looks for a new
+	// SentimentModel file to swap in (default 10s).
+	ModelPoll time.Duration `yaml:"model_poll"`
 	// Taxonomy is the taxonomy file (brand, products, aspects, ...).
 	Taxonomy string `yaml:"taxonomy"`
 	// Intents selects phrase lists and thresholds.
@@ -61,6 +65,7 @@ func DefaultConfig() Config {
 		SourcePrior:           o.SourcePrior,
 		MinLanguageConfidence: o.MinConfidence,
 		Taxonomy:              DefaultTaxonomyPath,
+		ModelPoll:             DefaultModelPoll,
 		Intents:               intent.DefaultConfig(),
 		BuyingThreshold:       intent.DefaultThreshold,
 	}
@@ -83,6 +88,9 @@ func (c Config) Validate() error {
 	if c.MinLanguageConfidence < 0 || c.MinLanguageConfidence > 1 {
 		errs = append(errs, confx.Keyf("analysis.min_language_confidence", "%v outside [0, 1]", c.MinLanguageConfidence))
 	}
+	if c.ModelPoll < 0 {
+		errs = append(errs, fmt.Errorf("analysis.model_poll: %v is negative", c.ModelPoll))
+	}
 	if c.BuyingThreshold < 0 || c.BuyingThreshold > 1 {
 		errs = append(errs, confx.Keyf("analysis.buying_threshold", "%v outside [0, 1]", c.BuyingThreshold))
 	}
@@ -96,13 +104,21 @@ func (c Config) Validate() error {
 type Analyzer struct {
 	logger   *slog.Logger
 	detector *lang.Detector
-	clf      *sentiment.Classifier
+	model    atomic.Pointer[loadedModel] // swapped without a restart (SetModel, WatchModel)
 	intents  *intent.Detector
 	prefs    *prefs.Extractor
 	pool     sync.Pool
 
 	analysed *prometheus.CounterVec
 	found    *prometheus.CounterVec
+	swaps    prometheus.Counter
+}
+
+// loadedModel is the sentiment model in use with what describes it.
+type loadedModel struct {
+	clf     *sentiment.Classifier
+	version string // sentiment.Model.Version, recorded on every mention
+	source  string // file, or "embedded"
 }
 
 // New loads the models and lists cfg names.
@@ -136,6 +152,10 @@ func New(cfg Config, logger *slog.Logger) (*Analyzer, error) {
 	if err != nil {
 		return nil, err
 	}
+	source := "embedded"
+	if cfg.SentimentModel != "" {
+		source = cfg.SentimentModel
+	}
 	taxPath := cfg.Taxonomy
 	if taxPath == DefaultTaxonomyPath {
 		if _, err := os.Stat(taxPath); errors.Is(err, os.ErrNotExist) {
@@ -165,7 +185,7 @@ func New(cfg Config, logger *slog.Logger) (*Analyzer, error) {
 		return nil, err
 	}
 	a := &Analyzer{
-		logger: logger.With("component", "analysis"), detector: det, clf: clf, intents: ints, prefs: px,
+		logger: logger.With("component", "analysis"), detector: det, intents: ints, prefs: px,
 		analysed: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Namespace: "earshot", Subsystem: "analysis", Name: "records_total",
 			Help: "Records analysed, by detected language.",
@@ -174,16 +194,17 @@ func New(cfg Config, logger *slog.Logger) (*Analyzer, error) {
 			Namespace: "earshot", Subsystem: "analysis", Name: "intents_total",
 			Help: "Intents detected, by intent.",
 		}, []string{"intent"}),
+		swaps: prometheus.NewCounter(prometheus.CounterOpts{
+			Namespace: "earshot", Subsystem: "analysis", Name: "model_swaps_total",
+			Help: "Sentiment models swapped in while running.",
+		}),
 	}
+	a.model.Store(&loadedModel{clf: clf, version: model.Version(), source: source})
 	a.pool.New = func() any { return new([]textnorm.Token) }
-	source := "embedded"
-	if cfg.SentimentModel != "" {
-		source = cfg.SentimentModel
-	}
 	if taxPath == "" {
 		taxPath = "(embedded)"
 	}
-	a.logger.Info("analysis ready", "languages", det.Languages(), "sentiment_model", source,
+	a.logger.Info("analysis ready", "languages", det.Languages(), "sentiment_model", source, "model_version", model.Version(),
 		"sentiment_languages", model.Languages(), "taxonomy", taxPath, "took", time.Since(start).Round(time.Millisecond))
 	return a, nil
 }
@@ -200,7 +221,7 @@ func vocabulary(tax *prefs.Taxonomy, own map[string][]string) map[string][]strin
 
 // RegisterMetrics registers the analyzer's counters.
 func (a *Analyzer) RegisterMetrics(reg prometheus.Registerer) error {
-	for _, c := range []prometheus.Collector{a.analysed, a.found} {
+	for _, c := range []prometheus.Collector{a.analysed, a.found, a.swaps} {
 		if err := reg.Register(c); err != nil {
 			return fmt.Errorf("registering analysis metrics: %w", err)
 		}
@@ -235,6 +256,9 @@ func (a *Analyzer) Analyze(m *record.Mention) record.Analysis {
 // ("" when it does not).
 func (a *Analyzer) AnalyzeText(text, stated string) record.Analysis {
 	var out record.Analysis
+	lm := a.model.Load() // one model for the whole record, even during a swap
+	clf := lm.clf
+	out.ModelVersion = lm.version
 	det := a.detector.Detect(text, stated)
 	out.Language = &record.Language{Code: det.Code, Confidence: det.Confidence, Method: det.Method}
 
@@ -244,14 +268,20 @@ func (a *Analyzer) AnalyzeText(text, stated string) record.Analysis {
 	toks := *tp
 
 	code := sentiment.LexiconLanguage(det.Code, lang.Base(stated), false)
-	s := a.clf.ClassifyTokens(text, toks, code)
+	s := clf.ClassifyTokens(text, toks, code)
 	out.Sentiment = &record.Sentiment{Label: s.Label, Score: s.Score, Confidence: s.Confidence}
 
 	p := a.prefs.Extract(text, toks, func(text string, clause []textnorm.Token) (string, float64) {
-		return a.clauseSentiment(text, clause, code)
+		return a.clauseSentiment(clf, text, clause, code)
 	})
 	matches := a.intents.Detect(text, code, toks)
-	matches = a.withSentiment(matches, s, aboutBrand(&p, toks, text), text, p.Aspects)
+	// A churn risk (cancelling, returning what was bought) is about us
+	// whatever words it uses, so its complaint is not damped as off-topic.
+	onTopic := aboutBrand(&p, toks, text)
+	for _, m := range matches {
+		onTopic = onTopic || m.Name == intent.ChurnRisk
+	}
+	matches = a.withSentiment(matches, s, onTopic, text, p.Aspects)
 	buying := false
 	for _, m := range matches {
 		buying = buying || m.Name == intent.Buying
@@ -382,27 +412,20 @@ func intentOrder(name string) int {
 	return len(intent.Names)
 }
 
-// minClauseConfidence is the model confidence a clause without lexicon
-// evidence needs before its label is believed; below it the clause is
-// neutral (a few words give n-gram features little to go on).
-const minClauseConfidence = 0.6
-
 // clauseSentiment scores one clause. Clauses are short, so explicit
 // lexicon evidence ("disaster", "świetna") decides the direction when
-// present; otherwise the model's label stands if it is confident.
-func (a *Analyzer) clauseSentiment(text string, clause []textnorm.Token, code string) (string, float64) {
+// present; otherwise the model scores the clause. The label follows the
+// score with the thresholds of the text's (sentiment.LabelOf), so an
+// aspect scored −0.30 is never "neutral".
+func (a *Analyzer) clauseSentiment(clf *sentiment.Classifier, text string, clause []textnorm.Token, code string) (string, float64) {
 	// The lexicon alone is cheap; the model runs only when it is silent.
-	lex := a.clf.LexicalHead(text, clause, code)
+	lex := clf.LexicalHead(text, clause, code)
 	switch pol := lex.Signals.Polarity(); {
 	case pol > 0:
-		return sentiment.ClassNames[2], max(lex.Score, 0.3)
+		return sentiment.ClassNames[2], max(lex.Score, sentiment.NeutralBand)
 	case pol < 0:
-		return sentiment.ClassNames[0], min(lex.Score, -0.3)
+		return sentiment.ClassNames[0], min(lex.Score, -sentiment.NeutralBand)
 	}
-	r := a.clf.ClassifyTokens(text, clause, code)
-	switch {
-	case r.Confidence < minClauseConfidence:
-		return sentiment.ClassNames[1], r.Score
-	}
-	return r.Label, r.Score
+	r := clf.ClassifyTokens(text, clause, code)
+	return sentiment.LabelOf(r.Score), r.Score
 }

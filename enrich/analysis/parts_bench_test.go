@@ -32,7 +32,7 @@ func BenchmarkParts(b *testing.B) {
 		})
 	}
 	part("language", func(t string) { a.detector.Detect(t, "") })
-	part("sentiment", func(t string) { a.clf.Classify(t, "en") })
+	part("sentiment", func(t string) { a.model.Load().clf.Classify(t, "en") })
 	part("tokenize", func(t string) { toks = textnorm.Tokenize(t, toks) })
 	part("intents", func(t string) {
 		toks = textnorm.Tokenize(t, toks)
@@ -40,6 +40,8 @@ func BenchmarkParts(b *testing.B) {
 	})
 	part("preferences", func(t string) {
 		toks = textnorm.Tokenize(t, toks)
-		a.prefs.Extract(t, toks, func(t string, c []textnorm.Token) (string, float64) { return a.clauseSentiment(t, c, "en") })
+		a.prefs.Extract(t, toks, func(t string, c []textnorm.Token) (string, float64) {
+			return a.clauseSentiment(a.model.Load().clf, t, c, "en")
+		})
 	})
 }

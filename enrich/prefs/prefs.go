@@ -271,6 +271,9 @@ func (x *Extractor) Extract(text string, toks []textnorm.Token, score ClauseScor
 					res.UncuedNeeds = addName(res.UncuedNeeds, h.name)
 				}
 			case kindAspect:
+				if toks[h.at].Text == "support" && !supportNoun(toks, h.at, c.From, c.To) {
+					continue // "does the One support oat milk?" is no customer service
+				}
 				if !scored {
 					label, sc = "neutral", 0
 					if score != nil {
@@ -322,4 +325,36 @@ func addName(list []string, name string) []string {
 		}
 	}
 	return append(list, name)
+}
+
+// Words around English "support" that make it customer service (a noun)
+// rather than the verb ("does the One support oat milk?").
+var (
+	supportBefore = map[string]bool{
+		"customer": true, "tech": true, "technical": true, "the": true, "your": true, "their": true, "our": true,
+		"my": true, "great": true, "good": true, "bad": true, "poor": true, "terrible": true, "awful": true,
+		"excellent": true, "amazing": true, "helpful": true, "no": true, "live": true, "phone": true, "email": true,
+		"chat": true, "product": true, "after-sales": true, "brewly": true, "slow": true, "fast": true, "quick": true,
+		"useless": true, "friendly": true, "contact": true, "with": true, "from": true, "called": true, "call": true,
+		"contacted": true, "emailed": true,
+	}
+	supportAfter = map[string]bool{
+		"team": true, "agent": true, "agents": true, "staff": true, "line": true, "ticket": true, "desk": true,
+		"service": true, "center": true, "centre": true, "person": true, "rep": true, "was": true, "is": true,
+		"were": true, "has": true, "have": true, "sucks": true, "never": true, "took": true, "replied": true,
+		"answered": true, "said": true, "told": true, "helped": true, "hours": true, "chat": true, "email": true,
+	}
+)
+
+// supportNoun reports whether "support" at toks[i] (in the clause
+// [from, to)) is customer service: a noun context on either side, or
+// the clause holds nothing else.
+func supportNoun(toks []textnorm.Token, i, from, to int) bool {
+	if i > from && supportBefore[toks[i-1].Text] {
+		return true
+	}
+	if i+1 < to && supportAfter[toks[i+1].Text] {
+		return true
+	}
+	return i == from && (i+1 >= to || toks[i+1].Kind == textnorm.Punct)
 }

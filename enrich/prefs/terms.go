@@ -18,6 +18,7 @@ type term struct {
 type hit struct {
 	kind int
 	name string
+	at   int // token index of the term's first word
 }
 
 // termSet indexes terms by their first word so a text is scanned once.
@@ -65,13 +66,13 @@ func (s *termSet) find(toks []textnorm.Token, from, to int, dst []hit) []hit {
 		w := toks[i].Text
 		for _, t := range s.exact[w] {
 			if t.matchAt(toks, i, to) {
-				dst = append(dst, hit{t.kind, t.name})
+				dst = append(dst, hit{t.kind, t.name, i})
 			}
 		}
 		s.prefixes.Each(w, func(_ string, ts []*term) {
 			for _, t := range ts {
 				if t.matchAt(toks, i, to) {
-					dst = append(dst, hit{t.kind, t.name})
+					dst = append(dst, hit{t.kind, t.name, i})
 				}
 			}
 		})

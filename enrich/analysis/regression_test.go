@@ -1,0 +1,113 @@
+package analysis
+
+import (
+	"math"
+	"testing"
+
+	"github.com/earshothq/earshot/enrich/sentiment"
+	"github.com/earshothq/earshot/record"
+)
+
+func hasIntent(r record.Analysis, name string) bool {
+	for _, in := range r.Intents {
+		if in.Name == name {
+			return true
+		}
+	}
+	return false
+}
+
+func aspect(r record.Analysis, name string) *record.Aspect {
+	for i := range r.Aspects {
+		if r.Aspects[i].Name == name {
+			return &r.Aspects[i]
+		}
+	}
+	return nil
+}
+
+// TestIssue18Cases are the six cases a new user reported (issue 18).
+func TestIssue18Cases(t *testing.T) {
+	a := analyzer(t)
+
+	t.Run("es price complaint is negative", func(t *testing.T) {
+		r := a.AnalyzeText("el precio es demasiado alto", "es")
+		if r.Sentiment.Label != "negative" {
+			t.Errorf("sentiment %+v, want negative", r.Sentiment)
+		}
+		if p := aspect(r, "price"); p == nil || p.Sentiment != "negative" {
+			t.Errorf("price aspect %+v, want negative", p)
+		}
+	})
+	t.Run("lv price complaint is no buying intent", func(t *testing.T) {
+		for _, text := range []string{"cena ir par augstu", "Cena ir par augstu, Brewly One nav tā vērta.", "Brewly One cena ir pārāk augsta."} {
+			r := a.AnalyzeText(text, "lv")
+			if hasIntent(r, "buying") {
+				t.Errorf("%q: buying intent %+v", text, r.Intents)
+			}
+			if r.Sentiment.Label != "negative" {
+				t.Errorf("%q: sentiment %+v, want negative", text, r.Sentiment)
+			}
+		}
+	})
+	t.Run("zh return wish is a complaint and churn risk", func(t *testing.T) {
+		r := a.AnalyzeText("这台咖啡机太吵了，我想退货", "zh")
+		if r.Sentiment.Label != "negative" {
+			t.Errorf("sentiment %+v, want negative", r.Sentiment)
+		}
+		if !hasIntent(r, "complaint") || !hasIntent(r, "churn_risk") {
+			t.Errorf("intents %+v, want complaint and churn_risk", r.Intents)
+		}
+		for _, c := range []struct{ text, lang string }{
+			{"Chcę zwrócić ten ekspres.", "pl"},
+			{"Gribu atdot šo kafijas automātu.", "lv"},
+			{"Quero devolver a máquina, é muito barulhenta.", "pt"},
+			{"I want to return this machine.", "en"},
+		} {
+			r := a.AnalyzeText(c.text, c.lang)
+			if !hasIntent(r, "complaint") || !hasIntent(r, "churn_risk") {
+				t.Errorf("%q: intents %+v, want complaint and churn_risk", c.text, r.Intents)
+			}
+		}
+	})
+	t.Run("pl lost parcel is delivery negative", func(t *testing.T) {
+		r := a.AnalyzeText("kurier zgubił paczkę", "pl")
+		if d := aspect(r, "delivery"); d == nil || d.Sentiment != "negative" {
+			t.Errorf("delivery aspect %+v, want negative", d)
+		}
+		if r.Sentiment.Label != "negative" {
+			t.Errorf("sentiment %+v, want negative", r.Sentiment)
+		}
+	})
+	t.Run("aspect label follows its score", func(t *testing.T) {
+		for _, c := range []struct{ text, lang string }{
+			{"咖啡机的价格有点高，送货也慢", "zh"},
+			{"这台咖啡机的价格还可以，但是送货太慢了", "zh"},
+			{"Kawa dobra, ale dostawa trwała dwa tygodnie.", "pl"},
+			{"The price is fine but delivery took ages.", "en"},
+			{"O preço é justo, mas a entrega demorou.", "pt"},
+		} {
+			r := a.AnalyzeText(c.text, c.lang)
+			for _, as := range r.Aspects {
+				if want := sentiment.LabelOf(as.Score); as.Sentiment != want {
+					t.Errorf("%q: aspect %s scored %.3f labelled %s, want %s", c.text, as.Name, as.Score, as.Sentiment, want)
+				}
+			}
+			s := r.Sentiment
+			if s.Label == "neutral" && math.Abs(s.Score) >= sentiment.NeutralBand {
+				t.Errorf("%q: text scored %.3f labelled neutral", c.text, s.Score)
+			}
+		}
+	})
+	t.Run("support as a verb is no aspect", func(t *testing.T) {
+		r := a.AnalyzeText("Does the Brewly One support oat milk", "en")
+		if aspect(r, "support") != nil {
+			t.Errorf("aspects %+v: support is the verb here", r.Aspects)
+		}
+		for _, text := range []string{"Your support team was great.", "Customer support never replied.", "Support was slow."} {
+			if aspect(a.AnalyzeText(text, "en"), "support") == nil {
+				t.Errorf("%q: want the support aspect", text)
+			}
+		}
+	})
+}
