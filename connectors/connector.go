@@ -86,16 +86,20 @@ type Factory func(cfg *yaml.Node, deps Deps) (Connector, error)
 type RejectedError struct {
 	Position string // e.g. "mentions.jsonl:17"
 	Raw      []byte
-	Err      error
-	Ack      AckFunc
+	// Size is the item's size in bytes when Raw holds only its beginning
+	// (an over-long line); 0 means len(Raw).
+	Size int64
+	Err  error
+	Ack  AckFunc
 }
 
 func (e *RejectedError) Error() string { return e.Position + ": " + e.Err.Error() }
 func (e *RejectedError) Unwrap() error { return e.Err }
 
-// DeadLetterer receives rejected input items (pipeline.DeadLetters is the
-// Kafka implementation).
+// DeadLetterer receives rejected input items and records too large for the
+// broker (pipeline.DeadLetters is the Kafka implementation).
 type DeadLetterer interface {
-	// DeadLetter writes raw with its reason and returns once acknowledged.
-	DeadLetter(ctx context.Context, stage, position string, raw []byte, reason error) error
+	// DeadLetter writes dl, cut to what the broker takes (Value truncated,
+	// Size and Truncated set), and returns once acknowledged.
+	DeadLetter(ctx context.Context, dl *record.DeadLetter) error
 }

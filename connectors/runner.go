@@ -156,8 +156,19 @@ func (r *Runner) Run(ctx context.Context) error {
 				}
 			}
 		}
-		if perr := r.Publisher.Publish(ctx, m, done); perr != nil {
+		// A record the broker cannot take is dead-lettered (truncated) and
+		// acknowledged, so its source moves past it instead of jamming.
+		publishDone := func(perr error) {
+			if errors.Is(perr, record.ErrTooLarge) {
+				// Off the producer's completion goroutine: the dead letter
+				// waits for its own acknowledgement.
+				go func() { done(r.tooLarge(ackCtx, m, perr)) }()
+				return
+			}
 			done(perr)
+		}
+		if perr := r.Publisher.Publish(ctx, m, publishDone); perr != nil {
+			publishDone(perr)
 		}
 	}
 
@@ -187,7 +198,8 @@ func (r *Runner) reject(ctx, ackCtx context.Context, rej *RejectedError) {
 	r.Logger.Warn("rejecting input", "position", rej.Position, "error", rej.Err)
 	var err error
 	if r.DeadLetters != nil {
-		err = r.DeadLetters.DeadLetter(ctx, "connector:"+r.Name, rej.Position, rej.Raw, rej.Err)
+		err = r.DeadLetters.DeadLetter(ctx, &record.DeadLetter{Stage: "connector:" + r.Name, Error: rej.Err.Error(), Attempts: 1,
+			Partition: -1, Offset: -1, Position: rej.Position, Value: rej.Raw, Size: rej.Size, At: time.Now().UTC()})
 		if err != nil {
 			r.Logger.Error("dead-lettering rejected input", "position", rej.Position, "error", err)
 		}
@@ -195,6 +207,27 @@ func (r *Runner) reject(ctx, ackCtx context.Context, rej *RejectedError) {
 	if rej.Ack != nil {
 		_ = rej.Ack(ackCtx, err)
 	}
+}
+
+// tooLarge dead-letters a record the broker refused for its size, with its
+// origin (source and source id) and size. It returns nil once the dead
+// letter is acknowledged, else the error that keeps the record unacked.
+func (r *Runner) tooLarge(ctx context.Context, m *record.Mention, cause error) error {
+	if r.DeadLetters == nil {
+		return cause
+	}
+	raw, err := record.Encode(m)
+	if err != nil {
+		return errors.Join(cause, err)
+	}
+	origin := m.Source + ":" + m.SourceID
+	r.Logger.Warn("record too large for the broker; dead-lettering it", "origin", origin, "bytes", len(raw))
+	if err := r.DeadLetters.DeadLetter(ctx, &record.DeadLetter{Stage: "connector:" + r.Name, Error: cause.Error(), Attempts: 1,
+		Partition: -1, Offset: -1, Position: origin, Value: raw, At: time.Now().UTC()}); err != nil {
+		r.Logger.Error("dead-lettering a record too large for the broker", "origin", origin, "error", err)
+		return errors.Join(cause, err)
+	}
+	return nil
 }
 
 // connect calls Connect with exponential backoff and jitter until it

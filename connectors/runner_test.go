@@ -1,9 +1,11 @@
 package connectors
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -65,6 +67,7 @@ func (s *scripted) record(id string) func() (*record.Mention, AckFunc, error) {
 // publisher acks asynchronously; ids in fail get an error.
 type publisher struct {
 	fail     map[string]bool
+	tooLarge map[string]bool
 	inflight atomic.Int32
 	peak     atomic.Int32
 	delay    time.Duration
@@ -81,6 +84,10 @@ func (p *publisher) Publish(_ context.Context, m *record.Mention, done func(erro
 	go func() {
 		time.Sleep(p.delay)
 		p.inflight.Add(-1)
+		if p.tooLarge[m.SourceID] {
+			done(fmt.Errorf("writing to Kafka: %w", record.ErrTooLarge))
+			return
+		}
 		if p.fail[m.SourceID] {
 			done(errors.New("broker down"))
 			return
@@ -91,14 +98,16 @@ func (p *publisher) Publish(_ context.Context, m *record.Mention, done func(erro
 }
 
 type deadLetters struct {
-	mu    sync.Mutex
-	items []string
+	mu      sync.Mutex
+	items   []string
+	letters []*record.DeadLetter
 }
 
-func (d *deadLetters) DeadLetter(_ context.Context, stage, position string, _ []byte, reason error) error {
+func (d *deadLetters) DeadLetter(_ context.Context, dl *record.DeadLetter) error {
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	d.items = append(d.items, stage+" "+position+" "+reason.Error())
+	d.items = append(d.items, dl.Stage+" "+dl.Position+" "+dl.Error)
+	d.letters = append(d.letters, dl)
 	return nil
 }
 
@@ -178,5 +187,39 @@ func TestRunnerStopsOnCancelAndWaitsForAcks(t *testing.T) {
 	}
 	if err, ok := s.acks["1"]; !ok || err != nil {
 		t.Fatalf("the record in flight at shutdown must still be acked: %v %v", err, ok)
+	}
+}
+
+// A record the broker refuses for its size is dead-lettered with its origin
+// and acknowledged, so the source moves on; without a DLQ it stays unacked.
+func TestRunnerDeadLettersRecordsTooLargeForTheBroker(t *testing.T) {
+	for _, withDLQ := range []bool{true, false} {
+		s := &scripted{acks: map[string]error{}}
+		s.steps = []func() (*record.Mention, AckFunc, error){s.record("1"), s.record("huge"), s.record("3")}
+		pub := &publisher{tooLarge: map[string]bool{"huge": true}}
+		dl := &deadLetters{}
+		r := &Runner{Name: "backfill", Connector: s, Publisher: pub}
+		if withDLQ {
+			r.DeadLetters = dl
+		}
+		if err := r.Run(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		if s.acks["1"] != nil || s.acks["3"] != nil {
+			t.Fatalf("the other records must be acked: %v", s.acks)
+		}
+		if !withDLQ {
+			if !errors.Is(s.acks["huge"], record.ErrTooLarge) {
+				t.Fatalf("without a DLQ the record must stay unacked: %v", s.acks["huge"])
+			}
+			continue
+		}
+		if err, ok := s.acks["huge"]; !ok || err != nil {
+			t.Fatalf("the dead-lettered record must be acked: %v %v", err, ok)
+		}
+		if len(dl.letters) != 1 || dl.letters[0].Stage != "connector:backfill" || dl.letters[0].Position != "test:huge" ||
+			!strings.Contains(dl.letters[0].Error, "message limit") || !bytes.Contains(dl.letters[0].Value, []byte(`"source_id":"huge"`)) {
+			t.Fatalf("dead letters %v", dl.items)
+		}
 	}
 }

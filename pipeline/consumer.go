@@ -168,12 +168,13 @@ func (c *consumer) deadLetter(ctx context.Context, m Message, cause error, attem
 		Topic: m.Topic, Partition: m.Partition, Offset: m.Offset,
 		Key: m.Key, Value: m.Value, At: time.Now().UTC(),
 	}
+	dl.Fit(c.k.maxMessageBytes())
 	value, err := record.Encode(dl)
 	if err != nil {
 		return err
 	}
 	done := make(chan error, 1)
-	if err := c.dlq.ProduceRetry(ctx, Output{Topic: c.k.topics.DLQ(), Key: m.Key, Value: value}, func(err error) { done <- err }); err != nil {
+	if err := c.dlq.ProduceRetry(ctx, Output{Topic: c.k.topics.DLQ(), Key: dl.Key, Value: value}, func(err error) { done <- err }); err != nil {
 		return err
 	}
 	select {

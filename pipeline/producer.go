@@ -7,6 +7,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/earshothq/earshot/record"
 	"github.com/segmentio/kafka-go"
 	"github.com/segmentio/kafka-go/compress"
 )
@@ -110,6 +111,9 @@ func (p *Producer) Produce(ctx context.Context, out Output, done func(error)) er
 	if err := p.w.WriteMessages(context.WithoutCancel(ctx), msg); err != nil {
 		p.pending.Done()
 		<-p.slots
+		if errors.As(err, new(kafka.MessageTooLargeError)) {
+			return fmt.Errorf("queueing record for %s: %w (%d bytes)", out.Topic, record.ErrTooLarge, len(out.Key)+len(out.Value))
+		}
 		return fmt.Errorf("queueing record for %s: %w", out.Topic, err)
 	}
 	return nil
@@ -119,7 +123,11 @@ func (p *Producer) Produce(ctx context.Context, out Output, done func(error)) er
 // tells each record's caller.
 func (p *Producer) complete(msgs []kafka.Message, err error) {
 	if err != nil {
-		err = fmt.Errorf("writing to Kafka: %w", err)
+		if errors.Is(err, kafka.MessageSizeTooLarge) {
+			err = fmt.Errorf("writing to Kafka: %w: %w", record.ErrTooLarge, err)
+		} else {
+			err = fmt.Errorf("writing to Kafka: %w", err)
+		}
 		p.k.logger.Warn("produce failed", "producer", p.name, "records", len(msgs), "error", err)
 	}
 	for _, m := range msgs {
@@ -164,8 +172,8 @@ func (p *Producer) ProduceRetry(ctx context.Context, out Output, done func(error
 	var attempt func(backoff time.Duration) error
 	attempt = func(backoff time.Duration) error {
 		return p.Produce(ctx, out, func(err error) {
-			if err == nil || ctx.Err() != nil {
-				done(err)
+			if err == nil || ctx.Err() != nil || errors.Is(err, record.ErrTooLarge) {
+				done(err) // a record too large fails the same way every time
 				return
 			}
 			p.k.metrics.Retries.WithLabelValues(p.name).Inc()

@@ -6,7 +6,9 @@
 package record
 
 import (
+	"errors"
 	"time"
+	"unicode/utf8"
 )
 
 // SchemaVersion is written into every record so consumers can refuse or
@@ -387,8 +389,55 @@ type DeadLetter struct {
 	Partition int    `json:"partition"`
 	Offset    int64  `json:"offset"`
 	// Position locates an item that never was a Kafka record (file:line).
-	Position string    `json:"position,omitempty"`
-	Key      []byte    `json:"key,omitempty"`
-	Value    []byte    `json:"value"`
-	At       time.Time `json:"at"`
+	Position string `json:"position,omitempty"`
+	Key      []byte `json:"key,omitempty"`
+	Value    []byte `json:"value"`
+	// Size is the original item's size in bytes when Value holds only its
+	// beginning (Truncated): an item too large for the broker still reaches
+	// the DLQ, with where it came from and how large it was.
+	Size      int64     `json:"size,omitempty"`
+	Truncated bool      `json:"truncated,omitempty"`
+	At        time.Time `json:"at"`
+}
+
+// ErrTooLarge is returned for a record larger than the broker accepts; its
+// source dead-letters it (truncated) and moves on.
+var ErrTooLarge = errors.New("record larger than the broker's message limit")
+
+// maxDeadLetterError caps the reason kept with a dead letter.
+const maxDeadLetterError = 4 << 10
+
+// Fit shortens the dead letter so its encoding stays within limit bytes (the
+// broker's message size): the reason is capped and Value, which encodes as
+// base64, is cut to what fits, with Size and Truncated set.
+func (d *DeadLetter) Fit(limit int) {
+	if len(d.Error) > maxDeadLetterError {
+		d.Error = truncateUTF8(d.Error, maxDeadLetterError) + "…"
+	}
+	if len(d.Key) > maxDeadLetterError {
+		if d.Size == 0 {
+			d.Size = int64(len(d.Value))
+		}
+		d.Key = d.Key[:maxDeadLetterError]
+		d.Truncated = true
+	}
+	// base64 takes 4 bytes per 3; keep room for the other fields.
+	room := (limit-len(d.Error)*2-len(d.Stage)-len(d.Topic)-len(d.Position)-4*len(d.Key)/3-1024)*3/4 - 8
+	if room < 0 {
+		room = 0
+	}
+	if len(d.Value) > room {
+		if d.Size == 0 {
+			d.Size = int64(len(d.Value))
+		}
+		d.Value = d.Value[:room]
+		d.Truncated = true
+	}
+}
+
+func truncateUTF8(s string, n int) string {
+	for n > 0 && n < len(s) && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n]
 }

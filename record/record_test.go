@@ -1,6 +1,7 @@
 package record
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"os"
@@ -8,6 +9,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/earshothq/earshot/record/schema"
 )
@@ -112,5 +114,30 @@ func TestSchemasAreCurrent(t *testing.T) {
 		if _, ok := obj[k]; !ok {
 			t.Errorf("mention schema requires %q, which the encoder omits", k)
 		}
+	}
+}
+
+func TestDeadLetterFitKeepsItsEncodingUnderTheLimit(t *testing.T) {
+	const limit = 1 << 20
+	big := bytes.Repeat([]byte("é\"\\x"), 600<<10) // 3 MiB, escapes included
+	d := &DeadLetter{Stage: "connector:backfill", Position: "mentions.jsonl:3", Error: strings.Repeat("ż", 10000), Value: big, Partition: -1, Offset: -1}
+	d.Fit(limit)
+	v, err := Encode(d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(v) > limit {
+		t.Fatalf("encoded dead letter is %d bytes, limit %d", len(v), limit)
+	}
+	if !d.Truncated || d.Size != int64(len(big)) || len(d.Value) < limit/2 || !bytes.HasPrefix(big, d.Value) {
+		t.Fatalf("truncated %v size %d kept %d bytes", d.Truncated, d.Size, len(d.Value))
+	}
+	if !utf8.ValidString(d.Error) || len(d.Error) > 5<<10 {
+		t.Fatalf("error kept %d bytes", len(d.Error))
+	}
+	small := &DeadLetter{Stage: "enrich", Error: "bad", Value: []byte(`{"a":1}`)}
+	small.Fit(limit)
+	if small.Truncated || small.Size != 0 || string(small.Value) != `{"a":1}` {
+		t.Fatalf("a small dead letter was changed: %+v", small)
 	}
 }

@@ -32,6 +32,9 @@ type jsonlDecoder struct {
 	// it until the rest arrives instead of reading half a record.
 	follow  bool
 	partial []byte
+	size    int64 // bytes of the line readLine returned last
+	// partialSize counts the bytes of partial, which keeps at most maxLine.
+	partialSize int64
 }
 
 // newJSONLDecoder reads from r, skipping the first skip lines (already acked).
@@ -47,14 +50,26 @@ func newJSONLDecoder(r io.Reader, maxLine int, skip int64, follow bool) *jsonlDe
 
 var errLineTooLong = errors.New("line exceeds max_line_bytes")
 
+// lineTooLongError is an over-long line: its size and the limit.
+type lineTooLongError struct{ size, max int64 }
+
+func (e *lineTooLongError) Error() string {
+	return fmt.Sprintf("line of %d bytes exceeds max_line_bytes (%d)", e.size, e.max)
+}
+func (e *lineTooLongError) Unwrap() error { return errLineTooLong }
+
 // readLine returns the next line without its newline; over-long lines are
-// consumed and reported with their first maxLine bytes.
+// consumed and reported with their first maxLine bytes. size counts every
+// byte of the line.
 func (d *jsonlDecoder) readLine() ([]byte, bool, error) {
 	buf := d.partial
 	d.partial = nil
 	tooLong := len(buf) > d.maxLine
+	d.size = d.partialSize
+	d.partialSize = 0
 	for {
 		chunk, err := d.r.ReadSlice('\n')
+		d.size += int64(len(bytes.TrimSuffix(chunk, []byte("\n"))))
 		if len(buf)+len(chunk) > d.maxLine {
 			tooLong = true
 			if room := d.maxLine - len(buf); room > 0 {
@@ -71,6 +86,7 @@ func (d *jsonlDecoder) readLine() ([]byte, bool, error) {
 		}
 		if err == io.EOF && d.follow {
 			d.partial = append([]byte(nil), buf...)
+			d.partialSize = d.size
 			return nil, false, io.EOF
 		}
 		if err != nil && err != io.EOF {
@@ -88,7 +104,7 @@ func (d *jsonlDecoder) next() (row, int64, []byte, error) {
 			return nil, d.line, nil, err
 		}
 		if tooLong {
-			return nil, d.line, line, fmt.Errorf("%w (%d)", errLineTooLong, d.maxLine)
+			return nil, d.line, line, &lineTooLongError{size: d.size, max: int64(d.maxLine)}
 		}
 		if len(bytes.TrimSpace(line)) == 0 {
 			continue

@@ -5,6 +5,7 @@ package file
 
 import (
 	"bufio"
+	"cmp"
 	"context"
 	"crypto/sha256"
 	_ "embed"
@@ -15,10 +16,10 @@ import (
 	"io"
 	"io/fs"
 	"log/slog"
-	"maps"
 	"os"
 	"path/filepath"
 	"slices"
+	"sort"
 	"strings"
 	"sync"
 	"time"
@@ -117,13 +118,13 @@ type Connector struct {
 
 	f       *os.File
 	decoder rowDecoder
-	seq     int64          // rows handed out in this connection, for contiguous acks
-	skip    map[int64]bool // lines acked in an earlier run above its prefix
+	seq     int64    // rows handed out in this connection, for contiguous acks
+	skip    lineRuns // lines acked in an earlier run above its prefix
 
 	mu        sync.Mutex
 	acked     *contiguous
-	carried   map[int64]bool // skip lines not yet covered by the new prefix
-	first     string         // fingerprint of the file's first line
+	carried   lineRuns // skip lines not yet covered by the new prefix
+	first     string   // fingerprint of the file's first line
 	lastSave  time.Time
 	savedLine int64
 }
@@ -162,14 +163,20 @@ func New(node *yaml.Node, deps connectors.Deps) (connectors.Connector, error) {
 }
 
 // checkpoint is what the connector saves: the line of the last row of the
-// acknowledged prefix, the lines acknowledged above it (acks arrive out of
-// order), and a fingerprint of the file so a rotated file starts over.
+// acknowledged prefix, the runs of lines acknowledged above it (acks arrive
+// out of order), and a fingerprint of the file so a rotated file starts over.
+// Runs keep it small however many lines are acknowledged above a gap, and at
+// most maxCheckpointRuns are kept: lines of dropped runs are read again after
+// a restart (their records overwrite themselves: ids are deterministic).
 type checkpoint struct {
-	Path  string  `json:"path"`
-	First string  `json:"first,omitempty"`
-	Line  int64   `json:"line"`
-	Above []int64 `json:"above,omitempty"`
+	Path  string   `json:"path"`
+	First string   `json:"first,omitempty"`
+	Line  int64    `json:"line"`
+	Above lineRuns `json:"above,omitempty"`
 }
+
+// maxCheckpointRuns bounds the runs a checkpoint keeps above its line.
+const maxCheckpointRuns = 64
 
 // Connect opens the file and skips the rows acknowledged before.
 func (c *Connector) Connect(ctx context.Context) error {
@@ -211,13 +218,10 @@ func (c *Connector) Connect(ctx context.Context) error {
 	}
 	c.f = f
 	c.seq = 0
-	c.skip = map[int64]bool{}
-	for _, l := range cp.Above {
-		c.skip[l] = true
-	}
+	c.skip = cp.Above
 	c.mu.Lock()
 	c.acked = newContiguous(cp.Line)
-	c.carried = maps.Clone(c.skip)
+	c.carried = slices.Clone(c.skip)
 	c.first = first
 	c.savedLine = cp.Line
 	c.mu.Unlock()
@@ -249,14 +253,18 @@ func (c *Connector) Read(ctx context.Context) (*record.Mention, connectors.AckFu
 			}
 			continue
 		}
-		if c.skip[line] {
+		if c.skip.contains(line) {
 			continue // acknowledged in an earlier run
 		}
 		c.seq++
 		ack := c.ackFunc(c.seq, line)
 		pos := fmt.Sprintf("%s:%d", filepath.Base(c.cfg.Path), line)
 		if err != nil {
-			return nil, nil, &connectors.RejectedError{Position: pos, Raw: raw, Err: err, Ack: ack}
+			rej := &connectors.RejectedError{Position: pos, Raw: raw, Err: err, Ack: ack}
+			if tl := (*lineTooLongError)(nil); errors.As(err, &tl) {
+				rej.Size = tl.size
+			}
+			return nil, nil, rej
 		}
 		m, err := c.toMention(row, raw)
 		if err != nil {
@@ -324,15 +332,11 @@ func (c *Connector) saveCheckpoint(ctx context.Context) error {
 		return nil
 	}
 	cp := checkpoint{Path: c.cfg.Path, First: c.first, Line: c.acked.line}
-	for l := range c.carried {
-		if l > cp.Line {
-			cp.Above = append(cp.Above, l)
-		}
+	cp.Above = c.carried.above(cp.Line)
+	for _, r := range c.acked.pending {
+		cp.Above = append(cp.Above, [2]int64{r.lineFrom, r.lineTo})
 	}
-	for _, l := range c.acked.pending {
-		cp.Above = append(cp.Above, l)
-	}
-	slices.Sort(cp.Above)
+	cp.Above = cp.Above.normalize(maxCheckpointRuns)
 	if cp.Line <= c.savedLine && len(cp.Above) == 0 {
 		c.mu.Unlock()
 		return nil
@@ -393,27 +397,97 @@ func fingerprint(path string) (string, error) {
 }
 
 // contiguous tracks the rows acknowledged so far (acks arrive out of
-// order): the file line of the last row of the acked prefix, and the acked
-// rows above it.
+// order): the file line of the last row of the acked prefix, and the runs of
+// acked rows above it (as many as there are gaps: rows in flight or failed).
 type contiguous struct {
-	seq     int64           // rows 1..seq are acked
-	line    int64           // the line of row seq (the checkpoint)
-	pending map[int64]int64 // acked rows above seq, to their lines
+	seq     int64    // rows 1..seq are acked
+	line    int64    // the line of row seq (the checkpoint)
+	pending []seqRun // acked rows above seq, sorted, neither adjacent nor overlapping
 }
 
+// seqRun is rows from..to, acked, on lines lineFrom..lineTo.
+type seqRun struct{ from, to, lineFrom, lineTo int64 }
+
 func newContiguous(line int64) *contiguous {
-	return &contiguous{line: line, pending: map[int64]int64{}}
+	return &contiguous{line: line}
 }
 
 func (c *contiguous) done(seq, line int64) {
-	c.pending[seq] = line
-	for {
-		l, ok := c.pending[c.seq+1]
-		if !ok {
-			return
-		}
-		delete(c.pending, c.seq+1)
-		c.seq++
-		c.line = max(c.line, l)
+	p := c.pending
+	i := sort.Search(len(p), func(i int) bool { return p[i].from > seq })
+	left := i > 0 && p[i-1].to+1 == seq
+	right := i < len(p) && p[i].from-1 == seq
+	switch {
+	case left && right:
+		p[i-1].to, p[i-1].lineTo = p[i].to, p[i].lineTo
+		c.pending = slices.Delete(p, i, i+1)
+	case left:
+		p[i-1].to, p[i-1].lineTo = seq, line
+	case right:
+		p[i].from, p[i].lineFrom = seq, line
+	default:
+		c.pending = slices.Insert(p, i, seqRun{from: seq, to: seq, lineFrom: line, lineTo: line})
 	}
+	if len(c.pending) > 0 && c.pending[0].from == c.seq+1 {
+		c.seq = c.pending[0].to
+		c.line = max(c.line, c.pending[0].lineTo)
+		c.pending = slices.Delete(c.pending, 0, 1)
+	}
+}
+
+// lineRuns are sorted runs of lines [from, to]. Checkpoints of earlier
+// versions listed single lines; both forms decode.
+type lineRuns [][2]int64
+
+func (r *lineRuns) UnmarshalJSON(b []byte) error {
+	var runs [][2]int64
+	if err := json.Unmarshal(b, &runs); err == nil {
+		*r = lineRuns(runs).normalize(0)
+		return nil
+	}
+	var lines []int64
+	if err := json.Unmarshal(b, &lines); err != nil {
+		return fmt.Errorf("decoding acknowledged lines: %w", err)
+	}
+	out := make(lineRuns, 0, len(lines))
+	for _, l := range lines {
+		out = append(out, [2]int64{l, l})
+	}
+	*r = out.normalize(0)
+	return nil
+}
+
+// contains reports whether line is in a run.
+func (r lineRuns) contains(line int64) bool {
+	i := sort.Search(len(r), func(i int) bool { return r[i][1] >= line })
+	return i < len(r) && r[i][0] <= line
+}
+
+// above returns the parts of the runs above line.
+func (r lineRuns) above(line int64) lineRuns {
+	var out lineRuns
+	for _, run := range r {
+		if run[1] > line {
+			out = append(out, [2]int64{max(run[0], line+1), run[1]})
+		}
+	}
+	return out
+}
+
+// normalize sorts the runs, merges touching ones and keeps the first limit
+// (0: all).
+func (r lineRuns) normalize(limit int) lineRuns {
+	slices.SortFunc(r, func(a, b [2]int64) int { return cmp.Compare(a[0], b[0]) })
+	out := r[:0]
+	for _, run := range r {
+		if n := len(out); n > 0 && run[0] <= out[n-1][1]+1 {
+			out[n-1][1] = max(out[n-1][1], run[1])
+			continue
+		}
+		out = append(out, run)
+	}
+	if limit > 0 && len(out) > limit {
+		out = out[:limit]
+	}
+	return out
 }
