@@ -47,6 +47,9 @@ type Correction struct {
 	Language     string    `json:"language,omitempty"`
 	By           string    `json:"by"`
 	At           time.Time `json:"at"`
+	// Original is the mention as it was indexed before a relevance
+	// correction took it out of search, so undoing it can put it back.
+	Original *EnrichedMention `json:"original,omitempty"`
 }
 
 // CorrectionID is the id of the correction of field on a mention.

@@ -14,6 +14,7 @@ import (
 	"github.com/earshothq/earshot/index"
 	"github.com/earshothq/earshot/pipeline"
 	"github.com/earshothq/earshot/web/auth"
+	"github.com/earshothq/earshot/web/store"
 	"github.com/earshothq/earshot/web/table"
 )
 
@@ -24,6 +25,8 @@ type App struct {
 	Accounts *auth.Accounts
 	Throttle *auth.Throttle
 	Search   index.Backend
+	// Store holds saved searches, corrections, mutes and prospect work.
+	Store *store.Store
 	// Customers is the CRM upsert (POST /api/customers).
 	Customers CustomersDeps
 	Logger    *slog.Logger
@@ -44,8 +47,8 @@ type CustomersDeps struct {
 // Mount adds the web app's routes to the server behind the gate. A server
 // listening beyond loopback must name its hosts (http.hosts).
 func (s *Server) Mount(a *App) error {
-	if a.Accounts == nil || a.Throttle == nil || a.Search == nil || a.Customers.Publisher == nil {
-		return errors.New("mounting the web app: accounts, throttle, search and customers are required")
+	if a.Accounts == nil || a.Throttle == nil || a.Search == nil || a.Store == nil || a.Customers.Publisher == nil {
+		return errors.New("mounting the web app: accounts, throttle, search, store and customers are required")
 	}
 	if !s.cfg.Loopback() && len(s.cfg.Hosts) == 0 {
 		return fmt.Errorf("http.listen %s is not loopback: list the host names browsers use in http.hosts", s.cfg.Listen)
@@ -54,7 +57,7 @@ func (s *Server) Mount(a *App) error {
 		a.Logger = s.logger
 	}
 	a.gate = newGate(s.cfg, a.Accounts, s.logger, s.reg)
-	a.searchAPI = &searchAPI{b: a.Search, logger: a.Logger.With("component", "search-api")}
+	a.searchAPI = &searchAPI{b: a.Search, logger: a.Logger.With("component", "search-api"), hide: a.Store.Hide, view: a.view}
 	a.customers = CustomersHandler(a.Customers.Publisher, a.Customers.Topics, a.Customers.Validate, a.Logger)
 	s.mu.Lock()
 	s.gate = a.gate

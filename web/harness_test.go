@@ -23,6 +23,7 @@ import (
 	"github.com/earshothq/earshot/index/contract"
 	"github.com/earshothq/earshot/pipeline"
 	"github.com/earshothq/earshot/web/auth"
+	"github.com/earshothq/earshot/web/store"
 	"github.com/earshothq/earshot/web/table"
 )
 
@@ -93,6 +94,7 @@ type testApp struct {
 	app      *App
 	ts       *httptest.Server
 	accounts *auth.Accounts
+	store    *store.Store
 	loop     *table.Loopback
 	pub      *recordingPublisher
 	tokens   map[auth.Role]string
@@ -150,10 +152,14 @@ func buildTestApp(t *testing.T, opts ...testOption) *testApp {
 			fatal(err)
 		}
 	}
+	ta.store = store.New(ta.loop, topics, b, nil)
+	ta.store.UserExists = func(name string) bool { _, err := ta.accounts.User(name); return err == nil }
+	ta.loop.Add(ta.store.Tables()...)
 	ta.app = &App{
 		Accounts:  ta.accounts,
 		Throttle:  auth.NewThrottle(cfg.Auth.Throttle),
 		Search:    b,
+		Store:     ta.store,
 		Customers: CustomersDeps{Publisher: ta.pub, Topics: topics, Validate: emailValidator},
 	}
 	for _, o := range opts {

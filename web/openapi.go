@@ -13,6 +13,7 @@ import (
 	"github.com/earshothq/earshot/record"
 	"github.com/earshothq/earshot/record/schema"
 	"github.com/earshothq/earshot/web/auth"
+	"github.com/earshothq/earshot/web/store"
 )
 
 // Op is the OpenAPI description of one /api/ route. The document at
@@ -267,8 +268,31 @@ var (
 	docSearch = &Op{Tag: "mentions", Summary: "Search mentions: hits, facets, volume histogram, snippets",
 		Query: searchParams, Response: index.SearchResult{}}
 	docMention  = &Op{Tag: "mentions", Summary: "One mention by id", Response: record.EnrichedMention{}}
-	docProfiles = &Op{Tag: "profiles", Summary: "Search customer and prospect profiles", Query: profileParams, Response: index.ProfileResult{}}
-	docProfile  = &Op{Tag: "profiles", Summary: "One profile by id (customer:ID or prospect:ID)", Response: index.Profile{}}
+	docProfiles = &Op{Tag: "profiles", Summary: "Search customer and prospect profiles (prospects with their sales work)", Query: profileParams, Response: ProfilesView{}}
+	docProfile  = &Op{Tag: "profiles", Summary: "One profile by id (customer:ID or prospect:ID), a prospect with its sales work", Response: ProfileView{}}
+
+	docSavedSearches     = &Op{Tag: "saved searches", Summary: "Saved searches, by name", Response: []record.SavedSearch{}}
+	docCreateSavedSearch = &Op{Tag: "saved searches", Summary: "Save a search (its query and competitor queries must compile)", Body: store.SavedSearchInput{}, Response: record.SavedSearch{}, Status: http.StatusCreated}
+	docSavedSearch       = &Op{Tag: "saved searches", Summary: "One saved search", Response: record.SavedSearch{}}
+	docUpdateSavedSearch = &Op{Tag: "saved searches", Summary: "Change a saved search", Body: store.SavedSearchInput{}, Response: record.SavedSearch{}}
+	docDeleteSavedSearch = &Op{Tag: "saved searches", Summary: "Delete a saved search"}
+	docCorrections       = &Op{Tag: "corrections", Summary: "Corrections, newest first (labelled data for retraining)", Query: []Param{{Name: "mention", Description: "only this mention's"}}, Response: []record.Correction{}}
+	docCreateCorrection  = &Op{Tag: "corrections", Summary: "Correct a mention's sentiment or intents, or mark it irrelevant (applied to the index at once)",
+		Body: correctionInput{}, Response: record.Correction{}, Status: http.StatusCreated, Errors: []int{http.StatusNotFound}}
+	docMutes       = &Op{Tag: "mutes", Summary: "Muted authors and sites", Response: []record.Mute{}}
+	docCreateMute  = &Op{Tag: "mutes", Summary: "Mute an author or a site: hidden from searches and counts", Body: muteInput{}, Response: record.Mute{}, Status: http.StatusCreated}
+	docDeleteMute  = &Op{Tag: "mutes", Summary: "Unmute"}
+	docProspects   = &Op{Tag: "prospects", Summary: "Prospects by lead score with their stage, owner and notes", Query: prospectParams, Response: ProfilesView{}}
+	docProspect    = &Op{Tag: "prospects", Summary: "One prospect (id or prospect:id) with its sales work", Response: ProfileView{}}
+	docSetStage    = &Op{Tag: "prospects", Summary: "Move a prospect to a stage (new, contacted, qualified, won, lost, disqualified)", Body: stageInput{}, Response: record.ProspectWork{}}
+	docSetOwner    = &Op{Tag: "prospects", Summary: "Assign a prospect to a user (empty owner unassigns)", Body: ownerInput{}, Response: record.ProspectWork{}}
+	docAddNote     = &Op{Tag: "prospects", Summary: "Add a note to a prospect", Body: noteInput{}, Response: record.ProspectWork{}, Status: http.StatusCreated}
+	docDeleteNote  = &Op{Tag: "prospects", Summary: "Delete a note"}
+	prospectParams = []Param{
+		{Name: "stage", Description: "new, contacted, qualified, won, lost or disqualified"}, {Name: "owner"},
+		{Name: "text"}, {Name: "aspect"}, {Name: "brand"}, {Name: "product"}, {Name: "competitor"}, {Name: "language"},
+		{Name: "min_lead_score", Type: "number"}, {Name: "sort"}, {Name: "from", Type: "integer"}, {Name: "size", Type: "integer"},
+	}
 
 	docCustomers = &Op{Tag: "admin", Summary: "Upsert customers (an object, an array, or JSON Lines); all or nothing",
 		Description: "Every record is validated first; if any is bad, nothing is written and the 422 problem lists each bad record. The answer waits for Kafka's acknowledgement.",

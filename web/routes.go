@@ -82,6 +82,26 @@ func (a *App) routes() []Route {
 		{Pattern: "GET /api/profiles", Roles: anyone, Handler: http.HandlerFunc(a.searchAPI.profiles), Doc: docProfiles},
 		{Pattern: "GET /api/profiles/{id}", Roles: anyone, Handler: http.HandlerFunc(a.searchAPI.profile), Doc: docProfile},
 
+		// Saved searches, corrections and mutes: marketing's.
+		{Pattern: "GET /api/saved-searches", Roles: anyone, Handler: http.HandlerFunc(a.listSavedSearches), Doc: docSavedSearches},
+		{Pattern: "POST /api/saved-searches", Roles: marketers, Handler: http.HandlerFunc(a.createSavedSearch), Doc: docCreateSavedSearch},
+		{Pattern: "GET /api/saved-searches/{id}", Roles: anyone, Handler: http.HandlerFunc(a.getSavedSearch), Doc: docSavedSearch},
+		{Pattern: "PUT /api/saved-searches/{id}", Roles: marketers, Handler: http.HandlerFunc(a.updateSavedSearch), Doc: docUpdateSavedSearch},
+		{Pattern: "DELETE /api/saved-searches/{id}", Roles: marketers, Handler: http.HandlerFunc(a.deleteSavedSearch), Doc: docDeleteSavedSearch},
+		{Pattern: "GET /api/corrections", Roles: anyone, Handler: http.HandlerFunc(a.listCorrections), Doc: docCorrections},
+		{Pattern: "POST /api/corrections", Roles: marketers, Handler: http.HandlerFunc(a.createCorrection), Doc: docCreateCorrection},
+		{Pattern: "GET /api/mutes", Roles: anyone, Handler: http.HandlerFunc(a.listMutes), Doc: docMutes},
+		{Pattern: "POST /api/mutes", Roles: marketers, Handler: http.HandlerFunc(a.createMute), Doc: docCreateMute},
+		{Pattern: "DELETE /api/mutes/{id}", Roles: marketers, Handler: http.HandlerFunc(a.deleteMute), Doc: docDeleteMute},
+
+		// Prospects: sales works them.
+		{Pattern: "GET /api/prospects", Roles: anyone, Handler: http.HandlerFunc(a.listProspects), Doc: docProspects},
+		{Pattern: "GET /api/prospects/{id}", Roles: anyone, Handler: http.HandlerFunc(a.getProspect), Doc: docProspect},
+		{Pattern: "PUT /api/prospects/{id}/stage", Roles: sellers, Handler: http.HandlerFunc(a.setStage), Doc: docSetStage},
+		{Pattern: "PUT /api/prospects/{id}/owner", Roles: sellers, Handler: http.HandlerFunc(a.setOwner), Doc: docSetOwner},
+		{Pattern: "POST /api/prospects/{id}/notes", Roles: sellers, Handler: http.HandlerFunc(a.addNote), Doc: docAddNote},
+		{Pattern: "DELETE /api/prospects/{id}/notes/{note}", Roles: sellers, Handler: http.HandlerFunc(a.deleteNote), Doc: docDeleteNote},
+
 		// Administration.
 		{Pattern: "POST /api/customers", Roles: admins, Handler: a.customers, Accepts: batchBody, Doc: docCustomers},
 		{Pattern: "GET /api/users", Roles: admins, Handler: http.HandlerFunc(a.listUsers), Doc: docUsers},

@@ -26,6 +26,10 @@ import (
 type searchAPI struct {
 	b      index.Backend
 	logger *slog.Logger
+	// hide narrows a search to what is not muted; view merges sales work
+	// into a profile.
+	hide func(*index.SearchRequest)
+	view func(*index.Profile) ProfileView
 }
 
 // badRequest marks an error caused by the request itself.
@@ -118,6 +122,7 @@ func (h *searchAPI) search(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
+	h.hide(req)
 	res, err := h.b.Search(r.Context(), req)
 	if err != nil {
 		h.fail(w, r, err)
@@ -165,7 +170,11 @@ func (h *searchAPI) profiles(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, res)
+	out := ProfilesView{Total: res.Total, Profiles: make([]ProfileView, len(res.Profiles))}
+	for i, p := range res.Profiles {
+		out.Profiles[i] = h.view(p)
+	}
+	writeJSON(w, http.StatusOK, out)
 }
 
 func (h *searchAPI) profile(w http.ResponseWriter, r *http.Request) {
@@ -174,5 +183,5 @@ func (h *searchAPI) profile(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, p)
+	writeJSON(w, http.StatusOK, h.view(p))
 }

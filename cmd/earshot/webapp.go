@@ -9,6 +9,7 @@ import (
 	"github.com/earshothq/earshot/index"
 	"github.com/earshothq/earshot/web"
 	"github.com/earshothq/earshot/web/auth"
+	"github.com/earshothq/earshot/web/store"
 	"github.com/earshothq/earshot/web/table"
 )
 
@@ -40,8 +41,14 @@ func (h *hub) openWebApp(srv *web.Server, b index.Backend) (*web.App, []role, er
 		producer.Close()
 		return nil, nil, err
 	}
-	if err := table.Follow(ctx, h.kafka, tableWait, accounts.Tables()...); err != nil {
-		return fail(fmt.Errorf("loading users, tokens and sessions: %w", err))
+	sb, ok := b.(store.Backend)
+	if !ok {
+		return fail(fmt.Errorf("the %T search backend cannot apply corrections", b))
+	}
+	st := store.New(producer, h.kafka.Topics(), sb, h.logger)
+	st.UserExists = func(name string) bool { _, err := accounts.User(name); return err == nil }
+	if err := table.Follow(ctx, h.kafka, tableWait, append(accounts.Tables(), st.Tables()...)...); err != nil {
+		return fail(fmt.Errorf("loading the web app's state (users, sessions, saved searches, ...): %w", err))
 	}
 	if h.createFirstAdmin {
 		wctx, cancel := context.WithTimeout(ctx, 30*time.Second)
@@ -62,6 +69,7 @@ func (h *hub) openWebApp(srv *web.Server, b index.Backend) (*web.App, []role, er
 		Accounts: accounts,
 		Throttle: auth.NewThrottle(cfg.Auth.Throttle),
 		Search:   b,
+		Store:    st,
 		Logger:   h.logger,
 	}
 	upkeep := role{name: "accounts", run: func(rctx context.Context) error {
