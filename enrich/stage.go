@@ -10,6 +10,8 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/earshothq/earshot/enrich/analysis"
+	"github.com/earshothq/earshot/enrich/relevance"
 	"github.com/earshothq/earshot/pipeline"
 	"github.com/earshothq/earshot/record"
 )
@@ -36,8 +38,12 @@ type Resolver interface {
 type Stage struct {
 	Analyzer Analyzer
 	Resolver Resolver
-	Topics   pipeline.Topics
-	Logger   *slog.Logger
+	// Relevance, when set, judges every analysed mention; an irrelevant one
+	// goes to the filtered topic instead of the enriched one, so neither
+	// counts nor alerts see it (nor identity resolution).
+	Relevance *relevance.Filter
+	Topics    pipeline.Topics
+	Logger    *slog.Logger
 	// Now is the clock (tests fix it).
 	Now func() time.Time
 }
@@ -61,6 +67,22 @@ func (s *Stage) Process(_ context.Context, msg pipeline.Message) ([]pipeline.Out
 	em := &record.EnrichedMention{Mention: m, EnrichedAt: now().UTC()}
 	if s.Analyzer != nil {
 		em.Analysis = s.Analyzer.Analyze(&em.Mention)
+	}
+	if s.Relevance != nil {
+		brands := []string{}
+		if p := em.Analysis.Preferences; p != nil && p.Brands != nil {
+			brands = p.Brands
+		}
+		if d := s.Relevance.Decide(&em.Mention, analysis.Text(&em.Mention), brands); d != nil {
+			em.Analysis.Relevance = d
+			if d.Irrelevant {
+				value, err := record.Encode(em)
+				if err != nil {
+					return nil, err
+				}
+				return []pipeline.Output{{Topic: s.Topics.Filtered(), Key: []byte(em.ID), Value: value}}, nil
+			}
+		}
 	}
 	var outs []pipeline.Output
 	key := msg.Key
@@ -97,6 +119,11 @@ func Run(ctx context.Context, k *pipeline.Kafka, s *Stage) error {
 		s.Logger = slog.New(slog.DiscardHandler)
 	}
 	s.Topics = k.Topics()
+	if s.Relevance != nil {
+		if err := loadRelevance(ctx, k, s.Relevance, s.Logger); err != nil {
+			return err
+		}
+	}
 	if s.Resolver != nil {
 		conv, ok := s.Resolver.(Converter)
 		if !ok {
@@ -176,4 +203,26 @@ func followTable[T any, PT interface {
 		apply(string(m.Key), rec)
 	})
 	return t, &n, err
+}
+
+// loadRelevance follows the corrections and mutes topics into the relevance
+// filter and waits until both are caught up; they keep following (a new
+// correction or mute applies to the next record) until ctx ends.
+func loadRelevance(ctx context.Context, k *pipeline.Kafka, f *relevance.Filter, logger *slog.Logger) error {
+	start := time.Now()
+	ct, corrections, err := followTable(ctx, k, k.Topics().Corrections(), logger, f.ApplyCorrection)
+	if err != nil {
+		return err
+	}
+	mt, mutes, err := followTable(ctx, k, k.Topics().Mutes(), logger, f.ApplyMute)
+	if err != nil {
+		return err
+	}
+	for _, t := range []*pipeline.Table{ct, mt} {
+		if err := t.WaitCaughtUp(ctx); err != nil {
+			return err
+		}
+	}
+	logger.Info("relevance filter loaded", "corrections", corrections.Load(), "mutes", mutes.Load(), "took", time.Since(start).Round(time.Millisecond))
+	return nil
 }

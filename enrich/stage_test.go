@@ -2,10 +2,13 @@ package enrich_test
 
 import (
 	"context"
+	"fmt"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/earshothq/earshot/enrich"
+	"github.com/earshothq/earshot/enrich/relevance"
 	"github.com/earshothq/earshot/pipeline"
 	"github.com/earshothq/earshot/pipeline/pipelinetest"
 	"github.com/earshothq/earshot/record"
@@ -78,5 +81,54 @@ func TestIntegrationEnrichDeadLettersUndecodableRecords(t *testing.T) {
 	}
 	if !reasons["decoding record"] {
 		t.Fatalf("dead letters do not say why: %v", reasons)
+	}
+}
+
+// The relevance filter reads the corrections and mutes topics before the
+// stage starts: a mention by a muted author goes to the filtered topic with
+// its reason, the others to the enriched topic.
+func TestIntegrationEnrichFiltersIrrelevant(t *testing.T) {
+	c := pipelinetest.New(t)
+	topics := c.Kafka.Topics()
+	muted := record.Author{Handle: "@bot@spam.example"}
+	mute := &record.Mute{Kind: record.MuteAuthor, Value: "bot@spam.example", By: "ana", Reason: "bot"}
+	mute.ID = record.MuteID(mute.Kind, mute.Value)
+	mv, _ := record.Encode(mute)
+	c.Produce(t, pipeline.Output{Topic: topics.Mutes(), Key: []byte(mute.ID), Value: mv})
+	var outs []pipeline.Output
+	for i, a := range []record.Author{muted, {Handle: "@ola@x.social"}} {
+		m := &record.Mention{Source: "mastodon", SourceID: fmt.Sprint(i), Text: "Brewly One", Author: a}
+		_ = m.Normalize()
+		v, _ := record.Encode(m)
+		outs = append(outs, pipeline.Output{Topic: topics.Raw(), Key: []byte(m.AuthorKey()), Value: v})
+	}
+	c.Produce(t, outs...)
+	rel, err := relevance.New(relevance.DefaultConfig(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- enrich.Run(ctx, c.Kafka, &enrich.Stage{Analyzer: fixedAnalyzer{}, Relevance: rel}) }()
+	filtered := c.ReadN(t, topics.Filtered(), 1, 30*time.Second)
+	enriched := c.ReadN(t, topics.Enriched(), 1, 30*time.Second)
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	var em record.EnrichedMention
+	if err := record.Decode(filtered[0].Value, &em); err != nil {
+		t.Fatal(err)
+	}
+	if r := em.Analysis.Relevance; r == nil || !r.Irrelevant || len(r.Reasons) == 0 || !strings.Contains(r.Reasons[0], "muted by ana") {
+		t.Fatalf("filtered record: %+v", em.Analysis.Relevance)
+	}
+	if em.Author.Handle != muted.Handle {
+		t.Errorf("filtered the wrong mention: %+v", em.Author)
+	}
+	var kept record.EnrichedMention
+	record.Decode(enriched[0].Value, &kept)
+	if kept.Author.Handle == muted.Handle || kept.Analysis.Relevance != nil {
+		t.Errorf("enriched record: %+v %+v", kept.Author, kept.Analysis.Relevance)
 	}
 }

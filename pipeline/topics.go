@@ -20,11 +20,16 @@ const (
 	RoleCorrections   = "corrections"
 	RoleMutes         = "mutes"
 	RoleProspectWork  = "prospect-work"
+
+	// RoleFiltered holds enriched mentions the relevance filter judged
+	// irrelevant (with its reasons): kept out of the index, counts and
+	// alerts, but not lost.
+	RoleFiltered = "filtered"
 )
 
 // Roles lists every topic role in creation order.
 var Roles = []string{RoleRaw, RoleEnriched, RoleCustomers, RoleProspects, RoleCheckpoints, RoleErasures, RoleDLQ,
-	RoleUsers, RoleTokens, RoleSessions, RoleSavedSearches, RoleCorrections, RoleMutes, RoleProspectWork}
+	RoleUsers, RoleTokens, RoleSessions, RoleSavedSearches, RoleCorrections, RoleMutes, RoleProspectWork, RoleFiltered}
 
 // compactedRoles are keyed tables where only the latest value per key matters.
 var compactedRoles = map[string]bool{RoleCustomers: true, RoleProspects: true, RoleCheckpoints: true,
@@ -47,6 +52,8 @@ func (t Topics) Checkpoints() string { return t.Name(RoleCheckpoints) }
 func (t Topics) Erasures() string    { return t.Name(RoleErasures) }
 func (t Topics) DLQ() string         { return t.Name(RoleDLQ) }
 func (t Topics) Corrections() string { return t.Name(RoleCorrections) }
+func (t Topics) Mutes() string       { return t.Name(RoleMutes) }
+func (t Topics) Filtered() string    { return t.Name(RoleFiltered) }
 
 // Compacted reports whether a role's topic uses log compaction.
 func Compacted(role string) bool { return compactedRoles[role] }

@@ -206,10 +206,22 @@ type Analysis struct {
 	Intents     []Intent     `json:"intents,omitempty"`
 	Aspects     []Aspect     `json:"aspects,omitempty"`
 	Preferences *Preferences `json:"preferences,omitempty"`
+	// Relevance is the relevance filter's decision when it had something
+	// to say (a muted author or site, or a brand's learned filter).
+	Relevance *Relevance `json:"relevance,omitempty"`
 	// ModelVersion is the version of the sentiment model that labelled the
 	// mention (a correction records it too, so retraining knows what the
 	// person disagreed with).
 	ModelVersion string `json:"model_version,omitempty"`
+}
+
+// Relevance says whether a mention is about the brand (and not, say, the
+// common word the brand is named after), and why.
+type Relevance struct {
+	Irrelevant bool `json:"irrelevant"`
+	// Score is the probability that the mention is irrelevant.
+	Score   float64  `json:"score"`
+	Reasons []string `json:"reasons,omitempty"`
 }
 
 // Identity match outcomes.

@@ -6,6 +6,7 @@ import (
 	"github.com/earshothq/earshot/enrich"
 	"github.com/earshothq/earshot/enrich/analysis"
 	"github.com/earshothq/earshot/enrich/identity"
+	"github.com/earshothq/earshot/enrich/relevance"
 )
 
 // newEnrichStage assembles the enrich stage from the config. A sentiment
@@ -27,5 +28,9 @@ func (h *hub) newEnrichStage(ctx context.Context) (*enrich.Stage, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &enrich.Stage{Analyzer: a, Resolver: r, Logger: logger}, nil
+	rel, err := relevance.New(h.cfg.Enrich.Analysis.Relevance, a.Brands)
+	if err != nil {
+		return nil, err
+	}
+	return &enrich.Stage{Analyzer: a, Resolver: r, Relevance: rel, Logger: logger}, nil
 }

@@ -22,6 +22,7 @@ import (
 	"github.com/earshothq/earshot/enrich/intent"
 	"github.com/earshothq/earshot/enrich/lang"
 	"github.com/earshothq/earshot/enrich/prefs"
+	"github.com/earshothq/earshot/enrich/relevance"
 	"github.com/earshothq/earshot/enrich/sentiment"
 	"github.com/earshothq/earshot/enrich/textnorm"
 	"github.com/earshothq/earshot/internal/confx"
@@ -52,6 +53,9 @@ type Config struct {
 	Taxonomy string `yaml:"taxonomy"`
 	// Intents selects phrase lists and thresholds.
 	Intents intent.Config `yaml:"intents"`
+	// Relevance tunes the per-brand relevance filter the enrich stage
+	// applies (learned from corrections and mutes).
+	Relevance relevance.Config `yaml:"relevance"`
 	// BuyingThreshold is the score from which buying intent is reported
 	// (overrides intents.thresholds.buying when set).
 	BuyingThreshold float64 `yaml:"buying_threshold"`
@@ -66,6 +70,7 @@ func DefaultConfig() Config {
 		MinLanguageConfidence: o.MinConfidence,
 		Taxonomy:              DefaultTaxonomyPath,
 		ModelPoll:             DefaultModelPoll,
+		Relevance:             relevance.DefaultConfig(),
 		Intents:               intent.DefaultConfig(),
 		BuyingThreshold:       intent.DefaultThreshold,
 	}
@@ -89,13 +94,16 @@ func (c Config) Validate() error {
 		errs = append(errs, confx.Keyf("analysis.min_language_confidence", "%v outside [0, 1]", c.MinLanguageConfidence))
 	}
 	if c.ModelPoll < 0 {
-		errs = append(errs, fmt.Errorf("analysis.model_poll: %v is negative", c.ModelPoll))
+		errs = append(errs, confx.Keyf("analysis.model_poll", "%v is negative", c.ModelPoll))
 	}
 	if c.BuyingThreshold < 0 || c.BuyingThreshold > 1 {
 		errs = append(errs, confx.Keyf("analysis.buying_threshold", "%v outside [0, 1]", c.BuyingThreshold))
 	}
 	if err := c.Intents.Validate(); err != nil {
 		errs = append(errs, confx.Prefix("analysis.intents", err))
+	}
+	if err := c.Relevance.Validate(); err != nil {
+		errs = append(errs, confx.Prefix("analysis", err))
 	}
 	return errors.Join(errs...)
 }
@@ -428,4 +436,12 @@ func (a *Analyzer) clauseSentiment(clf *sentiment.Classifier, text string, claus
 	}
 	r := clf.ClassifyTokens(text, clause, code)
 	return sentiment.LabelOf(r.Score), r.Score
+}
+
+// Brands are the taxonomy's brands a text names (the relevance filter's
+// key for a correction's text).
+func (a *Analyzer) Brands(text string) []string {
+	text = textnorm.Clean(text)
+	toks := textnorm.Tokenize(text, nil)
+	return a.prefs.Extract(text, toks, nil).Brands
 }
