@@ -14,7 +14,7 @@ import (
 // apiRoles opens the search backend and mounts the web app (the gate, the
 // JSON API and the pages) on srv.
 func (h *hub) apiRoles(srv *web.Server) ([]role, error) {
-	b, err := h.searchBackend(context.Background())
+	b, err := h.searchBackend(h.startCtx)
 	if err != nil {
 		return nil, err
 	}

@@ -53,7 +53,7 @@ func newConnectCmd(app *App) *cobra.Command {
 	return roleCommand(app, "connect", "Run the connectors (and the forms intake) into the raw topic",
 		func(c *Config) string { return c.Connect.Listen },
 		func(h *hub, srv *web.Server) ([]role, error) {
-			conns, err := h.buildConnectors(context.Background(), srv)
+			conns, err := h.buildConnectors(h.startCtx, srv)
 			if err != nil {
 				return nil, err
 			}

@@ -34,6 +34,9 @@ type hub struct {
 	// app creates "admin" (firstAdmin, shown in the banner).
 	createFirstAdmin bool
 	firstAdmin       *firstAdmin
+	// startCtx is the command's signal context: waits for a dependency
+	// while roles are built (the search cluster) end with it.
+	startCtx context.Context
 }
 
 // brokerWait bounds how long a role waits for an external cluster at start.
@@ -52,7 +55,7 @@ func (a *App) openHub(ctx context.Context) (*hub, error) {
 	if os.Getenv("GOGC") == "" {
 		debug.SetGCPercent(200)
 	}
-	h := &hub{cfg: cfg, logger: a.Logger(), registry: prometheus.NewRegistry()}
+	h := &hub{cfg: cfg, logger: a.Logger(), registry: prometheus.NewRegistry(), startCtx: ctx}
 	h.registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	var brokers []string
 	if cfg.Kafka.Embedded.Enabled {

@@ -2,11 +2,14 @@ package main
 
 import (
 	"context"
+	"fmt"
+	"strings"
 	"sync"
 	"time"
 
 	"github.com/spf13/cobra"
 
+	"github.com/earshothq/earshot/connectors"
 	"github.com/earshothq/earshot/index"
 	"github.com/earshothq/earshot/index/backend"
 	"github.com/earshothq/earshot/index/stage"
@@ -26,28 +29,53 @@ func newIndexCmd(app *App) *cobra.Command {
 // searchBackend opens the configured backend once per process: in `earshot
 // run` the index stage and the API share it (the embedded index belongs to
 // one process). A cluster that is down at start is waited for, like Kafka,
-// up to brokerWait.
+// up to brokerWait or until ctx (the signal context) ends; the error names
+// Elasticsearch and its addresses.
 func (h *hub) searchBackend(ctx context.Context) (index.Backend, error) {
 	h.searchOnce.Do(func() {
-		ctx, cancel := context.WithTimeout(ctx, brokerWait)
+		if ctx == nil {
+			ctx = context.Background()
+		}
+		wctx, cancel := context.WithTimeout(ctx, brokerWait)
 		defer cancel()
 		logger := h.logger.With("component", "search")
+		if h.cfg.Search.Backend != backend.KindElasticsearch {
+			h.search, h.searchErr = backend.Open(wctx, h.cfg.Search, logger, h.registry)
+			return
+		}
+		where := "Elasticsearch at " + strings.Join(h.cfg.Search.Elasticsearch.Addresses, ", ")
 		backoff := 250 * time.Millisecond
 		for {
-			h.search, h.searchErr = backend.Open(ctx, h.cfg.Search, logger, h.registry)
-			if h.searchErr == nil || h.cfg.Search.Backend != backend.KindElasticsearch || ctx.Err() != nil {
+			h.search, h.searchErr = backend.Open(wctx, h.cfg.Search, logger, h.registry)
+			if h.searchErr == nil {
 				return
 			}
-			logger.Warn("waiting for the search cluster", "error", h.searchErr, "retry_in", backoff)
-			select {
-			case <-ctx.Done():
-				return
-			case <-time.After(backoff):
+			if wctx.Err() != nil {
+				break
+			}
+			logger.Warn("waiting for "+where, "error", firstLine(h.searchErr), "retry_in", backoff)
+			if connectors.Sleep(wctx, backoff) != nil {
+				break
 			}
 			backoff = min(backoff*2, 10*time.Second)
 		}
+		switch {
+		case ctx.Err() != nil:
+			h.searchErr = fmt.Errorf("stopped while waiting for %s (last error: %s)", where, firstLine(h.searchErr))
+		default:
+			h.searchErr = fmt.Errorf("%s did not answer within %s: %w", where, brokerWait, h.searchErr)
+		}
 	})
 	return h.search, h.searchErr
+}
+
+// firstLine is an error's first line (client errors can run to dozens).
+func firstLine(err error) string {
+	s := err.Error()
+	if i := strings.IndexByte(s, '\n'); i >= 0 {
+		return s[:i] + " …"
+	}
+	return s
 }
 
 // runIndex runs the index stage until ctx ends.
