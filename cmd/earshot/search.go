@@ -15,6 +15,7 @@ import (
 
 	"github.com/earshothq/earshot/index"
 	"github.com/earshothq/earshot/index/backend"
+	"github.com/earshothq/earshot/index/bleve"
 )
 
 func init() { addCommand(newSearchCmd) }
@@ -85,6 +86,10 @@ func newSearchCmd(app *App) *cobra.Command {
 					app.Logger().Debug("hub API not reachable; opening the index directly", "error", err)
 				}
 				b, err := backend.Open(cmd.Context(), cfg, app.Logger(), nil)
+				if errors.Is(err, bleve.ErrInUse) {
+					return fmt.Errorf("the embedded index at %s is in use by a running hub: search through its API (without --direct; the hub at http.listen %s, with a token): %w",
+						cfg.Embedded.Path, appCfg.HTTP.Listen, err)
+				}
 				if err != nil {
 					return err
 				}

@@ -28,12 +28,14 @@ import (
 	"slices"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/index/scorch"
 	"github.com/blevesearch/bleve/v2/mapping"
 	bq "github.com/blevesearch/bleve/v2/search/query"
 	"github.com/prometheus/client_golang/prometheus"
+	"go.etcd.io/bbolt"
 
 	"github.com/earshothq/earshot/index"
 	"github.com/earshothq/earshot/internal/confx"
@@ -145,12 +147,23 @@ func Open(cfg Config, logger *slog.Logger, reg prometheus.Registerer) (*Backend,
 //
 // numSnapshotsToKeep 1: no rollback points, so merged-away segment files
 // are deleted at once instead of filling the disk.
+//
+// bolt_timeout: the index root is locked by the process that has it open;
+// another process (a second hub, `earshot search --direct`) gives up after
+// lockTimeout with ErrInUse instead of waiting for ever.
 func scorchConfig() map[string]any {
 	return map[string]any{
 		"unsafe_batch":       false,
 		"numSnapshotsToKeep": 1,
+		"bolt_timeout":       lockTimeout.String(),
 	}
 }
+
+// lockTimeout is how long opening waits for another process's lock.
+var lockTimeout = 10 * time.Second
+
+// ErrInUse is returned by Open when another process holds the index.
+var ErrInUse = errors.New("the index is in use by another process (a running hub?)")
 
 func openIndex(cfg Config, name string, m mapping.IndexMapping) (bleve.Index, error) {
 	if cfg.InMemory {
@@ -165,6 +178,9 @@ func openIndex(cfg Config, name string, m mapping.IndexMapping) (bleve.Index, er
 	path := filepath.Join(cfg.Path, name)
 	if _, err := os.Stat(path); err == nil {
 		idx, err := bleve.OpenUsing(path, scorchConfig())
+		if errors.Is(err, bbolt.ErrTimeout) {
+			return nil, fmt.Errorf("opening index %s: %w", path, ErrInUse)
+		}
 		if err != nil {
 			return nil, fmt.Errorf("opening index %s: %w", path, err)
 		}
