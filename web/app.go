@@ -29,12 +29,17 @@ type App struct {
 	Store *store.Store
 	// Customers is the CRM upsert (POST /api/customers).
 	Customers CustomersDeps
-	Logger    *slog.Logger
+	// Importer and Eraser serve the admin's customers import and erasure
+	// (nil: those routes answer 503).
+	Importer Importer
+	Eraser   Eraser
+	Logger   *slog.Logger
 
 	gate      *gate
 	searchAPI *searchAPI
 	customers http.Handler
 	docs      []byte // the OpenAPI document, rendered at Mount
+	imports   importJobs
 }
 
 // CustomersDeps is what the customer upsert writes with.

@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -13,6 +14,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -161,6 +163,8 @@ func buildTestApp(t *testing.T, opts ...testOption) *testApp {
 		Search:    b,
 		Store:     ta.store,
 		Customers: CustomersDeps{Publisher: ta.pub, Topics: topics, Validate: emailValidator},
+		Importer:  &fakeImporter{},
+		Eraser:    fakeEraser{},
 	}
 	for _, o := range opts {
 		o(&cfg, ta.app)
@@ -361,4 +365,46 @@ func eventually(t *testing.T, what string, cond func() bool) {
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
+}
+
+// fakeImporter takes one customer per line; a line containing "bad" is a
+// bad row. It reports progress after every line.
+type fakeImporter struct{ rows atomic.Int64 }
+
+func (f *fakeImporter) Import(_ context.Context, src io.Reader, name string, progress func(ImportStatus)) (ImportStatus, error) {
+	var st ImportStatus
+	b, err := io.ReadAll(src)
+	if err != nil {
+		return st, err
+	}
+	if strings.Contains(string(b), "broker down") {
+		return st, errors.New("writing customers: broker down")
+	}
+	for i, line := range strings.Split(strings.TrimSpace(string(b)), "\n") {
+		st.Rows++
+		st.BytesRead += int64(len(line) + 1)
+		if strings.Contains(line, "bad") {
+			st.Bad++
+			st.BadRows = append(st.BadRows, BadRow{Line: i + 1, Reasons: []string{"email " + line + " has no domain"}})
+		} else {
+			st.Imported++
+			f.rows.Add(1)
+		}
+		progress(st)
+	}
+	return st, nil
+}
+
+// fakeEraser knows one customer, c-1, with a prospect sharing her address.
+type fakeEraser struct{}
+
+func (fakeEraser) Erase(_ context.Context, who string, dryRun bool) (ErasureReport, error) {
+	if who != "c-1" && who != "zofia@example.pl" {
+		return ErasureReport{}, ErrNobodyFound
+	}
+	rep := ErasureReport{Customers: []string{"c-1"}, Prospects: []string{"p-9"}, Emails: []string{"zofia@example.pl"}, Requests: []string{}, DryRun: dryRun}
+	if !dryRun {
+		rep.Requests = []string{"erasure-1"}
+	}
+	return rep, nil
 }

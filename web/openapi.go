@@ -297,6 +297,19 @@ var (
 	docCustomers = &Op{Tag: "admin", Summary: "Upsert customers (an object, an array, or JSON Lines); all or nothing",
 		Description: "Every record is validated first; if any is bad, nothing is written and the 422 problem lists each bad record. The answer waits for Kafka's acknowledgement.",
 		Body:        record.Customer{}, Response: customersResponse{}}
+	docExportMentions = &Op{Tag: "exports", Summary: "The mentions view as CSV (the /api/search parameters; muted content left out; spreadsheet formulas neutralised)",
+		Query:    append(append([]Param(nil), searchParams...), Param{Name: "limit", Type: "integer", Description: "at most this many rows (default and maximum 100000)"}),
+		Response: "", ResponseType: "text/csv"}
+	docExportProspects = &Op{Tag: "exports", Summary: "The prospects inbox as CSV (the /api/prospects filters)",
+		Query: append(append([]Param(nil), prospectParams...), Param{Name: "limit", Type: "integer"}), Response: "", ResponseType: "text/csv"}
+	docImport = &Op{Tag: "admin", Summary: "Upload a customer file (CSV or JSON Lines, or a multipart form with it in \"file\"); the import runs in the background",
+		Description: "Answers 202 with the import's status; poll GET /api/customers/import/{id} for progress (bytes read of the total) and the bad rows by line.",
+		Query:       []Param{{Name: "name", Description: "the file name; its extension (.csv, .jsonl) picks the format"}},
+		Body:        "", Response: ImportStatus{}, Status: http.StatusAccepted}
+	docImportStatus = &Op{Tag: "admin", Summary: "An import's progress, counts and bad rows", Response: ImportStatus{}}
+	docErase        = &Op{Tag: "admin", Summary: "Erase a person (right to erasure): customers, prospects and every mention linked to them",
+		Description: "Writes deletion requests the index stage carries out, then tombstones (as earshot customers forget). dry_run shows what would be erased.",
+		Body:        erasureInput{}, Response: ErasureReport{}, Status: http.StatusAccepted, Errors: []int{http.StatusOK, http.StatusNotFound}}
 	docUsers       = &Op{Tag: "admin", Summary: "List users", Response: []auth.UserInfo{}}
 	docCreateUser  = &Op{Tag: "admin", Summary: "Create a user", Body: newUser{}, Response: auth.UserInfo{}, Status: http.StatusCreated, Errors: []int{http.StatusConflict}}
 	docUser        = &Op{Tag: "admin", Summary: "One user", Response: auth.UserInfo{}}

@@ -40,9 +40,10 @@ var (
 
 // Request body media types.
 var (
-	jsonBody  = []string{"application/json"}
-	formBody  = []string{"application/x-www-form-urlencoded", "multipart/form-data"}
-	batchBody = []string{"application/json", "application/x-ndjson", "application/jsonl"}
+	jsonBody   = []string{"application/json"}
+	formBody   = []string{"application/x-www-form-urlencoded", "multipart/form-data"}
+	batchBody  = []string{"application/json", "application/x-ndjson", "application/jsonl"}
+	importBody = []string{"text/csv", "text/tab-separated-values", "text/plain", "application/x-ndjson", "application/jsonl", "multipart/form-data"}
 )
 
 // baseRoutes are served by every process: probes and metrics.
@@ -102,8 +103,15 @@ func (a *App) routes() []Route {
 		{Pattern: "POST /api/prospects/{id}/notes", Roles: sellers, Handler: http.HandlerFunc(a.addNote), Doc: docAddNote},
 		{Pattern: "DELETE /api/prospects/{id}/notes/{note}", Roles: sellers, Handler: http.HandlerFunc(a.deleteNote), Doc: docDeleteNote},
 
+		// CSV exports of the mentions and prospects views (scheduled pulls with a token).
+		{Pattern: "GET /api/export/mentions.csv", Roles: anyone, Handler: http.HandlerFunc(a.exportMentions), Doc: docExportMentions},
+		{Pattern: "GET /api/export/prospects.csv", Roles: anyone, Handler: http.HandlerFunc(a.exportProspects), Doc: docExportProspects},
+
 		// Administration.
 		{Pattern: "POST /api/customers", Roles: admins, Handler: a.customers, Accepts: batchBody, Doc: docCustomers},
+		{Pattern: "POST /api/customers/import", Roles: admins, Handler: http.HandlerFunc(a.startImport), Accepts: importBody, Doc: docImport},
+		{Pattern: "GET /api/customers/import/{id}", Roles: admins, Handler: http.HandlerFunc(a.importStatus), Doc: docImportStatus},
+		{Pattern: "POST /api/erasures", Roles: admins, Handler: http.HandlerFunc(a.erase), Doc: docErase},
 		{Pattern: "GET /api/users", Roles: admins, Handler: http.HandlerFunc(a.listUsers), Doc: docUsers},
 		{Pattern: "POST /api/users", Roles: admins, Handler: http.HandlerFunc(a.createUser), Doc: docCreateUser},
 		{Pattern: "GET /api/users/{name}", Roles: admins, Handler: http.HandlerFunc(a.getUser), Doc: docUser},

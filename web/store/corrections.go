@@ -41,6 +41,10 @@ func (s *Store) Correct(ctx context.Context, by, mentionID, field, value string)
 	if m.Analysis.Language != nil {
 		c.Language = m.Analysis.Language.Code
 	}
+	c.ModelVersion = m.Analysis.ModelVersion
+	if hadPrior && prior.ModelVersion != "" {
+		c.ModelVersion = prior.ModelVersion
+	}
 	if field == record.CorrectRelevance && value == "irrelevant" {
 		c.Original = m
 	}

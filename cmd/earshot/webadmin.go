@@ -1,0 +1,90 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/earshothq/earshot/enrich/identity"
+	"github.com/earshothq/earshot/enrich/identity/crm"
+	"github.com/earshothq/earshot/enrich/identity/customerfile"
+	"github.com/earshothq/earshot/pipeline"
+	"github.com/earshothq/earshot/web"
+)
+
+// webAdmin gives the web app's admin routes the code behind `earshot
+// customers import` and `earshot customers forget`.
+type webAdmin struct {
+	kafka *pipeline.Kafka
+	pub   crm.Publisher
+	norm  *identity.Normalizer
+}
+
+var (
+	_ web.Importer = (*webAdmin)(nil)
+	_ web.Eraser   = (*webAdmin)(nil)
+)
+
+// Import reads a customer file as `earshot customers import` does.
+func (w *webAdmin) Import(ctx context.Context, src io.Reader, name string, progress func(web.ImportStatus)) (web.ImportStatus, error) {
+	var st web.ImportStatus
+	reader, err := customerfile.NewReader(src, name, customerfile.DefaultConfig(), w.norm)
+	if err != nil {
+		return st, err
+	}
+	last := time.Now()
+	opts := crm.ImportOptions{
+		BadRow: func(line int, reasons []string) {
+			st.Bad++
+			if len(st.BadRows) < web.MaxBadRows {
+				st.BadRows = append(st.BadRows, web.BadRow{Line: line, Reasons: reasons})
+			}
+		},
+		Progress: func(n int64) {
+			st.BytesRead = n
+			if time.Since(last) > 200*time.Millisecond {
+				last = time.Now()
+				progress(st)
+			}
+		},
+	}
+	rep, err := crm.Import(ctx, reader, w.pub, w.kafka.Topics(), opts)
+	st.Rows, st.Imported, st.Bad = rep.Rows, rep.Imported, rep.Bad
+	if err != nil {
+		return st, fmt.Errorf("importing (rows up to line %d are in the topic): %w", rep.LastLine, err)
+	}
+	return st, nil
+}
+
+// Erase forgets a person as `earshot customers forget` does.
+func (w *webAdmin) Erase(ctx context.Context, who string, dryRun bool) (web.ErasureReport, error) {
+	rep := web.ErasureReport{DryRun: dryRun, Customers: []string{}, Prospects: []string{}, Emails: []string{}, Requests: []string{}}
+	snap, err := crm.LoadSnapshot(ctx, w.kafka, w.kafka.Topics())
+	if err != nil {
+		return rep, err
+	}
+	plan, err := crm.PlanErasure(snap, who, w.norm, time.Now())
+	if errors.Is(err, crm.ErrNobodyFound) {
+		return rep, web.ErrNobodyFound
+	}
+	if err != nil {
+		return rep, err
+	}
+	rep.Customers = append(rep.Customers, plan.Customers...)
+	rep.Prospects = append(rep.Prospects, plan.Prospects...)
+	if len(plan.Erasures) > 0 {
+		rep.Emails = append(rep.Emails, plan.Erasures[0].Emails...)
+	}
+	if dryRun {
+		return rep, nil
+	}
+	if err := crm.Forget(ctx, w.pub, w.kafka.Topics(), plan); err != nil {
+		return rep, err
+	}
+	for _, e := range plan.Erasures {
+		rep.Requests = append(rep.Requests, e.ID)
+	}
+	return rep, nil
+}
