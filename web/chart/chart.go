@@ -1,0 +1,379 @@
+// Package chart draws the web app's charts as SVG on the server: volume over
+// time stacked by sentiment with spikes marked, horizontal bars, diverging
+// bars (positive against negative) and a share donut. The output is inline
+// SVG with presentation attributes and CSS classes only (no style
+// attributes, no script), so it renders under a strict Content Security
+// Policy and without JavaScript. Every label is escaped: labels come from
+// mentions, which are attacker-controlled text.
+package chart
+
+import (
+	"fmt"
+	"html"
+	"html/template"
+	"math"
+	"strings"
+)
+
+// Series is one named row of values (one sentiment across time buckets).
+// Class is the CSS class its shapes get (e.g. "s-negative").
+type Series struct {
+	Name   string
+	Class  string
+	Values []float64
+}
+
+// Volume is a stacked bar chart over time.
+type Volume struct {
+	Title  string   // accessible name of the chart
+	Labels []string // one per bucket, shown on the x axis (thinned to fit)
+	Stacks []Series // drawn bottom to top
+	// Spikes are indices of buckets marked as unusual (see Spikes).
+	Spikes []int
+	// Previous, when set, is the previous period's total per bucket, drawn
+	// as a dashed line for comparison.
+	Previous []float64
+	// SpikeLabel titles a spike marker (localised by the caller).
+	SpikeLabel string
+	// Format prints a value (localised number); nil prints %g.
+	Format func(float64) string
+}
+
+const (
+	volW, volH               = 720, 260
+	padL, padR, padT, padB   = 44, 8, 18, 36
+	barGapRatio              = 0.2
+	hbarRowH, hbarLabelWidth = 24, 150
+	hbarW                    = 520
+)
+
+func esc(s string) string { return html.EscapeString(s) }
+
+func (c Volume) format(v float64) string {
+	if c.Format != nil {
+		return c.Format(v)
+	}
+	return fmt.Sprintf("%g", v)
+}
+
+// SVG renders the chart. A chart with no buckets renders an empty frame
+// with the title, so the page layout does not jump.
+func (c Volume) SVG() template.HTML {
+	var b strings.Builder
+	fmt.Fprintf(&b, `<svg class="chart chart-volume" viewBox="0 0 %d %d" role="img" aria-label="%s" xmlns="http://www.w3.org/2000/svg"><title>%s</title>`, volW, volH, esc(c.Title), esc(c.Title))
+	n := len(c.Labels)
+	totals := make([]float64, n)
+	for _, s := range c.Stacks {
+		for i := 0; i < n && i < len(s.Values); i++ {
+			totals[i] += s.Values[i]
+		}
+	}
+	maxV := 0.0
+	for i := range totals {
+		maxV = math.Max(maxV, totals[i])
+		if i < len(c.Previous) {
+			maxV = math.Max(maxV, c.Previous[i])
+		}
+	}
+	maxV = niceCeil(maxV)
+	plotW, plotH := float64(volW-padL-padR), float64(volH-padT-padB)
+	y := func(v float64) float64 { return float64(padT) + plotH - v/maxV*plotH }
+	// grid and y labels
+	for k := 0; k <= 4; k++ {
+		v := maxV * float64(k) / 4
+		yy := y(v)
+		fmt.Fprintf(&b, `<line class="grid" x1="%d" x2="%d" y1="%.1f" y2="%.1f"/>`, padL, volW-padR, yy, yy)
+		fmt.Fprintf(&b, `<text class="axis" x="%d" y="%.1f" text-anchor="end">%s</text>`, padL-4, yy+4, esc(c.format(v)))
+	}
+	if n == 0 {
+		b.WriteString(`</svg>`)
+		return template.HTML(b.String())
+	}
+	slot := plotW / float64(n)
+	barW := math.Max(1, slot*(1-barGapRatio))
+	for i := 0; i < n; i++ {
+		x := float64(padL) + slot*float64(i) + (slot-barW)/2
+		base := 0.0
+		for _, s := range c.Stacks {
+			if i >= len(s.Values) || s.Values[i] <= 0 {
+				continue
+			}
+			v := s.Values[i]
+			fmt.Fprintf(&b, `<rect class="%s" x="%.1f" y="%.1f" width="%.1f" height="%.1f"><title>%s · %s: %s</title></rect>`,
+				esc(s.Class), x, y(base+v), barW, y(base)-y(base+v), esc(c.Labels[i]), esc(s.Name), esc(c.format(v)))
+			base += v
+		}
+	}
+	if len(c.Previous) > 0 {
+		var pts []string
+		for i := 0; i < n && i < len(c.Previous); i++ {
+			pts = append(pts, fmt.Sprintf("%.1f,%.1f", float64(padL)+slot*(float64(i)+0.5), y(c.Previous[i])))
+		}
+		fmt.Fprintf(&b, `<polyline class="previous" fill="none" points="%s"/>`, strings.Join(pts, " "))
+	}
+	for _, i := range c.Spikes {
+		if i < 0 || i >= n {
+			continue
+		}
+		cx := float64(padL) + slot*(float64(i)+0.5)
+		cy := y(totals[i]) - 8
+		fmt.Fprintf(&b, `<path class="spike" d="M%.1f %.1f l-5 -8 h10 z"><title>%s: %s · %s</title></path>`, cx, cy+6, esc(c.SpikeLabel), esc(c.Labels[i]), esc(c.format(totals[i])))
+	}
+	// x labels, thinned so at most ~8 show
+	step := (n + 7) / 8
+	for i := 0; i < n; i += step {
+		x := float64(padL) + slot*(float64(i)+0.5)
+		fmt.Fprintf(&b, `<text class="axis" x="%.1f" y="%d" text-anchor="middle">%s</text>`, x, volH-padB+16, esc(c.Labels[i]))
+	}
+	b.WriteString(`</svg>`)
+	return template.HTML(b.String())
+}
+
+// niceCeil rounds v up to 1, 2 or 5 times a power of ten (at least 1), so
+// the axis reads in round numbers.
+func niceCeil(v float64) float64 {
+	if v <= 1 {
+		return 1
+	}
+	p := math.Pow(10, math.Floor(math.Log10(v)))
+	for _, m := range []float64{1, 2, 2.5, 5, 10} {
+		if m*p >= v {
+			return m * p
+		}
+	}
+	return 10 * p
+}
+
+// Spikes returns the indices of buckets whose total stands out from the
+// buckets before them: more than the trailing mean plus three standard
+// deviations (over up to window earlier buckets, at least three), and at
+// least minCount. The same rule alerts use for "unusual volume".
+func Spikes(totals []float64, window int, minCount float64) []int {
+	var out []int
+	for i := range totals {
+		lo := max(0, i-window)
+		prev := totals[lo:i]
+		if len(prev) < 3 || totals[i] < minCount {
+			continue
+		}
+		mean, sd := meanSD(prev)
+		if totals[i] > mean+3*math.Max(sd, math.Sqrt(math.Max(mean, 1))) {
+			out = append(out, i)
+		}
+	}
+	return out
+}
+
+func meanSD(vs []float64) (float64, float64) {
+	var s float64
+	for _, v := range vs {
+		s += v
+	}
+	mean := s / float64(len(vs))
+	var ss float64
+	for _, v := range vs {
+		ss += (v - mean) * (v - mean)
+	}
+	return mean, math.Sqrt(ss / float64(len(vs)))
+}
+
+// Bar is one labelled value. Href, when set, makes the row a link (to the
+// mentions behind it); Class styles the bar.
+type Bar struct {
+	Label string
+	Value float64
+	Href  string
+	Class string
+}
+
+// Bars is a horizontal bar chart, largest first as given.
+type Bars struct {
+	Title  string
+	Bars   []Bar
+	Format func(float64) string
+}
+
+// SVG renders the bars. Links are real <a> elements, so the chart is
+// keyboard-navigable.
+func (c Bars) SVG() template.HTML {
+	var b strings.Builder
+	h := max(1, len(c.Bars))*hbarRowH + 4
+	fmt.Fprintf(&b, `<svg class="chart chart-bars" viewBox="0 0 %d %d" role="img" aria-label="%s" xmlns="http://www.w3.org/2000/svg"><title>%s</title>`, hbarW, h, esc(c.Title), esc(c.Title))
+	maxV := 0.0
+	for _, bar := range c.Bars {
+		maxV = math.Max(maxV, bar.Value)
+	}
+	if maxV == 0 {
+		maxV = 1
+	}
+	plotW := float64(hbarW - hbarLabelWidth - 60)
+	for i, bar := range c.Bars {
+		y := i * hbarRowH
+		w := math.Max(1, bar.Value/maxV*plotW)
+		class := bar.Class
+		if class == "" {
+			class = "bar"
+		}
+		if bar.Href != "" {
+			fmt.Fprintf(&b, `<a href="%s">`, esc(bar.Href))
+		}
+		fmt.Fprintf(&b, `<text class="label" x="%d" y="%d" text-anchor="end">%s</text>`, hbarLabelWidth-6, y+16, esc(truncate(bar.Label, 22)))
+		fmt.Fprintf(&b, `<rect class="%s" x="%d" y="%d" width="%.1f" height="%d"><title>%s: %s</title></rect>`, esc(class), hbarLabelWidth, y+4, w, hbarRowH-8, esc(bar.Label), esc(c.format(bar.Value)))
+		fmt.Fprintf(&b, `<text class="value" x="%.1f" y="%d">%s</text>`, float64(hbarLabelWidth)+w+6, y+16, esc(c.format(bar.Value)))
+		if bar.Href != "" {
+			b.WriteString(`</a>`)
+		}
+	}
+	b.WriteString(`</svg>`)
+	return template.HTML(b.String())
+}
+
+func (c Bars) format(v float64) string {
+	if c.Format != nil {
+		return c.Format(v)
+	}
+	return fmt.Sprintf("%g", v)
+}
+
+// truncate shortens s to n runes with an ellipsis.
+func truncate(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:n-1]) + "…"
+}
+
+// Pair is a label with a positive and a negative count.
+type Pair struct {
+	Label         string
+	Positive      float64
+	Negative      float64
+	PositiveHref  string
+	NegativeHref  string
+	PositiveTitle string
+	NegativeTitle string
+}
+
+// Diverging draws negative counts to the left of a centre line and
+// positive ones to the right, one row per label.
+type Diverging struct {
+	Title  string
+	Pairs  []Pair
+	Format func(float64) string
+}
+
+// SVG renders the chart.
+func (c Diverging) SVG() template.HTML {
+	var b strings.Builder
+	const w, label = 560, 130
+	h := max(1, len(c.Pairs))*hbarRowH + 4
+	fmt.Fprintf(&b, `<svg class="chart chart-diverging" viewBox="0 0 %d %d" role="img" aria-label="%s" xmlns="http://www.w3.org/2000/svg"><title>%s</title>`, w, h, esc(c.Title), esc(c.Title))
+	maxV := 1.0
+	for _, p := range c.Pairs {
+		maxV = math.Max(maxV, math.Max(p.Positive, p.Negative))
+	}
+	half := float64(w-label-20) / 2
+	mid := float64(label) + half
+	f := Bars{Format: c.Format}
+	for i, p := range c.Pairs {
+		y := i * hbarRowH
+		fmt.Fprintf(&b, `<text class="label" x="%d" y="%d" text-anchor="end">%s</text>`, label-6, y+16, esc(truncate(p.Label, 18)))
+		if p.Negative > 0 {
+			nw := p.Negative / maxV * (half - 30)
+			open, close := link(p.NegativeHref)
+			fmt.Fprintf(&b, `%s<rect class="s-negative" x="%.1f" y="%d" width="%.1f" height="%d"><title>%s · %s: %s</title></rect><text class="value" x="%.1f" y="%d" text-anchor="end">%s</text>%s`,
+				open, mid-nw, y+4, nw, hbarRowH-8, esc(p.Label), esc(p.NegativeTitle), esc(f.format(p.Negative)), mid-nw-4, y+16, esc(f.format(p.Negative)), close)
+		}
+		if p.Positive > 0 {
+			pw := p.Positive / maxV * (half - 30)
+			open, close := link(p.PositiveHref)
+			fmt.Fprintf(&b, `%s<rect class="s-positive" x="%.1f" y="%d" width="%.1f" height="%d"><title>%s · %s: %s</title></rect><text class="value" x="%.1f" y="%d">%s</text>%s`,
+				open, mid, y+4, pw, hbarRowH-8, esc(p.Label), esc(p.PositiveTitle), esc(f.format(p.Positive)), mid+pw+4, y+16, esc(f.format(p.Positive)), close)
+		}
+	}
+	fmt.Fprintf(&b, `<line class="axis-line" x1="%.1f" x2="%.1f" y1="0" y2="%d"/>`, mid, mid, h)
+	b.WriteString(`</svg>`)
+	return template.HTML(b.String())
+}
+
+func link(href string) (string, string) {
+	if href == "" {
+		return "", ""
+	}
+	return `<a href="` + esc(href) + `">`, `</a>`
+}
+
+// Donut is a share chart (share of voice): each slice's part of the total,
+// with a legend giving the percentages.
+type Donut struct {
+	Title  string
+	Slices []Bar // Class picks the slice colour ("c0".."c7" by default)
+	// Percent prints a share in [0,1] (localised); nil prints "12.3%".
+	Percent func(float64) string
+}
+
+// SVG renders the donut and its legend.
+func (c Donut) SVG() template.HTML {
+	var b strings.Builder
+	rows := max(1, len(c.Slices))
+	h := max(180, rows*22+10)
+	fmt.Fprintf(&b, `<svg class="chart chart-donut" viewBox="0 0 460 %d" role="img" aria-label="%s" xmlns="http://www.w3.org/2000/svg"><title>%s</title>`, h, esc(c.Title), esc(c.Title))
+	total := 0.0
+	for _, s := range c.Slices {
+		total += math.Max(0, s.Value)
+	}
+	const cx, cy, r, inner = 90.0, 90.0, 80.0, 48.0
+	if total == 0 {
+		fmt.Fprintf(&b, `<circle class="empty" cx="%g" cy="%g" r="%g"/>`, cx, cy, r)
+	}
+	angle := -math.Pi / 2
+	for i, s := range c.Slices {
+		if s.Value <= 0 || total == 0 {
+			continue
+		}
+		frac := s.Value / total
+		class := s.Class
+		if class == "" {
+			class = fmt.Sprintf("c%d", i%8)
+		}
+		title := fmt.Sprintf("%s: %s", s.Label, c.percent(frac))
+		if frac >= 0.9999 {
+			fmt.Fprintf(&b, `<circle class="%s" cx="%g" cy="%g" r="%g"><title>%s</title></circle>`, esc(class), cx, cy, r, esc(title))
+		} else {
+			a2 := angle + frac*2*math.Pi
+			large := 0
+			if frac > 0.5 {
+				large = 1
+			}
+			fmt.Fprintf(&b, `<path class="%s" d="M%.2f %.2f A%g %g 0 %d 1 %.2f %.2f L%.2f %.2f A%g %g 0 %d 0 %.2f %.2f Z"><title>%s</title></path>`,
+				esc(class), cx+r*math.Cos(angle), cy+r*math.Sin(angle), r, r, large, cx+r*math.Cos(a2), cy+r*math.Sin(a2),
+				cx+inner*math.Cos(a2), cy+inner*math.Sin(a2), inner, inner, large, cx+inner*math.Cos(angle), cy+inner*math.Sin(angle), esc(title))
+			angle = a2
+		}
+	}
+	fmt.Fprintf(&b, `<circle class="hole" cx="%g" cy="%g" r="%g"/>`, cx, cy, inner)
+	for i, s := range c.Slices {
+		class := s.Class
+		if class == "" {
+			class = fmt.Sprintf("c%d", i%8)
+		}
+		frac := 0.0
+		if total > 0 {
+			frac = math.Max(0, s.Value) / total
+		}
+		y := 14 + i*22
+		open, close := link(s.Href)
+		fmt.Fprintf(&b, `%s<rect class="%s" x="200" y="%d" width="12" height="12"/><text class="label" x="218" y="%d">%s — %s</text>%s`,
+			open, esc(class), y, y+11, esc(truncate(s.Label, 24)), esc(c.percent(frac)), close)
+	}
+	b.WriteString(`</svg>`)
+	return template.HTML(b.String())
+}
+
+func (c Donut) percent(f float64) string {
+	if c.Percent != nil {
+		return c.Percent(f)
+	}
+	return fmt.Sprintf("%.1f%%", f*100)
+}
