@@ -51,6 +51,7 @@ var FacetFields = map[string]string{
 	"brand":      query.FieldBrand,
 	"product":    query.FieldProduct,
 	"competitor": query.FieldCompetitor,
+	"author":     query.FieldAuthor, // top authors on dashboards
 }
 
 // DefaultFacets are the facets listening views show.

@@ -1,0 +1,393 @@
+package pages_test
+
+import (
+	"context"
+	"encoding/csv"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/earshothq/earshot/index/bleve"
+	"github.com/earshothq/earshot/web/pages"
+	"github.com/earshothq/earshot/web/pages/pagestest"
+)
+
+type harness struct {
+	srv    *httptest.Server
+	stores *pagestest.Stores
+	pages  *pages.Pages
+}
+
+func newHarness(t *testing.T) *harness {
+	t.Helper()
+	b, err := bleve.Open(bleve.Config{InMemory: true}, nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { b.Close() })
+	now := time.Now().UTC()
+	if _, err := pagestest.Seed(context.Background(), b, now); err != nil {
+		t.Fatal(err)
+	}
+	st := pagestest.NewStores(b)
+	d := st.Deps()
+	d.Who = func(*http.Request) (pages.Viewer, bool) { return pages.Viewer{Name: "ola", Role: "admin"}, true }
+	d.CSRFToken = func(*http.Request) string { return "tok-123" }
+	d.StreamInterval = 50 * time.Millisecond
+	p, err := pages.New(d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(p)
+	t.Cleanup(srv.Close)
+	t.Cleanup(p.Shutdown)
+	return &harness{srv: srv, stores: st, pages: p}
+}
+
+func (h *harness) get(t *testing.T, path string, header ...string) (int, string, http.Header) {
+	t.Helper()
+	req, _ := http.NewRequest("GET", h.srv.URL+path, nil)
+	for i := 0; i+1 < len(header); i += 2 {
+		req.Header.Set(header[i], header[i+1])
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(b), resp.Header
+}
+
+func (h *harness) post(t *testing.T, path string, form url.Values, header ...string) (int, string, http.Header) {
+	t.Helper()
+	req, _ := http.NewRequest("POST", h.srv.URL+path, strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	for i := 0; i+1 < len(header); i += 2 {
+		req.Header.Set(header[i], header[i+1])
+	}
+	client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	resp, err := client.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(b), resp.Header
+}
+
+var facetCount = regexp.MustCompile(`data-facet="sentiment">(?s:.*?)data-value="negative"><span class="v">[^<]*</span> <span class="n" data-count="(\d+)"`)
+
+func TestEveryPageRendersWithSecurityHeaders(t *testing.T) {
+	h := newHarness(t)
+	for _, path := range []string{"/mentions", "/mentions?q=kawa&filter=language:%22pl%22", "/dashboard", "/prospects", "/prospects?stage=new",
+		"/people/customer:" + pagestest.CustomerID, "/people/prospect:" + pagestest.ProspectID, "/feedback", "/feedback?q=delivery", "/admin"} {
+		code, body, hdr := h.get(t, path)
+		if code != http.StatusOK {
+			t.Errorf("GET %s = %d\n%s", path, code, body)
+			continue
+		}
+		if csp := hdr.Get("Content-Security-Policy"); !strings.Contains(csp, "script-src 'self'") || strings.Contains(csp, "unsafe-inline") {
+			t.Errorf("GET %s: CSP %q", path, csp)
+		}
+		if !strings.Contains(body, `<meta name="csrf-token" content="tok-123">`) {
+			t.Errorf("GET %s: no CSRF meta", path)
+		}
+		// No inline script and no event-handler attributes anywhere.
+		if regexp.MustCompile(`<script>|<script [^>]*>[^<]`).MatchString(body) || regexp.MustCompile(`<[^>]*\son[a-z]+=`).MatchString(body) {
+			t.Errorf("GET %s: inline script or on* attribute in the page", path)
+		}
+		// Every POST form carries the CSRF token.
+		for _, f := range regexp.MustCompile(`(?s)<form method="post".*?</form>`).FindAllString(body, -1) {
+			if !strings.Contains(f, `name="csrf_token" value="tok-123"`) {
+				t.Errorf("GET %s: a form without the CSRF token: %.200s", path, f)
+			}
+		}
+	}
+	if code, _, _ := h.get(t, "/people/customer:nobody"); code != http.StatusNotFound {
+		t.Errorf("unknown profile = %d; want 404", code)
+	}
+	if code, _, hdr := h.get(t, "/assets/vendor/htmx-2.0.11.min.js"); code != 200 || !strings.Contains(hdr.Get("Cache-Control"), "immutable") {
+		t.Errorf("vendored htmx = %d %q", code, hdr.Get("Cache-Control"))
+	}
+}
+
+func TestHostileMentionIsEscapedEverywhere(t *testing.T) {
+	h := newHarness(t)
+	for _, path := range []string{"/mentions", "/mentions?q=coffee", "/feedback?q=quoted", "/prospects", "/people/prospect:p-evil"} {
+		_, body, _ := h.get(t, path)
+		for _, bad := range []string{`<script>alert`, `<img src=x`, `<b onmouseover`, `href="javascript:`, `onerror=alert(1)>`} {
+			if strings.Contains(body, bad) {
+				t.Errorf("GET %s: unescaped %q", path, bad)
+			}
+		}
+	}
+	_, body, _ := h.get(t, "/mentions")
+	if !strings.Contains(body, "&lt;script&gt;alert(&#34;xss&#34;)&lt;/script&gt;") {
+		t.Errorf("the hostile text is not shown as text")
+	}
+}
+
+func TestQueryErrorIsShownAtItsPosition(t *testing.T) {
+	h := newHarness(t)
+	code, body, _ := h.get(t, "/mentions?q="+url.QueryEscape("kawa AND (dostawa"))
+	if code != http.StatusBadRequest {
+		t.Fatalf("bad query = %d; want 400", code)
+	}
+	if !strings.Contains(body, `id="query-error"`) || !strings.Contains(body, `aria-invalid="true"`) || !strings.Contains(body, "missing &#39;)&#39;") {
+		t.Errorf("no positioned error:\n%s", body)
+	}
+	if !strings.Contains(body, `<span>kawa AND (dostawa</span><mark class="at"> </mark>`) {
+		t.Errorf("the error does not point at the end of the query")
+	}
+	if code, body, _ := h.get(t, "/mentions?from=yesterday"); code != 400 || !strings.Contains(body, "is not a date") {
+		t.Errorf("bad date = %d", code)
+	}
+}
+
+func TestCorrectionChangesFacetCountAtOnce(t *testing.T) {
+	h := newHarness(t)
+	_, body, _ := h.get(t, "/mentions")
+	m := facetCount.FindStringSubmatch(body)
+	if m == nil {
+		t.Fatal("no negative sentiment facet on the page")
+	}
+	before := m[1]
+	// The hostile mention is positive; correct it to negative the htmx way.
+	code, frag, _ := h.post(t, "/mentions/"+pagestest.HostileID+"/sentiment", url.Values{"value": {"negative"}},
+		"HX-Request", "true", "HX-Current-URL", h.srv.URL+"/mentions")
+	if code != http.StatusOK {
+		t.Fatalf("correction = %d: %s", code, frag)
+	}
+	if !strings.Contains(frag, `id="m-`+pagestest.HostileID+`"`) || !strings.Contains(frag, `hx-swap-oob="true"`) {
+		t.Errorf("the answer lacks the card or the out-of-band facets:\n%s", frag)
+	}
+	after := facetCount.FindStringSubmatch(frag)
+	if after == nil || after[1] == before {
+		t.Errorf("negative facet count %s → %v; want it to grow", before, after)
+	}
+	cs := h.stores.Corrections()
+	if len(cs) != 1 || cs[0].Previous != "positive" || cs[0].Value != "negative" || cs[0].By != "ola" || !strings.Contains(cs[0].Text, "Great coffee") {
+		t.Errorf("stored correction = %+v", cs)
+	}
+	if code, _, _ := h.post(t, "/mentions/"+pagestest.HostileID+"/sentiment", url.Values{"value": {"furious"}}); code != 400 {
+		t.Errorf("bad sentiment = %d; want 400", code)
+	}
+	// A plain form post is redirected back, to a local path only.
+	code, _, hdr := h.post(t, "/mentions/"+pagestest.HostileID+"/relevance", url.Values{"value": {"irrelevant"}, "next": {"//evil.example/x"}})
+	if code != http.StatusSeeOther || !strings.HasPrefix(hdr.Get("Location"), "/mentions?") {
+		t.Errorf("plain post = %d → %q", code, hdr.Get("Location"))
+	}
+}
+
+func TestMuteHidesAuthor(t *testing.T) {
+	h := newHarness(t)
+	_, body, _ := h.get(t, "/mentions?q=grinder")
+	if !strings.Contains(body, "sam@fosstodon.org") {
+		t.Fatal("seed mention missing")
+	}
+	if code, _, hdr := h.post(t, "/mutes", url.Values{"kind": {"author"}, "value": {"sam@fosstodon.org"}}, "HX-Request", "true"); code != 204 || hdr.Get("HX-Refresh") != "true" {
+		t.Fatalf("mute = %d", code)
+	}
+	_, body, _ = h.get(t, "/mentions?q=grinder")
+	if strings.Contains(body, `class="author">sam<`) || !strings.Contains(body, "mutes.count") && !strings.Contains(body, "muted author") {
+		t.Errorf("muted author still listed, or the mute not shown")
+	}
+	if code, _, _ := h.post(t, "/mutes", url.Values{"kind": {"planet"}, "value": {"x"}}); code != 400 {
+		t.Errorf("bad mute kind = %d", code)
+	}
+}
+
+func TestProspectStageShowsInProfile(t *testing.T) {
+	h := newHarness(t)
+	_, body, _ := h.get(t, "/prospects")
+	if !strings.Contains(body, pagestest.ProspectName) || !strings.Contains(body, "<mark>chcemy kupić 20 ekspresów</mark>") {
+		t.Fatalf("inbox lacks the prospect or its highlighted evidence")
+	}
+	if i, j := strings.Index(body, pagestest.ProspectName), strings.Index(body, "Carlos Silva"); i < 0 || j < 0 || i > j {
+		t.Errorf("inbox not sorted by lead score")
+	}
+	code, frag, _ := h.post(t, "/prospects/"+pagestest.ProspectID+"/stage", url.Values{"stage": {"qualified"}}, "HX-Request", "true")
+	if code != 200 || !strings.Contains(frag, `data-stage="qualified"`) {
+		t.Fatalf("stage change = %d\n%s", code, frag)
+	}
+	_, body, _ = h.get(t, "/people/prospect:"+pagestest.ProspectID)
+	if !strings.Contains(body, `<li data-to="qualified">`) {
+		t.Errorf("profile lacks the stage history")
+	}
+	_, body, _ = h.get(t, "/prospects?stage=qualified")
+	if !strings.Contains(body, pagestest.ProspectName) || strings.Contains(body, "Carlos Silva") {
+		t.Errorf("stage filter wrong")
+	}
+	_, body, _ = h.get(t, "/prospects?stage=new")
+	if strings.Contains(body, pagestest.ProspectName) {
+		t.Errorf("a qualified prospect is still listed as new")
+	}
+	if code, _, _ := h.post(t, "/prospects/"+pagestest.ProspectID+"/stage", url.Values{"stage": {"married"}}); code != 400 {
+		t.Errorf("bad stage = %d", code)
+	}
+	if code, _, _ := h.post(t, "/prospects/nobody/stage", url.Values{"stage": {"won"}}); code != 404 {
+		t.Errorf("unknown prospect = %d", code)
+	}
+	h.post(t, "/prospects/"+pagestest.ProspectID+"/owner", url.Values{"owner": {"basia"}})
+	_, body, _ = h.get(t, "/prospects?owner=basia")
+	if !strings.Contains(body, pagestest.ProspectName) {
+		t.Errorf("owner filter misses the assigned prospect")
+	}
+}
+
+func TestCSVExportsDefuseFormulas(t *testing.T) {
+	h := newHarness(t)
+	code, body, hdr := h.get(t, "/feedback.csv?q=coffee")
+	if code != 200 || !strings.HasPrefix(hdr.Get("Content-Type"), "text/csv") {
+		t.Fatalf("feedback.csv = %d %s", code, hdr.Get("Content-Type"))
+	}
+	rows, err := csv.NewReader(strings.NewReader(body)).ReadAll()
+	if err != nil || len(rows) < 2 || rows[0][0] != "id" {
+		t.Fatalf("feedback.csv: %v rows, %v", len(rows), err)
+	}
+	_, body, _ = h.get(t, "/prospects.csv")
+	rows, _ = csv.NewReader(strings.NewReader(body)).ReadAll()
+	if len(rows) != 4 {
+		t.Errorf("prospects.csv has %d rows; want header + 3", len(rows))
+	}
+	for _, r := range rows {
+		for _, c := range r {
+			if c != "" && strings.ContainsRune("=+-@", rune(c[0])) {
+				t.Errorf("formula-like cell %q", c)
+			}
+		}
+	}
+}
+
+func TestDashboardDrawsChartsAndComparesPeriods(t *testing.T) {
+	h := newHarness(t)
+	_, body, _ := h.get(t, "/dashboard")
+	for _, want := range []string{`class="chart chart-volume"`, `class="spike"`, `class="previous"`, `class="chart chart-diverging"`, `class="kpi"`} {
+		if !strings.Contains(body, want) {
+			t.Errorf("dashboard lacks %s", want)
+		}
+	}
+	if n := strings.Count(body, `<rect class="s-`); n < 20 {
+		t.Errorf("volume chart has %d bars", n)
+	}
+	// Save a search with a competitor and open its dashboard.
+	code, _, hdr := h.post(t, "/searches", url.Values{"name": {"Acme"}, "q": {"acme OR kawa"}, "competitors": {"Beanco: beanco\nbrand:acme"}})
+	if code != http.StatusSeeOther {
+		t.Fatalf("save = %d", code)
+	}
+	_, body, _ = h.get(t, hdr.Get("Location"))
+	if !strings.Contains(body, `class="chart chart-donut"`) || !strings.Contains(body, "Beanco") {
+		t.Errorf("saved-search dashboard lacks share of voice")
+	}
+	if code, _, _ := h.post(t, "/searches", url.Values{"name": {"x"}, "q": {"(broken"}}); code != 400 {
+		t.Errorf("saving a broken query = %d", code)
+	}
+	if code, _, _ := h.get(t, "/dashboard?from=2026-02-01&to=2026-01-01"); code != 400 {
+		t.Errorf("reversed range = %d", code)
+	}
+}
+
+func TestLanguageSwitchAndPlurals(t *testing.T) {
+	h := newHarness(t)
+	_, body, hdr := h.get(t, "/mentions?lang=pl")
+	if !strings.Contains(body, `<html lang="pl">`) || !strings.Contains(body, "Wzmianki") || !strings.Contains(body, "wzmian") {
+		t.Errorf("not Polish")
+	}
+	if c := hdr.Get("Set-Cookie"); !strings.Contains(c, "earshot_lang=pl") || !strings.Contains(c, "HttpOnly") {
+		t.Errorf("choice not remembered: %q", c)
+	}
+	_, body, _ = h.get(t, "/mentions", "Accept-Language", "zh-CN,zh;q=0.9")
+	if !strings.Contains(body, `<html lang="zh">`) || !strings.Contains(body, "条提及") {
+		t.Errorf("Accept-Language zh not honoured")
+	}
+	_, body, _ = h.get(t, "/prospects", "Cookie", "earshot_lang=lv")
+	if !strings.Contains(body, "Potenciālie klienti") {
+		t.Errorf("cookie lv not honoured")
+	}
+}
+
+func TestLiveStreamSendsNewMentions(t *testing.T) {
+	h := newHarness(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	req, _ := http.NewRequestWithContext(ctx, "GET", h.srv.URL+"/mentions/stream?q=nowość", nil)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	if ct := resp.Header.Get("Content-Type"); ct != "text/event-stream" {
+		t.Fatalf("content type %q", ct)
+	}
+	// Index a matching mention after the stream started.
+	time.Sleep(120 * time.Millisecond)
+	if _, err := pagestest.SeedOne(ctx, h.stores.Backend, "m-live", "Nowość: <b>Acme</b> nowość", time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	buf := make([]byte, 0, 8192)
+	chunk := make([]byte, 4096)
+	for !strings.Contains(string(buf), "event: mention") || !strings.Contains(string(buf), `id="m-m-live"`) {
+		n, err := resp.Body.Read(chunk)
+		if err != nil {
+			t.Fatalf("stream ended before the new mention: %v\n%s", err, buf)
+		}
+		buf = append(buf, chunk[:n]...)
+	}
+	if strings.Contains(string(buf), "<b>Acme</b>") {
+		t.Errorf("streamed card not escaped")
+	}
+}
+
+func TestAdminImportShowsBadRows(t *testing.T) {
+	h := newHarness(t)
+	var body strings.Builder
+	mw := multipartBody(&body, "customers.csv", "id,email\n1,a@example.pl\n2,not-an-email\n3,c@example.lv\n")
+	req, _ := http.NewRequest("POST", h.srv.URL+"/admin/import", strings.NewReader(body.String()))
+	req.Header.Set("Content-Type", mw)
+	client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	resp, err := client.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	loc := resp.Header.Get("Location")
+	if resp.StatusCode != http.StatusSeeOther || !strings.HasPrefix(loc, "/admin/import/") {
+		t.Fatalf("upload = %d → %q", resp.StatusCode, loc)
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		_, page, _ := h.get(t, loc)
+		if strings.Contains(page, "finished") {
+			if !strings.Contains(page, "2 imported") || !strings.Contains(page, "1 bad row") || !strings.Contains(page, "<td>3</td>") {
+				t.Errorf("import result wrong:\n%s", page)
+			}
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("import never finished:\n%s", page)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	code, page, _ := h.post(t, "/admin/erase", url.Values{"who": {"anna@example.pl"}})
+	if code != 200 || !strings.Contains(page, "Erase permanently") || len(h.stores.Erased()) != 0 {
+		t.Errorf("erase preview = %d, erased %v", code, h.stores.Erased())
+	}
+	h.post(t, "/admin/erase", url.Values{"who": {"anna@example.pl"}, "confirm": {"yes"}})
+	if got := h.stores.Erased(); len(got) != 1 || got[0] != "anna@example.pl" {
+		t.Errorf("erased = %v", got)
+	}
+	_, page, _ = h.post(t, "/admin/tokens", url.Values{"user": {"ola"}, "name": {"ci"}})
+	if !strings.Contains(page, "es_t1_secretvalue") {
+		t.Errorf("new token secret not shown once")
+	}
+	_, page, _ = h.get(t, "/admin")
+	if strings.Contains(page, "es_t1_secretvalue") {
+		t.Errorf("token secret shown again")
+	}
+}

@@ -1,0 +1,295 @@
+// Package pagestest holds in-memory stores and a seeded embedded index
+// for the pages' tests, browser tests and page benchmarks.
+package pagestest
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"slices"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/earshothq/earshot/index"
+	"github.com/earshothq/earshot/record"
+	"github.com/earshothq/earshot/web/pages"
+)
+
+// Stores are in-memory implementations of every store the pages use.
+type Stores struct {
+	Backend index.Backend
+
+	mu          sync.Mutex
+	searches    map[string]*record.SavedSearch
+	corrections []*record.Correction
+	mutes       []pages.Mute
+	work        map[string]*pages.ProspectWork
+	users       []pages.User
+	tokens      []pages.Token
+	erased      []string
+	now         func() time.Time
+}
+
+// NewStores returns empty stores over b.
+func NewStores(b index.Backend) *Stores {
+	return &Stores{Backend: b, searches: map[string]*record.SavedSearch{}, work: map[string]*pages.ProspectWork{}, now: time.Now}
+}
+
+// Deps wires every store into pages.Deps.
+func (s *Stores) Deps() pages.Deps {
+	return pages.Deps{Backend: s.Backend, Searches: searchStore{s}, Corrections: s, Mutes: muteStore{s}, Prospects: workStore{s},
+		Accounts: s, Importer: s, Eraser: s}
+}
+
+type searchStore struct{ *Stores }
+type muteStore struct{ *Stores }
+type workStore struct{ *Stores }
+
+// List, Get and Save are the saved searches.
+func (s searchStore) List(context.Context) ([]*record.SavedSearch, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []*record.SavedSearch
+	for _, v := range s.searches {
+		c := *v
+		out = append(out, &c)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
+	return out, nil
+}
+
+func (s searchStore) Get(_ context.Context, id string) (*record.SavedSearch, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	v, ok := s.searches[id]
+	if !ok {
+		return nil, index.ErrNotFound
+	}
+	c := *v
+	return &c, nil
+}
+
+func (s searchStore) Save(_ context.Context, v *record.SavedSearch) (*record.SavedSearch, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	c := *v
+	if c.ID == "" {
+		c.ID = fmt.Sprintf("s%d", len(s.searches)+1)
+	}
+	s.searches[c.ID] = &c
+	return &c, nil
+}
+
+// Correct keeps the correction and applies it to the index at once, as
+// the real store does.
+func (s *Stores) Correct(ctx context.Context, c *record.Correction) error {
+	s.mu.Lock()
+	s.corrections = append(s.corrections, c)
+	s.mu.Unlock()
+	return ApplyCorrection(ctx, s.Backend, c)
+}
+
+// Corrections returns what was corrected.
+func (s *Stores) Corrections() []*record.Correction {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return slices.Clone(s.corrections)
+}
+
+// ApplyCorrection rewrites the mention in the index with the corrected
+// sentiment.
+func ApplyCorrection(ctx context.Context, b index.Backend, c *record.Correction) error {
+	if c.Field != record.CorrectSentiment {
+		return nil
+	}
+	m, err := b.GetMention(ctx, c.MentionID)
+	if err != nil {
+		return err
+	}
+	score := map[string]float64{record.SentimentPositive: 0.8, record.SentimentNeutral: 0, record.SentimentNegative: -0.8}[c.Value]
+	m.Analysis.Sentiment = &record.Sentiment{Label: c.Value, Score: score, Confidence: 1}
+	if errs := b.UpsertMentions(ctx, []*record.EnrichedMention{m}); errs[0] != nil {
+		return errs[0]
+	}
+	return b.Refresh(ctx)
+}
+
+// List, Mute, Unmute: the mutes.
+func (s muteStore) List(context.Context) ([]pages.Mute, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return slices.Clone(s.mutes), nil
+}
+
+func (s muteStore) Mute(_ context.Context, m pages.Mute) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if !slices.ContainsFunc(s.mutes, func(x pages.Mute) bool { return x.Kind == m.Kind && x.Value == m.Value }) {
+		s.mutes = append(s.mutes, m)
+	}
+	return nil
+}
+
+func (s muteStore) Unmute(_ context.Context, kind, value string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.mutes = slices.DeleteFunc(s.mutes, func(x pages.Mute) bool { return x.Kind == kind && x.Value == value })
+	return nil
+}
+
+// Prospect work.
+func (s workStore) Get(_ context.Context, id string) (pages.ProspectWork, bool, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	w, ok := s.work[id]
+	if !ok {
+		return pages.ProspectWork{}, false, nil
+	}
+	return *w, true, nil
+}
+
+func (s *Stores) entry(id string) *pages.ProspectWork {
+	w := s.work[id]
+	if w == nil {
+		w = &pages.ProspectWork{ProspectID: id}
+		s.work[id] = w
+	}
+	return w
+}
+
+func (s workStore) SetStage(_ context.Context, id, stage, by string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	w := s.entry(id)
+	from := w.Stage
+	if from == "" {
+		from = "new"
+	}
+	w.Stage = stage
+	w.History = append(w.History, pages.StageChange{From: from, To: stage, By: by, At: s.now().UTC()})
+	return nil
+}
+
+func (s workStore) SetOwner(_ context.Context, id, owner, _ string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.entry(id).Owner = owner
+	return nil
+}
+
+func (s workStore) AddNote(_ context.Context, id, text, by string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	w := s.entry(id)
+	w.Notes = append(w.Notes, pages.Note{Text: text, By: by, At: s.now().UTC()})
+	return nil
+}
+
+func (s workStore) All(context.Context) ([]pages.ProspectWork, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []pages.ProspectWork
+	for _, w := range s.work {
+		out = append(out, *w)
+	}
+	return out, nil
+}
+
+// Users and tokens.
+func (s *Stores) Users(context.Context) ([]pages.User, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return slices.Clone(s.users), nil
+}
+
+func (s *Stores) AddUser(_ context.Context, name, role, password string) error {
+	if name == "" || len(password) < 12 {
+		return fmt.Errorf("a user needs a name and a password of at least 12 characters")
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if slices.ContainsFunc(s.users, func(u pages.User) bool { return u.Name == name }) {
+		return fmt.Errorf("user %q exists", name)
+	}
+	s.users = append(s.users, pages.User{Name: name, Role: role, CreatedAt: s.now().UTC()})
+	return nil
+}
+
+func (s *Stores) RemoveUser(_ context.Context, name string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.users = slices.DeleteFunc(s.users, func(u pages.User) bool { return u.Name == name })
+	return nil
+}
+
+func (s *Stores) Tokens(context.Context) ([]pages.Token, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return slices.Clone(s.tokens), nil
+}
+
+func (s *Stores) CreateToken(_ context.Context, user, name string) (string, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	id := fmt.Sprintf("t%d", len(s.tokens)+1)
+	s.tokens = append(s.tokens, pages.Token{ID: id, User: user, Name: name, Created: s.now().UTC()})
+	return "es_" + id + "_secretvalue", nil
+}
+
+func (s *Stores) RevokeToken(_ context.Context, id string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.tokens = slices.DeleteFunc(s.tokens, func(t pages.Token) bool { return t.ID == id })
+	return nil
+}
+
+func (s *Stores) Roles() []string { return []string{"admin", "marketing", "sales", "viewer"} }
+
+// Import reads "id,email" lines; a line without an @ in its e-mail is bad.
+func (s *Stores) Import(_ context.Context, r io.Reader, _ string, size int64, progress func(pages.ImportProgress)) (pages.ImportProgress, error) {
+	b, err := io.ReadAll(r)
+	if err != nil {
+		return pages.ImportProgress{}, err
+	}
+	var p pages.ImportProgress
+	for i, line := range strings.Split(strings.TrimSpace(string(b)), "\n") {
+		if i == 0 {
+			continue // header
+		}
+		p.Rows++
+		_, email, _ := strings.Cut(line, ",")
+		if !strings.Contains(email, "@") {
+			p.Bad++
+			p.BadRows = append(p.BadRows, pages.BadRow{Line: i + 1, Reasons: []string{fmt.Sprintf("email %q is not an e-mail address", email)}})
+		} else {
+			p.Imported++
+		}
+	}
+	p.BytesRead = size
+	progress(p)
+	return p, nil
+}
+
+// Plan and Erase: the eraser.
+func (s *Stores) Plan(_ context.Context, who string) (pages.ErasurePlan, error) {
+	if !strings.Contains(who, "@") {
+		return pages.ErasurePlan{Customers: []string{who}}, nil
+	}
+	return pages.ErasurePlan{Emails: []string{who}}, nil
+}
+
+func (s *Stores) Erase(ctx context.Context, who string) (pages.ErasurePlan, error) {
+	s.mu.Lock()
+	s.erased = append(s.erased, who)
+	s.mu.Unlock()
+	return s.Plan(ctx, who)
+}
+
+// Erased lists the erasure requests.
+func (s *Stores) Erased() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return slices.Clone(s.erased)
+}

@@ -1,0 +1,150 @@
+package pages
+
+import (
+	"context"
+	"io"
+	"time"
+
+	"github.com/earshothq/earshot/record"
+)
+
+// The stores the pages write through. cmd/earshot wires web/store and
+// web/auth behind them; tests use the in-memory ones in pagestest.
+
+// SavedSearches are the named queries behind dashboards.
+type SavedSearches interface {
+	List(ctx context.Context) ([]*record.SavedSearch, error)
+	// Get returns index.ErrNotFound for an unknown id.
+	Get(ctx context.Context, id string) (*record.SavedSearch, error)
+	// Save creates or replaces s (a new one has no ID yet and gets one).
+	Save(ctx context.Context, s *record.SavedSearch) (*record.SavedSearch, error)
+}
+
+// Corrections store a person's verdict on a mention and apply it to the
+// index before returning, so the next search shows it.
+type Corrections interface {
+	Correct(ctx context.Context, c *record.Correction) error
+}
+
+// Mute kinds: an author (the index's author keyword) or a site (the
+// mention's channel: a Mastodon server, a crawled site, a form).
+const (
+	MuteAuthor = "author"
+	MuteSite   = "site"
+)
+
+// Mute hides an author's or a site's mentions from every listening view.
+type Mute struct {
+	Kind  string    `json:"kind"`
+	Value string    `json:"value"`
+	By    string    `json:"by"`
+	At    time.Time `json:"at"`
+}
+
+// Mutes are the active mutes.
+type Mutes interface {
+	List(ctx context.Context) ([]Mute, error)
+	Mute(ctx context.Context, m Mute) error
+	Unmute(ctx context.Context, kind, value string) error
+}
+
+// Prospect stages, in the order the inbox offers them.
+var Stages = []string{"new", "contacted", "qualified", "won", "lost", "disqualified"}
+
+// StageChange is one move of a prospect through the stages.
+type StageChange struct {
+	From string    `json:"from"`
+	To   string    `json:"to"`
+	By   string    `json:"by"`
+	At   time.Time `json:"at"`
+}
+
+// Note is a salesperson's note on a prospect.
+type Note struct {
+	Text string    `json:"text"`
+	By   string    `json:"by"`
+	At   time.Time `json:"at"`
+}
+
+// ProspectWork is what sales did with a prospect: its stage (overriding
+// the stage the prospect record was created with), owner and notes.
+type ProspectWork struct {
+	ProspectID string        `json:"prospect_id"`
+	Stage      string        `json:"stage"`
+	Owner      string        `json:"owner"`
+	Notes      []Note        `json:"notes,omitempty"`
+	History    []StageChange `json:"history,omitempty"`
+}
+
+// Prospects hold the work on prospects.
+type Prospects interface {
+	// Get returns the work on one prospect (ok false when nobody touched it).
+	Get(ctx context.Context, prospectID string) (ProspectWork, bool, error)
+	// All returns every prospect somebody worked on.
+	All(ctx context.Context) ([]ProspectWork, error)
+	SetStage(ctx context.Context, prospectID, stage, by string) error
+	SetOwner(ctx context.Context, prospectID, owner, by string) error
+	AddNote(ctx context.Context, prospectID, text, by string) error
+}
+
+// User is an account as the admin page lists it.
+type User struct {
+	Name      string    `json:"name"`
+	Role      string    `json:"role"`
+	CreatedAt time.Time `json:"created_at"`
+}
+
+// Token is an API token as the admin page lists it (never its secret).
+type Token struct {
+	ID       string    `json:"id"`
+	User     string    `json:"user"`
+	Name     string    `json:"name"`
+	Created  time.Time `json:"created"`
+	LastUsed time.Time `json:"last_used"`
+}
+
+// Accounts manage users and API tokens.
+type Accounts interface {
+	Users(ctx context.Context) ([]User, error)
+	AddUser(ctx context.Context, name, role, password string) error
+	RemoveUser(ctx context.Context, name string) error
+	Tokens(ctx context.Context) ([]Token, error)
+	// CreateToken returns the secret, shown once.
+	CreateToken(ctx context.Context, user, name string) (secret string, err error)
+	RevokeToken(ctx context.Context, id string) error
+	// Roles are the role names an account may have.
+	Roles() []string
+}
+
+// ImportProgress is where a customers import is.
+type ImportProgress struct {
+	BytesRead, Size int64
+	Rows, Imported  int
+	BadRows         []BadRow
+	Bad             int
+}
+
+// BadRow is one rejected line of a customers file.
+type BadRow struct {
+	Line    int      `json:"line"`
+	Reasons []string `json:"reasons"`
+}
+
+// CustomerImporter validates a customers file (CSV or JSONL) and writes
+// its good rows to the customers topic, reporting progress as it goes.
+type CustomerImporter interface {
+	Import(ctx context.Context, r io.Reader, name string, size int64, progress func(ImportProgress)) (ImportProgress, error)
+}
+
+// ErasurePlan says whom an erasure covers.
+type ErasurePlan struct {
+	Customers []string
+	Prospects []string
+	Emails    []string
+}
+
+// Eraser forgets a person (right to erasure) named by id or e-mail.
+type Eraser interface {
+	Plan(ctx context.Context, who string) (ErasurePlan, error)
+	Erase(ctx context.Context, who string) (ErasurePlan, error)
+}
