@@ -1,0 +1,252 @@
+package pages_test
+
+import (
+	"context"
+	"crypto/subtle"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/page"
+	"github.com/chromedp/chromedp"
+
+	"github.com/earshothq/earshot/index/bleve"
+	"github.com/earshothq/earshot/web/pages"
+	"github.com/earshothq/earshot/web/pages/pagestest"
+)
+
+// browserPath finds Debian's chromium. With EARSHOT_TEST_BROWSER=1 (CI)
+// a missing browser fails the test; locally it skips with a message.
+func browserPath(t *testing.T) string {
+	for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
+		if p, err := exec.LookPath(name); err == nil {
+			return p
+		}
+	}
+	if os.Getenv("EARSHOT_TEST_BROWSER") == "1" {
+		t.Fatal("EARSHOT_TEST_BROWSER=1 but no chromium on PATH (apt-get install chromium)")
+	}
+	t.Skip("browser tests skipped: chromium is not installed (apt-get install chromium; CI sets EARSHOT_TEST_BROWSER=1)")
+	return ""
+}
+
+// testGate is a minimal sign-in in front of the pages for the browser
+// test: a session cookie after POST /login and a CSRF token that every
+// state-changing request must echo (form field or X-CSRF-Token header).
+type testGate struct {
+	next    http.Handler
+	session string
+	csrf    string
+}
+
+func (g *testGate) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	switch {
+	case r.URL.Path == "/login" && r.Method == "GET":
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		fmt.Fprint(w, `<!doctype html><title>Sign in</title><form method="post" action="/login"><input name="username" id="u"><input name="password" id="p" type="password"><button id="go">Sign in</button></form>`)
+		return
+	case r.URL.Path == "/login" && r.Method == "POST":
+		if r.PostFormValue("username") != "ola" || r.PostFormValue("password") != "correct horse battery" {
+			http.Redirect(w, r, "/login?error=1", http.StatusSeeOther)
+			return
+		}
+		http.SetCookie(w, &http.Cookie{Name: "s", Value: g.session, Path: "/", HttpOnly: true, SameSite: http.SameSiteLaxMode})
+		http.Redirect(w, r, "/mentions", http.StatusSeeOther)
+		return
+	case strings.HasPrefix(r.URL.Path, "/assets/"):
+		g.next.ServeHTTP(w, r)
+		return
+	}
+	if c, err := r.Cookie("s"); err != nil || c.Value != g.session {
+		http.Redirect(w, r, "/login", http.StatusSeeOther)
+		return
+	}
+	if r.Method == "POST" {
+		tok := r.Header.Get("X-CSRF-Token")
+		if tok == "" {
+			tok = r.PostFormValue("csrf_token")
+		}
+		if subtle.ConstantTimeCompare([]byte(tok), []byte(g.csrf)) != 1 {
+			http.Error(w, "CSRF token missing or wrong", http.StatusForbidden)
+			return
+		}
+	}
+	g.next.ServeHTTP(w, r)
+}
+
+func TestBrowserPages(t *testing.T) {
+	exe := browserPath(t)
+	b, err := bleve.Open(bleve.Config{InMemory: true}, nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	ctx := context.Background()
+	if _, err := pagestest.Seed(ctx, b, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	st := pagestest.NewStores(b)
+	d := st.Deps()
+	d.Who = func(*http.Request) (pages.Viewer, bool) { return pages.Viewer{Name: "ola", Role: "admin"}, true }
+	d.CSRFToken = func(*http.Request) string { return "csrf-browser-token" }
+	d.StreamInterval = 300 * time.Millisecond
+	p, err := pages.New(d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer p.Shutdown()
+	srv := httptest.NewServer(&testGate{next: p, session: "sess-1", csrf: "csrf-browser-token"})
+	defer srv.Close()
+	shots := filepath.Join("..", "..", ".testenv", "screenshots")
+	if err := os.MkdirAll(shots, 0o755); err != nil {
+		t.Fatal(err)
+	}
+
+	opts := []chromedp.ExecAllocatorOption{
+		chromedp.ExecPath(exe), chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU, chromedp.NoFirstRun,
+		chromedp.Flag("disable-quic", true), chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true), chromedp.Flag("disable-sync", true),
+		chromedp.UserDataDir(t.TempDir()), chromedp.WindowSize(1366, 800),
+	}
+	actx, cancelA := chromedp.NewExecAllocator(ctx, opts...)
+	defer cancelA()
+	bctx, cancelB := chromedp.NewContext(actx)
+	defer cancelB()
+	bctx, cancelT := context.WithTimeout(bctx, 150*time.Second)
+	defer cancelT()
+	var mu sync.Mutex
+	var dialogs []string
+	chromedp.ListenTarget(bctx, func(ev any) {
+		if e, ok := ev.(*page.EventJavascriptDialogOpening); ok {
+			mu.Lock()
+			dialogs = append(dialogs, e.Message)
+			mu.Unlock()
+			go chromedp.Run(bctx, page.HandleJavaScriptDialog(false))
+		}
+	})
+	run := func(step string, actions ...chromedp.Action) {
+		t.Helper()
+		if err := chromedp.Run(bctx, actions...); err != nil {
+			var buf []byte
+			_ = chromedp.Run(bctx, chromedp.FullScreenshot(&buf, 80))
+			_ = os.WriteFile(filepath.Join(shots, "failed-"+strings.ReplaceAll(step, " ", "-")+".png"), buf, 0o644)
+			t.Fatalf("%s: %v", step, err)
+		}
+	}
+	shot := func(name string) chromedp.Action {
+		return chromedp.ActionFunc(func(ctx context.Context) error {
+			var buf []byte
+			if err := chromedp.FullScreenshot(&buf, 90).Do(ctx); err != nil {
+				return err
+			}
+			return os.WriteFile(filepath.Join(shots, name+".png"), buf, 0o644)
+		})
+	}
+	u := srv.URL
+
+	// Sign in.
+	run("sign in", chromedp.Navigate(u+"/mentions"), chromedp.WaitVisible("#u", chromedp.ByID),
+		chromedp.SendKeys("#u", "ola", chromedp.ByID), chromedp.SendKeys("#p", "correct horse battery", chromedp.ByID),
+		chromedp.Click("#go", chromedp.ByID), chromedp.WaitVisible("#mention-list", chromedp.ByID))
+
+	// The attacker's mention renders as text and runs nothing.
+	var hostile string
+	var imgs int
+	run("hostile mention", chromedp.Text("#m-"+pagestest.HostileID+" .text", &hostile, chromedp.ByQuery),
+		chromedp.Evaluate(`document.querySelectorAll('.mention .text img, .mention .author img, .mention script').length`, &imgs))
+	if !strings.Contains(hostile, `<script>alert("xss")</script>`) || !strings.Contains(hostile, "<img src=x onerror=alert(1)>") || imgs != 0 {
+		t.Errorf("hostile mention not shown as text: %q (%d elements)", hostile, imgs)
+	}
+
+	// Search and apply a facet.
+	run("search", chromedp.SetValue(`input[name="q"]`, "kawa OR coffee OR acme", chromedp.ByQuery),
+		chromedp.Submit(`form.search`, chromedp.ByQuery), chromedp.WaitVisible(`[data-facet="language"] a[data-value="pl"]`, chromedp.ByQuery),
+		chromedp.Click(`[data-facet="language"] a[data-value="pl"]`, chromedp.ByQuery),
+		chromedp.WaitVisible(`[data-facet="language"] a.active[data-value="pl"]`, chromedp.ByQuery))
+	var langs []string
+	var loc string
+	run("facet applied", chromedp.Evaluate(`[...document.querySelectorAll('.mention .lang')].map(e => e.textContent)`, &langs), chromedp.Location(&loc))
+	if len(langs) == 0 || !strings.Contains(loc, "filter=language") {
+		t.Errorf("facet not applied: %s, %v", loc, langs)
+	}
+	for _, l := range langs {
+		if l != "pl" {
+			t.Errorf("a %q mention under the pl facet", l)
+		}
+	}
+
+	// Correct a sentiment and see the facet count change without reload.
+	negCount := `(document.querySelector('[data-facet="sentiment"] a[data-value="negative"] .n')||{dataset:{count:"0"}}).dataset.count`
+	var before string
+	run("read facet", chromedp.Navigate(u+"/mentions"), chromedp.WaitVisible("#m-"+pagestest.HostileID, chromedp.ByID),
+		chromedp.Evaluate(negCount, &before))
+	run("correct sentiment", chromedp.Click(`#m-`+pagestest.HostileID+` button[value="negative"]`, chromedp.ByQuery),
+		chromedp.Poll(negCount+` !== "`+before+`"`, nil, chromedp.WithPollingTimeout(10*time.Second)),
+		chromedp.WaitVisible(`#m-`+pagestest.HostileID+` .badge[data-sentiment="negative"]`, chromedp.ByQuery))
+
+	// The live stream brings a new mention without a reload.
+	if _, err := pagestest.SeedOne(ctx, b, "m-live", "Świeża wzmianka o Acme na żywo", time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	run("live stream", chromedp.WaitVisible("#m-m-live", chromedp.ByID))
+
+	// Open a prospect, change its stage, see it in the profile.
+	run("prospect", chromedp.Navigate(u+"/prospects"), chromedp.Click(`#p-`+pagestest.ProspectID+` a.name`, chromedp.ByQuery),
+		chromedp.WaitVisible("#stage-panel", chromedp.ByID),
+		chromedp.Click(`#stage-panel button[value="qualified"]`, chromedp.ByQuery),
+		chromedp.WaitVisible(`#stage-panel .history li[data-to="qualified"]`, chromedp.ByQuery),
+		chromedp.WaitVisible(`#stage-panel .current-stage [data-stage="qualified"]`, chromedp.ByQuery))
+	run("stage survives reload", chromedp.Reload(), chromedp.WaitVisible(`#stage-panel .history li[data-to="qualified"]`, chromedp.ByQuery))
+
+	// Dashboard charts render.
+	var bars, volumeSVG int
+	run("dashboard", chromedp.Navigate(u+"/dashboard"), chromedp.WaitVisible("svg.chart-volume", chromedp.ByQuery),
+		chromedp.Evaluate(`document.querySelectorAll('svg.chart-volume rect').length`, &bars),
+		chromedp.Evaluate(`Math.round(document.querySelector('svg.chart-volume').getBoundingClientRect().height)`, &volumeSVG))
+	if bars < 10 || volumeSVG < 100 {
+		t.Errorf("volume chart: %d bars, %d px high", bars, volumeSVG)
+	}
+
+	// Switch the interface to Polish.
+	var nav string
+	run("polish", chromedp.Click("details.langs summary", chromedp.ByQuery), chromedp.Click(`details.langs a[lang="pl"]`, chromedp.ByQuery),
+		chromedp.WaitVisible(`html[lang="pl"]`, chromedp.ByQuery), chromedp.Text(`header.top nav`, &nav, chromedp.ByQuery))
+	if !strings.Contains(nav, "Wzmianki") || !strings.Contains(nav, "Pulpit") {
+		t.Errorf("nav not Polish: %q", nav)
+	}
+	run("polish sticks", chromedp.Navigate(u+"/prospects"), chromedp.WaitVisible(`html[lang="pl"]`, chromedp.ByQuery))
+
+	// Screenshots at laptop and phone widths, English, for people to look at.
+	for _, size := range []struct {
+		name string
+		w, h int64
+	}{{"laptop", 1366, 800}, {"phone", 390, 844}} {
+		run("viewport", chromedp.EmulateViewport(size.w, size.h))
+		for _, pg := range []struct{ name, path string }{
+			{"mentions", "/mentions?lang=en"}, {"dashboard", "/dashboard"}, {"prospects", "/prospects"},
+			{"profile", "/people/prospect:" + pagestest.ProspectID}, {"customer", "/people/customer:" + pagestest.CustomerID},
+			{"feedback", "/feedback?q=delivery"}, {"admin", "/admin"}, {"empty", "/mentions?q=zzzznothing"},
+			{"error", "/mentions?q=kawa+AND+(dostawa"}, {"mentions-pl", "/mentions?lang=pl"}, {"dashboard-zh", "/dashboard?lang=zh"},
+		} {
+			run("screenshot "+pg.name, chromedp.Navigate(u+pg.path), chromedp.WaitReady("main", chromedp.ByQuery), shot(size.name+"-"+pg.name))
+		}
+		run("reset language", chromedp.Navigate(u+"/mentions?lang=en"))
+	}
+
+	mu.Lock()
+	defer mu.Unlock()
+	if len(dialogs) > 0 {
+		t.Errorf("a script ran and opened dialogs: %q", dialogs)
+	}
+	if errors.Is(bctx.Err(), context.DeadlineExceeded) {
+		t.Error("browser test ran out of time")
+	}
+}
