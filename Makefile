@@ -13,7 +13,7 @@ TIMEOUT   ?= 45m
 FUZZTIME  ?= 10s
 GOLANGCI  ?= github.com/golangci/golangci-lint/v2/cmd/golangci-lint@v2.15.0
 
-.PHONY: build test test-integration fuzz lint bench bench-large bench-e2e run clean
+.PHONY: build test test-integration test-browser fuzz lint bench bench-large bench-e2e run clean
 
 build:
 	$(GO) build -o bin/earshot ./cmd/earshot
@@ -40,6 +40,11 @@ test-integration:
 	$(GO) run ./scripts/testenv/probe es-check -url "$$es"; \
 	EARSHOT_TEST_KAFKA="$$kafka" EARSHOT_TEST_ES="$$es" \
 		$(GO) test -race -shuffle=on -timeout $(TIMEOUT) -run 'TestIntegration' $(PKGS)
+
+# The pages in headless Debian chromium (chromedp); screenshots land in
+# .testenv/screenshots. A missing browser fails here instead of skipping.
+test-browser:
+	EARSHOT_TEST_BROWSER=1 $(GO) test -count=1 -run 'TestBrowser' -timeout 10m ./web/pages
 
 # Every Fuzz* function, each for FUZZTIME, seeded by its committed corpus.
 fuzz:
@@ -82,6 +87,7 @@ bench-large:
 	$(GO) run ./bench/identity index -customers 1000000 -queries 200000
 	$(GO) run ./bench/identity eval -customers 20000 -leads 5000 -seed 1
 	$(GO) run ./bench/index -n 1000000 -dir /tmp/earshot-bench
+	$(GO) run ./bench/pages -n 1000000 -dir /tmp/earshot-pages
 
 clean:
 	rm -rf bin data .testenv

@@ -43,8 +43,8 @@ const (
 	volW, volH               = 720, 260
 	padL, padR, padT, padB   = 44, 8, 18, 36
 	barGapRatio              = 0.2
-	hbarRowH, hbarLabelWidth = 24, 150
-	hbarW                    = 520
+	hbarRowH, hbarLabelWidth = 24, 180
+	hbarW                    = 560
 )
 
 func esc(s string) string { return html.EscapeString(s) }
@@ -217,7 +217,7 @@ func (c Bars) SVG() template.HTML {
 		if bar.Href != "" {
 			fmt.Fprintf(&b, `<a href="%s">`, esc(bar.Href))
 		}
-		fmt.Fprintf(&b, `<text class="label" x="%d" y="%d" text-anchor="end">%s</text>`, hbarLabelWidth-6, y+16, esc(truncate(bar.Label, 22)))
+		fmt.Fprintf(&b, `<text class="label" x="%d" y="%d" text-anchor="end">%s</text>`, hbarLabelWidth-6, y+16, esc(truncate(bar.Label, 24)))
 		fmt.Fprintf(&b, `<rect class="%s" x="%d" y="%d" width="%.1f" height="%d"><title>%s: %s</title></rect>`, esc(class), hbarLabelWidth, y+4, w, hbarRowH-8, esc(bar.Label), esc(c.format(bar.Value)))
 		fmt.Fprintf(&b, `<text class="value" x="%.1f" y="%d">%s</text>`, float64(hbarLabelWidth)+w+6, y+16, esc(c.format(bar.Value)))
 		if bar.Href != "" {

@@ -136,7 +136,7 @@ func TestBrowserPages(t *testing.T) {
 		t.Helper()
 		if err := chromedp.Run(bctx, actions...); err != nil {
 			var buf []byte
-			_ = chromedp.Run(bctx, chromedp.FullScreenshot(&buf, 80))
+			_ = chromedp.Run(bctx, chromedp.FullScreenshot(&buf, 100))
 			_ = os.WriteFile(filepath.Join(shots, "failed-"+strings.ReplaceAll(step, " ", "-")+".png"), buf, 0o644)
 			t.Fatalf("%s: %v", step, err)
 		}
@@ -144,7 +144,7 @@ func TestBrowserPages(t *testing.T) {
 	shot := func(name string) chromedp.Action {
 		return chromedp.ActionFunc(func(ctx context.Context) error {
 			var buf []byte
-			if err := chromedp.FullScreenshot(&buf, 90).Do(ctx); err != nil {
+			if err := chromedp.FullScreenshot(&buf, 100).Do(ctx); err != nil {
 				return err
 			}
 			return os.WriteFile(filepath.Join(shots, name+".png"), buf, 0o644)

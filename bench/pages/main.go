@@ -1,0 +1,217 @@
+// Command pages measures the server time of the web app's busiest pages on
+// the embedded index at listening scale: it builds (or reuses) an index of
+// generated multilingual mentions (index/synth, a year of them, in time
+// order as a live stream arrives) and prospect profiles, then renders the
+// mentions page, the dashboard of a saved search (with share of voice
+// against two competitors) and the prospects inbox many times each through
+// the real handlers, and prints their latency percentiles.
+//
+//	go run ./bench/pages -n 1000000 -dir /tmp/earshot-pages
+//	go run ./bench/pages -n 1000000 -dir /tmp/earshot-pages -reuse
+//
+// Server time is the handler's time from request to the last byte of the
+// rendered page (httptest recorder: no network, no browser).
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"math/rand/v2"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"os"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/earshothq/earshot/index"
+	"github.com/earshothq/earshot/index/bleve"
+	"github.com/earshothq/earshot/index/synth"
+	"github.com/earshothq/earshot/record"
+	"github.com/earshothq/earshot/web/pages"
+	"github.com/earshothq/earshot/web/pages/pagestest"
+)
+
+type options struct {
+	n, prospects, runs, batch int
+	dir                       string
+	reuse                     bool
+	seed                      uint64
+}
+
+func main() {
+	var o options
+	flag.IntVar(&o.n, "n", 1000000, "mentions in the corpus")
+	flag.IntVar(&o.prospects, "prospects", 20000, "prospect profiles")
+	flag.IntVar(&o.runs, "runs", 100, "measured renders per page")
+	flag.IntVar(&o.batch, "batch", 1000, "mentions per bulk upsert")
+	flag.StringVar(&o.dir, "dir", filepath.Join(os.TempDir(), "earshot-pages"), "embedded index directory")
+	flag.BoolVar(&o.reuse, "reuse", false, "reuse an index built earlier with the same -n")
+	flag.Uint64Var(&o.seed, "seed", 1, "corpus seed")
+	flag.Parse()
+	if err := run(context.Background(), o); err != nil {
+		fmt.Fprintln(os.Stderr, "bench:", err)
+		os.Exit(1)
+	}
+}
+
+func loadAvg() string {
+	b, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return "?"
+	}
+	f := strings.Fields(string(b))
+	return strings.Join(f[:3], " ")
+}
+
+func run(ctx context.Context, o options) error {
+	if o.n < 1 || o.runs < 1 || o.batch < 1 {
+		return errors.New("-n, -runs and -batch must be positive")
+	}
+	corpus := synth.DefaultConfig()
+	corpus.Seed, corpus.Count = o.seed, o.n
+	fmt.Printf("machine: %d CPUs, load average %s\ncorpus: %d mentions, %s; %d prospects\n", runtime.NumCPU(), loadAvg(), o.n, corpus, o.prospects)
+	b, err := bleve.Open(bleve.Config{Path: o.dir}, nil, nil)
+	if err != nil {
+		return err
+	}
+	defer b.Close()
+	have, _, err := b.DocCount()
+	if err != nil {
+		return err
+	}
+	switch {
+	case o.reuse && have >= uint64(o.n):
+		fmt.Printf("reusing the index in %s: %d mentions\n", o.dir, have)
+	case o.reuse || have != 0:
+		return fmt.Errorf("the index in %s holds %d mentions; remove it, or pass -reuse with -n %d", o.dir, have, have)
+	default:
+		if err := build(ctx, o, corpus, b); err != nil {
+			return err
+		}
+	}
+	now := corpus.Start.Add(corpus.Span) // the corpus ends "today"
+	st := pagestest.NewStores(b)
+	d := st.Deps()
+	d.Now = func() time.Time { return now }
+	d.Who = func(*http.Request) (pages.Viewer, bool) { return pages.Viewer{Name: "bench", Role: "admin"}, true }
+	d.CSRFToken = func(*http.Request) string { return "t" }
+	p, err := pages.New(d)
+	if err != nil {
+		return err
+	}
+	defer p.Shutdown()
+	ss, err := d.Searches.Save(ctx, &record.SavedSearch{Name: "Deliveries", Query: "delivery OR entrega OR dostawa OR piegāde OR 快递",
+		Competitors: map[string]string{"Brand B": "brand:b* OR price", "Brand C": "refund OR reembolso"}})
+	if err != nil {
+		return err
+	}
+	_ = d.Mutes.Mute(ctx, pages.Mute{Kind: pages.MuteAuthor, Value: "spam_account"})
+	// Sales worked some prospects.
+	r := rand.New(rand.NewPCG(o.seed, 7))
+	for i := 0; i < min(500, o.prospects); i++ {
+		id := fmt.Sprintf("bench-p-%d", r.IntN(o.prospects))
+		_ = d.Prospects.SetStage(ctx, id, pages.Stages[1+r.IntN(len(pages.Stages)-1)], "bench")
+		_ = d.Prospects.SetOwner(ctx, id, []string{"ana", "jan", "li"}[r.IntN(3)], "bench")
+	}
+	day := func(t time.Time) string { return t.Format("2006-01-02") }
+	last := func(days int) string {
+		return "from=" + day(now.AddDate(0, 0, -days)) + "&to=" + day(now.AddDate(0, 0, -1))
+	}
+	pagesToRun := []struct {
+		name  string
+		paths []string
+	}{
+		{"mentions", []string{"/mentions", "/mentions?q=delivery+OR+entrega+OR+dostawa", "/mentions?q=%22my+order%22&" + last(30),
+			"/mentions?filter=sentiment:%22negative%22&filter=language:%22pl%22", "/mentions?q=pric*+OR+cen*&" + last(7),
+			"/mentions?q=refund&sort=newest&" + last(90)}},
+		{"dashboard", []string{"/dashboard?search=" + url.QueryEscape(ss.ID), "/dashboard", "/dashboard?search=" + url.QueryEscape(ss.ID) + "&" + last(7),
+			"/dashboard?" + last(90)}},
+		{"prospects", []string{"/prospects", "/prospects?stage=contacted", "/prospects?min_score=0.5", "/prospects?owner=ana", "/prospects?sort=last_seen"}},
+	}
+	fmt.Printf("%-10s %6s %9s %9s %9s %9s   load\n", "page", "runs", "p50", "p95", "p99", "max")
+	for _, pg := range pagesToRun {
+		// Warm up once per path (first-touch of index files).
+		for _, path := range pg.paths {
+			if code := render(p, path); code != http.StatusOK {
+				return fmt.Errorf("%s answered %d", path, code)
+			}
+		}
+		var ds []time.Duration
+		for i := 0; i < o.runs; i++ {
+			path := pg.paths[i%len(pg.paths)]
+			start := time.Now()
+			if code := render(p, path); code != http.StatusOK {
+				return fmt.Errorf("%s answered %d", path, code)
+			}
+			ds = append(ds, time.Since(start))
+		}
+		slices.Sort(ds)
+		q := func(f float64) string {
+			return fmt.Sprintf("%.1fms", float64(ds[min(len(ds)-1, int(f*float64(len(ds))))].Microseconds())/1000)
+		}
+		fmt.Printf("%-10s %6d %9s %9s %9s %9s   %s\n", pg.name, len(ds), q(0.50), q(0.95), q(0.99), q(1), loadAvg())
+	}
+	return nil
+}
+
+func render(h http.Handler, path string) int {
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, httptest.NewRequest("GET", path, nil))
+	return rec.Code
+}
+
+func build(ctx context.Context, o options, corpus synth.Config, b *bleve.Backend) error {
+	g := synth.New(corpus)
+	start := time.Now()
+	for done := 0; done < o.n; {
+		n := min(o.batch, o.n-done)
+		ms := g.Batch(n)
+		for i, err := range b.UpsertMentions(ctx, ms) {
+			if err != nil {
+				return fmt.Errorf("indexing %s: %w", ms[i].ID, err)
+			}
+		}
+		done += n
+		if done%100000 == 0 {
+			fmt.Printf("  %d mentions, %.0f/s\n", done, float64(done)/time.Since(start).Seconds())
+		}
+	}
+	r := rand.New(rand.NewPCG(o.seed, 3))
+	var ps []*index.Profile
+	flush := func() error {
+		for i, err := range b.UpsertProfiles(ctx, ps) {
+			if err != nil {
+				return fmt.Errorf("indexing profile %s: %w", ps[i].ID, err)
+			}
+		}
+		ps = ps[:0]
+		return nil
+	}
+	langs := []string{"en", "pl", "pt", "lv", "zh"}
+	for i := 0; i < o.prospects; i++ {
+		at := corpus.Start.Add(time.Duration(r.Int64N(int64(corpus.Span))))
+		text := "Chcemy kupić 10 ekspresów do biura, proszę o ofertę i termin dostawy."
+		pr := &record.Prospect{Schema: 1, ID: fmt.Sprintf("bench-p-%d", i), Key: fmt.Sprintf("email:lead%d@example.com", i),
+			Name: fmt.Sprintf("Lead %d", i), Emails: []string{fmt.Sprintf("lead%d@example.com", i)}, Score: r.Float64(),
+			Status: record.ProspectNew, Languages: []string{langs[r.IntN(len(langs))]}, FirstSeen: at, LastSeen: at,
+			Evidence: []record.ProspectEvidence{{RecordID: fmt.Sprintf("form-%d", i), Source: "forms", Kind: record.KindFormSubmission, Text: text, At: at,
+				Intents: []record.Intent{{Name: "buying", Score: 0.9, Evidence: []record.Span{{Start: 0, End: len("Chcemy kupić"), Text: "Chcemy kupić"}}}}}}}
+		ps = append(ps, index.ProspectProfile(pr).WithStats(index.Stats{MentionCount: 1}, at))
+		if len(ps) == 1000 {
+			if err := flush(); err != nil {
+				return err
+			}
+		}
+	}
+	if err := flush(); err != nil {
+		return err
+	}
+	fmt.Printf("built in %s\n", time.Since(start).Round(time.Second))
+	return b.Refresh(ctx)
+}
