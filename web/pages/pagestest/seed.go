@@ -146,7 +146,7 @@ func Seed(ctx context.Context, b index.Backend, now time.Time) (int, error) {
 		FirstSeen: now.Add(-26 * time.Hour), LastSeen: now.Add(-26 * time.Hour)}
 	pr3 := &record.Prospect{Schema: 1, ID: "p-evil", Key: "email:mallory@evil.example", Name: `<script>alert("p")</script>`, Emails: []string{"mallory@evil.example"},
 		Score: 0.2, Status: record.ProspectNew,
-		Evidence: []record.ProspectEvidence{{RecordID: HostileID, Source: "web", Kind: record.KindMention, Text: Hostile, URL: "javascript:alert(7)", At: now.Add(-90 * time.Minute)}},
+		Evidence:  []record.ProspectEvidence{{RecordID: HostileID, Source: "web", Kind: record.KindMention, Text: Hostile, URL: "javascript:alert(7)", At: now.Add(-90 * time.Minute)}},
 		FirstSeen: now.Add(-90 * time.Minute), LastSeen: now.Add(-90 * time.Minute)}
 	profiles := []*index.Profile{cust, pros, index.ProspectProfile(pr2).WithStats(index.Stats{}, now), index.ProspectProfile(pr3).WithStats(index.Stats{}, now)}
 	for i, err := range b.UpsertProfiles(ctx, profiles) {
