@@ -90,7 +90,7 @@ func (c Volume) SVG() template.HTML {
 		return template.HTML(b.String())
 	}
 	slot := plotW / float64(n)
-	barW := math.Max(1, slot*(1-barGapRatio))
+	barW := math.Min(48, math.Max(1, slot*(1-barGapRatio)))
 	for i := 0; i < n; i++ {
 		x := float64(padL) + slot*float64(i) + (slot-barW)/2
 		base := 0.0
@@ -129,19 +129,22 @@ func (c Volume) SVG() template.HTML {
 	return template.HTML(b.String())
 }
 
-// niceCeil rounds v up to 1, 2 or 5 times a power of ten (at least 1), so
-// the axis reads in round numbers.
+// niceCeil rounds v up to the top of an axis with four equal, round steps
+// (1, 2 or 5 times a power of ten, at least 1), so every tick label is a
+// whole, readable number.
 func niceCeil(v float64) float64 {
-	if v <= 1 {
-		return 1
-	}
-	p := math.Pow(10, math.Floor(math.Log10(v)))
-	for _, m := range []float64{1, 2, 2.5, 5, 10} {
-		if m*p >= v {
-			return m * p
+	step := 1.0
+	if q := v / 4; q > 1 {
+		p := math.Pow(10, math.Floor(math.Log10(q)))
+		step = 10 * p
+		for _, m := range []float64{1, 2, 5} {
+			if m*p >= q {
+				step = m * p
+				break
+			}
 		}
 	}
-	return 10 * p
+	return 4 * step
 }
 
 // Spikes returns the indices of buckets whose total stands out from the

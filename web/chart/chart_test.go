@@ -93,7 +93,7 @@ func TestBarsDivergingDonutEscapeAndLink(t *testing.T) {
 }
 
 func TestNiceCeil(t *testing.T) {
-	for in, want := range map[float64]float64{0: 1, 1: 1, 3: 5, 7: 10, 12: 20, 240: 250, 999: 1000} {
+	for in, want := range map[float64]float64{0: 4, 1: 4, 3: 4, 7: 8, 12: 20, 77: 80, 240: 400, 999: 2000} {
 		if got := niceCeil(in); got != want {
 			t.Errorf("niceCeil(%g) = %g; want %g", in, got, want)
 		}

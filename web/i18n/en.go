@@ -30,7 +30,7 @@ var en = map[string]string{
 
 	"mention.language": "Language", "mention.rating": "Rating", "mention.original": "Original ↗",
 	"mention.correct": "Sentiment is:", "mention.irrelevant": "Not relevant", "mention.relevant": "Relevant after all",
-	"mention.marked_irrelevant": "Marked as not relevant: it will not count in dashboards and helps the relevance filter learn.",
+	"mention.marked_irrelevant": "Marked as not relevant: saved as a label that teaches the relevance filter.",
 	"mention.mute":              "Mute…", "mention.mute_author": "Mute author %s", "mention.mute_site": "Mute site %s",
 	"person.customer": "Customer profile →", "person.prospect": "Prospect profile →",
 	"sentiment.positive": "positive", "sentiment.neutral": "neutral", "sentiment.negative": "negative", "sentiment.unknown": "not analysed",
@@ -51,7 +51,7 @@ var en = map[string]string{
 	"dashboard.previous":    "previous period", "dashboard.volume": "Volume over time by sentiment",
 	"dashboard.volume_help": "bars: this period; dashed line: the previous period; ▼ marks a spike",
 	"dashboard.spike":       "spike", "dashboard.spikes.one": "%d spike", "dashboard.spikes.other": "%d spikes",
-	"dashboard.share": "Share of voice", "dashboard.aspects": "Top aspects", "dashboard.aspects_help": "negative ← → positive",
+	"dashboard.share": "Share of voice", "dashboard.aspects": "Top aspects", "dashboard.aspects_help": "in negative mentions ← → in positive mentions",
 	"dashboard.authors": "Top authors", "dashboard.see_mentions": "See these mentions",
 	"dashboard.empty": "No mentions in this period.", "dashboard.bad_range": "The end of the period is before its start.",
 	"dashboard.bad_competitor": "Competitor %s:",
@@ -90,5 +90,6 @@ var en = map[string]string{
 	"import.title": "Customers import", "import.running": "importing…", "import.done": "finished", "import.failed": "stopped with an error",
 	"import.rows.one": "%d row read", "import.rows.other": "%d rows read", "import.imported.one": "%d imported", "import.imported.other": "%d imported",
 	"import.bad.one": "%d bad row", "import.bad.other": "%d bad rows", "import.bad_rows": "Rows not imported", "import.line": "Line", "import.reasons": "Problems",
-	"import.more_bad": "Only the first %d bad rows are listed; fix them and import the file again.",
+	"import.more_bad":       "Only the first %d bad rows are listed; fix them and import the file again.",
+	"profile.kind_customer": "Customer", "profile.kind_prospect": "Prospect", "search.syntax": "Query syntax",
 }

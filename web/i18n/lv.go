@@ -30,7 +30,7 @@ var lv = map[string]string{
 
 	"mention.language": "Valoda", "mention.rating": "Vērtējums", "mention.original": "Oriģināls ↗",
 	"mention.correct": "Noskaņojums ir:", "mention.irrelevant": "Nav būtisks", "mention.relevant": "Tomēr būtisks",
-	"mention.marked_irrelevant": "Atzīmēts kā nebūtisks: netiek skaitīts pārskatos un palīdz apmācīt atbilstības filtru.",
+	"mention.marked_irrelevant": "Atzīmēts kā nebūtisks: saglabāts kā iezīme, no kuras mācās atbilstības filtrs.",
 	"mention.mute":              "Apklusināt…", "mention.mute_author": "Apklusināt autoru %s", "mention.mute_site": "Apklusināt vietni %s",
 	"person.customer": "Klienta profils →", "person.prospect": "Potenciālā klienta profils →",
 	"sentiment.positive": "pozitīvs", "sentiment.neutral": "neitrāls", "sentiment.negative": "negatīvs", "sentiment.unknown": "nav analizēts",
@@ -51,7 +51,7 @@ var lv = map[string]string{
 	"dashboard.previous":    "iepriekšējais periods", "dashboard.volume": "Apjoms laikā pēc noskaņojuma",
 	"dashboard.volume_help": "stabiņi: šis periods; raustīta līnija: iepriekšējais periods; ▼ norāda kāpumu",
 	"dashboard.spike":       "kāpums", "dashboard.spikes.zero": "%d kāpumu", "dashboard.spikes.one": "%d kāpums", "dashboard.spikes.other": "%d kāpumi",
-	"dashboard.share": "Balss daļa (share of voice)", "dashboard.aspects": "Galvenie aspekti", "dashboard.aspects_help": "negatīvi ← → pozitīvi",
+	"dashboard.share": "Balss daļa (share of voice)", "dashboard.aspects": "Galvenie aspekti", "dashboard.aspects_help": "negatīvos pieminējumos ← → pozitīvos pieminējumos",
 	"dashboard.authors": "Aktīvākie autori", "dashboard.see_mentions": "Skatīt šos pieminējumus",
 	"dashboard.empty": "Šajā periodā nav pieminējumu.", "dashboard.bad_range": "Perioda beigas ir pirms tā sākuma.",
 	"dashboard.bad_competitor": "Konkurents %s:",
@@ -92,5 +92,6 @@ var lv = map[string]string{
 	"import.imported.zero": "importēts %d", "import.imported.one": "importēts %d", "import.imported.other": "importēti %d",
 	"import.bad.zero": "%d kļūdainu rindu", "import.bad.one": "%d kļūdaina rinda", "import.bad.other": "%d kļūdainas rindas",
 	"import.bad_rows": "Neimportētās rindas", "import.line": "Rinda", "import.reasons": "Problēmas",
-	"import.more_bad": "Uzskaitītas tikai pirmās %d kļūdainās rindas; izlabojiet tās un importējiet failu vēlreiz.",
+	"import.more_bad":       "Uzskaitītas tikai pirmās %d kļūdainās rindas; izlabojiet tās un importējiet failu vēlreiz.",
+	"profile.kind_customer": "Klients", "profile.kind_prospect": "Potenciālais klients", "search.syntax": "Vaicājumu sintakse",
 }

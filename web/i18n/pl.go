@@ -30,7 +30,7 @@ var pl = map[string]string{
 
 	"mention.language": "Język", "mention.rating": "Ocena", "mention.original": "Oryginał ↗",
 	"mention.correct": "Wydźwięk jest:", "mention.irrelevant": "Nieistotne", "mention.relevant": "Jednak istotne",
-	"mention.marked_irrelevant": "Oznaczono jako nieistotne: nie liczy się na pulpitach i uczy filtr trafności.",
+	"mention.marked_irrelevant": "Oznaczono jako nieistotne: zapisano jako etykietę, z której uczy się filtr trafności.",
 	"mention.mute":              "Wycisz…", "mention.mute_author": "Wycisz autora %s", "mention.mute_site": "Wycisz stronę %s",
 	"person.customer": "Profil klienta →", "person.prospect": "Profil leada →",
 	"sentiment.positive": "pozytywny", "sentiment.neutral": "neutralny", "sentiment.negative": "negatywny", "sentiment.unknown": "nieprzeanalizowany",
@@ -51,7 +51,7 @@ var pl = map[string]string{
 	"dashboard.previous":    "poprzedni okres", "dashboard.volume": "Liczba wzmianek w czasie wg wydźwięku",
 	"dashboard.volume_help": "słupki: ten okres; linia przerywana: poprzedni okres; ▼ oznacza skok",
 	"dashboard.spike":       "skok", "dashboard.spikes.one": "%d skok", "dashboard.spikes.few": "%d skoki", "dashboard.spikes.many": "%d skoków", "dashboard.spikes.other": "%d skoku",
-	"dashboard.share": "Udział w dyskusji (share of voice)", "dashboard.aspects": "Najczęstsze aspekty", "dashboard.aspects_help": "negatywne ← → pozytywne",
+	"dashboard.share": "Udział w dyskusji (share of voice)", "dashboard.aspects": "Najczęstsze aspekty", "dashboard.aspects_help": "we wzmiankach negatywnych ← → we wzmiankach pozytywnych",
 	"dashboard.authors": "Najaktywniejsi autorzy", "dashboard.see_mentions": "Pokaż te wzmianki",
 	"dashboard.empty": "Brak wzmianek w tym okresie.", "dashboard.bad_range": "Koniec okresu jest przed jego początkiem.",
 	"dashboard.bad_competitor": "Konkurent %s:",
@@ -92,5 +92,6 @@ var pl = map[string]string{
 	"import.imported.one": "%d zaimportowany", "import.imported.few": "%d zaimportowane", "import.imported.many": "%d zaimportowanych", "import.imported.other": "%d zaimportowanego",
 	"import.bad.one": "%d błędny wiersz", "import.bad.few": "%d błędne wiersze", "import.bad.many": "%d błędnych wierszy", "import.bad.other": "%d błędnego wiersza",
 	"import.bad_rows": "Wiersze niezaimportowane", "import.line": "Wiersz", "import.reasons": "Problemy",
-	"import.more_bad": "Wypisano tylko pierwsze %d błędnych wierszy; popraw je i zaimportuj plik ponownie.",
+	"import.more_bad":       "Wypisano tylko pierwsze %d błędnych wierszy; popraw je i zaimportuj plik ponownie.",
+	"profile.kind_customer": "Klient", "profile.kind_prospect": "Lead", "search.syntax": "Składnia zapytań",
 }

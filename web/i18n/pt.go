@@ -30,7 +30,7 @@ var pt = map[string]string{
 
 	"mention.language": "Idioma", "mention.rating": "Avaliação", "mention.original": "Original ↗",
 	"mention.correct": "O sentimento é:", "mention.irrelevant": "Irrelevante", "mention.relevant": "Relevante afinal",
-	"mention.marked_irrelevant": "Marcada como irrelevante: não conta nos painéis e ajuda o filtro de relevância a aprender.",
+	"mention.marked_irrelevant": "Marcada como irrelevante: salva como rótulo que ensina o filtro de relevância.",
 	"mention.mute":              "Silenciar…", "mention.mute_author": "Silenciar autor %s", "mention.mute_site": "Silenciar site %s",
 	"person.customer": "Perfil do cliente →", "person.prospect": "Perfil do lead →",
 	"sentiment.positive": "positivo", "sentiment.neutral": "neutro", "sentiment.negative": "negativo", "sentiment.unknown": "não analisado",
@@ -51,7 +51,7 @@ var pt = map[string]string{
 	"dashboard.previous":    "período anterior", "dashboard.volume": "Volume ao longo do tempo por sentimento",
 	"dashboard.volume_help": "barras: este período; linha tracejada: o período anterior; ▼ marca um pico",
 	"dashboard.spike":       "pico", "dashboard.spikes.one": "%d pico", "dashboard.spikes.many": "%d de picos", "dashboard.spikes.other": "%d picos",
-	"dashboard.share": "Participação nas conversas (share of voice)", "dashboard.aspects": "Principais aspectos", "dashboard.aspects_help": "negativo ← → positivo",
+	"dashboard.share": "Participação nas conversas (share of voice)", "dashboard.aspects": "Principais aspectos", "dashboard.aspects_help": "em menções negativas ← → em menções positivas",
 	"dashboard.authors": "Autores mais ativos", "dashboard.see_mentions": "Ver estas menções",
 	"dashboard.empty": "Nenhuma menção neste período.", "dashboard.bad_range": "O fim do período é anterior ao início.",
 	"dashboard.bad_competitor": "Concorrente %s:",
@@ -92,5 +92,6 @@ var pt = map[string]string{
 	"import.imported.one": "%d importado", "import.imported.many": "%d de importados", "import.imported.other": "%d importados",
 	"import.bad.one": "%d linha com erro", "import.bad.many": "%d de linhas com erro", "import.bad.other": "%d linhas com erro",
 	"import.bad_rows": "Linhas não importadas", "import.line": "Linha", "import.reasons": "Problemas",
-	"import.more_bad": "Só as primeiras %d linhas com erro são listadas; corrija-as e importe o arquivo de novo.",
+	"import.more_bad":       "Só as primeiras %d linhas com erro são listadas; corrija-as e importe o arquivo de novo.",
+	"profile.kind_customer": "Cliente", "profile.kind_prospect": "Lead", "search.syntax": "Sintaxe de consulta",
 }

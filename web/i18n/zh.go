@@ -29,7 +29,7 @@ var zh = map[string]string{
 
 	"mention.language": "语言", "mention.rating": "评分", "mention.original": "原文 ↗",
 	"mention.correct": "情感应为：", "mention.irrelevant": "不相关", "mention.relevant": "其实相关",
-	"mention.marked_irrelevant": "已标记为不相关：不计入仪表板，并帮助相关性过滤器学习。",
+	"mention.marked_irrelevant": "已标记为不相关：已保存为标签，用于训练相关性过滤器。",
 	"mention.mute":              "屏蔽…", "mention.mute_author": "屏蔽作者 %s", "mention.mute_site": "屏蔽网站 %s",
 	"person.customer": "客户档案 →", "person.prospect": "潜在客户档案 →",
 	"sentiment.positive": "正面", "sentiment.neutral": "中性", "sentiment.negative": "负面", "sentiment.unknown": "未分析",
@@ -50,7 +50,7 @@ var zh = map[string]string{
 	"dashboard.previous":    "上一时期", "dashboard.volume": "按情感划分的提及量变化",
 	"dashboard.volume_help": "柱：本期；虚线：上一时期；▼ 表示激增",
 	"dashboard.spike":       "激增", "dashboard.spikes.other": "%d 次激增",
-	"dashboard.share": "声量份额", "dashboard.aspects": "主要方面", "dashboard.aspects_help": "负面 ← → 正面",
+	"dashboard.share": "声量份额", "dashboard.aspects": "主要方面", "dashboard.aspects_help": "负面提及中 ← → 正面提及中",
 	"dashboard.authors": "最活跃的作者", "dashboard.see_mentions": "查看这些提及",
 	"dashboard.empty": "此时间段内没有提及。", "dashboard.bad_range": "时间段的结束早于开始。",
 	"dashboard.bad_competitor": "竞争对手 %s：",
@@ -89,5 +89,6 @@ var zh = map[string]string{
 	"import.title": "客户导入", "import.running": "正在导入…", "import.done": "已完成", "import.failed": "因错误停止",
 	"import.rows.other": "已读取 %d 行", "import.imported.other": "已导入 %d 个", "import.bad.other": "%d 行有误",
 	"import.bad_rows": "未导入的行", "import.line": "行", "import.reasons": "问题",
-	"import.more_bad": "仅列出前 %d 个错误行；请修正后重新导入文件。",
+	"import.more_bad":       "仅列出前 %d 个错误行；请修正后重新导入文件。",
+	"profile.kind_customer": "客户", "profile.kind_prospect": "潜在客户", "search.syntax": "查询语法",
 }

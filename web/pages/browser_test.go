@@ -110,11 +110,25 @@ func TestBrowserPages(t *testing.T) {
 		t.Fatal(err)
 	}
 
+	// A fresh profile per run. Chromium's helpers may still write to it
+	// for a moment after the browser is closed, so removal retries.
+	profile, err := os.MkdirTemp("", "earshot-chromium-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() {
+		for range 50 {
+			if os.RemoveAll(profile) == nil {
+				return
+			}
+			time.Sleep(100 * time.Millisecond)
+		}
+	}()
 	opts := []chromedp.ExecAllocatorOption{
 		chromedp.ExecPath(exe), chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU, chromedp.NoFirstRun,
 		chromedp.Flag("disable-quic", true), chromedp.Flag("disable-background-networking", true),
 		chromedp.Flag("disable-component-update", true), chromedp.Flag("disable-sync", true),
-		chromedp.UserDataDir(t.TempDir()), chromedp.WindowSize(1366, 800),
+		chromedp.UserDataDir(profile), chromedp.WindowSize(1366, 800),
 	}
 	actx, cancelA := chromedp.NewExecAllocator(ctx, opts...)
 	defer cancelA()
@@ -143,11 +157,18 @@ func TestBrowserPages(t *testing.T) {
 	}
 	shot := func(name string) chromedp.Action {
 		return chromedp.ActionFunc(func(ctx context.Context) error {
-			var buf []byte
-			if err := chromedp.FullScreenshot(&buf, 100).Do(ctx); err != nil {
+			// The whole page, and what the reader sees first.
+			var full, top []byte
+			if err := chromedp.FullScreenshot(&full, 100).Do(ctx); err != nil {
 				return err
 			}
-			return os.WriteFile(filepath.Join(shots, name+".png"), buf, 0o644)
+			if err := chromedp.CaptureScreenshot(&top).Do(ctx); err != nil {
+				return err
+			}
+			if err := os.WriteFile(filepath.Join(shots, name+".png"), full, 0o644); err != nil {
+				return err
+			}
+			return os.WriteFile(filepath.Join(shots, name+"-top.png"), top, 0o644)
 		})
 	}
 	u := srv.URL

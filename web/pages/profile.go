@@ -119,6 +119,13 @@ func (p *Pages) profile(w http.ResponseWriter, r *http.Request) {
 				last = b.Start
 			}
 		}
+		// At least twelve weeks up to now, so one busy week is not one wide bar.
+		if early := p.d.Now().UTC().AddDate(0, 0, -7*12); early.Before(first) {
+			first = early
+		}
+		if now := p.d.Now().UTC(); now.After(last) {
+			last = now
+		}
 		starts := bucketStarts(first, last.AddDate(0, 0, 7), index.IntervalWeek)
 		by := map[time.Time]index.HistogramBucket{}
 		for _, b := range res.Histogram {
