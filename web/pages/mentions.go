@@ -330,11 +330,11 @@ func (p *Pages) mentionsData(ctx context.Context, r *http.Request, ls listing, f
 	if err != nil {
 		return nil, 0, err
 	}
-	d := &mentionsData{Listing: ls, Error: ie, Mutes: mutes, Ranges: p.ranges(ls)}
-	code := http.StatusOK
+	d := &mentionsData{Listing: ls, Mutes: mutes, Ranges: p.ranges(ls)}
 	if ie != nil {
-		code = http.StatusBadRequest
-		return d, code, nil
+		// The reader's mistake: the page shows it where it happened.
+		d.Error = ie
+		return d, http.StatusBadRequest, nil //nolint:nilerr // the reader's mistake is shown on the page; the handler did not fail
 	}
 	d.Total, d.Next = res.Total, res.Next
 	for _, h := range res.Hits {
@@ -342,7 +342,7 @@ func (p *Pages) mentionsData(ctx context.Context, r *http.Request, ls listing, f
 	}
 	d.Facets = facetViews(ls, res, facets)
 	d.Live = ls.Cursor == "" && (ls.Sort == "" || ls.Sort == index.SortNewest)
-	return d, code, nil
+	return d, http.StatusOK, nil
 }
 
 func (p *Pages) mentions(w http.ResponseWriter, r *http.Request) {
