@@ -51,6 +51,9 @@ func (b *Backend) planRollup(c *index.Compiled) *rollupPlan {
 		}
 	}
 	for _, f := range c.Facets {
+		if f != "sentiment" && !isRollupDim[index.FacetFields[f]] {
+			return nil // counted per value only in the index (authors)
+		}
 		if f != "sentiment" {
 			p.needDims = true
 			if p.dim != nil {

@@ -273,6 +273,9 @@ func TestDashboardDrawsChartsAndComparesPeriods(t *testing.T) {
 			t.Errorf("dashboard lacks %s", want)
 		}
 	}
+	if !regexp.MustCompile(`(?s)aria-label="Top authors".*?ola@mastodon.social`).MatchString(body) && !strings.Contains(body, `>ola@mastodon.social</text>`) {
+		t.Errorf("dashboard lacks the top authors")
+	}
 	if n := strings.Count(body, `<rect class="s-`); n < 20 {
 		t.Errorf("volume chart has %d bars", n)
 	}
