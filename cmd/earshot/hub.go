@@ -133,7 +133,8 @@ func (h *hub) buildConnectors(ctx context.Context, srv *web.Server) (*connectorS
 			Name:        e.Name,
 			Logger:      h.logger.With("connector", e.Name),
 			Checkpoints: store,
-			Registerer:  prometheus.WrapRegistererWith(prometheus.Labels{"connector": e.Name}, h.registry),
+			// Connectors label their series with "connector" themselves.
+			Registerer:  h.registry,
 			MaxInFlight: e.MaxInFlight,
 		})
 		if err != nil {

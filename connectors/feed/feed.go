@@ -129,6 +129,7 @@ func newConnector(cfg Config, deps connectors.Deps) (*Connector, error) {
 		log = slog.New(slog.DiscardHandler)
 	}
 	tr := policy.Transport(netguard.TransportOptions{ResponseHeaderTimeout: cfg.Timeout})
+	ms := promx.NewSet(deps.Registerer)
 	c := &Connector{
 		cfg:       cfg,
 		deps:      deps,
@@ -136,11 +137,14 @@ func newConnector(cfg Config, deps connectors.Deps) (*Connector, error) {
 		transport: tr,
 		client:    &http.Client{Transport: tr, Timeout: cfg.Timeout},
 		metrics: metrics{
-			fetches: promx.CounterVec(deps.Registerer, prometheus.CounterOpts{Namespace: "earshot", Subsystem: "feed", Name: "fetches_total",
+			fetches: ms.CounterVec(prometheus.CounterOpts{Namespace: "earshot", Subsystem: "feed", Name: "fetches_total",
 				Help: "Feed fetches by result: ok, not_modified, error."}, "connector", "feed", "result"),
-			items: promx.CounterVec(deps.Registerer, prometheus.CounterOpts{Namespace: "earshot", Subsystem: "feed", Name: "entries_total",
+			items: ms.CounterVec(prometheus.CounterOpts{Namespace: "earshot", Subsystem: "feed", Name: "entries_total",
 				Help: "Feed entries by outcome: emitted, unchanged, empty, acked, failed."}, "connector", "feed", "result"),
 		},
+	}
+	if err := ms.Err(); err != nil {
+		return nil, fmt.Errorf("feed connector %q: %w", deps.Name, err)
 	}
 	return c, nil
 }

@@ -100,7 +100,7 @@ func New(cfg Config, deps connectors.Deps) (*Connector, error) {
 	if reg == nil {
 		reg = prometheus.NewRegistry()
 	}
-	m, err := newMetrics(reg)
+	m, err := newMetrics(reg, deps.Name)
 	if err != nil {
 		return nil, err
 	}

@@ -82,22 +82,24 @@ type metrics struct {
 	truncated *prometheus.CounterVec // server, watch
 }
 
-func newMetrics(reg prometheus.Registerer) metrics {
+func newMetrics(reg prometheus.Registerer) (metrics, error) {
+	ms := promx.NewSet(reg)
 	opts := func(name, help string) prometheus.CounterOpts {
 		return prometheus.CounterOpts{Namespace: "earshot", Subsystem: "mastodon", Name: name, Help: help}
 	}
-	return metrics{
-		statuses: promx.CounterVec(reg, opts("statuses_total", "Statuses by outcome: emitted, duplicate, filtered, acked, failed."),
+	m := metrics{
+		statuses: ms.CounterVec(opts("statuses_total", "Statuses by outcome: emitted, duplicate, filtered, acked, failed."),
 			"connector", "server", "result"),
-		requests: promx.CounterVec(reg, opts("requests_total", "REST requests by result: ok, rate_limited, server_error, malformed, error."),
+		requests: ms.CounterVec(opts("requests_total", "REST requests by result: ok, rate_limited, server_error, malformed, error."),
 			"connector", "server", "result"),
-		drops: promx.CounterVec(reg, opts("stream_drops_total", "Streams dropped and reconnected."),
+		drops: ms.CounterVec(opts("stream_drops_total", "Streams dropped and reconnected."),
 			"connector", "server", "watch"),
-		malformed: promx.CounterVec(reg, opts("malformed_total", "Events or responses that were not valid JSON."),
+		malformed: ms.CounterVec(opts("malformed_total", "Events or responses that were not valid JSON."),
 			"connector", "server", "where"),
-		truncated: promx.CounterVec(reg, opts("catchup_truncated_total", "Catch-ups stopped at max_backfill_pages."),
+		truncated: ms.CounterVec(opts("catchup_truncated_total", "Catch-ups stopped at max_backfill_pages."),
 			"connector", "server", "watch"),
 	}
+	return m, ms.Err()
 }
 
 // server is one configured Mastodon server with its clients and watches.
@@ -136,11 +138,15 @@ func newConnector(cfg Config, deps connectors.Deps) (*Connector, error) {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
+	m, err := newMetrics(deps.Registerer)
+	if err != nil {
+		return nil, fmt.Errorf("mastodon connector %q: %w", deps.Name, err)
+	}
 	c := &Connector{
 		cfg:     cfg,
 		deps:    deps,
 		log:     log.With("component", "connector", "type", Type, "connector", deps.Name),
-		metrics: newMetrics(deps.Registerer),
+		metrics: m,
 		now:     time.Now,
 	}
 	for _, sc := range cfg.Servers {

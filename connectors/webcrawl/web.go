@@ -123,18 +123,22 @@ func newConnector(cfg Config, deps connectors.Deps) (*Connector, error) {
 	opts := func(name, help string) prometheus.CounterOpts {
 		return prometheus.CounterOpts{Namespace: "earshot", Subsystem: "web", Name: name, Help: help}
 	}
+	ms := promx.NewSet(deps.Registerer)
 	c := &Connector{
 		cfg:  cfg,
 		deps: deps,
 		log:  log.With("component", "connector", "type", Type, "connector", deps.Name),
 		metrics: metrics{
-			pages: promx.CounterVec(deps.Registerer, opts("pages_total",
+			pages: ms.CounterVec(opts("pages_total",
 				"Pages by result: ok, robots, refused, too_large, timeout, filtered, canceled, error."), "connector", "site", "result"),
-			items: promx.CounterVec(deps.Registerer, opts("items_total",
+			items: ms.CounterVec(opts("items_total",
 				"Items by outcome: emitted, unchanged, acked, failed."), "connector", "site", "result"),
-			links: promx.CounterVec(deps.Registerer, opts("links_total",
+			links: ms.CounterVec(opts("links_total",
 				"Links found by outcome: queued, queue_full, max_pages."), "connector", "site", "result"),
 		},
+	}
+	if err := ms.Err(); err != nil {
+		return nil, fmt.Errorf("web connector %q: %w", deps.Name, err)
 	}
 	for _, sc := range cfg.Sites {
 		s, err := c.newSite(sc)

@@ -5,28 +5,74 @@ package promx
 
 import (
 	"errors"
+	"fmt"
 
 	"github.com/prometheus/client_golang/prometheus"
 )
 
-// CounterVec creates a counter vector and registers it on reg (when not
-// nil), returning the already registered vector if there is one.
-func CounterVec(reg prometheus.Registerer, opts prometheus.CounterOpts, labels ...string) *prometheus.CounterVec {
+// Set registers one connector instance's metrics on reg and keeps the
+// first registration error, so the factory fails loudly (a metric whose
+// labels clash with another's would otherwise vanish from /metrics).
+type Set struct {
+	reg prometheus.Registerer
+	err error
+}
+
+// NewSet returns a set registering on reg (nil: metrics are not exported).
+func NewSet(reg prometheus.Registerer) *Set { return &Set{reg: reg} }
+
+// Err is the first registration error, or nil.
+func (s *Set) Err() error { return s.err }
+
+// CounterVec creates a counter vector and registers it, returning the
+// already registered vector when another instance of the connector type
+// registered the same one (they tell their series apart by the
+// "connector" label).
+func (s *Set) CounterVec(opts prometheus.CounterOpts, labels ...string) *prometheus.CounterVec {
 	cv := prometheus.NewCounterVec(opts, labels)
-	if reg == nil {
-		return cv
-	}
-	if err := reg.Register(cv); err != nil {
-		var are prometheus.AlreadyRegisteredError
-		if errors.As(err, &are) {
-			if existing, ok := are.ExistingCollector.(*prometheus.CounterVec); ok {
-				return existing
-			}
+	if existing := s.register(cv); existing != nil {
+		if e, ok := existing.(*prometheus.CounterVec); ok {
+			return e
 		}
-		// A conflicting registration (same name, other labels) is a
-		// programming error caught by tests; count into the private vector.
+		s.fail(fmt.Errorf("registering %s: another collector of a different kind has its name", prometheus.BuildFQName(opts.Namespace, opts.Subsystem, opts.Name)))
 	}
 	return cv
+}
+
+// HistogramVec is CounterVec for histograms.
+func (s *Set) HistogramVec(opts prometheus.HistogramOpts, labels ...string) *prometheus.HistogramVec {
+	hv := prometheus.NewHistogramVec(opts, labels)
+	if existing := s.register(hv); existing != nil {
+		if e, ok := existing.(*prometheus.HistogramVec); ok {
+			return e
+		}
+		s.fail(fmt.Errorf("registering %s: another collector of a different kind has its name", prometheus.BuildFQName(opts.Namespace, opts.Subsystem, opts.Name)))
+	}
+	return hv
+}
+
+// register registers c, returning the collector already registered in its
+// place; any other error is kept.
+func (s *Set) register(c prometheus.Collector) prometheus.Collector {
+	if s.reg == nil {
+		return nil
+	}
+	err := s.reg.Register(c)
+	if err == nil {
+		return nil
+	}
+	var are prometheus.AlreadyRegisteredError
+	if errors.As(err, &are) {
+		return are.ExistingCollector
+	}
+	s.fail(fmt.Errorf("registering metrics: %w", err))
+	return nil
+}
+
+func (s *Set) fail(err error) {
+	if s.err == nil {
+		s.err = err
+	}
 }
 
 // CounterSum gathers g and sums the counter series called name whose label

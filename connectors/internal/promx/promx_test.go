@@ -9,8 +9,12 @@ import (
 func TestCounterVecSharesSeriesAcrossInstances(t *testing.T) {
 	reg := prometheus.NewRegistry()
 	opts := prometheus.CounterOpts{Name: "x_total", Help: "x"}
-	a := CounterVec(reg, opts, "connector")
-	b := CounterVec(reg, opts, "connector")
+	a := NewSet(reg).CounterVec(opts, "connector")
+	bs := NewSet(reg)
+	b := bs.CounterVec(opts, "connector")
+	if bs.Err() != nil {
+		t.Fatal(bs.Err())
+	}
 	a.WithLabelValues("one").Inc()
 	b.WithLabelValues("two").Add(2)
 	families, err := reg.Gather()
@@ -24,5 +28,23 @@ func TestCounterVecSharesSeriesAcrossInstances(t *testing.T) {
 		if m.GetLabel()[0].GetValue() == "two" && m.GetCounter().GetValue() != 2 {
 			t.Fatalf("series two = %v, want 2", m.GetCounter().GetValue())
 		}
+	}
+}
+
+// A clash (the hub once wrapped the registerer with a constant "connector"
+// label the connectors also use) is an error, not a silently private vector.
+func TestClashingRegistrationIsAnError(t *testing.T) {
+	reg := prometheus.NewRegistry()
+	wrapped := prometheus.WrapRegistererWith(prometheus.Labels{"connector": "news"}, reg)
+	s := NewSet(wrapped)
+	s.CounterVec(prometheus.CounterOpts{Name: "fetches_total", Help: "x"}, "connector", "result")
+	if s.Err() == nil {
+		t.Fatal("a label clashing with a constant label registered without error")
+	}
+	s = NewSet(reg)
+	s.CounterVec(prometheus.CounterOpts{Name: "y_total", Help: "y"}, "a")
+	s.CounterVec(prometheus.CounterOpts{Name: "y_total", Help: "y"}, "a", "b")
+	if s.Err() == nil {
+		t.Fatal("the same name with other labels registered without error")
 	}
 }
