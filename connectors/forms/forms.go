@@ -66,6 +66,7 @@ type Connector struct {
 	proxies   proxies
 	perIP     *bucketSet
 	trap      timeTrap
+	spent     *spentTokens
 	idem      *idemCache
 	publicURL string
 	handler   http.Handler
@@ -120,6 +121,7 @@ func New(cfg Config, deps connectors.Deps) (*Connector, error) {
 		proxies:   proxies(trusted),
 		perIP:     newBucketSet(cfg.RateLimit.PerIP, cfg.RateLimit.MaxClients),
 		trap:      timeTrap{secret: secret, min: cfg.TimeTrap.Min, maxAge: cfg.TimeTrap.MaxAge},
+		spent:     newSpentTokens(cfg.Idempotency.MaxEntries),
 		idem:      newIdemCache(cfg.Idempotency.TTL, cfg.Idempotency.MaxEntries),
 		publicURL: strings.TrimSuffix(cfg.PublicURL, "/"),
 		queue:     make(chan *pending, cfg.QueueSize),
@@ -267,8 +269,11 @@ func (c *Connector) handleSubmit(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	token := first(values, fieldToken)
+	var trapRendered time.Time
 	if f.timeTrap {
-		switch verdict, _ := c.trap.check(f.cfg.ID, token, now); verdict {
+		verdict, rendered := c.trap.check(f.cfg.ID, token, now)
+		trapRendered = rendered
+		switch verdict {
 		case tokenMissing:
 			c.refuse(w, r, f, errToken("token-missing", "the form token is missing; load the form and submit it again"), values, "")
 			return
@@ -299,6 +304,12 @@ func (c *Connector) handleSubmit(w http.ResponseWriter, r *http.Request) {
 		userAgent: provenanceText(r.UserAgent()), campaign: campaign(values, r), token: token}
 	if p := c.keys(r, in); p != nil {
 		c.refuse(w, r, f, p, values, token)
+		return
+	}
+	// One rendering, one submission: a token that already carried other
+	// values is refused (the same values again are a retry).
+	if f.timeTrap && !c.spent.use(token, fingerprint(values), trapRendered.Add(c.cfg.TimeTrap.MaxAge), now) {
+		c.refuse(w, r, f, errToken("token-used", "this form was already sent with other values; load the form and submit it again"), values, "")
 		return
 	}
 	c.accept(w, r, in)

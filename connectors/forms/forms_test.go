@@ -163,6 +163,34 @@ func TestExpiredTokenIsRefused(t *testing.T) {
 	wantProblem(t, h.postForm("/f/contact", v, nil), 400, "token-expired")
 }
 
+// A time-trap token carries one submission: the same values again are a
+// retry (answered as before), other values under it are refused (tokens
+// could once be reused for 24 h). A refused, corrected submission may reuse it.
+func TestTimeTrapTokenCarriesOneSubmission(t *testing.T) {
+	h := newHarness(t, testConfig)
+	v := h.validContact()
+	bad := url.Values{}
+	for k, vals := range v {
+		bad[k] = vals
+	}
+	bad.Set("email", "not-an-address")
+	wantProblem(t, h.postForm("/f/contact", bad, nil), 400, "validation")
+	first := acceptedOf(t, h.postForm("/f/contact", v, nil))
+	again := acceptedOf(t, h.postForm("/f/contact", v, nil))
+	if again.ID != first.ID || len(h.records()) != 1 {
+		t.Fatalf("a retry must answer the first record: %q %q, %d records", first.ID, again.ID, len(h.records()))
+	}
+	other := url.Values{}
+	for k, vals := range v {
+		other[k] = vals
+	}
+	other.Set("message", "Inna wiadomość, ten sam token.")
+	p := wantProblem(t, h.postForm("/f/contact", other, nil), 400, "token-used")
+	if !strings.Contains(p.Detail, "load the form") || len(h.records()) != 1 {
+		t.Fatalf("detail %q, %d records", p.Detail, len(h.records()))
+	}
+}
+
 func TestSpamIsDroppedQuietly(t *testing.T) {
 	h := newHarness(t, testConfig)
 	cases := []struct {
@@ -222,6 +250,19 @@ func TestContentTypes(t *testing.T) {
 		m := h.records()[len(h.records())-1]
 		if m.Author.Email != "jānis.bērziņš@piemērs.lv" || m.Author.Name != "Jānis Bērziņš" || m.Text != "Labdien! Vai varat piedāvāt?" {
 			t.Errorf("json record author %+v text %q", m.Author, m.Text)
+		}
+	})
+	t.Run("json invalid UTF-8", func(t *testing.T) {
+		// encoding/json would turn the bytes into U+FFFD and accept them.
+		before := len(h.records())
+		body := "{\"email\":\"ana@example.pt\",\"first\":\"Ana\",\"note\":\"Ol\xe1 \xff\xfe\"}"
+		p := wantProblem(t, h.do(req{path: "/f/api", contentType: "application/json", body: body}), 400, "validation")
+		if len(p.Errors) != 1 || p.Errors[0].Field != "note" || p.Errors[0].Code != "encoding" {
+			t.Errorf("errors %+v", p.Errors)
+		}
+		wantProblem(t, h.do(req{path: "/f/api", contentType: "application/json", body: "{\"em\xffail\":\"ana@example.pt\"}"}), 400, "malformed-body")
+		if n := len(h.records()); n != before {
+			t.Fatalf("%d records published from invalid UTF-8", n-before)
 		}
 	})
 	t.Run("multipart", func(t *testing.T) {
@@ -521,8 +562,11 @@ func TestConcurrentRetriesPublishOnce(t *testing.T) {
 	if n := len(h.records()); n != 1 {
 		t.Fatalf("published %d records, want 1", n)
 	}
-	// Editing a field after submitting makes a new submission.
+	// Editing a field after submitting is a new submission: it needs a new
+	// rendering of the form (a new token).
 	v.Set("message", "Jeszcze jedno pytanie.")
+	wantProblem(t, h.postForm("/f/contact", v, nil), 400, "token-used")
+	v.Set("_t", h.token("contact"))
 	if id := acceptedOf(t, h.postForm("/f/contact", v, nil)).ID; id == ids[0] {
 		t.Fatal("an edited resubmission got the first record's id")
 	}

@@ -15,6 +15,7 @@ import (
 	"net/url"
 	"os"
 	"strings"
+	"unicode/utf8"
 
 	"golang.org/x/text/encoding"
 	"golang.org/x/text/encoding/htmlindex"
@@ -162,10 +163,18 @@ func charsetDecoder(charset string) (*encoding.Decoder, *problem) {
 
 // parseJSON reads a flat JSON object: string, number, boolean or null
 // values, or arrays of those (several values of one field). Nested objects
-// are refused, and so is a field given twice.
+// are refused, and so is a field given twice. A value whose bytes are not
+// valid UTF-8 is kept invalid (encoding/json would quietly replace them), so
+// the form's validation refuses it by name as it does for other encodings.
 func parseJSON(body []byte, maxFields int) (url.Values, *problem) {
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.UseNumber()
+	// token reads the next token and reports whether its bytes were valid UTF-8.
+	token := func() (json.Token, bool, error) {
+		start := dec.InputOffset()
+		tok, err := dec.Token()
+		return tok, utf8.Valid(body[start:dec.InputOffset()]), err
+	}
 	tok, err := dec.Token()
 	if err != nil {
 		return nil, errMalformed("body is not JSON: %v", err)
@@ -176,18 +185,21 @@ func parseJSON(body []byte, maxFields int) (url.Values, *problem) {
 	out := url.Values{}
 	count := fieldCounter{max: maxFields}
 	for dec.More() {
-		tok, err := dec.Token()
+		tok, valid, err := token()
 		if err != nil {
 			return nil, errMalformed("body is not valid JSON: %v", err)
 		}
 		key := tok.(string) // object keys are always strings
+		if !valid {
+			return nil, errMalformed("a field name is not valid UTF-8")
+		}
 		if _, dup := out[key]; dup {
 			return nil, errMalformed("field %q appears twice", truncate(key, 40))
 		}
 		if p := count.add(key); p != nil {
 			return nil, p
 		}
-		tok, err = dec.Token()
+		tok, valid, err = token()
 		if err != nil {
 			return nil, errMalformed("body is not valid JSON: %v", err)
 		}
@@ -197,13 +209,16 @@ func parseJSON(body []byte, maxFields int) (url.Values, *problem) {
 			}
 			vals := []string{}
 			for dec.More() {
-				tok, err := dec.Token()
+				tok, valid, err := token()
 				if err != nil {
 					return nil, errMalformed("body is not valid JSON: %v", err)
 				}
 				s, ok := jsonScalar(tok)
 				if !ok {
 					return nil, errMalformed("field %q: arrays may hold only strings, numbers and booleans", truncate(key, 40))
+				}
+				if !valid {
+					s = invalidUTF8
 				}
 				if p := count.add(key); p != nil {
 					return nil, p
@@ -221,6 +236,9 @@ func parseJSON(body []byte, maxFields int) (url.Values, *problem) {
 			continue
 		}
 		s, _ := jsonScalar(tok)
+		if !valid {
+			s = invalidUTF8
+		}
 		out[key] = []string{s}
 	}
 	if _, err := dec.Token(); err != nil { // the closing }
@@ -236,6 +254,9 @@ func parseJSON(body []byte, maxFields int) (url.Values, *problem) {
 	}
 	return out, nil
 }
+
+// invalidUTF8 stands for a value whose bytes were not valid UTF-8.
+const invalidUTF8 = "\xff"
 
 // jsonScalar renders a JSON scalar token as the string a form would post.
 func jsonScalar(tok json.Token) (string, bool) {

@@ -1,6 +1,7 @@
 package forms
 
 import (
+	"container/list"
 	"crypto/hmac"
 	"crypto/rand"
 	"crypto/sha256"
@@ -8,6 +9,7 @@ import (
 	"encoding/binary"
 	"net/url"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -95,4 +97,45 @@ func honeypotFilled(v url.Values, field string) bool {
 		}
 	}
 	return false
+}
+
+// spentTokens remembers which submission (values fingerprint) used each
+// time-trap token until the token expires, so one rendering of a form
+// cannot carry several different submissions; the same submission again is
+// a retry and passes. In-process memory, bounded by max: the oldest go first.
+type spentTokens struct {
+	max   int
+	mu    sync.Mutex
+	byTok map[string]*list.Element // token -> *spentToken
+	order *list.List
+}
+
+type spentToken struct {
+	token, fingerprint string
+	expires            time.Time
+}
+
+func newSpentTokens(max int) *spentTokens {
+	return &spentTokens{max: max, byTok: map[string]*list.Element{}, order: list.New()}
+}
+
+// use records token for a submission with fingerprint, valid until expires;
+// it reports false when the token already carried a different submission.
+func (s *spentTokens) use(token, fingerprint string, expires, now time.Time) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if el, ok := s.byTok[token]; ok {
+		e := el.Value.(*spentToken)
+		if now.Before(e.expires) {
+			return e.fingerprint == fingerprint
+		}
+		s.order.Remove(el)
+		delete(s.byTok, token)
+	}
+	for front := s.order.Front(); front != nil && (s.order.Len() >= s.max || !now.Before(front.Value.(*spentToken).expires)); front = s.order.Front() {
+		delete(s.byTok, front.Value.(*spentToken).token)
+		s.order.Remove(front)
+	}
+	s.byTok[token] = s.order.PushBack(&spentToken{token: token, fingerprint: fingerprint, expires: expires})
+	return true
 }
