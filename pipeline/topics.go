@@ -25,16 +25,24 @@ const (
 	// irrelevant (with its reasons): kept out of the index, counts and
 	// alerts, but not lost.
 	RoleFiltered = "filtered"
+
+	// Alerts (package alert): rules, their owners' state and deliveries are
+	// compacted tables; notifications are a plain topic keyed by their id.
+	RoleAlertRules    = "alert-rules"
+	RoleAlertState    = "alert-state"
+	RoleNotifications = "notifications"
+	RoleDeliveries    = "deliveries"
 )
 
 // Roles lists every topic role in creation order.
 var Roles = []string{RoleRaw, RoleEnriched, RoleCustomers, RoleProspects, RoleCheckpoints, RoleErasures, RoleDLQ,
-	RoleUsers, RoleTokens, RoleSessions, RoleSavedSearches, RoleCorrections, RoleMutes, RoleProspectWork, RoleFiltered}
+	RoleUsers, RoleTokens, RoleSessions, RoleSavedSearches, RoleCorrections, RoleMutes, RoleProspectWork, RoleFiltered,
+	RoleAlertRules, RoleAlertState, RoleNotifications, RoleDeliveries}
 
 // compactedRoles are keyed tables where only the latest value per key matters.
 var compactedRoles = map[string]bool{RoleCustomers: true, RoleProspects: true, RoleCheckpoints: true,
 	RoleUsers: true, RoleTokens: true, RoleSessions: true, RoleSavedSearches: true, RoleCorrections: true,
-	RoleMutes: true, RoleProspectWork: true}
+	RoleMutes: true, RoleProspectWork: true, RoleAlertRules: true, RoleAlertState: true, RoleDeliveries: true}
 
 // Topics resolves topic roles to names under one prefix.
 type Topics struct {

@@ -36,5 +36,13 @@ func Schemas() map[string]map[string]any {
 			"An API token of a user (only its SHA-256 is stored), on the compacted tokens topic keyed by id."),
 		"session.schema.json": schema.For(Session{}, base+"session.schema.json", "Session",
 			"A signed-in browser (keyed by the SHA-256 of its cookie), on the compacted sessions topic."),
+		"alert_rule.schema.json": schema.For(AlertRule{}, base+"alert_rule.schema.json", "AlertRule",
+			"When to notify whom (spike, match, prospect or digest), on the compacted alert-rules topic keyed by id."),
+		"alert_state.schema.json": schema.For(AlertState{}, base+"alert_state.schema.json", "AlertState",
+			"What the owner of an alert rule remembers between evaluations, on the compacted alert-state topic keyed by rule id."),
+		"notification.schema.json": schema.For(Notification{}, base+"notification.schema.json", "Notification",
+			"One message an alert rule produced, with why it fired, on the notifications topic keyed by its deterministic id."),
+		"delivery.schema.json": schema.For(Delivery{}, base+"delivery.schema.json", "Delivery",
+			"One notification's delivery to one channel with every attempt, on the compacted deliveries topic keyed by id."),
 	}
 }

@@ -1,0 +1,158 @@
+package alert
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/earshothq/earshot/pipeline"
+	"github.com/earshothq/earshot/record"
+)
+
+// table is a compacted topic read into memory, remembering which partition
+// each key lives in and how far each partition was read, so that a new owner
+// of a partition can wait until it has seen everything the previous owner
+// wrote (sync).
+type table[T any, P interface {
+	*T
+	record.Versioned
+}] struct {
+	k      *pipeline.Kafka
+	topic  string
+	logger *slog.Logger
+
+	mu        sync.RWMutex
+	rows      map[string]*T
+	partition map[string]int
+	applied   map[int]int64 // highest offset applied per partition
+	changed   chan struct{} // closed and replaced on every change
+	t         *pipeline.Table
+}
+
+func newTable[T any, P interface {
+	*T
+	record.Versioned
+}](k *pipeline.Kafka, topic string, logger *slog.Logger) *table[T, P] {
+	return &table[T, P]{k: k, topic: topic, logger: logger, rows: map[string]*T{}, partition: map[string]int{},
+		applied: map[int]int64{}, changed: make(chan struct{})}
+}
+
+// start follows the topic and waits until it caught up.
+func (t *table[T, P]) start(ctx context.Context) error {
+	ft, err := t.k.FollowTable(ctx, t.topic, t.apply)
+	if err != nil {
+		return err
+	}
+	t.t = ft
+	return ft.WaitCaughtUp(ctx)
+}
+
+func (t *table[T, P]) apply(m pipeline.Message) {
+	key := string(m.Key)
+	var row *T
+	if m.Value != nil {
+		row = new(T)
+		if err := record.Decode(m.Value, P(row)); err != nil {
+			t.logger.Warn("skipping undecodable record", "topic", t.topic, "key", key, "error", err)
+			row = nil
+		}
+	}
+	t.mu.Lock()
+	if row == nil {
+		delete(t.rows, key)
+	} else {
+		t.rows[key] = row
+	}
+	t.partition[key] = m.Partition
+	t.applied[m.Partition] = max(t.applied[m.Partition], m.Offset)
+	close(t.changed)
+	t.changed = make(chan struct{})
+	t.mu.Unlock()
+}
+
+// put applies a row this process wrote (and Kafka acked) at once, so the
+// writer reads its own write before the follower catches up.
+func (t *table[T, P]) put(key string, row *T) {
+	t.mu.Lock()
+	if row == nil {
+		delete(t.rows, key)
+	} else {
+		t.rows[key] = row
+	}
+	close(t.changed)
+	t.changed = make(chan struct{})
+	t.mu.Unlock()
+}
+
+func (t *table[T, P]) get(key string) (*T, bool) {
+	t.mu.RLock()
+	defer t.mu.RUnlock()
+	r, ok := t.rows[key]
+	return r, ok
+}
+
+func (t *table[T, P]) partitionOf(key string) (int, bool) {
+	t.mu.RLock()
+	defer t.mu.RUnlock()
+	p, ok := t.partition[key]
+	return p, ok
+}
+
+// all returns a snapshot of the rows.
+func (t *table[T, P]) all() map[string]*T {
+	t.mu.RLock()
+	defer t.mu.RUnlock()
+	out := make(map[string]*T, len(t.rows))
+	for k, v := range t.rows {
+		out[k] = v
+	}
+	return out
+}
+
+// changes is closed at the next change.
+func (t *table[T, P]) changes() <-chan struct{} {
+	t.mu.RLock()
+	defer t.mu.RUnlock()
+	return t.changed
+}
+
+// sync waits until the table has applied every record written to the
+// topic before the call.
+func (t *table[T, P]) sync(ctx context.Context) error {
+	ends, err := t.k.EndOffsets(ctx, t.topic)
+	if err != nil {
+		return fmt.Errorf("syncing table %s: %w", t.topic, err)
+	}
+	for {
+		t.mu.RLock()
+		done := true
+		for p, end := range ends {
+			if a, ok := t.applied[p]; end > 0 && (!ok || a < end-1) {
+				done = false
+			}
+		}
+		ch := t.changed
+		t.mu.RUnlock()
+		if done {
+			return nil
+		}
+		select {
+		case <-ch:
+		case <-time.After(50 * time.Millisecond):
+		case <-ctx.Done():
+			return fmt.Errorf("syncing table %s: %w", t.topic, ctx.Err())
+		}
+	}
+}
+
+// each calls fn for every row under the read lock; fn must not call back
+// into the table.
+func (t *table[T, P]) each(fn func(*T)) {
+	t.mu.RLock()
+	defer t.mu.RUnlock()
+	for _, r := range t.rows {
+		fn(r)
+	}
+}
