@@ -229,7 +229,7 @@ func TestQuietHoursHoldUntilTheyEnd(t *testing.T) {
 		t.Fatal(err)
 	}
 	at := time.Date(2026, 6, 1, 21, 30, 0, 0, time.UTC) // 23:30 in Warsaw (CEST)
-	want := time.Date(2026, 6, 2, 5, 0, 0, 0, time.UTC)  // 07:00 in Warsaw
+	want := time.Date(2026, 6, 2, 5, 0, 0, 0, time.UTC) // 07:00 in Warsaw
 	if got := q.until(at); !got.Equal(want) {
 		t.Errorf("until(%s) = %s, want %s", at, got, want)
 	}

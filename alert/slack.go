@@ -46,11 +46,11 @@ type slackText struct {
 }
 
 type slackBlock struct {
-	Type     string       `json:"type"`
-	Text     *slackText   `json:"text,omitempty"`
-	Fields   []slackText  `json:"fields,omitempty"`
-	Elements []any        `json:"elements,omitempty"`
-	BlockID  string       `json:"block_id,omitempty"`
+	Type     string      `json:"type"`
+	Text     *slackText  `json:"text,omitempty"`
+	Fields   []slackText `json:"fields,omitempty"`
+	Elements []any       `json:"elements,omitempty"`
+	BlockID  string      `json:"block_id,omitempty"`
 }
 
 type slackButton struct {
@@ -83,10 +83,10 @@ func SlackMessage(n *record.Notification) SlackPayload {
 	if p := n.Prospect; p != nil {
 		fields := []slackText{*mrkdwn(fmt.Sprintf("*Score*\n%.2f", p.Score))}
 		if p.Company != "" {
-			fields = append(fields, *mrkdwn("*Company*\n"+slackEscape(p.Company)))
+			fields = append(fields, *mrkdwn("*Company*\n" + slackEscape(p.Company)))
 		}
 		if len(p.Emails) > 0 {
-			fields = append(fields, *mrkdwn("*E-mail*\n"+slackEscape(strings.Join(p.Emails, ", "))))
+			fields = append(fields, *mrkdwn("*E-mail*\n" + slackEscape(strings.Join(p.Emails, ", "))))
 		}
 		blocks = append(blocks, slackBlock{Type: "section", Fields: fields})
 		for i, e := range p.Evidence {
