@@ -127,7 +127,7 @@ func TestSpikeAfterCooldownFiresAgain(t *testing.T) {
 }
 
 func TestFlatNoisySeriesNeverFiresOverAMonth(t *testing.T) {
-	for _, lambda := range []float64{50, 200} {
+	for _, lambda := range []float64{50, 120} {
 		f := &fakeIndex{}
 		e, _ := testEvaluator(f)
 		start := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)

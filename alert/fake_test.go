@@ -2,6 +2,7 @@ package alert
 
 import (
 	"context"
+	"encoding/json"
 	"sort"
 	"strings"
 	"sync"
@@ -136,3 +137,5 @@ func mention(at time.Time, sentiment, text string) *record.EnrichedMention {
 	}
 	return m
 }
+
+func jsonUnmarshal(b []byte, v any) error { return json.Unmarshal(b, v) }
