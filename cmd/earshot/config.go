@@ -7,6 +7,7 @@ import (
 
 	"gopkg.in/yaml.v3"
 
+	"github.com/earshothq/earshot/alert"
 	"github.com/earshothq/earshot/connectors"
 	"github.com/earshothq/earshot/enrich"
 	"github.com/earshothq/earshot/index/backend"
@@ -23,6 +24,7 @@ type Config struct {
 	Connectors []ConnectorEntry `yaml:"connectors"`
 	Enrich     enrich.Config    `yaml:"enrich"`
 	Search     backend.Config   `yaml:"search"`
+	Alerts     alert.Config     `yaml:"alerts"`
 
 	file string
 	root *yaml.Node
@@ -58,6 +60,7 @@ func DefaultConfig() Config {
 		Connect: ConnectConfig{Listen: "127.0.0.1:8081"},
 		Enrich:  enrich.DefaultConfig(),
 		Search:  backend.DefaultConfig(),
+		Alerts:  alert.DefaultConfig(),
 	}
 }
 
@@ -115,6 +118,7 @@ func (c *Config) Validate() error {
 	errs = append(errs, confx.Position(c.file, c.root, "", c.HTTP.Validate()))
 	errs = append(errs, confx.Position(c.file, c.root, "", c.Enrich.Validate()))
 	errs = append(errs, confx.Position(c.file, c.root, "", c.Search.Validate()))
+	errs = append(errs, confx.Position(c.file, c.root, "", c.Alerts.Validate()))
 	seen := map[string]bool{}
 	for i, e := range c.Connectors {
 		var node *yaml.Node

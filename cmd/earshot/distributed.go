@@ -73,6 +73,11 @@ func newServeCmd(app *App) *cobra.Command {
 	return roleCommand(app, "serve", "Serve the JSON API",
 		func(c *Config) string { return c.HTTP.Listen },
 		func(h *hub, srv *web.Server) ([]role, error) {
-			return h.apiRoles(srv)
+			roles, err := h.apiRoles(srv)
+			if err != nil {
+				return nil, err
+			}
+			alerting, err := h.alertRoles(context.Background())
+			return append(roles, alerting...), err
 		})
 }

@@ -30,6 +30,7 @@ type hub struct {
 	embedded *pipeline.Embedded
 	kafka    *pipeline.Kafka
 	searchState
+	alertState
 	// createFirstAdmin is set by `earshot run`: with no users yet, the web
 	// app creates "admin" (firstAdmin, shown in the banner).
 	createFirstAdmin bool
@@ -81,6 +82,7 @@ func (a *App) openHub(ctx context.Context) (*hub, error) {
 }
 
 func (h *hub) close() {
+	h.closeAlerts()
 	h.closeSearch()
 	if h.kafka != nil {
 		h.kafka.Close()

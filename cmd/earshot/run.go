@@ -34,6 +34,12 @@ func newRunCmd(app *App) *cobra.Command {
 				conns.close()
 				return err
 			}
+			alerting, err := h.alertRoles(ctx)
+			if err != nil {
+				conns.close()
+				return err
+			}
+			stages = append(stages, alerting...)
 			listening := make(chan string, 1)
 			intake := []role{
 				{name: "http", run: func(ctx context.Context) error {
