@@ -6,11 +6,14 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
+	"os"
 	"strconv"
 	"sync"
 	"time"
 
 	"github.com/earshothq/earshot/record"
+	"github.com/prometheus/client_golang/prometheus"
 	"github.com/segmentio/kafka-go"
 )
 
@@ -87,9 +90,7 @@ func (k *Kafka) newConsumer(name, group string, topics []string) *consumer {
 		JoinGroupBackoff:  time.Second,
 		ReadBackoffMin:    50 * time.Millisecond,
 		ReadBackoffMax:    time.Second,
-		ErrorLogger: kafka.LoggerFunc(func(msg string, args ...any) {
-			logger.Warn(fmt.Sprintf(msg, args...))
-		}),
+		ErrorLogger:       readerLogger(logger, k.metrics.FetchTimeouts.WithLabelValues(name)),
 	})
 	return &consumer{
 		k:       k,
@@ -102,6 +103,28 @@ func (k *Kafka) newConsumer(name, group string, topics []string) *consumer {
 		dlq:     k.NewProducer(name+"-dlq", 0),
 		logger:  logger,
 	}
+}
+
+// readerLogger logs the reader's errors: a fetch that timed out (the reader
+// retries it) is counted and logged at debug level, anything else is a
+// warning.
+func readerLogger(logger *slog.Logger, timeouts prometheus.Counter) kafka.Logger {
+	return kafka.LoggerFunc(func(msg string, args ...any) {
+		for _, a := range args {
+			if err, ok := a.(error); ok && isTimeout(err) {
+				timeouts.Inc()
+				logger.Debug(fmt.Sprintf(msg, args...))
+				return
+			}
+		}
+		logger.Warn(fmt.Sprintf(msg, args...))
+	})
+}
+
+// isTimeout reports a network timeout (i/o timeout, deadline exceeded).
+func isTimeout(err error) bool {
+	var ne net.Error
+	return errors.Is(err, os.ErrDeadlineExceeded) || errors.Is(err, context.DeadlineExceeded) || (errors.As(err, &ne) && ne.Timeout())
 }
 
 // fetch reads the next message that is not a redelivery, holding an

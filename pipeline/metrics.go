@@ -13,6 +13,9 @@ type Metrics struct {
 	Retries  *prometheus.CounterVec
 	Lag      *prometheus.GaugeVec
 	InFlight *prometheus.GaugeVec
+	// FetchTimeouts counts reader fetches that timed out and were retried:
+	// normal on a loaded or idle machine, so logged at debug level only.
+	FetchTimeouts *prometheus.CounterVec
 }
 
 // NewMetrics creates the series and registers them on reg (nil: unregistered,
@@ -40,9 +43,12 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 		InFlight: prometheus.NewGaugeVec(prometheus.GaugeOpts{
 			Namespace: "earshot", Name: "records_in_flight", Help: "Records fetched but not yet settled.",
 		}, []string{"stage"}),
+		FetchTimeouts: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Namespace: "earshot", Name: "fetch_timeouts_total", Help: "Fetches from the brokers that timed out and were retried.",
+		}, []string{"stage"}),
 	}
 	if reg != nil {
-		reg.MustRegister(m.In, m.Out, m.Failed, m.DLQ, m.Retries, m.Lag, m.InFlight)
+		reg.MustRegister(m.In, m.Out, m.Failed, m.DLQ, m.Retries, m.Lag, m.InFlight, m.FetchTimeouts)
 	}
 	return m
 }
