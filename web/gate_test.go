@@ -3,6 +3,7 @@ package web
 import (
 	"fmt"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"regexp"
 	"slices"
@@ -396,5 +397,29 @@ func TestBadJSONBodiesAreProblems(t *testing.T) {
 	r = ta.do(t, req{method: "POST", path: "/api/users", role: auth.RoleAdmin, ctype: "application/x-www-form-urlencoded", body: "name=x"})
 	if r.code != http.StatusUnsupportedMediaType || r.header.Get("Accept-Post") != "application/json" {
 		t.Fatalf("form body on a JSON route: %d %v", r.code, r.header)
+	}
+}
+
+func TestOverTLSCookiesAreSecureAndHSTSIsSent(t *testing.T) {
+	ta := buildTestApp(t)
+	ts := httptest.NewTLSServer(ta.srv.Handler())
+	defer ts.Close()
+	body := strings.NewReader(`{"user":"vic","password":"` + testPassword + `"}`)
+	res, err := ts.Client().Post(ts.URL+"/api/session", "application/json", body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusCreated || !strings.HasPrefix(res.Header.Get("Strict-Transport-Security"), "max-age=") {
+		t.Fatalf("sign-in over TLS: %d %v", res.StatusCode, res.Header)
+	}
+	var session *http.Cookie
+	for _, c := range res.Cookies() {
+		if c.Name == SessionCookie {
+			session = c
+		}
+	}
+	if session == nil || !session.Secure || !session.HttpOnly || session.SameSite != http.SameSiteLaxMode {
+		t.Fatalf("session cookie over TLS: %+v", session)
 	}
 }

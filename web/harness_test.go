@@ -116,7 +116,7 @@ func newTestApp(t *testing.T, opts ...testOption) *testApp {
 	return ta
 }
 
-func buildTestApp(t *testing.T, opts ...testOption) *testApp {
+func buildTestApp(t testing.TB, opts ...testOption) *testApp {
 	fatal := func(err error) {
 		if t != nil {
 			t.Helper()
