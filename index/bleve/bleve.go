@@ -377,7 +377,7 @@ func rawField(fields map[string]any) ([]byte, error) {
 	if !ok {
 		return nil, errors.New("stored document has no record")
 	}
-	return []byte(s), nil
+	return unpackRecord([]byte(s))
 }
 
 // DocCount reports how many mentions and profiles are indexed.

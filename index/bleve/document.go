@@ -36,7 +36,7 @@ type docBuilder struct {
 // The rarer facets (channel, kind, product, competitor) stay compressed.
 var directDocValues = map[string]bool{
 	query.FieldSource: true, query.FieldLanguage: true, query.FieldSentiment: true, query.FieldIntent: true,
-	query.FieldAspect: true, query.FieldBrand: true, fieldHistDay: true, fieldHistHour: true, fieldTimeKey: true,
+	query.FieldAspect: true, query.FieldBrand: true,
 }
 
 type fieldSpec struct {
@@ -73,7 +73,7 @@ func newDocBuilder(m mapping.IndexMapping) (*docBuilder, error) {
 		}
 		b.fields[name] = spec
 	}
-	for _, f := range []string{fieldRaw, fieldTimeKey, fieldTimeBucket, fieldHistDay, fieldHistHour, index.NeutralField} {
+	for _, f := range []string{fieldRaw, fieldTimeKey, fieldTimeBucket, fieldHistHour, index.NeutralField} {
 		if _, ok := b.fields[f]; !ok {
 			return nil, fmt.Errorf("building mention documents: the mapping has no field %s", f)
 		}
@@ -126,11 +126,10 @@ func (b *docBuilder) mention(m *record.EnrichedMention) (*document.Document, *in
 		sent = index.NoSentiment
 	}
 	doc := document.NewDocument(m.ID)
-	b.add(doc, fieldRaw, string(raw), nil)
+	b.add(doc, fieldRaw, string(packRecord(raw)), nil)
 	b.add(doc, fieldTimeKey, timeKey(d.CreatedAt), nil)
 	b.addList(doc, fieldTimeBucket, timeBuckets(d.CreatedAt))
 	b.add(doc, fieldHistHour, d.CreatedAt.Format("2006010215")+"|"+sent, nil)
-	b.add(doc, fieldHistDay, d.CreatedAt.Format("20060102")+"|"+sent, nil)
 	b.add(doc, "source", d.Source, nil)
 	b.add(doc, "channel", d.Channel, nil)
 	b.add(doc, "kind", d.Kind, nil)

@@ -37,7 +37,7 @@ import (
 
 // schemaVersion is stored in each index; an index written with another
 // mapping is refused (rebuild it by replaying the topics).
-const schemaVersion = "earshot-bleve-2"
+const schemaVersion = "earshot-bleve-3"
 
 // neutralAnalyzer splits on Unicode word boundaries (one token per CJK
 // character), folds diacritics and lower-cases.
@@ -62,8 +62,7 @@ var hasAnalyser = func() func(string) bool {
 // Field names private to the embedded index.
 const (
 	fieldRaw      = "_raw"      // the stored record (JSON), not indexed
-	fieldHistHour = "hist_hour" // "2006010215|sentiment" for the histogram
-	fieldHistDay  = "hist_day"  // "20060102|sentiment"
+	fieldHistHour = "hist_hour" // "2006010215|sentiment" for histograms of every interval
 	fieldEmail    = "author_email"
 )
 
@@ -153,7 +152,7 @@ func mentionMapping() (*mapping.IndexMappingImpl, error) {
 	doc := mapping.NewDocumentStaticMapping()
 	for _, f := range []string{query.FieldSource, query.FieldChannel, query.FieldKind, query.FieldLanguage,
 		query.FieldSentiment, query.FieldIntent, query.FieldAspect, query.FieldBrand, query.FieldProduct,
-		query.FieldCompetitor, fieldHistHour, fieldHistDay, fieldTimeKey} {
+		query.FieldCompetitor, fieldHistHour, fieldTimeKey} {
 		doc.AddFieldMappingsAt(f, keywordField(true))
 	}
 	for _, f := range []string{query.FieldCustomer, query.FieldProspect, query.FieldAuthor, fieldEmail, fieldTimeBucket} {

@@ -324,11 +324,7 @@ func (b *Backend) countExact(ctx context.Context, c *index.Compiled, p *rollupPl
 		req.AddFacet(f, bleve.NewFacetRequest(index.FacetFields[f], maxHistogramTerms))
 	}
 	if c.Interval != "" {
-		field := fieldHistDay
-		if c.Interval == index.IntervalHour {
-			field = fieldHistHour
-		}
-		req.AddFacet("_histogram", bleve.NewFacetRequest(field, maxHistogramTerms))
+		req.AddFacet("_histogram", bleve.NewFacetRequest(fieldHistHour, maxHistogramTerms))
 	}
 	sr, err := b.mentions.SearchInContext(ctx, req)
 	if err != nil {

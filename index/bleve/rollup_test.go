@@ -2,6 +2,9 @@ package bleve
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
 	"fmt"
 	"math/rand/v2"
 	"reflect"
@@ -315,3 +318,29 @@ func ExampleBackend_DeleteMentionsBefore() {
 	fmt.Println(n, rollupTotal(b))
 	// Output: 1 1
 }
+
+// TestStoreDictionaryNeverChanges pins the dictionary stored records are
+// compressed with: records written with it can only be read with it.
+func TestStoreDictionaryNeverChanges(t *testing.T) {
+	sum := sha256.Sum256(storeDict)
+	if got := hex.EncodeToString(sum[:]); got != storeDictSHA256 {
+		t.Fatalf("storedict.jsonl changed (sha256 %s); add a new dictionary with a new id instead", got)
+	}
+	m := rollupCorpus(1, 3)[0]
+	raw, _ := json.Marshal(m)
+	packed := packRecord(raw)
+	if len(packed) >= len(raw)/2 {
+		t.Errorf("packed record is %d bytes of %d; the dictionary does not help", len(packed), len(raw))
+	}
+	for _, stored := range [][]byte{packed, raw} { // compressed, and plain JSON as older indices hold it
+		got, err := unpackRecord(stored)
+		if err != nil || string(got) != string(raw) {
+			t.Fatalf("unpacking %d bytes: %v; got %q", len(stored), err, got)
+		}
+	}
+	if _, err := unpackRecord([]byte("garbage")); err == nil {
+		t.Fatal("garbage unpacked without an error")
+	}
+}
+
+const storeDictSHA256 = "2c8a6806b14eeb23843095118c966b6b21f53016645d517c66fa0b00e26bba71"

@@ -178,7 +178,7 @@ func sortOrder(sort string) search.SortOrder {
 const facetHeadroom = 20
 
 // maxHistogramTerms bounds the (bucket, sentiment) pairs of one histogram.
-const maxHistogramTerms = 100000
+const maxHistogramTerms = 1 << 20
 
 // Search runs a mention search.
 func (b *Backend) Search(ctx context.Context, r *index.SearchRequest) (*index.SearchResult, error) {
@@ -216,11 +216,7 @@ func (b *Backend) searchExact(ctx context.Context, c *index.Compiled) (*index.Se
 		req.AddFacet(f, bleve.NewFacetRequest(index.FacetFields[f], c.FacetSize+facetHeadroom))
 	}
 	if c.Interval != "" {
-		field := fieldHistDay
-		if c.Interval == index.IntervalHour {
-			field = fieldHistHour
-		}
-		req.AddFacet("_histogram", bleve.NewFacetRequest(field, maxHistogramTerms))
+		req.AddFacet("_histogram", bleve.NewFacetRequest(fieldHistHour, maxHistogramTerms))
 	}
 	sr, err := b.mentions.SearchInContext(ctx, req)
 	if err != nil {
@@ -295,10 +291,7 @@ func histogram(fr *search.FacetResult, interval string) ([]index.HistogramBucket
 	if fr == nil || fr.Terms == nil {
 		return []index.HistogramBucket{}, nil
 	}
-	layout := "20060102"
-	if interval == index.IntervalHour {
-		layout = "2006010215"
-	}
+	const layout = "2006010215"
 	byStart := map[time.Time]*index.HistogramBucket{}
 	for _, t := range fr.Terms.Terms() {
 		key, sent, ok := strings.Cut(t.Term, "|")

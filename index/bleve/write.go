@@ -160,6 +160,9 @@ func (b *Backend) visitStored(pick func(*scorch.SegmentSnapshot) (docNums, error
 			if err == nil && raw == nil {
 				err = errors.New("stored document has no record")
 			}
+			if err == nil {
+				raw, err = unpackRecord(raw)
+			}
 			var m record.EnrichedMention
 			if err == nil {
 				err = json.Unmarshal(raw, &m)
