@@ -12,9 +12,10 @@ import (
 	"sync"
 	"time"
 
-	"github.com/earshothq/earshot/record"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/segmentio/kafka-go"
+
+	"github.com/earshothq/earshot/record"
 )
 
 // Message is one consumed record.
@@ -61,6 +62,9 @@ type consumer struct {
 	dlq      *Producer
 	logger   *slog.Logger
 	inflight sync.WaitGroup
+	// The stage's metric series, looked up once rather than per record.
+	in, out, failed prometheus.Counter
+	inFlight        prometheus.Gauge
 }
 
 func (k *Kafka) newConsumer(name, group string, topics []string) *consumer {
@@ -93,15 +97,19 @@ func (k *Kafka) newConsumer(name, group string, topics []string) *consumer {
 		ErrorLogger:       readerLogger(logger, k.metrics.FetchTimeouts.WithLabelValues(name)),
 	})
 	return &consumer{
-		k:       k,
-		name:    name,
-		group:   group,
-		topics:  topics,
-		reader:  reader,
-		tracker: newOffsetTracker(),
-		slots:   make(chan struct{}, max(cc.MaxInFlight, 1)),
-		dlq:     k.NewProducer(name+"-dlq", 0),
-		logger:  logger,
+		k:        k,
+		name:     name,
+		group:    group,
+		topics:   topics,
+		reader:   reader,
+		tracker:  newOffsetTracker(),
+		slots:    make(chan struct{}, max(cc.MaxInFlight, 1)),
+		dlq:      k.NewProducer(name+"-dlq", 0),
+		logger:   logger,
+		in:       k.metrics.In.WithLabelValues(name),
+		out:      k.metrics.Out.WithLabelValues(name),
+		failed:   k.metrics.Failed.WithLabelValues(name),
+		inFlight: k.metrics.InFlight.WithLabelValues(name),
 	}
 }
 
@@ -161,8 +169,8 @@ func (c *consumer) fetch(ctx context.Context) (Message, error) {
 			continue
 		}
 		c.inflight.Add(1)
-		c.k.metrics.In.WithLabelValues(c.name).Inc()
-		c.k.metrics.InFlight.WithLabelValues(c.name).Inc()
+		c.in.Inc()
+		c.inFlight.Inc()
 		return Message{Topic: m.Topic, Partition: m.Partition, Offset: m.Offset, Key: m.Key, Value: m.Value, Time: m.Time}, nil
 	}
 }
@@ -170,7 +178,7 @@ func (c *consumer) fetch(ctx context.Context) (Message, error) {
 // settle marks a message done: its offset may now be committed.
 func (c *consumer) settle(m Message) {
 	c.tracker.settle(m.Topic, m.Partition, m.Offset)
-	c.k.metrics.InFlight.WithLabelValues(c.name).Dec()
+	c.inFlight.Dec()
 	<-c.slots
 	c.inflight.Done()
 }
@@ -178,7 +186,7 @@ func (c *consumer) settle(m Message) {
 // abandon releases a message that will not be settled in this run (shutdown
 // interrupted it): its offset stays uncommitted, so it is processed again.
 func (c *consumer) abandon() {
-	c.k.metrics.InFlight.WithLabelValues(c.name).Dec()
+	c.inFlight.Dec()
 	<-c.slots
 	c.inflight.Done()
 }

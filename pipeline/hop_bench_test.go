@@ -7,6 +7,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/segmentio/kafka-go"
+	"github.com/segmentio/kafka-go/compress"
+
 	"github.com/earshothq/earshot/pipeline"
 	"github.com/earshothq/earshot/pipeline/pipelinetest"
 	"github.com/earshothq/earshot/record"
@@ -18,14 +21,29 @@ import (
 // last enriched record is acknowledged. Runs on the embedded broker, or on
 // the real Kafka named by EARSHOT_TEST_KAFKA.
 //
+// Two sub-benchmarks do the same work on the same kind of broker, one
+// after the other: "earshot" through pipeline.RunStage and the Producer,
+// "plain-kafka-go" as a plain kafka-go program would (a group reader, the
+// same decode and encode, one writer, a batch written and committed at a
+// time). The ratio of their records/s is the cost of the pipeline's
+// guarantees (per-record acks, ordered settling, DLQ, retries).
+//
 //	go test -run '^$' -bench Hop -benchtime 200000x ./pipeline
 func BenchmarkHop(b *testing.B) {
-	c := pipelinetest.NewWithConfig(b, func(cfg *pipeline.Config) {
+	b.Run("earshot", benchHopEarshot)
+	b.Run("plain-kafka-go", benchHopPlain)
+}
+
+func hopCluster(b *testing.B) *pipelinetest.Cluster {
+	return pipelinetest.NewWithConfig(b, func(cfg *pipeline.Config) {
 		cfg.Topics.Partitions = 6
 		cfg.Producer.Compression = "snappy"
 		cfg.Consumer.MaxInFlight = 20000
 	})
-	topics := c.Kafka.Topics()
+}
+
+// hopInputs are b.N raw records of about 1 KB, keyed by author.
+func hopInputs(b *testing.B, topics pipeline.Topics) ([]pipeline.Output, int64) {
 	text := strings.Repeat("Great speaker, delivery was slow. ", 28) // ~1 KB with the envelope
 	values := make([]pipeline.Output, 0, b.N)
 	var bytesIn int64
@@ -37,15 +55,50 @@ func BenchmarkHop(b *testing.B) {
 		bytesIn += int64(len(v))
 		values = append(values, pipeline.Output{Topic: topics.Raw(), Key: []byte(m.AuthorKey()), Value: v})
 	}
+	return values, bytesIn
+}
 
-	proc := pipeline.ProcessorFunc(func(_ context.Context, msg pipeline.Message) ([]pipeline.Output, error) {
-		var m record.Mention
-		if err := record.Decode(msg.Value, &m); err != nil {
-			return nil, pipeline.Permanent(err)
-		}
-		v, err := record.Encode(&record.EnrichedMention{Mention: m, EnrichedAt: time.Now()})
+// enrich is the work both variants do per record.
+func enrich(value []byte) ([]byte, error) {
+	var m record.Mention
+	if err := record.Decode(value, &m); err != nil {
+		return nil, err
+	}
+	return record.Encode(&record.EnrichedMention{Mention: m, EnrichedAt: time.Now()})
+}
+
+// waitEnriched waits until the enriched topic holds n records.
+func waitEnriched(ctx context.Context, b *testing.B, c *pipelinetest.Cluster, n int) {
+	for {
+		ends, err := c.Kafka.EndOffsets(ctx, c.Kafka.Topics().Enriched())
 		if err != nil {
-			return nil, err
+			b.Fatal(err)
+		}
+		var got int64
+		for _, e := range ends {
+			got += e
+		}
+		if got >= int64(n) {
+			return
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}
+
+func report(b *testing.B, elapsed time.Duration, bytesIn int64) {
+	b.ReportMetric(float64(b.N)/elapsed.Seconds(), "records/s")
+	b.ReportMetric(float64(bytesIn)/elapsed.Seconds()/1e6, "MB/s")
+	b.ReportMetric(float64(bytesIn)/float64(b.N), "bytes/record")
+}
+
+func benchHopEarshot(b *testing.B) {
+	c := hopCluster(b)
+	topics := c.Kafka.Topics()
+	values, bytesIn := hopInputs(b, topics)
+	proc := pipeline.ProcessorFunc(func(_ context.Context, msg pipeline.Message) ([]pipeline.Output, error) {
+		v, err := enrich(msg.Value)
+		if err != nil {
+			return nil, pipeline.Permanent(err)
 		}
 		return []pipeline.Output{{Topic: topics.Enriched(), Key: msg.Key, Value: v}}, nil
 	})
@@ -69,27 +122,105 @@ func BenchmarkHop(b *testing.B) {
 		}
 	}
 	p.Flush()
-	// Wait until the enriched topic holds b.N records.
-	for {
-		ends, err := c.Kafka.EndOffsets(ctx, topics.Enriched())
-		if err != nil {
-			b.Fatal(err)
-		}
-		var n int64
-		for _, e := range ends {
-			n += e
-		}
-		if n >= int64(b.N) {
-			break
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
+	waitEnriched(ctx, b, c, b.N)
 	elapsed := time.Since(start)
 	b.StopTimer()
 	p.Close()
 	cancel()
 	<-stageDone
-	b.ReportMetric(float64(b.N)/elapsed.Seconds(), "records/s")
-	b.ReportMetric(float64(bytesIn)/elapsed.Seconds()/1e6, "MB/s")
-	b.ReportMetric(float64(bytesIn)/float64(b.N), "bytes/record")
+	report(b, elapsed, bytesIn)
+}
+
+// benchHopPlain is the same hop written directly on kafka-go.
+func benchHopPlain(b *testing.B) {
+	c := hopCluster(b)
+	topics := c.Kafka.Topics()
+	values, bytesIn := hopInputs(b, topics)
+	newWriter := func() *kafka.Writer {
+		return &kafka.Writer{Addr: kafka.TCP(c.Brokers...), Balancer: &kafka.Murmur2Balancer{Consistent: true},
+			BatchSize: 1000, BatchBytes: 1 << 20, BatchTimeout: 2 * time.Millisecond, RequiredAcks: kafka.RequireAll,
+			Compression: compress.Snappy}
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	reader := kafka.NewReader(kafka.ReaderConfig{Brokers: c.Brokers, GroupID: c.Config.Consumer.GroupPrefix + "plain",
+		GroupTopics: []string{topics.Raw()}, MinBytes: 1, MaxBytes: 4 << 20, MaxWait: 250 * time.Millisecond,
+		StartOffset: kafka.FirstOffset, QueueCapacity: 1000})
+	defer reader.Close()
+	out := newWriter()
+	defer out.Close()
+	fetched := make(chan kafka.Message, 1000)
+	go func() {
+		defer close(fetched)
+		for {
+			m, err := reader.FetchMessage(ctx)
+			if err != nil {
+				return
+			}
+			fetched <- m
+		}
+	}()
+	hopDone := make(chan error, 1)
+	go func() {
+		// Read what is there (up to 1000), write it, commit it, repeat.
+		batch := make([]kafka.Message, 0, 1000)
+		for m := range fetched {
+			batch = append(batch[:0], m)
+		more:
+			for len(batch) < cap(batch) {
+				select {
+				case m, ok := <-fetched:
+					if !ok {
+						break more
+					}
+					batch = append(batch, m)
+				default:
+					break more
+				}
+			}
+			outs := make([]kafka.Message, len(batch))
+			for i, m := range batch {
+				v, err := enrich(m.Value)
+				if err != nil {
+					hopDone <- err
+					return
+				}
+				outs[i] = kafka.Message{Topic: topics.Enriched(), Key: m.Key, Value: v}
+			}
+			if err := out.WriteMessages(ctx, outs...); err != nil {
+				hopDone <- err
+				return
+			}
+			if err := reader.CommitMessages(ctx, batch...); err != nil {
+				hopDone <- err
+				return
+			}
+		}
+		hopDone <- nil
+	}()
+
+	b.ResetTimer()
+	start := time.Now()
+	in := newWriter()
+	in.Async = true
+	msgs := make([]kafka.Message, len(values))
+	for i, v := range values {
+		msgs[i] = kafka.Message{Topic: v.Topic, Key: v.Key, Value: v.Value}
+	}
+	for lo := 0; lo < len(msgs); lo += 1000 {
+		if err := in.WriteMessages(ctx, msgs[lo:min(lo+1000, len(msgs))]...); err != nil {
+			b.Fatal(err)
+		}
+	}
+	if err := in.Close(); err != nil { // flushes what is queued
+		b.Fatal(err)
+	}
+	waitEnriched(ctx, b, c, b.N)
+	elapsed := time.Since(start)
+	b.StopTimer()
+	cancel()
+	if err := <-hopDone; err != nil && ctx.Err() == nil {
+		b.Fatal(err)
+	}
+	report(b, elapsed, bytesIn)
 }

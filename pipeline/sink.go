@@ -122,17 +122,17 @@ func (k *Kafka) writeBatch(ctx context.Context, c *consumer, sink BatchSink, bat
 		for i, m := range pending {
 			switch err := errs[i]; {
 			case err == nil:
-				k.metrics.Out.WithLabelValues(c.name).Inc()
+				c.out.Inc()
 				c.settle(m)
 			case IsPermanent(err):
-				k.metrics.Failed.WithLabelValues(c.name).Inc()
+				c.failed.Inc()
 				if dlErr := c.deadLetter(ctx, m, err, attempts); dlErr != nil {
 					c.abandon()
 					continue
 				}
 				c.settle(m)
 			default:
-				k.metrics.Failed.WithLabelValues(c.name).Inc()
+				c.failed.Inc()
 				retry = append(retry, m)
 			}
 		}

@@ -138,7 +138,7 @@ func (k *Kafka) handle(ctx context.Context, c *consumer, out *Producer, p Proces
 				c.abandon()
 				return
 			}
-			k.metrics.Out.WithLabelValues(c.name).Add(float64(len(outs)))
+			c.out.Add(float64(len(outs)))
 			c.settle(m)
 		}
 	)
@@ -169,7 +169,7 @@ func (k *Kafka) process(ctx context.Context, c *consumer, p Processor, m Message
 		if err == nil {
 			return outs, attempt, nil
 		}
-		k.metrics.Failed.WithLabelValues(c.name).Inc()
+		c.failed.Inc()
 		if IsPermanent(err) || ctx.Err() != nil {
 			break
 		}
