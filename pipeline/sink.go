@@ -23,7 +23,12 @@ type SinkConfig struct {
 	Topics       []string
 	Sink         BatchSink
 	BatchSize    int           // default 1000
-	BatchTimeout time.Duration // default 200ms
+	BatchTimeout time.Duration // longest a message waits for its batch to fill; default 200ms
+	// Linger flushes a partial batch once no message arrived for this
+	// long (0: only BatchSize and BatchTimeout flush). A trickle (a form
+	// post) is written at once instead of waiting out BatchTimeout, while
+	// a stream keeps arriving faster than Linger and fills its batches.
+	Linger time.Duration
 }
 
 // RunSink consumes sc.Topics in a consumer group and hands them to the sink
@@ -73,19 +78,38 @@ func (k *Kafka) RunSink(ctx context.Context, sc SinkConfig) error {
 	return errors.Join(fetchErr, err)
 }
 
-// batchLoop collects messages into batches by size or time and writes them.
+// batchLoop collects messages into batches and writes them: a batch is
+// written when it is full, when its first message has waited
+// BatchTimeout, or when no message arrived for Linger.
 func (k *Kafka) batchLoop(ctx context.Context, c *consumer, sc SinkConfig, incoming <-chan Message) {
 	batch := make([]Message, 0, sc.BatchSize)
-	timer := time.NewTimer(sc.BatchTimeout)
+	timer := time.NewTimer(time.Hour)
 	defer timer.Stop()
+	var deadline time.Time
 	flush := func() {
 		if len(batch) > 0 {
 			k.writeBatch(ctx, c, sc.Sink, batch)
 			batch = batch[:0]
 		}
-		timer.Reset(sc.BatchTimeout)
 	}
 	for {
+		if len(batch) == 0 {
+			m, ok := <-incoming
+			if !ok {
+				return
+			}
+			batch = append(batch, m)
+			deadline = time.Now().Add(sc.BatchTimeout)
+		}
+		if len(batch) >= sc.BatchSize {
+			flush()
+			continue
+		}
+		wait := time.Until(deadline)
+		if sc.Linger > 0 {
+			wait = min(wait, sc.Linger)
+		}
+		timer.Reset(max(wait, 0))
 		select {
 		case m, ok := <-incoming:
 			if !ok {
@@ -93,9 +117,6 @@ func (k *Kafka) batchLoop(ctx context.Context, c *consumer, sc SinkConfig, incom
 				return
 			}
 			batch = append(batch, m)
-			if len(batch) >= sc.BatchSize {
-				flush()
-			}
 		case <-timer.C:
 			flush()
 		}

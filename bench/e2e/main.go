@@ -44,6 +44,7 @@ type options struct {
 	interval time.Duration
 	timeout  time.Duration
 	keep     bool
+	stage    string // the index stage's settings, as YAML flow mapping entries
 }
 
 func main() {
@@ -56,7 +57,21 @@ func main() {
 	flag.DurationVar(&o.interval, "every", 2*time.Second, "how often to print progress")
 	flag.DurationVar(&o.timeout, "timeout", 30*time.Minute, "give up on a run after this long")
 	flag.BoolVar(&o.keep, "keep", false, "keep the work directory")
+	batchSize := flag.Int("batch-size", 0, "index stage batch_size (0: the default)")
+	batchTimeout := flag.Duration("batch-timeout", 0, "index stage batch_timeout (0: the default)")
+	batchLinger := flag.Duration("batch-linger", -1, "index stage batch_linger (-1: the default)")
 	flag.Parse()
+	var stage []string
+	if *batchSize > 0 {
+		stage = append(stage, fmt.Sprintf("batch_size: %d", *batchSize))
+	}
+	if *batchTimeout > 0 {
+		stage = append(stage, fmt.Sprintf("batch_timeout: %s", *batchTimeout))
+	}
+	if *batchLinger >= 0 {
+		stage = append(stage, fmt.Sprintf("batch_linger: %s", *batchLinger))
+	}
+	o.stage = strings.Join(stage, ", ")
 	if err := run(o); err != nil {
 		fmt.Fprintln(os.Stderr, "e2e:", err)
 		os.Exit(1)
@@ -89,7 +104,7 @@ func run(o options) error {
 	if err := writeCorpus(input, o.n, o.seed); err != nil {
 		return err
 	}
-	fmt.Printf("machine: %d CPUs, load average %s\ncorpus: %d mentions in %s\n", numCPU(), loadAvg(), o.n, input)
+	fmt.Printf("machine: %d CPUs, load average %s\ncorpus: %d mentions in %s\nindex stage: {%s}\n", numCPU(), loadAvg(), o.n, input, o.stage)
 	var e2eRates, idxRates []float64
 	for pair := 1; pair <= o.pairs; pair++ {
 		dir := filepath.Join(o.dir, fmt.Sprintf("pair%d", pair))
@@ -187,11 +202,12 @@ http:
   listen: %s
 search:
   embedded: {path: %q}
+  stage: {%s}
 connectors:
   - name: e2e
     type: file
     config: {path: %q, id_field: id, source: bench}
-`, filepath.Join(dir, "kafka"), httpAddr, filepath.Join(dir, "index"), input)
+`, filepath.Join(dir, "kafka"), httpAddr, filepath.Join(dir, "index"), o.stage, input)
 	c, err := start(o, dir, "run.yaml", cfg, "run")
 	if err != nil {
 		return nil, err
@@ -216,7 +232,8 @@ func runIndexOnly(o options, dir string, records int64) (*result, error) {
   consumer: {group_prefix: "index-alone-"}
 search:
   embedded: {path: %q}
-`, filepath.Join(dir, "kafka"), filepath.Join(dir, "index-alone"))
+  stage: {%s}
+`, filepath.Join(dir, "kafka"), filepath.Join(dir, "index-alone"), o.stage)
 	c, err := start(o, dir, "index.yaml", cfg, "index", "--listen", httpAddr)
 	if err != nil {
 		return nil, err

@@ -34,6 +34,10 @@ import (
 type Config struct {
 	BatchSize    int           `yaml:"batch_size"`
 	BatchTimeout time.Duration `yaml:"batch_timeout"`
+	// BatchLinger writes a partial batch once no record arrived for this
+	// long, so a form post is searchable without waiting out BatchTimeout
+	// (0: off).
+	BatchLinger time.Duration `yaml:"batch_linger"`
 	// MaxProfileMentions bounds how many of a person's newest mentions are
 	// read back to rebuild their profile.
 	MaxProfileMentions int `yaml:"max_profile_mentions"`
@@ -41,7 +45,7 @@ type Config struct {
 
 // DefaultConfig returns the default configuration.
 func DefaultConfig() Config {
-	return Config{BatchSize: 1000, BatchTimeout: 200 * time.Millisecond, MaxProfileMentions: 5000}
+	return Config{BatchSize: 1000, BatchTimeout: 200 * time.Millisecond, BatchLinger: 20 * time.Millisecond, MaxProfileMentions: 5000}
 }
 
 // Validate reports settings that cannot work.
@@ -52,6 +56,9 @@ func (c Config) Validate() error {
 	}
 	if c.BatchTimeout <= 0 {
 		errs = append(errs, confx.Keyf("stage.batch_timeout", "must be positive"))
+	}
+	if c.BatchLinger < 0 {
+		errs = append(errs, confx.Keyf("stage.batch_linger", "must not be negative"))
 	}
 	if c.MaxProfileMentions < 1 {
 		errs = append(errs, confx.Keyf("stage.max_profile_mentions", "must be at least 1"))
@@ -109,7 +116,7 @@ func (s *Stage) Run(ctx context.Context, k *pipeline.Kafka) error {
 		return fmt.Errorf("ensuring the index schema: %w", err)
 	}
 	return k.RunSink(ctx, pipeline.SinkConfig{
-		Name: "index", Topics: s.Topics(), Sink: s, BatchSize: s.cfg.BatchSize, BatchTimeout: s.cfg.BatchTimeout,
+		Name: "index", Topics: s.Topics(), Sink: s, BatchSize: s.cfg.BatchSize, BatchTimeout: s.cfg.BatchTimeout, Linger: s.cfg.BatchLinger,
 	})
 }
 
