@@ -90,9 +90,11 @@ func (tr translator) term(t *query.Term) bq.Query {
 // word matches a full-text word (or quoted phrase) in one text field. The
 // text is analysed as the field was: one token is a term query, which
 // reads posting lists only; several tokens (a phrase, a Chinese word split
-// into characters, "e-mail") are a phrase query, which must also read
-// positions, so that their order holds. A word the analyser drops (a stop
-// word) matches nothing in that field.
+// into characters, "e-mail") are a phrase query in the neutral field,
+// which must also read positions, so that their order holds. Language
+// fields keep no positions (mentionMapping): there several tokens match
+// nothing, and the neutral field finds the phrase in its exact words. A
+// word the analyser drops (a stop word) matches nothing in that field.
 func (tr translator) word(field, text string) bq.Query {
 	a := tr.mapping.AnalyzerNamed(tr.mapping.AnalyzerNameForPath(field))
 	if a == nil {
@@ -101,11 +103,13 @@ func (tr translator) word(field, text string) bq.Query {
 		return q
 	}
 	tokens := a.Analyze([]byte(text))
-	switch len(tokens) {
-	case 0:
+	switch {
+	case len(tokens) == 0:
 		return nil
-	case 1:
+	case len(tokens) == 1:
 		return termQuery(field, string(tokens[0].Term))
+	case field != index.NeutralField:
+		return nil
 	}
 	q := bq.NewMatchPhraseQuery(text)
 	q.SetField(field)
