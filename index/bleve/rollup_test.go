@@ -171,7 +171,7 @@ func TestRollupsMatchCountingUnderReplayErasureAndRetention(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer func() { b.Close() }()
-	ms := rollupCorpus(3000, 7)
+	ms := rollupCorpus(2000, 7)
 	upsertAll(t, b, ms)
 	brand := topBrand(t, b)
 	t.Run("fresh", func(t *testing.T) { checkRollupsMatchExact(t, b, brand) })
@@ -179,7 +179,7 @@ func TestRollupsMatchCountingUnderReplayErasureAndRetention(t *testing.T) {
 	// Replay: the same records again, in another order and batching, some
 	// changed (a corrected sentiment, a new aspect), some twice in a batch.
 	rng := rand.New(rand.NewPCG(3, 4))
-	replay := slices.Clone(ms[:1500])
+	replay := slices.Clone(ms[:1000])
 	rng.Shuffle(len(replay), func(i, j int) { replay[i], replay[j] = replay[j], replay[i] })
 	for i := 0; i < len(replay); i += 7 {
 		m := *replay[i]
@@ -229,14 +229,14 @@ func TestRollupsRebuiltWhenTheSavedCountsAreBehind(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ms := rollupCorpus(1200, 11)
-	upsertAll(t, b, ms[:600])
+	ms := rollupCorpus(800, 11)
+	upsertAll(t, b, ms[:400])
 	if err := b.closeRollups(); err != nil {
 		t.Fatal(err)
 	}
 	// More batches after the last save, then a crash: the file is behind.
 	b.roll.saved = time.Now().Add(time.Hour) // no save before the "crash"
-	upsertAll(t, b, ms[600:])
+	upsertAll(t, b, ms[400:])
 	b.roll = nil // the crash: nothing saved at close
 	if err := b.Close(); err != nil {
 		t.Fatal(err)
