@@ -13,8 +13,14 @@ import (
 	"github.com/earshothq/earshot/record"
 )
 
-// ErrNotFound is returned for an unknown rule or delivery.
-var ErrNotFound = errors.New("not found")
+// Errors the web app and CLI tell apart.
+var (
+	ErrNotFound = errors.New("not found")
+	// ErrNotSaved: Kafka did not acknowledge the change; retry.
+	ErrNotSaved = errors.New("not saved")
+	// ErrDelivered: a delivered notification is not retried.
+	ErrDelivered = errors.New("already delivered")
+)
 
 // Store is the shared state of alerting, read from compacted topics: rules,
 // their evaluation state, deliveries, and the saved searches rules watch.
@@ -214,7 +220,7 @@ func (s *Store) Retry(ctx context.Context, id, by string) (*record.Delivery, err
 		return nil, err
 	}
 	if d.Status == record.DeliveryDelivered {
-		return nil, fmt.Errorf("delivery %s was already delivered", d.ID)
+		return nil, fmt.Errorf("delivery %s: %w", d.ID, ErrDelivered)
 	}
 	next := *d
 	next.Status = record.DeliveryScheduled
@@ -256,7 +262,7 @@ func (s *Store) write(ctx context.Context, role, key string, v record.Versioned)
 	}
 	out := pipeline.Output{Topic: s.k.Topics().Name(role), Key: []byte(key), Value: value}
 	if err := s.producer.ProduceSync(ctx, out); err != nil {
-		return fmt.Errorf("writing %s %s: %w", role, key, err)
+		return fmt.Errorf("writing %s %s: %w: %w", role, key, ErrNotSaved, err)
 	}
 	return nil
 }

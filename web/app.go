@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/earshothq/earshot/alert"
 	"github.com/earshothq/earshot/index"
 	"github.com/earshothq/earshot/pipeline"
 	"github.com/earshothq/earshot/web/auth"
@@ -33,7 +34,10 @@ type App struct {
 	// (nil: those routes answer 503).
 	Importer Importer
 	Eraser   Eraser
-	Logger   *slog.Logger
+	// Alerts holds alert rules and deliveries (nil: the alert routes
+	// answer 503).
+	Alerts *alert.Store
+	Logger *slog.Logger
 
 	gate      *gate
 	searchAPI *searchAPI

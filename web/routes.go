@@ -107,6 +107,16 @@ func (a *App) routes() []Route {
 		{Pattern: "GET /api/export/mentions.csv", Roles: anyone, Handler: http.HandlerFunc(a.exportMentions), Doc: docExportMentions},
 		{Pattern: "GET /api/export/prospects.csv", Roles: anyone, Handler: http.HandlerFunc(a.exportProspects), Doc: docExportProspects},
 
+		// Alerts: marketing manages rules and retries deliveries (alerts_api.go).
+		{Pattern: "GET /api/alerts/rules", Roles: anyone, Handler: http.HandlerFunc(a.listAlertRules), Doc: docAlertRules},
+		{Pattern: "POST /api/alerts/rules", Roles: marketers, Handler: http.HandlerFunc(a.createAlertRule), Doc: docCreateAlertRule},
+		{Pattern: "GET /api/alerts/rules/{id}", Roles: anyone, Handler: http.HandlerFunc(a.getAlertRule), Doc: docAlertRule},
+		{Pattern: "PUT /api/alerts/rules/{id}", Roles: marketers, Handler: http.HandlerFunc(a.updateAlertRule), Doc: docUpdateAlertRule},
+		{Pattern: "DELETE /api/alerts/rules/{id}", Roles: marketers, Handler: http.HandlerFunc(a.deleteAlertRule), Doc: docDeleteAlertRule},
+		{Pattern: "GET /api/alerts/deliveries", Roles: anyone, Handler: http.HandlerFunc(a.listDeliveries), Doc: docDeliveries},
+		{Pattern: "POST /api/alerts/deliveries/{id}/retry", Roles: marketers, Handler: http.HandlerFunc(a.retryDelivery), Doc: docRetryDelivery},
+		{Pattern: "GET /api/alerts/channels", Roles: anyone, Handler: http.HandlerFunc(a.listAlertChannels), Doc: docAlertChannels},
+
 		// Administration.
 		{Pattern: "POST /api/customers", Roles: admins, Handler: a.customers, Accepts: batchBody, Doc: docCustomers},
 		{Pattern: "POST /api/customers/import", Roles: admins, Handler: http.HandlerFunc(a.startImport), Accepts: importBody, Doc: docImport},

@@ -72,6 +72,13 @@ func (h *hub) openWebApp(srv *web.Server, b index.Backend) (*web.App, []role, er
 		Store:    st,
 		Logger:   h.logger,
 	}
+	if h.cfg.Alerts.Enabled {
+		alerts, err := h.alerts(ctx)
+		if err != nil {
+			return fail(err)
+		}
+		app.Alerts = alerts
+	}
 	upkeep := role{name: "accounts", run: func(rctx context.Context) error {
 		defer producer.Close()
 		defer stop()
