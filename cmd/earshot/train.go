@@ -144,7 +144,8 @@ func readCorrectionsTopic(ctx context.Context, app *App) ([]record.Correction, e
 			return
 		}
 		var c record.Correction
-		if err := record.Decode(m.Value, &c); err == nil {
+		err := record.Decode(m.Value, &c)
+		if err == nil {
 			err = analysis.ValidateCorrection(&c)
 		}
 		if err != nil {

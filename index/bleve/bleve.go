@@ -35,7 +35,7 @@ import (
 	"github.com/blevesearch/bleve/v2/mapping"
 	bq "github.com/blevesearch/bleve/v2/search/query"
 	"github.com/prometheus/client_golang/prometheus"
-	"go.etcd.io/bbolt"
+	bolterrors "go.etcd.io/bbolt/errors"
 
 	"github.com/earshothq/earshot/index"
 	"github.com/earshothq/earshot/internal/confx"
@@ -178,7 +178,7 @@ func openIndex(cfg Config, name string, m mapping.IndexMapping) (bleve.Index, er
 	path := filepath.Join(cfg.Path, name)
 	if _, err := os.Stat(path); err == nil {
 		idx, err := bleve.OpenUsing(path, scorchConfig())
-		if errors.Is(err, bbolt.ErrTimeout) {
+		if errors.Is(err, bolterrors.ErrTimeout) {
 			return nil, fmt.Errorf("opening index %s: %w", path, ErrInUse)
 		}
 		if err != nil {
