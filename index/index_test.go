@@ -122,3 +122,23 @@ func TestBucketStart(t *testing.T) {
 		t.Errorf("Sunday belongs to the week starting Monday, got %v", got)
 	}
 }
+
+// sentiment:angry once matched nothing silently; a value outside a closed
+// set is an error listing the known ones, in the query and in filters.
+func TestUnknownValueOfAClosedFieldIsAnError(t *testing.T) {
+	for _, r := range []SearchRequest{{Query: "sentiment:angry"}, {Query: "lumio", Filters: []string{"NOT kind:tweet"}}} {
+		_, err := r.Compile()
+		if err == nil || !strings.Contains(err.Error(), "matches nothing") {
+			t.Fatalf("%+v: %v", r, err)
+		}
+	}
+	_, err := (&SearchRequest{Query: "sentiment:angry"}).Compile()
+	if !strings.Contains(err.Error(), "negative, neutral, positive") {
+		t.Fatalf("known values not listed: %v", err)
+	}
+	for _, q := range []string{"sentiment:Negative", "sentiment:pos*", "kind:review OR kind:form_submission", "lumio -sentiment:neutral"} {
+		if _, err := (&SearchRequest{Query: q}).Compile(); err != nil {
+			t.Errorf("%q: %v", q, err)
+		}
+	}
+}

@@ -54,6 +54,49 @@ var FacetFields = map[string]string{
 	"author":     query.FieldAuthor, // top authors on dashboards
 }
 
+// closedValues are the fields whose values form a fixed set: a value
+// outside it (sentiment:angry) matches nothing, so it is an error naming
+// the values there are.
+var closedValues = map[string][]string{
+	query.FieldSentiment: {"negative", "neutral", "positive"},
+	query.FieldKind: {string(record.KindComment), string(record.KindFormSubmission), string(record.KindMention),
+		string(record.KindReply), string(record.KindReview)},
+}
+
+// checkClosedValues reports the first term of n whose field has a fixed
+// set of values that does not hold the term's value.
+func checkClosedValues(n query.Node) error {
+	switch n := n.(type) {
+	case *query.Term:
+		known, ok := closedValues[n.Field]
+		if !ok {
+			return nil
+		}
+		v := strings.ToLower(n.Value)
+		for _, k := range known {
+			if v == k || (n.Prefix && strings.HasPrefix(k, v)) {
+				return nil
+			}
+		}
+		return fmt.Errorf("%s:%s matches nothing: %s is one of %s", n.Field, n.Value, n.Field, strings.Join(known, ", "))
+	case *query.And:
+		for _, c := range n.Children {
+			if err := checkClosedValues(c); err != nil {
+				return err
+			}
+		}
+	case *query.Or:
+		for _, c := range n.Children {
+			if err := checkClosedValues(c); err != nil {
+				return err
+			}
+		}
+	case *query.Not:
+		return checkClosedValues(n.Child)
+	}
+	return nil
+}
+
 // DefaultFacets are the facets listening views show.
 var DefaultFacets = []string{"source", "language", "sentiment", "intent", "aspect", "brand"}
 
@@ -118,6 +161,14 @@ func (r *SearchRequest) Compile() (*Compiled, error) {
 		}
 		if _, all := n.(*query.All); !all {
 			c.Filters = append(c.Filters, n)
+		}
+	}
+	if err := checkClosedValues(q); err != nil {
+		return nil, err
+	}
+	for i, n := range c.Filters {
+		if err := checkClosedValues(n); err != nil {
+			return nil, fmt.Errorf("filter %d (%q): %w", i+1, r.Filters[i], err)
 		}
 	}
 	c.TextTerms = query.TextTerms(q)

@@ -185,17 +185,17 @@ func (k *Kafka) EnsureTopics(ctx context.Context) error {
 
 // PartitionInfo is a partition's offsets and, for a group, its lag.
 type PartitionInfo struct {
-	Partition   int
-	StartOffset int64
-	EndOffset   int64
+	Partition   int   `json:"partition"`
+	StartOffset int64 `json:"start_offset"`
+	EndOffset   int64 `json:"end_offset"`
 	// Committed offsets by consumer group (the next offset it will read).
-	Committed map[string]int64
+	Committed map[string]int64 `json:"committed,omitempty"`
 }
 
 // TopicInfo describes one topic for `earshot topics`.
 type TopicInfo struct {
-	Name       string
-	Partitions []PartitionInfo
+	Name       string          `json:"name"`
+	Partitions []PartitionInfo `json:"partitions"`
 }
 
 // DescribeTopics returns partitions, first and end offsets of the named

@@ -79,7 +79,7 @@ type Consent struct {
 	Given   bool      `json:"given"`
 	Text    string    `json:"text,omitempty"`
 	Version string    `json:"version,omitempty"`
-	At      time.Time `json:"at,omitempty"`
+	At      time.Time `json:"at,omitzero"`
 	// Basis is the lawful basis when there is no explicit consent
 	// (e.g. "legitimate_interest" for public posts).
 	Basis string `json:"basis,omitempty"`
@@ -285,7 +285,7 @@ type Address struct {
 
 // Purchases summarises purchase history as recency, frequency and monetary value.
 type Purchases struct {
-	LastPurchase time.Time `json:"last_purchase,omitempty"`
+	LastPurchase time.Time `json:"last_purchase,omitzero"`
 	Orders       int       `json:"orders,omitempty"`
 	Total        float64   `json:"total,omitempty"`
 	Currency     string    `json:"currency,omitempty"`
@@ -376,7 +376,7 @@ type Prospect struct {
 	// ClosedReason says why the prospect left the pipeline (a conversion
 	// is no loss): became_customer or merged.
 	ClosedReason string    `json:"closed_reason,omitempty"`
-	ClosedAt     time.Time `json:"closed_at,omitempty"`
+	ClosedAt     time.Time `json:"closed_at,omitzero"`
 }
 
 // Erasure is a request to forget a person everywhere (GDPR right to erasure).

@@ -73,7 +73,7 @@ there is one (--config, or configs/earshot.yaml if present); flags override.`,
 	def := analysis.DefaultConfig()
 	f := cmd.Flags()
 	f.StringVar(&languages, "languages", strings.Join(def.Languages, ","), "comma-separated ISO 639-1 codes to detect")
-	f.StringVar(&model, "sentiment-model", "", "sentiment model file from `earshot train sentiment` (default: embedded)")
+	f.StringVar(&model, "sentiment-model", "", "sentiment model file written by earshot train sentiment (default: embedded)")
 	f.StringVar(&taxonomy, "taxonomy", def.Taxonomy, "taxonomy file (the embedded copy when the default path is missing)")
 	f.StringVar(&phrases, "intent-phrases", "", "intent phrase lists replacing the built-in ones")
 	f.Float64Var(&buying, "buying-threshold", def.BuyingThreshold, "score from which buying intent is reported")

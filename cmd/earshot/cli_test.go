@@ -91,9 +91,21 @@ func TestIntegrationTopicsAndDeadLetterReplay(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("dlq list: %s", errOut)
 	}
-	var entry deadLetterEntry
-	if err := json.Unmarshal([]byte(strings.TrimSpace(out)), &entry); err != nil || entry.Letter == nil || entry.Letter.Offset != 41 || entry.Letter.Stage != "enrich" {
+	var entries []deadLetterEntry
+	if err := json.Unmarshal([]byte(out), &entries); err != nil || len(entries) != 1 || entries[0].Letter == nil || entries[0].Letter.Offset != 41 || entries[0].Letter.Stage != "enrich" {
 		t.Fatalf("dlq list --json: %v %q", err, out)
+	}
+	code, out, _ = runCLI(t, "dlq", "list", "-c", p)
+	if code != 0 || !strings.Contains(out, "1 dead letter\n") {
+		t.Fatalf("dlq list: %q", out)
+	}
+	code, out, _ = runCLI(t, "dlq", "list", "-c", p, "--json", "--stage", "nobody")
+	if code != 0 || strings.TrimSpace(out) != "[]" {
+		t.Fatalf("an empty dlq list --json must print []: %q", out)
+	}
+	code, out, _ = runCLI(t, "topics", "-c", p, "--json")
+	if code != 0 || !strings.Contains(out, `"name":"`+topics.DLQ()+`"`) || !strings.Contains(out, `"end_offset":1`) || strings.Contains(out, `"Name"`) {
+		t.Fatalf("topics --json uses Go field names: %q", out)
 	}
 	code, out, _ = runCLI(t, "dlq", "replay", "-c", p, "--dry-run")
 	if code != 0 || !strings.Contains(out, "would replay 1 dead letters") {

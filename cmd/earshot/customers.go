@@ -41,7 +41,7 @@ func (f *fileFlags) register(cmd *cobra.Command, prefix, what string) {
 	fl.StringVar(&f.delimiter, prefix+"delimiter", "auto", what+" CSV delimiter: auto, \",\", \";\", \"\\t\" or \"|\"")
 	fl.StringVar(&f.listSep, prefix+"list-separator", ";", "separator of several values in one "+what+" cell")
 	fl.StringVar(&f.unmapped, prefix+"unmapped", "attributes", "columns no field takes: attributes (kept) or ignore")
-	fl.StringArrayVar(&f.mapping, prefix+"map", nil, "field=Column for a "+what+" column not found by its usual names (repeatable), e.g. email=\"E-mail address\"")
+	fl.StringArrayVar(&f.mapping, prefix+"map", nil, "field=Column: the "+what+" column of a field when its usual names do not find it (repeatable), e.g. email=\"E-mail address\"")
 }
 
 func (f *fileFlags) config(base customerfile.Config) (customerfile.Config, error) {
@@ -193,7 +193,7 @@ after a failure, the rows before the reported line are in the topic.`,
 				if rejects != "" {
 					where = "all are in " + rejects
 				}
-				fmt.Fprintf(app.Stderr, "... and %d more bad rows (%s)\n", rep.Bad-len(shown), where)
+				fmt.Fprintf(app.Stderr, "... and %s more (%s)\n", plural(rep.Bad-len(shown), "bad row", "bad rows"), where)
 			}
 			verb := "imported"
 			if dryRun {
@@ -204,7 +204,7 @@ after a failure, the rows before the reported line are in the topic.`,
 				return err
 			}
 			if rep.Bad > 0 {
-				return &exitError{code: 1, err: fmt.Errorf("%d bad rows were not imported", rep.Bad)}
+				return &exitError{code: 1, err: fmt.Errorf("%s not imported", plural(rep.Bad, "bad row was", "bad rows were"))}
 			}
 			return nil
 		},

@@ -82,13 +82,12 @@ func newDLQCmd(app *App) *cobra.Command {
 				entries = entries[len(entries)-limit:]
 			}
 			if asJSON {
-				enc := json.NewEncoder(app.Stdout)
-				for _, e := range entries {
-					if err := enc.Encode(e); err != nil {
-						return err
-					}
+				if entries == nil {
+					entries = []deadLetterEntry{} // an empty queue is [], not nothing
 				}
-				return nil
+				enc := json.NewEncoder(app.Stdout)
+				enc.SetIndent("", "  ")
+				return enc.Encode(entries)
 			}
 			tw := tabwriter.NewWriter(app.Stdout, 0, 4, 2, ' ', 0)
 			fmt.Fprintln(tw, "AT\tSTAGE\tORIGIN\tATTEMPTS\tERROR\tVALUE")
@@ -102,15 +101,19 @@ func newDLQCmd(app *App) *cobra.Command {
 				if origin == "" {
 					origin = fmt.Sprintf("%s/%d@%d", d.Topic, d.Partition, d.Offset)
 				}
-				fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%s\t%s\n", d.At.Format(time.RFC3339), d.Stage, origin, d.Attempts, oneLine(d.Error, 80), oneLine(string(d.Value), 60))
+				value := oneLine(string(d.Value), 60)
+				if d.Truncated {
+					value = fmt.Sprintf("(%d bytes, cut) %s", d.Size, value)
+				}
+				fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%s\t%s\n", d.At.Format(time.RFC3339), d.Stage, origin, d.Attempts, oneLine(d.Error, 80), value)
 			}
-			fmt.Fprintf(tw, "%d dead letters\n", len(entries))
+			fmt.Fprintln(tw, plural(len(entries), "dead letter", "dead letters"))
 			return tw.Flush()
 		},
 	}
 	list.Flags().StringVar(&stage, "stage", "", "only dead letters of this stage (enrich, index, connector:NAME)")
 	list.Flags().IntVar(&limit, "limit", 0, "show only the last N")
-	list.Flags().BoolVar(&asJSON, "json", false, "print JSON lines")
+	list.Flags().BoolVar(&asJSON, "json", false, "print a JSON array")
 
 	var dryRun bool
 	var replayStage string
@@ -170,4 +173,12 @@ func oneLine(s string, n int) string {
 		return string(r[:n-1]) + "…"
 	}
 	return s
+}
+
+// plural is "1 mention", "2 mentions".
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return fmt.Sprintf("%d %s", n, many)
 }

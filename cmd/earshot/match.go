@@ -116,7 +116,7 @@ func printMatchSummary(w io.Writer, sum batch.Summary, customers, input string) 
 	} else {
 		fmt.Fprintln(w, "phone numbers without a country code are rejected (no default_phone_region)")
 	}
-	fmt.Fprintf(w, "%d customers indexed from %s (%d bad rows skipped)\n", sum.Customers, customers, sum.BadCustomerRows)
+	fmt.Fprintf(w, "%s indexed from %s (%s skipped)\n", plural(sum.Customers, "customer", "customers"), customers, plural(sum.BadCustomerRows, "bad row", "bad rows"))
 	for _, r := range sum.BadRowsReported {
 		fmt.Fprintln(w, "  "+r)
 	}

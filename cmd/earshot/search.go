@@ -5,9 +5,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"net/http"
 	"net/url"
 	"os"
+	"slices"
 	"strings"
 	"time"
 
@@ -103,7 +105,7 @@ func newSearchCmd(app *App) *cobra.Command {
 				enc.SetIndent("", "  ")
 				return enc.Encode(res)
 			}
-			printResult(app, res)
+			printResult(app, res, req.Cursor)
 			return nil
 		},
 	}
@@ -191,9 +193,13 @@ func parseCLITime(name, v string) (time.Time, error) {
 	return time.Time{}, fmt.Errorf("%s: %q is not an RFC 3339 time or a YYYY-MM-DD date", name, v)
 }
 
-func printResult(app *App, res *index.SearchResult) {
+func printResult(app *App, res *index.SearchResult, cursor string) {
 	w := app.Stdout
-	fmt.Fprintf(w, "%d mentions\n", res.Total)
+	if cursor != "" && len(res.Hits) == 0 {
+		fmt.Fprintf(w, "no more mentions: the cursor is past the last page (%s in all)\n", plural(int(res.Total), "mention", "mentions"))
+		return
+	}
+	fmt.Fprintln(w, plural(int(res.Total), "mention", "mentions"))
 	for _, h := range res.Hits {
 		m := h.Mention
 		sent := ""
@@ -204,6 +210,11 @@ func printResult(app *App, res *index.SearchResult) {
 		if len(h.Snippets) > 0 {
 			text = strings.NewReplacer("<mark>", "[", "</mark>", "]").Replace(strings.Join(h.Snippets, " … "))
 		}
+		if m.Title != "" && !strings.Contains(text, m.Title) {
+			text = m.Title + " — " + text
+		}
+		// One row per hit: a form's title and message may hold line breaks and tabs.
+		text = oneLine(text, 160)
 		// The full id: it is what GET /api/mentions/{id} and the web app resolve.
 		fmt.Fprintf(w, "%s  %-9s %-8s %s  %s\n", m.CreatedAt.UTC().Format("2006-01-02 15:04"), m.Source, sent, h.ID, text)
 	}
@@ -215,7 +226,11 @@ func printResult(app *App, res *index.SearchResult) {
 		fmt.Fprintf(w, "%s: %s\n", name, strings.Join(parts, " "))
 	}
 	for _, hb := range res.Histogram {
-		fmt.Fprintf(w, "%s %d %v\n", hb.Start.Format("2006-01-02T15"), hb.Count, hb.Sentiment)
+		var parts []string
+		for _, label := range slices.Sorted(maps.Keys(hb.Sentiment)) {
+			parts = append(parts, fmt.Sprintf("%s=%d", label, hb.Sentiment[label]))
+		}
+		fmt.Fprintf(w, "%s  %6d  %s\n", hb.Start.Format("2006-01-02T15:04"), hb.Count, strings.Join(parts, " "))
 	}
 	if res.Next != "" {
 		fmt.Fprintf(w, "next: --cursor %s\n", res.Next)
