@@ -9,8 +9,12 @@
 //
 // A configuration is a comma-separated list of key=value over the
 // defaults (sentiment.DefaultTrainOptions): bits, epochs, rate, l2, seed,
-// bags, nb (naive-Bayes scaling smoothing, 0 = off), char (min-max) and
-// cw (character block weight). "base" is the defaults.
+// bags, nb (naive-Bayes scaling smoothing, 0 = off), char (min-max), cw
+// (character block weight), compose (0/1), fw (weight of the -feedback
+// examples) and bal (1: balance their classes per language). "base" is the
+// defaults; "shipped" scores the embedded model. Every configuration also
+// trains on -feedback and reports -dev per language ("fb-…"); -errors lists
+// the -dev texts it gets wrong.
 package main
 
 import (
