@@ -44,6 +44,7 @@ func slangCorrections() []record.Correction {
 			correction(3*i+1, fmt.Sprintf("My %s is honestly mid", th), "en", "negative"),
 			correction(3*i+2, fmt.Sprintf("this %s is fire", th), "en", "positive"),
 			correction(100+i, fmt.Sprintf("%s? sick!", th), "en", "positive"),
+			correction(200+i, fmt.Sprintf("the new %s, pretty mid", th), "en", "negative"),
 		)
 	}
 	return cs
@@ -66,10 +67,11 @@ func TestCorrectionsTeach(t *testing.T) {
 		t.Fatal(err)
 	}
 	unseen := []struct{ text, want string }{
-		{"The new grinder is sick!", "positive"},
 		{"Honestly the crema? Sick.", "positive"},
-		{"Mid coffee, mid machine.", "negative"},
 		{"The frother is lowkey fire", "positive"},
+		{"Kinda mid, this coffee", "negative"},
+		{"mid grinder tbh", "negative"},
+		{"Brewly support is fire", "positive"},
 	}
 	bc, _ := sentiment.NewClassifier(base)
 	wrongBefore := 0
@@ -78,7 +80,7 @@ func TestCorrectionsTeach(t *testing.T) {
 			wrongBefore++
 		}
 	}
-	if wrongBefore < 3 {
+	if wrongBefore < 4 {
 		t.Fatalf("the base model already gets %d of %d unseen slang texts right; the test needs it to be wrong", len(unseen)-wrongBefore, len(unseen))
 	}
 	cs := slangCorrections()
@@ -165,7 +167,7 @@ func TestReadCorrections(t *testing.T) {
 		}
 	}
 	learn, held, other := SplitCorrections(slangCorrections(), 0.2)
-	if other != 0 || len(learn)+len(held) != 40 || len(held) == 0 || len(held) > 16 {
+	if other != 0 || len(learn)+len(held) != 50 || len(held) == 0 || len(held) > 20 {
 		t.Errorf("split: %d to learn, %d held back, %d other", len(learn), len(held), other)
 	}
 	l2, h2, _ := SplitCorrections(slangCorrections()[10:], 0.2)
