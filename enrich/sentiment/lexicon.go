@@ -27,8 +27,10 @@ type lexicon struct {
 	exact    map[string]int8
 	prefixes textnorm.StemIndex[int8] // polarity of terms written "stem*"
 	phrases  map[string][]phrase
-	// stemPhrases are phrases whose first word is a stem.
-	stemPhrases textnorm.StemIndex[[]phrase]
+	// stemPhrases are phrases whose first word is a stem, filed under the
+	// stem's first stemPhraseKey bytes (or the whole stem when shorter).
+	stemPhrases map[string][]stemPhrase
+	shortStems  bool // a phrase stem is shorter than stemPhraseKey
 	han         []hanTerm // substring terms (Chinese), longest first
 }
 
@@ -36,6 +38,13 @@ type phrase struct {
 	words []string // the words after the first
 	pol   int8
 }
+
+type stemPhrase struct {
+	stem string
+	phrase
+}
+
+const stemPhraseKey = 3
 
 type hanTerm struct {
 	term string
@@ -98,7 +107,7 @@ func loadLexicons() (lexicons, error) {
 }
 
 func newLexicon() *lexicon {
-	return &lexicon{exact: map[string]int8{}, phrases: map[string][]phrase{}}
+	return &lexicon{exact: map[string]int8{}, phrases: map[string][]phrase{}, stemPhrases: map[string][]stemPhrase{}}
 }
 
 func (lx *lexicon) add(term string, pol int8, han bool) {
@@ -108,9 +117,10 @@ func (lx *lexicon) add(term string, pol int8, han bool) {
 	}
 	if words := strings.Fields(term); len(words) > 1 {
 		// A phrase: its first word may be a stem too ("zgubi* paczk*").
-		if stem, ok := strings.CutSuffix(words[0], "*"); ok {
-			ps, _ := lx.stemPhrases.Get(stem)
-			lx.stemPhrases.Add(stem, append(ps, phrase{words: words[1:], pol: pol}))
+		if stem, ok := strings.CutSuffix(words[0], "*"); ok && stem != "" {
+			k := stem[:min(len(stem), stemPhraseKey)]
+			lx.shortStems = lx.shortStems || len(stem) < stemPhraseKey
+			lx.stemPhrases[k] = append(lx.stemPhrases[k], stemPhrase{stem, phrase{words: words[1:], pol: pol}})
 			return
 		}
 		lx.phrases[words[0]] = append(lx.phrases[words[0]], phrase{words: words[1:], pol: pol})
@@ -145,18 +155,17 @@ func (lx *lexicon) word(toks []textnorm.Token, i int) (int8, int) {
 			return p.pol, 1 + len(p.words)
 		}
 	}
-	if lx.stemPhrases.Len() > 0 {
-		var pol int8
-		n := 0
-		lx.stemPhrases.Each(w, func(_ string, ps []phrase) {
-			for _, p := range ps {
-				if n == 0 && matchPhrase(toks, i, p) {
-					pol, n = p.pol, 1+len(p.words)
+	if len(lx.stemPhrases) > 0 {
+		lo := stemPhraseKey
+		if lx.shortStems {
+			lo = 1
+		}
+		for k := min(len(w), stemPhraseKey); k >= lo; k-- {
+			for _, sp := range lx.stemPhrases[w[:k]] {
+				if strings.HasPrefix(w, sp.stem) && matchPhrase(toks, i, sp.phrase) {
+					return sp.pol, 1 + len(sp.words)
 				}
 			}
-		})
-		if n > 0 {
-			return pol, n
 		}
 	}
 	if pol, ok := lx.exact[w]; ok {
