@@ -30,7 +30,7 @@ type lexicon struct {
 	// stemPhrases are phrases whose first word is a stem, filed under the
 	// stem's first stemPhraseKey bytes (or the whole stem when shorter).
 	stemPhrases map[string][]stemPhrase
-	shortStems  bool // a phrase stem is shorter than stemPhraseKey
+	shortStems  bool      // a phrase stem is shorter than stemPhraseKey
 	han         []hanTerm // substring terms (Chinese), longest first
 }
 
