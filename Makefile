@@ -35,10 +35,12 @@ test-integration:
 	es="$$(sed -n 's/^EARSHOT_TEST_ES=//p' .testenv/es.addr | tail -1)"; \
 	test -n "$$kafka" || { echo "real Kafka did not start" >&2; exit 1; }; \
 	test -n "$$es" || { echo "real Elasticsearch did not start" >&2; exit 1; }; \
-	echo "integration tier: EARSHOT_TEST_KAFKA=$$kafka EARSHOT_TEST_ES=$$es"; \
+	secure="$$(cd "$${EARSHOT_TESTENV_DIR:-.testenv}" && pwd)/kafka/secure/secure.json"; \
+	test -f "$$secure" || { echo "Kafka's SASL_SSL listener was not set up ($$secure is missing)" >&2; exit 1; }; \
+	echo "integration tier: EARSHOT_TEST_KAFKA=$$kafka EARSHOT_TEST_ES=$$es EARSHOT_TEST_KAFKA_SECURE=$$secure"; \
 	$(GO) run ./scripts/testenv/probe kafka-check -addr "$$kafka"; \
 	$(GO) run ./scripts/testenv/probe es-check -url "$$es"; \
-	EARSHOT_TEST_KAFKA="$$kafka" EARSHOT_TEST_ES="$$es" \
+	EARSHOT_TEST_KAFKA="$$kafka" EARSHOT_TEST_ES="$$es" EARSHOT_TEST_KAFKA_SECURE="$$secure" \
 		$(GO) test -race -shuffle=on -timeout $(TIMEOUT) -run 'TestIntegration' $(PKGS)
 
 # The pages in headless Debian chromium (chromedp); screenshots land in

@@ -14,14 +14,18 @@ import (
 type Config struct {
 	// Brokers are bootstrap addresses of an external cluster. Ignored when
 	// Embedded.Enabled, where the embedded broker's address is used.
-	Brokers     []string       `yaml:"brokers"`
-	ClientID    string         `yaml:"client_id"`
-	TopicPrefix string         `yaml:"topic_prefix"`
-	DialTimeout time.Duration  `yaml:"dial_timeout"`
-	Embedded    EmbeddedConfig `yaml:"embedded"`
-	Topics      TopicsConfig   `yaml:"topics"`
-	Producer    ProducerConfig `yaml:"producer"`
-	Consumer    ConsumerConfig `yaml:"consumer"`
+	Brokers     []string      `yaml:"brokers"`
+	ClientID    string        `yaml:"client_id"`
+	TopicPrefix string        `yaml:"topic_prefix"`
+	DialTimeout time.Duration `yaml:"dial_timeout"`
+	// TLS and SASL secure the connections to an external cluster
+	// (security.go); the embedded broker takes neither.
+	TLS      TLSConfig      `yaml:"tls"`
+	SASL     SASLConfig     `yaml:"sasl"`
+	Embedded EmbeddedConfig `yaml:"embedded"`
+	Topics   TopicsConfig   `yaml:"topics"`
+	Producer ProducerConfig `yaml:"producer"`
+	Consumer ConsumerConfig `yaml:"consumer"`
 }
 
 // EmbeddedConfig runs an in-process Kafka-protocol broker (kfake) on loopback.
@@ -130,6 +134,7 @@ func (c Config) Validate() error {
 	if c.Embedded.Enabled && (c.Embedded.Port < 0 || c.Embedded.Port > 65535) {
 		bad("embedded.port", "%d is not a TCP port", c.Embedded.Port)
 	}
+	c.validateSecurity(bad)
 	if c.Topics.Partitions < 1 {
 		bad("topics.partitions", "must be at least 1, got %d", c.Topics.Partitions)
 	}

@@ -29,6 +29,10 @@ type Kafka struct {
 	metrics   *Metrics
 	transport *kafka.Transport
 	client    *kafka.Client
+	security  security
+	// securityErr is a TLS file that could not be loaded; every Ping
+	// returns it, so the role stops at start instead of dialing without TLS.
+	securityErr error
 }
 
 // NewKafka prepares a handle on the brokers. It does not dial; Ping does.
@@ -40,21 +44,35 @@ func NewKafka(cfg Config, brokers []string, logger *slog.Logger, reg prometheus.
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
+	sec, secErr := newSecurity(cfg)
+	if secErr != nil {
+		secErr = fmt.Errorf("%w: %w", ErrKafkaAuth, secErr)
+	}
+	if sec.sasl != nil && sec.tls == nil {
+		logger.Warn("kafka.sasl without kafka.tls: credentials and records cross the network unencrypted", "mechanism", sec.sasl.Name())
+	}
+	if sec.tls != nil && sec.tls.InsecureSkipVerify {
+		logger.Warn("kafka.tls.insecure_skip_verify is on: any certificate is accepted (for tests only)")
+	}
 	transport := &kafka.Transport{
 		ClientID:    cfg.ClientID,
 		DialTimeout: cfg.DialTimeout,
 		IdleTimeout: 30 * time.Second,
 		MetadataTTL: 30 * time.Second,
+		TLS:         sec.tls,
+		SASL:        sec.sasl,
 	}
 	return &Kafka{
-		cfg:       cfg,
-		brokers:   brokers,
-		topics:    cfg.TopicNames(),
-		logger:    logger.With("component", "kafka"),
-		base:      logger,
-		metrics:   NewMetrics(reg),
-		transport: transport,
-		client:    &kafka.Client{Addr: kafka.TCP(brokers...), Timeout: 30 * time.Second, Transport: transport},
+		security:    sec,
+		securityErr: secErr,
+		cfg:         cfg,
+		brokers:     brokers,
+		topics:      cfg.TopicNames(),
+		logger:      logger.With("component", "kafka"),
+		base:        logger,
+		metrics:     NewMetrics(reg),
+		transport:   transport,
+		client:      &kafka.Client{Addr: kafka.TCP(brokers...), Timeout: 30 * time.Second, Transport: transport},
 	}
 }
 
@@ -80,10 +98,17 @@ func (k *Kafka) Ping(ctx context.Context) error {
 	if timeout <= 0 {
 		timeout = 10 * time.Second
 	}
+	if k.securityErr != nil {
+		return k.securityErr
+	}
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	_, err := k.client.Metadata(ctx, &kafka.MetadataRequest{})
 	if err != nil {
+		err = explainDialError(err, k.brokers, k.cfg)
+		if errors.Is(err, ErrKafkaAuth) {
+			return err
+		}
 		return fmt.Errorf("%w at %s: %w", ErrUnreachable, strings.Join(k.brokers, ","), err)
 	}
 	return nil
@@ -98,8 +123,8 @@ func (k *Kafka) WaitReachable(ctx context.Context) error {
 		if err == nil {
 			return nil
 		}
-		if ctx.Err() != nil {
-			return err
+		if ctx.Err() != nil || errors.Is(err, ErrKafkaAuth) {
+			return err // a wrong password or certificate does not fix itself
 		}
 		k.logger.Warn("waiting for Kafka", "brokers", k.brokers, "error", err, "retry_in", backoff)
 		select {
@@ -267,5 +292,6 @@ func (k *Kafka) EndOffsets(ctx context.Context, topic string) (map[int]int64, er
 
 // dialer is used by readers; it shares the handle's timeouts and client id.
 func (k *Kafka) dialer() *kafka.Dialer {
-	return &kafka.Dialer{ClientID: k.cfg.ClientID, Timeout: k.cfg.DialTimeout, DualStack: true}
+	return &kafka.Dialer{ClientID: k.cfg.ClientID, Timeout: k.cfg.DialTimeout, DualStack: true,
+		TLS: k.security.tls, SASLMechanism: k.security.sasl}
 }

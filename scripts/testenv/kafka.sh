@@ -9,6 +9,7 @@
 #   EARSHOT_KAFKA_HOST             listen address            (127.0.0.1)
 #   EARSHOT_KAFKA_PORT             client port                (19092)
 #   EARSHOT_KAFKA_CONTROLLER_PORT  KRaft controller port      (client port + 1)
+#   EARSHOT_KAFKA_SECURE_PORT      SASL_SSL test listener     (client port + 2)
 #   EARSHOT_KAFKA_VERSION          Kafka release              (kafka/pom.xml)
 #   EARSHOT_KAFKA_HEAP             JVM heap flags             (-Xms256m -Xmx1g)
 #   EARSHOT_KAFKA_AUTO_CREATE      auto.create.topics.enable  (false)
@@ -26,6 +27,7 @@ POM="$TESTENV_SCRIPTS/kafka/pom.xml"
 HOST="${EARSHOT_KAFKA_HOST:-127.0.0.1}"
 PORT="${EARSHOT_KAFKA_PORT:-19092}"
 CONTROLLER_PORT="${EARSHOT_KAFKA_CONTROLLER_PORT:-$((PORT + 1))}"
+SECURE_PORT="${EARSHOT_KAFKA_SECURE_PORT:-$((PORT + 2))}"
 VERSION="${EARSHOT_KAFKA_VERSION:-$(pom_property "$POM" kafka.version)}"
 HEAP="${EARSHOT_KAFKA_HEAP:--Xms256m -Xmx1g}"
 AUTO_CREATE="${EARSHOT_KAFKA_AUTO_CREATE:-false}"
@@ -37,6 +39,9 @@ DATA_DIR="$HOME_DIR/data"
 LOG_DIR="$HOME_DIR/logs"
 LOG_FILE="$LOG_DIR/kafka.log"
 PID_FILE="$HOME_DIR/kafka.pid"
+# The SASL_SSL listener's certificates, users and settings; secure.json in it
+# is what EARSHOT_TEST_KAFKA_SECURE points the tests at.
+SECURE_DIR="$HOME_DIR/secure"
 ADDRESS_LINE="EARSHOT_TEST_KAFKA=$HOST:$PORT"
 # Part of the broker's command line: identifies our JVM behind a pid file.
 PROCESS_MARK="kafka.Kafka $CONF_DIR/server.properties"
@@ -61,6 +66,13 @@ fetch() {
 	log "fetched $(find "$LIB_DIR" -name '*.jar' | wc -l) jars ($(du -sh "$LIB_DIR" | cut -f1)) in $(elapsed "$t0")"
 }
 
+# secure_init writes (once) the test CA, certificates and SASL users of the
+# SASL_SSL listener, with the Go probe (crypto/x509; no keytool needed).
+secure_init() {
+	"$1" kafka-secure-init -dir "$SECURE_DIR" -addr "$HOST:$SECURE_PORT" >/dev/null ||
+		die "writing the SASL_SSL listener's certificates to $SECURE_DIR failed"
+}
+
 write_config() {
 	mkdir -p "$CONF_DIR" "$DATA_DIR" "$LOG_DIR"
 	cat >"$CONF_DIR/server.properties" <<EOF
@@ -69,10 +81,10 @@ process.roles=broker,controller
 node.id=1
 controller.quorum.voters=1@$HOST:$CONTROLLER_PORT
 controller.listener.names=CONTROLLER
-listeners=PLAINTEXT://$HOST:$PORT,CONTROLLER://$HOST:$CONTROLLER_PORT
-advertised.listeners=PLAINTEXT://$HOST:$PORT
+listeners=PLAINTEXT://$HOST:$PORT,CONTROLLER://$HOST:$CONTROLLER_PORT,SASL_SSL://$HOST:$SECURE_PORT
+advertised.listeners=PLAINTEXT://$HOST:$PORT,SASL_SSL://$HOST:$SECURE_PORT
 inter.broker.listener.name=PLAINTEXT
-listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT
+listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT,SASL_SSL:SASL_SSL
 log.dirs=$DATA_DIR
 # One node: every internal topic has a single replica.
 num.partitions=1
@@ -90,6 +102,7 @@ group.initial.rebalance.delay.ms=0
 auto.create.topics.enable=$AUTO_CREATE
 delete.topic.enable=true
 EOF
+	cat "$SECURE_DIR/listener.properties" >>"$CONF_DIR/server.properties"
 	cat >"$CONF_DIR/log4j2.properties" <<'EOF'
 # Written by scripts/testenv/kafka.sh. Everything goes to stdout, which the
 # script redirects to logs/kafka.log.
@@ -112,7 +125,9 @@ EOF
 # thrown away: it is test scratch.
 format_storage() {
 	local java="$1"
-	local stamp="$VERSION $HOST:$CONTROLLER_PORT"
+	# The SCRAM user is created at format time, so its file is in the stamp.
+	local stamp
+	stamp="$VERSION $HOST:$CONTROLLER_PORT $(cksum <"$SECURE_DIR/scram.arg")"
 	if [[ -f "$DATA_DIR/meta.properties" && "$(cat "$HOME_DIR/data.version" 2>/dev/null)" == "$stamp" ]]; then
 		return 0
 	fi
@@ -128,6 +143,7 @@ format_storage() {
 	log "formatting KRaft storage (cluster id $cluster_id)"
 	"$java" -Xmx256m -cp "$LIB_DIR/*" -Dlog4j2.configurationFile="$CONF_DIR/log4j2.properties" \
 		kafka.tools.StorageTool format --cluster-id "$cluster_id" --config "$CONF_DIR/server.properties" \
+		--add-scram "$(cat "$SECURE_DIR/scram.arg")" \
 		>"$LOG_DIR/format.log" 2>&1 || {
 		cat "$LOG_DIR/format.log" >&2
 		die "formatting storage failed"
@@ -152,19 +168,20 @@ do_start() {
 		die "a Kafka started here (pid $pid) runs but does not answer on $HOST:$PORT; run '$0 stop' or '$0 logs'"
 	fi
 	rm -f "$PID_FILE"
-	if port_open "$HOST" "$PORT" || port_open "$HOST" "$CONTROLLER_PORT"; then
-		die "port $HOST:$PORT or $HOST:$CONTROLLER_PORT is taken by another process: $(port_owner "$PORT") $(port_owner "$CONTROLLER_PORT") (set EARSHOT_KAFKA_PORT)"
+	if port_open "$HOST" "$PORT" || port_open "$HOST" "$CONTROLLER_PORT" || port_open "$HOST" "$SECURE_PORT"; then
+		die "port $HOST:$PORT, $HOST:$CONTROLLER_PORT or $HOST:$SECURE_PORT is taken by another process: $(port_owner "$PORT") $(port_owner "$CONTROLLER_PORT") $(port_owner "$SECURE_PORT") (set EARSHOT_KAFKA_PORT)"
 	fi
 	java="$(java_bin)"
 	fetch
 	probe="$(probe_bin)"
+	secure_init "$probe"
 	write_config
 	format_storage "$java"
 
 	local t0
 	t0="$(now_ms)"
 	[[ -f "$LOG_FILE" ]] && mv -f "$LOG_FILE" "$LOG_FILE.prev"
-	log "starting Kafka $VERSION on $HOST:$PORT (controller $HOST:$CONTROLLER_PORT)"
+	log "starting Kafka $VERSION on $HOST:$PORT (controller $HOST:$CONTROLLER_PORT, SASL_SSL $HOST:$SECURE_PORT: $SECURE_DIR/secure.json)"
 	# setsid + nohup: the broker outlives this script and its terminal.
 	# shellcheck disable=SC2086 # HEAP is a list of JVM flags.
 	setsid nohup "$java" $HEAP -XX:+UseG1GC -XX:MaxGCPauseMillis=20 -XX:+ExitOnOutOfMemoryError \

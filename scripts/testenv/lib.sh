@@ -148,7 +148,7 @@ with_lock() {
 # its path.
 probe_bin() {
 	local bin="$TESTENV_DIR/bin/earshot-testenv-probe" src="$TESTENV_SCRIPTS/probe"
-	if [[ ! -x "$bin" || -n "$(find "$src" "$TESTENV_REPO/go.sum" -newer "$bin" -print -quit 2>/dev/null)" ]]; then
+	if [[ ! -x "$bin" || -n "$(find "$src" "$TESTENV_REPO/internal/testcerts" "$TESTENV_REPO/go.sum" -newer "$bin" -print -quit 2>/dev/null)" ]]; then
 		need go
 		mkdir -p "$TESTENV_DIR/bin"
 		log "building the Go probe (scripts/testenv/probe)"

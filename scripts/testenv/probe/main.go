@@ -4,12 +4,14 @@
 //	probe kafka-ready -addr 127.0.0.1:19092 -timeout 60s
 //	probe kafka-check -addr 127.0.0.1:19092 -records 2000
 //	probe es-check    -url http://127.0.0.1:19200
+//	probe kafka-secure-init -dir .testenv/kafka/secure -addr 127.0.0.1:19094
 //
 // kafka-ready is the readiness probe of kafka.sh: it succeeds once the broker
 // answers a metadata request naming itself and a controller. kafka-check and
 // es-check are end-to-end smoke tests: they create a throwaway topic or index,
 // write, read back, verify and delete it. Every command exits non-zero with a
-// message naming what failed.
+// message naming what failed. kafka-secure-init writes the certificates,
+// users and settings of the broker's SASL_SSL test listener (secure.go).
 package main
 
 import (
@@ -43,6 +45,8 @@ func main() {
 		err = kafkaCheckCmd(args)
 	case "es-check":
 		err = esCheckCmd(args)
+	case "kafka-secure-init":
+		err = kafkaSecureInitCmd(args)
 	case "-h", "-help", "--help", "help":
 		usage()
 		return
@@ -61,7 +65,8 @@ func usage() {
 	fmt.Fprintln(os.Stderr, `usage:
   probe kafka-ready -addr HOST:PORT [-timeout 60s]
   probe kafka-check -addr HOST:PORT [-records 2000] [-timeout 60s]
-  probe es-check    -url http://HOST:PORT [-timeout 60s]`)
+  probe es-check    -url http://HOST:PORT [-timeout 60s]
+  probe kafka-secure-init -dir DIR [-addr HOST:PORT]`)
 }
 
 func kafkaReadyCmd(args []string) error {
