@@ -1,4 +1,5 @@
 # Earshot — build, test, lint and benchmark.
+#   make build / run       build bin/earshot with progress (and start it)
 #   make test              unit tests + integration tests on the embedded broker
 #   make test-integration  the integration tests against real Kafka and Elasticsearch
 #                          (started and stopped by scripts/testenv)
@@ -13,10 +14,15 @@ TIMEOUT   ?= 45m
 FUZZTIME  ?= 10s
 GOLANGCI  ?= github.com/golangci/golangci-lint/v2/cmd/golangci-lint@v2.15.0
 
-.PHONY: build test test-integration test-browser fuzz lint bench bench-large bench-e2e run clean
+.PHONY: build test test-integration test-browser fuzz lint bench bench-large bench-e2e run clean build-lingua
 
+# build and run say what they do while the first build compiles (scripts/build.sh).
 build:
-	$(GO) build -o bin/earshot ./cmd/earshot
+	@scripts/build.sh bin/earshot
+
+# The long tail of languages: lingua-go's models (a ~200 MB binary).
+build-lingua:
+	@scripts/build.sh bin/earshot -tags lingua
 
 run: build
 	bin/earshot run

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"runtime/debug"
 	"sort"
 	"strings"
 	"text/tabwriter"
@@ -19,33 +18,7 @@ import (
 func init() {
 	addCommand(newTopicsCmd)
 	addCommand(newConfigCmd)
-	addCommand(newVersionCmd)
 	addCommand(newConnectorsCmd)
-}
-
-// version is set by the linker (-ldflags "-X main.version=...").
-var version = "dev"
-
-func newVersionCmd(app *App) *cobra.Command {
-	return &cobra.Command{
-		Use:   "version",
-		Short: "Print the version",
-		Args:  cobra.NoArgs,
-		RunE: func(*cobra.Command, []string) error {
-			v := version
-			if info, ok := debug.ReadBuildInfo(); ok && v == "dev" {
-				for _, s := range info.Settings {
-					if s.Key == "vcs.revision" && len(s.Value) >= 12 {
-						v = "dev-" + s.Value[:12]
-					}
-				}
-				fmt.Fprintf(app.Stdout, "earshot %s (%s)\n", v, info.GoVersion)
-				return nil
-			}
-			fmt.Fprintf(app.Stdout, "earshot %s\n", v)
-			return nil
-		},
-	}
 }
 
 func newConfigCmd(app *App) *cobra.Command {

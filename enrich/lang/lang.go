@@ -14,7 +14,10 @@
 //     ambiguous texts but cannot outvote clear evidence of another language.
 //
 // Languages configured outside the compact model fall back to lingua-go,
-// restricted to the candidates of the text's script.
+// restricted to the candidates of the text's script. lingua-go's models are
+// 137 MB of read-only data, so the fallback is only in binaries built with
+// `-tags lingua` (fallback_lingua.go); the default build rejects such a
+// configuration with an error naming the tag (fallback_lean.go).
 package lang
 
 import (
@@ -24,8 +27,6 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
-
-	"github.com/pemistahl/lingua-go"
 
 	"github.com/earshothq/earshot/enrich/textnorm"
 )
@@ -97,9 +98,9 @@ func scriptOf(code string) textnorm.Script {
 // group is the configured languages of one script and how to tell them apart.
 type group struct {
 	codes   []string
-	columns []int                   // column in the n-gram model per code
-	stop    map[string][]int        // stopword → indexes into codes
-	lingua  lingua.LanguageDetector // non-nil when some code is not in the n-gram model
+	columns []int            // column in the n-gram model per code
+	stop    map[string][]int // stopword → indexes into codes
+	lingua  fallback         // non-nil when some code is not in the n-gram model
 }
 
 // Detector detects languages. It is safe for concurrent use.
@@ -128,7 +129,7 @@ func New(opts Options) (*Detector, error) {
 		if d.known[code] {
 			continue
 		}
-		if lingua.GetIsoCode639_1FromValue(code) == lingua.UnknownIsoCode639_1 {
+		if !knownCodes[code] {
 			return nil, fmt.Errorf("building language detector: unsupported language %q", raw)
 		}
 		d.known[code] = true
@@ -151,16 +152,18 @@ func New(opts Options) (*Detector, error) {
 		if len(g.codes) < 2 {
 			continue
 		}
-		uncovered := false
-		for _, c := range g.columns {
-			uncovered = uncovered || c < 0
-		}
-		if uncovered {
-			isos := make([]lingua.IsoCode639_1, len(g.codes))
-			for i, c := range g.codes {
-				isos[i] = lingua.GetIsoCode639_1FromValue(c)
+		var uncovered []string
+		for i, c := range g.columns {
+			if c < 0 {
+				uncovered = append(uncovered, g.codes[i])
 			}
-			g.lingua = lingua.NewLanguageDetectorBuilder().FromIsoCodes639_1(isos...).WithLowAccuracyMode().Build()
+		}
+		if len(uncovered) > 0 {
+			fb, err := newFallback(g.codes, uncovered)
+			if err != nil {
+				return nil, fmt.Errorf("building language detector: %w", err)
+			}
+			g.lingua = fb
 		}
 	}
 	return d, nil
@@ -249,7 +252,7 @@ func (d *Detector) Detect(text, stated string) Result {
 	var probs [maxGroup]float64
 	ok := false
 	if g.lingua != nil {
-		ok = d.linguaScores(g, text, probs[:len(g.codes)])
+		ok = g.lingua.scores(text, g.codes, probs[:len(g.codes)])
 	} else {
 		ok = d.ngramScores(g, text, probs[:len(g.codes)])
 	}
@@ -369,22 +372,6 @@ func (d *Detector) ngramScores(g *group, text string, probs []float64) bool {
 	}
 	softmax(scores[:len(g.codes)], probs)
 	return true
-}
-
-// linguaScores asks lingua-go, restricted to the group's languages.
-func (d *Detector) linguaScores(g *group, text string, probs []float64) bool {
-	vals := g.lingua.ComputeLanguageConfidenceValues(text)
-	any := false
-	for _, v := range vals {
-		code := strings.ToLower(v.Language().IsoCode639_1().String())
-		for i, c := range g.codes {
-			if c == code {
-				probs[i] = v.Value()
-				any = any || v.Value() > 0
-			}
-		}
-	}
-	return any
 }
 
 func softmax(scores, probs []float64) {

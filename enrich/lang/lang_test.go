@@ -85,20 +85,6 @@ func TestDetectMethodsAndPrior(t *testing.T) {
 	}
 }
 
-func TestLinguaFallbackForUncoveredLanguage(t *testing.T) {
-	// Vietnamese is not in the compact model, so the Latin group uses lingua-go.
-	d, err := New(Options{Languages: []string{"en", "vi"}, MinLetters: 4, MinConfidence: 0.5, SourcePrior: 0.9})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if r := d.Detect("Tôi rất thích cà phê buổi sáng ở Hà Nội", ""); r.Code != "vi" {
-		t.Fatalf("got %+v, want vi", r)
-	}
-	if r := d.Detect("I really like my morning coffee in Hanoi", ""); r.Code != "en" {
-		t.Fatalf("got %+v, want en", r)
-	}
-}
-
 func TestNewRejectsBadOptions(t *testing.T) {
 	if _, err := New(Options{Languages: []string{"xx"}}); err == nil || !strings.Contains(err.Error(), `"xx"`) {
 		t.Fatalf("unsupported language: err = %v", err)

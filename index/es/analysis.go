@@ -232,6 +232,21 @@ func (b *Backend) detectPlan(ctx context.Context) (*textPlan, error) {
 	wg.Add(1)
 	go probe(len(names), "asciifolding", obj{"tokenizer": "standard", "filter": []string{"lowercase", "asciifolding"}, "text": "earshot"})
 	wg.Wait()
+	// An unreachable cluster, a refused certificate or refused credentials
+	// fail every probe alike: the first error says it once.
+	failed := 0
+	for _, err := range errs {
+		var ee *esError
+		if errors.As(err, &ee) && (ee.Status == 401 || ee.Status == 403) {
+			return nil, fmt.Errorf("detecting the cluster's analysers: %w", err)
+		}
+		if err != nil {
+			failed++
+		}
+	}
+	if failed == len(errs) {
+		return nil, fmt.Errorf("detecting the cluster's analysers: %w", errs[0])
+	}
 	if err := errors.Join(errs...); err != nil {
 		return nil, fmt.Errorf("detecting the cluster's analysers: %w", err)
 	}

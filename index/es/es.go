@@ -39,6 +39,12 @@ type Config struct {
 	Username  string   `yaml:"username"`
 	Password  string   `yaml:"password"`
 	APIKey    string   `yaml:"api_key"`
+	// CAFile is a PEM bundle of the CAs to trust for https addresses (ES 8
+	// writes its own to config/certs/http_ca.crt); empty: the system's roots.
+	CAFile string `yaml:"ca_file"`
+	// CAFingerprint pins the cluster's CA by the SHA-256 fingerprint ES 8
+	// prints on first start (hex, colons allowed) instead of a CA file.
+	CAFingerprint string `yaml:"ca_fingerprint"`
 	// IndexPrefix names everything Earshot creates: PREFIX-mentions (alias),
 	// PREFIX-mentions-YYYY.MM (monthly indices), PREFIX-profiles.
 	IndexPrefix string `yaml:"index_prefix"`
@@ -98,6 +104,7 @@ func (c Config) Validate() error {
 	if c.MaxRetries < 0 || c.RetryBackoff <= 0 || c.Timeout <= 0 {
 		errs = append(errs, confx.Keyf("elasticsearch.max_retries", "must be >= 0, retry_backoff and timeout positive"))
 	}
+	errs = append(errs, c.validateSecurity()...)
 	return errors.Join(errs...)
 }
 
@@ -127,6 +134,10 @@ func Open(cfg Config, logger *slog.Logger, reg prometheus.Registerer) (*Backend,
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
+	transport, err := cfg.transport()
+	if err != nil {
+		return nil, err
+	}
 	client, err := elasticsearch.NewClient(elasticsearch.Config{
 		Addresses: cfg.Addresses, Username: cfg.Username, Password: cfg.Password, APIKey: cfg.APIKey,
 		EnableCompatibilityMode: cfg.CompatibilityMode,
@@ -134,7 +145,7 @@ func Open(cfg Config, logger *slog.Logger, reg prometheus.Registerer) (*Backend,
 		// retries connection errors once so a dead node fails over quickly.
 		RetryOnStatus: []int{502, 503, 504},
 		MaxRetries:    1,
-		Transport:     &http.Transport{MaxIdleConnsPerHost: 2 * cfg.Workers, ResponseHeaderTimeout: cfg.Timeout},
+		Transport:     transport,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("creating elasticsearch client: %w", err)
@@ -163,6 +174,9 @@ type esError struct {
 }
 
 func (e *esError) Error() string {
+	if hint := authHint(e.Status, e.Reason); hint != "" {
+		return fmt.Sprintf("elasticsearch answered %d %s: %s: %s", e.Status, e.Type, hint, e.Reason)
+	}
 	return fmt.Sprintf("elasticsearch answered %d %s: %s", e.Status, e.Type, e.Reason)
 }
 
