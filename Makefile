@@ -1,5 +1,6 @@
 # Earshot — build, test, lint and benchmark.
 #   make build / run       build bin/earshot with progress (and start it)
+#   make image             the container image as an OCI archive (no Docker needed)
 #   make test              unit tests + integration tests on the embedded broker
 #   make test-integration  the integration tests against real Kafka and Elasticsearch
 #                          (started and stopped by scripts/testenv)
@@ -14,7 +15,7 @@ TIMEOUT   ?= 45m
 FUZZTIME  ?= 10s
 GOLANGCI  ?= github.com/golangci/golangci-lint/v2/cmd/golangci-lint@v2.15.0
 
-.PHONY: build test test-integration test-browser fuzz lint bench bench-large bench-e2e run clean build-lingua
+.PHONY: build test test-integration test-browser fuzz lint bench bench-large bench-e2e run clean build-lingua image
 
 # build and run say what they do while the first build compiles (scripts/build.sh).
 build:
@@ -34,7 +35,11 @@ test:
 # against them, and stops them again (also on failure).
 test-integration:
 	@set -e; mkdir -p .testenv; \
-	trap 'scripts/testenv/kafka.sh stop; scripts/testenv/elasticsearch.sh stop' EXIT; \
+	trap 'rc=$$?; if [ $$rc -ne 0 ]; then \
+		echo "==== test-integration failed ($$rc): the services' logs" >&2; \
+		scripts/testenv/kafka.sh logs 2>&1 | tail -n 80 >&2 || true; \
+		scripts/testenv/elasticsearch.sh logs 2>&1 | tail -n 80 >&2 || true; fi; \
+		scripts/testenv/kafka.sh stop; scripts/testenv/elasticsearch.sh stop' EXIT; \
 	scripts/testenv/elasticsearch.sh start > .testenv/es.addr & es_pid=$$!; \
 	kafka="$$(scripts/testenv/kafka.sh start | sed -n 's/^EARSHOT_TEST_KAFKA=//p' | tail -1)"; \
 	wait $$es_pid || { echo "real Elasticsearch did not start" >&2; exit 1; }; \
@@ -96,6 +101,12 @@ bench-large:
 	$(GO) run ./bench/identity eval -customers 20000 -leads 5000 -seed 1
 	$(GO) run ./bench/index -n 1000000 -dir /tmp/earshot-bench
 	$(GO) run ./bench/pages -n 1000000 -dir /tmp/earshot-pages
+
+# The container image as an OCI archive, built without a Docker daemon
+# (scripts/image, its own module), then checked: non-root user, entrypoint,
+# static binary, configs. `docker build .` builds the same from the Dockerfile.
+image:
+	cd scripts/image && $(GO) run . build -o ../../bin/earshot.oci.tar && $(GO) run . check ../../bin/earshot.oci.tar
 
 clean:
 	rm -rf bin data .testenv

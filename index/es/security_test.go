@@ -66,13 +66,13 @@ func TestSecurityConfigValidation(t *testing.T) {
 		{func(c *Config) { c.Username = "earshot" }, "username and password go together"},
 	}
 	for _, c := range cases {
-		cfg := Defaults()
+		cfg := DefaultConfig()
 		c.edit(&cfg)
 		if err := cfg.Validate(); err == nil || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("err = %v, want %q", err, c.want)
 		}
 	}
-	cfg := Defaults()
+	cfg := DefaultConfig()
 	cfg.Addresses = []string{"https://127.0.0.1:9200"}
 	cfg.CAFingerprint = strings.ToUpper(colons(certs.CAFingerprint)) // as ES prints it
 	if err := cfg.Validate(); err != nil {
@@ -105,7 +105,7 @@ func TestTLSWithCAFileOrFingerprint(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			cfg := Defaults()
+			cfg := DefaultConfig()
 			cfg.Addresses = []string{srv.URL}
 			cfg.MaxRetries = 0
 			c.edit(&cfg)
@@ -142,7 +142,7 @@ func TestFingerprintNeedsTheChainToReachThePinnedCA(t *testing.T) {
 	srv.TLS.Certificates[0].Certificate = append(srv.TLS.Certificates[0].Certificate, certs.CA.Raw)
 	srv.StartTLS()
 	defer srv.Close()
-	cfg := Defaults()
+	cfg := DefaultConfig()
 	cfg.Addresses = []string{srv.URL}
 	cfg.MaxRetries = 0
 	cfg.CAFingerprint = certs.CAFingerprint
@@ -187,7 +187,7 @@ func TestAuthErrorsNameTheMissingPrivilege(t *testing.T) {
 				_, _ = w.Write([]byte(c.body))
 			}))
 			defer srv.Close()
-			cfg := Defaults()
+			cfg := DefaultConfig()
 			cfg.Addresses = []string{srv.URL}
 			cfg.Username, cfg.Password = "earshot", "wrong-secret"
 			b, err := Open(cfg, nil, nil)
