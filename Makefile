@@ -36,7 +36,7 @@ test:
 test-integration:
 	@set -e; mkdir -p .testenv; \
 	trap 'rc=$$?; if [ $$rc -ne 0 ]; then \
-		echo "==== test-integration failed ($$rc): the services' logs" >&2; \
+		echo "==== test-integration failed ($$rc): service logs follow" >&2; \
 		scripts/testenv/kafka.sh logs 2>&1 | tail -n 80 >&2 || true; \
 		scripts/testenv/elasticsearch.sh logs 2>&1 | tail -n 80 >&2 || true; fi; \
 		scripts/testenv/kafka.sh stop; scripts/testenv/elasticsearch.sh stop' EXIT; \
