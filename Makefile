@@ -101,6 +101,7 @@ bench-large:
 	$(GO) run ./bench/identity eval -customers 20000 -leads 5000 -seed 1
 	$(GO) run ./bench/index -n 1000000 -dir /tmp/earshot-bench
 	$(GO) run ./bench/pages -n 1000000 -dir /tmp/earshot-pages
+	$(GO) run ./bench/alerts -dir /tmp/earshot-bench -rules 100 -cycles 24
 
 # The container image as an OCI archive, built without a Docker daemon
 # (scripts/image, its own module), then checked: non-root user, entrypoint,

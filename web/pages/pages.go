@@ -52,6 +52,8 @@ type Deps struct {
 	Accounts    Accounts
 	Importer    CustomerImporter
 	Eraser      Eraser
+	// Alerts are the alert rules and deliveries (alerts.go).
+	Alerts AlertRules
 	// Who names the signed-in person of a request (set by web/auth's
 	// middleware); nil renders pages for an anonymous viewer.
 	Who func(r *http.Request) (Viewer, bool)
@@ -155,6 +157,11 @@ func (p *Pages) Routes() []Route {
 		h("POST /admin/import", p.startImport),
 		h("GET /admin/import/{job}", p.importStatus),
 		h("POST /admin/erase", p.erase),
+		h("GET /alerts", p.alerts),
+		h("POST /alerts/rules", p.createAlertRule),
+		h("POST /alerts/rules/{id}/toggle", p.toggleAlertRule),
+		h("POST /alerts/rules/{id}/delete", p.deleteAlertRule),
+		h("POST /alerts/deliveries/{id}/retry", p.retryDelivery),
 	}
 }
 

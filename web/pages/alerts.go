@@ -1,0 +1,271 @@
+package pages
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/earshothq/earshot/alert"
+	"github.com/earshothq/earshot/record"
+)
+
+// AlertRules are the alert rules and their deliveries (package alert's
+// Store); nil turns the alerts page into a notice that alerting is off.
+type AlertRules interface {
+	Rules() []*record.AlertRule
+	Rule(id string) (*record.AlertRule, error)
+	State(ruleID string) (*record.AlertState, bool)
+	PutRule(ctx context.Context, r *record.AlertRule, by string) (*record.AlertRule, error)
+	DeleteRule(ctx context.Context, id string) error
+	Deliveries(f alert.DeliveryFilter) []*record.Delivery
+	Retry(ctx context.Context, id, by string) (*record.Delivery, error)
+	Config() alert.Config
+}
+
+func init() {
+	funcs["lastAttempt"] = func(as []record.DeliveryAttempt) *record.DeliveryAttempt {
+		if len(as) == 0 {
+			return nil
+		}
+		return &as[len(as)-1]
+	}
+}
+
+// alertRow is one rule as the page lists it.
+type alertRow struct {
+	Rule      *record.AlertRule
+	Search    string // the saved search's name
+	LastFired string
+	Failed    int
+}
+
+type alertsData struct {
+	Off      bool
+	Rows     []alertRow
+	Selected *alertRow
+	Log      []*record.Delivery // the selected rule's delivery log
+	Failed   []*record.Delivery
+	Searches []*record.SavedSearch
+	Channels []string
+	Kinds    []string
+	Metrics  []string
+	Periods  []string
+	Problem  string
+	Form     alertForm
+}
+
+// alertForm is the new-rule form, kept when it is shown again with a problem.
+type alertForm struct {
+	Name, Kind, Search, Metric, K, Window, Cooldown, Interval, MinScore, Period, Recipients, QuietFrom, QuietTo string
+	Channels                                                                                                    []string
+	OnNew                                                                                                       bool
+}
+
+func (p *Pages) alerts(w http.ResponseWriter, r *http.Request) {
+	p.renderAlerts(w, r, http.StatusOK, alertForm{Kind: record.RuleSpike}, "")
+}
+
+func (p *Pages) renderAlerts(w http.ResponseWriter, r *http.Request, code int, form alertForm, problem string) {
+	l := p.locale(r)
+	d := &alertsData{Form: form, Problem: problem,
+		Kinds:   []string{record.RuleSpike, record.RuleMatch, record.RuleProspect, record.RuleDigest},
+		Metrics: []string{record.MetricVolume, record.MetricNegativeShare}, Periods: []string{record.PeriodWeekly, record.PeriodDaily}}
+	a := p.d.Alerts
+	if a == nil {
+		d.Off = true
+		p.render(w, r, code, "alerts", "", p.newView(r, l.T("nav.alerts"), "alerts", d))
+		return
+	}
+	names := map[string]string{}
+	if p.d.Searches != nil {
+		ss, err := p.d.Searches.List(r.Context())
+		if err != nil {
+			p.fail(w, r, err)
+			return
+		}
+		d.Searches = ss
+		for _, s := range ss {
+			names[s.ID] = s.Name
+		}
+	}
+	for name := range a.Config().Channels {
+		d.Channels = append(d.Channels, name)
+	}
+	sortStrings(d.Channels)
+	failedBy := map[string]int{}
+	d.Failed = a.Deliveries(alert.DeliveryFilter{Status: record.DeliveryFailed, Limit: 200})
+	for _, f := range d.Failed {
+		failedBy[f.Notification.RuleID]++
+	}
+	selected := r.URL.Query().Get("rule")
+	for _, rule := range a.Rules() {
+		row := alertRow{Rule: rule, Search: names[rule.SavedSearchID], Failed: failedBy[rule.ID]}
+		if row.Search == "" {
+			row.Search = rule.SavedSearchID
+		}
+		if st, ok := a.State(rule.ID); ok && !st.LastFired.IsZero() {
+			row.LastFired = l.DateTime(st.LastFired)
+		}
+		d.Rows = append(d.Rows, row)
+		if rule.ID == selected {
+			d.Selected = &d.Rows[len(d.Rows)-1]
+		}
+	}
+	if d.Selected != nil {
+		d.Log = a.Deliveries(alert.DeliveryFilter{RuleID: selected, Limit: 200})
+	}
+	p.render(w, r, code, "alerts", "", p.newView(r, l.T("nav.alerts"), "alerts", d))
+}
+
+// createAlertRule adds a rule from the page's form.
+func (p *Pages) createAlertRule(w http.ResponseWriter, r *http.Request) {
+	if p.d.Alerts == nil {
+		http.NotFound(w, r)
+		return
+	}
+	if err := r.ParseForm(); err != nil {
+		p.badRequest(w, r, "reading the form: "+err.Error())
+		return
+	}
+	f := alertForm{
+		Name: strings.TrimSpace(r.PostFormValue("name")), Kind: r.PostFormValue("kind"), Search: r.PostFormValue("search"),
+		Metric: r.PostFormValue("metric"), K: strings.TrimSpace(r.PostFormValue("k")), Window: strings.TrimSpace(r.PostFormValue("window")),
+		Cooldown: strings.TrimSpace(r.PostFormValue("cooldown")), Interval: strings.TrimSpace(r.PostFormValue("interval")),
+		MinScore: strings.TrimSpace(r.PostFormValue("min_score")), Period: r.PostFormValue("period"),
+		Recipients: strings.TrimSpace(r.PostFormValue("recipients")), QuietFrom: r.PostFormValue("quiet_from"),
+		QuietTo: r.PostFormValue("quiet_to"), Channels: r.PostForm["channel"], OnNew: r.PostFormValue("on_new") != "",
+	}
+	l := p.locale(r)
+	rule, err := f.rule()
+	if err == nil {
+		_, err = p.d.Alerts.PutRule(r.Context(), rule, p.viewerName(r))
+	}
+	if err != nil {
+		var ve *alert.ValidationError
+		if !errors.As(err, &ve) && !errors.Is(err, errBadNumber) {
+			p.fail(w, r, err)
+			return
+		}
+		p.renderAlerts(w, r, http.StatusUnprocessableEntity, f, l.T("alerts.invalid", err.Error()))
+		return
+	}
+	back(w, r, "/alerts", "alert_added")
+}
+
+var errBadNumber = errors.New("not a number")
+
+// rule turns the form into a rule; empty fields take the defaults.
+func (f alertForm) rule() (*record.AlertRule, error) {
+	num := func(field, v string) (float64, error) {
+		if v == "" {
+			return 0, nil
+		}
+		x, err := strconv.ParseFloat(strings.ReplaceAll(v, ",", "."), 64)
+		if err != nil {
+			return 0, errors.Join(errBadNumber, errors.New(field+": "+strconv.Quote(v)+" is not a number"))
+		}
+		return x, nil
+	}
+	r := &record.AlertRule{Name: f.Name, Kind: f.Kind, Channels: f.Channels}
+	if f.Kind != record.RuleProspect {
+		r.SavedSearchID = f.Search
+	}
+	for _, to := range strings.FieldsFunc(f.Recipients, func(c rune) bool { return c == ',' || c == ';' || c == ' ' || c == '\n' }) {
+		r.Recipients = append(r.Recipients, to)
+	}
+	if f.QuietFrom != "" || f.QuietTo != "" {
+		r.QuietHours = &record.QuietHours{From: f.QuietFrom, To: f.QuietTo}
+	}
+	switch f.Kind {
+	case record.RuleSpike:
+		k, err := num("k", f.K)
+		if err != nil {
+			return nil, err
+		}
+		r.Spike = &record.SpikeParams{Metric: f.Metric, K: k, Window: f.Window, Cooldown: f.Cooldown}
+	case record.RuleMatch:
+		r.Match = &record.MatchParams{Interval: f.Interval}
+	case record.RuleProspect:
+		s, err := num("min_score", f.MinScore)
+		if err != nil {
+			return nil, err
+		}
+		r.Prospect = &record.ProspectParams{MinScore: s, OnNew: f.OnNew}
+	case record.RuleDigest:
+		r.Digest = &record.DigestParams{Period: f.Period}
+	}
+	return r, nil
+}
+
+// toggleAlertRule pauses an active rule or resumes a paused one.
+func (p *Pages) toggleAlertRule(w http.ResponseWriter, r *http.Request) {
+	if p.d.Alerts == nil {
+		http.NotFound(w, r)
+		return
+	}
+	rule, err := p.d.Alerts.Rule(r.PathValue("id"))
+	if errors.Is(err, alert.ErrNotFound) {
+		http.NotFound(w, r)
+		return
+	}
+	if err != nil {
+		p.fail(w, r, err)
+		return
+	}
+	next := *rule
+	next.Paused = !rule.Paused
+	if _, err := p.d.Alerts.PutRule(r.Context(), &next, p.viewerName(r)); err != nil {
+		p.fail(w, r, err)
+		return
+	}
+	done := "alert_resumed"
+	if next.Paused {
+		done = "alert_paused"
+	}
+	back(w, r, "/alerts", done)
+}
+
+func (p *Pages) deleteAlertRule(w http.ResponseWriter, r *http.Request) {
+	if p.d.Alerts == nil {
+		http.NotFound(w, r)
+		return
+	}
+	if err := p.d.Alerts.DeleteRule(r.Context(), r.PathValue("id")); err != nil {
+		if errors.Is(err, alert.ErrNotFound) {
+			http.NotFound(w, r)
+			return
+		}
+		p.fail(w, r, err)
+		return
+	}
+	back(w, r, "/alerts", "alert_deleted")
+}
+
+func (p *Pages) retryDelivery(w http.ResponseWriter, r *http.Request) {
+	if p.d.Alerts == nil {
+		http.NotFound(w, r)
+		return
+	}
+	if _, err := p.d.Alerts.Retry(r.Context(), r.PathValue("id"), p.viewerName(r)); err != nil {
+		switch {
+		case errors.Is(err, alert.ErrNotFound):
+			http.NotFound(w, r)
+		case errors.Is(err, alert.ErrDelivered):
+			back(w, r, "/alerts", "alert_already_delivered")
+		default:
+			p.fail(w, r, err)
+		}
+		return
+	}
+	back(w, r, "/alerts", "alert_retried")
+}
+
+func sortStrings(s []string) {
+	for i := 1; i < len(s); i++ {
+		for j := i; j > 0 && s[j] < s[j-1]; j-- {
+			s[j], s[j-1] = s[j-1], s[j]
+		}
+	}
+}

@@ -1,0 +1,139 @@
+package pages_test
+
+import (
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/earshothq/earshot/alert"
+	"github.com/earshothq/earshot/index/bleve"
+	"github.com/earshothq/earshot/pipeline"
+	"github.com/earshothq/earshot/pipeline/pipelinetest"
+	"github.com/earshothq/earshot/record"
+	"github.com/earshothq/earshot/web/pages"
+	"github.com/earshothq/earshot/web/pages/pagestest"
+)
+
+// newAlertsHarness serves the pages with an alert store on the embedded
+// broker holding one saved search and two channels.
+func newAlertsHarness(t *testing.T) (*harness, *alert.Store, *pipelinetest.Cluster) {
+	t.Helper()
+	c := pipelinetest.New(t)
+	ss := &record.SavedSearch{ID: "acme", Name: "Acme", Query: "acme"}
+	b, _ := record.Encode(ss)
+	c.Produce(t, pipeline.Output{Topic: c.Kafka.Topics().Name(pipeline.RoleSavedSearches), Key: []byte(ss.ID), Value: b})
+	cfg := alert.DefaultConfig()
+	cfg.Channels = map[string]alert.ChannelConfig{
+		"crm":  {Type: alert.ChannelWebhook, URL: "https://crm.test/hook"},
+		"team": {Type: alert.ChannelSlack, URL: "https://hooks.slack.test/services/x"},
+	}
+	s := alert.NewStore(cfg, c.Kafka, nil)
+	ctx, cancel := context.WithCancel(context.Background())
+	t.Cleanup(func() { cancel(); s.Close() })
+	if err := s.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	idx, err := bleve.Open(bleve.Config{InMemory: true}, nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { idx.Close() })
+	st := pagestest.NewStores(idx)
+	d := st.Deps()
+	d.Alerts = s
+	d.Who = func(*http.Request) (pages.Viewer, bool) { return pages.Viewer{Name: "mia", Role: "marketing"}, true }
+	d.CSRFToken = func(*http.Request) string { return "tok-123" }
+	p, err := pages.New(d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(p)
+	t.Cleanup(srv.Close)
+	t.Cleanup(p.Shutdown)
+	return &harness{srv: srv, stores: st, pages: p}, s, c
+}
+
+func TestAlertsPage(t *testing.T) {
+	h, s, c := newAlertsHarness(t)
+	code, body, _ := h.get(t, "/alerts")
+	if code != http.StatusOK || !strings.Contains(body, "No rules yet") || !strings.Contains(body, `value="crm"`) {
+		t.Fatalf("empty page: %d\n%s", code, body)
+	}
+	// Adding a rule through the form; a bad one is shown again with why.
+	form := url.Values{"name": {"Acme <script>alert(1)</script>"}, "kind": {"spike"}, "search": {"acme"}, "channel": {"team"},
+		"metric": {"negative_share"}, "k": {"4"}, "quiet_from": {"22:00"}, "quiet_to": {"07:00"}}
+	code, _, hdr := h.post(t, "/alerts/rules", form)
+	if code != http.StatusSeeOther || !strings.Contains(hdr.Get("Location"), "done=alert_added") {
+		t.Fatalf("add: %d %v", code, hdr)
+	}
+	bad := url.Values{"name": {"x"}, "kind": {"spike"}, "search": {"acme"}, "channel": {"team"}, "window": {"90m"}}
+	code, body, _ = h.post(t, "/alerts/rules", bad)
+	if code != http.StatusUnprocessableEntity || !strings.Contains(body, "spike.window") || !strings.Contains(body, `value="90m"`) {
+		t.Fatalf("bad rule: %d\n%s", code, body)
+	}
+	if code, body, _ = h.post(t, "/alerts/rules", url.Values{"name": {"x"}, "kind": {"prospect"}, "channel": {"crm"}, "min_score": {"high"}}); code != http.StatusUnprocessableEntity ||
+		!strings.Contains(body, "min_score") {
+		t.Fatalf("bad number: %d", code)
+	}
+	rules := s.Rules()
+	if len(rules) != 1 || rules[0].Spike.K != 4 || rules[0].Spike.Metric != record.MetricNegativeShare || rules[0].Owner != "mia" || rules[0].QuietHours == nil {
+		t.Fatalf("stored rule: %+v", rules)
+	}
+	id := rules[0].ID
+	code, body, _ = h.get(t, "/alerts")
+	if code != http.StatusOK || strings.Contains(body, "<script>alert(1)</script>") || !strings.Contains(body, "Acme &lt;script&gt;") {
+		t.Fatalf("rule name not escaped:\n%s", body)
+	}
+	// Pause, then resume.
+	if code, _, _ := h.post(t, "/alerts/rules/"+id+"/toggle", url.Values{"next": {"/alerts"}}); code != http.StatusSeeOther {
+		t.Fatalf("toggle: %d", code)
+	}
+	if r, _ := s.Rule(id); !r.Paused {
+		t.Fatal("rule not paused")
+	}
+	// A failed delivery: listed with its error, in the rule's log, retried.
+	n := record.Notification{ID: "n1", RuleID: id, RuleName: rules[0].Name, Title: "Negative share spike in “Acme”",
+		Reason: "Negative share 45% is 5.1σ above the baseline 12%", Channels: []string{"team"}, CreatedAt: time.Now().UTC()}
+	d := &record.Delivery{ID: record.DeliveryID("n1", "team"), Channel: "team", Status: record.DeliveryFailed, Notification: n,
+		Attempts: []record.DeliveryAttempt{{HTTPStatus: 404, Error: "posting to https://hooks.slack.test/…: HTTP 404: no_service"}}}
+	b, _ := record.Encode(d)
+	c.Produce(t, pipeline.Output{Topic: c.Kafka.Topics().Name(pipeline.RoleDeliveries), Key: []byte(d.ID), Value: b})
+	deadline := time.Now().Add(10 * time.Second)
+	for len(s.Deliveries(alert.DeliveryFilter{})) == 0 && time.Now().Before(deadline) {
+		time.Sleep(20 * time.Millisecond)
+	}
+	code, body, _ = h.get(t, "/alerts?rule="+id)
+	if code != http.StatusOK || !strings.Contains(body, "HTTP 404: no_service") || !strings.Contains(body, "5.1σ above the baseline") ||
+		!strings.Contains(body, "/alerts/deliveries/"+d.ID+"/retry") || !strings.Contains(body, "1 failed") {
+		t.Fatalf("failed delivery not shown:\n%s", body)
+	}
+	code, _, hdr = h.post(t, "/alerts/deliveries/"+d.ID+"/retry", url.Values{"next": {"/alerts"}})
+	if code != http.StatusSeeOther || !strings.Contains(hdr.Get("Location"), "done=alert_retried") {
+		t.Fatalf("retry: %d %v", code, hdr)
+	}
+	if got, _ := s.Delivery(d.ID); got.Status != record.DeliveryScheduled || got.RetryRequestedBy != "mia" {
+		t.Fatalf("after retry: %+v", got)
+	}
+	// Polish interface.
+	if _, body, _ = h.get(t, "/alerts?lang=pl"); !strings.Contains(body, "Nieudane dostarczenia") && !strings.Contains(body, "Reguły") {
+		t.Fatalf("no Polish:\n%s", body)
+	}
+	if code, _, _ := h.post(t, "/alerts/rules/"+id+"/delete", url.Values{}); code != http.StatusSeeOther || len(s.Rules()) != 0 {
+		t.Fatalf("delete: %d, %d rules left", code, len(s.Rules()))
+	}
+	if code, _, _ := h.post(t, "/alerts/rules/nope/delete", url.Values{}); code != http.StatusNotFound {
+		t.Fatalf("delete unknown: %d", code)
+	}
+}
+
+func TestAlertsPageWithoutAlerting(t *testing.T) {
+	h := newHarness(t)
+	code, body, _ := h.get(t, "/alerts")
+	if code != http.StatusOK || !strings.Contains(body, "alerts.enabled") {
+		t.Fatalf("%d\n%s", code, body)
+	}
+}
