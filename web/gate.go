@@ -58,9 +58,15 @@ func newGate(cfg Config, accounts *auth.Accounts, logger *slog.Logger, reg prome
 }
 
 // outer wraps the whole mux: headers every answer carries, and the Host
-// check that defeats DNS rebinding.
+// check that defeats DNS rebinding. The check guards the web app's
+// cookies, so a process without it (enrich, connect with the public forms
+// intake) checks nothing; probes and metrics answer any Host (load
+// balancers and Prometheus reach them by address).
 func (g *gate) outer(next http.Handler) http.Handler {
-	hosts := g.cfg.allowedHosts()
+	var hosts []string
+	if g.accounts != nil {
+		hosts = g.cfg.allowedHosts()
+	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h := w.Header()
 		h.Set("Content-Security-Policy", contentSecurityPolicy)
@@ -71,7 +77,7 @@ func (g *gate) outer(next http.Handler) http.Handler {
 		if g.secure(r) {
 			h.Set("Strict-Transport-Security", "max-age=31536000")
 		}
-		if hosts != nil && !hostAllowed(hosts, r.Host) {
+		if hosts != nil && !probePath(r.URL.Path) && !hostAllowed(hosts, r.Host) {
 			g.refused.WithLabelValues("host").Inc()
 			problem(w, r, http.StatusMisdirectedRequest, "host", fmt.Sprintf("this server answers for %s, not %q (http.hosts)", strings.Join(hosts, ", "), r.Host))
 			return
@@ -79,6 +85,8 @@ func (g *gate) outer(next http.Handler) http.Handler {
 		next.ServeHTTP(w, r)
 	})
 }
+
+func probePath(p string) bool { return p == "/healthz" || p == "/readyz" || p == "/metrics" }
 
 // hostAllowed matches the request's Host (port ignored) against names.
 func hostAllowed(names []string, host string) bool {

@@ -198,23 +198,37 @@ func TestHostIsChecked(t *testing.T) {
 	if r.code != http.StatusOK {
 		t.Fatalf("loopback host: %d", r.code)
 	}
-	hr, _ := http.NewRequest("GET", ta.ts.URL+"/healthz", nil)
-	hr.Host = "evil.example:80"
-	res, err := http.DefaultClient.Do(hr)
-	if err != nil {
-		t.Fatal(err)
+	hostGet := func(base, path, host string) int {
+		t.Helper()
+		hr, _ := http.NewRequest("GET", base+path, nil)
+		hr.Host = host
+		res, err := http.DefaultClient.Do(hr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		return res.StatusCode
 	}
-	res.Body.Close()
-	if res.StatusCode != http.StatusMisdirectedRequest {
-		t.Fatalf("rebound host: %d, want 421", res.StatusCode)
+	if code := hostGet(ta.ts.URL, "/login", "evil.example:80"); code != http.StatusMisdirectedRequest {
+		t.Fatalf("rebound host: %d, want 421", code)
+	}
+	// Probes and metrics answer load balancers that use the address.
+	if code := hostGet(ta.ts.URL, "/readyz", "10.0.0.5:8080"); code != http.StatusOK {
+		t.Fatalf("readyz by address: %d", code)
+	}
+	// A process without the web app (connect's public forms intake) checks no Host.
+	plain := httptest.NewServer(NewServer(DefaultConfig(), nil, nil).Handler())
+	defer plain.Close()
+	if code := hostGet(plain.URL, "/healthz", "forms.example.com"); code != http.StatusOK {
+		t.Fatalf("no web app, any host: %d", code)
 	}
 	named := newTestApp(t, func(c *Config, _ *App) { c.Hosts = []string{"earshot.example.com"} })
-	hr, _ = http.NewRequest("GET", named.ts.URL+"/healthz", nil)
-	hr.Host = "earshot.example.com"
-	if res, err = http.DefaultClient.Do(hr); err != nil || res.StatusCode != http.StatusOK {
-		t.Fatalf("configured host: %v %v", res, err)
+	if code := hostGet(named.ts.URL, "/login", "earshot.example.com"); code != http.StatusOK {
+		t.Fatalf("configured host: %d", code)
 	}
-	res.Body.Close()
+	if code := hostGet(named.ts.URL, "/login", "localhost"); code != http.StatusMisdirectedRequest {
+		t.Fatalf("loopback name once hosts are configured: %d", code)
+	}
 }
 
 func TestNonLoopbackListenNeedsHosts(t *testing.T) {
