@@ -218,7 +218,7 @@ connectors:
 		return nil, err
 	}
 	defer c.stop()
-	fmt.Printf("%7s %9s %9s %9s %9s %9s %9s %9s %6s\n", "t", "read", "enriched", "indexed", "enr.lag", "idx.lag", "searchable", "rec/s", "cores")
+	fmt.Printf("%7s %9s %9s %9s %9s %9s %9s %6s\n", "t", "read", "enriched", "indexed", "enr.lag", "idx.lag", "rec/s", "cores")
 	// Every mention is searchable once enrichment has settled all of them
 	// and the index stage has settled everything enrichment wrote: the
 	// embedded index makes a batch searchable before it is settled. (The
