@@ -15,6 +15,7 @@ import (
 	"github.com/earshothq/earshot/index"
 	"github.com/earshothq/earshot/pipeline"
 	"github.com/earshothq/earshot/web/auth"
+	"github.com/earshothq/earshot/web/pages"
 	"github.com/earshothq/earshot/web/store"
 	"github.com/earshothq/earshot/web/table"
 )
@@ -44,6 +45,13 @@ type App struct {
 	customers http.Handler
 	docs      []byte // the OpenAPI document, rendered at Mount
 	imports   importJobs
+
+	// The pages (pages.go): their handlers by pattern, and the route
+	// table's roles for hiding what a reader may not use.
+	pages      *pages.Pages
+	pageRoutes map[string]http.Handler
+	roleMux    *http.ServeMux
+	roles      map[string][]auth.Role
 }
 
 // CustomersDeps is what the customer upsert writes with.
@@ -72,7 +80,11 @@ func (s *Server) Mount(a *App) error {
 	s.gate = a.gate
 	// Re-derive the base routes' access now that there are accounts.
 	s.mu.Unlock()
+	if err := a.mountPages(s.cfg.SecureCookies); err != nil {
+		return fmt.Errorf("mounting the web app: %w", err)
+	}
 	rts := a.routes()
+	a.indexRoles(append(s.Routes(), rts...))
 	docs, err := renderOpenAPI(append(s.Routes(), rts...))
 	if err != nil {
 		return fmt.Errorf("mounting the web app: %w", err)

@@ -25,14 +25,14 @@ type loginView struct {
 	Error, CSRF, Next, User string
 }
 
-// home sends a browser to the sign-in page, or to its start page once
-// signed in (the pages replace this row with the start page).
+// home sends a browser to the sign-in page, or to the mentions page once
+// signed in.
 func (a *App) home(w http.ResponseWriter, r *http.Request) {
 	if _, ok := auth.FromContext(r.Context()); !ok {
 		http.Redirect(w, r, "/login", http.StatusSeeOther)
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]string{"service": "earshot", "api": "/api/openapi.json"})
+	http.Redirect(w, r, "/mentions", http.StatusSeeOther)
 }
 
 func (a *App) loginPage(w http.ResponseWriter, r *http.Request) {

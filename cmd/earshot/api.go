@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"errors"
+	"net/http"
 
 	"github.com/earshothq/earshot/enrich/identity"
 	"github.com/earshothq/earshot/enrich/identity/customerfile"
@@ -34,6 +35,9 @@ func (h *hub) apiRoles(srv *web.Server) ([]role, error) {
 		producer.Close()
 		return nil, err
 	}
+	// The pages' live streams end when the listener shuts down, instead of
+	// holding the shutdown until its timeout.
+	srv.ConfigureHTTP(func(hs *http.Server) { hs.RegisterOnShutdown(app.ShutdownPages) })
 	srv.AddCheck("search", func(ctx context.Context) error {
 		// A lookup that must come back "not found" proves the backend answers.
 		if _, err := b.GetMention(ctx, "readiness-probe"); err != nil && !errors.Is(err, index.ErrNotFound) {

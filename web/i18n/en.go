@@ -30,7 +30,7 @@ var en = map[string]string{
 
 	"mention.language": "Language", "mention.rating": "Rating", "mention.original": "Original ↗",
 	"mention.correct": "Sentiment is:", "mention.irrelevant": "Not relevant", "mention.relevant": "Relevant after all",
-	"mention.marked_irrelevant": "Marked as not relevant: saved as a label that teaches the relevance filter.",
+	"mention.marked_irrelevant": "Marked as not relevant: taken out of searches and counts, and kept as a label for the relevance filter.",
 	"mention.mute":              "Mute…", "mention.mute_author": "Mute author %s", "mention.mute_site": "Mute site %s",
 	"person.customer": "Customer profile →", "person.prospect": "Prospect profile →",
 	"sentiment.positive": "positive", "sentiment.neutral": "neutral", "sentiment.negative": "negative", "sentiment.unknown": "not analysed",

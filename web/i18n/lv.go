@@ -30,7 +30,7 @@ var lv = map[string]string{
 
 	"mention.language": "Valoda", "mention.rating": "Vērtējums", "mention.original": "Oriģināls ↗",
 	"mention.correct": "Noskaņojums ir:", "mention.irrelevant": "Nav būtisks", "mention.relevant": "Tomēr būtisks",
-	"mention.marked_irrelevant": "Atzīmēts kā nebūtisks: saglabāts kā iezīme, no kuras mācās atbilstības filtrs.",
+	"mention.marked_irrelevant": "Atzīmēts kā nebūtisks: izņemts no meklēšanas un skaitīšanas un saglabāts kā iezīme atbilstības filtram.",
 	"mention.mute":              "Apklusināt…", "mention.mute_author": "Apklusināt autoru %s", "mention.mute_site": "Apklusināt vietni %s",
 	"person.customer": "Klienta profils →", "person.prospect": "Potenciālā klienta profils →",
 	"sentiment.positive": "pozitīvs", "sentiment.neutral": "neitrāls", "sentiment.negative": "negatīvs", "sentiment.unknown": "nav analizēts",

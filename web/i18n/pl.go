@@ -30,7 +30,7 @@ var pl = map[string]string{
 
 	"mention.language": "Język", "mention.rating": "Ocena", "mention.original": "Oryginał ↗",
 	"mention.correct": "Wydźwięk jest:", "mention.irrelevant": "Nieistotne", "mention.relevant": "Jednak istotne",
-	"mention.marked_irrelevant": "Oznaczono jako nieistotne: zapisano jako etykietę, z której uczy się filtr trafności.",
+	"mention.marked_irrelevant": "Oznaczono jako nieistotne: usunięto z wyszukiwań i statystyk i zapisano jako etykietę dla filtra trafności.",
 	"mention.mute":              "Wycisz…", "mention.mute_author": "Wycisz autora %s", "mention.mute_site": "Wycisz stronę %s",
 	"person.customer": "Profil klienta →", "person.prospect": "Profil leada →",
 	"sentiment.positive": "pozytywny", "sentiment.neutral": "neutralny", "sentiment.negative": "negatywny", "sentiment.unknown": "nieprzeanalizowany",

@@ -30,7 +30,7 @@ var pt = map[string]string{
 
 	"mention.language": "Idioma", "mention.rating": "Avaliação", "mention.original": "Original ↗",
 	"mention.correct": "O sentimento é:", "mention.irrelevant": "Irrelevante", "mention.relevant": "Relevante afinal",
-	"mention.marked_irrelevant": "Marcada como irrelevante: salva como rótulo que ensina o filtro de relevância.",
+	"mention.marked_irrelevant": "Marcada como irrelevante: retirada das pesquisas e contagens e guardada como rótulo para o filtro de relevância.",
 	"mention.mute":              "Silenciar…", "mention.mute_author": "Silenciar autor %s", "mention.mute_site": "Silenciar site %s",
 	"person.customer": "Perfil do cliente →", "person.prospect": "Perfil do lead →",
 	"sentiment.positive": "positivo", "sentiment.neutral": "neutro", "sentiment.negative": "negativo", "sentiment.unknown": "não analisado",

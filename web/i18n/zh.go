@@ -29,7 +29,7 @@ var zh = map[string]string{
 
 	"mention.language": "语言", "mention.rating": "评分", "mention.original": "原文 ↗",
 	"mention.correct": "情感应为：", "mention.irrelevant": "不相关", "mention.relevant": "其实相关",
-	"mention.marked_irrelevant": "已标记为不相关：已保存为标签，用于训练相关性过滤器。",
+	"mention.marked_irrelevant": "已标记为不相关：已从搜索和统计中移除，并保存为相关性过滤器的标签。",
 	"mention.mute":              "屏蔽…", "mention.mute_author": "屏蔽作者 %s", "mention.mute_site": "屏蔽网站 %s",
 	"person.customer": "客户档案 →", "person.prospect": "潜在客户档案 →",
 	"sentiment.positive": "正面", "sentiment.neutral": "中性", "sentiment.negative": "负面", "sentiment.unknown": "未分析",

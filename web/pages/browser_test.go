@@ -2,10 +2,7 @@ package pages_test
 
 import (
 	"context"
-	"crypto/subtle"
 	"errors"
-	"fmt"
-	"net/http"
 	"net/http/httptest"
 	"os"
 	"os/exec"
@@ -18,9 +15,15 @@ import (
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 
+	"github.com/prometheus/client_golang/prometheus"
+
 	"github.com/earshothq/earshot/index/bleve"
-	"github.com/earshothq/earshot/web/pages"
+	"github.com/earshothq/earshot/pipeline"
+	"github.com/earshothq/earshot/web"
+	"github.com/earshothq/earshot/web/auth"
 	"github.com/earshothq/earshot/web/pages/pagestest"
+	"github.com/earshothq/earshot/web/store"
+	"github.com/earshothq/earshot/web/table"
 )
 
 // browserPath finds Debian's chromium. With EARSHOT_TEST_BROWSER=1 (CI)
@@ -38,49 +41,37 @@ func browserPath(t *testing.T) string {
 	return ""
 }
 
-// testGate is a minimal sign-in in front of the pages for the browser
-// test: a session cookie after POST /login and a CSRF token that every
-// state-changing request must echo (form field or X-CSRF-Token header).
-type testGate struct {
-	next    http.Handler
-	session string
-	csrf    string
+// liveApp is the whole web app as earshot serves it: the gate (sign-in,
+// sessions, roles, CSRF), the store over loopback tables and the pages,
+// over the seeded embedded index.
+func liveApp(t *testing.T, b *bleve.Backend) (*httptest.Server, *web.App) {
+	t.Helper()
+	cfg := web.DefaultConfig()
+	cfg.Auth.Argon2 = auth.HashParams{Time: 1, MemoryKiB: 64, Threads: 1}
+	loop := table.NewLoopback()
+	topics := pipeline.Topics{Prefix: "browser."}
+	accounts := auth.NewAccounts(cfg.Auth, loop, topics, nil)
+	st := store.New(loop, topics, b, nil)
+	loop.Add(accounts.Tables()...)
+	loop.Add(st.Tables()...)
+	app := &web.App{Accounts: accounts, Throttle: auth.NewThrottle(cfg.Auth.Throttle), Search: b, Store: st,
+		Customers: web.CustomersDeps{Publisher: discard{}, Topics: topics}}
+	srv := web.NewServer(cfg, prometheus.NewRegistry(), nil)
+	if err := srv.Mount(app); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := accounts.AddUser(context.Background(), "ola", auth.RoleAdmin, "correct horse battery"); err != nil {
+		t.Fatal(err)
+	}
+	ts := httptest.NewServer(srv.Handler())
+	t.Cleanup(ts.Close)
+	t.Cleanup(app.ShutdownPages)
+	return ts, app
 }
 
-func (g *testGate) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	switch {
-	case r.URL.Path == "/login" && r.Method == "GET":
-		w.Header().Set("Content-Type", "text/html; charset=utf-8")
-		fmt.Fprint(w, `<!doctype html><title>Sign in</title><form method="post" action="/login"><input name="username" id="u"><input name="password" id="p" type="password"><button id="go">Sign in</button></form>`)
-		return
-	case r.URL.Path == "/login" && r.Method == "POST":
-		if r.PostFormValue("username") != "ola" || r.PostFormValue("password") != "correct horse battery" {
-			http.Redirect(w, r, "/login?error=1", http.StatusSeeOther)
-			return
-		}
-		http.SetCookie(w, &http.Cookie{Name: "s", Value: g.session, Path: "/", HttpOnly: true, SameSite: http.SameSiteLaxMode})
-		http.Redirect(w, r, "/mentions", http.StatusSeeOther)
-		return
-	case strings.HasPrefix(r.URL.Path, "/assets/"):
-		g.next.ServeHTTP(w, r)
-		return
-	}
-	if c, err := r.Cookie("s"); err != nil || c.Value != g.session {
-		http.Redirect(w, r, "/login", http.StatusSeeOther)
-		return
-	}
-	if r.Method == "POST" {
-		tok := r.Header.Get("X-CSRF-Token")
-		if tok == "" {
-			tok = r.PostFormValue("csrf_token")
-		}
-		if subtle.ConstantTimeCompare([]byte(tok), []byte(g.csrf)) != 1 {
-			http.Error(w, "CSRF token missing or wrong", http.StatusForbidden)
-			return
-		}
-	}
-	g.next.ServeHTTP(w, r)
-}
+type discard struct{}
+
+func (discard) ProduceSync(context.Context, ...pipeline.Output) error { return nil }
 
 func TestBrowserPages(t *testing.T) {
 	exe := browserPath(t)
@@ -93,18 +84,7 @@ func TestBrowserPages(t *testing.T) {
 	if _, err := pagestest.Seed(ctx, b, time.Now()); err != nil {
 		t.Fatal(err)
 	}
-	st := pagestest.NewStores(b)
-	d := st.Deps()
-	d.Who = func(*http.Request) (pages.Viewer, bool) { return pages.Viewer{Name: "ola", Role: "admin"}, true }
-	d.CSRFToken = func(*http.Request) string { return "csrf-browser-token" }
-	d.StreamInterval = 300 * time.Millisecond
-	p, err := pages.New(d)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer p.Shutdown()
-	srv := httptest.NewServer(&testGate{next: p, session: "sess-1", csrf: "csrf-browser-token"})
-	defer srv.Close()
+	srv, _ := liveApp(t, b)
 	shots := filepath.Join("..", "..", ".testenv", "screenshots")
 	if err := os.MkdirAll(shots, 0o755); err != nil {
 		t.Fatal(err)
@@ -174,9 +154,10 @@ func TestBrowserPages(t *testing.T) {
 	u := srv.URL
 
 	// Sign in.
-	run("sign in", chromedp.Navigate(u+"/mentions"), chromedp.WaitVisible("#u", chromedp.ByID),
-		chromedp.SendKeys("#u", "ola", chromedp.ByID), chromedp.SendKeys("#p", "correct horse battery", chromedp.ByID),
-		chromedp.Click("#go", chromedp.ByID), chromedp.WaitVisible("#mention-list", chromedp.ByID))
+	run("sign in", chromedp.Navigate(u+"/mentions"), chromedp.WaitVisible("#user", chromedp.ByID),
+		chromedp.SendKeys("#user", "ola", chromedp.ByID), chromedp.SendKeys("#password", "correct horse battery", chromedp.ByID),
+		chromedp.Click(`button[type="submit"]`, chromedp.ByQuery), chromedp.WaitVisible("#mention-list", chromedp.ByID))
+	run("login page", chromedp.Navigate(u+"/login"), shot("laptop-login"), chromedp.Navigate(u+"/mentions"), chromedp.WaitVisible("#mention-list", chromedp.ByID))
 
 	// The attacker's mention renders as text and runs nothing.
 	var hostile string

@@ -19,6 +19,9 @@ import (
 // mentionsPageSize is how many mentions a page lists.
 const mentionsPageSize = 25
 
+// maxStreamLifetime bounds one live-stream connection.
+const maxStreamLifetime = 15 * time.Minute
+
 // listing is the state of a mentions or feedback page, all from its URL.
 type listing struct {
 	Q       string
@@ -367,6 +370,11 @@ func (p *Pages) mentions(w http.ResponseWriter, r *http.Request) {
 func (p *Pages) stream(w http.ResponseWriter, r *http.Request) {
 	ls := readListing(r, "/mentions")
 	ls.Cursor, ls.Sort = "", index.SortNewest
+	if !strings.Contains(r.Header.Get("Accept"), "text/event-stream") {
+		// Only an EventSource gets an endless answer.
+		http.Error(w, "this is a server-sent event stream: ask for text/event-stream", http.StatusNotAcceptable)
+		return
+	}
 	flusher, ok := w.(http.Flusher)
 	if !ok {
 		http.Error(w, "streaming unsupported", http.StatusInternalServerError)
@@ -424,9 +432,15 @@ func (p *Pages) stream(w http.ResponseWriter, r *http.Request) {
 	defer tick.Stop()
 	keepalive := time.NewTicker(20 * time.Second)
 	defer keepalive.Stop()
+	// A stream ends after a while and the browser reconnects (after the
+	// retry above), so proxies recycle connections and new mutes apply.
+	lifetime := time.NewTimer(maxStreamLifetime)
+	defer lifetime.Stop()
 	for {
 		select {
 		case <-r.Context().Done():
+			return
+		case <-lifetime.C:
 			return
 		case <-p.jobs.stop:
 			return
@@ -474,21 +488,25 @@ func (p *Pages) correct(w http.ResponseWriter, r *http.Request, field, value str
 		return
 	}
 	ctx := r.Context()
-	m, err := p.d.Backend.GetMention(ctx, r.PathValue("id"))
-	if errors.Is(err, index.ErrNotFound) {
+	id := r.PathValue("id")
+	c := &record.Correction{Schema: record.SchemaVersion, ID: record.CorrectionID(id, field), MentionID: id, Field: field, Value: value,
+		By: p.viewerName(r), At: p.d.Now().UTC()}
+	m, err := p.d.Backend.GetMention(ctx, id)
+	switch {
+	case errors.Is(err, index.ErrNotFound) && field == record.CorrectRelevance && value == "relevant":
+		// Undoing "irrelevant": the mention is out of the index; the
+		// corrections store puts it back.
+	case errors.Is(err, index.ErrNotFound):
 		http.NotFound(w, r)
 		return
-	}
-	if err != nil {
+	case err != nil:
 		p.fail(w, r, err)
 		return
-	}
-	c := &record.Correction{
-		Schema: record.SchemaVersion, ID: record.CorrectionID(m.ID, field), MentionID: m.ID, Field: field, Value: value,
-		Text: strings.TrimSpace(m.Title + "\n" + m.Text), Language: index.LanguageOf(m), By: p.viewerName(r), At: p.d.Now().UTC(),
-	}
-	if field == record.CorrectSentiment && m.Analysis.Sentiment != nil {
-		c.Previous = m.Analysis.Sentiment.Label
+	default:
+		c.Text, c.Language = strings.TrimSpace(m.Title+"\n"+m.Text), index.LanguageOf(m)
+		if field == record.CorrectSentiment && m.Analysis.Sentiment != nil {
+			c.Previous = m.Analysis.Sentiment.Label
+		}
 	}
 	if err := p.d.Corrections.Correct(ctx, c); err != nil {
 		p.fail(w, r, fmt.Errorf("storing correction: %w", err))
@@ -499,9 +517,14 @@ func (p *Pages) correct(w http.ResponseWriter, r *http.Request, field, value str
 		return
 	}
 	// The card again, and the facets of the page it sits on (out of band),
-	// so the counts show the correction at once.
-	if m2, err := p.d.Backend.GetMention(ctx, m.ID); err == nil {
+	// so the counts show the correction at once. A mention marked
+	// irrelevant is out of the index: its card is the one read before.
+	if m2, err := p.d.Backend.GetMention(ctx, id); err == nil {
 		m = m2
+	}
+	if m == nil {
+		http.NotFound(w, r)
+		return
 	}
 	mv := newMentionView(index.Hit{ID: m.ID, Mention: m})
 	mv.Corrected = field == record.CorrectSentiment
@@ -547,7 +570,7 @@ func (p *Pages) mute(w http.ResponseWriter, r *http.Request) {
 		p.badRequest(w, r, "mutes are not available on this server")
 		return
 	}
-	if err := p.d.Mutes.Mute(r.Context(), Mute{Kind: kind, Value: value, By: p.viewerName(r), At: p.d.Now().UTC()}); err != nil {
+	if err := p.d.Mutes.Mute(r.Context(), Mute{ID: record.MuteID(kind, index.Keyword(value)), Kind: kind, Value: value, By: p.viewerName(r), At: p.d.Now().UTC()}); err != nil {
 		p.fail(w, r, fmt.Errorf("storing mute: %w", err))
 		return
 	}
@@ -559,7 +582,7 @@ func (p *Pages) unmute(w http.ResponseWriter, r *http.Request) {
 		p.badRequest(w, r, "mutes are not available on this server")
 		return
 	}
-	if err := p.d.Mutes.Unmute(r.Context(), r.PostFormValue("kind"), r.PostFormValue("value")); err != nil {
+	if err := p.d.Mutes.Unmute(r.Context(), r.PostFormValue("id")); err != nil {
 		p.fail(w, r, fmt.Errorf("removing mute: %w", err))
 		return
 	}

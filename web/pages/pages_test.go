@@ -319,7 +319,11 @@ func TestLiveStreamSendsNewMentions(t *testing.T) {
 	h := newHarness(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
+	if code, _, _ := h.get(t, "/mentions/stream"); code != http.StatusNotAcceptable {
+		t.Errorf("a stream for a client that is no EventSource = %d; want 406", code)
+	}
 	req, _ := http.NewRequestWithContext(ctx, "GET", h.srv.URL+"/mentions/stream?q=nowość", nil)
+	req.Header.Set("Accept", "text/event-stream")
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)
@@ -392,5 +396,24 @@ func TestAdminImportShowsBadRows(t *testing.T) {
 	_, page, _ = h.get(t, "/admin")
 	if strings.Contains(page, "es_t1_secretvalue") {
 		t.Errorf("token secret shown again")
+	}
+}
+
+func TestIrrelevantLeavesSearchAndComesBack(t *testing.T) {
+	h := newHarness(t)
+	id := "m-long"
+	code, frag, _ := h.post(t, "/mentions/"+id+"/relevance", url.Values{"value": {"irrelevant"}}, "HX-Request", "true")
+	if code != 200 || !strings.Contains(frag, `class="mention s-neutral irrelevant"`) || !strings.Contains(frag, `value="relevant"`) {
+		t.Fatalf("irrelevant = %d\n%s", code, frag)
+	}
+	if _, body, _ := h.get(t, "/mentions?filter=author:%22gadu%C5%82a@mastodon.social%22"); strings.Contains(body, `id="m-`+id+`"`) {
+		t.Errorf("an irrelevant mention is still listed")
+	}
+	code, frag, _ = h.post(t, "/mentions/"+id+"/relevance", url.Values{"value": {"relevant"}}, "HX-Request", "true")
+	if code != 200 || strings.Contains(frag, "s-neutral irrelevant") {
+		t.Fatalf("relevant again = %d\n%s", code, frag)
+	}
+	if _, body, _ := h.get(t, "/mentions?filter=author:%22gadu%C5%82a@mastodon.social%22"); !strings.Contains(body, `id="m-`+id+`"`) {
+		t.Errorf("the mention did not come back")
 	}
 }

@@ -26,55 +26,36 @@ type Corrections interface {
 	Correct(ctx context.Context, c *record.Correction) error
 }
 
-// Mute kinds: an author (the index's author keyword) or a site (the
-// mention's channel: a Mastodon server, a crawled site, a form).
-const (
-	MuteAuthor = "author"
-	MuteSite   = "site"
-)
+// Mute hides an author's or a site's mentions from every listening view
+// (kind record.MuteAuthor: the index's author keyword; record.MuteSite: the
+// mention's channel, e.g. a Mastodon server or a crawled site).
+type Mute = record.Mute
 
-// Mute hides an author's or a site's mentions from every listening view.
-type Mute struct {
-	Kind  string    `json:"kind"`
-	Value string    `json:"value"`
-	By    string    `json:"by"`
-	At    time.Time `json:"at"`
-}
+// Mute kinds.
+const (
+	MuteAuthor = record.MuteAuthor
+	MuteSite   = record.MuteSite
+)
 
 // Mutes are the active mutes.
 type Mutes interface {
 	List(ctx context.Context) ([]Mute, error)
 	Mute(ctx context.Context, m Mute) error
-	Unmute(ctx context.Context, kind, value string) error
+	// Unmute removes the mute with this id (record.MuteID).
+	Unmute(ctx context.Context, id string) error
 }
 
-// Prospect stages, in the order the inbox offers them.
-var Stages = []string{"new", "contacted", "qualified", "won", "lost", "disqualified"}
-
-// StageChange is one move of a prospect through the stages.
-type StageChange struct {
-	From string    `json:"from"`
-	To   string    `json:"to"`
-	By   string    `json:"by"`
-	At   time.Time `json:"at"`
-}
-
-// Note is a salesperson's note on a prospect.
-type Note struct {
-	Text string    `json:"text"`
-	By   string    `json:"by"`
-	At   time.Time `json:"at"`
-}
+// Stages are the prospect stages, in the order the inbox offers them.
+var Stages = record.ProspectStages
 
 // ProspectWork is what sales did with a prospect: its stage (overriding
-// the stage the prospect record was created with), owner and notes.
-type ProspectWork struct {
-	ProspectID string        `json:"prospect_id"`
-	Stage      string        `json:"stage"`
-	Owner      string        `json:"owner"`
-	Notes      []Note        `json:"notes,omitempty"`
-	History    []StageChange `json:"history,omitempty"`
-}
+// the stage the prospect record was created with), owner, notes and the
+// history of stage changes.
+type (
+	ProspectWork = record.ProspectWork
+	StageChange  = record.StageChange
+	Note         = record.Note
+)
 
 // Prospects hold the work on prospects.
 type Prospects interface {

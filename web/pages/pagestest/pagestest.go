@@ -29,6 +29,7 @@ type Stores struct {
 	users       []pages.User
 	tokens      []pages.Token
 	erased      []string
+	hidden      map[string]*record.EnrichedMention // marked irrelevant
 	now         func() time.Time
 }
 
@@ -83,12 +84,41 @@ func (s searchStore) Save(_ context.Context, v *record.SavedSearch) (*record.Sav
 }
 
 // Correct keeps the correction and applies it to the index at once, as
-// the real store does.
+// web/store does: a mention marked irrelevant leaves the index and comes
+// back when marked relevant again.
 func (s *Stores) Correct(ctx context.Context, c *record.Correction) error {
 	s.mu.Lock()
 	s.corrections = append(s.corrections, c)
+	if s.hidden == nil {
+		s.hidden = map[string]*record.EnrichedMention{}
+	}
+	m := s.hidden[c.MentionID]
 	s.mu.Unlock()
-	return ApplyCorrection(ctx, s.Backend, c)
+	if c.Field == record.CorrectRelevance && c.Value == "relevant" {
+		if m == nil {
+			return nil
+		}
+		if cr, ok := s.Backend.(index.Corrector); ok {
+			if err := cr.RestoreMention(ctx, m); err != nil {
+				return err
+			}
+		}
+		s.mu.Lock()
+		delete(s.hidden, c.MentionID)
+		s.mu.Unlock()
+		return s.Backend.Refresh(ctx)
+	}
+	if c.Field == record.CorrectRelevance {
+		if m, err := s.Backend.GetMention(ctx, c.MentionID); err == nil {
+			s.mu.Lock()
+			s.hidden[c.MentionID] = m
+			s.mu.Unlock()
+		}
+	}
+	if err := ApplyCorrection(ctx, s.Backend, c); err != nil {
+		return err
+	}
+	return s.Backend.Refresh(ctx)
 }
 
 // Corrections returns what was corrected.
@@ -98,9 +128,14 @@ func (s *Stores) Corrections() []*record.Correction {
 	return slices.Clone(s.corrections)
 }
 
-// ApplyCorrection rewrites the mention in the index with the corrected
-// sentiment.
+// ApplyCorrection applies a correction to the index: through the
+// backend's own Corrector when it has one (as web/store does), else by
+// rewriting the mention's sentiment.
 func ApplyCorrection(ctx context.Context, b index.Backend, c *record.Correction) error {
+	if cr, ok := b.(index.Corrector); ok {
+		_, err := cr.ApplyCorrection(ctx, c)
+		return err
+	}
 	if c.Field != record.CorrectSentiment {
 		return nil
 	}
@@ -126,16 +161,16 @@ func (s muteStore) List(context.Context) ([]pages.Mute, error) {
 func (s muteStore) Mute(_ context.Context, m pages.Mute) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if !slices.ContainsFunc(s.mutes, func(x pages.Mute) bool { return x.Kind == m.Kind && x.Value == m.Value }) {
+	if !slices.ContainsFunc(s.mutes, func(x pages.Mute) bool { return x.ID == m.ID }) {
 		s.mutes = append(s.mutes, m)
 	}
 	return nil
 }
 
-func (s muteStore) Unmute(_ context.Context, kind, value string) error {
+func (s muteStore) Unmute(_ context.Context, id string) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.mutes = slices.DeleteFunc(s.mutes, func(x pages.Mute) bool { return x.Kind == kind && x.Value == value })
+	s.mutes = slices.DeleteFunc(s.mutes, func(x pages.Mute) bool { return x.ID == id })
 	return nil
 }
 

@@ -1,0 +1,114 @@
+package web
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/earshothq/earshot/index/contract"
+	"github.com/earshothq/earshot/web/auth"
+)
+
+// Every page route is in the route table with roles, and every page row
+// reaches a page handler.
+func TestEveryPageHasARouteRow(t *testing.T) {
+	ta := newTestApp(t)
+	rows := map[string]Route{}
+	for _, rt := range ta.srv.Routes() {
+		rows[rt.Pattern] = rt
+	}
+	for _, r := range ta.app.pages.Routes() {
+		rt, ok := rows[r.Pattern]
+		if !ok {
+			t.Errorf("page route %q has no row in routes.go", r.Pattern)
+			continue
+		}
+		if !rt.Public && len(rt.Roles) == 0 {
+			t.Errorf("page route %q has no roles", r.Pattern)
+		}
+	}
+	for pattern := range ta.app.pageRoutes {
+		if _, ok := rows[pattern]; !ok {
+			t.Errorf("page %q is not routed", pattern)
+		}
+	}
+}
+
+func (ta *testApp) page(t *testing.T, b *browser, method, path string, form url.Values, header ...string) resp {
+	t.Helper()
+	q := req{method: method, path: path, sess: b, header: map[string]string{"Accept": "text/html"}}
+	if form != nil {
+		q.ctype, q.body = "application/x-www-form-urlencoded", form.Encode()
+	}
+	for i := 0; i+1 < len(header); i += 2 {
+		q.header[header[i]] = header[i+1]
+	}
+	return ta.do(t, q)
+}
+
+func TestPagesBehindTheGate(t *testing.T) {
+	ta := newTestApp(t)
+	mention := contract.Mentions()[0].ID
+
+	// Signed out: a browser is sent to sign in, coming back afterwards.
+	r := ta.page(t, ta.newBrowser(t), "GET", "/mentions?q=x", nil)
+	if r.code != http.StatusSeeOther || !strings.HasPrefix(r.header.Get("Location"), "/login?next=%2Fmentions") {
+		t.Fatalf("signed-out /mentions = %d %q", r.code, r.header.Get("Location"))
+	}
+	if r := ta.page(t, ta.newBrowser(t), "GET", "/assets/app.css", nil); r.code != 200 {
+		t.Errorf("assets need no sign-in: %d", r.code)
+	}
+
+	viewer, marketer, seller := ta.signIn(t, auth.RoleViewer), ta.signIn(t, auth.RoleMarketing), ta.signIn(t, auth.RoleSales)
+	if r := ta.page(t, viewer, "GET", "/", nil); r.code != http.StatusSeeOther || r.header.Get("Location") != "/mentions" {
+		t.Errorf("home when signed in = %d %q", r.code, r.header.Get("Location"))
+	}
+	r = ta.page(t, viewer, "GET", "/mentions", nil)
+	if r.code != 200 || !strings.Contains(string(r.body), `<meta name="csrf-token" content="`+viewer.csrf+`">`) {
+		t.Fatalf("viewer /mentions = %d, or no session CSRF token in the page", r.code)
+	}
+	if strings.Contains(string(r.body), `/sentiment"`) || strings.Contains(string(r.body), `href="/admin"`) {
+		t.Errorf("a viewer is offered corrections or administration")
+	}
+	if r := ta.page(t, marketer, "GET", "/mentions", nil); !strings.Contains(string(r.body), `/sentiment"`) {
+		t.Errorf("a marketer is not offered corrections")
+	}
+
+	// Corrections: marketing may, viewers may not, nobody without the token.
+	form := url.Values{"value": {"negative"}}
+	if r := ta.page(t, viewer, "POST", "/mentions/"+mention+"/sentiment", form); r.code != http.StatusForbidden {
+		t.Errorf("viewer correction = %d; want 403", r.code)
+	}
+	noToken := ta.do(t, req{method: "POST", path: "/mentions/" + mention + "/sentiment", sess: marketer, noCSRF: true,
+		ctype: "application/x-www-form-urlencoded", body: form.Encode()})
+	if noToken.code != http.StatusForbidden || !strings.Contains(string(noToken.body), "csrf") {
+		t.Errorf("correction without the CSRF token = %d %s", noToken.code, noToken.body)
+	}
+	r = ta.page(t, marketer, "POST", "/mentions/"+mention+"/sentiment", form, "HX-Request", "true")
+	if r.code != 200 || !strings.Contains(string(r.body), `data-sentiment="negative"`) {
+		t.Fatalf("marketer correction = %d %s", r.code, r.body)
+	}
+	eventually(t, "the correction in the store", func() bool { return len(ta.store.Corrections(mention)) == 1 })
+
+	// Prospects: sales works them, marketing may not.
+	if r := ta.page(t, marketer, "POST", "/prospects/P2/stage", url.Values{"stage": {"contacted"}}); r.code != http.StatusForbidden {
+		t.Errorf("marketer stage change = %d; want 403", r.code)
+	}
+	r = ta.page(t, seller, "POST", "/prospects/P2/stage", url.Values{"stage": {"contacted"}, "view": {"profile"}}, "HX-Request", "true")
+	if r.code != 200 || !strings.Contains(string(r.body), `data-to="contacted"`) {
+		t.Fatalf("seller stage change = %d %s", r.code, r.body)
+	}
+	eventually(t, "the stage in the store", func() bool { return ta.store.Work("P2").Stage == "contacted" })
+	if r := ta.page(t, viewer, "GET", "/prospects?stage=contacted", nil); !strings.Contains(string(r.body), "Anna Kowalska") {
+		t.Errorf("the inbox's stage filter misses the prospect sales moved")
+	}
+
+	// Administration is for admins.
+	if r := ta.page(t, viewer, "GET", "/admin", nil); r.code != http.StatusForbidden {
+		t.Errorf("viewer /admin = %d; want 403", r.code)
+	}
+	if r := ta.page(t, ta.signIn(t, auth.RoleAdmin), "GET", "/admin", nil); r.code != 200 || !strings.Contains(string(r.body), "vic") {
+		t.Errorf("admin /admin = %d, or users not listed", r.code)
+	}
+}
