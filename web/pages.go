@@ -196,7 +196,9 @@ func (p pageAccounts) AddUser(ctx context.Context, name, role, password string) 
 	return err
 }
 
-func (p pageAccounts) RemoveUser(ctx context.Context, name string) error { return p.a.RemoveUser(ctx, name) }
+func (p pageAccounts) RemoveUser(ctx context.Context, name string) error {
+	return p.a.RemoveUser(ctx, name)
+}
 
 func (p pageAccounts) Tokens(context.Context) ([]pages.Token, error) {
 	var out []pages.Token
@@ -211,7 +213,9 @@ func (p pageAccounts) CreateToken(ctx context.Context, user, name string) (strin
 	return secret, err
 }
 
-func (p pageAccounts) RevokeToken(ctx context.Context, id string) error { return p.a.RevokeToken(ctx, id) }
+func (p pageAccounts) RevokeToken(ctx context.Context, id string) error {
+	return p.a.RevokeToken(ctx, id)
+}
 
 func (p pageAccounts) Roles() []string {
 	var out []string
@@ -237,7 +241,9 @@ func (p pageImporter) Import(ctx context.Context, r io.Reader, name string, size
 
 type pageEraser struct{ e Eraser }
 
-func (p pageEraser) Plan(ctx context.Context, who string) (pages.ErasurePlan, error) { return p.run(ctx, who, true) }
+func (p pageEraser) Plan(ctx context.Context, who string) (pages.ErasurePlan, error) {
+	return p.run(ctx, who, true)
+}
 
 func (p pageEraser) Erase(ctx context.Context, who string) (pages.ErasurePlan, error) {
 	return p.run(ctx, who, false)
