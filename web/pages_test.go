@@ -64,14 +64,14 @@ func TestPagesBehindTheGate(t *testing.T) {
 	if r := ta.page(t, viewer, "GET", "/", nil); r.code != http.StatusSeeOther || r.header.Get("Location") != "/mentions" {
 		t.Errorf("home when signed in = %d %q", r.code, r.header.Get("Location"))
 	}
-	r = ta.page(t, viewer, "GET", "/mentions", nil)
+	r = ta.page(t, viewer, "GET", "/mentions?period=all", nil)
 	if r.code != 200 || !strings.Contains(string(r.body), `<meta name="csrf-token" content="`+viewer.csrf+`">`) {
 		t.Fatalf("viewer /mentions = %d, or no session CSRF token in the page", r.code)
 	}
 	if strings.Contains(string(r.body), `/sentiment"`) || strings.Contains(string(r.body), `href="/admin"`) {
 		t.Errorf("a viewer is offered corrections or administration")
 	}
-	if r := ta.page(t, marketer, "GET", "/mentions", nil); !strings.Contains(string(r.body), `/sentiment"`) {
+	if r := ta.page(t, marketer, "GET", "/mentions?period=all", nil); !strings.Contains(string(r.body), `/sentiment"`) {
 		t.Errorf("a marketer is not offered corrections")
 	}
 

@@ -27,6 +27,7 @@ import (
 	"runtime"
 	"slices"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/earshothq/earshot/index"
@@ -40,7 +41,7 @@ import (
 type options struct {
 	n, prospects, runs, batch int
 	dir                       string
-	reuse                     bool
+	reuse, verbose            bool
 	seed                      uint64
 }
 
@@ -53,6 +54,7 @@ func main() {
 	flag.StringVar(&o.dir, "dir", filepath.Join(os.TempDir(), "earshot-pages"), "embedded index directory")
 	flag.BoolVar(&o.reuse, "reuse", false, "reuse an index built earlier with the same -n")
 	flag.Uint64Var(&o.seed, "seed", 1, "corpus seed")
+	flag.BoolVar(&o.verbose, "v", false, "print each path's median")
 	flag.Parse()
 	if err := run(context.Background(), o); err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)
@@ -120,15 +122,16 @@ func run(ctx context.Context, o options) error {
 		_ = d.Prospects.SetOwner(ctx, id, []string{"ana", "jan", "li"}[r.IntN(3)], "bench")
 	}
 	day := func(t time.Time) string { return t.Format("2006-01-02") }
-	last := func(days int) string {
-		return "from=" + day(now.AddDate(0, 0, -days)) + "&to=" + day(now.AddDate(0, 0, -1))
+	last := func(days int) string { // as the page's own period links spell it
+		return "from=" + day(now.AddDate(0, 0, -(days-1))) + "&to=" + day(now)
 	}
 	pagesToRun := []struct {
 		name  string
 		paths []string
 	}{
-		{"mentions", []string{"/mentions", "/mentions?q=delivery+OR+entrega+OR+dostawa", "/mentions?q=%22my+order%22&" + last(30),
-			"/mentions?filter=sentiment:%22negative%22&filter=language:%22pl%22", "/mentions?q=pric*+OR+cen*&" + last(7),
+		// The page opens on the last 30 days (a bare /mentions redirects there).
+		{"mentions", []string{"/mentions?" + last(30), "/mentions?q=delivery+OR+entrega+OR+dostawa&" + last(30), "/mentions?q=%22my+order%22&" + last(30),
+			"/mentions?filter=sentiment:%22negative%22&filter=language:%22pl%22&" + last(30), "/mentions?q=pric*+OR+cen*&" + last(7),
 			"/mentions?q=refund&sort=newest&" + last(90)}},
 		{"dashboard", []string{"/dashboard?search=" + url.QueryEscape(ss.ID), "/dashboard", "/dashboard?search=" + url.QueryEscape(ss.ID) + "&" + last(7),
 			"/dashboard?" + last(90)}},
@@ -142,22 +145,49 @@ func run(ctx context.Context, o options) error {
 				return fmt.Errorf("%s answered %d", path, code)
 			}
 		}
-		var ds []time.Duration
+		var ds, cpus []time.Duration
+		byPath := map[string][]time.Duration{}
 		for i := 0; i < o.runs; i++ {
 			path := pg.paths[i%len(pg.paths)]
-			start := time.Now()
+			start, cpu0 := time.Now(), cpuTime()
 			if code := render(p, path); code != http.StatusOK {
 				return fmt.Errorf("%s answered %d", path, code)
 			}
-			ds = append(ds, time.Since(start))
+			d := time.Since(start)
+			ds = append(ds, d)
+			cpus = append(cpus, cpuTime()-cpu0)
+			byPath[path] = append(byPath[path], d)
+		}
+		if o.verbose {
+			for _, path := range pg.paths {
+				v := byPath[path]
+				slices.Sort(v)
+				if len(v) > 0 {
+					fmt.Printf("    %8.1fms median  %s\n", float64(v[len(v)/2].Microseconds())/1000, path)
+				}
+			}
 		}
 		slices.Sort(ds)
 		q := func(f float64) string {
 			return fmt.Sprintf("%.1fms", float64(ds[min(len(ds)-1, int(f*float64(len(ds))))].Microseconds())/1000)
 		}
 		fmt.Printf("%-10s %6d %9s %9s %9s %9s   %s\n", pg.name, len(ds), q(0.50), q(0.95), q(0.99), q(1), loadAvg())
+		ds = cpus
+		slices.Sort(ds)
+		fmt.Printf("%-10s %6s %9s %9s %9s %9s   (process CPU time per render)\n", "  cpu", "", q(0.50), q(0.95), q(0.99), q(1))
 	}
 	return nil
+}
+
+// cpuTime is the process's CPU time so far (user + system). Renders run
+// one at a time, so its change over a render is that render's CPU cost,
+// which other work on a shared machine changes far less than wall time.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 func render(h http.Handler, path string) int {

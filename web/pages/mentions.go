@@ -19,6 +19,9 @@ import (
 // mentionsPageSize is how many mentions a page lists.
 const mentionsPageSize = 25
 
+// mentionsDays is the period the mentions page opens on.
+const mentionsDays = 30
+
 // maxStreamLifetime bounds one live-stream connection.
 const maxStreamLifetime = 15 * time.Minute
 
@@ -31,11 +34,17 @@ type listing struct {
 	Sort    string
 	Cursor  string
 	Path    string
+	// Period "all" asks for all time explicitly (the mentions page
+	// otherwise opens on the last mentionsDays days).
+	Period string
 }
 
 func readListing(r *http.Request, path string) listing {
 	q := r.URL.Query()
-	ls := listing{Q: strings.TrimSpace(q.Get("q")), From: q.Get("from"), To: q.Get("to"), Sort: q.Get("sort"), Cursor: q.Get("cursor"), Path: path}
+	ls := listing{Q: strings.TrimSpace(q.Get("q")), From: q.Get("from"), To: q.Get("to"), Sort: q.Get("sort"), Cursor: q.Get("cursor"), Path: path, Period: q.Get("period")}
+	if ls.Period != "all" {
+		ls.Period = ""
+	}
 	for _, f := range q["filter"] {
 		if f = strings.TrimSpace(f); f != "" && !slices.Contains(ls.Filters, f) {
 			ls.Filters = append(ls.Filters, f)
@@ -61,6 +70,9 @@ func (ls listing) values() url.Values {
 	}
 	if ls.Sort != "" {
 		v.Set("sort", ls.Sort)
+	}
+	if ls.Period != "" && ls.From == "" && ls.To == "" {
+		v.Set("period", ls.Period)
 	}
 	return v
 }
@@ -89,7 +101,10 @@ func (ls listing) WithFilter(f string) string {
 // WithRange is the page over the last days days (0 = all time).
 func (ls listing) WithRange(from, to string) string {
 	c := ls
-	c.From, c.To = from, to
+	c.From, c.To, c.Period = from, to, ""
+	if from == "" && to == "" {
+		c.Period = "all"
+	}
 	return c.url(ls.Path, c.values())
 }
 
@@ -285,6 +300,9 @@ func (p *Pages) ranges(ls listing) []rangeLink {
 			}
 		}
 		out = append(out, rangeLink{Key: r.key, Href: ls.WithRange(from, to), Active: ls.From == from && ls.To == to})
+		if r.days == 0 {
+			out[len(out)-1].Active = ls.From == "" && ls.To == ""
+		}
 	}
 	return out
 }
@@ -350,6 +368,17 @@ func (p *Pages) mentionsData(ctx context.Context, r *http.Request, ls listing, f
 
 func (p *Pages) mentions(w http.ResponseWriter, r *http.Request) {
 	ls := readListing(r, "/mentions")
+	if ls.From == "" && ls.To == "" && ls.Period == "" && ls.Cursor == "" {
+		// The page opens on the last mentionsDays days, said in its URL.
+		today := p.d.Now().UTC()
+		ls.From, ls.To = today.AddDate(0, 0, -(mentionsDays-1)).Format("2006-01-02"), today.Format("2006-01-02")
+		v := ls.values()
+		if l := r.URL.Query().Get("lang"); l != "" {
+			v.Set("lang", l)
+		}
+		http.Redirect(w, r, ls.url(ls.Path, v), http.StatusSeeOther)
+		return
+	}
 	d, code, err := p.mentionsData(r.Context(), r, ls, mentionFacets)
 	if err != nil {
 		p.fail(w, r, err)
@@ -370,6 +399,12 @@ func (p *Pages) mentions(w http.ResponseWriter, r *http.Request) {
 func (p *Pages) stream(w http.ResponseWriter, r *http.Request) {
 	ls := readListing(r, "/mentions")
 	ls.Cursor, ls.Sort = "", index.SortNewest
+	// Only recent mentions can be new: bounding the poll to the last two
+	// days keeps it cheap on a large index (a backfill of old posts does
+	// not stream; it shows on the next page load).
+	if recent := p.d.Now().UTC().AddDate(0, 0, -2).Format("2006-01-02"); ls.From < recent {
+		ls.From = recent
+	}
 	if !strings.Contains(r.Header.Get("Accept"), "text/event-stream") {
 		// Only an EventSource gets an endless answer.
 		http.Error(w, "this is a server-sent event stream: ask for text/event-stream", http.StatusNotAcceptable)
