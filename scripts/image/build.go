@@ -122,7 +122,7 @@ func buildImage(o buildOptions) (v1.Image, error) {
 
 // goBuild builds the static linux binary the image runs.
 func goBuild(repo, out string, o buildOptions) error {
-	args := []string{"build", "-trimpath", "-ldflags=-s -w", "-o", out}
+	args := []string{"build", "-trimpath", "-buildvcs=auto", "-ldflags=-s -w", "-o", out}
 	if o.tags != "" {
 		args = append(args, "-tags", o.tags)
 	}
