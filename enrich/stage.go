@@ -68,7 +68,7 @@ func (s *Stage) Process(_ context.Context, msg pipeline.Message) ([]pipeline.Out
 	if s.Analyzer != nil {
 		em.Analysis = s.Analyzer.Analyze(&em.Mention)
 	}
-	if s.Relevance != nil {
+	if s.Relevance != nil && !s.Relevance.Empty() {
 		brands := []string{}
 		if p := em.Analysis.Preferences; p != nil && p.Brands != nil {
 			brands = p.Brands

@@ -183,15 +183,26 @@ func muteKey(kind, value string) string {
 	return kind + "\x00" + value
 }
 
+// Empty reports whether the filter has nothing to go on yet (no
+// corrections, no mutes): then Decide always says nothing.
+func (f *Filter) Empty() bool {
+	f.mu.RLock()
+	defer f.mu.RUnlock()
+	return len(f.verdicts) == 0 && len(f.muted) == 0 && len(f.models) == 0
+}
+
 // Decide judges a mention whose analysis found brands (the filter finds
 // them itself when nil). It returns nil when the filter has nothing to
 // say: no mute applies and no learned filter for its brands exists.
 func (f *Filter) Decide(m *record.Mention, text string, brands []string) *record.Relevance {
+	f.mu.RLock()
+	defer f.mu.RUnlock()
+	if len(f.verdicts) == 0 && len(f.muted) == 0 && len(f.models) == 0 {
+		return nil // nothing learned or muted yet: the common case costs nothing
+	}
 	if brands == nil {
 		brands = f.brandsOf(text)
 	}
-	f.mu.RLock()
-	defer f.mu.RUnlock()
 	if c, ok := f.verdicts[m.ID]; ok && m.ID != "" {
 		return &record.Relevance{Irrelevant: c == irrelevant, Score: float64(c),
 			Reasons: []string{"a person corrected this mention as " + [2]string{"relevant", "irrelevant"}[c]}}
@@ -213,12 +224,15 @@ func (f *Filter) Decide(m *record.Mention, text string, brands []string) *record
 	if len(keys) == 0 {
 		keys = []string{""}
 	}
-	ws := words(text)
+	var ws []string // tokenized only when a learned filter applies
 	var best *record.Relevance
 	for _, b := range keys {
 		mod := f.models[b]
 		if mod == nil || mod.docs[irrelevant] < f.cfg.MinIrrelevant || mod.docs[relevant] < 1 {
 			continue
+		}
+		if ws == nil {
+			ws = words(text)
 		}
 		d := mod.decide(ws, b, f.cfg.Threshold)
 		// A mention is about the brand if it is relevant for any brand it names.
