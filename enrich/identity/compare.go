@@ -527,7 +527,8 @@ func comparePhone(a, b string) int8 {
 }
 
 // compareCompany compares employers by web domain (including the domain of
-// a work email) and by name.
+// a work email) and by name; domains count when they agree, names either
+// way.
 func compareCompany(qName, qDomains, cName, cDomains string) int8 {
 	if anyCommon(qDomains, cDomains) {
 		return 0
@@ -541,9 +542,8 @@ func compareCompany(qName, qDomains, cName, cDomains string) int8 {
 		}
 		return 2
 	}
-	if qDomains != "" && cDomains != "" {
-		return 2
-	}
+	// Different web or mail domains alone say little: one person writes
+	// from a private and a work address, and changes jobs.
 	return missing
 }
 

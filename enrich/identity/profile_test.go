@@ -102,3 +102,24 @@ func TestCustomerImportConvertsTheProspect(t *testing.T) {
 		t.Errorf("ConvertAll converted twice: %+v", again)
 	}
 }
+
+// TestCustomerRecordWithAProspectsIdentifierConvertsIt: a record carrying
+// a customer's handle and the email of an open prospect merges that
+// prospect into the customer.
+func TestCustomerRecordWithAProspectsIdentifierConvertsIt(t *testing.T) {
+	r := newTestResolver(t)
+	t0 := time.Date(2026, 4, 1, 9, 0, 0, 0, time.UTC)
+	_, ps := r.Resolve(buyingMention("forms", "f9", record.KindFormSubmission, record.Author{Email: "janis.b@work.lv", Name: "Jānis"}, t0))
+	if len(ps) != 1 {
+		t.Fatal("no prospect from the form")
+	}
+	// C3 has the Mastodon handle @janis@mastodon.lv.
+	id, ps := r.Resolve(buyingMention("mastodon", "m9", record.KindMention, record.Author{Handle: "janis@mastodon.lv", Email: "janis.b@work.lv"}, t0.Add(time.Hour)))
+	if id.CustomerID != "C3" || len(ps) != 1 || ps[0].Status != record.ProspectConverted || ps[0].CustomerID != "C3" || ps[0].ClosedReason != record.ClosedBecameCustomer {
+		t.Fatalf("identity %+v, prospects %+v", id, ps)
+	}
+	// The second address alone is his now.
+	if id, ps := r.Resolve(buyingMention("forms", "f10", record.KindFormSubmission, record.Author{Email: "janis.b@work.lv"}, t0.Add(2*time.Hour))); id.CustomerID != "C3" || len(ps) != 0 {
+		t.Errorf("the merged prospect's email gave %+v, %d prospect writes", id, len(ps))
+	}
+}

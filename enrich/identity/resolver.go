@@ -178,6 +178,16 @@ func (r *Resolver) Resolve(em *record.EnrichedMention) (record.Identity, []*reco
 	d := r.MatchPerson(&p)
 	id := d.Identity()
 	if d.Outcome == record.MatchExact {
+		// A record of a customer carrying the identifier of an open
+		// prospect (his handle and a second email) shows the prospect is
+		// the customer: it is converted, merged into him.
+		if d.Key != "" {
+			conv := r.prospects.convert(p.ExactKeys(), d.CustomerID, recordTime(em, r.now))
+			if len(conv) > 0 {
+				r.metrics.prospectEvents.WithLabelValues("converted").Add(float64(len(conv)))
+			}
+			return id, conv
+		}
 		return id, nil
 	}
 	changed, created, customerID := r.prospects.record(r, em, &p, d)

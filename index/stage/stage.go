@@ -75,6 +75,7 @@ type Stage struct {
 	logger   *slog.Logger
 	messages *prometheus.CounterVec
 	now      func() time.Time
+	relink   Relink // see relink.go; nil: mentions keep their links
 }
 
 var _ pipeline.BatchSink = (*Stage)(nil)
@@ -295,7 +296,14 @@ func (s *Stage) applySegment(ctx context.Context, batch []pipeline.Message, seg 
 		}
 	}
 	if len(rebuilds) > 0 {
-		for key, err := range s.refreshProfiles(ctx, rebuilds, bases) {
+		more, err := s.relinkPeople(ctx, rebuilds, bases)
+		if err != nil {
+			for _, key := range rebuilds {
+				fail(key, err)
+			}
+			return
+		}
+		for key, err := range s.refreshProfiles(ctx, append(rebuilds, more...), bases) {
 			fail(key, err)
 		}
 	}

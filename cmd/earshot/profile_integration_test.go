@@ -1,0 +1,178 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/earshothq/earshot/enrich/identity"
+	"github.com/earshothq/earshot/pipeline"
+	"github.com/earshothq/earshot/record"
+)
+
+// One person, one profile, end to end on the embedded broker: a form from
+// jan@example.pl creates a prospect; importing Jan as a customer converts
+// it (one profile, the form in its history) and re-links his earlier
+// Mastodon posts found by handle; a later post with his handle and a
+// second email merges the second email's prospect into him.
+func TestIntegrationOnePersonOneProfile(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts subprocesses")
+	}
+	dir := t.TempDir()
+	cfgPath := filepath.Join(dir, "earshot.yaml")
+	cfg := fmt.Sprintf(`kafka:
+  embedded: {enabled: true, port: 0, data_dir: %q}
+  topics: {partitions: 3}
+http:
+  listen: 127.0.0.1:0
+search:
+  embedded: {path: %q}
+connectors:
+  - name: forms
+    type: forms
+    config:
+      forms:
+        - id: contact
+          time_trap: false
+          fields:
+            - {name: email, maps_to: email, required: true}
+            - {name: name, maps_to: name}
+            - {name: message, maps_to: message, required: true}
+`, filepath.Join(dir, "kafka"), filepath.Join(dir, "index"))
+	if err := os.WriteFile(cfgPath, []byte(cfg), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	child, logs := startChild(t, "run", "-c", cfgPath)
+	defer func() {
+		_ = child.Process.Signal(syscall.SIGTERM)
+		_ = child.Wait()
+	}()
+	var kafkaAddr, httpAddr string
+	waitFor(t, "the banner", 30*time.Second, logs, func() bool {
+		km, hm := bannerKafka.FindStringSubmatch(logs.String()), bannerHTTP.FindStringSubmatch(logs.String())
+		if km == nil || hm == nil {
+			return false
+		}
+		kafkaAddr, httpAddr = km[1], hm[1]
+		return true
+	})
+	api := "http://" + httpAddr
+	client := signIn(t, api, adminPassword(t, logs))
+	adminCfg := filepath.Join(dir, "admin.yaml")
+	if err := os.WriteFile(adminCfg, []byte(fmt.Sprintf("kafka:\n  brokers: [%s]\n  embedded: {enabled: false}\n", kafkaAddr)), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	k := pipeline.NewKafka(pipeline.DefaultConfig(), []string{kafkaAddr}, slog.New(slog.DiscardHandler), nil)
+	defer k.Close()
+	prod := k.NewProducer("test", 0)
+	defer prod.Close()
+	toot := func(id, text string, author record.Author, at time.Time) {
+		t.Helper()
+		m := record.Mention{Source: "mastodon", SourceID: id, Kind: record.KindMention, Author: author, Text: text, CreatedAt: at, FetchedAt: at}
+		if err := m.Normalize(); err != nil {
+			t.Fatal(err)
+		}
+		v, err := record.Encode(&m)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := prod.ProduceSync(ctx, pipeline.Output{Topic: k.Topics().Raw(), Key: []byte(m.AuthorKey()), Value: v}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	form := func(email, message string) {
+		t.Helper()
+		body := fmt.Sprintf(`{"email":%q,"name":"Jan Zieliński","message":%q}`, email, message)
+		r, err := http.Post(api+"/f/contact", "application/json", strings.NewReader(body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		r.Body.Close()
+		if r.StatusCode != http.StatusOK {
+			t.Fatalf("form post answered %d", r.StatusCode)
+		}
+	}
+	count := func(q string) int {
+		var found struct {
+			Total int `json:"total"`
+		}
+		if !getJSON(client, api+"/api/search?q="+q, &found) {
+			return -1
+		}
+		return found.Total
+	}
+	type profile struct {
+		Status       string `json:"status"`
+		MentionCount int    `json:"mention_count"`
+		Prospect     *struct {
+			CustomerID   string `json:"customer_id"`
+			ClosedReason string `json:"closed_reason"`
+			MergedInto   string `json:"merged_into"`
+		} `json:"prospect"`
+	}
+	profileOf := func(id string) (profile, bool) {
+		var p profile
+		ok := getJSON(client, api+"/api/profiles/"+id, &p)
+		return p, ok
+	}
+
+	// Earlier posts by his Mastodon handle: nobody known yet.
+	t0 := time.Now().UTC().Add(-48 * time.Hour).Truncate(time.Second)
+	toot("t1", "Ktoś poleci ekspres do kawy?", record.Author{Handle: "janz@mastodon.social", Name: "Jan Z."}, t0)
+	toot("t2", "Kawa z nowego młynka smakuje świetnie", record.Author{Handle: "@janz@mastodon.social"}, t0.Add(time.Hour))
+	// The form: a prospect.
+	form("jan@example.pl", "Proszę o ofertę na ekspres dla biura.")
+	prospectID := identity.ProspectID("email:jan@example.pl")
+	waitFor(t, "the form's prospect", 60*time.Second, logs, func() bool {
+		p, ok := profileOf("prospect:" + prospectID)
+		return ok && p.MentionCount == 1 && count("author:janz@mastodon.social") == 1
+	})
+	if n := count("customer:c-jan"); n > 0 {
+		t.Fatalf("%d mentions linked to a customer not yet imported", n)
+	}
+
+	// Jan becomes a customer, with his email and handle.
+	csv := filepath.Join(dir, "customers.csv")
+	if err := os.WriteFile(csv, []byte("id,first_name,last_name,email,mastodon\nc-jan,Jan,Zieliński,jan@example.pl,@janz@mastodon.social\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if code, out, errOut := runCLI(t, "customers", "import", csv, "-c", adminCfg); code != 0 {
+		t.Fatalf("import: exit %d\n%s%s", code, out, errOut)
+	}
+	waitFor(t, "one profile: the customer with the form and his earlier posts", 90*time.Second, logs, func() bool {
+		c, ok := profileOf("customer:c-jan")
+		return ok && c.MentionCount == 3
+	})
+	if n := count(`customer:c-jan`); n != 3 {
+		t.Fatalf("customer c-jan has %d mentions, want the form and two posts", n)
+	}
+	waitFor(t, "the prospect closed as became_customer", 60*time.Second, logs, func() bool {
+		p, ok := profileOf("prospect:" + prospectID)
+		return ok && p.Status == record.ProspectConverted && p.Prospect != nil && p.Prospect.CustomerID == "c-jan" &&
+			p.Prospect.ClosedReason == record.ClosedBecameCustomer
+	})
+
+	// A second address, then a post with his handle and that address.
+	form("jan.z@firma.pl", "Zamówimy trzy ekspresy, proszę o kontakt.")
+	second := identity.ProspectID("email:jan.z@firma.pl")
+	waitFor(t, "the second address's prospect", 60*time.Second, logs, func() bool {
+		p, ok := profileOf("prospect:" + second)
+		return ok && p.MentionCount == 1
+	})
+	toot("t3", "Ekspresy zamówione", record.Author{Handle: "janz@mastodon.social", Email: "jan.z@firma.pl"}, time.Now().UTC())
+	waitFor(t, "the second prospect merged into the customer", 90*time.Second, logs, func() bool {
+		p, ok := profileOf("prospect:" + second)
+		c, cok := profileOf("customer:c-jan")
+		return ok && cok && p.Status == record.ProspectConverted && p.Prospect != nil && p.Prospect.CustomerID == "c-jan" && c.MentionCount == 5
+	})
+}
