@@ -121,3 +121,24 @@ func (c *conversions) write(ctx context.Context, ps []*record.Prospect) error {
 }
 
 func (c *conversions) close() { _ = c.prod.Close() }
+
+// Decider is the part of the identity half that applies people's
+// decisions on possible matches (enrich/identity implements it).
+type Decider interface {
+	// ApplyDecision applies one decision (nil: a tombstone) and returns the
+	// prospects a confirmation converts.
+	ApplyDecision(key string, d *record.MatchDecision) []*record.Prospect
+}
+
+// followDecisions follows the match-decisions topic into dec until ctx
+// ends, writing the conversions confirmations cause; it returns once the
+// decisions made so far are applied.
+func followDecisions(ctx context.Context, k *pipeline.Kafka, dec Decider, cw *conversions, logger *slog.Logger) error {
+	t, _, err := followTable(ctx, k, k.Topics().MatchDecisions(), logger, func(key string, d *record.MatchDecision) {
+		cw.add(dec.ApplyDecision(key, d))
+	})
+	if err != nil {
+		return err
+	}
+	return t.WaitCaughtUp(ctx)
+}

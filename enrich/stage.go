@@ -136,6 +136,11 @@ func Run(ctx context.Context, k *pipeline.Kafka, s *Stage) error {
 			if err := loadTables(ctx, k, s.Resolver, s.Logger, cw.customer); err != nil {
 				return err
 			}
+			if dec, ok := s.Resolver.(Decider); ok {
+				if err := followDecisions(ctx, k, dec, cw, s.Logger); err != nil {
+					return err
+				}
+			}
 			go cw.run(ctx)
 		}
 	}

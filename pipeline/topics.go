@@ -32,17 +32,22 @@ const (
 	RoleAlertState    = "alert-state"
 	RoleNotifications = "notifications"
 	RoleDeliveries    = "deliveries"
+
+	// RoleMatchDecisions holds people's confirm/reject decisions on
+	// possible identity matches (enrich/identity), compacted.
+	RoleMatchDecisions = "match-decisions"
 )
 
 // Roles lists every topic role in creation order.
 var Roles = []string{RoleRaw, RoleEnriched, RoleCustomers, RoleProspects, RoleCheckpoints, RoleErasures, RoleDLQ,
 	RoleUsers, RoleTokens, RoleSessions, RoleSavedSearches, RoleCorrections, RoleMutes, RoleProspectWork, RoleFiltered,
-	RoleAlertRules, RoleAlertState, RoleNotifications, RoleDeliveries}
+	RoleAlertRules, RoleAlertState, RoleNotifications, RoleDeliveries, RoleMatchDecisions}
 
 // compactedRoles are keyed tables where only the latest value per key matters.
 var compactedRoles = map[string]bool{RoleCustomers: true, RoleProspects: true, RoleCheckpoints: true,
 	RoleUsers: true, RoleTokens: true, RoleSessions: true, RoleSavedSearches: true, RoleCorrections: true,
-	RoleMutes: true, RoleProspectWork: true, RoleAlertRules: true, RoleAlertState: true, RoleDeliveries: true}
+	RoleMutes: true, RoleProspectWork: true, RoleAlertRules: true, RoleAlertState: true, RoleDeliveries: true,
+	RoleMatchDecisions: true}
 
 // Topics resolves topic roles to names under one prefix.
 type Topics struct {
@@ -62,6 +67,9 @@ func (t Topics) DLQ() string         { return t.Name(RoleDLQ) }
 func (t Topics) Corrections() string { return t.Name(RoleCorrections) }
 func (t Topics) Mutes() string       { return t.Name(RoleMutes) }
 func (t Topics) Filtered() string    { return t.Name(RoleFiltered) }
+
+// MatchDecisions is the topic of decisions on possible identity matches.
+func (t Topics) MatchDecisions() string { return t.Name(RoleMatchDecisions) }
 
 // Compacted reports whether a role's topic uses log compaction.
 func Compacted(role string) bool { return compactedRoles[role] }

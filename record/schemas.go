@@ -44,5 +44,7 @@ func Schemas() map[string]map[string]any {
 			"One message an alert rule produced, with why it fired, on the notifications topic keyed by its deterministic id."),
 		"delivery.schema.json": schema.For(Delivery{}, base+"delivery.schema.json", "Delivery",
 			"One notification's delivery to one channel with every attempt, on the compacted deliveries topic keyed by id."),
+		"match_decision.schema.json": schema.For(MatchDecision{}, base+"match_decision.schema.json", "MatchDecision",
+			"A person's confirm or reject verdict on a possible identity match, on the compacted match-decisions topic."),
 	}
 }

@@ -16,6 +16,9 @@
 //	    scores matching on the public Febrl 1–3 sets (originals as customers,
 //	    duplicates as leads; fetch them with bench/identity/fetch-febrl.sh),
 //	    overall and per kind of change.
+//	go run ./bench/identity relink [-mentions 1000000] [-customers 10000]
+//	    indexes N mentions in the embedded index, then times re-linking the
+//	    mentions of C newly imported customers (by email and handle).
 package main
 
 import (
@@ -33,7 +36,7 @@ import (
 
 func main() {
 	if len(os.Args) < 2 {
-		fmt.Fprintln(os.Stderr, "usage: identity eval|gen|score|index|febrl [flags]")
+		fmt.Fprintln(os.Stderr, "usage: identity eval|gen|score|index|febrl|relink [flags]")
 		os.Exit(2)
 	}
 	var err error
@@ -48,8 +51,10 @@ func main() {
 		err = runIndex(os.Args[2:], os.Stdout)
 	case "febrl":
 		err = runFebrl(os.Args[2:], os.Stdout)
+	case "relink":
+		err = runRelink(os.Args[2:], os.Stdout)
 	default:
-		err = fmt.Errorf("unknown mode %q (eval, gen, score, index, febrl)", os.Args[1])
+		err = fmt.Errorf("unknown mode %q (eval, gen, score, index, febrl, relink)", os.Args[1])
 	}
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "identity:", err)

@@ -2,11 +2,13 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"log/slog"
 	"net/http"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"syscall"
 	"testing"
@@ -169,6 +171,23 @@ connectors:
 		p, ok := profileOf("prospect:" + second)
 		return ok && p.MentionCount == 1
 	})
+	// Same name as the customer, another address: listed for review.
+	code, out, errOut := runCLI(t, "identity", "review", "--json", "-c", adminCfg)
+	var items []struct {
+		ProspectID string `json:"prospect_id"`
+		CustomerID string `json:"customer_id"`
+	}
+	if code != 0 || json.Unmarshal([]byte(out), &items) != nil {
+		t.Fatalf("identity review: exit %d\n%s%s", code, out, errOut)
+	}
+	if !slices.ContainsFunc(items, func(it struct {
+		ProspectID string `json:"prospect_id"`
+		CustomerID string `json:"customer_id"`
+	}) bool {
+		return it.ProspectID == second && it.CustomerID == "c-jan"
+	}) {
+		t.Errorf("the namesake's possible match is not listed for review: %s", out)
+	}
 	toot("t3", "Ekspresy zamówione", record.Author{Handle: "janz@mastodon.social", Email: "jan.z@firma.pl"}, time.Now().UTC())
 	waitFor(t, "the second prospect merged into the customer", 90*time.Second, logs, func() bool {
 		p, ok := profileOf("prospect:" + second)

@@ -27,6 +27,12 @@ type prospectTable struct {
 	lru   *list.List        // of ids, most recently used in front
 	// merged maps a merged prospect's id to the id it was merged into.
 	merged map[string]string
+	// People's decisions on possible matches, by decision id: a confirmed
+	// prospect becomes its customer, a rejected customer never comes back
+	// among the prospect's candidates.
+	decisions map[string]record.MatchDecision
+	confirmed map[string]string          // prospect → customer
+	rejected  map[string]map[string]bool // prospect → customers
 }
 
 type prospectState struct {
@@ -36,7 +42,8 @@ type prospectState struct {
 }
 
 func newProspectTable(max int) *prospectTable {
-	return &prospectTable{max: max, byID: map[string]*prospectState{}, byKey: map[string]string{}, lru: list.New(), merged: map[string]string{}}
+	return &prospectTable{max: max, byID: map[string]*prospectState{}, byKey: map[string]string{}, lru: list.New(), merged: map[string]string{},
+		decisions: map[string]record.MatchDecision{}, confirmed: map[string]string{}, rejected: map[string]map[string]bool{}}
 }
 
 func (t *prospectTable) len() int {
@@ -204,7 +211,7 @@ func (t *prospectTable) record(r *Resolver, em *record.EnrichedMention, person *
 			merged = append(merged, redirect(other, p.ID, at))
 		}
 	}
-	mergeRecord(p, em, person, d, r.cfg.Prospects.MaxEvidence, r.now)
+	mergeRecord(p, em, person, d, r.cfg.Prospects.MaxEvidence, r.now, t.rejected[p.ID])
 	scoreProspect(p, r.cfg.Prospects)
 	allKeys := keys
 	for _, f := range found {
@@ -366,7 +373,7 @@ func recordTime(em *record.EnrichedMention, now func() time.Time) time.Time {
 const maxEvidenceText = 500
 
 // mergeRecord adds what one record tells about the person to p.
-func mergeRecord(p *record.Prospect, em *record.EnrichedMention, person *Person, d Decision, maxEvidence int, now func() time.Time) {
+func mergeRecord(p *record.Prospect, em *record.EnrichedMention, person *Person, d Decision, maxEvidence int, now func() time.Time, rejected map[string]bool) {
 	a := em.Author
 	at := recordTime(em, now)
 	if p.Name == "" {
@@ -407,6 +414,7 @@ func mergeRecord(p *record.Prospect, em *record.EnrichedMention, person *Person,
 	if len(d.Candidates) > 0 {
 		p.Candidates = d.Candidates
 	}
+	p.Candidates = slices.DeleteFunc(p.Candidates, func(c record.Candidate) bool { return rejected[c.CustomerID] })
 	if at.After(p.LastSeen) {
 		p.LastSeen = at
 	}
@@ -482,4 +490,65 @@ func cloneProspect(p *record.Prospect) *record.Prospect {
 		c = *p
 	}
 	return &c
+}
+
+// decide applies a person's decision (nil: its tombstone, key the
+// decision id) and returns the prospect a confirmation converts, if it is
+// held and still open.
+func (t *prospectTable) decide(key string, d *record.MatchDecision) *record.Prospect {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if old, ok := t.decisions[key]; ok {
+		delete(t.decisions, key)
+		if t.confirmed[old.ProspectID] == old.CustomerID {
+			delete(t.confirmed, old.ProspectID)
+		}
+		delete(t.rejected[old.ProspectID], old.CustomerID)
+	}
+	if d == nil {
+		return nil
+	}
+	t.decisions[key] = *d
+	switch d.Verdict {
+	case record.VerdictReject:
+		if t.rejected[d.ProspectID] == nil {
+			t.rejected[d.ProspectID] = map[string]bool{}
+		}
+		t.rejected[d.ProspectID][d.CustomerID] = true
+		if st := t.byID[t.resolveID(d.ProspectID)]; st != nil {
+			st.p.Candidates = slices.DeleteFunc(st.p.Candidates, func(c record.Candidate) bool { return c.CustomerID == d.CustomerID })
+		}
+	case record.VerdictConfirm:
+		t.confirmed[d.ProspectID] = d.CustomerID
+		return t.convertLocked(t.resolveID(d.ProspectID), d.CustomerID, d.At)
+	}
+	return nil
+}
+
+// convertLocked converts one open prospect; the caller holds mu.
+func (t *prospectTable) convertLocked(id, customerID string, at time.Time) *record.Prospect {
+	st := t.byID[id]
+	if st == nil || closed(st.p) {
+		return nil
+	}
+	p := cloneProspect(st.p)
+	p.Status, p.CustomerID, p.ClosedReason, p.ClosedAt = record.ProspectConverted, customerID, record.ClosedBecameCustomer, at.UTC()
+	st.p = p
+	return cloneProspect(p)
+}
+
+// confirmedOpen converts the held open prospects a person confirmed.
+func (t *prospectTable) confirmedOpen() []*record.Prospect {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	var out []*record.Prospect
+	for _, d := range t.decisions {
+		if d.Verdict != record.VerdictConfirm || t.confirmed[d.ProspectID] != d.CustomerID {
+			continue
+		}
+		if p := t.convertLocked(t.resolveID(d.ProspectID), d.CustomerID, d.At); p != nil {
+			out = append(out, p)
+		}
+	}
+	return out
 }

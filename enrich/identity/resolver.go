@@ -231,12 +231,28 @@ func (r *Resolver) Convert(c *record.Customer) []*record.Prospect {
 	return out
 }
 
+// ApplyDecision applies a person's decision on a possible match from the
+// match-decisions topic (nil: a tombstone, key its id). A confirmation
+// returns the prospect it converts into the customer, for the prospects
+// topic; a rejection keeps the customer off the prospect's candidates.
+func (r *Resolver) ApplyDecision(key string, d *record.MatchDecision) []*record.Prospect {
+	if d != nil && (d.ProspectID == "" || d.CustomerID == "") {
+		r.logger.Warn("match decision without a prospect or customer ignored", "decision", key)
+		return nil
+	}
+	if p := r.prospects.decide(key, d); p != nil {
+		r.metrics.prospectEvents.WithLabelValues("converted").Inc()
+		return []*record.Prospect{p}
+	}
+	return nil
+}
+
 // ConvertAll converts every open prospect whose identifiers now belong to
 // a customer: the pass after loading the tables, for customers that
 // arrived while no instance was running. The time of conversion is the
 // prospect's last record.
 func (r *Resolver) ConvertAll() []*record.Prospect {
-	var out []*record.Prospect
+	out := r.prospects.confirmedOpen()
 	for _, pr := range r.prospects.open() {
 		person := r.norm.Prospect(pr)
 		q := person.view(r.norm.EmailDomain)
