@@ -52,9 +52,12 @@ func (b *Backend) MentionsOf(ctx context.Context, ids index.Identifiers, pageSiz
 		}
 		page := make([]*record.EnrichedMention, 0, len(res.Hits))
 		for _, h := range res.Hits {
-			raw, _ := h.Fields[fieldRaw].(string)
+			raw, err := rawField(h.Fields)
+			if err != nil {
+				return fmt.Errorf("reading stored mention %s: %w", h.ID, err)
+			}
 			var m record.EnrichedMention
-			if err := json.Unmarshal([]byte(raw), &m); err != nil {
+			if err := json.Unmarshal(raw, &m); err != nil {
 				return fmt.Errorf("decoding stored mention %s: %w", h.ID, err)
 			}
 			page = append(page, &m)
