@@ -36,7 +36,7 @@ func TestIntegrationCustomersImportAndForget(t *testing.T) {
 	}
 	code, out, errOut = runCLI(t, "customers", "import", file, "-c", cfg)
 	if code != 1 || !strings.Contains(out, "imported 2 customers from "+file+": 3 rows, 1 bad") ||
-		!strings.Contains(errOut, file+":3: email \"anna@@example.pl\"") || !strings.Contains(errOut, "1 bad rows were not imported") {
+		!strings.Contains(errOut, file+":3: email \"anna@@example.pl\"") || !strings.Contains(errOut, "1 bad row was not imported") {
 		t.Fatalf("import: exit %d\nstdout %s\nstderr %s", code, out, errOut)
 	}
 	got := map[string]record.Customer{}

@@ -172,9 +172,7 @@ func (f alertForm) rule() (*record.AlertRule, error) {
 	if f.Kind != record.RuleProspect {
 		r.SavedSearchID = f.Search
 	}
-	for _, to := range strings.FieldsFunc(f.Recipients, func(c rune) bool { return c == ',' || c == ';' || c == ' ' || c == '\n' }) {
-		r.Recipients = append(r.Recipients, to)
-	}
+	r.Recipients = strings.FieldsFunc(f.Recipients, func(c rune) bool { return c == ',' || c == ';' || c == ' ' || c == '\n' })
 	if f.QuietFrom != "" || f.QuietTo != "" {
 		r.QuietHours = &record.QuietHours{From: f.QuietFrom, To: f.QuietTo}
 	}
