@@ -28,8 +28,13 @@ build-lingua:
 run: build
 	bin/earshot run
 
+# Both test targets run go test -json through scripts/testsummary: package
+# results, failing tests' output, and a count of passed/failed/skipped tests
+# with every skip's reason; the real-services tier fails if a test skipped
+# because a service was missing.
 test:
-	$(GO) test -race -shuffle=on -timeout $(TIMEOUT) $(PKGS)
+	$(GO) run ./scripts/testsummary -tier "unit and embedded-broker tests" -- \
+		$(GO) test -json -race -shuffle=on -timeout $(TIMEOUT) $(PKGS)
 
 # Starts real Kafka and Elasticsearch on loopback, runs every TestIntegration*
 # against them, and stops them again (also on failure).
@@ -52,7 +57,9 @@ test-integration:
 	$(GO) run ./scripts/testenv/probe kafka-check -addr "$$kafka"; \
 	$(GO) run ./scripts/testenv/probe es-check -url "$$es"; \
 	EARSHOT_TEST_KAFKA="$$kafka" EARSHOT_TEST_ES="$$es" EARSHOT_TEST_KAFKA_SECURE="$$secure" \
-		$(GO) test -race -shuffle=on -timeout $(TIMEOUT) -run 'TestIntegration' $(PKGS)
+		$(GO) run ./scripts/testsummary -tier "integration tests on real Kafka and Elasticsearch" \
+			-fail-on-skip 'EARSHOT_TEST_(KAFKA|ES)|is not set' -- \
+			$(GO) test -json -race -shuffle=on -timeout $(TIMEOUT) -run 'TestIntegration' $(PKGS)
 
 # The pages in headless Debian chromium (chromedp); screenshots land in
 # .testenv/screenshots. A missing browser fails here instead of skipping.
