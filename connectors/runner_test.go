@@ -123,7 +123,12 @@ func TestRunnerAcksAfterPublishAndReconnects(t *testing.T) {
 				Ack: func(_ context.Context, err error) error { rejectedAck = err; return nil }}
 		},
 		func() (*record.Mention, AckFunc, error) {
-			return &record.Mention{Source: "test"}, func(_ context.Context, err error) error { s.acks["invalid"] = err; return nil }, nil
+			return &record.Mention{Source: "test"}, func(_ context.Context, err error) error {
+				s.mu.Lock()
+				defer s.mu.Unlock()
+				s.acks["invalid"] = err
+				return nil
+			}, nil
 		},
 		s.record("3"),
 	}

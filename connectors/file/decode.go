@@ -174,10 +174,7 @@ func newCSVDecoder(r io.Reader, delimiter rune, skip int64) (*csvDecoder, error)
 		if err == io.EOF {
 			break
 		}
-		line, _ := cr.FieldPos(0)
-		if pe := (*csv.ParseError)(nil); errors.As(err, &pe) {
-			line = pe.StartLine
-		}
+		line := csvLine(cr, rec, err)
 		if int64(line) > skip {
 			d.pending, d.pendingLine, d.pendingErr = rec, line, err
 			break
@@ -196,11 +193,21 @@ func (d *csvDecoder) read() ([]string, int, error) {
 	if err == io.EOF {
 		return nil, 0, err
 	}
-	line, _ := d.r.FieldPos(0)
+	return rec, csvLine(d.r, rec, err), err
+}
+
+// csvLine is the line a record read with err starts on. FieldPos panics for
+// a record without fields (a parse error mid-record), so parse errors take
+// their own start line.
+func csvLine(r *csv.Reader, rec []string, err error) int {
 	if pe := (*csv.ParseError)(nil); errors.As(err, &pe) {
-		line = pe.StartLine
+		return pe.StartLine
 	}
-	return rec, line, err
+	if len(rec) == 0 {
+		return 0
+	}
+	line, _ := r.FieldPos(0)
+	return line
 }
 
 func (d *csvDecoder) next() (row, int64, []byte, error) {

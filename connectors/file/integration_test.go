@@ -37,10 +37,14 @@ func TestIntegrationOversizeLineReachesTheDLQAndTheCheckpointStaysSmall(t *testi
 	defer producer.Close()
 	r := &connectors.Runner{Name: "backfill", Connector: c, Publisher: cl.Kafka.NewRawPublisher(producer),
 		DeadLetters: cl.Kafka.NewDeadLetters(producer), Logger: logger, MaxInFlight: 1000}
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	// ~1 minute on a quiet 2-core machine with -race; generous for a loaded one.
+	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Minute)
 	defer cancel()
 	if err := r.Run(ctx); err != nil { // ends at the end of the file
 		t.Fatal(err)
+	}
+	if ctx.Err() != nil {
+		t.Fatal("the runner did not reach the end of the file within 15 minutes")
 	}
 
 	topics := cl.Kafka.Topics()
