@@ -100,7 +100,9 @@ func (s *summary) read(r io.Reader, w io.Writer) {
 		}
 		key := e.Package + " " + e.Test
 		switch e.Action {
-		case "output", "build-output":
+		case "build-output": // compile errors: show them as they come
+			fmt.Fprint(w, e.Output)
+		case "output":
 			b := s.output[key]
 			if b == nil {
 				b = &strings.Builder{}
@@ -131,10 +133,7 @@ func (s *summary) read(r io.Reader, w io.Writer) {
 			delete(s.output, key)
 		case "fail":
 			if e.Test == "" {
-				if b := s.output[key]; b != nil && strings.Contains(b.String(), "[build failed]") {
-					fmt.Fprint(w, b.String())
-				}
-				continue
+				continue // the package's FAIL line was printed with its output
 			}
 			s.failed++
 			s.failedTests = append(s.failedTests, e.Package+" "+e.Test)
