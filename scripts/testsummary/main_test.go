@@ -32,4 +32,3 @@ func TestSummaryCountsAndForbiddenSkips(t *testing.T) {
 		}
 	}
 }
-
