@@ -39,6 +39,9 @@ func (a *App) mountPages(secure bool) error {
 	if a.Importer != nil {
 		d.Importer = pageImporter{a.Importer}
 	}
+	if a.Alerts != nil {
+		d.Alerts = a.Alerts
+	}
 	if a.Eraser != nil {
 		d.Eraser = pageEraser{a.Eraser}
 	}

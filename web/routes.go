@@ -144,6 +144,11 @@ func (a *App) routes() []Route {
 		{Pattern: "POST /admin/import", Roles: admins, Handler: a.page("POST /admin/import")},
 		{Pattern: "GET /admin/import/{job}", Roles: admins, Handler: a.page("GET /admin/import/{job}")},
 		{Pattern: "POST /admin/erase", Roles: admins, Handler: a.page("POST /admin/erase")},
+		{Pattern: "GET /alerts", Roles: anyone, Handler: a.page("GET /alerts")},
+		{Pattern: "POST /alerts/rules", Roles: marketers, Handler: a.page("POST /alerts/rules")},
+		{Pattern: "POST /alerts/rules/{id}/toggle", Roles: marketers, Handler: a.page("POST /alerts/rules/{id}/toggle")},
+		{Pattern: "POST /alerts/rules/{id}/delete", Roles: marketers, Handler: a.page("POST /alerts/rules/{id}/delete")},
+		{Pattern: "POST /alerts/deliveries/{id}/retry", Roles: marketers, Handler: a.page("POST /alerts/deliveries/{id}/retry")},
 
 		// Administration.
 		{Pattern: "POST /api/customers", Roles: admins, Handler: a.customers, Accepts: batchBody, Doc: docCustomers},
