@@ -35,6 +35,9 @@ type App struct {
 	// (nil: those routes answer 503).
 	Importer Importer
 	Eraser   Eraser
+	// Reviewer serves the review of possible identity matches (nil: those
+	// routes answer 503).
+	Reviewer MatchReviewer
 	// Alerts holds alert rules and deliveries (nil: the alert routes
 	// answer 503).
 	Alerts *alert.Store

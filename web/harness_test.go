@@ -165,6 +165,7 @@ func buildTestApp(t testing.TB, opts ...testOption) *testApp {
 		Customers: CustomersDeps{Publisher: ta.pub, Topics: topics, Validate: emailValidator},
 		Importer:  &fakeImporter{},
 		Eraser:    fakeEraser{},
+		Reviewer:  &fakeReviewer{},
 	}
 	for _, o := range opts {
 		o(&cfg, ta.app)

@@ -30,7 +30,7 @@ func (h *hub) apiRoles(srv *web.Server) ([]role, error) {
 	}
 	app.Customers = web.CustomersDeps{Publisher: producer, Topics: h.kafka.Topics(), Validate: validate}
 	admin := &webAdmin{kafka: h.kafka, pub: producer, norm: norm}
-	app.Importer, app.Eraser = admin, admin
+	app.Importer, app.Eraser, app.Reviewer = admin, admin, admin
 	if err := srv.Mount(app); err != nil {
 		producer.Close()
 		return nil, err

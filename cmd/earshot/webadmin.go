@@ -11,11 +11,12 @@ import (
 	"github.com/earshothq/earshot/enrich/identity/crm"
 	"github.com/earshothq/earshot/enrich/identity/customerfile"
 	"github.com/earshothq/earshot/pipeline"
+	"github.com/earshothq/earshot/record"
 	"github.com/earshothq/earshot/web"
 )
 
 // webAdmin gives the web app's admin routes the code behind `earshot
-// customers import` and `earshot customers forget`.
+// customers import`, `earshot customers forget` and `earshot identity`.
 type webAdmin struct {
 	kafka *pipeline.Kafka
 	pub   crm.Publisher
@@ -23,8 +24,9 @@ type webAdmin struct {
 }
 
 var (
-	_ web.Importer = (*webAdmin)(nil)
-	_ web.Eraser   = (*webAdmin)(nil)
+	_ web.Importer      = (*webAdmin)(nil)
+	_ web.Eraser        = (*webAdmin)(nil)
+	_ web.MatchReviewer = (*webAdmin)(nil)
 )
 
 // Import reads a customer file as `earshot customers import` does.
@@ -87,4 +89,37 @@ func (w *webAdmin) Erase(ctx context.Context, who string, dryRun bool) (web.Eras
 		rep.Requests = append(rep.Requests, e.ID)
 	}
 	return rep, nil
+}
+
+// Review lists the undecided possible matches as `earshot identity review` does.
+func (w *webAdmin) Review(ctx context.Context) ([]web.MatchCandidate, error) {
+	snap, err := crm.LoadSnapshot(ctx, w.kafka, w.kafka.Topics())
+	if err != nil {
+		return nil, err
+	}
+	decisions, err := crm.LoadDecisions(ctx, w.kafka, w.kafka.Topics())
+	if err != nil {
+		return nil, err
+	}
+	items := crm.Review(snap, decisions)
+	out := make([]web.MatchCandidate, 0, len(items))
+	for _, it := range items {
+		out = append(out, web.MatchCandidate(it))
+	}
+	return out, nil
+}
+
+// Decide records a verdict as `earshot identity confirm|reject` does.
+func (w *webAdmin) Decide(ctx context.Context, prospectID, customerID, verdict, by string) (record.MatchDecision, error) {
+	snap, err := crm.LoadSnapshot(ctx, w.kafka, w.kafka.Topics())
+	if err != nil {
+		return record.MatchDecision{}, err
+	}
+	if _, ok := snap.Prospects[prospectID]; !ok {
+		return record.MatchDecision{}, fmt.Errorf("%w: prospect %q", web.ErrNoSuchMatch, prospectID)
+	}
+	if _, ok := snap.Customers[customerID]; !ok {
+		return record.MatchDecision{}, fmt.Errorf("%w: customer %q", web.ErrNoSuchMatch, customerID)
+	}
+	return crm.Decide(ctx, w.pub, w.kafka.Topics(), snap, record.MatchDecision{ProspectID: prospectID, CustomerID: customerID, Verdict: verdict, By: by})
 }

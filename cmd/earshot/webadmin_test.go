@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/earshothq/earshot/enrich/identity"
+	"github.com/earshothq/earshot/pipeline"
 	"github.com/earshothq/earshot/pipeline/pipelinetest"
 	"github.com/earshothq/earshot/record"
 	"github.com/earshothq/earshot/web"
@@ -54,5 +55,42 @@ func TestIntegrationWebAdminImportAndErase(t *testing.T) {
 	}
 	if _, err := admin.Erase(ctx, "stranger@example.com", false); !errors.Is(err, web.ErrNobodyFound) {
 		t.Fatalf("stranger: %v", err)
+	}
+}
+
+// The web app's review of possible matches reads the tables as `earshot
+// identity review` does, and a decision is written and then remembered.
+func TestIntegrationWebAdminMatchReview(t *testing.T) {
+	c := pipelinetest.New(t)
+	p := c.Kafka.NewProducer("web-review-test", 0)
+	defer p.Close()
+	admin := &webAdmin{kafka: c.Kafka, pub: p, norm: identity.NewNormalizer(identity.DefaultConfig())}
+	ctx := context.Background()
+	topics := c.Kafka.Topics()
+	cust, err := record.Encode(&record.Customer{ID: "c-3", FirstName: "Jan", LastName: "Kowalski", Emails: []string{"jan@example.pl"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	prosp, err := record.Encode(&record.Prospect{ID: "p-7", Key: "email:j.k@example.com", Name: "J. Kowalski", Emails: []string{"j.k@example.com"},
+		Status: record.ProspectNew, Candidates: []record.Candidate{{CustomerID: "c-3", Score: 11, Evidence: []record.FieldEvidence{{Field: "date_of_birth", Level: "exact"}}}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.Produce(t, pipeline.Output{Topic: topics.Customers(), Key: []byte("c-3"), Value: cust},
+		pipeline.Output{Topic: topics.Prospects(), Key: []byte("p-7"), Value: prosp})
+
+	items, err := admin.Review(ctx)
+	if err != nil || len(items) != 1 || items[0].ProspectID != "p-7" || items[0].CustomerName != "Jan Kowalski" || items[0].Evidence[0].Field != "date_of_birth" {
+		t.Fatalf("review: %+v %v", items, err)
+	}
+	if _, err := admin.Decide(ctx, "p-404", "c-3", record.VerdictReject, "ola"); !errors.Is(err, web.ErrNoSuchMatch) {
+		t.Fatalf("unknown prospect: %v", err)
+	}
+	d, err := admin.Decide(ctx, "p-7", "c-3", record.VerdictReject, "ola")
+	if err != nil || d.ID == "" || d.By != "ola" {
+		t.Fatalf("reject: %+v %v", d, err)
+	}
+	if items, err := admin.Review(ctx); err != nil || len(items) != 0 {
+		t.Fatalf("after the rejection: %+v %v", items, err)
 	}
 }
