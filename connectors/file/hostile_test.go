@@ -6,12 +6,11 @@ import (
 	"testing"
 )
 
-// The JSONL and CSV decoders take hostile bytes: rows come with increasing
-// line numbers, a rejected row keeps at most max_line_bytes of raw bytes,
-// and reading ends with io.EOF, never a panic (an unterminated quote once
-// crashed the process in csv.Reader.FieldPos).
-func TestDecodersOnHostileInput(t *testing.T) {
-	f := &seeds{}
+// FuzzDecoders: the JSONL and CSV decoders take hostile bytes: rows come
+// with increasing line numbers, a rejected row keeps at most max_line_bytes
+// of raw bytes, and reading ends with io.EOF, never a panic (an unterminated
+// quote once crashed the process in csv.Reader.FieldPos).
+func FuzzDecoders(f *testing.F) {
 	for _, s := range []string{
 		"{\"id\":\"a1\",\"text\":\"Świetny ekspres\"}\n{\"id\":2}\n\n{bad\n",
 		"{\"a\":1}{\"b\":2}\n\"just a string\"\n[1,2]\n",
@@ -21,14 +20,13 @@ func TestDecodersOnHostileInput(t *testing.T) {
 		f.Add([]byte(s), false)
 		f.Add([]byte(s), true)
 	}
-	for _, sd := range f.list {
-		data, csvFormat := sd.data, sd.csv
+	f.Fuzz(func(t *testing.T, data []byte, csvFormat bool) {
 		const maxLine = 64
 		var dec rowDecoder
 		if csvFormat {
 			d, err := newCSVDecoder(bytes.NewReader(data), ',', 0)
 			if err != nil {
-				continue // no readable header: refused at Connect
+				return // no readable header: refused at Connect
 			}
 			dec = d
 		} else {
@@ -56,19 +54,5 @@ func TestDecodersOnHostileInput(t *testing.T) {
 			_, _ = r.get("text")
 			_, _ = r.get("author.name")
 		}
-	}
-}
-
-type seeds struct {
-	list []struct {
-		data []byte
-		csv  bool
-	}
-}
-
-func (s *seeds) Add(data []byte, csv bool) {
-	s.list = append(s.list, struct {
-		data []byte
-		csv  bool
-	}{data, csv})
+	})
 }
