@@ -189,10 +189,10 @@ func (r *result) print(n int) {
 
 // sample is one reading of the process's counters.
 type sample struct {
-	at                                    time.Duration
-	read, enrichIn, enrichOut, indexOut   float64
-	enrichInFlight, indexInFlight, search float64
-	cpu                                   float64
+	at                                  time.Duration
+	read, enrichIn, enrichOut, indexOut float64
+	enrichInFlight, indexInFlight       float64
+	cpu                                 float64
 }
 
 func runEndToEnd(o options, dir, input string) (*result, error) {

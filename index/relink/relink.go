@@ -86,9 +86,7 @@ func (p *Pass) Run(ctx context.Context, customers []*record.Customer, prospects 
 			// The prospect a form or post of this key created.
 			ids.ProspectIDs = append(ids.ProspectIDs, record.RecordID("prospect", k))
 		}
-		for _, e := range c.Emails {
-			ids.Emails = append(ids.Emails, e) // as written, which the index keeps
-		}
+		ids.Emails = append(ids.Emails, c.Emails...) // as written, which the index keeps
 		for _, h := range c.Handles {
 			ids.Authors = append(ids.Authors, h.Handle, strings.TrimPrefix(h.Handle, "@"))
 		}
