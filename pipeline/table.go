@@ -20,7 +20,9 @@ type Table struct {
 	apply    func(Message)
 	mu       sync.Mutex // serialises apply across partitions
 	caughtUp chan struct{}
-	errc     chan error
+
+	errMu   sync.Mutex
+	lastErr error // the latest read error, named when loading times out
 }
 
 // FollowTable starts reading topic from the beginning, calling apply for
@@ -35,7 +37,7 @@ func (k *Kafka) FollowTable(ctx context.Context, topic string, apply func(Messag
 	if len(ends) == 0 {
 		return nil, fmt.Errorf("following table %s: topic has no partitions (does it exist?)", topic)
 	}
-	t := &Table{k: k, topic: topic, apply: apply, caughtUp: make(chan struct{}), errc: make(chan error, len(ends))}
+	t := &Table{k: k, topic: topic, apply: apply, caughtUp: make(chan struct{})}
 	var pending sync.WaitGroup
 	pending.Add(len(ends))
 	for partition, end := range ends {
@@ -48,16 +50,24 @@ func (k *Kafka) FollowTable(ctx context.Context, topic string, apply func(Messag
 // CaughtUp is closed when the table holds everything written before it started.
 func (t *Table) CaughtUp() <-chan struct{} { return t.caughtUp }
 
-// WaitCaughtUp blocks until CaughtUp or ctx ends.
+// WaitCaughtUp blocks until CaughtUp or ctx ends. Read errors do not end
+// the wait (the followers retry them); a timeout names the latest one.
 func (t *Table) WaitCaughtUp(ctx context.Context) error {
 	select {
 	case <-t.caughtUp:
 		return nil
-	case err := <-t.errc:
-		return err
 	case <-ctx.Done():
+		if err := t.readErr(); err != nil {
+			return fmt.Errorf("loading table %s: %w (last read error: %v)", t.topic, ctx.Err(), err)
+		}
 		return fmt.Errorf("loading table %s: %w", t.topic, ctx.Err())
 	}
+}
+
+func (t *Table) readErr() error {
+	t.errMu.Lock()
+	defer t.errMu.Unlock()
+	return t.lastErr
 }
 
 func (t *Table) followPartition(ctx context.Context, partition int, end int64, reached func()) {
@@ -82,10 +92,19 @@ func (t *Table) followPartition(ctx context.Context, partition int, end int64, r
 	for {
 		m, err := r.FetchMessage(ctx)
 		if err != nil {
-			if ctx.Err() == nil && !errors.Is(err, context.Canceled) {
-				t.errc <- fmt.Errorf("reading table %s partition %d: %w", t.topic, partition, err)
+			if ctx.Err() != nil || errors.Is(err, context.Canceled) {
+				return
 			}
-			return
+			// The reader keeps retrying underneath (a leader not yet
+			// elected on a fresh topic, a broker restart, a dial timeout
+			// on a loaded machine) and only reports here; giving up would
+			// freeze this partition of the table for the life of the process.
+			err = fmt.Errorf("reading table %s partition %d: %w", t.topic, partition, err)
+			t.errMu.Lock()
+			t.lastErr = err
+			t.errMu.Unlock()
+			t.k.logger.Warn("table read failed; retrying", "topic", t.topic, "partition", partition, "error", err)
+			continue
 		}
 		t.mu.Lock()
 		t.apply(Message{Topic: m.Topic, Partition: m.Partition, Offset: m.Offset, Key: m.Key, Value: m.Value, Time: m.Time})
