@@ -20,11 +20,14 @@ import (
 // bulkItem is one action of a bulk request; an empty action is skipped (its
 // error is already set).
 type bulkItem struct {
-	action string // "index" or "delete"
+	action string // "index", "delete" or "update"
 	index  string
 	id     string
 	doc    []byte
 	status int // the item's HTTP status in the last bulk response
+	// retryOnConflict lets the cluster retry an update that raced another
+	// (rollup day marks from several writers).
+	retryOnConflict bool
 }
 
 // bulkIndexer is the backend's one long-lived bulk writer. Unlike an
@@ -198,6 +201,9 @@ func writeMeta(buf *bytes.Buffer, it bulkItem) {
 	writeJSONString(buf, it.index)
 	buf.WriteString(`,"_id":`)
 	writeJSONString(buf, it.id)
+	if it.retryOnConflict {
+		buf.WriteString(`,"retry_on_conflict":10`)
+	}
 	buf.WriteString("}}\n")
 }
 

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strconv"
 
 	"github.com/elastic/go-elasticsearch/v8/esapi"
 
@@ -76,16 +77,20 @@ func (b *Backend) deleteMatching(ctx context.Context, q obj) (deleted, found int
 	var after []json.RawMessage
 	for {
 		req := obj{"query": q, "size": b.erasePage, "sort": []obj{{"id": obj{"order": "asc"}}},
-			"_source": false, "track_total_hits": false}
+			"_source": false, "track_total_hits": false,
+			"docvalue_fields": []obj{{"field": "created_at", "format": "epoch_millis"}}}
 		if after != nil {
 			req["search_after"] = after
 		}
 		var res struct {
 			Hits struct {
 				Hits []struct {
-					Index string            `json:"_index"`
-					ID    string            `json:"_id"`
-					Sort  []json.RawMessage `json:"sort"`
+					Index  string            `json:"_index"`
+					ID     string            `json:"_id"`
+					Sort   []json.RawMessage `json:"sort"`
+					Fields struct {
+						CreatedAt []json.Number `json:"created_at"`
+					} `json:"fields"`
 				} `json:"hits"`
 			} `json:"hits"`
 		}
@@ -100,13 +105,21 @@ func (b *Backend) deleteMatching(ctx context.Context, q obj) (deleted, found int
 		}
 		found += len(hits)
 		items := make([]bulkItem, len(hits))
+		var millis []int64
 		for i, h := range hits {
 			items[i] = bulkItem{action: "delete", index: h.Index, id: h.ID}
+			for _, v := range h.Fields.CreatedAt {
+				if ms, err := strconv.ParseFloat(v.String(), 64); err == nil {
+					millis = append(millis, int64(ms))
+				}
+			}
 		}
 		errs := make([]error, len(items))
 		b.bulk.write(ctx, items, errs)
 		deleted += countDeleted(items, errs)
-		if err := errors.Join(errs...); err != nil {
+		// The days lost mentions even when some deletes failed.
+		markErr := b.markDirty(ctx, daysOf(millis))
+		if err := errors.Join(append(errs, markErr)...); err != nil {
 			return deleted, found, err
 		}
 		if len(hits) < b.erasePage {

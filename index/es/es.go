@@ -72,6 +72,10 @@ type Config struct {
 	MaxRetries   int           `yaml:"max_retries"`
 	RetryBackoff time.Duration `yaml:"retry_backoff"`
 	Timeout      time.Duration `yaml:"timeout"`
+	// RollupInterval is how often a process that writes mentions recounts
+	// the rollup days its writes (or others') marked dirty. Until then
+	// searches count those days from the mentions (rollup.go).
+	RollupInterval time.Duration `yaml:"rollup_interval"`
 }
 
 // DefaultConfig returns the default configuration.
@@ -80,6 +84,7 @@ func DefaultConfig() Config {
 		Addresses: []string{"http://127.0.0.1:9200"}, IndexPrefix: "earshot", CompatibilityMode: true,
 		Shards: 1, Replicas: 1, RefreshInterval: 5 * time.Second,
 		FlushBytes: 5 << 20, Workers: 2, MaxRetries: 5, RetryBackoff: 200 * time.Millisecond, Timeout: 30 * time.Second,
+		RollupInterval: 15 * time.Second,
 	}
 }
 
@@ -104,6 +109,9 @@ func (c Config) Validate() error {
 	if c.MaxRetries < 0 || c.RetryBackoff <= 0 || c.Timeout <= 0 {
 		errs = append(errs, confx.Keyf("elasticsearch.max_retries", "must be >= 0, retry_backoff and timeout positive"))
 	}
+	if c.RollupInterval < time.Second {
+		errs = append(errs, confx.Keyf("elasticsearch.rollup_interval", "must be at least 1s"))
+	}
 	errs = append(errs, c.validateSecurity()...)
 	return errors.Join(errs...)
 }
@@ -121,6 +129,12 @@ type Backend struct {
 
 	// erasePage is how many mentions one erasure search returns.
 	erasePage int
+
+	rollupKeeper
+	rollupsReady atomic.Bool
+	// exactOnly answers every search by aggregating mentions (tests
+	// compare it with the rollups).
+	exactOnly bool
 }
 
 var _ index.Backend = (*Backend)(nil)
@@ -263,6 +277,9 @@ func (b *Backend) EnsureSchema(ctx context.Context) error {
 		Body: body(obj{"properties": textProperties(profileProperties(p))})}, nil); err != nil {
 		return fmt.Errorf("adding the text fields to the profile index: %w", err)
 	}
+	if err := b.ensureRollups(ctx); err != nil {
+		return err
+	}
 	b.plan.Store(p)
 	b.logPlan(p)
 	return nil
@@ -334,6 +351,10 @@ func (b *Backend) DropMentionsBefore(ctx context.Context, t time.Time) ([]string
 	if err := b.do(ctx, esapi.IndicesDeleteRequest{Index: dropped}, nil); err != nil {
 		return nil, fmt.Errorf("deleting mention indices %v: %w", dropped, err)
 	}
+	first := t.UTC()
+	if err := b.dropRollupsBefore(ctx, time.Date(first.Year(), first.Month(), 1, 0, 0, 0, 0, time.UTC)); err != nil {
+		return dropped, err
+	}
 	return dropped, nil
 }
 
@@ -347,8 +368,9 @@ func (b *Backend) Refresh(ctx context.Context) error {
 	return nil
 }
 
-// Close releases idle connections.
+// Close stops the rollup recount and releases idle connections.
 func (b *Backend) Close() error {
+	b.stopRollupKeeper()
 	if t, ok := b.client.Transport.(interface{ CloseIdleConnections() }); ok {
 		t.CloseIdleConnections()
 	}
@@ -385,6 +407,7 @@ func (b *Backend) UpsertMentions(ctx context.Context, ms []*record.EnrichedMenti
 		}
 		items[i] = bulkItem{action: "index", index: b.MentionIndex(m.CreatedAt), id: m.ID, doc: doc}
 	})
+	b.markWritten(ctx, ms, errs)
 	b.metrics.CountWrites("mention", errs)
 	return errs
 }

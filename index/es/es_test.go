@@ -9,6 +9,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"reflect"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -35,6 +36,8 @@ type fakeES struct {
 	reject    map[string]int    // id → item status to answer, every time
 	tooMany   map[string]int    // id → times to answer 429 before accepting
 	requests  atomic.Int32      // bulk requests
+	// rollupMarks counts the rollup day marks received.
+	rollupMarks int
 }
 
 func newFakeES() *fakeES {
@@ -76,6 +79,10 @@ func (f *fakeES) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		fmt.Fprint(w, `{"acknowledged":true}`)
 	case strings.HasSuffix(r.URL.Path, "/_bulk"):
 		f.bulk(w, r)
+	case strings.HasSuffix(r.URL.Path, "/_search"): // the rollups' look at existing days: none
+		fmt.Fprint(w, `{"hits":{"total":{"value":0},"hits":[]},"aggregations":{}}`)
+	case r.Method == http.MethodPut && strings.Contains(r.URL.Path, "/_doc/"): // the rollup state
+		fmt.Fprint(w, `{"result":"created"}`)
 	default:
 		http.NotFound(w, r)
 	}
@@ -117,7 +124,7 @@ func (f *fakeES) bulk(w http.ResponseWriter, r *http.Request) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	for sc.Scan() {
-		var meta map[string]map[string]string
+		var meta map[string]map[string]any
 		if err := json.Unmarshal(sc.Bytes(), &meta); err != nil {
 			w.WriteHeader(400)
 			return
@@ -128,7 +135,17 @@ func (f *fakeES) bulk(w http.ResponseWriter, r *http.Request) {
 				sc.Scan()
 				src = bytes.Clone(sc.Bytes())
 			}
-			id := m["_id"]
+			id, ix := fmt.Sprint(m["_id"]), fmt.Sprint(m["_index"])
+			if strings.HasSuffix(ix, "-rollups") {
+				// Rollup day marks are kept apart from the documents.
+				f.rollupMarks++
+				status := 200
+				if f.reject[id] != 0 {
+					status = f.reject[id]
+				}
+				items = append(items, map[string]any{action: map[string]any{"_index": ix, "_id": id, "status": status}})
+				continue
+			}
 			status := 201
 			var errBody any
 			switch {
@@ -140,16 +157,16 @@ func (f *fakeES) bulk(w http.ResponseWriter, r *http.Request) {
 				status = 429
 				errBody = map[string]any{"type": "es_rejected_execution_exception", "reason": "queue full"}
 			case action == "delete":
-				key := m["_index"] + "/" + id
+				key := ix + "/" + id
 				status = 404
 				if _, ok := f.docs[key]; ok {
 					status = 200
 				}
 				delete(f.docs, key)
 			default:
-				f.docs[m["_index"]+"/"+id] = src
+				f.docs[ix+"/"+id] = src
 			}
-			item := map[string]any{"_index": m["_index"], "_id": id, "status": status}
+			item := map[string]any{"_index": ix, "_id": id, "status": status}
 			if errBody != nil {
 				item["error"] = errBody
 			}
@@ -284,6 +301,37 @@ func TestBulkActionLinesAreJSON(t *testing.T) {
 		}
 		if got := meta["index"]["_id"]; got != id || !bytes.HasSuffix(buf.Bytes(), []byte("\n")) {
 			t.Fatalf("action line %q carries id %q; want %q", buf.Bytes(), got, id)
+		}
+	}
+}
+
+// A write marks each UTC day it touched for a rollup recount, once, after
+// the mentions were acknowledged; a mark that cannot be made fails the
+// write as retryable, so the stage writes again rather than leave a day's
+// counts wrong.
+func TestWritesMarkTheirDaysForARecount(t *testing.T) {
+	f := newFakeES()
+	b := newFakeBackend(t, f)
+	var ms []*record.EnrichedMention
+	for i, m := range contract.Mentions()[:6] {
+		m.CreatedAt = time.Date(2025, 3, 1+i%3, 10+i, 0, 0, 0, time.UTC)
+		ms = append(ms, m)
+	}
+	for _, err := range b.UpsertMentions(context.Background(), ms) {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	if f.rollupMarks != 3 {
+		t.Fatalf("%d rollup marks for mentions on 3 days; want 3", f.rollupMarks)
+	}
+	if got := daysOf([]int64{-1, 0, 86_399_999, 86_400_000}); !reflect.DeepEqual(got, []int64{-86400, 0, 86400}) {
+		t.Fatalf("days of times around the epoch: %v", got)
+	}
+	f.reject[dayID(floorDay(ms[0].CreatedAt.Unix()))] = 400
+	for i, err := range b.UpsertMentions(context.Background(), ms[:1]) {
+		if err == nil || index.IsPermanent(err) {
+			t.Fatalf("item %d: %v; want a retryable error from the failed mark", i, err)
 		}
 	}
 }

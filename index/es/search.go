@@ -196,6 +196,13 @@ func (b *Backend) search(ctx context.Context, r *index.SearchRequest) (*index.Se
 	if err != nil {
 		return nil, fmt.Errorf("searching mentions: %w", err)
 	}
+	rp, err := b.planRollup(ctx, c)
+	if err != nil {
+		return nil, fmt.Errorf("searching mentions: %w", err)
+	}
+	if rp != nil {
+		return b.searchRollup(ctx, c, p, rp)
+	}
 	req := obj{
 		"query": p.buildQuery(c), "size": c.Size, "sort": sortOrder(c.Sort),
 		"track_total_hits": true, "_source": []string{"record"},
@@ -237,28 +244,9 @@ func (b *Backend) search(ctx context.Context, r *index.SearchRequest) (*index.Se
 	if err := b.do(ctx, esapi.SearchRequest{Index: []string{b.mentionAlias()}, IgnoreUnavailable: &t, AllowNoIndices: &t, Body: body(req)}, &sr); err != nil {
 		return nil, fmt.Errorf("searching mentions: %w", err)
 	}
-	out := &index.SearchResult{Total: sr.Hits.Total.Value, Hits: make([]index.Hit, 0, len(sr.Hits.Hits))}
-	for _, h := range sr.Hits.Hits {
-		var m record.EnrichedMention
-		if err := json.Unmarshal(h.Source.Record, &m); err != nil {
-			return nil, fmt.Errorf("decoding hit %s: %w", h.ID, err)
-		}
-		hit := index.Hit{ID: h.ID, Mention: &m}
-		if highlight {
-			hit.Snippets = p.highlight(&m, h.Highlight, c.TextTerms)
-		}
-		if c.Sort == index.SortRelevance && h.Score != nil {
-			hit.Score = *h.Score
-		}
-		out.Hits = append(out.Hits, hit)
-	}
-	if n := len(sr.Hits.Hits); n == c.Size {
-		last := sr.Hits.Hits[n-1]
-		vals := make([]string, len(last.Sort))
-		for i, v := range last.Sort {
-			vals[i] = string(v)
-		}
-		out.Next = index.EncodeCursor(c.Sort, vals)
+	out := &index.SearchResult{Total: sr.Hits.Total.Value}
+	if out.Hits, out.Next, err = p.hitsOf(&sr, c, highlight); err != nil {
+		return nil, err
 	}
 	if len(c.Facets) > 0 {
 		out.Facets = map[string][]index.Bucket{}
@@ -294,6 +282,36 @@ func (b *Backend) search(ctx context.Context, r *index.SearchRequest) (*index.Se
 		}
 	}
 	return out, nil
+}
+
+// hitsOf decodes the hits of a search response and the cursor of the
+// next page.
+func (p *textPlan) hitsOf(sr *searchResponse, c *index.Compiled, highlight bool) ([]index.Hit, string, error) {
+	hits := make([]index.Hit, 0, len(sr.Hits.Hits))
+	for _, h := range sr.Hits.Hits {
+		var m record.EnrichedMention
+		if err := json.Unmarshal(h.Source.Record, &m); err != nil {
+			return nil, "", fmt.Errorf("decoding hit %s: %w", h.ID, err)
+		}
+		hit := index.Hit{ID: h.ID, Mention: &m}
+		if highlight {
+			hit.Snippets = p.highlight(&m, h.Highlight, c.TextTerms)
+		}
+		if c.Sort == index.SortRelevance && h.Score != nil {
+			hit.Score = *h.Score
+		}
+		hits = append(hits, hit)
+	}
+	next := ""
+	if n := len(sr.Hits.Hits); n == c.Size {
+		last := sr.Hits.Hits[n-1]
+		vals := make([]string, len(last.Sort))
+		for i, v := range last.Sort {
+			vals[i] = string(v)
+		}
+		next = index.EncodeCursor(c.Sort, vals)
+	}
+	return hits, next, nil
 }
 
 // SearchProfiles searches customer and prospect profiles.
