@@ -32,6 +32,11 @@ type Item struct {
 	// MaxAttempts. It is not called for records still unacknowledged at Close:
 	// their positions stay open so a restart reads them again.
 	Done func(err error)
+	// Rejected, when set, is an input item that cannot become a record (a
+	// malformed payload): Read returns it as the error, with its Ack set, so
+	// the host dead-letters it with the reason; Record is nil then. It takes
+	// an in-flight slot like a record, and Done runs when it is acknowledged.
+	Rejected *connectors.RejectedError
 
 	attempts int
 }
@@ -106,7 +111,7 @@ func (o *Outbox) Fail(err error) {
 func (o *Outbox) Read(ctx context.Context) (*record.Mention, connectors.AckFunc, error) {
 	for {
 		if it := o.popRetry(); it != nil {
-			return it.Record, o.ackFunc(it), nil
+			return o.hand(it)
 		}
 		select {
 		case <-ctx.Done():
@@ -121,7 +126,7 @@ func (o *Outbox) Read(ctx context.Context) (*record.Mention, connectors.AckFunc,
 		}
 		select {
 		case it := <-o.queue:
-			return it.Record, o.ackFunc(it), nil
+			return o.hand(it)
 		case <-o.retryWake:
 			<-o.slots // a redelivery brings its own slot
 			o.wakeRetry()
@@ -137,6 +142,17 @@ func (o *Outbox) Read(ctx context.Context) (*record.Mention, connectors.AckFunc,
 			return nil, nil, ErrClosed
 		}
 	}
+}
+
+// hand returns an item taken from the queue or the retries: a record, or a
+// rejected item as a *connectors.RejectedError carrying its ack.
+func (o *Outbox) hand(it *Item) (*record.Mention, connectors.AckFunc, error) {
+	if it.Rejected != nil {
+		rej := *it.Rejected
+		rej.Ack = o.ackFunc(it)
+		return nil, nil, &rej
+	}
+	return it.Record, o.ackFunc(it), nil
 }
 
 // InFlight is the number of records read and not yet acknowledged.

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/earshothq/earshot/connectors"
 	"github.com/earshothq/earshot/record"
 )
 
@@ -264,5 +265,43 @@ func TestSequenceStaysBoundedBehindALongOpenPosition(t *testing.T) {
 	s.Done(gap)
 	if want := strconv.Itoa(100 + 3*maxHeld); s.Mark() != want {
 		t.Fatalf("mark = %s, want %s", s.Mark(), want)
+	}
+}
+
+func TestOutboxHandsRejectedItemsOutAsRejectedErrorsThatAck(t *testing.T) {
+	o := NewOutbox(1, 4, 0)
+	defer o.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	var done []error
+	rej := &connectors.RejectedError{Position: "video/v1 page 2", Raw: []byte(`{"id":`), Err: errors.New("decoding comment thread: unexpected end")}
+	if err := o.Put(ctx, &Item{Rejected: rej, Done: func(err error) { done = append(done, err) }}); err != nil {
+		t.Fatal(err)
+	}
+	if err := o.Put(ctx, &Item{Record: &record.Mention{SourceID: "next"}}); err != nil {
+		t.Fatal(err)
+	}
+	m, ack, err := o.Read(ctx)
+	var got *connectors.RejectedError
+	if !errors.As(err, &got) || m != nil || ack != nil {
+		t.Fatalf("Read = %v, %v; want a *RejectedError", m, err)
+	}
+	if got.Position != rej.Position || string(got.Raw) != `{"id":` || got.Ack == nil {
+		t.Fatalf("rejected = %+v", got)
+	}
+	// The rejected item holds the only slot until the host acknowledges it.
+	short, stop := context.WithTimeout(ctx, 50*time.Millisecond)
+	if _, _, err := o.Read(short); !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("second Read with the slot taken = %v, want a timeout", err)
+	}
+	stop()
+	if err := got.Ack(ctx, nil); err != nil {
+		t.Fatal(err)
+	}
+	if len(done) != 1 || done[0] != nil {
+		t.Fatalf("Done calls = %v, want one nil", done)
+	}
+	if m, _, err := o.Read(ctx); err != nil || m.SourceID != "next" {
+		t.Fatalf("Read after the ack = %v, %v", m, err)
 	}
 }
