@@ -7,4 +7,5 @@ import (
 	_ "github.com/earshothq/earshot/connectors/forms"
 	_ "github.com/earshothq/earshot/connectors/mastodon"
 	_ "github.com/earshothq/earshot/connectors/webcrawl"
+	_ "github.com/earshothq/earshot/connectors/youtube"
 )
