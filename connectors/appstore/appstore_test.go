@@ -242,7 +242,7 @@ func TestGoldenGooglePlayReviews(t *testing.T) {
 	golden(t, "googleplay_reviews.expected.json", ms)
 	r := ms[0] // gp:AOqpTOGoldenReviewOne
 	if r.Lang != "pt-BR" || r.Rating.Value != 3 || r.Fields["app_version"] != "5.1.0" || r.Fields["developer_reply"] == "" ||
-		r.Text != "Ótimo app\nUso todos os dias, mas a versão nova trava no login." || r.Engagement.Favourites != 7 {
+		r.Title != "Ótimo app" || r.Text != "Uso todos os dias, mas a versão nova trava no login." || r.Engagement.Favourites != 7 {
 		t.Fatalf("review = %+v", r)
 	}
 }

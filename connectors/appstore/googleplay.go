@@ -156,8 +156,12 @@ func googleRecord(app GoogleApp, r *googleReview, now time.Time) (review, error)
 	if uc.StarRating < 1 || uc.StarRating > 5 {
 		return review{}, fmt.Errorf("Google Play review %s: starRating %d is not 1-5", r.ReviewID, uc.StarRating)
 	}
-	// The API separates the title from the text with a tab.
-	text := strings.TrimSpace(strings.ReplaceAll(uc.Text, "\t", "\n"))
+	// A review written with a title comes as title, tab, body.
+	var title string
+	text := strings.TrimSpace(uc.Text)
+	if t, body, ok := strings.Cut(text, "\t"); ok {
+		title, text = strings.TrimSpace(t), strings.TrimSpace(body)
+	}
 	name := strings.TrimSpace(r.AuthorName)
 	m := &record.Mention{
 		Source:    Type,
@@ -165,6 +169,7 @@ func googleRecord(app GoogleApp, r *googleReview, now time.Time) (review, error)
 		Channel:   app.Name,
 		Kind:      record.KindReview,
 		Author:    record.Author{Platform: "googleplay", Handle: name, Name: name},
+		Title:     title,
 		Text:      text,
 		URL:       "https://play.google.com/store/apps/details?id=" + url.QueryEscape(app.Package) + "&reviewId=" + url.QueryEscape(r.ReviewID),
 		Lang:      uc.ReviewerLanguage,
