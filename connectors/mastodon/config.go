@@ -7,8 +7,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/earshothq/earshot/connectors/internal/keyword"
 	"github.com/earshothq/earshot/internal/confx"
-	"gopkg.in/yaml.v3"
 )
 
 // DefaultUserAgent identifies Earshot to Mastodon servers.
@@ -76,34 +76,9 @@ type Server struct {
 	MaxBackfillPages int `yaml:"max_backfill_pages"`
 }
 
-// Keyword is a text matched in statuses, case- and accent-insensitively.
-// In YAML it is either a plain string or {text: ..., languages: [...]}.
-type Keyword struct {
-	Text string `yaml:"text"`
-	// Languages restricts the keyword to statuses in these languages
-	// (ISO 639-1); statuses without a language still match.
-	Languages []string `yaml:"languages"`
-}
-
-// UnmarshalYAML accepts a plain string or a mapping with known keys only.
-func (k *Keyword) UnmarshalYAML(n *yaml.Node) error {
-	if n.Kind == yaml.ScalarNode {
-		k.Text = n.Value
-		return nil
-	}
-	if n.Kind != yaml.MappingNode {
-		return fmt.Errorf("line %d: a keyword is a string or a mapping with text and languages", n.Line)
-	}
-	for i := 0; i+1 < len(n.Content); i += 2 {
-		switch key := n.Content[i].Value; key {
-		case "text", "languages":
-		default:
-			return fmt.Errorf("line %d: keywords: unknown key %q (want text, languages)", n.Content[i].Line, key)
-		}
-	}
-	type plain Keyword
-	return n.Decode((*plain)(k))
-}
+// Keyword is a text matched in statuses, case- and accent-insensitively
+// (the matcher is shared with the other social connectors).
+type Keyword = keyword.Keyword
 
 // DefaultConfig returns a configuration with every default set and no servers.
 func DefaultConfig() Config {

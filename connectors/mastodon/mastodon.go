@@ -24,6 +24,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/earshothq/earshot/connectors"
+	"github.com/earshothq/earshot/connectors/internal/keyword"
 	"github.com/earshothq/earshot/connectors/internal/progress"
 	"github.com/earshothq/earshot/connectors/internal/promx"
 	"github.com/earshothq/earshot/record"
@@ -111,7 +112,7 @@ type server struct {
 	stream  *gomasto.Client // streams: no overall timeout, idle detection
 	idle    []*http.Transport
 	limits  *limits
-	match   *matcher
+	match   *keyword.Matcher
 	visible map[string]bool
 	watches []*watch
 
@@ -161,7 +162,7 @@ func (c *Connector) newServer(sc Server) *server {
 		c:       c,
 		cfg:     sc,
 		host:    u.Host,
-		match:   newMatcher(sc.Keywords),
+		match:   keyword.New(sc.Keywords),
 		visible: map[string]bool{},
 	}
 	for _, v := range sc.Visibility {

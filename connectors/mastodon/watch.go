@@ -79,7 +79,7 @@ func (s *server) newWatches() []*watch {
 			maxPages: s.cfg.MaxBackfillPages,
 		})
 	}
-	if !s.match.empty() {
+	if !s.match.Empty() {
 		local := s.cfg.KeywordTimeline == "local"
 		maxPages := s.cfg.MaxBackfillPages
 		if maxPages == 0 {
@@ -95,7 +95,7 @@ func (s *server) newWatches() []*watch {
 				return statusEntries(sts), err
 			},
 			filter: func(o *gomasto.Status, text string) (string, bool) {
-				return s.match.match(o.SpoilerText+"\n"+text, o.Language)
+				return s.match.Match(o.SpoilerText+"\n"+text, o.Language)
 			},
 			maxPages: maxPages,
 		})

@@ -1,9 +1,9 @@
-package mastodon
+package keyword
 
 import "testing"
 
 func TestKeywordMatching(t *testing.T) {
-	m := newMatcher([]Keyword{
+	m := New([]Keyword{
 		{Text: "Earshot"},
 		{Text: "Żabka"},
 		{Text: "Rīga Black Balsam", Languages: []string{"lv", "en"}},
@@ -32,7 +32,7 @@ func TestKeywordMatching(t *testing.T) {
 		{"Nothing relevant here at all", "en", ""},
 	}
 	for _, tc := range cases {
-		got, ok := m.match(tc.text, tc.lang)
+		got, ok := m.Match(tc.text, tc.lang)
 		if got != tc.want || ok != (tc.want != "") {
 			t.Errorf("match(%q, %q) = %q, %v; want %q", tc.text, tc.lang, got, ok, tc.want)
 		}

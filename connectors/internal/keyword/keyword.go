@@ -1,6 +1,11 @@
-package mastodon
+// Package keyword matches configured keywords in post text the way the
+// social connectors do: ignoring case (with the post language's rules) and
+// accents, at word boundaries in spaced scripts with inflected endings in
+// inflecting languages, anywhere in scripts written without spaces.
+package keyword
 
 import (
+	"fmt"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -8,16 +13,46 @@ import (
 	"golang.org/x/text/cases"
 	"golang.org/x/text/language"
 	"golang.org/x/text/unicode/norm"
+	"gopkg.in/yaml.v3"
 )
 
-// matcher finds configured keywords in status text. Matching ignores case
+// Keyword is a text matched in posts, case- and accent-insensitively.
+// In YAML it is either a plain string or {text: ..., languages: [...]}.
+type Keyword struct {
+	Text string `yaml:"text"`
+	// Languages restricts the keyword to posts in these languages
+	// (ISO 639-1); posts without a language still match.
+	Languages []string `yaml:"languages"`
+}
+
+// UnmarshalYAML accepts a plain string or a mapping with known keys only.
+func (k *Keyword) UnmarshalYAML(n *yaml.Node) error {
+	if n.Kind == yaml.ScalarNode {
+		k.Text = n.Value
+		return nil
+	}
+	if n.Kind != yaml.MappingNode {
+		return fmt.Errorf("line %d: a keyword is a string or a mapping with text and languages", n.Line)
+	}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		switch key := n.Content[i].Value; key {
+		case "text", "languages":
+		default:
+			return fmt.Errorf("line %d: keywords: unknown key %q (want text, languages)", n.Content[i].Line, key)
+		}
+	}
+	type plain Keyword
+	return n.Decode((*plain)(k))
+}
+
+// Matcher finds configured keywords in post text. Matching ignores case
 // (with the status language's case rules, e.g. Turkish dotless i) and
 // accents (Żabka = zabka, Rīga = riga). In scripts written with spaces a
 // keyword must start and end at word boundaries, except that in inflecting
 // languages (Polish, Latvian, ...) it may carry an inflectional ending
 // ("Earshot" matches "Earshota"; "Żabka" matches "Żabki"). In scripts
 // without spaces (Chinese, Japanese, Thai) any occurrence counts.
-type matcher struct {
+type Matcher struct {
 	keywords []compiledKeyword
 }
 
@@ -41,10 +76,11 @@ var inflecting = map[string]bool{
 // maxSuffix is the longest inflectional ending accepted.
 const maxSuffix = 4
 
-func newMatcher(kws []Keyword) *matcher {
-	m := &matcher{}
+// New compiles kws.
+func New(kws []Keyword) *Matcher {
+	m := &Matcher{}
 	for _, k := range kws {
-		f := fold(k.Text, "")
+		f := Fold(k.Text, "")
 		words := splitWords(f)
 		if len(words) == 0 {
 			continue
@@ -60,7 +96,7 @@ func newMatcher(kws []Keyword) *matcher {
 		if len(k.Languages) > 0 {
 			ck.langs = map[string]bool{}
 			for _, l := range k.Languages {
-				ck.langs[baseLang(l)] = true
+				ck.langs[BaseLang(l)] = true
 			}
 		}
 		m.keywords = append(m.keywords, ck)
@@ -68,14 +104,14 @@ func newMatcher(kws []Keyword) *matcher {
 	return m
 }
 
-// empty reports whether there is nothing to match.
-func (m *matcher) empty() bool { return len(m.keywords) == 0 }
+// Empty reports whether there is nothing to match.
+func (m *Matcher) Empty() bool { return len(m.keywords) == 0 }
 
-// match returns the first keyword found in text written in lang ("" when
+// Match returns the first keyword found in text written in lang ("" when
 // unknown), and whether one was.
-func (m *matcher) match(text, lang string) (string, bool) {
-	base := baseLang(lang)
-	folded := fold(text, base)
+func (m *Matcher) Match(text, lang string) (string, bool) {
+	base := BaseLang(lang)
+	folded := Fold(text, base)
 	var tokens []string
 	for _, k := range m.keywords {
 		if k.langs != nil && base != "" && !k.langs[base] {
@@ -149,8 +185,8 @@ func isDense(s string) bool {
 	return false
 }
 
-// baseLang returns the primary language subtag ("pt-BR" → "pt").
-func baseLang(l string) string {
+// BaseLang returns the primary language subtag ("pt-BR" → "pt").
+func BaseLang(l string) string {
 	l = strings.ToLower(strings.TrimSpace(l))
 	if i := strings.IndexAny(l, "-_"); i >= 0 {
 		l = l[:i]
@@ -163,9 +199,9 @@ var letterFolds = map[rune]string{
 	'ł': "l", 'đ': "d", 'ø': "o", 'ß': "ss", 'æ': "ae", 'œ': "oe", 'ı': "i", 'ħ': "h", 'þ': "th", 'ð': "d", 'ŀ': "l",
 }
 
-// fold lower-cases s with the case rules of lang, decomposes it and drops
+// Fold lower-cases s with the case rules of lang, decomposes it and drops
 // combining marks, so comparisons ignore case and accents.
-func fold(s, lang string) string {
+func Fold(s, lang string) string {
 	tag := language.Und
 	if lang != "" {
 		if t, err := language.Parse(lang); err == nil {
