@@ -3,6 +3,7 @@ package all
 
 import (
 	_ "github.com/earshothq/earshot/connectors/appstore"
+	_ "github.com/earshothq/earshot/connectors/bluesky"
 	_ "github.com/earshothq/earshot/connectors/feed"
 	_ "github.com/earshothq/earshot/connectors/file"
 	_ "github.com/earshothq/earshot/connectors/forms"
