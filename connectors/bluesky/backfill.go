@@ -128,9 +128,6 @@ func (c *Connector) queries() []string {
 func (c *Connector) backfillDone() bool {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if !c.loaded {
-		return false
-	}
 	for _, q := range c.queries() {
 		if st := c.backfill[q]; st == nil || !st.saved().Done {
 			return false

@@ -205,11 +205,6 @@ func (c *Connector) Connect(ctx context.Context) error {
 	if err := c.resolveWatched(ctx); err != nil {
 		return err
 	}
-	if c.session != nil && !c.backfillDone() {
-		if _, err := c.session.token(ctx); err != nil {
-			return fmt.Errorf("signing in for the bluesky backfill: %w", err)
-		}
-	}
 	c.mu.Lock()
 	if !c.loaded {
 		if err := c.load(ctx); err != nil {
@@ -218,6 +213,13 @@ func (c *Connector) Connect(ctx context.Context) error {
 		}
 		c.loaded = true
 	}
+	c.mu.Unlock()
+	if c.session != nil && !c.backfillDone() {
+		if _, err := c.session.token(ctx); err != nil {
+			return fmt.Errorf("signing in for the bluesky backfill: %w", err)
+		}
+	}
+	c.mu.Lock()
 	runCtx, out, started := c.run.Start(ctx, progress.StartOptions{Deps: c.deps, Queue: 64,
 		CheckpointInterval: c.cfg.CheckpointInterval, Logger: c.log, Collect: c.collect})
 	c.mu.Unlock()

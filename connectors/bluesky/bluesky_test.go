@@ -362,7 +362,8 @@ func TestBackfillPagesThroughSearchOnce(t *testing.T) {
 	f.mu.Lock()
 	searches := f.searches
 	f.mu.Unlock()
-	c2 := newTest(t, backfillConfig(f, f.password), connectors.Deps{Checkpoints: store})
+	// The password changed since: a finished backfill does not sign in again.
+	c2 := newTest(t, backfillConfig(f, "revoked"), connectors.Deps{Checkpoints: store})
 	start(t, c2)
 	expectNothing(t, c2, 300*time.Millisecond)
 	f.mu.Lock()
