@@ -65,6 +65,15 @@ func (s *Stage) Process(_ context.Context, msg pipeline.Message) ([]pipeline.Out
 		now = s.Now
 	}
 	em := &record.EnrichedMention{Mention: m, EnrichedAt: now().UTC()}
+	if m.Deleted() {
+		// A deletion is not analysed, filtered or resolved: it passes on
+		// to the index under the raw key (the author's), as it came.
+		value, err := record.Encode(em)
+		if err != nil {
+			return nil, err
+		}
+		return []pipeline.Output{{Topic: s.Topics.Enriched(), Key: msg.Key, Value: value}}, nil
+	}
 	if s.Analyzer != nil {
 		em.Analysis = s.Analyzer.Analyze(&em.Mention)
 	}

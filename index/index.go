@@ -27,6 +27,9 @@ type Backend interface {
 	UpsertMentions(ctx context.Context, ms []*record.EnrichedMention) []error
 	UpsertProfiles(ctx context.Context, ps []*Profile) []error
 	DeleteProfiles(ctx context.Context, ids []string) []error
+	// DeleteMentions deletes mentions by id (posts deleted at their
+	// source); unknown ids are not an error.
+	DeleteMentions(ctx context.Context, ids []string) []error
 	// DeletePerson removes every mention linked to the person (by customer
 	// id, prospect ids or author e-mail) and the person's profiles, and
 	// reports how many mentions it deleted.

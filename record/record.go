@@ -74,7 +74,9 @@ type Campaign struct {
 	LandingPage string `json:"landing_page,omitempty"`
 }
 
-// Consent records what the person agreed to, and when.
+// Consent records what the person agreed to, when and from where: for a
+// form, the text and version they were shown, the form, their address and
+// browser, and the state of a double opt-in.
 type Consent struct {
 	Given   bool      `json:"given"`
 	Text    string    `json:"text,omitempty"`
@@ -83,7 +85,25 @@ type Consent struct {
 	// Basis is the lawful basis when there is no explicit consent
 	// (e.g. "legitimate_interest" for public posts).
 	Basis string `json:"basis,omitempty"`
+	// FormID, ClientIP and UserAgent say where the consent was given.
+	FormID    string `json:"form_id,omitempty"`
+	ClientIP  string `json:"client_ip,omitempty"`
+	UserAgent string `json:"user_agent,omitempty"`
+	// OptIn is the double opt-in state: "" (none asked), "pending" (the
+	// confirmation e-mail is out) or "confirmed" (at ConfirmedAt).
+	OptIn       string    `json:"opt_in,omitempty"`
+	ConfirmedAt time.Time `json:"confirmed_at,omitzero"`
+	// NoProspect keeps the record from creating, growing or linking a
+	// sales prospect: a fediverse author who was not asked, or a form
+	// whose double opt-in is not confirmed yet.
+	NoProspect bool `json:"no_prospect,omitempty"`
 }
+
+// Double opt-in states of Consent.OptIn.
+const (
+	OptInPending   = "pending"
+	OptInConfirmed = "confirmed"
+)
 
 // Engagement counts what the audience did with a post.
 type Engagement struct {
@@ -121,6 +141,9 @@ type Mention struct {
 	// Submission is the provenance of a form submission or form-service
 	// webhook (set by the forms connector only).
 	Submission *Submission `json:"submission,omitempty"`
+	// Deletion, when set, makes this record the removal of the mention
+	// with the same id (see deletion.go).
+	Deletion *Deletion `json:"deletion,omitempty"`
 }
 
 // Submission is where and how a form submission reached Earshot.

@@ -190,6 +190,11 @@ func (r *Resolver) Resolve(em *record.EnrichedMention) (record.Identity, []*reco
 		}
 		return id, nil
 	}
+	if em.NoProspect() {
+		// No consent to prospecting (a fediverse author, an unconfirmed
+		// double opt-in): matched to customers only.
+		return id, nil
+	}
 	changed, created, customerID := r.prospects.record(r, em, &p, d)
 	if customerID != "" {
 		return record.Identity{Outcome: record.MatchExact, CustomerID: customerID, Score: id.Score,

@@ -40,6 +40,7 @@ func Run(t *testing.T, newBackend Factory) {
 	t.Run("SyntaxErrorNamesPosition", func(t *testing.T) { testSyntaxError(ctx, t, b) })
 	t.Run("Profiles", func(t *testing.T) { testProfiles(ctx, t, newBackend(t)) })
 	t.Run("DeletePerson", func(t *testing.T) { testDeletePerson(ctx, t, newBackend(t)) })
+	t.Run("DeleteMentions", func(t *testing.T) { testDeleteMentions(ctx, t, newBackend(t)) })
 	t.Run("MentionsOf", func(t *testing.T) { testMentionsOf(ctx, t, newBackend(t)) })
 }
 

@@ -76,6 +76,7 @@ type Stage struct {
 	messages *prometheus.CounterVec
 	now      func() time.Time
 	relink   Relink // see relink.go; nil: mentions keep their links
+	deleted  deletedIDs
 }
 
 var _ pipeline.BatchSink = (*Stage)(nil)
@@ -216,6 +217,7 @@ func (s *Stage) applySegment(ctx context.Context, batch []pipeline.Message, seg 
 	}
 	var ms []*record.EnrichedMention
 	var at []int
+	var dels []pendingDeletion
 	for _, i := range seg {
 		m := batch[i]
 		if m.Topic != s.topics.Enriched() {
@@ -233,6 +235,23 @@ func (s *Stage) applySegment(ctx context.Context, batch []pipeline.Message, seg 
 		if err != nil {
 			errs[i] = err
 			continue
+		}
+		if em.Deleted() {
+			// The segment's own copies of the mention are not written.
+			d := pendingDeletion{msg: i, em: em}
+			for j := 0; j < len(ms); j++ {
+				if ms[j].ID == em.ID {
+					d.known = true
+					d.persons = append(d.persons, personsOf(ms[j])...)
+					ms, at = append(ms[:j], ms[j+1:]...), append(at[:j], at[j+1:]...)
+					j--
+				}
+			}
+			dels = append(dels, d)
+			continue
+		}
+		if s.deleted.superseded(em) {
+			continue // deleted at its source after this copy was fetched
 		}
 		ms = append(ms, em)
 		at = append(at, i)
@@ -253,6 +272,11 @@ func (s *Stage) applySegment(ctx context.Context, batch []pipeline.Message, seg 
 				st.msgs = append(st.msgs, i)
 			}
 		}
+	}
+	for p, msgs := range s.applyDeletions(ctx, dels, errs) {
+		st := state(p)
+		st.mentioned = true
+		st.msgs = append(st.msgs, msgs...)
 	}
 	var deletes, rebuilds []personKey
 	var deleteIDs []string
