@@ -37,6 +37,9 @@ type Config struct {
 	Remember int `yaml:"remember"`
 	// CheckpointInterval is how often positions are saved.
 	CheckpointInterval time.Duration `yaml:"checkpoint_interval"`
+	// Consent is what is collected from whom and how deletions and edits
+	// are followed (consent.go).
+	Consent ConsentConfig `yaml:"consent"`
 }
 
 // Server is one Mastodon server and what to watch there.
@@ -59,6 +62,10 @@ type Server struct {
 	LocalOnly bool `yaml:"local_only"`
 	// Notifications streams the brand account's mentions.
 	Notifications bool `yaml:"notifications"`
+	// BrandAccount is the brand's own account (user or user@instance):
+	// posts mentioning it are addressed to the brand and always collected,
+	// whatever the author's discovery settings.
+	BrandAccount string `yaml:"brand_account"`
 	// Accounts whose posts are all collected, e.g. competitors
 	// ("user@instance"), polled every PollInterval.
 	Accounts     []string      `yaml:"accounts"`
@@ -91,6 +98,7 @@ func DefaultConfig() Config {
 		MaxEventBytes:      1 << 20,
 		Remember:           4096,
 		CheckpointInterval: 2 * time.Second,
+		Consent:            DefaultConsent(),
 	}
 }
 
@@ -121,6 +129,7 @@ func (c *Config) fillServers() {
 		for j, a := range s.Accounts {
 			s.Accounts[j] = strings.TrimPrefix(strings.TrimSpace(a), "@")
 		}
+		s.BrandAccount = strings.ToLower(strings.TrimPrefix(strings.TrimSpace(s.BrandAccount), "@"))
 	}
 }
 
@@ -148,6 +157,7 @@ func (c *Config) Validate() error {
 	if c.Remember < 1 {
 		errs = append(errs, confx.Keyf("remember", "%d must be at least 1", c.Remember))
 	}
+	errs = append(errs, c.Consent.validate())
 	names := map[string]bool{}
 	for i := range c.Servers {
 		s := &c.Servers[i]
@@ -192,6 +202,9 @@ func (s *Server) validate() error {
 		if a == "" || strings.ContainsAny(a, " /") {
 			errs = append(errs, confx.Keyf(fmt.Sprintf("accounts[%d]", j), "%q is not an account (user or user@instance)", a))
 		}
+	}
+	if a := s.BrandAccount; a != "" && (strings.ContainsAny(a, " /") || strings.Count(a, "@") > 1 || strings.HasPrefix(a, "@") || strings.HasSuffix(a, "@")) {
+		errs = append(errs, confx.Keyf("brand_account", "%q is not an account (user or user@instance)", a))
 	}
 	if s.Notifications && s.AccessToken == "" {
 		errs = append(errs, confx.Keyf("notifications", "needs access_token"))

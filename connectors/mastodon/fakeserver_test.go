@@ -45,6 +45,10 @@ type fakeAccount struct {
 	id, username string
 	display      string
 	followers    int
+	// Discovery and opt-out settings; accounts made by account() are
+	// discoverable and indexable unless a test says otherwise.
+	discoverable, indexable, noindex, bot bool
+	note                                  string
 }
 
 type fakeStatus struct {
@@ -108,7 +112,8 @@ func (f *fakeMastodon) account(username, display string, followers int) *fakeAcc
 	if a, ok := f.accounts[username]; ok {
 		return a
 	}
-	a := &fakeAccount{id: strconv.Itoa(len(f.accounts) + 1), username: username, display: display, followers: followers}
+	a := &fakeAccount{id: strconv.Itoa(len(f.accounts) + 1), username: username, display: display, followers: followers,
+		discoverable: true, indexable: true, note: "<p>Just a person</p>"}
 	f.accounts[username] = a
 	return a
 }
@@ -116,8 +121,9 @@ func (f *fakeMastodon) account(username, display string, followers int) *fakeAcc
 func (f *fakeMastodon) accountJSON(a *fakeAccount) map[string]any {
 	return map[string]any{
 		"id": a.id, "username": a.username, "acct": a.username, "display_name": a.display,
-		"locked": false, "bot": false, "created_at": "2022-11-01T00:00:00.000Z",
-		"note": "<p>Just a person</p>", "url": "https://" + f.domain + "/@" + a.username,
+		"locked": false, "bot": a.bot, "discoverable": a.discoverable, "indexable": a.indexable, "noindex": a.noindex,
+		"created_at": "2022-11-01T00:00:00.000Z",
+		"note":       a.note, "url": "https://" + f.domain + "/@" + a.username,
 		"avatar":          "https://" + f.domain + "/avatars/" + a.id + ".png",
 		"followers_count": a.followers, "following_count": 12, "statuses_count": 100,
 		"emojis": []any{}, "fields": []any{},
@@ -358,6 +364,22 @@ func (f *fakeMastodon) serve(w http.ResponseWriter, r *http.Request) {
 		}
 		f.mu.Unlock()
 		if !ok {
+			writeJSON(w, 404, map[string]any{"error": "Record not found"})
+			return
+		}
+		writeJSON(w, 200, obj)
+	case strings.HasPrefix(p, "/api/v1/statuses/"):
+		f.serveStatus(w, strings.TrimPrefix(p, "/api/v1/statuses/"))
+	case strings.HasPrefix(p, "/api/v1/accounts/") && !strings.Contains(strings.TrimPrefix(p, "/api/v1/accounts/"), "/"):
+		f.mu.Lock()
+		var obj map[string]any
+		for _, a := range f.accounts {
+			if a.id == strings.TrimPrefix(p, "/api/v1/accounts/") {
+				obj = f.accountJSON(a)
+			}
+		}
+		f.mu.Unlock()
+		if obj == nil {
 			writeJSON(w, 404, map[string]any{"error": "Record not found"})
 			return
 		}

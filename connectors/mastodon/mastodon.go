@@ -81,6 +81,8 @@ type metrics struct {
 	drops     *prometheus.CounterVec // server, watch
 	malformed *prometheus.CounterVec // server, where: stream, rest
 	truncated *prometheus.CounterVec // server, watch
+	skipped   *prometheus.CounterVec // server, reason: bot, opt_out_tag, noindex, not_opted_in, unknown_account
+	followed  *prometheus.CounterVec // server, change: deletion, edit; via: stream, check
 }
 
 func newMetrics(reg prometheus.Registerer) (metrics, error) {
@@ -99,6 +101,10 @@ func newMetrics(reg prometheus.Registerer) (metrics, error) {
 			"connector", "server", "where"),
 		truncated: ms.CounterVec(opts("catchup_truncated_total", "Catch-ups stopped at max_backfill_pages."),
 			"connector", "server", "watch"),
+		skipped: ms.CounterVec(opts("consent_skipped_total", "Statuses left out under the consent rules, by reason."),
+			"connector", "server", "reason"),
+		followed: ms.CounterVec(opts("followed_changes_total", "Deletions and edits of collected statuses passed on, by change and how they were found."),
+			"connector", "server", "change", "via"),
 	}
 	return m, ms.Err()
 }
@@ -115,11 +121,18 @@ type server struct {
 	match   *keyword.Matcher
 	visible map[string]bool
 	watches []*watch
+	brand   string // brand_account, lower case
+	// accounts caches authors' discovery and opt-out flags.
+	accounts *accountCache
 
 	// Guarded by Connector.mu.
 	seen     *progress.Versions // status key → content delivered
 	inflight map[uint64]uint64  // status key → content being delivered
 	dirty    bool
+	// tracked are the collected posts whose deletion and edits are
+	// followed, by status id, oldest first in trackOrder.
+	tracked    map[string]*tracked
+	trackOrder []string
 }
 
 // checkpoint is a server's saved state.
@@ -129,6 +142,8 @@ type checkpoint struct {
 	// Seen holds the delivered statuses (key and content hashes), so a
 	// status met again after a restart is not emitted twice.
 	Seen []byte `json:"seen"`
+	// Posts are the tracked posts (deletions.go), oldest first.
+	Posts []tracked `json:"posts,omitempty"`
 }
 
 func newConnector(cfg Config, deps connectors.Deps) (*Connector, error) {
@@ -164,7 +179,11 @@ func (c *Connector) newServer(sc Server) *server {
 		host:    u.Host,
 		match:   keyword.New(sc.Keywords),
 		visible: map[string]bool{},
+		brand:   sc.BrandAccount,
+
+		accounts: &accountCache{max: max(c.cfg.Remember, 256)},
 	}
+
 	for _, v := range sc.Visibility {
 		s.visible[v] = true
 	}
@@ -235,6 +254,7 @@ func (c *Connector) Connect(ctx context.Context) error {
 			ready = append(ready, w.ready)
 			c.run.Go(func() { w.run(runCtx, out) })
 		}
+		c.run.Go(func() { s.checkLoop(runCtx, out) })
 	}
 	c.mu.Unlock()
 
@@ -270,6 +290,12 @@ func (c *Connector) load(ctx context.Context, s *server) error {
 		return fmt.Errorf("decoding checkpoint of server %s: %w", s.cfg.Name, err)
 	}
 	s.inflight = map[uint64]uint64{}
+	s.tracked, s.trackOrder = map[string]*tracked{}, nil
+	for i := range cp.Posts {
+		t := cp.Posts[i]
+		s.tracked[t.ID] = &t
+		s.trackOrder = append(s.trackOrder, t.ID)
+	}
 	for _, w := range s.watches {
 		mark := cp.Marks[w.key]
 		w.seq = progress.NewSequence(mark, compareIDs)
@@ -294,6 +320,9 @@ func (c *Connector) collect() map[string][]byte {
 			}
 		}
 		cp.Seen, _ = s.seen.MarshalBinary()
+		for _, id := range s.trackOrder {
+			cp.Posts = append(cp.Posts, *s.tracked[id])
+		}
 		raw, err := json.Marshal(cp)
 		if err != nil {
 			continue
@@ -353,4 +382,12 @@ func (t *userAgent) RoundTrip(req *http.Request) (*http.Response, error) {
 		req.Header.Set("User-Agent", t.ua)
 	}
 	return t.base.RoundTrip(req)
+}
+
+// applyConsent records on rec whether its author may become a prospect.
+func (c *Connector) applyConsent(rec *record.Mention) {
+	if rec.Consent == nil {
+		rec.Consent = &record.Consent{Basis: "legitimate_interest"}
+	}
+	rec.Consent.NoProspect = !c.cfg.Consent.Prospects
 }

@@ -234,17 +234,22 @@ func (w *watch) consume(ctx context.Context, out *progress.Outbox, events chan g
 				}
 				e = entry{pos: string(ev.Status.ID), status: ev.Status}
 			case *gomasto.UpdateEditEvent:
-				if w.notifications || ev.Status == nil {
+				if w.notifications || ev.Status == nil || !w.srv.c.cfg.Consent.Edits {
 					continue
 				}
 				e = entry{pos: string(ev.Status.ID), status: ev.Status}
+			case *gomasto.DeleteEvent:
+				if err := w.srv.deleted(ctx, out, string(ev.ID), record.DeletedAtSource, "stream"); err != nil {
+					return err
+				}
+				continue
 			case *gomasto.NotificationEvent:
 				if !w.notifications || ev.Notification == nil {
 					continue
 				}
 				e = notificationEntry(ev.Notification)
 			default:
-				continue // deletions, conversations
+				continue // conversations, announcements
 			}
 			if err := w.deliver(ctx, out, e); err != nil {
 				return err
@@ -411,7 +416,7 @@ func (w *watch) latest(ctx context.Context, out *progress.Outbox) error {
 // deliver admits an entry and queues its record, blocking while the outbox
 // is full (backpressure down to the stream and the REST pages).
 func (w *watch) deliver(ctx context.Context, out *progress.Outbox, e entry) error {
-	item := w.admit(e)
+	item := w.admit(ctx, e)
 	if item == nil {
 		return nil
 	}
@@ -421,7 +426,7 @@ func (w *watch) deliver(ctx context.Context, out *progress.Outbox, e entry) erro
 // admit records position e.pos and decides whether its status is delivered:
 // it must be visible as configured, pass the watch's filter and not be
 // delivered or in flight already (by this or another watch).
-func (w *watch) admit(e entry) *progress.Item {
+func (w *watch) admit(ctx context.Context, e entry) *progress.Item {
 	s, c := w.srv, w.srv.c
 	var rec *record.Mention
 	result := "filtered"
@@ -434,7 +439,15 @@ func (w *watch) admit(e entry) *progress.Item {
 				keyword, ok = w.filter(o, text)
 			}
 			if ok {
+				// Consent last: it may ask the server about the author.
+				if why := s.scope(ctx, o, w.notifications); why != "" {
+					c.metrics.skipped.WithLabelValues(c.deps.Name, s.cfg.Name, why).Inc()
+					ok, result = false, "no_consent"
+				}
+			}
+			if ok {
 				rec = toRecord(s.cfg.Name, s.host, w, e.status, e.kind, text, c.now().UTC())
+				c.applyConsent(rec)
 				if keyword != "" {
 					rec.Fields["keyword"] = keyword
 				}
@@ -480,6 +493,7 @@ func (w *watch) admit(e entry) *progress.Item {
 		if err == nil {
 			c.metrics.statuses.WithLabelValues(c.deps.Name, s.cfg.Name, "acked").Inc()
 			s.seen.Put(key, content)
+			s.track(rec)
 		} else {
 			c.metrics.statuses.WithLabelValues(c.deps.Name, s.cfg.Name, "failed").Inc()
 			c.log.Error("giving up delivering status", "server", s.cfg.Name, "status", rec.SourceID, "err", err)
