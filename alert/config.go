@@ -8,6 +8,8 @@ import (
 	"sort"
 	"strings"
 	"time"
+
+	"github.com/earshothq/earshot/internal/smtpsend"
 )
 
 // Channel types.
@@ -19,9 +21,9 @@ const (
 
 // SMTP connection security.
 const (
-	SecuritySTARTTLS = "starttls" // plain connection upgraded with STARTTLS (port 587)
-	SecurityTLS      = "tls"      // TLS from the first byte (port 465)
-	SecurityNone     = "none"     // only for a relay on loopback
+	SecuritySTARTTLS = smtpsend.STARTTLS // plain connection upgraded with STARTTLS (port 587)
+	SecurityTLS      = smtpsend.TLS      // TLS from the first byte (port 465)
+	SecurityNone     = smtpsend.None     // only for a relay on loopback
 )
 
 // Config is the alerts section of earshot.yaml.

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"crypto/rand"
-	"crypto/tls"
 	"encoding/base64"
 	"encoding/hex"
 	"errors"
@@ -13,14 +12,11 @@ import (
 	"mime"
 	"mime/multipart"
 	"mime/quotedprintable"
-	"net"
-	"net/mail"
-	"net/smtp"
 	"net/textproto"
-	"strconv"
 	"strings"
 	"time"
 
+	"github.com/earshothq/earshot/internal/smtpsend"
 	"github.com/earshothq/earshot/record"
 )
 
@@ -59,87 +55,13 @@ func (e *Email) Send(ctx context.Context, n *record.Notification) error {
 
 func (e *Email) deliver(ctx context.Context, to []string, msg []byte) error {
 	s := e.SMTP
-	addr := net.JoinHostPort(s.Host, strconv.Itoa(s.Port))
-	tlsConfig := &tls.Config{ServerName: s.Host, InsecureSkipVerify: s.InsecureSkipVerify, MinVersion: tls.VersionTLS12} //nolint:gosec // opt-in for test servers
-	d := net.Dialer{}
-	var conn net.Conn
-	var err error
-	if s.Security == SecurityTLS {
-		conn, err = (&tls.Dialer{NetDialer: &d, Config: tlsConfig}).DialContext(ctx, "tcp", addr)
-	} else {
-		conn, err = d.DialContext(ctx, "tcp", addr)
+	err := smtpsend.Send(ctx, smtpsend.Server{Host: s.Host, Port: s.Port, Security: s.Security,
+		Username: s.Username, Password: s.Password, InsecureSkipVerify: s.InsecureSkipVerify}, s.From, to, msg)
+	var se *smtpsend.Error
+	if errors.As(err, &se) {
+		return &SendError{Err: se.Err, Permanent: se.Permanent}
 	}
-	if err != nil {
-		return &SendError{Err: fmt.Errorf("connecting to SMTP server %s: %w", addr, err)}
-	}
-	if dl, ok := ctx.Deadline(); ok {
-		_ = conn.SetDeadline(dl)
-	}
-	stop := context.AfterFunc(ctx, func() { conn.Close() })
-	defer stop()
-	c, err := smtp.NewClient(conn, s.Host)
-	if err != nil {
-		conn.Close()
-		return smtpError("greeting", err)
-	}
-	defer c.Close()
-	if err := c.Hello("earshot"); err != nil {
-		return smtpError("saying hello", err)
-	}
-	if s.Security == SecuritySTARTTLS {
-		if ok, _ := c.Extension("STARTTLS"); !ok {
-			return &SendError{Err: fmt.Errorf("SMTP server %s does not offer STARTTLS (security: starttls)", addr), Permanent: true}
-		}
-		if err := c.StartTLS(tlsConfig); err != nil {
-			return smtpError("starting TLS", err)
-		}
-	}
-	if s.Username != "" {
-		if err := c.Auth(smtp.PlainAuth("", s.Username, s.Password, s.Host)); err != nil {
-			return smtpError("authenticating", err)
-		}
-	}
-	from, err := mail.ParseAddress(s.From)
-	if err != nil {
-		return &SendError{Err: fmt.Errorf("reading from address: %w", err), Permanent: true}
-	}
-	if err := c.Mail(from.Address); err != nil {
-		return smtpError("sending MAIL FROM", err)
-	}
-	for _, rcpt := range to {
-		a, err := mail.ParseAddress(rcpt)
-		if err != nil {
-			return &SendError{Err: fmt.Errorf("reading recipient %q: %w", rcpt, err), Permanent: true}
-		}
-		if err := c.Rcpt(a.Address); err != nil {
-			return smtpError("sending RCPT TO "+a.Address, err)
-		}
-	}
-	w, err := c.Data()
-	if err != nil {
-		return smtpError("starting DATA", err)
-	}
-	if _, err := w.Write(msg); err != nil {
-		return smtpError("writing message", err)
-	}
-	if err := w.Close(); err != nil {
-		return smtpError("ending DATA", err)
-	}
-	if err := c.Quit(); err != nil {
-		return smtpError("quitting", err)
-	}
-	return nil
-}
-
-// smtpError classifies a server reply: 5xx is permanent, 4xx and network
-// errors are worth retrying.
-func smtpError(step string, err error) error {
-	e := &SendError{Err: fmt.Errorf("%s: %w", step, err)}
-	var tp *textproto.Error
-	if errors.As(err, &tp) && tp.Code >= 500 {
-		e.Permanent = true
-	}
-	return e
+	return err
 }
 
 // BuildMessage assembles the MIME message. The Message-ID is derived from
