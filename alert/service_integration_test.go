@@ -92,17 +92,22 @@ func startService(t *testing.T, c *pipelinetest.Cluster, cfg Config, b index.Bac
 }
 
 // waitOwned waits until the services together own every partition of the
-// rules, notifications and prospects topics.
+// rules, notifications and prospects topics, each service at least one of
+// each: until then a late joiner's rebalance can still move work mid-test.
 func waitOwned(t *testing.T, parts int, ss ...*Service) {
 	t.Helper()
 	deadline := time.Now().Add(60 * time.Second)
 	for time.Now().Before(deadline) {
 		var r, n, p int
+		everyone := true
 		for _, s := range ss {
 			a, b, c, _ := s.Ownership()
 			r, n, p = r+a, n+b, p+c
+			if len(ss) > 1 && (a == 0 || b == 0 || c == 0) {
+				everyone = false
+			}
 		}
-		if r == parts && n == parts && p == parts {
+		if everyone && r == parts && n == parts && p == parts {
 			return
 		}
 		time.Sleep(50 * time.Millisecond)

@@ -143,10 +143,11 @@ func (s *Store) PutRule(ctx context.Context, r *record.AlertRule, by string) (*r
 			return nil, &ValidationError{Field: "saved_search_id", Problem: fmt.Sprintf("no saved search %q", r.SavedSearchID)}
 		}
 	}
-	if err := s.write(ctx, pipeline.RoleAlertRules, r.ID, r); err != nil {
+	value, err := s.write(ctx, pipeline.RoleAlertRules, r.ID, r)
+	if err != nil {
 		return nil, err
 	}
-	s.rules.put(r.ID, r)
+	s.rules.put(r.ID, r, value)
 	return r, nil
 }
 
@@ -156,10 +157,10 @@ func (s *Store) DeleteRule(ctx context.Context, id string) error {
 	if err != nil {
 		return err
 	}
-	if err := s.write(ctx, pipeline.RoleAlertRules, r.ID, nil); err != nil {
+	if _, err := s.write(ctx, pipeline.RoleAlertRules, r.ID, nil); err != nil {
 		return err
 	}
-	s.rules.put(r.ID, nil)
+	s.rules.put(r.ID, nil, nil)
 	return nil
 }
 
@@ -235,34 +236,37 @@ func (s *Store) Retry(ctx context.Context, id, by string) (*record.Delivery, err
 }
 
 func (s *Store) putDelivery(ctx context.Context, d *record.Delivery) error {
-	if err := s.write(ctx, pipeline.RoleDeliveries, d.ID, d); err != nil {
+	value, err := s.write(ctx, pipeline.RoleDeliveries, d.ID, d)
+	if err != nil {
 		return err
 	}
-	s.deliveries.put(d.ID, d)
+	s.deliveries.put(d.ID, d, value)
 	return nil
 }
 
 func (s *Store) putState(ctx context.Context, st *record.AlertState) error {
-	if err := s.write(ctx, pipeline.RoleAlertState, st.RuleID, st); err != nil {
+	value, err := s.write(ctx, pipeline.RoleAlertState, st.RuleID, st)
+	if err != nil {
 		return err
 	}
-	s.state.put(st.RuleID, st)
+	s.state.put(st.RuleID, st, value)
 	return nil
 }
 
-// write stores v (nil = tombstone) under key and waits for the ack.
-func (s *Store) write(ctx context.Context, role, key string, v record.Versioned) error {
+// write stores v (nil = tombstone) under key, waits for the ack and
+// returns the bytes written.
+func (s *Store) write(ctx context.Context, role, key string, v record.Versioned) ([]byte, error) {
 	var value []byte
 	if v != nil {
 		b, err := record.Encode(v)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		value = b
 	}
 	out := pipeline.Output{Topic: s.k.Topics().Name(role), Key: []byte(key), Value: value}
 	if err := s.producer.ProduceSync(ctx, out); err != nil {
-		return fmt.Errorf("writing %s %s: %w: %w", role, key, ErrNotSaved, err)
+		return nil, fmt.Errorf("writing %s %s: %w: %w", role, key, ErrNotSaved, err)
 	}
-	return nil
+	return value, nil
 }

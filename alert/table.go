@@ -1,6 +1,7 @@
 package alert
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"log/slog"
@@ -29,14 +30,28 @@ type table[T any, P interface {
 	applied   map[int]int64 // highest offset applied per partition
 	changed   chan struct{} // closed and replaced on every change
 	t         *pipeline.Table
+	// echo holds this process's own writes not yet read back by the
+	// follower: older records of those keys still on their way in must not
+	// undo them (a delivery read back as "scheduled" after it was
+	// delivered would be delivered again).
+	echo map[string]ownWrite
 }
+
+type ownWrite struct {
+	value []byte
+	at    time.Time
+}
+
+// echoWait bounds how long an own write shadows the follower, in case its
+// echo never comes (compacted away under a newer write by another instance).
+const echoWait = 30 * time.Second
 
 func newTable[T any, P interface {
 	*T
 	record.Versioned
 }](k *pipeline.Kafka, topic string, logger *slog.Logger) *table[T, P] {
 	return &table[T, P]{k: k, topic: topic, logger: logger, rows: map[string]*T{}, partition: map[string]int{},
-		applied: map[int]int64{}, changed: make(chan struct{})}
+		applied: map[int]int64{}, changed: make(chan struct{}), echo: map[string]ownWrite{}}
 }
 
 // start follows the topic and waits until it caught up.
@@ -60,22 +75,33 @@ func (t *table[T, P]) apply(m pipeline.Message) {
 		}
 	}
 	t.mu.Lock()
+	t.partition[key] = m.Partition
+	t.applied[m.Partition] = max(t.applied[m.Partition], m.Offset)
+	if own, ok := t.echo[key]; ok && time.Since(own.at) < echoWait {
+		// Records before our own write are older than what we hold; our
+		// own write coming back is already applied.
+		if bytes.Equal(own.value, m.Value) && (own.value == nil) == (m.Value == nil) {
+			delete(t.echo, key)
+		}
+		t.mu.Unlock()
+		return
+	}
+	delete(t.echo, key)
 	if row == nil {
 		delete(t.rows, key)
 	} else {
 		t.rows[key] = row
 	}
-	t.partition[key] = m.Partition
-	t.applied[m.Partition] = max(t.applied[m.Partition], m.Offset)
 	close(t.changed)
 	t.changed = make(chan struct{})
 	t.mu.Unlock()
 }
 
-// put applies a row this process wrote (and Kafka acked) at once, so the
-// writer reads its own write before the follower catches up.
-func (t *table[T, P]) put(key string, row *T) {
+// put applies a row this process wrote (and Kafka acked) as value at once,
+// so the writer reads its own write before the follower catches up.
+func (t *table[T, P]) put(key string, row *T, value []byte) {
 	t.mu.Lock()
+	t.echo[key] = ownWrite{value: value, at: time.Now()}
 	if row == nil {
 		delete(t.rows, key)
 	} else {

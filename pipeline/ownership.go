@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"time"
 
 	"github.com/segmentio/kafka-go"
@@ -102,7 +103,8 @@ func (k *Kafka) Own(ctx context.Context, group, topic string, start int64, work 
 
 // PartitionReader reads one partition from an offset, without a group.
 type PartitionReader struct {
-	r *kafka.Reader
+	r      *kafka.Reader
+	logger *slog.Logger
 }
 
 // NewPartitionReader reads topic's partition starting at offset (an absolute
@@ -124,16 +126,27 @@ func (k *Kafka) NewPartitionReader(topic string, partition int, offset int64) (*
 		r.Close()
 		return nil, fmt.Errorf("seeking %s/%d to %d: %w", topic, partition, offset, err)
 	}
-	return &PartitionReader{r: r}, nil
+	return &PartitionReader{r: r, logger: k.logger.With("topic", topic, "partition", partition)}, nil
 }
 
-// Fetch returns the next record.
+// Fetch returns the next record; it returns an error only when ctx ends.
+// Read errors are logged and waited out: the client retries underneath
+// (a leader election, a broker restart, a slow dial) and only reports, so
+// returning them would silently stop the partition until the next rebalance.
 func (p *PartitionReader) Fetch(ctx context.Context) (Message, error) {
-	m, err := p.r.FetchMessage(ctx)
-	if err != nil {
-		return Message{}, err
+	for {
+		m, err := p.r.FetchMessage(ctx)
+		if err == nil {
+			return Message{Topic: m.Topic, Partition: m.Partition, Offset: m.Offset, Key: m.Key, Value: m.Value, Time: m.Time}, nil
+		}
+		if ctx.Err() != nil {
+			return Message{}, ctx.Err()
+		}
+		if errors.Is(err, io.EOF) { // the reader was closed
+			return Message{}, err
+		}
+		p.logger.Warn("partition read failed; retrying", "error", err)
 	}
-	return Message{Topic: m.Topic, Partition: m.Partition, Offset: m.Offset, Key: m.Key, Value: m.Value, Time: m.Time}, nil
 }
 
 // Close releases the reader.

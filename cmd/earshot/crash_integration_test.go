@@ -118,7 +118,7 @@ func TestIntegrationCrashKill9MidStreamLosesNothing(t *testing.T) {
 	distinct := map[string]bool{}
 	read := 0
 	var decodeErr error
-	c.ReadUntil(t, topics.Enriched(), 120*time.Second, func(m pipeline.Message) bool {
+	c.ReadUntil(t, topics.Enriched(), 8*time.Minute, func(m pipeline.Message) bool {
 		read++
 		var em record.EnrichedMention
 		if err := record.Decode(m.Value, &em); err != nil || !ids[em.ID] {

@@ -118,12 +118,22 @@ func TestIntegrationScaleOut(t *testing.T) {
 		}()
 	}
 	progress := func() int { mu.Lock(); defer mu.Unlock(); return posted }
+	// The feeder holds the second half back until the kill, so the kill
+	// lands mid-stream however slow the machine is.
+	killed := make(chan struct{})
 	feedDone := make(chan struct{})
 	go func() {
 		defer close(feedDone)
 		tick := time.NewTicker(pace)
 		defer tick.Stop()
 		for i := range submissions {
+			if i == submissions/2 {
+				select {
+				case <-killed:
+				case <-ctx.Done():
+					return
+				}
+			}
 			select {
 			case <-tick.C:
 			case <-ctx.Done():
@@ -150,6 +160,7 @@ func TestIntegrationScaleOut(t *testing.T) {
 		}
 		ch.killed = true
 	}
+	close(killed)
 	killedAt := progress()
 	t.Logf("SIGKILLed %s, %s and %s after %d of %d submissions were accepted", connects[0].name, enrichers[0].name, indexers[0].name, killedAt, submissions)
 

@@ -132,29 +132,39 @@ func (c *Cluster) Produce(t testing.TB, outs ...pipeline.Output) {
 
 // ReadUntil follows topic from the beginning, handing each record to keep,
 // until keep returns false or timeout passes. It reports whether keep asked
-// to stop (false: timed out).
+// to stop (false: timed out). keep is never called after ReadUntil returns,
+// so the caller may read what keep wrote without a lock.
 func (c *Cluster) ReadUntil(t testing.TB, topic string, timeout time.Duration, keep func(pipeline.Message) bool) bool {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), timeout)
 	defer cancel()
 	done := make(chan struct{})
-	var once sync.Once
+	var mu sync.Mutex
+	finished := false
 	if _, err := c.Kafka.FollowTable(ctx, topic, func(m pipeline.Message) {
-		select {
-		case <-done:
+		mu.Lock()
+		defer mu.Unlock()
+		if finished {
 			return
-		default:
 		}
 		if !keep(m) {
-			once.Do(func() { close(done) })
+			finished = true
+			close(done)
 		}
 	}); err != nil {
 		t.Fatalf("reading %s: %v", topic, err)
 	}
 	select {
 	case <-done:
-		return true
 	case <-ctx.Done():
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	select {
+	case <-done:
+		return true
+	default:
+		finished = true
 		return false
 	}
 }
