@@ -236,6 +236,10 @@ type Analysis struct {
 	// mention (a correction records it too, so retraining knows what the
 	// person disagreed with).
 	ModelVersion string `json:"model_version,omitempty"`
+	// IntentModelVersion is the version of what found the intents: the
+	// hand-written rules ("rules-…") or a model `earshot train intent`
+	// learned over them from corrections ("intent-…").
+	IntentModelVersion string `json:"intent_model_version,omitempty"`
 }
 
 // Relevance says whether a mention is about the brand (and not, say, the

@@ -9,8 +9,8 @@ import (
 	"github.com/earshothq/earshot/enrich/relevance"
 )
 
-// newEnrichStage assembles the enrich stage from the config. A sentiment
-// model file is watched while ctx lasts: a retrained model replaces the
+// newEnrichStage assembles the enrich stage from the config. Sentiment and
+// intent model files are watched while ctx lasts: a retrained model replaces the
 // running one without a restart.
 func (h *hub) newEnrichStage(ctx context.Context) (*enrich.Stage, error) {
 	logger := h.logger.With("component", "enrich")
@@ -23,6 +23,9 @@ func (h *hub) newEnrichStage(ctx context.Context) (*enrich.Stage, error) {
 	}
 	if path := h.cfg.Enrich.Analysis.SentimentModel; path != "" {
 		go a.WatchModel(ctx, path, h.cfg.Enrich.Analysis.ModelPoll)
+	}
+	if path := h.cfg.Enrich.Analysis.IntentModel; path != "" {
+		go a.WatchIntentModel(ctx, path, h.cfg.Enrich.Analysis.ModelPoll)
 	}
 	r, err := identity.New(h.cfg.Enrich.Identity, logger, identity.WithRegisterer(h.registry))
 	if err != nil {

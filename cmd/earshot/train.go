@@ -23,14 +23,14 @@ func newTrainCmd(app *App) *cobra.Command {
 		Use:   "train",
 		Short: "Train Earshot's own models",
 	}
-	cmd.AddCommand(newTrainSentimentCmd(app))
+	cmd.AddCommand(newTrainSentimentCmd(app), newTrainIntentCmd(app))
 	return cmd
 }
 
 // shippedTrainCommand reproduces enrich/sentiment/model.bin.gz byte for byte.
 const shippedTrainCommand = `earshot train sentiment --umsab ../shared/data/sentiment --umsab-val \
     --data enrich/sentiment/feedback/train --data-weight 5 --balance \
-    --val enrich/sentiment/feedback/dev --out enrich/sentiment/model.bin.gz`
+    --val enrich/sentiment/feedback/dev --seed 5 --out enrich/sentiment/model.bin.gz`
 
 func newTrainSentimentCmd(app *App) *cobra.Command {
 	req := analysis.TrainRequest{Options: sentiment.DefaultTrainOptions()}

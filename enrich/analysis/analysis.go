@@ -46,8 +46,11 @@ type Config struct {
 	// SentimentModel is a model file from `earshot train sentiment`;
 	// empty uses the embedded model.
 	SentimentModel string `yaml:"sentiment_model"`
+	// IntentModel is a model file from `earshot train intent`, learned
+	// from intent corrections over the rules; empty: the rules alone.
+	IntentModel string `yaml:"intent_model"`
 	// ModelPoll is how often the enrich stage looks for a new
-	// SentimentModel file to swap in (default 10s).
+	// SentimentModel or IntentModel file to swap in (default 10s).
 	ModelPoll time.Duration `yaml:"model_poll"`
 	// Taxonomy is the taxonomy file (brand, products, aspects, ...).
 	Taxonomy string `yaml:"taxonomy"`
@@ -114,8 +117,12 @@ type Analyzer struct {
 	detector *lang.Detector
 	model    atomic.Pointer[loadedModel] // swapped without a restart (SetModel, WatchModel)
 	intents  *intent.Detector
-	prefs    *prefs.Extractor
-	pool     sync.Pool
+	// intentModel is the learned layer over the intent rules (nil model:
+	// the rules alone), swapped like the sentiment model.
+	intentModel atomic.Pointer[loadedIntentModel]
+	featPool    sync.Pool
+	prefs       *prefs.Extractor
+	pool        sync.Pool
 
 	analysed *prometheus.CounterVec
 	found    *prometheus.CounterVec
@@ -204,11 +211,24 @@ func New(cfg Config, logger *slog.Logger) (*Analyzer, error) {
 		}, []string{"intent"}),
 		swaps: prometheus.NewCounter(prometheus.CounterOpts{
 			Namespace: "earshot", Subsystem: "analysis", Name: "model_swaps_total",
-			Help: "Sentiment models swapped in while running.",
+			Help: "Sentiment and intent models swapped in while running.",
 		}),
 	}
 	a.model.Store(&loadedModel{clf: clf, version: model.Version(), source: source})
 	a.pool.New = func() any { return new([]textnorm.Token) }
+	a.featPool.New = func() any { return new([]uint32) }
+	a.intentModel.Store(&loadedIntentModel{version: ints.Version(), source: "rules"})
+	if cfg.IntentModel != "" {
+		im, err := intent.LoadModel(cfg.IntentModel)
+		if err != nil {
+			return nil, err
+		}
+		if err := a.SetIntentModel(im, cfg.IntentModel); err != nil {
+			// The rules changed since it was trained (a new binary or
+			// phrase list): its weights assume the old rules' scores.
+			a.logger.Warn("not using the intent model; retrain it with `earshot train intent`", "file", cfg.IntentModel, "err", err)
+		}
+	}
 	if taxPath == "" {
 		taxPath = "(embedded)"
 	}
@@ -263,7 +283,14 @@ func (a *Analyzer) Analyze(m *record.Mention) record.Analysis {
 // AnalyzeText analyses a cleaned text whose source states language stated
 // ("" when it does not).
 func (a *Analyzer) AnalyzeText(text, stated string) record.Analysis {
+	return a.analyze(text, stated, a.intentModel.Load())
+}
+
+// analyze is AnalyzeText with the intent model im (a nil im.m: the rules
+// alone).
+func (a *Analyzer) analyze(text, stated string, im *loadedIntentModel) record.Analysis {
 	var out record.Analysis
+	out.IntentModelVersion = im.version
 	lm := a.model.Load() // one model for the whole record, even during a swap
 	clf := lm.clf
 	out.ModelVersion = lm.version
@@ -290,6 +317,12 @@ func (a *Analyzer) AnalyzeText(text, stated string) record.Analysis {
 		onTopic = onTopic || m.Name == intent.ChurnRisk
 	}
 	matches = a.withSentiment(matches, s, onTopic, text, p.Aspects)
+	if im.m != nil {
+		fp := a.featPool.Get().(*[]uint32)
+		*fp = intent.Features(toks, *fp)
+		matches = im.m.Apply(matches, text, toks, *fp)
+		a.featPool.Put(fp)
+	}
 	buying := false
 	for _, m := range matches {
 		buying = buying || m.Name == intent.Buying

@@ -2,9 +2,11 @@ package intent
 
 import (
 	"bufio"
+	"embed"
 	"encoding/json"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"sort"
@@ -36,30 +38,77 @@ func ReadEvalSet(pattern string) ([]LabelledText, error) {
 		if err != nil {
 			return nil, fmt.Errorf("opening %s: %w", path, err)
 		}
-		sc := bufio.NewScanner(f)
-		line := 0
-		for sc.Scan() {
-			line++
-			if strings.TrimSpace(sc.Text()) == "" {
-				continue
-			}
-			var lt LabelledText
-			if err := json.Unmarshal(sc.Bytes(), &lt); err != nil {
-				f.Close()
-				return nil, fmt.Errorf("%s:%d: decoding: %w", path, line, err)
-			}
-			for _, n := range lt.Intents {
-				if !known(n) {
-					f.Close()
-					return nil, fmt.Errorf("%s:%d: unknown intent %q", path, line, n)
-				}
-			}
-			out = append(out, lt)
-		}
+		lts, err := readLabelled(f, path)
 		f.Close()
-		if err := sc.Err(); err != nil {
-			return nil, fmt.Errorf("reading %s: %w", path, err)
+		if err != nil {
+			return nil, err
 		}
+		out = append(out, lts...)
+	}
+	return out, nil
+}
+
+// readLabelled reads one JSONL file of labelled texts.
+func readLabelled(r io.Reader, name string) ([]LabelledText, error) {
+	var out []LabelledText
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 64*1024), 4<<20)
+	line := 0
+	for sc.Scan() {
+		line++
+		if strings.TrimSpace(sc.Text()) == "" {
+			continue
+		}
+		var lt LabelledText
+		if err := json.Unmarshal(sc.Bytes(), &lt); err != nil {
+			return nil, fmt.Errorf("%s:%d: decoding: %w", name, line, err)
+		}
+		if strings.TrimSpace(lt.Text) == "" {
+			return nil, fmt.Errorf("%s:%d: no text", name, line)
+		}
+		for _, n := range lt.Intents {
+			if !known(n) {
+				return nil, fmt.Errorf("%s:%d: unknown intent %q", name, line, n)
+			}
+		}
+		out = append(out, lt)
+	}
+	if err := sc.Err(); err != nil {
+		return nil, fmt.Errorf("reading %s: %w", name, err)
+	}
+	return out, nil
+}
+
+//go:embed testdata/eval_*.jsonl testdata/holdout*/*.jsonl
+var shippedSets embed.FS
+
+// ShippedSets names the evaluation sets built into the binary: "dev" (the
+// development set the rules were written against, the base data of `earshot
+// train intent`) and the holdouts (its validation sets).
+var ShippedSets = []string{"dev", "holdout", "holdout2", "holdout3", "holdout4", "holdout5"}
+
+// ShippedSet reads a built-in evaluation set by name.
+func ShippedSet(name string) ([]LabelledText, error) {
+	pattern := "testdata/" + name + "/*.jsonl"
+	if name == "dev" {
+		pattern = "testdata/eval_*.jsonl"
+	}
+	files, err := fs.Glob(shippedSets, pattern)
+	if err != nil || len(files) == 0 {
+		return nil, fmt.Errorf("no built-in intent set %q (have %s)", name, strings.Join(ShippedSets, ", "))
+	}
+	var out []LabelledText
+	for _, path := range files {
+		f, err := shippedSets.Open(path)
+		if err != nil {
+			return nil, err
+		}
+		lts, err := readLabelled(f, path)
+		f.Close()
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, lts...)
 	}
 	return out, nil
 }

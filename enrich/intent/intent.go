@@ -26,7 +26,9 @@ package intent
 
 import (
 	"bytes"
+	"crypto/sha256"
 	_ "embed"
+	"encoding/hex"
 	"fmt"
 	"math/bits"
 	"os"
@@ -153,7 +155,12 @@ type Detector struct {
 	cues     cueBook
 	pool     sync.Pool
 	ids      int
+	version  string
 }
+
+// Version identifies the rules: "rules-" and the first 12 hex digits of
+// the SHA-256 of the phrase lists, extras, thresholds and vocabulary.
+func (d *Detector) Version() string { return d.version }
 
 // New compiles the phrase lists cfg names.
 func New(cfg Config) (*Detector, error) {
@@ -246,6 +253,10 @@ func New(cfg Config) (*Detector, error) {
 	}
 	sort.Strings(d.langs)
 	d.pool.New = func() any { return new(state) }
+	h := sha256.New()
+	h.Write(data)
+	fmt.Fprint(h, cfg.Extra, d.thresholds, cfg.Vocabulary) // fmt prints maps sorted
+	d.version = "rules-" + hex.EncodeToString(h.Sum(nil))[:12]
 	return d, nil
 }
 

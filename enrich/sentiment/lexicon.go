@@ -70,6 +70,7 @@ func loadLexicons() (lexicons, error) {
 			return nil, fmt.Errorf("reading lexicon %s: %w", name, err)
 		}
 		lx := newLexicon()
+		var folded []foldedTerm
 		sc := bufio.NewScanner(strings.NewReader(string(data)))
 		line := 0
 		for sc.Scan() {
@@ -97,6 +98,17 @@ func loadLexicons() (lexicons, error) {
 			if code != "emoji" && pol != polNegator {
 				union.add(term, pol, code == "zh")
 			}
+			if f := foldDiacritics(term); f != term && foldsDiacritics[code] {
+				folded = append(folded, foldedTerm{f, pol})
+			}
+		}
+		// People type without diacritics ("zwrot pieniedzy trwal",
+		// "nauda atpakal nenaca"): every term also matches its folded
+		// spelling, unless that spelling is a term of its own.
+		for _, ft := range folded {
+			if !lx.has(ft.term) {
+				lx.add(ft.term, ft.pol, false)
+			}
 		}
 		lx.finish()
 		out[code] = lx
@@ -105,6 +117,68 @@ func loadLexicons() (lexicons, error) {
 	out["*"] = union
 	return out, nil
 }
+
+// foldsDiacritics are the languages whose words are often typed without
+// diacritics and rarely collide when folded; German is not among them
+// ("schön" would become "schon", "already").
+var foldsDiacritics = map[string]bool{"pl": true, "lv": true, "pt": true}
+
+type foldedTerm struct {
+	term string
+	pol  int8
+}
+
+// has reports whether term (a word, "stem*" or a phrase) is listed.
+func (lx *lexicon) has(term string) bool {
+	words := strings.Fields(term)
+	switch {
+	case len(words) > 1:
+		return false // phrases: a duplicate only repeats the same match
+	case strings.HasSuffix(term, "*"):
+		_, ok := lx.prefixes.Get(strings.TrimSuffix(term, "*"))
+		return ok
+	}
+	_, ok := lx.exact[term]
+	return ok
+}
+
+// foldDiacritics spells a term of a Latin-script language without its
+// diacritics: ł → l, ā → a, ç → c, ß → ss.
+func foldDiacritics(s string) string {
+	ascii := true
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			ascii = false
+			break
+		}
+	}
+	if ascii {
+		return s
+	}
+	var b strings.Builder
+	for _, r := range s {
+		if f, ok := diacriticFold[r]; ok {
+			b.WriteString(f)
+		} else {
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+var diacriticFold = func() map[rune]string {
+	m := map[rune]string{'ß': "ss", 'æ': "ae", 'œ': "oe"}
+	for _, g := range []struct{ base, marked string }{
+		{"a", "ąāáàâãäå"}, {"c", "ćčç"}, {"e", "ęēéèêëě"}, {"g", "ģğ"},
+		{"i", "īíìîï"}, {"k", "ķ"}, {"l", "łļ"}, {"n", "ńņñň"}, {"o", "óòôõöō"},
+		{"r", "ř"}, {"s", "śšş"}, {"u", "ūúùûüů"}, {"y", "ý"}, {"z", "źżž"},
+	} {
+		for _, r := range g.marked {
+			m[r] = g.base
+		}
+	}
+	return m
+}()
 
 func newLexicon() *lexicon {
 	return &lexicon{exact: map[string]int8{}, phrases: map[string][]phrase{}, stemPhrases: map[string][]stemPhrase{}}
