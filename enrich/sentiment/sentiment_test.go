@@ -241,3 +241,28 @@ func TestTrainRejectsBadFeatures(t *testing.T) {
 		t.Fatalf("err = %v, want it to name the n-gram orders", err)
 	}
 }
+
+// TestLexiconWithoutDiacritics: a lexicon term matches its spelling
+// without diacritics in pl, lv and pt, with the same polarity; German is
+// not folded ("schön" must not make "schon" positive).
+func TestLexiconWithoutDiacritics(t *testing.T) {
+	c := embedded(t)
+	pairs := []struct{ with, without, lang string }{
+		{"Zwrot pieniędzy trwał wieki, nie polecam.", "Zwrot pieniedzy trwal wieki, nie polecam.", "pl"},
+		{"Świetna obsługa, dziękuję!", "Swietna obsluga, dziekuje!", "pl"},
+		{"Nauda atpakaļ nenāca, briesmīgi.", "Nauda atpakal nenaca, briesmigi.", "lv"},
+		{"Péssimo atendimento, não recomendo.", "Pessimo atendimento, nao recomendo.", "pt"},
+	}
+	for _, p := range pairs {
+		a, b := c.Classify(p.with, p.lang), c.Classify(p.without, p.lang)
+		if a.Signals.Polarity() == 0 || a.Signals.Polarity() != b.Signals.Polarity() {
+			t.Errorf("%q polarity %d, %q polarity %d: want the same, not 0", p.with, a.Signals.Polarity(), p.without, b.Signals.Polarity())
+		}
+		if a.Label != b.Label {
+			t.Errorf("%q is %s but %q is %s", p.with, a.Label, p.without, b.Label)
+		}
+	}
+	if pol := c.Classify("Die Lieferung kam schon wieder", "de").Signals.Polarity(); pol > 0 {
+		t.Errorf(`German "schon" counted as positive (polarity %d)`, pol)
+	}
+}
