@@ -7,6 +7,7 @@ import (
 	_ "github.com/earshothq/earshot/connectors/feed"
 	_ "github.com/earshothq/earshot/connectors/file"
 	_ "github.com/earshothq/earshot/connectors/forms"
+	_ "github.com/earshothq/earshot/connectors/hackernews"
 	_ "github.com/earshothq/earshot/connectors/mastodon"
 	_ "github.com/earshothq/earshot/connectors/webcrawl"
 	_ "github.com/earshothq/earshot/connectors/youtube"
