@@ -6,10 +6,12 @@ import (
 	"net/netip"
 	"net/url"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 
 	"github.com/earshothq/earshot/internal/confx"
+	"github.com/earshothq/earshot/internal/smtpsend"
 	"github.com/nyaruka/phonenumbers"
 )
 
@@ -27,14 +29,17 @@ type Config struct {
 	TrustedProxies []string `yaml:"trusted_proxies"`
 	// AllowedOrigins are the browser origins (scheme://host[:port]) allowed
 	// to post cross-origin; a form may override them. "*" allows any.
-	AllowedOrigins []string     `yaml:"allowed_origins"`
-	Limits         Limits       `yaml:"limits"`
-	Timeouts       Timeouts     `yaml:"timeouts"`
-	RateLimit      RateLimits   `yaml:"rate_limit"`
-	TimeTrap       TimeTrap     `yaml:"time_trap"`
-	Idempotency    Idempotency  `yaml:"idempotency"`
-	QueueSize      int          `yaml:"queue_size"`
-	Forms          []FormConfig `yaml:"forms"`
+	AllowedOrigins []string    `yaml:"allowed_origins"`
+	Limits         Limits      `yaml:"limits"`
+	Timeouts       Timeouts    `yaml:"timeouts"`
+	RateLimit      RateLimits  `yaml:"rate_limit"`
+	TimeTrap       TimeTrap    `yaml:"time_trap"`
+	Idempotency    Idempotency `yaml:"idempotency"`
+	QueueSize      int         `yaml:"queue_size"`
+	// OptIn is how double opt-in confirmations are signed and mailed
+	// (optin.go); used by forms whose consent asks for it.
+	OptIn OptInConfig  `yaml:"double_opt_in"`
+	Forms []FormConfig `yaml:"forms"`
 }
 
 // Limits cap what one submission may contain.
@@ -152,6 +157,13 @@ type ConsentField struct {
 	Text     string `yaml:"text"`
 	Version  string `yaml:"version"`
 	Required bool   `yaml:"required"`
+	// DoubleOptIn mails the person a confirmation link; until they open
+	// it the submission is stored but no prospect is handed to sales.
+	DoubleOptIn bool `yaml:"double_opt_in"`
+	// ConfirmSubject and ConfirmText are the confirmation e-mail's
+	// subject and text (the link follows the text), in the form's language.
+	ConfirmSubject string `yaml:"confirm_subject"`
+	ConfirmText    string `yaml:"confirm_text"`
 }
 
 // Field targets: where a posted field goes in the record.
@@ -224,6 +236,7 @@ func DefaultConfig() Config {
 		TimeTrap:    TimeTrap{Min: 3 * time.Second, MaxAge: 24 * time.Hour},
 		Idempotency: Idempotency{TTL: 24 * time.Hour, MaxEntries: 100_000},
 		QueueSize:   1024,
+		OptIn:       OptInConfig{LinkTTL: 72 * time.Hour, SMTP: SMTPConfig{Port: 587, Security: smtpsend.STARTTLS}, SendTimeout: 15 * time.Second},
 	}
 }
 
@@ -316,6 +329,14 @@ func (c *Config) Validate() error {
 	if len(c.Forms) == 0 {
 		add("forms", "want at least one form")
 	}
+	for i := range c.Forms {
+		if f := c.Forms[i]; f.Consent != nil && f.Consent.DoubleOptIn {
+			if err := c.OptIn.validate(); err != nil {
+				add("double_opt_in", "%w (forms[%d] asks for double opt-in)", err, i)
+			}
+			break
+		}
+	}
 	seen := map[string]bool{}
 	for i := range c.Forms {
 		f := &c.Forms[i]
@@ -401,6 +422,9 @@ func (f *FormConfig) validate() error {
 		claim("consent.field", f.Consent.Field)
 		if strings.TrimSpace(f.Consent.Text) == "" {
 			add("consent.text", "want the text the person agrees to (it is recorded with the consent)")
+		}
+		if f.Consent.DoubleOptIn && !slices.ContainsFunc(f.Fields, func(fc FieldConfig) bool { return fc.MapsTo == TargetEmail && fc.Required }) {
+			add("consent.double_opt_in", "needs a required field that maps to email (the confirmation is mailed there)")
 		}
 	}
 	if f.Honeypot != "" {

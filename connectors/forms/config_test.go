@@ -30,12 +30,13 @@ func TestSampleConfigIsValidAndRegistered(t *testing.T) {
 	if !ok || string(reg.Sample) != string(sample) || reg.Description == "" {
 		t.Fatalf("forms is not registered with its sample")
 	}
-	env := map[string]string{"EARSHOT_FORMS_SECRET": "s3cret-s3cret-s3cret", "TYPEFORM_SECRET": "tf-secret-0123456789", "DEMO_WEBHOOK_SECRET": "wh-secret-0123456789"}
+	env := map[string]string{"EARSHOT_FORMS_SECRET": "s3cret-s3cret-s3cret", "TYPEFORM_SECRET": "tf-secret-0123456789", "DEMO_WEBHOOK_SECRET": "wh-secret-0123456789",
+		"EARSHOT_OPTIN_SECRET": "opt-in-secret-0123456789-0123456789", "SMTP_PASSWORD": "smtp-password"}
 	text, err := confx.ExpandEnv(sample, func(k string) (string, bool) { v, ok := env[k]; return v, ok })
 	if err != nil {
 		t.Fatal(err)
 	}
-	c, err := reg.Factory(decodeNode(t, string(text)), connectors.Deps{Name: "sample"})
+	c, err := reg.Factory(decodeNode(t, string(text)), connectors.Deps{Name: "sample", Checkpoints: connectors.NewMemoryCheckpoints()})
 	if err != nil {
 		t.Fatalf("sample config: %v", err)
 	}

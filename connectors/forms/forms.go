@@ -70,6 +70,9 @@ type Connector struct {
 	idem      *idemCache
 	publicURL string
 	handler   http.Handler
+	// store keeps double opt-in submissions until confirmed (optin.go).
+	store      connectors.CheckpointStore
+	confirming optInLocks
 
 	queue     chan *pending
 	slots     chan struct{} // one per submission read and not yet acked
@@ -124,6 +127,7 @@ func New(cfg Config, deps connectors.Deps) (*Connector, error) {
 		spent:     newSpentTokens(cfg.Idempotency.MaxEntries),
 		idem:      newIdemCache(cfg.Idempotency.TTL, cfg.Idempotency.MaxEntries),
 		publicURL: strings.TrimSuffix(cfg.PublicURL, "/"),
+		store:     deps.Checkpoints,
 		queue:     make(chan *pending, cfg.QueueSize),
 		slots:     make(chan struct{}, maxInFlight(deps.MaxInFlight, cfg.QueueSize)),
 		closed:    make(chan struct{}),
@@ -141,6 +145,11 @@ func New(cfg Config, deps connectors.Deps) (*Connector, error) {
 			f.limiter = rate.NewLimiter(rate.Limit(b.PerSecond), b.Burst)
 		}
 		c.forms[fc.ID] = f
+	}
+	for _, f := range c.forms {
+		if f.cfg.Consent != nil && f.cfg.Consent.DoubleOptIn && c.store == nil {
+			return nil, fmt.Errorf("forms connector %q: form %q asks for double opt-in, which needs a checkpoint store", deps.Name, f.cfg.ID)
+		}
 	}
 	c.handler = c.routes()
 	if cfg.TimeTrap.Secret == "" {
@@ -174,6 +183,8 @@ func (c *Connector) routes() http.Handler {
 	mux.HandleFunc("GET /f/{form}/thanks", c.handleThanks)
 	mux.HandleFunc("POST /f/{form}/typeform", c.handleTypeform)
 	mux.HandleFunc("POST /f/{form}/webhook", c.handleWebhook)
+	mux.HandleFunc("GET /f/{form}/confirm", c.handleConfirmPage)
+	mux.HandleFunc("POST /f/{form}/confirm", c.handleConfirm)
 	return mux
 }
 
@@ -453,6 +464,16 @@ func (c *Connector) accept(w http.ResponseWriter, r *http.Request, in *intake) {
 		release = rel
 	}
 	m := c.mention(in)
+	var pendingCopy []byte
+	optInTo := m.Author.Email
+	if cons := f.cfg.Consent; cons != nil && cons.DoubleOptIn {
+		var err error
+		if pendingCopy, err = c.markPending(m); err != nil {
+			release("", false)
+			c.refuse(w, r, f, errUnavailable("the submission could not be prepared; please retry", c.cfg.Timeouts.RetryAfter), in.values, in.token)
+			return
+		}
+	}
 	c.metrics.received.WithLabelValues(f.cfg.ID, in.via).Inc()
 	id := m.ID // m belongs to the runner once handed over
 	start := time.Now()
@@ -466,6 +487,15 @@ func (c *Connector) accept(w http.ResponseWriter, r *http.Request, in *intake) {
 		}
 		c.refuse(w, r, f, errUnavailable(unavailableDetail(err), c.cfg.Timeouts.RetryAfter), in.values, in.token)
 		return
+	}
+	if pendingCopy != nil {
+		if err := c.startOptIn(r.Context(), r, f, pendingCopy, id, optInTo); err != nil {
+			release("", false)
+			c.metrics.optIn.WithLabelValues(f.cfg.ID, "mail_failed").Inc()
+			c.log.Warn("double opt-in not started", "form", f.cfg.ID, "record", id, "err", err)
+			c.refuse(w, r, f, errUnavailable("the confirmation e-mail could not be sent; please submit the form again in a moment", c.cfg.Timeouts.RetryAfter), in.values, in.token)
+			return
+		}
 	}
 	release(id, true)
 	c.metrics.acked.WithLabelValues(f.cfg.ID).Inc()
@@ -533,7 +563,9 @@ func (c *Connector) mention(in *intake) *record.Mention {
 		m.URL = in.campaign.LandingPage
 	}
 	if f.Consent != nil {
-		m.Consent = &record.Consent{Given: mp.consent, Text: f.Consent.Text, Version: f.Consent.Version, At: in.at.UTC()}
+		// The consent record: what the person was told, when, from where.
+		m.Consent = &record.Consent{Given: mp.consent, Text: f.Consent.Text, Version: f.Consent.Version, At: in.at.UTC(),
+			FormID: f.ID, ClientIP: m.Submission.ClientIP, UserAgent: in.userAgent}
 	}
 	_ = m.Normalize() // source, source id and kind are always set here
 	return m

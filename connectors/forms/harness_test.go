@@ -116,7 +116,7 @@ func newHarness(t testing.TB, yamlConfig string, edit ...func(*Config)) *harness
 	}
 	h := &harness{t: t, clock: &fakeClock{t: time.Date(2025, 3, 14, 9, 26, 53, 0, time.UTC)}, reg: prometheus.NewRegistry()}
 	h.cond = sync.NewCond(&h.mu)
-	c, err := New(cfg, connectors.Deps{Name: "web-forms", Registerer: h.reg})
+	c, err := New(cfg, connectors.Deps{Name: "web-forms", Registerer: h.reg, Checkpoints: connectors.NewMemoryCheckpoints()})
 	if err != nil {
 		t.Fatalf("building connector: %v", err)
 	}
