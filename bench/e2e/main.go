@@ -37,15 +37,16 @@ import (
 )
 
 type options struct {
-	n        int
-	pairs    int
-	dir      string
-	bin      string
-	seed     uint64
-	interval time.Duration
-	timeout  time.Duration
-	keep     bool
-	stage    string // the index stage's settings, as YAML flow mapping entries
+	n           int
+	pairs       int
+	dir         string
+	bin         string
+	seed        uint64
+	interval    time.Duration
+	timeout     time.Duration
+	keep        bool
+	stage       string // the index stage's settings, as YAML flow mapping entries
+	cpuProfiles string // directory for CPU profiles, "" for none
 }
 
 func main() {
@@ -58,6 +59,7 @@ func main() {
 	flag.DurationVar(&o.interval, "every", 2*time.Second, "how often to print progress")
 	flag.DurationVar(&o.timeout, "timeout", 30*time.Minute, "give up on a run after this long")
 	flag.BoolVar(&o.keep, "keep", false, "keep the work directory")
+	flag.StringVar(&o.cpuProfiles, "cpuprofile", "", "write a CPU profile of each earshot process into this directory (run-N.pprof, index-N.pprof)")
 	batchSize := flag.Int("batch-size", 0, "index stage batch_size (0: the default)")
 	batchTimeout := flag.Duration("batch-timeout", 0, "index stage batch_timeout (0: the default)")
 	batchLinger := flag.Duration("batch-linger", -1, "index stage batch_linger (-1: the default)")
@@ -297,6 +299,14 @@ func start(o options, dir, name, cfg string, args ...string) (*child, error) {
 	}
 	cmd := exec.Command(o.bin, append(args, "-c", cfgPath, "--log-level", "warn")...)
 	cmd.Stdout, cmd.Stderr = logf, logf
+	if o.cpuProfiles != "" {
+		prof, err := filepath.Abs(filepath.Join(o.cpuProfiles, fmt.Sprintf("%s-%s.pprof", args[0], filepath.Base(dir))))
+		if err != nil {
+			logf.Close()
+			return nil, err
+		}
+		cmd.Env = append(os.Environ(), "EARSHOT_CPU_PROFILE="+prof)
+	}
 	c := &child{cmd: cmd, start: time.Now(), log: logPath, done: make(chan error, 1)}
 	if err := cmd.Start(); err != nil {
 		logf.Close()
