@@ -20,7 +20,7 @@ func fastStream(b *testing.B, n int) *httptest.Server {
 	template := `event: update` + "\n" + `data: {"id":"%d","uri":"https://bench.example/users/u%d/statuses/%d","url":"https://bench.example/@u%d/%d",` +
 		`"created_at":"2024-05-20T09:11:40.000Z","visibility":"public","language":"en","replies_count":1,"reblogs_count":2,"favourites_count":3,` +
 		`"content":"<p>Benchmark status %d about <a href=\"https://bench.example/tags/earshot\" class=\"mention hashtag\">#<span>earshot</span></a> and its dashboards, with a link <a href=\"https://example.com/a/long/path\"><span class=\"invisible\">https://</span><span class=\"ellipsis\">example.com/a/long</span><span class=\"invisible\">/path</span></a></p>",` +
-		`"account":{"id":"%d","username":"u%d","acct":"u%d","display_name":"User %d","url":"https://bench.example/@u%d","followers_count":42},` +
+		`"account":{"id":"%d","username":"u%d","acct":"u%d","display_name":"User %d","url":"https://bench.example/@u%d","followers_count":42,"discoverable":true},` +
 		`"mentions":[],"tags":[{"name":"earshot","url":"https://bench.example/tags/earshot"}],"media_attachments":[],"emojis":[]}` + "\n\n"
 	return httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		switch {
@@ -29,6 +29,12 @@ func fastStream(b *testing.B, n int) *httptest.Server {
 		case strings.HasPrefix(r.URL.Path, "/api/v1/timelines/"):
 			w.Header().Set("Content-Type", "application/json")
 			_, _ = w.Write([]byte(`[]`))
+		case strings.HasPrefix(r.URL.Path, "/api/v1/accounts/"):
+			// Every author opted into discovery: the consent check reads
+			// each one once (cached for account_ttl).
+			w.Header().Set("Content-Type", "application/json")
+			fmt.Fprintf(w, `{"id":%q,"bot":false,"discoverable":true,"indexable":true,"noindex":false,"note":"<p>hi</p>"}`,
+				strings.TrimPrefix(r.URL.Path, "/api/v1/accounts/"))
 		case strings.HasPrefix(r.URL.Path, "/api/v1/streaming/hashtag"):
 			w.Header().Set("Content-Type", "text/event-stream")
 			w.WriteHeader(http.StatusOK)
