@@ -31,8 +31,11 @@ type MentionDoc struct {
 	ProspectID      string
 	Author          string // handle or name, lower-cased
 	AuthorEmail     string // lower-cased, for erasure by e-mail
-	CreatedAt       time.Time
-	Text            string // title and text
+	// Subject is the author's keyed hash (record.Mention.Subject), for
+	// erasure by a request that names no identifier.
+	Subject   string
+	CreatedAt time.Time
+	Text      string // title and text
 	// Analyser is the key of the language analyser for Text ("pt", "cjk")
 	// when the backend has one, else "".
 	Analyser string
@@ -49,6 +52,7 @@ func NewMentionDoc(m *record.EnrichedMention, hasAnalyser func(string) bool) Men
 		Language:    LanguageOf(m),
 		Author:      Keyword(firstNonEmpty(m.Author.Handle, m.Author.Name)),
 		AuthorEmail: Keyword(m.Author.Email),
+		Subject:     m.Subject,
 		CreatedAt:   m.CreatedAt.UTC(),
 		Text:        joinText(m.Title, m.Text),
 	}

@@ -73,11 +73,14 @@ type Person struct {
 	CustomerID  string
 	ProspectIDs []string
 	Emails      []string
+	// Subjects are keyed hashes of the person's identity keys: mentions
+	// with one of them as MentionDoc.Subject are the person's.
+	Subjects []string
 }
 
 // Empty reports whether p names nobody.
 func (p Person) Empty() bool {
-	return p.CustomerID == "" && len(p.ProspectIDs) == 0 && len(p.Emails) == 0
+	return p.CustomerID == "" && len(p.ProspectIDs) == 0 && len(p.Emails) == 0 && len(p.Subjects) == 0
 }
 
 // ProfileIDs are the profile document ids of the person.

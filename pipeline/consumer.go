@@ -12,6 +12,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/earshothq/earshot/privacy"
+
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/segmentio/kafka-go"
 
@@ -26,6 +28,10 @@ type Message struct {
 	Key       []byte
 	Value     []byte // nil for a tombstone
 	Time      time.Time
+	// Subject is the person whose key sealed the record ("" for a plain one).
+	Subject string
+	// sealed keeps the record's bytes as stored, for the dead-letter queue.
+	sealed []byte
 }
 
 // permanentError marks an error that retrying cannot fix (a record that does
@@ -171,7 +177,14 @@ func (c *consumer) fetch(ctx context.Context) (Message, error) {
 		c.inflight.Add(1)
 		c.in.Inc()
 		c.inFlight.Inc()
-		return Message{Topic: m.Topic, Partition: m.Partition, Offset: m.Offset, Key: m.Key, Value: m.Value, Time: m.Time}, nil
+		msg := Message{Topic: m.Topic, Partition: m.Partition, Offset: m.Offset, Key: m.Key, Value: m.Value, Time: m.Time}
+		if err := c.k.openMessage(&msg); errors.Is(err, privacy.ErrShredded) {
+			// The person was erased: their record is skipped, never read.
+			c.k.metrics.Shredded.WithLabelValues(c.name).Inc()
+			c.settle(msg)
+			continue
+		}
+		return msg, nil
 	}
 }
 
@@ -199,13 +212,16 @@ func (c *consumer) deadLetter(ctx context.Context, m Message, cause error, attem
 		Topic: m.Topic, Partition: m.Partition, Offset: m.Offset,
 		Key: m.Key, Value: m.Value, At: time.Now().UTC(),
 	}
+	if m.sealed != nil {
+		dl.Value = m.sealed // as stored: the person's key still guards it
+	}
 	dl.Fit(c.k.maxMessageBytes())
 	value, err := record.Encode(dl)
 	if err != nil {
 		return err
 	}
 	done := make(chan error, 1)
-	if err := c.dlq.ProduceRetry(ctx, Output{Topic: c.k.topics.DLQ(), Key: dl.Key, Value: value}, func(err error) { done <- err }); err != nil {
+	if err := c.dlq.ProduceRetry(ctx, Output{Topic: c.k.topics.DLQ(), Key: dl.Key, Value: value, Subject: m.Subject}, func(err error) { done <- err }); err != nil {
 		return err
 	}
 	select {

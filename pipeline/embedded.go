@@ -52,6 +52,12 @@ func StartEmbedded(cfg EmbeddedConfig, logger *slog.Logger) (*Embedded, error) {
 // Addr is the broker's host:port.
 func (e *Embedded) Addr() string { return e.addr }
 
+// Compact has the broker compact its compacted topics now, physically
+// rewriting their segment files without superseded records: after an
+// erasure's tombstones, the person's keys and customer and prospect
+// records leave the disk.
+func (e *Embedded) Compact() { e.cluster.Compact() }
+
 // Close stops the broker and flushes its data to disk.
 func (e *Embedded) Close() { e.cluster.Close() }
 

@@ -33,6 +33,8 @@ type Kafka struct {
 	// securityErr is a TLS file that could not be loaded; every Ping
 	// returns it, so the role stops at start instead of dialing without TLS.
 	securityErr error
+	// seal is the per-person encryption, nil until EnableSealing.
+	seal *sealing
 }
 
 // NewKafka prepares a handle on the brokers. It does not dial; Ping does.
@@ -158,6 +160,15 @@ func (k *Kafka) TopicSpecs() []TopicSpec {
 		}
 		if Compacted(role) {
 			s.Configs["cleanup.policy"] = "compact"
+		}
+		if erasedByCompaction[role] && !k.cfg.Embedded.Enabled {
+			// Erasure deletes these records with tombstones; Kafka removes
+			// the superseded values only when it compacts. These settings
+			// bound how long that takes (the embedded broker compacts right
+			// after an erasure instead).
+			for key, v := range erasureCompaction {
+				s.Configs[key] = v
+			}
 		}
 		if o, ok := k.cfg.Topics.Overrides[role]; ok {
 			if o.Partitions > 0 {

@@ -16,6 +16,9 @@ type Metrics struct {
 	// FetchTimeouts counts reader fetches that timed out and were retried:
 	// normal on a loaded or idle machine, so logged at debug level only.
 	FetchTimeouts *prometheus.CounterVec
+	// Shredded counts records skipped because their person was erased
+	// (their key is gone).
+	Shredded *prometheus.CounterVec
 }
 
 // NewMetrics creates the series and registers them on reg (nil: unregistered,
@@ -46,9 +49,12 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 		FetchTimeouts: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Namespace: "earshot", Name: "fetch_timeouts_total", Help: "Fetches from the brokers that timed out and were retried.",
 		}, []string{"stage"}),
+		Shredded: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Namespace: "earshot", Name: "pipeline_shredded_total", Help: "Records skipped because their person was erased (key deleted).",
+		}, []string{"stage"}),
 	}
 	if reg != nil {
-		reg.MustRegister(m.In, m.Out, m.Failed, m.DLQ, m.Retries, m.Lag, m.InFlight, m.FetchTimeouts)
+		reg.MustRegister(m.In, m.Out, m.Failed, m.DLQ, m.Retries, m.Lag, m.InFlight, m.FetchTimeouts, m.Shredded)
 	}
 	return m
 }

@@ -18,6 +18,9 @@ type Output struct {
 	Topic string
 	Key   []byte
 	Value []byte
+	// Subject, when sealing is enabled, is the person (privacy.Keyring's
+	// keyed hash) whose key encrypts Value.
+	Subject string
 }
 
 // ErrProducerClosed is returned by Produce after Close.
@@ -94,6 +97,10 @@ func compression(name string) compress.Compression {
 // from another goroutine, with nil when the brokers acknowledged the record
 // or with the error that stopped it (after the writer's own retries).
 func (p *Producer) Produce(ctx context.Context, out Output, done func(error)) error {
+	out, err := p.k.sealOutput(ctx, out)
+	if err != nil {
+		return fmt.Errorf("sealing record for %s: %w", out.Topic, err)
+	}
 	select {
 	case p.slots <- struct{}{}:
 	case <-ctx.Done():

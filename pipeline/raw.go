@@ -19,10 +19,20 @@ func (k *Kafka) NewRawPublisher(p *Producer) *RawPublisher {
 }
 
 // Publish encodes m and queues it; done receives the broker's answer.
+// With sealing enabled the record is encrypted with its author's key and
+// keyed by the author's subject (a keyed hash), so neither the key nor the
+// value of the stored record names the person.
 func (r *RawPublisher) Publish(ctx context.Context, m *record.Mention, done func(error)) error {
+	key := m.AuthorKey()
+	var subject string
+	if kr := r.Producer.k.Keyring(); kr != nil {
+		subject = kr.Subject(key)
+		key = subject
+		m.Subject = subject
+	}
 	value, err := record.Encode(m)
 	if err != nil {
 		return err
 	}
-	return r.Producer.Produce(ctx, Output{Topic: r.Topic, Key: []byte(m.AuthorKey()), Value: value}, done)
+	return r.Producer.Produce(ctx, Output{Topic: r.Topic, Key: []byte(key), Value: value, Subject: subject}, done)
 }

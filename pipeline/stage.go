@@ -120,6 +120,7 @@ func (k *Kafka) handle(ctx context.Context, c *consumer, out *Producer, p Proces
 		c.settle(m)
 		return
 	}
+	k.inheritSubject(m, outs)
 	var (
 		mu      sync.Mutex
 		left    = len(outs)

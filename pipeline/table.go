@@ -7,6 +7,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/earshothq/earshot/privacy"
+
 	"github.com/segmentio/kafka-go"
 )
 
@@ -106,9 +108,13 @@ func (t *Table) followPartition(ctx context.Context, partition int, end int64, r
 			t.k.logger.Warn("table read failed; retrying", "topic", t.topic, "partition", partition, "error", err)
 			continue
 		}
-		t.mu.Lock()
-		t.apply(Message{Topic: m.Topic, Partition: m.Partition, Offset: m.Offset, Key: m.Key, Value: m.Value, Time: m.Time})
-		t.mu.Unlock()
+		msg := Message{Topic: m.Topic, Partition: m.Partition, Offset: m.Offset, Key: m.Key, Value: m.Value, Time: m.Time}
+		// An erased person's record (its key is gone) is not applied.
+		if err := t.k.openMessage(&msg); !errors.Is(err, privacy.ErrShredded) {
+			t.mu.Lock()
+			t.apply(msg)
+			t.mu.Unlock()
+		}
 		if m.Offset >= end-1 {
 			once.Do(reached)
 		}

@@ -144,6 +144,10 @@ type Mention struct {
 	// Deletion, when set, makes this record the removal of the mention
 	// with the same id (see deletion.go).
 	Deletion *Deletion `json:"deletion,omitempty"`
+	// Subject is the keyed hash of the author's identity key (set when
+	// personal data is sealed): erasure finds the person's mentions by it
+	// without the erasure request naming them.
+	Subject string `json:"subject,omitempty"`
 }
 
 // Submission is where and how a form submission reached Earshot.
@@ -409,11 +413,18 @@ type Prospect struct {
 // Erasure is a request to forget a person everywhere (GDPR right to erasure).
 // The index stage deletes the person's profile and every mention linked to them.
 type Erasure struct {
-	Schema      int       `json:"schema"`
-	ID          string    `json:"id"`
-	CustomerID  string    `json:"customer_id,omitempty"`
-	ProspectIDs []string  `json:"prospect_ids,omitempty"`
-	Emails      []string  `json:"emails,omitempty"`
+	Schema      int      `json:"schema"`
+	ID          string   `json:"id"`
+	CustomerID  string   `json:"customer_id,omitempty"`
+	ProspectIDs []string `json:"prospect_ids,omitempty"`
+	// Emails is read from requests written before subjects existed; new
+	// requests never carry an identifier.
+	Emails []string `json:"emails,omitempty"`
+	// Subjects are the keyed hashes of the person's identity keys (see
+	// privacy.Keyring.Subject): their mentions and data keys.
+	Subjects []string `json:"subjects,omitempty"`
+	// By is who asked (an operator or API user name), for the audit.
+	By          string    `json:"by,omitempty"`
 	RequestedAt time.Time `json:"requested_at"`
 }
 

@@ -20,6 +20,8 @@ func Schemas() map[string]map[string]any {
 			"A new lead with evidence and score, on the compacted prospects topic keyed by id."),
 		"erasure.schema.json": schema.For(Erasure{}, base+"erasure.schema.json", "Erasure",
 			"A request to forget a person everywhere (right to erasure), on the erasures topic."),
+		"erasure_audit.schema.json": schema.For(ErasureAudit{}, base+"erasure_audit.schema.json", "ErasureAudit",
+			"One entry of the erasure audit log (who, when, which person ids, what was removed; no personal data), on the erasure-audit topic."),
 		"dead_letter.schema.json": schema.For(DeadLetter{}, base+"dead_letter.schema.json", "DeadLetter",
 			"A record a stage could not process, with the reason and its original bytes, on the DLQ topic."),
 		"saved_search.schema.json": schema.For(SavedSearch{}, base+"saved_search.schema.json", "SavedSearch",

@@ -92,6 +92,10 @@ func (a *App) openAdmin(ctx context.Context) (*pipeline.Kafka, error) {
 		}
 		return nil, err
 	}
+	if _, err := enableSealing(ctx, cfg, k); err != nil {
+		k.Close()
+		return nil, fmt.Errorf("enabling personal data encryption: %w", err)
+	}
 	return k, nil
 }
 

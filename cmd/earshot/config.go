@@ -3,6 +3,7 @@ package main
 import (
 	"errors"
 	"fmt"
+	"github.com/earshothq/earshot/privacy"
 	"os"
 
 	"gopkg.in/yaml.v3"
@@ -25,6 +26,7 @@ type Config struct {
 	Enrich     enrich.Config    `yaml:"enrich"`
 	Search     backend.Config   `yaml:"search"`
 	Alerts     alert.Config     `yaml:"alerts"`
+	Privacy    privacy.Config   `yaml:"privacy"`
 
 	file string
 	root *yaml.Node
@@ -61,6 +63,7 @@ func DefaultConfig() Config {
 		Enrich:  enrich.DefaultConfig(),
 		Search:  backend.DefaultConfig(),
 		Alerts:  alert.DefaultConfig(),
+		Privacy: privacy.DefaultConfig(),
 	}
 }
 
@@ -119,6 +122,7 @@ func (c *Config) Validate() error {
 	errs = append(errs, confx.Position(c.file, c.root, "", c.Enrich.Validate()))
 	errs = append(errs, confx.Position(c.file, c.root, "", c.Search.Validate()))
 	errs = append(errs, confx.Position(c.file, c.root, "", c.Alerts.Validate()))
+	errs = append(errs, confx.Position(c.file, c.root, "", c.Privacy.Validate()))
 	seen := map[string]bool{}
 	for i, e := range c.Connectors {
 		var node *yaml.Node

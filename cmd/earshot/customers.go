@@ -262,6 +262,10 @@ enrich instances apply to their identity tables.`,
 			if len(plan.Erasures) > 0 {
 				emails = plan.Erasures[0].Emails
 			}
+			if err := sealPlan(ctx, k, &plan); err != nil {
+				return err
+			}
+			plan.By = operatorName()
 			fmt.Fprintf(app.Stdout, "customers: %s\nprospects: %s\nemails: %s\n", list(plan.Customers), list(plan.Prospects), list(emails))
 			if dryRun {
 				fmt.Fprintln(app.Stdout, "dry run: nothing written")
@@ -275,7 +279,7 @@ enrich instances apply to their identity tables.`,
 			for _, e := range plan.Erasures {
 				fmt.Fprintf(app.Stdout, "deletion request %s written to %s\n", e.ID, k.Topics().Erasures())
 			}
-			fmt.Fprintf(app.Stdout, "tombstones written: %d customers, %d prospects\n", len(plan.Customers), len(plan.Prospects))
+			fmt.Fprintf(app.Stdout, "tombstones written: %d customers, %d prospects, %d data keys\n", len(plan.Customers), len(plan.Prospects), len(plan.Keys))
 			return nil
 		},
 	}

@@ -78,6 +78,10 @@ func (a *App) openHub(ctx context.Context) (*hub, error) {
 		h.close()
 		return nil, err
 	}
+	if err := h.enableHubSealing(ctx); err != nil {
+		h.close()
+		return nil, err
+	}
 	return h, nil
 }
 

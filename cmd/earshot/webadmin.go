@@ -13,6 +13,7 @@ import (
 	"github.com/earshothq/earshot/pipeline"
 	"github.com/earshothq/earshot/record"
 	"github.com/earshothq/earshot/web"
+	"github.com/earshothq/earshot/web/auth"
 )
 
 // webAdmin gives the web app's admin routes the code behind `earshot
@@ -78,6 +79,12 @@ func (w *webAdmin) Erase(ctx context.Context, who string, dryRun bool) (web.Eras
 	rep.Prospects = append(rep.Prospects, plan.Prospects...)
 	if len(plan.Erasures) > 0 {
 		rep.Emails = append(rep.Emails, plan.Erasures[0].Emails...)
+	}
+	if err := sealPlan(ctx, w.kafka, &plan); err != nil {
+		return rep, err
+	}
+	if p, ok := auth.FromContext(ctx); ok {
+		plan.By = "api:" + p.User
 	}
 	if dryRun {
 		return rep, nil

@@ -317,12 +317,18 @@ func (b *Backend) DeletePerson(ctx context.Context, p index.Person) (int, error)
 	for _, e := range p.Emails {
 		qs = append(qs, termQuery(fieldEmail, index.Keyword(e)))
 	}
+	for _, s := range p.Subjects {
+		qs = append(qs, termQuery(fieldSubject, s))
+	}
 	deleted, err := b.deleteMatching(ctx, bq.NewDisjunctionQuery(qs))
 	if err != nil {
 		return deleted, fmt.Errorf("deleting the person's mentions: %w", err)
 	}
 	if err := errors.Join(b.DeleteProfiles(ctx, p.ProfileIDs())...); err != nil {
 		return deleted, fmt.Errorf("deleting the person's profiles: %w", err)
+	}
+	if err := b.purge(ctx); err != nil {
+		return deleted, err
 	}
 	return deleted, nil
 }

@@ -144,6 +144,7 @@ func (b *docBuilder) mention(m *record.EnrichedMention) (*document.Document, *in
 	b.add(doc, "prospect_id", d.ProspectID, nil)
 	b.add(doc, "author", d.Author, nil)
 	b.add(doc, fieldEmail, d.AuthorEmail, nil)
+	b.add(doc, fieldSubject, d.Subject, nil)
 	b.add(doc, index.NeutralField, d.Text, nil)
 	if d.Analyser != "" {
 		b.add(doc, index.LanguageFieldName(d.Analyser), d.Text, nil)

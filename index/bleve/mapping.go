@@ -64,6 +64,7 @@ const (
 	fieldRaw      = "_raw"      // the stored record (JSON), not indexed
 	fieldHistHour = "hist_hour" // "2006010215|sentiment" for histograms of every interval
 	fieldEmail    = "author_email"
+	fieldSubject  = "subject"
 )
 
 func keywordField(docValues bool) *mapping.FieldMapping {
@@ -155,7 +156,7 @@ func mentionMapping() (*mapping.IndexMappingImpl, error) {
 		query.FieldCompetitor, fieldHistHour, fieldTimeKey} {
 		doc.AddFieldMappingsAt(f, keywordField(true))
 	}
-	for _, f := range []string{query.FieldCustomer, query.FieldProspect, query.FieldAuthor, fieldEmail, fieldTimeBucket} {
+	for _, f := range []string{query.FieldCustomer, query.FieldProspect, query.FieldAuthor, fieldEmail, fieldSubject, fieldTimeBucket} {
 		doc.AddFieldMappingsAt(f, keywordField(false))
 	}
 	doc.AddFieldMappingsAt(index.NeutralField, textField(neutralAnalyzer))

@@ -49,6 +49,12 @@ func (b *Backend) DeletePerson(ctx context.Context, p index.Person) (int, error)
 	if err := errors.Join(b.DeleteProfiles(ctx, p.ProfileIDs())...); err != nil {
 		return deleted, fmt.Errorf("deleting the person's profiles: %w", err)
 	}
+	// Lucene keeps a deleted document in its segment until a merge: expunge
+	// them now so the person's text leaves the shards' files too.
+	if err := b.do(ctx, esapi.IndicesForcemergeRequest{Index: []string{b.mentionPattern(), b.profileIndex()},
+		OnlyExpungeDeletes: esapi.BoolPtr(true), AllowNoIndices: esapi.BoolPtr(true)}, nil); err != nil {
+		return deleted, fmt.Errorf("expunging the person's deleted documents: %w", err)
+	}
 	return deleted, nil
 }
 
@@ -67,6 +73,9 @@ func personQuery(p index.Person) obj {
 			emails[i] = index.Keyword(e)
 		}
 		should = append(should, obj{"terms": obj{"author_email": emails}})
+	}
+	if len(p.Subjects) > 0 {
+		should = append(should, obj{"terms": obj{"subject": p.Subjects}})
 	}
 	return obj{"bool": obj{"should": should, "minimum_should_match": 1}}
 }

@@ -273,6 +273,11 @@ func (b *Backend) EnsureSchema(ctx context.Context) error {
 		Body: body(obj{"properties": textProperties(mentionProperties(p))})}, nil); err != nil {
 		return fmt.Errorf("adding the text fields to the mention indices: %w", err)
 	}
+	// ... and the subject field erasure finds a person's mentions by.
+	if err := b.do(ctx, esapi.IndicesPutMappingRequest{Index: []string{b.mentionPattern()},
+		Body: body(obj{"properties": obj{"subject": keyword}})}, nil); err != nil {
+		return fmt.Errorf("adding the subject field to the mention indices: %w", err)
+	}
 	if err := b.do(ctx, esapi.IndicesPutMappingRequest{Index: []string{b.profileIndex()},
 		Body: body(obj{"properties": textProperties(profileProperties(p))})}, nil); err != nil {
 		return fmt.Errorf("adding the text fields to the profile index: %w", err)

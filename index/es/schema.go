@@ -35,7 +35,7 @@ func mentionProperties(p *textPlan) obj {
 		"sentiment": keyword, "sentiment_score": obj{"type": "float"},
 		"intents": keyword, "aspects": keyword, "aspects_positive": keyword, "aspects_negative": keyword,
 		"brands": keyword, "products": keyword, "competitors": keyword,
-		"customer_id": keyword, "prospect_id": keyword, "author": keyword, "author_email": keyword,
+		"customer_id": keyword, "prospect_id": keyword, "author": keyword, "author_email": keyword, "subject": keyword,
 		"created_at":       obj{"type": "date"},
 		index.NeutralField: obj{"type": "text", "analyzer": neutralName},
 		"record":           obj{"type": "object", "enabled": false},
@@ -136,6 +136,7 @@ type esMention struct {
 	ProspectID      string    `json:"prospect_id,omitempty"`
 	Author          string    `json:"author,omitempty"`
 	AuthorEmail     string    `json:"author_email,omitempty"`
+	Subject         string    `json:"subject,omitempty"`
 	CreatedAt       time.Time `json:"created_at"`
 	Text            string    `json:"text"`
 }
@@ -148,7 +149,7 @@ func mentionDoc(d index.MentionDoc, record []byte, p *textPlan) ([]byte, error) 
 		Sentiment: d.Sentiment, SentimentScore: d.SentimentScore,
 		Intents: d.Intents, Aspects: d.Aspects, AspectsPositive: d.AspectsPositive, AspectsNegative: d.AspectsNegative,
 		Brands: d.Brands, Products: d.Products, Competitors: d.Competitors,
-		CustomerID: d.CustomerID, ProspectID: d.ProspectID, Author: d.Author, AuthorEmail: d.AuthorEmail,
+		CustomerID: d.CustomerID, ProspectID: d.ProspectID, Author: d.Author, AuthorEmail: d.AuthorEmail, Subject: d.Subject,
 		CreatedAt: d.CreatedAt, Text: d.Text,
 	}
 	if !p.Fold {

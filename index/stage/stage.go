@@ -397,7 +397,7 @@ func (s *Stage) erase(ctx context.Context, m pipeline.Message) error {
 	if err := record.Decode(m.Value, &e); err != nil {
 		return pipeline.Permanent(fmt.Errorf("decoding erasure at %s/%d/%d: %w", m.Topic, m.Partition, m.Offset, err))
 	}
-	p := index.Person{CustomerID: e.CustomerID, ProspectIDs: e.ProspectIDs, Emails: e.Emails}
+	p := index.Person{CustomerID: e.CustomerID, ProspectIDs: e.ProspectIDs, Emails: e.Emails, Subjects: e.Subjects}
 	if p.Empty() {
 		return pipeline.Permanent(fmt.Errorf("erasure %s names no customer, prospect or e-mail", e.ID))
 	}

@@ -101,6 +101,63 @@ type Plan struct {
 	Erasures  []record.Erasure
 	Customers []string // customer ids to tombstone
 	Prospects []string // prospect ids to tombstone
+	// IdentityKeys are the person's identifiers in the shape of
+	// record.AuthorKey ("email:…", "handle:mastodon:…"): what their records
+	// were keyed and sealed by. Never written anywhere as such.
+	IdentityKeys []string
+	// Keys are the keys-topic keys of the person's data keys to tombstone
+	// (set by Seal).
+	Keys []string
+	// By names who asked, for the audit log.
+	By string
+	// Markers are written after every tombstone was acknowledged, so a
+	// compaction can drop what the tombstones delete (see
+	// pipeline.Kafka.CompactionMarkers).
+	Markers []pipeline.Output
+}
+
+// Shredder is the keyring as forget needs it: subjects of identity keys
+// and the stored keys of a subject (*privacy.Keyring implements it).
+type Shredder interface {
+	Subject(identityKey string) string
+	Serials(subject string) []string
+}
+
+// Seal replaces the identifiers in the plan's erasure requests with keyed
+// hashes (subjects) and lists the data keys to delete. Without it (no
+// privacy secret) the requests carry the e-mail addresses, as before
+// personal data was sealed.
+func (p *Plan) Seal(s Shredder) {
+	subjects := make([]string, 0, len(p.IdentityKeys))
+	p.Keys = nil
+	for _, k := range p.IdentityKeys {
+		sub := s.Subject(k)
+		subjects = append(subjects, sub)
+		p.Keys = append(p.Keys, s.Serials(sub)...)
+	}
+	sort.Strings(subjects)
+	for i := range p.Erasures {
+		p.Erasures[i].Emails = nil
+		p.Erasures[i].Subjects = subjects
+	}
+}
+
+// identityKeys lists a person's identifiers as record.AuthorKey writes them.
+func identityKeys(emails, phones, urls []string, handles []record.Handle) []string {
+	var out []string
+	for _, e := range emails {
+		out = append(out, record.AuthorKey("", record.Author{Email: e}))
+	}
+	for _, p := range phones {
+		out = append(out, record.AuthorKey("", record.Author{Phone: p}))
+	}
+	for _, h := range handles {
+		out = append(out, record.AuthorKey(h.Platform, record.Author{Platform: h.Platform, Handle: h.Handle}))
+	}
+	for _, u := range urls {
+		out = append(out, record.AuthorKey("", record.Author{ProfileURL: u}))
+	}
+	return out
 }
 
 // PlanErasure finds everything that belongs to who: a customer id, a
@@ -146,8 +203,18 @@ func PlanErasure(snap *Snapshot, who string, norm *identity.Normalizer, now time
 	default:
 		return Plan{}, fmt.Errorf("forget: no customer or prospect has the id %q (give an id or an email address): %w", who, ErrNobodyFound)
 	}
+	idKeys := map[string]bool{}
+	if isEmail(who) {
+		for _, k := range identityKeys([]string{who}, nil, nil, nil) {
+			idKeys[k] = true
+		}
+	}
 	for i := range customers {
-		p, _ := norm.Customer(&customers[i])
+		c := &customers[i]
+		for _, k := range identityKeys(c.Emails, c.Phones, c.ProfileURLs, c.Handles) {
+			idKeys[k] = true
+		}
+		p, _ := norm.Customer(c)
 		addKeys(p)
 		for _, e := range customers[i].Emails {
 			emails[strings.ToLower(strings.TrimSpace(e))] = true
@@ -166,6 +233,9 @@ func PlanErasure(snap *Snapshot, who string, norm *identity.Normalizer, now time
 	}
 	for id := range prospectIDs {
 		if pr, ok := snap.Prospects[id]; ok {
+			for _, k := range identityKeys(pr.Emails, pr.Phones, pr.ProfileURLs, pr.Handles) {
+				idKeys[k] = true
+			}
 			for _, e := range pr.Emails {
 				emails[strings.ToLower(strings.TrimSpace(e))] = true
 			}
@@ -174,7 +244,7 @@ func PlanErasure(snap *Snapshot, who string, norm *identity.Normalizer, now time
 	if len(customers) == 0 && len(prospectIDs) == 0 {
 		return Plan{}, fmt.Errorf("forget: no customer or prospect has the address %q: %w", who, ErrNobodyFound)
 	}
-	plan := Plan{Prospects: sortedKeys(prospectIDs)}
+	plan := Plan{Prospects: sortedKeys(prospectIDs), IdentityKeys: sortedKeys(idKeys)}
 	allEmails := sortedKeys(emails)
 	at := now.UTC()
 	if len(customers) == 0 {
@@ -199,6 +269,7 @@ func PlanErasure(snap *Snapshot, who string, norm *identity.Normalizer, now time
 func Forget(ctx context.Context, pub Publisher, topics pipeline.Topics, plan Plan) error {
 	var reqs []pipeline.Output
 	for i := range plan.Erasures {
+		plan.Erasures[i].By = plan.By
 		v, err := record.Encode(&plan.Erasures[i])
 		if err != nil {
 			return fmt.Errorf("encoding erasure: %w", err)
@@ -215,11 +286,49 @@ func Forget(ctx context.Context, pub Publisher, topics pipeline.Topics, plan Pla
 	for _, id := range plan.Prospects {
 		tombs = append(tombs, pipeline.Output{Topic: topics.Prospects(), Key: []byte(id)})
 	}
-	if len(tombs) == 0 {
-		return nil
+	if len(tombs) > 0 {
+		if err := pub.ProduceSync(ctx, tombs...); err != nil {
+			return fmt.Errorf("writing tombstones (the erasure requests were written; run forget again): %w", err)
+		}
 	}
-	if err := pub.ProduceSync(ctx, tombs...); err != nil {
-		return fmt.Errorf("writing tombstones (the erasure requests were written; run forget again): %w", err)
+	// The data keys go last: their tombstones are what has the embedded
+	// broker compact, which then also drops the records tombstoned above.
+	var keys []pipeline.Output
+	for _, k := range plan.Keys {
+		keys = append(keys, pipeline.Output{Topic: topics.Keys(), Key: []byte(k)})
+	}
+	if len(keys) > 0 {
+		if err := pub.ProduceSync(ctx, keys...); err != nil {
+			return fmt.Errorf("deleting the person's data keys (the erasure requests were written; run forget again): %w", err)
+		}
+	}
+	if len(plan.Markers) > 0 {
+		if err := pub.ProduceSync(ctx, plan.Markers...); err != nil {
+			return fmt.Errorf("writing compaction markers (the person's keys and records were deleted; compaction may wait for the next records): %w", err)
+		}
+	}
+	audit := record.ErasureAudit{
+		Step: "forget", By: plan.By, At: time.Now().UTC(), CustomerIDs: plan.Customers, ProspectIDs: plan.Prospects,
+		Removed: map[string]int{"keys": len(plan.Keys), "customers": len(plan.Customers), "prospects": len(plan.Prospects)},
+	}
+	for _, e := range plan.Erasures {
+		audit.RequestIDs = append(audit.RequestIDs, e.ID)
+	}
+	audit.ID = record.RecordID("erasure-audit", "forget|"+strings.Join(audit.RequestIDs, ","))
+	if err := WriteAudit(ctx, pub, topics, &audit); err != nil {
+		return fmt.Errorf("the person was erased, but %w", err)
+	}
+	return nil
+}
+
+// WriteAudit appends an entry to the erasure audit log.
+func WriteAudit(ctx context.Context, pub Publisher, topics pipeline.Topics, a *record.ErasureAudit) error {
+	v, err := record.Encode(a)
+	if err != nil {
+		return fmt.Errorf("encoding erasure audit: %w", err)
+	}
+	if err := pub.ProduceSync(ctx, pipeline.Output{Topic: topics.ErasureAudit(), Key: []byte(a.ID), Value: v}); err != nil {
+		return fmt.Errorf("writing the erasure audit to %s: %w", topics.ErasureAudit(), err)
 	}
 	return nil
 }

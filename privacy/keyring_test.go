@@ -1,0 +1,121 @@
+package privacy
+
+import (
+	"bytes"
+	"errors"
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+func newRing(t *testing.T, secret string) *Keyring {
+	t.Helper()
+	k, err := NewKeyring(secret)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return k
+}
+
+func TestSealOpenAndShred(t *testing.T) {
+	k := newRing(t, "a secret of sixteen+")
+	anna, jan := k.Subject("email:anna@example.com"), k.Subject("email:jan@example.pl")
+	if anna == jan || len(anna) != 32 {
+		t.Fatalf("subjects %q %q", anna, jan)
+	}
+	if k.Subject("email:anna@example.com") != anna {
+		t.Fatal("subject is not deterministic")
+	}
+	if _, err := k.Seal(anna, []byte("x")); err == nil {
+		t.Fatal("sealed without a key")
+	}
+	var stored []StoredKey
+	for _, s := range []string{anna, jan} {
+		sk, err := k.NewKey(s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if bytes.Contains(sk.Value, []byte(s)) {
+			t.Fatal("stored key names its subject in the value")
+		}
+		if err := k.Apply(sk.Key, sk.Value); err != nil {
+			t.Fatal(err)
+		}
+		stored = append(stored, sk)
+	}
+	plain := []byte(`{"text":"Ekspres przestał działać","email":"anna@example.com"}`)
+	sealed, err := k.Seal(anna, plain)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !IsSealed(sealed) || bytes.Contains(sealed, []byte("anna")) || bytes.Contains(sealed, []byte("Ekspres")) {
+		t.Fatalf("sealed value leaks plaintext: %q", sealed)
+	}
+	got, subject, err := k.Open(sealed)
+	if err != nil || subject != anna || !bytes.Equal(got, plain) {
+		t.Fatalf("open: %q %q %v", got, subject, err)
+	}
+	// Tampering is detected.
+	bad := bytes.Clone(sealed)
+	bad[len(bad)-1] ^= 1
+	if _, _, err := k.Open(bad); !errors.Is(err, ErrMalformed) {
+		t.Fatalf("tampered value opened: %v", err)
+	}
+	// Another process with the same secret loads the stored keys.
+	other := newRing(t, "a secret of sixteen+")
+	for _, sk := range stored {
+		if err := other.Apply(sk.Key, sk.Value); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, _, err := other.Open(sealed); err != nil {
+		t.Fatalf("second process: %v", err)
+	}
+	// A wrong secret cannot unwrap them.
+	if err := newRing(t, "another secret 16+").Apply(stored[0].Key, stored[0].Value); err == nil {
+		t.Fatal("a key unwrapped with the wrong secret")
+	}
+	// Shredding: the tombstone removes the key and the value is gone for good.
+	var shredded []string
+	k.OnShred(func(s string) { shredded = append(shredded, s) })
+	for _, id := range k.Serials(anna) {
+		if err := k.Apply([]byte(id), nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, _, err := k.Open(sealed); !errors.Is(err, ErrShredded) {
+		t.Fatalf("open after shredding: %v", err)
+	}
+	if len(shredded) != 1 || shredded[0] != anna || k.Has(anna) || !k.Has(jan) {
+		t.Fatalf("shredded %v; anna %v jan %v", shredded, k.Has(anna), k.Has(jan))
+	}
+}
+
+func TestKeyringRejectsShortSecretAndMalformedKeys(t *testing.T) {
+	if _, err := NewKeyring("short"); err == nil {
+		t.Fatal("short secret accepted")
+	}
+	k := newRing(t, "a secret of sixteen+")
+	if err := k.Apply([]byte("not-a-key-id"), []byte("x")); err == nil {
+		t.Fatal("malformed key id accepted")
+	}
+	if (Config{Secret: "short"}).Validate() == nil {
+		t.Fatal("config with a short secret validated")
+	}
+}
+
+func TestLoadOrCreateSecret(t *testing.T) {
+	dir := t.TempDir()
+	s1, err := LoadOrCreateSecret(dir)
+	if err != nil || len(s1) < 16 {
+		t.Fatalf("%q %v", s1, err)
+	}
+	s2, err := LoadOrCreateSecret(dir)
+	if err != nil || s2 != s1 {
+		t.Fatalf("second load %q %v", s2, err)
+	}
+	fi, err := os.Stat(filepath.Join(dir, SecretFileName))
+	if err != nil || fi.Mode().Perm() != 0o600 {
+		t.Fatalf("secret file mode %v %v", fi.Mode(), err)
+	}
+}
