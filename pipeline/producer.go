@@ -48,7 +48,10 @@ type delivery struct {
 // NewProducer creates a producer; name labels its metrics and logs.
 // maxInFlight bounds unacknowledged records (0: the consumer's default).
 func (k *Kafka) NewProducer(name string, maxInFlight int) *Producer {
-	pc := k.cfg.Producer
+	return k.newProducer(name, maxInFlight, k.cfg.Producer)
+}
+
+func (k *Kafka) newProducer(name string, maxInFlight int, pc ProducerConfig) *Producer {
 	if maxInFlight <= 0 {
 		maxInFlight = k.cfg.Consumer.MaxInFlight
 	}

@@ -77,7 +77,11 @@ func (k *Kafka) ensureKey(ctx context.Context, subject string) error {
 		s.creating[subject] = lock
 	}
 	if s.producer == nil {
-		s.producer = k.NewProducer("keys", 100)
+		// A new person's first record waits for their key: write each
+		// key at once instead of waiting for a batch to fill.
+		pc := k.cfg.Producer
+		pc.BatchSize = 1
+		s.producer = k.newProducer("keys", 100, pc)
 	}
 	p := s.producer
 	s.mu.Unlock()

@@ -70,9 +70,15 @@ connectors:
 	})
 	api := "http://" + httpAddr
 	client := signIn(t, api, adminPassword(t, logs))
-	// One-shot commands reach the running hub's broker through a config naming it.
+	// One-shot commands reach the running hub's broker through a config
+	// naming it, with the privacy secret the hub generated into its data dir
+	// (forget needs it to find the person's data keys).
+	secret, err := os.ReadFile(filepath.Join(dir, "kafka", "earshot-privacy.secret"))
+	if err != nil {
+		t.Fatalf("the hub generated no privacy secret: %v", err)
+	}
 	adminCfg := filepath.Join(dir, "admin.yaml")
-	if err := os.WriteFile(adminCfg, []byte(fmt.Sprintf("kafka:\n  brokers: [%s]\n  embedded: {enabled: false}\n", kafkaAddr)), 0o600); err != nil {
+	if err := os.WriteFile(adminCfg, []byte(fmt.Sprintf("kafka:\n  brokers: [%s]\n  embedded: {enabled: false}\nprivacy:\n  secret: %s\n", kafkaAddr, strings.TrimSpace(string(secret)))), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	csv := filepath.Join(dir, "customers.csv")

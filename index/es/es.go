@@ -269,14 +269,13 @@ func (b *Backend) EnsureSchema(ctx context.Context) error {
 	}
 	// Indices made from an older template get the text fields this plan
 	// writes (only those: the other fields never change with the plan).
+	// The subject field (erasure finds a person's mentions by it) came
+	// later than the rest too.
+	mprops := textProperties(mentionProperties(p))
+	mprops["subject"] = keyword
 	if err := b.do(ctx, esapi.IndicesPutMappingRequest{Index: []string{b.mentionPattern()},
-		Body: body(obj{"properties": textProperties(mentionProperties(p))})}, nil); err != nil {
+		Body: body(obj{"properties": mprops})}, nil); err != nil {
 		return fmt.Errorf("adding the text fields to the mention indices: %w", err)
-	}
-	// ... and the subject field erasure finds a person's mentions by.
-	if err := b.do(ctx, esapi.IndicesPutMappingRequest{Index: []string{b.mentionPattern()},
-		Body: body(obj{"properties": obj{"subject": keyword}})}, nil); err != nil {
-		return fmt.Errorf("adding the subject field to the mention indices: %w", err)
 	}
 	if err := b.do(ctx, esapi.IndicesPutMappingRequest{Index: []string{b.profileIndex()},
 		Body: body(obj{"properties": textProperties(profileProperties(p))})}, nil); err != nil {
