@@ -59,7 +59,7 @@ var compactedRoles = map[string]bool{RoleCustomers: true, RoleProspects: true, R
 // erasedByCompaction are the compacted topics holding personal data in
 // plain text (customers, prospects) or the keys that seal it: an erasure's
 // tombstones must be followed by a compaction within a known bound.
-var erasedByCompaction = map[string]bool{RoleCustomers: true, RoleProspects: true, RoleKeys: true}
+var erasedByCompaction = map[string]bool{RoleCustomers: true, RoleProspects: true, RoleProspectWork: true, RoleKeys: true}
 
 // erasureCompaction bounds, on a real Kafka cluster, how long a tombstoned
 // record of erasedByCompaction stays on disk: the active segment rolls

@@ -38,6 +38,8 @@ type App struct {
 	// Reviewer serves the review of possible identity matches (nil: those
 	// routes answer 503).
 	Reviewer MatchReviewer
+	// Exporter serves an admin's export of a person's data (nil: 503).
+	Exporter PersonExporter
 	// Alerts holds alert rules and deliveries (nil: the alert routes
 	// answer 503).
 	Alerts *alert.Store

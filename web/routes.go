@@ -155,6 +155,7 @@ func (a *App) routes() []Route {
 		{Pattern: "POST /api/customers/import", Roles: admins, Handler: http.HandlerFunc(a.startImport), Accepts: importBody, Doc: docImport},
 		{Pattern: "GET /api/customers/import/{id}", Roles: admins, Handler: http.HandlerFunc(a.importStatus), Doc: docImportStatus},
 		{Pattern: "POST /api/erasures", Roles: admins, Handler: http.HandlerFunc(a.erase), Doc: docErase},
+		{Pattern: "GET /api/people/{who}/export", Roles: admins, Handler: http.HandlerFunc(a.exportPerson), Doc: docExportPerson},
 		{Pattern: "GET /api/identity/review", Roles: sellers, Handler: http.HandlerFunc(a.listMatchReview), Doc: docMatchReview},
 		{Pattern: "POST /api/identity/decisions", Roles: sellers, Handler: http.HandlerFunc(a.decideMatch), Doc: docMatchDecision},
 		{Pattern: "GET /api/users", Roles: admins, Handler: http.HandlerFunc(a.listUsers), Doc: docUsers},

@@ -29,8 +29,8 @@ func (h *hub) apiRoles(srv *web.Server) ([]role, error) {
 		return nil, err
 	}
 	app.Customers = web.CustomersDeps{Publisher: producer, Topics: h.kafka.Topics(), Validate: validate}
-	admin := &webAdmin{kafka: h.kafka, pub: producer, norm: norm}
-	app.Importer, app.Eraser, app.Reviewer = admin, admin, admin
+	admin := &webAdmin{kafka: h.kafka, pub: producer, norm: norm, search: b}
+	app.Importer, app.Eraser, app.Reviewer, app.Exporter = admin, admin, admin, admin
 	if err := srv.Mount(app); err != nil {
 		producer.Close()
 		return nil, err

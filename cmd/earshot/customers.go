@@ -25,7 +25,7 @@ func init() { addCommand(newCustomersCmd) }
 // compacted customers topic.
 func newCustomersCmd(app *App) *cobra.Command {
 	cmd := &cobra.Command{Use: "customers", Short: "Import customers into, and erase people from, the customers topic"}
-	cmd.AddCommand(newCustomersImportCmd(app), newCustomersForgetCmd(app))
+	cmd.AddCommand(newCustomersImportCmd(app), newCustomersForgetCmd(app), newCustomersExportCmd(app))
 	return cmd
 }
 

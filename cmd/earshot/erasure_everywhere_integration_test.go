@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"encoding/json"
 	"context"
 	"errors"
 	"fmt"
@@ -134,6 +135,30 @@ connectors:
 	for _, q := range []string{"xqzzyplumone", "xqzzyplumtwo", "xqzzyplumthree", "marekokay"} {
 		waitFor(t, "the mention with "+q+" in search", 90*time.Second, logs, func() bool { return search(q) == 1 })
 	}
+	// Right of access: the admin export has her records, posts and form.
+	var export struct {
+		Customers []struct {
+			ID string `json:"id"`
+		} `json:"customers"`
+		Prospects []json.RawMessage `json:"prospects"`
+		Mentions  []struct {
+			Text string `json:"text"`
+		} `json:"mentions"`
+		Forms   []json.RawMessage `json:"forms"`
+		Consent []json.RawMessage `json:"consent"`
+	}
+	exportURL := api + "/api/people/" + url.PathEscape("zofia.wojcik@example.pl") + "/export"
+	if !getJSON(client, exportURL, &export) {
+		t.Fatal("the export of Zofia failed")
+	}
+	if len(export.Customers) != 1 || export.Customers[0].ID != "c-9" || len(export.Mentions) != 3 || len(export.Forms) != 1 {
+		t.Fatalf("export: %d customers, %d mentions, %d forms; want c-9 with 3 mentions, 1 form", len(export.Customers), len(export.Mentions), len(export.Forms))
+	}
+	for _, m := range export.Mentions {
+		if !strings.Contains(m.Text, "xqzzyplum") {
+			t.Fatalf("the export holds someone else's mention: %q", m.Text)
+		}
+	}
 	// Before the erasure the scan does find her: it is a real test.
 	if found := scanTopics(t, kafkaAddr); len(found) == 0 {
 		t.Fatal("the topic scan found no trace of Zofia before the erasure")
@@ -148,6 +173,11 @@ connectors:
 	}
 	for _, q := range []string{"xqzzyplumone", "xqzzyplumtwo", "xqzzyplumthree", "zofia", "customer:c-9"} {
 		waitFor(t, q+" to leave the search", 90*time.Second, logs, func() bool { return search(q) == 0 })
+	}
+	if r, err := client.Get(exportURL); err != nil || r.StatusCode != http.StatusNotFound {
+		t.Fatalf("export after the erasure: %v %v; want 404", r, err)
+	} else {
+		r.Body.Close()
 	}
 	if n := search("marekokay"); n != 1 {
 		t.Fatalf("Marek's mention: %d hits after Zofia's erasure; want 1", n)

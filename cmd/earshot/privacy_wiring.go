@@ -85,7 +85,7 @@ func debounce(d time.Duration, f func()) func(string) {
 // could not delete them and the person's sealed records would stay readable.
 func sealPlan(ctx context.Context, k *pipeline.Kafka, plan *crm.Plan) error {
 	t := k.Topics()
-	markers, err := k.CompactionMarkers(ctx, t.Customers(), t.Prospects(), t.Keys())
+	markers, err := k.CompactionMarkers(ctx, t.Customers(), t.Prospects(), t.Name(pipeline.RoleProspectWork), t.Keys())
 	if err != nil {
 		return err
 	}

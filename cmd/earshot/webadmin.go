@@ -10,6 +10,7 @@ import (
 	"github.com/earshothq/earshot/enrich/identity"
 	"github.com/earshothq/earshot/enrich/identity/crm"
 	"github.com/earshothq/earshot/enrich/identity/customerfile"
+	"github.com/earshothq/earshot/index"
 	"github.com/earshothq/earshot/pipeline"
 	"github.com/earshothq/earshot/record"
 	"github.com/earshothq/earshot/web"
@@ -22,6 +23,8 @@ type webAdmin struct {
 	kafka *pipeline.Kafka
 	pub   crm.Publisher
 	norm  *identity.Normalizer
+	// search serves the export of a person's mentions.
+	search index.Backend
 }
 
 var (

@@ -284,7 +284,9 @@ func Forget(ctx context.Context, pub Publisher, topics pipeline.Topics, plan Pla
 		tombs = append(tombs, pipeline.Output{Topic: topics.Customers(), Key: []byte(id)})
 	}
 	for _, id := range plan.Prospects {
-		tombs = append(tombs, pipeline.Output{Topic: topics.Prospects(), Key: []byte(id)})
+		tombs = append(tombs, pipeline.Output{Topic: topics.Prospects(), Key: []byte(id)},
+			// Sales' stage history and notes on the person go with them.
+			pipeline.Output{Topic: topics.Name(pipeline.RoleProspectWork), Key: []byte(id)})
 	}
 	if len(tombs) > 0 {
 		if err := pub.ProduceSync(ctx, tombs...); err != nil {
