@@ -63,6 +63,7 @@ var wantAccess = map[string][]auth.Role{
 	"POST /api/customers/import":              {auth.RoleAdmin},
 	"GET /api/customers/import/{id}":          {auth.RoleAdmin},
 	"POST /api/erasures":                      {auth.RoleAdmin},
+	"GET /api/people/{who}/export":            {auth.RoleAdmin},
 	"GET /api/identity/review":                {auth.RoleAdmin, auth.RoleSales},
 	"POST /api/identity/decisions":            {auth.RoleAdmin, auth.RoleSales},
 	"POST /api/customers":                     {auth.RoleAdmin},

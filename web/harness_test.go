@@ -166,6 +166,7 @@ func buildTestApp(t testing.TB, opts ...testOption) *testApp {
 		Importer:  &fakeImporter{},
 		Eraser:    fakeEraser{},
 		Reviewer:  &fakeReviewer{},
+		Exporter:  fakeExporter{},
 	}
 	for _, o := range opts {
 		o(&cfg, ta.app)

@@ -44,7 +44,7 @@ type PersonExporter interface {
 
 var docExportPerson = &Op{Tag: "admin", Summary: "Everything Earshot holds about a person, as JSON (right of access and portability)",
 	Description: "who is a customer id, a prospect id or an e-mail address (as earshot customers export): customer and prospect records, mentions and form submissions, consent records, sales stage history and notes.",
-	Response:    PersonExport{}, Errors: []int{http.StatusNotFound}}
+	Response:    PersonExport{}, Errors: []int{http.StatusNotFound, http.StatusUnprocessableEntity, http.StatusServiceUnavailable}}
 
 func (a *App) exportPerson(w http.ResponseWriter, r *http.Request) {
 	if a.Exporter == nil {
