@@ -85,7 +85,7 @@ func (c *Connector) applePage(ctx context.Context, app AppleApp, country, _ stri
 		if e.Rating == nil {
 			continue // the app's own entry, which older feeds put first
 		}
-		r, err := appleReview(app, country, &e, now)
+		r, err := appleReview(app, country, &e, now, c.cfg.Prospects)
 		if err != nil {
 			res.reviews = append(res.reviews, review{id: e.ID.Label, bad: err, raw: raw})
 			continue
@@ -110,7 +110,7 @@ func hasNext(links json.RawMessage, page int) bool {
 	return true
 }
 
-func appleReview(app AppleApp, country string, e *appleEntry, now time.Time) (review, error) {
+func appleReview(app AppleApp, country string, e *appleEntry, now time.Time, prospects bool) (review, error) {
 	id := strings.TrimSpace(e.ID.Label)
 	if id == "" {
 		return review{}, errors.New("App Store review without id")
@@ -142,7 +142,7 @@ func appleReview(app AppleApp, country string, e *appleEntry, now time.Time) (re
 		Rating:    &record.Rating{Value: float64(stars), Best: 5, Worst: 1},
 		CreatedAt: updated.UTC(),
 		FetchedAt: now,
-		Consent:   &record.Consent{Basis: "legitimate_interest"},
+		Consent:   &record.Consent{Basis: "legitimate_interest", NoProspect: !prospects},
 		Fields: map[string]string{"store": storeApple, "app_id": app.ID, "country": country,
 			"review_id": id, "app_version": strings.TrimSpace(e.Version.Label)},
 	}

@@ -241,6 +241,9 @@ func TestGoldenGooglePlayReviews(t *testing.T) {
 	ms := readN(t, c, 2)
 	golden(t, "googleplay_reviews.expected.json", ms)
 	r := ms[0] // gp:AOqpTOGoldenReviewOne
+	if !r.Consent.NoProspect {
+		t.Fatal("reviewers became prospects without prospects: true")
+	}
 	if r.Lang != "pt-BR" || r.Rating.Value != 3 || r.Fields["app_version"] != "5.1.0" || r.Fields["developer_reply"] == "" ||
 		r.Title != "Ótimo app" || r.Text != "Uso todos os dias, mas a versão nova trava no login." || r.Engagement.Favourites != 7 {
 		t.Fatalf("review = %+v", r)

@@ -22,6 +22,9 @@ const (
 type Config struct {
 	Apple      Apple      `yaml:"apple"`
 	GooglePlay GooglePlay `yaml:"google_play"`
+	// Prospects lets reviewers become sales prospects; off by default
+	// (issue 15's consent defaults: they were never asked).
+	Prospects bool `yaml:"prospects"`
 	// Interval between two polls of every app.
 	Interval     time.Duration `yaml:"interval"`
 	Timeout      time.Duration `yaml:"timeout"`

@@ -122,7 +122,7 @@ func (c *Connector) googlePage(ctx context.Context, app GoogleApp, token string)
 			res.reviews = append(res.reviews, review{bad: fmt.Errorf("decoding Google Play review: %w", err), raw: raw})
 			continue
 		}
-		rv, err := googleRecord(app, &r, now)
+		rv, err := googleRecord(app, &r, now, c.cfg.Prospects)
 		if err != nil {
 			res.reviews = append(res.reviews, review{id: r.ReviewID, bad: err, raw: raw})
 			continue
@@ -132,7 +132,7 @@ func (c *Connector) googlePage(ctx context.Context, app GoogleApp, token string)
 	return res, nil
 }
 
-func googleRecord(app GoogleApp, r *googleReview, now time.Time) (review, error) {
+func googleRecord(app GoogleApp, r *googleReview, now time.Time, prospects bool) (review, error) {
 	if r.ReviewID == "" {
 		return review{}, errors.New("Google Play review without reviewId")
 	}
@@ -176,7 +176,7 @@ func googleRecord(app GoogleApp, r *googleReview, now time.Time) (review, error)
 		Rating:    &record.Rating{Value: float64(uc.StarRating), Best: 5, Worst: 1},
 		CreatedAt: modified,
 		FetchedAt: now,
-		Consent:   &record.Consent{Basis: "legitimate_interest"},
+		Consent:   &record.Consent{Basis: "legitimate_interest", NoProspect: !prospects},
 		Fields:    map[string]string{"store": storeGoogle, "package": app.Package, "review_id": r.ReviewID},
 	}
 	if m.Lang != "" {

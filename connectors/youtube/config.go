@@ -27,6 +27,9 @@ type Config struct {
 	Channels []string `yaml:"channels"`
 	// Search finds new videos by keyword and follows their comments.
 	Search Search `yaml:"search"`
+	// Prospects lets commenters become sales prospects; off by default
+	// (issue 15's consent defaults: they were never asked).
+	Prospects bool `yaml:"prospects"`
 	// Replies fetches the replies of every thread read (comments.list when
 	// the thread carries fewer than its reply count).
 	Replies bool `yaml:"replies"`

@@ -675,7 +675,7 @@ func (c *Connector) record(t *target, th *commentThread, cm *comment, replies in
 		Text:      text(cm),
 		CreatedAt: s.PublishedAt.UTC(),
 		FetchedAt: c.quota.now().UTC(),
-		Consent:   &record.Consent{Basis: "legitimate_interest"},
+		Consent:   &record.Consent{Basis: "legitimate_interest", NoProspect: !c.cfg.Prospects},
 		Fields:    map[string]string{"thread_id": th.ID, "target": t.key},
 	}
 	if video != "" {

@@ -197,6 +197,9 @@ func TestGoldenCommentThreads(t *testing.T) {
 		top.URL != "https://www.youtube.com/watch?v=vidGolden01&lc=UgwTopFirst4AaABAg" || top.Engagement.Favourites != 12 || top.Engagement.Replies != 1 {
 		t.Fatalf("top comment = %+v", top)
 	}
+	if top.Consent == nil || !top.Consent.NoProspect {
+		t.Fatalf("consent = %+v, want no prospects by default", top.Consent)
+	}
 	if li := byID["UgxOlderSecondAaABAg"]; li.Author.Handle != "@李雷" {
 		t.Fatalf("handle from the channel URL = %q", li.Author.Handle)
 	}
