@@ -45,7 +45,6 @@ type fakeStores struct {
 	refuse    bool
 	forbid    bool // reviews.list answers 403
 	expire    int  // next reviews.list answers 401
-	requests  map[string]int
 }
 
 type fakeReview struct {
@@ -73,7 +72,7 @@ func rsaKey(t testing.TB) *rsa.PrivateKey {
 
 func newFakeStores(t testing.TB) *fakeStores {
 	f := &fakeStores{pub: &rsaKey(t).PublicKey, now: time.Date(2026, 11, 20, 8, 0, 0, 0, time.UTC),
-		apple: map[string][]*fakeReview{}, google: map[string][]*fakeReview{}, tokens: map[string]bool{}, tokenTTL: 3600, requests: map[string]int{}}
+		apple: map[string][]*fakeReview{}, google: map[string][]*fakeReview{}, tokens: map[string]bool{}, tokenTTL: 3600}
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /apple/{cc}/rss/customerreviews/{page}/{id}/sortby=mostrecent/json", f.appleFeed)
 	mux.HandleFunc("GET /androidpublisher/v3/applications/{pkg}/reviews", f.googleReviews)
@@ -181,12 +180,6 @@ func (f *fakeStores) set(fn func()) {
 	f.mu.Unlock()
 }
 
-func (f *fakeStores) count(what string) int {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	return f.requests[what]
-}
-
 // fault answers an injected fault; it returns false when it answered.
 func (f *fakeStores) fault(w http.ResponseWriter) bool {
 	if len(f.faults) > 0 {
@@ -222,7 +215,6 @@ func lbl(s string) map[string]string { return map[string]string{"label": s} }
 func (f *fakeStores) appleFeed(w http.ResponseWriter, r *http.Request) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	f.requests["apple"]++
 	if !f.fault(w) {
 		return
 	}
@@ -288,7 +280,6 @@ func (f *fakeStores) appleFeed(w http.ResponseWriter, r *http.Request) {
 func (f *fakeStores) googleReviews(w http.ResponseWriter, r *http.Request) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	f.requests["google"]++
 	auth := strings.TrimPrefix(r.Header.Get("Authorization"), "Bearer ")
 	if !f.tokens[auth] || f.expire > 0 {
 		if f.expire > 0 {
