@@ -92,7 +92,7 @@ func TestIntegrationCrashKill9MidStreamLosesNothing(t *testing.T) {
 	c.Produce(t, outs...)
 
 	child, logs := startChild(t, "enrich", "-c", cfgPath, "--listen", "127.0.0.1:0")
-	deadline := time.Now().Add(60 * time.Second)
+	deadline := time.Now().Add(5 * time.Minute) // a loaded machine analyses slowly; a stuck stage still fails
 	for enrichedCount(t, c) < n/10 {
 		if time.Now().After(deadline) {
 			child.Process.Kill()
