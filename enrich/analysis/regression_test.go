@@ -111,3 +111,51 @@ func TestIssue18Cases(t *testing.T) {
 		}
 	})
 }
+
+// TestBuyingFalsePositives: purchases that are not of ours (tickets,
+// travel), hypotheticals, refusals to buy, malfunctions and "great buy"
+// praise are no buying intent in any seed language, while purchase
+// inquiries next to them still are.
+func TestBuyingFalsePositives(t *testing.T) {
+	a, err := New(DefaultConfig(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	not := []struct{ lang, text string }{
+		{"en", "How much does a train ticket to Krakow cost?"},
+		{"en", "Where can I buy tickets for the football match?"},
+		{"en", "If the One were cheaper I might buy it someday."},
+		{"en", "I'm not going to buy another Brewly after this."},
+		{"pl", "Ile kosztuje bilet na pociąg do Gdańska?"},
+		{"pl", "Gdzie kupić bilety na mecz?"},
+		{"lv", "Cik maksā vilciena biļete uz Tartu?"},
+		{"lv", "Ja One būtu lētāks, varbūt nopirktu."},
+		{"pt", "Quanto custa a passagem de ônibus para Santos?"},
+		{"es", "¿Cuánto cuesta el billete de tren a Bilbao?"},
+		{"es", "La app no encuentra la cafetera por bluetooth, ¿qué puedo hacer?"},
+		{"es", "Llevo un año con la Brewly One y cada café sale perfecto. Gran compra."},
+		{"de", "Was kostet ein Zugticket nach Wien?"},
+		{"fr", "Combien coûte un billet de train pour Nantes ?"},
+		{"zh", "去北京的火车票多少钱？"},
+	}
+	for _, c := range not {
+		if r := a.AnalyzeText(c.text, c.lang); hasIntent(r, "buying") {
+			t.Errorf("%s %q: buying intent %+v", c.lang, c.text, r.Intents)
+		}
+	}
+	buying := []struct{ lang, text string }{
+		{"en", "How much is the Brewly One with the grinder?"},
+		{"en", "I can't decide which to buy, the Mini or the One?"},
+		{"pl", "Ile kosztuje Brewly Mini?"},
+		{"lv", "Cik maksā Brewly One?"},
+		{"pt", "Quanto custa a Brewly Mini?"},
+		{"es", "¿Dónde puedo comprar la Brewly One?"},
+		{"de", "Was kostet die Brewly One?"},
+		{"zh", "Brewly One多少钱？"},
+	}
+	for _, c := range buying {
+		if r := a.AnalyzeText(c.text, c.lang); !hasIntent(r, "buying") {
+			t.Errorf("%s %q: no buying intent %+v", c.lang, c.text, r.Intents)
+		}
+	}
+}
