@@ -93,6 +93,7 @@ bench:
 	$(GO) test -run '^$$' -bench 'Stream' -benchtime 50000x ./connectors/mastodon
 	$(GO) test -run '^$$' -bench 'Stream' -benchtime 20000x ./connectors/bluesky
 	$(GO) test -run '^$$' -bench 'Poll' -benchtime 20000x ./connectors/hackernews
+	$(GO) test -run '^$$' -bench 'Poll' -benchtime 1000x ./connectors/reddit
 	$(GO) test -run '^$$' -bench 'Crawl' -benchtime 1x -timeout 600s ./connectors/webcrawl
 	$(GO) test -run '^$$' -bench . -benchtime 20000x ./connectors/youtube ./connectors/appstore
 	$(GO) test -run '^$$' -bench 'Indexing' -benchtime 30x ./index/bleve

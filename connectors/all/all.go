@@ -9,6 +9,7 @@ import (
 	_ "github.com/earshothq/earshot/connectors/forms"
 	_ "github.com/earshothq/earshot/connectors/hackernews"
 	_ "github.com/earshothq/earshot/connectors/mastodon"
+	_ "github.com/earshothq/earshot/connectors/reddit"
 	_ "github.com/earshothq/earshot/connectors/webcrawl"
 	_ "github.com/earshothq/earshot/connectors/youtube"
 )

@@ -175,7 +175,7 @@ func (c *Client) Do(ctx context.Context, method, url, contentType string, body [
 			last = fmt.Errorf("requesting %s: %w", url, err)
 		case status == http.StatusTooManyRequests:
 			c.observe(ResultRateLimited)
-			c.hold(retryAfter(h, c.now()))
+			c.hold(c.retryAfter(h))
 			continue // waited out, not counted as a try
 		case status == http.StatusUnauthorized && c.Unauthorized != nil && !reauthorized:
 			c.Unauthorized()
@@ -260,17 +260,32 @@ func IsPermanent(err error) bool {
 	return errors.As(err, &ce) || (errors.As(err, &se) && se.Status < 500)
 }
 
-// retryAfter reads Retry-After (seconds or an HTTP date), else a minute.
-func retryAfter(h http.Header, now time.Time) time.Time {
-	if v := strings.TrimSpace(h.Get("Retry-After")); v != "" {
-		if n, err := strconv.ParseFloat(v, 64); err == nil && n >= 0 {
-			return now.Add(time.Duration(n * float64(time.Second)))
-		}
-		if t, err := http.ParseTime(v); err == nil {
+// retryAfter is when a refused (429) request may be tried again:
+// Retry-After (seconds or an HTTP date), else the platform's budget
+// headers' reset, else a minute from now.
+func (c *Client) retryAfter(h http.Header) time.Time {
+	now := c.now()
+	if t, ok := retryAfterHeader(h, now); ok {
+		return t
+	}
+	if c.Budget != nil {
+		if t := c.Budget(h, now); !t.IsZero() {
 			return t
 		}
 	}
 	return now.Add(time.Minute)
+}
+
+func retryAfterHeader(h http.Header, now time.Time) (time.Time, bool) {
+	if v := strings.TrimSpace(h.Get("Retry-After")); v != "" {
+		if n, err := strconv.ParseFloat(v, 64); err == nil && n >= 0 {
+			return now.Add(time.Duration(n * float64(time.Second))), true
+		}
+		if t, err := http.ParseTime(v); err == nil {
+			return t, true
+		}
+	}
+	return time.Time{}, false
 }
 
 func detail(raw []byte) string {
