@@ -240,7 +240,7 @@ func (c *Connector) backfillPost(ctx context.Context, out *progress.Outbox, st *
 		return nil
 	}
 	eng := engagement{replies: pv.Reply, reposts: pv.Repost, likes: pv.Like, quotes: pv.Quote}
-	m := toRecord(c.deps.Name, did, rkey, pv.CID, p, prof, eng, "search", c.now().UTC())
+	m := toRecord(c.deps.Name, did, rkey, pv.CID, p, prof, eng, "search", c.cfg.Prospects, c.now().UTC())
 	key, content := progress.Hash(m.SourceID), progress.Hash(pv.CID+"\x00"+m.Text)
 	c.mu.Lock()
 	if !c.claim(key, content) {

@@ -86,7 +86,11 @@ type Connector struct {
 	seen     *progress.Versions
 	inflight map[uint64]uint64
 	backfill map[string]*backfillState
-	dirty    bool
+	// tracked maps collected posts' URIs to their author's handle (their
+	// Kafka key), for deletion records; trackOrder is oldest first.
+	tracked    map[string]string
+	trackOrder []string
+	dirty      bool
 }
 
 type metrics struct {
@@ -119,6 +123,8 @@ type checkpoint struct {
 	// is recognised; an edited post (new CID) is delivered again.
 	Seen     []byte                    `json:"seen"`
 	Backfill map[string]backfillMarker `json:"backfill,omitempty"`
+	// Tracked lists collected posts as [URI, handle], oldest first.
+	Tracked [][2]string `json:"tracked,omitempty"`
 }
 
 func newConnector(cfg Config, deps connectors.Deps) (*Connector, error) {
@@ -292,6 +298,10 @@ func (c *Connector) load(ctx context.Context) error {
 	c.seq = progress.NewSequence(mark, compareNumbers)
 	c.read = 0
 	c.inflight = map[uint64]uint64{}
+	c.tracked, c.trackOrder = map[string]string{}, nil
+	for _, t := range cp.Tracked {
+		c.track(t[0], t[1])
+	}
 	c.backfill = map[string]*backfillState{}
 	for q, m := range cp.Backfill {
 		c.backfill[q] = &backfillState{marker: m}
@@ -311,6 +321,9 @@ func (c *Connector) collect() map[string][]byte {
 		cp.Cursor, _ = strconv.ParseInt(m, 10, 64)
 	}
 	cp.Seen, _ = c.seen.MarshalBinary()
+	for _, uri := range c.trackOrder {
+		cp.Tracked = append(cp.Tracked, [2]string{uri, c.tracked[uri]})
+	}
 	if len(c.backfill) > 0 {
 		cp.Backfill = map[string]backfillMarker{}
 		for q, st := range c.backfill {
@@ -374,6 +387,7 @@ func (c *Connector) deliver(ctx context.Context, out *progress.Outbox, m *record
 		delete(c.inflight, key)
 		if err == nil {
 			c.seen.Put(key, content)
+			c.track(m.SourceID, m.Author.Handle)
 		}
 		done()
 		c.dirty = true
@@ -387,10 +401,46 @@ func (c *Connector) deliver(ctx context.Context, out *progress.Outbox, m *record
 	}})
 }
 
+// track remembers a collected post for its deletion (c.mu held), keeping
+// the last remember.
+func (c *Connector) track(uri, handle string) {
+	if !c.cfg.Deletions {
+		return
+	}
+	if _, ok := c.tracked[uri]; !ok {
+		c.trackOrder = append(c.trackOrder, uri)
+	}
+	c.tracked[uri] = handle
+	for len(c.trackOrder) > c.cfg.Remember {
+		delete(c.tracked, c.trackOrder[0])
+		c.trackOrder = c.trackOrder[1:]
+	}
+}
+
+// untrack forgets a post (c.mu held), returning its handle if collected.
+func (c *Connector) untrack(uri string) (string, bool) {
+	h, ok := c.tracked[uri]
+	if !ok {
+		return "", false
+	}
+	delete(c.tracked, uri)
+	for i, u := range c.trackOrder {
+		if u == uri {
+			c.trackOrder = append(c.trackOrder[:i], c.trackOrder[i+1:]...)
+			break
+		}
+	}
+	return h, true
+}
+
+// deletedContent marks a post deleted at its source in the seen set: a
+// replay of its creation is not collected again.
+const deletedContent = 0
+
 // claim reports whether the post version is new, and marks it in flight
 // (c.mu held).
 func (c *Connector) claim(key, content uint64) bool {
-	if v, ok := c.seen.Get(key); ok && v == content {
+	if v, ok := c.seen.Get(key); ok && (v == content || v == deletedContent) {
 		return false
 	}
 	if v, ok := c.inflight[key]; ok && v == content {

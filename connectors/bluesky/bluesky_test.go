@@ -145,6 +145,9 @@ func TestGoldenEvents(t *testing.T) {
 			f.addEvent(string(raw))
 			m := readN(t, c, 1)[0]
 			m.FetchedAt = time.Time{}
+			if !m.NoProspect() {
+				t.Fatal("a Bluesky author may become a prospect without prospects: true")
+			}
 			got, _ := json.MarshalIndent(m, "", "  ")
 			want := strings.TrimSuffix(file, ".json") + ".expected.json"
 			if *update {
@@ -217,15 +220,22 @@ func TestOptOutsDeletionsAndEdits(t *testing.T) {
 	if first.SourceID != ok || first.Author.Handle != "fine.bsky.social" {
 		t.Fatalf("got %s by %s, want only %s", first.SourceID, first.Author.Handle, ok)
 	}
-	// An edit (new CID) comes again under the same id; a deletion is counted.
+	// An edit (new CID) comes again under the same id; a deletion removes it.
 	f.addEvent(`{"did":"did:plc:unlabelled","time_us":%d,"kind":"commit","commit":{"operation":"update","collection":"app.bsky.feed.post","rkey":"3u1","cid":"bafyedited","record":{"$type":"app.bsky.feed.post","text":"earshot label negated (edited)","createdAt":"2026-12-03T10:00:00Z"}}}`)
 	f.addEvent(`{"did":"did:plc:unlabelled","time_us":%d,"kind":"commit","commit":{"operation":"delete","collection":"app.bsky.feed.post","rkey":"3u1"}}`)
 	edit := readN(t, c, 1)[0]
 	if edit.ID != first.ID || edit.Fields["edited"] != "true" || !strings.Contains(edit.Text, "(edited)") {
 		t.Fatalf("edit = %+v", edit)
 	}
+	del := readN(t, c, 1)[0]
+	if !del.Deleted() || del.ID != first.ID || del.Deletion.Reason != record.DeletedAtSource || del.Text != "" ||
+		del.AuthorKey() != first.AuthorKey() {
+		t.Fatalf("deletion = %+v (key %s, post key %s)", del, del.AuthorKey(), first.AuthorKey())
+	}
+	// A post never collected: its deletion emits nothing.
+	f.addEvent(`{"did":"did:plc:shy","time_us":%d,"kind":"commit","commit":{"operation":"delete","collection":"app.bsky.feed.post","rkey":"3s1"}}`)
 	expectNothing(t, c, 300*time.Millisecond)
-	for result, want := range map[string]float64{"opted_out": 2, "no_profile": 1, "deleted": 1, "emitted": 2} {
+	for result, want := range map[string]float64{"opted_out": 2, "no_profile": 1, "deleted": 1, "emitted": 2, "acked": 2} {
 		if got := counter(t, reg, "earshot_bluesky_posts_total", "result", result); got != want {
 			t.Errorf("posts_total{result=%s} = %v, want %v", result, got, want)
 		}

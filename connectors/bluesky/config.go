@@ -36,6 +36,12 @@ type Config struct {
 	OptOutLabels []string `yaml:"opt_out_labels"`
 	// OptOutTags are words in a profile description that mean the same.
 	OptOutTags []string `yaml:"opt_out_tags"`
+	// Prospects lets the authors become sales prospects (off by default:
+	// people who posted in public did not ask to be contacted).
+	Prospects bool `yaml:"prospects"`
+	// Deletions removes a collected post downstream (topics' state and
+	// the index) when its author deletes it.
+	Deletions bool `yaml:"deletions"`
 	// Backfill searches past posts once, when set.
 	Backfill *Backfill `yaml:"backfill"`
 
@@ -79,6 +85,7 @@ func DefaultConfig() Config {
 		Jetstream:          "wss://jetstream2.us-east.bsky.network/subscribe",
 		AppView:            "https://public.api.bsky.app",
 		RespectOptOuts:     true,
+		Deletions:          true,
 		OptOutLabels:       []string{"!no-unauthenticated"},
 		OptOutTags:         []string{"#nobot", "#noindex"},
 		UserAgent:          DefaultUserAgent,

@@ -231,7 +231,7 @@ func (p *post) media() int {
 }
 
 // toRecord builds the raw mention of a post by the author of prof.
-func toRecord(channel, did, rkey, cid string, p *post, prof *profile, eng engagement, via string, now time.Time) *record.Mention {
+func toRecord(channel, did, rkey, cid string, p *post, prof *profile, eng engagement, via string, prospects bool, now time.Time) *record.Mention {
 	handle := prof.Handle
 	if handle == "" || handle == "handle.invalid" {
 		handle = did
@@ -261,7 +261,7 @@ func toRecord(channel, did, rkey, cid string, p *post, prof *profile, eng engage
 		Visibility: "public",
 		CreatedAt:  p.CreatedAt.UTC(),
 		FetchedAt:  now,
-		Consent:    &record.Consent{Basis: "legitimate_interest"},
+		Consent:    &record.Consent{Basis: "legitimate_interest", NoProspect: !prospects},
 		Fields:     map[string]string{"cid": cid, "watch": via},
 	}
 	if len(p.Langs) > 0 {

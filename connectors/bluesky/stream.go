@@ -15,6 +15,7 @@ import (
 
 	"github.com/earshothq/earshot/connectors"
 	"github.com/earshothq/earshot/connectors/internal/progress"
+	"github.com/earshothq/earshot/record"
 )
 
 // stream keeps a Jetstream subscription open until ctx ends: it dials from
@@ -181,11 +182,7 @@ func (c *Connector) handleCommit(ctx context.Context, ev *event, frame []byte, o
 	at := strconv.FormatInt(ev.TimeUS, 10)
 	cm := ev.Commit
 	if cm.Operation == "delete" {
-		// No deletion record exists yet to carry this downstream: the
-		// post is not emitted again, and the deletion is counted.
-		c.metrics.posts.WithLabelValues(c.deps.Name, "deleted").Inc()
-		c.pass(at)
-		return nil
+		return c.deleted(ctx, out, ev, at)
 	}
 	if cm.Operation != "create" && cm.Operation != "update" {
 		c.pass(at)
@@ -222,7 +219,7 @@ func (c *Connector) handleCommit(ctx context.Context, ev *event, frame []byte, o
 			return nil
 		}
 	}
-	m := toRecord(c.deps.Name, ev.DID, cm.RKey, cm.CID, p, prof, engagement{}, via, c.now().UTC())
+	m := toRecord(c.deps.Name, ev.DID, cm.RKey, cm.CID, p, prof, engagement{}, via, c.cfg.Prospects, c.now().UTC())
 	if cm.Operation == "update" {
 		m.Fields["edited"] = "true"
 	}
@@ -238,6 +235,43 @@ func (c *Connector) handleCommit(ctx context.Context, ev *event, frame []byte, o
 	pos := c.seq.Add(at)
 	c.mu.Unlock()
 	return c.deliver(ctx, out, m, key, content, func() { c.seq.Done(pos) })
+}
+
+// deleted emits the deletion record of a collected post, keyed like the
+// post (its author's handle when collected), at the event's position.
+func (c *Connector) deleted(ctx context.Context, out *progress.Outbox, ev *event, at string) error {
+	uri := postURI(ev.DID, ev.Commit.RKey)
+	c.mu.Lock()
+	handle, ok := c.untrack(uri)
+	if !ok {
+		c.seq.Pass(at)
+		c.dirty = true
+		c.mu.Unlock()
+		return nil
+	}
+	pos := c.seq.Add(at)
+	c.mu.Unlock()
+	m, err := record.NewDeletion(Type, uri, c.deps.Name, record.Author{Platform: "bluesky", ID: ev.DID, Handle: handle},
+		record.DeletedAtSource, time.UnixMicro(ev.TimeUS))
+	if err != nil {
+		return err
+	}
+	return out.Put(ctx, &progress.Item{Record: m, Done: func(err error) {
+		c.mu.Lock()
+		if err != nil {
+			c.track(uri, handle) // a later delete event (a replay) tries again
+		} else {
+			c.seen.Put(progress.Hash(uri), deletedContent) // a replayed creation is not collected again
+		}
+		c.seq.Done(pos)
+		c.dirty = true
+		c.mu.Unlock()
+		if err == nil {
+			c.metrics.posts.WithLabelValues(c.deps.Name, "deleted").Inc()
+		} else {
+			c.log.Error("giving up delivering a deletion", "uri", uri, "error", err)
+		}
+	}})
 }
 
 // wanted reports why a post concerns the brand: "account", "mention",

@@ -22,6 +22,9 @@ type Config struct {
 	// Tags are the item types read: story, comment (default both),
 	// ask_hn, show_hn, poll.
 	Tags []string `yaml:"tags"`
+	// Prospects lets the authors become sales prospects (off by default:
+	// people who posted in public did not ask to be contacted).
+	Prospects bool `yaml:"prospects"`
 	// PollInterval is the wait between searches of one query.
 	PollInterval time.Duration `yaml:"poll_interval"`
 	// Overlap re-reads this much before the checkpoint on every poll: the

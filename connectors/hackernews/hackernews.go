@@ -297,7 +297,7 @@ func (c *Connector) handle(ctx context.Context, out *progress.Outbox, q string, 
 			},
 		})
 	}
-	m := toRecord(c.deps.Name, q, h.hit, c.now().UTC())
+	m := toRecord(c.deps.Name, q, h.hit, c.cfg.Prospects, c.now().UTC())
 	if m == nil { // deleted: no text left
 		c.metrics.items.WithLabelValues(c.deps.Name, "deleted").Inc()
 		c.mu.Lock()

@@ -132,7 +132,7 @@ func TestGoldenHits(t *testing.T) {
 			if h.err != nil {
 				t.Fatal(h.err)
 			}
-			m := toRecord("hn", "earshot", h.hit, time.Time{})
+			m := toRecord("hn", "earshot", h.hit, false, time.Time{})
 			got, _ := json.MarshalIndent(m, "", "  ")
 			want := strings.TrimSuffix(file, ".json") + ".expected.json"
 			if *update {

@@ -118,7 +118,7 @@ func (c *Connector) delivered(h rawHit) bool {
 	if h.hit == nil {
 		return false
 	}
-	m := toRecord("", "", h.hit, time.Time{})
+	m := toRecord("", "", h.hit, false, time.Time{})
 	if m == nil {
 		return false
 	}
@@ -194,7 +194,7 @@ func clean(s string) string {
 
 // toRecord maps a hit to a raw mention; nil for a deleted item (no text,
 // no title left).
-func toRecord(channel, query string, h *hit, now time.Time) *record.Mention {
+func toRecord(channel, query string, h *hit, prospects bool, now time.Time) *record.Mention {
 	comment := h.isComment()
 	text := clean(h.StoryText)
 	if comment {
@@ -226,7 +226,7 @@ func toRecord(channel, query string, h *hit, now time.Time) *record.Mention {
 		Visibility: "public",
 		CreatedAt:  time.Unix(h.CreatedAtI, 0).UTC(),
 		FetchedAt:  now,
-		Consent:    &record.Consent{Basis: "legitimate_interest"},
+		Consent:    &record.Consent{Basis: "legitimate_interest", NoProspect: !prospects},
 		Fields:     map[string]string{"query": query},
 	}
 	if h.Points != nil {

@@ -102,7 +102,7 @@ func base36(fullname string) int64 {
 }
 
 // toRecord maps a post or comment to a raw mention.
-func toRecord(channel string, t *thing, now time.Time) *record.Mention {
+func toRecord(channel string, t *thing, prospects bool, now time.Time) *record.Mention {
 	it := &t.Data
 	m := &record.Mention{
 		Source:   Type,
@@ -121,7 +121,7 @@ func toRecord(channel string, t *thing, now time.Time) *record.Mention {
 		Visibility: "public",
 		CreatedAt:  time.Unix(int64(it.CreatedUTC), 0).UTC(),
 		FetchedAt:  now,
-		Consent:    &record.Consent{Basis: "legitimate_interest"},
+		Consent:    &record.Consent{Basis: "legitimate_interest", NoProspect: !prospects},
 		Fields:     map[string]string{"subreddit": it.Subreddit, "watch": channel},
 	}
 	if t.Kind == "t3" {

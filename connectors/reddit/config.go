@@ -30,6 +30,9 @@ type Config struct {
 	// Searches are site-wide searches of posts, newest first.
 	Searches []string `yaml:"searches"`
 
+	// Prospects lets the authors become sales prospects (off by default:
+	// people who posted in public did not ask to be contacted).
+	Prospects    bool          `yaml:"prospects"`
 	PollInterval time.Duration `yaml:"poll_interval"`
 	// Overlap re-reads this much before the checkpoint on every poll;
 	// replays are recognised.

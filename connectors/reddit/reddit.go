@@ -96,6 +96,7 @@ type recentItem struct {
 	fullname string
 	created  time.Time
 	watch    string
+	author   record.Author // the Kafka key of a deletion record
 }
 
 type metrics struct {
@@ -404,7 +405,7 @@ func (c *Connector) handle(ctx context.Context, out *progress.Outbox, watch stri
 		c.mu.Unlock()
 		return nil
 	}
-	m := toRecord(watch, r.t, c.now().UTC())
+	m := toRecord(watch, r.t, c.cfg.Prospects, c.now().UTC())
 	key, content := progress.Hash(m.SourceID), contentHash(m)
 	c.mu.Lock()
 	prev, known := c.seen.Get(key)
@@ -433,7 +434,7 @@ func (c *Connector) handle(ctx context.Context, out *progress.Outbox, watch stri
 		if err == nil {
 			c.seen.Put(key, content)
 			if !known {
-				c.remember(m.SourceID, created, watch)
+				c.remember(recentItem{fullname: m.SourceID, created: created, watch: watch, author: m.Author})
 			}
 		}
 		if pos != nil {
@@ -452,8 +453,8 @@ func (c *Connector) handle(ctx context.Context, out *progress.Outbox, watch stri
 
 // remember keeps a delivered item for the edit refresh (c.mu held),
 // bounded by remember.
-func (c *Connector) remember(fullname string, created time.Time, watch string) {
-	c.recent = append(c.recent, recentItem{fullname: fullname, created: created, watch: watch})
+func (c *Connector) remember(it recentItem) {
+	c.recent = append(c.recent, it)
 	if len(c.recent) > c.cfg.Remember {
 		c.recent = append(c.recent[:0:0], c.recent[len(c.recent)-c.cfg.Remember:]...)
 	}
@@ -490,10 +491,10 @@ func (c *Connector) refresh(ctx context.Context, out *progress.Outbox) {
 
 func (c *Connector) refreshBatch(ctx context.Context, out *progress.Outbox, items []recentItem) error {
 	names := make([]string, len(items))
-	watch := map[string]string{}
+	byName := map[string]recentItem{}
 	for i, it := range items {
 		names[i] = it.fullname
-		watch[it.fullname] = it.watch
+		byName[it.fullname] = it
 	}
 	var l listing
 	if err := c.api.GetJSON(ctx, strings.TrimRight(c.cfg.APIURL, "/")+"/api/info?raw_json=1&id="+strings.Join(names, ","), &l); err != nil {
@@ -504,9 +505,41 @@ func (c *Connector) refreshBatch(ctx context.Context, out *progress.Outbox, item
 		if err != nil {
 			continue // malformed on a re-read: the delivered version stands
 		}
-		if err := c.handle(ctx, out, watch[t.Data.Name], nil, read{t: t}); err != nil {
+		it := byName[t.Data.Name]
+		if why := t.Data.gone(); why != "" {
+			if err := c.deleted(ctx, out, it, why); err != nil {
+				return err
+			}
+			continue
+		}
+		if err := c.handle(ctx, out, it.watch, nil, read{t: t}); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// deleted emits the deletion record of a delivered item found deleted or
+// removed since, keyed like the item, and stops re-reading it.
+func (c *Connector) deleted(ctx context.Context, out *progress.Outbox, it recentItem, why string) error {
+	c.mu.Lock()
+	for i, r := range c.recent {
+		if r.fullname == it.fullname {
+			c.recent = append(c.recent[:i], c.recent[i+1:]...)
+			break
+		}
+	}
+	c.mu.Unlock()
+	m, err := record.NewDeletion(Type, it.fullname, "", it.author, record.DeletedAtSource, c.now())
+	if err != nil {
+		return err
+	}
+	m.Fields = map[string]string{"why": why}
+	return out.Put(ctx, &progress.Item{Record: m, Done: func(err error) {
+		if err != nil {
+			c.log.Error("giving up delivering a deletion", "fullname", it.fullname, "error", err)
+			return
+		}
+		c.metrics.items.WithLabelValues(c.deps.Name, "deletion_emitted").Inc()
+	}})
 }

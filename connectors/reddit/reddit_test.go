@@ -141,7 +141,7 @@ func TestGoldenThings(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			got, _ := json.MarshalIndent(toRecord("r/smallbusiness/new", th, time.Time{}), "", "  ")
+			got, _ := json.MarshalIndent(toRecord("r/smallbusiness/new", th, false, time.Time{}), "", "  ")
 			want := strings.TrimSuffix(file, ".json") + ".expected.json"
 			if *update {
 				if err := os.WriteFile(want, append(got, '\n'), 0o644); err != nil {
@@ -190,7 +190,7 @@ func TestSubredditPostsCommentsAndSearch(t *testing.T) {
 	}
 }
 
-func TestDeletedAndRemovedAreSkippedAndEditsReemitted(t *testing.T) {
+func TestDeletedAndRemovedAreSkippedEditsReemittedDeletionsPropagated(t *testing.T) {
 	f := newFakeReddit(t)
 	reg := prometheus.NewRegistry()
 	cfg := testConfig(f)
@@ -212,6 +212,12 @@ func TestDeletedAndRemovedAreSkippedAndEditsReemitted(t *testing.T) {
 	got, _ = readN(t, c, 1)
 	if got[0].SourceID != keep || got[0].Fields["edited"] != "true" || got[0].Text != "earshot is great (edited)" || got[0].Fields["edited_at"] == "" {
 		t.Fatalf("edit = %+v", got[0])
+	}
+	f.edit(keep, "body", "[deleted]")
+	f.edit(keep, "author", "[deleted]")
+	got, _ = readN(t, c, 1)
+	if !got[0].Deleted() || got[0].SourceID != keep || got[0].Author.Handle != "zoe" || got[0].Text != "" {
+		t.Fatalf("deletion = %+v", got[0])
 	}
 	expectNothing(t, c, 200*time.Millisecond)
 	if counter(t, reg, "earshot_reddit_items_total", "result", "removed") < 2 || counter(t, reg, "earshot_reddit_items_total", "result", "deleted") < 1 {
