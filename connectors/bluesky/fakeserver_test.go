@@ -131,12 +131,6 @@ func (f *fakeBluesky) drop() {
 	f.wake.Broadcast()
 }
 
-func (f *fakeBluesky) connCount() int {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	return len(f.conns)
-}
-
 var upgrader = websocket.Upgrader{}
 
 // subscribe replays the events at or after ?cursor= (every event when

@@ -108,12 +108,6 @@ func (ps *profiles) forget(did string) {
 	}
 }
 
-func (ps *profiles) len() int {
-	ps.mu.Lock()
-	defer ps.mu.Unlock()
-	return ps.order.Len()
-}
-
 // resolveHandle returns the DID of a handle (a DID is returned as is).
 func (ps *profiles) resolveHandle(ctx context.Context, actor string) (string, error) {
 	if strings.HasPrefix(actor, "did:") {

@@ -97,6 +97,9 @@ func (c *Connector) dial(ctx context.Context, cursor int64) (*websocket.Conn, er
 	d := websocket.Dialer{Proxy: http.ProxyFromEnvironment, HandshakeTimeout: c.cfg.RequestTimeout}
 	hdr := http.Header{"User-Agent": []string{c.cfg.UserAgent}}
 	conn, resp, err := d.DialContext(ctx, u.String(), hdr)
+	if resp != nil && resp.Body != nil {
+		_ = resp.Body.Close() // the handshake's answer; the stream runs on conn
+	}
 	if err != nil {
 		if resp != nil {
 			return nil, fmt.Errorf("dialling %s: HTTP %d: %w", c.cfg.Jetstream, resp.StatusCode, err)
