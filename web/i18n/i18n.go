@@ -27,16 +27,19 @@ type Lang struct {
 	tag  language.Tag
 	// dateLayout and dateTimeLayout are Go time layouts in the locale's order.
 	dateLayout, dateTimeLayout string
-	msgs                       map[string]string
+	// dayMonthLayout is a day without its year, for chart axes whose
+	// range already names the year.
+	dayMonthLayout string
+	msgs           map[string]string
 }
 
 // Langs are the supported languages, English first (the fallback).
 var Langs = []*Lang{
-	{Code: "en", Name: "English", tag: language.English, dateLayout: "2 Jan 2006", dateTimeLayout: "2 Jan 2006 15:04", msgs: en},
-	{Code: "pl", Name: "Polski", tag: language.Polish, dateLayout: "02.01.2006", dateTimeLayout: "02.01.2006 15:04", msgs: pl},
-	{Code: "lv", Name: "Latviešu", tag: language.Latvian, dateLayout: "02.01.2006.", dateTimeLayout: "02.01.2006. 15:04", msgs: lv},
-	{Code: "zh", Name: "中文", tag: language.Chinese, dateLayout: "2006年1月2日", dateTimeLayout: "2006年1月2日 15:04", msgs: zh},
-	{Code: "pt", Name: "Português", tag: language.Portuguese, dateLayout: "02/01/2006", dateTimeLayout: "02/01/2006 15:04", msgs: pt},
+	{Code: "en", Name: "English", tag: language.English, dateLayout: "2 Jan 2006", dayMonthLayout: "2 Jan", dateTimeLayout: "2 Jan 2006 15:04", msgs: en},
+	{Code: "pl", Name: "Polski", tag: language.Polish, dateLayout: "02.01.2006", dayMonthLayout: "02.01", dateTimeLayout: "02.01.2006 15:04", msgs: pl},
+	{Code: "lv", Name: "Latviešu", tag: language.Latvian, dateLayout: "02.01.2006.", dayMonthLayout: "02.01.", dateTimeLayout: "02.01.2006. 15:04", msgs: lv},
+	{Code: "zh", Name: "中文", tag: language.Chinese, dateLayout: "2006年1月2日", dayMonthLayout: "1月2日", dateTimeLayout: "2006年1月2日 15:04", msgs: zh},
+	{Code: "pt", Name: "Português", tag: language.Portuguese, dateLayout: "02/01/2006", dayMonthLayout: "02/01", dateTimeLayout: "02/01/2006 15:04", msgs: pt},
 }
 
 // Facet values (a sentiment, an intent, a kind, a language code) are
@@ -215,6 +218,14 @@ func (l *Locale) Date(t time.Time) string {
 		return ""
 	}
 	return t.UTC().Format(l.dateLayout)
+}
+
+// DayMonth formats a day without its year (chart axes), in UTC.
+func (l *Locale) DayMonth(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.UTC().Format(l.dayMonthLayout)
 }
 
 // DateTime formats a moment in the locale's order, in UTC.

@@ -98,6 +98,11 @@ func TestPluralsAndNumbers(t *testing.T) {
 			t.Errorf("%s Date = %q; want %q", code, got, want)
 		}
 	}
+	for code, want := range map[string]string{"en": "4 Mar", "pl": "04.03", "lv": "04.03.", "zh": "3月4日", "pt": "04/03"} {
+		if got := New(ByCode(code)).DayMonth(d); got != want {
+			t.Errorf("%s DayMonth = %q; want %q", code, got, want)
+		}
+	}
 	if got := New(ByCode("zh")).T("value.negative"); got != "负面" {
 		t.Errorf("zh value.negative = %q", got)
 	}

@@ -243,10 +243,16 @@ func (p *Pages) fillDashboard(ctx context.Context, l *i18n.Locale, d *dashboardD
 	for i, sname := range sentiments {
 		stacks[i] = chart.Series{Name: l.T("sentiment." + sname), Class: sentClass(sname), Values: make([]float64, len(starts))}
 	}
+	// Axis labels drop the year when the range stays within one: full dates
+	// run into each other on a narrow chart (Chinese ones above all).
+	oneYear := len(starts) > 0 && starts[0].UTC().Year() == starts[len(starts)-1].UTC().Year()
 	for i, st := range starts {
-		if interval == index.IntervalHour {
+		switch {
+		case interval == index.IntervalHour:
 			labels[i] = st.Format("15:04")
-		} else {
+		case oneYear:
+			labels[i] = l.DayMonth(st)
+		default:
 			labels[i] = l.Date(st)
 		}
 		b := byStart[st]

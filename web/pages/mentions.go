@@ -257,7 +257,9 @@ func facetViews(ls listing, res *index.SearchResult, order []string) []facetView
 				}
 			}
 		}
-		out = append(out, fv)
+		if len(fv.Buckets) > 0 { // an empty group would leave an empty panel
+			out = append(out, fv)
+		}
 	}
 	return out
 }

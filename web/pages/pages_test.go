@@ -150,6 +150,23 @@ func TestQueryErrorIsShownAtItsPosition(t *testing.T) {
 	}
 }
 
+// A search that finds nothing shows no facet panel (it used to show an
+// empty box beside the empty state).
+func TestNoMatchesHidesTheFacetPanel(t *testing.T) {
+	h := newHarness(t)
+	_, body, _ := h.get(t, "/mentions?q=zzzznothing")
+	if !strings.Contains(body, `id="facets"`) {
+		t.Fatal("no facets element to swap into")
+	}
+	if strings.Contains(body, `class="facet"`) || !regexp.MustCompile(`id="facets"[^>]*\shidden>`).MatchString(body) {
+		t.Errorf("the facet panel of an empty result is not hidden:\n%s", body)
+	}
+	_, body, _ = h.get(t, "/mentions")
+	if regexp.MustCompile(`id="facets"[^>]*\shidden>`).MatchString(body) {
+		t.Error("the facet panel is hidden although mentions match")
+	}
+}
+
 func TestCorrectionChangesFacetCountAtOnce(t *testing.T) {
 	h := newHarness(t)
 	_, body, _ := h.get(t, "/mentions")
