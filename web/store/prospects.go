@@ -63,6 +63,8 @@ func (s *Store) update(ctx context.Context, prospectID string, fn func(w *record
 		}
 		return record.ProspectWork{}, fmt.Errorf("reading prospect %s: %w", id, err)
 	}
+	s.workMu.Lock()
+	defer s.workMu.Unlock()
 	w := s.Work(id)
 	prev := w.UpdatedAt
 	w.History, w.Notes = slices.Clone(w.History), slices.Clone(w.Notes)

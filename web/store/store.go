@@ -17,6 +17,7 @@ import (
 	"fmt"
 	"log/slog"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/earshothq/earshot/index"
@@ -48,8 +49,12 @@ type Store struct {
 	mutes       *table.Table[record.Mute, *record.Mute]
 	work        *table.Table[record.ProspectWork, *record.ProspectWork]
 	backend     Backend
-	logger      *slog.Logger
-	now         func() time.Time
+	// workMu serialises read-modify-write of prospect work in this
+	// process, so two people's changes to one prospect at the same moment
+	// both land (the second reads the first's acknowledged write).
+	workMu sync.Mutex
+	logger *slog.Logger
+	now    func() time.Time
 	// UserExists checks a prospect owner; nil accepts any name.
 	UserExists func(name string) bool
 }

@@ -3,7 +3,9 @@ package store
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -106,5 +108,40 @@ func TestStageHistoryAndOrdering(t *testing.T) {
 	}
 	if len(s.Work("P1").Notes) != 0 {
 		t.Fatal("an unacknowledged note is visible")
+	}
+}
+
+// Two people working one prospect at the same moment: every note and the
+// stage change land, none overwrites another.
+func TestConcurrentProspectChangesAllLand(t *testing.T) {
+	s, _ := newStore(t)
+	ctx := context.Background()
+	const people = 16
+	var wg sync.WaitGroup
+	errs := make(chan error, people+1)
+	for i := range people {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			_, err := s.AddNote(ctx, fmt.Sprintf("rep%d", i), "P1", fmt.Sprintf("note %d", i))
+			errs <- err
+		}()
+	}
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		_, err := s.SetStage(ctx, "sam", "P1", record.StageContacted)
+		errs <- err
+	}()
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	w := s.Work("P1")
+	if len(w.Notes) != people || w.Stage != record.StageContacted {
+		t.Fatalf("%d of %d notes kept, stage %q: concurrent changes were lost", len(w.Notes), people, w.Stage)
 	}
 }
