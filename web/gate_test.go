@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/earshothq/earshot/web/auth"
+	"github.com/earshothq/earshot/web/i18n"
 )
 
 // examplePath fills a pattern's wildcards so the route matches.
@@ -447,5 +448,38 @@ func TestOverTLSCookiesAreSecureAndHSTSIsSent(t *testing.T) {
 	}
 	if session == nil || !session.Secure || !session.HttpOnly || session.SameSite != http.SameSiteLaxMode {
 		t.Fatalf("session cookie over TLS: %+v", session)
+	}
+}
+
+// The sign-in page speaks the reader's language: Accept-Language, or a
+// ?lang= link (remembered in the cookie), errors included.
+func TestSignInPageInTheReadersLanguage(t *testing.T) {
+	ta := newTestApp(t)
+	b := ta.newBrowser(t)
+	r := ta.do(t, req{method: "GET", path: "/login", sess: b, header: map[string]string{"Accept-Language": "pl-PL,pl;q=0.9,en;q=0.5"}})
+	if body := string(r.body); r.code != http.StatusOK || !strings.Contains(body, `<html lang="pl">`) || !strings.Contains(body, "Hasło") || !strings.Contains(body, "Zaloguj") {
+		t.Fatalf("Polish sign-in page: %d %s", r.code, r.body)
+	}
+	r = ta.do(t, req{method: "GET", path: "/login?lang=zh&next=%2Fprospects", sess: b})
+	body := string(r.body)
+	if !strings.Contains(body, `<html lang="zh">`) || !strings.Contains(body, "密码") || !strings.Contains(body, `value="/prospects"`) {
+		t.Fatalf("Chinese sign-in page: %s", body)
+	}
+	// The switcher keeps where the reader was going.
+	if !strings.Contains(body, `href="/login?lang=lv&amp;next=%2Fprospects"`) {
+		t.Fatalf("language switcher lost next: %s", body)
+	}
+	var remembered bool
+	for _, c := range (&http.Response{Header: r.header}).Cookies() {
+		remembered = remembered || (c.Name == i18n.CookieName && c.Value == "zh")
+	}
+	if !remembered {
+		t.Fatal("a language chosen by link is not remembered")
+	}
+	csrf := regexp.MustCompile(`name="csrf_token" value="([^"]+)"`).FindStringSubmatch(body)[1]
+	form := url.Values{"user": {"ada"}, "password": {"nope"}, "csrf_token": {csrf}}
+	r = ta.do(t, req{method: "POST", path: "/login?lang=zh", sess: b, noCSRF: true, ctype: "application/x-www-form-urlencoded", body: form.Encode()})
+	if r.code != http.StatusUnauthorized || !strings.Contains(string(r.body), "用户不存在或密码错误") {
+		t.Fatalf("Chinese error: %d %s", r.code, r.body)
 	}
 }

@@ -8,21 +8,36 @@ import (
 	"math"
 	"net"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
 
 	"github.com/earshothq/earshot/web/auth"
+	"github.com/earshothq/earshot/web/i18n"
 )
 
 //go:embed templates/login.html
 var signinFS embed.FS
 
-// LoginTemplate renders the sign-in page; the pages package may replace it
-// (same fields: Error, CSRF, Next, User) to restyle it.
-var LoginTemplate = template.Must(template.ParseFS(signinFS, "templates/login.html"))
+// loginTemplate renders the sign-in page in the reader's language.
+var loginTemplate = template.Must(template.ParseFS(signinFS, "templates/login.html"))
 
+// loginView is what the sign-in page shows. Error is a message key of
+// web/i18n with its arguments, so the page says it in the reader's language.
 type loginView struct {
-	Error, CSRF, Next, User string
+	CSRF, Next, User string
+	Error            string // a message key, shown as Message
+	ErrorArgs        []any
+	Message          string
+
+	L     *i18n.Locale
+	Langs []loginLang
+}
+
+// loginLang is one entry of the sign-in page's language switcher.
+type loginLang struct {
+	Code, Name, Href string
+	Current          bool
 }
 
 // home sends a browser to the sign-in page, or to the mentions page once
@@ -41,10 +56,26 @@ func (a *App) loginPage(w http.ResponseWriter, r *http.Request) {
 
 func (a *App) renderLogin(w http.ResponseWriter, r *http.Request, status int, v loginView) {
 	v.CSRF = a.gate.loginCSRF(w, r)
+	lang, fromURL := i18n.FromRequest(r)
+	if fromURL {
+		http.SetCookie(w, &http.Cookie{Name: i18n.CookieName, Value: lang.Code, Path: "/", MaxAge: 365 * 24 * 3600,
+			HttpOnly: true, Secure: a.gate.secure(r), SameSite: http.SameSiteLaxMode})
+	}
+	v.L = i18n.New(lang)
+	if v.Error != "" {
+		v.Message = v.L.T(v.Error, v.ErrorArgs...)
+	}
+	for _, l := range i18n.Langs {
+		q := url.Values{"lang": {l.Code}}
+		if v.Next != "/" && v.Next != "" {
+			q.Set("next", v.Next)
+		}
+		v.Langs = append(v.Langs, loginLang{Code: l.Code, Name: l.Name, Href: "/login?" + q.Encode(), Current: l == lang})
+	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
 	w.WriteHeader(status)
-	if err := LoginTemplate.Execute(w, v); err != nil {
+	if err := loginTemplate.Execute(w, v); err != nil {
 		a.Logger.Warn("rendering the sign-in page", "error", err)
 	}
 }
@@ -129,7 +160,7 @@ func (a *App) loginForm(w http.ResponseWriter, r *http.Request) {
 	c, err := r.Cookie(loginCSRFCookie)
 	if err != nil || !auth.EqualTokens(c.Value, r.PostFormValue(auth.CSRFField)) || !sameOrigin(r) {
 		a.gate.refused.WithLabelValues("csrf").Inc()
-		a.renderLogin(w, r, http.StatusForbidden, loginView{Error: "The sign-in form expired; please try again.", Next: next, User: user})
+		a.renderLogin(w, r, http.StatusForbidden, loginView{Error: "login.expired", Next: next, User: user})
 		return
 	}
 	p, err := a.signIn(r, user, r.PostFormValue("password"))
@@ -137,10 +168,10 @@ func (a *App) loginForm(w http.ResponseWriter, r *http.Request) {
 	switch {
 	case errors.As(err, &th):
 		w.Header().Set("Retry-After", fmt.Sprint(int(math.Ceil(th.wait.Seconds()))))
-		a.renderLogin(w, r, http.StatusTooManyRequests, loginView{Error: "Too many failed attempts. Try again in " + th.wait.Round(time.Second).String() + ".", Next: next, User: user})
+		a.renderLogin(w, r, http.StatusTooManyRequests, loginView{Error: "login.throttled", ErrorArgs: []any{int(math.Ceil(th.wait.Seconds()))}, Next: next, User: user})
 		return
 	case err != nil:
-		a.renderLogin(w, r, http.StatusUnauthorized, loginView{Error: "Unknown user or wrong password.", Next: next, User: user})
+		a.renderLogin(w, r, http.StatusUnauthorized, loginView{Error: "login.wrong", Next: next, User: user})
 		return
 	}
 	if err := a.startSession(w, r, p.User); err != nil {

@@ -5,8 +5,8 @@ var en = map[string]string{
 	"nav.mentions": "Mentions", "nav.dashboard": "Dashboard", "nav.prospects": "Prospects", "nav.feedback": "Feedback", "nav.admin": "Admin",
 	"nav.signout": "Sign out",
 	"login.title": "Sign in", "login.user": "User name", "login.password": "Password", "login.submit": "Sign in",
-	"login.failed": "The user name or password is wrong, or there were too many attempts. Try again in a moment.",
-	"error.title":  "Something went wrong", "error.internal": "The page could not be shown. The error was logged; try again in a moment.",
+	"login.expired": "The sign-in form expired; please try again.", "login.throttled": "Too many failed attempts. Try again in %d s.", "login.wrong": "Unknown user or wrong password.",
+	"error.title": "Something went wrong", "error.internal": "The page could not be shown. The error was logged; try again in a moment.",
 	"role.admin": "admin", "role.marketing": "marketing", "role.sales": "sales", "role.viewer": "viewer",
 
 	"search.query": "Search", "search.placeholder": "Search mentions: words, \"phrases\", OR, -exclude, language:pl",

@@ -5,8 +5,8 @@ var lv = map[string]string{
 	"nav.mentions": "Pieminējumi", "nav.dashboard": "Pārskats", "nav.prospects": "Potenciālie klienti", "nav.feedback": "Atsauksmes", "nav.admin": "Administrēšana",
 	"nav.signout": "Iziet",
 	"login.title": "Pieteikšanās", "login.user": "Lietotājvārds", "login.password": "Parole", "login.submit": "Pieteikties",
-	"login.failed": "Nepareizs lietotājvārds vai parole, vai pārāk daudz mēģinājumu. Mēģiniet vēlreiz pēc brīža.",
-	"error.title":  "Radās kļūda", "error.internal": "Lapu neizdevās parādīt. Kļūda ir reģistrēta; mēģiniet vēlreiz pēc brīža.",
+	"login.expired": "Pieteikšanās veidlapa ir novecojusi; mēģiniet vēlreiz.", "login.throttled": "Pārāk daudz neveiksmīgu mēģinājumu. Mēģiniet vēlreiz pēc %d s.", "login.wrong": "Nezināms lietotājs vai nepareiza parole.",
+	"error.title": "Radās kļūda", "error.internal": "Lapu neizdevās parādīt. Kļūda ir reģistrēta; mēģiniet vēlreiz pēc brīža.",
 	"role.admin": "administrators", "role.marketing": "mārketings", "role.sales": "pārdošana", "role.viewer": "skatītājs",
 
 	"search.query": "Meklēt", "search.placeholder": "Meklēt pieminējumos: vārdi, \"frāzes\", OR, -izslēgt, language:lv",

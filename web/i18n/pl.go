@@ -5,8 +5,8 @@ var pl = map[string]string{
 	"nav.mentions": "Wzmianki", "nav.dashboard": "Pulpit", "nav.prospects": "Leady", "nav.feedback": "Opinie", "nav.admin": "Administracja",
 	"nav.signout": "Wyloguj",
 	"login.title": "Logowanie", "login.user": "Nazwa użytkownika", "login.password": "Hasło", "login.submit": "Zaloguj",
-	"login.failed": "Błędna nazwa użytkownika lub hasło albo zbyt wiele prób. Spróbuj ponownie za chwilę.",
-	"error.title":  "Coś poszło nie tak", "error.internal": "Nie udało się wyświetlić strony. Błąd został zapisany; spróbuj ponownie za chwilę.",
+	"login.expired": "Formularz logowania wygasł; spróbuj ponownie.", "login.throttled": "Zbyt wiele nieudanych prób. Spróbuj ponownie za %d s.", "login.wrong": "Nieznany użytkownik lub błędne hasło.",
+	"error.title": "Coś poszło nie tak", "error.internal": "Nie udało się wyświetlić strony. Błąd został zapisany; spróbuj ponownie za chwilę.",
 	"role.admin": "administrator", "role.marketing": "marketing", "role.sales": "sprzedaż", "role.viewer": "podgląd",
 
 	"search.query": "Szukaj", "search.placeholder": "Szukaj we wzmiankach: słowa, \"frazy\", OR, -wyklucz, language:pl",

@@ -5,8 +5,8 @@ var pt = map[string]string{
 	"nav.mentions": "Menções", "nav.dashboard": "Painel", "nav.prospects": "Leads", "nav.feedback": "Opiniões", "nav.admin": "Administração",
 	"nav.signout": "Sair",
 	"login.title": "Entrar", "login.user": "Nome de usuário", "login.password": "Senha", "login.submit": "Entrar",
-	"login.failed": "Usuário ou senha incorretos, ou tentativas demais. Tente novamente daqui a pouco.",
-	"error.title":  "Algo deu errado", "error.internal": "Não foi possível mostrar a página. O erro foi registrado; tente novamente daqui a pouco.",
+	"login.expired": "O formulário de entrada expirou; tente novamente.", "login.throttled": "Tentativas falhadas demais. Tente novamente em %d s.", "login.wrong": "Usuário desconhecido ou senha incorreta.",
+	"error.title": "Algo deu errado", "error.internal": "Não foi possível mostrar a página. O erro foi registrado; tente novamente daqui a pouco.",
 	"role.admin": "administrador", "role.marketing": "marketing", "role.sales": "vendas", "role.viewer": "leitura",
 
 	"search.query": "Pesquisar", "search.placeholder": "Pesquisar menções: palavras, \"frases\", OR, -excluir, language:pt",

@@ -5,8 +5,8 @@ var zh = map[string]string{
 	"nav.mentions": "提及", "nav.dashboard": "仪表板", "nav.prospects": "潜在客户", "nav.feedback": "反馈", "nav.admin": "管理",
 	"nav.signout": "退出",
 	"login.title": "登录", "login.user": "用户名", "login.password": "密码", "login.submit": "登录",
-	"login.failed": "用户名或密码错误，或尝试次数过多。请稍后再试。",
-	"error.title":  "出错了", "error.internal": "无法显示此页面。错误已记录，请稍后再试。",
+	"login.expired": "登录表单已过期，请重试。", "login.throttled": "失败次数过多。请在 %d 秒后重试。", "login.wrong": "用户不存在或密码错误。",
+	"error.title": "出错了", "error.internal": "无法显示此页面。错误已记录，请稍后再试。",
 	"role.admin": "管理员", "role.marketing": "市场", "role.sales": "销售", "role.viewer": "只读",
 
 	"search.query": "搜索", "search.placeholder": "搜索提及：词语、\"短语\"、OR、-排除、language:zh",

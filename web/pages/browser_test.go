@@ -168,6 +168,15 @@ func TestBrowserPages(t *testing.T) {
 		t.Errorf("hostile mention not shown as text: %q (%d elements)", hostile, imgs)
 	}
 
+	// Times are shown in the reader's time zone: the script rewrote every
+	// mention's <time>, keeping the server's UTC form as its tooltip.
+	var unconverted, converted int
+	run("local times", chromedp.Evaluate(`document.querySelectorAll('.mention time[data-local]').length`, &unconverted),
+		chromedp.Evaluate(`[...document.querySelectorAll('.mention time')].filter(e => e.title.endsWith('UTC') && e.textContent !== e.title && !isNaN(Date.parse(e.getAttribute('datetime')))).length`, &converted))
+	if unconverted != 0 || converted == 0 {
+		t.Errorf("mention times: %d left in UTC, %d converted to local time", unconverted, converted)
+	}
+
 	// Search and apply a facet.
 	run("search", chromedp.SetValue(`input[name="q"]`, "kawa OR coffee OR acme", chromedp.ByQuery),
 		chromedp.Submit(`form.search`, chromedp.ByQuery), chromedp.WaitVisible(`[data-facet="language"] a[data-value="pl"]`, chromedp.ByQuery),

@@ -9,6 +9,7 @@ import (
 
 	"github.com/earshothq/earshot/index"
 	"github.com/earshothq/earshot/record"
+	"github.com/earshothq/earshot/web/i18n"
 )
 
 // funcs are the locale-independent template helpers (the locale is the
@@ -27,6 +28,7 @@ var funcs = template.FuncMap{
 		return s
 	},
 	"isoTime": func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
+	"when":    when,
 	"contains": func(list []string, v string) bool {
 		for _, x := range list {
 			if x == v {
@@ -203,3 +205,14 @@ func quoteValue(v string) string {
 
 // filterFor is the filter the query language spells for field = value.
 func filterFor(field, value string) string { return field + ":" + quoteValue(value) }
+
+// when shows a moment as a <time> element: in UTC in the locale's order as
+// the server renders it, and in the reader's own time zone once app.js has
+// run (data-local), with the UTC form kept as its title.
+func when(l *i18n.Locale, t time.Time) template.HTML {
+	if t.IsZero() {
+		return ""
+	}
+	return template.HTML(`<time datetime="` + t.UTC().Format(time.RFC3339) + `" data-local>` +
+		template.HTMLEscapeString(l.DateTime(t)) + `</time>`)
+}

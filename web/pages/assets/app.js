@@ -46,6 +46,28 @@
     var first = list && list.firstElementChild;
     if (first && first.classList) { first.classList.add("fresh"); }
   });
+  // Moments are rendered in UTC; show them in the reader's own time zone,
+  // in the page's language, keeping the UTC form as the tooltip.
+  function localTimes(root) {
+    if (!window.Intl || !root.querySelectorAll) { return; }
+    var fmt = new Intl.DateTimeFormat(document.documentElement.lang || undefined,
+      { year: "numeric", month: "short", day: "numeric", hour: "2-digit", minute: "2-digit" });
+    var els = root.querySelectorAll("time[data-local]");
+    for (var i = 0; i < els.length; i++) {
+      var d = new Date(els[i].getAttribute("datetime"));
+      if (isNaN(d.getTime())) { continue; }
+      if (!els[i].title) { els[i].title = els[i].textContent; }
+      els[i].textContent = fmt.format(d);
+      els[i].removeAttribute("data-local");
+    }
+  }
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", function () { localTimes(document); });
+  } else {
+    localTimes(document);
+  }
+  document.addEventListener("htmx:afterSettle", function (e) { localTimes(e.target || document); });
+  document.addEventListener("htmx:sseMessage", function (e) { localTimes(e.target || document); });
   // "/" focuses the search box, as on most search sites.
   document.addEventListener("keydown", function (e) {
     if (e.key !== "/" || e.ctrlKey || e.metaKey || e.altKey) { return; }
