@@ -1,7 +1,6 @@
 package query
 
 import (
-	"fmt"
 	"strings"
 	"unicode"
 )
@@ -24,13 +23,13 @@ const (
 func (k tokKind) String() string {
 	switch k {
 	case tokEOF:
-		return "end of query"
+		return TokenEnd
 	case tokWord:
-		return "word"
+		return TokenWord
 	case tokPhrase:
-		return "phrase"
+		return TokenPhrase
 	case tokField:
-		return "field"
+		return TokenField
 	case tokAnd:
 		return "AND"
 	case tokOr:
@@ -88,15 +87,15 @@ func lex(q string) ([]token, error) {
 				j++
 			}
 			if !closed {
-				return nil, &SyntaxError{Query: q, Pos: pos, Msg: "unterminated phrase: the quote opened here is never closed"}
+				return nil, syntaxError(q, pos, ErrUnterminatedPhrase)
 			}
 			text := strings.TrimSpace(b.String())
 			if text == "" {
-				return nil, &SyntaxError{Query: q, Pos: pos, Msg: "empty phrase"}
+				return nil, syntaxError(q, pos, ErrEmptyPhrase)
 			}
 			j++ // closing quote
 			if j < len(rs) && rs[j] == '*' {
-				return nil, &SyntaxError{Query: q, Pos: j + 1, Msg: "a phrase cannot end with '*'; use prefix* on a single word"}
+				return nil, syntaxError(q, j+1, ErrPhrasePrefix)
 			}
 			toks = append(toks, token{kind: tokPhrase, text: text, pos: pos})
 			i = j
@@ -113,7 +112,7 @@ func lex(q string) ([]token, error) {
 			word := string(rs[i:j])
 			if j < len(rs) && rs[j] == ':' {
 				if word == "" {
-					return nil, &SyntaxError{Query: q, Pos: pos, Msg: "':' needs a field name before it"}
+					return nil, syntaxError(q, pos, ErrColonNoField)
 				}
 				toks = append(toks, token{kind: tokField, text: word, pos: pos})
 				i = j + 1
@@ -137,10 +136,10 @@ func lex(q string) ([]token, error) {
 				t.text = strings.TrimRight(word, "*")
 			}
 			if k := strings.IndexRune(t.text, '*'); k >= 0 && word != "*" {
-				return nil, &SyntaxError{Query: q, Pos: pos + len([]rune(t.text[:k])), Msg: "'*' is only allowed at the end of a word"}
+				return nil, syntaxError(q, pos+len([]rune(t.text[:k])), ErrStarInsideWord)
 			}
 			if t.prefix && t.text == "" {
-				return nil, &SyntaxError{Query: q, Pos: pos, Msg: "'*' needs a word before it"}
+				return nil, syntaxError(q, pos, ErrStarAlone)
 			}
 			toks = append(toks, t)
 		}
@@ -171,9 +170,9 @@ func Parse(q string) (Node, error) {
 	}
 	if t := p.peek(); t.kind != tokEOF {
 		if t.kind == tokRParen {
-			return nil, p.errf(t, "unmatched ')'")
+			return nil, p.errf(t, ErrUnmatchedRParen)
 		}
-		return nil, p.errf(t, "unexpected %s", t.kind)
+		return nil, p.errf(t, ErrUnexpected, t.kind)
 	}
 	return n, nil
 }
@@ -181,8 +180,8 @@ func Parse(q string) (Node, error) {
 func (p *parser) peek() token { return p.toks[p.i] }
 func (p *parser) next() token { t := p.toks[p.i]; p.i++; return t }
 
-func (p *parser) errf(t token, format string, args ...any) error {
-	return &SyntaxError{Query: p.q, Pos: t.pos, Msg: fmt.Sprintf(format, args...)}
+func (p *parser) errf(t token, code string, args ...any) error {
+	return syntaxError(p.q, t.pos, code, args...)
 }
 
 func (p *parser) parseOr(field string) (Node, error) {
@@ -194,7 +193,7 @@ func (p *parser) parseOr(field string) (Node, error) {
 	for p.peek().kind == tokOr {
 		op := p.next()
 		if !p.startsOperand() {
-			return nil, p.errf(p.peek(), "OR at position %d needs a term after it, got %s", op.pos, p.peek().kind)
+			return nil, p.errf(p.peek(), ErrNeedsTermAfter, "OR", op.pos, p.peek().kind)
 		}
 		n, err := p.parseAnd(field)
 		if err != nil {
@@ -218,7 +217,7 @@ func (p *parser) startsOperand() bool {
 
 func (p *parser) parseAnd(field string) (Node, error) {
 	if k := p.peek().kind; k == tokAnd || k == tokOr {
-		return nil, p.errf(p.peek(), "%s needs a term before it", k)
+		return nil, p.errf(p.peek(), ErrNeedsTermBefore, k)
 	}
 	first, err := p.parseUnary(field)
 	if err != nil {
@@ -229,7 +228,7 @@ func (p *parser) parseAnd(field string) (Node, error) {
 		if p.peek().kind == tokAnd {
 			op := p.next()
 			if !p.startsOperand() {
-				return nil, p.errf(p.peek(), "AND at position %d needs a term after it, got %s", op.pos, p.peek().kind)
+				return nil, p.errf(p.peek(), ErrNeedsTermAfter, "AND", op.pos, p.peek().kind)
 			}
 		} else if !p.startsOperand() {
 			break
@@ -250,7 +249,7 @@ func (p *parser) parseUnary(field string) (Node, error) {
 	if k := p.peek().kind; k == tokNot || k == tokMinus {
 		op := p.next()
 		if !p.startsOperand() {
-			return nil, p.errf(p.peek(), "%s at position %d needs a term after it, got %s", op.kind, op.pos, p.peek().kind)
+			return nil, p.errf(p.peek(), ErrNeedsTermAfter, op.kind, op.pos, p.peek().kind)
 		}
 		child, err := p.parseUnary(field)
 		if err != nil {
@@ -266,29 +265,29 @@ func (p *parser) parsePrimary(field string) (Node, error) {
 	switch t.kind {
 	case tokLParen:
 		if p.peek().kind == tokRParen {
-			return nil, p.errf(p.peek(), "empty parentheses")
+			return nil, p.errf(p.peek(), ErrEmptyParens)
 		}
 		n, err := p.parseOr(field)
 		if err != nil {
 			return nil, err
 		}
 		if p.peek().kind != tokRParen {
-			return nil, p.errf(p.peek(), "missing ')' for the '(' at position %d", t.pos)
+			return nil, p.errf(p.peek(), ErrMissingRParen, t.pos)
 		}
 		p.next()
 		return n, nil
 	case tokField:
 		if field != "" {
-			return nil, p.errf(t, "field %q inside a group that already has a field", t.text)
+			return nil, p.errf(t, ErrNestedField, quoted(t.text))
 		}
 		name, ok := fieldAliases[strings.ToLower(t.text)]
 		if !ok {
-			return nil, p.errf(t, "unknown field %q (known: %s; quote a value containing ':')", t.text, strings.Join(KnownFields(), ", "))
+			return nil, p.errf(t, ErrUnknownField, quoted(t.text), strings.Join(KnownFields(), ", "))
 		}
 		switch p.peek().kind {
 		case tokWord, tokPhrase, tokLParen:
 		default:
-			return nil, p.errf(p.peek(), "field %q needs a value after ':', got %s", t.text, p.peek().kind)
+			return nil, p.errf(p.peek(), ErrFieldNeedsValue, quoted(t.text), p.peek().kind)
 		}
 		return p.parsePrimary(name)
 	case tokWord:
@@ -299,11 +298,11 @@ func (p *parser) parsePrimary(field string) (Node, error) {
 	case tokPhrase:
 		return &Term{Field: textAsEmpty(field), Value: t.text, Phrase: true, Pos: t.pos}, nil
 	case tokRParen:
-		return nil, p.errf(t, "unmatched ')'")
+		return nil, p.errf(t, ErrUnmatchedRParen)
 	case tokEOF:
-		return nil, p.errf(t, "query ends where a term was expected")
+		return nil, p.errf(t, ErrQueryEnds)
 	}
-	return nil, p.errf(t, "expected a term, got %s", t.kind)
+	return nil, p.errf(t, ErrExpectedTerm, t.kind)
 }
 
 // textAsEmpty maps the explicit text field to the full-text marker "".

@@ -131,7 +131,9 @@ func CaseSensitive(field string) bool {
 type SyntaxError struct {
 	Query string
 	Pos   int
-	Msg   string
+	Msg   string // in English
+	Code  string // one of the Err* codes; Msg is Messages[Code] with Args
+	Args  []any
 }
 
 func (e *SyntaxError) Error() string {

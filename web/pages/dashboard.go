@@ -202,7 +202,8 @@ func (p *Pages) fillDashboard(ctx context.Context, l *i18n.Locale, d *dashboardD
 			if err != nil {
 				if ie := asInputError(err, req.Query); ie != nil {
 					if strings.HasPrefix(k, "sov:") {
-						ie.Msg = l.T("dashboard.bad_competitor", strings.TrimPrefix(k, "sov:")) + " " + ie.Msg
+						ie.Context = l.T("dashboard.bad_competitor", strings.TrimPrefix(k, "sov:"))
+						ie.Msg = ie.Context + " " + ie.Msg
 					}
 					err = ie
 				} else {

@@ -14,6 +14,7 @@ import (
 	"github.com/earshothq/earshot/index"
 	"github.com/earshothq/earshot/index/query"
 	"github.com/earshothq/earshot/record"
+	"github.com/earshothq/earshot/web/i18n"
 )
 
 // mentionsPageSize is how many mentions a page lists.
@@ -150,12 +151,44 @@ func (ls listing) request(now time.Time, mutes []Mute) (*index.SearchRequest, er
 
 // inputError is a problem with what the reader typed, shown on the page.
 type inputError struct {
-	Msg   string
+	Msg   string // in English
 	Query string // the query, when the problem is at a position in it
 	Pos   int    // 1-based rune position, 0 when not positional
+	// Code and Args name a query syntax error (query.Err*), which Text
+	// says in the reader's language; Context (already in that language)
+	// says which of several queries it is in.
+	Code    string
+	Args    []any
+	Context string
 }
 
 func (e *inputError) Error() string { return e.Msg }
+
+// Text is the message in l's language: a query syntax error from the
+// catalogs ("qerr.CODE", token names "qtok.NAME"), anything else as is.
+func (e *inputError) Text(l *i18n.Locale) string {
+	msg := e.Msg
+	if e.Code != "" {
+		args := make([]any, len(e.Args))
+		for i, a := range e.Args {
+			if s, ok := a.(string); ok {
+				a = l.Maybe("qtok."+s, s)
+			}
+			args[i] = a
+		}
+		msg = l.T("qerr."+e.Code, args...)
+	}
+	if e.Context != "" {
+		msg = e.Context + " " + msg
+	}
+	return msg
+}
+
+// errorBox is what the error-box template gets.
+type errorBox struct {
+	E *inputError
+	L *i18n.Locale
+}
 
 // Before and After split the query at the error position for display.
 func (e *inputError) Before() string {
@@ -199,9 +232,9 @@ func asInputError(err error, q string) *inputError {
 	if errors.As(err, &se) {
 		if se.Query != "" && se.Query != q {
 			// A filter's error: positions refer to the filter.
-			return &inputError{Msg: err.Error(), Query: se.Query, Pos: se.Pos}
+			return &inputError{Msg: err.Error(), Query: se.Query, Pos: se.Pos, Code: se.Code, Args: se.Args}
 		}
-		return &inputError{Msg: se.Msg, Query: q, Pos: se.Pos}
+		return &inputError{Msg: se.Msg, Query: q, Pos: se.Pos, Code: se.Code, Args: se.Args}
 	}
 	return nil
 }

@@ -8,11 +8,14 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/earshothq/earshot/index/bleve"
+	"github.com/earshothq/earshot/index/query"
+	"github.com/earshothq/earshot/web/i18n"
 	"github.com/earshothq/earshot/web/pages"
 	"github.com/earshothq/earshot/web/pages/pagestest"
 )
@@ -139,7 +142,7 @@ func TestQueryErrorIsShownAtItsPosition(t *testing.T) {
 	if code != http.StatusBadRequest {
 		t.Fatalf("bad query = %d; want 400", code)
 	}
-	if !strings.Contains(body, `id="query-error"`) || !strings.Contains(body, `aria-invalid="true"`) || !strings.Contains(body, "missing &#39;)&#39;") {
+	if !strings.Contains(body, `id="query-error"`) || !strings.Contains(body, `aria-invalid="true"`) || !strings.Contains(body, "Missing &#39;)&#39;") {
 		t.Errorf("no positioned error:\n%s", body)
 	}
 	if !strings.Contains(body, `<span>kawa AND (dostawa</span><mark class="at"> </mark>`) {
@@ -147,6 +150,49 @@ func TestQueryErrorIsShownAtItsPosition(t *testing.T) {
 	}
 	if code, body, _ := h.get(t, "/mentions?from=yesterday"); code != 400 || !strings.Contains(body, "is not a date") {
 		t.Errorf("bad date = %d", code)
+	}
+}
+
+// A query error is said in the reader's language, with its position.
+func TestQueryErrorInTheReadersLanguage(t *testing.T) {
+	h := newHarness(t)
+	for lang, want := range map[string]string{
+		"pl": "Brak &#39;)&#39; dla &#39;(&#39; na pozycji 10",
+		"zh": "位置 10 的 &#39;(&#39; 缺少对应的 &#39;)&#39;",
+		"en": "Missing &#39;)&#39; for the &#39;(&#39; at position 10",
+	} {
+		code, body, _ := h.get(t, "/mentions?lang="+lang+"&q="+url.QueryEscape("kawa AND (dostawa"))
+		if code != http.StatusBadRequest || !strings.Contains(body, want) || !strings.Contains(body, `<mark class="at"> </mark>`) {
+			t.Errorf("%s: %d, want %q at its position", lang, code, want)
+		}
+	}
+	// Token names are translated too.
+	if _, body, _ := h.get(t, "/mentions?lang=lv&q="+url.QueryEscape("kawa OR")); !strings.Contains(body, "vaicājuma beigas") {
+		t.Error("the Latvian error names the end of the query in English")
+	}
+}
+
+// Every syntax error code has a message in the catalogs, taking the same
+// arguments as the English text in index/query.
+func TestEveryQueryErrorCodeIsTranslated(t *testing.T) {
+	verbs := regexp.MustCompile(`%[a-z]`)
+	for _, lang := range i18n.Langs {
+		l := i18n.New(lang)
+		for code, msg := range query.Messages {
+			got := l.Maybe("qerr."+code, "")
+			if got == "" {
+				t.Errorf("%s: no message for query error %q", lang.Code, code)
+				continue
+			}
+			if a, b := verbs.FindAllString(msg, -1), verbs.FindAllString(got, -1); !slices.Equal(a, b) {
+				t.Errorf("%s: qerr.%s has verbs %v, index/query has %v", lang.Code, code, b, a)
+			}
+		}
+		for _, tok := range []string{query.TokenEnd, query.TokenWord, query.TokenPhrase, query.TokenField} {
+			if l.Maybe("qtok."+tok, "") == "" {
+				t.Errorf("%s: no name for the token %q", lang.Code, tok)
+			}
+		}
 	}
 }
 

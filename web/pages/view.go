@@ -29,6 +29,12 @@ var funcs = template.FuncMap{
 	},
 	"isoTime": func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
 	"when":    when,
+	"errorBox": func(l *i18n.Locale, e *inputError) *errorBox {
+		if e == nil {
+			return nil
+		}
+		return &errorBox{E: e, L: l}
+	},
 	"contains": func(list []string, v string) bool {
 		for _, x := range list {
 			if x == v {
