@@ -68,6 +68,9 @@ type Deps struct {
 	Name        string
 	Logger      *slog.Logger
 	Checkpoints CheckpointStore
+	// Sealer seals personal data a connector keeps in its checkpoints
+	// (nil: kept as is; use PersonalSealer).
+	Sealer Sealer
 	Registerer  prometheus.Registerer
 	// MaxInFlight bounds records read but not yet acked.
 	MaxInFlight int

@@ -50,8 +50,8 @@ type Keyring struct {
 	kek  cipher.AEAD
 	mu   sync.RWMutex
 	keys map[string]map[string]cipher.AEAD // subject -> serial -> data key
-	// onShred is called after a key's tombstone was applied.
-	onShred func(subject string)
+	// onShred are called after a key's tombstone was applied.
+	onShred []func(subject string)
 }
 
 // NewKeyring derives the hashing key and the key-encryption key from secret
@@ -83,9 +83,11 @@ func newAEAD(key []byte) (cipher.AEAD, error) {
 	return cipher.NewGCM(block)
 }
 
-// OnShred sets a function called (outside the keyring's lock) after a key
-// was deleted by a tombstone, e.g. to have the embedded broker compact.
-func (k *Keyring) OnShred(f func(subject string)) { k.onShred = f }
+// OnShred adds a function called (outside the keyring's lock) after a key
+// was deleted by a tombstone, e.g. to have the embedded broker compact or a
+// table drop what it holds in memory of the person. Add them before the
+// keyring is in use.
+func (k *Keyring) OnShred(f func(subject string)) { k.onShred = append(k.onShred, f) }
 
 // Subject is the keyed hash (hex) of an identity key such as
 // "email:anna@example.com" (see record.AuthorKey).
@@ -147,8 +149,10 @@ func (k *Keyring) Apply(topicKey, value []byte) error {
 			delete(k.keys, subject)
 		}
 		k.mu.Unlock()
-		if had && k.onShred != nil {
-			k.onShred(subject)
+		if had {
+			for _, f := range k.onShred {
+				f(subject)
+			}
 		}
 		return nil
 	}

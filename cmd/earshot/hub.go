@@ -139,6 +139,7 @@ func (h *hub) buildConnectors(ctx context.Context, srv *web.Server) (*connectorS
 			Name:        e.Name,
 			Logger:      h.logger.With("connector", e.Name),
 			Checkpoints: store,
+			Sealer:      connectors.KeyringSealer(h.kafka.Keyring()),
 			// Connectors label their series with "connector" themselves.
 			Registerer:  h.registry,
 			MaxInFlight: e.MaxInFlight,

@@ -72,6 +72,7 @@ type Connector struct {
 	handler   http.Handler
 	// store keeps double opt-in submissions until confirmed (optin.go).
 	store      connectors.CheckpointStore
+	sealer     connectors.Sealer // seals the kept copy with the person's key
 	confirming optInLocks
 
 	queue     chan *pending
@@ -128,6 +129,7 @@ func New(cfg Config, deps connectors.Deps) (*Connector, error) {
 		idem:      newIdemCache(cfg.Idempotency.TTL, cfg.Idempotency.MaxEntries),
 		publicURL: strings.TrimSuffix(cfg.PublicURL, "/"),
 		store:     deps.Checkpoints,
+		sealer:    deps.PersonalSealer(),
 		queue:     make(chan *pending, cfg.QueueSize),
 		slots:     make(chan struct{}, maxInFlight(deps.MaxInFlight, cfg.QueueSize)),
 		closed:    make(chan struct{}),
@@ -465,7 +467,7 @@ func (c *Connector) accept(w http.ResponseWriter, r *http.Request, in *intake) {
 	}
 	m := c.mention(in)
 	var pendingCopy []byte
-	optInTo := m.Author.Email
+	optInTo, identity := m.Author.Email, m.AuthorKey()
 	if cons := f.cfg.Consent; cons != nil && cons.DoubleOptIn {
 		var err error
 		if pendingCopy, err = c.markPending(m); err != nil {
@@ -489,7 +491,7 @@ func (c *Connector) accept(w http.ResponseWriter, r *http.Request, in *intake) {
 		return
 	}
 	if pendingCopy != nil {
-		if err := c.startOptIn(r.Context(), r, f, pendingCopy, id, optInTo); err != nil {
+		if err := c.startOptIn(r.Context(), r, f, pendingCopy, id, identity, optInTo); err != nil {
 			release("", false)
 			c.metrics.optIn.WithLabelValues(f.cfg.ID, "mail_failed").Inc()
 			c.log.Warn("double opt-in not started", "form", f.cfg.ID, "record", id, "err", err)

@@ -17,7 +17,7 @@ type metrics struct {
 	failed   *prometheus.CounterVec // submissions answered 503
 	rejected *prometheus.CounterVec // refusals, by form and reason (the problem type)
 	replayed *prometheus.CounterVec // retries answered from the idempotency cache
-	optIn    *prometheus.CounterVec // double opt-in: mailed, confirmed, used, expired, invalid, mail_failed
+	optIn    *prometheus.CounterVec // double opt-in: mailed, confirmed, used, expired, invalid, erased, mail_failed
 	latency  prometheus.ObserverVec
 }
 
@@ -33,7 +33,7 @@ func newMetrics(reg prometheus.Registerer, connector string) (*metrics, error) {
 		failed:   counter("failed_total", "Valid submissions answered 503 because the pipeline could not take them.", "form", "cause"),
 		rejected: counter("rejected_total", "Refused requests by reason (spam reasons are answered as if accepted).", "form", "reason"),
 		replayed: counter("replayed_total", "Retries answered from the idempotency cache without publishing again.", "form"),
-		optIn: counter("opt_in_total", "Double opt-in events: links mailed, confirmed; links refused as used, expired or invalid; mails that failed.",
+		optIn: counter("opt_in_total", "Double opt-in events: links mailed, confirmed; links refused as used, expired, invalid or erased (the person was forgotten); mails that failed.",
 			"form", "event"),
 		latency: ms.HistogramVec(prometheus.HistogramOpts{Namespace: "earshot", Subsystem: "forms",
 			Name: "ack_seconds", Help: "Time from a valid submission to Kafka's ack.",

@@ -20,6 +20,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/earshothq/earshot/connectors"
 	"github.com/earshothq/earshot/internal/confx"
 	"github.com/earshothq/earshot/internal/smtpsend"
 	"github.com/earshothq/earshot/record"
@@ -33,6 +34,9 @@ import (
 // with one button (mail scanners that follow links confirm nothing); the
 // button writes the same record again, confirmed, under the same id — the
 // prospect is made then — and deletes the kept copy, so a link works once.
+// The kept copy is sealed with the person's data key (connectors.Sealer):
+// once the person is forgotten it cannot be read, and its link gets a page
+// saying the request no longer exists; nothing is resurrected.
 
 // OptInConfig is the `double_opt_in:` mapping.
 type OptInConfig struct {
@@ -166,12 +170,16 @@ func (c *Connector) markPending(m *record.Mention) (json.RawMessage, error) {
 
 // startOptIn keeps the pending submission and mails the link. An error
 // means the person got no link: the submission must be retried.
-func (c *Connector) startOptIn(ctx context.Context, r *http.Request, f *form, m json.RawMessage, recordID, to string) error {
+func (c *Connector) startOptIn(ctx context.Context, r *http.Request, f *form, m json.RawMessage, recordID, identity, to string) error {
 	now := c.now()
 	expires := now.Add(c.cfg.OptIn.LinkTTL)
 	entry, err := json.Marshal(optInEntry{Record: m, Expires: expires})
 	if err != nil {
 		return err
+	}
+	// Sealed with the key the submission's record was just sealed with.
+	if entry, err = c.sealer.Seal(identity, entry); err != nil {
+		return fmt.Errorf("sealing the pending submission: %w", err)
 	}
 	if err := c.store.Save(ctx, c.optInKey(recordID), entry); err != nil {
 		return fmt.Errorf("keeping the pending submission: %w", err)
@@ -381,8 +389,22 @@ func (c *Connector) loadOptIn(w http.ResponseWriter, r *http.Request, f *form, i
 		c.confirmFailed(w, f, http.StatusGone, "This confirmation link was already used: your submission is confirmed.")
 		return nil, true
 	}
+	plain, err := c.sealer.Open(raw)
+	if connectors.Erased(err) {
+		// The person was forgotten: the submission must stay gone. The
+		// unreadable copy stays where it is (it reveals nothing), so every
+		// later click gets this page rather than "already used".
+		c.metrics.optIn.WithLabelValues(f.cfg.ID, "erased").Inc()
+		c.confirmFailed(w, f, http.StatusGone, "This request no longer exists: the data it held was erased at the sender's request. Nothing was confirmed. To be contacted, please send the form again.")
+		return nil, true
+	}
+	if err != nil {
+		c.log.Error("a kept opt-in submission cannot be opened", "form", f.cfg.ID, "record", id, "err", err)
+		c.confirmFailed(w, f, http.StatusInternalServerError, "This submission cannot be confirmed. Please send the form again.")
+		return nil, false
+	}
 	var e optInEntry
-	if err := json.Unmarshal(raw, &e); err != nil {
+	if err := json.Unmarshal(plain, &e); err != nil {
 		c.log.Error("a kept opt-in entry does not decode", "form", f.cfg.ID, "record", id, "err", err)
 		c.confirmFailed(w, f, http.StatusInternalServerError, "This submission cannot be confirmed. Please send the form again.")
 		return nil, false

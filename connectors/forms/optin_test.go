@@ -17,6 +17,7 @@ import (
 	"github.com/emersion/go-smtp"
 
 	"github.com/earshothq/earshot/connectors"
+	"github.com/earshothq/earshot/privacy"
 	"github.com/earshothq/earshot/record"
 )
 
@@ -328,5 +329,85 @@ func TestDoubleOptInConfigIsValidated(t *testing.T) {
 	noEmail := strings.Replace(strings.Replace(optInConfig, "PORT", "2525", 1), "{name: email, maps_to: email, required: true}", "{name: email, maps_to: email}", 1)
 	if err := decodeAndValidate(t, noEmail); err == nil || !strings.Contains(err.Error(), "consent.double_opt_in") {
 		t.Errorf("double opt-in without a required e-mail field: %v", err)
+	}
+}
+
+// The kept copy of a pending submission is sealed with the person's key:
+// the checkpoint's bytes hold nothing of them, and once they are forgotten
+// (their key deleted) the link can no longer confirm anything: its page
+// says the request no longer exists (on every click) and no record is
+// written.
+func TestDoubleOptInCopyIsSealedAndForgetEndsIt(t *testing.T) {
+	h, box := newOptInHarness(t)
+	kr, err := privacy.NewKeyring("forms-test-secret-0123456789")
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.c.sealer = connectors.KeyringSealer(kr)
+	// The record of the submission is sealed (by the pipeline) before the
+	// copy is kept: its key exists by then.
+	sk, err := kr.NewKey(kr.Subject("email:ola.kowalska@example.pl"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := kr.Apply(sk.Key, sk.Value); err != nil {
+		t.Fatal(err)
+	}
+	m := h.submitNewsletter(t, "Ola.Kowalska@Example.PL")
+	raw, err := h.c.store.Load(context.Background(), h.c.optInKey(m.ID))
+	if err != nil || raw == nil {
+		t.Fatalf("the pending copy is not kept: %v", err)
+	}
+	if !privacy.IsSealed(raw) {
+		t.Fatalf("the pending copy is kept in plain text: %.80q", raw)
+	}
+	for _, trace := range []string{"kowalska", "Ola", "newsletter", "203.0.113.9"} {
+		if strings.Contains(strings.ToLower(string(raw)), strings.ToLower(trace)) {
+			t.Fatalf("the sealed copy shows %q", trace)
+		}
+	}
+	link := linkIn(t, box.messages()[0])
+	path := strings.TrimPrefix(link, "https://forms.example.com")
+	token := strings.TrimPrefix(path, "/f/newsletter/confirm?t=")
+	if page := h.do(req{method: http.MethodGet, path: path}); page.Code != http.StatusOK {
+		t.Fatalf("before the erasure the page answers %d:\n%s", page.Code, page.Body)
+	}
+
+	if err := kr.Apply(sk.Key, nil); err != nil { // forget: the key's tombstone
+		t.Fatal(err)
+	}
+	for _, w := range []*httptestRecorder{
+		h.do(req{method: http.MethodGet, path: path}),
+		h.do(req{path: "/f/newsletter/confirm", contentType: mediaURLEncoded, body: url.Values{"t": {token}}.Encode()}),
+	} {
+		if w.Code != http.StatusGone || !strings.Contains(w.Body.String(), "no longer exists") {
+			t.Fatalf("after the erasure: %d\n%s", w.Code, w.Body)
+		}
+		if strings.Contains(w.Body.String(), "<button") {
+			t.Fatal("the page still offers to confirm")
+		}
+	}
+	if n := len(h.records()); n != 1 {
+		t.Fatalf("the link of a forgotten person wrote %d records", n-1)
+	}
+	if h.counter(h.c.metrics.optIn, "newsletter", "erased") != 2 {
+		t.Error("the erased submission is not counted")
+	}
+}
+
+// A person forgotten between their record and the kept copy (no key any
+// more) gets no kept copy: the submission is refused and may be retried.
+func TestDoubleOptInKeepsNothingOfAPersonWithoutAKey(t *testing.T) {
+	h, box := newOptInHarness(t)
+	kr, err := privacy.NewKeyring("forms-test-secret-0123456789")
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.c.sealer = connectors.KeyringSealer(kr)
+	w := h.do(req{path: "/f/newsletter", contentType: mediaURLEncoded,
+		body: url.Values{"email": {"jan@example.com"}, "consent": {"yes"}}.Encode()})
+	wantProblem(t, w, http.StatusServiceUnavailable, "unavailable")
+	if len(box.messages()) != 0 {
+		t.Fatal("a link was mailed for a submission that was not kept")
 	}
 }
