@@ -1,8 +1,11 @@
 package connectors
 
 import (
+	"crypto/rand"
+	"encoding/hex"
 	"errors"
 	"fmt"
+	"sync"
 
 	"github.com/earshothq/earshot/privacy"
 )
@@ -22,11 +25,11 @@ type Sealer interface {
 	Open(b []byte) ([]byte, error)
 }
 
-// KeyringSealer seals with kr; with a nil kr (no privacy.secret) values are
-// kept as they are.
+// KeyringSealer seals with kr; nil when kr is nil (no privacy.secret:
+// values are kept as they are).
 func KeyringSealer(kr *privacy.Keyring) Sealer {
 	if kr == nil {
-		return plainSealer{}
+		return nil
 	}
 	return keyringSealer{kr}
 }
@@ -60,4 +63,57 @@ func (plainSealer) Open(b []byte) ([]byte, error) {
 		return nil, fmt.Errorf("opening kept data: it is sealed and this process has no privacy.secret")
 	}
 	return b, nil
+}
+
+// MemorySealer is a Sealer over a keyring of its own, for tests and
+// one-shot runs: a person gets a key when first sealed for (the pipeline
+// stores one before their first record), and Forget erases one.
+type MemorySealer struct {
+	kr        *privacy.Keyring
+	mu        sync.Mutex
+	keys      map[string][]byte // identity key -> keys-topic key
+	forgotten map[string]bool
+}
+
+// NewMemorySealer returns a sealer with a fresh random secret.
+func NewMemorySealer() *MemorySealer {
+	secret := make([]byte, 32)
+	_, _ = rand.Read(secret)
+	kr, err := privacy.NewKeyring(hex.EncodeToString(secret))
+	if err != nil {
+		panic(err) // a 64-character secret is always accepted
+	}
+	return &MemorySealer{kr: kr, keys: map[string][]byte{}, forgotten: map[string]bool{}}
+}
+
+// Seal makes the person's key on first use (unless they were forgotten).
+func (m *MemorySealer) Seal(identityKey string, b []byte) ([]byte, error) {
+	m.mu.Lock()
+	if m.keys[identityKey] == nil && !m.forgotten[identityKey] {
+		sk, err := m.kr.NewKey(m.kr.Subject(identityKey))
+		if err == nil {
+			err = m.kr.Apply(sk.Key, sk.Value)
+		}
+		if err != nil {
+			m.mu.Unlock()
+			return nil, err
+		}
+		m.keys[identityKey] = sk.Key
+	}
+	m.mu.Unlock()
+	return m.kr.SealFor(identityKey, b)
+}
+
+// Open opens what Seal sealed.
+func (m *MemorySealer) Open(b []byte) ([]byte, error) { return m.kr.OpenValue(b) }
+
+// Forget erases the person's key, as `earshot customers forget` does.
+func (m *MemorySealer) Forget(identityKey string) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if k := m.keys[identityKey]; k != nil {
+		_ = m.kr.Apply(k, nil)
+	}
+	delete(m.keys, identityKey)
+	m.forgotten[identityKey] = true
 }

@@ -123,8 +123,19 @@ type checkpoint struct {
 	// is recognised; an edited post (new CID) is delivered again.
 	Seen     []byte                    `json:"seen"`
 	Backfill map[string]backfillMarker `json:"backfill,omitempty"`
-	// Tracked lists collected posts as [URI, handle], oldest first.
+	// Tracked lists collected posts as [URI, handle], oldest first; with
+	// a sealer (connectors.Sealer) each pair is in Sealed instead, sealed
+	// with its author's key, so a forgotten author's posts are neither
+	// named by the checkpoint nor followed any more.
 	Tracked [][2]string `json:"tracked,omitempty"`
+	Sealed  [][]byte    `json:"sealed,omitempty"`
+}
+
+// trackedIdentity is the identity key the records of a tracked post's
+// author are sealed with (their deletion record's author).
+func trackedIdentity(uri, handle string) string {
+	did, _, _ := splitURI(uri)
+	return record.AuthorKey(Type, record.Author{Platform: "bluesky", ID: did, Handle: handle})
 }
 
 func newConnector(cfg Config, deps connectors.Deps) (*Connector, error) {
@@ -302,6 +313,21 @@ func (c *Connector) load(ctx context.Context) error {
 	for _, t := range cp.Tracked {
 		c.track(t[0], t[1])
 	}
+	sealer := c.deps.PersonalSealer()
+	for _, v := range cp.Sealed {
+		b, err := sealer.Open(v)
+		if connectors.Erased(err) {
+			continue // its author was forgotten
+		}
+		var t [2]string
+		if err == nil {
+			err = json.Unmarshal(b, &t)
+		}
+		if err != nil {
+			return fmt.Errorf("decoding bluesky checkpoint: %w", err)
+		}
+		c.track(t[0], t[1])
+	}
 	c.backfill = map[string]*backfillState{}
 	for q, m := range cp.Backfill {
 		c.backfill[q] = &backfillState{marker: m}
@@ -321,8 +347,28 @@ func (c *Connector) collect() map[string][]byte {
 		cp.Cursor, _ = strconv.ParseInt(m, 10, 64)
 	}
 	cp.Seen, _ = c.seen.MarshalBinary()
+	var forgotten []string
 	for _, uri := range c.trackOrder {
-		cp.Tracked = append(cp.Tracked, [2]string{uri, c.tracked[uri]})
+		pair := [2]string{uri, c.tracked[uri]}
+		if c.deps.Sealer == nil {
+			cp.Tracked = append(cp.Tracked, pair)
+			continue
+		}
+		b, _ := json.Marshal(pair)
+		v, err := c.deps.Sealer.Seal(trackedIdentity(pair[0], pair[1]), b)
+		if err != nil {
+			// connectors.Erased: the author was forgotten since the
+			// post was collected; nothing of them is kept.
+			if !connectors.Erased(err) {
+				c.log.Warn("not keeping a tracked post", "uri", uri, "err", err)
+			}
+			forgotten = append(forgotten, uri)
+			continue
+		}
+		cp.Sealed = append(cp.Sealed, v)
+	}
+	for _, uri := range forgotten {
+		c.untrack(uri)
 	}
 	if len(c.backfill) > 0 {
 		cp.Backfill = map[string]backfillMarker{}

@@ -478,3 +478,45 @@ func TestConformance(t *testing.T) {
 func TestIntegrationRunnerIntoKafka(t *testing.T) {
 	conformance.RunIntegration(t, harness())
 }
+
+// With a sealer the checkpoint names no followed post's author in plain
+// text; a forgotten author's posts are no longer followed (their deletion
+// makes no record), another author's still are.
+func TestTrackedPostsAreSealedAndForgetDropsThem(t *testing.T) {
+	f := newFake(t)
+	f.addProfile("did:plc:bob", "bob.bsky.social", nil)
+	store := connectors.NewMemoryCheckpoints()
+	sealer := connectors.NewMemorySealer()
+	c := newTest(t, testConfig(f), connectors.Deps{Checkpoints: store, Sealer: sealer})
+	start(t, c)
+	f.post(alice, "3a1", "earshot from alice", "")
+	f.post("did:plc:bob", "3b1", "earshot from bob", "")
+	got := readN(t, c, 2)
+	if err := c.Close(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	raw, _ := store.Load(context.Background(), c.checkpointKey())
+	var cp checkpoint
+	if err := json.Unmarshal(raw, &cp); err != nil || len(cp.Sealed) != 2 || len(cp.Tracked) != 0 {
+		t.Fatalf("checkpoint: %d sealed, %d plain tracked posts (%v); want 2 sealed", len(cp.Sealed), len(cp.Tracked), err)
+	}
+	for _, trace := range []string{"alice.bsky.social", alice, "bob.bsky.social", "did:plc:bob"} {
+		if strings.Contains(string(raw), trace) {
+			t.Fatalf("the checkpoint names %q in plain text", trace)
+		}
+	}
+	for _, m := range got {
+		if m.Author.Handle == "alice.bsky.social" {
+			sealer.Forget(m.AuthorKey())
+		}
+	}
+	c2 := newTest(t, testConfig(f), connectors.Deps{Checkpoints: store, Sealer: sealer})
+	start(t, c2)
+	f.addEvent(`{"did":"` + alice + `","time_us":%d,"kind":"commit","commit":{"operation":"delete","collection":"app.bsky.feed.post","rkey":"3a1"}}`)
+	f.addEvent(`{"did":"did:plc:bob","time_us":%d,"kind":"commit","commit":{"operation":"delete","collection":"app.bsky.feed.post","rkey":"3b1"}}`)
+	del := readN(t, c2, 1)[0]
+	if !del.Deleted() || del.Author.Handle != "bob.bsky.social" {
+		t.Fatalf("got %+v, want the deletion of bob's post", del)
+	}
+	expectNothing(t, c2, 300*time.Millisecond)
+}

@@ -2,6 +2,7 @@ package mastodon
 
 import (
 	"context"
+	"encoding/json"
 	"strings"
 	"testing"
 	"time"
@@ -222,4 +223,64 @@ func TestConsentConfigIsValidated(t *testing.T) {
 	if !d.RequireOptIn || !d.SkipBots || !d.HonourOptOut || d.Prospects || !d.Deletions || !d.Edits {
 		t.Fatalf("defaults are not the respectful ones: %+v", d)
 	}
+}
+
+// With a sealer the checkpoint keeps no tracked post's source id or handle
+// in plain text; once an author is forgotten their post is no longer
+// followed (its quiet deletion makes no record) and the next checkpoint
+// drops it, while the other author's post is still followed.
+func TestTrackedPostsAreSealedAndForgetDropsThem(t *testing.T) {
+	f := newFakeMastodon(t)
+	store := connectors.NewMemoryCheckpoints()
+	sealer := connectors.NewMemorySealer()
+	cfg := testConfig(f, nil)
+	c := newTest(t, cfg, connectors.Deps{Checkpoints: store, Sealer: sealer})
+	start(t, c)
+	waitCaughtUp(t, f, c, 1)
+	a := f.publish(post{author: "ola", html: "<p>#earshot alpha</p>", tags: []string{"earshot"}})
+	b := f.publish(post{author: "jan", html: "<p>#earshot beta</p>", tags: []string{"earshot"}})
+	first := readN(t, c, 2)
+	waitFor(t, "both posts tracked", func() bool {
+		c.mu.Lock()
+		defer c.mu.Unlock()
+		return len(c.servers[0].tracked) == 2
+	})
+	if err := c.Close(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	key := c.servers[0].checkpointKey()
+	raw, _ := store.Load(context.Background(), key)
+	if !strings.Contains(string(raw), `"sealed"`) {
+		t.Fatalf("the checkpoint keeps no sealed post: %s", raw)
+	}
+	for _, m := range first {
+		for _, trace := range []string{m.Author.Handle, m.SourceID} {
+			if strings.Contains(string(raw), trace) {
+				t.Fatalf("the checkpoint names %q in plain text", trace)
+			}
+		}
+	}
+	var ola *record.Mention
+	for _, m := range first {
+		if m.SourceID == a.uri() {
+			ola = m
+		}
+	}
+	sealer.Forget(ola.AuthorKey())
+
+	f.remove(a, true)
+	f.remove(b, true)
+	cfg.Consent.CheckInterval = 50 * time.Millisecond
+	c2 := newTest(t, cfg, connectors.Deps{Checkpoints: store, Sealer: sealer})
+	start(t, c2)
+	got := readN(t, c2, 1)
+	if got[0].SourceID != b.uri() || !got[0].Deleted() {
+		t.Fatalf("got %+v, want the deletion of jan's post", got[0])
+	}
+	expectNothing(t, c2, 300*time.Millisecond)
+	waitFor(t, "a checkpoint without the forgotten post", func() bool {
+		raw, _ := store.Load(context.Background(), key)
+		var cp checkpoint
+		return json.Unmarshal(raw, &cp) == nil && len(cp.Posts) == 0
+	})
 }

@@ -2,7 +2,9 @@ package mastodon
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
 	"time"
 
@@ -16,13 +18,68 @@ import (
 // tracked is a collected post whose later deletion or edit is followed:
 // the stream's delete event names only the status id, and the deletion
 // record must carry the post's source id and author (its Kafka key).
+// In the checkpoint, source id (a URL naming the author) and handle are
+// sealed with the author's data key when the host seals personal data
+// (connectors.Sealer): once the author is forgotten, the checkpoint no
+// longer names them and the post is no longer followed.
 type tracked struct {
 	ID       string    `json:"id"` // the status id on this server
-	SourceID string    `json:"source_id"`
-	Handle   string    `json:"handle"`
+	SourceID string    `json:"source_id,omitempty"`
+	Handle   string    `json:"handle,omitempty"`
+	Sealed   []byte    `json:"sealed,omitempty"` // trackedAuthor, sealed
 	Edited   string    `json:"edited,omitempty"`
 	At       time.Time `json:"at"` // when it was collected
 	Checked  time.Time `json:"checked,omitzero"`
+}
+
+// trackedAuthor is what a checkpoint seals of a tracked post.
+type trackedAuthor struct {
+	SourceID string `json:"source_id"`
+	Handle   string `json:"handle"`
+}
+
+// author is the post's author as its deletion record names them; its
+// identity key is the key the post's records were sealed with.
+func (t *tracked) author() record.Author {
+	return record.Author{Platform: "mastodon", Handle: t.Handle}
+}
+
+// sealed returns t as the checkpoint keeps it: with the author sealed, or
+// as is without a sealer. connectors.Erased(err): the author was forgotten.
+func (t tracked) sealed(sl connectors.Sealer) (tracked, error) {
+	if sl == nil {
+		return t, nil
+	}
+	b, err := json.Marshal(trackedAuthor{SourceID: t.SourceID, Handle: t.Handle})
+	if err != nil {
+		return t, err
+	}
+	v, err := sl.Seal(record.AuthorKey(Type, t.author()), b)
+	if err != nil {
+		return t, err
+	}
+	t.Sealed, t.SourceID, t.Handle = v, "", ""
+	return t, nil
+}
+
+// opened reverses sealed; connectors.Erased(err): the author was forgotten.
+func (t tracked) opened(sl connectors.Sealer) (tracked, error) {
+	if t.Sealed == nil {
+		return t, nil
+	}
+	if sl == nil {
+		sl = connectors.Deps{}.PersonalSealer() // fails on sealed bytes, saying why
+	}
+	b, err := sl.Open(t.Sealed)
+	if err != nil {
+		return t, err
+	}
+	var a trackedAuthor
+	if err := json.Unmarshal(b, &a); err != nil {
+		return t, fmt.Errorf("decoding a tracked post's author: %w", err)
+	}
+	t.SourceID, t.Handle, t.Sealed = a.SourceID, a.Handle, nil
+	return t, nil
 }
 
 // track remembers an acknowledged post (c.mu held), forgetting the oldest

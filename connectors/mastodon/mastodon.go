@@ -291,8 +291,14 @@ func (c *Connector) load(ctx context.Context, s *server) error {
 	}
 	s.inflight = map[uint64]uint64{}
 	s.tracked, s.trackOrder = map[string]*tracked{}, nil
-	for i := range cp.Posts {
-		t := cp.Posts[i]
+	for _, p := range cp.Posts {
+		t, err := p.opened(c.deps.Sealer)
+		if connectors.Erased(err) {
+			continue // its author was forgotten: not followed any more
+		}
+		if err != nil {
+			return fmt.Errorf("decoding checkpoint of server %s: %w", s.cfg.Name, err)
+		}
 		s.tracked[t.ID] = &t
 		s.trackOrder = append(s.trackOrder, t.ID)
 	}
@@ -320,8 +326,22 @@ func (c *Connector) collect() map[string][]byte {
 			}
 		}
 		cp.Seen, _ = s.seen.MarshalBinary()
+		var forgotten []string
 		for _, id := range s.trackOrder {
-			cp.Posts = append(cp.Posts, *s.tracked[id])
+			p, err := s.tracked[id].sealed(c.deps.Sealer)
+			if err != nil {
+				// connectors.Erased: the author was forgotten since the
+				// post was collected; nothing of them is kept.
+				if !connectors.Erased(err) {
+					c.log.Warn("not keeping a tracked post", "server", s.cfg.Name, "status", id, "err", err)
+				}
+				forgotten = append(forgotten, id)
+				continue
+			}
+			cp.Posts = append(cp.Posts, p)
+		}
+		for _, id := range forgotten {
+			s.untrack(id)
 		}
 		raw, err := json.Marshal(cp)
 		if err != nil {
