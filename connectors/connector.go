@@ -70,8 +70,8 @@ type Deps struct {
 	Checkpoints CheckpointStore
 	// Sealer seals personal data a connector keeps in its checkpoints
 	// (nil: kept as is; use PersonalSealer).
-	Sealer Sealer
-	Registerer  prometheus.Registerer
+	Sealer     Sealer
+	Registerer prometheus.Registerer
 	// MaxInFlight bounds records read but not yet acked.
 	MaxInFlight int
 }
