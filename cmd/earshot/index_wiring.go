@@ -91,6 +91,9 @@ func (h *hub) runIndex(ctx context.Context) error {
 	if err := h.wireRelink(st, b); err != nil {
 		return err
 	}
+	if err := h.wireCorrections(ctx, st); err != nil {
+		return err
+	}
 	return st.Run(ctx, h.kafka)
 }
 

@@ -76,7 +76,9 @@ type Stage struct {
 	messages *prometheus.CounterVec
 	now      func() time.Time
 	relink   Relink // see relink.go; nil: mentions keep their links
-	deleted  deletedIDs
+	// corrections: see corrections.go; nil: mentions are indexed as enriched
+	corrections Corrections
+	deleted     deletedIDs
 }
 
 var _ pipeline.BatchSink = (*Stage)(nil)
@@ -252,6 +254,10 @@ func (s *Stage) applySegment(ctx context.Context, batch []pipeline.Message, seg 
 		}
 		if s.deleted.superseded(em) {
 			continue // deleted at its source after this copy was fetched
+		}
+		var hidden bool
+		if em, hidden = s.corrected(em); hidden {
+			continue // a person marked it irrelevant
 		}
 		ms = append(ms, em)
 		at = append(at, i)
