@@ -85,9 +85,12 @@ func newAEAD(key []byte) (cipher.AEAD, error) {
 
 // OnShred adds a function called (outside the keyring's lock) after a key
 // was deleted by a tombstone, e.g. to have the embedded broker compact or a
-// table drop what it holds in memory of the person. Add them before the
-// keyring is in use.
-func (k *Keyring) OnShred(f func(subject string)) { k.onShred = append(k.onShred, f) }
+// table drop what it holds in memory of the person.
+func (k *Keyring) OnShred(f func(subject string)) {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	k.onShred = append(k.onShred, f)
+}
 
 // Subject is the keyed hash (hex) of an identity key such as
 // "email:anna@example.com" (see record.AuthorKey).
@@ -148,9 +151,10 @@ func (k *Keyring) Apply(topicKey, value []byte) error {
 		if len(k.keys[subject]) == 0 {
 			delete(k.keys, subject)
 		}
+		listeners := k.onShred
 		k.mu.Unlock()
 		if had {
-			for _, f := range k.onShred {
+			for _, f := range listeners {
 				f(subject)
 			}
 		}

@@ -50,6 +50,10 @@ type Correction struct {
 	// Original is the mention as it was indexed before a relevance
 	// correction took it out of search, so undoing it can put it back.
 	Original *EnrichedMention `json:"original,omitempty"`
+	// Subject is the mention's author's subject (a keyed hash, see
+	// Mention.Subject): the correction, which quotes their text, is sealed
+	// with their data key, so erasing them shreds it too.
+	Subject string `json:"subject,omitempty"`
 }
 
 // CorrectionID is the id of the correction of field on a mention.

@@ -47,6 +47,9 @@ func (h *hub) openWebApp(srv *web.Server, b index.Backend) (*web.App, []role, er
 	}
 	st := store.New(producer, h.kafka.Topics(), sb, h.logger)
 	st.UserExists = func(name string) bool { _, err := accounts.User(name); return err == nil }
+	if kr := h.kafka.Keyring(); kr != nil {
+		kr.OnShred(func(subject string) { st.ForgetSubject(subject) })
+	}
 	if err := table.Follow(ctx, h.kafka, tableWait, append(accounts.Tables(), st.Tables()...)...); err != nil {
 		return fail(fmt.Errorf("loading the web app's state (users, sessions, saved searches, ...): %w", err))
 	}

@@ -31,7 +31,7 @@ func (s *Store) Correct(ctx context.Context, by, mentionID, field, value string)
 	case err != nil:
 		return record.Correction{}, fmt.Errorf("reading mention %s: %w", mentionID, err)
 	}
-	c.Text, c.Previous = m.Text, index.Previous(m, field)
+	c.Text, c.Previous, c.Subject = m.Text, index.Previous(m, field), m.Subject
 	if m.Title != "" {
 		c.Text = m.Title + "\n" + m.Text
 	}

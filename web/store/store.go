@@ -66,7 +66,7 @@ func New(pub table.Publisher, topics pipeline.Topics, b Backend, logger *slog.Lo
 		logger = slog.New(slog.DiscardHandler)
 	}
 	logger = logger.With("component", "store")
-	return &Store{
+	s := &Store{
 		searches: table.New[record.SavedSearch](topics.Name(pipeline.RoleSavedSearches), pub,
 			func(s *record.SavedSearch) time.Time { return s.UpdatedAt }, logger),
 		corrections: table.New[record.Correction](topics.Name(pipeline.RoleCorrections), pub,
@@ -79,6 +79,24 @@ func New(pub table.Publisher, topics pipeline.Topics, b Backend, logger *slog.Lo
 		logger:  logger,
 		now:     time.Now,
 	}
+	// A correction quotes its mention: sealed with the author's key.
+	s.corrections.SealWith(func(c *record.Correction) string { return c.Subject })
+	return s
+}
+
+// ForgetSubject drops from memory the corrections of a person whose data
+// key was erased (call it from privacy.Keyring.OnShred): their copies in
+// the topic can no longer be opened, and this one goes too. It returns how
+// many were dropped.
+func (s *Store) ForgetSubject(subject string) int {
+	if subject == "" {
+		return 0
+	}
+	n := s.corrections.Drop(func(c *record.Correction) bool { return c.Subject == subject })
+	if n > 0 {
+		s.logger.Info("dropped the corrections of an erased person", "count", n)
+	}
+	return n
 }
 
 // Tables are the topics the store follows.

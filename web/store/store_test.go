@@ -145,3 +145,61 @@ func TestConcurrentProspectChangesAllLand(t *testing.T) {
 		t.Fatalf("%d of %d notes kept, stage %q: concurrent changes were lost", len(w.Notes), people, w.Stage)
 	}
 }
+
+// recordingPublisher forwards to a loopback and keeps what was written.
+type recordingPublisher struct {
+	*table.Loopback
+	mu   sync.Mutex
+	outs []pipeline.Output
+}
+
+func (r *recordingPublisher) ProduceSync(ctx context.Context, outs ...pipeline.Output) error {
+	r.mu.Lock()
+	r.outs = append(r.outs, outs...)
+	r.mu.Unlock()
+	return r.Loopback.ProduceSync(ctx, outs...)
+}
+
+// A correction quotes its mention's text: it is written for sealing with
+// the author's key (Output.Subject, the mention's subject), and when the
+// author's key is erased the store drops the correction from memory, so
+// the labelled data listed for training no longer holds it.
+func TestCorrectionsAreSealedPerAuthorAndForgotten(t *testing.T) {
+	b, err := bleve.Open(bleve.Config{InMemory: true}, nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { b.Close() })
+	ctx := context.Background()
+	ms := contract.Mentions()[:2]
+	ms[0].Subject = "0123456789abcdef0123456789abcdef"
+	for _, err := range b.UpsertMentions(ctx, ms) {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	pub := &recordingPublisher{Loopback: table.NewLoopback()}
+	s := New(pub, pipeline.Topics{Prefix: "t."}, b, nil)
+	pub.Add(s.Tables()...)
+	for _, m := range ms {
+		if _, err := s.Correct(ctx, "mia", m.ID, record.CorrectSentiment, "negative"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if len(pub.outs) != 2 || pub.outs[0].Subject != ms[0].Subject || pub.outs[1].Subject != "" {
+		t.Fatalf("corrections written with subjects %q; want the first mention's subject, then none", []string{pub.outs[0].Subject, pub.outs[1].Subject})
+	}
+	if c := s.Corrections(ms[0].ID); len(c) != 1 || c[0].Subject != ms[0].Subject || c[0].Text == "" {
+		t.Fatalf("correction of the first mention: %+v", c)
+	}
+	if n := s.ForgetSubject("ffffffffffffffffffffffffffffffff"); n != 0 {
+		t.Fatalf("forgetting a stranger dropped %d corrections", n)
+	}
+	if n := s.ForgetSubject(ms[0].Subject); n != 1 {
+		t.Fatalf("forgetting the author dropped %d corrections, want 1", n)
+	}
+	all := s.Corrections("")
+	if len(all) != 1 || all[0].MentionID != ms[1].ID {
+		t.Fatalf("corrections after the erasure: %+v; want only the other mention's", all)
+	}
+}

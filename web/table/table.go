@@ -37,6 +37,9 @@ type Table[T any, P Row[T]] struct {
 	version func(*T) time.Time
 	logger  *slog.Logger
 
+	// subject names the person whose data key seals a value (SealWith).
+	subject func(*T) string
+
 	mu       sync.RWMutex
 	rows     map[string]*T
 	onChange []func(key string, old, cur *T)
@@ -51,6 +54,32 @@ func New[T any, P Row[T]](topic string, pub Publisher, version func(*T) time.Tim
 		logger = slog.New(slog.DiscardHandler)
 	}
 	return &Table[T, P]{topic: topic, pub: pub, version: version, logger: logger, rows: map[string]*T{}}
+}
+
+// SealWith has Put seal each value with the data key of the person
+// subject names ("" leaves it plain): a value quoting a person's data is
+// then shredded with their key (see package privacy). Call before use.
+func (t *Table[T, P]) SealWith(subject func(*T) string) { t.subject = subject }
+
+// Drop removes from memory, and from this process only, the values match
+// selects, and returns how many; the topic is not written. It is for data
+// that became unreadable (a shredded person's values): every process drops
+// its own copy and the topic's copy cannot be opened any more.
+func (t *Table[T, P]) Drop(match func(*T) bool) int {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	n := 0
+	for key, v := range t.rows {
+		if !match(v) {
+			continue
+		}
+		delete(t.rows, key)
+		n++
+		for _, fn := range t.onChange {
+			fn(key, v, nil)
+		}
+	}
+	return n
 }
 
 // Topic is the topic the table follows.
@@ -153,7 +182,11 @@ func (t *Table[T, P]) Put(ctx context.Context, key string, v *T) error {
 	if err != nil {
 		return err
 	}
-	if err := t.pub.ProduceSync(ctx, pipeline.Output{Topic: t.topic, Key: []byte(key), Value: b}); err != nil {
+	out := pipeline.Output{Topic: t.topic, Key: []byte(key), Value: b}
+	if t.subject != nil {
+		out.Subject = t.subject(v)
+	}
+	if err := t.pub.ProduceSync(ctx, out); err != nil {
 		return &WriteError{Err: fmt.Errorf("writing %s to %s: %w", key, t.topic, err)}
 	}
 	c := *v
