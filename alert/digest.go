@@ -119,6 +119,6 @@ func notifiedProspect(cfg Config, p *record.Prospect, trigger string) record.Not
 	return record.NotifiedProspect{
 		ID: p.ID, Name: p.Name, Emails: p.Emails, Handles: p.Handles, Company: p.Company, Score: p.Score,
 		Status: p.Status, Evidence: p.Evidence, Link: cfg.prospectLink(p.ID), Trigger: trigger,
-		FirstSeen: p.FirstSeen, LastSeen: p.LastSeen,
+		FirstSeen: p.FirstSeen, LastSeen: p.LastSeen, Identities: prospectIdentities(p),
 	}
 }

@@ -366,7 +366,7 @@ func notifiedMentions(hits []index.Hit) []record.NotifiedMention {
 		nm := record.NotifiedMention{
 			ID: m.ID, Source: m.Source, Author: firstNonEmpty(m.Author.Name, m.Author.Handle),
 			Text: clip(strings.TrimSpace(joinNonEmpty(m.Title, m.Text)), 600), URL: m.URL,
-			Language: index.LanguageOf(m), CreatedAt: m.CreatedAt.UTC(),
+			Language: index.LanguageOf(m), CreatedAt: m.CreatedAt.UTC(), Subject: m.Subject,
 		}
 		if s := m.Analysis.Sentiment; s != nil {
 			nm.Sentiment = s.Label

@@ -26,6 +26,7 @@ import (
 
 	"github.com/earshothq/earshot/index"
 	"github.com/earshothq/earshot/pipeline"
+	"github.com/earshothq/earshot/privacy"
 	"github.com/earshothq/earshot/record"
 )
 
@@ -229,19 +230,31 @@ func (s *Service) emit(ctx context.Context, ns []*record.Notification) error {
 		return nil
 	}
 	outs := make([]pipeline.Output, 0, len(ns))
+	sealer := newNotificationSealer(s.k)
+	kept := ns[:0:0]
 	for _, n := range ns {
-		b, err := record.Encode(n)
+		sealed, err := sealer.seal(ctx, n)
+		if errors.Is(err, privacy.ErrShredded) {
+			s.logger.Info("notification about an erased person not written", "id", n.ID, "rule", n.RuleID)
+			continue
+		}
 		if err != nil {
 			return err
 		}
+		b, err := record.Encode(sealed)
+		if err != nil {
+			return err
+		}
+		kept = append(kept, n)
 		outs = append(outs, pipeline.Output{Topic: s.k.Topics().Name(pipeline.RoleNotifications), Key: []byte(n.ID), Value: b})
 	}
 	if err := s.store.producer.ProduceSync(ctx, outs...); err != nil {
 		return fmt.Errorf("writing notifications: %w", err)
 	}
-	for _, n := range ns {
+	for _, n := range kept {
 		s.metrics.notifications.WithLabelValues(n.Kind).Inc()
-		s.logger.Info("notification", "id", n.ID, "rule", n.RuleID, "kind", n.Kind, "title", n.Title)
+		// No title: a prospect's names a person, and logs are not erased.
+		s.logger.Info("notification", "id", n.ID, "rule", n.RuleID, "kind", n.Kind)
 	}
 	return nil
 }
@@ -295,7 +308,16 @@ func (s *Service) readNotifications(ctx context.Context, g *pipeline.Generation,
 			_ = g.Commit(m.Partition, m.Offset+1)
 			continue
 		}
-		if err := record.Decode(m.Value, &n); err != nil {
+		err = record.Decode(m.Value, &n)
+		if err == nil {
+			err = newNotificationSealer(s.k).open(&n)
+		}
+		if errors.Is(err, privacy.ErrShredded) {
+			// About a person erased since: never delivered.
+			_ = g.Commit(m.Partition, m.Offset+1)
+			continue
+		}
+		if err != nil {
 			s.logger.Warn("skipping undecodable notification", "partition", m.Partition, "offset", m.Offset, "error", err)
 			_ = g.Commit(m.Partition, m.Offset+1)
 			continue

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/earshothq/earshot/pipeline"
+	"github.com/earshothq/earshot/privacy"
 	"github.com/earshothq/earshot/record"
 )
 
@@ -46,7 +47,7 @@ func NewStore(cfg Config, k *pipeline.Kafka, logger *slog.Logger) *Store {
 	}
 	logger = logger.With("component", "alerts")
 	t := k.Topics()
-	return &Store{
+	st := &Store{
 		cfg: cfg, k: k, logger: logger, now: time.Now,
 		producer:   k.NewProducer("alerts", 1000),
 		rules:      newTable[record.AlertRule](k, t.Name(pipeline.RoleAlertRules), logger),
@@ -54,6 +55,12 @@ func NewStore(cfg Config, k *pipeline.Kafka, logger *slog.Logger) *Store {
 		deliveries: newTable[record.Delivery](k, t.Name(pipeline.RoleDeliveries), logger),
 		searches:   newTable[record.SavedSearch](k, t.Name(pipeline.RoleSavedSearches), logger),
 	}
+	sealer := newNotificationSealer(k)
+	st.deliveries.open = func(d *record.Delivery) error { return sealer.open(&d.Notification) }
+	if kr := k.Keyring(); kr != nil {
+		kr.OnShred(st.forgetSubject)
+	}
+	return st
 }
 
 // Start follows the topics until ctx ends and returns once they are loaded.
@@ -235,13 +242,50 @@ func (s *Store) Retry(ctx context.Context, id, by string) (*record.Delivery, err
 	return &next, nil
 }
 
+// putDelivery writes d with its notification sealed (sealing.go). A
+// delivery whose notification is about a person erased since is deleted
+// instead: it must not be attempted again nor kept.
 func (s *Store) putDelivery(ctx context.Context, d *record.Delivery) error {
-	value, err := s.write(ctx, pipeline.RoleDeliveries, d.ID, d)
+	stored := *d
+	n, err := newNotificationSealer(s.k).seal(ctx, &d.Notification)
+	if errors.Is(err, privacy.ErrShredded) {
+		if _, err := s.write(ctx, pipeline.RoleDeliveries, d.ID, nil); err != nil {
+			return err
+		}
+		s.deliveries.put(d.ID, nil, nil)
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	stored.Notification = *n
+	value, err := s.write(ctx, pipeline.RoleDeliveries, d.ID, &stored)
 	if err != nil {
 		return err
 	}
 	s.deliveries.put(d.ID, d, value)
 	return nil
+}
+
+// forgetSubject drops from memory what the deliveries hold of a person
+// whose key was erased (their copies in the topic cannot be opened any
+// more): deliveries about them, and their mentions and prospects in lists.
+func (s *Store) forgetSubject(subject string) {
+	n := s.deliveries.rewrite(func(d *record.Delivery) (*record.Delivery, bool) {
+		nn, whole, changed := forget(d.Notification, subject)
+		if whole {
+			return nil, true
+		}
+		if !changed {
+			return d, false
+		}
+		c := *d
+		c.Notification = nn
+		return &c, true
+	})
+	if n > 0 {
+		s.logger.Info("dropped an erased person's data from alert deliveries", "deliveries", n)
+	}
 }
 
 func (s *Store) putState(ctx context.Context, st *record.AlertState) error {

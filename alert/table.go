@@ -3,12 +3,14 @@ package alert
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"sync"
 	"time"
 
 	"github.com/earshothq/earshot/pipeline"
+	"github.com/earshothq/earshot/privacy"
 	"github.com/earshothq/earshot/record"
 )
 
@@ -23,6 +25,9 @@ type table[T any, P interface {
 	k      *pipeline.Kafka
 	topic  string
 	logger *slog.Logger
+	// open, when set, completes a decoded row (opens its sealed parts);
+	// privacy.ErrShredded makes the row a deletion.
+	open func(*T) error
 
 	mu        sync.RWMutex
 	rows      map[string]*T
@@ -69,7 +74,14 @@ func (t *table[T, P]) apply(m pipeline.Message) {
 	var row *T
 	if m.Value != nil {
 		row = new(T)
-		if err := record.Decode(m.Value, P(row)); err != nil {
+		err := record.Decode(m.Value, P(row))
+		if err == nil && t.open != nil {
+			err = t.open(row)
+		}
+		switch {
+		case errors.Is(err, privacy.ErrShredded):
+			row = nil // about an erased person: gone
+		case err != nil:
 			t.logger.Warn("skipping undecodable record", "topic", t.topic, "key", key, "error", err)
 			row = nil
 		}
@@ -110,6 +122,31 @@ func (t *table[T, P]) put(key string, row *T, value []byte) {
 	close(t.changed)
 	t.changed = make(chan struct{})
 	t.mu.Unlock()
+}
+
+// rewrite replaces each row with what fn returns when it says changed
+// (nil deletes), in memory only, and returns how many changed.
+func (t *table[T, P]) rewrite(fn func(*T) (*T, bool)) int {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	n := 0
+	for key, row := range t.rows {
+		next, changed := fn(row)
+		if !changed {
+			continue
+		}
+		n++
+		if next == nil {
+			delete(t.rows, key)
+		} else {
+			t.rows[key] = next
+		}
+	}
+	if n > 0 {
+		close(t.changed)
+		t.changed = make(chan struct{})
+	}
+	return n
 }
 
 func (t *table[T, P]) get(key string) (*T, bool) {

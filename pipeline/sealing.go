@@ -63,6 +63,15 @@ func (k *Kafka) Keyring() *privacy.Keyring {
 	return k.seal.ring
 }
 
+// EnsureKey makes sure subject has a stored key, writing a new one when
+// none is loaded (sealing must be enabled).
+func (k *Kafka) EnsureKey(ctx context.Context, subject string) error {
+	if k.seal == nil {
+		return errors.New("ensuring a data key: sealing is not enabled")
+	}
+	return k.ensureKey(ctx, subject)
+}
+
 // ensureKey makes sure subject has a stored key, writing a new one to the
 // keys topic (acknowledged) before any record is sealed with it.
 func (k *Kafka) ensureKey(ctx context.Context, subject string) error {

@@ -52,6 +52,8 @@ type Keyring struct {
 	keys map[string]map[string]cipher.AEAD // subject -> serial -> data key
 	// onShred are called after a key's tombstone was applied.
 	onShred []func(subject string)
+	// erased are the subjects whose last key this keyring saw deleted.
+	erased map[string]bool
 }
 
 // NewKeyring derives the hashing key and the key-encryption key from secret
@@ -150,6 +152,12 @@ func (k *Keyring) Apply(topicKey, value []byte) error {
 		delete(k.keys[subject], serial)
 		if len(k.keys[subject]) == 0 {
 			delete(k.keys, subject)
+			if had {
+				if k.erased == nil {
+					k.erased = map[string]bool{}
+				}
+				k.erased[subject] = true
+			}
 		}
 		listeners := k.onShred
 		k.mu.Unlock()
@@ -179,6 +187,14 @@ func (k *Keyring) Apply(topicKey, value []byte) error {
 	}
 	k.keys[subject][serial] = aead
 	return nil
+}
+
+// Erased reports whether this keyring saw the last key of subject deleted
+// (and no new one since): the person was forgotten.
+func (k *Keyring) Erased(subject string) bool {
+	k.mu.RLock()
+	defer k.mu.RUnlock()
+	return k.erased[subject] && len(k.keys[subject]) == 0
 }
 
 // Has reports whether a key of subject is loaded.

@@ -139,6 +139,12 @@ type Notification struct {
 	Prospect     *NotifiedProspect `json:"prospect,omitempty"`
 	Digest       *DigestContent    `json:"digest,omitempty"`
 	CreatedAt    time.Time         `json:"created_at"`
+	// Subject is the person a notification is about as a whole (prospect
+	// alerts and hand-offs): in the topics Title, Reason and Prospect are
+	// in Sealed, sealed with that person's data key, so erasing them
+	// shreds the notification (see alert/sealing.go and package privacy).
+	Subject string `json:"subject,omitempty"`
+	Sealed  []byte `json:"sealed,omitempty"`
 }
 
 // SpikeEvidence is why a spike fired.
@@ -166,6 +172,10 @@ type NotifiedMention struct {
 	Language  string    `json:"language,omitempty"`
 	CreatedAt time.Time `json:"created_at"`
 	Link      string    `json:"link,omitempty"` // to the mention in Earshot
+	// Subject is the author's subject; in the topics Author, Text and URL
+	// are in Sealed, sealed with the author's data key.
+	Subject string `json:"subject,omitempty"`
+	Sealed  []byte `json:"sealed,omitempty"`
 }
 
 // NotifiedProspect is a prospect as a notification shows it.
@@ -183,6 +193,14 @@ type NotifiedProspect struct {
 	Trigger   string    `json:"trigger"`
 	FirstSeen time.Time `json:"first_seen"`
 	LastSeen  time.Time `json:"last_seen"`
+	// Subject is the prospect's subject (the first of its identifiers with
+	// a data key); in the topics Name, Emails, Handles, Company and
+	// Evidence are in Sealed, sealed with that key.
+	Subject string `json:"subject,omitempty"`
+	Sealed  []byte `json:"sealed,omitempty"`
+	// Identities are the prospect's identity keys (record.AuthorKey), from
+	// which the sealing picks Subject; never written.
+	Identities []string `json:"-"`
 }
 
 // DigestContent is the data of a digest; channels render it.
