@@ -120,6 +120,9 @@ type SearchRequest struct {
 	// name, IntervalAuto, or "" for none.
 	Histogram string
 	Highlight bool
+	// NoHits asks for the counts alone (total, facets, histogram), as a
+	// dashboard does: no page of hits is read, and Size is ignored.
+	NoHits bool
 }
 
 // Compiled is a validated request, ready for a backend to translate.
@@ -184,6 +187,8 @@ func (r *SearchRequest) Compile() (*Compiled, error) {
 		return nil, fmt.Errorf("unknown sort %q (want %s, %s or %s)", r.Sort, SortRelevance, SortNewest, SortOldest)
 	}
 	switch {
+	case r.NoHits:
+		c.Size = 0
 	case c.Size == 0:
 		c.Size = DefaultSize
 	case c.Size < 0 || c.Size > MaxSize:

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"slices"
+	"time"
 
 	"github.com/earshothq/earshot/index"
 	"github.com/earshothq/earshot/record"
@@ -35,6 +36,8 @@ func (a *App) mountPages(secure bool) error {
 		Can:       a.can,
 		Secure:    secure,
 		Logger:    a.Logger,
+		// Count saved searches' dashboards ahead of their first look.
+		WarmDashboards: time.Minute,
 	}
 	if a.Importer != nil {
 		d.Importer = pageImporter{a.Importer}

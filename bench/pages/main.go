@@ -8,6 +8,11 @@
 //
 //	go run ./bench/pages -n 1000000 -dir /tmp/earshot-pages
 //	go run ./bench/pages -n 1000000 -dir /tmp/earshot-pages -reuse
+//	go run ./bench/pages -n 1000000 -dir /tmp/earshot-pages -reuse -ingest 1000
+//
+// -ingest R writes R new mentions a second through the index stage's write
+// path while the pages are measured (see ingest.go), and removes them at
+// the end.
 //
 // Server time is the handler's time from request to the last byte of the
 // rendered page (httptest recorder: no network, no browser).
@@ -25,6 +30,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"runtime/pprof"
 	"slices"
 	"strings"
 	"syscall"
@@ -40,7 +46,8 @@ import (
 
 type options struct {
 	n, prospects, runs, batch int
-	dir                       string
+	ingest                    int
+	dir, qprofile, only       string
 	reuse, verbose            bool
 	seed                      uint64
 }
@@ -55,6 +62,9 @@ func main() {
 	flag.BoolVar(&o.reuse, "reuse", false, "reuse an index built earlier with the same -n")
 	flag.Uint64Var(&o.seed, "seed", 1, "corpus seed")
 	flag.BoolVar(&o.verbose, "v", false, "print each path's median")
+	flag.IntVar(&o.ingest, "ingest", 0, "mentions per second written through the index stage while measuring (0: none)")
+	flag.StringVar(&o.qprofile, "qprofile", "", "write a CPU profile of the measured renders to this file")
+	flag.StringVar(&o.only, "pages", "", "comma-separated pages to measure (default all)")
 	flag.Parse()
 	if err := run(context.Background(), o); err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)
@@ -72,8 +82,8 @@ func loadAvg() string {
 }
 
 func run(ctx context.Context, o options) error {
-	if o.n < 1 || o.runs < 1 || o.batch < 1 {
-		return errors.New("-n, -runs and -batch must be positive")
+	if o.n < 1 || o.runs < 1 || o.batch < 1 || o.ingest < 0 {
+		return errors.New("-n, -runs and -batch must be positive, -ingest not negative")
 	}
 	corpus := synth.DefaultConfig()
 	corpus.Seed, corpus.Count = o.seed, o.n
@@ -137,12 +147,46 @@ func run(ctx context.Context, o options) error {
 			"/dashboard?" + last(90)}},
 		{"prospects", []string{"/prospects", "/prospects?stage=contacted", "/prospects?min_score=0.5", "/prospects?owner=ana", "/prospects?sort=last_seen"}},
 	}
+	if o.qprofile != "" {
+		f, err := os.Create(o.qprofile)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return err
+		}
+		defer pprof.StopCPUProfile()
+	}
+	var live *ingester
+	if o.ingest > 0 {
+		if live, err = startIngest(ctx, b, o.ingest, now, o.seed); err != nil {
+			return err
+		}
+		liveStart := time.Now()
+		defer func() {
+			fmt.Println(live.report(time.Since(liveStart)))
+			if err := live.stop(context.WithoutCancel(ctx)); err != nil {
+				fmt.Fprintln(os.Stderr, "bench:", err)
+			}
+		}()
+		time.Sleep(2 * time.Second) // the stream is running before the first render
+	}
 	fmt.Printf("%-10s %6s %9s %9s %9s %9s   load\n", "page", "runs", "p50", "p95", "p99", "max")
 	for _, pg := range pagesToRun {
-		// Warm up once per path (first-touch of index files).
+		if o.only != "" && !slices.Contains(strings.Split(o.only, ","), pg.name) {
+			continue
+		}
+		// Warm up once per path (first-touch of index files; the embedded
+		// index's day cache, which the hub's dashboard warmer fills ahead).
 		for _, path := range pg.paths {
+			start, cpu0 := time.Now(), cpuTime()
 			if code := render(p, path); code != http.StatusOK {
 				return fmt.Errorf("%s answered %d", path, code)
+			}
+			if o.verbose {
+				fmt.Printf("    %8.1fms first render (%.1fms CPU)  %s\n", float64(time.Since(start).Microseconds())/1000,
+					float64((cpuTime()-cpu0).Microseconds())/1000, path)
 			}
 		}
 		var ds, cpus []time.Duration

@@ -51,6 +51,10 @@ type Config struct {
 	// RollupHourlyDays is how many recent days keep hourly counts per
 	// facet value (see rollup.go); older hours keep totals by sentiment.
 	RollupHourlyDays int `yaml:"rollup_hourly_days"`
+	// QueryCacheEntries bounds the day cache of counting searches
+	// (daycache.go): 0 takes DefaultQueryCacheEntries, a negative value
+	// turns it off.
+	QueryCacheEntries int `yaml:"query_cache_entries"`
 }
 
 // DefaultConfig returns the default configuration.
@@ -80,6 +84,7 @@ type Backend struct {
 	// wmu serialises mention writes, which keeps the rollups exact.
 	wmu  sync.Mutex
 	roll *rollups
+	days *dayCache
 }
 
 var _ index.Backend = (*Backend)(nil)
@@ -103,6 +108,11 @@ func Open(cfg Config, logger *slog.Logger, reg prometheus.Registerer) (*Backend,
 		return nil, fmt.Errorf("building the profile mapping: %w", err)
 	}
 	b := &Backend{logger: logger.With("component", "index", "backend", "embedded"), metrics: index.NewMetrics(reg, "embedded")}
+	cacheEntries := cfg.QueryCacheEntries
+	if cacheEntries == 0 {
+		cacheEntries = DefaultQueryCacheEntries
+	}
+	b.days = newDayCache(cacheEntries)
 	if b.mentions, err = openIndex(cfg, "mentions.bleve", mm); err != nil {
 		return nil, err
 	}

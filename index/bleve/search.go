@@ -199,6 +199,9 @@ func (b *Backend) search(ctx context.Context, r *index.SearchRequest) (*index.Se
 	if p := b.planRollup(c); p != nil {
 		return b.searchRollup(ctx, c, p)
 	}
+	if res, ok, err := b.searchByDays(ctx, r, c); ok {
+		return res, err
+	}
 	return b.searchExact(ctx, c)
 }
 
@@ -295,16 +298,25 @@ func histogram(fr *search.FacetResult, interval string) ([]index.HistogramBucket
 	if fr == nil || fr.Terms == nil {
 		return []index.HistogramBucket{}, nil
 	}
+	terms := map[string]int64{}
+	for _, t := range fr.Terms.Terms() {
+		terms[t.Term] += int64(t.Count)
+	}
+	return histogramOf(terms, interval)
+}
+
+// histogramOf folds "bucket|sentiment" term counts into calendar buckets.
+func histogramOf(terms map[string]int64, interval string) ([]index.HistogramBucket, error) {
 	const layout = "2006010215"
 	byStart := map[time.Time]*index.HistogramBucket{}
-	for _, t := range fr.Terms.Terms() {
-		key, sent, ok := strings.Cut(t.Term, "|")
+	for term, n := range terms {
+		key, sent, ok := strings.Cut(term, "|")
 		if !ok {
-			return nil, fmt.Errorf("reading histogram term %q: no sentiment part", t.Term)
+			return nil, fmt.Errorf("reading histogram term %q: no sentiment part", term)
 		}
 		ts, err := time.Parse(layout, key)
 		if err != nil {
-			return nil, fmt.Errorf("reading histogram term %q: %w", t.Term, err)
+			return nil, fmt.Errorf("reading histogram term %q: %w", term, err)
 		}
 		start := index.BucketStart(ts, interval)
 		hb := byStart[start]
@@ -312,8 +324,8 @@ func histogram(fr *search.FacetResult, interval string) ([]index.HistogramBucket
 			hb = &index.HistogramBucket{Start: start, Sentiment: map[string]int64{}}
 			byStart[start] = hb
 		}
-		hb.Count += int64(t.Count)
-		hb.Sentiment[sent] += int64(t.Count)
+		hb.Count += n
+		hb.Sentiment[sent] += n
 	}
 	out := make([]index.HistogramBucket, 0, len(byStart))
 	for _, hb := range byStart {

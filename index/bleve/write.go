@@ -85,11 +85,13 @@ func (b *Backend) commitMentions(ctx context.Context, batch *bleve.Batch, dl *de
 		// The batch may or may not be in the index now: the counts can no
 		// longer be trusted until they are rebuilt.
 		b.roll.invalidate()
+		b.days.doubt()
 		b.logger.Warn("a mention batch failed; dashboards count exactly until the next start rebuilds the rollups", "error", err)
 		fill(errs, fmt.Errorf("writing mention batch: %w", err))
 		return
 	}
 	b.roll.apply(dl, seq)
+	b.days.touched(dl.days)
 	b.maybeSaveRollups()
 }
 

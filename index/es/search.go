@@ -303,7 +303,7 @@ func (p *textPlan) hitsOf(sr *searchResponse, c *index.Compiled, highlight bool)
 		hits = append(hits, hit)
 	}
 	next := ""
-	if n := len(sr.Hits.Hits); n == c.Size {
+	if n := len(sr.Hits.Hits); n == c.Size && n > 0 {
 		last := sr.Hits.Hits[n-1]
 		vals := make([]string, len(last.Sort))
 		for i, v := range last.Sort {

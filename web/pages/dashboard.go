@@ -168,24 +168,29 @@ func (p *Pages) fillDashboard(ctx context.Context, l *i18n.Locale, d *dashboardD
 	case span > 120*24*time.Hour:
 		interval = index.IntervalWeek
 	}
+	// Counts only (NoHits). The previous period asks for the same facets as
+	// the current one although it shows only sentiment: the embedded
+	// index keeps counted days per search (index/bleve/daycache.go), and
+	// one search over both periods is counted once per day.
 	mk := func(q string, extra []string, f, t time.Time, facets []string, hist string) *index.SearchRequest {
-		return &index.SearchRequest{Query: q, Filters: append(slices.Clone(filters), extra...), From: f, To: t, Size: 1,
+		return &index.SearchRequest{Query: q, Filters: append(slices.Clone(filters), extra...), From: f, To: t, NoHits: true,
 			Facets: facets, FacetSize: 8, Histogram: hist, Sort: index.SortNewest}
 	}
-	cur := mk(s.Query, nil, from, end, []string{"sentiment", "language", "source", "author"}, interval)
+	facets := []string{"sentiment", "language", "source", "author"}
+	cur := mk(s.Query, nil, from, end, facets, interval)
 	if err := validate(cur); err != nil {
 		return err
 	}
 	reqs := map[string]*index.SearchRequest{
 		"cur":  cur,
-		"prev": mk(s.Query, nil, prevFrom, from, []string{"sentiment"}, interval),
+		"prev": mk(s.Query, nil, prevFrom, from, facets, interval),
 		"pos":  mk(s.Query, []string{"sentiment:positive"}, from, end, []string{"aspect"}, ""),
 		"neg":  mk(s.Query, []string{"sentiment:negative"}, from, end, []string{"aspect"}, ""),
 	}
 	names := make([]string, 0, len(s.Competitors))
 	for name, cq := range s.Competitors {
 		names = append(names, name)
-		reqs["sov:"+name] = &index.SearchRequest{Query: cq, Filters: filters, From: from, To: end, Size: 1, Sort: index.SortNewest}
+		reqs["sov:"+name] = &index.SearchRequest{Query: cq, Filters: filters, From: from, To: end, NoHits: true, Sort: index.SortNewest}
 	}
 	sort.Strings(names)
 	res := map[string]*index.SearchResult{}

@@ -530,7 +530,13 @@ func (p *Pages) stream(w http.ResponseWriter, r *http.Request) {
 
 // Shutdown ends the live streams (http.Server.Shutdown waits for open
 // requests; register this with RegisterOnShutdown).
-func (p *Pages) Shutdown() { p.jobs.shutdown() }
+func (p *Pages) Shutdown() {
+	p.jobs.shutdown()
+	if p.stopWarm != nil {
+		p.stopWarm()
+		<-p.warmDone
+	}
+}
 
 func (p *Pages) correctSentiment(w http.ResponseWriter, r *http.Request) {
 	v := r.PostFormValue("value")

@@ -13,6 +13,7 @@ package pages
 
 import (
 	"bytes"
+	"context"
 	"embed"
 	"errors"
 	"fmt"
@@ -66,6 +67,9 @@ type Deps struct {
 	Secure bool
 	// StreamInterval is how often the live stream looks for new mentions.
 	StreamInterval time.Duration
+	// WarmDashboards is how often the dashboard warmer looks for saved
+	// searches to count ahead (dashwarm.go); 0 turns it off.
+	WarmDashboards time.Duration
 	Now            func() time.Time
 	Logger         *slog.Logger
 }
@@ -77,6 +81,9 @@ type Pages struct {
 	pages map[string]*template.Template
 	mux   *http.ServeMux
 	jobs  *importJobs
+	// stopWarm ends the dashboard warmer; warmDone closes when it has.
+	stopWarm context.CancelFunc
+	warmDone chan struct{}
 }
 
 // CSP is the Content Security Policy of every page: scripts and styles only
@@ -117,6 +124,14 @@ func New(d Deps) (*Pages, error) {
 	p.mux = http.NewServeMux()
 	for _, r := range p.Routes() {
 		p.mux.Handle(r.Pattern, r.Handler)
+	}
+	if d.WarmDashboards > 0 {
+		ctx, cancel := context.WithCancel(context.Background())
+		p.stopWarm, p.warmDone = cancel, make(chan struct{})
+		go func() {
+			defer close(p.warmDone)
+			p.warmDashboards(ctx, d.WarmDashboards)
+		}()
 	}
 	return p, nil
 }

@@ -1,0 +1,380 @@
+package bleve
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/search"
+
+	"github.com/earshothq/earshot/index"
+)
+
+// Counting searches the rollups cannot answer (a saved search's words, a
+// top-authors facet) count every matching document, and a dashboard over
+// a year of a busy search counts hundreds of thousands. Most of those
+// documents sit in days no write has touched since the last count, so
+// this cache keeps, per counting search and UTC day, what the day
+// contributes (its matches, their histogram terms and the value counts of
+// each facet asked for), and the next search over a range counts only the
+// days that changed and the ragged ends that are not whole days.
+//
+// A day's entry is valid while the day's write generation is the one it
+// was counted at. Every committed mention write (upserts, corrections,
+// deletions, erasure, retention: they all go through commitMentions)
+// bumps the generation of each day its documents had or now have, after
+// the commit is visible; a failed commit, whose outcome is unknown, bumps
+// the epoch, which every entry carries too. A count reads the generation
+// before it searches, so a write landing meanwhile leaves an entry that
+// the next lookup refuses. Results therefore equal counting
+// (daycache_test.go compares both after each kind of write).
+//
+// Facet counts are kept whole per day, not as a top-N, so merged days
+// give the exact top-N. The cache holds at most maxEntries facet values
+// and histogram terms; the least recently used searches go first.
+type dayCache struct {
+	mu         sync.Mutex
+	gen        map[int64]uint64 // UTC day start (unix seconds) → writes that touched it
+	epoch      uint64
+	searches   map[string]*cachedSearch
+	entries    int
+	maxEntries int
+	tick       uint64
+	hits, miss uint64
+}
+
+type cachedSearch struct {
+	days    map[int64]*dayCounts
+	used    uint64
+	entries int
+}
+
+// dayCounts is what one UTC day (or a ragged end) contributes to a search.
+type dayCounts struct {
+	gen, epoch uint64
+	total      int64
+	hist       map[string]int64            // "2006010215|sentiment" → matches
+	facets     map[string]map[string]int64 // facet name → value → matches
+}
+
+func (d *dayCounts) size() int {
+	n := len(d.hist) + 1
+	for _, vs := range d.facets {
+		n += len(vs)
+	}
+	return n
+}
+
+func (d *dayCounts) addTo(out *dayCounts) {
+	out.total += d.total
+	for k, n := range d.hist {
+		out.hist[k] += n
+	}
+	for f, vs := range d.facets {
+		m := out.facets[f]
+		if m == nil {
+			m = make(map[string]int64, len(vs))
+			out.facets[f] = m
+		}
+		for v, n := range vs {
+			m[v] += n
+		}
+	}
+}
+
+func newDayCounts() *dayCounts {
+	return &dayCounts{hist: map[string]int64{}, facets: map[string]map[string]int64{}}
+}
+
+// DefaultQueryCacheEntries bounds the day cache (facet values and
+// histogram terms, some 60 bytes each).
+const DefaultQueryCacheEntries = 1_000_000
+
+func newDayCache(maxEntries int) *dayCache {
+	return &dayCache{gen: map[int64]uint64{}, searches: map[string]*cachedSearch{}, maxEntries: maxEntries}
+}
+
+// touched records a committed write to the given days.
+func (c *dayCache) touched(days map[int64]*cells) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for d := range days {
+		c.gen[d]++
+	}
+}
+
+// doubt records a write whose outcome is unknown: every entry is stale.
+func (c *dayCache) doubt() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.epoch++
+}
+
+// lookup returns the valid entries of key for days, and the stamps to
+// count the others at.
+func (c *dayCache) lookup(key string, days []int64) (have map[int64]*dayCounts, stamps map[int64][2]uint64) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	have, stamps = map[int64]*dayCounts{}, map[int64][2]uint64{}
+	s := c.searches[key]
+	if s != nil {
+		c.tick++
+		s.used = c.tick
+	}
+	for _, d := range days {
+		if s != nil {
+			if e := s.days[d]; e != nil && e.gen == c.gen[d] && e.epoch == c.epoch {
+				have[d] = e
+				c.hits++
+				continue
+			}
+		}
+		c.miss++
+		stamps[d] = [2]uint64{c.gen[d], c.epoch}
+	}
+	return have, stamps
+}
+
+// store keeps freshly counted days.
+func (c *dayCache) store(key string, counted map[int64]*dayCounts) {
+	if c.maxEntries <= 0 {
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	s := c.searches[key]
+	if s == nil {
+		s = &cachedSearch{days: map[int64]*dayCounts{}}
+		c.searches[key] = s
+	}
+	c.tick++
+	s.used = c.tick
+	for d, e := range counted {
+		if old := s.days[d]; old != nil {
+			s.entries -= old.size()
+			c.entries -= old.size()
+		}
+		s.days[d] = e
+		s.entries += e.size()
+		c.entries += e.size()
+	}
+	for c.entries > c.maxEntries && len(c.searches) > 0 {
+		var oldest string
+		for k, v := range c.searches {
+			if oldest == "" || v.used < c.searches[oldest].used {
+				oldest = k
+			}
+		}
+		c.entries -= c.searches[oldest].entries
+		delete(c.searches, oldest)
+	}
+}
+
+// dayCacheKey names a counting search independently of its range and
+// page: what it matches and what it counts.
+func dayCacheKey(r *index.SearchRequest, facets []string, textFields int) string {
+	var sb strings.Builder
+	sb.WriteString(strconv.Quote(r.Query))
+	for _, f := range r.Filters {
+		sb.WriteString("\x00f")
+		sb.WriteString(strconv.Quote(f))
+	}
+	for _, f := range facets {
+		sb.WriteString("\x00a")
+		sb.WriteString(f)
+	}
+	fmt.Fprintf(&sb, "\x00t%d", textFields)
+	return sb.String()
+}
+
+const day = int64(24 * 60 * 60)
+
+// searchByDays answers a counting search (no hits) over a range holding
+// at least one whole UTC day from the day cache, counting what it lacks.
+// ok is false when the search is not of that kind.
+func (b *Backend) searchByDays(ctx context.Context, r *index.SearchRequest, c *index.Compiled) (_ *index.SearchResult, ok bool, _ error) {
+	if b.days == nil || b.days.maxEntries <= 0 || c.Size != 0 || c.From.IsZero() || c.To.IsZero() {
+		return nil, false, nil
+	}
+	loD, hiD := ceilDay(unixCeil(c.From)), floorDay(c.To.Unix())
+	if hiD-loD < day {
+		return nil, false, nil
+	}
+	tr := b.translator()
+	key := dayCacheKey(r, c.Facets, len(tr.textFields))
+	var days []int64
+	for d := loD; d < hiD; d += day {
+		days = append(days, d)
+	}
+	have, stamps := b.days.lookup(key, days)
+	sum := newDayCounts()
+	for _, e := range have {
+		e.addTo(sum)
+	}
+	// Count the missing days, a run of consecutive ones per search.
+	counted := map[int64]*dayCounts{}
+	for i := 0; i < len(days); {
+		if _, ok := stamps[days[i]]; !ok {
+			i++
+			continue
+		}
+		j := i
+		for j < len(days) {
+			if _, ok := stamps[days[j]]; !ok {
+				break
+			}
+			j++
+		}
+		got, err := b.countDays(ctx, tr, c, time.Unix(days[i], 0).UTC(), time.Unix(days[j-1]+day, 0).UTC())
+		if err != nil {
+			return nil, true, err
+		}
+		for _, d := range days[i:j] {
+			e := got[d]
+			if e == nil {
+				e = newDayCounts()
+			}
+			st := stamps[d]
+			e.gen, e.epoch = st[0], st[1]
+			counted[d] = e
+			e.addTo(sum)
+		}
+		i = j
+	}
+	b.days.store(key, counted)
+	// The ragged ends are counted every time.
+	for _, rg := range [][2]time.Time{{c.From, time.Unix(loD, 0).UTC()}, {time.Unix(hiD, 0).UTC(), c.To}} {
+		if !rg[0].Before(rg[1]) {
+			continue
+		}
+		got, err := b.countDays(ctx, tr, c, rg[0], rg[1])
+		if err != nil {
+			return nil, true, err
+		}
+		for _, e := range got {
+			e.addTo(sum)
+		}
+	}
+	out := &index.SearchResult{Total: sum.total, Hits: []index.Hit{}}
+	if len(c.Facets) > 0 {
+		out.Facets = map[string][]index.Bucket{}
+		for _, f := range c.Facets {
+			bs := []index.Bucket{}
+			for v, n := range sum.facets[f] {
+				bs = append(bs, index.Bucket{Value: v, Count: n})
+			}
+			out.Facets[f] = index.SortBuckets(bs, c.FacetSize)
+		}
+	}
+	if c.Interval != "" {
+		out.Interval = c.Interval
+		var err error
+		if out.Histogram, err = histogramOf(sum.hist, c.Interval); err != nil {
+			return nil, true, err
+		}
+	}
+	return out, true, nil
+}
+
+// countDays counts c's matches in [from, to) in one pass over them,
+// split by the UTC day of each match: its histogram term and the values
+// of every facet c asks for, read from doc values as bleve's own facets
+// read them.
+func (b *Backend) countDays(ctx context.Context, tr translator, c *index.Compiled, from, to time.Time) (map[int64]*dayCounts, error) {
+	cc := *c
+	cc.From, cc.To = from, to
+	req := bleve.NewSearchRequestOptions(tr.buildQuery(&cc, false), 0, 0, false)
+	req.Score = "none"
+	fields := []string{fieldHistHour}
+	facetOf := map[string]string{}
+	for _, f := range c.Facets {
+		field := index.FacetFields[f]
+		fields = append(fields, field)
+		facetOf[field] = f
+	}
+	out := map[int64]*dayCounts{}
+	var visitErr error
+	handler := func(sc *search.SearchContext) (search.DocumentMatchHandler, bool, error) {
+		dvr, err := sc.IndexReader.DocValueReader(fields)
+		if err != nil {
+			return nil, false, err
+		}
+		var lastDay string
+		var cur *dayCounts
+		var doc []struct {
+			field string
+			term  string
+		}
+		visit := func(field string, term []byte) {
+			doc = append(doc, struct {
+				field string
+				term  string
+			}{field, string(term)})
+		}
+		return func(dm *search.DocumentMatch) error {
+			if dm == nil {
+				return nil
+			}
+			doc = doc[:0]
+			if err := dvr.VisitDocValues(dm.IndexInternalID, visit); err != nil {
+				return err
+			}
+			sc.DocumentMatchPool.Put(dm)
+			// The day comes from the histogram term, which every mention has.
+			var dc *dayCounts
+			for _, v := range doc {
+				if v.field != fieldHistHour {
+					continue
+				}
+				if len(v.term) < 8 {
+					visitErr = fmt.Errorf("reading histogram term %q: too short", v.term)
+					return visitErr
+				}
+				if v.term[:8] != lastDay || cur == nil {
+					ts, err := time.Parse("20060102", v.term[:8])
+					if err != nil {
+						visitErr = fmt.Errorf("reading histogram term %q: %w", v.term, err)
+						return visitErr
+					}
+					k := ts.Unix()
+					if cur = out[k]; cur == nil {
+						cur = newDayCounts()
+						out[k] = cur
+					}
+					lastDay = v.term[:8]
+				}
+				dc = cur
+				dc.hist[v.term]++
+			}
+			if dc == nil {
+				return nil // no time: outside every range, never matched
+			}
+			dc.total++
+			for _, v := range doc {
+				f, ok := facetOf[v.field]
+				if !ok {
+					continue
+				}
+				m := dc.facets[f]
+				if m == nil {
+					m = map[string]int64{}
+					dc.facets[f] = m
+				}
+				m[v.term]++
+			}
+			return nil
+		}, false, nil
+	}
+	var mk search.MakeDocumentMatchHandler = handler
+	if _, err := b.mentions.SearchInContext(context.WithValue(ctx, search.MakeDocumentMatchHandlerKey, mk), req); err != nil {
+		return nil, fmt.Errorf("counting mentions by day: %w", err)
+	}
+	if visitErr != nil {
+		return nil, visitErr
+	}
+	return out, nil
+}
