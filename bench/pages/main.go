@@ -144,7 +144,7 @@ func run(ctx context.Context, o options) error {
 			"/mentions?filter=sentiment:%22negative%22&filter=language:%22pl%22&" + last(30), "/mentions?q=pric*+OR+cen*&" + last(7),
 			"/mentions?q=refund&sort=newest&" + last(90)}},
 		{"dashboard", []string{"/dashboard?search=" + url.QueryEscape(ss.ID), "/dashboard", "/dashboard?search=" + url.QueryEscape(ss.ID) + "&" + last(7),
-			"/dashboard?" + last(90)}},
+			"/dashboard?" + last(90), "/dashboard?search=" + url.QueryEscape(ss.ID) + "&" + last(365), "/dashboard?" + last(365)}},
 		{"prospects", []string{"/prospects", "/prospects?stage=contacted", "/prospects?min_score=0.5", "/prospects?owner=ana", "/prospects?sort=last_seen"}},
 	}
 	if o.qprofile != "" {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strconv"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -38,6 +39,9 @@ import (
 // and histogram terms; the least recently used searches go first.
 type dayCache struct {
 	mu         sync.Mutex
+	dicts      map[string]*valueDict // by facet name
+	dictValues int
+	era        uint64 // bumped when the dictionaries start afresh
 	gen        map[int64]uint64 // UTC day start (unix seconds) → writes that touched it
 	epoch      uint64
 	searches   map[string]*cachedSearch
@@ -54,40 +58,67 @@ type cachedSearch struct {
 }
 
 // dayCounts is what one UTC day (or a ragged end) contributes to a search.
+// Facet values are numbered per facet (valueDict), so that summing a
+// year of days is adding numbers in an array, not hashing a million
+// author names.
 type dayCounts struct {
 	gen, epoch uint64
 	total      int64
-	hist       map[string]int64            // "2006010215|sentiment" → matches
-	facets     map[string]map[string]int64 // facet name → value → matches
+	hist       map[string]int64 // "2006010215|sentiment" → matches
+	facets     map[string]idCounts
+}
+
+// idCounts are the counts of a facet's values by their number.
+type idCounts struct {
+	ids []uint32
+	ns  []int64
 }
 
 func (d *dayCounts) size() int {
 	n := len(d.hist) + 1
 	for _, vs := range d.facets {
-		n += len(vs)
+		n += len(vs.ids)
 	}
 	return n
 }
 
-func (d *dayCounts) addTo(out *dayCounts) {
-	out.total += d.total
-	for k, n := range d.hist {
-		out.hist[k] += n
-	}
-	for f, vs := range d.facets {
-		m := out.facets[f]
-		if m == nil {
-			m = make(map[string]int64, len(vs))
-			out.facets[f] = m
-		}
-		for v, n := range vs {
-			m[v] += n
-		}
-	}
+func newDayCounts() *dayCounts {
+	return &dayCounts{hist: map[string]int64{}, facets: map[string]idCounts{}}
 }
 
-func newDayCounts() *dayCounts {
-	return &dayCounts{hist: map[string]int64{}, facets: map[string]map[string]int64{}}
+// valueDict numbers the values of one facet. Numbers are never reused;
+// the cache starts afresh when its dictionaries grow too large.
+type valueDict struct {
+	ids    map[string]uint32
+	values []string
+}
+
+// daySum adds up days.
+type daySum struct {
+	total  int64
+	hist   map[string]int64
+	facets map[string][]int64 // facet → value number → matches
+}
+
+func (s *daySum) add(d *dayCounts) {
+	s.total += d.total
+	for k, n := range d.hist {
+		s.hist[k] += n
+	}
+	for f, vc := range d.facets {
+		acc := s.facets[f]
+		need := len(acc)
+		for _, id := range vc.ids {
+			need = max(need, int(id)+1)
+		}
+		if need > len(acc) {
+			acc = append(acc, make([]int64, need-len(acc))...)
+		}
+		for i, id := range vc.ids {
+			acc[id] += vc.ns[i]
+		}
+		s.facets[f] = acc
+	}
 }
 
 // DefaultQueryCacheEntries bounds the day cache (facet values and
@@ -95,7 +126,79 @@ func newDayCounts() *dayCounts {
 const DefaultQueryCacheEntries = 1_000_000
 
 func newDayCache(maxEntries int) *dayCache {
-	return &dayCache{gen: map[int64]uint64{}, searches: map[string]*cachedSearch{}, maxEntries: maxEntries}
+	return &dayCache{gen: map[int64]uint64{}, searches: map[string]*cachedSearch{}, maxEntries: maxEntries, dicts: map[string]*valueDict{}}
+}
+
+// intern turns counted facet values into numbered counts.
+func (c *dayCache) intern(facets map[string]map[string]int64) map[string]idCounts {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.dictValues > 4*max(c.maxEntries, 1) {
+		// Values seen long ago pile up; number them afresh.
+		c.dicts, c.dictValues, c.searches, c.entries = map[string]*valueDict{}, 0, map[string]*cachedSearch{}, 0
+		c.era++
+	}
+	out := make(map[string]idCounts, len(facets))
+	for f, vs := range facets {
+		d := c.dicts[f]
+		if d == nil {
+			d = &valueDict{ids: map[string]uint32{}}
+			c.dicts[f] = d
+		}
+		ic := idCounts{ids: make([]uint32, 0, len(vs)), ns: make([]int64, 0, len(vs))}
+		for v, n := range vs {
+			id, ok := d.ids[v]
+			if !ok {
+				id = uint32(len(d.values))
+				d.ids[v] = id
+				d.values = append(d.values, v)
+				c.dictValues++
+			}
+			ic.ids = append(ic.ids, id)
+			ic.ns = append(ic.ns, n)
+		}
+		out[f] = ic
+	}
+	return out
+}
+
+// top is the n values of a facet with the most matches, ties by value, as
+// index.SortBuckets orders them; ok is false when the values were
+// numbered afresh since era (the sum mixes numberings: count again).
+func (c *dayCache) top(era uint64, facet string, acc []int64, n int) (_ []index.Bucket, ok bool) {
+	c.mu.Lock()
+	if c.era != era {
+		c.mu.Unlock()
+		return nil, false
+	}
+	d := c.dicts[facet]
+	var values []string
+	if d != nil {
+		values = d.values[:len(d.values):len(d.values)]
+	}
+	c.mu.Unlock()
+	out := make([]index.Bucket, 0, n+1)
+	before := func(a, b index.Bucket) bool {
+		return a.Count > b.Count || (a.Count == b.Count && a.Value < b.Value)
+	}
+	for id, cnt := range acc {
+		if cnt == 0 {
+			continue
+		}
+		b := index.Bucket{Value: values[id], Count: cnt}
+		if len(out) == n && !before(b, out[n-1]) {
+			continue
+		}
+		i := len(out)
+		for i > 0 && before(b, out[i-1]) {
+			i--
+		}
+		out = slices.Insert(out, i, b)
+		if len(out) > n {
+			out = out[:n]
+		}
+	}
+	return out, true
 }
 
 // touched records a committed write to the given days.
@@ -116,10 +219,10 @@ func (c *dayCache) doubt() {
 
 // lookup returns the valid entries of key for days, and the stamps to
 // count the others at.
-func (c *dayCache) lookup(key string, days []int64) (have map[int64]*dayCounts, stamps map[int64][2]uint64) {
+func (c *dayCache) lookup(key string, days []int64) (have map[int64]*dayCounts, stamps map[int64][2]uint64, era uint64) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	have, stamps = map[int64]*dayCounts{}, map[int64][2]uint64{}
+	have, stamps, era = map[int64]*dayCounts{}, map[int64][2]uint64{}, c.era
 	s := c.searches[key]
 	if s != nil {
 		c.tick++
@@ -136,16 +239,19 @@ func (c *dayCache) lookup(key string, days []int64) (have map[int64]*dayCounts, 
 		c.miss++
 		stamps[d] = [2]uint64{c.gen[d], c.epoch}
 	}
-	return have, stamps
+	return have, stamps, era
 }
 
-// store keeps freshly counted days.
-func (c *dayCache) store(key string, counted map[int64]*dayCounts) {
+// store keeps freshly counted days, numbered in era.
+func (c *dayCache) store(era uint64, key string, counted map[int64]*dayCounts) {
 	if c.maxEntries <= 0 {
 		return
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	if c.era != era {
+		return
+	}
 	s := c.searches[key]
 	if s == nil {
 		s = &cachedSearch{days: map[int64]*dayCounts{}}
@@ -204,16 +310,28 @@ func (b *Backend) searchByDays(ctx context.Context, r *index.SearchRequest, c *i
 	if hiD-loD < day {
 		return nil, false, nil
 	}
+	for range 3 {
+		res, err := b.sumDays(ctx, r, c, loD, hiD)
+		if res != nil || err != nil {
+			return res, true, err
+		}
+	}
+	return nil, false, nil // the values kept being numbered afresh: count
+}
+
+// sumDays is searchByDays over the whole days [loD, hiD); nil when the
+// facet values were numbered afresh meanwhile.
+func (b *Backend) sumDays(ctx context.Context, r *index.SearchRequest, c *index.Compiled, loD, hiD int64) (*index.SearchResult, error) {
 	tr := b.translator()
 	key := dayCacheKey(r, c.Facets, len(tr.textFields))
 	var days []int64
 	for d := loD; d < hiD; d += day {
 		days = append(days, d)
 	}
-	have, stamps := b.days.lookup(key, days)
-	sum := newDayCounts()
+	have, stamps, era := b.days.lookup(key, days)
+	sum := &daySum{hist: map[string]int64{}, facets: map[string][]int64{}}
 	for _, e := range have {
-		e.addTo(sum)
+		sum.add(e)
 	}
 	// Count the missing days, a run of consecutive ones per search.
 	counted := map[int64]*dayCounts{}
@@ -231,7 +349,7 @@ func (b *Backend) searchByDays(ctx context.Context, r *index.SearchRequest, c *i
 		}
 		got, err := b.countDays(ctx, tr, c, time.Unix(days[i], 0).UTC(), time.Unix(days[j-1]+day, 0).UTC())
 		if err != nil {
-			return nil, true, err
+			return nil, err
 		}
 		for _, d := range days[i:j] {
 			e := got[d]
@@ -241,11 +359,11 @@ func (b *Backend) searchByDays(ctx context.Context, r *index.SearchRequest, c *i
 			st := stamps[d]
 			e.gen, e.epoch = st[0], st[1]
 			counted[d] = e
-			e.addTo(sum)
+			sum.add(e)
 		}
 		i = j
 	}
-	b.days.store(key, counted)
+	b.days.store(era, key, counted)
 	// The ragged ends are counted every time.
 	for _, rg := range [][2]time.Time{{c.From, time.Unix(loD, 0).UTC()}, {time.Unix(hiD, 0).UTC(), c.To}} {
 		if !rg[0].Before(rg[1]) {
@@ -253,31 +371,30 @@ func (b *Backend) searchByDays(ctx context.Context, r *index.SearchRequest, c *i
 		}
 		got, err := b.countDays(ctx, tr, c, rg[0], rg[1])
 		if err != nil {
-			return nil, true, err
+			return nil, err
 		}
 		for _, e := range got {
-			e.addTo(sum)
+			sum.add(e)
 		}
 	}
 	out := &index.SearchResult{Total: sum.total, Hits: []index.Hit{}}
 	if len(c.Facets) > 0 {
 		out.Facets = map[string][]index.Bucket{}
 		for _, f := range c.Facets {
-			bs := []index.Bucket{}
-			for v, n := range sum.facets[f] {
-				bs = append(bs, index.Bucket{Value: v, Count: n})
+			var ok bool
+			if out.Facets[f], ok = b.days.top(era, f, sum.facets[f], c.FacetSize); !ok {
+				return nil, nil
 			}
-			out.Facets[f] = index.SortBuckets(bs, c.FacetSize)
 		}
 	}
 	if c.Interval != "" {
 		out.Interval = c.Interval
 		var err error
 		if out.Histogram, err = histogramOf(sum.hist, c.Interval); err != nil {
-			return nil, true, err
+			return nil, err
 		}
 	}
-	return out, true, nil
+	return out, nil
 }
 
 // countDays counts c's matches in [from, to) in one pass over them,
@@ -297,6 +414,7 @@ func (b *Backend) countDays(ctx context.Context, tr translator, c *index.Compile
 		facetOf[field] = f
 	}
 	out := map[int64]*dayCounts{}
+	byValue := map[int64]map[string]map[string]int64{} // day → facet → value → matches
 	var visitErr error
 	handler := func(sc *search.SearchContext) (search.DocumentMatchHandler, bool, error) {
 		dvr, err := sc.IndexReader.DocValueReader(fields)
@@ -305,6 +423,7 @@ func (b *Backend) countDays(ctx context.Context, tr translator, c *index.Compile
 		}
 		var lastDay string
 		var cur *dayCounts
+		var curValues map[string]map[string]int64
 		var doc []struct {
 			field string
 			term  string
@@ -344,7 +463,9 @@ func (b *Backend) countDays(ctx context.Context, tr translator, c *index.Compile
 					if cur = out[k]; cur == nil {
 						cur = newDayCounts()
 						out[k] = cur
+						byValue[k] = map[string]map[string]int64{}
 					}
+					curValues = byValue[k]
 					lastDay = v.term[:8]
 				}
 				dc = cur
@@ -359,10 +480,10 @@ func (b *Backend) countDays(ctx context.Context, tr translator, c *index.Compile
 				if !ok {
 					continue
 				}
-				m := dc.facets[f]
+				m := curValues[f]
 				if m == nil {
 					m = map[string]int64{}
-					dc.facets[f] = m
+					curValues[f] = m
 				}
 				m[v.term]++
 			}
@@ -375,6 +496,9 @@ func (b *Backend) countDays(ctx context.Context, tr translator, c *index.Compile
 	}
 	if visitErr != nil {
 		return nil, visitErr
+	}
+	for k, dc := range out {
+		dc.facets = b.days.intern(byValue[k])
 	}
 	return out, nil
 }

@@ -129,10 +129,10 @@ func TestDayCacheEvictsLeastRecentlyUsed(t *testing.T) {
 		}
 		return map[int64]*dayCounts{0: d}
 	}
-	c.store("a", e(4)) // 5 entries
-	c.store("b", e(3)) // 4
+	c.store(0, "a", e(4)) // 5 entries
+	c.store(0, "b", e(3)) // 4
 	c.lookup("a", []int64{0})
-	c.store("c", e(3)) // over 10: b goes, a was used later
+	c.store(0, "c", e(3)) // over 10: b goes, a was used later
 	if _, ok := c.searches["b"]; ok {
 		t.Error("b stayed although it was used least recently")
 	}
