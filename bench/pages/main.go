@@ -48,7 +48,7 @@ type options struct {
 	n, prospects, runs, batch int
 	ingest                    int
 	dir, qprofile, only       string
-	reuse, verbose            bool
+	reuse, verbose, stageless bool
 	seed                      uint64
 }
 
@@ -63,6 +63,7 @@ func main() {
 	flag.Uint64Var(&o.seed, "seed", 1, "corpus seed")
 	flag.BoolVar(&o.verbose, "v", false, "print each path's median")
 	flag.IntVar(&o.ingest, "ingest", 0, "mentions per second written through the index stage while measuring (0: none)")
+	flag.BoolVar(&o.stageless, "ingest-stageless", false, "-ingest writes with UpsertMentions alone, without the index stage's profile rebuild")
 	flag.StringVar(&o.qprofile, "qprofile", "", "write a CPU profile of the measured renders to this file")
 	flag.StringVar(&o.only, "pages", "", "comma-separated pages to measure (default all)")
 	flag.Parse()
@@ -160,7 +161,7 @@ func run(ctx context.Context, o options) error {
 	}
 	var live *ingester
 	if o.ingest > 0 {
-		if live, err = startIngest(ctx, b, o.ingest, now, o.seed); err != nil {
+		if live, err = startIngest(ctx, b, o.ingest, now, o.seed, o.stageless); err != nil {
 			return err
 		}
 		liveStart := time.Now()
