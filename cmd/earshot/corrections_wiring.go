@@ -22,6 +22,15 @@ var correctionFields = []string{record.CorrectSentiment, record.CorrectRelevance
 func (h *hub) wireCorrections(ctx context.Context, st *stage.Stage) error {
 	topic := h.kafka.Topics().Name(pipeline.RoleCorrections)
 	t := table.New[record.Correction](topic, nil, func(c *record.Correction) time.Time { return c.At }, h.logger)
+	if kr := h.kafka.Keyring(); kr != nil {
+		// A forgotten person's corrections quote their text: gone from
+		// memory with their key, as from the web app's copy.
+		kr.OnShred(func(subject string) {
+			if subject != "" {
+				t.Drop(func(c *record.Correction) bool { return c.Subject == subject })
+			}
+		})
+	}
 	if err := table.Follow(ctx, h.kafka, tableWait, t); err != nil {
 		return fmt.Errorf("loading corrections for the index stage: %w", err)
 	}
