@@ -113,7 +113,8 @@ func TestIssue18Cases(t *testing.T) {
 }
 
 // TestBuyingFalsePositives: purchases that are not of ours (tickets,
-// travel), hypotheticals, refusals to buy, malfunctions and "great buy"
+// travel), hypotheticals, refusals to buy (also before a question),
+// malfunctions and "great buy"
 // praise are no buying intent in any seed language, while purchase
 // inquiries next to them still are.
 func TestBuyingFalsePositives(t *testing.T) {
@@ -137,6 +138,15 @@ func TestBuyingFalsePositives(t *testing.T) {
 		{"de", "Was kostet ein Zugticket nach Wien?"},
 		{"fr", "Combien coûte un billet de train pour Nantes ?"},
 		{"zh", "去北京的火车票多少钱？"},
+		// Refusals stay refusals when a question follows them.
+		{"en", "Not planning to buy, just curious: where do you source the beans?"},
+		{"pl", "Nie planuję zakupu, pytam tylko, gdzie palicie kawę?"},
+		{"lv", "Pirkt neplānoju, tikai interesē, kur grauzdējat kafiju?"},
+		{"pt", "Não vou comprar, só curiosidade: onde vocês torram o café?"},
+		{"es", "No voy a comprar, solo por curiosidad: ¿dónde tostáis el café?"},
+		{"de", "Ich will nichts kaufen, frage nur: wo röstet ihr?"},
+		{"fr", "Je ne compte pas acheter, simple curiosité : où torréfiez-vous ?"},
+		{"zh", "不打算买，只是问问你们的咖啡豆在哪烘焙？"},
 	}
 	for _, c := range not {
 		if r := a.AnalyzeText(c.text, c.lang); hasIntent(r, "buying") {
