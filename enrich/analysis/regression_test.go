@@ -162,6 +162,10 @@ func TestBuyingFalsePositives(t *testing.T) {
 		{"es", "¿Dónde puedo comprar la Brewly One?"},
 		{"de", "Was kostet die Brewly One?"},
 		{"zh", "Brewly One多少钱？"},
+		// Purchase inquiries for a workplace name no machine.
+		{"en", "What would you suggest for a team of 15 that drinks a lot of coffee?"},
+		{"pt", "O que vocês indicam para o escritório? Somos 15 pessoas."},
+		{"zh", "我们公司想要三台，找谁对接？"},
 	}
 	for _, c := range buying {
 		if r := a.AnalyzeText(c.text, c.lang); !hasIntent(r, "buying") {
