@@ -1,6 +1,7 @@
 package sentiment
 
 import (
+	"fmt"
 	"os"
 	"strings"
 	"testing"
@@ -53,6 +54,7 @@ func TestFeedbackDevelopmentSet(t *testing.T) {
 	var b strings.Builder
 	rep.Write(&b)
 	t.Logf("feedback development set:\n%s", b.String())
+	logMisses(t, embedded(t), dev)
 	if rep.Overall.MacroF1 < 0.85 {
 		t.Errorf("overall macro-F1 %.3f, want >= 0.85", rep.Overall.MacroF1)
 	}
@@ -82,8 +84,29 @@ func TestFeedbackBlindSets(t *testing.T) {
 		var b strings.Builder
 		rep.Write(&b)
 		t.Logf("%s:\n%s", set, b.String())
+		logMisses(t, embedded(t), ex)
 		if rep.Overall.MacroF1 < 0.80 {
 			t.Errorf("%s: overall macro-F1 %.3f, want >= 0.80", set, rep.Overall.MacroF1)
 		}
 	}
+}
+
+// logMisses lists the texts the model gets wrong (gold→predicted, score)
+// when SENTIMENT_ERRORS is set, for error analysis with -v.
+func logMisses(t *testing.T, c *Classifier, examples []Example) {
+	if os.Getenv("SENTIMENT_ERRORS") == "" {
+		return
+	}
+	var b strings.Builder
+	for _, e := range examples {
+		r := c.Classify(e.Text, e.Lang)
+		gold, err := ParseLabel(e.Label)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if pred, _ := ParseLabel(r.Label); pred != gold {
+			fmt.Fprintf(&b, "%s\t%s→%s\t%.2f\t%s\n", e.Lang, e.Label, r.Label, r.Score, strings.TrimSpace(e.Text))
+		}
+	}
+	t.Logf("misses:\n%s", b.String())
 }
