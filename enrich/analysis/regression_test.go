@@ -138,6 +138,10 @@ func TestBuyingFalsePositives(t *testing.T) {
 		{"de", "Was kostet ein Zugticket nach Wien?"},
 		{"fr", "Combien coûte un billet de train pour Nantes ?"},
 		{"zh", "去北京的火车票多少钱？"},
+		// Selling is no buying.
+		{"pl", "Odsprzedam ekspres Brewly One, używany rok."},
+		{"pt", "Estou vendendo minha Brewly Mini, quase nova."},
+		{"zh", "低价出一台Brewly One，九成新。"},
 		// Refusals stay refusals when a question follows them.
 		{"en", "Not planning to buy, just curious: where do you source the beans?"},
 		{"pl", "Nie planuję zakupu, pytam tylko, gdzie palicie kawę?"},
