@@ -8,6 +8,7 @@ import (
 	"path"
 	"sort"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/earshothq/earshot/enrich/textnorm"
 )
@@ -30,8 +31,9 @@ type lexicon struct {
 	// stemPhrases are phrases whose first word is a stem, filed under the
 	// stem's first stemPhraseKey bytes (or the whole stem when shorter).
 	stemPhrases map[string][]stemPhrase
-	shortStems  bool      // a phrase stem is shorter than stemPhraseKey
-	han         []hanTerm // substring terms (Chinese), longest first
+	shortStems  bool               // a phrase stem is shorter than stemPhraseKey
+	han         []hanTerm          // substring terms (Chinese), longest first
+	hanFirst    map[rune][]hanTerm // han by first ideograph, so a lookup scans a handful
 }
 
 type phrase struct {
@@ -209,6 +211,11 @@ func (lx *lexicon) add(term string, pol int8, han bool) {
 
 func (lx *lexicon) finish() {
 	sort.SliceStable(lx.han, func(i, j int) bool { return len(lx.han[i].term) > len(lx.han[j].term) })
+	lx.hanFirst = map[rune][]hanTerm{}
+	for _, t := range lx.han {
+		r, _ := utf8.DecodeRuneInString(t.term)
+		lx.hanFirst[r] = append(lx.hanFirst[r], t) // still longest first
+	}
 }
 
 // word returns the polarity of a word token and how many tokens the match
@@ -277,7 +284,8 @@ func phraseWordMatches(w, pw string) bool {
 // starting at s[at:], or 0, 0.
 func (lx *lexicon) hanAt(s string, at int) (int8, int) {
 	rest := s[at:]
-	for _, t := range lx.han {
+	r, _ := utf8.DecodeRuneInString(rest)
+	for _, t := range lx.hanFirst[r] {
 		if strings.HasPrefix(rest, t.term) {
 			return t.pol, len(t.term)
 		}
