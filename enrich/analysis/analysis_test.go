@@ -61,17 +61,17 @@ func TestBuyingThresholdAndCustomTaxonomy(t *testing.T) {
 			score = in.Score
 		}
 	}
-	if score < 0.5 || score >= 0.99 {
-		t.Fatalf("default threshold: buying score %.3f, want it reported and below 0.99", score)
+	if score < 0.5 || score >= 0.999 {
+		t.Fatalf("default threshold: buying score %.3f, want it reported and below 0.999", score)
 	}
-	cfg.BuyingThreshold = 0.99
+	cfg.BuyingThreshold = 0.999
 	if a, err = New(cfg, nil); err != nil {
 		t.Fatal(err)
 	}
 	got := a.AnalyzeText(text, "en")
 	for _, in := range got.Intents {
 		if in.Name == "buying" {
-			t.Errorf("buying %.3f reported above a 0.99 threshold", in.Score)
+			t.Errorf("buying %.3f reported above a 0.999 threshold", in.Score)
 		}
 	}
 	if got.Preferences == nil || strings.Join(got.Preferences.Brands, ",") != "Lumo" || strings.Join(got.Preferences.Competitors, ",") != "Glow" {

@@ -138,6 +138,12 @@ func TestBuyingFalsePositives(t *testing.T) {
 		{"de", "Was kostet ein Zugticket nach Wien?"},
 		{"fr", "Combien coûte un billet de train pour Nantes ?"},
 		{"zh", "去北京的火车票多少钱？"},
+		// Aftercare of a purchase made and return wishes are no buying.
+		{"en", "How do I register the warranty for a machine I bought at Currys?"},
+		{"pl", "Gdzie jest moja paczka? Zamówiłam ekspres dwa tygodnie temu."},
+		{"lv", "Gribu atgriezt automātu, ko nopirku vakar, kā to izdarīt?"},
+		{"de", "Ich habe die Maschine bei MediaMarkt gekauft, wie registriere ich die Garantie?"},
+		{"zh", "上个月买的咖啡机怎么注册保修？"},
 		// Selling is no buying.
 		{"pl", "Odsprzedam ekspres Brewly One, używany rok."},
 		{"pt", "Estou vendendo minha Brewly Mini, quase nova."},
@@ -166,6 +172,9 @@ func TestBuyingFalsePositives(t *testing.T) {
 		{"es", "¿Dónde puedo comprar la Brewly One?"},
 		{"de", "Was kostet die Brewly One?"},
 		{"zh", "Brewly One多少钱？"},
+		// Quote requests and comparisons with a competitor.
+		{"fr", "Nous voulons trois Brewly Mini pour le bureau, merci de nous faire un devis."},
+		{"lv", "Brewly Mini vai DeLonghi Dedica?"},
 		// Purchase inquiries for a workplace name no machine.
 		{"en", "What would you suggest for a team of 15 that drinks a lot of coffee?"},
 		{"pt", "O que vocês indicam para o escritório? Somos 15 pessoas."},

@@ -85,7 +85,7 @@ var shippedSets embed.FS
 // ShippedSets names the evaluation sets built into the binary: "dev" (the
 // development set the rules were written against, the base data of `earshot
 // train intent`) and the holdouts (its validation sets).
-var ShippedSets = []string{"dev", "holdout", "holdout2", "holdout3", "holdout4", "holdout5"}
+var ShippedSets = []string{"dev", "holdout", "holdout2", "holdout3", "holdout4", "holdout5", "holdout6"}
 
 // ShippedSet reads a built-in evaluation set by name.
 func ShippedSet(name string) ([]LabelledText, error) {
