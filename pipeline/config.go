@@ -26,6 +26,12 @@ type Config struct {
 	Topics   TopicsConfig   `yaml:"topics"`
 	Producer ProducerConfig `yaml:"producer"`
 	Consumer ConsumerConfig `yaml:"consumer"`
+
+	// TopicRetention is retention.ms by topic role (-1: forever), from the
+	// retention section (privacy.RetentionConfig.TopicRetention): set at
+	// creation and reconciled on every start (retention.go). Roles not in
+	// it keep the broker's default.
+	TopicRetention map[string]int64 `yaml:"-"`
 }
 
 // EmbeddedConfig runs an in-process Kafka-protocol broker (kfake) on loopback.
@@ -53,7 +59,10 @@ type TopicOverride struct {
 	Partitions        int    `yaml:"partitions"`
 	ReplicationFactor int    `yaml:"replication_factor"`
 	CleanupPolicy     string `yaml:"cleanup_policy"` // delete, compact, "compact,delete"
-	RetentionMs       int64  `yaml:"retention_ms"`
+	// RetentionMs is refused: retention is set per data kind in the
+	// retention section (one knob). Kept so an old config gets a pointed
+	// error instead of "unknown key".
+	RetentionMs int64 `yaml:"retention_ms"`
 }
 
 // ProducerConfig tunes the kafka-go writer.
@@ -149,6 +158,9 @@ func (c Config) Validate() error {
 		case "", "delete", "compact", "compact,delete", "delete,compact":
 		default:
 			bad("topics.overrides."+role+".cleanup_policy", "%q is not delete, compact or compact,delete", o.CleanupPolicy)
+		}
+		if o.RetentionMs != 0 {
+			bad("topics.overrides."+role+".retention_ms", "retention is set per data kind in the retention section (retention.raw, retention.enriched, retention.dlq, ...), e.g. `retention: {dlq: 30d}`")
 		}
 	}
 	if !compressions[c.Producer.Compression] {

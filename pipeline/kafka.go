@@ -170,6 +170,9 @@ func (k *Kafka) TopicSpecs() []TopicSpec {
 				s.Configs[key] = v
 			}
 		}
+		if ms, ok := k.cfg.TopicRetention[role]; ok && !Compacted(role) {
+			s.Configs["retention.ms"] = strconv.FormatInt(ms, 10)
+		}
 		if o, ok := k.cfg.Topics.Overrides[role]; ok {
 			if o.Partitions > 0 {
 				s.Partitions = o.Partitions
@@ -180,17 +183,16 @@ func (k *Kafka) TopicSpecs() []TopicSpec {
 			if o.CleanupPolicy != "" {
 				s.Configs["cleanup.policy"] = o.CleanupPolicy
 			}
-			if o.RetentionMs != 0 {
-				s.Configs["retention.ms"] = strconv.FormatInt(o.RetentionMs, 10)
-			}
 		}
 		specs = append(specs, s)
 	}
 	return specs
 }
 
-// EnsureTopics creates the missing topics; existing topics are left as they
-// are (a partition count is never changed behind the operator's back).
+// EnsureTopics creates the missing topics, then brings the settings
+// Earshot manages (retention.ms, the erasure compaction bounds) of existing
+// topics to the configured values (ReconcileTopicConfigs); partition counts
+// and replication are never changed behind the operator's back.
 func (k *Kafka) EnsureTopics(ctx context.Context) error {
 	specs := k.TopicSpecs()
 	req := &kafka.CreateTopicsRequest{}
@@ -216,7 +218,11 @@ func (k *Kafka) EnsureTopics(ctx context.Context) error {
 			errs = append(errs, fmt.Errorf("creating topic %s: %w", name, terr))
 		}
 	}
-	return errors.Join(errs...)
+	if err := errors.Join(errs...); err != nil {
+		return err
+	}
+	k.ReconcileTopicConfigs(ctx)
+	return nil
 }
 
 // PartitionInfo is a partition's offsets and, for a group, its lag.

@@ -43,6 +43,7 @@ func newConfigCmd(app *App) *cobra.Command {
 				mode = "brokers " + strings.Join(cfg.Kafka.Brokers, ",")
 			}
 			fmt.Fprintf(app.Stdout, "%s: OK (%s; %d connectors enabled)\n", cfg.File(), mode, enabled)
+			printRetention(app.Stdout, cfg)
 			return nil
 		},
 	})

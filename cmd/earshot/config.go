@@ -27,6 +27,9 @@ type Config struct {
 	Search     backend.Config   `yaml:"search"`
 	Alerts     alert.Config     `yaml:"alerts"`
 	Privacy    privacy.Config   `yaml:"privacy"`
+	// Retention is how long each kind of personal data is kept
+	// (privacy.RetentionConfig; retention_wiring.go).
+	Retention privacy.RetentionConfig `yaml:"retention"`
 
 	file string
 	root *yaml.Node
@@ -56,7 +59,7 @@ func (e ConnectorEntry) IsEnabled() bool { return e.Enabled == nil || *e.Enabled
 
 // DefaultConfig is the embedded one-machine configuration.
 func DefaultConfig() Config {
-	return Config{
+	cfg := Config{
 		Kafka:   pipeline.DefaultConfig(),
 		HTTP:    web.DefaultConfig(),
 		Connect: ConnectConfig{Listen: "127.0.0.1:8081"},
@@ -65,6 +68,9 @@ func DefaultConfig() Config {
 		Alerts:  alert.DefaultConfig(),
 		Privacy: privacy.DefaultConfig(),
 	}
+	cfg.Retention = privacy.DefaultRetention()
+	cfg.Kafka.TopicRetention = cfg.Retention.TopicRetention()
+	return cfg
 }
 
 // LoadConfig reads, expands and strictly decodes a config file, then
@@ -94,6 +100,7 @@ func ParseConfig(file string, data []byte) (*Config, error) {
 	decodeErr := confx.Decode(file, "", &root, &cfg)
 	cfg.root = &root
 	cfg.connectorNodes = connectorEntryNodes(&root)
+	cfg.Kafka.TopicRetention = cfg.Retention.TopicRetention()
 	if err := errors.Join(decodeErr, cfg.Validate()); err != nil {
 		return nil, err
 	}
@@ -123,6 +130,7 @@ func (c *Config) Validate() error {
 	errs = append(errs, confx.Position(c.file, c.root, "", c.Search.Validate()))
 	errs = append(errs, confx.Position(c.file, c.root, "", c.Alerts.Validate()))
 	errs = append(errs, confx.Position(c.file, c.root, "", c.Privacy.Validate()))
+	errs = append(errs, confx.Position(c.file, c.root, "", c.Retention.Validate()))
 	seen := map[string]bool{}
 	for i, e := range c.Connectors {
 		var node *yaml.Node

@@ -78,6 +78,7 @@ func (a *App) openHub(ctx context.Context) (*hub, error) {
 		h.close()
 		return nil, err
 	}
+	logRetention(h.logger, cfg)
 	if err := h.enableHubSealing(ctx); err != nil {
 		h.close()
 		return nil, err
