@@ -172,6 +172,13 @@ func (k *Kafka) TopicSpecs() []TopicSpec {
 		}
 		if ms, ok := k.cfg.TopicRetention[role]; ok && !Compacted(role) {
 			s.Configs["retention.ms"] = strconv.FormatInt(ms, 10)
+			if ms > 0 {
+				// Kafka deletes whole segments, the active one never: a
+				// segment rolled daily (or sooner for shorter periods)
+				// keeps a record at most a day past its retention,
+				// instead of the default week.
+				s.Configs["segment.ms"] = strconv.FormatInt(min(ms, retentionSegmentMs), 10)
+			}
 		}
 		if o, ok := k.cfg.Topics.Overrides[role]; ok {
 			if o.Partitions > 0 {

@@ -8,6 +8,9 @@ import (
 	"github.com/segmentio/kafka-go"
 )
 
+// retentionSegmentMs is the segment.ms of topics with a retention: one day.
+const retentionSegmentMs = 24 * 60 * 60 * 1000
+
 // managedConfigs are the topic settings Earshot owns on existing topics:
 // the retention of each data kind, and the compaction bounds of the topics
 // an erasure deletes from. Anything else an operator set is left alone.

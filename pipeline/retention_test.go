@@ -74,6 +74,12 @@ func TestTopicSpecsTakeTheRetentionOfEachKind(t *testing.T) {
 	got := map[string]string{}
 	for _, s := range k.TopicSpecs() {
 		got[s.Role] = s.Configs["retention.ms"]
+		if s.Role == RoleRaw && s.Configs["segment.ms"] != "86400000" {
+			t.Errorf("raw: segment.ms %q, want a day", s.Configs["segment.ms"])
+		}
+		if s.Role == RoleErasureAudit && s.Configs["segment.ms"] != "" {
+			t.Errorf("erasure audit (forever): segment.ms %q", s.Configs["segment.ms"])
+		}
 	}
 	want := map[string]string{RoleRaw: "604800000", RoleDLQ: "1209600000", RoleErasureAudit: "-1", RoleCustomers: "", RoleEnriched: ""}
 	for role, v := range want {

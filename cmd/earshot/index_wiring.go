@@ -94,6 +94,8 @@ func (h *hub) runIndex(ctx context.Context) error {
 	if err := h.wireCorrections(ctx, st); err != nil {
 		return err
 	}
+	stopRetention := h.startIndexRetention(ctx, st)
+	defer stopRetention()
 	return st.Run(ctx, h.kafka)
 }
 

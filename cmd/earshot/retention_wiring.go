@@ -1,12 +1,14 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"log/slog"
 	"strings"
 	"text/tabwriter"
 
+	"github.com/earshothq/earshot/index/stage"
 	"github.com/earshothq/earshot/pipeline"
 	"github.com/earshothq/earshot/privacy"
 )
@@ -29,8 +31,6 @@ func retentionRows(cfg *Config) [][3]string {
 			where = fmt.Sprintf("%s (retention.ms=%d)", strings.Join(names, ", "), k.Age.Millis())
 		case k.Key == "mentions":
 			where = "index: deleted by creation time, " + sweep
-		case k.Key == "prospects":
-			where = "prospects topic and index, by last activity: " + sweep
 		}
 		if k.Age.Forever() && len(k.Roles) == 0 {
 			where = "kept (no sweep)"
@@ -70,4 +70,20 @@ func logRetention(logger *slog.Logger, cfg *Config) {
 	}
 	args = append(args, "sweep_interval", privacy.FormatInterval(cfg.Retention.SweepInterval))
 	logger.Info("retention", args...)
+}
+
+// startIndexRetention runs the index stage's retention sweep beside it (at
+// start and every sweep_interval) and returns a function that stops it.
+func (h *hub) startIndexRetention(ctx context.Context, st *stage.Stage) func() {
+	st.SetMentionRetention(h.cfg.Retention.Mentions.Duration())
+	ctx, cancel := context.WithCancel(ctx)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		st.RunRetention(ctx, h.cfg.Retention.SweepInterval)
+	}()
+	return func() {
+		cancel()
+		<-done
+	}
 }

@@ -187,6 +187,12 @@ func (b *Backend) visitStored(pick func(*scorch.SegmentSnapshot) (docNums, error
 // deleteMatching deletes every mention q matches, a page at a time, each
 // page committed with its rollup delta, and reports how many it deleted.
 func (b *Backend) deleteMatching(ctx context.Context, q bq.Query) (int, error) {
+	return b.deleteMatchingSeen(ctx, q, nil)
+}
+
+// deleteMatchingSeen is deleteMatching calling seen (when not nil) with
+// each mention it deletes.
+func (b *Backend) deleteMatchingSeen(ctx context.Context, q bq.Query, seen func(*record.EnrichedMention)) (int, error) {
 	b.wmu.Lock()
 	defer b.wmu.Unlock()
 	deleted := 0
@@ -218,6 +224,9 @@ func (b *Backend) deleteMatching(ctx context.Context, q bq.Query) (int, error) {
 			}
 			d := index.NewMentionDoc(&m, hasAnalyser)
 			dl.add(&d, -1)
+			if seen != nil {
+				seen(&m)
+			}
 		}
 		errs := make([]error, 1)
 		b.commitMentions(ctx, batch, dl, errs)

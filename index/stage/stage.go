@@ -20,6 +20,7 @@ import (
 	"fmt"
 	"log/slog"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -79,6 +80,11 @@ type Stage struct {
 	// corrections: see corrections.go; nil: mentions are indexed as enriched
 	corrections Corrections
 	deleted     deletedIDs
+	// mentionAge is the index's retention (retention.go); 0 keeps all.
+	mentionAge time.Duration
+	retention  retentionMetrics
+	// mu serialises batches and the retention sweep's profile recounts.
+	mu sync.Mutex
 }
 
 var _ pipeline.BatchSink = (*Stage)(nil)
@@ -96,6 +102,10 @@ func New(b index.Backend, topics pipeline.Topics, cfg Config, logger *slog.Logge
 		messages: prometheus.NewCounterVec(prometheus.CounterOpts{Namespace: "earshot", Subsystem: "index_stage",
 			Name: "messages_total", Help: "Messages the index stage handled, by topic role and result (ok, retry, dlq)."},
 			[]string{"role", "result"}),
+	}
+	var err error
+	if s.retention, err = newRetentionMetrics(reg); err != nil {
+		return nil, err
 	}
 	if reg != nil {
 		if err := reg.Register(s.messages); err != nil {
@@ -137,6 +147,8 @@ func (s *Stage) Run(ctx context.Context, k *pipeline.Kafka) error {
 // its mentions make (see applySegment). An erasure removes what came
 // before it in the batch and nothing after it.
 func (s *Stage) WriteBatch(ctx context.Context, batch []pipeline.Message) []error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
 	errs := make([]error, len(batch))
 	var seg []int
 	for i, m := range batch {
@@ -254,6 +266,10 @@ func (s *Stage) applySegment(ctx context.Context, batch []pipeline.Message, seg 
 		}
 		if s.deleted.superseded(em) {
 			continue // deleted at its source after this copy was fetched
+		}
+		if s.expired(em) {
+			s.retention.deleted.WithLabelValues("skipped").Inc()
+			continue // older than the index keeps (retention.go)
 		}
 		var hidden bool
 		if em, hidden = s.corrected(em); hidden {
