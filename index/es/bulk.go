@@ -25,9 +25,6 @@ type bulkItem struct {
 	id     string
 	doc    []byte
 	status int // the item's HTTP status in the last bulk response
-	// retryOnConflict lets the cluster retry an update that raced another
-	// (rollup day marks from several writers).
-	retryOnConflict bool
 }
 
 // bulkIndexer is the backend's one long-lived bulk writer. Unlike an
@@ -201,9 +198,6 @@ func writeMeta(buf *bytes.Buffer, it bulkItem) {
 	writeJSONString(buf, it.index)
 	buf.WriteString(`,"_id":`)
 	writeJSONString(buf, it.id)
-	if it.retryOnConflict {
-		buf.WriteString(`,"retry_on_conflict":10`)
-	}
 	buf.WriteString("}}\n")
 }
 

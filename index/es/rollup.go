@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -27,8 +28,9 @@ import (
 // with any number of writers:
 //
 //   - a write that adds, replaces or deletes mentions marks the days it
-//     touched dirty after the cluster acknowledged it (an update with
-//     detect_noop off, so every mark bumps the day's sequence number);
+//     touched dirty after the cluster acknowledged it (it indexes a
+//     document saying only dirty, so every mark bumps the day's sequence
+//     number);
 //   - a recount reads the dirty days with their sequence numbers, then
 //     refreshes the mention indices, counts each day with one aggregation
 //     and writes the counts back only if the day's sequence number is still
@@ -172,10 +174,16 @@ func (b *Backend) markDirty(ctx context.Context, days []int64) error {
 	if len(days) == 0 {
 		return nil
 	}
+	// A mark replaces the day's document with one that only says dirty:
+	// a dirty day's counts are never read (searches aggregate it from the
+	// mentions, the recount rewrites them), and a plain index needs no
+	// read of the old document, so it neither conflicts with another
+	// writer's mark nor makes the node refresh the rollup index to get
+	// the document it updates, as an update did for every mark.
 	items := make([]bulkItem, len(days))
 	for i, d := range days {
-		doc, _ := json.Marshal(obj{"doc": rollupDoc{Day: d, Dirty: true}, "doc_as_upsert": true, "detect_noop": false})
-		items[i] = bulkItem{action: "update", index: b.rollupIndex(), id: dayID(d), doc: doc, retryOnConflict: true}
+		doc, _ := json.Marshal(rollupDoc{Day: d, Dirty: true})
+		items[i] = bulkItem{action: "index", index: b.rollupIndex(), id: dayID(d), doc: doc}
 	}
 	errs := make([]error, len(items))
 	b.bulk.write(ctx, items, errs)
@@ -212,6 +220,7 @@ func (b *Backend) startRollupKeeper() {
 		b.keeperDone = make(chan struct{})
 		go func() {
 			defer close(b.keeperDone)
+			settled := &settledDays{seen: map[int64]dirtySeen{}}
 			tick := time.NewTicker(b.cfg.RollupInterval)
 			defer tick.Stop()
 			for {
@@ -220,7 +229,7 @@ func (b *Backend) startRollupKeeper() {
 					return
 				case <-tick.C:
 				}
-				if _, err := b.RecountRollups(ctx); err != nil && ctx.Err() == nil {
+				if _, err := b.recountRollups(ctx, settled.pick); err != nil && ctx.Err() == nil {
 					b.logger.Warn("recounting rollups; dirty days are counted from the mentions meanwhile", "error", err)
 				}
 			}
@@ -240,12 +249,60 @@ func (b *Backend) stopRollupKeeper() {
 // it brought up to date. A day marked again while it was counted stays
 // dirty for the next round.
 func (b *Backend) RecountRollups(ctx context.Context) (int, error) {
+	return b.recountRollups(ctx, func([]dirtyDay) []dirtyDay { return nil })
+}
+
+// dirtyDay is a day marked dirty, with the sequence number of its mark.
+type dirtyDay struct {
+	day         int64
+	seq, primed int64
+}
+
+// keeperPatience is how many rounds the keeper leaves a day that is
+// marked again every round before it counts it anyway.
+const keeperPatience = 8
+
+// dirtySeen is what the keeper saw of a dirty day in earlier rounds.
+type dirtySeen struct {
+	seq    int64
+	rounds int
+}
+
+// settledDays picks, for the background keeper, the dirty days worth
+// counting now: those not marked since the previous round. A day still
+// being written (today under live ingestion, every day of a backfill) is
+// marked again by the next write, which would throw the count away; it
+// costs the node an aggregation over the day for nothing, on every
+// round. Such a day stays dirty (searches count it from the mentions,
+// exactly) until it settles, or for at most keeperPatience rounds.
+type settledDays struct {
+	seen map[int64]dirtySeen
+}
+
+// pick returns the days of dirty to skip this round and remembers them.
+func (s *settledDays) pick(dirty []dirtyDay) (skip []dirtyDay) {
+	next := make(map[int64]dirtySeen, len(dirty))
+	for _, d := range dirty {
+		prev, ok := s.seen[d.day]
+		switch {
+		case ok && prev.seq == d.seq, ok && prev.rounds+1 >= keeperPatience:
+			// settled, or waited long enough: counted now
+		case ok:
+			next[d.day] = dirtySeen{seq: d.seq, rounds: prev.rounds + 1}
+			skip = append(skip, d)
+		default:
+			next[d.day] = dirtySeen{seq: d.seq}
+			skip = append(skip, d)
+		}
+	}
+	s.seen = next
+	return skip
+}
+
+// recountRollups counts the dirty days except those skip returns.
+func (b *Backend) recountRollups(ctx context.Context, skip func([]dirtyDay) []dirtyDay) (int, error) {
 	b.recountMu.Lock()
 	defer b.recountMu.Unlock()
-	type dirtyDay struct {
-		day         int64
-		seq, primed int64
-	}
 	// Marks become searchable with a refresh of the (small) rollup index.
 	if err := b.do(ctx, esapi.IndicesRefreshRequest{Index: []string{b.rollupIndex()}}, nil); err != nil {
 		return 0, fmt.Errorf("refreshing rollups: %w", err)
@@ -279,6 +336,14 @@ func (b *Backend) RecountRollups(ctx context.Context) (int, error) {
 			break
 		}
 		after = res.Hits.Hits[len(res.Hits.Hits)-1].Sort
+	}
+	if skipped := skip(dirty); len(skipped) > 0 {
+		later := map[int64]bool{}
+		for _, d := range skipped {
+			later[d.day] = true
+		}
+		dirty = slices.DeleteFunc(dirty, func(d dirtyDay) bool { return later[d.day] })
+		b.logger.Debug("rollup days still being written left for a later round", "days", len(skipped))
 	}
 	if len(dirty) == 0 {
 		return 0, nil
