@@ -2,7 +2,6 @@ package identity
 
 import (
 	"container/list"
-	"encoding/json"
 	"slices"
 	"strings"
 	"sync"
@@ -478,16 +477,54 @@ func truncate(s string, n int) string {
 }
 
 // cloneProspect deep-copies a prospect (callers and the table never share
-// slices).
+// slices). It copies field by field: a JSON round trip did the same at
+// about a tenth of the enrich stage's CPU.
 func cloneProspect(p *record.Prospect) *record.Prospect {
-	b, err := json.Marshal(p)
-	if err != nil {
-		c := *p
-		return &c
+	c := *p
+	c.Emails = slices.Clone(p.Emails)
+	c.Phones = slices.Clone(p.Phones)
+	c.Handles = slices.Clone(p.Handles)
+	c.ProfileURLs = slices.Clone(p.ProfileURLs)
+	c.Languages = slices.Clone(p.Languages)
+	if p.Preferences != nil {
+		pr := *p.Preferences
+		pr.Brands = slices.Clone(pr.Brands)
+		pr.Products = slices.Clone(pr.Products)
+		pr.Features = slices.Clone(pr.Features)
+		pr.Competitors = slices.Clone(pr.Competitors)
+		pr.Channels = slices.Clone(pr.Channels)
+		pr.Needs = slices.Clone(pr.Needs)
+		c.Preferences = &pr
 	}
-	var c record.Prospect
-	if err := json.Unmarshal(b, &c); err != nil {
-		c = *p
+	if p.Evidence != nil {
+		c.Evidence = make([]record.ProspectEvidence, len(p.Evidence))
+		for i, e := range p.Evidence {
+			if e.Intents != nil {
+				e.Intents = make([]record.Intent, len(p.Evidence[i].Intents))
+				for k, in := range p.Evidence[i].Intents {
+					in.Evidence = slices.Clone(in.Evidence)
+					e.Intents[k] = in
+				}
+			}
+			if e.Consent != nil {
+				consent := *e.Consent
+				e.Consent = &consent
+			}
+			c.Evidence[i] = e
+		}
+	}
+	if p.ScoreParts != nil {
+		c.ScoreParts = make(map[string]float64, len(p.ScoreParts))
+		for k, v := range p.ScoreParts {
+			c.ScoreParts[k] = v
+		}
+	}
+	if p.Candidates != nil {
+		c.Candidates = make([]record.Candidate, len(p.Candidates))
+		for i, cand := range p.Candidates {
+			cand.Evidence = slices.Clone(cand.Evidence)
+			c.Candidates[i] = cand
+		}
 	}
 	return &c
 }
