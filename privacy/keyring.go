@@ -54,6 +54,11 @@ type Keyring struct {
 	onShred []func(subject string)
 	// erased are the subjects whose last key this keyring saw deleted.
 	erased map[string]bool
+	// byHeader finds a data key by the raw subject and serial bytes of a
+	// sealed value's header, and sealing finds a subject's header by its
+	// hex, so neither side decodes or encodes hex per record.
+	byHeader map[string]cipher.AEAD
+	headers  map[string]string // subject (hex) -> raw subject+serial of one of its keys
 }
 
 // NewKeyring derives the hashing key and the key-encryption key from secret
@@ -74,7 +79,8 @@ func NewKeyring(secret string) (*Keyring, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Keyring{mac: mac, kek: kek, keys: map[string]map[string]cipher.AEAD{}}, nil
+	return &Keyring{mac: mac, kek: kek, keys: map[string]map[string]cipher.AEAD{},
+		byHeader: map[string]cipher.AEAD{}, headers: map[string]string{}}, nil
 }
 
 func newAEAD(key []byte) (cipher.AEAD, error) {
@@ -143,13 +149,22 @@ func (k *Keyring) NewKey(subject string) (StoredKey, error) {
 // that deletes it from memory.
 func (k *Keyring) Apply(topicKey, value []byte) error {
 	subject, serial, ok := KeyID(topicKey)
-	if !ok {
+	if !ok || len(rawHeader(subject, serial)) != subjectLen+serialLen {
 		return fmt.Errorf("keys topic: malformed key %q", topicKey)
 	}
 	if value == nil {
 		k.mu.Lock()
 		_, had := k.keys[subject][serial]
 		delete(k.keys[subject], serial)
+		hdr := rawHeader(subject, serial)
+		delete(k.byHeader, hdr)
+		if k.headers[subject] == hdr {
+			delete(k.headers, subject)
+			for other := range k.keys[subject] { // another key of the subject, if any
+				k.headers[subject] = rawHeader(subject, other)
+				break
+			}
+		}
 		if len(k.keys[subject]) == 0 {
 			delete(k.keys, subject)
 			if had {
@@ -186,6 +201,11 @@ func (k *Keyring) Apply(topicKey, value []byte) error {
 		k.keys[subject] = map[string]cipher.AEAD{}
 	}
 	k.keys[subject][serial] = aead
+	hdr := rawHeader(subject, serial)
+	k.byHeader[hdr] = aead
+	if _, ok := k.headers[subject]; !ok {
+		k.headers[subject] = hdr
+	}
 	return nil
 }
 
@@ -195,6 +215,17 @@ func (k *Keyring) Erased(subject string) bool {
 	k.mu.RLock()
 	defer k.mu.RUnlock()
 	return k.erased[subject] && len(k.keys[subject]) == 0
+}
+
+// rawHeader is the subject and serial bytes a sealed value carries.
+// A malformed one is shorter than subjectLen+serialLen.
+func rawHeader(subject, serial string) string {
+	sb, err1 := hex.DecodeString(subject)
+	rb, err2 := hex.DecodeString(serial)
+	if err1 != nil || err2 != nil {
+		return ""
+	}
+	return string(sb) + string(rb)
 }
 
 // Has reports whether a key of subject is loaded.
@@ -229,27 +260,18 @@ func (k *Keyring) Len() int {
 // first).
 func (k *Keyring) Seal(subject string, plaintext []byte) ([]byte, error) {
 	k.mu.RLock()
-	var (
-		serial string
-		aead   cipher.AEAD
-	)
-	for s, a := range k.keys[subject] { // any key of the subject will do
-		serial, aead = s, a
-		break
-	}
+	hdr, ok := k.headers[subject] // any key of the subject will do
+	aead := k.byHeader[hdr]
 	k.mu.RUnlock()
-	if aead == nil {
+	if !ok || aead == nil {
+		if _, err := hex.DecodeString(subject); err != nil || len(subject) != 2*subjectLen {
+			return nil, fmt.Errorf("sealing: malformed subject %q", subject)
+		}
 		return nil, fmt.Errorf("sealing a record of subject %s: no key loaded", subject)
 	}
-	sb, err := hex.DecodeString(subject)
-	if err != nil || len(sb) != subjectLen {
-		return nil, fmt.Errorf("sealing: malformed subject %q", subject)
-	}
-	rb, _ := hex.DecodeString(serial)
-	out := make([]byte, 0, len(magic)+subjectLen+serialLen+aead.NonceSize()+len(plaintext)+aead.Overhead())
+	out := make([]byte, 0, len(magic)+len(hdr)+aead.NonceSize()+len(plaintext)+aead.Overhead())
 	out = append(out, magic...)
-	out = append(out, sb...)
-	out = append(out, rb...)
+	out = append(out, hdr...)
 	header := len(out)
 	nonce := out[header : header+aead.NonceSize()]
 	if _, err := rand.Read(nonce); err != nil {
@@ -277,15 +299,13 @@ func (k *Keyring) Open(v []byte) ([]byte, string, error) {
 	if !ok {
 		return nil, "", ErrMalformed
 	}
-	at := len(magic) + subjectLen
-	serial := hex.EncodeToString(v[at : at+serialLen])
+	header := len(magic) + subjectLen + serialLen
 	k.mu.RLock()
-	aead := k.keys[subject][serial]
+	aead := k.byHeader[string(v[len(magic):header])]
 	k.mu.RUnlock()
 	if aead == nil {
 		return nil, subject, ErrShredded
 	}
-	header := at + serialLen
 	if len(v) < header+aead.NonceSize()+aead.Overhead() {
 		return nil, subject, ErrMalformed
 	}

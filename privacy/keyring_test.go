@@ -3,8 +3,11 @@ package privacy
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
+	"strings"
 	"testing"
 )
 
@@ -117,5 +120,69 @@ func TestLoadOrCreateSecret(t *testing.T) {
 	fi, err := os.Stat(filepath.Join(dir, SecretFileName))
 	if err != nil || fi.Mode().Perm() != 0o600 {
 		t.Fatalf("secret file mode %v %v", fi.Mode(), err)
+	}
+}
+
+// A subject with two keys (two processes created one each): values sealed
+// with either open; shredding one leaves sealing on the other; shredding
+// both shreds the subject.
+func TestTwoKeysOfOneSubject(t *testing.T) {
+	k := newRing(t, "a secret of sixteen+")
+	anna := k.Subject("email:anna@example.com")
+	var ids []string
+	var sealed [][]byte
+	for range 2 {
+		sk, err := k.NewKey(anna)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := k.Apply(sk.Key, sk.Value); err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, string(sk.Key))
+		v, err := k.Seal(anna, []byte("tekst"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		sealed = append(sealed, v)
+	}
+	// Sealing keeps one key: seal again and shred the one it used.
+	v, err := k.Seal(anna, []byte("tekst"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	used := anna + "/" + fmt.Sprintf("%x", v[len(magic)+subjectLen:len(magic)+subjectLen+serialLen])
+	if !slices.Contains(ids, used) {
+		t.Fatalf("sealed with %s, not one of %v", used, ids)
+	}
+	if err := k.Apply([]byte(used), nil); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := k.Open(v); !errors.Is(err, ErrShredded) {
+		t.Fatalf("a value of the shredded key opened: %v", err)
+	}
+	w, err := k.Seal(anna, []byte("dalej"))
+	if err != nil {
+		t.Fatalf("sealing with the remaining key: %v", err)
+	}
+	if got, _, err := k.Open(w); err != nil || string(got) != "dalej" {
+		t.Fatalf("open with the remaining key: %q %v", got, err)
+	}
+	for _, id := range ids {
+		if err := k.Apply([]byte(id), nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, v := range append(sealed, w) {
+		if _, _, err := k.Open(v); !errors.Is(err, ErrShredded) {
+			t.Fatalf("opened after both keys were shredded: %v", err)
+		}
+	}
+	if _, err := k.Seal(anna, []byte("x")); err == nil || k.Has(anna) {
+		t.Fatalf("sealed after shredding: %v (has %v)", err, k.Has(anna))
+	}
+	// A keys-topic key of the right length that is not hex is refused.
+	if err := k.Apply([]byte(strings.Repeat("z", 2*subjectLen)+"/"+strings.Repeat("0", 2*serialLen)), []byte("x")); err == nil {
+		t.Fatal("a non-hex key id was accepted")
 	}
 }

@@ -12,6 +12,7 @@
 //
 //	go run ./bench/e2e -n 100000             # or: make bench-e2e
 //	go run ./bench/e2e -n 100000 -pairs 3    # three e2e / index-only pairs
+//	go run ./bench/e2e -forms-rate 50        # form post → searchable latency (forms.go)
 package main
 
 import (
@@ -47,6 +48,7 @@ type options struct {
 	keep        bool
 	stage       string // the index stage's settings, as YAML flow mapping entries
 	cpuProfiles string // directory for CPU profiles, "" for none
+	forms       formsOptions
 }
 
 func main() {
@@ -60,6 +62,10 @@ func main() {
 	flag.DurationVar(&o.timeout, "timeout", 30*time.Minute, "give up on a run after this long")
 	flag.BoolVar(&o.keep, "keep", false, "keep the work directory")
 	flag.StringVar(&o.cpuProfiles, "cpuprofile", "", "write a CPU profile of each earshot process into this directory (run-N.pprof, index-N.pprof)")
+	var fo formsOptions
+	flag.Float64Var(&fo.rate, "forms-rate", 0, "instead of the pairs: post this many forms per second to earshot run and measure post → searchable")
+	flag.DurationVar(&fo.duration, "forms-duration", time.Minute, "how long to post forms (-forms-rate)")
+	flag.DurationVar(&fo.poll, "forms-poll", 10*time.Millisecond, "how often to search for the posted forms (-forms-rate)")
 	batchSize := flag.Int("batch-size", 0, "index stage batch_size (0: the default)")
 	batchTimeout := flag.Duration("batch-timeout", 0, "index stage batch_timeout (0: the default)")
 	batchLinger := flag.Duration("batch-linger", -1, "index stage batch_linger (-1: the default)")
@@ -75,6 +81,7 @@ func main() {
 		stage = append(stage, fmt.Sprintf("batch_linger: %s", *batchLinger))
 	}
 	o.stage = strings.Join(stage, ", ")
+	o.forms = fo
 	if err := run(o); err != nil {
 		fmt.Fprintln(os.Stderr, "e2e:", err)
 		os.Exit(1)
@@ -102,6 +109,10 @@ func run(o options) error {
 		if err := build.Run(); err != nil {
 			return fmt.Errorf("building earshot: %w", err)
 		}
+	}
+	if o.forms.rate > 0 {
+		fmt.Printf("machine: %d CPUs, load average %s\nindex stage: {%s}\n", numCPU(), loadAvg(), o.stage)
+		return runForms(o, o.forms, filepath.Join(o.dir, "forms"))
 	}
 	input := filepath.Join(o.dir, "mentions.jsonl")
 	if err := writeCorpus(input, o.n, o.seed); err != nil {
