@@ -101,6 +101,11 @@ func run(o options) error {
 	if !o.keep {
 		defer os.RemoveAll(o.dir)
 	}
+	if o.cpuProfiles != "" {
+		if err := os.MkdirAll(o.cpuProfiles, 0o755); err != nil {
+			return err
+		}
+	}
 	if o.bin == "" {
 		o.bin = filepath.Join(o.dir, "earshot")
 		fmt.Printf("building %s\n", o.bin)

@@ -178,8 +178,8 @@ func (b *Backend) markDirty(ctx context.Context, days []int64) error {
 	// a dirty day's counts are never read (searches aggregate it from the
 	// mentions, the recount rewrites them), and a plain index needs no
 	// read of the old document, so it neither conflicts with another
-	// writer's mark nor makes the node refresh the rollup index to get
-	// the document it updates, as an update did for every mark.
+	// writer's mark nor makes the node fetch (in real time) a document
+	// usually written moments before, as an update did for every mark.
 	items := make([]bulkItem, len(days))
 	for i, d := range days {
 		doc, _ := json.Marshal(rollupDoc{Day: d, Dirty: true})
