@@ -8,6 +8,7 @@
 #   make lint              gofmt, go vet, golangci-lint
 #   make bench             the benchmarks behind the README's figures (bench-large: 1M runs)
 #   make bench-e2e         100,000 mentions through `earshot run` until searchable, beside the index stage alone
+#   make bench-post-latency  form post → searchable on `earshot run` (embedded defaults) at 50 posts/s
 
 GO        ?= go
 PKGS      ?= ./...
@@ -15,7 +16,7 @@ TIMEOUT   ?= 45m
 FUZZTIME  ?= 10s
 GOLANGCI  ?= github.com/golangci/golangci-lint/v2/cmd/golangci-lint@v2.15.0
 
-.PHONY: build test test-integration test-browser fuzz lint bench bench-large bench-e2e run clean build-lingua image quality-febrl
+.PHONY: build test test-integration test-browser fuzz lint bench bench-large bench-e2e bench-post-latency run clean build-lingua image quality-febrl
 
 # build and run say what they do while the first build compiles (scripts/build.sh).
 build:
@@ -105,6 +106,9 @@ bench:
 # over time, CPU and peak RSS, then the index stage alone on the same records.
 bench-e2e:
 	$(GO) run ./bench/e2e -n $(or $(E2E_N),100000) -pairs $(or $(E2E_PAIRS),1)
+
+bench-post-latency:
+	$(GO) run ./bench/e2e -forms-rate $(or $(POST_RATE),50) -forms-duration $(or $(POST_DURATION),60s)
 
 # The large runs: 1M customers, 1M mentions (minutes each).
 bench-large:
