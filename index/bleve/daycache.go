@@ -11,6 +11,7 @@ import (
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/search"
+	bq "github.com/blevesearch/bleve/v2/search/query"
 
 	"github.com/earshothq/earshot/index"
 )
@@ -42,6 +43,7 @@ type dayCache struct {
 	dicts      map[string]*valueDict // by facet name
 	dictValues int
 	era        uint64 // bumped when the dictionaries start afresh
+	inflight   map[int64]int // days a write is committing to: counts of them are not kept
 	gen        map[int64]uint64 // UTC day start (unix seconds) → writes that touched it
 	epoch      uint64
 	searches   map[string]*cachedSearch
@@ -52,6 +54,7 @@ type dayCache struct {
 }
 
 type cachedSearch struct {
+	c       *index.Compiled // what it matches and counts, to count a write's new documents
 	days    map[int64]*dayCounts
 	used    uint64
 	entries int
@@ -126,7 +129,8 @@ func (s *daySum) add(d *dayCounts) {
 const DefaultQueryCacheEntries = 1_000_000
 
 func newDayCache(maxEntries int) *dayCache {
-	return &dayCache{gen: map[int64]uint64{}, searches: map[string]*cachedSearch{}, maxEntries: maxEntries, dicts: map[string]*valueDict{}}
+	return &dayCache{gen: map[int64]uint64{}, searches: map[string]*cachedSearch{}, maxEntries: maxEntries, dicts: map[string]*valueDict{},
+		inflight: map[int64]int{}}
 }
 
 // intern turns counted facet values into numbered counts.
@@ -201,13 +205,152 @@ func (c *dayCache) top(era uint64, facet string, acc []int64, n int) (_ []index.
 	return out, true
 }
 
-// touched records a committed write to the given days.
-func (c *dayCache) touched(days map[int64]*cells) {
+// A write's days are "in flight" from before its commit until its
+// generation is bumped after it: counts made meanwhile are not kept (they
+// may or may not see the write). A day the write only adds documents to
+// keeps its entries, brought up to date by counting just the added
+// documents (dayDeltas): a dashboard over today stays cheap while
+// mentions stream in. Entries are replaced, never changed in place
+// (searches read them without the lock).
+
+// dayWrite is one write in flight.
+type dayWrite struct {
+	days  []int64
+	era   uint64
+	snaps []daySnap
+}
+
+// daySnap is an entry a write brings up to date.
+type daySnap struct {
+	key   string
+	c     *index.Compiled
+	day   int64
+	entry *dayCounts
+}
+
+// beginWrite marks the write's days in flight and picks the entries of
+// days it only adds to.
+func (c *dayCache) beginWrite(dl *delta) *dayWrite {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	for d := range days {
-		c.gen[d]++
+	w := &dayWrite{era: c.era}
+	for d := range dl.days {
+		w.days = append(w.days, d)
+		c.inflight[d]++
+		if dl.removed[d] || len(dl.added) == 0 {
+			continue
+		}
+		for key, s := range c.searches {
+			if e := s.days[d]; e != nil && e.gen == c.gen[d] && e.epoch == c.epoch && s.c != nil {
+				w.snaps = append(w.snaps, daySnap{key: key, c: s.c, day: d, entry: e})
+			}
+		}
 	}
+	return w
+}
+
+// endWrite bumps the generation of the write's days and installs the
+// entries brought up to date (updated[i] for w.snaps[i]; nil: none).
+func (c *dayCache) endWrite(w *dayWrite, updated []*dayCounts) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for _, d := range w.days {
+		c.gen[d]++
+		if c.inflight[d]--; c.inflight[d] <= 0 {
+			delete(c.inflight, d)
+		}
+	}
+	if c.era != w.era {
+		return
+	}
+	for i, e := range updated {
+		sn := w.snaps[i]
+		s := c.searches[sn.key]
+		if e == nil || s == nil || s.days[sn.day] != sn.entry {
+			continue
+		}
+		e.gen, e.epoch = c.gen[sn.day], c.epoch
+		s.days[sn.day] = e
+		s.entries += e.size() - sn.entry.size()
+		c.entries += e.size() - sn.entry.size()
+	}
+}
+
+// dayDeltas counts, for each entry a committed write brings up to date,
+// the write's added documents it matches, and returns the entries plus
+// those counts (nil where counting failed: the entry then goes stale).
+// Caller holds wmu.
+func (b *Backend) dayDeltas(ctx context.Context, w *dayWrite, added []string) []*dayCounts {
+	if len(w.snaps) == 0 {
+		return nil
+	}
+	out := make([]*dayCounts, len(w.snaps))
+	tr := b.translator()
+	ids := bq.NewDocIDQuery(added)
+	byKey := map[string][]int{}
+	for i, sn := range w.snaps {
+		byKey[sn.key] = append(byKey[sn.key], i)
+	}
+	for _, is := range byKey {
+		lo, hi := w.snaps[is[0]].day, w.snaps[is[0]].day
+		for _, i := range is {
+			lo, hi = min(lo, w.snaps[i].day), max(hi, w.snaps[i].day)
+		}
+		got, err := b.countDaysIn(ctx, tr, w.snaps[is[0]].c, time.Unix(lo, 0).UTC(), time.Unix(hi+day, 0).UTC(), ids)
+		if err != nil {
+			b.logger.Debug("counting a write for the day cache", "error", err)
+			continue
+		}
+		for _, i := range is {
+			sn := w.snaps[i]
+			out[i] = sn.entry.plus(got[sn.day])
+		}
+	}
+	return out
+}
+
+// plus is d with more counts added (a new entry; d is not changed).
+func (d *dayCounts) plus(more *dayCounts) *dayCounts {
+	out := &dayCounts{total: d.total, hist: make(map[string]int64, len(d.hist)), facets: make(map[string]idCounts, len(d.facets))}
+	for k, n := range d.hist {
+		out.hist[k] = n
+	}
+	if more == nil {
+		for f, vc := range d.facets {
+			out.facets[f] = vc
+		}
+		return out
+	}
+	out.total += more.total
+	for k, n := range more.hist {
+		out.hist[k] += n
+	}
+	for f := range mergeKeys(d.facets, more.facets) {
+		sum := map[uint32]int64{}
+		for _, vc := range []idCounts{d.facets[f], more.facets[f]} {
+			for i, id := range vc.ids {
+				sum[id] += vc.ns[i]
+			}
+		}
+		vc := idCounts{ids: make([]uint32, 0, len(sum)), ns: make([]int64, 0, len(sum))}
+		for id, n := range sum {
+			vc.ids = append(vc.ids, id)
+			vc.ns = append(vc.ns, n)
+		}
+		out.facets[f] = vc
+	}
+	return out
+}
+
+func mergeKeys(a, b map[string]idCounts) map[string]bool {
+	out := map[string]bool{}
+	for k := range a {
+		out[k] = true
+	}
+	for k := range b {
+		out[k] = true
+	}
+	return out
 }
 
 // doubt records a write whose outcome is unknown: every entry is stale.
@@ -219,10 +362,10 @@ func (c *dayCache) doubt() {
 
 // lookup returns the valid entries of key for days, and the stamps to
 // count the others at.
-func (c *dayCache) lookup(key string, days []int64) (have map[int64]*dayCounts, stamps map[int64][2]uint64, era uint64) {
+func (c *dayCache) lookup(key string, days []int64) (have map[int64]*dayCounts, stamps map[int64]dayStamp, era uint64) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	have, stamps, era = map[int64]*dayCounts{}, map[int64][2]uint64{}, c.era
+	have, stamps, era = map[int64]*dayCounts{}, map[int64]dayStamp{}, c.era
 	s := c.searches[key]
 	if s != nil {
 		c.tick++
@@ -237,13 +380,20 @@ func (c *dayCache) lookup(key string, days []int64) (have map[int64]*dayCounts, 
 			}
 		}
 		c.miss++
-		stamps[d] = [2]uint64{c.gen[d], c.epoch}
+		stamps[d] = dayStamp{gen: c.gen[d], epoch: c.epoch, keep: c.inflight[d] == 0}
 	}
 	return have, stamps, era
 }
 
-// store keeps freshly counted days, numbered in era.
-func (c *dayCache) store(era uint64, key string, counted map[int64]*dayCounts) {
+// dayStamp is the generation a day is counted at; keep is false while a
+// write to it is in flight.
+type dayStamp struct {
+	gen, epoch uint64
+	keep       bool
+}
+
+// store keeps freshly counted days, numbered in era, of the search cc.
+func (c *dayCache) store(era uint64, key string, cc *index.Compiled, counted map[int64]*dayCounts) {
 	if c.maxEntries <= 0 {
 		return
 	}
@@ -254,7 +404,7 @@ func (c *dayCache) store(era uint64, key string, counted map[int64]*dayCounts) {
 	}
 	s := c.searches[key]
 	if s == nil {
-		s = &cachedSearch{days: map[int64]*dayCounts{}}
+		s = &cachedSearch{days: map[int64]*dayCounts{}, c: cc}
 		c.searches[key] = s
 	}
 	c.tick++
@@ -303,7 +453,7 @@ const day = int64(24 * 60 * 60)
 // at least one whole UTC day from the day cache, counting what it lacks.
 // ok is false when the search is not of that kind.
 func (b *Backend) searchByDays(ctx context.Context, r *index.SearchRequest, c *index.Compiled) (_ *index.SearchResult, ok bool, _ error) {
-	if b.days == nil || b.days.maxEntries <= 0 || c.Size != 0 || c.From.IsZero() || c.To.IsZero() {
+	if b.days == nil || b.days.maxEntries <= 0 || c.From.IsZero() || c.To.IsZero() || (c.Size > 0 && c.Sort == index.SortRelevance) {
 		return nil, false, nil
 	}
 	loD, hiD := ceilDay(unixCeil(c.From)), floorDay(c.To.Unix())
@@ -357,13 +507,15 @@ func (b *Backend) sumDays(ctx context.Context, r *index.SearchRequest, c *index.
 				e = newDayCounts()
 			}
 			st := stamps[d]
-			e.gen, e.epoch = st[0], st[1]
-			counted[d] = e
+			e.gen, e.epoch = st.gen, st.epoch
+			if st.keep {
+				counted[d] = e
+			}
 			sum.add(e)
 		}
 		i = j
 	}
-	b.days.store(era, key, counted)
+	b.days.store(era, key, c, counted)
 	// The ragged ends are counted every time.
 	for _, rg := range [][2]time.Time{{c.From, time.Unix(loD, 0).UTC()}, {time.Unix(hiD, 0).UTC(), c.To}} {
 		if !rg[0].Before(rg[1]) {
@@ -378,6 +530,11 @@ func (b *Backend) sumDays(ctx context.Context, r *index.SearchRequest, c *index.
 		}
 	}
 	out := &index.SearchResult{Total: sum.total, Hits: []index.Hit{}}
+	if c.Size > 0 {
+		if err := b.rollupHits(ctx, c, hitWindowOf(sum.hist, c), out); err != nil {
+			return nil, err
+		}
+	}
 	if len(c.Facets) > 0 {
 		out.Facets = map[string][]index.Bucket{}
 		for _, f := range c.Facets {
@@ -397,14 +554,72 @@ func (b *Backend) sumDays(ctx context.Context, r *index.SearchRequest, c *index.
 	return out, nil
 }
 
+// hitWindowOf is hitWindow for a search counted by days: the matches per
+// hour are in its histogram terms.
+func hitWindowOf(hist map[string]int64, c *index.Compiled) bq.Query {
+	if c.After != nil {
+		return nil
+	}
+	perHour := map[string]int64{}
+	for term, n := range hist {
+		h, _, _ := strings.Cut(term, "|")
+		perHour[h] += n
+	}
+	hours := make([]string, 0, len(perHour))
+	for h := range perHour {
+		hours = append(hours, h)
+	}
+	slices.Sort(hours)
+	if c.Sort == index.SortNewest {
+		slices.Reverse(hours)
+	}
+	need := int64(c.Size)
+	for _, h := range hours {
+		if need -= perHour[h]; need > 0 {
+			continue
+		}
+		t, err := time.Parse("2006010215", h)
+		if err != nil {
+			return nil
+		}
+		if c.Sort == index.SortNewest {
+			return timeRangeQuery(maxTime(t, c.From), c.To)
+		}
+		return timeRangeQuery(c.From, minTime(t.Add(time.Hour), c.To))
+	}
+	return nil
+}
+
+func maxTime(a, b time.Time) time.Time {
+	if a.After(b) {
+		return a
+	}
+	return b
+}
+
+func minTime(a, b time.Time) time.Time {
+	if a.Before(b) {
+		return a
+	}
+	return b
+}
+
 // countDays counts c's matches in [from, to) in one pass over them,
 // split by the UTC day of each match: its histogram term and the values
 // of every facet c asks for, read from doc values as bleve's own facets
 // read them.
 func (b *Backend) countDays(ctx context.Context, tr translator, c *index.Compiled, from, to time.Time) (map[int64]*dayCounts, error) {
-	cc := *c
-	cc.From, cc.To = from, to
-	req := bleve.NewSearchRequestOptions(tr.buildQuery(&cc, false), 0, 0, false)
+	return b.countDaysIn(ctx, tr, c, from, to, nil)
+}
+
+// countDaysIn is countDays among the documents also matching only (nil:
+// every document).
+func (b *Backend) countDaysIn(ctx context.Context, tr translator, c *index.Compiled, from, to time.Time, only bq.Query) (map[int64]*dayCounts, error) {
+	var within bq.Query = timeRangeQuery(from, to)
+	if only != nil {
+		within = bq.NewConjunctionQuery([]bq.Query{only, within})
+	}
+	req := bleve.NewSearchRequestOptions(tr.buildQueryIn(c, false, within), 0, 0, false)
 	req.Score = "none"
 	fields := []string{fieldHistHour}
 	facetOf := map[string]string{}

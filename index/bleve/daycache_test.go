@@ -2,6 +2,7 @@ package bleve
 
 import (
 	"context"
+	"fmt"
 	"reflect"
 	"testing"
 	"time"
@@ -20,6 +21,10 @@ func dayCacheRequests(now time.Time) map[string]index.SearchRequest {
 		"ragged-week": {Query: "pric* OR late", Filters: []string{"-author:nobody"}, From: now.Add(-9*24*time.Hour - 7*time.Minute), To: now.Add(-2*24*time.Hour + 3*time.Hour),
 			Facets: []string{"aspect", "sentiment"}, FacetSize: 5, Histogram: index.IntervalHour, NoHits: true},
 		"all-authors": {From: today.AddDate(0, 0, -20), To: today.AddDate(0, 0, -3), Facets: []string{"author", "language"}, FacetSize: 3, Histogram: index.IntervalWeek, NoHits: true},
+		"mentions-page": {Filters: []string{"-author:nobody"}, From: today.AddDate(0, 0, -29), To: today.AddDate(0, 0, 1), Size: 20, Sort: index.SortNewest,
+			Facets: index.DefaultFacets, Histogram: index.IntervalDay},
+		"oldest-page": {Query: "delivery OR late", From: now.Add(-20*24*time.Hour - time.Minute), To: now.Add(-3 * 24 * time.Hour), Size: 7, Sort: index.SortOldest,
+			Facets: []string{"language"}},
 		"negative-aspects": {Query: "delivery OR price", Filters: []string{"sentiment:negative"}, From: today.AddDate(0, 0, -25), To: today,
 			Facets: []string{"aspect"}, FacetSize: 10, NoHits: true},
 	}
@@ -59,6 +64,12 @@ func checkDaysMatchExact(t *testing.T, b *Backend, step string) uint64 {
 		if !reflect.DeepEqual(got.Histogram, want.Histogram) {
 			t.Errorf("%s %s: histograms differ\nby days: %v\ncounted: %v", step, name, got.Histogram, want.Histogram)
 		}
+		if !reflect.DeepEqual(hitIDs(got), hitIDs(want)) || got.Next != want.Next {
+			t.Errorf("%s %s: hits differ\nby days: %v %q\ncounted: %v %q", step, name, hitIDs(got), got.Next, hitIDs(want), want.Next)
+		}
+		if req.Size > 0 && len(want.Hits) != req.Size {
+			t.Errorf("%s %s: %d hits, want a full page", step, name, len(want.Hits))
+		}
 	}
 	return b.days.hits - hits0
 }
@@ -78,6 +89,21 @@ func TestDayCacheEqualsCountingAfterEveryKindOfWrite(t *testing.T) {
 	}
 	if hits := checkDaysMatchExact(t, b, "warm"); hits < 40 {
 		t.Errorf("warm: %d cache hits; the second round should read its whole days from the cache", hits)
+	}
+
+	// New mentions only (a live stream, late arrivals): the days they land
+	// in are brought up to date by counting them, not recounted.
+	var fresh []*record.EnrichedMention
+	for i := 1000; i < 2000; i += 37 {
+		m := *ms[i]
+		m.ID = fmt.Sprintf("fresh-%d", i)
+		fresh = append(fresh, &m)
+	}
+	upsertAll(t, b, fresh)
+	miss0 := b.days.miss
+	checkDaysMatchExact(t, b, "after new mentions")
+	if miss := b.days.miss - miss0; miss != 0 {
+		t.Errorf("after new mentions: %d days counted again; adding documents should keep them", miss)
 	}
 
 	// Corrections: an old mention gets another sentiment, another is
@@ -129,10 +155,10 @@ func TestDayCacheEvictsLeastRecentlyUsed(t *testing.T) {
 		}
 		return map[int64]*dayCounts{0: d}
 	}
-	c.store(0, "a", e(4)) // 5 entries
-	c.store(0, "b", e(3)) // 4
+	c.store(0, "a", nil, e(4)) // 5 entries
+	c.store(0, "b", nil, e(3)) // 4
 	c.lookup("a", []int64{0})
-	c.store(0, "c", e(3)) // over 10: b goes, a was used later
+	c.store(0, "c", nil, e(3)) // over 10: b goes, a was used later
 	if _, ok := c.searches["b"]; ok {
 		t.Error("b stayed although it was used least recently")
 	}

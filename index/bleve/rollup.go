@@ -117,10 +117,15 @@ func (r *rollups) hourlySince() int64 {
 type delta struct {
 	days, hours map[int64]*cells
 	since       int64
+	// added are the ids a write adds or replaces; removed the days where it
+	// takes a document away (for the day cache: a day that only gains
+	// documents can be brought up to date by counting the new ones).
+	added   []string
+	removed map[int64]bool
 }
 
 func (r *rollups) newDelta() *delta {
-	return &delta{days: map[int64]*cells{}, hours: map[int64]*cells{}, since: r.hourlySince()}
+	return &delta{days: map[int64]*cells{}, hours: map[int64]*cells{}, since: r.hourlySince(), removed: map[int64]bool{}}
 }
 
 // add counts d's document sign times (+1 written, -1 replaced or deleted).
@@ -129,6 +134,9 @@ func (dl *delta) add(d *index.MentionDoc, sign int64) {
 	day := time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC).Unix()
 	hour := t.Truncate(time.Hour).Unix()
 	dc, hc := bucket(dl.days, day), bucket(dl.hours, hour)
+	if sign < 0 {
+		dl.removed[day] = true
+	}
 	dc.all[d.Sentiment] += sign
 	hc.all[d.Sentiment] += sign
 	withDims := hour >= dl.since

@@ -64,6 +64,7 @@ func (b *Backend) UpsertMentions(ctx context.Context, ms []*record.EnrichedMenti
 		b.metrics.CountWrites("mention", errs)
 		return errs
 	}
+	dl.added = ids
 	// Searches look in a language field from before its first document is
 	// visible, never after.
 	b.languages.add(analysers...)
@@ -81,17 +82,19 @@ func (b *Backend) commitMentions(ctx context.Context, batch *bleve.Batch, dl *de
 	}
 	seq := b.roll.seq + 1
 	batch.SetInternal([]byte(rollupSeqKey), []byte(strconv.FormatUint(seq, 10)))
+	w := b.days.beginWrite(dl)
 	if err := b.mentions.Batch(batch); err != nil {
 		// The batch may or may not be in the index now: the counts can no
 		// longer be trusted until they are rebuilt.
 		b.roll.invalidate()
 		b.days.doubt()
+		b.days.endWrite(w, nil)
 		b.logger.Warn("a mention batch failed; dashboards count exactly until the next start rebuilds the rollups", "error", err)
 		fill(errs, fmt.Errorf("writing mention batch: %w", err))
 		return
 	}
 	b.roll.apply(dl, seq)
-	b.days.touched(dl.days)
+	b.days.endWrite(w, b.dayDeltas(ctx, w, dl.added))
 	b.maybeSaveRollups()
 }
 
