@@ -219,7 +219,11 @@ func run(ctx context.Context, o options) error {
 		fmt.Printf("%-10s %6d %9s %9s %9s %9s   %s\n", pg.name, len(ds), q(0.50), q(0.95), q(0.99), q(1), loadAvg())
 		ds = cpus
 		slices.Sort(ds)
-		fmt.Printf("%-10s %6s %9s %9s %9s %9s   (process CPU time per render)\n", "  cpu", "", q(0.50), q(0.95), q(0.99), q(1))
+		what := "(process CPU time per render)"
+		if o.ingest > 0 {
+			what = "(process CPU time per render, the live writer's included)"
+		}
+		fmt.Printf("%-10s %6s %9s %9s %9s %9s   %s\n", "  cpu", "", q(0.50), q(0.95), q(0.99), q(1), what)
 	}
 	return nil
 }
