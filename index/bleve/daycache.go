@@ -3,8 +3,8 @@ package bleve
 import (
 	"context"
 	"fmt"
-	"strconv"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -42,8 +42,8 @@ type dayCache struct {
 	mu         sync.Mutex
 	dicts      map[string]*valueDict // by facet name
 	dictValues int
-	era        uint64 // bumped when the dictionaries start afresh
-	inflight   map[int64]int // days a write is committing to: counts of them are not kept
+	era        uint64           // bumped when the dictionaries start afresh
+	inflight   map[int64]int    // days a write is committing to: counts of them are not kept
 	gen        map[int64]uint64 // UTC day start (unix seconds) → writes that touched it
 	epoch      uint64
 	searches   map[string]*cachedSearch
