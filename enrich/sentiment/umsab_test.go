@@ -71,10 +71,13 @@ func TestFeedbackDevelopmentSet(t *testing.T) {
 // flatters), feedback/blind2 (~110 per language, written before the second
 // round changed anything and measured once after it; its errors were read
 // in the third) and feedback/blind3 (125 per language, written before the
-// third round changed anything and measured once after it). The floor
-// guards against regressions; the aims are in the README.
+// third round changed anything and measured once after it; its errors
+// were read in the fourth) and feedback/blind4 (150 per language, other
+// businesses and registers, written before the fourth round changed
+// anything and measured once: 76.4). The floors guard against
+// regressions; the aims are in the README.
 func TestFeedbackBlindSets(t *testing.T) {
-	for _, set := range []string{"feedback/blind", "feedback/blind2", "feedback/blind3"} {
+	for _, set := range []string{"feedback/blind", "feedback/blind2", "feedback/blind3", "feedback/blind4"} {
 		ex, err := ReadExamples(set)
 		if err != nil {
 			t.Fatal(err)
@@ -87,8 +90,12 @@ func TestFeedbackBlindSets(t *testing.T) {
 		rep.Write(&b)
 		t.Logf("%s:\n%s", set, b.String())
 		logMisses(t, embedded(t), ex)
-		if rep.Overall.MacroF1 < 0.80 {
-			t.Errorf("%s: overall macro-F1 %.3f, want >= 0.80", set, rep.Overall.MacroF1)
+		floor := 0.80
+		if set == "feedback/blind4" {
+			floor = 0.75
+		}
+		if rep.Overall.MacroF1 < floor {
+			t.Errorf("%s: overall macro-F1 %.3f, want >= %.2f", set, rep.Overall.MacroF1, floor)
 		}
 	}
 }
