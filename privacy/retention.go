@@ -161,7 +161,8 @@ func FormatInterval(d time.Duration) string {
 // RetentionConfig is the `retention` section: how long each kind of
 // personal data is kept (GDPR storage limitation). Topics get the period as
 // retention.ms when created and at every start (pipeline); the index
-// deletes expired mentions on a schedule (index/stage).
+// deletes expired mentions on a schedule (index/stage); prospects that
+// never converted are removed after their last activity (enrich/identity/crm).
 type RetentionConfig struct {
 	// Raw is the raw topic: connectors' records before enrichment.
 	Raw Age `yaml:"raw"`
@@ -175,11 +176,14 @@ type RetentionConfig struct {
 	// Mentions is how long a mention stays in the index, by its creation
 	// time at the source.
 	Mentions Age `yaml:"mentions"`
+	// Prospects is how long a prospect that never became a customer is
+	// kept after its last activity (last_seen).
+	Prospects Age `yaml:"prospects"`
 	// ErasureAudit is the erasure audit log (no personal data): kept
 	// forever by default so every erasure can be shown later.
 	ErasureAudit Age `yaml:"erasure_audit"`
-	// SweepInterval is how often the index sweep runs (it also runs at
-	// start).
+	// SweepInterval is how often the index and prospect sweeps run (they
+	// also run at start).
 	SweepInterval time.Duration `yaml:"sweep_interval"`
 }
 
@@ -192,6 +196,7 @@ func DefaultRetention() RetentionConfig {
 		DLQ:           Age{d: 14 * day, text: "14d"},
 		Notifications: Age{d: 30 * day, text: "30d"},
 		Mentions:      Age{d: 13 * 30 * day, text: "13mo"},
+		Prospects:     Age{d: 12 * 30 * day, text: "12mo"},
 		ErasureAudit:  Forever,
 		SweepInterval: time.Hour,
 	}
@@ -238,6 +243,7 @@ func (c RetentionConfig) Kinds() []RetentionKind {
 		{"dlq", c.DLQ, []string{"dlq"}, "dead letters"},
 		{"notifications", c.Notifications, []string{"notifications"}, "alert notifications (they quote mentions)"},
 		{"mentions", c.Mentions, nil, "mentions in the index, by creation time"},
+		{"prospects", c.Prospects, nil, "prospects that never converted, after their last activity"},
 		{"erasure_audit", c.ErasureAudit, []string{"erasure-audit"}, "the erasure audit log (no personal data)"},
 	}
 }

@@ -65,7 +65,7 @@ func TestRetentionDefaultsAndTopics(t *testing.T) {
 
 func TestRetentionValidateNamesEveryBadKey(t *testing.T) {
 	var c RetentionConfig
-	src := "raw: 3x\nenriched: 20m\ndlq: [1]\nnotifications: forever\nmentions: 1y\nerasure_audit: 5y\nsweep_interval: 10s\n"
+	src := "raw: 3x\nenriched: 20m\ndlq: [1]\nnotifications: forever\nmentions: 1y\nprospects: 6mo\nerasure_audit: 5y\nsweep_interval: 10s\n"
 	if err := yaml.Unmarshal([]byte(src), &c); err != nil {
 		t.Fatal(err)
 	}
@@ -79,12 +79,12 @@ func TestRetentionValidateNamesEveryBadKey(t *testing.T) {
 			t.Errorf("missing %q in:\n%v", want, err)
 		}
 	}
-	for _, ok := range []string{"notifications", "mentions", "erasure_audit"} {
+	for _, ok := range []string{"notifications", "mentions", "prospects", "erasure_audit"} {
 		if strings.Contains(err.Error(), "retention."+ok) {
 			t.Errorf("%s reported:\n%v", ok, err)
 		}
 	}
-	if c.Notifications.Millis() != -1 || c.Mentions.String() != "1y" {
+	if c.Notifications.Millis() != -1 || c.Mentions.String() != "1y" || c.Prospects.String() != "6mo" {
 		t.Errorf("decoded %v %v", c.Notifications, c.Mentions)
 	}
 }

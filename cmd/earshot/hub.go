@@ -191,5 +191,7 @@ func (h *hub) runEnrich(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	stopRetention := h.startProspectRetention(ctx)
+	defer stopRetention()
 	return enrich.Run(ctx, h.kafka, stage)
 }

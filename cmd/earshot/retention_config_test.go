@@ -6,7 +6,7 @@ import (
 )
 
 func TestConfigCheckShowsTheEffectiveRetention(t *testing.T) {
-	p := writeConfig(t, "kafka:\n  topic_prefix: acme.\nretention:\n  raw: 3d\n  mentions: 2y\n  notifications: forever\n  sweep_interval: 15m\n")
+	p := writeConfig(t, "kafka:\n  topic_prefix: acme.\nretention:\n  raw: 3d\n  mentions: 2y\n  notifications: forever\n  prospects: 6mo\n  sweep_interval: 15m\n")
 	code, out, errOut := runCLI(t, "config", "check", "-c", p)
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errOut)
@@ -17,6 +17,7 @@ func TestConfigCheckShowsTheEffectiveRetention(t *testing.T) {
 		"dlq             14d             acme.dlq (retention.ms=1209600000)",
 		"mentions        2y              index: deleted by creation time, every 15m and at start",
 		"notifications   forever         acme.notifications (retention.ms=-1)",
+		"prospects       6mo             acme.prospects tombstones (profile leaves the index), by last activity, every 15m and at start",
 		"erasure_audit   forever         acme.erasure-audit (retention.ms=-1)",
 		"acme.erasures (log.retention.ms)",
 	} {

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"text/tabwriter"
 
+	"github.com/earshothq/earshot/enrich/identity/crm"
 	"github.com/earshothq/earshot/index/stage"
 	"github.com/earshothq/earshot/pipeline"
 	"github.com/earshothq/earshot/privacy"
@@ -31,6 +32,8 @@ func retentionRows(cfg *Config) [][3]string {
 			where = fmt.Sprintf("%s (retention.ms=%d)", strings.Join(names, ", "), k.Age.Millis())
 		case k.Key == "mentions":
 			where = "index: deleted by creation time, " + sweep
+		case k.Key == "prospects":
+			where = topics.Prospects() + " tombstones (profile leaves the index), by last activity, " + sweep
 		}
 		if k.Age.Forever() && len(k.Roles) == 0 {
 			where = "kept (no sweep)"
@@ -85,5 +88,30 @@ func (h *hub) startIndexRetention(ctx context.Context, st *stage.Stage) func() {
 	return func() {
 		cancel()
 		<-done
+	}
+}
+
+// startProspectRetention removes prospects that never converted once they
+// had no activity for retention.prospects (the enrich role runs it), and
+// returns a function that stops it.
+func (h *hub) startProspectRetention(ctx context.Context) func() {
+	age := h.cfg.Retention.Prospects
+	if age.Forever() {
+		return func() {}
+	}
+	prod := h.kafka.NewProducer("prospect-retention", 0)
+	r := crm.NewProspectRetention(h.kafka, prod, age.Duration(), h.logger)
+	ctx, cancel := context.WithCancel(ctx)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		if err := r.Run(ctx, h.cfg.Retention.SweepInterval); err != nil {
+			h.logger.Warn("prospect retention stopped", "error", err)
+		}
+	}()
+	return func() {
+		cancel()
+		<-done
+		prod.Close()
 	}
 }
