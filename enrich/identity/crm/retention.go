@@ -13,14 +13,15 @@ import (
 )
 
 // Retention of prospects that never converted: a prospect whose last
-// activity (last_seen: the last mention or form that matched it) is older
-// than the configured period is removed with a tombstone in the prospects
-// topic (and its sales work with one in prospect-work), as an erasure
-// would, and the removal is written to the erasure audit log (step
-// "retention": prospect ids and a count, no personal data). The enrich
-// instances drop it from their identity tables and the index stage deletes
-// its profile when they read the tombstone. Converted prospects stay: they
-// point to their customer. A merged prospect (a redirect to its survivor)
+// activity (last_seen: the last mention or form that matched it, or the
+// last change of its sales work: a note, a stage, an owner) is older than
+// the configured period is removed with a tombstone in the prospects topic
+// (and its sales work with one in prospect-work), as an erasure would, and
+// the removal is written to the erasure audit log (step "retention":
+// prospect ids and a count, no personal data). The enrich instances drop
+// it from their identity tables and the index stage deletes its profile
+// when they read the tombstone. Converted prospects stay: they point to
+// their customer; so do prospects whose deal sales marked won. A merged prospect (a redirect to its survivor)
 // goes with its survivor, or when the survivor is gone already.
 //
 // Several instances sweeping at once write the same tombstones (harmless)
@@ -40,6 +41,13 @@ type ProspectRetention struct {
 
 	mu    sync.Mutex
 	table map[string]prospectActivity
+	work  map[string]salesActivity
+}
+
+// salesActivity is what a sweep needs of a prospect's sales work.
+type salesActivity struct {
+	stage     string
+	updatedAt time.Time
 }
 
 // prospectActivity is what a sweep needs of a prospect record.
@@ -56,12 +64,32 @@ func NewProspectRetention(k *pipeline.Kafka, pub Publisher, age time.Duration, l
 		logger = slog.New(slog.DiscardHandler)
 	}
 	return &ProspectRetention{k: k, pub: pub, age: age, logger: logger.With("component", "prospect-retention"), now: time.Now,
-		table: map[string]prospectActivity{}}
+		table: map[string]prospectActivity{}, work: map[string]salesActivity{}}
 }
 
-// Follow reads the prospects topic and keeps following it until ctx ends;
-// it returns once the table has caught up with the topic.
+// Follow reads the prospects and prospect-work topics and keeps following
+// them until ctx ends; it returns once both have caught up.
 func (r *ProspectRetention) Follow(ctx context.Context) error {
+	w, err := r.k.FollowTable(ctx, r.k.Topics().Name(pipeline.RoleProspectWork), func(m pipeline.Message) {
+		r.mu.Lock()
+		defer r.mu.Unlock()
+		if m.Value == nil {
+			delete(r.work, string(m.Key))
+			return
+		}
+		var pw record.ProspectWork
+		if err := record.Decode(m.Value, &pw); err != nil {
+			r.logger.Warn("skipping a prospect work record that does not decode", "offset", m.Offset, "partition", m.Partition, "error", err)
+			return
+		}
+		r.work[string(m.Key)] = salesActivity{stage: pw.Stage, updatedAt: pw.UpdatedAt}
+	})
+	if err != nil {
+		return fmt.Errorf("following the prospects' sales work: %w", err)
+	}
+	if err := w.WaitCaughtUp(ctx); err != nil {
+		return err
+	}
 	t, err := r.k.FollowTable(ctx, r.k.Topics().Prospects(), func(m pipeline.Message) {
 		r.mu.Lock()
 		defer r.mu.Unlock()
@@ -94,7 +122,11 @@ func (r *ProspectRetention) Stale() []string {
 	defer r.mu.Unlock()
 	gone := map[string]bool{}
 	for id, p := range r.table {
-		if p.status != record.ProspectConverted && p.status != record.ProspectMerged && !p.lastSeen.IsZero() && p.lastSeen.Before(cut) {
+		work := r.work[id]
+		if p.status == record.ProspectConverted || p.status == record.ProspectMerged || work.stage == record.StageWon {
+			continue
+		}
+		if !p.lastSeen.IsZero() && p.lastSeen.Before(cut) && !work.updatedAt.After(cut) {
 			gone[id] = true
 		}
 	}

@@ -16,9 +16,10 @@ import (
 
 // TestIntegrationStaleProspectsAreRemoved: prospects that never converted
 // and had no activity for the period are tombstoned (with their sales
-// work), a merged redirect goes with its survivor, converted and active
-// prospects stay, and the audit log gets the ids and a count, no personal
-// data. Embedded broker, or real Kafka with EARSHOT_TEST_KAFKA.
+// work), a merged redirect goes with its survivor, converted, won and
+// active prospects (a recent mention or recent sales work) stay, and the
+// audit log gets the ids and a count, no personal data. Embedded broker,
+// or real Kafka with EARSHOT_TEST_KAFKA.
 func TestIntegrationStaleProspectsAreRemoved(t *testing.T) {
 	cl := pipelinetest.New(t)
 	k := cl.Kafka
@@ -35,6 +36,8 @@ func TestIntegrationStaleProspectsAreRemoved(t *testing.T) {
 		{ID: "p-converted", Key: "email:conv@example.com", Status: record.ProspectConverted, CustomerID: "c-1", FirstSeen: old, LastSeen: old},
 		{ID: "p-merged", Key: "email:merged@example.com", Status: record.ProspectMerged, MergedInto: "p-stale", FirstSeen: old, LastSeen: recent},
 		{ID: "p-merged-live", Key: "email:ml@example.com", Status: record.ProspectMerged, MergedInto: "p-active", FirstSeen: old, LastSeen: old},
+		{ID: "p-worked", Key: "email:worked@example.com", Status: record.ProspectContacted, FirstSeen: old, LastSeen: old},
+		{ID: "p-won", Key: "email:won@example.com", Status: record.ProspectContacted, FirstSeen: old, LastSeen: old},
 	}
 	var outs []pipeline.Output
 	for i := range prospects {
@@ -45,7 +48,17 @@ func TestIntegrationStaleProspectsAreRemoved(t *testing.T) {
 		}
 		outs = append(outs, pipeline.Output{Topic: topics.Prospects(), Key: []byte(prospects[i].ID), Value: v})
 	}
-	outs = append(outs, pipeline.Output{Topic: topics.Name(pipeline.RoleProspectWork), Key: []byte("p-stale"), Value: []byte(`{"schema":1,"id":"p-stale","stage":"contacted"}`)})
+	work := func(id, stage string, at time.Time) pipeline.Output {
+		v, err := record.Encode(&record.ProspectWork{Schema: record.SchemaVersion, ProspectID: id, Stage: stage, UpdatedAt: at})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return pipeline.Output{Topic: topics.Name(pipeline.RoleProspectWork), Key: []byte(id), Value: v}
+	}
+	// Sales work is activity: a note last week keeps p-worked; a won deal is
+	// kept however old; a year-old stage change does not save p-stale.
+	outs = append(outs, work("p-stale", record.StageContacted, old), work("p-worked", record.StageQualified, recent),
+		work("p-won", record.StageWon, old))
 	if err := prod.ProduceSync(ctx, outs...); err != nil {
 		t.Fatal(err)
 	}
@@ -71,17 +84,17 @@ func TestIntegrationStaleProspectsAreRemoved(t *testing.T) {
 		left = append(left, id)
 	}
 	slices.Sort(left)
-	if want := []string{"p-active", "p-converted", "p-merged-live"}; !slices.Equal(left, want) {
+	if want := []string{"p-active", "p-converted", "p-merged-live", "p-won", "p-worked"}; !slices.Equal(left, want) {
 		t.Errorf("prospects left %v, want %v", left, want)
 	}
 	var mu sync.Mutex
-	work := map[string]bool{}
+	workLeft := map[string]bool{}
 	wctx, wcancel := context.WithCancel(ctx)
 	defer wcancel()
 	wt, err := k.FollowTable(wctx, topics.Name(pipeline.RoleProspectWork), func(m pipeline.Message) {
 		mu.Lock()
 		defer mu.Unlock()
-		work[string(m.Key)] = m.Value != nil
+		workLeft[string(m.Key)] = m.Value != nil
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -91,8 +104,8 @@ func TestIntegrationStaleProspectsAreRemoved(t *testing.T) {
 	}
 	mu.Lock()
 	defer mu.Unlock()
-	if work["p-stale"] {
-		t.Error("the stale prospect's sales work was not tombstoned")
+	if workLeft["p-stale"] || !workLeft["p-worked"] {
+		t.Errorf("sales work left %v: want p-stale's tombstoned and p-worked's kept", workLeft)
 	}
 	audits := cl.ReadN(t, topics.ErasureAudit(), 1, 30*time.Second)
 	if len(audits) != 1 {
