@@ -86,7 +86,11 @@ func TestCorrectionsTeach(t *testing.T) {
 	cs := slangCorrections()
 	m, report, err := train(t, TrainRequest{
 		Data: []string{feedbackTrain}, Balance: true, Val: []string{feedbackDev},
-		Corrections: cs, HoldBack: 0.2, CorrectionWeight: 3, Baseline: base, Options: smallOptions(),
+		// Weight 5: "sick" is a complaint word of the English lexicon, and
+		// since the fourth round's feedback (3,100 texts in 8 languages)
+		// lexicon words weigh more; at weight 3, 40 slang corrections no
+		// longer outweigh it on the unseen "Honestly the crema? Sick.".
+		Corrections: cs, HoldBack: 0.2, CorrectionWeight: 5, Baseline: base, Options: smallOptions(),
 	})
 	if err != nil {
 		t.Fatalf("%v\n%s", err, report)
@@ -252,7 +256,7 @@ func TestModelSwap(t *testing.T) {
 // weights 2 to 6 and 3 or 5 bags).
 func shippedOptions() sentiment.TrainOptions {
 	o := sentiment.DefaultTrainOptions()
-	o.Seed, o.Bags = 5, 5
+	o.Seed, o.Bags = 1, 5
 	return o
 }
 

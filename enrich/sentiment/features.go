@@ -298,6 +298,14 @@ func (w *tokenWalk) word(i int) int {
 	if pol == polNegator {
 		w.scope = negationScope
 	}
+	if pol == 0 {
+		// "nečīkst", "nesalaboja": the prefix negates the listed word. A
+		// negator before it agrees rather than cancels (Latvian negative
+		// concord: "nekas netek", nothing leaks).
+		if p := w.lx.prefixNegated(word); p != 0 {
+			pol, negated = p, true
+		}
+	}
 	w.count(pol, negated)
 	if pol == 0 && strings.HasSuffix(word, "n't") {
 		w.scope = negationScope

@@ -34,7 +34,13 @@ type lexicon struct {
 	shortStems  bool               // a phrase stem is shorter than stemPhraseKey
 	han         []hanTerm          // substring terms (Chinese), longest first
 	hanFirst    map[rune][]hanTerm // han by first ideograph, so a lookup scans a handful
+	// negPrefix negates a verb or adjective written with it ("ne" in
+	// Latvian: netek, nečīkst, nesalaboja); "" in languages without one.
+	negPrefix string
 }
+
+// negPrefixes are the languages that negate by a prefix on the word.
+var negPrefixes = map[string]string{"lv": "ne"}
 
 type phrase struct {
 	words []string // the words after the first
@@ -72,6 +78,7 @@ func loadLexicons() (lexicons, error) {
 			return nil, fmt.Errorf("reading lexicon %s: %w", name, err)
 		}
 		lx := newLexicon()
+		lx.negPrefix = negPrefixes[code]
 		var folded []foldedTerm
 		sc := bufio.NewScanner(strings.NewReader(string(data)))
 		line := 0
@@ -256,6 +263,27 @@ func (lx *lexicon) word(toks []textnorm.Token, i int) (int8, int) {
 		return pol, 1
 	}
 	return 0, 0
+}
+
+// prefixNegated returns the polarity of the word inside a word negated by
+// the language's prefix ("netek" → "tek", a complaint), for the caller to
+// count as negated, when the whole word is not listed. The rest must be a
+// listed word or stem and at least three letters long; 0 otherwise.
+func (lx *lexicon) prefixNegated(w string) int8 {
+	if lx.negPrefix == "" || !strings.HasPrefix(w, lx.negPrefix) {
+		return 0
+	}
+	rest := w[len(lx.negPrefix):]
+	if utf8.RuneCountInString(rest) < 3 {
+		return 0
+	}
+	if pol, ok := lx.exact[rest]; ok && pol != polNegator {
+		return pol
+	}
+	if pol, ok := lx.prefixes.Longest(rest); ok && pol != polNegator {
+		return pol
+	}
+	return 0
 }
 
 // matchPhrase reports whether the words after toks[i] are p's.

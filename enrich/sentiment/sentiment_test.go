@@ -266,3 +266,34 @@ func TestLexiconWithoutDiacritics(t *testing.T) {
 		t.Errorf(`German "schon" counted as positive (polarity %d)`, pol)
 	}
 }
+
+// TestNegationComposition: the fourth round's negation rules, checked on
+// the lexicon signals (not on the model): quantifier negators ("nenhuma",
+// "zero", "bez", 没有任何) turn the problem they deny into praise
+// evidence; a Latvian verb's "ne-" prefix negates it, and a negator before
+// it agrees instead of cancelling ("nekas netek": nothing leaks).
+func TestNegationComposition(t *testing.T) {
+	c := embedded(t)
+	for _, tc := range []struct {
+		text, lang string
+		negatedNeg int
+		negatedPos int
+	}{
+		{"Nenhuma taxa escondida.", "pt", 2, 0}, // taxa*, escondid*
+		{"Zero ukrytych opłat.", "pl", 1, 0},
+		{"Bez slēptām maksām.", "lv", 1, 0},
+		{"没有任何隐藏费用。", "zh", 1, 0},
+		{"Krāns netek.", "lv", 1, 0},
+		{"Nekas netek.", "lv", 1, 0},
+		{"Meistars nesalaboja.", "lv", 0, 1},
+	} {
+		s := c.Classify(tc.text, tc.lang).Signals
+		if s.NegatedNeg != tc.negatedNeg || s.NegatedPos != tc.negatedPos || s.Neg != 0 || s.Pos != 0 {
+			t.Errorf("%q: signals %+v, want %d negated negative and %d negated positive, nothing else", tc.text, s, tc.negatedNeg, tc.negatedPos)
+		}
+	}
+	// A word that only starts like the prefix is no negation ("nedēļa", week).
+	if s := c.Classify("Nedēļa pagāja.", "lv").Signals; s.NegatedNeg+s.NegatedPos != 0 {
+		t.Errorf(`"Nedēļa" read as negated: %+v`, s)
+	}
+}
