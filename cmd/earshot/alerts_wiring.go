@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"sync"
+	"time"
 
 	"github.com/earshothq/earshot/alert"
 )
@@ -69,5 +70,16 @@ func (h *hub) alertRoles(ctx context.Context) ([]role, error) {
 	if err != nil {
 		return nil, err
 	}
-	return []role{{name: "alerts", run: svc.Run}}, nil
+	roles := []role{{name: "alerts", run: svc.Run}}
+	// The deliveries topic is compacted (retention.ms does not apply): its
+	// finished deliveries are removed after the notifications period plus
+	// a day, so a delivery outlives its notification (deleted a segment,
+	// up to a day, after the period) and keeps it from being sent twice.
+	if age := h.cfg.Retention.Notifications; !age.Forever() {
+		interval := h.cfg.Retention.SweepInterval
+		roles = append(roles, role{name: "alert-retention", run: func(ctx context.Context) error {
+			return store.RunDeliveryExpiry(ctx, age.Duration()+24*time.Hour, interval)
+		}})
+	}
+	return roles, nil
 }

@@ -16,7 +16,7 @@ func TestConfigCheckShowsTheEffectiveRetention(t *testing.T) {
 		"enriched        30d             acme.enriched, acme.filtered (retention.ms=2592000000)",
 		"dlq             14d             acme.dlq (retention.ms=1209600000)",
 		"mentions        2y              index: deleted by creation time, every 15m and at start",
-		"notifications   forever         acme.notifications (retention.ms=-1)",
+		"notifications   forever         acme.notifications (retention.ms=-1)\n",
 		"prospects       6mo             acme.prospects tombstones (profile leaves the index), by last activity, every 15m and at start",
 		"erasure_audit   forever         acme.erasure-audit (retention.ms=-1)",
 		"acme.erasures (log.retention.ms)",
@@ -24,6 +24,14 @@ func TestConfigCheckShowsTheEffectiveRetention(t *testing.T) {
 		if !strings.Contains(out, want) {
 			t.Errorf("no %q in:\n%s", want, out)
 		}
+	}
+	// With a finite period, the compacted deliveries table is swept too.
+	p = writeConfig(t, "retention:\n  notifications: 2w\n")
+	if code, out, errOut = runCLI(t, "config", "check", "-c", p); code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	if want := "earshot.notifications (retention.ms=1209600000); finished deliveries in earshot.deliveries tombstoned, every"; !strings.Contains(out, want) {
+		t.Errorf("no %q in:\n%s", want, out)
 	}
 }
 

@@ -30,6 +30,9 @@ func retentionRows(cfg *Config) [][3]string {
 				names[i] = topics.Name(r)
 			}
 			where = fmt.Sprintf("%s (retention.ms=%d)", strings.Join(names, ", "), k.Age.Millis())
+			if k.Key == "notifications" && !k.Age.Forever() {
+				where += "; finished deliveries in " + topics.Name(pipeline.RoleDeliveries) + " tombstoned, " + sweep
+			}
 		case k.Key == "mentions":
 			where = "index: deleted by creation time, " + sweep
 		case k.Key == "prospects":
