@@ -88,6 +88,11 @@ func (h *hub) runIndex(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	if h.cfg.Search.Backend == backend.KindEmbedded {
+		// The embedded index has one writer, this stage: it may keep the
+		// prolific people's mentions for their profile rebuilds.
+		st.SetProfileCache(stage.ProfileCacheMentions, stage.ProfileCacheTTL)
+	}
 	if err := h.wireRelink(st, b); err != nil {
 		return err
 	}

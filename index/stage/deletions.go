@@ -109,6 +109,7 @@ func (s *Stage) applyDeletions(ctx context.Context, dels []pendingDeletion, errs
 			continue
 		}
 		s.deleted.put(d.em.ID, d.em.Deletion.At)
+		s.cache.removed(d.em.ID)
 		s.logger.Info("deleted mention", "id", d.em.ID, "reason", d.em.Deletion.Reason)
 		for _, p := range d.persons {
 			out[p] = append(out[p], d.msg)

@@ -30,16 +30,32 @@ func (s *Stage) refreshProfiles(ctx context.Context, people []personKey, bases m
 	}
 	for start := 0; start < len(people); start += peoplePerQuery {
 		chunk := people[start:min(start+peoplePerQuery, len(people))]
-		mentions, err := s.mentionsOf(ctx, chunk)
-		if err != nil {
-			failAll(chunk, err)
-			continue
+		mentions := map[personKey][]*record.EnrichedMention{}
+		var read []personKey
+		for _, p := range chunk {
+			if ms, ok := s.cache.get(p); ok {
+				mentions[p] = ms
+			} else {
+				read = append(read, p)
+			}
+		}
+		if len(read) > 0 {
+			back, err := s.mentionsOf(ctx, read)
+			if err != nil {
+				failAll(chunk, err)
+				continue
+			}
+			for _, p := range read {
+				mentions[p] = back[p]
+				s.cache.load(p, back[p])
+			}
 		}
 		profiles := make([]*index.Profile, 0, len(chunk))
 		var kept []personKey
 		for _, p := range chunk {
 			base := bases[p]
 			if base == nil {
+				var err error
 				base, err = s.backend.GetProfile(ctx, index.ProfileID(p.kind, p.id))
 				switch {
 				case errors.Is(err, index.ErrNotFound):

@@ -52,6 +52,8 @@ func (s *Stage) relinkPeople(ctx context.Context, people []personKey, bases map[
 	if len(customers) == 0 && len(prospects) == 0 {
 		return nil, nil
 	}
+	// The pass moves mentions between people this stage cannot name.
+	s.cache.clear()
 	if err := s.relink(ctx, customers, prospects); err != nil {
 		return nil, fmt.Errorf("re-linking indexed mentions: %w", err)
 	}

@@ -88,6 +88,7 @@ func (s *Stage) ExpireMentions(ctx context.Context) (index.Expired, error) {
 	// One profile rebuild at a time: a batch rebuilding the same person
 	// meanwhile must not write a count read before this one's.
 	s.mu.Lock()
+	s.cache.clear()
 	failed := s.refreshProfiles(ctx, people, nil)
 	s.mu.Unlock()
 	if len(failed) > 0 {

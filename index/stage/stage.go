@@ -83,7 +83,11 @@ type Stage struct {
 	// mentionAge is the index's retention (retention.go); 0 keeps all.
 	mentionAge time.Duration
 	retention  retentionMetrics
-	// mu serialises batches and the retention sweep's profile recounts.
+	// cache holds the prolific people's mentions for profile rebuilds
+	// (profilecache.go); nil: every rebuild reads back.
+	cache *profileCache
+	// mu serialises batches and the retention sweep's profile recounts
+	// (and guards cache).
 	mu sync.Mutex
 }
 
@@ -117,6 +121,16 @@ func New(b index.Backend, topics pipeline.Topics, cfg Config, logger *slog.Logge
 		}
 	}
 	return s, nil
+}
+
+// SetProfileCache keeps up to maxMentions mentions of prolific people in
+// memory for profile rebuilds, each read back again after ttl
+// (profilecache.go). Only for a stage that is its index's one writer: the
+// embedded index.
+func (s *Stage) SetProfileCache(maxMentions int, ttl time.Duration) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.cache = newProfileCache(maxMentions, s.cfg.MaxProfileMentions, ttl, s.now)
 }
 
 // Topics are the topics the stage consumes.
@@ -286,8 +300,10 @@ func (s *Stage) applySegment(ctx context.Context, batch []pipeline.Message, seg 
 			i := at[j]
 			if err != nil {
 				errs[i] = settle(fmt.Errorf("indexing mention %s: %w", ms[j].ID, err))
+				s.cache.forget(personsOf(ms[j])) // the index may or may not hold it
 				continue
 			}
+			s.cache.written(ms[j])
 			for _, p := range personsOf(ms[j]) {
 				st := people[p]
 				st.mentioned = true
@@ -423,6 +439,7 @@ func (s *Stage) erase(ctx context.Context, m pipeline.Message) error {
 	if p.Empty() {
 		return pipeline.Permanent(fmt.Errorf("erasure %s names no customer, prospect or e-mail", e.ID))
 	}
+	s.cache.clear() // the erased mentions may be anyone's (by e-mail, by subject)
 	n, err := s.backend.DeletePerson(ctx, p)
 	if err != nil {
 		return settle(fmt.Errorf("erasing person of request %s: %w", e.ID, err))

@@ -1,0 +1,234 @@
+package stage
+
+import (
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/earshothq/earshot/record"
+)
+
+// profileCache keeps, for people with many mentions, the part of each of
+// their indexed mentions that a profile rebuild reads (index.Aggregate), so
+// a batch that mentions them again rebuilds the profile from memory instead
+// of reading thousands of mentions back from the index. Without it a
+// prolific author (a brand's own account, a bot, a power user: a stream's
+// authors follow a power law) is read back in full by nearly every batch,
+// and the read-back grows with the index: at 100,000 mentions it took 26 %
+// of `earshot run`'s CPU, more than writing the mentions.
+//
+// The cache holds what the index holds, mention by mention, keyed by
+// mention id, so it stays idempotent under replay: writing a mention again
+// replaces its entry; a mention that moves to other people leaves the
+// people it left; a deleted mention leaves every person. What changes the
+// index outside the batches it sees (an erasure, the retention sweep, a
+// re-linking pass) empties it, and an entry older than ttl is read back
+// again, which bounds what it can miss of writers outside the stage (a
+// correction made in the web app). Only one index stage writes an index
+// through a cache: the embedded index is opened by one process, and
+// Elasticsearch stages, which may run several at once, do not use it.
+// The cache's size and freshness for the embedded index: 100,000 mentions
+// (about 40 MB: only the analysis is kept, not the text), each person read
+// back again after a minute.
+const (
+	ProfileCacheMentions = 100000
+	ProfileCacheTTL      = time.Minute
+)
+
+type profileCache struct {
+	maxMentions int           // mentions held in all; 0: off
+	minMentions int           // people with fewer are read back each time
+	perPerson   int           // the newest this many count (MaxProfileMentions)
+	ttl         time.Duration // an entry older than this is read back again
+	now         func() time.Time
+
+	people map[personKey]*cachedPerson
+	owners map[string][]personKey // mention id → cached people holding it
+	held   int
+	tick   uint64
+}
+
+type cachedPerson struct {
+	mentions map[string]*record.EnrichedMention
+	loaded   time.Time
+	used     uint64
+}
+
+func newProfileCache(maxMentions, perPerson int, ttl time.Duration, now func() time.Time) *profileCache {
+	return &profileCache{maxMentions: maxMentions, minMentions: 100, perPerson: perPerson, ttl: ttl, now: now,
+		people: map[personKey]*cachedPerson{}, owners: map[string][]personKey{}}
+}
+
+func (c *profileCache) on() bool { return c != nil && c.maxMentions > 0 }
+
+// get returns the mentions of p (newest perPerson of them) when cached and
+// fresh.
+func (c *profileCache) get(p personKey) ([]*record.EnrichedMention, bool) {
+	if !c.on() {
+		return nil, false
+	}
+	cp := c.people[p]
+	if cp == nil {
+		return nil, false
+	}
+	if c.now().Sub(cp.loaded) > c.ttl {
+		c.drop(p)
+		return nil, false
+	}
+	c.tick++
+	cp.used = c.tick
+	out := make([]*record.EnrichedMention, 0, len(cp.mentions))
+	for _, m := range cp.mentions {
+		out = append(out, m)
+	}
+	// Newest first, as a read-back gives them (the mean sentiment is
+	// summed in this order).
+	slices.SortFunc(out, func(a, b *record.EnrichedMention) int {
+		if c := b.CreatedAt.Compare(a.CreatedAt); c != 0 {
+			return c
+		}
+		return strings.Compare(b.ID, a.ID)
+	})
+	return out, true
+}
+
+// load caches what a read-back found for p: all of p's mentions, or the
+// newest perPerson of them.
+func (c *profileCache) load(p personKey, ms []*record.EnrichedMention) {
+	if !c.on() || len(ms) < c.minMentions {
+		return
+	}
+	c.drop(p)
+	c.tick++
+	cp := &cachedPerson{mentions: make(map[string]*record.EnrichedMention, len(ms)), loaded: c.now(), used: c.tick}
+	c.people[p] = cp
+	for _, m := range ms {
+		c.put(p, cp, m)
+	}
+	c.evict()
+}
+
+// written records that the index now holds m: it replaces m's entry in
+// the people it names and leaves the people it no longer names.
+func (c *profileCache) written(m *record.EnrichedMention) {
+	if !c.on() {
+		return
+	}
+	now := personsOf(m)
+	for _, p := range c.owners[m.ID] {
+		if !slices.Contains(now, p) {
+			c.drop(p) // the mention moved away: read p back next time
+		}
+	}
+	for _, p := range now {
+		if cp := c.people[p]; cp != nil {
+			c.put(p, cp, m)
+		}
+	}
+	c.evict()
+}
+
+// removed records that the index no longer holds the mention id.
+func (c *profileCache) removed(id string) {
+	if !c.on() {
+		return
+	}
+	for _, p := range c.owners[id] {
+		if cp := c.people[p]; cp != nil {
+			delete(cp.mentions, id)
+			c.held--
+		}
+	}
+	delete(c.owners, id)
+}
+
+// clear forgets everything (the index changed in ways not followed here).
+func (c *profileCache) clear() {
+	if !c.on() {
+		return
+	}
+	clear(c.people)
+	clear(c.owners)
+	c.held = 0
+}
+
+func (c *profileCache) put(p personKey, cp *cachedPerson, m *record.EnrichedMention) {
+	if _, ok := cp.mentions[m.ID]; !ok {
+		c.held++
+		c.owners[m.ID] = append(c.owners[m.ID], p)
+	}
+	cp.mentions[m.ID] = profilePart(m)
+	if len(cp.mentions) > c.perPerson {
+		// Only the newest perPerson count, as in a read-back.
+		oldest := ""
+		var at time.Time
+		for id, x := range cp.mentions {
+			if oldest == "" || x.CreatedAt.Before(at) || (x.CreatedAt.Equal(at) && strings.Compare(id, oldest) < 0) {
+				oldest, at = id, x.CreatedAt
+			}
+		}
+		c.unown(oldest, p)
+		delete(cp.mentions, oldest)
+		c.held--
+	}
+}
+
+func (c *profileCache) drop(p personKey) {
+	cp := c.people[p]
+	if cp == nil {
+		return
+	}
+	for id := range cp.mentions {
+		c.unown(id, p)
+	}
+	c.held -= len(cp.mentions)
+	delete(c.people, p)
+}
+
+func (c *profileCache) unown(id string, p personKey) {
+	ps := slices.DeleteFunc(c.owners[id], func(q personKey) bool { return q == p })
+	if len(ps) == 0 {
+		delete(c.owners, id)
+	} else {
+		c.owners[id] = ps
+	}
+}
+
+// evict drops the least recently used people until the cache fits.
+func (c *profileCache) evict() {
+	for c.held > c.maxMentions && len(c.people) > 0 {
+		var lru personKey
+		var used uint64
+		first := true
+		for p, cp := range c.people {
+			if first || cp.used < used {
+				lru, used, first = p, cp.used, false
+			}
+		}
+		c.drop(lru)
+	}
+}
+
+// profilePart is the part of m that index.Aggregate reads (the text and
+// the rest are not kept).
+func profilePart(m *record.EnrichedMention) *record.EnrichedMention {
+	out := &record.EnrichedMention{}
+	out.ID, out.CreatedAt, out.Source, out.Lang = m.ID, m.CreatedAt, m.Source, m.Lang
+	out.Analysis = record.Analysis{Language: m.Analysis.Language, Sentiment: m.Analysis.Sentiment,
+		Intents: m.Analysis.Intents, Aspects: m.Analysis.Aspects, Preferences: m.Analysis.Preferences}
+	if m.Identity != nil {
+		id := *m.Identity
+		out.Identity = &id
+	}
+	return out
+}
+
+// forget drops people whose mentions in the index are not known for sure.
+func (c *profileCache) forget(ps []personKey) {
+	if !c.on() {
+		return
+	}
+	for _, p := range ps {
+		c.drop(p)
+	}
+}
