@@ -1,6 +1,7 @@
 package stage
 
 import (
+	"cmp"
 	"slices"
 	"strings"
 	"time"
@@ -55,7 +56,7 @@ type cachedPerson struct {
 }
 
 func newProfileCache(maxMentions, perPerson int, ttl time.Duration, now func() time.Time) *profileCache {
-	return &profileCache{maxMentions: maxMentions, minMentions: 100, perPerson: perPerson, ttl: ttl, now: now,
+	return &profileCache{maxMentions: maxMentions, minMentions: 5, perPerson: perPerson, ttl: ttl, now: now,
 		people: map[personKey]*cachedPerson{}, owners: map[string][]personKey{}}
 }
 
@@ -194,18 +195,22 @@ func (c *profileCache) unown(id string, p personKey) {
 	}
 }
 
-// evict drops the least recently used people until the cache fits.
+// evict drops the least recently used people until the cache holds at
+// most nine tenths of its size (one pass for many later writes).
 func (c *profileCache) evict() {
-	for c.held > c.maxMentions && len(c.people) > 0 {
-		var lru personKey
-		var used uint64
-		first := true
-		for p, cp := range c.people {
-			if first || cp.used < used {
-				lru, used, first = p, cp.used, false
-			}
+	if c.held <= c.maxMentions {
+		return
+	}
+	lru := make([]personKey, 0, len(c.people))
+	for p := range c.people {
+		lru = append(lru, p)
+	}
+	slices.SortFunc(lru, func(a, b personKey) int { return cmp.Compare(c.people[a].used, c.people[b].used) })
+	for _, p := range lru {
+		if c.held <= c.maxMentions*9/10 {
+			break
 		}
-		c.drop(lru)
+		c.drop(p)
 	}
 }
 

@@ -156,7 +156,7 @@ func TestProfileCacheEvictsTheLeastRecentlyUsedAndExpires(t *testing.T) {
 	if _, ok := c.get(personKey{index.ProfileCustomer, "small"}); ok {
 		t.Fatal("a person under minMentions was cached")
 	}
-	c.load(b, ms("b", 3)) // 6 > 5: A, used least recently, goes
+	c.load(b, ms("b", 3)) // 6 > 5: A, used least recently, goes (down to 4)
 	if _, ok := c.get(a); ok || c.held != 3 {
 		t.Fatalf("A still cached, or %d held (want 3)", c.held)
 	}
