@@ -82,7 +82,10 @@ func reportIntents(t *testing.T, name string, prs map[string]intent.PR, errs int
 //   - holdout7/, 124 texts in en, pl, lv, zh, pt (58 purchase inquiries
 //     among price complaints, returns, reselling, past purchases and
 //     questions about a machine already owned), committed before the
-//     fourth round and measured once before it changed anything.
+//     fourth round and measured once before it changed anything;
+//   - holdout8/, 50 texts in en, pl, lv, zh, pt (25 purchase inquiries),
+//     written after the fourth round's changes and measured once on them
+//     (buying 1.000/0.560); its errors not read.
 //
 // Run with -v for the tables (INTENT_ERRORS=1 lists the misses).
 func TestIntentEvaluation(t *testing.T) {
@@ -91,7 +94,7 @@ func TestIntentEvaluation(t *testing.T) {
 	if b := dev[intent.Buying]; b.Precision() < 0.90 || b.Recall() < 0.70 {
 		t.Errorf("development set: buying precision %.3f recall %.3f; want >= 0.90 and >= 0.70", b.Precision(), b.Recall())
 	}
-	for _, set := range []string{"holdout", "holdout2", "holdout3", "holdout4", "holdout5", "holdout6", "holdout7"} {
+	for _, set := range []string{"holdout", "holdout2", "holdout3", "holdout4", "holdout5", "holdout6", "holdout7", "holdout8"} {
 		prs, errs, n := evaluateIntents(t, "../intent/testdata/"+set+"/*.jsonl")
 		reportIntents(t, set, prs, errs, n)
 		if b := prs[intent.Buying]; b.Precision() < 0.85 {

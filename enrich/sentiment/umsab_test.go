@@ -77,10 +77,13 @@ func TestFeedbackDevelopmentSet(t *testing.T) {
 // third round changed anything and measured once after it; its errors
 // were read in the fourth) and feedback/blind4 (150 per language, other
 // businesses and registers, written before the fourth round changed
-// anything and measured once: 76.4; its errors were read after). The floors guard against
+// anything and measured once: 76.4; its errors were read after) and
+// feedback/blind5 (60 per language, written after the fourth round's
+// changes and measured once on its final model: 71.4; its errors not
+// read). The floors guard against
 // regressions; the aims are in the README.
 func TestFeedbackBlindSets(t *testing.T) {
-	for _, set := range []string{"feedback/blind", "feedback/blind2", "feedback/blind3", "feedback/blind4"} {
+	for _, set := range []string{"feedback/blind", "feedback/blind2", "feedback/blind3", "feedback/blind4", "feedback/blind5"} {
 		ex, err := ReadExamples(set)
 		if err != nil {
 			t.Fatal(err)
@@ -94,8 +97,11 @@ func TestFeedbackBlindSets(t *testing.T) {
 		t.Logf("%s:\n%s", set, b.String())
 		logMisses(t, embedded(t), ex)
 		floor := 0.80
-		if set == "feedback/blind4" {
+		switch set {
+		case "feedback/blind4":
 			floor = 0.85
+		case "feedback/blind5":
+			floor = 0.70
 		}
 		if rep.Overall.MacroF1 < floor {
 			t.Errorf("%s: overall macro-F1 %.3f, want >= %.2f", set, rep.Overall.MacroF1, floor)
