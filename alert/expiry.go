@@ -57,9 +57,10 @@ func (s *Store) RunDeliveryExpiry(ctx context.Context, age, interval time.Durati
 	for {
 		cut := s.now().Add(-age)
 		n, err := s.ExpireDeliveries(ctx, cut)
-		switch {
-		case ctx.Err() != nil:
+		if ctx.Err() != nil {
 			return nil
+		}
+		switch {
 		case err != nil:
 			s.logger.Warn("removing expired alert deliveries failed; trying again at the next interval", "removed", n, "error", err, "retry_in", interval)
 		case n > 0:

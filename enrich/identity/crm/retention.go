@@ -189,18 +189,20 @@ func (r *ProspectRetention) Sweep(ctx context.Context) (int, error) {
 // Run follows the prospects and sweeps once caught up and every interval
 // until ctx ends; a failed sweep is logged and tried at the next interval.
 func (r *ProspectRetention) Run(ctx context.Context, interval time.Duration) error {
-	if err := r.Follow(ctx); err != nil {
-		if ctx.Err() != nil {
-			return nil
-		}
+	err := r.Follow(ctx)
+	if ctx.Err() != nil {
+		return nil // stopped while loading: not a failure
+	}
+	if err != nil {
 		return err
 	}
 	for {
 		start := time.Now()
 		n, err := r.Sweep(ctx)
-		switch {
-		case ctx.Err() != nil:
+		if ctx.Err() != nil {
 			return nil
+		}
+		switch {
 		case err != nil:
 			r.logger.Warn("removing expired prospects failed; trying again at the next interval", "removed", n, "error", err, "retry_in", interval)
 		case n > 0:
