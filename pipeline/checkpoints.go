@@ -21,7 +21,9 @@ type CheckpointStore struct {
 // OpenCheckpoints loads the checkpoints topic and keeps following it.
 func (k *Kafka) OpenCheckpoints(ctx context.Context) (*CheckpointStore, error) {
 	s := &CheckpointStore{k: k, producer: k.NewProducer("checkpoints", 1000), values: map[string][]byte{}}
-	table, err := k.FollowTable(ctx, k.topics.Checkpoints(), func(m Message) {
+	// Raw: a value sealed by a connector (connectors.Sealer) stays sealed
+	// in memory, so forgetting its person makes it unreadable here too.
+	table, err := k.FollowTableRaw(ctx, k.topics.Checkpoints(), func(m Message) {
 		s.mu.Lock()
 		defer s.mu.Unlock()
 		if m.Value == nil {

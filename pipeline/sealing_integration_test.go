@@ -130,3 +130,66 @@ func TestIntegrationSealingReachesOutputsAndDeadLetters(t *testing.T) {
 		t.Fatalf("opening the dead letter after erasure: %v", err)
 	}
 }
+
+// The checkpoint store keeps what a connector sealed as sealed, also when
+// it loads it back from the topic: opened in memory, a forgotten person's
+// kept data would outlive their key. Embedded broker, or real Kafka.
+func TestIntegrationCheckpointsKeepSealedValuesSealed(t *testing.T) {
+	c := pipelinetest.New(t)
+	kr, err := privacy.NewKeyring("integration secret 0123456789")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	if _, err := c.Kafka.EnableSealing(ctx, kr); err != nil {
+		t.Fatal(err)
+	}
+	subject := kr.Subject("email:anna@example.com")
+	if err := c.Kafka.EnsureKey(ctx, subject); err != nil {
+		t.Fatal(err)
+	}
+	sealed, err := kr.SealFor("email:anna@example.com", []byte(`{"record":"tokenanna"}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	first, err := c.Kafka.OpenCheckpoints(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer first.Close()
+	if err := first.Save(ctx, "forms/opt-in/1", sealed); err != nil {
+		t.Fatal(err)
+	}
+	load := func() []byte {
+		s, err := c.Kafka.OpenCheckpoints(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer s.Close()
+		v, err := s.Load(ctx, "forms/opt-in/1")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+	if v := load(); !privacy.IsSealed(v) || bytes.Contains(v, []byte("tokenanna")) {
+		t.Fatalf("a store loading the topic holds %q; want it sealed", v)
+	}
+	var outs []pipeline.Output
+	for _, k := range kr.Serials(subject) {
+		outs = append(outs, pipeline.Output{Topic: c.Kafka.Topics().Keys(), Key: []byte(k)})
+	}
+	c.Produce(t, outs...)
+	deadline := time.Now().Add(30 * time.Second)
+	for kr.Has(subject) && time.Now().Before(deadline) {
+		time.Sleep(20 * time.Millisecond)
+	}
+	v := load()
+	if !privacy.IsSealed(v) {
+		t.Fatalf("after the erasure the store holds %q; want the unreadable sealed copy", v)
+	}
+	if _, err := kr.OpenValue(v); !errors.Is(err, privacy.ErrShredded) {
+		t.Fatalf("opening the kept copy after the erasure: %v, want ErrShredded", err)
+	}
+}

@@ -3,13 +3,17 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync"
 	"syscall"
@@ -28,13 +32,24 @@ const erasureSecret = "test-privacy-secret-0123456789"
 // written and folded) and a token that only her texts carry.
 var zofiaTraces = []string{"zofia", "wojcik", "wójcik", "xqzzyplum"}
 
-// TestIntegrationErasureReachesEveryCopy: Zofia (a customer with an e-mail
-// and a Mastodon handle) writes a post by handle and one by e-mail (file
-// connector) and fills a form (a prospect); Marek writes a post. After
-// `earshot customers forget`, no topic's records (keys and values, read
-// through Kafka and opened with every key that remains), no file under the
-// data directories (the broker's segments, the index) and no term or stored
-// record of the index holds any trace of Zofia; Marek is still searchable.
+// TestIntegrationErasureReachesEveryCopy: Zofia writes a post by e-mail
+// (file connector; she becomes a prospect, handed off to a CRM webhook),
+// is then imported as a customer with that e-mail and a Mastodon handle,
+// writes a post by handle, fills a contact form and a newsletter form with
+// double opt-in (its pending copy waits in the checkpoints topic), and a
+// marketer corrects her mention; Marek writes a post, also corrected.
+// After `earshot customers forget`, no topic's records (keys and values,
+// read through Kafka and opened with every key that remains), no file
+// under the data directories (the broker's segments, the index) and no
+// term or stored record of the index holds any trace of Zofia; her opt-in
+// link answers that the request no longer exists; Marek is still
+// searchable and his correction still listed.
+//
+// On the embedded broker always; on real Kafka too when EARSHOT_TEST_KAFKA
+// is set: then the test's topics are created with aggressive compaction
+// and the broker's segment files are scanned as well when
+// EARSHOT_TEST_KAFKA_DATA names its log directory (make test-integration
+// sets it).
 func TestIntegrationErasureReachesEveryCopy(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts subprocesses")
@@ -48,20 +63,37 @@ func TestIntegrationErasureReachesEveryCopy(t *testing.T) {
 	}, "\n")+"\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
+	mail, smtpPort := startTestSMTP(t)
+	var handoffs syncBuffer
+	hook := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		b, _ := io.ReadAll(r.Body)
+		_, _ = handoffs.Write(append(b, '\n'))
+		w.WriteHeader(http.StatusNoContent)
+	}))
+	defer hook.Close()
+	t.Setenv("TEST_WEBHOOK_SECRET", "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw")
+
+	real := newErasureKafka(t)
 	kafkaDir, indexDir := filepath.Join(dir, "kafka"), filepath.Join(dir, "index")
+	kafkaCfg := fmt.Sprintf("  embedded: {enabled: true, port: 0, data_dir: %q}\n  topics: {partitions: 3}\n", kafkaDir)
+	if real != nil {
+		kafkaCfg = real.config()
+	}
 	cfgPath := filepath.Join(dir, "earshot.yaml")
 	// No compression, so a scan of the broker's segment files sees the
 	// bytes as written.
 	cfg := fmt.Sprintf(`kafka:
-  embedded: {enabled: true, port: 0, data_dir: %q}
-  topics: {partitions: 3}
-  producer: {compression: none}
+%s  producer: {compression: none}
 privacy:
   secret: %s
 http:
   listen: 127.0.0.1:0
 search:
   embedded: {path: %q}
+alerts:
+  channels:
+    crm: {type: webhook, url: %q, secret: "${TEST_WEBHOOK_SECRET}"}
+  handoff: [crm]
 connectors:
   - name: posts
     type: file
@@ -69,6 +101,9 @@ connectors:
   - name: forms
     type: forms
     config:
+      double_opt_in:
+        secret: opt-in-secret-0123456789-0123456789
+        smtp: {host: 127.0.0.1, port: %d, security: none, from: "Earshot <noreply@example.com>"}
       forms:
         - id: contact
           time_trap: false
@@ -76,7 +111,14 @@ connectors:
             - {name: email, maps_to: email, required: true}
             - {name: name, maps_to: name}
             - {name: message, maps_to: message, required: true}
-`, kafkaDir, erasureSecret, indexDir, mentions)
+        - id: newsletter
+          time_trap: false
+          fields:
+            - {name: email, maps_to: email, required: true}
+            - {name: name, maps_to: name}
+            - {name: message, maps_to: message}
+          consent: {field: consent, text: Send me the newsletter., version: "1", required: true, double_opt_in: true}
+`, kafkaCfg, erasureSecret, indexDir, hook.URL, mentions, smtpPort)
 	if err := os.WriteFile(cfgPath, []byte(cfg), 0o600); err != nil {
 		t.Fatal(err)
 	}
@@ -98,30 +140,26 @@ connectors:
 	var kafkaAddr, httpAddr string
 	waitFor(t, "the banner", 60*time.Second, logs, func() bool {
 		km, hm := bannerKafka.FindStringSubmatch(logs.String()), bannerHTTP.FindStringSubmatch(logs.String())
-		if km == nil || hm == nil {
+		if hm == nil || km == nil && real == nil {
 			return false
 		}
-		kafkaAddr, httpAddr = km[1], hm[1]
+		if real != nil {
+			kafkaAddr = real.addr
+		} else {
+			kafkaAddr = km[1]
+		}
+		httpAddr = hm[1]
 		return true
 	})
 	api := "http://" + httpAddr
-	client := signIn(t, api, adminPassword(t, logs))
+	client, csrf := signInCSRF(t, api, adminPassword(t, logs))
 	adminCfg := filepath.Join(dir, "admin.yaml")
-	if err := os.WriteFile(adminCfg, []byte(fmt.Sprintf("kafka:\n  brokers: [%s]\n  embedded: {enabled: false}\nprivacy:\n  secret: %s\n", kafkaAddr, erasureSecret)), 0o600); err != nil {
+	adminKafka := fmt.Sprintf("kafka:\n  brokers: [%s]\n  embedded: {enabled: false}\n", kafkaAddr)
+	if real != nil {
+		adminKafka = "kafka:\n" + real.config()
+	}
+	if err := os.WriteFile(adminCfg, []byte(fmt.Sprintf("%sprivacy:\n  secret: %s\n", adminKafka, erasureSecret)), 0o600); err != nil {
 		t.Fatal(err)
-	}
-	csv := filepath.Join(dir, "customers.csv")
-	if err := os.WriteFile(csv, []byte("id,first_name,last_name,email,mastodon\nc-9,Zofia,Wójcik,zofia.wojcik@example.pl,@zofia_w@mastodon.example\n"), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	if code, out, errOut := runCLI(t, "customers", "import", csv, "-c", adminCfg); code != 0 {
-		t.Fatalf("import: exit %d\n%s%s", code, out, errOut)
-	}
-	body := `{"email":"Zofia.Wojcik@example.pl","name":"Zofia Wójcik","message":"Proszę o ofertę na ekspres xqzzyplumthree dla biura."}`
-	if r, err := http.Post(api+"/f/contact", "application/json", strings.NewReader(body)); err != nil || r.StatusCode != http.StatusOK {
-		t.Fatalf("form post: %v %v", r, err)
-	} else {
-		r.Body.Close()
 	}
 	search := func(q string) int {
 		var res struct {
@@ -132,10 +170,46 @@ connectors:
 		}
 		return res.Total
 	}
-	for _, q := range []string{"xqzzyplumone", "xqzzyplumtwo", "xqzzyplumthree", "marekokay"} {
+	// Her posts make her a prospect (not a customer yet), handed off to
+	// the CRM.
+	for _, q := range []string{"xqzzyplumone", "xqzzyplumtwo"} {
 		waitFor(t, "the mention with "+q+" in search", 90*time.Second, logs, func() bool { return search(q) == 1 })
 	}
-	// Right of access: the admin export has her records, posts and form.
+	waitFor(t, "her hand-off to the CRM", 90*time.Second, logs, func() bool {
+		return strings.Contains(strings.ToLower(handoffs.String()), "zofia.wojcik@example.pl")
+	})
+	csv := filepath.Join(dir, "customers.csv")
+	if err := os.WriteFile(csv, []byte("id,first_name,last_name,email,mastodon\nc-9,Zofia,Wójcik,zofia.wojcik@example.pl,@zofia_w@mastodon.example\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if code, out, errOut := runCLI(t, "customers", "import", csv, "-c", adminCfg); code != 0 {
+		t.Fatalf("import: exit %d\n%s%s", code, out, errOut)
+	}
+	body := `{"email":"Zofia.Wojcik@example.pl","name":"Zofia Wójcik","message":"Proszę o ofertę na ekspres xqzzyplumthree dla biura."}`
+	postForm(t, api+"/f/contact", body)
+	postForm(t, api+"/f/newsletter", `{"email":"zofia.wojcik@example.pl","name":"Zofia Wójcik","message":"xqzzyplumfour","consent":"yes"}`)
+	link := mail.link(t)
+	if r, err := http.Get(link); err != nil || r.StatusCode != http.StatusOK {
+		t.Fatalf("the opt-in link before the erasure: %v %v", r, err)
+	} else {
+		r.Body.Close()
+	}
+	for _, q := range []string{"xqzzyplumthree", "xqzzyplumfour", "marekokay"} {
+		waitFor(t, "the mention with "+q+" in search", 90*time.Second, logs, func() bool { return search(q) == 1 })
+	}
+	// A marketer corrects her mention and Marek's: labelled data.
+	for _, q := range []string{"xqzzyplumone", "marekokay"} {
+		var res struct {
+			Hits []struct {
+				ID string `json:"id"`
+			} `json:"hits"`
+		}
+		if !getJSON(client, api+"/api/search?q="+q, &res) || len(res.Hits) != 1 {
+			t.Fatalf("finding the mention with %s", q)
+		}
+		correct(t, client, api, csrf, res.Hits[0].ID)
+	}
+	// Right of access: the admin export has her records, posts and forms.
 	var export struct {
 		Customers []struct {
 			ID string `json:"id"`
@@ -148,22 +222,30 @@ connectors:
 		Consent []json.RawMessage `json:"consent"`
 	}
 	exportURL := api + "/api/people/" + url.PathEscape("zofia.wojcik@example.pl") + "/export"
-	if !getJSON(client, exportURL, &export) {
-		t.Fatal("the export of Zofia failed")
-	}
-	if len(export.Customers) != 1 || export.Customers[0].ID != "c-9" || len(export.Mentions) != 3 || len(export.Forms) != 1 {
-		t.Fatalf("export: %d customers, %d mentions, %d forms; want c-9 with 3 mentions, 1 form", len(export.Customers), len(export.Mentions), len(export.Forms))
+	waitFor(t, "the export of Zofia's records", 60*time.Second, logs, func() bool {
+		return getJSON(client, exportURL, &export) && len(export.Mentions) == 4
+	})
+	if len(export.Customers) != 1 || export.Customers[0].ID != "c-9" || len(export.Forms) != 2 {
+		t.Fatalf("export: %d customers, %d mentions, %d forms; want c-9 with 4 mentions, 2 forms",
+			len(export.Customers), len(export.Mentions), len(export.Forms))
 	}
 	for _, m := range export.Mentions {
 		if !strings.Contains(m.Text, "xqzzyplum") {
 			t.Fatalf("the export holds someone else's mention: %q", m.Text)
 		}
 	}
-	// Before the erasure the scan does find her: it is a real test.
-	if found := scanTopics(t, kafkaAddr); len(found) == 0 {
-		t.Fatal("the topic scan found no trace of Zofia before the erasure")
+	// Before the erasure the scan does find her, in every kind of place
+	// this test puts her: it is a real test.
+	topics := real.topics()
+	found := scanTopics(t, kafkaAddr, topics)
+	for _, role := range []string{pipeline.RoleRaw, pipeline.RoleCustomers, pipeline.RoleProspects, pipeline.RoleCheckpoints,
+		pipeline.RoleCorrections, pipeline.RoleNotifications, pipeline.RoleDeliveries} {
+		if !strings.Contains(strings.Join(found, "\n"), "."+role+"/") {
+			t.Fatalf("the topic scan found no trace of Zofia in the %s topic before the erasure:\n%s", role, strings.Join(found, "\n"))
+		}
 	}
 
+	forgotAt := time.Now()
 	code, out, errOut := runCLI(t, "customers", "forget", "zofia.wojcik@example.pl", "-c", adminCfg)
 	if code != 0 {
 		t.Fatalf("forget: exit %d\n%s%s", code, out, errOut)
@@ -171,7 +253,7 @@ connectors:
 	if !strings.Contains(out, "data keys") || strings.Contains(out, " 0 data keys") {
 		t.Fatalf("forget deleted no data keys:\n%s", out)
 	}
-	for _, q := range []string{"xqzzyplumone", "xqzzyplumtwo", "xqzzyplumthree", "zofia", "customer:c-9"} {
+	for _, q := range []string{"xqzzyplumone", "xqzzyplumtwo", "xqzzyplumthree", "xqzzyplumfour", "zofia", "customer:c-9"} {
 		waitFor(t, q+" to leave the search", 90*time.Second, logs, func() bool { return search(q) == 0 })
 	}
 	if r, err := client.Get(exportURL); err != nil || r.StatusCode != http.StatusNotFound {
@@ -182,17 +264,60 @@ connectors:
 	if n := search("marekokay"); n != 1 {
 		t.Fatalf("Marek's mention: %d hits after Zofia's erasure; want 1", n)
 	}
-	// The embedded broker compacts a moment after the keys' tombstones.
-	var found []string
+	var corrections []struct {
+		Text string `json:"text"`
+	}
+	waitFor(t, "her correction to leave the list", 30*time.Second, logs, func() bool {
+		return getJSON(client, api+"/api/corrections", &corrections) && len(corrections) == 1
+	})
+	if !strings.Contains(corrections[0].Text, "marekokay") {
+		t.Fatalf("the correction left is not Marek's: %q", corrections[0].Text)
+	}
+	var lastPage string
+	defer func() {
+		if t.Failed() {
+			t.Logf("the opt-in page: %s", lastPage)
+		}
+	}()
+	waitFor(t, "her opt-in link to say the request is gone", 30*time.Second, logs, func() bool {
+		r, err := http.Get(link)
+		if err != nil {
+			return false
+		}
+		defer r.Body.Close()
+		b, _ := io.ReadAll(r.Body)
+		lastPage = fmt.Sprintf("%d %s", r.StatusCode, b)
+		return r.StatusCode == http.StatusGone && strings.Contains(string(b), "no longer exists")
+	})
+	// The broker compacts the tombstoned keys and tables: the embedded one
+	// a moment after the keys' tombstones, a real one once the segment
+	// rolls (on the next write after segment.ms) and its cleaner runs.
+	var leaks []string
 	deadline := time.Now().Add(60 * time.Second)
-	for found = scanTopics(t, kafkaAddr); len(found) > 0 && time.Now().Before(deadline); found = scanTopics(t, kafkaAddr) {
+	if real != nil {
+		deadline = time.Now().Add(real.compactionWait)
+	}
+	for {
+		if real != nil {
+			real.roll(t)
+		}
+		leaks = scanTopics(t, kafkaAddr, topics)
+		if real != nil {
+			leaks = append(leaks, real.scanLogDir(t)...)
+		}
+		if len(leaks) == 0 || time.Now().After(deadline) {
+			break
+		}
 		time.Sleep(time.Second)
 	}
-	if len(found) > 0 {
-		t.Fatalf("topics still hold traces of Zofia:\n%s", strings.Join(found, "\n"))
+	if len(leaks) > 0 {
+		t.Fatalf("the broker still holds traces of Zofia:\n%s", strings.Join(leaks, "\n"))
+	}
+	if real != nil {
+		t.Logf("real Kafka: no trace of Zofia left in the broker %s after forget", time.Since(forgotAt).Round(time.Second))
 	}
 	var audit []string
-	readTopic(t, kafkaAddr, "earshot.erasure-audit", func(m pipeline.Message) { audit = append(audit, string(m.Value)) })
+	readTopic(t, kafkaAddr, topics.ErasureAudit(), func(m pipeline.Message) { audit = append(audit, string(m.Value)) })
 	if len(audit) != 1 || !strings.Contains(audit[0], `"customer_ids":["c-9"]`) || !strings.Contains(audit[0], `"by":"cli:`) {
 		t.Fatalf("erasure audit: %q", audit)
 	}
@@ -236,13 +361,12 @@ func readTopic(t *testing.T, addr, topic string, f func(pipeline.Message)) {
 // scanTopics reads every topic's records as stored (no sealing) and
 // reports the traces of Zofia in their keys and values, plain or opened
 // with any key left in the keys topic.
-func scanTopics(t *testing.T, addr string) []string {
+func scanTopics(t *testing.T, addr string, prefix pipeline.Topics) []string {
 	t.Helper()
 	kr, err := privacy.NewKeyring(erasureSecret)
 	if err != nil {
 		t.Fatal(err)
 	}
-	prefix := pipeline.DefaultConfig().TopicNames()
 	// Every key still stored counts, its tombstone notwithstanding: only a
 	// key physically gone is gone.
 	readTopic(t, addr, prefix.Keys(), func(m pipeline.Message) {
@@ -254,7 +378,8 @@ func scanTopics(t *testing.T, addr string) []string {
 		}
 	})
 	var found []string
-	check := func(where string, b []byte) {
+	var check func(where string, b []byte)
+	check = func(where string, b []byte) {
 		if privacy.IsSealed(b) {
 			pt, _, err := kr.Open(b)
 			if errors.Is(err, privacy.ErrShredded) {
@@ -272,6 +397,13 @@ func scanTopics(t *testing.T, addr string) []string {
 				found = append(found, fmt.Sprintf("%s: %q", where, tr))
 			}
 		}
+		// Parts sealed inside a JSON value (alerts, checkpoints) are
+		// base64 strings: open those too.
+		for _, m := range jsonBase64.FindAllSubmatch(b, -1) {
+			if inner, err := base64.StdEncoding.DecodeString(string(m[1])); err == nil && privacy.IsSealed(inner) {
+				check(where+" (sealed part)", inner)
+			}
+		}
 	}
 	for _, role := range pipeline.Roles {
 		topic := prefix.Name(role)
@@ -283,6 +415,9 @@ func scanTopics(t *testing.T, addr string) []string {
 	}
 	return found
 }
+
+// jsonBase64 finds long base64 strings in JSON: []byte fields.
+var jsonBase64 = regexp.MustCompile(`"([A-Za-z0-9+/]{32,}={0,2})"`)
 
 // scanFiles looks for Zofia's traces in the raw bytes of every file under
 // dir (the broker's segments and state, the index, the secret) but the

@@ -1,0 +1,296 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/http/cookiejar"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/emersion/go-smtp"
+	"github.com/segmentio/kafka-go"
+
+	"github.com/earshothq/earshot/pipeline"
+	"github.com/earshothq/earshot/pipeline/pipelinetest"
+)
+
+// envKafkaData names the real broker's log directory (log.dirs), whose
+// segment files the erasure test scans; make test-integration sets it.
+const envKafkaData = "EARSHOT_TEST_KAFKA_DATA"
+
+// erasureKafka is the real Kafka the erasure test runs on (nil: the hub's
+// embedded broker): its own topics, created with aggressive compaction so
+// an erased person's tombstoned records leave the segment files within
+// the test. Topic-level settings only: the broker is shared.
+type erasureKafka struct {
+	addr    string
+	cfg     pipeline.Config
+	k       *pipeline.Kafka
+	dataDir string
+	// compactionWait bounds the wait for the cleaner: its backoff is
+	// Kafka's default 15 s, plus a roll and a pass per topic.
+	compactionWait time.Duration
+	lastRoll       time.Time
+}
+
+// fastCompaction: a segment rolls on the first write a second after it
+// opened, any dirty share makes a log cleanable, every record is due for
+// compaction after a second, tombstones are dropped a second after their
+// segment is cleaned and replaced files are deleted at once.
+var fastCompaction = map[string]string{
+	"segment.ms":                "1000",
+	"min.cleanable.dirty.ratio": "0.01",
+	"max.compaction.lag.ms":     "1000",
+	"min.compaction.lag.ms":     "0",
+	"delete.retention.ms":       "1000",
+	"file.delete.delay.ms":      "0",
+}
+
+func newErasureKafka(t *testing.T) *erasureKafka {
+	t.Helper()
+	addr := os.Getenv(pipelinetest.EnvKafka)
+	if addr == "" {
+		return nil
+	}
+	e := &erasureKafka{addr: strings.Split(addr, ",")[0], cfg: pipelinetest.TestConfig(), dataDir: os.Getenv(envKafkaData),
+		compactionWait: 3 * time.Minute}
+	e.cfg.Embedded.Enabled = false
+	e.cfg.Brokers = []string{e.addr}
+	e.k = pipeline.NewKafka(e.cfg, e.cfg.Brokers, nil, nil)
+	t.Cleanup(e.k.Close)
+	if e.dataDir == "" {
+		t.Logf("%s is not set: the broker's segment files are not scanned, only what Kafka serves", envKafkaData)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	client := &kafka.Client{Addr: kafka.TCP(e.addr), Timeout: 30 * time.Second}
+	req := &kafka.CreateTopicsRequest{}
+	var names []string
+	for _, s := range e.k.TopicSpecs() {
+		tc := kafka.TopicConfig{Topic: s.Name, NumPartitions: s.Partitions, ReplicationFactor: 1}
+		for k, v := range s.Configs {
+			tc.ConfigEntries = append(tc.ConfigEntries, kafka.ConfigEntry{ConfigName: k, ConfigValue: v})
+		}
+		if pipeline.Compacted(s.Role) {
+			for k, v := range fastCompaction {
+				tc.ConfigEntries = append(tc.ConfigEntries, kafka.ConfigEntry{ConfigName: k, ConfigValue: v})
+			}
+		}
+		req.Topics = append(req.Topics, tc)
+		names = append(names, s.Name)
+	}
+	resp, err := client.CreateTopics(ctx, req)
+	if err != nil {
+		t.Fatalf("creating the test's topics: %v", err)
+	}
+	for name, err := range resp.Errors {
+		if err != nil {
+			t.Fatalf("creating %s: %v", name, err)
+		}
+	}
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		if _, err := client.DeleteTopics(ctx, &kafka.DeleteTopicsRequest{Topics: names}); err != nil {
+			t.Logf("deleting the test's topics: %v", err)
+		}
+	})
+	return e
+}
+
+// config is the kafka section (its body) of the hub and the CLI.
+func (e *erasureKafka) config() string {
+	return fmt.Sprintf("  brokers: [%s]\n  topic_prefix: %q\n  embedded: {enabled: false}\n  topics: {partitions: %d}\n  consumer: {group_prefix: %q}\n",
+		e.addr, e.cfg.TopicPrefix, e.cfg.Topics.Partitions, e.cfg.Consumer.GroupPrefix)
+}
+
+// topics are the test's topic names (the default ones on the embedded broker).
+func (e *erasureKafka) topics() pipeline.Topics {
+	if e == nil {
+		return pipeline.DefaultConfig().TopicNames()
+	}
+	return e.cfg.TopicNames()
+}
+
+// roll writes a compaction marker to every partition of the compacted
+// topics once their segments are older than segment.ms: Kafka rolls a
+// segment only on a write, and never cleans the active one. A running
+// deployment's own writes do this; the test has stopped writing.
+func (e *erasureKafka) roll(t *testing.T) {
+	t.Helper()
+	if time.Since(e.lastRoll) < 1200*time.Millisecond {
+		return
+	}
+	e.lastRoll = time.Now()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	var compacted []string
+	for _, role := range pipeline.Roles {
+		if pipeline.Compacted(role) {
+			compacted = append(compacted, e.topics().Name(role))
+		}
+	}
+	outs, err := e.k.CompactionMarkers(ctx, compacted...)
+	if err != nil {
+		t.Fatalf("listing compaction markers: %v", err)
+	}
+	p := e.k.NewProducer("erasure-test", 0)
+	defer p.Close()
+	if err := p.ProduceSync(ctx, outs...); err != nil {
+		t.Fatalf("rolling the compacted topics' segments: %v", err)
+	}
+}
+
+// scanLogDir looks for Zofia's traces in the raw bytes of every file of
+// the test's topics in the broker's log directory.
+func (e *erasureKafka) scanLogDir(t *testing.T) []string {
+	t.Helper()
+	if e.dataDir == "" {
+		return nil
+	}
+	dirs, err := filepath.Glob(filepath.Join(e.dataDir, e.cfg.TopicPrefix+"*"))
+	if err != nil || len(dirs) == 0 {
+		t.Fatalf("no partition directories of %s* under %s (%v)", e.cfg.TopicPrefix, e.dataDir, err)
+	}
+	var leaks []string
+	for _, d := range dirs {
+		files, _ := os.ReadDir(d)
+		for _, f := range files {
+			p := filepath.Join(d, f.Name())
+			b, err := os.ReadFile(p)
+			if err != nil {
+				continue // deleted by the cleaner meanwhile
+			}
+			low := bytes.ToLower(b)
+			for _, tr := range zofiaTraces {
+				if bytes.Contains(low, []byte(tr)) {
+					leaks = append(leaks, fmt.Sprintf("%s: %q", p, tr))
+				}
+			}
+		}
+	}
+	return leaks
+}
+
+// testSMTP is a real SMTP server on loopback that keeps the mails it gets.
+type testSMTP struct {
+	mu     sync.Mutex
+	bodies []string
+}
+
+type testSMTPSession struct{ box *testSMTP }
+
+func (s *testSMTPSession) Mail(string, *smtp.MailOptions) error { return nil }
+func (s *testSMTPSession) Rcpt(string, *smtp.RcptOptions) error { return nil }
+func (s *testSMTPSession) Data(r io.Reader) error {
+	b, err := io.ReadAll(r)
+	if err != nil {
+		return err
+	}
+	s.box.mu.Lock()
+	s.box.bodies = append(s.box.bodies, string(b))
+	s.box.mu.Unlock()
+	return nil
+}
+func (s *testSMTPSession) Reset()        {}
+func (s *testSMTPSession) Logout() error { return nil }
+
+func startTestSMTP(t *testing.T) (*testSMTP, int) {
+	t.Helper()
+	box := &testSMTP{}
+	srv := smtp.NewServer(smtp.BackendFunc(func(*smtp.Conn) (smtp.Session, error) { return &testSMTPSession{box: box}, nil }))
+	srv.Domain = "127.0.0.1"
+	srv.ReadTimeout, srv.WriteTimeout = 10*time.Second, 10*time.Second
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	go func() { _ = srv.Serve(l) }()
+	t.Cleanup(func() { _ = srv.Close() })
+	return box, l.Addr().(*net.TCPAddr).Port
+}
+
+var optInLink = regexp.MustCompile(`http://[^\s]+/f/newsletter/confirm\?t=[A-Za-z0-9_.=-]+`)
+
+// link waits for the confirmation mail and returns its link.
+func (m *testSMTP) link(t *testing.T) string {
+	t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for time.Now().Before(deadline) {
+		m.mu.Lock()
+		bodies := append([]string(nil), m.bodies...)
+		m.mu.Unlock()
+		for _, b := range bodies {
+			// Quoted-printable: join soft line breaks, decode "=3D".
+			plain := strings.ReplaceAll(strings.ReplaceAll(b, "=\r\n", ""), "=3D", "=")
+			if l := optInLink.FindString(plain); l != "" {
+				return l
+			}
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	t.Fatal("no confirmation mail with a link")
+	return ""
+}
+
+// signInCSRF signs in as admin and returns the client and its CSRF token.
+func signInCSRF(t *testing.T, api, password string) (*http.Client, string) {
+	t.Helper()
+	jar, _ := cookiejar.New(nil)
+	c := &http.Client{Jar: jar, Timeout: 30 * time.Second}
+	r, err := c.Post(api+"/api/session", "application/json", strings.NewReader(`{"user":"admin","password":`+strconv.Quote(password)+`}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Body.Close()
+	var s struct {
+		CSRF string `json:"csrf_token"`
+	}
+	if err := json.NewDecoder(r.Body).Decode(&s); err != nil || r.StatusCode != http.StatusCreated || s.CSRF == "" {
+		t.Fatalf("signing in as admin: %d, no CSRF token (%v)", r.StatusCode, err)
+	}
+	return c, s.CSRF
+}
+
+// correct marks a mention's sentiment negative through the API.
+func correct(t *testing.T, c *http.Client, api, csrf, mentionID string) {
+	t.Helper()
+	req, _ := http.NewRequest(http.MethodPost, api+"/api/corrections",
+		strings.NewReader(`{"mention_id":`+strconv.Quote(mentionID)+`,"field":"sentiment","value":"negative"}`))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("X-CSRF-Token", csrf)
+	r, err := c.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Body.Close()
+	if r.StatusCode != http.StatusCreated {
+		b, _ := io.ReadAll(r.Body)
+		t.Fatalf("correcting mention %s: %d %s", mentionID, r.StatusCode, b)
+	}
+}
+
+// postForm submits a form as JSON and wants it accepted.
+func postForm(t *testing.T, url, body string) {
+	t.Helper()
+	r, err := http.Post(url, "application/json", strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Body.Close()
+	if r.StatusCode != http.StatusOK {
+		b, _ := io.ReadAll(r.Body)
+		t.Fatalf("posting %s: %d %s", url, r.StatusCode, b)
+	}
+}
