@@ -58,7 +58,7 @@ test-integration:
 	$(GO) run ./scripts/testenv/probe kafka-check -addr "$$kafka"; \
 	$(GO) run ./scripts/testenv/probe es-check -url "$$es"; \
 	EARSHOT_TEST_KAFKA="$$kafka" EARSHOT_TEST_ES="$$es" EARSHOT_TEST_KAFKA_SECURE="$$secure" \
-	EARSHOT_TEST_KAFKA_DATA="$$(dirname "$$(dirname "$$secure")")/data" \
+	EARSHOT_TEST_KAFKA_DATA="$$(cd "$${EARSHOT_TESTENV_DIR:-.testenv}" && pwd)/kafka/data" \
 		$(GO) run ./scripts/testsummary -tier "integration tests on real Kafka and Elasticsearch" \
 			-fail-on-skip 'EARSHOT_TEST_(KAFKA|ES)|is not set' -- \
 			$(GO) test -json -race -shuffle=on -timeout $(TIMEOUT) -run 'TestIntegration' $(PKGS)

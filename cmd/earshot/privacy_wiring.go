@@ -3,11 +3,11 @@ package main
 import (
 	"context"
 	"fmt"
-	"github.com/earshothq/earshot/enrich/identity/crm"
 	"os/user"
 	"sync"
 	"time"
 
+	"github.com/earshothq/earshot/enrich/identity/crm"
 	"github.com/earshothq/earshot/pipeline"
 	"github.com/earshothq/earshot/privacy"
 )
