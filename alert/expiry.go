@@ -57,8 +57,10 @@ func (s *Store) RunDeliveryExpiry(ctx context.Context, age, interval time.Durati
 	for {
 		cut := s.now().Add(-age)
 		n, err := s.ExpireDeliveries(ctx, cut)
-		if ctx.Err() != nil {
-			return nil
+		select {
+		case <-ctx.Done():
+			return nil // stopped by the caller: not a failure
+		default:
 		}
 		switch {
 		case err != nil:

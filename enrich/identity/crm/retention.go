@@ -189,17 +189,16 @@ func (r *ProspectRetention) Sweep(ctx context.Context) (int, error) {
 // Run follows the prospects and sweeps once caught up and every interval
 // until ctx ends; a failed sweep is logged and tried at the next interval.
 func (r *ProspectRetention) Run(ctx context.Context, interval time.Duration) error {
-	err := r.Follow(ctx)
-	if ctx.Err() != nil {
-		return nil // stopped while loading: not a failure
-	}
-	if err != nil {
+	if err := r.Follow(ctx); err != nil {
+		if stopped(ctx) {
+			return nil // stopped while loading: not a failure
+		}
 		return err
 	}
 	for {
 		start := time.Now()
 		n, err := r.Sweep(ctx)
-		if ctx.Err() != nil {
+		if stopped(ctx) {
 			return nil
 		}
 		switch {
@@ -214,5 +213,16 @@ func (r *ProspectRetention) Run(ctx context.Context, interval time.Duration) err
 			return nil
 		case <-time.After(interval):
 		}
+	}
+}
+
+// stopped tells whether ctx ended: a loop stopped by its caller is not a
+// failure, whatever error the interrupted call returned.
+func stopped(ctx context.Context) bool {
+	select {
+	case <-ctx.Done():
+		return true
+	default:
+		return false
 	}
 }
