@@ -137,27 +137,61 @@ func (tr translator) buildQuery(c *index.Compiled, scored bool) bq.Query {
 
 // buildQueryIn is buildQuery with the time restriction given as a query
 // (nil: none) instead of c's range.
+//
+// What must not match (a muted author, "-word") is taken out of the
+// conjunction and excluded from the whole: "everything except X" on its
+// own is everything minus X, and bleve walks "everything" one document at
+// a time, even to skip ahead (its document-id reader's Advance is a
+// linear scan), so a mute inside a conjunction made every search read
+// the whole index up to its matches. Excluded from what the other clauses
+// match, X is only looked up at their matches.
 func (tr translator) buildQueryIn(c *index.Compiled, scored bool, within bq.Query) bq.Query {
-	main := tr.translate(c.Query)
-	var filters []bq.Query
+	var must, mustNot []bq.Query
 	for _, f := range c.Filters {
-		filters = append(filters, tr.translate(f))
+		tr.split(f, &must, &mustNot)
 	}
 	if within != nil {
-		filters = append(filters, within)
-	}
-	if len(filters) == 0 {
-		return main
+		must = append(must, within)
 	}
 	if scored {
-		q := bq.NewBooleanQuery([]bq.Query{main}, nil, nil)
-		q.Filter = conjunction(filters)
+		main := tr.translate(c.Query)
+		if len(must) == 0 && len(mustNot) == 0 {
+			return main
+		}
+		q := bq.NewBooleanQuery([]bq.Query{main}, nil, mustNot)
+		if len(must) > 0 {
+			q.Filter = conjunction(must)
+		}
 		return q
 	}
-	if _, all := main.(*bq.MatchAllQuery); !all {
-		filters = append([]bq.Query{main}, filters...)
+	var mainMust []bq.Query
+	tr.split(c.Query, &mainMust, &mustNot)
+	must = append(mainMust, must...)
+	switch {
+	case len(must) == 0 && len(mustNot) == 0:
+		return bq.NewMatchAllQuery()
+	case len(mustNot) == 0:
+		return conjunction(must)
+	case len(must) == 0:
+		return bq.NewBooleanQuery([]bq.Query{bq.NewMatchAllQuery()}, nil, mustNot)
 	}
-	return conjunction(filters)
+	return bq.NewBooleanQuery([]bq.Query{conjunction(must)}, nil, mustNot)
+}
+
+// split adds a conjunctive node's parts to what must match and what must
+// not (a node matching everything adds nothing).
+func (tr translator) split(n query.Node, must, mustNot *[]bq.Query) {
+	switch n := n.(type) {
+	case *query.All:
+	case *query.Not:
+		*mustNot = append(*mustNot, tr.translate(n.Child))
+	case *query.And:
+		for _, c := range n.Children {
+			tr.split(c, must, mustNot)
+		}
+	default:
+		*must = append(*must, tr.translate(n))
+	}
 }
 
 func conjunction(qs []bq.Query) bq.Query {
