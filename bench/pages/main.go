@@ -108,6 +108,7 @@ func run(ctx context.Context, o options) error {
 			return err
 		}
 	}
+	settle(b)
 	now := corpus.Start.Add(corpus.Span) // the corpus ends "today"
 	st := pagestest.NewStores(b)
 	d := st.Deps()
@@ -204,6 +205,8 @@ func run(ctx context.Context, o options) error {
 			byPath[path] = append(byPath[path], d)
 		}
 		if o.verbose {
+			st := b.DayCacheStats()
+			fmt.Printf("    day cache: %d days read, %d counted; %d searches, %d entries held\n", st.Hits, st.Misses, st.Searches, st.Entries)
 			for _, path := range pg.paths {
 				v := byPath[path]
 				slices.Sort(v)
@@ -226,6 +229,29 @@ func run(ctx context.Context, o options) error {
 		fmt.Printf("%-10s %6s %9s %9s %9s %9s   %s\n", "  cpu", "", q(0.50), q(0.95), q(0.99), q(1), what)
 	}
 	return nil
+}
+
+// settle waits until the index has no background merge running for a
+// few seconds in a row: after a bulk build scorch keeps folding segments
+// for minutes (and starts again at every open until it is done), and
+// that work would be measured as the pages' CPU and latency.
+func settle(b *bleve.Backend) {
+	start := time.Now()
+	last, _ := b.MergesDone()
+	quiet := 0
+	for quiet < 5 {
+		time.Sleep(time.Second)
+		done, running := b.MergesDone()
+		if running || done != last {
+			quiet = 0
+		} else {
+			quiet++
+		}
+		last = done
+	}
+	if waited := time.Since(start); waited > 10*time.Second {
+		fmt.Printf("waited %s for the index's background merges to end\n", waited.Round(time.Second))
+	}
 }
 
 // cpuTime is the process's CPU time so far (user + system). Renders run
