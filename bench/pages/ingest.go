@@ -44,6 +44,7 @@ type ingester struct {
 	written  int
 	failed   int
 	lateMax  time.Duration // how far the writer fell behind its schedule
+	lateNow  time.Duration // how far behind it started its last batch
 	batchDur []time.Duration
 }
 
@@ -109,13 +110,28 @@ func (in *ingester) run(ctx context.Context, cfg stage.Config) {
 			}
 		}
 		in.lateMax = max(in.lateMax, late)
+		in.lateNow = late
 		in.batchDur = append(in.batchDur, took)
 		in.mu.Unlock()
 		n += per
 	}
 }
 
-// report says what was written and how fast, since the start.
+// behind is how late the writer started its last batch.
+func (in *ingester) behind() time.Duration {
+	in.mu.Lock()
+	defer in.mu.Unlock()
+	return in.lateNow
+}
+
+// mark starts the measured part: report counts from here.
+func (in *ingester) mark() {
+	in.mu.Lock()
+	defer in.mu.Unlock()
+	in.written, in.failed, in.lateMax, in.batchDur = 0, 0, 0, nil
+}
+
+// report says what was written and how fast since mark.
 func (in *ingester) report(elapsed time.Duration) string {
 	in.mu.Lock()
 	defer in.mu.Unlock()
