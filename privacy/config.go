@@ -8,6 +8,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/earshothq/earshot/internal/confx"
 )
 
 // Config is the `privacy` section.
@@ -15,19 +17,42 @@ type Config struct {
 	// Secret keys the subjects (keyed hashes of identifiers) and wraps the
 	// data keys in the keys topic. Every process of one deployment needs
 	// the same one; set it from the environment (${EARSHOT_PRIVACY_SECRET}).
-	// The embedded mode generates one into its data directory when empty.
+	// The embedded mode generates one into its data directory when empty;
+	// with any other Kafka it is required (RequireSecret).
 	Secret string `yaml:"secret"`
 }
+
+// MinSecretLength is the shortest secret accepted. A generated one
+// (openssl rand -base64 32) has 44 characters.
+const MinSecretLength = 16
+
+// makeSecret says how to make a secret and where to put it.
+const makeSecret = "make one with `openssl rand -base64 32`, keep it in the environment " +
+	"(export EARSHOT_PRIVACY_SECRET=...) and set `privacy: {secret: ${EARSHOT_PRIVACY_SECRET}}`, " +
+	"the same in every process of the deployment and for `earshot customers forget`"
 
 // DefaultConfig has no secret: the embedded mode generates one.
 func DefaultConfig() Config { return Config{} }
 
 // Validate checks the secret's length.
 func (c Config) Validate() error {
-	if c.Secret != "" && len(c.Secret) < 16 {
-		return errors.New("privacy.secret: must be at least 16 characters")
+	if c.Secret != "" && len(c.Secret) < MinSecretLength {
+		return confx.Keyf("privacy.secret", "%d characters is too short (at least %d): %s", len(c.Secret), MinSecretLength, makeSecret)
 	}
 	return nil
+}
+
+// RequireSecret is Validate for a process with no generated secret to
+// fall back on (any Kafka but the embedded broker with a data_dir): there
+// a missing secret would mean personal data written in plain text to
+// topics that cannot delete single records, out of reach of an erasure.
+func (c Config) RequireSecret() error {
+	if c.Secret == "" {
+		return confx.Keyf("privacy.secret", "required with an external Kafka (kafka.embedded.enabled: false): without it "+
+			"personal data would be written unencrypted and `earshot customers forget` could not reach its copies in the "+
+			"raw, enriched and dead-letter topics; %s", makeSecret)
+	}
+	return c.Validate()
 }
 
 // SecretFileName is the generated secret's file in an embedded data dir.
@@ -40,8 +65,8 @@ func LoadOrCreateSecret(dir string) (string, error) {
 	b, err := os.ReadFile(path)
 	if err == nil {
 		s := strings.TrimSpace(string(b))
-		if len(s) < 16 {
-			return "", fmt.Errorf("reading privacy secret %s: shorter than 16 characters", path)
+		if len(s) < MinSecretLength {
+			return "", fmt.Errorf("reading privacy secret %s: shorter than %d characters", path, MinSecretLength)
 		}
 		return s, nil
 	}

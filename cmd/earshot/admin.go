@@ -32,6 +32,11 @@ func newConfigCmd(app *App) *cobra.Command {
 			if err != nil {
 				return err
 			}
+			// What every role needs too (they refuse to start without it);
+			// admin commands that hold no personal data do not.
+			if err := cfg.checkPrivacySecret(); err != nil {
+				return err
+			}
 			enabled := 0
 			for _, c := range cfg.Connectors {
 				if c.IsEnabled() {

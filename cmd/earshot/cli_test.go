@@ -34,6 +34,7 @@ func writeConfig(t *testing.T, body string) string {
 }
 
 func TestDefaultConfigsAreValid(t *testing.T) {
+	t.Setenv("EARSHOT_PRIVACY_SECRET", "sample-secret-0123456789-0123456789") // the distributed one requires it
 	for _, p := range []string{"../../configs/earshot.yaml", "../../configs/earshot.distributed.yaml"} {
 		code, out, errOut := runCLI(t, "config", "check", "-c", p)
 		if code != 0 || !strings.Contains(out, "OK") {

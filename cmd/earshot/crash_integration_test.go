@@ -29,6 +29,8 @@ func childConfig(t *testing.T, c *pipelinetest.Cluster) string {
     group_prefix: %q
     session_timeout: 6s
     commit_interval: 100ms
+privacy:
+  secret: test-privacy-secret-0123456789
 http:
   listen: 127.0.0.1:0
 connectors: []

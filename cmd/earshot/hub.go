@@ -50,6 +50,9 @@ func (a *App) openHub(ctx context.Context) (*hub, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := cfg.checkPrivacySecret(); err != nil {
+		return nil, err
+	}
 	// Every stage allocates per record; a GC target of 200% instead of 100%
 	// trades heap headroom for CPU (embedded indexing at 1M mentions: 4,777
 	// → 5,399 docs/s). GOGC in the environment still wins.

@@ -2,12 +2,14 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os/user"
 	"sync"
 	"time"
 
 	"github.com/earshothq/earshot/enrich/identity/crm"
+	"github.com/earshothq/earshot/internal/confx"
 	"github.com/earshothq/earshot/pipeline"
 	"github.com/earshothq/earshot/privacy"
 )
@@ -22,6 +24,17 @@ func privacySecret(cfg *Config) (string, error) {
 		return privacy.LoadOrCreateSecret(cfg.Kafka.Embedded.DataDir)
 	}
 	return "", nil
+}
+
+// checkPrivacySecret refuses a config that would make a process write
+// personal data unencrypted: with any Kafka but the embedded broker with a
+// data_dir (which generates the secret) privacy.secret is required. The
+// error names the key, its file and line, and how to make a secret.
+func (c *Config) checkPrivacySecret() error {
+	if c.Kafka.Embedded.Enabled && c.Kafka.Embedded.DataDir != "" {
+		return nil
+	}
+	return confx.Position(c.file, c.root, "", c.Privacy.RequireSecret())
 }
 
 // enableSealing turns on per-person encryption for k when a secret is
@@ -41,17 +54,19 @@ func enableSealing(ctx context.Context, cfg *Config, k *pipeline.Kafka) (*privac
 	return kr, nil
 }
 
-// enableHubSealing seals personal records in every role of the hub. Without
-// a secret (distributed mode with no privacy.secret) records stay in plain
-// text and erasure cannot reach copies in delete-policy topics: logged.
+// enableHubSealing seals personal records in every role of the hub. The
+// hub refuses to start without a secret (checkPrivacySecret, before it
+// connects), so it never writes a person's records in plain text.
 func (h *hub) enableHubSealing(ctx context.Context) error {
 	kr, err := enableSealing(ctx, h.cfg, h.kafka)
 	if err != nil {
 		return fmt.Errorf("enabling personal data encryption: %w", err)
 	}
 	if kr == nil {
-		h.logger.Warn("privacy.secret is not set: personal data is written unencrypted and erasure cannot reach the raw, enriched and dead-letter topics")
-		return nil
+		if err := h.cfg.checkPrivacySecret(); err != nil {
+			return err
+		}
+		return errors.New("privacy.secret: no secret to seal personal data with")
 	}
 	if h.embedded != nil {
 		// After an erasure's key tombstones, compact at once so the

@@ -76,6 +76,8 @@ func TestIntegrationServeRefusesAnOpenAddressWithoutUsers(t *testing.T) {
   brokers: [%s]
   topic_prefix: %q
   embedded: {enabled: false}
+privacy:
+  secret: test-privacy-secret-0123456789
 http:
   listen: 0.0.0.0:0
   hosts: [earshot.example.com]
