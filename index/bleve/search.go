@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -241,6 +242,14 @@ func (b *Backend) search(ctx context.Context, r *index.SearchRequest) (*index.Se
 
 // searchExact answers c by counting every matching document.
 func (b *Backend) searchExact(ctx context.Context, c *index.Compiled) (*index.SearchResult, error) {
+	if res, ok, err := b.searchAllByTime(ctx, c); ok || err != nil {
+		return res, err
+	}
+	return b.searchSorted(ctx, c)
+}
+
+// searchSorted is searchExact with bleve sorting the matches.
+func (b *Backend) searchSorted(ctx context.Context, c *index.Compiled) (*index.SearchResult, error) {
 	scored := c.Sort == index.SortRelevance
 	req := bleve.NewSearchRequestOptions(b.translator().buildQuery(c, scored), c.Size, 0, false)
 	if !scored {
@@ -281,6 +290,67 @@ func (b *Backend) searchExact(ctx context.Context, c *index.Compiled) (*index.Se
 		}
 	}
 	return out, nil
+}
+
+// searchAllByTime answers a time-sorted page that holds every match (a
+// person's mentions read back, a small result) without bleve's sort: to
+// sort, bleve reads each match's time key from its doc-value chunk, which
+// it decompresses per document, and the matches of a few people lie in as
+// many chunks as there are matches. Their records are decoded anyway, and
+// hold the time. ok is false when the search is not of that kind or has
+// more matches than the page (then bleve sorts).
+func (b *Backend) searchAllByTime(ctx context.Context, c *index.Compiled) (_ *index.SearchResult, ok bool, _ error) {
+	if c.Sort == index.SortRelevance || c.After != nil || c.Size <= 0 || len(c.Facets) > 0 || c.Interval != "" {
+		return nil, false, nil
+	}
+	if _, all := c.Query.(*query.All); all && len(c.Filters) == 0 && c.From.IsZero() && c.To.IsZero() {
+		return nil, false, nil // everything: more than a page, no need to count first
+	}
+	q := b.translator().buildQuery(c, false)
+	count := bleve.NewSearchRequestOptions(q, 0, 0, false)
+	count.Score = "none"
+	sr, err := b.mentions.SearchInContext(ctx, count)
+	if err != nil {
+		return nil, true, fmt.Errorf("searching mentions: %w", err)
+	}
+	if sr.Total > uint64(c.Size) {
+		return nil, false, nil
+	}
+	req := bleve.NewSearchRequestOptions(q, c.Size, 0, false)
+	req.Score = "none" // every score is 0: no sort values are read
+	req.Fields = []string{fieldRaw}
+	if sr, err = b.mentions.SearchInContext(ctx, req); err != nil {
+		return nil, true, fmt.Errorf("searching mentions: %w", err)
+	}
+	if sr.Total > uint64(c.Size) {
+		return nil, false, nil // written to meanwhile: let bleve sort
+	}
+	unpaged := *c
+	unpaged.Size = 0 // no cursor from bleve's order
+	hits, _, err := b.toHits(sr, &unpaged)
+	if err != nil {
+		return nil, true, err
+	}
+	// As sortOrder: the time key, newest or oldest first, then the id.
+	keys := make(map[string]string, len(hits))
+	for _, h := range hits {
+		keys[h.ID] = timeKey(h.Mention.CreatedAt)
+	}
+	slices.SortFunc(hits, func(x, y index.Hit) int {
+		if kc := strings.Compare(keys[x.ID], keys[y.ID]); kc != 0 {
+			if c.Sort == index.SortNewest {
+				return -kc
+			}
+			return kc
+		}
+		return strings.Compare(x.ID, y.ID)
+	})
+	out := &index.SearchResult{Total: int64(sr.Total), Hits: hits}
+	if len(hits) == c.Size {
+		last := hits[len(hits)-1]
+		out.Next = index.EncodeCursor(c.Sort, []string{keys[last.ID], last.ID})
+	}
+	return out, true, nil
 }
 
 // toHits decodes a page of hits and makes the cursor after it.
