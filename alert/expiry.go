@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/earshothq/earshot/pipeline"
+	"github.com/earshothq/earshot/privacy"
 	"github.com/earshothq/earshot/record"
 )
 
@@ -54,25 +55,18 @@ func (s *Store) ExpireDeliveries(ctx context.Context, cut time.Time) (int, error
 // interval until ctx ends; a failed round is logged and tried again at the
 // next interval.
 func (s *Store) RunDeliveryExpiry(ctx context.Context, age, interval time.Duration) error {
-	for {
+	privacy.RunSweeps(ctx, interval, func(ctx context.Context) {
 		cut := s.now().Add(-age)
 		n, err := s.ExpireDeliveries(ctx, cut)
-		select {
-		case <-ctx.Done():
-			return nil // stopped by the caller: not a failure
-		default:
-		}
 		switch {
+		case ctx.Err() != nil:
+			return
 		case err != nil:
 			s.logger.Warn("removing expired alert deliveries failed; trying again at the next interval", "removed", n, "error", err, "retry_in", interval)
 		case n > 0:
 			s.logger.Info("removed alert deliveries older than the notifications retention", "removed", n,
 				"older_than", cut.UTC().Format(time.RFC3339))
 		}
-		select {
-		case <-ctx.Done():
-			return nil
-		case <-time.After(interval):
-		}
-	}
+	})
+	return nil
 }

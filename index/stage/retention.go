@@ -9,6 +9,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/earshothq/earshot/index"
+	"github.com/earshothq/earshot/privacy"
 	"github.com/earshothq/earshot/record"
 )
 
@@ -110,14 +111,7 @@ func (s *Stage) RunRetention(ctx context.Context, interval time.Duration) {
 	if s.mentionAge <= 0 {
 		return
 	}
-	timer := time.NewTimer(0)
-	defer timer.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-timer.C:
-		}
+	privacy.RunSweeps(ctx, interval, func(ctx context.Context) {
 		start := time.Now()
 		out, err := s.ExpireMentions(ctx)
 		switch {
@@ -136,6 +130,5 @@ func (s *Stage) RunRetention(ctx context.Context, interval time.Duration) {
 			level("retention sweep of the index", "older_than", s.now().Add(-s.mentionAge).UTC().Format(time.RFC3339),
 				"deleted", out.Deleted, "profiles_recounted", out.People(), "took", time.Since(start).Round(time.Millisecond))
 		}
-		timer.Reset(interval)
-	}
+	})
 }

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/earshothq/earshot/pipeline"
+	"github.com/earshothq/earshot/privacy"
 	"github.com/earshothq/earshot/record"
 )
 
@@ -195,25 +196,20 @@ func (r *ProspectRetention) Run(ctx context.Context, interval time.Duration) err
 		}
 		return err
 	}
-	for {
+	privacy.RunSweeps(ctx, interval, func(ctx context.Context) {
 		start := time.Now()
 		n, err := r.Sweep(ctx)
-		if stopped(ctx) {
-			return nil
-		}
 		switch {
+		case ctx.Err() != nil:
+			return
 		case err != nil:
 			r.logger.Warn("removing expired prospects failed; trying again at the next interval", "removed", n, "error", err, "retry_in", interval)
 		case n > 0:
 			r.logger.Info("removed prospects that never converted and had no activity for the retention period",
 				"removed", n, "inactive_since", r.now().Add(-r.age).UTC().Format(time.RFC3339), "took", time.Since(start).Round(time.Millisecond))
 		}
-		select {
-		case <-ctx.Done():
-			return nil
-		case <-time.After(interval):
-		}
-	}
+	})
+	return nil
 }
 
 // stopped tells whether ctx ended: a loop stopped by its caller is not a
