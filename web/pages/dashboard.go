@@ -284,18 +284,10 @@ func (p *Pages) fillDashboard(ctx context.Context, l *i18n.Locale, d *dashboardD
 		}
 		return 0
 	}
-	share := func(n, total int64) float64 {
-		if total == 0 {
-			return 0
-		}
-		return float64(n) / float64(total)
-	}
 	d.KPIs = []kpi{
 		deltaKPI(l, "kpi.mentions", float64(c.Total), float64(prev.Total), l.Int(c.Total), l.Int(prev.Total), true, false),
-		deltaKPI(l, "kpi.negative", share(count(c, "negative"), c.Total), share(count(prev, "negative"), prev.Total),
-			l.Percent(share(count(c, "negative"), c.Total)), l.Percent(share(count(prev, "negative"), prev.Total)), false, true),
-		deltaKPI(l, "kpi.positive", share(count(c, "positive"), c.Total), share(count(prev, "positive"), prev.Total),
-			l.Percent(share(count(c, "positive"), c.Total)), l.Percent(share(count(prev, "positive"), prev.Total)), true, true),
+		shareKPI(l, "kpi.negative", count(c, "negative"), c.Total, count(prev, "negative"), prev.Total, false),
+		shareKPI(l, "kpi.positive", count(c, "positive"), c.Total, count(prev, "positive"), prev.Total, true),
 	}
 
 	link := func(filter string) string {
@@ -380,6 +372,26 @@ func deltaKPI(l *i18n.Locale, key string, cur, prev float64, curS, prevS string,
 	}
 	k.Good = k.Up == upIsGood
 	return k
+}
+
+// shareKPI is a sentiment's share of the mentions, compared in points with
+// the previous period only when both periods have mentions: a share of no
+// mentions is no figure, and "+30 pts" against an empty period misleads.
+func shareKPI(l *i18n.Locale, key string, n, total, prevN, prevTotal int64, upIsGood bool) kpi {
+	cur, prev := share(n, total), share(prevN, prevTotal)
+	k := deltaKPI(l, key, cur, prev, l.Percent(cur), l.Percent(prev), upIsGood, true)
+	if total == 0 || prevTotal == 0 {
+		k.Delta, k.Up, k.Good = "", false, false
+	}
+	return k
+}
+
+// share is n of total as a fraction, 0 of nothing.
+func share(n, total int64) float64 {
+	if total == 0 {
+		return 0
+	}
+	return float64(n) / float64(total)
 }
 
 // bucketStarts lists every bucket of [from, end), so empty ones show as gaps.
