@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"math/rand/v2"
 	"os"
 	"slices"
@@ -130,6 +131,131 @@ func nodeCPU(b *testing.B, be *Backend) time.Duration {
 		return time.Duration(n.Process.CPU.TotalInMillis) * time.Millisecond
 	}
 	return 0
+}
+
+// nodeWork is what the node did, from its counters: the work each index
+// group (mention indices, rollups) cost it, and its garbage collection.
+type nodeWork struct {
+	groups map[string]*indexWork
+	gcMs   int64
+}
+
+// indexWork is one group's work: operations and the milliseconds the node
+// spent on them.
+type indexWork struct {
+	indexed, indexMs, refreshes, refreshMs, merges, mergeMs, queries, queryMs int64
+}
+
+func (w *indexWork) add(o *indexWork, sign int64) {
+	w.indexed += sign * o.indexed
+	w.indexMs += sign * o.indexMs
+	w.refreshes += sign * o.refreshes
+	w.refreshMs += sign * o.refreshMs
+	w.merges += sign * o.merges
+	w.mergeMs += sign * o.mergeMs
+	w.queries += sign * o.queries
+	w.queryMs += sign * o.queryMs
+}
+
+func (w indexWork) String() string {
+	return fmt.Sprintf("%d indexed in %d ms, %d refreshes %d ms, %d merges %d ms, %d queries %d ms",
+		w.indexed, w.indexMs, w.refreshes, w.refreshMs, w.merges, w.mergeMs, w.queries, w.queryMs)
+}
+
+// readNodeWork reads the counters of the backend's indices and the node's
+// collectors (call it after nodeCPU, which waits for the node's statistics).
+func readNodeWork(b *testing.B, be *Backend) nodeWork {
+	var st struct {
+		Indices map[string]struct {
+			Total struct {
+				Indexing struct {
+					Total int64 `json:"index_total"`
+					Ms    int64 `json:"index_time_in_millis"`
+				} `json:"indexing"`
+				Refresh struct {
+					Total int64 `json:"total"`
+					Ms    int64 `json:"total_time_in_millis"`
+				} `json:"refresh"`
+				Merges struct {
+					Total int64 `json:"total"`
+					Ms    int64 `json:"total_time_in_millis"`
+				} `json:"merges"`
+				Search struct {
+					Total int64 `json:"query_total"`
+					Ms    int64 `json:"query_time_in_millis"`
+				} `json:"search"`
+			} `json:"total"`
+		} `json:"indices"`
+	}
+	ctx := context.Background()
+	if err := be.do(ctx, esapi.IndicesStatsRequest{Index: []string{be.cfg.IndexPrefix + "-*"}, Level: "indices",
+		Metric: []string{"indexing", "refresh", "merge", "search"}}, &st); err != nil {
+		b.Fatalf("reading index statistics: %v", err)
+	}
+	w := nodeWork{groups: map[string]*indexWork{}}
+	for name, ix := range st.Indices {
+		group := "other"
+		switch {
+		case strings.HasPrefix(name, be.cfg.IndexPrefix+"-mentions-"):
+			group = "mentions"
+		case name == be.rollupIndex():
+			group = "rollups"
+		}
+		g := w.groups[group]
+		if g == nil {
+			g = &indexWork{}
+			w.groups[group] = g
+		}
+		t := ix.Total
+		g.add(&indexWork{t.Indexing.Total, t.Indexing.Ms, t.Refresh.Total, t.Refresh.Ms, t.Merges.Total, t.Merges.Ms, t.Search.Total, t.Search.Ms}, 1)
+	}
+	var js struct {
+		Nodes map[string]struct {
+			JVM struct {
+				GC struct {
+					Collectors map[string]struct {
+						Ms int64 `json:"collection_time_in_millis"`
+					} `json:"collectors"`
+				} `json:"gc"`
+			} `json:"jvm"`
+		} `json:"nodes"`
+	}
+	if err := be.do(ctx, esapi.NodesStatsRequest{NodeID: []string{"_local"}, Metric: []string{"jvm"}}, &js); err != nil {
+		b.Fatalf("reading the node's collectors: %v", err)
+	}
+	for _, n := range js.Nodes {
+		for _, c := range n.JVM.GC.Collectors {
+			w.gcMs += c.Ms
+		}
+	}
+	return w
+}
+
+// addDelta adds after - before to w.
+func (w *nodeWork) addDelta(after, before nodeWork) {
+	if w.groups == nil {
+		w.groups = map[string]*indexWork{}
+	}
+	for name, a := range after.groups {
+		g := w.groups[name]
+		if g == nil {
+			g = &indexWork{}
+			w.groups[name] = g
+		}
+		g.add(a, 1)
+		if bg := before.groups[name]; bg != nil {
+			g.add(bg, -1)
+		}
+	}
+	w.gcMs += after.gcMs - before.gcMs
+}
+
+func (w nodeWork) String() string {
+	var parts []string
+	for _, name := range slices.Sorted(maps.Keys(w.groups)) {
+		parts = append(parts, name+": "+w.groups[name].String())
+	}
+	return fmt.Sprintf("%s; gc %d ms", strings.Join(parts, "; "), w.gcMs)
 }
 
 // BenchmarkIntegrationBulkIndex writes batches of benchBatch mentions, as
@@ -273,13 +399,23 @@ func BenchmarkMentionDocuments(b *testing.B) {
 // and sent as Workers concurrent requests per batch of benchBatch: the
 // most a client can get from the node. The backend's clock includes
 // everything UpsertMentions does: encoding, analysis for the languages the
-// node lacks, sending, per-item outcomes, and the rollup marks. Rounds
-// alternate (backend, loader, ...) so both see the same load on the shared
-// machine; each writes new ids into the same indices. It reports both
-// rates, their ratio, and the node's and the client's CPU time per
-// document on each side (the load-independent figures).
+// node lacks, sending, per-item outcomes, and the rollup marks.
 //
-//	EARSHOT_TEST_ES=http://127.0.0.1:19250 go test -run '^$' -bench BulkVsPlain -benchtime 40x ./index/es/
+// Kept fair: both sides write new ids into the same monthly indices,
+// created before any clock starts (the first writer would otherwise pay
+// for creating them); the sides take turns going first (ABBA), so neither
+// always follows the other's writes; and each side's turn ends with a
+// refresh of the mention indices, so the segments made of its documents
+// are written (and their CPU counted) in its own turn. Without that the
+// node's periodic refresh (every 5 s, about the period of a round) fell in
+// the same side's turns round after round, and two identical loaders
+// differed by 1.5× in node CPU per document. Timed are the writes only;
+// the node's CPU is read around each turn, refresh included. It reports
+// both rates, their ratio, and the node's and the client's CPU time per
+// document on each side (the load-independent figures), and logs where
+// the node's work went per group of indices.
+//
+//	EARSHOT_TEST_ES=http://127.0.0.1:19250 go test -run '^$' -bench BulkVsPlain -benchtime 20x ./index/es/
 func BenchmarkIntegrationBulkVsPlain(b *testing.B) {
 	cfg := realConfig(b)
 	be := openReal(b, cfg)
@@ -288,41 +424,66 @@ func BenchmarkIntegrationBulkVsPlain(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
+	// benchMentions spreads mentions over 90 days from 1 January 2025.
+	for month := time.January; month <= time.March; month++ {
+		err := be.do(ctx, esapi.IndicesCreateRequest{Index: be.MentionIndex(time.Date(2025, month, 1, 0, 0, 0, 0, time.UTC))}, nil)
+		if err != nil {
+			b.Fatal(err)
+		}
+	}
 	r := rand.New(rand.NewPCG(7, 8))
 	const rounds = 4
 	perRound := max(b.N/rounds, 1)
-	var backendTime, plainTime, encodeTime, backendCPU, plainCPU, backendNode, plainNode time.Duration
-	docs := 0
-	b.Logf("load average before: %s", loadAvg())
-	b.ResetTimer()
-	for round := range rounds {
-		// The backend's rounds.
-		batches := make([][]*record.EnrichedMention, perRound)
-		for i := range batches {
-			batches[i] = benchMentions((round*2*perRound+i)*benchBatch, benchBatch, r)
-		}
-		b.StopTimer()
+	type side struct {
+		name            string
+		elapsed, client time.Duration
+		node            time.Duration
+		work            nodeWork
+	}
+	backend, plain := &side{name: "backend"}, &side{name: "loader"}
+	var encodeTime time.Duration
+	docs, next := 0, 0
+	// turn runs write on one side and adds up what it cost.
+	turn := func(s *side, write func()) {
 		cpu0, node0 := cpuTime(), nodeCPU(b, be)
+		work0 := readNodeWork(b, be)
 		b.StartTimer()
 		start := time.Now()
-		for _, batch := range batches {
-			for j, err := range be.UpsertMentions(ctx, batch) {
-				if err != nil {
-					b.Fatalf("mention %s: %v", batch[j].ID, err)
+		write()
+		s.elapsed += time.Since(start)
+		b.StopTimer()
+		if err := be.Refresh(ctx); err != nil {
+			b.Fatal(err)
+		}
+		s.client += cpuTime() - cpu0
+		s.node += nodeCPU(b, be) - node0
+		s.work.addDelta(readNodeWork(b, be), work0)
+	}
+	backendTurn := func() {
+		batches := make([][]*record.EnrichedMention, perRound)
+		for i := range batches {
+			batches[i] = benchMentions(next, benchBatch, r)
+			next += benchBatch
+		}
+		turn(backend, func() {
+			for _, batch := range batches {
+				for j, err := range be.UpsertMentions(ctx, batch) {
+					if err != nil {
+						b.Fatalf("mention %s: %v", batch[j].ID, err)
+					}
 				}
 			}
-		}
-		backendTime += time.Since(start)
-		b.StopTimer()
-		backendCPU += cpuTime() - cpu0
-		backendNode += nodeCPU(b, be) - node0
-		// The loader's rounds: the same kind of documents, encoded first
-		// (timed apart: a loader that has the records encodes them too),
-		// one request body per worker, in parallel.
+		})
+	}
+	plainTurn := func() {
+		// The same kind of documents, encoded first (timed apart: a loader
+		// that has the records encodes them too), one request body per
+		// worker, in parallel.
 		encStart := time.Now()
 		bodies := make([][][]byte, perRound)
 		for i := range bodies {
-			ms := benchMentions(((round*2+1)*perRound+i)*benchBatch, benchBatch, r)
+			ms := benchMentions(next, benchBatch, r)
+			next += benchBatch
 			per := (len(ms) + cfg.Workers - 1) / cfg.Workers
 			bodies[i] = make([][]byte, (len(ms)+per-1)/per)
 			var wg sync.WaitGroup
@@ -345,48 +506,55 @@ func BenchmarkIntegrationBulkVsPlain(b *testing.B) {
 			wg.Wait()
 		}
 		encodeTime += time.Since(encStart)
-		cpu0, node0 = cpuTime(), nodeCPU(b, be)
-		b.StartTimer()
-		start = time.Now()
-		for _, reqs := range bodies {
-			errc := make(chan error, len(reqs))
-			for _, body := range reqs {
-				go func(body []byte) {
-					var res struct {
-						Errors bool `json:"errors"`
+		turn(plain, func() {
+			for _, reqs := range bodies {
+				errc := make(chan error, len(reqs))
+				for _, body := range reqs {
+					go func(body []byte) {
+						var res struct {
+							Errors bool `json:"errors"`
+						}
+						err := be.do(ctx, esapi.BulkRequest{Body: bytes.NewReader(body), FilterPath: []string{"errors"}}, &res)
+						if err == nil && res.Errors {
+							err = fmt.Errorf("the node refused items")
+						}
+						errc <- err
+					}(body)
+				}
+				for range reqs {
+					if err := <-errc; err != nil {
+						b.Fatal(err)
 					}
-					err := be.do(ctx, esapi.BulkRequest{Body: bytes.NewReader(body), FilterPath: []string{"errors"}}, &res)
-					if err == nil && res.Errors {
-						err = fmt.Errorf("the node refused items")
-					}
-					errc <- err
-				}(body)
-			}
-			for range reqs {
-				if err := <-errc; err != nil {
-					b.Fatal(err)
 				}
 			}
+		})
+	}
+	b.Logf("load average before: %s", loadAvg())
+	b.ResetTimer()
+	b.StopTimer()
+	for round := range rounds {
+		if round%2 == 0 {
+			backendTurn()
+			plainTurn()
+		} else {
+			plainTurn()
+			backendTurn()
 		}
-		plainTime += time.Since(start)
-		b.StopTimer()
-		plainCPU += cpuTime() - cpu0
-		plainNode += nodeCPU(b, be) - node0
-		b.StartTimer()
 		docs += perRound * benchBatch
 	}
-	b.StopTimer()
-	bRate, pRate := float64(docs)/backendTime.Seconds(), float64(docs)/plainTime.Seconds()
+	bRate, pRate := float64(docs)/backend.elapsed.Seconds(), float64(docs)/plain.elapsed.Seconds()
 	perDoc := func(d time.Duration) float64 { return float64(d.Microseconds()) / float64(docs) }
 	b.ReportMetric(bRate, "backend-docs/s")
 	b.ReportMetric(pRate, "plain-docs/s")
 	b.ReportMetric(bRate/pRate, "ratio")
-	eRate := float64(docs) / (plainTime + encodeTime).Seconds()
+	eRate := float64(docs) / (plain.elapsed + encodeTime).Seconds()
 	b.ReportMetric(bRate/eRate, "ratio-vs-encoding-loader")
-	b.ReportMetric(perDoc(backendNode), "backend-node-µs/doc")
-	b.ReportMetric(perDoc(plainNode), "plain-node-µs/doc")
-	b.ReportMetric(perDoc(backendCPU), "backend-client-µs/doc")
-	b.ReportMetric(perDoc(plainCPU), "plain-client-µs/doc")
+	b.ReportMetric(perDoc(backend.node), "backend-node-µs/doc")
+	b.ReportMetric(perDoc(plain.node), "plain-node-µs/doc")
+	b.ReportMetric(perDoc(backend.client), "backend-client-µs/doc")
+	b.ReportMetric(perDoc(plain.client), "plain-client-µs/doc")
 	b.Logf("%d docs each: backend %.0f docs/s (node %.0f µs, client %.0f µs CPU/doc), plain _bulk loader %.0f docs/s (node %.0f µs, client %.0f µs), ratio %.2f; the loader encoding its batches first (in parallel) %.0f docs/s, ratio %.2f; load average after: %s",
-		docs, bRate, perDoc(backendNode), perDoc(backendCPU), pRate, perDoc(plainNode), perDoc(plainCPU), bRate/pRate, eRate, bRate/eRate, loadAvg())
+		docs, bRate, perDoc(backend.node), perDoc(backend.client), pRate, perDoc(plain.node), perDoc(plain.client), bRate/pRate, eRate, bRate/eRate, loadAvg())
+	b.Logf("the node's work for the backend's writes: %s", backend.work)
+	b.Logf("the node's work for the loader's writes: %s", plain.work)
 }
