@@ -91,7 +91,7 @@ var goAnalysers = sync.OnceValues(func() (map[string]analysis.Analyzer, error) {
 		if err != nil {
 			return nil, fmt.Errorf("building the Go analyser %q: %w", key, err)
 		}
-		out[key] = a
+		out[key] = cacheTokens(a, key != "cjk")
 	}
 	return out, nil
 })
@@ -173,6 +173,9 @@ func (p *textPlan) neutralAnalyzer() obj {
 // clientTerms analyses text with a Go analyser and returns its terms
 // separated by spaces, for a whitespace-analysed field.
 func clientTerms(a analysis.Analyzer, text string) string {
+	if c, ok := a.(*tokenCached); ok {
+		return string(c.appendTerms(nil, text))
+	}
 	var b strings.Builder
 	for _, t := range a.Analyze([]byte(text)) {
 		if len(t.Term) == 0 {

@@ -3,6 +3,7 @@ package es
 import (
 	"encoding/json"
 	"fmt"
+	"math"
 	"strings"
 	"time"
 
@@ -115,72 +116,95 @@ func profileTemplate(name string, settings obj, p *textPlan) obj {
 	}
 }
 
-// esMention is the Elasticsearch document of a mention, less its language
-// field, whose name depends on the language (see mentionDoc).
-type esMention struct {
-	ID              string    `json:"id"`
-	Source          string    `json:"source,omitempty"`
-	Channel         string    `json:"channel,omitempty"`
-	Kind            string    `json:"kind,omitempty"`
-	Language        string    `json:"language,omitempty"`
-	Sentiment       string    `json:"sentiment,omitempty"`
-	SentimentScore  *float64  `json:"sentiment_score,omitempty"`
-	Intents         []string  `json:"intents,omitempty"`
-	Aspects         []string  `json:"aspects,omitempty"`
-	AspectsPositive []string  `json:"aspects_positive,omitempty"`
-	AspectsNegative []string  `json:"aspects_negative,omitempty"`
-	Brands          []string  `json:"brands,omitempty"`
-	Products        []string  `json:"products,omitempty"`
-	Competitors     []string  `json:"competitors,omitempty"`
-	CustomerID      string    `json:"customer_id,omitempty"`
-	ProspectID      string    `json:"prospect_id,omitempty"`
-	Author          string    `json:"author,omitempty"`
-	AuthorEmail     string    `json:"author_email,omitempty"`
-	Subject         string    `json:"subject,omitempty"`
-	CreatedAt       time.Time `json:"created_at"`
-	Text            string    `json:"text"`
-}
-
 // mentionDoc encodes the Elasticsearch document of a mention under plan p;
-// record is the mention's own JSON encoding.
+// record is the mention's own JSON encoding. It writes the JSON itself,
+// in one buffer (encoding/json's reflection and its copies were a fifth
+// of the client's CPU per document): the fields of index.MentionDoc,
+// empty ones left out, then the record as it is (already JSON) and the
+// language field, whose name depends on the language.
 func mentionDoc(d index.MentionDoc, record []byte, p *textPlan) ([]byte, error) {
-	m := esMention{
-		ID: d.ID, Source: d.Source, Channel: d.Channel, Kind: d.Kind, Language: d.Language,
-		Sentiment: d.Sentiment, SentimentScore: d.SentimentScore,
-		Intents: d.Intents, Aspects: d.Aspects, AspectsPositive: d.AspectsPositive, AspectsNegative: d.AspectsNegative,
-		Brands: d.Brands, Products: d.Products, Competitors: d.Competitors,
-		CustomerID: d.CustomerID, ProspectID: d.ProspectID, Author: d.Author, AuthorEmail: d.AuthorEmail, Subject: d.Subject,
-		CreatedAt: d.CreatedAt, Text: d.Text,
-	}
+	text := d.Text
 	if !p.Fold {
 		if f := foldedText(d.Text); f != "" {
-			m.Text = f // the cluster cannot fold; the hit is highlighted by Earshot
+			text = f // the cluster cannot fold; the hit is highlighted by Earshot
 		}
 	}
-	doc, err := json.Marshal(m)
-	if err != nil {
-		return nil, err
+	if d.SentimentScore != nil && (math.IsNaN(*d.SentimentScore) || math.IsInf(*d.SentimentScore, 0)) {
+		return nil, fmt.Errorf("sentiment score %v is not a number JSON can carry", *d.SentimentScore)
+	}
+	if y := d.CreatedAt.Year(); y < 0 || y > 9999 {
+		return nil, fmt.Errorf("created_at %s is outside the years 0-9999", d.CreatedAt)
 	}
 	var field, value string
+	var terms []byte
 	if _, ok := p.Native[d.Analyser]; ok {
 		field, value = index.LanguageFieldName(d.Analyser), d.Text
 	} else if a, ok := p.Client[d.Analyser]; ok {
-		field, value = clientField, clientTerms(a, d.Text)
+		field = clientField
+		if c, ok := a.(*tokenCached); ok {
+			terms = c.appendTerms(make([]byte, 0, len(d.Text)), d.Text)
+		} else {
+			terms = []byte(clientTerms(a, d.Text))
+		}
 	}
-	// The record and the language field are spliced in before the closing
-	// brace: the record is already JSON, and encoding/json would check and
-	// compact it all over again.
-	out := make([]byte, 0, len(doc)+len(record)+len(field)+2*len(value)+16)
-	out = append(out, doc[:len(doc)-1]...)
+	out := make([]byte, 0, 320+len(text)+len(record)+len(field)+len(value)+len(terms)+
+		len(d.ID)+len(d.Author)+len(d.AuthorEmail)+len(d.Subject)+len(d.CustomerID)+len(d.ProspectID))
+	out = append(out, `{"id":`...)
+	out = appendJSONString(out, d.ID)
+	str := func(name, v string) {
+		if v != "" {
+			out = append(out, name...)
+			out = appendJSONString(out, v)
+		}
+	}
+	list := func(name string, vs []string) {
+		if len(vs) == 0 {
+			return
+		}
+		out = append(out, name...)
+		for i, v := range vs {
+			if i > 0 {
+				out = append(out, ',')
+			}
+			out = appendJSONString(out, v)
+		}
+		out = append(out, ']')
+	}
+	str(`,"source":`, d.Source)
+	str(`,"channel":`, d.Channel)
+	str(`,"kind":`, d.Kind)
+	str(`,"language":`, d.Language)
+	str(`,"sentiment":`, d.Sentiment)
+	if d.SentimentScore != nil {
+		out = appendJSONFloat(append(out, `,"sentiment_score":`...), *d.SentimentScore)
+	}
+	list(`,"intents":[`, d.Intents)
+	list(`,"aspects":[`, d.Aspects)
+	list(`,"aspects_positive":[`, d.AspectsPositive)
+	list(`,"aspects_negative":[`, d.AspectsNegative)
+	list(`,"brands":[`, d.Brands)
+	list(`,"products":[`, d.Products)
+	list(`,"competitors":[`, d.Competitors)
+	str(`,"customer_id":`, d.CustomerID)
+	str(`,"prospect_id":`, d.ProspectID)
+	str(`,"author":`, d.Author)
+	str(`,"author_email":`, d.AuthorEmail)
+	str(`,"subject":`, d.Subject)
+	out = append(out, `,"created_at":"`...)
+	out = d.CreatedAt.AppendFormat(out, time.RFC3339Nano)
+	out = append(out, `","text":`...)
+	out = appendJSONString(out, text)
 	out = append(out, `,"record":`...)
 	out = append(out, record...)
-	if field != "" && value != "" {
-		v, err := json.Marshal(value)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, fmt.Sprintf(",%q:", field)...)
-		out = append(out, v...)
+	switch {
+	case len(terms) > 0:
+		out = append(out, `,"`+clientField+`":`...)
+		out = appendJSONBytes(out, terms)
+	case field != "" && value != "":
+		out = append(out, ',')
+		out = appendJSONString(out, field)
+		out = append(out, ':')
+		out = appendJSONString(out, value)
 	}
 	return append(out, '}'), nil
 }

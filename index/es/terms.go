@@ -1,0 +1,87 @@
+package es
+
+import (
+	"sync"
+
+	"github.com/blevesearch/bleve/v2/analysis"
+)
+
+// tokenCached is a Go analyser whose token filters each map one token to
+// at most one token regardless of its neighbours (lower-casing, stop
+// words, elision, normalisation, stemming: every language Earshot analyses
+// except CJK, whose bigram filter pairs neighbours). What the filters make
+// of a token then depends on the token alone, so it is remembered: a
+// mention's words are mostly words seen before, and the stemmers were the
+// largest part of encoding a document for a node that lacks the language
+// analysers. The tokenizer still runs on every text.
+type tokenCached struct {
+	*analysis.DefaultAnalyzer
+	mu    sync.RWMutex
+	terms map[string]string // token type and text → its terms ("" for a stop word)
+}
+
+// tokenCacheMax bounds the tokens remembered per analyser; when it is
+// reached the cache starts over.
+const tokenCacheMax = 1 << 15
+
+// cacheTokens wraps a, unless its output can depend on more than one
+// token at a time (perToken false) or it is not bleve's default analyser.
+func cacheTokens(a analysis.Analyzer, perToken bool) analysis.Analyzer {
+	d, ok := a.(*analysis.DefaultAnalyzer)
+	if !ok || !perToken || len(d.CharFilters) > 0 || d.Tokenizer == nil {
+		return a
+	}
+	return &tokenCached{DefaultAnalyzer: d, terms: map[string]string{}}
+}
+
+// appendTerms appends the terms of text, separated by spaces, to dst: the
+// same as joining the terms of Analyze.
+func (c *tokenCached) appendTerms(dst []byte, text string) []byte {
+	first := true
+	var key []byte
+	for _, tok := range c.Tokenizer.Tokenize([]byte(text)) {
+		key = append(append(key[:0], byte(tok.Type)), tok.Term...)
+		c.mu.RLock()
+		terms, ok := c.terms[string(key)]
+		c.mu.RUnlock()
+		if !ok {
+			terms = c.filter(tok)
+			c.mu.Lock()
+			if len(c.terms) >= tokenCacheMax {
+				clear(c.terms)
+			}
+			c.terms[string(key)] = terms
+			c.mu.Unlock()
+		}
+		if terms == "" {
+			continue
+		}
+		if !first {
+			dst = append(dst, ' ')
+		}
+		dst = append(dst, terms...)
+		first = false
+	}
+	return dst
+}
+
+// filter runs the token filters on one token.
+func (c *tokenCached) filter(tok *analysis.Token) string {
+	one := *tok
+	one.Term = append([]byte(nil), tok.Term...)
+	stream := analysis.TokenStream{&one}
+	for _, f := range c.TokenFilters {
+		stream = f.Filter(stream)
+	}
+	var out []byte
+	for _, t := range stream {
+		if len(t.Term) == 0 {
+			continue
+		}
+		if len(out) > 0 {
+			out = append(out, ' ')
+		}
+		out = append(out, t.Term...)
+	}
+	return string(out)
+}
