@@ -19,6 +19,10 @@ type Metrics struct {
 	// Shredded counts records skipped because their person was erased
 	// (their key is gone).
 	Shredded *prometheus.CounterVec
+	// SinkBatch is the size of the batches a sink stage writes: small
+	// batches under a steady stream mean the stage pays its per-batch cost
+	// (a segment, the profiles of everyone in it) far more often.
+	SinkBatch *prometheus.HistogramVec
 }
 
 // NewMetrics creates the series and registers them on reg (nil: unregistered,
@@ -52,9 +56,13 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 		Shredded: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Namespace: "earshot", Name: "pipeline_shredded_total", Help: "Records skipped because their person was erased (key deleted).",
 		}, []string{"stage"}),
+		SinkBatch: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Namespace: "earshot", Name: "sink_batch_records", Help: "Records per batch a sink stage wrote.",
+			Buckets: []float64{1, 10, 50, 100, 200, 500, 1000, 2000, 5000},
+		}, []string{"stage"}),
 	}
 	if reg != nil {
-		reg.MustRegister(m.In, m.Out, m.Failed, m.DLQ, m.Retries, m.Lag, m.InFlight, m.FetchTimeouts, m.Shredded)
+		reg.MustRegister(m.In, m.Out, m.Failed, m.DLQ, m.Retries, m.Lag, m.InFlight, m.FetchTimeouts, m.Shredded, m.SinkBatch)
 	}
 	return m
 }

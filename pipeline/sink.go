@@ -83,11 +83,13 @@ func (k *Kafka) RunSink(ctx context.Context, sc SinkConfig) error {
 // BatchTimeout, or when no message arrived for Linger.
 func (k *Kafka) batchLoop(ctx context.Context, c *consumer, sc SinkConfig, incoming <-chan Message) {
 	batch := make([]Message, 0, sc.BatchSize)
+	sizes := k.metrics.SinkBatch.WithLabelValues(sc.Name)
 	timer := time.NewTimer(time.Hour)
 	defer timer.Stop()
 	var deadline time.Time
 	flush := func() {
 		if len(batch) > 0 {
+			sizes.Observe(float64(len(batch)))
 			k.writeBatch(ctx, c, sc.Sink, batch)
 			batch = batch[:0]
 		}

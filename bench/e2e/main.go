@@ -189,6 +189,7 @@ type result struct {
 	cpu                float64   // CPU seconds of the process
 	peakRSS            string
 	indexed            int64 // records the index stage settled
+	batches            int64 // batches the index stage wrote them in
 	searchable         int   // mentions in the index after the run
 	samples            []sample
 }
@@ -201,6 +202,9 @@ func (r *result) print(n int) {
 	if r.searchable > 0 {
 		fmt.Printf("the index holds all %d mentions\n", r.searchable)
 	}
+	if r.batches > 0 {
+		fmt.Printf("the index stage wrote %d records in %d batches (%.0f per batch)\n", r.indexed, r.batches, float64(r.indexed)/float64(r.batches))
+	}
 	fmt.Printf("CPU: %.1f s (%.0f µs per mention, %.2f cores busy); peak RSS %s\n",
 		r.cpu, r.cpu/float64(n)*1e6, r.cpu/r.done.Sub(r.start).Seconds(), r.peakRSS)
 }
@@ -211,6 +215,7 @@ type sample struct {
 	read, enrichIn, enrichOut, indexOut float64
 	enrichInFlight, indexInFlight       float64
 	cpu                                 float64
+	indexBatches                        float64 // batches the index stage wrote
 }
 
 func runEndToEnd(o options, dir, input string) (*result, error) {
@@ -378,6 +383,7 @@ func (c *child) watch(o options, addr string, finished, begun func(sample) bool)
 			res.done = time.Now()
 			res.cpu = s.cpu
 			res.indexed = int64(s.indexOut)
+			res.batches = int64(s.indexBatches)
 			res.peakRSS = procStatus(c.cmd.Process.Pid, "VmHWM")
 			return res, nil
 		}
@@ -433,6 +439,10 @@ func (c *child) sample(addr string) (sample, error) {
 				s.enrichInFlight += v
 			} else if stage("index") {
 				s.indexInFlight += v
+			}
+		case "earshot_sink_batch_records_count":
+			if stage("index") {
+				s.indexBatches += v
 			}
 		case "process_cpu_seconds_total":
 			s.cpu = v

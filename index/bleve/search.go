@@ -362,7 +362,7 @@ func (b *Backend) toHits(sr *bleve.SearchResult, c *index.Compiled) ([]index.Hit
 			return nil, "", fmt.Errorf("reading hit %s: %w", h.ID, err)
 		}
 		var m record.EnrichedMention
-		if err := json.Unmarshal(raw, &m); err != nil {
+		if err := record.Decode(raw, &m); err != nil {
 			return nil, "", fmt.Errorf("decoding hit %s: %w", h.ID, err)
 		}
 		hit := index.Hit{ID: h.ID, Mention: &m}

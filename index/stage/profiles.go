@@ -77,33 +77,55 @@ func (s *Stage) refreshProfiles(ctx context.Context, people []personKey, bases m
 	return failed
 }
 
-// mentionsOf reads back the newest mentions of people, grouped by person.
+// mentionsOf reads back the newest mentions of people, grouped by person:
+// through the backend's own read-back when it has one, else by a search.
 func (s *Stage) mentionsOf(ctx context.Context, people []personKey) (map[personKey][]*record.EnrichedMention, error) {
-	terms := make([]string, len(people))
 	want := map[personKey]bool{}
+	for _, p := range people {
+		want[p] = true
+	}
+	out := map[personKey][]*record.EnrichedMention{}
+	group := func(ms []*record.EnrichedMention) {
+		for _, m := range ms {
+			for _, p := range personsOf(m) {
+				if want[p] && len(out[p]) < s.cfg.MaxProfileMentions {
+					out[p] = append(out[p], m)
+				}
+			}
+		}
+	}
+	if r, ok := s.backend.(index.PeopleReader); ok {
+		refs := make([]index.PersonRef, len(people))
+		for i, p := range people {
+			refs[i] = index.PersonRef{Kind: p.kind, ID: p.id}
+		}
+		ms, err := r.MentionsOfPeople(ctx, refs, s.cfg.MaxProfileMentions)
+		if err != nil {
+			return nil, fmt.Errorf("reading mentions back for profiles: %w", err)
+		}
+		group(ms)
+		return out, nil
+	}
+	terms := make([]string, len(people))
 	for i, p := range people {
 		field := "customer"
 		if p.kind == index.ProfileProspect {
 			field = "prospect"
 		}
 		terms[i] = field + `:"` + strings.NewReplacer(`\`, `\\`, `"`, `\"`).Replace(p.id) + `"`
-		want[p] = true
 	}
 	req := &index.SearchRequest{Query: strings.Join(terms, " OR "), Sort: index.SortNewest, Size: index.MaxSize}
 	limit := s.cfg.MaxProfileMentions * len(people)
-	out := map[personKey][]*record.EnrichedMention{}
 	for read := 0; read < limit; {
 		res, err := s.backend.Search(ctx, req)
 		if err != nil {
 			return nil, fmt.Errorf("reading mentions back for profiles: %w", err)
 		}
-		for _, h := range res.Hits {
-			for _, p := range personsOf(h.Mention) {
-				if want[p] && len(out[p]) < s.cfg.MaxProfileMentions {
-					out[p] = append(out[p], h.Mention)
-				}
-			}
+		ms := make([]*record.EnrichedMention, len(res.Hits))
+		for i, h := range res.Hits {
+			ms[i] = h.Mention
 		}
+		group(ms)
 		read += len(res.Hits)
 		if res.Next == "" {
 			break

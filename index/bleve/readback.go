@@ -1,0 +1,167 @@
+package bleve
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/blevesearch/bleve/v2"
+	bq "github.com/blevesearch/bleve/v2/search/query"
+
+	"github.com/earshothq/earshot/index"
+	"github.com/earshothq/earshot/record"
+)
+
+// unsortedReadBack bounds how many matches one read-back fetches in index
+// order and sorts itself. Up to it, every match is decoded once (the
+// profile needs the records anyway) and nothing else is read; a person
+// with more than unsortedFactor times the mentions asked for is read
+// through bleve's sort instead, so a brand's own account with half a
+// million mentions is not decoded in full to keep its newest 5,000.
+const (
+	unsortedReadBack = 50000
+	unsortedFactor   = 4
+)
+
+// MentionsOfPeople reads people's mentions back for their profiles (see
+// index.PeopleReader).
+func (b *Backend) MentionsOfPeople(ctx context.Context, people []index.PersonRef, newest int) ([]*record.EnrichedMention, error) {
+	if len(people) == 0 || newest <= 0 {
+		return nil, nil
+	}
+	var small []bq.Query
+	var out []*record.EnrichedMention
+	total := 0
+	for _, p := range people {
+		q, err := personQuery(p)
+		if err != nil {
+			return nil, err
+		}
+		n, err := b.count(ctx, q)
+		if err != nil {
+			return nil, err
+		}
+		switch {
+		case n == 0:
+		case n > newest*unsortedFactor:
+			ms, err := b.newestOf(ctx, q, newest)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, ms...)
+		default:
+			if total+n > unsortedReadBack && len(small) > 0 {
+				ms, err := b.allOf(ctx, bq.NewDisjunctionQuery(small), total)
+				if err != nil {
+					return nil, err
+				}
+				out, small, total = append(out, ms...), nil, 0
+			}
+			small, total = append(small, q), total+n
+		}
+	}
+	if len(small) > 0 {
+		ms, err := b.allOf(ctx, bq.NewDisjunctionQuery(small), total)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, ms...)
+	}
+	return newestFirst(out), nil
+}
+
+func personQuery(p index.PersonRef) (bq.Query, error) {
+	switch p.Kind {
+	case index.ProfileCustomer:
+		return termQuery("customer_id", p.ID), nil
+	case index.ProfileProspect:
+		return termQuery("prospect_id", p.ID), nil
+	}
+	return nil, fmt.Errorf("reading mentions back: unknown kind of person %q", p.Kind)
+}
+
+// count is how many mentions match q.
+func (b *Backend) count(ctx context.Context, q bq.Query) (int, error) {
+	req := bleve.NewSearchRequestOptions(q, 0, 0, false)
+	req.Score = "none"
+	sr, err := b.mentions.SearchInContext(ctx, req)
+	if err != nil {
+		return 0, fmt.Errorf("counting mentions to read back: %w", err)
+	}
+	return int(sr.Total), nil
+}
+
+// allOf returns every mention matching q, about n of them, in index
+// order. A write between the count and the fetch can add a few: the
+// page has room for them, and the rest is fetched again.
+func (b *Backend) allOf(ctx context.Context, q bq.Query, n int) ([]*record.EnrichedMention, error) {
+	size := n + n/10 + 100
+	for {
+		req := bleve.NewSearchRequestOptions(q, size, 0, false)
+		req.Score = "none" // every score is 0: no sort values are read
+		req.Fields = []string{fieldRaw}
+		sr, err := b.mentions.SearchInContext(ctx, req)
+		if err != nil {
+			return nil, fmt.Errorf("reading mentions back: %w", err)
+		}
+		if sr.Total > uint64(size) {
+			size = int(sr.Total) + int(sr.Total)/10
+			continue
+		}
+		return decodeHits(sr)
+	}
+}
+
+// newestOf returns the newest n mentions matching q, through bleve's sort.
+func (b *Backend) newestOf(ctx context.Context, q bq.Query, n int) ([]*record.EnrichedMention, error) {
+	req := bleve.NewSearchRequestOptions(q, n, 0, false)
+	req.Score = "none"
+	req.Fields = []string{fieldRaw}
+	req.SortByCustom(sortOrder(index.SortNewest))
+	sr, err := b.mentions.SearchInContext(ctx, req)
+	if err != nil {
+		return nil, fmt.Errorf("reading mentions back: %w", err)
+	}
+	return decodeHits(sr)
+}
+
+func decodeHits(sr *bleve.SearchResult) ([]*record.EnrichedMention, error) {
+	out := make([]*record.EnrichedMention, 0, len(sr.Hits))
+	for _, h := range sr.Hits {
+		raw, err := rawField(h.Fields)
+		if err != nil {
+			return nil, fmt.Errorf("reading mention %s: %w", h.ID, err)
+		}
+		var m record.EnrichedMention
+		if err := record.Decode(raw, &m); err != nil {
+			return nil, fmt.Errorf("decoding mention %s: %w", h.ID, err)
+		}
+		out = append(out, &m)
+	}
+	return out, nil
+}
+
+// newestFirst orders mentions as a time-sorted search does (the time key
+// descending, then the id ascending) and drops repeats: a mention of two
+// people read back for both.
+func newestFirst(ms []*record.EnrichedMention) []*record.EnrichedMention {
+	keys := make(map[string]string, len(ms))
+	out := ms[:0]
+	for _, m := range ms {
+		if _, seen := keys[m.ID]; seen {
+			continue
+		}
+		keys[m.ID] = timeKey(m.CreatedAt)
+		out = append(out, m)
+	}
+	slices.SortFunc(out, func(x, y *record.EnrichedMention) int {
+		if c := strings.Compare(keys[y.ID], keys[x.ID]); c != 0 {
+			return c
+		}
+		return strings.Compare(x.ID, y.ID)
+	})
+	return out
+}
+
+var _ index.PeopleReader = (*Backend)(nil)
