@@ -19,7 +19,8 @@ import (
 // measured, as a live listening stream does: generated mentions, encoded
 // as the enrichment stage publishes them, handed to the index stage's own
 // WriteBatch (the code the stage runs for each consumed Kafka batch: the
-// same decoding, index write and profile rebuild) in the batches its
+// same decoding, index write and profile rebuild, with the profile cache
+// `earshot index` gives a stage over the embedded index) in the batches its
 // consumer would cut at that rate (BatchTimeout's worth of records, at
 // most BatchSize). Their times run from the corpus's "now" on, so they
 // land in the ranges the pages show. Stop removes them again through
@@ -54,6 +55,8 @@ func startIngest(ctx context.Context, be index.Backend, rate int, now time.Time,
 	if err != nil {
 		return nil, err
 	}
+	// As `earshot index` wires a stage over the embedded index.
+	st.SetProfileCache(stage.ProfileCacheMentions, stage.ProfileCacheTTL)
 	ctx, cancel := context.WithCancel(ctx)
 	in := &ingester{stage: st, be: be, rate: rate, start: now, cancel: cancel, done: make(chan struct{}), stageless: stageless,
 		gen: synth.New(synth.Config{Seed: seed + 1000, Start: now, Span: time.Hour})}
