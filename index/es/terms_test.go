@@ -4,9 +4,11 @@ import (
 	"math/rand/v2"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2/analysis"
 
+	"github.com/earshothq/earshot/index"
 	"github.com/earshothq/earshot/index/synth"
 )
 
@@ -89,5 +91,57 @@ func TestTokenCacheIsBounded(t *testing.T) {
 	c.appendTerms(nil, b.String())
 	if n := len(c.terms); n > tokenCacheMax || n == 0 {
 		t.Fatalf("%d tokens cached; want 1..%d", n, tokenCacheMax)
+	}
+}
+
+// refFoldedText is foldedText as it was: the whole text folded at once.
+func refFoldedText(text string) string {
+	ascii := true
+	for i := 0; i < len(text) && ascii; i++ {
+		ascii = text[i] < utf8.RuneSelf
+	}
+	if ascii {
+		return ""
+	}
+	f := index.Fold(text)
+	if f == strings.ToLower(text) {
+		return ""
+	}
+	return f
+}
+
+// Folding word by word (and from the cache) is folding the whole text,
+// including marks after a space, long runs of marks, Hangul jamo that
+// compose, invalid UTF-8 and the letters folded without decomposing.
+func TestFoldedTextWordByWordIsTheWholeTextFolded(t *testing.T) {
+	texts := []string{
+		"zamówienie nie dotarło ŁÓDŹ", "Straße GROSSE Øre æble œuvre þorn", "entrega  dupla   espaço ", " leading é",
+		"a \u0301b \u0301\u0301 c\u0327\u0301", "e\u0301 \u0065\u0301", "\u1100\u1161 \u1100 \u1161\u11a8", "가각 힣",
+		"x " + strings.Repeat("\u0301", 40) + "y", "\xff\xfe bad é \xc3", "İstanbul ıI", "ǅungla Ǆ ǆ", "ﬁ ﬂ Å Å",
+		"快递 很慢 🙂 é", "Ω ω ϴ", "",
+	}
+	r := rand.New(rand.NewPCG(11, 12))
+	pools := [][2]rune{{0x20, 0x7e}, {0xa0, 0x24f}, {0x300, 0x36f}, {0x1100, 0x11ff}, {0xac00, 0xac20}, {0x4e00, 0x4e20}, {0x1f600, 0x1f610}, {0x1e00, 0x1eff}, {0x370, 0x3ff}, {0x400, 0x4ff}}
+	for range 20000 {
+		var b strings.Builder
+		for range 1 + r.IntN(12) {
+			if r.IntN(4) == 0 {
+				b.WriteByte(' ')
+				continue
+			}
+			p := pools[r.IntN(len(pools))]
+			b.WriteRune(p[0] + rune(r.IntN(int(p[1]-p[0]+1))))
+		}
+		texts = append(texts, b.String())
+	}
+	for _, m := range benchMentions(0, 300, r) {
+		texts = append(texts, m.Text)
+	}
+	for pass := range 2 {
+		for _, text := range texts {
+			if got, want := foldedText(text), refFoldedText(text); got != want {
+				t.Fatalf("pass %d, %q: folded word by word %q, whole %q", pass, text, got, want)
+			}
+		}
 	}
 }
