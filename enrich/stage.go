@@ -99,11 +99,7 @@ func (s *Stage) Process(_ context.Context, msg pipeline.Message) ([]pipeline.Out
 		ident, prospects := s.Resolver.Resolve(em)
 		em.Identity = &ident
 		for _, prospect := range prospects {
-			value, err := record.Encode(prospect)
-			if err != nil {
-				return nil, err
-			}
-			outs = append(outs, pipeline.Output{Topic: s.Topics.Prospects(), Key: []byte(prospect.ID), Value: value})
+			outs = append(outs, s.prospectOutput(prospect))
 		}
 		// Key enriched records by person, so one person's records (and the
 		// profile the index stage aggregates from them) stay on one partition.
@@ -119,6 +115,45 @@ func (s *Stage) Process(_ context.Context, msg pipeline.Message) ([]pipeline.Out
 		return nil, err
 	}
 	return append(outs, pipeline.Output{Topic: s.Topics.Enriched(), Key: key, Value: value}), nil
+}
+
+// prospectStates is the part of the identity half that tells a prospect's
+// state now (enrich/identity implements it).
+type prospectStates interface {
+	// CurrentProspect returns a copy of the prospect held under id (not
+	// one it was merged into); false when none is.
+	CurrentProspect(id string) (*record.Prospect, bool)
+}
+
+// prospectOutput is the prospect's record for the prospects topic. Its
+// value is taken when the record is written: the run stage holds a
+// prospect's records back and writes the last one (StageConfig.Latest),
+// by then in the state the resolver holds, so a prospect that many
+// mentions change is written once, and a conversion or an erasure applied
+// meanwhile is neither undone nor brought back. A merged prospect's
+// redirect is final and written as made.
+func (s *Stage) prospectOutput(p *record.Prospect) pipeline.Output {
+	return pipeline.Output{Topic: s.Topics.Prospects(), Key: []byte(p.ID), Current: func() ([]byte, bool) {
+		cur := p
+		if st, ok := s.Resolver.(prospectStates); ok && p.Status != record.ProspectMerged {
+			if cur, ok = st.CurrentProspect(p.ID); !ok {
+				return nil, false // erased, or merged into another: written by whoever did it
+			}
+		}
+		value, err := record.Encode(cur)
+		if err != nil {
+			s.logger().Error("encoding prospect", "prospect", p.ID, "error", err)
+			return nil, false
+		}
+		return value, true
+	}}
+}
+
+func (s *Stage) logger() *slog.Logger {
+	if s.Logger == nil {
+		return slog.New(slog.DiscardHandler)
+	}
+	return s.Logger
 }
 
 // Run loads the customers and prospects tables into the resolver, then
@@ -153,7 +188,8 @@ func Run(ctx context.Context, k *pipeline.Kafka, s *Stage) error {
 			go cw.run(ctx)
 		}
 	}
-	return k.RunStage(ctx, pipeline.StageConfig{Name: "enrich", Topics: []string{k.Topics().Raw()}, Processor: s})
+	return k.RunStage(ctx, pipeline.StageConfig{Name: "enrich", Topics: []string{k.Topics().Raw()}, Processor: s,
+		Latest: []string{k.Topics().Prospects()}})
 }
 
 // LoadTables follows the customers and prospects topics into r and waits

@@ -21,6 +21,11 @@ type Output struct {
 	// Subject, when sealing is enabled, is the person (privacy.Keyring's
 	// keyed hash) whose key encrypts Value.
 	Subject string
+	// Current, when set, gives Value when a stage (RunStage) writes the
+	// record rather than when it was made; ok false writes nothing. A
+	// record held back on a StageConfig.Latest topic is so written in the
+	// state its key has by then. Producer itself ignores it.
+	Current func() (value []byte, ok bool)
 }
 
 // ErrProducerClosed is returned by Produce after Close.

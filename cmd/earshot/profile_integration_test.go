@@ -167,9 +167,11 @@ connectors:
 	// A second address, then a post with his handle and that address.
 	form("jan.z@firma.pl", "Zamówimy trzy ekspresy, proszę o kontakt.")
 	second := identity.ProspectID("email:jan.z@firma.pl")
+	// The profile carries the prospect's record once it is written (the
+	// enrich stage holds prospect records back for up to a second).
 	waitFor(t, "the second address's prospect", 60*time.Second, logs, func() bool {
 		p, ok := profileOf("prospect:" + second)
-		return ok && p.MentionCount == 1
+		return ok && p.MentionCount == 1 && p.Prospect != nil
 	})
 	// Same name as the customer, another address: listed for review.
 	code, out, errOut := runCLI(t, "identity", "review", "--json", "-c", adminCfg)

@@ -150,6 +150,18 @@ func (t *prospectTable) get(id string) (*record.Prospect, bool) {
 	return cloneProspect(st.p), true
 }
 
+// current returns a copy of the prospect held under id, not following
+// merge redirects.
+func (t *prospectTable) current(id string) (*record.Prospect, bool) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	st, ok := t.byID[id]
+	if !ok {
+		return nil, false
+	}
+	return cloneProspect(st.p), true
+}
+
 // record adds an unmatched record to its person's prospect, creating the
 // prospect when the record qualifies. A record carrying identifiers of two
 // prospects merges them: the one seen first survives with both histories,

@@ -485,8 +485,15 @@ func (r *Resolver) Stats() IndexStats {
 	return st
 }
 
-// Prospect returns a copy of a prospect in the in-memory table.
+// Prospect returns a copy of a prospect in the in-memory table (the
+// survivor, for a merged prospect's id).
 func (r *Resolver) Prospect(id string) (*record.Prospect, bool) { return r.prospects.get(id) }
+
+// CurrentProspect returns a copy of the prospect the table holds under id
+// itself: none once it was merged into another, erased or evicted.
+func (r *Resolver) CurrentProspect(id string) (*record.Prospect, bool) {
+	return r.prospects.current(id)
+}
 
 // HouseholdRate is how many other members of their family an average
 // customer shares an address with, among the customers: the prior of the
