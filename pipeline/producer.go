@@ -24,7 +24,8 @@ type Output struct {
 	// Current, when set, gives Value when a stage (RunStage) writes the
 	// record rather than when it was made; ok false writes nothing. A
 	// record held back on a StageConfig.Latest topic is so written in the
-	// state its key has by then. Producer itself ignores it.
+	// state its key has by then. Producer refuses a record with Current
+	// set (its Value is not made yet).
 	Current func() (value []byte, ok bool)
 }
 
@@ -105,6 +106,10 @@ func compression(name string) compress.Compression {
 // from another goroutine, with nil when the brokers acknowledged the record
 // or with the error that stopped it (after the writer's own retries).
 func (p *Producer) Produce(ctx context.Context, out Output, done func(error)) error {
+	if out.Current != nil {
+		// Its Value is not made yet: writing it would write a tombstone.
+		return fmt.Errorf("queueing record for %s: its value is to be taken from Output.Current first", out.Topic)
+	}
 	out, err := p.k.sealOutput(ctx, out)
 	if err != nil {
 		return fmt.Errorf("sealing record for %s: %w", out.Topic, err)

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -235,5 +236,18 @@ func TestIntegrationStageHoldsLatestStates(t *testing.T) {
 	}
 	if states >= n/2 {
 		t.Fatalf("%d state records for %d messages: not held back", states, n)
+	}
+}
+
+// A record whose value is still to be taken from Current is refused by the
+// producer: written as it is, its nil value would be a tombstone.
+func TestIntegrationProducerRefusesUnmadeValue(t *testing.T) {
+	c := pipelinetest.New(t)
+	p := c.Kafka.NewProducer("unmade", 0)
+	defer p.Close()
+	err := p.ProduceSync(context.Background(), pipeline.Output{Topic: c.Kafka.Topics().Prospects(), Key: []byte("p1"),
+		Current: func() ([]byte, bool) { return []byte("state"), true }})
+	if err == nil || !strings.Contains(err.Error(), "Output.Current") {
+		t.Fatalf("want the record refused, got %v", err)
 	}
 }
