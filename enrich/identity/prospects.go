@@ -216,7 +216,9 @@ func (t *prospectTable) record(r *Resolver, em *record.EnrichedMention, person *
 			}
 			return strings.Compare(a.ID, b.ID)
 		})
-		p = cloneProspect(found[0])
+		// Changed in place: the table's states never leave it (callers
+		// get copies) and it is locked.
+		p = found[0]
 		for _, other := range found[1:] {
 			absorb(p, other, r.cfg.Prospects.MaxEvidence)
 			merged = append(merged, redirect(other, p.ID, at))
