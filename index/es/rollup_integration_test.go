@@ -287,3 +287,66 @@ func exactTotal(t *testing.T, b *Backend) int64 {
 	}
 	return res.Total
 }
+
+// The rollup index is never refreshed on a timer (marks come after every
+// write; the days are read in real time and its searches refresh first),
+// including one made before by an earlier version with the default.
+func TestIntegrationRollupIndexRefreshesOnlyWhenAsked(t *testing.T) {
+	cfg := realConfig(t)
+	cfg.RollupInterval = time.Hour
+	b := openReal(t, cfg)
+	ctx := context.Background()
+	refresh := func() string {
+		t.Helper()
+		var res map[string]struct {
+			Settings struct {
+				Index struct {
+					RefreshInterval string `json:"refresh_interval"`
+				} `json:"index"`
+			} `json:"settings"`
+		}
+		if err := b.do(ctx, esapi.IndicesGetSettingsRequest{Index: []string{b.rollupIndex()}}, &res); err != nil {
+			t.Fatal(err)
+		}
+		return res[b.rollupIndex()].Settings.Index.RefreshInterval
+	}
+	if got := refresh(); got != "-1" {
+		t.Fatalf("a new rollup index refreshes every %q; want -1", got)
+	}
+	if err := b.do(ctx, esapi.IndicesPutSettingsRequest{Index: []string{b.rollupIndex()},
+		Body: body(obj{"index": obj{"refresh_interval": "1s"}})}, nil); err != nil {
+		t.Fatal(err)
+	}
+	if err := b.EnsureSchema(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if got := refresh(); got != "-1" {
+		t.Fatalf("an existing rollup index still refreshes every %q; want -1", got)
+	}
+	// A counted day that no refresh has shown yet is still dropped with
+	// its month.
+	ms := rollupCorpus(300, 13)
+	mustLoad(t, b, ms)
+	recount(t, b)
+	old := ms[0].CreatedAt
+	for _, m := range ms {
+		if m.CreatedAt.Before(old) {
+			old = m.CreatedAt
+		}
+	}
+	day := floorDay(old.Unix())
+	// A day marked after the last refresh of the rollup index.
+	ghost := floorDay(old.AddDate(0, -1, 0).Unix())
+	if err := b.markDirty(ctx, []int64{ghost}); err != nil {
+		t.Fatal(err)
+	}
+	cut := time.Date(old.Year(), old.Month(), 1, 0, 0, 0, 0, time.UTC).AddDate(0, 1, 0)
+	if _, err := b.DropMentionsBefore(ctx, cut); err != nil {
+		t.Fatal(err)
+	}
+	for _, d := range []int64{day, ghost} {
+		if days, err := b.readDays(ctx, d, d+daySeconds); err != nil || len(days) != 0 {
+			t.Fatalf("the rollup day %s of a dropped month is still there: %+v %v", dayID(d), days, err)
+		}
+	}
+}
