@@ -425,7 +425,10 @@ func mergeRecord(p *record.Prospect, em *record.EnrichedMention, person *Person,
 		mergePreferences(p.Preferences, pref)
 	}
 	if len(d.Candidates) > 0 {
-		p.Candidates = d.Candidates
+		// A copy: d.Candidates is also the mention's identity, which the
+		// stage encodes unlocked while the table edits its own in place
+		// (below, and a rejection in decide).
+		p.Candidates = cloneCandidates(d.Candidates)
 	}
 	p.Candidates = slices.DeleteFunc(p.Candidates, func(c record.Candidate) bool { return rejected[c.CustomerID] })
 	if at.After(p.LastSeen) {
@@ -533,14 +536,21 @@ func cloneProspect(p *record.Prospect) *record.Prospect {
 			c.ScoreParts[k] = v
 		}
 	}
-	if p.Candidates != nil {
-		c.Candidates = make([]record.Candidate, len(p.Candidates))
-		for i, cand := range p.Candidates {
-			cand.Evidence = slices.Clone(cand.Evidence)
-			c.Candidates[i] = cand
-		}
-	}
+	c.Candidates = cloneCandidates(p.Candidates)
 	return &c
+}
+
+// cloneCandidates deep-copies a candidate list (nil stays nil).
+func cloneCandidates(cands []record.Candidate) []record.Candidate {
+	if cands == nil {
+		return nil
+	}
+	out := make([]record.Candidate, len(cands))
+	for i, c := range cands {
+		c.Evidence = slices.Clone(c.Evidence)
+		out[i] = c
+	}
+	return out
 }
 
 // decide applies a person's decision (nil: its tombstone, key the
