@@ -124,3 +124,41 @@ func TestErasureInsideBatchRemovesOnlyWhatCameBefore(t *testing.T) {
 		t.Fatalf("profile of E1 after erasure then a new mention: %+v, %v", p, err)
 	}
 }
+
+// Two versions of a mention in one batch (an edit right after the post, a
+// replay) are written once, as the last one: a backend that writes a batch
+// in parallel requests, or retries part of it, could otherwise leave the
+// older one in the index. The person the mention left is rebuilt too.
+func TestTwoVersionsOfAMentionInABatchWriteTheLast(t *testing.T) {
+	b := &countingBackend{Backend: newBackend(t)}
+	s := newStage(t, b)
+	batch := []pipeline.Message{mentionOf(t, "M1", "C1", 0), mentionOf(t, "M2", "C1", 1), mentionOf(t, "M1", "C2", 2)}
+	if dlq, _ := runUntilSettled(t, s, batch); len(dlq) > 0 {
+		t.Fatalf("%d messages to the DLQ", len(dlq))
+	}
+	if got := b.mentions.Load(); got != 2 {
+		t.Fatalf("%d mentions written; want 2 (M1 once, as its last version, and M2)", got)
+	}
+	if got := total(t, b, `customer:"C2"`); got != 1 {
+		t.Fatalf("C2 has %d mentions in the index; want 1 (M1's last version)", got)
+	}
+	if got := total(t, b, `customer:"C1"`); got != 1 {
+		t.Fatalf("C1 has %d mentions in the index; want 1 (M2)", got)
+	}
+	// M3 was C3's; a batch brings it again for C3, then moved to C2.
+	if dlq, _ := runUntilSettled(t, s, []pipeline.Message{mentionOf(t, "M3", "C3", 3)}); len(dlq) > 0 {
+		t.Fatalf("%d messages to the DLQ", len(dlq))
+	}
+	if dlq, _ := runUntilSettled(t, s, []pipeline.Message{mentionOf(t, "M3", "C3", 4), mentionOf(t, "M3", "C2", 5)}); len(dlq) > 0 {
+		t.Fatalf("%d messages to the DLQ", len(dlq))
+	}
+	for id, want := range map[string]int{"customer:C1": 1, "customer:C2": 2, "customer:C3": 0} {
+		p, err := b.GetProfile(context.Background(), id)
+		if err != nil {
+			t.Fatalf("%s: %v", id, err)
+		}
+		if p.MentionCount != want {
+			t.Fatalf("%s counts %d mentions; want %d", id, p.MentionCount, want)
+		}
+	}
+}

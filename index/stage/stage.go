@@ -295,6 +295,7 @@ func (s *Stage) applySegment(ctx context.Context, batch []pipeline.Message, seg 
 			state(p).mentionAfter = true
 		}
 	}
+	ms, at, earlier := lastCopies(ms, at)
 	if len(ms) > 0 {
 		for j, err := range s.backend.UpsertMentions(ctx, ms) {
 			i := at[j]
@@ -304,7 +305,11 @@ func (s *Stage) applySegment(ctx context.Context, batch []pipeline.Message, seg 
 				continue
 			}
 			s.cache.written(ms[j])
-			for _, p := range personsOf(ms[j]) {
+			persons := personsOf(ms[j])
+			for _, e := range earlier[j] {
+				persons = append(persons, personsOf(e)...) // a person the mention left
+			}
+			for _, p := range persons {
 				st := people[p]
 				st.mentioned = true
 				st.msgs = append(st.msgs, i)
@@ -380,6 +385,41 @@ func decodeMention(m pipeline.Message) (*record.EnrichedMention, error) {
 		return nil, pipeline.Permanent(fmt.Errorf("enriched mention at %s/%d/%d has no id", m.Topic, m.Partition, m.Offset))
 	}
 	return &em, nil
+}
+
+// lastCopies keeps the last copy of each mention in ms (at: their
+// messages): an edit and a replay can bring two versions of a mention in
+// one batch, and a backend that writes a batch in parallel requests, or
+// retries part of it, could otherwise leave the older one in the index.
+// earlier holds, per kept copy, the copies it replaced, whose people
+// must be rebuilt too (a mention can move to another person). The
+// replaced copies' messages settle with the batch: the last copy is the
+// mention's state.
+func lastCopies(ms []*record.EnrichedMention, at []int) ([]*record.EnrichedMention, []int, map[int][]*record.EnrichedMention) {
+	last := make(map[string]int, len(ms))
+	for j, m := range ms {
+		last[m.ID] = j
+	}
+	if len(last) == len(ms) {
+		return ms, at, nil
+	}
+	var keptMs []*record.EnrichedMention
+	var keptAt []int
+	replaced := map[string][]*record.EnrichedMention{}
+	for j, m := range ms {
+		if last[m.ID] != j {
+			replaced[m.ID] = append(replaced[m.ID], m)
+			continue
+		}
+		keptMs, keptAt = append(keptMs, m), append(keptAt, at[j])
+	}
+	earlier := map[int][]*record.EnrichedMention{}
+	for j, m := range keptMs {
+		if r := replaced[m.ID]; len(r) > 0 {
+			earlier[j] = r
+		}
+	}
+	return keptMs, keptAt, earlier
 }
 
 type personKey struct{ kind, id string }
