@@ -32,7 +32,16 @@ type prospectTable struct {
 	decisions map[string]record.MatchDecision
 	confirmed map[string]string          // prospect → customer
 	rejected  map[string]map[string]bool // prospect → customers
+	// evicted keeps the last state of the most recently evicted prospects
+	// (at most maxEvicted): the stage may still hold one of their records
+	// back (enrich's StageConfig.Latest), and writes it in this state
+	// rather than not at all.
+	evicted      map[string]*record.Prospect
+	evictedOrder []string
 }
+
+// maxEvicted bounds the evicted prospects whose last state is kept.
+const maxEvicted = 4096
 
 type prospectState struct {
 	p    *record.Prospect
@@ -42,7 +51,8 @@ type prospectState struct {
 
 func newProspectTable(max int) *prospectTable {
 	return &prospectTable{max: max, byID: map[string]*prospectState{}, byKey: map[string]string{}, lru: list.New(), merged: map[string]string{},
-		decisions: map[string]record.MatchDecision{}, confirmed: map[string]string{}, rejected: map[string]map[string]bool{}}
+		decisions: map[string]record.MatchDecision{}, confirmed: map[string]string{}, rejected: map[string]map[string]bool{},
+		evicted: map[string]*record.Prospect{}}
 }
 
 func (t *prospectTable) len() int {
@@ -93,6 +103,7 @@ func (t *prospectTable) resolveID(id string) string {
 
 // put stores p under its id and keys; the caller holds mu.
 func (t *prospectTable) put(p *record.Prospect, keys []string) {
+	delete(t.evicted, p.ID)
 	st, ok := t.byID[p.ID]
 	if !ok {
 		st = &prospectState{elem: t.lru.PushFront(p.ID)}
@@ -113,8 +124,26 @@ func (t *prospectTable) put(p *record.Prospect, keys []string) {
 		}
 	}
 	for len(t.byID) > t.max {
-		oldest := t.lru.Back()
-		t.drop(oldest.Value.(string))
+		t.evict(t.lru.Back().Value.(string))
+	}
+}
+
+// evict drops the least recently used prospect for room, keeping its
+// last state in evicted.
+func (t *prospectTable) evict(id string) {
+	st := t.byID[id]
+	t.drop(id)
+	if st == nil {
+		return
+	}
+	t.evicted[id] = st.p
+	t.evictedOrder = append(t.evictedOrder, id)
+	if len(t.evictedOrder) > maxEvicted {
+		old := t.evictedOrder[0]
+		t.evictedOrder = t.evictedOrder[1:]
+		if !slices.Contains(t.evictedOrder, old) {
+			delete(t.evicted, old)
+		}
 	}
 }
 
@@ -126,6 +155,7 @@ func (t *prospectTable) remove(id string) {
 }
 
 func (t *prospectTable) drop(id string) {
+	delete(t.evicted, id) // erased, merged or back in the table: not its evicted state
 	st, ok := t.byID[id]
 	if !ok {
 		return
@@ -151,12 +181,15 @@ func (t *prospectTable) get(id string) (*record.Prospect, bool) {
 }
 
 // current returns a copy of the prospect held under id, not following
-// merge redirects.
+// merge redirects, or its last state when it was evicted lately.
 func (t *prospectTable) current(id string) (*record.Prospect, bool) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	st, ok := t.byID[id]
 	if !ok {
+		if p, ok := t.evicted[id]; ok {
+			return cloneProspect(p), true
+		}
 		return nil, false
 	}
 	return cloneProspect(st.p), true

@@ -490,7 +490,8 @@ func (r *Resolver) Stats() IndexStats {
 func (r *Resolver) Prospect(id string) (*record.Prospect, bool) { return r.prospects.get(id) }
 
 // CurrentProspect returns a copy of the prospect the table holds under id
-// itself: none once it was merged into another, erased or evicted.
+// itself, or its last state when it was evicted lately: none once it was
+// merged into another or erased.
 func (r *Resolver) CurrentProspect(id string) (*record.Prospect, bool) {
 	return r.prospects.current(id)
 }
