@@ -80,7 +80,8 @@ func appendJSONFloat(dst []byte, f float64) []byte {
 	}
 	dst = strconv.AppendFloat(dst, f, format, -1, 64)
 	if format == 'e' {
-		// clean up e-09 to e-9
+		// A one-digit negative exponent loses strconv's leading zero, as
+		// encoding/json writes it (1e-07 becomes 1e-7).
 		if n := len(dst); n >= 4 && dst[n-4] == 'e' && dst[n-3] == '-' && dst[n-2] == '0' {
 			dst[n-2] = dst[n-1]
 			dst = dst[:n-1]
