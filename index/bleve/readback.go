@@ -3,8 +3,6 @@ package bleve
 import (
 	"context"
 	"fmt"
-	"slices"
-	"strings"
 
 	"github.com/blevesearch/bleve/v2"
 	bq "github.com/blevesearch/bleve/v2/search/query"
@@ -129,38 +127,27 @@ func (b *Backend) newestOf(ctx context.Context, q bq.Query, n int) ([]*record.En
 func decodeHits(sr *bleve.SearchResult) ([]*record.EnrichedMention, error) {
 	out := make([]*record.EnrichedMention, 0, len(sr.Hits))
 	for _, h := range sr.Hits {
-		raw, err := rawField(h.Fields)
+		m, err := hitMention(h)
 		if err != nil {
-			return nil, fmt.Errorf("reading mention %s: %w", h.ID, err)
+			return nil, err
 		}
-		var m record.EnrichedMention
-		if err := record.Decode(raw, &m); err != nil {
-			return nil, fmt.Errorf("decoding mention %s: %w", h.ID, err)
-		}
-		out = append(out, &m)
+		out = append(out, m)
 	}
 	return out, nil
 }
 
-// newestFirst orders mentions as a time-sorted search does (the time key
-// descending, then the id ascending) and drops repeats: a mention of two
-// people read back for both.
+// newestFirst orders mentions as a time-sorted search does and drops
+// repeats: a mention of two people read back for both.
 func newestFirst(ms []*record.EnrichedMention) []*record.EnrichedMention {
-	keys := make(map[string]string, len(ms))
+	seen := make(map[string]bool, len(ms))
 	out := ms[:0]
 	for _, m := range ms {
-		if _, seen := keys[m.ID]; seen {
-			continue
+		if !seen[m.ID] {
+			seen[m.ID] = true
+			out = append(out, m)
 		}
-		keys[m.ID] = timeKey(m.CreatedAt)
-		out = append(out, m)
 	}
-	slices.SortFunc(out, func(x, y *record.EnrichedMention) int {
-		if c := strings.Compare(keys[y.ID], keys[x.ID]); c != 0 {
-			return c
-		}
-		return strings.Compare(x.ID, y.ID)
-	})
+	sortByTime(out, func(m *record.EnrichedMention) *record.EnrichedMention { return m }, true)
 	return out
 }
 

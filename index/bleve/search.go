@@ -331,20 +331,7 @@ func (b *Backend) searchAllByTime(ctx context.Context, c *index.Compiled) (_ *in
 	if err != nil {
 		return nil, true, err
 	}
-	// As sortOrder: the time key, newest or oldest first, then the id.
-	keys := make(map[string]string, len(hits))
-	for _, h := range hits {
-		keys[h.ID] = timeKey(h.Mention.CreatedAt)
-	}
-	slices.SortFunc(hits, func(x, y index.Hit) int {
-		if kc := strings.Compare(keys[x.ID], keys[y.ID]); kc != 0 {
-			if c.Sort == index.SortNewest {
-				return -kc
-			}
-			return kc
-		}
-		return strings.Compare(x.ID, y.ID)
-	})
+	keys := sortByTime(hits, func(h index.Hit) *record.EnrichedMention { return h.Mention }, c.Sort == index.SortNewest)
 	out := &index.SearchResult{Total: int64(sr.Total), Hits: hits}
 	if len(hits) == c.Size {
 		last := hits[len(hits)-1]
@@ -353,24 +340,54 @@ func (b *Backend) searchAllByTime(ctx context.Context, c *index.Compiled) (_ *in
 	return out, true, nil
 }
 
+// sortByTime orders xs as sortOrder does (the time key, newest or oldest
+// first, then the id ascending) and returns each one's time key by id.
+func sortByTime[T any](xs []T, mention func(T) *record.EnrichedMention, newest bool) map[string]string {
+	keys := make(map[string]string, len(xs))
+	for _, x := range xs {
+		m := mention(x)
+		keys[m.ID] = timeKey(m.CreatedAt)
+	}
+	slices.SortFunc(xs, func(x, y T) int {
+		a, b := mention(x).ID, mention(y).ID
+		if kc := strings.Compare(keys[a], keys[b]); kc != 0 {
+			if newest {
+				return -kc
+			}
+			return kc
+		}
+		return strings.Compare(a, b)
+	})
+	return keys
+}
+
+// hitMention decodes the stored record of a hit.
+func hitMention(h *search.DocumentMatch) (*record.EnrichedMention, error) {
+	raw, err := rawField(h.Fields)
+	if err != nil {
+		return nil, fmt.Errorf("reading hit %s: %w", h.ID, err)
+	}
+	var m record.EnrichedMention
+	if err := record.Decode(raw, &m); err != nil {
+		return nil, fmt.Errorf("decoding hit %s: %w", h.ID, err)
+	}
+	return &m, nil
+}
+
 // toHits decodes a page of hits and makes the cursor after it.
 func (b *Backend) toHits(sr *bleve.SearchResult, c *index.Compiled) ([]index.Hit, string, error) {
 	hits := make([]index.Hit, 0, len(sr.Hits))
 	for _, h := range sr.Hits {
-		raw, err := rawField(h.Fields)
+		m, err := hitMention(h)
 		if err != nil {
-			return nil, "", fmt.Errorf("reading hit %s: %w", h.ID, err)
+			return nil, "", err
 		}
-		var m record.EnrichedMention
-		if err := record.Decode(raw, &m); err != nil {
-			return nil, "", fmt.Errorf("decoding hit %s: %w", h.ID, err)
-		}
-		hit := index.Hit{ID: h.ID, Mention: &m}
+		hit := index.Hit{ID: h.ID, Mention: m}
 		if c.Sort == index.SortRelevance {
 			hit.Score = h.Score
 		}
 		if c.Highlight {
-			hit.Snippets = b.snippets(&m, c.TextTerms)
+			hit.Snippets = b.snippets(m, c.TextTerms)
 		}
 		hits = append(hits, hit)
 	}
