@@ -143,7 +143,7 @@ func (k *Kafka) handle(ctx context.Context, c *consumer, out *Producer, p Proces
 	if h != nil {
 		outs, held = h.split(outs)
 	}
-	g := &settlement{c: c, msgs: []Message{m}}
+	g := &settlement{c: c, msg: m}
 	if len(outs) > 0 {
 		g.parts++
 	}
@@ -162,12 +162,12 @@ func (k *Kafka) handle(ctx context.Context, c *consumer, out *Producer, p Proces
 	}
 }
 
-// settlement settles its messages once each of its parts is done (the
-// records written for them at once; the flush of those held back), or
-// abandons them if any part failed.
+// settlement settles a message once each of its parts is done (the
+// records written for it at once; the flush of those held back), or
+// abandons it if any part failed.
 type settlement struct {
 	c      *consumer
-	msgs   []Message
+	msg    Message
 	mu     sync.Mutex
 	parts  int
 	failed bool
@@ -183,12 +183,10 @@ func (g *settlement) done(err error) {
 	if g.parts > 0 {
 		return
 	}
-	for _, m := range g.msgs {
-		if g.failed {
-			g.c.abandon()
-		} else {
-			g.c.settle(m)
-		}
+	if g.failed {
+		g.c.abandon()
+	} else {
+		g.c.settle(g.msg)
 	}
 }
 
