@@ -173,20 +173,25 @@ func (p *textPlan) neutralAnalyzer() obj {
 // clientTerms analyses text with a Go analyser and returns its terms
 // separated by spaces, for a whitespace-analysed field.
 func clientTerms(a analysis.Analyzer, text string) string {
+	return string(appendClientTerms(nil, a, text))
+}
+
+// appendClientTerms is clientTerms appending to dst.
+func appendClientTerms(dst []byte, a analysis.Analyzer, text string) []byte {
 	if c, ok := a.(*tokenCached); ok {
-		return string(c.appendTerms(nil, text))
+		return c.appendTerms(dst, text)
 	}
-	var b strings.Builder
+	start := len(dst)
 	for _, t := range a.Analyze([]byte(text)) {
 		if len(t.Term) == 0 {
 			continue
 		}
-		if b.Len() > 0 {
-			b.WriteByte(' ')
+		if len(dst) > start {
+			dst = append(dst, ' ')
 		}
-		b.Write(t.Term)
+		dst = append(dst, t.Term...)
 	}
-	return b.String()
+	return dst
 }
 
 // foldedText is text folded by Earshot, or "" when folding changes nothing
@@ -198,11 +203,7 @@ func clientTerms(a analysis.Analyzer, text string) string {
 // joined are the text folded whole, for a fifth of the cost of encoding a
 // document on a node without asciifolding.
 func foldedText(text string) string {
-	ascii := true
-	for i := 0; i < len(text) && ascii; i++ {
-		ascii = text[i] < utf8.RuneSelf
-	}
-	if ascii {
+	if isASCII(text) {
 		return ""
 	}
 	out := make([]byte, 0, len(text)+8)
@@ -213,7 +214,7 @@ func foldedText(text string) string {
 			out = append(out, ' ')
 		}
 		var same bool
-		out, same = words.appendFolded(out, word)
+		out, same = appendFolded(out, word)
 		changed = changed || !same
 		if !more {
 			break
@@ -227,26 +228,17 @@ func foldedText(text string) string {
 }
 
 // foldedWords remembers how non-ASCII words fold.
-type foldedWords struct {
-	mu    sync.RWMutex
-	words map[string]foldedWord
-}
+var words memo[foldedWord]
 
 type foldedWord struct {
 	folded string
 	same   bool // folding changed nothing beyond case
 }
 
-var words = &foldedWords{words: map[string]foldedWord{}}
-
 // appendFolded appends index.Fold(w) to dst and says whether it equals
 // strings.ToLower(w).
-func (c *foldedWords) appendFolded(dst []byte, w string) ([]byte, bool) {
-	ascii := true
-	for i := 0; i < len(w) && ascii; i++ {
-		ascii = w[i] < utf8.RuneSelf
-	}
-	if ascii { // folds to its lower case
+func appendFolded(dst []byte, w string) ([]byte, bool) {
+	if isASCII(w) { // folds to its lower case
 		for i := 0; i < len(w); i++ {
 			c := w[i]
 			if 'A' <= c && c <= 'Z' {
@@ -256,20 +248,22 @@ func (c *foldedWords) appendFolded(dst []byte, w string) ([]byte, bool) {
 		}
 		return dst, true
 	}
-	c.mu.RLock()
-	f, ok := c.words[w]
-	c.mu.RUnlock()
+	f, ok := words.get(w)
 	if !ok {
 		folded := index.Fold(w)
 		f = foldedWord{folded: folded, same: folded == strings.ToLower(w)}
-		c.mu.Lock()
-		if len(c.words) >= tokenCacheMax {
-			clear(c.words)
-		}
-		c.words[w] = f
-		c.mu.Unlock()
+		words.put(w, f)
 	}
 	return append(dst, f.folded...), f.same
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
 }
 
 // detectPlan asks the cluster which analysers it has. A 400 answer means

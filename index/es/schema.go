@@ -141,11 +141,7 @@ func mentionDoc(d index.MentionDoc, record []byte, p *textPlan) ([]byte, error) 
 		field, value = index.LanguageFieldName(d.Analyser), d.Text
 	} else if a, ok := p.Client[d.Analyser]; ok {
 		field = clientField
-		if c, ok := a.(*tokenCached); ok {
-			terms = c.appendTerms(make([]byte, 0, len(d.Text)), d.Text)
-		} else {
-			terms = []byte(clientTerms(a, d.Text))
-		}
+		terms = appendClientTerms(make([]byte, 0, len(d.Text)), a, d.Text)
 	}
 	out := make([]byte, 0, 320+len(text)+len(record)+len(field)+len(value)+len(terms)+
 		len(d.ID)+len(d.Author)+len(d.AuthorEmail)+len(d.Subject)+len(d.CustomerID)+len(d.ProspectID))

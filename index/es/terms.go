@@ -16,13 +16,35 @@ import (
 // analysers. The tokenizer still runs on every text.
 type tokenCached struct {
 	*analysis.DefaultAnalyzer
-	mu    sync.RWMutex
-	terms map[string]string // token type and text → its terms ("" for a stop word)
+	terms memo[string] // token type and text → its terms ("" for a stop word)
 }
 
-// tokenCacheMax bounds the tokens remembered per analyser; when it is
-// reached the cache starts over.
-const tokenCacheMax = 1 << 15
+// memoMax bounds what a memo remembers; when it is reached the memo
+// starts over.
+const memoMax = 1 << 15
+
+// memo is a bounded map shared by the encoding workers: the token caches
+// of the Go analysers and the folded words.
+type memo[V any] struct {
+	mu sync.RWMutex
+	m  map[string]V
+}
+
+func (c *memo[V]) get(k string) (V, bool) {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	v, ok := c.m[k]
+	return v, ok
+}
+
+func (c *memo[V]) put(k string, v V) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.m == nil || len(c.m) >= memoMax {
+		c.m = make(map[string]V)
+	}
+	c.m[k] = v
+}
 
 // cacheTokens wraps a, unless its output can depend on more than one
 // token at a time (perToken false) or it is not bleve's default analyser.
@@ -31,7 +53,7 @@ func cacheTokens(a analysis.Analyzer, perToken bool) analysis.Analyzer {
 	if !ok || !perToken || len(d.CharFilters) > 0 || d.Tokenizer == nil {
 		return a
 	}
-	return &tokenCached{DefaultAnalyzer: d, terms: map[string]string{}}
+	return &tokenCached{DefaultAnalyzer: d}
 }
 
 // appendTerms appends the terms of text, separated by spaces, to dst: the
@@ -41,17 +63,10 @@ func (c *tokenCached) appendTerms(dst []byte, text string) []byte {
 	var key []byte
 	for _, tok := range c.Tokenizer.Tokenize([]byte(text)) {
 		key = append(append(key[:0], byte(tok.Type)), tok.Term...)
-		c.mu.RLock()
-		terms, ok := c.terms[string(key)]
-		c.mu.RUnlock()
+		terms, ok := c.terms.get(string(key))
 		if !ok {
 			terms = c.filter(tok)
-			c.mu.Lock()
-			if len(c.terms) >= tokenCacheMax {
-				clear(c.terms)
-			}
-			c.terms[string(key)] = terms
-			c.mu.Unlock()
+			c.terms.put(string(key), terms)
 		}
 		if terms == "" {
 			continue

@@ -80,7 +80,7 @@ func TestTokenCacheIsBounded(t *testing.T) {
 	}
 	c := cacheTokens(gos["en"].(*tokenCached).DefaultAnalyzer, true).(*tokenCached)
 	var b strings.Builder
-	for i := range tokenCacheMax + 10 {
+	for i := range memoMax + 10 {
 		b.WriteString(" w")
 		b.WriteString(strings.Repeat("x", i%7))
 		b.WriteString(string(rune('a' + i%26)))
@@ -89,8 +89,8 @@ func TestTokenCacheIsBounded(t *testing.T) {
 		b.WriteString(string(rune('a' + (i/17576)%26)))
 	}
 	c.appendTerms(nil, b.String())
-	if n := len(c.terms); n > tokenCacheMax || n == 0 {
-		t.Fatalf("%d tokens cached; want 1..%d", n, tokenCacheMax)
+	if n := len(c.terms.m); n > memoMax || n == 0 {
+		t.Fatalf("%d tokens cached; want 1..%d", n, memoMax)
 	}
 }
 
