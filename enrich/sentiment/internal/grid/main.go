@@ -11,7 +11,10 @@
 // defaults (sentiment.DefaultTrainOptions): bits, epochs, rate, l2, seed,
 // bags, nb (naive-Bayes scaling smoothing, 0 = off), char (min-max), cw
 // (character block weight), compose (0/1), fw (weight of the -feedback
-// examples) and bal (1: balance their classes per language). "base" is the
+// examples), bal (1: balance their classes per language) and xw (weight
+// of each -extra example; 0, the default, leaves them out) and tf (share
+// of the UMSAB train split learnt from) and va (1: score the odd val
+// tweets only; 2: learn from the even ones as well). "base" is the
 // defaults; "shipped" scores the embedded model. Every configuration also
 // trains on -feedback and reports -dev per language ("fb-…"); -errors lists
 // the -dev texts it gets wrong.
@@ -34,6 +37,20 @@ import (
 
 var showErrors, balance bool
 
+// extraWeight is the weight of each -extra example in the configuration
+// being parsed (xw=; 0 leaves them out).
+var extraWeight float32
+
+// trainShare is the share of the UMSAB train split the configuration
+// being parsed learns from (tf=; every example when 1): the learning curve
+// says what more tweets would be worth.
+var trainShare = 1.0
+
+// valHalf, when 1, scores only the odd-numbered val tweets; when 2 the
+// even-numbered ones are learnt from too: what learning from the val split
+// would be worth on tweets not learnt from.
+var valHalf int
+
 type configs []string
 
 func (c *configs) String() string     { return strings.Join(*c, " ") }
@@ -42,6 +59,7 @@ func (c *configs) Set(s string) error { *c = append(*c, s); return nil }
 func main() {
 	dir := flag.String("umsab", "../shared/data/sentiment", "UMSAB data folder")
 	feedback := flag.String("feedback", "enrich/sentiment/feedback/train", "feedback training examples added to UMSAB train (\"\" for none)")
+	extra := flag.String("extra", "", "more labelled examples (a file or folder) added with the weight xw= gives each")
 	dev := flag.String("dev", "enrich/sentiment/feedback/dev", "feedback development set, reported per language")
 	flag.BoolVar(&showErrors, "errors", false, "list the development examples each configuration gets wrong")
 	var cs configs
@@ -50,13 +68,13 @@ func main() {
 	if len(cs) == 0 {
 		cs = configs{"base"}
 	}
-	if err := run(*dir, *feedback, *dev, cs); err != nil {
+	if err := run(*dir, *feedback, *extra, *dev, cs); err != nil {
 		fmt.Fprintln(os.Stderr, "grid:", err)
 		os.Exit(1)
 	}
 }
 
-func run(dir, feedback, devDir string, cs configs) error {
+func run(dir, feedback, extraPath, devDir string, cs configs) error {
 	train, err := sentiment.ReadUMSAB(dir, "train")
 	if err != nil {
 		return err
@@ -71,6 +89,12 @@ func run(dir, feedback, devDir string, cs configs) error {
 			return err
 		}
 	}
+	var extra []sentiment.Example
+	if extraPath != "" {
+		if extra, err = sentiment.ReadExamples(extraPath); err != nil {
+			return err
+		}
+	}
 	if devDir != "" {
 		if dev, err = sentiment.ReadExamples(devDir); err != nil {
 			return err
@@ -81,7 +105,7 @@ func run(dir, feedback, devDir string, cs configs) error {
 		return err
 	}
 	// The same languages `earshot train sentiment --umsab` gives.
-	for _, set := range [][]sentiment.Example{train, val, fb, dev} {
+	for _, set := range [][]sentiment.Example{train, val, fb, extra, dev} {
 		for i := range set {
 			set[i].Group = set[i].Lang
 			set[i].Lang = sentiment.LexiconLanguage(det.Detect(set[i].Text, set[i].Lang).Code, set[i].Lang, true)
@@ -125,7 +149,12 @@ func run(dir, feedback, devDir string, cs configs) error {
 			if err != nil {
 				return fmt.Errorf("config %q: %w", c, err)
 			}
-			all := append([]sentiment.Example(nil), train...)
+			var all []sentiment.Example
+			for i, ex := range train {
+				if trainShare >= 1 || float64(i%100) < 100*trainShare {
+					all = append(all, ex)
+				}
+			}
 			w := sentiment.BalanceWeights(fb, fw)
 			if !balance {
 				for i := range w {
@@ -136,6 +165,19 @@ func run(dir, feedback, devDir string, cs configs) error {
 				ex.Weight = w[i]
 				all = append(all, ex)
 			}
+			if valHalf == 2 {
+				for i, ex := range val {
+					if i%2 == 0 {
+						all = append(all, ex)
+					}
+				}
+			}
+			if extraWeight > 0 {
+				for _, ex := range extra {
+					ex.Weight = extraWeight
+					all = append(all, ex)
+				}
+			}
 			if m, err = sentiment.Train(all, opts); err != nil {
 				return err
 			}
@@ -145,7 +187,16 @@ func run(dir, feedback, devDir string, cs configs) error {
 		if err != nil {
 			return err
 		}
-		rep, err := sentiment.Evaluate(clf, val)
+		scored := val
+		if valHalf > 0 {
+			scored = nil
+			for i, ex := range val {
+				if i%2 == 1 {
+					scored = append(scored, ex)
+				}
+			}
+		}
+		rep, err := sentiment.Evaluate(clf, scored)
 		if err != nil {
 			return err
 		}
@@ -188,6 +239,9 @@ func parse(c string) (o sentiment.TrainOptions, fw float32, err error) {
 	o = sentiment.DefaultTrainOptions()
 	fw = 1
 	balance = false
+	extraWeight = 0
+	trainShare = 1
+	valHalf = 0
 	if c == "base" {
 		return o, fw, nil
 	}
@@ -227,6 +281,14 @@ func parse(c string) (o sentiment.TrainOptions, fw float32, err error) {
 			o.Features.Compose = v == "1"
 		case "bal":
 			balance = v == "1"
+		case "va":
+			valHalf, err = strconv.Atoi(v)
+		case "tf":
+			trainShare, err = strconv.ParseFloat(v, 64)
+		case "xw":
+			var f float64
+			f, err = strconv.ParseFloat(v, 32)
+			extraWeight = float32(f)
 		case "fw":
 			var f float64
 			f, err = strconv.ParseFloat(v, 32)
