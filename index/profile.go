@@ -74,99 +74,16 @@ type Stats struct {
 // Aggregate computes Stats from a person's mentions. The result does not
 // depend on the order of ms, and a mention listed twice counts once.
 func Aggregate(ms []*record.EnrichedMention) Stats {
-	var st Stats
-	seen := map[string]bool{}
-	aspects := map[string]*AspectCount{}
-	sets := map[string]map[string]bool{}
-	add := func(set, v string) {
-		v = Keyword(v)
-		if v == "" {
-			return
-		}
-		if sets[set] == nil {
-			sets[set] = map[string]bool{}
-		}
-		sets[set][v] = true
-	}
-	var sentSum float64
-	var sentN int
+	var t Tally
+	seen := make(map[string]bool, len(ms))
 	for _, m := range ms {
 		if m == nil || seen[m.ID] {
 			continue
 		}
 		seen[m.ID] = true
-		st.MentionCount++
-		if t := m.CreatedAt.UTC(); st.LastSeen == nil || t.After(*st.LastSeen) {
-			st.LastSeen = &t
-		}
-		add("sources", m.Source)
-		if lang := LanguageOf(m); lang != "" {
-			add("languages", lang)
-		}
-		a := m.Analysis
-		if a.Sentiment != nil && a.Sentiment.Label != "" {
-			sentSum += a.Sentiment.Score
-			sentN++
-		}
-		for _, in := range a.Intents {
-			add("intents", in.Name)
-		}
-		for _, as := range a.Aspects {
-			name := Keyword(as.Name)
-			if name == "" {
-				continue
-			}
-			ac := aspects[name]
-			if ac == nil {
-				ac = &AspectCount{Name: name}
-				aspects[name] = ac
-			}
-			switch Keyword(as.Sentiment) {
-			case record.SentimentPositive:
-				ac.Positive++
-			case record.SentimentNegative:
-				ac.Negative++
-			default:
-				ac.Neutral++
-			}
-		}
-		if p := a.Preferences; p != nil {
-			for _, v := range p.Brands {
-				add("brands", v)
-			}
-			for _, v := range p.Products {
-				add("products", v)
-			}
-			for _, v := range p.Competitors {
-				add("competitors", v)
-			}
-			for _, v := range p.Channels {
-				add("channels", v)
-			}
-		}
+		t.Add(m)
 	}
-	if sentN > 0 {
-		avg := sentSum / float64(sentN)
-		st.AvgSentiment = &avg
-	}
-	for _, name := range sortedKeys(aspects) {
-		ac := *aspects[name]
-		st.Aspects = append(st.Aspects, ac)
-		if ac.Positive > 0 {
-			st.AspectsPositive = append(st.AspectsPositive, name)
-		}
-		if ac.Negative > 0 {
-			st.AspectsNegative = append(st.AspectsNegative, name)
-		}
-	}
-	st.Sources = sortedKeys(sets["sources"])
-	st.Languages = sortedKeys(sets["languages"])
-	st.Intents = sortedKeys(sets["intents"])
-	st.Brands = sortedKeys(sets["brands"])
-	st.Products = sortedKeys(sets["products"])
-	st.Competitors = sortedKeys(sets["competitors"])
-	st.Channels = sortedKeys(sets["channels"])
-	return st
+	return t.Stats()
 }
 
 // CustomerProfile is the identity part of a customer's profile.

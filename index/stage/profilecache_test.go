@@ -153,18 +153,18 @@ func TestProfileCacheEvictsTheLeastRecentlyUsedAndExpires(t *testing.T) {
 	a, b := personKey{index.ProfileCustomer, "A"}, personKey{index.ProfileCustomer, "B"}
 	c.load(a, ms("a", 3))
 	c.load(personKey{index.ProfileCustomer, "small"}, ms("s", 1))
-	if _, ok := c.get(personKey{index.ProfileCustomer, "small"}); ok {
+	if _, ok := c.stats(personKey{index.ProfileCustomer, "small"}); ok {
 		t.Fatal("a person under minMentions was cached")
 	}
 	c.load(b, ms("b", 3)) // 6 > 5: A, used least recently, goes (down to 4)
-	if _, ok := c.get(a); ok || c.held != 3 {
+	if _, ok := c.stats(a); ok || c.held != 3 {
 		t.Fatalf("A still cached, or %d held (want 3)", c.held)
 	}
-	if got, ok := c.get(b); !ok || len(got) != 3 {
-		t.Fatalf("B: %d mentions, cached %v", len(got), ok)
+	if got, ok := c.stats(b); !ok || got.MentionCount != 3 {
+		t.Fatalf("B: %d mentions, cached %v", got.MentionCount, ok)
 	}
 	now = now.Add(2 * time.Minute)
-	if _, ok := c.get(b); ok || c.held != 0 || len(c.owners) != 0 {
+	if _, ok := c.stats(b); ok || c.held != 0 || len(c.owners) != 0 {
 		t.Fatalf("B served after its ttl, or %d held and %d owners left", c.held, len(c.owners))
 	}
 }

@@ -30,11 +30,11 @@ func (s *Stage) refreshProfiles(ctx context.Context, people []personKey, bases m
 	}
 	for start := 0; start < len(people); start += peoplePerQuery {
 		chunk := people[start:min(start+peoplePerQuery, len(people))]
-		mentions := map[personKey][]*record.EnrichedMention{}
+		stats := make(map[personKey]index.Stats, len(chunk))
 		var read []personKey
 		for _, p := range chunk {
-			if ms, ok := s.cache.get(p); ok {
-				mentions[p] = ms
+			if st, ok := s.cache.stats(p); ok {
+				stats[p] = st
 			} else {
 				read = append(read, p)
 			}
@@ -46,7 +46,7 @@ func (s *Stage) refreshProfiles(ctx context.Context, people []personKey, bases m
 				continue
 			}
 			for _, p := range read {
-				mentions[p] = back[p]
+				stats[p] = index.Aggregate(back[p])
 				s.cache.load(p, back[p])
 			}
 		}
@@ -65,7 +65,7 @@ func (s *Stage) refreshProfiles(ctx context.Context, people []personKey, bases m
 					continue
 				}
 			}
-			profiles = append(profiles, base.WithStats(index.Aggregate(mentions[p]), s.now()))
+			profiles = append(profiles, base.WithStats(stats[p], s.now()))
 			kept = append(kept, p)
 		}
 		for i, err := range s.backend.UpsertProfiles(ctx, profiles) {
