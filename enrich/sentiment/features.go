@@ -33,6 +33,18 @@ type Features struct {
 	// after the last contrastive conjunction ("good machine, but it
 	// leaks"), which usually carries the writer's verdict.
 	Compose bool
+	// Routine adds the routine features: how many cues of a routine or
+	// scheduled fact a text has (lexicon terms written "= term": every six
+	// weeks, booked for Thursday, will call when; a clock time), and
+	// whether it has them with no opinion word. Such facts are neutral,
+	// while the time words in them also fill delay complaints.
+	Routine bool
+	// LangMeta adds a copy of the meta features and of the constant per
+	// language: what a lexicon count or "no opinion word" says may differ
+	// between tweets in one language and written feedback in another
+	// (an implicit complaint has no opinion word; a tweet without one is
+	// mostly neutral), and the shared copy alone forces one reading on all.
+	LangMeta bool
 }
 
 // legacyFeatures are the features of models written before Features was
@@ -66,6 +78,8 @@ const (
 	metaPosMinusNeg
 	metaTailPos // composition (Features.Compose): polarity after "but"
 	metaTailNeg
+	metaRoutine     // routine features (Features.Routine): routine cues
+	metaRoutineOnly // routine cues and no opinion word
 	numMeta
 )
 
@@ -179,7 +193,7 @@ func (e *extractor) extract(text string, toks []textnorm.Token, code string, lex
 	sc.norm = append(sc.norm[:0], ' ')
 	sc.words = sc.words[:0]
 	sc.neg = sc.neg[:0]
-	w := tokenWalk{text: text, toks: toks, lx: lx, emo: e.lex["emoji"], sc: sc, lastHan: -10, compose: e.feat.Compose}
+	w := tokenWalk{text: text, toks: toks, lx: lx, emo: e.lex["emoji"], sc: sc, lastHan: -10, compose: e.feat.Compose, routine: e.feat.Routine}
 	for i := 0; i < len(toks); i++ {
 		switch toks[i].Kind {
 		case textnorm.Word, textnorm.Hashtag:
@@ -215,6 +229,15 @@ func (e *extractor) extract(text string, toks []textnorm.Token, code string, lex
 		}
 	}
 	sc.v.add(seedMeta&e.mask, 1) // bias-like constant shared by all texts
+	if e.feat.LangMeta && !lexicalOnly && code != "" {
+		ls := hashString(seedMeta^seedLang, code)
+		for k, x := range meta {
+			if x != 0 {
+				sc.v.add((ls+uint32(k)*2654435761)&e.mask, x)
+			}
+		}
+		sc.v.add((ls^0x9e3779b9)&e.mask, 1) // the constant of this language
+	}
 	return w.sig
 }
 
@@ -234,6 +257,9 @@ type tokenWalk struct {
 	// contrastive conjunction in tail.
 	compose, contrast bool
 	tail              Signals
+	// routine (Features.Routine) counts routine cues in cues.
+	routine bool
+	cues    int
 }
 
 // emit appends one word for the n-grams.
@@ -295,6 +321,14 @@ func (w *tokenWalk) word(i int) int {
 	}
 	w.contrastAt(i)
 	pol, span := w.lx.word(w.toks, i)
+	if pol == polRoutine {
+		if w.routine {
+			w.cues++
+		}
+		pol = 0
+	} else if w.routine && isClockAt(w.toks, i) {
+		w.cues++
+	}
 	if pol == polNegator {
 		w.scope = negationScope
 	}
@@ -332,9 +366,16 @@ func (w *tokenWalk) han(i int) int {
 	}
 	w.lastHan = i
 	w.contrastAt(i)
+	if w.routine && i > 0 && isHanClock(t.Text) && w.toks[i-1].Kind == textnorm.Word && isDigits(w.toks[i-1].Text) {
+		w.cues++ // 3点, 14号: a time or a date
+	}
 	if pol, n := w.lx.hanAt(w.text, t.Start); pol != 0 {
 		negated := w.scope > 0
-		if pol == polNegator {
+		if pol == polRoutine {
+			if w.routine {
+				w.cues++
+			}
+		} else if pol == polNegator {
 			w.scope = 2
 		} else {
 			w.count(pol, negated)
@@ -404,7 +445,45 @@ func (w *tokenWalk) metaFeatures() [numMeta]float32 {
 	}
 	p := sig.Polarity()
 	meta[metaPosMinusNeg] = float32(max(-3, min(3, p))) / 3
+	if w.cues > 0 {
+		meta[metaRoutine] = squashCount(w.cues)
+		if meta[metaNoLexicon] == 1 {
+			meta[metaRoutineOnly] = 1
+		}
+	}
 	return meta
+}
+
+// isClockAt reports whether the word at i is a clock time: "19h", "19h30",
+// or "19" followed by ":" and digits.
+func isClockAt(toks []textnorm.Token, i int) bool {
+	w := toks[i].Text
+	if w == "" || w[0] < '0' || w[0] > '9' {
+		return false
+	}
+	if h, m, ok := strings.Cut(w, "h"); ok && isDigits(h) && len(h) <= 2 && (m == "" || (isDigits(m) && len(m) == 2)) {
+		return true
+	}
+	return isDigits(w) && len(w) <= 2 && i+2 < len(toks) && toks[i+1].Text == ":" && toks[i+2].Kind == textnorm.Word && len(toks[i+2].Text) == 2 && isDigits(toks[i+2].Text)
+}
+
+func isDigits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return s != ""
+}
+
+// isHanClock reports whether a Han character after a number makes it a
+// time of day or a day of the month.
+func isHanClock(s string) bool {
+	switch s {
+	case "点", "點", "号", "號":
+		return true
+	}
+	return false
 }
 
 func squashCount(n int) float32 {

@@ -21,6 +21,7 @@ const (
 	polPositive = 1
 	polNegative = -1
 	polNegator  = 2
+	polRoutine  = 3 // a cue of a routine or scheduled fact (Features.Routine)
 )
 
 // lexicon is one language's polarity words.
@@ -96,15 +97,17 @@ func loadLexicons() (lexicons, error) {
 				pol = polNegative
 			case '!':
 				pol = polNegator
+			case '=':
+				pol = polRoutine
 			default:
-				return nil, fmt.Errorf("lexicon %s:%d: line must start with +, - or !", name, line)
+				return nil, fmt.Errorf("lexicon %s:%d: line must start with +, -, ! or =", name, line)
 			}
 			term := strings.ToLower(strings.TrimSpace(text[1:]))
 			if term == "" {
 				return nil, fmt.Errorf("lexicon %s:%d: empty term", name, line)
 			}
 			lx.add(term, pol, code == "zh")
-			if code != "emoji" && pol != polNegator {
+			if code != "emoji" && pol != polNegator && pol != polRoutine {
 				union.add(term, pol, code == "zh")
 			}
 			if f := foldDiacritics(term); f != term && foldsDiacritics[code] {
@@ -217,6 +220,14 @@ func (lx *lexicon) add(term string, pol int8, han bool) {
 }
 
 func (lx *lexicon) finish() {
+	// The longest phrase first: "dwa razy w tygodniu" (twice a week) is
+	// not "dwa razy" (charged twice).
+	for _, ps := range lx.phrases {
+		sort.SliceStable(ps, func(i, j int) bool { return len(ps[i].words) > len(ps[j].words) })
+	}
+	for _, ps := range lx.stemPhrases {
+		sort.SliceStable(ps, func(i, j int) bool { return len(ps[i].words) > len(ps[j].words) })
+	}
 	sort.SliceStable(lx.han, func(i, j int) bool { return len(lx.han[i].term) > len(lx.han[j].term) })
 	lx.hanFirst = map[rune][]hanTerm{}
 	for _, t := range lx.han {
@@ -277,10 +288,10 @@ func (lx *lexicon) prefixNegated(w string) int8 {
 	if utf8.RuneCountInString(rest) < 3 {
 		return 0
 	}
-	if pol, ok := lx.exact[rest]; ok && pol != polNegator {
+	if pol, ok := lx.exact[rest]; ok && (pol == polPositive || pol == polNegative) {
 		return pol
 	}
-	if pol, ok := lx.prefixes.Longest(rest); ok && pol != polNegator {
+	if pol, ok := lx.prefixes.Longest(rest); ok && (pol == polPositive || pol == polNegative) {
 		return pol
 	}
 	return 0

@@ -98,7 +98,7 @@ func LoadFile(path string) (*Model, error) {
 
 // Model file magics: ESSM2 records the Features after the bucket bits;
 // ESSM1 files (written before) imply legacyFeatures; ESSM3 adds a byte of
-// feature flags (Compose).
+// feature flags (Compose, Routine, LangMeta).
 const (
 	modelMagic       = "ESSM3"
 	essm2Magic       = "ESSM2"
@@ -106,7 +106,11 @@ const (
 )
 
 // Feature flags of an ESSM3 file.
-const flagCompose = 1
+const (
+	flagCompose  = 1
+	flagRoutine  = 2
+	flagLangMeta = 4
+)
 
 // Save writes the model, gzip-compressed.
 func (m *Model) Save(w io.Writer) error {
@@ -135,6 +139,12 @@ func (m *Model) writeRaw(bw *bufio.Writer) {
 	var flags byte
 	if m.feat.Compose {
 		flags |= flagCompose
+	}
+	if m.feat.Routine {
+		flags |= flagRoutine
+	}
+	if m.feat.LangMeta {
+		flags |= flagLangMeta
 	}
 	bw.WriteByte(flags)
 	putUvarint(bw, uint64(len(m.languages)))
@@ -193,10 +203,12 @@ func Decode(r io.Reader) (*Model, error) {
 		}
 		if string(magic) == modelMagic {
 			flags, err := br.ReadByte()
-			if err != nil || flags&^flagCompose != 0 {
+			if err != nil || flags&^(flagCompose|flagRoutine|flagLangMeta) != 0 {
 				return nil, errors.New("reading model: bad feature flags")
 			}
 			m.feat.Compose = flags&flagCompose != 0
+			m.feat.Routine = flags&flagRoutine != 0
+			m.feat.LangMeta = flags&flagLangMeta != 0
 		}
 		if err := m.feat.validate(); err != nil {
 			return nil, fmt.Errorf("reading model: %w", err)

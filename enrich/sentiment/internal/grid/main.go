@@ -10,7 +10,7 @@
 // A configuration is a comma-separated list of key=value over the
 // defaults (sentiment.DefaultTrainOptions): bits, epochs, rate, l2, seed,
 // bags, nb (naive-Bayes scaling smoothing, 0 = off), char (min-max), cw
-// (character block weight), compose (0/1), fw (weight of the -feedback
+// (character block weight), compose (0/1), routine (0/1), lm (0/1: LangMeta), fw (weight of the -feedback
 // examples), bal (1: balance their classes per language) and xw (weight
 // of each -extra example; 0, the default, leaves them out) and tf (share
 // of the UMSAB train split learnt from) and va (1: score the odd val
@@ -279,6 +279,10 @@ func parse(c string) (o sentiment.TrainOptions, fw float32, err error) {
 			}
 		case "compose":
 			o.Features.Compose = v == "1"
+		case "routine":
+			o.Features.Routine = v == "1"
+		case "lm":
+			o.Features.LangMeta = v == "1"
 		case "bal":
 			balance = v == "1"
 		case "va":
