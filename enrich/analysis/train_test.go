@@ -80,7 +80,11 @@ func TestCorrectionsTeach(t *testing.T) {
 			wrongBefore++
 		}
 	}
-	if wrongBefore < 4 {
+	// Three of five: since the per-language constant (LangMeta), a model
+	// trained on the feedback alone calls the two "mid" texts negative
+	// from the English feedback's share of complaints (scores -0.36 and
+	// -0.03), not from knowing "mid"; the three praise texts are wrong.
+	if wrongBefore < 3 {
 		t.Fatalf("the base model already gets %d of %d unseen slang texts right; the test needs it to be wrong", len(unseen)-wrongBefore, len(unseen))
 	}
 	cs := slangCorrections()
