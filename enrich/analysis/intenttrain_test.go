@@ -28,13 +28,13 @@ func tastingCorrections() []record.Correction {
 	var cs []record.Correction
 	for i, p := range places {
 		cs = append(cs,
-			intentCorrection(3*i, fmt.Sprintf("Can we book a tasting of the Mini at our %s?", p), "en", intent.Buying),
+			intentCorrection(3*i, fmt.Sprintf("Could you bring the Mini for a tasting at our %s?", p), "en", intent.Buying),
 			intentCorrection(3*i+1, fmt.Sprintf("Could you arrange a tasting session for our %s team?", p), "en", intent.Buying),
 			intentCorrection(3*i+2, fmt.Sprintf("Tasting at our %s, can you do Thursdays?", p), "en", intent.Buying),
 		)
 	}
 	for i, p := range []string{"piekarni", "kawiarni", "hotelu", "restauracji", "biurze", "bistro"} {
-		cs = append(cs, intentCorrection(100+i, fmt.Sprintf("Czy możemy umówić degustację w naszej %s?", p), "pl", intent.Buying))
+		cs = append(cs, intentCorrection(100+i, fmt.Sprintf("Czy zrobicie degustację w naszej %s?", p), "pl", intent.Buying))
 	}
 	return cs
 }
@@ -74,7 +74,7 @@ func TestIntentCorrectionsTeach(t *testing.T) {
 		{"Could we set up a tasting for our tea room?", "en"},
 		{"Do you do tastings for small hotels?", "en"},
 		{"Would a tasting at our ice cream parlour be possible?", "en"},
-		{"Czy da się umówić degustację w naszej cukierni?", "pl"},
+		{"Czy zorganizujecie degustację w naszej cukierni?", "pl"},
 	}
 	for _, u := range unseen {
 		if finds(a, u.text, u.lang, intent.Buying) {

@@ -200,3 +200,128 @@ func TestBuyingFalsePositives(t *testing.T) {
 		}
 	}
 }
+
+// TestBuyingFamilies holds purchase inquiries of any business, by family
+// (fifth round: they name no product the taxonomy knows), and the hard
+// negatives of the same words beside them. None is a holdout text.
+func TestBuyingFamilies(t *testing.T) {
+	a, err := New(DefaultConfig(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	buying := []struct{ family, lang, text string }{
+		{"stock", "en", "Have you got the linen shirt in a medium?"},
+		{"stock", "pl", "Czy ta sukienka będzie jeszcze w rozmiarze 38?"},
+		{"stock", "lv", "Vai šie zābaki ir pieejami 41. izmērā?"},
+		{"stock", "pt", "Esse tênis tem no tamanho 40?"},
+		{"stock", "es", "¿Queda alguna talla M de la sudadera gris?"},
+		{"stock", "de", "Gibt es die Jacke auch in Größe S?"},
+		{"stock", "fr", "Vous l'avez en taille 38 ?"},
+		{"stock", "zh", "这件卫衣有M码的白色吗？"},
+		{"book", "en", "Can I book a haircut for Friday afternoon?"},
+		{"book", "pl", "Da się zarezerwować stolik na sobotę na 19?"},
+		{"book", "lv", "Vai var pierakstīties uz manikīru rīt?"},
+		{"book", "pt", "Consigo agendar uma limpeza de pele pra quinta?"},
+		{"book", "es", "¿Puedo pedir cita para una revisión de la caldera?"},
+		{"book", "de", "Kann ich für Donnerstag einen Termin zum Reifenwechsel buchen?"},
+		{"book", "fr", "Je voudrais réserver une table pour quatre ce soir, c'est possible ?"},
+		{"book", "zh", "可以预约明天下午的理发吗？"},
+		{"pay", "en", "Can I pay with PayPal or only by card?"},
+		{"pay", "pl", "Czy mogę zapłacić przelewem przy zamówieniu mebli?"},
+		{"pay", "lv", "Vai var samaksāt ar karti, pasūtot dīvānu?"},
+		{"pay", "pt", "Aceitam pix ou só cartão?"},
+		{"pay", "es", "¿Se puede pagar con Bizum?"},
+		{"pay", "de", "Kann ich die Waschmaschine auf Rechnung bezahlen?"},
+		{"pay", "fr", "On peut payer en trois fois sans frais ?"},
+		{"pay", "zh", "可以用支付宝付款吗？"},
+		{"commerce", "en", "Is there a free trial of the Pro plan?"},
+		{"commerce", "pl", "Czy sprzedajecie karty podarunkowe do salonu?"},
+		{"commerce", "lv", "Vai jums ir dāvanu kartes masāžai?"},
+		{"commerce", "pt", "Vocês vendem no atacado para revenda?"},
+		{"commerce", "es", "¿Cuándo empieza la preventa de la nueva colección?"},
+		{"commerce", "de", "Verkauft ihr auch Geschenkgutscheine für den Kletterpark?"},
+		{"commerce", "fr", "La précommande du nouveau modèle ouvre quand ?"},
+		{"commerce", "zh", "软件有免费试用吗？"},
+		{"plan", "en", "What does the business plan cost for 12 users?"},
+		{"plan", "pl", "Który plan wybrać dla trzech osób, rodzinny czy dwa osobne?"},
+		{"plan", "pt", "O plano anual sai mais barato que o mensal?"},
+		{"plan", "es", "¿El plan familiar o el individual, cuál me compensa?"},
+		{"pickup", "en", "Could I collect it in store tomorrow instead of delivery?"},
+		{"pickup", "pl", "Można odebrać rower osobiście w sklepie w Toruniu?"},
+		{"pickup", "de", "Kann ich das Regal morgen bei euch abholen?"},
+		{"pickup", "zh", "可以到店自提吗？"},
+		{"shipto", "es", "¿Hacéis envíos a Portugal?"},
+		{"shipto", "de", "Liefert ihr auch in die Schweiz?"},
+		{"shipto", "fr", "Vous livrez en Belgique ?"},
+		{"shipto", "pt", "Fazem entrega no interior de São Paulo?"},
+		{"quote", "en", "How much would you charge to paint a two-bedroom flat?"},
+		{"quote", "pl", "Ile by wyniosło wykończenie łazienki 6 m2?"},
+		{"quote", "lv", "Cik izmaksātu logu nomaiņa trīsistabu dzīvoklī?"},
+		{"quote", "es", "¿Cuánto costaría la instalación de un aire acondicionado?"},
+		{"quote", "fr", "Combien coûterait un site vitrine de cinq pages ?"},
+		{"quote", "de", "Könnt ihr mir ein Angebot für 200 bedruckte Tassen machen?"},
+		{"quote", "zh", "装修一套两居室大概多少钱？"},
+		{"suit", "en", "Thinking of getting the 30 litre backpack, would it be enough for a week of hiking?"},
+		{"suit", "pl", "Czy ten ekspres nada się do małego biura?"},
+		{"suit", "lv", "Vai šis automāts derēs nelielam birojam?"},
+		{"suit", "zh", "这台咖啡机适合五个人的办公室吗？"},
+		{"gift", "en", "Looking for a birthday present for my dad who loves cooking, any ideas?"},
+		{"gift", "pl", "Szukam prezentu dla żony na urodziny, co polecicie?"},
+		{"gift", "es", "Quiero regalarle algo a mi madre por su cumpleaños, ¿qué me recomendáis?"},
+		{"gift", "de", "Ich suche ein Geschenk für meinen Vater, was könnt ihr empfehlen?"},
+		{"choice", "en", "Should I get the 13 inch or the 15 inch for uni?"},
+		{"choice", "fr", "J'hésite entre le forfait mensuel et l'annuel, lequel choisir ?"},
+		{"hours", "en", "Are you open on Saturday? Want to buy a new mattress."},
+		{"hours", "pt", "A loja abre domingo? Queria comprar um presente."},
+		{"workplace", "lv", "Mūsu klīnikai vajag jaunus krēslus, vai varat atsūtīt piedāvājumu?"},
+		{"workplace", "de", "Wir brauchen für unsere Kanzlei zehn neue Bildschirme, macht ihr ein Angebot?"},
+	}
+	for _, c := range buying {
+		if r := a.AnalyzeText(c.text, c.lang); !hasIntent(r, "buying") {
+			t.Errorf("%s %s %q: no buying intent %+v", c.family, c.lang, c.text, r.Intents)
+		}
+	}
+	not := []struct{ family, lang, text string }{
+		{"stock", "en", "The jacket I ordered came in the wrong size, how do I send it back?"},
+		{"stock", "pl", "Zamówiłam rozmiar 38, a przyszło 40, co teraz?"},
+		{"stock", "zh", "买的裤子尺码不对，想退货。"},
+		{"book", "en", "I booked a table for six and you gave it away, terrible."},
+		{"book", "pl", "Jak odwołać moją rezerwację na jutro?"},
+		{"book", "de", "Ich habe den Termin gebucht, aber niemand kam."},
+		{"book", "es", "¿Cómo cancelo mi reserva del sábado?"},
+		{"book", "fr", "Comment annuler ma réservation ?"},
+		{"book", "zh", "我的预约怎么取消？"},
+		{"pay", "en", "I paid twice for the same order, when will you refund me?"},
+		{"pay", "pt", "Paguei no pix e o pedido ainda não apareceu, cadê?"},
+		{"pay", "es", "Me cobraron dos veces con la tarjeta, ¿qué hago?"},
+		{"pay", "lv", "Samaksāju ar karti, bet pasūtījums joprojām nav apstiprināts?"},
+		{"commerce", "en", "Selling a gift card for the spa, £50, DM me."},
+		{"commerce", "de", "Mein Gutschein funktioniert nicht an der Kasse."},
+		{"commerce", "fr", "Comment utiliser ma carte cadeau sur le site ?"},
+		{"plan", "en", "How do I cancel my plan before it renews?"},
+		{"plan", "pl", "Jak zrezygnować z planu rodzinnego?"},
+		{"plan", "es", "¿Cómo cambio la tarjeta de mi suscripción?"},
+		{"pickup", "pl", "Kiedy będę mógł odebrać mój rower z naprawy? Czekam już tydzień."},
+		{"pickup", "en", "Free to whoever can pick it up: old sofa, Leeds."},
+		{"shipto", "fr", "Vous livrez en Belgique ? Parce que mon colis est toujours bloqué."},
+		{"quote", "en", "Your quote was twice what the other company asked, no thanks."},
+		{"quote", "pl", "Wycena była kosmiczna, zrezygnowałem."},
+		{"suit", "en", "The Mini I got last month isn't good for big mugs, how do I adjust the spout?"},
+		{"gift", "en", "Got a Mini for my birthday, how do I descale it?"},
+		{"gift", "pl", "Dostałam ekspres na urodziny, jak ustawić twardość wody?"},
+		{"gift", "zh", "生日收到的咖啡机怎么除垢？"},
+		{"gift", "de", "Wenn ich im Lotto gewinne, schenke ich meiner Mutter ein Haus."},
+		{"choice", "en", "I bought the 13 inch, should I have got the 15?"},
+		{"hours", "en", "You were closed on Saturday even though the site said open until 6."},
+		{"hypo", "fr", "Si c'était moins cher, je réserverais peut-être une table."},
+		{"elsewhere", "en", "Can I book a train ticket to Leeds on your app?"},
+		{"elsewhere", "pt", "Posso pagar a passagem de ônibus no cartão?"},
+		{"refund", "es", "Quiero devolver la chaqueta, ¿puedo pagar el envío con tarjeta?"},
+		{"sell", "lv", "Pārdodu dāvanu karti uz SPA, lēti."},
+	}
+	for _, c := range not {
+		if r := a.AnalyzeText(c.text, c.lang); hasIntent(r, "buying") {
+			t.Errorf("%s %s %q: buying intent %+v", c.family, c.lang, c.text, r.Intents)
+		}
+	}
+}

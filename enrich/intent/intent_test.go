@@ -84,13 +84,13 @@ func TestUnknownLanguageUsesAllLists(t *testing.T) {
 
 func TestConfigExtraThresholdAndFile(t *testing.T) {
 	cfg := DefaultConfig()
-	cfg.Extra = map[string]map[string][]string{Buying: {"en": {"shut up and take my money = 0.95"}}}
+	cfg.Extra = map[string]map[string][]string{Buying: {"en": {"hook me up with one = 0.95"}}}
 	cfg.Thresholds = map[string]float64{Praise: 0.99}
 	d, err := New(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
-	got := detect(t, d, "Shut up and take my money!", "en")
+	got := detect(t, d, "Hook me up with one!", "en")
 	if got[Buying].Score != 0.95 {
 		t.Errorf("extra phrase: %+v", got)
 	}
