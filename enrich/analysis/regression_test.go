@@ -275,6 +275,17 @@ func TestBuyingFamilies(t *testing.T) {
 		{"hours", "pt", "A loja abre domingo? Queria comprar um presente."},
 		{"workplace", "lv", "Mūsu klīnikai vajag jaunus krēslus, vai varat atsūtīt piedāvājumu?"},
 		{"workplace", "de", "Wir brauchen für unsere Kanzlei zehn neue Bildschirme, macht ihr ein Angebot?"},
+		{"price", "en", "Price?"},
+		{"price", "pl", "cena?"},
+		{"price", "pt", "Valor?"},
+		{"price", "zh", "价格？"},
+		{"stock", "en", "Is the grey corner sofa still available?"},
+		{"stock", "de", "Ist das Zelt noch zu haben?"},
+		{"stock", "zh", "这款还有吗？"},
+		{"trial", "en", "Can I try the boots on in your shop first?"},
+		{"trial", "pl", "Czy można przymierzyć płaszcz w sklepie w Katowicach?"},
+		{"commerce", "en", "Do you offer volume pricing for schools?"},
+		{"commerce", "de", "Kann ich auf die Familienversion upgraden?"},
 	}
 	for _, c := range buying {
 		if r := a.AnalyzeText(c.text, c.lang); !hasIntent(r, "buying") {
@@ -318,6 +329,11 @@ func TestBuyingFamilies(t *testing.T) {
 		{"elsewhere", "pt", "Posso pagar a passagem de ônibus no cartão?"},
 		{"refund", "es", "Quiero devolver la chaqueta, ¿puedo pagar el envío con tarjeta?"},
 		{"sell", "lv", "Pārdodu dāvanu karti uz SPA, lēti."},
+		{"hours", "zh", "你们成都的门店周日几点开门？"},
+		{"hours", "pl", "Czy sklep w Gdańsku jest czynny w niedzielę?"},
+		{"avail", "en", "Is support available on weekends?"},
+		{"workplace", "en", "I want to know why your company never answers emails?"},
+		{"price", "en", "Price? Way too much for what it is."},
 	}
 	for _, c := range not {
 		if r := a.AnalyzeText(c.text, c.lang); hasIntent(r, "buying") {
