@@ -286,6 +286,14 @@ func TestBuyingFamilies(t *testing.T) {
 		{"trial", "pl", "Czy można przymierzyć płaszcz w sklepie w Katowicach?"},
 		{"commerce", "en", "Do you offer volume pricing for schools?"},
 		{"commerce", "de", "Kann ich auf die Familienversion upgraden?"},
+		{"custom", "pt", "Vocês fazem bolo sem glúten por encomenda?"},
+		{"custom", "es", "¿Hacéis tartas sin gluten por encargo?"},
+		{"custom", "fr", "Vous faites des gâteaux sans gluten sur commande ?"},
+		{"custom", "zh", "可以定做生日蛋糕吗？"},
+		{"custom", "en", "Do you do custom cakes?"},
+		{"sellq", "en", "Do you sell the filters separately?"},
+		{"eager", "en", "need this in my life, where do i order"},
+		{"order", "es", "¿Cómo hago un pedido de 50 camisetas para mi empresa?"},
 	}
 	for _, c := range buying {
 		if r := a.AnalyzeText(c.text, c.lang); !hasIntent(r, "buying") {
@@ -334,6 +342,10 @@ func TestBuyingFamilies(t *testing.T) {
 		{"avail", "en", "Is support available on weekends?"},
 		{"workplace", "en", "I want to know why your company never answers emails?"},
 		{"price", "en", "Price? Way too much for what it is."},
+		{"custom", "pl", "Trzeci tydzień czekam na zamówienie, dalej nic."},
+		{"have", "fr", "Vous avez reçu mon mail ?"},
+		{"have", "pl", "Czy macie jakiś kontakt telefoniczny?"},
+		{"stock", "en", "What colour is the descaling light supposed to be?"},
 	}
 	for _, c := range not {
 		if r := a.AnalyzeText(c.text, c.lang); hasIntent(r, "buying") {
