@@ -45,6 +45,11 @@ type Features struct {
 	// (an implicit complaint has no opinion word; a tweet without one is
 	// mostly neutral), and the shared copy alone forces one reading on all.
 	LangMeta bool
+	// Gone makes a word of disappearing (lexicon "~ term") undo the last
+	// complaint of its clause ("the coffee stain vanished": a negated
+	// complaint, good news); with none before it, it is a complaint ("the
+	// parcel vanished"), as it is without Gone.
+	Gone bool
 }
 
 // legacyFeatures are the features of models written before Features was
@@ -193,7 +198,7 @@ func (e *extractor) extract(text string, toks []textnorm.Token, code string, lex
 	sc.norm = append(sc.norm[:0], ' ')
 	sc.words = sc.words[:0]
 	sc.neg = sc.neg[:0]
-	w := tokenWalk{text: text, toks: toks, lx: lx, emo: e.lex["emoji"], sc: sc, lastHan: -10, compose: e.feat.Compose, routine: e.feat.Routine}
+	w := tokenWalk{text: text, toks: toks, lx: lx, emo: e.lex["emoji"], sc: sc, lastHan: -10, compose: e.feat.Compose, routine: e.feat.Routine, gone: e.feat.Gone, lastNeg: -1}
 	for i := 0; i < len(toks); i++ {
 		switch toks[i].Kind {
 		case textnorm.Word, textnorm.Hashtag:
@@ -260,6 +265,12 @@ type tokenWalk struct {
 	// routine (Features.Routine) counts routine cues in cues.
 	routine bool
 	cues    int
+	// gone (Features.Gone): lastNeg is the word index of the clause's last
+	// complaint not negated (-1 for none), negInTail whether it was counted
+	// in tail too.
+	gone      bool
+	lastNeg   int
+	negInTail bool
 }
 
 // emit appends one word for the n-grams.
@@ -301,6 +312,7 @@ func (w *tokenWalk) contrastAt(i int) {
 	}
 	if (t.Kind == textnorm.Word && textnorm.IsContrastive(t.Text)) || (t.Kind == textnorm.Han && textnorm.IsHanContrastiveAt(w.text, t.Start)) {
 		w.contrast, w.tail = true, Signals{}
+		w.negInTail = false
 	}
 }
 
@@ -321,6 +333,9 @@ func (w *tokenWalk) word(i int) int {
 	}
 	w.contrastAt(i)
 	pol, span := w.lx.word(w.toks, i)
+	if pol == polGone {
+		pol = w.goneWord()
+	}
 	if pol == polRoutine {
 		if w.routine {
 			w.cues++
@@ -344,6 +359,7 @@ func (w *tokenWalk) word(i int) int {
 	if pol == 0 && strings.HasSuffix(word, "n't") {
 		w.scope = negationScope
 	}
+	w.noteNeg(pol, negated)
 	w.emit(word, negated)
 	sc.norm = appendRunes(sc.norm, word)
 	sc.norm = append(sc.norm, ' ')
@@ -371,14 +387,20 @@ func (w *tokenWalk) han(i int) int {
 	}
 	if pol, n := w.lx.hanAt(w.text, t.Start); pol != 0 {
 		negated := w.scope > 0
-		if pol == polRoutine {
+		if pol == polGone {
+			pol = w.goneWord()
+		}
+		switch pol {
+		case 0: // a word of disappearing that undid a complaint
+		case polRoutine:
 			if w.routine {
 				w.cues++
 			}
-		} else if pol == polNegator {
+		case polNegator:
 			w.scope = 2
-		} else {
+		default:
 			w.count(pol, negated)
+			w.noteNeg(pol, negated)
 			w.scope = 0
 		}
 		j := i
@@ -408,10 +430,38 @@ func (w *tokenWalk) punct(p string) {
 	}
 	if textnorm.IsClauseBreak(p) {
 		w.scope = 0
+		w.lastNeg = -1
 		if p == "!" || p == "?" {
 			w.emit(p, false)
 		}
 	}
+}
+
+// noteNeg remembers a complaint not negated, for a word of disappearing
+// after it (Features.Gone); the word is the next one emitted.
+func (w *tokenWalk) noteNeg(pol int8, negated bool) {
+	if w.gone && pol == polNegative && !negated {
+		w.lastNeg, w.negInTail = len(w.sc.words), true
+	}
+}
+
+// goneWord handles a word of disappearing and returns the polarity it
+// counts with: without Features.Gone or with no complaint before it in the
+// clause, a complaint; after one, nothing, and that complaint becomes a
+// negated one ("plama zniknęła").
+func (w *tokenWalk) goneWord() int8 {
+	if !w.gone || w.lastNeg < 0 {
+		return polNegative
+	}
+	w.sig.Neg--
+	w.sig.NegatedNeg++
+	if w.negInTail {
+		w.tail.Neg--
+		w.tail.NegatedNeg++
+	}
+	w.sc.neg[w.lastNeg] = true
+	w.lastNeg = -1
+	return 0
 }
 
 // metaFeatures completes the language-independent features from the counts.

@@ -22,6 +22,10 @@ const (
 	polNegative = -1
 	polNegator  = 2
 	polRoutine  = 3 // a cue of a routine or scheduled fact (Features.Routine)
+	// polGone is a word of disappearing ("zniknęła", "sumiu", 不见了): bad
+	// news alone (the parcel vanished), but after a problem in the same
+	// clause it undoes the problem (the stain vanished: Features.Gone).
+	polGone = 4
 )
 
 // lexicon is one language's polarity words.
@@ -99,15 +103,17 @@ func loadLexicons() (lexicons, error) {
 				pol = polNegator
 			case '=':
 				pol = polRoutine
+			case '~':
+				pol = polGone
 			default:
-				return nil, fmt.Errorf("lexicon %s:%d: line must start with +, -, ! or =", name, line)
+				return nil, fmt.Errorf("lexicon %s:%d: line must start with +, -, !, = or ~", name, line)
 			}
 			term := strings.ToLower(strings.TrimSpace(text[1:]))
 			if term == "" {
 				return nil, fmt.Errorf("lexicon %s:%d: empty term", name, line)
 			}
 			lx.add(term, pol, code == "zh")
-			if code != "emoji" && pol != polNegator && pol != polRoutine {
+			if code != "emoji" && (pol == polPositive || pol == polNegative) {
 				union.add(term, pol, code == "zh")
 			}
 			if f := foldDiacritics(term); f != term && foldsDiacritics[code] {

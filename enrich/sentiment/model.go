@@ -98,7 +98,7 @@ func LoadFile(path string) (*Model, error) {
 
 // Model file magics: ESSM2 records the Features after the bucket bits;
 // ESSM1 files (written before) imply legacyFeatures; ESSM3 adds a byte of
-// feature flags (Compose, Routine, LangMeta).
+// feature flags (Compose, Routine, LangMeta, Gone).
 const (
 	modelMagic       = "ESSM3"
 	essm2Magic       = "ESSM2"
@@ -110,6 +110,7 @@ const (
 	flagCompose  = 1
 	flagRoutine  = 2
 	flagLangMeta = 4
+	flagGone     = 8
 )
 
 // Save writes the model, gzip-compressed.
@@ -145,6 +146,9 @@ func (m *Model) writeRaw(bw *bufio.Writer) {
 	}
 	if m.feat.LangMeta {
 		flags |= flagLangMeta
+	}
+	if m.feat.Gone {
+		flags |= flagGone
 	}
 	bw.WriteByte(flags)
 	putUvarint(bw, uint64(len(m.languages)))
@@ -203,12 +207,13 @@ func Decode(r io.Reader) (*Model, error) {
 		}
 		if string(magic) == modelMagic {
 			flags, err := br.ReadByte()
-			if err != nil || flags&^(flagCompose|flagRoutine|flagLangMeta) != 0 {
+			if err != nil || flags&^(flagCompose|flagRoutine|flagLangMeta|flagGone) != 0 {
 				return nil, errors.New("reading model: bad feature flags")
 			}
 			m.feat.Compose = flags&flagCompose != 0
 			m.feat.Routine = flags&flagRoutine != 0
 			m.feat.LangMeta = flags&flagLangMeta != 0
+			m.feat.Gone = flags&flagGone != 0
 		}
 		if err := m.feat.validate(); err != nil {
 			return nil, fmt.Errorf("reading model: %w", err)

@@ -60,7 +60,7 @@ type TrainOptions struct {
 // DefaultTrainOptions are the settings the shipped model was trained with.
 func DefaultTrainOptions() TrainOptions {
 	f := legacyFeatures
-	f.Compose, f.Routine, f.LangMeta = true, true, true
+	f.Compose, f.Routine, f.LangMeta, f.Gone = true, true, true, true
 	return TrainOptions{Bits: 19, Epochs: 5, Rate: 0.05, L2: 3e-3, Seed: 1, Bags: 3, NB: 1, Features: f}
 }
 
