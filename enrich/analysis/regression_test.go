@@ -294,6 +294,14 @@ func TestBuyingFamilies(t *testing.T) {
 		{"sellq", "en", "Do you sell the filters separately?"},
 		{"eager", "en", "need this in my life, where do i order"},
 		{"order", "es", "¿Cómo hago un pedido de 50 camisetas para mi empresa?"},
+		{"please", "pl", "Proszę o cennik usług sprzątania biura."},
+		{"please", "lv", "Lūdzu atsūtiet cenrādi par logu mazgāšanu."},
+		{"please", "zh", "请发一下价目表。"},
+		{"please", "es", "Por favor, reservadme una mesa para dos el sábado."},
+		{"interest", "en", "Interested in your CRM for a team of ten, can we talk?"},
+		{"interest", "pl", "Jestem zainteresowany zakupem 5 licencji."},
+		{"interest", "fr", "Je suis intéressé par la formule entreprise."},
+		{"interest", "zh", "我们对你们的软件有采购意向。"},
 	}
 	for _, c := range buying {
 		if r := a.AnalyzeText(c.text, c.lang); !hasIntent(r, "buying") {
@@ -346,6 +354,12 @@ func TestBuyingFamilies(t *testing.T) {
 		{"have", "fr", "Vous avez reçu mon mail ?"},
 		{"have", "pl", "Czy macie jakiś kontakt telefoniczny?"},
 		{"stock", "en", "What colour is the descaling light supposed to be?"},
+		{"interest", "en", "Not interested in your newsletter, please stop emailing me."},
+		{"please", "pl", "Proszę o zwrot pieniędzy za zamówienie."},
+		{"please", "pt", "Por favor, cancelem minha reserva de sábado."},
+		{"please", "fr", "Merci de me rembourser la commande annulée."},
+		{"please", "zh", "请尽快给我退款。"},
+		{"interest", "es", "Me interesa saber dónde tostáis el café."},
 	}
 	for _, c := range not {
 		if r := a.AnalyzeText(c.text, c.lang); hasIntent(r, "buying") {
