@@ -80,9 +80,10 @@ func TestFeedbackDevelopmentSet(t *testing.T) {
 // anything and measured once: 76.4; its errors were read after) and
 // feedback/blind5 (60 per language, written after the fourth round's
 // changes and measured once on its final model: 71.4; its errors were
-// read in the fifth round) and feedback/blind6 (60 per language, other
-// businesses, written before the fifth round changed anything; measured
-// once at its end, its errors not read). The floors guard against
+// read in the fifth round: 79.2 after it) and feedback/blind6 (60 per
+// language, other businesses, written before the fifth round changed
+// anything and measured once at its end: 69.1, 68.9 before; its errors
+// not read). The floors guard against
 // regressions; the aims are in the README.
 func TestFeedbackBlindSets(t *testing.T) {
 	for _, set := range []string{"feedback/blind", "feedback/blind2", "feedback/blind3", "feedback/blind4", "feedback/blind5", "feedback/blind6"} {
@@ -103,11 +104,9 @@ func TestFeedbackBlindSets(t *testing.T) {
 		case "feedback/blind4":
 			floor = 0.85
 		case "feedback/blind5":
-			floor = 0.70
+			floor = 0.75
 		case "feedback/blind6":
-			// Not measured yet when written: only a floor that a model
-			// worse than chance on three classes would miss.
-			floor = 0.40
+			floor = 0.65
 		}
 		if rep.Overall.MacroF1 < floor {
 			t.Errorf("%s: overall macro-F1 %.3f, want >= %.2f", set, rep.Overall.MacroF1, floor)
