@@ -309,7 +309,7 @@ func (a *Analyzer) analyze(text, stated string, im *loadedIntentModel) record.An
 	p := a.prefs.Extract(text, toks, func(text string, clause []textnorm.Token) (string, float64) {
 		return a.clauseSentiment(clf, text, clause, code)
 	})
-	matches := a.intents.Detect(text, code, toks)
+	matches := a.intents.DetectFrom(text, code, toks, weakEvidence)
 	// A churn risk (cancelling, returning what was bought) is about us
 	// whatever words it uses, so its complaint is not damped as off-topic.
 	onTopic := aboutBrand(&p, toks, text)
@@ -368,7 +368,18 @@ func (a *Analyzer) analyze(text, stated string, im *loadedIntentModel) record.An
 //     without a praise phrase. Sentiment alone does not add a complaint
 //     to a text another intent explains (a support request with an error
 //     code, a purchase question about expensive capsules), nor praise to
-//     a text with any other intent.
+//     a text with any other intent. Weak complaint evidence (weakEvidence:
+//     the writer speaks of what they bought, not of tickets or trains)
+//     says the text concerns a purchase, so it is not damped as off-topic
+//     and a confident negative completes it: "上个月买的鞋子已经开胶了"
+//     names no brand. A full complaint phrase off-topic is still damped
+//     ("flights to Lisbon are outrageously expensive").
+//
+// weakEvidence are the intents whose evidence below their threshold is
+// kept for the text's sentiment to complete (withSentiment drops what
+// stays below): a complaint cue such as a past purchase scores 0.3 alone.
+var weakEvidence = map[string]float64{intent.Complaint: 0.25}
+
 const (
 	offTopic          = 0.6
 	sentimentEvidence = 0.6  // weight of sentiment as evidence, times its confidence
@@ -400,7 +411,7 @@ func (a *Analyzer) withSentiment(ms []intent.Match, s sentiment.Result, onTopic 
 			score = ms[idx].Score
 		}
 		switch {
-		case !onTopic:
+		case !onTopic && !(name == intent.Complaint && idx >= 0 && score < th(name)):
 			score *= offTopic
 		case idx < 0 && explained:
 		default:

@@ -367,3 +367,39 @@ func TestBuyingFamilies(t *testing.T) {
 		}
 	}
 }
+
+// TestCustomerComplaintsWithoutBrand: a refund or return wish, asked as a
+// question too, and a defect of something the writer bought are
+// complaints though no brand is named (the sentiment completes the weak
+// evidence of a purchase); a purchase that went well, or a train ticket,
+// is not.
+func TestCustomerComplaintsWithoutBrand(t *testing.T) {
+	a := analyzer(t)
+	for _, c := range []struct {
+		lang, text string
+		churn      bool
+	}{
+		{"zh", "我要退款，质量太差了。", true},
+		{"zh", "前天买的台灯，开关已经坏了。", false},
+		{"pl", "Chcę zwrócić buty, jak to zrobić?", true},
+		{"pt", "Comprei uma mochila semana passada e o zíper já quebrou.", false},
+		{"pt", "Quero devolver o casaco, como faço?", true},
+		{"en", "I bought these headphones last month and the left side already died.", false},
+		{"es", "Compré una silla hace un mes y ya se rompió una pata.", false},
+		{"lv", "Gribu atdot jaku, kā to izdarīt?", true},
+	} {
+		r := a.AnalyzeText(c.text, c.lang)
+		if !hasIntent(r, "complaint") || hasIntent(r, "churn_risk") != c.churn {
+			t.Errorf("%q: intents %+v, want complaint (churn risk: %v)", c.text, r.Intents, c.churn)
+		}
+	}
+	for _, c := range []struct{ lang, text string }{
+		{"en", "Bought a new kettle last week, it boils in a minute, love it."},
+		{"pl", "Kupiłem wczoraj rower, świetna sprawa."},
+		{"zh", "上个月买的机票，航班延误了五个小时，太糟糕了。"},
+	} {
+		if r := a.AnalyzeText(c.text, c.lang); hasIntent(r, "complaint") {
+			t.Errorf("%q: complaint %+v, want none", c.text, r.Intents)
+		}
+	}
+}

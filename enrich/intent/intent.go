@@ -278,6 +278,14 @@ func intentIndex(name string) int {
 // Detect returns the intents of text in language lang ("" or "unknown":
 // every language's phrases apply). toks must be textnorm.Tokenize(text).
 func (d *Detector) Detect(text, lang string, toks []textnorm.Token) []Match {
+	return d.DetectFrom(text, lang, toks, nil)
+}
+
+// DetectFrom is Detect reporting the intents named in floors from a lower
+// score than their threshold: weak evidence (a customer speaking of what
+// they bought) that the text's sentiment may complete. The caller decides
+// what is reported in the end.
+func (d *Detector) DetectFrom(text, lang string, toks []textnorm.Token, floors map[string]float64) []Match {
 	st := d.pool.Get().(*state)
 	defer d.pool.Put(st)
 	st.reset(text, toks)
@@ -328,7 +336,11 @@ func (d *Detector) Detect(text, lang string, toks []textnorm.Token) []Match {
 	var out []Match
 	for k, name := range Names {
 		score := st.score(k)
-		if score >= d.thresholds[name] {
+		from := d.thresholds[name]
+		if f, ok := floors[name]; ok && f > 0 {
+			from = min(from, f)
+		}
+		if score >= from {
 			out = append(out, Match{Name: name, Score: score, Evidence: st.evidence(k)})
 		}
 	}
