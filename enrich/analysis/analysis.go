@@ -309,14 +309,14 @@ func (a *Analyzer) analyze(text, stated string, im *loadedIntentModel) record.An
 	p := a.prefs.Extract(text, toks, func(text string, clause []textnorm.Token) (string, float64) {
 		return a.clauseSentiment(clf, text, clause, code)
 	})
-	matches := a.intents.DetectFrom(text, code, toks, weakEvidence)
+	matches, cues := a.intents.DetectCues(text, code, toks, weakEvidence)
 	// A churn risk (cancelling, returning what was bought) is about us
 	// whatever words it uses, so its complaint is not damped as off-topic.
 	onTopic := aboutBrand(&p, toks, text)
 	for _, m := range matches {
 		onTopic = onTopic || m.Name == intent.ChurnRisk
 	}
-	matches = a.withSentiment(matches, s, onTopic, text, p.Aspects)
+	matches = a.withSentiment(matches, s, onTopic, ownPurchase(cues), text, p.Aspects)
 	if im.m != nil {
 		fp := a.featPool.Get().(*[]uint32)
 		*fp = intent.Features(toks, *fp)
@@ -368,17 +368,25 @@ func (a *Analyzer) analyze(text, stated string, im *loadedIntentModel) record.An
 //     without a praise phrase. Sentiment alone does not add a complaint
 //     to a text another intent explains (a support request with an error
 //     code, a purchase question about expensive capsules), nor praise to
-//     a text with any other intent. Weak complaint evidence (weakEvidence:
-//     the writer speaks of what they bought, not of tickets or trains)
-//     says the text concerns a purchase, so it is not damped as off-topic
-//     and a confident negative completes it: "上个月买的鞋子已经开胶了"
-//     names no brand. A full complaint phrase off-topic is still damped
-//     ("flights to Lisbon are outrageously expensive").
+//     a text with any other intent. A complaint about something the writer
+//     bought (ownPurchase), and weak complaint evidence (weakEvidence: that
+//     purchase alone), concern a purchase, so they are not damped as
+//     off-topic and a confident negative completes them:
+//     "上个月买的鞋子已经开胶了" names no brand. Other complaint phrases
+//     off-topic are still damped ("flights to Lisbon are outrageously
+//     expensive").
 //
 // weakEvidence are the intents whose evidence below their threshold is
 // kept for the text's sentiment to complete (withSentiment drops what
 // stays below): a complaint cue such as a past purchase scores 0.3 alone.
 var weakEvidence = map[string]float64{intent.Complaint: 0.25}
+
+// ownPurchase reports whether the text speaks of something the writer
+// bought, paid for or ordered (not a ticket or a rent, not a daydream, not
+// what they sell).
+func ownPurchase(c intent.Cues) bool {
+	return c.Has("past") && !c.Has("elsewhere") && !c.Has("hypo") && !c.Has("sell")
+}
 
 const (
 	offTopic          = 0.6
@@ -387,7 +395,7 @@ const (
 	minSentimentConf  = 0.55 // below it sentiment adds nothing
 )
 
-func (a *Analyzer) withSentiment(ms []intent.Match, s sentiment.Result, onTopic bool, text string, aspects []prefs.Aspect) []intent.Match {
+func (a *Analyzer) withSentiment(ms []intent.Match, s sentiment.Result, onTopic, purchase bool, text string, aspects []prefs.Aspect) []intent.Match {
 	th := a.intents.Threshold
 	has := func(names ...string) bool {
 		for _, m := range ms {
@@ -411,7 +419,7 @@ func (a *Analyzer) withSentiment(ms []intent.Match, s sentiment.Result, onTopic 
 			score = ms[idx].Score
 		}
 		switch {
-		case !onTopic && !(name == intent.Complaint && idx >= 0 && score < th(name)):
+		case !onTopic && !(name == intent.Complaint && idx >= 0 && (score < th(name) || purchase)):
 			score *= offTopic
 		case idx < 0 && explained:
 		default:

@@ -383,6 +383,7 @@ func TestCustomerComplaintsWithoutBrand(t *testing.T) {
 		{"zh", "前天买的台灯，开关已经坏了。", false},
 		{"pl", "Chcę zwrócić buty, jak to zrobić?", true},
 		{"pt", "Comprei uma mochila semana passada e o zíper já quebrou.", false},
+		{"pl", "Kupiłam czajnik w zeszłym miesiącu i już przecieka.", false},
 		{"pt", "Quero devolver o casaco, como faço?", true},
 		{"en", "I bought these headphones last month and the left side already died.", false},
 		{"es", "Compré una silla hace un mes y ya se rompió una pata.", false},

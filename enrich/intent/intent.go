@@ -286,6 +286,26 @@ func (d *Detector) Detect(text, lang string, toks []textnorm.Token) []Match {
 // they bought) that the text's sentiment may complete. The caller decides
 // what is reported in the end.
 func (d *Detector) DetectFrom(text, lang string, toks []textnorm.Token, floors map[string]float64) []Match {
+	ms, _ := d.DetectCues(text, lang, toks, floors)
+	return ms
+}
+
+// Cues are the cue classes a text holds ("past", "elsewhere", …: the
+// classes of phrases.yaml).
+type Cues struct {
+	mask uint64
+	bit  map[string]int
+}
+
+// Has reports whether the text holds cue class name.
+func (c Cues) Has(name string) bool {
+	b, ok := c.bit[name]
+	return ok && c.mask&(1<<b) != 0
+}
+
+// DetectCues is DetectFrom that also returns the cue classes the text
+// holds, for a caller that weighs other evidence by them.
+func (d *Detector) DetectCues(text, lang string, toks []textnorm.Token, floors map[string]float64) ([]Match, Cues) {
 	st := d.pool.Get().(*state)
 	defer d.pool.Put(st)
 	st.reset(text, toks)
@@ -344,7 +364,7 @@ func (d *Detector) DetectFrom(text, lang string, toks []textnorm.Token, floors m
 			out = append(out, Match{Name: name, Score: score, Evidence: st.evidence(k)})
 		}
 	}
-	return out
+	return out, Cues{mask: st.textMask, bit: d.cues.bit}
 }
 
 // negatedBefore reports whether a negator stands in the two words before
