@@ -59,9 +59,6 @@ func (t *Tally) Add(m *record.EnrichedMention) { t.apply(m, 1) }
 // Remove takes a counted m out again.
 func (t *Tally) Remove(m *record.EnrichedMention) { t.apply(m, -1) }
 
-// Len is how many mentions are counted.
-func (t *Tally) Len() int { return t.count }
-
 func (t *Tally) apply(m *record.EnrichedMention, d int) {
 	t.count += d
 	t.countTime(instantOf(m.CreatedAt), d)

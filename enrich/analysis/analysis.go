@@ -309,7 +309,7 @@ func (a *Analyzer) analyze(text, stated string, im *loadedIntentModel) record.An
 	p := a.prefs.Extract(text, toks, func(text string, clause []textnorm.Token) (string, float64) {
 		return a.clauseSentiment(clf, text, clause, code)
 	})
-	matches, cues := a.intents.DetectCues(text, code, toks, weakEvidence)
+	matches, cues := a.intents.DetectCues(text, code, toks)
 	// A churn risk (cancelling, returning what was bought) is about us
 	// whatever words it uses, so its complaint is not damped as off-topic.
 	onTopic := aboutBrand(&p, toks, text)
@@ -368,19 +368,13 @@ func (a *Analyzer) analyze(text, stated string, im *loadedIntentModel) record.An
 //     without a praise phrase. Sentiment alone does not add a complaint
 //     to a text another intent explains (a support request with an error
 //     code, a purchase question about expensive capsules), nor praise to
-//     a text with any other intent. A complaint about something the writer
-//     bought (ownPurchase), and weak complaint evidence (weakEvidence: that
-//     purchase alone), concern a purchase, so they are not damped as
-//     off-topic and a confident negative completes them:
+//     a text with any other intent. A text about something the writer
+//     bought (ownPurchase) concerns a purchase, so its complaint is not
+//     damped as off-topic and a confident negative adds one:
 //     "上个月买的鞋子已经开胶了" names no brand. Other complaint phrases
 //     off-topic are still damped ("flights to Lisbon are outrageously
 //     expensive").
 //
-// weakEvidence are the intents whose evidence below their threshold is
-// kept for the text's sentiment to complete (withSentiment drops what
-// stays below): a complaint cue such as a past purchase scores 0.3 alone.
-var weakEvidence = map[string]float64{intent.Complaint: 0.25}
-
 // ownPurchase reports whether the text speaks of something the writer
 // bought, paid for or ordered (not a ticket or a rent, not a daydream, not
 // what they sell).
@@ -419,7 +413,7 @@ func (a *Analyzer) withSentiment(ms []intent.Match, s sentiment.Result, onTopic,
 			score = ms[idx].Score
 		}
 		switch {
-		case !onTopic && !(name == intent.Complaint && idx >= 0 && (score < th(name) || purchase)):
+		case !onTopic && !(name == intent.Complaint && purchase):
 			score *= offTopic
 		case idx < 0 && explained:
 		default:

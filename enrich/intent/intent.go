@@ -278,15 +278,7 @@ func intentIndex(name string) int {
 // Detect returns the intents of text in language lang ("" or "unknown":
 // every language's phrases apply). toks must be textnorm.Tokenize(text).
 func (d *Detector) Detect(text, lang string, toks []textnorm.Token) []Match {
-	return d.DetectFrom(text, lang, toks, nil)
-}
-
-// DetectFrom is Detect reporting the intents named in floors from a lower
-// score than their threshold: weak evidence (a customer speaking of what
-// they bought) that the text's sentiment may complete. The caller decides
-// what is reported in the end.
-func (d *Detector) DetectFrom(text, lang string, toks []textnorm.Token, floors map[string]float64) []Match {
-	ms, _ := d.DetectCues(text, lang, toks, floors)
+	ms, _ := d.DetectCues(text, lang, toks)
 	return ms
 }
 
@@ -303,9 +295,9 @@ func (c Cues) Has(name string) bool {
 	return ok && c.mask&(1<<b) != 0
 }
 
-// DetectCues is DetectFrom that also returns the cue classes the text
-// holds, for a caller that weighs other evidence by them.
-func (d *Detector) DetectCues(text, lang string, toks []textnorm.Token, floors map[string]float64) ([]Match, Cues) {
+// DetectCues is Detect that also returns the cue classes the text holds,
+// for a caller that weighs other evidence by them.
+func (d *Detector) DetectCues(text, lang string, toks []textnorm.Token) ([]Match, Cues) {
 	st := d.pool.Get().(*state)
 	defer d.pool.Put(st)
 	st.reset(text, toks)
@@ -356,11 +348,7 @@ func (d *Detector) DetectCues(text, lang string, toks []textnorm.Token, floors m
 	var out []Match
 	for k, name := range Names {
 		score := st.score(k)
-		from := d.thresholds[name]
-		if f, ok := floors[name]; ok && f > 0 {
-			from = min(from, f)
-		}
-		if score >= from {
+		if score >= d.thresholds[name] {
 			out = append(out, Match{Name: name, Score: score, Evidence: st.evidence(k)})
 		}
 	}
