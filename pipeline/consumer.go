@@ -178,7 +178,12 @@ func (c *consumer) fetch(ctx context.Context) (Message, error) {
 		c.in.Inc()
 		c.inFlight.Inc()
 		msg := Message{Topic: m.Topic, Partition: m.Partition, Offset: m.Offset, Key: m.Key, Value: m.Value, Time: m.Time}
-		if err := c.k.openMessage(&msg); errors.Is(err, privacy.ErrShredded) {
+		err = c.k.openWaiting(ctx, &msg)
+		if ctx.Err() != nil {
+			c.abandon()
+			return Message{}, ctx.Err()
+		}
+		if errors.Is(err, privacy.ErrShredded) {
 			// The person was erased: their record is skipped, never read.
 			c.k.metrics.Shredded.WithLabelValues(c.name).Inc()
 			c.settle(msg)

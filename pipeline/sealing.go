@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+	"time"
 
 	"github.com/earshothq/earshot/privacy"
 )
@@ -52,8 +53,21 @@ func (k *Kafka) EnableSealing(ctx context.Context, kr *privacy.Keyring) (*Table,
 		return nil, fmt.Errorf("loading the keys topic: %w", applyErr)
 	}
 	k.seal = &sealing{ring: kr, creating: map[string]*sync.Mutex{}}
+	// A record read here can come before its key does (another process
+	// stores the key, then writes the record; this one follows the keys
+	// and reads the record independently): an unknown key is looked for
+	// up to the keys topic's end before the record counts as erased.
+	kr.SetCatchUp(func() error {
+		cctx, cancel := context.WithTimeout(ctx, keyCatchUpTimeout)
+		defer cancel()
+		return t.CatchUp(cctx)
+	})
 	return t, nil
 }
+
+// keyCatchUpTimeout bounds one wait for the keys topic; a reader that
+// times out retries (openWaiting) rather than take the record for erased.
+const keyCatchUpTimeout = 30 * time.Second
 
 // Keyring returns the keyring sealing is enabled with, or nil.
 func (k *Kafka) Keyring() *privacy.Keyring {
@@ -128,6 +142,28 @@ func (k *Kafka) sealOutput(ctx context.Context, out Output) (Output, error) {
 	}
 	out.Value = v
 	return out, nil
+}
+
+// openWaiting is openMessage for a reader that must not lose a record: while
+// the record's key cannot be loaded (the keys topic unreachable), it waits
+// and tries again until ctx ends. Any other error is returned as is:
+// privacy.ErrShredded for an erased person, a malformed value that
+// decoding will name.
+func (k *Kafka) openWaiting(ctx context.Context, m *Message) error {
+	backoff := time.Second
+	for {
+		err := k.openMessage(m)
+		if !errors.Is(err, privacy.ErrKeyNotLoaded) {
+			return err
+		}
+		k.logger.Warn("a record's key is not loaded yet; waiting for the keys topic", "topic", m.Topic, "partition", m.Partition, "offset", m.Offset, "error", err, "retry_in", backoff)
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(backoff):
+		}
+		backoff = min(backoff*2, 30*time.Second)
+	}
 }
 
 // openMessage replaces a sealed value with its plaintext, keeping the

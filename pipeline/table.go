@@ -26,6 +26,12 @@ type Table struct {
 
 	errMu   sync.Mutex
 	lastErr error // the latest read error, named when loading times out
+
+	// next is each partition's next offset to apply; moved is closed and
+	// replaced whenever one advances, waking CatchUp.
+	posMu sync.Mutex
+	next  map[int]int64
+	moved chan struct{}
 }
 
 // FollowTable starts reading topic from the beginning, calling apply for
@@ -52,7 +58,8 @@ func (k *Kafka) followTable(ctx context.Context, topic string, apply func(Messag
 	if len(ends) == 0 {
 		return nil, fmt.Errorf("following table %s: topic has no partitions (does it exist?)", topic)
 	}
-	t := &Table{k: k, topic: topic, apply: apply, raw: raw, caughtUp: make(chan struct{})}
+	t := &Table{k: k, topic: topic, apply: apply, raw: raw, caughtUp: make(chan struct{}),
+		next: map[int]int64{}, moved: make(chan struct{})}
 	var pending sync.WaitGroup
 	pending.Add(len(ends))
 	for partition, end := range ends {
@@ -77,6 +84,47 @@ func (t *Table) WaitCaughtUp(ctx context.Context) error {
 		}
 		return fmt.Errorf("loading table %s: %w", t.topic, ctx.Err())
 	}
+}
+
+// CatchUp waits until the table applied everything its topic holds now:
+// every partition up to the end offset it has at the call. A read error
+// does not end the wait (the followers retry); ctx does, naming it.
+func (t *Table) CatchUp(ctx context.Context) error {
+	ends, err := t.k.EndOffsets(ctx, t.topic)
+	if err != nil {
+		return fmt.Errorf("catching up with table %s: %w", t.topic, err)
+	}
+	for {
+		t.posMu.Lock()
+		behind, moved := false, t.moved
+		for p, end := range ends {
+			if t.next[p] < end {
+				behind = true
+				break
+			}
+		}
+		t.posMu.Unlock()
+		if !behind {
+			return nil
+		}
+		select {
+		case <-moved:
+		case <-ctx.Done():
+			if err := t.readErr(); err != nil {
+				return fmt.Errorf("catching up with table %s: %w (last read error: %v)", t.topic, ctx.Err(), err)
+			}
+			return fmt.Errorf("catching up with table %s: %w", t.topic, ctx.Err())
+		}
+	}
+}
+
+// advance records that partition applied everything below next.
+func (t *Table) advance(partition int, next int64) {
+	t.posMu.Lock()
+	defer t.posMu.Unlock()
+	t.next[partition] = next
+	close(t.moved)
+	t.moved = make(chan struct{})
 }
 
 func (t *Table) readErr() error {
@@ -127,11 +175,14 @@ func (t *Table) followPartition(ctx context.Context, partition int, end int64, r
 			t.mu.Lock()
 			t.apply(msg)
 			t.mu.Unlock()
-		} else if err := t.k.openMessage(&msg); !errors.Is(err, privacy.ErrShredded) {
+		} else if err := t.k.openWaiting(ctx, &msg); ctx.Err() != nil {
+			return
+		} else if !errors.Is(err, privacy.ErrShredded) {
 			t.mu.Lock()
 			t.apply(msg)
 			t.mu.Unlock()
 		}
+		t.advance(partition, m.Offset+1)
 		if m.Offset >= end-1 {
 			once.Do(reached)
 		}

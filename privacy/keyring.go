@@ -39,6 +39,11 @@ var (
 	ErrShredded = errors.New("the record's key was erased")
 	// ErrMalformed says a value starting like a sealed one is not.
 	ErrMalformed = errors.New("malformed sealed record")
+	// ErrKeyNotLoaded says the value's key is neither loaded nor known to
+	// be deleted, and the keys could not be brought up to date to tell
+	// (see SetCatchUp): the value may well be readable later. It is not
+	// ErrShredded, so no caller takes it for an erasure.
+	ErrKeyNotLoaded = errors.New("the record's key is not loaded yet")
 )
 
 // Keyring keeps the data keys of a process in memory, each wrapped (sealed)
@@ -59,6 +64,14 @@ type Keyring struct {
 	// hex, so neither side decodes or encodes hex per record.
 	byHeader map[string]cipher.AEAD
 	headers  map[string]string // subject (hex) -> raw subject+serial of one of its keys
+	// shredded are the raw headers of keys known to be gone: their
+	// tombstone was applied, or the keys were caught up and they were not
+	// there.
+	shredded map[string]bool
+	// catchUp loads every key stored up to now (see SetCatchUp); catching
+	// serialises its calls.
+	catchUp  func() error
+	catching sync.Mutex
 }
 
 // NewKeyring derives the hashing key and the key-encryption key from secret
@@ -80,7 +93,43 @@ func NewKeyring(secret string) (*Keyring, error) {
 		return nil, err
 	}
 	return &Keyring{mac: mac, kek: kek, keys: map[string]map[string]cipher.AEAD{},
-		byHeader: map[string]cipher.AEAD{}, headers: map[string]string{}}, nil
+		byHeader: map[string]cipher.AEAD{}, headers: map[string]string{}, shredded: map[string]bool{}}, nil
+}
+
+// SetCatchUp gives the keyring a way to load every key stored up to now
+// (pipeline: follow the keys topic to its current end). Another process
+// stores a key before it writes the first record sealed with it, but this
+// process follows the keys and reads the records independently, so a
+// record can arrive before its key. Without a catch-up an unknown key
+// reads as shredded; with one, Open and SealExisting first catch up, and
+// only a key still missing then (or whose tombstone was seen) is shredded.
+func (k *Keyring) SetCatchUp(f func() error) {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	k.catchUp = f
+}
+
+// caughtUp runs the catch-up unless known reports true once another
+// caller's catch-up finished: the first of many callers waiting for keys
+// written together loads them for all. It reports whether the keys are
+// now up to date (false when there is no catch-up), and ErrKeyNotLoaded
+// when the catch-up failed.
+func (k *Keyring) caughtUp(known func() bool) (bool, error) {
+	k.mu.RLock()
+	f := k.catchUp
+	k.mu.RUnlock()
+	if f == nil {
+		return false, nil
+	}
+	k.catching.Lock()
+	defer k.catching.Unlock()
+	if known() {
+		return true, nil
+	}
+	if err := f(); err != nil {
+		return false, fmt.Errorf("%w: %w", ErrKeyNotLoaded, err)
+	}
+	return true, nil
 }
 
 func newAEAD(key []byte) (cipher.AEAD, error) {
@@ -158,6 +207,7 @@ func (k *Keyring) Apply(topicKey, value []byte) error {
 		delete(k.keys[subject], serial)
 		hdr := rawHeader(subject, serial)
 		delete(k.byHeader, hdr)
+		k.shredded[hdr] = true
 		if k.headers[subject] == hdr {
 			delete(k.headers, subject)
 			for other := range k.keys[subject] { // another key of the subject, if any
@@ -300,9 +350,21 @@ func (k *Keyring) Open(v []byte) ([]byte, string, error) {
 		return nil, "", ErrMalformed
 	}
 	header := len(magic) + subjectLen + serialLen
-	k.mu.RLock()
-	aead := k.byHeader[string(v[len(magic):header])]
-	k.mu.RUnlock()
+	hdr := string(v[len(magic):header])
+	aead, gone := k.dataKey(hdr)
+	if aead == nil && !gone {
+		current, err := k.caughtUp(func() bool { a, g := k.dataKey(hdr); return a != nil || g })
+		if err != nil {
+			return nil, subject, err
+		}
+		if aead, gone = k.dataKey(hdr); aead == nil && !gone && current {
+			// Stored keys are all loaded and this one is not among them:
+			// it was deleted, and its tombstone compacted away.
+			k.mu.Lock()
+			k.shredded[hdr] = true
+			k.mu.Unlock()
+		}
+	}
 	if aead == nil {
 		return nil, subject, ErrShredded
 	}
@@ -314,4 +376,12 @@ func (k *Keyring) Open(v []byte) ([]byte, string, error) {
 		return nil, subject, fmt.Errorf("opening a record of subject %s: %w", subject, ErrMalformed)
 	}
 	return pt, subject, nil
+}
+
+// dataKey finds the data key of a raw header, and whether it is known
+// to be gone.
+func (k *Keyring) dataKey(hdr string) (cipher.AEAD, bool) {
+	k.mu.RLock()
+	defer k.mu.RUnlock()
+	return k.byHeader[hdr], k.shredded[hdr]
 }

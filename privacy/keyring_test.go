@@ -186,3 +186,83 @@ func TestTwoKeysOfOneSubject(t *testing.T) {
 		t.Fatal("a non-hex key id was accepted")
 	}
 }
+
+// A record sealed by another process can arrive before this process loaded
+// its key: Open catches the keys up once and reads it; a key still missing
+// after catching up, or whose tombstone was seen, is shredded without
+// another catch-up; a catch-up that fails is not taken for an erasure.
+func TestOpenCatchesUpWithKeysStoredElsewhere(t *testing.T) {
+	writer, reader := newRing(t, "a secret of sixteen+"), newRing(t, "a secret of sixteen+")
+	anna := writer.Subject("email:anna@example.com")
+	sk, err := writer.NewKey(anna)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := writer.Apply(sk.Key, sk.Value); err != nil {
+		t.Fatal(err)
+	}
+	sealed, err := writer.Seal(anna, []byte("hello"))
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	// No catch-up: an unknown key reads as shredded, as before.
+	if _, _, err := reader.Open(sealed); !errors.Is(err, ErrShredded) {
+		t.Fatalf("without a catch-up: %v, want ErrShredded", err)
+	}
+
+	// A catch-up that fails: not shredded, and the record opens later.
+	reader.SetCatchUp(func() error { return errors.New("keys topic unreachable") })
+	if _, _, err := reader.Open(sealed); !errors.Is(err, ErrKeyNotLoaded) || errors.Is(err, ErrShredded) {
+		t.Fatalf("failed catch-up: %v, want ErrKeyNotLoaded and not ErrShredded", err)
+	}
+	if _, err := reader.SealExisting(anna, []byte("x")); !errors.Is(err, ErrKeyNotLoaded) {
+		t.Fatalf("SealExisting with a failed catch-up: %v, want ErrKeyNotLoaded", err)
+	}
+
+	// A catch-up that loads the key: the record opens.
+	calls := 0
+	reader.SetCatchUp(func() error { calls++; return reader.Apply(sk.Key, sk.Value) })
+	pt, subject, err := reader.Open(sealed)
+	if err != nil || string(pt) != "hello" || subject != anna || calls != 1 {
+		t.Fatalf("after catching up: %q %q %v (%d catch-ups), want hello from %s after one", pt, subject, err, calls, anna)
+	}
+	if _, _, err := reader.Open(sealed); err != nil || calls != 1 {
+		t.Fatalf("a loaded key caught up again (%d) or failed: %v", calls, err)
+	}
+
+	// A key the catch-up does not find was deleted: shredded, and known so.
+	jan := writer.Subject("email:jan@example.pl")
+	gone, err := writer.NewKey(jan)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := writer.Apply(gone.Key, gone.Value); err != nil {
+		t.Fatal(err)
+	}
+	janSealed, err := writer.Seal(jan, []byte("bye"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	calls = 0
+	for range 3 {
+		if _, _, err := reader.Open(janSealed); !errors.Is(err, ErrShredded) {
+			t.Fatalf("a key missing after catching up: %v, want ErrShredded", err)
+		}
+	}
+	if calls != 1 {
+		t.Fatalf("%d catch-ups for one missing key, want 1", calls)
+	}
+
+	// A key whose tombstone was applied is shredded without a catch-up.
+	if err := reader.Apply(sk.Key, nil); err != nil {
+		t.Fatal(err)
+	}
+	calls = 0
+	if _, _, err := reader.Open(sealed); !errors.Is(err, ErrShredded) || calls != 0 {
+		t.Fatalf("tombstoned key: %v after %d catch-ups, want ErrShredded after none", err, calls)
+	}
+	if _, err := reader.SealExisting(anna, []byte("x")); !errors.Is(err, ErrShredded) || calls != 0 {
+		t.Fatalf("SealExisting for an erased person: %v after %d catch-ups, want ErrShredded after none", err, calls)
+	}
+}

@@ -17,8 +17,14 @@ func (k *Keyring) SealFor(identityKey string, b []byte) ([]byte, error) {
 	return k.SealExisting(k.Subject(identityKey), b)
 }
 
-// SealExisting seals b with a key of subject; ErrShredded when it has none.
+// SealExisting seals b with a key of subject; ErrShredded when it has none
+// once the keys are caught up (see SetCatchUp).
 func (k *Keyring) SealExisting(subject string, b []byte) ([]byte, error) {
+	if !k.Has(subject) && !k.Erased(subject) {
+		if _, err := k.caughtUp(func() bool { return k.Has(subject) || k.Erased(subject) }); err != nil {
+			return nil, fmt.Errorf("sealing data of subject %s: %w", subject, err)
+		}
+	}
 	if !k.Has(subject) {
 		return nil, fmt.Errorf("sealing data of subject %s: %w", subject, ErrShredded)
 	}

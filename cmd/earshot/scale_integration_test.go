@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"net"
 	"net/http"
 	"os"
@@ -21,6 +22,8 @@ import (
 
 	"github.com/earshothq/earshot/pipeline"
 	"github.com/earshothq/earshot/pipeline/pipelinetest"
+	"github.com/earshothq/earshot/privacy"
+	"github.com/earshothq/earshot/record"
 )
 
 // scaleChild is one role instance of the scale-out test.
@@ -161,7 +164,7 @@ func TestIntegrationScaleOut(t *testing.T) {
 		ch.killed = true
 	}
 	close(killed)
-	killedAt := progress()
+	killedAt, killedTime := progress(), time.Now()
 	t.Logf("SIGKILLed %s, %s and %s after %d of %d submissions were accepted", connects[0].name, enrichers[0].name, indexers[0].name, killedAt, submissions)
 
 	<-feedDone
@@ -180,8 +183,10 @@ func TestIntegrationScaleOut(t *testing.T) {
 	}
 
 	// Wait until the survivors have indexed everything and caught up.
-	var last scaleState
-	lastLog := time.Now()
+	// Settled with records missing is a loss, not slowness: once nothing
+	// has changed for a minute with no lag, the test says where they went.
+	var last, prev scaleState
+	lastLog, still := time.Now(), time.Now()
 	for {
 		last = readScaleState(ctx, t, c, esURL, prefix)
 		if time.Since(lastLog) > 15*time.Second {
@@ -191,9 +196,13 @@ func TestIntegrationScaleOut(t *testing.T) {
 		if last.mentions == submissions && last.lag == 0 && last.profiled == submissions {
 			break
 		}
-		if ctx.Err() != nil {
-			t.Fatalf("not settled within %s: %d of %d mentions indexed, %d counted in profiles, consumer lag %d (%s)",
-				bound, last.mentions, submissions, last.profiled, last.lag, last.lagDetail)
+		if last != prev || last.lag != 0 {
+			prev, still = last, time.Now()
+		}
+		if ctx.Err() != nil || time.Since(still) > time.Minute {
+			t.Errorf("not settled %s after the kill: %d of %d mentions indexed, %d counted in profiles, consumer lag %d (%s)",
+				time.Since(killedTime).Round(time.Second), last.mentions, submissions, last.profiled, last.lag, last.lagDetail)
+			t.Fatal(whereMissing(t, c, esURL, prefix, accepted))
 		}
 		time.Sleep(time.Second)
 	}
@@ -232,6 +241,90 @@ func TestIntegrationScaleOut(t *testing.T) {
 		submissions, len(hits), len(got))
 }
 
+// whereMissing says, for each accepted record not indexed, which topics
+// hold it, so a failure tells which stage lost it.
+func whereMissing(t *testing.T, c *pipelinetest.Cluster, esURL, prefix string, accepted map[string]string) string {
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	indexed := map[string]bool{}
+	for _, id := range mentionIDs(ctx, t, esURL, prefix) {
+		indexed[id] = true
+	}
+	// The records are sealed with the people's keys: open them as the roles do.
+	kr, err := privacy.NewKeyring(scaleSecret)
+	if err != nil {
+		return err.Error()
+	}
+	if _, err := c.Kafka.EnableSealing(ctx, kr); err != nil {
+		return err.Error()
+	}
+	topics := c.Kafka.Topics()
+	raw, enriched := topicMentionIDs(t, c, topics.Raw()), topicMentionIDs(t, c, topics.Enriched())
+	lines := []string{fmt.Sprintf("%d distinct ids in %s, %d in %s, %d indexed", len(raw), topics.Raw(), len(enriched), topics.Enriched(), len(indexed))}
+	for id := range accepted {
+		if !indexed[id] {
+			lines = append(lines, fmt.Sprintf("%s: %d times in %s, %d times in %s", id, raw[id], topics.Raw(), enriched[id], topics.Enriched()))
+		}
+	}
+	sort.Strings(lines[1:])
+	return fmt.Sprintf("%d accepted records not indexed (%s):\n%s\ndead letters: %s", len(lines)-1, lines[0], strings.Join(lines[1:], "\n"), deadLetters(t, c))
+}
+
+// deadLetters lists the stage and error of each dead letter.
+func deadLetters(t *testing.T, c *pipelinetest.Cluster) string {
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	var mu sync.Mutex
+	var out []string
+	tbl, err := c.Kafka.FollowTable(ctx, c.Kafka.Topics().DLQ(), func(m pipeline.Message) {
+		var dl record.DeadLetter
+		if m.Value != nil && record.Decode(m.Value, &dl) == nil {
+			mu.Lock()
+			out = append(out, fmt.Sprintf("%s at %s/%d/%d: %s", dl.Stage, dl.Topic, dl.Partition, dl.Offset, dl.Error))
+			mu.Unlock()
+		}
+	})
+	if err != nil {
+		return err.Error()
+	}
+	if err := tbl.WaitCaughtUp(ctx); err != nil {
+		return err.Error()
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	return fmt.Sprintf("%d %q", len(out), out)
+}
+
+// topicMentionIDs counts the mention ids a topic holds (raw or enriched).
+func topicMentionIDs(t *testing.T, c *pipelinetest.Cluster, topic string) map[string]int {
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	var mu sync.Mutex
+	ids := map[string]int{}
+	tbl, err := c.Kafka.FollowTable(ctx, topic, func(m pipeline.Message) {
+		var em record.EnrichedMention // a raw mention decodes into its Mention
+		if m.Value == nil || record.Decode(m.Value, &em) != nil {
+			return
+		}
+		mu.Lock()
+		ids[em.ID]++
+		mu.Unlock()
+	})
+	if err != nil {
+		t.Logf("reading %s: %v", topic, err)
+		return ids
+	}
+	if err := tbl.WaitCaughtUp(ctx); err != nil {
+		t.Logf("reading %s: %v", topic, err)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	return maps.Clone(ids)
+}
+
+// scaleSecret seals the records of the scale-out test's people.
+const scaleSecret = "test-privacy-secret-0123456789"
+
 // scaleConfig is the distributed configuration every instance reads.
 func scaleConfig(t *testing.T, c *pipelinetest.Cluster, esURL, prefix string) string {
 	t.Helper()
@@ -246,7 +339,7 @@ func scaleConfig(t *testing.T, c *pipelinetest.Cluster, esURL, prefix string) st
     session_timeout: 6s
     commit_interval: 100ms
 privacy:
-  secret: test-privacy-secret-0123456789
+  secret: %s
 http:
   listen: 127.0.0.1:0
 search:
@@ -269,7 +362,7 @@ connectors:
           fields:
             - {name: email, maps_to: email, required: true}
             - {name: message, maps_to: message, required: true}
-`, strings.Join(c.Brokers, ","), c.Config.TopicPrefix, c.Config.Topics.Partitions, c.Config.Consumer.GroupPrefix, esURL, prefix)
+`, strings.Join(c.Brokers, ","), c.Config.TopicPrefix, c.Config.Topics.Partitions, c.Config.Consumer.GroupPrefix, scaleSecret, esURL, prefix)
 	path := filepath.Join(t.TempDir(), "earshot.yaml")
 	if err := os.WriteFile(path, []byte(cfg), 0o600); err != nil {
 		t.Fatal(err)
