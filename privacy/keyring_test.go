@@ -193,18 +193,23 @@ func TestTwoKeysOfOneSubject(t *testing.T) {
 // another catch-up; a catch-up that fails is not taken for an erasure.
 func TestOpenCatchesUpWithKeysStoredElsewhere(t *testing.T) {
 	writer, reader := newRing(t, "a secret of sixteen+"), newRing(t, "a secret of sixteen+")
-	anna := writer.Subject("email:anna@example.com")
-	sk, err := writer.NewKey(anna)
-	if err != nil {
-		t.Fatal(err)
+	// newPerson stores a key in the writer alone and seals text with it.
+	newPerson := func(identity, text string) (string, StoredKey, []byte) {
+		subject := writer.Subject(identity)
+		sk, err := writer.NewKey(subject)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := writer.Apply(sk.Key, sk.Value); err != nil {
+			t.Fatal(err)
+		}
+		sealed, err := writer.Seal(subject, []byte(text))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return subject, sk, sealed
 	}
-	if err := writer.Apply(sk.Key, sk.Value); err != nil {
-		t.Fatal(err)
-	}
-	sealed, err := writer.Seal(anna, []byte("hello"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	anna, sk, sealed := newPerson("email:anna@example.com", "hello")
 
 	// No catch-up: an unknown key reads as shredded, as before.
 	if _, _, err := reader.Open(sealed); !errors.Is(err, ErrShredded) {
@@ -232,18 +237,7 @@ func TestOpenCatchesUpWithKeysStoredElsewhere(t *testing.T) {
 	}
 
 	// A key the catch-up does not find was deleted: shredded, and known so.
-	jan := writer.Subject("email:jan@example.pl")
-	gone, err := writer.NewKey(jan)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := writer.Apply(gone.Key, gone.Value); err != nil {
-		t.Fatal(err)
-	}
-	janSealed, err := writer.Seal(jan, []byte("bye"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, _, janSealed := newPerson("email:jan@example.pl", "bye")
 	calls = 0
 	for range 3 {
 		if _, _, err := reader.Open(janSealed); !errors.Is(err, ErrShredded) {
