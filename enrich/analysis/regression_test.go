@@ -302,6 +302,20 @@ func TestBuyingFamilies(t *testing.T) {
 		{"interest", "pl", "Jestem zainteresowany zakupem 5 licencji."},
 		{"interest", "fr", "Je suis intéressé par la formule entreprise."},
 		{"interest", "zh", "我们对你们的软件有采购意向。"},
+		{"seat", "en", "Any spots left on the beginners' climbing course in May?"},
+		{"seat", "pl", "Są jeszcze wolne miejsca na warsztaty ceramiki w czerwcu?"},
+		{"seat", "lv", "Vai kursos vēl ir brīvas vietas?"},
+		{"seat", "pt", "Ainda tem vagas para a oficina de cerâmica?"},
+		{"seat", "es", "¿Quedan plazas en el campamento de verano de julio?"},
+		{"seat", "fr", "Il reste une place dans l'atelier de poterie samedi ?"},
+		{"seat", "de", "Gibt es noch freie Plätze im Yogakurs am Dienstag?"},
+		{"seat", "zh", "周末的烘焙课还能报名吗？"},
+		{"lead", "en", "What's your lead time on 40 embroidered caps?"},
+		{"lead", "de", "Wie lang ist die Lieferzeit für 30 Stühle?"},
+		{"lead", "fr", "Quel est le délai de fabrication pour une table sur mesure ?"},
+		{"lead", "zh", "500个定制杯子的交期是多久？"},
+		{"stock", "de", "Gibt es die Tasse auch in Hellblau?"},
+		{"stock", "zh", "这款有浅蓝色的吗？"},
 	}
 	for _, c := range buying {
 		if r := a.AnalyzeText(c.text, c.lang); !hasIntent(r, "buying") {
@@ -360,6 +374,13 @@ func TestBuyingFamilies(t *testing.T) {
 		{"please", "fr", "Merci de me rembourser la commande annulée."},
 		{"please", "zh", "请尽快给我退款。"},
 		{"interest", "es", "Me interesa saber dónde tostáis el café."},
+		{"seat", "en", "I've been on the waiting list for three months, any news?"},
+		{"seat", "pl", "Jak wypisać dziecko z zapisów na basen?"},
+		{"seat", "fr", "Comment annuler mon inscription au stage ?"},
+		{"seat", "es", "Hay plazas para el tren de las 8?"},
+		{"lead", "en", "The lead time was six weeks and it still hasn't arrived?"},
+		{"lead", "de", "Die Lieferzeit ist eine Frechheit, seit drei Wochen nichts."},
+		{"past", "pl", "Jak zmienić adres dostawy w zamówieniu, które już opłaciłam?"},
 	}
 	for _, c := range not {
 		if r := a.AnalyzeText(c.text, c.lang); hasIntent(r, "buying") {
