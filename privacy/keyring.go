@@ -109,6 +109,14 @@ func (k *Keyring) SetCatchUp(f func() error) {
 	k.catchUp = f
 }
 
+// CatchUp loads every key stored up to now (see SetCatchUp; nothing
+// without one). An erasure calls it before listing a person's keys, so a
+// key another process stored a moment ago is deleted too.
+func (k *Keyring) CatchUp() error {
+	_, err := k.caughtUp(func() bool { return false })
+	return err
+}
+
 // caughtUp runs the catch-up unless known reports true once another
 // caller's catch-up finished: the first of many callers waiting for keys
 // written together loads them for all. It reports whether the keys are

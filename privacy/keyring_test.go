@@ -260,3 +260,25 @@ func TestOpenCatchesUpWithKeysStoredElsewhere(t *testing.T) {
 		t.Fatalf("SealExisting for an erased person: %v after %d catch-ups, want ErrShredded after none", err, calls)
 	}
 }
+
+// CatchUp loads the keys stored elsewhere (an erasure lists a person's
+// keys after it), and says when it could not.
+func TestCatchUpLoadsKeysStoredElsewhere(t *testing.T) {
+	writer, reader := newRing(t, "a secret of sixteen+"), newRing(t, "a secret of sixteen+")
+	if err := reader.CatchUp(); err != nil {
+		t.Fatalf("without a catch-up: %v", err)
+	}
+	anna := writer.Subject("email:anna@example.com")
+	sk, err := writer.NewKey(anna)
+	if err != nil {
+		t.Fatal(err)
+	}
+	reader.SetCatchUp(func() error { return reader.Apply(sk.Key, sk.Value) })
+	if err := reader.CatchUp(); err != nil || !slices.Equal(reader.Serials(anna), []string{string(sk.Key)}) {
+		t.Fatalf("after catching up: %v, serials %v, want [%s]", err, reader.Serials(anna), sk.Key)
+	}
+	reader.SetCatchUp(func() error { return errors.New("keys topic unreachable") })
+	if err := reader.CatchUp(); !errors.Is(err, ErrKeyNotLoaded) {
+		t.Fatalf("failed catch-up: %v, want ErrKeyNotLoaded", err)
+	}
+}

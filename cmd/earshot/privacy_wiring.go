@@ -106,6 +106,11 @@ func sealPlan(ctx context.Context, k *pipeline.Kafka, plan *crm.Plan) error {
 	}
 	plan.Markers = markers
 	if kr := k.Keyring(); kr != nil {
+		// Every key of the person, also one another process stored a
+		// moment ago and this one has not read yet.
+		if err := kr.CatchUp(); err != nil {
+			return fmt.Errorf("loading the data keys before the erasure: %w", err)
+		}
 		plan.Seal(kr)
 		return nil
 	}
