@@ -307,7 +307,7 @@ func TestBuyingFamilies(t *testing.T) {
 		{"seat", "lv", "Vai kursos vēl ir brīvas vietas?"},
 		{"seat", "pt", "Ainda tem vagas para a oficina de cerâmica?"},
 		{"seat", "es", "¿Quedan plazas en el campamento de verano de julio?"},
-		{"seat", "fr", "Il reste une place dans l'atelier de poterie samedi ?"},
+		{"seat", "fr", "Il reste des places pour l'atelier de poterie samedi ?"},
 		{"seat", "de", "Gibt es noch freie Plätze im Yogakurs am Dienstag?"},
 		{"seat", "zh", "周末的烘焙课还能报名吗？"},
 		{"lead", "en", "What's your lead time on 40 embroidered caps?"},
@@ -381,6 +381,15 @@ func TestBuyingFamilies(t *testing.T) {
 		{"lead", "en", "The lead time was six weeks and it still hasn't arrived?"},
 		{"lead", "de", "Die Lieferzeit ist eine Frechheit, seit drei Wochen nichts."},
 		{"past", "pl", "Jak zmienić adres dostawy w zamówieniu, które już opłaciłam?"},
+		{"seat", "en", "Can I sign up for your newsletter?"},
+		{"seat", "pt", "Qual a vaga de estacionamento mais próxima da loja?"},
+		{"seat", "fr", "Il reste une place de parking devant la boutique ?"},
+		{"seat", "es", "¿Hay plazas de aparcamiento cerca de la tienda?"},
+		{"seat", "pl", "Czy są wolne miejsca parkingowe przy sklepie?"},
+		{"seat", "zh", "停车场还有空位吗？"},
+		{"lead", "de", "Wie lange ist die Lieferzeit meiner Bestellung noch?"},
+		{"stock", "de", "Gibt es das Handbuch auch in Deutsch?"},
+		{"stock", "zh", "这个色的效果好吗？"},
 	}
 	for _, c := range not {
 		if r := a.AnalyzeText(c.text, c.lang); hasIntent(r, "buying") {
