@@ -17,18 +17,19 @@ import (
 // identity index from the customers and prospects topics this way, the
 // checkpoint store its map of checkpoints.
 type Table struct {
-	k        *Kafka
-	topic    string
-	apply    func(Message)
-	raw      bool       // values as stored: sealed ones are not opened
-	mu       sync.Mutex // serialises apply across partitions
-	caughtUp chan struct{}
+	k     *Kafka
+	topic string
+	apply func(Message)
+	raw   bool          // values as stored: sealed ones are not opened
+	mu    sync.Mutex    // serialises apply across partitions
+	start map[int]int64 // each partition's end offset when following started
 
 	errMu   sync.Mutex
 	lastErr error // the latest read error, named when loading times out
 
-	// next is each partition's next offset to apply; moved is closed and
-	// replaced whenever one advances, waking CatchUp.
+	// next is each partition's next offset to apply. moved, made by a
+	// waiter, is closed by the next advance, so applying a record costs no
+	// allocation while nobody waits.
 	posMu sync.Mutex
 	next  map[int]int64
 	moved chan struct{}
@@ -36,8 +37,8 @@ type Table struct {
 
 // FollowTable starts reading topic from the beginning, calling apply for
 // every record (serially; Value nil for tombstones), and keeps following new
-// records until ctx ends. CaughtUp is closed once every partition reached the
-// end offset it had when following started.
+// records until ctx ends. WaitCaughtUp waits until every partition reached
+// the end offset it had when following started.
 func (k *Kafka) FollowTable(ctx context.Context, topic string, apply func(Message)) (*Table, error) {
 	return k.followTable(ctx, topic, apply, false)
 }
@@ -58,32 +59,21 @@ func (k *Kafka) followTable(ctx context.Context, topic string, apply func(Messag
 	if len(ends) == 0 {
 		return nil, fmt.Errorf("following table %s: topic has no partitions (does it exist?)", topic)
 	}
-	t := &Table{k: k, topic: topic, apply: apply, raw: raw, caughtUp: make(chan struct{}),
-		next: map[int]int64{}, moved: make(chan struct{})}
-	var pending sync.WaitGroup
-	pending.Add(len(ends))
-	for partition, end := range ends {
-		go t.followPartition(ctx, partition, end, pending.Done)
+	t := &Table{k: k, topic: topic, apply: apply, raw: raw, start: ends, next: map[int]int64{}}
+	for partition := range ends {
+		go t.followPartition(ctx, partition)
 	}
-	go func() { pending.Wait(); close(t.caughtUp) }()
 	return t, nil
 }
 
-// CaughtUp is closed when the table holds everything written before it started.
-func (t *Table) CaughtUp() <-chan struct{} { return t.caughtUp }
-
-// WaitCaughtUp blocks until CaughtUp or ctx ends. Read errors do not end
-// the wait (the followers retry them); a timeout names the latest one.
+// WaitCaughtUp blocks until the table holds everything written before it
+// started, or ctx ends. Read errors do not end the wait (the followers
+// retry them); a timeout names the latest one.
 func (t *Table) WaitCaughtUp(ctx context.Context) error {
-	select {
-	case <-t.caughtUp:
-		return nil
-	case <-ctx.Done():
-		if err := t.readErr(); err != nil {
-			return fmt.Errorf("loading table %s: %w (last read error: %v)", t.topic, ctx.Err(), err)
-		}
-		return fmt.Errorf("loading table %s: %w", t.topic, ctx.Err())
+	if err := t.waitApplied(ctx, t.start); err != nil {
+		return fmt.Errorf("loading table %s: %w", t.topic, err)
 	}
+	return nil
 }
 
 // CatchUp waits until the table applied everything its topic holds now:
@@ -91,29 +81,43 @@ func (t *Table) WaitCaughtUp(ctx context.Context) error {
 // does not end the wait (the followers retry); ctx does, naming it.
 func (t *Table) CatchUp(ctx context.Context) error {
 	ends, err := t.k.EndOffsets(ctx, t.topic)
+	if err == nil {
+		err = t.waitApplied(ctx, ends)
+	}
 	if err != nil {
 		return fmt.Errorf("catching up with table %s: %w", t.topic, err)
 	}
+	return nil
+}
+
+// waitApplied waits until every partition applied everything below its
+// offset in ends.
+func (t *Table) waitApplied(ctx context.Context, ends map[int]int64) error {
 	for {
 		t.posMu.Lock()
-		behind, moved := false, t.moved
+		behind := false
 		for p, end := range ends {
 			if t.next[p] < end {
 				behind = true
 				break
 			}
 		}
-		t.posMu.Unlock()
 		if !behind {
+			t.posMu.Unlock()
 			return nil
 		}
+		if t.moved == nil {
+			t.moved = make(chan struct{})
+		}
+		moved := t.moved
+		t.posMu.Unlock()
 		select {
 		case <-moved:
 		case <-ctx.Done():
 			if err := t.readErr(); err != nil {
-				return fmt.Errorf("catching up with table %s: %w (last read error: %v)", t.topic, ctx.Err(), err)
+				return fmt.Errorf("%w (last read error: %v)", ctx.Err(), err)
 			}
-			return fmt.Errorf("catching up with table %s: %w", t.topic, ctx.Err())
+			return ctx.Err()
 		}
 	}
 }
@@ -123,8 +127,10 @@ func (t *Table) advance(partition int, next int64) {
 	t.posMu.Lock()
 	defer t.posMu.Unlock()
 	t.next[partition] = next
-	close(t.moved)
-	t.moved = make(chan struct{})
+	if t.moved != nil {
+		close(t.moved)
+		t.moved = nil
+	}
 }
 
 func (t *Table) readErr() error {
@@ -133,11 +139,7 @@ func (t *Table) readErr() error {
 	return t.lastErr
 }
 
-func (t *Table) followPartition(ctx context.Context, partition int, end int64, reached func()) {
-	var once sync.Once
-	if end <= 0 {
-		once.Do(reached)
-	}
+func (t *Table) followPartition(ctx context.Context, partition int) {
 	cc := t.k.cfg.Consumer
 	r := kafka.NewReader(kafka.ReaderConfig{
 		Brokers:        t.k.brokers,
@@ -183,8 +185,5 @@ func (t *Table) followPartition(ctx context.Context, partition int, end int64, r
 			t.mu.Unlock()
 		}
 		t.advance(partition, m.Offset+1)
-		if m.Offset >= end-1 {
-			once.Do(reached)
-		}
 	}
 }
