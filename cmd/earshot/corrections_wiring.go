@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"time"
@@ -34,6 +35,14 @@ func (h *hub) wireCorrections(ctx context.Context, st *stage.Stage) error {
 	if err := table.Follow(ctx, h.kafka, tableWait, t); err != nil {
 		return fmt.Errorf("loading corrections for the index stage: %w", err)
 	}
+	// The web app applies a correction to the index itself; the stage's
+	// profile cache follows it from here (the cache is empty until the
+	// stage runs, so what was loaded above needs no note).
+	t.OnChange(func(_ string, old, cur *record.Correction) {
+		if c := cmp.Or(cur, old); c != nil {
+			st.NoteCorrection(c.MentionID)
+		}
+	})
 	st.SetCorrections(func(mentionID string) []*record.Correction {
 		var out []*record.Correction
 		for _, f := range correctionFields {

@@ -36,3 +36,18 @@ func (s *Stage) corrected(em *record.EnrichedMention) (*record.EnrichedMention, 
 	}
 	return em, false
 }
+
+// correctedAll is ms with their corrections applied, without those marked
+// irrelevant.
+func (s *Stage) correctedAll(ms []*record.EnrichedMention) []*record.EnrichedMention {
+	if s.corrections == nil {
+		return ms
+	}
+	out := make([]*record.EnrichedMention, 0, len(ms))
+	for _, m := range ms {
+		if c, hide := s.corrected(m); !hide {
+			out = append(out, c)
+		}
+	}
+	return out
+}

@@ -27,18 +27,26 @@ import (
 // replaces its entry; a mention that moves to other people leaves the
 // people it left; a deleted mention leaves every person. What changes the
 // index outside the batches it sees (an erasure, the retention sweep, a
-// re-linking pass) empties it, and an entry older than ttl is read back
-// again, which bounds what it can miss of writers outside the stage (a
-// correction made in the web app). Only one index stage writes an index
-// through a cache: the embedded index is opened by one process, and
+// re-linking pass) empties it. The one writer outside the stage, the web
+// app applying a person's correction to a mention, is followed through
+// the corrections topic (Stage.NoteCorrection): the cached mention is
+// corrected the same way, taken out when it was marked irrelevant, and put
+// back when that is undone. An entry older than ttl is read back again all
+// the same, which bounds what the cache can miss (a mention put back
+// before its person was cached again). Only one index stage writes an
+// index through a cache: the embedded index is opened by one process, and
 // Elasticsearch stages, which may run several at once, do not use it.
 // The cache's size and freshness for the embedded index: 100,000 mentions
 // (about 40 MB: only the analysis is kept, not the text), each person read
-// back again after a minute.
+// back again after ten minutes.
 const (
 	ProfileCacheMentions = 100000
-	ProfileCacheTTL      = time.Minute
+	ProfileCacheTTL      = 10 * time.Minute
 )
+
+// maxHidden bounds the mentions the cache remembers as taken out of search
+// by a correction (a person's clicks, not a stream).
+const maxHidden = 10000
 
 type profileCache struct {
 	maxMentions int           // mentions held in all; 0: off
@@ -51,6 +59,14 @@ type profileCache struct {
 	owners map[string][]personKey // mention id → cached people holding it
 	held   int
 	tick   uint64
+	// hidden are cached mentions a correction took out of search, with the
+	// people who held them, to put back if the correction is undone.
+	hidden map[string]hiddenMention
+}
+
+type hiddenMention struct {
+	part   *record.EnrichedMention
+	people []personKey
 }
 
 type cachedPerson struct {
@@ -62,7 +78,7 @@ type cachedPerson struct {
 
 func newProfileCache(maxMentions, perPerson int, ttl time.Duration, now func() time.Time) *profileCache {
 	return &profileCache{maxMentions: maxMentions, minMentions: 5, perPerson: perPerson, ttl: ttl, now: now,
-		people: map[personKey]*cachedPerson{}, owners: map[string][]personKey{}}
+		people: map[personKey]*cachedPerson{}, owners: map[string][]personKey{}, hidden: map[string]hiddenMention{}}
 }
 
 func (c *profileCache) on() bool { return c != nil && c.maxMentions > 0 }
@@ -122,13 +138,17 @@ func (c *profileCache) written(m *record.EnrichedMention) {
 	c.evict()
 }
 
-// removed records that the index no longer holds the mention id.
+// removed records that the index no longer holds the mention id. A person
+// whose cached mentions were a full perPerson is read back next time: the
+// index may hold older mentions of theirs that now count.
 func (c *profileCache) removed(id string) {
 	if !c.on() {
 		return
 	}
-	for _, p := range c.owners[id] {
-		if cp := c.people[p]; cp != nil {
+	for _, p := range slices.Clone(c.owners[id]) {
+		if cp := c.people[p]; cp != nil && len(cp.mentions) >= c.perPerson {
+			c.drop(p)
+		} else if cp != nil {
 			if m, ok := cp.mentions[id]; ok {
 				cp.tally.Remove(m)
 				delete(cp.mentions, id)
@@ -146,7 +166,51 @@ func (c *profileCache) clear() {
 	}
 	clear(c.people)
 	clear(c.owners)
+	clear(c.hidden)
 	c.held = 0
+}
+
+// recorrect brings mention id in line with its corrections after the web
+// app changed them in the index: fix returns a mention with all of its
+// corrections applied and whether they take it out of search (as
+// Stage.corrected does for what the stage writes). A cached mention is
+// replaced by its corrected self, or taken out and remembered; a
+// remembered one whose correction was undone goes back to the people
+// still cached.
+func (c *profileCache) recorrect(id string, fix func(*record.EnrichedMention) (*record.EnrichedMention, bool)) {
+	if !c.on() {
+		return
+	}
+	if owners := slices.Clone(c.owners[id]); len(owners) > 0 {
+		fixed, hide := fix(c.people[owners[0]].mentions[id])
+		if hide {
+			if len(c.hidden) >= maxHidden {
+				clear(c.hidden)
+			}
+			c.hidden[id] = hiddenMention{part: c.people[owners[0]].mentions[id], people: owners}
+			c.removed(id)
+			return
+		}
+		for _, p := range owners {
+			c.put(p, c.people[p], fixed)
+		}
+		return
+	}
+	h, ok := c.hidden[id]
+	if !ok {
+		return
+	}
+	fixed, hide := fix(h.part)
+	if hide {
+		return
+	}
+	delete(c.hidden, id)
+	for _, p := range h.people {
+		if cp := c.people[p]; cp != nil {
+			c.put(p, cp, fixed)
+		}
+	}
+	c.evict()
 }
 
 func (c *profileCache) put(p personKey, cp *cachedPerson, m *record.EnrichedMention) {

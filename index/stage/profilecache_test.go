@@ -125,6 +125,55 @@ func TestProfileCacheGivesTheProfilesOfReadBack(t *testing.T) {
 	send("past the limit", many...)
 	compare("past the limit", map[string]int{"customer:C1": 30, "prospect:P1": 10})
 
+	// The web app applies people's corrections to the index itself and
+	// the stage hears of them from the corrections topic: a corrected
+	// sentiment, a mention marked irrelevant, and that undone. P1 (10
+	// mentions) follows in the cache without a read-back; C1, cached at
+	// its limit of 30, is read back after losing one (older ones count).
+	corrections := map[string][]*record.Correction{}
+	for _, s := range stages {
+		s.SetCorrections(func(id string) []*record.Correction { return corrections[id] })
+	}
+	p1 := personKey{index.ProfileProspect, "P1"}
+	p1Cached := cached.cache.people[p1]
+	if p1Cached == nil {
+		t.Fatal("P1 is not cached before the corrections")
+	}
+	web := func(step string, c *record.Correction, original *record.EnrichedMention) {
+		t.Helper()
+		corrections[c.MentionID] = []*record.Correction{c}
+		for i, b := range backends {
+			var err error
+			if original != nil {
+				err = b.(index.Corrector).RestoreMention(context.Background(), original)
+			} else {
+				_, err = b.(index.Corrector).ApplyCorrection(context.Background(), c)
+			}
+			if err != nil {
+				t.Fatalf("%s: backend %d: %v", step, i, err)
+			}
+			stages[i].NoteCorrection(c.MentionID)
+		}
+	}
+	web("sentiment corrected", &record.Correction{MentionID: "m005", Field: record.CorrectSentiment, Value: record.SentimentPositive}, nil)
+	hidden, err := backends[0].GetMention(context.Background(), "m009")
+	if err != nil {
+		t.Fatal(err)
+	}
+	web("marked irrelevant", &record.Correction{MentionID: "m009", Field: record.CorrectRelevance, Value: "irrelevant"}, nil)
+	web("marked irrelevant", &record.Correction{MentionID: "m050", Field: record.CorrectRelevance, Value: "irrelevant"}, nil)
+	send("corrected", post(63, "C1", "P1"))
+	compare("corrected", map[string]int{"customer:C1": 30, "prospect:P1": 10})
+	if cached.cache.people[p1] != p1Cached {
+		t.Fatal("P1 was read back after the corrections; the cache should have followed them")
+	}
+	web("undone", &record.Correction{MentionID: "m009", Field: record.CorrectRelevance, Value: "relevant"}, hidden)
+	send("undone", post(64, "C1", "P1"))
+	compare("undone", map[string]int{"customer:C1": 30, "prospect:P1": 12})
+	if cached.cache.people[p1] != p1Cached {
+		t.Fatal("P1 was read back after a correction was undone; the cache should have put the mention back")
+	}
+
 	erasure := &record.Erasure{ID: "e1", CustomerID: "C2"}
 	for i, s := range stages {
 		if errs := s.WriteBatch(context.Background(), []pipeline.Message{msg(t, topics.Erasures(), "e1", erasure, off)}); errs[0] != nil {
@@ -136,7 +185,7 @@ func TestProfileCacheGivesTheProfilesOfReadBack(t *testing.T) {
 		t.Fatalf("%d people still cached after an erasure", len(cached.cache.people))
 	}
 	send("after the erasure", post(61, "C1", "P1"), post(62, "C1", "P1"))
-	compare("after the erasure", map[string]int{"customer:C1": 30, "prospect:P1": 11})
+	compare("after the erasure", map[string]int{"customer:C1": 30, "prospect:P1": 13})
 }
 
 func TestProfileCacheEvictsTheLeastRecentlyUsedAndExpires(t *testing.T) {
@@ -166,5 +215,31 @@ func TestProfileCacheEvictsTheLeastRecentlyUsedAndExpires(t *testing.T) {
 	now = now.Add(2 * time.Minute)
 	if _, ok := c.stats(b); ok || c.held != 0 || len(c.owners) != 0 {
 		t.Fatalf("B served after its ttl, or %d held and %d owners left", c.held, len(c.owners))
+	}
+}
+
+// A person cached at their limit of newest mentions is read back once one
+// leaves the index (an older mention of theirs counts then); below the
+// limit the cache drops the mention and keeps the person.
+func TestProfileCacheReadsBackAPersonAtTheLimitAfterARemoval(t *testing.T) {
+	now := time.Date(2026, 11, 2, 10, 0, 0, 0, time.UTC)
+	c := newProfileCache(100, 3, time.Hour, func() time.Time { return now })
+	c.minMentions = 2
+	mention := func(id string) *record.EnrichedMention {
+		return &record.EnrichedMention{Mention: record.Mention{ID: id}}
+	}
+	full, part := personKey{index.ProfileCustomer, "full"}, personKey{index.ProfileCustomer, "part"}
+	c.load(full, []*record.EnrichedMention{mention("f1"), mention("f2"), mention("f3")})
+	c.load(part, []*record.EnrichedMention{mention("p1"), mention("p2")})
+	c.removed("f2")
+	c.removed("p2")
+	if _, ok := c.stats(full); ok {
+		t.Fatal("a person cached at the limit stayed cached after losing a mention")
+	}
+	if got, ok := c.stats(part); !ok || got.MentionCount != 1 {
+		t.Fatalf("the person under the limit: cached %v with %d mentions, want 1", ok, got.MentionCount)
+	}
+	if c.held != 1 || len(c.owners) != 1 {
+		t.Fatalf("%d mentions held and %d owners left, want 1 and 1", c.held, len(c.owners))
 	}
 }

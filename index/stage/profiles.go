@@ -28,6 +28,7 @@ func (s *Stage) refreshProfiles(ctx context.Context, people []personKey, bases m
 		failAll(people, fmt.Errorf("refreshing the index: %w", err))
 		return failed
 	}
+	s.applyNotedCorrections()
 	for start := 0; start < len(people); start += peoplePerQuery {
 		chunk := people[start:min(start+peoplePerQuery, len(people))]
 		stats := make(map[personKey]index.Stats, len(chunk))
@@ -46,8 +47,11 @@ func (s *Stage) refreshProfiles(ctx context.Context, people []personKey, bases m
 				continue
 			}
 			for _, p := range read {
-				stats[p] = index.Aggregate(back[p])
-				s.cache.load(p, back[p])
+				// As corrected now, whether or not the web app's own
+				// write of a correction reached the index yet.
+				ms := s.correctedAll(back[p])
+				stats[p] = index.Aggregate(ms)
+				s.cache.load(p, ms)
 			}
 		}
 		profiles := make([]*index.Profile, 0, len(chunk))

@@ -89,6 +89,11 @@ type Stage struct {
 	// mu serialises batches and the retention sweep's profile recounts
 	// (and guards cache).
 	mu sync.Mutex
+	// noted are the mentions whose corrections changed since the last
+	// profile rebuild (NoteCorrection), when the cache is on.
+	notedMu sync.Mutex
+	noting  bool
+	noted   []string
 }
 
 var _ pipeline.BatchSink = (*Stage)(nil)
@@ -131,6 +136,33 @@ func (s *Stage) SetProfileCache(maxMentions int, ttl time.Duration) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.cache = newProfileCache(maxMentions, s.cfg.MaxProfileMentions, ttl, s.now)
+	s.notedMu.Lock()
+	s.noting = s.cache.on()
+	s.notedMu.Unlock()
+}
+
+// NoteCorrection tells the stage that the corrections of a mention changed
+// (the web app has applied them to the index itself), so that the profile
+// cache follows before the next profile rebuild. Safe to call from any
+// goroutine, and cheap: it only queues the id.
+func (s *Stage) NoteCorrection(mentionID string) {
+	s.notedMu.Lock()
+	defer s.notedMu.Unlock()
+	if s.noting {
+		s.noted = append(s.noted, mentionID)
+	}
+}
+
+// applyNotedCorrections brings the cached mentions in line with the
+// corrections noted since the last call. The caller holds mu.
+func (s *Stage) applyNotedCorrections() {
+	s.notedMu.Lock()
+	ids := s.noted
+	s.noted = nil
+	s.notedMu.Unlock()
+	for _, id := range ids {
+		s.cache.recorrect(id, s.corrected)
+	}
 }
 
 // Topics are the topics the stage consumes.
