@@ -4,12 +4,9 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"os"
-	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -26,44 +23,8 @@ func TestIntegrationCorrectionReachesACachedProfile(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts subprocesses")
 	}
-	dir := t.TempDir()
-	cfgPath := filepath.Join(dir, "earshot.yaml")
-	cfg := fmt.Sprintf(`kafka:
-  embedded: {enabled: true, port: 0, data_dir: %q}
-  topics: {partitions: 1}
-http:
-  listen: 127.0.0.1:0
-search:
-  embedded: {path: %q}
-connectors:
-  - name: forms
-    type: forms
-    config:
-      forms:
-        - id: contact
-          time_trap: false
-          fields:
-            - {name: email, maps_to: email, required: true}
-            - {name: message, maps_to: message, required: true}
-`, filepath.Join(dir, "kafka"), filepath.Join(dir, "index"))
-	if err := os.WriteFile(cfgPath, []byte(cfg), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	child, logs := startChild(t, "run", "-c", cfgPath)
-	defer func() {
-		_ = child.Process.Signal(syscall.SIGTERM)
-		_ = child.Wait()
-	}()
-	var httpAddr string
-	waitFor(t, "the banner", 30*time.Second, logs, func() bool {
-		hm := bannerHTTP.FindStringSubmatch(logs.String())
-		if hm == nil {
-			return false
-		}
-		httpAddr = hm[1]
-		return true
-	})
-	api := "http://" + httpAddr
+	h := startRunWithContactForm(t)
+	api, logs := h.api, h.logs
 	client, csrf := signInCSRF(t, api, adminPassword(t, logs))
 	profileID := "prospect:" + identity.ProspectID("email:ola@example.pl")
 	var profile struct {

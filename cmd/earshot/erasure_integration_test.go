@@ -7,7 +7,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 )
@@ -30,45 +29,8 @@ func TestIntegrationCustomerMatchAndErasureEndToEnd(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts subprocesses")
 	}
-	dir := t.TempDir()
-	cfgPath := filepath.Join(dir, "earshot.yaml")
-	cfg := fmt.Sprintf(`kafka:
-  embedded: {enabled: true, port: 0, data_dir: %q}
-  topics: {partitions: 3}
-http:
-  listen: 127.0.0.1:0
-search:
-  embedded: {path: %q}
-connectors:
-  - name: forms
-    type: forms
-    config:
-      forms:
-        - id: contact
-          time_trap: false
-          fields:
-            - {name: email, maps_to: email, required: true}
-            - {name: name, maps_to: name}
-            - {name: message, maps_to: message, required: true}
-`, filepath.Join(dir, "kafka"), filepath.Join(dir, "index"))
-	if err := os.WriteFile(cfgPath, []byte(cfg), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	child, logs := startChild(t, "run", "-c", cfgPath)
-	defer func() {
-		_ = child.Process.Signal(syscall.SIGTERM)
-		_ = child.Wait()
-	}()
-	var kafkaAddr, httpAddr string
-	waitFor(t, "the banner", 30*time.Second, logs, func() bool {
-		km, hm := bannerKafka.FindStringSubmatch(logs.String()), bannerHTTP.FindStringSubmatch(logs.String())
-		if km == nil || hm == nil {
-			return false
-		}
-		kafkaAddr, httpAddr = km[1], hm[1]
-		return true
-	})
-	api := "http://" + httpAddr
+	h := startRunWithContactForm(t)
+	dir, api, logs, kafkaAddr := h.dir, h.api, h.logs, h.kafkaAddr
 	client := signIn(t, api, adminPassword(t, logs))
 	// One-shot commands reach the running hub's broker through a config
 	// naming it, with the privacy secret the hub generated into its data dir

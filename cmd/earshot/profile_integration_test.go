@@ -10,7 +10,6 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -28,45 +27,8 @@ func TestIntegrationOnePersonOneProfile(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts subprocesses")
 	}
-	dir := t.TempDir()
-	cfgPath := filepath.Join(dir, "earshot.yaml")
-	cfg := fmt.Sprintf(`kafka:
-  embedded: {enabled: true, port: 0, data_dir: %q}
-  topics: {partitions: 3}
-http:
-  listen: 127.0.0.1:0
-search:
-  embedded: {path: %q}
-connectors:
-  - name: forms
-    type: forms
-    config:
-      forms:
-        - id: contact
-          time_trap: false
-          fields:
-            - {name: email, maps_to: email, required: true}
-            - {name: name, maps_to: name}
-            - {name: message, maps_to: message, required: true}
-`, filepath.Join(dir, "kafka"), filepath.Join(dir, "index"))
-	if err := os.WriteFile(cfgPath, []byte(cfg), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	child, logs := startChild(t, "run", "-c", cfgPath)
-	defer func() {
-		_ = child.Process.Signal(syscall.SIGTERM)
-		_ = child.Wait()
-	}()
-	var kafkaAddr, httpAddr string
-	waitFor(t, "the banner", 30*time.Second, logs, func() bool {
-		km, hm := bannerKafka.FindStringSubmatch(logs.String()), bannerHTTP.FindStringSubmatch(logs.String())
-		if km == nil || hm == nil {
-			return false
-		}
-		kafkaAddr, httpAddr = km[1], hm[1]
-		return true
-	})
-	api := "http://" + httpAddr
+	h := startRunWithContactForm(t)
+	dir, api, logs, kafkaAddr := h.dir, h.api, h.logs, h.kafkaAddr
 	client := signIn(t, api, adminPassword(t, logs))
 	adminCfg := filepath.Join(dir, "admin.yaml")
 	if err := os.WriteFile(adminCfg, []byte(fmt.Sprintf("kafka:\n  brokers: [%s]\n  embedded: {enabled: false}\n", kafkaAddr)), 0o600); err != nil {
