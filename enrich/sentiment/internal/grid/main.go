@@ -14,7 +14,13 @@
 // examples), bal (1: balance their classes per language) and xw (weight
 // of each -extra example; 0, the default, leaves them out) and tf (share
 // of the UMSAB train split learnt from) and va (1: score the odd val
-// tweets only; 2: learn from the even ones as well). "base" is the
+// tweets only; 2: learn from the even ones as well); fw.LANG (the
+// feedback weight of one language over fw, e.g. fw.pt=2) and tw.LANG (the
+// weight of one language's train tweets, e.g. tw.hi=0.5); cv (k: k-fold
+// cross-validation over the train split instead of val — each fold of
+// the tweets, chosen by a hash of the line number since the label files
+// cycle through the classes, is scored by a model learnt from the other
+// folds and the feedback; the columns are means over the folds). "base" is the
 // defaults; "shipped" scores the embedded model. Every configuration also
 // trains on -feedback and reports -dev per language ("fb-…"); -errors lists
 // the -dev texts it gets wrong.
@@ -50,6 +56,16 @@ var trainShare = 1.0
 // even-numbered ones are learnt from too: what learning from the val split
 // would be worth on tweets not learnt from.
 var valHalf int
+
+// langWeight is the feedback weight of single languages (fw.LANG=), over fw.
+var langWeight map[string]float32
+
+// tweetWeight is the weight of the train tweets of single languages
+// (tw.LANG=; 1 when not given).
+var tweetWeight map[string]float32
+
+// folds, when above 1, cross-validates over the train split (cv=).
+var folds int
 
 type configs []string
 
@@ -138,87 +154,123 @@ func run(dir, feedback, extraPath, devDir string, cs configs) error {
 	}
 	fmt.Printf(" %8s\n", "train-s")
 	for _, c := range cs {
-		var m *sentiment.Model
 		cpu0 := cpuTime()
+		// One model per fold (without cv: one, scored on val); the
+		// columns are means over the folds.
+		var models []*sentiment.Model
+		var scoredSets [][]sentiment.Example
 		if c == "shipped" {
-			if m, err = sentiment.Embedded(); err != nil {
+			m, err := sentiment.Embedded()
+			if err != nil {
 				return err
 			}
+			models, scoredSets = append(models, m), append(scoredSets, val)
 		} else {
 			opts, fw, err := parse(c)
 			if err != nil {
 				return fmt.Errorf("config %q: %w", c, err)
 			}
-			var all []sentiment.Example
-			for i, ex := range train {
-				if trainShare >= 1 || float64(i%100) < 100*trainShare {
-					all = append(all, ex)
-				}
-			}
-			w := sentiment.BalanceWeights(fb, fw)
-			if !balance {
-				for i := range w {
-					w[i] = fw
-				}
-			}
-			for i, ex := range fb {
-				ex.Weight = w[i]
-				all = append(all, ex)
-			}
-			if valHalf == 2 {
-				for i, ex := range val {
-					if i%2 == 0 {
+			for f := 0; f < max(folds, 1); f++ {
+				var all, scored []sentiment.Example
+				for i, ex := range train {
+					switch {
+					case folds > 1 && fold(i, folds) == f:
+						scored = append(scored, ex)
+					case trainShare >= 1 || float64(i%100) < 100*trainShare:
+						if tw, ok := tweetWeight[ex.Group]; ok {
+							ex.Weight = tw
+						}
 						all = append(all, ex)
 					}
 				}
-			}
-			if extraWeight > 0 {
-				for _, ex := range extra {
-					ex.Weight = extraWeight
+				if folds <= 1 {
+					scored = val
+					if valHalf > 0 {
+						scored = nil
+						for i, ex := range val {
+							if i%2 == 1 {
+								scored = append(scored, ex)
+							}
+						}
+					}
+				}
+				w := sentiment.BalanceWeights(fb, 1)
+				for i, ex := range fb {
+					ex.Weight = fw
+					if lw, ok := langWeight[ex.Group]; ok {
+						ex.Weight = lw
+					}
+					if balance {
+						ex.Weight *= w[i]
+					}
 					all = append(all, ex)
 				}
-			}
-			if m, err = sentiment.Train(all, opts); err != nil {
-				return err
+				if valHalf == 2 {
+					for i, ex := range val {
+						if i%2 == 0 {
+							all = append(all, ex)
+						}
+					}
+				}
+				if extraWeight > 0 {
+					for _, ex := range extra {
+						ex.Weight = extraWeight
+						all = append(all, ex)
+					}
+				}
+				m, err := sentiment.Train(all, opts)
+				if err != nil {
+					return err
+				}
+				models, scoredSets = append(models, m), append(scoredSets, scored)
 			}
 		}
 		took := cpuTime() - cpu0
-		clf, err := sentiment.NewClassifier(m)
-		if err != nil {
-			return err
-		}
-		scored := val
-		if valHalf > 0 {
-			scored = nil
-			for i, ex := range val {
-				if i%2 == 1 {
-					scored = append(scored, ex)
-				}
+		n := float64(len(models))
+		byLang := map[string]float64{}
+		var overall float64
+		devByLang := map[string]float64{}
+		var devAll float64
+		var clf *sentiment.Classifier
+		for i, m := range models {
+			var err error
+			if clf, err = sentiment.NewClassifier(m); err != nil {
+				return err
 			}
-		}
-		rep, err := sentiment.Evaluate(clf, scored)
-		if err != nil {
-			return err
+			rep, err := sentiment.Evaluate(clf, scoredSets[i])
+			if err != nil {
+				return err
+			}
+			for _, l := range langs {
+				byLang[l] += rep.ByLanguage[l].MacroF1 / n
+			}
+			overall += rep.Overall.MacroF1 / n
+			if len(dl) > 0 {
+				drep, err := sentiment.Evaluate(clf, dev)
+				if err != nil {
+					return err
+				}
+				for _, l := range dl {
+					devByLang[l] += drep.ByLanguage[l].MacroF1 / n
+				}
+				devAll += drep.Overall.MacroF1 / n
+			}
 		}
 		fmt.Printf("%-40s", c)
 		sum := 0.0
 		for _, l := range langs {
-			f := rep.ByLanguage[l].MacroF1
+			f := byLang[l]
 			if l != "hi" {
 				sum += f
 			}
 			fmt.Printf(" %5.1f", 100*f)
 		}
-		fmt.Printf(" %7.1f %7.1f", 100*rep.Overall.MacroF1, 100*sum/float64(len(langs)-1))
+		fmt.Printf(" %7.1f %7.1f", 100*overall, 100*sum/float64(len(langs)-1))
 		if len(dl) > 0 {
-			drep, err := sentiment.Evaluate(clf, dev)
-			if err != nil {
-				return err
-			}
 			for _, l := range dl {
-				fmt.Printf(" %5.1f", 100*drep.ByLanguage[l].MacroF1)
+				fmt.Printf(" %5.1f", 100*devByLang[l])
 			}
-			fmt.Printf(" %7.1f", 100*drep.Overall.MacroF1)
+			fmt.Printf(" %7.1f", 100*devAll)
 			if showErrors {
 				defer func(clf *sentiment.Classifier) {
 					for _, ex := range dev {
@@ -242,6 +294,9 @@ func parse(c string) (o sentiment.TrainOptions, fw float32, err error) {
 	extraWeight = 0
 	trainShare = 1
 	valHalf = 0
+	langWeight = map[string]float32{}
+	tweetWeight = map[string]float32{}
+	folds = 0
 	if c == "base" {
 		return o, fw, nil
 	}
@@ -295,11 +350,25 @@ func parse(c string) (o sentiment.TrainOptions, fw float32, err error) {
 			var f float64
 			f, err = strconv.ParseFloat(v, 32)
 			extraWeight = float32(f)
+		case "cv":
+			folds, err = strconv.Atoi(v)
 		case "fw":
 			var f float64
 			f, err = strconv.ParseFloat(v, 32)
 			fw = float32(f)
 		default:
+			if l, ok := strings.CutPrefix(k, "fw."); ok {
+				var f float64
+				f, err = strconv.ParseFloat(v, 32)
+				langWeight[l] = float32(f)
+				break
+			}
+			if l, ok := strings.CutPrefix(k, "tw."); ok {
+				var f float64
+				f, err = strconv.ParseFloat(v, 32)
+				tweetWeight[l] = float32(f)
+				break
+			}
 			return o, fw, fmt.Errorf("unknown key %q", k)
 		}
 		if err != nil {
@@ -315,4 +384,12 @@ func cpuTime() time.Duration {
 	var ru syscall.Rusage
 	syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// fold is the cross-validation fold of train example i: a hash of its
+// position, since the UMSAB label files cycle through the classes and i%k
+// would give folds of one class.
+func fold(i, k int) int {
+	h := uint32(i) * 2654435761
+	return int(h>>8) % k
 }
