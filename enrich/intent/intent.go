@@ -285,14 +285,14 @@ func (d *Detector) Detect(text, lang string, toks []textnorm.Token) []Match {
 // Cues are the cue classes a text holds ("past", "elsewhere", …: the
 // classes of phrases.yaml).
 type Cues struct {
-	mask uint64
+	mask classSet
 	bit  map[string]int
 }
 
 // Has reports whether the text holds cue class name.
 func (c Cues) Has(name string) bool {
 	b, ok := c.bit[name]
-	return ok && c.mask&(1<<b) != 0
+	return ok && c.mask.has(b)
 }
 
 // DetectCues is Detect that also returns the cue classes the text holds,
@@ -382,8 +382,8 @@ type state struct {
 	clauseStart []bool
 	clauseOf    []int32 // clause index of every token
 	clauses     []textnorm.Clause
-	masks       []uint64 // cue classes present, per clause
-	textMask    uint64
+	masks       []classSet // cue classes present, per clause
+	textMask    classSet
 	hits        []hit
 	vword       []uint64 // vocabulary classes of each token on its own
 	vstart      []uint64 // ... and of the phrases starting at it
@@ -408,7 +408,7 @@ func (st *state) reset(text string, toks []textnorm.Token) {
 		st.matched[k] = st.matched[k][:0]
 	}
 	st.hits = st.hits[:0]
-	st.textMask = 0
+	st.textMask = classSet{}
 	st.clauseStart = append(st.clauseStart[:0], true)
 	for _, t := range toks {
 		st.clauseStart = append(st.clauseStart, t.Kind == textnorm.Punct && textnorm.IsClauseBreak(t.Text))
@@ -425,7 +425,7 @@ func (st *state) reset(text string, toks []textnorm.Token) {
 	n := max(len(st.clauses), 1)
 	st.masks = st.masks[:0]
 	for range n {
-		st.masks = append(st.masks, 0)
+		st.masks = append(st.masks, classSet{})
 	}
 }
 

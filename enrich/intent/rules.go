@@ -28,8 +28,27 @@ import (
 // then adds its weight to its intent like a phrase; negative weights
 // suppress. The evidence is the span of the first group's cues.
 
-// maxClasses bounds the cue classes (they are bits of a mask).
-const maxClasses = 64
+// maxClasses bounds the cue classes (they are bits of a classSet).
+const maxClasses = 128
+
+// classSet is a set of cue classes by bit: two words, so 128 classes fit
+// and a test is still two ANDs.
+type classSet [2]uint64
+
+func bitSet(b int) classSet {
+	var s classSet
+	s[b>>6] = 1 << (b & 63)
+	return s
+}
+
+func (s *classSet) add(b int) { s[b>>6] |= 1 << (b & 63) }
+
+func (s classSet) has(b int) bool { return s[b>>6]&(1<<(b&63)) != 0 }
+
+func (s classSet) or(o classSet) classSet { return classSet{s[0] | o[0], s[1] | o[1]} }
+
+// meets reports whether s and o share a class.
+func (s classSet) meets(o classSet) bool { return s[0]&o[0] != 0 || s[1]&o[1] != 0 }
 
 // Built-in classes.
 const (
@@ -48,8 +67,8 @@ type rule struct {
 // group is one clause-level conjunction: every term (a set of class bits,
 // any of which will do) present, no bit of neg present.
 type group struct {
-	terms []uint64
-	neg   uint64
+	terms []classSet
+	neg   classSet
 }
 
 // cueBook holds the cue classes and rules. Cue patterns live in the
@@ -59,9 +78,9 @@ type cueBook struct {
 	bit      map[string]int
 	vocab    []vocabClass // vocabulary classes the rules use
 	rules    []*rule
-	question uint64
-	negation uint64
-	weak     uint64 // classes that are context, not evidence
+	question int
+	negation int
+	weak     classSet // classes that are context, not evidence
 }
 
 // vocabClass maps a vocabulary bit to the cue class bit rules know it by.
@@ -81,9 +100,9 @@ func (b *cueBook) classBit(name string) int {
 // compile reads the cues, aliases and rules of f.
 func (b *cueBook) compile(f *file, vocab *vocabIndex, sets map[string]*phraseSet, nextID func() int) error {
 	b.bit = map[string]int{}
-	b.question = 1 << b.classBit(classQuestion)
-	b.negation = 1 << b.classBit(classNegation)
-	b.weak = b.question | b.negation
+	b.question = b.classBit(classQuestion)
+	b.negation = b.classBit(classNegation)
+	b.weak = bitSet(b.question).or(bitSet(b.negation))
 	langs := make([]string, 0, len(f.Cues))
 	for l := range f.Cues {
 		langs = append(langs, l)
@@ -121,36 +140,36 @@ func (b *cueBook) compile(f *file, vocab *vocabIndex, sets map[string]*phraseSet
 	}
 	// resolve turns a class or alias name into bits, registering the
 	// vocabulary classes the rules use.
-	var resolve func(name string, depth int) (uint64, error)
-	resolve = func(name string, depth int) (uint64, error) {
+	var resolve func(name string, depth int) (classSet, error)
+	resolve = func(name string, depth int) (classSet, error) {
 		if depth > 4 {
-			return 0, fmt.Errorf("alias %q nests too deep", name)
+			return classSet{}, fmt.Errorf("alias %q nests too deep", name)
 		}
 		if members, ok := f.Aliases[name]; ok {
-			var bits uint64
+			var bits classSet
 			for _, m := range members {
 				x, err := resolve(m, depth+1)
 				if err != nil {
-					return 0, err
+					return classSet{}, err
 				}
-				bits |= x
+				bits = bits.or(x)
 			}
 			return bits, nil
 		}
 		if i, ok := b.bit[name]; ok {
-			return 1 << i, nil
+			return bitSet(i), nil
 		}
 		if vb := vocab.bitOf(name); vb >= 0 {
 			i := b.classBit(name)
 			b.vocab = append(b.vocab, vocabClass{vbit: vb, bit: i})
-			return 1 << i, nil
+			return bitSet(i), nil
 		}
 		// A vocabulary class the configuration does not fill (no
 		// taxonomy) never matches, like {class} in phrases.
 		if isVocabName(name) {
-			return 1 << b.classBit(name), nil
+			return bitSet(b.classBit(name)), nil
 		}
-		return 0, fmt.Errorf("unknown class %q", name)
+		return classSet{}, fmt.Errorf("unknown class %q", name)
 	}
 	intents := make([]string, 0, len(f.Rules))
 	for n := range f.Rules {
@@ -188,7 +207,7 @@ func isVocabName(name string) bool {
 }
 
 // parseRule reads "a + b & c + !d = 0.7" (weight 0.6 when omitted).
-func parseRule(raw string, resolve func(string, int) (uint64, error)) (*rule, error) {
+func parseRule(raw string, resolve func(string, int) (classSet, error)) (*rule, error) {
 	body, wtxt, hasW := strings.Cut(raw, "=")
 	r := &rule{raw: raw, weight: 0.6}
 	if hasW {
@@ -207,16 +226,16 @@ func parseRule(raw string, resolve func(string, int) (uint64, error)) (*rule, er
 			if term == "" {
 				return nil, fmt.Errorf("rule %q: empty class", raw)
 			}
-			var bits uint64
+			var bits classSet
 			for _, alt := range strings.Split(term, "|") {
 				x, err := resolve(strings.TrimSpace(alt), 0)
 				if err != nil {
 					return nil, fmt.Errorf("rule %q: %w", raw, err)
 				}
-				bits |= x
+				bits = bits.or(x)
 			}
 			if neg {
-				g.neg |= bits
+				g.neg = g.neg.or(bits)
 			} else {
 				g.terms = append(g.terms, bits)
 			}
@@ -239,8 +258,8 @@ type hit struct {
 // mark records cue class bit for tokens [i, end).
 func (st *state) mark(i, end, bit int) {
 	c := st.clauseOf[i]
-	st.masks[c] |= 1 << bit
-	st.textMask |= 1 << bit
+	st.masks[c].add(bit)
+	st.textMask.add(bit)
 	st.hits = append(st.hits, hit{clause: c, bit: int8(bit), start: st.toks[i].Start, end: st.toks[end-1].End})
 }
 
@@ -251,8 +270,7 @@ func (b *cueBook) markBuiltins(st *state, vocab *vocabIndex, negs []map[string]b
 	if len(b.rules) == 0 {
 		return
 	}
-	qbit := bitIndex(b.question)
-	nbit := bitIndex(b.negation)
+	qbit, nbit := b.question, b.negation
 	for i := range st.toks {
 		t := &st.toks[i]
 		if t.Kind == textnorm.Punct {
@@ -303,18 +321,18 @@ func (b *cueBook) evaluate(st *state) {
 // classes that the text lacks), or -1.
 func (st *state) holds(g group) int32 {
 	if len(g.terms) == 0 {
-		if st.textMask&g.neg != 0 {
+		if st.textMask.meets(g.neg) {
 			return -1
 		}
 		return 0
 	}
 next:
 	for c, m := range st.masks {
-		if m&g.neg != 0 {
+		if m.meets(g.neg) {
 			continue
 		}
 		for _, t := range g.terms {
-			if m&t == 0 {
+			if !m.meets(t) {
 				continue next
 			}
 		}
@@ -326,15 +344,15 @@ next:
 // spanOf is the evidence of a group in clause c: from the first to the
 // last of its cues there, weak context classes (a question mark, a
 // negator) left out unless nothing else is there.
-func (st *state) spanOf(c int32, g group, weak uint64) Span {
-	var want uint64
+func (st *state) spanOf(c int32, g group, weak classSet) Span {
+	var want classSet
 	for _, t := range g.terms {
-		want |= t
+		want = want.or(t)
 	}
 	start, end := -1, -1
 	for pass := 0; pass < 2 && start < 0; pass++ {
 		for _, h := range st.hits {
-			if h.clause != c || want&(1<<h.bit) == 0 || (pass == 0 && weak&(1<<h.bit) != 0) {
+			if h.clause != c || !want.has(int(h.bit)) || (pass == 0 && weak.has(int(h.bit))) {
 				continue
 			}
 			if start < 0 || h.start < start {
@@ -347,13 +365,4 @@ func (st *state) spanOf(c int32, g group, weak uint64) Span {
 		return Span{}
 	}
 	return Span{Start: start, End: end, Text: st.text[start:end]}
-}
-
-func bitIndex(mask uint64) int {
-	for i := 0; i < 64; i++ {
-		if mask&(1<<i) != 0 {
-			return i
-		}
-	}
-	return -1
 }

@@ -1,10 +1,13 @@
 package intent
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/earshothq/earshot/enrich/textnorm"
 )
 
 // ruleDetector compiles a phrase file with the given cues and rules.
@@ -158,4 +161,46 @@ func names(ms map[string]Match) []string {
 		out = append(out, n)
 	}
 	return out
+}
+
+// TestRulesBeyondSixtyFourClasses: a class with a bit above 63 is found in
+// its clause, excluded by "!", and the text's Cues report it; more than
+// maxClasses classes are refused.
+func TestRulesBeyondSixtyFourClasses(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("cues:\n  en:\n")
+	for i := 0; i < 100; i++ {
+		fmt.Fprintf(&b, "    c%03d: [w%03d]\n", i, i)
+	}
+	b.WriteString("rules:\n  buying:\n    - \"c099 + c001 & !c098 = 0.8\"\n")
+	d, err := ruleDetector(t, b.String(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		text   string
+		buying bool
+	}{
+		{"w099 w001", true},
+		{"w099. w001", false},      // two clauses
+		{"w099 w001, w098", false}, // excluded anywhere in the text
+		{"w001 w099 w070", true},   // another high class beside them
+	} {
+		_, got := detect(t, d, c.text, "en")[Buying]
+		if got != c.buying {
+			t.Errorf("%q: buying = %v, want %v", c.text, got, c.buying)
+		}
+	}
+	_, cues := d.DetectCues("w099 w070", "en", textnorm.Tokenize("w099 w070", nil))
+	if !cues.Has("c099") || !cues.Has("c070") || cues.Has("c001") {
+		t.Errorf("cues of %q: c099 %v c070 %v c001 %v", "w099 w070", cues.Has("c099"), cues.Has("c070"), cues.Has("c001"))
+	}
+	b.Reset()
+	b.WriteString("cues:\n  en:\n")
+	for i := 0; i < maxClasses; i++ {
+		fmt.Fprintf(&b, "    c%03d: [w%03d]\n", i, i)
+	}
+	if _, err := ruleDetector(t, b.String(), nil); err == nil || !strings.Contains(err.Error(), "at most") {
+		t.Errorf("%d cue classes and the built-ins: err = %v", maxClasses, err)
+	}
 }
