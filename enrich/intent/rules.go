@@ -13,7 +13,8 @@ import (
 // per language that mean one thing ("buy": buy, kupić, nopirkt, 买, ...;
 // "seek": looking for, szukam, meklēju, procuro, ...). Besides the classes
 // phrases.yaml lists, there are built-in ones: "question" (a question
-// mark), "negation" (a negator of the language) and every vocabulary
+// mark), "negation" (a negator of the language), "count" (a number in
+// digits, see isCount) and every vocabulary
 // class the rules name (brand, product, competitor, feature, price from
 // the taxonomy).
 //
@@ -54,6 +55,7 @@ func (s classSet) meets(o classSet) bool { return s[0]&o[0] != 0 || s[1]&o[1] !=
 const (
 	classQuestion = "question"
 	classNegation = "negation"
+	classCount    = "count"
 )
 
 type rule struct {
@@ -80,6 +82,7 @@ type cueBook struct {
 	rules    []*rule
 	question int
 	negation int
+	count    int
 	weak     classSet // classes that are context, not evidence
 }
 
@@ -102,6 +105,7 @@ func (b *cueBook) compile(f *file, vocab *vocabIndex, sets map[string]*phraseSet
 	b.bit = map[string]int{}
 	b.question = b.classBit(classQuestion)
 	b.negation = b.classBit(classNegation)
+	b.count = b.classBit(classCount)
 	b.weak = bitSet(b.question).or(bitSet(b.negation))
 	langs := make([]string, 0, len(f.Cues))
 	for l := range f.Cues {
@@ -115,7 +119,7 @@ func (b *cueBook) compile(f *file, vocab *vocabIndex, sets map[string]*phraseSet
 		}
 		sort.Strings(classes)
 		for _, class := range classes {
-			if class == classQuestion || class == classNegation || vocab.bitOf(class) >= 0 || isVocabName(class) {
+			if class == classQuestion || class == classNegation || class == classCount || vocab.bitOf(class) >= 0 || isVocabName(class) {
 				return fmt.Errorf("cues %s/%s: %q is a built-in class", lang, class, class)
 			}
 			bit := b.classBit(class)
@@ -263,7 +267,8 @@ func (st *state) mark(i, end, bit int) {
 	st.hits = append(st.hits, hit{clause: c, bit: int8(bit), start: st.toks[i].Start, end: st.toks[end-1].End})
 }
 
-// markBuiltins records the built-in classes: question marks, negators of
+// markBuiltins records the built-in classes: question marks (and a
+// Chinese 吗 that ends a clause), negators of
 // the language and the vocabulary classes rules use. The cue patterns are
 // marked by Detect with the phrases.
 func (b *cueBook) markBuiltins(st *state, vocab *vocabIndex, negs []map[string]bool) {
@@ -284,6 +289,12 @@ func (b *cueBook) markBuiltins(st *state, vocab *vocabIndex, negs []map[string]b
 				st.mark(i, i+1, nbit)
 				break
 			}
+		}
+		if t.Kind == textnorm.Han && t.Text == "吗" && (i+1 == len(st.toks) || st.toks[i+1].Kind == textnorm.Punct) {
+			st.mark(i, i+1, qbit) // 能去吗 without a question mark still asks
+		}
+		if t.Kind == textnorm.Word && isCount(t.Text) {
+			st.mark(i, i+1, b.count)
 		}
 		if st.vstart[i] == 0 {
 			continue
@@ -365,4 +376,18 @@ func (st *state) spanOf(c int32, g group, weak classSet) Span {
 		return Span{}
 	}
 	return Span{Start: start, End: end, Text: st.text[start:end]}
+}
+
+// isCount reports whether w is a number from 2 to 99999 in ASCII digits,
+// no leading zero: a quantity ("500 flyers"), not a phone number or a code.
+func isCount(w string) bool {
+	if len(w) == 0 || len(w) > 5 || w[0] == '0' || w == "1" {
+		return false
+	}
+	for i := 0; i < len(w); i++ {
+		if w[i] < '0' || w[i] > '9' {
+			return false
+		}
+	}
+	return true
 }
