@@ -50,6 +50,16 @@ type Features struct {
 	// complaint, good news); with none before it, it is a complaint ("the
 	// parcel vanished"), as it is without Gone.
 	Gone bool
+	// ArNorm folds Arabic spelling variants in the n-gram words: tatweel
+	// and short-vowel marks go, alef with hamza or madda is alef, alef
+	// maksura is yeh, teh marbuta is heh (tweets write them either way).
+	ArNorm bool
+	// HashSplit adds the parts of a word joined by underscores (hashtags:
+	// #أحقر_الناس, #buen_dia) as words of their own.
+	HashSplit bool
+	// Clitics finds a lexicon term behind a proclitic (Arabic و, ب, ال:
+	// "والفساد" is "الفساد", "بالتوفيق" "التوفيق").
+	Clitics bool
 }
 
 // legacyFeatures are the features of models written before Features was
@@ -198,7 +208,7 @@ func (e *extractor) extract(text string, toks []textnorm.Token, code string, lex
 	sc.norm = append(sc.norm[:0], ' ')
 	sc.words = sc.words[:0]
 	sc.neg = sc.neg[:0]
-	w := tokenWalk{text: text, toks: toks, lx: lx, emo: e.lex["emoji"], sc: sc, lastHan: -10, compose: e.feat.Compose, routine: e.feat.Routine, gone: e.feat.Gone, lastNeg: -1}
+	w := tokenWalk{text: text, toks: toks, lx: lx, emo: e.lex["emoji"], sc: sc, lastHan: -10, compose: e.feat.Compose, routine: e.feat.Routine, gone: e.feat.Gone, lastNeg: -1, arNorm: e.feat.ArNorm, hashSplit: e.feat.HashSplit, clitics: e.feat.Clitics}
 	for i := 0; i < len(toks); i++ {
 		switch toks[i].Kind {
 		case textnorm.Word, textnorm.Hashtag:
@@ -271,6 +281,9 @@ type tokenWalk struct {
 	gone      bool
 	lastNeg   int
 	negInTail bool
+	// arNorm, hashSplit and clitics: Features.ArNorm, HashSplit and
+	// Clitics.
+	arNorm, hashSplit, clitics bool
 }
 
 // emit appends one word for the n-grams.
@@ -324,6 +337,10 @@ func (w *tokenWalk) word(i int) int {
 	if long {
 		w.meta[metaElongated] = 1
 	}
+	spelt := word // as written: the lexicons list Arabic terms unfolded
+	if w.arNorm {
+		word = foldArabic(word)
+	}
 	if t.Kind == textnorm.Word && t.End-t.Start >= 3 && isUpper(w.text[t.Start:t.End]) {
 		w.caps++
 	}
@@ -344,6 +361,9 @@ func (w *tokenWalk) word(i int) int {
 	} else if w.routine && isClockAt(w.toks, i) {
 		w.cues++
 	}
+	if pol == 0 && w.clitics {
+		pol = w.lx.cliticWord(spelt)
+	}
 	if pol == polNegator {
 		w.scope = negationScope
 	}
@@ -361,6 +381,13 @@ func (w *tokenWalk) word(i int) int {
 	}
 	w.noteNeg(pol, negated)
 	w.emit(word, negated)
+	if w.hashSplit && strings.IndexByte(word, '_') > 0 {
+		for _, part := range strings.Split(word, "_") {
+			if part != "" {
+				w.emit(part, negated)
+			}
+		}
+	}
 	sc.norm = appendRunes(sc.norm, word)
 	sc.norm = append(sc.norm, ' ')
 	for k := 1; k < span && i+1 < len(w.toks); k++ {
@@ -607,4 +634,37 @@ func appendRunes(dst []rune, s string) []rune {
 		dst = append(dst, r)
 	}
 	return dst
+}
+
+// foldArabic folds the Arabic spelling variants tweets mix (Features.ArNorm):
+// tatweel and short-vowel marks are dropped, alef with hamza or madda
+// becomes alef, alef maksura yeh and teh marbuta heh. A word without Arabic
+// letters is returned as it is.
+func foldArabic(s string) string {
+	arabic := false
+	for i := 0; i < len(s); i++ {
+		if s[i] == 0xD8 || s[i] == 0xD9 {
+			arabic = true
+			break
+		}
+	}
+	if !arabic {
+		return s
+	}
+	var b strings.Builder
+	b.Grow(len(s))
+	for _, r := range s {
+		switch {
+		case r == 0x640 || (r >= 0x64B && r <= 0x652) || r == 0x670:
+			continue
+		case r == 0x622 || r == 0x623 || r == 0x625 || r == 0x671:
+			r = 0x627
+		case r == 0x649:
+			r = 0x64A
+		case r == 0x629:
+			r = 0x647
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
 }

@@ -42,10 +42,19 @@ type lexicon struct {
 	// negPrefix negates a verb or adjective written with it ("ne" in
 	// Latvian: netek, nečīkst, nesalaboja); "" in languages without one.
 	negPrefix string
+	// clitics are the prefixes a word may carry before a listed term
+	// (Arabic و, ب, ال …: "والفساد", "بالتوفيق"), longest first.
+	clitics []string
 }
 
 // negPrefixes are the languages that negate by a prefix on the word.
 var negPrefixes = map[string]string{"lv": "ne"}
+
+// proclitics are the conjunctions, prepositions and articles written
+// joined to the next word, longest first.
+var proclitics = map[string][]string{
+	"ar": {"وبال", "وال", "بال", "فال", "كال", "ولل", "لل", "ال", "و", "ف", "ب", "ل"},
+}
 
 type phrase struct {
 	words []string // the words after the first
@@ -84,6 +93,7 @@ func loadLexicons() (lexicons, error) {
 		}
 		lx := newLexicon()
 		lx.negPrefix = negPrefixes[code]
+		lx.clitics = proclitics[code]
 		var folded []foldedTerm
 		sc := bufio.NewScanner(strings.NewReader(string(data)))
 		line := 0
@@ -299,6 +309,29 @@ func (lx *lexicon) prefixNegated(w string) int8 {
 	}
 	if pol, ok := lx.prefixes.Longest(rest); ok && (pol == polPositive || pol == polNegative) {
 		return pol
+	}
+	return 0
+}
+
+// cliticWord returns the polarity (or negator) of w read without a
+// proclitic of the language (Arabic "والفساد" → "الفساد", "ولا" → "لا"),
+// when the whole word is not listed; the rest must be listed and at least
+// two letters long; 0 otherwise.
+func (lx *lexicon) cliticWord(w string) int8 {
+	for _, c := range lx.clitics {
+		if !strings.HasPrefix(w, c) {
+			continue
+		}
+		rest := w[len(c):]
+		if utf8.RuneCountInString(rest) < 2 {
+			continue
+		}
+		if pol, ok := lx.exact[rest]; ok && (pol == polPositive || pol == polNegative || pol == polNegator) {
+			return pol
+		}
+		if pol, ok := lx.prefixes.Longest(rest); ok && (pol == polPositive || pol == polNegative) {
+			return pol
+		}
 	}
 	return 0
 }

@@ -98,7 +98,8 @@ func LoadFile(path string) (*Model, error) {
 
 // Model file magics: ESSM2 records the Features after the bucket bits;
 // ESSM1 files (written before) imply legacyFeatures; ESSM3 adds a byte of
-// feature flags (Compose, Routine, LangMeta, Gone).
+// feature flags (Compose, Routine, LangMeta, Gone, ArNorm, HashSplit,
+// Clitics).
 const (
 	modelMagic       = "ESSM3"
 	essm2Magic       = "ESSM2"
@@ -111,6 +112,9 @@ const (
 	flagRoutine  = 2
 	flagLangMeta = 4
 	flagGone     = 8
+	flagArNorm   = 16
+	flagSplit    = 32
+	flagClitics  = 64
 )
 
 // Save writes the model, gzip-compressed.
@@ -149,6 +153,15 @@ func (m *Model) writeRaw(bw *bufio.Writer) {
 	}
 	if m.feat.Gone {
 		flags |= flagGone
+	}
+	if m.feat.ArNorm {
+		flags |= flagArNorm
+	}
+	if m.feat.HashSplit {
+		flags |= flagSplit
+	}
+	if m.feat.Clitics {
+		flags |= flagClitics
 	}
 	bw.WriteByte(flags)
 	putUvarint(bw, uint64(len(m.languages)))
@@ -207,13 +220,16 @@ func Decode(r io.Reader) (*Model, error) {
 		}
 		if string(magic) == modelMagic {
 			flags, err := br.ReadByte()
-			if err != nil || flags&^(flagCompose|flagRoutine|flagLangMeta|flagGone) != 0 {
+			if err != nil || flags&^(flagCompose|flagRoutine|flagLangMeta|flagGone|flagArNorm|flagSplit|flagClitics) != 0 {
 				return nil, errors.New("reading model: bad feature flags")
 			}
 			m.feat.Compose = flags&flagCompose != 0
 			m.feat.Routine = flags&flagRoutine != 0
 			m.feat.LangMeta = flags&flagLangMeta != 0
 			m.feat.Gone = flags&flagGone != 0
+			m.feat.ArNorm = flags&flagArNorm != 0
+			m.feat.HashSplit = flags&flagSplit != 0
+			m.feat.Clitics = flags&flagClitics != 0
 		}
 		if err := m.feat.validate(); err != nil {
 			return nil, fmt.Errorf("reading model: %w", err)

@@ -33,11 +33,10 @@ func TestShippedModelOnVal(t *testing.T) {
 	var b strings.Builder
 	rep.Write(&b)
 	t.Logf("val split (dataset languages):\n%s", b.String())
-	// The aim is 60; the fourth round's feedback data (+604 texts) moved
-	// val from 60.0 to 59.8 (pt tweets 59.1 → 57.6) while blind3 rose
-	// 2.4 points and blind4 11: the floor allows that trade, no more.
-	if rep.Overall.MacroF1 < 0.595 {
-		t.Errorf("overall macro-F1 %.3f, want >= 0.595", rep.Overall.MacroF1)
+	// The aim is 60; the sixth round's model scores 59.9 at the shipped
+	// seed (60.03 over seeds 1/6/11). The floor is a hair under it.
+	if rep.Overall.MacroF1 < 0.598 {
+		t.Errorf("overall macro-F1 %.3f, want >= 0.598", rep.Overall.MacroF1)
 	}
 }
 

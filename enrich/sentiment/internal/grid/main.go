@@ -10,7 +10,7 @@
 // A configuration is a comma-separated list of key=value over the
 // defaults (sentiment.DefaultTrainOptions): bits, epochs, rate, l2, seed,
 // bags, nb (naive-Bayes scaling smoothing, 0 = off), char (min-max), cw
-// (character block weight), compose (0/1), routine (0/1), lm (0/1: LangMeta), gone (0/1), fw (weight of the -feedback
+// (character block weight), compose (0/1), routine (0/1), lm (0/1: LangMeta), gone (0/1), ar, hs, cl (0/1: ArNorm, HashSplit, Clitics), fw (weight of the -feedback
 // examples), bal (1: balance their classes per language) and xw (weight
 // of each -extra example; 0, the default, leaves them out) and tf (share
 // of the UMSAB train split learnt from) and va (1: score the odd val
@@ -340,6 +340,12 @@ func parse(c string) (o sentiment.TrainOptions, fw float32, err error) {
 			o.Features.LangMeta = v == "1"
 		case "gone":
 			o.Features.Gone = v == "1"
+		case "ar":
+			o.Features.ArNorm = v == "1"
+		case "hs":
+			o.Features.HashSplit = v == "1"
+		case "cl":
+			o.Features.Clitics = v == "1"
 		case "bal":
 			balance = v == "1"
 		case "va":
