@@ -336,6 +336,8 @@ func TestBuyingFamilies(t *testing.T) {
 		{"charge", "lv", "Cik jūs ņemat par logu mazgāšanu?"},
 		{"charge", "zh", "装一套窗帘大概要多少钱？"},
 		{"count", "en", "could we get 12 cupcakes with unicorn toppers for saturday"},
+		{"count", "en", "Could you deliver 40 folding chairs at 9 am on Saturday?"},
+		{"count", "pl", "Czy możecie przywieźć 20 krzeseł o 8 rano?"},
 		{"count", "pl", "Możecie wydrukować 50 plakatów A3 na piątek?"},
 		{"count", "pt", "Preciso de 30 camisetas estampadas, conseguem até dia 20?"},
 		{"count", "es", "Nos gustaría 25 bocadillos variados para el viernes, ¿hacéis entregas?"},
@@ -466,6 +468,13 @@ func TestBuyingFamilies(t *testing.T) {
 		{"parking", "zh", "你们那里可以停车吗？"},
 		{"sendme", "pt", "Me manda o link pra cancelar minha assinatura"},
 		{"sendme", "fr", "Envoyez-moi le suivi de ma commande svp"},
+		// An hour of the day is no quantity.
+		{"count", "en", "Could you call me back at 5?"},
+		{"count", "en", "Could you come at 10:30 to look at the leak?"},
+		{"count", "de", "Könnt ihr mich um 5 zurückrufen?"},
+		{"count", "pl", "Czy możecie oddzwonić o 17?"},
+		{"count", "lv", "Vai varat man piezvanīt plkst. 10?"},
+		{"count", "fr", "Pourriez-vous me rappeler à 9 h ?"},
 	}
 	for _, c := range not {
 		if r := a.AnalyzeText(c.text, c.lang); hasIntent(r, "buying") {

@@ -293,7 +293,7 @@ func (b *cueBook) markBuiltins(st *state, vocab *vocabIndex, negs []map[string]b
 		if t.Kind == textnorm.Han && t.Text == "吗" && (i+1 == len(st.toks) || st.toks[i+1].Kind == textnorm.Punct) {
 			st.mark(i, i+1, qbit) // 能去吗 without a question mark still asks
 		}
-		if t.Kind == textnorm.Word && isCount(t.Text) {
+		if t.Kind == textnorm.Word && isCount(t.Text) && !isClockTime(st.toks, i) {
 			st.mark(i, i+1, b.count)
 		}
 		if st.vstart[i] == 0 {
@@ -378,12 +378,44 @@ func (st *state) spanOf(c int32, g group, weak classSet) Span {
 	return Span{Start: start, End: end, Text: st.text[start:end]}
 }
 
+// clockWords come before an hour of the day ("call me at 5", "um 5", "o 17",
+// "às 9", "plkst. 10"), clockUnits after it ("5 pm", "17 Uhr").
+var (
+	clockWords = map[string]bool{"at": true, "um": true, "o": true, "godz": true, "à": true, "às": true, "as": true, "las": true, "plkst": true}
+	clockUnits = map[string]bool{"am": true, "pm": true, "h": true, "uhr": true, "godz": true, "heures": true, "horas": true, "點": true, "点": true}
+)
+
+// isClockTime reports whether the number at toks[i] is an hour of the day
+// (0-24) rather than a quantity: after a word like "at", before one like
+// "pm", or written as 10:30.
+func isClockTime(toks []textnorm.Token, i int) bool {
+	w := toks[i].Text
+	if len(w) > 2 || w > "24" && len(w) == 2 {
+		return false
+	}
+	if i+1 < len(toks) {
+		next := toks[i+1].Text
+		if clockUnits[strings.ToLower(next)] {
+			return true
+		}
+		if next == ":" && i+2 < len(toks) && len(toks[i+2].Text) == 2 && allDigits(toks[i+2].Text) {
+			return true
+		}
+	}
+	j := i - 1
+	if j >= 0 && toks[j].Text == "." { // plkst. 10, godz. 17
+		j--
+	}
+	return j >= 0 && clockWords[strings.ToLower(toks[j].Text)]
+}
+
 // isCount reports whether w is a number from 2 to 99999 in ASCII digits,
 // no leading zero: a quantity ("500 flyers"), not a phone number or a code.
 func isCount(w string) bool {
-	if len(w) == 0 || len(w) > 5 || w[0] == '0' || w == "1" {
-		return false
-	}
+	return len(w) > 0 && len(w) <= 5 && w[0] != '0' && w != "1" && allDigits(w)
+}
+
+func allDigits(w string) bool {
 	for i := 0; i < len(w); i++ {
 		if w[i] < '0' || w[i] > '9' {
 			return false
