@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -35,6 +36,48 @@ type Kafka struct {
 	securityErr error
 	// seal is the per-person encryption, nil until EnableSealing.
 	seal *sealing
+	// followers are the table followers' goroutines, stopped by Close.
+	followers followers
+}
+
+// followers stops and waits for the goroutines that follow tables, so
+// none reads, applies or logs after Close returns.
+type followers struct {
+	mu      sync.Mutex
+	closed  bool
+	cancels []context.CancelFunc
+	wg      sync.WaitGroup
+}
+
+// start runs fn in a goroutine with a context Close cancels; false when
+// the handle is closed already.
+func (f *followers) start(ctx context.Context, fns ...func(context.Context)) bool {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.closed {
+		return false
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	f.cancels = append(f.cancels, cancel)
+	for _, fn := range fns {
+		f.wg.Add(1)
+		go func() {
+			defer f.wg.Done()
+			fn(ctx)
+		}()
+	}
+	return true
+}
+
+func (f *followers) stop() {
+	f.mu.Lock()
+	f.closed = true
+	for _, cancel := range f.cancels {
+		cancel()
+	}
+	f.cancels = nil
+	f.mu.Unlock()
+	f.wg.Wait()
 }
 
 // NewKafka prepares a handle on the brokers. It does not dial; Ping does.
@@ -90,8 +133,12 @@ func (k *Kafka) Config() Config { return k.cfg }
 // Metrics returns the pipeline metrics.
 func (k *Kafka) Metrics() *Metrics { return k.metrics }
 
-// Close releases idle connections.
-func (k *Kafka) Close() { k.transport.CloseIdleConnections() }
+// Close stops the handle's table followers (and waits until they have
+// stopped) and releases idle connections.
+func (k *Kafka) Close() {
+	k.followers.stop()
+	k.transport.CloseIdleConnections()
+}
 
 // Ping asks the cluster for its metadata, failing with ErrUnreachable and the
 // broker addresses when it cannot be reached within the dial timeout.

@@ -60,8 +60,12 @@ func (k *Kafka) followTable(ctx context.Context, topic string, apply func(Messag
 		return nil, fmt.Errorf("following table %s: topic has no partitions (does it exist?)", topic)
 	}
 	t := &Table{k: k, topic: topic, apply: apply, raw: raw, start: ends, next: map[int]int64{}}
+	fns := make([]func(context.Context), 0, len(ends))
 	for partition := range ends {
-		go t.followPartition(ctx, partition)
+		fns = append(fns, func(ctx context.Context) { t.followPartition(ctx, partition) })
+	}
+	if !k.followers.start(ctx, fns...) {
+		return nil, fmt.Errorf("following table %s: the Kafka handle is closed", topic)
 	}
 	return t, nil
 }
