@@ -390,7 +390,7 @@ var (
 // "pm", or written as 10:30.
 func isClockTime(toks []textnorm.Token, i int) bool {
 	w := toks[i].Text
-	if len(w) > 2 || w > "24" && len(w) == 2 {
+	if len(w) > 2 || (len(w) == 2 && w > "24") {
 		return false
 	}
 	if i+1 < len(toks) {

@@ -106,16 +106,11 @@ const (
 	legacyModelMagic = "ESSM1"
 )
 
-// Feature flags of an ESSM3 file.
-const (
-	flagCompose  = 1
-	flagRoutine  = 2
-	flagLangMeta = 4
-	flagGone     = 8
-	flagArNorm   = 16
-	flagSplit    = 32
-	flagClitics  = 64
-)
+// flags are the Features an ESSM3 file records as bits of one byte, bit i
+// for the i-th; a new flag goes at the end.
+func (f *Features) flags() []*bool {
+	return []*bool{&f.Compose, &f.Routine, &f.LangMeta, &f.Gone, &f.ArNorm, &f.HashSplit, &f.Clitics}
+}
 
 // Save writes the model, gzip-compressed.
 func (m *Model) Save(w io.Writer) error {
@@ -142,26 +137,10 @@ func (m *Model) writeRaw(bw *bufio.Writer) {
 	bw.WriteByte(byte(m.feat.CharMax))
 	putFloat(bw, m.feat.CharWeight)
 	var flags byte
-	if m.feat.Compose {
-		flags |= flagCompose
-	}
-	if m.feat.Routine {
-		flags |= flagRoutine
-	}
-	if m.feat.LangMeta {
-		flags |= flagLangMeta
-	}
-	if m.feat.Gone {
-		flags |= flagGone
-	}
-	if m.feat.ArNorm {
-		flags |= flagArNorm
-	}
-	if m.feat.HashSplit {
-		flags |= flagSplit
-	}
-	if m.feat.Clitics {
-		flags |= flagClitics
+	for i, on := range m.feat.flags() {
+		if *on {
+			flags |= 1 << i
+		}
 	}
 	bw.WriteByte(flags)
 	putUvarint(bw, uint64(len(m.languages)))
@@ -220,16 +199,13 @@ func Decode(r io.Reader) (*Model, error) {
 		}
 		if string(magic) == modelMagic {
 			flags, err := br.ReadByte()
-			if err != nil || flags&^(flagCompose|flagRoutine|flagLangMeta|flagGone|flagArNorm|flagSplit|flagClitics) != 0 {
+			fields := m.feat.flags()
+			if err != nil || flags>>len(fields) != 0 {
 				return nil, errors.New("reading model: bad feature flags")
 			}
-			m.feat.Compose = flags&flagCompose != 0
-			m.feat.Routine = flags&flagRoutine != 0
-			m.feat.LangMeta = flags&flagLangMeta != 0
-			m.feat.Gone = flags&flagGone != 0
-			m.feat.ArNorm = flags&flagArNorm != 0
-			m.feat.HashSplit = flags&flagSplit != 0
-			m.feat.Clitics = flags&flagClitics != 0
+			for i, on := range fields {
+				*on = flags&(1<<i) != 0
+			}
 		}
 		if err := m.feat.validate(); err != nil {
 			return nil, fmt.Errorf("reading model: %w", err)
