@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net/http"
@@ -22,6 +23,37 @@ func (a *App) storeFail(w http.ResponseWriter, r *http.Request, err error) {
 	default:
 		a.fail(w, r, err)
 	}
+}
+
+// storeWrite is the shape of the API's writes: decode the JSON body into
+// an In, make the store's change within the request's time limit, and
+// answer status with what the store returned (or the store's error).
+func storeWrite[In, Out any](a *App, w http.ResponseWriter, r *http.Request, status int, change func(context.Context, In) (Out, error)) {
+	var in In
+	if err := decodeJSON(w, r, &in); err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	ctx, cancel := requestContext(r)
+	defer cancel()
+	out, err := change(ctx, in)
+	if err != nil {
+		a.storeFail(w, r, err)
+		return
+	}
+	writeJSON(w, status, out)
+}
+
+// storeDelete is the shape of the API's deletions: 204 once the store has
+// made the change.
+func storeDelete(a *App, w http.ResponseWriter, r *http.Request, remove func(context.Context) error) {
+	ctx, cancel := requestContext(r)
+	defer cancel()
+	if err := remove(ctx); err != nil {
+		a.storeFail(w, r, err)
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
 }
 
 func (a *App) listSavedSearches(w http.ResponseWriter, _ *http.Request) {
@@ -55,29 +87,15 @@ func (a *App) createSavedSearch(w http.ResponseWriter, r *http.Request) {
 }
 
 func (a *App) updateSavedSearch(w http.ResponseWriter, r *http.Request) {
-	var in store.SavedSearchInput
-	if err := decodeJSON(w, r, &in); err != nil {
-		a.fail(w, r, err)
-		return
-	}
-	ctx, cancel := requestContext(r)
-	defer cancel()
-	v, err := a.Store.UpdateSavedSearch(ctx, r.PathValue("id"), in)
-	if err != nil {
-		a.storeFail(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, v)
+	storeWrite(a, w, r, http.StatusOK, func(ctx context.Context, in store.SavedSearchInput) (record.SavedSearch, error) {
+		return a.Store.UpdateSavedSearch(ctx, r.PathValue("id"), in)
+	})
 }
 
 func (a *App) deleteSavedSearch(w http.ResponseWriter, r *http.Request) {
-	ctx, cancel := requestContext(r)
-	defer cancel()
-	if err := a.Store.DeleteSavedSearch(ctx, r.PathValue("id")); err != nil {
-		a.storeFail(w, r, err)
-		return
-	}
-	w.WriteHeader(http.StatusNoContent)
+	storeDelete(a, w, r, func(ctx context.Context) error {
+		return a.Store.DeleteSavedSearch(ctx, r.PathValue("id"))
+	})
 }
 
 // correctionInput is POST /api/corrections.
@@ -130,29 +148,15 @@ func (a *App) listMutes(w http.ResponseWriter, _ *http.Request) {
 }
 
 func (a *App) createMute(w http.ResponseWriter, r *http.Request) {
-	var in muteInput
-	if err := decodeJSON(w, r, &in); err != nil {
-		a.fail(w, r, err)
-		return
-	}
-	ctx, cancel := requestContext(r)
-	defer cancel()
-	m, err := a.Store.Mute(ctx, principal(r).User, in.Kind, in.Value, in.Reason)
-	if err != nil {
-		a.storeFail(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusCreated, m)
+	storeWrite(a, w, r, http.StatusCreated, func(ctx context.Context, in muteInput) (record.Mute, error) {
+		return a.Store.Mute(ctx, principal(r).User, in.Kind, in.Value, in.Reason)
+	})
 }
 
 func (a *App) deleteMute(w http.ResponseWriter, r *http.Request) {
-	ctx, cancel := requestContext(r)
-	defer cancel()
-	if err := a.Store.Unmute(ctx, r.PathValue("id")); err != nil {
-		a.storeFail(w, r, err)
-		return
-	}
-	w.WriteHeader(http.StatusNoContent)
+	storeDelete(a, w, r, func(ctx context.Context) error {
+		return a.Store.Unmute(ctx, r.PathValue("id"))
+	})
 }
 
 // ProfileView is a profile with the sales work on it (prospects only).
@@ -291,59 +295,26 @@ type noteInput struct {
 }
 
 func (a *App) setStage(w http.ResponseWriter, r *http.Request) {
-	var in stageInput
-	if err := decodeJSON(w, r, &in); err != nil {
-		a.fail(w, r, err)
-		return
-	}
-	ctx, cancel := requestContext(r)
-	defer cancel()
-	wk, err := a.Store.SetStage(ctx, principal(r).User, r.PathValue("id"), in.Stage)
-	if err != nil {
-		a.storeFail(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, wk)
+	storeWrite(a, w, r, http.StatusOK, func(ctx context.Context, in stageInput) (record.ProspectWork, error) {
+		return a.Store.SetStage(ctx, principal(r).User, r.PathValue("id"), in.Stage)
+	})
 }
 
 func (a *App) setOwner(w http.ResponseWriter, r *http.Request) {
-	var in ownerInput
-	if err := decodeJSON(w, r, &in); err != nil {
-		a.fail(w, r, err)
-		return
-	}
-	ctx, cancel := requestContext(r)
-	defer cancel()
-	wk, err := a.Store.Assign(ctx, principal(r).User, r.PathValue("id"), in.Owner)
-	if err != nil {
-		a.storeFail(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, wk)
+	storeWrite(a, w, r, http.StatusOK, func(ctx context.Context, in ownerInput) (record.ProspectWork, error) {
+		return a.Store.Assign(ctx, principal(r).User, r.PathValue("id"), in.Owner)
+	})
 }
 
 func (a *App) addNote(w http.ResponseWriter, r *http.Request) {
-	var in noteInput
-	if err := decodeJSON(w, r, &in); err != nil {
-		a.fail(w, r, err)
-		return
-	}
-	ctx, cancel := requestContext(r)
-	defer cancel()
-	wk, err := a.Store.AddNote(ctx, principal(r).User, r.PathValue("id"), in.Text)
-	if err != nil {
-		a.storeFail(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusCreated, wk)
+	storeWrite(a, w, r, http.StatusCreated, func(ctx context.Context, in noteInput) (record.ProspectWork, error) {
+		return a.Store.AddNote(ctx, principal(r).User, r.PathValue("id"), in.Text)
+	})
 }
 
 func (a *App) deleteNote(w http.ResponseWriter, r *http.Request) {
-	ctx, cancel := requestContext(r)
-	defer cancel()
-	if _, err := a.Store.DeleteNote(ctx, r.PathValue("id"), r.PathValue("note")); err != nil {
-		a.storeFail(w, r, err)
-		return
-	}
-	w.WriteHeader(http.StatusNoContent)
+	storeDelete(a, w, r, func(ctx context.Context) error {
+		_, err := a.Store.DeleteNote(ctx, r.PathValue("id"), r.PathValue("note"))
+		return err
+	})
 }
