@@ -198,37 +198,14 @@ func (p *rollupPlan) counts(c *cells) sentCounts {
 
 func (p *rollupPlan) sentOK(s string) bool { return p.sents == nil || p.sents[s] }
 
-// tally accumulates what a search returns besides its hits.
-type tally struct {
-	total  int64
-	facets map[string]map[string]int64 // facet name → value → count
-	hist   map[time.Time]*index.HistogramBucket
-}
-
-func (t *tally) addHist(start time.Time, sent string, n int64) {
-	if sent == "" {
-		sent = index.NoSentiment
-	}
-	hb := t.hist[start]
-	if hb == nil {
-		hb = &index.HistogramBucket{Start: start, Sentiment: map[string]int64{}}
-		t.hist[start] = hb
-	}
-	hb.Count += n
-	hb.Sentiment[sent] += n
-}
-
 // searchRollup answers c with plan p.
 func (b *Backend) searchRollup(ctx context.Context, c *index.Compiled, p *rollupPlan) (*index.SearchResult, error) {
-	t := &tally{facets: map[string]map[string]int64{}, hist: map[time.Time]*index.HistogramBucket{}}
-	for _, f := range c.Facets {
-		t.facets[f] = map[string]int64{}
-	}
+	t := index.NewSearchCounts(c.Facets)
 	facetOf := map[string]string{} // field → facet name
 	for _, f := range c.Facets {
 		facetOf[index.FacetFields[f]] = f
 	}
-	_, wantSent := t.facets["sentiment"]
+	_, wantSent := t.Facets["sentiment"]
 	hourlyHist := c.Interval == index.IntervalHour
 	// from adds one bucket's counts: totals and facets (count) and the
 	// histogram (hist), each read from exactly one kind of bucket.
@@ -238,20 +215,20 @@ func (b *Backend) searchRollup(ctx context.Context, c *index.Compiled, p *rollup
 				continue
 			}
 			if count {
-				t.total += n
+				t.Total += n
 				if wantSent && s != "" {
-					t.facets["sentiment"][s] += n
+					t.Facets["sentiment"][s] += n
 				}
 			}
 			if hist && c.Interval != "" {
-				t.addHist(index.BucketStart(time.Unix(start, 0), c.Interval), s, n)
+				t.AddHist(index.BucketStart(time.Unix(start, 0), c.Interval), s, n)
 			}
 		}
 		if !count || p.dim != nil {
 			return
 		}
 		for field, f := range facetOf {
-			out := t.facets[f]
+			out := t.Facets[f]
 			for v, sc := range cl.dims[field] {
 				for s, n := range sc {
 					if p.sentOK(s) {
@@ -283,37 +260,17 @@ func (b *Backend) searchRollup(ctx context.Context, c *index.Compiled, p *rollup
 			return nil, err
 		}
 	}
-	out := &index.SearchResult{Total: t.total, Hits: []index.Hit{}}
+	out := t.Result(c)
 	if c.Size > 0 {
 		if err := b.rollupHits(ctx, c, window, out); err != nil {
 			return nil, err
 		}
 	}
-	if len(c.Facets) > 0 {
-		out.Facets = map[string][]index.Bucket{}
-		for f, counts := range t.facets {
-			bs := make([]index.Bucket, 0, len(counts))
-			for v, n := range counts {
-				if n > 0 {
-					bs = append(bs, index.Bucket{Value: v, Count: n})
-				}
-			}
-			out.Facets[f] = index.SortBuckets(bs, c.FacetSize)
-		}
-	}
-	if c.Interval != "" {
-		out.Interval = c.Interval
-		out.Histogram = make([]index.HistogramBucket, 0, len(t.hist))
-		for _, hb := range t.hist {
-			out.Histogram = append(out.Histogram, *hb)
-		}
-		sortHistogram(out.Histogram)
-	}
 	return out, nil
 }
 
 // countExact counts the plan's exact ranges with the search's own query.
-func (b *Backend) countExact(ctx context.Context, c *index.Compiled, p *rollupPlan, t *tally) error {
+func (b *Backend) countExact(ctx context.Context, c *index.Compiled, p *rollupPlan, t *index.SearchCounts) error {
 	var ranges []bq.Query
 	for _, r := range p.exact {
 		ranges = append(ranges, timeRangeQuery(r[0], r[1]))
@@ -330,14 +287,14 @@ func (b *Backend) countExact(ctx context.Context, c *index.Compiled, p *rollupPl
 	if err != nil {
 		return fmt.Errorf("counting the edges of the range: %w", err)
 	}
-	t.total += int64(sr.Total)
+	t.Total += int64(sr.Total)
 	for _, f := range c.Facets {
 		fr := sr.Facets[f]
 		if fr == nil || fr.Terms == nil {
 			continue
 		}
 		for _, term := range fr.Terms.Terms() {
-			t.facets[f][term.Term] += int64(term.Count)
+			t.Facets[f][term.Term] += int64(term.Count)
 		}
 	}
 	if c.Interval != "" {
@@ -350,7 +307,7 @@ func (b *Backend) countExact(ctx context.Context, c *index.Compiled, p *rollupPl
 				if s == index.NoSentiment {
 					s = ""
 				}
-				t.addHist(hb.Start, s, n)
+				t.AddHist(hb.Start, s, n)
 			}
 		}
 	}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"sort"
 	"time"
 
 	"github.com/elastic/go-elasticsearch/v8/esapi"
@@ -229,30 +228,10 @@ func (b *Backend) readDays(ctx context.Context, lo, hi int64) ([]rollupDoc, erro
 	return days, nil
 }
 
-// rollupTally adds up what a search returns besides its hits.
-type rollupTally struct {
-	total  int64
-	facets map[string]map[string]int64
-	hist   map[time.Time]*index.HistogramBucket
-}
-
-func (t *rollupTally) addHist(start time.Time, sent string, n int64) {
-	hb := t.hist[start]
-	if hb == nil {
-		hb = &index.HistogramBucket{Start: start, Sentiment: map[string]int64{}}
-		t.hist[start] = hb
-	}
-	hb.Count += n
-	hb.Sentiment[sent] += n
-}
-
 // searchRollup answers c from the plan's days, the exact ranges and one
 // page of hits.
 func (b *Backend) searchRollup(ctx context.Context, c *index.Compiled, tp *textPlan, p *esRollupPlan) (*index.SearchResult, error) {
-	t := &rollupTally{facets: map[string]map[string]int64{}, hist: map[time.Time]*index.HistogramBucket{}}
-	for f := range p.facets {
-		t.facets[f] = map[string]int64{}
-	}
+	t := index.NewSearchCounts(c.Facets) // every facet of c is in p.facets
 	sentOK := func(s string) bool { return p.sents == nil || p.sents[s] }
 	for _, d := range p.days {
 		for _, cl := range d.Cells {
@@ -262,7 +241,7 @@ func (b *Backend) searchRollup(ctx context.Context, c *index.Compiled, tp *textP
 			switch {
 			case cl.Hour >= 0:
 				if c.Interval == index.IntervalHour && p.field == "" {
-					t.addHist(time.Unix(d.Day+int64(cl.Hour)*3600, 0).UTC(), cl.Sent, cl.N)
+					t.AddHist(time.Unix(d.Day+int64(cl.Hour)*3600, 0).UTC(), cl.Sent, cl.N)
 				}
 				continue
 			case cl.Field == "" && p.field != "":
@@ -272,21 +251,21 @@ func (b *Backend) searchRollup(ctx context.Context, c *index.Compiled, tp *textP
 				if p.field == "" {
 					for f, field := range p.facets {
 						if field == cl.Field {
-							t.facets[f][cl.Value] += cl.N
+							t.Facets[f][cl.Value] += cl.N
 						}
 					}
 				}
 				continue
 			}
 			// The day's matching mentions by sentiment.
-			t.total += cl.N
+			t.Total += cl.N
 			for f, field := range p.facets {
 				if field == query.FieldSentiment && cl.Sent != index.NoSentiment {
-					t.facets[f][cl.Sent] += cl.N
+					t.Facets[f][cl.Sent] += cl.N
 				}
 			}
 			if c.Interval != "" && c.Interval != index.IntervalHour {
-				t.addHist(index.BucketStart(time.Unix(d.Day, 0), c.Interval), cl.Sent, cl.N)
+				t.AddHist(index.BucketStart(time.Unix(d.Day, 0), c.Interval), cl.Sent, cl.N)
 			}
 		}
 	}
@@ -295,40 +274,18 @@ func (b *Backend) searchRollup(ctx context.Context, c *index.Compiled, tp *textP
 			return nil, err
 		}
 	}
-	out := &index.SearchResult{Total: t.total, Hits: []index.Hit{}}
+	out := t.Result(c)
 	if c.Size > 0 {
 		if err := b.pageOfHits(ctx, c, tp, out); err != nil {
 			return nil, err
 		}
-	}
-	if len(c.Facets) > 0 {
-		out.Facets = map[string][]index.Bucket{}
-		for f, counts := range t.facets {
-			bs := make([]index.Bucket, 0, len(counts))
-			for v, n := range counts {
-				if n > 0 {
-					bs = append(bs, index.Bucket{Value: v, Count: n})
-				}
-			}
-			out.Facets[f] = index.SortBuckets(bs, c.FacetSize)
-		}
-	}
-	if c.Interval != "" {
-		out.Interval = c.Interval
-		out.Histogram = make([]index.HistogramBucket, 0, len(t.hist))
-		for _, hb := range t.hist {
-			if hb.Count > 0 {
-				out.Histogram = append(out.Histogram, *hb)
-			}
-		}
-		sort.Slice(out.Histogram, func(i, j int) bool { return out.Histogram[i].Start.Before(out.Histogram[j].Start) })
 	}
 	return out, nil
 }
 
 // aggregateExact aggregates the plan's exact ranges with the search's own
 // query and adds them to t.
-func (b *Backend) aggregateExact(ctx context.Context, c *index.Compiled, tp *textPlan, p *esRollupPlan, t *rollupTally) error {
+func (b *Backend) aggregateExact(ctx context.Context, c *index.Compiled, tp *textPlan, p *esRollupPlan, t *index.SearchCounts) error {
 	var ranges []obj
 	for _, r := range p.exact {
 		rg := obj{"format": "strict_date_optional_time"}
@@ -362,7 +319,7 @@ func (b *Backend) aggregateExact(ctx context.Context, c *index.Compiled, tp *tex
 	if err := b.do(ctx, esapi.SearchRequest{Index: []string{b.mentionAlias()}, IgnoreUnavailable: &tr, AllowNoIndices: &tr, Body: body(req)}, &sr); err != nil {
 		return fmt.Errorf("counting the edges of the range: %w", err)
 	}
-	t.total += sr.Hits.Total.Value
+	t.Total += sr.Hits.Total.Value
 	for f := range p.facets {
 		var ta termsAgg
 		if raw := sr.Aggregations["facet_"+f]; raw != nil {
@@ -371,7 +328,7 @@ func (b *Backend) aggregateExact(ctx context.Context, c *index.Compiled, tp *tex
 			}
 		}
 		for _, bk := range ta.Buckets {
-			t.facets[f][bk.Key] += bk.DocCount
+			t.Facets[f][bk.Key] += bk.DocCount
 		}
 	}
 	if c.Interval != "" {
@@ -383,7 +340,7 @@ func (b *Backend) aggregateExact(ctx context.Context, c *index.Compiled, tp *tex
 		}
 		for _, hb := range ha.Buckets {
 			for _, s := range hb.Sentiment.Buckets {
-				t.addHist(time.UnixMilli(hb.Key).UTC(), s.Key, s.DocCount)
+				t.AddHist(time.UnixMilli(hb.Key).UTC(), s.Key, s.DocCount)
 			}
 		}
 	}
