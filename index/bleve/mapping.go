@@ -10,28 +10,8 @@ import (
 	"github.com/blevesearch/bleve/v2/analysis/tokenizer/unicode"
 	"github.com/blevesearch/bleve/v2/mapping"
 
-	// Language analysers, registered by name (the language code).
-	_ "github.com/blevesearch/bleve/v2/analysis/lang/ar"
-	_ "github.com/blevesearch/bleve/v2/analysis/lang/cjk"
-	_ "github.com/blevesearch/bleve/v2/analysis/lang/da"
-	_ "github.com/blevesearch/bleve/v2/analysis/lang/de"
-	_ "github.com/blevesearch/bleve/v2/analysis/lang/en"
-	_ "github.com/blevesearch/bleve/v2/analysis/lang/es"
-	_ "github.com/blevesearch/bleve/v2/analysis/lang/fi"
-	_ "github.com/blevesearch/bleve/v2/analysis/lang/fr"
-	_ "github.com/blevesearch/bleve/v2/analysis/lang/hi"
-	_ "github.com/blevesearch/bleve/v2/analysis/lang/hu"
-	_ "github.com/blevesearch/bleve/v2/analysis/lang/it"
-	_ "github.com/blevesearch/bleve/v2/analysis/lang/nl"
-	_ "github.com/blevesearch/bleve/v2/analysis/lang/no"
-	_ "github.com/blevesearch/bleve/v2/analysis/lang/pl"
-	_ "github.com/blevesearch/bleve/v2/analysis/lang/pt"
-	_ "github.com/blevesearch/bleve/v2/analysis/lang/ro"
-	_ "github.com/blevesearch/bleve/v2/analysis/lang/ru"
-	_ "github.com/blevesearch/bleve/v2/analysis/lang/sv"
-	_ "github.com/blevesearch/bleve/v2/analysis/lang/tr"
-
 	"github.com/earshothq/earshot/index"
+	"github.com/earshothq/earshot/index/langanalysers"
 	"github.com/earshothq/earshot/index/query"
 )
 
@@ -46,18 +26,12 @@ const neutralAnalyzer = "earshot_neutral"
 // highlightAnalyzer is neutralAnalyzer without folding (see newIndexMapping).
 const highlightAnalyzer = "earshot_highlight"
 
-// Analysers are the language analyser keys the embedded index has. bleve
-// has stemmers for these; Latvian has none here and is searched through the
-// neutral field (exact words and prefix*).
-var Analysers = []string{"ar", "cjk", "da", "de", "en", "es", "fi", "fr", "hi", "hu", "it", "nl", "no", "pl", "pt", "ro", "ru", "sv", "tr"}
+// Analysers are the language analyser keys the embedded index has (bleve
+// has stemmers for these); Latvian has none here and is searched through
+// the neutral field (exact words and prefix*).
+var Analysers = langanalysers.Keys
 
-var hasAnalyser = func() func(string) bool {
-	set := map[string]bool{}
-	for _, a := range Analysers {
-		set[a] = true
-	}
-	return func(k string) bool { return set[k] }
-}()
+var hasAnalyser = langanalysers.Has
 
 // Field names private to the embedded index.
 const (

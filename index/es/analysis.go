@@ -15,29 +15,8 @@ import (
 	blevereg "github.com/blevesearch/bleve/v2/registry"
 	"github.com/elastic/go-elasticsearch/v8/esapi"
 
-	// Go analysers for languages the cluster cannot analyse itself,
-	// registered by their language code.
-	_ "github.com/blevesearch/bleve/v2/analysis/lang/ar"
-	_ "github.com/blevesearch/bleve/v2/analysis/lang/cjk"
-	_ "github.com/blevesearch/bleve/v2/analysis/lang/da"
-	_ "github.com/blevesearch/bleve/v2/analysis/lang/de"
-	_ "github.com/blevesearch/bleve/v2/analysis/lang/en"
-	_ "github.com/blevesearch/bleve/v2/analysis/lang/es"
-	_ "github.com/blevesearch/bleve/v2/analysis/lang/fi"
-	_ "github.com/blevesearch/bleve/v2/analysis/lang/fr"
-	_ "github.com/blevesearch/bleve/v2/analysis/lang/hi"
-	_ "github.com/blevesearch/bleve/v2/analysis/lang/hu"
-	_ "github.com/blevesearch/bleve/v2/analysis/lang/it"
-	_ "github.com/blevesearch/bleve/v2/analysis/lang/nl"
-	_ "github.com/blevesearch/bleve/v2/analysis/lang/no"
-	_ "github.com/blevesearch/bleve/v2/analysis/lang/pl"
-	_ "github.com/blevesearch/bleve/v2/analysis/lang/pt"
-	_ "github.com/blevesearch/bleve/v2/analysis/lang/ro"
-	_ "github.com/blevesearch/bleve/v2/analysis/lang/ru"
-	_ "github.com/blevesearch/bleve/v2/analysis/lang/sv"
-	_ "github.com/blevesearch/bleve/v2/analysis/lang/tr"
-
 	"github.com/earshothq/earshot/index"
+	"github.com/earshothq/earshot/index/langanalysers"
 )
 
 // Text analysis on a cluster that may lack some of it.
@@ -71,9 +50,8 @@ var nativeAnalysers = map[string]string{
 	"no": "norwegian", "pl": "polish", "pt": "portuguese", "ro": "romanian", "ru": "russian", "sv": "swedish", "tr": "turkish",
 }
 
-// clientAnalysers are the keys Earshot can analyse in Go (bleve's language
-// analysers are registered under these names).
-var clientAnalysers = []string{"ar", "cjk", "da", "de", "en", "es", "fi", "fr", "hi", "hu", "it", "nl", "no", "pl", "pt", "ro", "ru", "sv", "tr"}
+// clientAnalysers are the keys Earshot can analyse in Go.
+var clientAnalysers = langanalysers.Keys
 
 // Field names beside index.NeutralField.
 const (
