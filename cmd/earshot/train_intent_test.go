@@ -19,7 +19,7 @@ func TestTrainIntentCLI(t *testing.T) {
 	dir := t.TempDir()
 	var lines []string
 	for i, place := range []string{"bakery", "café", "hotel", "deli", "bistro", "restaurant", "canteen", "office", "wine bar", "juice bar"} {
-		for j, text := range []string{"Could you bring the Mini for a tasting at our %s?", "Could you arrange a tasting session for our %s team?", "Tasting at our %s, can you do Thursdays?"} {
+		for j, text := range []string{"Could we have the Mini for a tasting at our %s?", "Could we arrange a tasting session for our %s team?", "Tasting at our %s, are Thursdays possible?"} {
 			mid := fmt.Sprintf("m%d-%d", i, j)
 			b, err := json.Marshal(record.Correction{ID: record.CorrectionID(mid, record.CorrectIntent), MentionID: mid, Field: record.CorrectIntent,
 				Value: "buying", Text: fmt.Sprintf(text, place), Language: "en", By: "ana", At: time.Unix(0, 0)})

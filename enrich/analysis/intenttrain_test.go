@@ -28,13 +28,13 @@ func tastingCorrections() []record.Correction {
 	var cs []record.Correction
 	for i, p := range places {
 		cs = append(cs,
-			intentCorrection(3*i, fmt.Sprintf("Could you bring the Mini for a tasting at our %s?", p), "en", intent.Buying),
-			intentCorrection(3*i+1, fmt.Sprintf("Could you arrange a tasting session for our %s team?", p), "en", intent.Buying),
-			intentCorrection(3*i+2, fmt.Sprintf("Tasting at our %s, can you do Thursdays?", p), "en", intent.Buying),
+			intentCorrection(3*i, fmt.Sprintf("Could we have the Mini for a tasting at our %s?", p), "en", intent.Buying),
+			intentCorrection(3*i+1, fmt.Sprintf("Could we arrange a tasting session for our %s team?", p), "en", intent.Buying),
+			intentCorrection(3*i+2, fmt.Sprintf("Tasting at our %s, are Thursdays possible?", p), "en", intent.Buying),
 		)
 	}
 	for i, p := range []string{"piekarni", "kawiarni", "hotelu", "restauracji", "biurze", "bistro"} {
-		cs = append(cs, intentCorrection(100+i, fmt.Sprintf("Czy zrobicie degustację w naszej %s?", p), "pl", intent.Buying))
+		cs = append(cs, intentCorrection(100+i, fmt.Sprintf("Degustacja w naszej %s, to możliwe?", p), "pl", intent.Buying))
 	}
 	return cs
 }
@@ -72,9 +72,10 @@ func TestIntentCorrectionsTeach(t *testing.T) {
 	cs := tastingCorrections()
 	unseen := []struct{ text, lang string }{
 		{"Could we set up a tasting for our tea room?", "en"},
-		{"Do you do tastings for small hotels?", "en"},
+		{"A tasting at our guesthouse, is Friday possible?", "en"},
+		{"Could we get tastings for our hotel staff?", "en"},
 		{"Would a tasting at our ice cream parlour be possible?", "en"},
-		{"Czy zorganizujecie degustację w naszej cukierni?", "pl"},
+		{"A degustacja w naszej cukierni wchodzi w grę?", "pl"},
 	}
 	for _, u := range unseen {
 		if finds(a, u.text, u.lang, intent.Buying) {
@@ -127,7 +128,7 @@ func TestIntentCorrectionsTeach(t *testing.T) {
 			t.Errorf("%q became buying after retraining", gone)
 		}
 	}
-	res := a.AnalyzeText("Do you do tastings for small hotels?", "en")
+	res := a.AnalyzeText("A tasting at our guesthouse, is Friday possible?", "en")
 	if res.IntentModelVersion != m.Version() || !strings.HasPrefix(m.Version(), "intent-") {
 		t.Errorf("mention labelled by %q, want the retrained model %q", res.IntentModelVersion, m.Version())
 	}

@@ -203,7 +203,8 @@ func TestBuyingFalsePositives(t *testing.T) {
 
 // TestBuyingFamilies holds purchase inquiries of any business, by family
 // (fifth round: they name no product the taxonomy knows; eleventh: hire,
-// "what do you charge", quantities, "send me the price", lessons), and the
+// "what do you charge", quantities, "send me the price", lessons; twelfth:
+// a question addressed to the business in the second person), and the
 // hard negatives of the same words beside them. None is a holdout text.
 func TestBuyingFamilies(t *testing.T) {
 	a, err := New(DefaultConfig(), nil)
@@ -358,6 +359,25 @@ func TestBuyingFamilies(t *testing.T) {
 		{"lead", "en", "How soon could you fit a new boiler? Ours is 20 years old"},
 		{"lead", "pt", "Quanto tempo leva pra fazer um sofá sob medida?"},
 		{"visit", "en", "Can I come in for a fitting this week? I'd like a made-to-measure suit"},
+		// twelfth round: a question addressed to the business in the second
+		// person, whatever business (built-in class "you")
+		{"you", "en", "Do you do house clearances in Slough?"},
+		{"you", "en", "Could you cater a christening for forty people in June?"},
+		{"you", "en", "can u frame a big poster by friday"},
+		{"you", "pl", "Czy oprawiacie obrazy w passe-partout?"},
+		{"you", "pl", "Czy naprawiacie rowery elektryczne?"},
+		{"you", "lv", "Vai jūs labojat elektriskos skrejriteņus?"},
+		{"you", "lv", "Vai izgatavojat atslēgas automašīnām?"},
+		{"you", "pt", "Vocês entregam marmita no centro?"},
+		{"you", "es", "¿Enmarcáis láminas grandes?"},
+		{"you", "es", "¿Reparáis patinetes eléctricos?"},
+		{"you", "fr", "Vous réparez les trottinettes électriques ?"},
+		{"you", "fr", "Encadrez-vous des affiches grand format ?"},
+		{"you", "de", "Repariert ihr auch E-Scooter?"},
+		{"you", "de", "Rahmen Sie auch große Poster?"},
+		{"you", "zh", "你们能修电动滑板车吗？"},
+		{"you", "zh", "您这边可以做装裱吗？"},
+		{"you", "pt", "Vocês fazem bolo de aniversário sob encomenda?"},
 	}
 	for _, c := range buying {
 		if r := a.AnalyzeText(c.text, c.lang); !hasIntent(r, "buying") {
@@ -487,6 +507,60 @@ func TestBuyingFamilies(t *testing.T) {
 		{"count", "pl", "Czy możecie oddzwonić o 17?"},
 		{"count", "lv", "Vai varat man piezvanīt plkst. 10?"},
 		{"count", "fr", "Pourriez-vous me rappeler à 9 h ?"},
+		// twelfth round: second-person questions that ask no purchase
+		// (knowing, answering, recruiting, calling back, stopping, why,
+		// the writer's own account or data, opening hours)
+		{"you", "en", "Do you guys ever answer emails?"},
+		{"you", "en", "Can you stop sending me texts?"},
+		{"you", "en", "Could you explain why I was charged twice?"},
+		{"you", "en", "Do you sponsor local football teams?"},
+		{"you", "en", "Would you consider opening a shop in Galway?"},
+		{"you", "en", "Do you sell my data to advertisers?"},
+		{"you", "en", "Can you call me back tomorrow?"},
+		{"you", "en", "Why do you charge for carrier bags?"},
+		{"you", "pl", "Czy odpowiadacie kiedyś na maile?"},
+		{"you", "pl", "Czy wysłaliście już moją paczkę?"},
+		{"you", "pl", "Czy zatrudniacie studentów na wakacje?"},
+		{"you", "pl", "Czy sprzedajecie dane klientów innym firmom?"},
+		{"you", "pl", "Czy możecie przestać do mnie dzwonić?"},
+		{"you", "pl", "Czy wiecie, kiedy otworzą nowy most?"},
+		{"you", "pl", "Dlaczego robicie przerwę w sezonie?"},
+		{"you", "lv", "Vai jūs zināt, kur te ir aptieka?"},
+		{"you", "lv", "Vai varat beigt man zvanīt?"},
+		{"you", "lv", "Vai jūs pieņemat darbā studentus?"},
+		{"you", "lv", "Vai esat atvērti svētdienās?"},
+		{"you", "lv", "Vai jūs atbildēsiet uz manu e-pastu?"},
+		{"you", "pt", "Vocês sabem se a loja abre no feriado?"},
+		{"you", "pt", "Vocês vão devolver meu dinheiro ou não?"},
+		{"you", "pt", "Vocês testam em animais?"},
+		{"you", "pt", "Vcs podem parar de me mandar propaganda?"},
+		{"you", "pt", "Vocês estão contratando?"},
+		{"you", "pt", "Por que vocês cobram a sacola?"},
+		{"you", "es", "¿Sabéis si abre la piscina municipal en agosto?"},
+		{"you", "es", "¿Podéis dejar de llamarme a la hora de comer?"},
+		{"you", "es", "¿Contratáis a estudiantes en verano?"},
+		{"you", "es", "¿Vendéis los datos de vuestros clientes?"},
+		{"you", "es", "¿Por qué cobráis tanto por un café?"},
+		{"you", "fr", "Savez-vous à quelle heure ferme la mairie ?"},
+		{"you", "fr", "Vous pouvez arrêter de m'appeler ?"},
+		{"you", "fr", "Recrutez-vous des vendeurs pour Noël ?"},
+		{"you", "fr", "Vous trouvez ça normal de facturer 8 € un café ?"},
+		{"you", "fr", "Pourquoi vous facturez les sacs ?"},
+		{"you", "de", "Wisst ihr, wann der Laden wieder aufmacht?"},
+		{"you", "de", "Könnt ihr bitte aufhören, mich anzurufen?"},
+		{"you", "de", "Sucht ihr noch Leute fürs Lager?"},
+		{"you", "de", "Habt ihr meine Mail bekommen?"},
+		{"you", "de", "Verkauft ihr meine Daten weiter?"},
+		{"you", "de", "Warum macht ihr sonntags zu?"},
+		{"you", "zh", "你们为什么还不发货？"},
+		{"you", "zh", "你们招暑假工吗？"},
+		{"you", "zh", "你们知道附近哪里有停车场吗？"},
+		{"you", "zh", "您能别再给我打电话了吗？"},
+		{"you", "zh", "你们的客服是不是下班了？"},
+		{"you", "en", "Can you reset my password?"},
+		{"you", "pl", "Czy możecie zaktualizować moje konto?"},
+		{"you", "de", "Könnt ihr die Einstellungen meines Kontos ändern?"},
+		{"you", "zh", "你们几点关门？"},
 	}
 	for _, c := range not {
 		if r := a.AnalyzeText(c.text, c.lang); hasIntent(r, "buying") {

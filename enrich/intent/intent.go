@@ -322,7 +322,7 @@ func (d *Detector) DetectCues(text, lang string, toks []textnorm.Token) ([]Match
 		}
 	}
 	st.sets, st.negs = sets, negs
-	d.cues.markBuiltins(st, d.vocab, negs)
+	d.cues.markBuiltins(st, lang, d.vocab, negs)
 	cur := 0
 	visit := func(p *pattern) {
 		end, ok := p.matchAt(st, cur)

@@ -14,7 +14,8 @@ import (
 // "seek": looking for, szukam, meklēju, procuro, ...). Besides the classes
 // phrases.yaml lists, there are built-in ones: "question" (a question
 // mark), "negation" (a negator of the language), "count" (a number in
-// digits, see isCount) and every vocabulary
+// digits, see isCount), "you" (a question addressed to the business in the
+// second person, see address.go) and every vocabulary
 // class the rules name (brand, product, competitor, feature, price from
 // the taxonomy).
 //
@@ -56,6 +57,7 @@ const (
 	classQuestion = "question"
 	classNegation = "negation"
 	classCount    = "count"
+	classYou      = "you"
 )
 
 type rule struct {
@@ -83,6 +85,7 @@ type cueBook struct {
 	question int
 	negation int
 	count    int
+	you      int
 	weak     classSet // classes that are context, not evidence
 }
 
@@ -106,6 +109,7 @@ func (b *cueBook) compile(f *file, vocab *vocabIndex, sets map[string]*phraseSet
 	b.question = b.classBit(classQuestion)
 	b.negation = b.classBit(classNegation)
 	b.count = b.classBit(classCount)
+	b.you = b.classBit(classYou)
 	b.weak = bitSet(b.question).or(bitSet(b.negation))
 	langs := make([]string, 0, len(f.Cues))
 	for l := range f.Cues {
@@ -119,7 +123,7 @@ func (b *cueBook) compile(f *file, vocab *vocabIndex, sets map[string]*phraseSet
 		}
 		sort.Strings(classes)
 		for _, class := range classes {
-			if class == classQuestion || class == classNegation || class == classCount || vocab.bitOf(class) >= 0 || isVocabName(class) {
+			if class == classQuestion || class == classNegation || class == classCount || class == classYou || vocab.bitOf(class) >= 0 || isVocabName(class) {
 				return fmt.Errorf("cues %s/%s: %q is a built-in class", lang, class, class)
 			}
 			bit := b.classBit(class)
@@ -269,9 +273,10 @@ func (st *state) mark(i, end, bit int) {
 
 // markBuiltins records the built-in classes: question marks (and a
 // Chinese 吗 that ends a clause), negators of
-// the language and the vocabulary classes rules use. The cue patterns are
+// the language, questions addressed to the business ("you", after the
+// question marks it needs) and the vocabulary classes rules use. The cue patterns are
 // marked by Detect with the phrases.
-func (b *cueBook) markBuiltins(st *state, vocab *vocabIndex, negs []map[string]bool) {
+func (b *cueBook) markBuiltins(st *state, lang string, vocab *vocabIndex, negs []map[string]bool) {
 	if len(b.rules) == 0 {
 		return
 	}
@@ -305,6 +310,7 @@ func (b *cueBook) markBuiltins(st *state, vocab *vocabIndex, negs []map[string]b
 			}
 		}
 	}
+	markAddress(st, lang, b.you, qbit)
 }
 
 // evaluate adds the rules that hold for the cues marked in st.

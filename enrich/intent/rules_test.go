@@ -204,3 +204,50 @@ func TestRulesBeyondSixtyFourClasses(t *testing.T) {
 		t.Errorf("%d cue classes and the built-ins: err = %v", maxClasses, err)
 	}
 }
+
+// TestAddressedQuestion checks the built-in class "you" in every seed
+// language: a question to the business in the second person is marked, the
+// same words as a statement, a question about knowing, recruiting or
+// calling back, or a "why" are not.
+func TestAddressedQuestion(t *testing.T) {
+	d, err := ruleDetector(t, "rules:\n  buying:\n    - \"you = 0.7\"\n", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		lang, text string
+		want       bool
+	}{
+		{"en", "hey do u guys frame posters", true},
+		{"en", "Could you cater a party for 40?", true},
+		{"en", "Do you know where the station is?", false},
+		{"en", "Could you call me back tomorrow?", false},
+		{"en", "Why do you charge for bags?", false},
+		{"en", "I hope you frame it nicely", false},
+		{"pl", "Czy oprawiacie obrazy?", true},
+		{"pl", "Czy wysłaliście już paczkę?", false},
+		{"pl", "Czy wiecie, gdzie jest dworzec?", false},
+		{"lv", "Vai jūs labojat skrejriteņus?", true},
+		{"lv", "Vai izgatavojat atslēgas?", true},
+		{"lv", "Vai jūs zināt, kur ir stacija?", false},
+		{"pt", "Vocês entregam marmita no centro?", true},
+		{"pt", "Vocês entregam marmita no centro.", false},
+		{"pt", "Por que vocês cobram a sacola?", false},
+		{"es", "¿Reparáis patinetes eléctricos?", true},
+		{"es", "¿Sabéis si abre la piscina?", false},
+		{"fr", "Encadrez-vous des affiches ?", true},
+		{"fr", "Vous réparez les trottinettes ?", true},
+		{"fr", "Savez-vous où est la gare ?", false},
+		{"de", "Repariert ihr auch E-Scooter?", true},
+		{"de", "Wisst ihr, wann der Laden aufmacht?", false},
+		{"de", "Warum macht ihr sonntags zu?", false},
+		{"zh", "你们能修电动滑板车吗？", true},
+		{"zh", "你们为什么还不发货？", false},
+		{"zh", "你们能修电动滑板车", false},
+	} {
+		_, cues := d.DetectCues(c.text, c.lang, textnorm.Tokenize(c.text, nil))
+		if got := cues.Has("you"); got != c.want {
+			t.Errorf("%s %q: addressed question %v, want %v", c.lang, c.text, got, c.want)
+		}
+	}
+}
