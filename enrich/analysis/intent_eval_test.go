@@ -99,7 +99,14 @@ func reportIntents(t *testing.T, name string, prs map[string]intent.PR, errs int
 //     wedding venue; 48 hard negatives: price complaints, jobs, parking,
 //     reselling, hypotheticals, questions about things bought,
 //     newsletters), committed before the eleventh round's rules and
-//     measured once before they changed anything.
+//     measured once before they changed anything;
+//   - holdout12/, 96 texts in all 8 languages (48 purchase inquiries of
+//     businesses no earlier set used, in slang, typos, without question
+//     marks, B2B; 48 hard negatives), committed alone and measured once
+//     on the unchanged rules (buying 0.960/0.500) before the twelfth
+//     round read it. A learned layer trained on every other set was
+//     measured on it once too (the same buying decisions) and not
+//     shipped; holdout12 is kept out of every training set.
 //
 // Run with -v for the tables (INTENT_ERRORS=1 lists the misses).
 func TestIntentEvaluation(t *testing.T) {
