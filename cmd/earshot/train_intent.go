@@ -2,6 +2,7 @@ package main
 
 import (
 	"errors"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -68,7 +69,7 @@ points of micro-F1 on a validation set.`,
 		},
 	}
 	f := cmd.Flags()
-	f.StringSliceVar(&req.Base, "base", nil, "base labelled sets: built-in names (dev, holdout…holdout6) or JSONL files (default dev)")
+	f.StringSliceVar(&req.Base, "base", nil, "base labelled sets: built-in names ("+strings.Join(intent.ShippedSets, ", ")+") or JSONL files (default dev)")
 	f.StringSliceVar(&req.Val, "val", nil, "validation sets, same forms (default: the built-in holdouts)")
 	f.StringVar(&correctionsFile, "corrections", "", "corrections exported as JSONL (record.Correction per line)")
 	f.BoolVar(&fromTopic, "corrections-topic", false, "read the corrections from the corrections topic")

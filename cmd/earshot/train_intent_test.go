@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/earshothq/earshot/enrich/intent"
 	"github.com/earshothq/earshot/record"
 )
 
@@ -69,5 +70,22 @@ func TestTrainIntentCLI(t *testing.T) {
 	code, _, errOut = runCLI(t, "train", "intent", "--corrections", corrections)
 	if code == 0 || !strings.Contains(errOut, "--out is required") {
 		t.Errorf("train intent without --out: exit %d, %q", code, errOut)
+	}
+}
+
+// TestTrainIntentHelpListsBuiltInSets: --base names every built-in intent
+// set (dev and all embedded holdouts), not a list that stops at holdout6.
+func TestTrainIntentHelpListsBuiltInSets(t *testing.T) {
+	code, out, errOut := runCLI(t, "train", "intent", "--help")
+	if code != 0 {
+		t.Fatalf("train intent --help: exit %d\n%s\n%s", code, out, errOut)
+	}
+	for _, name := range intent.ShippedSets {
+		if !strings.Contains(out, name+",") && !strings.Contains(out, name+")") {
+			t.Errorf("--help does not list the built-in set %q:\n%s", name, out)
+		}
+	}
+	if !strings.Contains(out, "holdout13") {
+		t.Errorf("--help does not list holdout13:\n%s", out)
 	}
 }

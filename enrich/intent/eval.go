@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/earshothq/earshot/enrich/textnorm"
@@ -84,8 +85,34 @@ var shippedSets embed.FS
 
 // ShippedSets names the evaluation sets built into the binary: "dev" (the
 // development set the rules were written against, the base data of `earshot
-// train intent`) and the holdouts (its validation sets).
-var ShippedSets = []string{"dev", "holdout", "holdout2", "holdout3", "holdout4", "holdout5", "holdout6"}
+// train intent`) and every holdout directory embedded (its validation sets),
+// in order: holdout, holdout2, …, holdout13. It is read from the embedded
+// files, so a new holdout is listed without editing it.
+var ShippedSets = shippedSetNames()
+
+// shippedSetNames lists "dev" and the embedded holdout directories, the
+// unnumbered "holdout" first and the rest by number.
+func shippedSetNames() []string {
+	entries, err := fs.ReadDir(shippedSets, "testdata")
+	if err != nil {
+		panic("intent: reading the embedded evaluation sets: " + err.Error())
+	}
+	var holdouts []string
+	for _, e := range entries {
+		if e.IsDir() && strings.HasPrefix(e.Name(), "holdout") {
+			holdouts = append(holdouts, e.Name())
+		}
+	}
+	num := func(name string) int {
+		n, err := strconv.Atoi(strings.TrimPrefix(name, "holdout"))
+		if err != nil {
+			return 1 // "holdout", the first
+		}
+		return n
+	}
+	sort.Slice(holdouts, func(i, j int) bool { return num(holdouts[i]) < num(holdouts[j]) })
+	return append([]string{"dev"}, holdouts...)
+}
 
 // ShippedSet reads a built-in evaluation set by name.
 func ShippedSet(name string) ([]LabelledText, error) {

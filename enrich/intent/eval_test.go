@@ -1,7 +1,9 @@
 package intent
 
 import (
+	"fmt"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -59,5 +61,43 @@ func TestEvalSet(t *testing.T) {
 		if p := prs[n]; p.Precision() < 0.75 || p.Recall() < 0.6 {
 			t.Errorf("%s precision %.3f recall %.3f; want >= 0.75 and >= 0.60", n, p.Precision(), p.Recall())
 		}
+	}
+}
+
+// TestShippedSetsListEveryEmbeddedSet: ShippedSets names "dev" and every
+// holdout directory of testdata (all are embedded), in number order, and
+// each of them loads as the same texts as the files on disk.
+func TestShippedSetsListEveryEmbeddedSet(t *testing.T) {
+	dirs, err := filepath.Glob("testdata/holdout*")
+	if err != nil || len(dirs) == 0 {
+		t.Fatalf("no holdout directories: %v", err)
+	}
+	if len(ShippedSets) != len(dirs)+1 || ShippedSets[0] != "dev" || ShippedSets[1] != "holdout" {
+		t.Fatalf("ShippedSets = %v; want dev and the %d holdout directories", ShippedSets, len(dirs))
+	}
+	for i, name := range ShippedSets[2:] {
+		if want := fmt.Sprintf("holdout%d", i+2); name != want {
+			t.Errorf("ShippedSets[%d] = %q, want %q", i+2, name, want)
+		}
+	}
+	for _, name := range ShippedSets {
+		got, err := ShippedSet(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		pattern := "testdata/" + name + "/*.jsonl"
+		if name == "dev" {
+			pattern = "testdata/eval_*.jsonl"
+		}
+		disk, err := ReadEvalSet(pattern)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(got) == 0 || len(got) != len(disk) {
+			t.Errorf("%s: %d built-in texts, %d on disk", name, len(got), len(disk))
+		}
+	}
+	if _, err := ShippedSet("holdout99"); err == nil || !strings.Contains(err.Error(), "holdout13") {
+		t.Errorf("unknown set: error %v; want one listing the sets up to holdout13", err)
 	}
 }
