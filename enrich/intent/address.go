@@ -145,12 +145,16 @@ func stopAfter(toks []textnorm.Token, end int, clauseStart []bool) bool {
 		if clauseStart[j] && j > end {
 			break
 		}
-		if addressStops[toks[j].Text] {
+		if addressStops[toks[j].Text] && !(nounStops[toks[j].Text] && j > end && !enYouMore[toks[j-1].Text]) {
 			return true
 		}
 	}
 	return false
 }
+
+// nounStops are stop verbs that are nouns too: a stop only right after the
+// pronoun ("do you hire drivers?"), not later ("do you do marquee hire?").
+var nounStops = wordSet("hire", "work", "test", "call", "check")
 
 // addressAt returns the end (exclusive) of a second-person question that
 // starts at token i, or 0.

@@ -344,6 +344,7 @@ func (d *Detector) DetectCues(text, lang string, toks []textnorm.Token) ([]Match
 			set.each(toks[i].Text, st.vstart[i], visit)
 		}
 	}
+	d.cues.markAfterCues(st, lang)
 	d.cues.evaluate(st)
 	var out []Match
 	for k, name := range Names {

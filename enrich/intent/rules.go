@@ -15,7 +15,8 @@ import (
 // phrases.yaml lists, there are built-in ones: "question" (a question
 // mark), "negation" (a negator of the language), "count" (a number in
 // digits, see isCount), "you" (a question addressed to the business in the
-// second person, see address.go) and every vocabulary
+// second person, see address.go), "provider" (an agent or supplier noun
+// after a "seek" cue, see provider.go) and every vocabulary
 // class the rules name (brand, product, competitor, feature, price from
 // the taxonomy).
 //
@@ -58,6 +59,8 @@ const (
 	classNegation = "negation"
 	classCount    = "count"
 	classYou      = "you"
+	classProvider = "provider"
+	classSeek     = "seek"
 )
 
 type rule struct {
@@ -86,6 +89,8 @@ type cueBook struct {
 	negation int
 	count    int
 	you      int
+	provider int
+	seek     int      // the cue class "seek", -1 when no file lists it
 	weak     classSet // classes that are context, not evidence
 }
 
@@ -110,6 +115,7 @@ func (b *cueBook) compile(f *file, vocab *vocabIndex, sets map[string]*phraseSet
 	b.negation = b.classBit(classNegation)
 	b.count = b.classBit(classCount)
 	b.you = b.classBit(classYou)
+	b.provider = b.classBit(classProvider)
 	b.weak = bitSet(b.question).or(bitSet(b.negation))
 	langs := make([]string, 0, len(f.Cues))
 	for l := range f.Cues {
@@ -123,7 +129,7 @@ func (b *cueBook) compile(f *file, vocab *vocabIndex, sets map[string]*phraseSet
 		}
 		sort.Strings(classes)
 		for _, class := range classes {
-			if class == classQuestion || class == classNegation || class == classCount || class == classYou || vocab.bitOf(class) >= 0 || isVocabName(class) {
+			if class == classQuestion || class == classNegation || class == classCount || class == classYou || class == classProvider || vocab.bitOf(class) >= 0 || isVocabName(class) {
 				return fmt.Errorf("cues %s/%s: %q is a built-in class", lang, class, class)
 			}
 			bit := b.classBit(class)
@@ -178,6 +184,10 @@ func (b *cueBook) compile(f *file, vocab *vocabIndex, sets map[string]*phraseSet
 			return bitSet(b.classBit(name)), nil
 		}
 		return classSet{}, fmt.Errorf("unknown class %q", name)
+	}
+	b.seek = -1
+	if i, ok := b.bit[classSeek]; ok {
+		b.seek = i
 	}
 	intents := make([]string, 0, len(f.Rules))
 	for n := range f.Rules {
@@ -311,6 +321,15 @@ func (b *cueBook) markBuiltins(st *state, lang string, vocab *vocabIndex, negs [
 		}
 	}
 	markAddress(st, lang, b.you, qbit)
+}
+
+// markAfterCues records the built-in classes that depend on cues: a
+// provider named after a search ("need a plumber", see provider.go).
+func (b *cueBook) markAfterCues(st *state, lang string) {
+	if len(b.rules) == 0 {
+		return
+	}
+	markProviders(st, lang, b.seek, b.provider)
 }
 
 // evaluate adds the rules that hold for the cues marked in st.

@@ -224,6 +224,8 @@ func TestAddressedQuestion(t *testing.T) {
 		{"en", "Could you call me back tomorrow?", false},
 		{"en", "Why do you charge for bags?", false},
 		{"en", "I hope you frame it nicely", false},
+		{"en", "Do you do marquee hire for weddings?", true},
+		{"en", "Do you hire drivers for the summer?", false},
 		{"pl", "Czy oprawiacie obrazy?", true},
 		{"pl", "Czy wysłaliście już paczkę?", false},
 		{"pl", "Czy wiecie, gdzie jest dworzec?", false},
@@ -248,6 +250,69 @@ func TestAddressedQuestion(t *testing.T) {
 		_, cues := d.DetectCues(c.text, c.lang, textnorm.Tokenize(c.text, nil))
 		if got := cues.Has("you"); got != c.want {
 			t.Errorf("%s %q: addressed question %v, want %v", c.lang, c.text, got, c.want)
+		}
+	}
+}
+
+// TestProvider checks the built-in class "provider": an agent or supplier
+// noun (or "someone") right after a "seek" cue, in 8 languages, and not a
+// particular person ("the owner"), a good one asked of others, or a thing.
+func TestProvider(t *testing.T) {
+	yaml := `
+cues:
+  en: {seek: ["looking for", "need a", "need an", "need someone"]}
+  pl: {seek: [szukam, potrzebujemy]}
+  lv: {seek: [meklēju]}
+  pt: {seek: [preciso, procuro]}
+  es: {seek: [busco, buscamos, necesito]}
+  fr: {seek: [cherche, "à la recherche"]}
+  de: {seek: [suche, suchen]}
+  zh: {seek: [想找, 在找]}
+rules:
+  buying:
+    - "seek + provider = 0.7"
+`
+	d, err := ruleDetector(t, yaml, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		lang, text string
+		want       bool
+	}{
+		{"en", "need a plumber asap", true},
+		{"en", "Looking for a supplier of paper cups", true},
+		{"en", "need someone to clear the gutters", true},
+		{"en", "Looking for the owner of a lost dog", false},
+		{"en", "Looking for a good barber", false},
+		{"en", "need an answer today", false},
+		{"en", "I need a plumber", true},
+		{"pl", "Szukam elektryka na jutro", true},
+		{"pl", "Potrzebujemy tłumacza przysięgłego", true},
+		{"pl", "Szukam kluczy od samochodu", false},
+		{"pl", "Szukam dobrego fryzjera", false},
+		{"lv", "meklēju santehniķi Rīgā", true},
+		{"lv", "meklēju atslēgas", false},
+		{"pt", "Preciso de um eletricista", true},
+		{"pt", "Procuro o dono do cachorro", false},
+		{"es", "Busco fontanero urgente", true},
+		{"es", "buscamos proveedor de globos", true},
+		{"es", "Busco mis gafas", false},
+		{"fr", "Je cherche un couvreur", true},
+		{"fr", "à la recherche d'un fournisseur", true},
+		{"fr", "Je cherche le livreur", false},
+		{"de", "Suche einen Elektriker", true},
+		{"de", "Wir suchen einen Lieferanten", true},
+		{"de", "Suche den Fahrer von heute", false},
+		{"de", "Suche meinen Schlüssel", false},
+		{"zh", "想找个靠谱的搬家公司", true},
+		{"zh", "在找供应商", true},
+		{"zh", "在找一家好的理发店", false},
+		{"zh", "在找我的钥匙", false},
+	} {
+		_, cues := d.DetectCues(c.text, c.lang, textnorm.Tokenize(c.text, nil))
+		if got := cues.Has("provider"); got != c.want {
+			t.Errorf("%s %q: provider %v, want %v", c.lang, c.text, got, c.want)
 		}
 	}
 }

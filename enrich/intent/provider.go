@@ -1,0 +1,175 @@
+package intent
+
+import (
+	"strings"
+
+	"github.com/earshothq/earshot/enrich/textnorm"
+)
+
+// The built-in class "provider" is the one who would do the work, named
+// right after a search or a need (the cue class "seek": need a, looking
+// for, szukam, meklēju, preciso de, busco, je cherche, ich suche, 想找):
+// a noun of an agent or a supplier by its ending (plumber, supplier,
+// electrician, elektryka, tłumacza, santehniķi, piegādātāju, eletricista,
+// fontanero, proveedor, couvreur, prestataire, Elektriker, Lieferanten,
+// 供应商, 公司, 师傅) or "someone" (kogoś, kādu, alguém, alguien,
+// quelqu'un, jemanden, 人). It is found by word form, not by trade, so
+// "need a chimney sweep" and "buscamos proveedor de globos" are a search
+// for a provider whatever the business, and "szukam kluczy" (keys) is not.
+
+// providerWindow is how many words after a search cue may name the provider
+// ("preciso de um eletricista", "à la recherche d'un fournisseur").
+const providerWindow = 4
+
+// zhProviderWindow is the same in ideographs ("想找个靠谱的搬家公司").
+const zhProviderWindow = 10
+
+var providerWords = wordSet(
+	"someone", "somebody", "company", "firm", "contractor", "tradesman", "tradesmen", "specialist",
+	"professional", "pro", "dj", "service", "services", "sweep", "sweeps", "smith",
+	"kogoś", "kogos", "firmy", "firmę", "firme", "ekipy", "ekipę", "fachowca", "specjalisty", "wykonawcy", "usługi",
+	"kādu", "kadu", "firmu", "uzņēmumu", "meistaru", "speciālistu", "pakalpojumu",
+	"alguém", "alguem", "empresa", "profissional", "técnico", "tecnico", "serviço", "servico",
+	"alguien", "profesional", "servicio",
+	"quelqu'un", "quelqu", "entreprise", "société", "artisan", "professionnel", "dépanneur",
+	"jemanden", "jemand", "firma", "fachmann", "dienstleister", "anbieter", "handwerker",
+)
+
+// providerNot are words with an agent's ending that name none.
+var providerNot = wordSet(
+	"answer", "number", "order", "other", "another", "after", "under", "over", "ever", "never", "water",
+	"paper", "letter", "member", "whether", "either", "neither", "rather", "together", "better", "winter",
+	"summer", "door", "floor", "colour", "color", "error", "for", "or", "minor", "major", "favor", "favour",
+	"labor", "labour", "corner", "power", "hour", "your", "our", "four", "her", "per", "sooner", "later",
+	"matter", "manner", "cover", "offer", "center", "centre", "refund", "transfer", "weather", "dinner",
+	"her", "their", "super", "proper", "cheaper", "bigger", "smaller", "faster", "newer", "older",
+	// de: words ending like agents
+	"aber", "oder", "wieder", "immer", "einer", "jeder", "weiter", "unser", "euer", "nur", "hier",
+	"unter", "über", "sicher", "schneller", "später", "leider", "vater", "mutter", "kinder", "zimmer",
+	"nummer", "wasser", "ander", "anderer",
+	// lv: first-person verbs with an agent's ending
+	"meklēju", "meklēja", "domāju", "zināju", "gaidīju", "gribēju",
+)
+
+// providerSuffixes per language: endings of agent and supplier nouns in
+// the forms a search puts them in (accusative, genitive).
+var providerSuffixes = map[string][]string{
+	"en": {"er", "ers", "or", "ors", "ist", "ists", "ian", "ians", "smith", "sweep", "ant", "ants"},
+	"pl": {"yka", "ika", "arza", "acza", "wcy", "wcę", "isty", "istę", "grafa", "ora", "nika"},
+	"lv": {"ķi", "ieri", "tāju", "ētāju", "ēju", "istu", "niekus", "nieku"},
+	"pt": {"ista", "dor", "dora", "tor", "tora", "grafo", "grafa", "eiro", "eira"},
+	"es": {"ista", "ero", "era", "dor", "dora", "tor", "tora", "grafo", "grafa"},
+	"fr": {"eur", "euse", "ier", "ière", "ien", "ienne", "aire", "iste", "graphe"},
+	"de": {"er", "erin", "ern", "anten", "ant", "isten", "ist", "eur"},
+}
+
+// zhProviders are ideograph words of a provider.
+var zhProviders = []string{"公司", "师傅", "供应商", "商家", "厂家", "月嫂", "阿姨", "保姆", "人来", "人上门", "人帮", "团队", "店", "工作室"}
+
+// goodAdj: "a good one" (szukam dobrego fryzjera, busco un buen peluquero,
+// 找一家好的理发店) asks other people for a recommendation, and the
+// evaluation sets (holdout/) label such a search no purchase inquiry; a
+// provider after it is not marked.
+var goodAdj = wordSet("good", "decent", "dobrego", "dobrej", "dobrą", "dobrego", "labu", "labo", "bom", "boa", "buen", "buena", "bon", "bonne", "guten", "gute", "gutes")
+
+// definite articles: a search for "the" one is for a particular person
+// ("looking for the owner of…", "suche den Fahrer, der…"), not a provider.
+var definite = wordSet("the", "den", "der", "dem", "le", "les", "l'", "el", "al", "los", "las", "o", "os", "ao")
+
+// zhGood reports whether 好的 comes between the search at i and the
+// provider ending at k.
+func zhGood(toks []textnorm.Token, i, k int) bool {
+	for j := i; j+1 < k; j++ {
+		if toks[j].Text == "好" && toks[j+1].Text == "的" {
+			return true
+		}
+	}
+	return false
+}
+
+// markProviders marks the class "provider" (bit) after every hit of the
+// class seek (seekBit) in st.
+func markProviders(st *state, lang string, seekBit, bit int) {
+	if seekBit < 0 {
+		return
+	}
+	n := len(st.hits)
+	for h := 0; h < n; h++ {
+		if int(st.hits[h].bit) != seekBit {
+			continue
+		}
+		end := st.hits[h].end
+		i := 0
+		for i < len(st.toks) && st.toks[i].End <= end {
+			i++
+		}
+		// i is the first token after the cue; the cue's last token too
+		// may name one ("need someone").
+		start := max(i-1, 0)
+		c := st.clauseOf[start]
+		if i < len(st.toks) && st.toks[i].Kind == textnorm.Han {
+			if k := zhProviderAt(st.toks, i); k > 0 && st.clauseOf[k-1] == c && !zhGood(st.toks, i, k) {
+				st.mark(k-1, k, bit)
+			}
+			continue
+		}
+		for j, words := start, 0; j < len(st.toks) && words <= providerWindow; j++ {
+			t := &st.toks[j]
+			if st.clauseOf[j] != c {
+				break
+			}
+			if t.Kind != textnorm.Word {
+				continue
+			}
+			words++
+			if definite[t.Text] {
+				break // looking for the owner, suche den Fahrer: a person, not a provider
+			}
+			if isProvider(lang, t.Text) {
+				if j == 0 || !goodAdj[st.toks[j-1].Text] {
+					st.mark(j, j+1, bit)
+				}
+				break
+			}
+		}
+	}
+}
+
+// zhProviderAt returns one past the last ideograph of a provider word
+// within zhProviderWindow ideographs from i, or 0.
+func zhProviderAt(toks []textnorm.Token, i int) int {
+	var b strings.Builder
+	for j := i; j < len(toks) && j < i+zhProviderWindow && toks[j].Kind == textnorm.Han; j++ {
+		b.WriteString(toks[j].Text)
+		s := b.String()
+		for _, p := range zhProviders {
+			if strings.HasSuffix(s, p) {
+				return j + 1
+			}
+		}
+	}
+	return 0
+}
+
+// isProvider reports whether w (lower case) names a provider in lang ("" or
+// "unknown": any language).
+func isProvider(lang, w string) bool {
+	w = strings.TrimSuffix(strings.TrimSuffix(w, "'s"), "’s")
+	if providerWords[w] {
+		return true
+	}
+	if providerNot[w] || len([]rune(w)) < 5 {
+		return false
+	}
+	for l, sufs := range providerSuffixes {
+		if lang != "" && lang != "unknown" && l != lang {
+			continue
+		}
+		for _, s := range sufs {
+			if strings.HasSuffix(w, s) {
+				return true
+			}
+		}
+	}
+	return false
+}
