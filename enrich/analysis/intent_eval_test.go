@@ -107,6 +107,13 @@ func reportIntents(t *testing.T, name string, prs map[string]intent.PR, errs int
 //     round read it. A learned layer trained on every other set was
 //     measured on it once too (the same buying decisions) and not
 //     shipped; holdout12 is kept out of every training set.
+//   - holdout13/, 96 texts in all 8 languages (48 purchase inquiries of
+//     businesses no earlier set used, a third stated needs or price asks
+//     without a question mark; 48 hard negatives: faults of things bought,
+//     job seeking, lost property, data and animal-testing questions, price
+//     complaints, reselling), committed alone and measured once on the
+//     unchanged rules (buying 0.929/0.542) before the thirteenth round read
+//     it and holdout12's remaining misses.
 //
 // Run with -v for the tables (INTENT_ERRORS=1 lists the misses).
 func TestIntentEvaluation(t *testing.T) {
