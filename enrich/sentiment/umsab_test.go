@@ -82,10 +82,12 @@ func TestFeedbackDevelopmentSet(t *testing.T) {
 // read in the fifth round: 79.2 after it) and feedback/blind6 (60 per
 // language, other businesses, written before the fifth round changed
 // anything and measured once at its end: 69.1, 68.9 before; its errors
-// not read). The floors guard against
+// not read) and feedback/blind7 (60 per language, other businesses,
+// written before the seventh round changed anything and measured once on
+// the model of the sixth: 72.9; its errors not read). The floors guard against
 // regressions; the aims are in the README.
 func TestFeedbackBlindSets(t *testing.T) {
-	for _, set := range []string{"feedback/blind", "feedback/blind2", "feedback/blind3", "feedback/blind4", "feedback/blind5", "feedback/blind6"} {
+	for _, set := range []string{"feedback/blind", "feedback/blind2", "feedback/blind3", "feedback/blind4", "feedback/blind5", "feedback/blind6", "feedback/blind7"} {
 		ex, err := ReadExamples(set)
 		if err != nil {
 			t.Fatal(err)
@@ -106,6 +108,8 @@ func TestFeedbackBlindSets(t *testing.T) {
 			floor = 0.75
 		case "feedback/blind6":
 			floor = 0.65
+		case "feedback/blind7":
+			floor = 0.72
 		}
 		if rep.Overall.MacroF1 < floor {
 			t.Errorf("%s: overall macro-F1 %.3f, want >= %.2f", set, rep.Overall.MacroF1, floor)
