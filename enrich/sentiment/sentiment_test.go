@@ -297,3 +297,28 @@ func TestNegationComposition(t *testing.T) {
 		t.Errorf(`"Nedēļa" read as negated: %+v`, s)
 	}
 }
+
+// TestNBPlainCountsTextsOnce: with NBPlain the naive-Bayes ratios do not
+// move when a subset of the texts weighs more (the written feedback
+// against the tweets); without it they do.
+func TestNBPlainCountsTextsOnce(t *testing.T) {
+	// Bucket 1 is in one of two negative texts and one of two positive
+	// ones; that negative text is "feedback" at weight 3.
+	xs := []vec{{idx: []uint32{1}, val: []float32{1}}, {idx: []uint32{2}, val: []float32{1}},
+		{idx: []uint32{1, 2}, val: []float32{1, 1}}, {idx: []uint32{2}, val: []float32{1}}}
+	ys := []int{0, 0, 2, 2}
+	light := []float32{1, 1, 1, 1}
+	heavy := []float32{3, 1, 1, 1}
+	neg := func(w []float32, plain bool) float32 {
+		return nbScale(xs, ys, nbWeights(w, plain), 4, 1)[1*numClasses+0]
+	}
+	if a, b := neg(light, true), neg(heavy, true); a != b {
+		t.Errorf("plain ratios moved with the weights: %v, %v", a, b)
+	}
+	if a, b := neg(light, false), neg(heavy, false); a == b {
+		t.Errorf("weighted ratios did not move with the weights: %v", a)
+	}
+	if !DefaultTrainOptions().NBPlain {
+		t.Error("the shipped settings count texts once in the naive-Bayes ratios")
+	}
+}

@@ -33,10 +33,11 @@ func TestShippedModelOnVal(t *testing.T) {
 	var b strings.Builder
 	rep.Write(&b)
 	t.Logf("val split (dataset languages):\n%s", b.String())
-	// The aim is 60; the sixth round's model scores 59.9 at the shipped
-	// seed (60.03 over seeds 1/6/11). The floor is a hair under it.
-	if rep.Overall.MacroF1 < 0.598 {
-		t.Errorf("overall macro-F1 %.3f, want >= 0.598", rep.Overall.MacroF1)
+	// The aim is 60; the seventh round's model (2^20 buckets, texts
+	// counted once in the naive-Bayes ratios) scores 60.1 at the shipped
+	// seed (60.2 over seeds 1/6/11). The floor is a hair under it.
+	if rep.Overall.MacroF1 < 0.600 {
+		t.Errorf("overall macro-F1 %.3f, want >= 0.600", rep.Overall.MacroF1)
 	}
 }
 
@@ -84,7 +85,9 @@ func TestFeedbackDevelopmentSet(t *testing.T) {
 // anything and measured once at its end: 69.1, 68.9 before; its errors
 // not read) and feedback/blind7 (60 per language, other businesses,
 // written before the seventh round changed anything and measured once on
-// the model of the sixth: 72.9; its errors not read). The floors guard against
+// the model of the sixth: 72.9; its errors not read; 79.8 on the
+// seventh round's model, whose training texts its author wrote after it,
+// so it flatters). The floors guard against
 // regressions; the aims are in the README.
 func TestFeedbackBlindSets(t *testing.T) {
 	for _, set := range []string{"feedback/blind", "feedback/blind2", "feedback/blind3", "feedback/blind4", "feedback/blind5", "feedback/blind6", "feedback/blind7"} {
@@ -105,11 +108,11 @@ func TestFeedbackBlindSets(t *testing.T) {
 		case "feedback/blind4":
 			floor = 0.85
 		case "feedback/blind5":
-			floor = 0.75
+			floor = 0.80
 		case "feedback/blind6":
-			floor = 0.65
-		case "feedback/blind7":
 			floor = 0.72
+		case "feedback/blind7":
+			floor = 0.79
 		}
 		if rep.Overall.MacroF1 < floor {
 			t.Errorf("%s: overall macro-F1 %.3f, want >= %.2f", set, rep.Overall.MacroF1, floor)

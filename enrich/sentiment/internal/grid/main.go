@@ -9,7 +9,7 @@
 //
 // A configuration is a comma-separated list of key=value over the
 // defaults (sentiment.DefaultTrainOptions): bits, epochs, rate, l2, seed,
-// bags, nb (naive-Bayes scaling smoothing, 0 = off), char (min-max), cw
+// bags, nb (naive-Bayes scaling smoothing, 0 = off), nbp (1: every text counts once in the naive-Bayes ratios), char (min-max), cw
 // (character block weight), compose (0/1), routine (0/1), lm (0/1: LangMeta), gone (0/1), ar, hs, cl (0/1: ArNorm, HashSplit, Clitics), fw (weight of the -feedback
 // examples), bal (1: balance their classes per language) and xw (weight
 // of each -extra example; 0, the default, leaves them out) and tf (share
@@ -382,6 +382,8 @@ func parse(c string) (o sentiment.TrainOptions, fw float32, err error) {
 			o.Bags, err = strconv.Atoi(v)
 		case "nb":
 			o.NB, err = strconv.ParseFloat(v, 64)
+		case "nbp":
+			o.NBPlain = v == "1"
 		case "cw":
 			var f float64
 			f, err = strconv.ParseFloat(v, 32)
