@@ -34,8 +34,8 @@ func TestShippedModelOnVal(t *testing.T) {
 	rep.Write(&b)
 	t.Logf("val split (dataset languages):\n%s", b.String())
 	// The aim is 60; the seventh round's model (2^20 buckets, texts
-	// counted once in the naive-Bayes ratios) scores 60.1 at the shipped
-	// seed (60.2 over seeds 1/6/11). The floor is a hair under it.
+	// counted once in the naive-Bayes ratios) scores 60.2 at the shipped
+	// seed (60.1 over seeds 1/6/11). The floor is a hair under it.
 	if rep.Overall.MacroF1 < 0.600 {
 		t.Errorf("overall macro-F1 %.3f, want >= 0.600", rep.Overall.MacroF1)
 	}
@@ -85,7 +85,7 @@ func TestFeedbackDevelopmentSet(t *testing.T) {
 // anything and measured once at its end: 69.1, 68.9 before; its errors
 // not read) and feedback/blind7 (60 per language, other businesses,
 // written before the seventh round changed anything and measured once on
-// the model of the sixth: 72.9; its errors not read; 79.8 on the
+// the model of the sixth: 72.9; its errors not read; 82.4 on the
 // seventh round's model, whose training texts its author wrote after it,
 // so it flatters). The floors guard against
 // regressions; the aims are in the README.
@@ -108,11 +108,11 @@ func TestFeedbackBlindSets(t *testing.T) {
 		case "feedback/blind4":
 			floor = 0.85
 		case "feedback/blind5":
-			floor = 0.80
+			floor = 0.82
 		case "feedback/blind6":
-			floor = 0.72
+			floor = 0.73
 		case "feedback/blind7":
-			floor = 0.79
+			floor = 0.82
 		}
 		if rep.Overall.MacroF1 < floor {
 			t.Errorf("%s: overall macro-F1 %.3f, want >= %.2f", set, rep.Overall.MacroF1, floor)
