@@ -379,7 +379,8 @@ func (a *Analyzer) analyze(text, stated string, im *loadedIntentModel) record.An
 // bought, paid for or ordered (not a ticket or a rent, not a daydream, not
 // what they sell).
 func ownPurchase(c intent.Cues) bool {
-	return c.Has("past") && !c.Has("elsewhere") && !c.Has("hypo") && !c.Has("sell")
+	concerns := c.Has("past") || c.Has("robbery") || c.Has("whereis") || (c.Has("why") && (c.Has("parcel") || c.Has("arrive") || c.Has("refund")))
+	return concerns && !c.Has("elsewhere") && !c.Has("hypo") && !c.Has("sell")
 }
 
 const (

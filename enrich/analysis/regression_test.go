@@ -406,6 +406,20 @@ func TestBuyingFamilies(t *testing.T) {
 		{"you", "en", "do you do van hire at weekends?"},
 		{"you", "pt", "Vocês fazem pintura de apartamento? São 3 quartos"},
 		{"ethics", "en", "Do you sell shampoo that is not tested on animals?"},
+		// fourteenth round: a question opened without a question mark (czy,
+		// vai, kann man), a search in British "after", pl agents in -era,
+		// "有没有…推荐", "怎么订", "quanto tá", "procuramos"
+		{"opener", "lv", "vai var pie jums pasūtīt torti uz 30 cilvēkiem sestdien"},
+		{"opener", "pl", "czy da się u was zamówić catering na 40 osób w piątek"},
+		{"opener", "de", "kann man bei euch auch Kanus fürs Wochenende mieten"},
+		{"opener", "de", "Habt ihr noch Plätze im Töpferkurs im März"},
+		{"seek", "en", "we're after someone to service our boiler before winter"},
+		{"seek", "en", "I'm after a decorator for two bedrooms, Stockport"},
+		{"provider", "pl", "Szukam stolarza albo tapicera do renowacji fotela"},
+		{"have", "zh", "有没有靠谱的家教推荐，初二数学"},
+		{"book", "zh", "想给孩子报个游泳班，怎么报名"},
+		{"priceask", "pt", "quanto tá a diária do salão de festas"},
+		{"provider", "pt", "procuramos fornecedor de copos descartáveis pra nossa lanchonete"},
 	}
 	for _, c := range buying {
 		if r := a.AnalyzeText(c.text, c.lang); !hasIntent(r, "buying") {
@@ -631,6 +645,25 @@ func TestBuyingFamilies(t *testing.T) {
 		{"ethics", "es", "¿Testáis vuestros productos en animales?"},
 		{"ethics", "de", "Testet ihr eure Cremes an Tieren?"},
 		{"ethics", "zh", "你们的产品做动物实验吗？"},
+		// fourteenth round: written to break the openers, "we're after", -era
+		// and the complaint rules (a price exclaimed, an order chased)
+		{"opener", "pl", "czy ktoś wie, o której zamykają pocztę na Długiej"},
+		{"opener", "lv", "vai kāds zina, kad atvērs tiltu"},
+		{"opener", "de", "Kann man bei euch das Passwort vom Konto ändern"},
+		{"opener", "en", "can someone explain why my bill doubled this month"},
+		{"seek", "en", "we're after the guy who scratched our car in your car park"},
+		{"provider", "pl", "Szukam partnera do gry w tenisa w weekendy"},
+		{"have", "zh", "有没有人推荐一下这个路由器的设置方法"},
+		{"robbery", "en", "Their prices are daylight robbery, I'm going elsewhere"},
+		{"robbery", "pl", "zdzierstwo, 40 zł za parking pod własnym sklepem"},
+		{"robbery", "zh", "这价格简直抢钱"},
+		{"robbery", "fr", "C'est du vol, ces tarifs"},
+		{"robbery", "de", "Abzocke, die Preise sind völlig überzogen"},
+		{"chase", "en", "why has my order still not shipped, 10 days now"},
+		{"chase", "lv", "kur ir mans pasūtījums, gaidu jau 2 nedēļas"},
+		{"chase", "pt", "cadê meu pedido? já paguei faz 10 dias"},
+		{"chase", "es", "¿por qué sigo sin recibir mi pedido?"},
+		{"chase", "zh", "为什么我的订单还没发货"},
 	}
 	for _, c := range not {
 		if r := a.AnalyzeText(c.text, c.lang); hasIntent(r, "buying") {
@@ -665,10 +698,47 @@ func TestCustomerComplaintsWithoutBrand(t *testing.T) {
 			t.Errorf("%q: intents %+v, want complaint (churn risk: %v)", c.text, r.Intents, c.churn)
 		}
 	}
+	// fourteenth round: a price exclaimed without a product (robbery) and a
+	// problem asked as a question (why + not yet + order, where is my order)
+	// are complaints though no brand is named
+	for _, c := range []struct{ lang, text string }{
+		{"en", "honestly their prices are daylight robbery"},
+		{"en", "what a rip off, never seen anything like it"},
+		{"pl", "ceny to zdzierstwo, nic dodać"},
+		{"lv", "tā ir tīrā laupīšana, nevis cenas"},
+		{"zh", "这也太抢钱了吧"},
+		{"pt", "que roubalheira esses preços"},
+		{"es", "menudo atraco, vaya precios"},
+		{"fr", "franchement c'est du vol, ces prix"},
+		{"de", "die reinste Abzocke hier"},
+		{"en", "why has my parcel still not arrived, ordered on the 2nd"},
+		{"pl", "dlaczego moja paczka nadal nie doszła"},
+		{"lv", "kāpēc vēl nav atmaksāta nauda par atgriezto preci"},
+		{"zh", "为什么退款到现在还没到账"},
+		{"pt", "por que meu reembolso ainda não caiu"},
+		{"es", "¿dónde está mi pedido? pagué hace tres semanas"},
+		{"fr", "où est ma commande ? payée il y a 15 jours"},
+		{"de", "wo bleibt meine Bestellung, seit zwei Wochen nichts"},
+	} {
+		if r := a.AnalyzeText(c.text, c.lang); !hasIntent(r, "complaint") || hasIntent(r, "buying") {
+			t.Errorf("%q: intents %+v, want a complaint and no buying", c.text, r.Intents)
+		}
+	}
 	for _, c := range []struct{ lang, text string }{
 		{"en", "Bought a new kettle last week, it boils in a minute, love it."},
 		{"pl", "Kupiłem wczoraj rower, świetna sprawa."},
 		{"zh", "上个月买的机票，航班延误了五个小时，太糟糕了。"},
+		// fourteenth round: written to break the robbery, why and where rules
+		{"en", "Armed robbery at the petrol station on Hill Road, police looking for two men"},
+		{"en", "not a rip off at all, worth every penny"},
+		{"en", "why not pop in for a coffee after the match"},
+		{"en", "Why don't you open on Sundays? Would love to come by"},
+		{"pl", "Policja zatrzymała sprawców napadu, zdzierstwo na stacji to był ich pomysł"},
+		{"fr", "Le prix du vol pour Lisbonne a baissé, super nouvelle"},
+		{"de", "Warum nicht mal was Neues probieren?"},
+		{"zh", "为什么不试试他们家的新品，很好吃"},
+		{"pt", "onde está minha chave? acho que deixei no carro"},
+		{"es", "¿por qué no vienes el sábado a la cata?"},
 	} {
 		if r := a.AnalyzeText(c.text, c.lang); hasIntent(r, "complaint") {
 			t.Errorf("%q: complaint %+v, want none", c.text, r.Intents)

@@ -47,6 +47,8 @@ var providerNot = wordSet(
 	"aber", "oder", "wieder", "immer", "einer", "jeder", "weiter", "unser", "euer", "nur", "hier",
 	"unter", "über", "sicher", "schneller", "später", "leider", "vater", "mutter", "kinder", "zimmer",
 	"nummer", "wasser", "ander", "anderer",
+	// pl: words in -era that name no provider
+	"partnera", "sera", "numera", "wieczora",
 	// lv: first-person verbs with an agent's ending
 	"meklēju", "meklēja", "domāju", "zināju", "gaidīju", "gribēju",
 )
@@ -55,7 +57,7 @@ var providerNot = wordSet(
 // the forms a search puts them in (accusative, genitive).
 var providerSuffixes = map[string][]string{
 	"en": {"er", "ers", "or", "ors", "ist", "ists", "ian", "ians", "smith", "sweep", "ant", "ants"},
-	"pl": {"yka", "ika", "arza", "acza", "wcy", "wcę", "isty", "istę", "grafa", "ora", "nika"},
+	"pl": {"yka", "ika", "arza", "acza", "wcy", "wcę", "isty", "istę", "grafa", "ora", "nika", "era"},
 	"lv": {"ķi", "ieri", "tāju", "ētāju", "ēju", "istu", "niekus", "nieku"},
 	"pt": {"ista", "dor", "dora", "tor", "tora", "grafo", "grafa", "eiro", "eira"},
 	"es": {"ista", "ero", "era", "dor", "dora", "tor", "tora", "grafo", "grafa"},

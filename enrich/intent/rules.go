@@ -299,6 +299,10 @@ func (b *cueBook) markBuiltins(st *state, lang string, vocab *vocabIndex, negs [
 			}
 			continue
 		}
+		if t.Kind == textnorm.Han && isANotA(st.toks, i) {
+			st.mark(i, i+1, qbit) // 有没有, 是不是, 能不能: a question, not a negation
+			continue
+		}
 		for _, neg := range negs {
 			if neg[t.Text] {
 				st.mark(i, i+1, nbit)
@@ -321,6 +325,73 @@ func (b *cueBook) markBuiltins(st *state, lang string, vocab *vocabIndex, negs [
 		}
 	}
 	markAddress(st, lang, b.you, qbit)
+	markOpeners(st, lang, qbit) // after: "you" keeps needing its own marks
+}
+
+// Question openers: a clause that opens with a question particle (czy,
+// vai, est-ce que) or with a finite verb before its subject (can someone,
+// kann man, habt ihr, gibt es) asks a yes/no question without a question
+// mark. Only the first word of a clause counts: "vai" inside one is "or".
+var (
+	openParticles = map[string]map[string]bool{
+		"pl": wordSet("czy"),
+		"lv": wordSet("vai"),
+		"fr": wordSet("est-ce"),
+	}
+	openVerbs = map[string]map[string]bool{
+		"en": wordSet("can", "could", "do", "does", "would", "will", "is", "are"),
+		"de": wordSet("kann", "kannst", "könnt", "könnte", "könnten", "können", "habt", "hast", "haben", "gibt", "bietet", "bieten", "macht", "machen", "verkauft", "liefert", "liefern", "nehmt", "seid"),
+	}
+	openSubjects = map[string]map[string]bool{
+		"en": wordSet("you", "u", "ya", "someone", "somebody", "anyone", "anybody", "i", "we"),
+		"de": wordSet("man", "ihr", "ich", "wir", "es", "du", "sie"),
+	}
+)
+
+// sentenceStart reports whether toks[i] opens a sentence: nothing but
+// symbols before it, or a full stop, "!" or "?" ("Für das, was die Mini
+// kann, ist sie zu teuer" puts the verb first after a comma and asks
+// nothing).
+func sentenceStart(toks []textnorm.Token, i int) bool {
+	for j := i - 1; j >= 0; j-- {
+		switch t := toks[j]; {
+		case t.Kind == textnorm.Punct && strings.ContainsAny(t.Text, ".!?…;"):
+			return true
+		case t.Kind == textnorm.Word || t.Kind == textnorm.Han || t.Text == ",":
+			return false
+		}
+	}
+	return true
+}
+
+// markOpeners marks the question class on the first word of a clause that
+// opens a question (see openParticles, openVerbs).
+func markOpeners(st *state, lang string, qbit int) {
+	parts, verbs, subj := openParticles[lang], openVerbs[lang], openSubjects[lang]
+	if parts == nil && verbs == nil {
+		return
+	}
+	first := true
+	for i := range st.toks {
+		if st.clauseStart[i] {
+			first = true
+		}
+		t := &st.toks[i]
+		if t.Kind != textnorm.Word {
+			continue
+		}
+		if !first {
+			continue
+		}
+		first = false
+		w := strings.ToLower(t.Text)
+		switch {
+		case parts[w]:
+			st.mark(i, i+1, qbit)
+		case verbs[w] && sentenceStart(st.toks, i) && i+1 < len(st.toks) && subj[strings.ToLower(st.toks[i+1].Text)]:
+			st.mark(i, i+2, qbit)
+		}
+	}
 }
 
 // markAfterCues records the built-in classes that depend on cues: a
@@ -447,4 +518,17 @@ func allDigits(w string) bool {
 		}
 	}
 	return true
+}
+
+// isANotA reports whether the ideograph at toks[i] is the 不 or 没 of a
+// Chinese A-not-A question (有没有, 能不能, 可不可以): the same ideograph on
+// both sides asks, it does not deny. 是不是 stays a negator: it asks
+// whether something is so, which the rules read like a negated statement.
+func isANotA(toks []textnorm.Token, i int) bool {
+	if w := toks[i].Text; (w != "不" && w != "没") || i == 0 || i+1 >= len(toks) {
+		return false
+	}
+	a, b := toks[i-1], toks[i+1]
+	// 是不是 asks whether something is so ("客服是不是下班了"), not for it
+	return a.Kind == textnorm.Han && b.Kind == textnorm.Han && a.Text == b.Text && a.Text != "是"
 }

@@ -316,3 +316,41 @@ rules:
 		}
 	}
 }
+
+// TestQuestionOpenersAndANotA: a clause opened by a question particle or a
+// verb before its subject asks without a question mark, only at the start
+// of a sentence; a Chinese A-not-A (有没有, 能不能) asks and does not deny.
+func TestQuestionOpenersAndANotA(t *testing.T) {
+	d, err := ruleDetector(t, "negators:\n  zh: [不, 没]\nrules:\n  buying:\n    - \"question = 0.7\"\n  complaint:\n    - \"negation = 0.7\"\n", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		lang, text    string
+		asked, denied bool
+	}{
+		{"pl", "czy da się zamówić tort na sobotę", true, false},
+		{"pl", "Zamówiłam tort czy coś takiego", false, false},
+		{"lv", "vai var pie jums pasūtīt kliņģeri", true, false},
+		{"lv", "kafija vai tēja", false, false},
+		{"de", "kann man bei euch Kanus mieten", true, false},
+		{"de", "Für das, was die Mini kann, ist sie zu teuer", false, false},
+		{"de", "Das Wetter ist schön. Gibt es noch Plätze", true, false},
+		{"en", "can someone come out next week", true, false},
+		{"en", "we can do it, can you believe it", false, false},
+		{"zh", "有没有月嫂推荐", true, false},
+		{"zh", "能不能周末送货", true, false},
+		{"zh", "我没有收到", false, true},
+		{"zh", "客服是不是下班了", false, true},
+	} {
+		ms := d.Detect(c.text, c.lang, textnorm.Tokenize(c.text, nil))
+		var asked, denied bool
+		for _, m := range ms {
+			asked = asked || m.Name == Buying
+			denied = denied || m.Name == Complaint
+		}
+		if asked != c.asked || denied != c.denied {
+			t.Errorf("%s %q: asked %v denied %v, want %v %v", c.lang, c.text, asked, denied, c.asked, c.denied)
+		}
+	}
+}
