@@ -68,26 +68,9 @@ var providerSuffixes = map[string][]string{
 // zhProviders are ideograph words of a provider.
 var zhProviders = []string{"公司", "师傅", "供应商", "商家", "厂家", "月嫂", "阿姨", "保姆", "人来", "人上门", "人帮", "团队", "店", "工作室"}
 
-// goodAdj: "a good one" (szukam dobrego fryzjera, busco un buen peluquero,
-// 找一家好的理发店) asks other people for a recommendation, and the
-// evaluation sets (holdout/) label such a search no purchase inquiry; a
-// provider after it is not marked.
-var goodAdj = wordSet("good", "decent", "dobrego", "dobrej", "dobrą", "dobrego", "labu", "labo", "bom", "boa", "buen", "buena", "bon", "bonne", "guten", "gute", "gutes")
-
 // definite articles: a search for "the" one is for a particular person
 // ("looking for the owner of…", "suche den Fahrer, der…"), not a provider.
 var definite = wordSet("the", "den", "der", "dem", "le", "les", "l'", "el", "al", "los", "las", "o", "os", "ao")
-
-// zhGood reports whether 好的 comes between the search at i and the
-// provider ending at k.
-func zhGood(toks []textnorm.Token, i, k int) bool {
-	for j := i; j+1 < k; j++ {
-		if toks[j].Text == "好" && toks[j+1].Text == "的" {
-			return true
-		}
-	}
-	return false
-}
 
 // markProviders marks the class "provider" (bit) after every hit of the
 // class seek (seekBit) in st.
@@ -110,7 +93,7 @@ func markProviders(st *state, lang string, seekBit, bit int) {
 		start := max(i-1, 0)
 		c := st.clauseOf[start]
 		if i < len(st.toks) && st.toks[i].Kind == textnorm.Han {
-			if k := zhProviderAt(st.toks, i); k > 0 && st.clauseOf[k-1] == c && !zhGood(st.toks, i, k) {
+			if k := zhProviderAt(st.toks, i); k > 0 && st.clauseOf[k-1] == c {
 				st.mark(k-1, k, bit)
 			}
 			continue
@@ -128,9 +111,7 @@ func markProviders(st *state, lang string, seekBit, bit int) {
 				break // looking for the owner, suche den Fahrer: a person, not a provider
 			}
 			if isProvider(lang, t.Text) {
-				if j == 0 || !goodAdj[st.toks[j-1].Text] {
-					st.mark(j, j+1, bit)
-				}
+				st.mark(j, j+1, bit)
 				break
 			}
 		}
