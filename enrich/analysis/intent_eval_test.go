@@ -65,7 +65,9 @@ func reportIntents(t *testing.T, name string, prs map[string]intent.PR, errs int
 //   - eval_*.jsonl, 416 texts in 8 languages with hard negatives, the
 //     development set the phrase lists were written against;
 //   - holdout/, 128 texts written after the first lists were frozen
-//     (measured once, then used to generalise the cues, so optimistic);
+//     (measured once, then used to generalise the cues, so optimistic;
+//     since the fourteenth round its 7 searches for "a good hairdresser"
+//     are labelled buying, like a search for a provider in holdouts 9-14);
 //   - holdout2/, 96 texts written before the cues were generalised and
 //     measured once before sentiment evidence was reweighted;
 //   - holdout3/, 64 texts committed before that last round and measured
@@ -113,7 +115,14 @@ func reportIntents(t *testing.T, name string, prs map[string]intent.PR, errs int
 //     job seeking, lost property, data and animal-testing questions, price
 //     complaints, reselling), committed alone and measured once on the
 //     unchanged rules (buying 0.929/0.542) before the thirteenth round read
-//     it and holdout12's remaining misses.
+//     it and holdout12's remaining misses;
+//   - holdout14/, 96 texts in all 8 languages (40 purchase inquiries of
+//     businesses no earlier set used; 32 complaints: price complaints
+//     naming no product, problems asked as questions, refund and return
+//     wishes; 24 hard negatives: praise, news, questions about things
+//     owned, reselling, job ads), committed alone and measured once on the
+//     unchanged rules (buying 0.966/0.700, complaint 1.000/0.375) before
+//     the fourteenth round read it.
 //
 // Run with -v for the tables (INTENT_ERRORS=1 lists the misses).
 func TestIntentEvaluation(t *testing.T) {
