@@ -56,8 +56,7 @@ var addressStops = wordSet(
 	"sabéis", "sabeis", "creéis", "creeis", "pensáis", "pensais", "recordáis", "buscáis",
 	"buscais", "contratáis", "contratais", "compráis", "comprais", "necesitáis", "queréis",
 	"quereis", "sois", "estáis", "estais", "respondéis", "contestáis", "trabajáis", "pagáis",
-	"habéis", "habeis", "oís", "veis", "conocéis", "entendéis", "recibís", "país", "parís",
-	"anís", "maíz",
+	"habéis", "habeis", "oís", "veis", "conocéis", "entendéis", "recibís",
 	// fr
 	"savez", "pensez", "croyez", "rappelez", "souvenez", "recrutez", "embauchez", "cherchez",
 	"achetez", "rachetez", "êtes", "comprenez", "répondez", "voulez", "trouvez", "payez",
@@ -70,7 +69,26 @@ var addressStops = wordSet(
 	"antwortet", "antworten", "zahlt", "zahlen", "arbeitet", "arbeiten", "ruft", "rufen",
 	"meint", "meinen", "findet", "finden", "kennt", "kennen", "hört", "hören", "lest", "lesen",
 	"versteht", "verstehen", "wollt", "wollen", "habt", "haben", "nehmt", "nehmen",
+	// past second persons (fifteenth round): they ask what the reader did,
+	// not what the business does. The Latvian past is found by its ending
+	// (lvPastSecondPlural), the Polish one by plSecondPlural; these are the
+	// common pasts of the languages whose present and past endings overlap
+	"wart", "hattet", "wurdet", "machtet", "kauftet", "saht", "gingt", "kamt",
+	"faisiez", "aviez", "étiez", "vendiez", "pouviez", "vouliez", "saviez", "deviez", "disiez",
+	"alliez", "fizeram", "venderam", "entregaram", "mandaram", "disseram", "tiveram", "foram",
+	"deram", "fizeste", "hicisteis", "vendisteis", "mandasteis", "entregasteis",
 )
+
+// esShortVosotros are one-syllable vosotros verbs, written without an
+// accent (¿Dais clases de pádel?); "veis" and "sois" are stops, "vais"
+// (going to) asks nothing of the business.
+var esShortVosotros = wordSet("dais")
+
+// esNotVerbs are Spanish nouns that only end like a vosotros verb (-ís):
+// esSecondPlural must not read "¿País de origen?" or "anís" as "¿hacéis?".
+// They are no stop verbs (addressStops are verbs after a pronoun), so they
+// have their own set.
+var esNotVerbs = wordSet("país", "parís", "anís", "maíz", "raíz", "lápiz", "cortés", "inglés", "francés", "interés", "después", "través", "revés", "mes", "jamás", "además", "demás", "quizás", "atrás", "detrás", "compás")
 
 // Words that may come before a clause-initial question: greetings and
 // discourse words ("hi, do you…" is split at the comma; "hey do u…" is not).
@@ -196,14 +214,23 @@ func addressAt(toks []textnorm.Token, i int, lang string, clauseStart []bool, as
 	if (all || lang == "pl") && asked && w == "u" && i+1 < len(toks) && toks[i+1].Text == "was" {
 		return i + 2
 	}
+	// a clause opened by a second person plural verb in a clause that ends
+	// with a question mark: "robicie torty na roczek?" ("macie rację" and
+	// "robicie świetną robotę" ask nothing: no question mark, no address).
+	if (lang == "pl") && asked && leadsClause(toks, i, clauseStart) && plSecondPlural(w) && plVowelCie(w) && !addressStops[w] {
+		return i + 1
+	}
 	if (all || lang == "lv") && w == "vai" {
 		for j := i + 1; j <= i+2 && j < len(toks) && toks[j].Kind == textnorm.Word; j++ {
 			v := toks[j].Text
 			if lvYou[v] {
-				if verbOK(toks, j+1) {
+				if verbOK(toks, j+1) && !lvPastAfter(toks, j+1) {
 					return j + 1
 				}
 				return 0
+			}
+			if lvPastSecondPlural(v) {
+				return 0 // vai redzējāt…? asks what the reader saw, not what the business does
 			}
 			if lvSecondPlural(v) {
 				if addressStops[v] {
@@ -220,7 +247,7 @@ func addressAt(toks []textnorm.Token, i int, lang string, clauseStart []bool, as
 		return i + 2
 	}
 	if (all || lang == "es") && asked {
-		if esSecondPlural(w) && !addressStops[w] {
+		if (esSecondPlural(w) || esShortVosotros[w]) && !addressStops[w] {
 			return i + 1
 		}
 		if pronounES[w] && verbOK(toks, i+1) {
@@ -297,14 +324,62 @@ func plSecondPlural(w string) bool {
 	return !strings.HasSuffix(w, "liście") && !strings.HasSuffix(w, "łyście") && !strings.HasSuffix(w, "łeście")
 }
 
-// lvSecondPlural: a present second person plural verb (šujat, iznomājat,
-// varat, piegādājat, vedat).
+// lvSecondPlural: a present (or future) second person plural verb (šujat,
+// iznomājat, varat, piegādājat, vedat, darāt, atvedīsiet), not a past one
+// (redzējāt, bijāt, darījāt).
 func lvSecondPlural(w string) bool {
+	if lvPastSecondPlural(w) {
+		return false
+	}
 	return len(w) >= 5 && (strings.HasSuffix(w, "at") || strings.HasSuffix(w, "āt") || strings.HasSuffix(w, "iet"))
+}
+
+// lvPastSecondPlural: a past second person plural verb. The past adds -ā-
+// to a stem that in the second and third conjugations and in many of the
+// first ends in -j- (runājāt, redzējāt, darījāt, dzīvojāt, gājāt,
+// bijāt), so "-jāt" is always past (the present keeps a short a:
+// runājat, piegādājat); the first conjugation's other pasts (nesāt,
+// teicāt, ņēmāt, nācāt, sācāt, devāt, vedāt) end like the third
+// conjugation's presents (darāt, lasāt), so only the common ones are
+// listed.
+func lvPastSecondPlural(w string) bool {
+	return (len(w) >= 5 && strings.HasSuffix(w, "jāt")) || lvPast[w]
+}
+
+var lvPast = wordSet("teicāt", "ņēmāt", "nācāt", "sācāt", "devāt", "vedāt", "nesāt", "pirkāt", "bijāt", "gājāt", "redzējāt", "dzirdējāt", "lasījāt", "pamanījāt")
+
+// lvPastAfter reports whether the verb after "vai jūs" (an adverb or two
+// skipped: arī, jau, vēl, kādreiz) is past: "vai jūs arī redzējāt, ka…".
+func lvPastAfter(toks []textnorm.Token, j int) bool {
+	for k := j; k < len(toks) && k < j+3 && toks[k].Kind == textnorm.Word; k++ {
+		if lvPastSecondPlural(toks[k].Text) {
+			return true
+		}
+		if !lvAdverbs[toks[k].Text] {
+			return false
+		}
+	}
+	return false
+}
+
+var lvAdverbs = wordSet("arī", "ari", "jau", "vēl", "vel", "kādreiz", "tiešām", "tiešam", "nekad", "kaut", "šodien", "vakar")
+
+// plVowelCie: a present plural verb ends in a vowel and -cie (robicie,
+// macie, szyjecie, wypożyczacie); an imperative in a consonant and -cie
+// (róbcie, kupcie, pijcie, zobaczcie).
+func plVowelCie(w string) bool {
+	r := []rune(strings.TrimSuffix(w, "cie"))
+	if len(r) == 0 {
+		return false
+	}
+	return strings.ContainsRune("aeiouyąęó", r[len(r)-1])
 }
 
 // esSecondPlural: a vosotros verb (hacéis, alquiláis, imprimís).
 func esSecondPlural(w string) bool {
+	if esNotVerbs[w] {
+		return false
+	}
 	return len(w) >= 6 && (strings.HasSuffix(w, "áis") || strings.HasSuffix(w, "éis") || strings.HasSuffix(w, "ís"))
 }
 

@@ -246,6 +246,25 @@ func TestAddressedQuestion(t *testing.T) {
 		{"zh", "你们能修电动滑板车吗？", true},
 		{"zh", "你们为什么还不发货？", false},
 		{"zh", "你们能修电动滑板车", false},
+		// fifteenth round: a Latvian past second plural asks what the reader
+		// did, not what the business does; pl clause-opening verbs need a
+		// question mark and a vowel before -cie; es "dais"; nouns in -ís
+		{"lv", "vai jūs arī redzējāt, ka tilts ir slēgts", false},
+		{"lv", "vai redzējāt, ka tilts ir slēgts", false},
+		{"lv", "Vai jūs jau bijāt tur?", false},
+		{"lv", "vai jūs darījāt to pašu", false},
+		{"lv", "Vai jūs piegādājat uz Tukumu?", true},
+		{"lv", "vai jūs arī šujat aizkarus?", true},
+		{"pl", "robicie torty na roczek?", true},
+		{"pl", "robicie świetną robotę", false},
+		{"pl", "zróbcie coś z tym?", false},
+		{"es", "¿Dais clases de pádel?", true},
+		{"es", "¿País de origen?", false},
+		{"es", "¿Maíz dulce?", false},
+		{"de", "Wart ihr schon mal im neuen Laden?", false},
+		{"fr", "Vous faisiez des soldes l'an dernier ?", false},
+		{"pt", "Vocês fizeram a entrega ontem?", false},
+		{"pt", "Vocês fazem entrega aos domingos?", true},
 	} {
 		_, cues := d.DetectCues(c.text, c.lang, textnorm.Tokenize(c.text, nil))
 		if got := cues.Has("you"); got != c.want {
