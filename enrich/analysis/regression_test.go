@@ -420,6 +420,29 @@ func TestBuyingFamilies(t *testing.T) {
 		{"book", "zh", "想给孩子报个游泳班，怎么报名"},
 		{"priceask", "pt", "quanto tá a diária do salão de festas"},
 		{"provider", "pt", "procuramos fornecedor de copos descartáveis pra nossa lanchonete"},
+		// fifteenth round: a provider asked for by "anyone know…" or by
+		// what it does, a visit asked of "someone", small jobs offered, a
+		// price asked of "you" without a question mark, a sign-up wish
+		{"know", "en", "anyone know a decent electrician round Chorley, few sockets to move"},
+		{"know", "pl", "zna ktoś dobrego hydraulika na Mokotowie"},
+		{"know", "pt", "alguém conhece um eletricista bom em Santos"},
+		{"know", "es", "alguien conoce un fontanero de confianza en Bilbao"},
+		{"know", "fr", "quelqu'un connait un plombier pas trop cher vers Nantes"},
+		{"know", "de", "kennt jemand einen guten Elektriker in Dortmund"},
+		{"whodoes", "en", "anyone know who does carpet cleaning in Rochdale"},
+		{"whodoes", "zh", "想做个营业执照变更，在哪能办"},
+		{"cansomeone", "en", "gutters need clearing before winter, can someone come out tomorrow"},
+		{"cansomeone", "pl", "czy ktoś może przyjechać skosić trawnik w sobotę"},
+		{"cansomeone", "de", "kann jemand vorbeikommen und die Waschmaschine anschließen"},
+		{"takeon", "en", "do you take on small jobs like fixing a gate"},
+		{"you", "es", "¿Dais clases de guitarra para adultos?"},
+		{"you", "pl", "robicie klucze do domofonu?"},
+		{"priceask", "lv", "cik jums maksā paklāju tīrīšana"},
+		{"priceask", "de", "wie viel nehmt ihr für einen Ölwechsel"},
+		{"priceask", "es", "cuanto me cobraríais por pintar dos habitaciones"},
+		{"seek", "de", "Wir bräuchten einen Fotografen für die Firmenfeier"},
+		{"interest", "es", "me interesa apuntarme a las clases de cerámica"},
+		{"interest", "pl", "chętnie zapiszę córkę na warsztaty z gotowania"},
 	}
 	for _, c := range buying {
 		if r := a.AnalyzeText(c.text, c.lang); !hasIntent(r, "buying") {
@@ -664,6 +687,27 @@ func TestBuyingFamilies(t *testing.T) {
 		{"chase", "pt", "cadê meu pedido? já paguei faz 10 dias"},
 		{"chase", "es", "¿por qué sigo sin recibir mi pedido?"},
 		{"chase", "zh", "为什么我的订单还没发货"},
+		// fifteenth round: written to break the know, whodoes, cansomeone,
+		// takeon, second-person and price rules
+		{"know", "de", "Weiß jemand, ob das neue Update das Mahlgeräusch behebt?"},
+		{"know", "en", "does anyone know the owner of the grey van parked outside"},
+		{"know", "fr", "quelqu'un connait le livreur qui a laissé mon colis chez le voisin"},
+		{"know", "pl", "zna ktoś kierowcę, który potrącił psa na Długiej"},
+		{"whodoes", "en", "anyone know who does the fireworks on the common tonight, they were ace"},
+		{"whodoes", "en", "who does your hair, it looks amazing"},
+		{"cansomeone", "en", "can someone come out and explain why my bill doubled"},
+		{"cansomeone", "en", "can anyone come out to play football on sunday"},
+		{"cansomeone", "de", "kann jemand vorbeikommen und mein Paket abholen, das ihr falsch geliefert habt"},
+		{"takeon", "en", "are you taking on staff for small jobs over summer, need work"},
+		{"you", "pl", "macie rację, robicie świetną robotę"},
+		{"you", "pl", "zróbcie coś z tym parkingiem"},
+		{"dear", "en", "overpriced af, never going back"},
+		{"dear", "pl", "ceny z kosmosu, pogięło ich"},
+		{"dear", "de", "viel zu teuer, die spinnen doch"},
+		{"dear", "zh", "这也太贵了吧，谁消费得起"},
+		{"impatient", "en", "how many more times do I have to ring you"},
+		{"impatient", "es", "cuánto tiempo más tengo que esperar para que alguien me conteste"},
+		{"interest", "es", "me interesaría saber por qué habéis cerrado el local"},
 	}
 	for _, c := range not {
 		if r := a.AnalyzeText(c.text, c.lang); hasIntent(r, "buying") {
@@ -692,6 +736,14 @@ func TestCustomerComplaintsWithoutBrand(t *testing.T) {
 		{"en", "I bought these headphones last month and the left side already died.", false},
 		{"es", "Compré una silla hace un mes y ya se rompió una pata.", false},
 		{"lv", "Gribu atdot jaku, kā to izdarīt?", true},
+		// fifteenth round: a refund asked for with "please", leaving after a
+		// price complaint (więcej tam nie idę, nie wieder, no vuelvo)
+		{"pl", "Proszę o zwrot pieniędzy, czajnik przecieka", true},
+		{"zh", "电热毯两天就坏了，申请退款", true},
+		{"pl", "zdzierstwo jak nic, więcej tam nie idę", true},
+		{"de", "Abzocke pur, nie wieder", true},
+		{"es", "carísimo para lo que es, no vuelvo más", true},
+		{"en", "overpriced and tiny portions, never going back", true},
 	} {
 		r := a.AnalyzeText(c.text, c.lang)
 		if !hasIntent(r, "complaint") || hasIntent(r, "churn_risk") != c.churn {
@@ -719,6 +771,27 @@ func TestCustomerComplaintsWithoutBrand(t *testing.T) {
 		{"es", "¿dónde está mi pedido? pagué hace tres semanas"},
 		{"fr", "où est ma commande ? payée il y a 15 jours"},
 		{"de", "wo bleibt meine Bestellung, seit zwei Wochen nichts"},
+		// fifteenth round: a price judged too high or mocked (dear, mock),
+		// an impatient question (how many more times, cik ilgi vēl), a
+		// refund asked for with "please"
+		{"en", "way too expensive for what you get tbh"},
+		{"en", "£6 for a coffee, they're having a laugh"},
+		{"pl", "przegięcie z tymi cenami, 30 zł za pizzę"},
+		{"lv", "nenormāli dārgi tur viss"},
+		{"zh", "贵得离谱，疯了吧"},
+		{"pt", "caro pra caramba, tão de brincadeira"},
+		{"es", "carísimo todo, vaya tela"},
+		{"fr", "hors de prix, ils abusent"},
+		{"de", "total überteuert, die spinnen"},
+		{"en", "how many more times do I have to email before someone replies"},
+		{"pl", "ile jeszcze mam czekać na zwrot pieniędzy"},
+		{"lv", "cik ilgi vēl jāgaida atbilde no jums"},
+		{"zh", "客服到底什么时候才回复"},
+		{"pt", "quantas vezes vou ter que reclamar"},
+		{"es", "cuánto tiempo más tengo que esperar el reembolso"},
+		{"fr", "combien de temps encore je dois attendre ma commande"},
+		{"de", "wie lange soll ich noch auf mein Geld warten"},
+		{"pl", "proszę o zwrot pieniędzy za te buty"},
 	} {
 		if r := a.AnalyzeText(c.text, c.lang); !hasIntent(r, "complaint") || hasIntent(r, "buying") {
 			t.Errorf("%q: intents %+v, want a complaint and no buying", c.text, r.Intents)
@@ -739,6 +812,17 @@ func TestCustomerComplaintsWithoutBrand(t *testing.T) {
 		{"zh", "为什么不试试他们家的新品，很好吃"},
 		{"pt", "onde está minha chave? acho que deixei no carro"},
 		{"es", "¿por qué no vienes el sábado a la cata?"},
+		// fifteenth round: written to break the dear, mock, impatient and
+		// please-refund rules
+		{"en", "not too expensive at all, really good value"},
+		{"en", "is it too expensive for a student?"},
+		{"en", "had such a laugh with the 6 of us at the quiz, great night"},
+		{"pl", "wcale nie za drogo, polecam"},
+		{"de", "gar nicht zu teuer, super Qualität"},
+		{"fr", "pas trop cher et délicieux"},
+		{"zh", "不算太贵，挺值的"},
+		{"en", "if they refund me please let me know how it went for you"},
+		{"es", "cuánto tiempo más dura la oferta"},
 	} {
 		if r := a.AnalyzeText(c.text, c.lang); hasIntent(r, "complaint") {
 			t.Errorf("%q: complaint %+v, want none", c.text, r.Intents)

@@ -62,7 +62,7 @@ var providerSuffixes = map[string][]string{
 	"pt": {"ista", "dor", "dora", "tor", "tora", "grafo", "grafa", "eiro", "eira"},
 	"es": {"ista", "ero", "era", "dor", "dora", "tor", "tora", "grafo", "grafa"},
 	"fr": {"eur", "euse", "ier", "ière", "ien", "ienne", "aire", "iste", "graphe"},
-	"de": {"er", "erin", "ern", "anten", "ant", "isten", "ist", "eur"},
+	"de": {"er", "erin", "ern", "anten", "ant", "isten", "ist", "eur", "dienst", "service", "betrieb", "grafen", "tekten", "logen"},
 }
 
 // zhProviders are ideograph words of a provider.
@@ -73,8 +73,9 @@ var zhProviders = []string{"公司", "师傅", "供应商", "商家", "厂家", 
 var definite = wordSet("the", "den", "der", "dem", "le", "les", "l'", "el", "al", "los", "las", "o", "os", "ao")
 
 // markProviders marks the class "provider" (bit) after every hit of the
-// class seek (seekBit) in st.
-func markProviders(st *state, lang string, seekBit, bit int) {
+// class seek (seekBit) in st, or of the class know (after: the words of
+// the hit itself are not looked at).
+func markProviders(st *state, lang string, seekBit, bit int, after bool) {
 	if seekBit < 0 {
 		return
 	}
@@ -92,6 +93,11 @@ func markProviders(st *state, lang string, seekBit, bit int) {
 		// may name one ("need someone").
 		start := max(i-1, 0)
 		c := st.clauseOf[start]
+		if after {
+			// "kennt jemand", "quelqu'un connait": the cue's own someone
+			// is the one asked, not the provider
+			start = i
+		}
 		if i < len(st.toks) && st.toks[i].Kind == textnorm.Han {
 			if k := zhProviderAt(st.toks, i); k > 0 && st.clauseOf[k-1] == c {
 				st.mark(k-1, k, bit)

@@ -60,6 +60,7 @@ const (
 	classCount    = "count"
 	classYou      = "you"
 	classProvider = "provider"
+	classKnow     = "know"
 	classSeek     = "seek"
 )
 
@@ -91,6 +92,7 @@ type cueBook struct {
 	you      int
 	provider int
 	seek     int      // the cue class "seek", -1 when no file lists it
+	know     int      // the cue class "know" (anyone know a…), -1 when none lists it
 	weak     classSet // classes that are context, not evidence
 }
 
@@ -188,6 +190,10 @@ func (b *cueBook) compile(f *file, vocab *vocabIndex, sets map[string]*phraseSet
 	b.seek = -1
 	if i, ok := b.bit[classSeek]; ok {
 		b.seek = i
+	}
+	b.know = -1
+	if i, ok := b.bit[classKnow]; ok {
+		b.know = i
 	}
 	intents := make([]string, 0, len(f.Rules))
 	for n := range f.Rules {
@@ -395,12 +401,16 @@ func markOpeners(st *state, lang string, qbit int) {
 }
 
 // markAfterCues records the built-in classes that depend on cues: a
-// provider named after a search ("need a plumber", see provider.go).
+// provider named after a search ("need a plumber", see provider.go) or
+// after a question whether anyone knows one ("anyone know a good
+// locksmith", "quelqu'un connait un serrurier", "kennt jemand einen
+// Schlüsseldienst").
 func (b *cueBook) markAfterCues(st *state, lang string) {
 	if len(b.rules) == 0 {
 		return
 	}
-	markProviders(st, lang, b.seek, b.provider)
+	markProviders(st, lang, b.seek, b.provider, false)
+	markProviders(st, lang, b.know, b.provider, true)
 }
 
 // evaluate adds the rules that hold for the cues marked in st.
