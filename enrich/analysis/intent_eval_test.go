@@ -122,7 +122,14 @@ func reportIntents(t *testing.T, name string, prs map[string]intent.PR, errs int
 //     wishes; 24 hard negatives: praise, news, questions about things
 //     owned, reselling, job ads), committed alone and measured once on the
 //     unchanged rules (buying 0.966/0.700, complaint 1.000/0.375) before
-//     the fourteenth round read it.
+//     the fourteenth round read it;
+//   - holdout15/, 96 texts in all 8 languages (40 purchase inquiries of
+//     businesses no earlier set used; 32 complaints: price complaints in
+//     wordings the robbery class does not list, problems asked as
+//     questions outside the fourteenth round's rules, refund and return
+//     wishes; 24 hard negatives), committed alone and measured once on the
+//     unchanged rules (buying 1.000/0.600, complaint 1.000/0.312) before
+//     the fifteenth round read it.
 //
 // Run with -v for the tables (INTENT_ERRORS=1 lists the misses).
 func TestIntentEvaluation(t *testing.T) {

@@ -86,7 +86,7 @@ var shippedSets embed.FS
 // ShippedSets names the evaluation sets built into the binary: "dev" (the
 // development set the rules were written against, the base data of `earshot
 // train intent`) and every holdout directory embedded (its validation sets),
-// in order: holdout, holdout2, …, holdout14. It is read from the embedded
+// in order: holdout, holdout2, …, holdout15. It is read from the embedded
 // files, so a new holdout is listed without editing it.
 var ShippedSets = shippedSetNames()
 
