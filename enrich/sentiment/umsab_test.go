@@ -87,10 +87,13 @@ func TestFeedbackDevelopmentSet(t *testing.T) {
 // written before the seventh round changed anything and measured once on
 // the model of the sixth: 72.9; its errors not read; 82.4 on the
 // seventh round's model, whose training texts its author wrote after it,
-// so it flatters). The floors guard against
+// so it flatters) and feedback/blind8 (60 per language, other businesses,
+// written before the eighth round changed anything and measured once on
+// the seventh round's model, then once on the eighth's; its errors not
+// read). The floors guard against
 // regressions; the aims are in the README.
 func TestFeedbackBlindSets(t *testing.T) {
-	for _, set := range []string{"feedback/blind", "feedback/blind2", "feedback/blind3", "feedback/blind4", "feedback/blind5", "feedback/blind6", "feedback/blind7"} {
+	for _, set := range []string{"feedback/blind", "feedback/blind2", "feedback/blind3", "feedback/blind4", "feedback/blind5", "feedback/blind6", "feedback/blind7", "feedback/blind8"} {
 		ex, err := ReadExamples(set)
 		if err != nil {
 			t.Fatal(err)
@@ -113,6 +116,8 @@ func TestFeedbackBlindSets(t *testing.T) {
 			floor = 0.73
 		case "feedback/blind7":
 			floor = 0.82
+		case "feedback/blind8":
+			floor = 0.79
 		}
 		if rep.Overall.MacroF1 < floor {
 			t.Errorf("%s: overall macro-F1 %.3f, want >= %.2f", set, rep.Overall.MacroF1, floor)
