@@ -379,7 +379,7 @@ func (a *Analyzer) analyze(text, stated string, im *loadedIntentModel) record.An
 // bought, paid for or ordered (not a ticket or a rent, not a daydream, not
 // what they sell).
 func ownPurchase(c intent.Cues) bool {
-	concerns := c.Has("past") || c.Has("robbery") || (c.Has("dear") && !c.Has("question")) || c.Has("mock") || c.Has("impatient") || c.Has("whereis") || (c.Has("why") && (c.Has("parcel") || c.Has("arrive") || c.Has("refund")))
+	concerns := c.Has("past") || c.Has("robbery") || (c.Has("dear") && !c.Has("question")) || c.Has("mock") || c.Has("impatient") || c.Has("whereis") || (c.Has("why") && (c.Has("parcel") || c.Has("arrive") || c.Has("refund"))) || c.Has("rhetoric") || c.Has("demand") || (c.Has("refund") && (c.Has("fault") || c.Has("since") || c.Has("recur")))
 	return concerns && !c.Has("elsewhere") && !c.Has("hypo") && !c.Has("sell")
 }
 

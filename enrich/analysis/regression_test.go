@@ -443,6 +443,20 @@ func TestBuyingFamilies(t *testing.T) {
 		{"seek", "de", "Wir bräuchten einen Fotografen für die Firmenfeier"},
 		{"interest", "es", "me interesa apuntarme a las clases de cerámica"},
 		{"interest", "pl", "chętnie zapiszę córkę na warsztaty z gotowania"},
+		// sixteenth round: a provider asked for by what it does with a need
+		// beside it, a need for an occasion, lv nominative agents, pt
+		// "tenho interesse", en "what would u charge"
+		{"anyonedo", "en", "anyone do face painting? need someone for a baby shower next month"},
+		{"anyonedo", "pl", "ktoś robi tort na komunię? potrzebuję na 20 osób"},
+		{"anyonedo", "pt", "alguém faz bolo de pote pra festa, preciso de 50"},
+		{"anyonedo", "de", "macht jemand Hochzeitstorten? brauche eine für Juni"},
+		{"event", "pt", "preciso de um fotógrafo pra formatura em dezembro"},
+		{"event", "fr", "on aurait besoin d'un magicien pour un anniversaire, 8 enfants"},
+		{"event", "es", "busco un grupo de mariachis para una boda en octubre"},
+		{"event", "en", "need a caricaturist for a wedding in august, Leeds"},
+		{"event", "pl", "szukam zespołu na wesele w czerwcu"},
+		{"provider", "lv", "vajadzīgs santehniķis, kas uzliek jaunu jaucējkrānu, Rīga"},
+		{"quote", "en", "what would u charge to jet wash a patio, about 20 sq m"},
 	}
 	for _, c := range buying {
 		if r := a.AnalyzeText(c.text, c.lang); !hasIntent(r, "buying") {
@@ -708,6 +722,21 @@ func TestBuyingFamilies(t *testing.T) {
 		{"impatient", "en", "how many more times do I have to ring you"},
 		{"impatient", "es", "cuánto tiempo más tengo que esperar para que alguien me conteste"},
 		{"interest", "es", "me interesaría saber por qué habéis cerrado el local"},
+		// sixteenth round: written to break the anyonedo, event, rhetoric
+		// and demand rules (activities done, occasions without a purchase)
+		{"anyonedo", "en", "anyone do yoga at home? need 3 tips to start"},
+		{"anyonedo", "en", "anyone do the parkrun this morning? 2 laps in the rain lol"},
+		{"anyonedo", "en", "anyone do dry january this year, 3 weeks in and struggling"},
+		{"anyonedo", "pl", "ktoś robi dziś parkrun? 5 km w deszczu"},
+		{"anyonedo", "pt", "alguém faz academia de manhã? 3 vezes por semana"},
+		{"anyonedo", "es", "alguien hace running por el Retiro? 3 días a la semana"},
+		{"anyonedo", "fr", "quelqu'un fait du running le dimanche ? 3 tours du parc"},
+		{"anyonedo", "de", "macht jemand Yoga morgens? 3 mal die Woche"},
+		{"anyonedo", "zh", "有没有做过这个题的，第3题怎么做"},
+		{"event", "en", "need a lift to the wedding on saturday, anyone going from Bolton"},
+		{"event", "fr", "on aurait besoin d'un coup de main pour un mariage, des bénévoles"},
+		{"rhetoric", "zh", "快递显示签收了但我根本没收到，你们管不管"},
+		{"demand", "es", "devolvedme el dinero, la lámpara llegó rota"},
 	}
 	for _, c := range not {
 		if r := a.AnalyzeText(c.text, c.lang); hasIntent(r, "buying") {
@@ -792,6 +821,25 @@ func TestCustomerComplaintsWithoutBrand(t *testing.T) {
 		{"fr", "combien de temps encore je dois attendre ma commande"},
 		{"de", "wie lange soll ich noch auf mein Geld warten"},
 		{"pl", "proszę o zwrot pieniędzy za te buty"},
+		// sixteenth round: a price mocked in other words or risen and
+		// mocked, a rhetorical question about the writer's purchase, a
+		// demanded refund, a return asked beside a fault
+		{"en", "£5 for a sausage roll?? you're kidding"},
+		{"pl", "25 zł za frytki, ludzie opamiętajcie się"},
+		{"lv", "3 eiro par bulciņu, pārspīlē"},
+		{"zh", "一杯咖啡48块，谁顶得住"}, // (a price in ideographs is no count: 四十八 is left)
+		{"pt", "R$ 18 num café, tá doido"},
+		{"es", "han subido los precios otra vez, de locos"},
+		{"fr", "ils ont doublé les prix, on marche sur la tête"},
+		{"de", "schon wieder Preise erhöht, geht's noch"},
+		{"en", "does anyone there actually read emails, my order is a week late"},
+		{"lv", "vai tiešām nav iespējams normāli salabot manu veļasmašīnu"},
+		{"zh", "我买的耳机一个月就坏了，认真的吗"},
+		{"de", "meldet sich eigentlich irgendwann mal jemand wegen meiner Bestellung"},
+		{"pl", "oddajcie mi pieniądze za ten odkurzacz, nie działa"},
+		{"zh", "给我退钱，鞋子穿两天就开胶"},
+		{"es", "devolvedme el dinero ya, el patinete no arranca"},
+		{"de", "kann ich die Schuhe zurückschicken, die Sohle ist schon kaputt"},
 	} {
 		if r := a.AnalyzeText(c.text, c.lang); !hasIntent(r, "complaint") || hasIntent(r, "buying") {
 			t.Errorf("%q: intents %+v, want a complaint and no buying", c.text, r.Intents)
@@ -823,6 +871,27 @@ func TestCustomerComplaintsWithoutBrand(t *testing.T) {
 		{"zh", "不算太贵，挺值的"},
 		{"en", "if they refund me please let me know how it went for you"},
 		{"es", "cuánto tiempo más dura la oferta"},
+		// sixteenth round: written to break the mock, risen, rhetoric and
+		// demand rules (praise in the same words, news of prices, other
+		// people's silence)
+		{"en", "are you kidding, this cake is amazing 😍"},
+		{"en", "prices went up 3% in March, the ONS said today"},
+		{"en", "prices have gone up everywhere but you lot are still the cheapest, cheers"},
+		{"en", "does anyone actually watch the news anymore, i stopped years ago"},
+		{"pl", "ceny wzrosły o 3% w marcu, podał GUS"},
+		{"pl", "czy ktoś w ogóle ogląda jeszcze telewizję, od lat nie mam"},
+		{"lv", "cenas kāpj, bet jūsu kafija joprojām labākā, nu jau gan"},
+		{"zh", "离谱，这蛋糕也太好看了吧"},
+		{"zh", "这届球队管不管用啊，三场没赢了"},
+		{"pt", "surreal de lindo o bolo 😍"},
+		{"es", "madre mía qué bonita quedó la tarta, gracias"},
+		{"es", "nadie responde en el foro desde hace 3 días, qué raro"},
+		{"fr", "des nouvelles ou pas de ta sœur ? ça fait deux semaines"},
+		{"fr", "les prix ont augmenté mais ça reste abordable, sérieux bravo"},
+		{"fr", "personne ne répond au téléphone chez ma mère depuis 2 jours, je m'inquiète"},
+		{"de", "Wahnsinn, wie schön die Torte geworden ist, danke"},
+		{"de", "die Preise sind im März um 3% gestiegen, meldet das Amt"},
+		{"en", "refund me the difference and i'll take two more"},
 	} {
 		if r := a.AnalyzeText(c.text, c.lang); hasIntent(r, "complaint") {
 			t.Errorf("%q: complaint %+v, want none", c.text, r.Intents)

@@ -28,7 +28,7 @@ var providerWords = wordSet(
 	"someone", "somebody", "company", "firm", "contractor", "tradesman", "tradesmen", "specialist",
 	"professional", "pro", "dj", "service", "services", "sweep", "sweeps", "smith",
 	"kogoś", "kogos", "firmy", "firmę", "firme", "ekipy", "ekipę", "fachowca", "specjalisty", "wykonawcy", "usługi",
-	"kādu", "kadu", "firmu", "uzņēmumu", "meistaru", "speciālistu", "pakalpojumu",
+	"kādu", "kadu", "firmu", "uzņēmumu", "meistaru", "speciālistu", "pakalpojumu", "meistars", "speciālists", "firma",
 	"alguém", "alguem", "empresa", "profissional", "técnico", "tecnico", "serviço", "servico",
 	"alguien", "profesional", "servicio",
 	"quelqu'un", "quelqu", "entreprise", "société", "artisan", "professionnel", "dépanneur",
@@ -58,7 +58,7 @@ var providerNot = wordSet(
 var providerSuffixes = map[string][]string{
 	"en": {"er", "ers", "or", "ors", "ist", "ists", "ian", "ians", "smith", "sweep", "ant", "ants"},
 	"pl": {"yka", "ika", "arza", "acza", "wcy", "wcę", "isty", "istę", "grafa", "ora", "nika", "era"},
-	"lv": {"ķi", "ieri", "tāju", "ētāju", "ēju", "istu", "niekus", "nieku"},
+	"lv": {"ķi", "ieri", "tāju", "ētāju", "ēju", "istu", "niekus", "nieku", "tājs", "ists", "nieks", "ķis"},
 	"pt": {"ista", "dor", "dora", "tor", "tora", "grafo", "grafa", "eiro", "eira"},
 	"es": {"ista", "ero", "era", "dor", "dora", "tor", "tora", "grafo", "grafa"},
 	"fr": {"eur", "euse", "ier", "ière", "ien", "ienne", "aire", "iste", "graphe"},
