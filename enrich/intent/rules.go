@@ -91,9 +91,12 @@ type cueBook struct {
 	count    int
 	you      int
 	provider int
-	seek     int      // the cue class "seek", -1 when no file lists it
-	know     int      // the cue class "know" (anyone know a…), -1 when none lists it
-	weak     classSet // classes that are context, not evidence
+	seek     int // the cue class "seek", -1 when no file lists it
+	know     int // the cue class "know" (anyone know a…), -1 when none lists it
+	// elsewhere is the cue class "elsewhere" (a purchase not of ours),
+	// marked on German ticket compounds too; -1 when none lists it
+	elsewhere int
+	weak      classSet // classes that are context, not evidence
 }
 
 // vocabClass maps a vocabulary bit to the cue class bit rules know it by.
@@ -194,6 +197,10 @@ func (b *cueBook) compile(f *file, vocab *vocabIndex, sets map[string]*phraseSet
 	b.know = -1
 	if i, ok := b.bit[classKnow]; ok {
 		b.know = i
+	}
+	b.elsewhere = -1
+	if i, ok := b.bit["elsewhere"]; ok {
+		b.elsewhere = i
 	}
 	intents := make([]string, 0, len(f.Rules))
 	for n := range f.Rules {
@@ -320,6 +327,9 @@ func (b *cueBook) markBuiltins(st *state, lang string, vocab *vocabIndex, negs [
 		}
 		if t.Kind == textnorm.Word && isCount(t.Text) && !isClockTime(st.toks, i) {
 			st.mark(i, i+1, b.count)
+		}
+		if lang == "de" && t.Kind == textnorm.Word && b.elsewhere >= 0 && deTicketCompound(t.Text) {
+			st.mark(i, i+1, b.elsewhere) // Deutschlandticket, Monatsfahrkarte: a ticket, as ticket* is
 		}
 		if st.vstart[i] == 0 {
 			continue
@@ -541,4 +551,17 @@ func isANotA(toks []textnorm.Token, i int) bool {
 	a, b := toks[i-1], toks[i+1]
 	// 是不是 asks whether something is so ("客服是不是下班了"), not for it
 	return a.Kind == textnorm.Han && b.Kind == textnorm.Han && a.Text == b.Text && a.Text != "是"
+}
+
+// deTicketCompound reports whether a German word is a compound naming a
+// ticket ("Deutschlandticket", "Monatsfahrkarte", "Tagestickets"): the
+// elsewhere class lists "ticket*" and "fahrkarte*", which only match a
+// word that starts with them.
+func deTicketCompound(w string) bool {
+	for _, suf := range [...]string{"ticket", "tickets", "fahrkarte", "fahrkarten"} {
+		if len(w) > len(suf) && strings.HasSuffix(w, suf) {
+			return true
+		}
+	}
+	return false
 }

@@ -375,3 +375,14 @@ func TestQuestionOpenersAndANotA(t *testing.T) {
 		}
 	}
 }
+
+func TestDeTicketCompound(t *testing.T) {
+	for w, want := range map[string]bool{
+		"deutschlandticket": true, "monatstickets": true, "monatsfahrkarte": true,
+		"ticket": false, "tickets": false, "fahrkarte": false, "ticketschalter": false, "karte": false,
+	} {
+		if got := deTicketCompound(w); got != want {
+			t.Errorf("deTicketCompound(%q) = %v, want %v", w, got, want)
+		}
+	}
+}
