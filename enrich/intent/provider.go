@@ -22,7 +22,7 @@ import (
 const providerWindow = 4
 
 // zhProviderWindow is the same in ideographs ("想找个靠谱的搬家公司").
-const zhProviderWindow = 10
+const zhProviderWindow = 12
 
 var providerWords = wordSet(
 	"someone", "somebody", "company", "firm", "contractor", "tradesman", "tradesmen", "specialist",
@@ -31,7 +31,7 @@ var providerWords = wordSet(
 	"kādu", "kadu", "firmu", "uzņēmumu", "meistaru", "speciālistu", "pakalpojumu", "meistars", "speciālists", "firma",
 	"alguém", "alguem", "empresa", "profissional", "técnico", "tecnico", "serviço", "servico",
 	"alguien", "profesional", "servicio",
-	"quelqu'un", "quelqu", "entreprise", "société", "artisan", "professionnel", "dépanneur",
+	"quelqu'un", "quelqu", "prof", "profs", "entreprise", "société", "artisan", "professionnel", "dépanneur",
 	"jemanden", "jemand", "firma", "fachmann", "dienstleister", "anbieter", "handwerker",
 )
 
@@ -66,11 +66,13 @@ var providerSuffixes = map[string][]string{
 }
 
 // zhProviders are ideograph words of a provider.
-var zhProviders = []string{"公司", "师傅", "供应商", "商家", "厂家", "月嫂", "阿姨", "保姆", "人来", "人上门", "人帮", "团队", "店", "工作室"}
+var zhProviders = []string{"公司", "师傅", "供应商", "商家", "厂家", "月嫂", "阿姨", "保姆", "人来", "人上门", "人帮", "团队", "店", "工作室", "服务"}
 
 // definite articles: a search for "the" one is for a particular person
 // ("looking for the owner of…", "suche den Fahrer, der…"), not a provider.
-var definite = wordSet("the", "den", "der", "dem", "le", "les", "l'", "el", "al", "los", "las", "o", "os", "ao")
+var definite = wordSet("the", "den", "der", "dem", "le", "les", "l'", "el", "al", "los", "las", "o", "os", "ao",
+	// possessives (sixteenth round): "je cherche mon prof de yoga sur insta" seeks a person known
+	"my", "his", "mon", "ma", "mes", "son", "sa", "ses", "mojego", "moją", "mojej", "meinen", "meine", "mein", "mi", "mis", "meu", "minha")
 
 // markProviders marks the class "provider" (bit) after every hit of the
 // class seek (seekBit) in st, or of the class know (after: the words of
