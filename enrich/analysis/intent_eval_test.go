@@ -129,7 +129,15 @@ func reportIntents(t *testing.T, name string, prs map[string]intent.PR, errs int
 //     questions outside the fourteenth round's rules, refund and return
 //     wishes; 24 hard negatives), committed alone and measured once on the
 //     unchanged rules (buying 1.000/0.600, complaint 1.000/0.312) before
-//     the fifteenth round read it.
+//     the fifteenth round read it;
+//   - holdout16/, 96 texts in all 8 languages (40 purchase inquiries of
+//     businesses no earlier set used; 32 complaints: price complaints in
+//     wordings neither the robbery nor the dear/mock classes list,
+//     problems asked as questions outside the fourteenth and fifteenth
+//     rounds' rules, refund and return wishes; 24 hard negatives),
+//     committed alone and measured once on the unchanged rules (buying
+//     0.967/0.725, complaint 1.000/0.250) before the sixteenth round read
+//     it.
 //
 // Run with -v for the tables (INTENT_ERRORS=1 lists the misses).
 func TestIntentEvaluation(t *testing.T) {
