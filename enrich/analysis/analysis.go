@@ -316,7 +316,7 @@ func (a *Analyzer) analyze(text, stated string, im *loadedIntentModel) record.An
 	for _, m := range matches {
 		onTopic = onTopic || m.Name == intent.ChurnRisk
 	}
-	matches = a.withSentiment(matches, s, onTopic, ownPurchase(cues), text, p.Aspects)
+	matches = a.withSentiment(matches, s, onTopic, ownPurchase(cues), cues.Has("hypo"), text, p.Aspects)
 	if im.m != nil {
 		fp := a.featPool.Get().(*[]uint32)
 		*fp = intent.Features(toks, *fp)
@@ -367,20 +367,32 @@ func (a *Analyzer) analyze(text, stated string, im *loadedIntentModel) record.An
 //     agree with it, so "a Brewly One faz uma crema perfeita" is praise
 //     without a praise phrase. Sentiment alone does not add a complaint
 //     to a text another intent explains (a support request with an error
-//     code, a purchase question about expensive capsules), nor praise to
-//     a text with any other intent. A text about something the writer
+//     code, a purchase question about expensive capsules) or to a
+//     conditional one ("if they refund me, let me know how it went": its
+//     negativity is about what may happen), nor praise to a text with any
+//     other intent. A text about something the writer
 //     bought (ownPurchase) concerns a purchase, so its complaint is not
 //     damped as off-topic and a confident negative adds one:
 //     "上个月买的鞋子已经开胶了" names no brand. Other complaint phrases
 //     off-topic are still damped ("flights to Lisbon are outrageously
 //     expensive").
 //
-// ownPurchase reports whether the text speaks of something the writer
-// bought, paid for or ordered (not a ticket or a rent, not a daydream, not
-// what they sell).
+// ownPurchase reports whether the text concerns a purchase of the
+// writer's own: something they bought, paid for or ordered (not a ticket
+// or a rent, not a daydream, not what they sell), a price they call a
+// robbery, too dear (not asked) or a joke, an order they wait for ("where
+// is my", "why has it not arrived", "how much longer"), a rhetorical
+// question beside it, or a refund they demand or ask for beside a fault.
 func ownPurchase(c intent.Cues) bool {
-	concerns := c.Has("past") || c.Has("robbery") || (c.Has("dear") && !c.Has("question")) || c.Has("mock") || c.Has("impatient") || c.Has("whereis") || (c.Has("why") && (c.Has("parcel") || c.Has("arrive") || c.Has("refund"))) || c.Has("rhetoric") || c.Has("demand") || (c.Has("refund") && (c.Has("fault") || c.Has("since") || c.Has("recur")))
-	return concerns && !c.Has("elsewhere") && !c.Has("hypo") && !c.Has("sell")
+	if c.Has("elsewhere") || c.Has("hypo") || c.Has("sell") {
+		return false
+	}
+	bought := c.Has("past")
+	charged := c.Has("robbery") || c.Has("mock") || (c.Has("dear") && !c.Has("question"))
+	waiting := c.Has("impatient") || c.Has("whereis") || c.Has("rhetoric") ||
+		(c.Has("why") && (c.Has("parcel") || c.Has("arrive") || c.Has("refund")))
+	refund := c.Has("demand") || (c.Has("refund") && (c.Has("fault") || c.Has("since") || c.Has("recur")))
+	return bought || charged || waiting || refund
 }
 
 const (
@@ -390,7 +402,7 @@ const (
 	minSentimentConf  = 0.55 // below it sentiment adds nothing
 )
 
-func (a *Analyzer) withSentiment(ms []intent.Match, s sentiment.Result, onTopic, purchase bool, text string, aspects []prefs.Aspect) []intent.Match {
+func (a *Analyzer) withSentiment(ms []intent.Match, s sentiment.Result, onTopic, purchase, hypothetical bool, text string, aspects []prefs.Aspect) []intent.Match {
 	th := a.intents.Threshold
 	has := func(names ...string) bool {
 		for _, m := range ms {
@@ -436,7 +448,7 @@ func (a *Analyzer) withSentiment(ms []intent.Match, s sentiment.Result, onTopic,
 			ms = append(ms, intent.Match{Name: name, Score: score, Evidence: []intent.Span{polarEvidence(text, aspects, polar)}})
 		}
 	}
-	adjust(intent.Complaint, sentiment.ClassNames[0], has(intent.Buying, intent.Support))
+	adjust(intent.Complaint, sentiment.ClassNames[0], hypothetical || has(intent.Buying, intent.Support))
 	adjust(intent.Praise, sentiment.ClassNames[2], has(intent.Buying, intent.Support, intent.Complaint, intent.ChurnRisk))
 	sort.SliceStable(ms, func(i, j int) bool { return intentOrder(ms[i].Name) < intentOrder(ms[j].Name) })
 	return ms

@@ -4,6 +4,7 @@ import (
 	"math"
 	"testing"
 
+	"github.com/earshothq/earshot/enrich/intent"
 	"github.com/earshothq/earshot/enrich/sentiment"
 	"github.com/earshothq/earshot/record"
 )
@@ -927,5 +928,35 @@ func TestCustomerComplaintsWithoutBrand(t *testing.T) {
 		if r := a.AnalyzeText(c.text, c.lang); hasIntent(r, "complaint") {
 			t.Errorf("%q: complaint %+v, want none", c.text, r.Intents)
 		}
+	}
+}
+
+// TestConditionalNegativityIsNoComplaint: a confident negative text with
+// no complaint phrase is a complaint on sentiment alone, unless it is
+// conditional ("if they refund me…"): its negativity is about what may
+// happen. A complaint phrase in a conditional text still counts.
+func TestConditionalNegativityIsNoComplaint(t *testing.T) {
+	a, err := New(DefaultConfig(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	negative := sentiment.Result{Label: sentiment.ClassNames[0], Score: -0.8, Confidence: 0.9}
+	complaint := func(ms []intent.Match) bool {
+		for _, m := range ms {
+			if m.Name == intent.Complaint {
+				return true
+			}
+		}
+		return false
+	}
+	if !complaint(a.withSentiment(nil, negative, true, false, false, "they lost it", nil)) {
+		t.Error("a confident negative text is no complaint")
+	}
+	if complaint(a.withSentiment(nil, negative, true, false, true, "if they lose it", nil)) {
+		t.Error("a conditional negative text with no complaint phrase is a complaint")
+	}
+	phrase := []intent.Match{{Name: intent.Complaint, Score: 0.55}}
+	if !complaint(a.withSentiment(phrase, negative, true, false, true, "if it breaks again I give up", nil)) {
+		t.Error("a complaint phrase in a conditional text lost its complaint")
 	}
 }
