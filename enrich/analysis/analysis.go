@@ -380,17 +380,23 @@ func (a *Analyzer) analyze(text, stated string, im *loadedIntentModel) record.An
 // ownPurchase reports whether the text concerns a purchase of the
 // writer's own: something they bought, paid for or ordered (not a ticket
 // or a rent, not a daydream, not what they sell), a price they call a
-// robbery, too dear (not asked) or a joke, an order they wait for ("where
-// is my", "why has it not arrived", "how much longer"), a rhetorical
+// robbery, too dear (not asked) or a joke, prices talked of without being
+// asked for (pricetalk: "the prices in there", "ceny", "par tādu naudu";
+// only a negative sentiment then makes it a complaint), an order they
+// wait for ("where is my", "why has it not arrived", "how much longer"),
+// a problem asked
+// indignantly ("how is it that my…", "jak to jest że"), a rhetorical
 // question beside it, or a refund they demand or ask for beside a fault.
 func ownPurchase(c intent.Cues) bool {
 	if c.Has("elsewhere") || c.Has("hypo") || c.Has("sell") {
 		return false
 	}
 	bought := c.Has("past")
-	charged := c.Has("robbery") || c.Has("mock") || (c.Has("dear") && !c.Has("question"))
-	waiting := c.Has("impatient") || c.Has("whereis") || c.Has("rhetoric") ||
-		(c.Has("why") && (c.Has("parcel") || c.Has("arrive") || c.Has("refund")))
+	charged := c.Has("robbery") || c.Has("mock") || (c.Has("dear") && !c.Has("question")) ||
+		(c.Has("pricetalk") && !c.Has("question") && !c.Has("seek") && !c.Has("want") && !c.Has("priceask") && !c.Has("quote") && !c.Has("home") && !c.Has("job"))
+	waiting := c.Has("impatient") || c.Has("whereis") || c.Has("rhetoric") || c.Has("indignant") ||
+		(c.Has("why") && (c.Has("parcel") || c.Has("arrive") || c.Has("refund"))) ||
+		(c.Has("why") && c.Has("duration") && (c.Has("mine") || c.Has("aftercare")))
 	refund := c.Has("demand") || (c.Has("refund") && (c.Has("fault") || c.Has("since") || c.Has("recur")))
 	return bought || charged || waiting || refund
 }

@@ -469,6 +469,20 @@ func TestBuyingFamilies(t *testing.T) {
 		{"provider", "fr", "besoin d'un prof de piano pour ma fille, Rennes"},
 		{"priceask", "pt", "quanto vocês cobram pra lavar um tapete grande"},
 		{"interest", "pt", "tenho interesse no curso de barista, como faço pra agendar"},
+		// seventeenth round: an order stated without a question, a priceask
+		// after a greeting or with words between, nominative and -schmied
+		// providers, 老师/教练, a longer en provider phrase
+		{"want", "pl", "chcemy zamówić 3 rolki trawy z rozłożeniem w ogródku"},
+		{"want", "lv", "gribētu pasūtīt kūku meitas dzimšanas dienai"},
+		{"want", "de", "wir möchten 40 Brezeln für die Firmenfeier bestellen"},
+		{"greeting", "en", "hey how much for a full valet on a transit van"},
+		{"greeting", "es", "hola cuánto cuesta el alquiler de la carpa"},
+		{"priceask", "pl", "ile to kosztuje odśnieżanie dachu, hala 400 m2"},
+		{"provider", "pl", "szukam kominiarz do odbioru komina, Tarnów"},
+		{"provider", "de", "suche Goldschmied für Trauringe nach eigenem Entwurf"},
+		{"provider", "zh", "想找个游泳教练，孩子六岁"},
+		{"provider", "en", "anyone know a decent house clearance firm near Hull"},
+		{"provider", "fr", "on voudrait faire venir un jongleur pour la fête de l'école"},
 	}
 	for _, c := range buying {
 		if r := a.AnalyzeText(c.text, c.lang); !hasIntent(r, "buying") {
@@ -769,6 +783,21 @@ func TestBuyingFamilies(t *testing.T) {
 		{"priceask", "pt", "quanto eles cobram de imposto nisso"},
 		{"priceask", "pt", "quanto o governo cobra de IPVA este ano"},
 		{"interest", "pt", "tenho interesse em saber como faço pra cancelar a reserva"},
+		// written to break the seventeenth round's rules: an order stated
+		// after the purchase, refused, of a flight, for sale; a provider
+		// word that is a person sought; the indignant question
+		{"want", "pl", "chcę zamówić jeszcze raz to samo co w zeszłym tygodniu, ale nie działa strona"},
+		{"want", "lv", "gribu pasūtīt lidojumu uz Rīgu, kur lētāk"},
+		{"want", "de", "ich möchte meine Bestellung stornieren"},
+		{"want", "en", "want to order the same again but mine broke after a week"},
+		{"provider", "zh", "在找我们班主任老师的电话，家长群里有人有吗"},
+		{"provider", "zh", "在找我昨天丢在你们店里的钱包"},
+		{"provider", "de", "suche den Schmied von nebenan, er hat meinen Hammer"},
+		{"provider", "fr", "faire venir le médecin à domicile c'est remboursé ?"},
+		{"indignant", "en", "how is it that my new boots let water in after one walk"},
+		{"indignant", "pt", "como assim o frete que paguei ainda não saiu"},
+		{"indignant", "de", "warum dauert die Reparatur von meinem Rad schon 3 Wochen"},
+		{"greeting", "en", "hi how much did you pay for yours, thinking of selling mine"},
 	}
 	for _, c := range not {
 		if r := a.AnalyzeText(c.text, c.lang); hasIntent(r, "buying") {
@@ -872,6 +901,19 @@ func TestCustomerComplaintsWithoutBrand(t *testing.T) {
 		{"zh", "给我退钱，鞋子穿两天就开胶"},
 		{"es", "devolvedme el dinero ya, el patinete no arranca"},
 		{"de", "kann ich die Schuhe zurückschicken, die Sohle ist schon kaputt"},
+		// seventeenth round: a problem asked indignantly, a wait on one's own
+		// thing asked with why, prices talked of with a negative sentiment
+		{"en", "how is it that my new boots let water in after one walk"},
+		{"pl", "jak to możliwe że mój nowy czajnik już przecieka"},
+		{"lv", "kā tas var būt, ka mans jaunais pulkstenis jau atkal stāv"},
+		{"zh", "我在你们这买的电动牙刷怎么总是充不进电"},
+		{"pt", "como assim minha encomenda paga há 10 dias ainda não saiu"},
+		{"es", "cómo es posible que mi lavadora nueva ya haga ruido"},
+		{"fr", "comment c'est possible que mon grille-pain brûle déjà tout"},
+		{"de", "wie kann es sein, dass mein neuer Toaster schon kaputt ist"},
+		{"de", "warum dauert die Reparatur von meinem Rad schon 3 Wochen"},
+		{"pl", "kiedy ktoś wreszcie odbierze ten telefon, dzwonię od rana"},
+		{"es", "los precios de ese sitio dan vergüenza, fatal"},
 	} {
 		if r := a.AnalyzeText(c.text, c.lang); !hasIntent(r, "complaint") || hasIntent(r, "buying") {
 			t.Errorf("%q: intents %+v, want a complaint and no buying", c.text, r.Intents)
@@ -924,6 +966,19 @@ func TestCustomerComplaintsWithoutBrand(t *testing.T) {
 		{"de", "Wahnsinn, wie schön die Torte geworden ist, danke"},
 		{"de", "die Preise sind im März um 3% gestiegen, meldet das Amt"},
 		{"en", "refund me the difference and i'll take two more"},
+		// seventeenth round: written to break the indignant and pricetalk
+		// marks (praise and wonder in the same words, prices praised or asked)
+		{"en", "how is it that your coffee is always this good, wow"},
+		{"en", "the prices in there are honestly great, love it"},
+		{"pl", "jak to możliwe że tak szybko dostarczyliście, super"},
+		{"pl", "ceny są bardzo przystępne, polecam"},
+		{"lv", "cenas ir ļoti labas, iesaku"},
+		{"pt", "como pode um bolo ser tão bom assim 😍"},
+		{"pt", "preços ótimos e atendimento nota 10"},
+		{"es", "los precios están genial, volveré"},
+		{"fr", "les tarifs sont très corrects, merci"},
+		{"de", "die Preise sind echt fair, gerne wieder"},
+		{"zh", "这价格真的很良心，推荐"},
 	} {
 		if r := a.AnalyzeText(c.text, c.lang); hasIntent(r, "complaint") {
 			t.Errorf("%q: complaint %+v, want none", c.text, r.Intents)

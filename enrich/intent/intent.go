@@ -400,6 +400,12 @@ type found struct {
 	span   Span
 }
 
+// greetings are words that open a message without a comma before what it
+// asks ("Hiya what would u charge", "hola se puede reservar"): the word
+// after one opens a clause for phrase anchors.
+var greetings = wordSet("hi", "hiya", "hello", "hey", "heya", "hej", "witam", "cześć", "siema", "sveiki", "labdien", "čau",
+	"olá", "ola", "oi", "hola", "buenas", "bonjour", "salut", "coucou", "hallo", "moin", "servus")
+
 // reset prepares st for text: clause starts for phrase anchors, and the
 // clause of every token for rules (punctuation belongs to the clause it
 // ends, so "?" is in the clause it asks).
@@ -413,6 +419,9 @@ func (st *state) reset(text string, toks []textnorm.Token) {
 	st.clauseStart = append(st.clauseStart[:0], true)
 	for _, t := range toks {
 		st.clauseStart = append(st.clauseStart, t.Kind == textnorm.Punct && textnorm.IsClauseBreak(t.Text))
+	}
+	if len(toks) > 1 && toks[0].Kind == textnorm.Word && greetings[strings.ToLower(toks[0].Text)] {
+		st.clauseStart[1] = true // "Hiya what would u charge": the greeting opens nothing
 	}
 	st.clauses = textnorm.Clauses(text, toks, st.clauses)
 	st.clauseOf = st.clauseOf[:0]

@@ -19,7 +19,7 @@ import (
 
 // providerWindow is how many words after a search cue may name the provider
 // ("preciso de um eletricista", "à la recherche d'un fournisseur").
-const providerWindow = 4
+const providerWindow = 6
 
 // zhProviderWindow is the same in ideographs ("想找个靠谱的搬家公司").
 const zhProviderWindow = 12
@@ -57,16 +57,16 @@ var providerNot = wordSet(
 // the forms a search puts them in (accusative, genitive).
 var providerSuffixes = map[string][]string{
 	"en": {"er", "ers", "or", "ors", "ist", "ists", "ian", "ians", "smith", "sweep", "ant", "ants"},
-	"pl": {"yka", "ika", "arza", "acza", "wcy", "wcę", "isty", "istę", "grafa", "ora", "nika", "era"},
+	"pl": {"yka", "ika", "arza", "acza", "wcy", "wcę", "isty", "istę", "grafa", "ora", "nika", "era", "arz", "er"},
 	"lv": {"ķi", "ieri", "tāju", "ētāju", "ēju", "istu", "niekus", "nieku", "tājs", "ists", "nieks", "ķis"},
 	"pt": {"ista", "dor", "dora", "tor", "tora", "grafo", "grafa", "eiro", "eira"},
 	"es": {"ista", "ero", "era", "dor", "dora", "tor", "tora", "grafo", "grafa"},
 	"fr": {"eur", "euse", "ier", "ière", "ien", "ienne", "aire", "iste", "graphe"},
-	"de": {"er", "erin", "ern", "anten", "ant", "isten", "ist", "eur", "dienst", "service", "betrieb", "grafen", "tekten", "logen"},
+	"de": {"er", "erin", "ern", "anten", "ant", "isten", "ist", "eur", "dienst", "service", "betrieb", "grafen", "tekten", "logen", "schmied"},
 }
 
 // zhProviders are ideograph words of a provider.
-var zhProviders = []string{"公司", "师傅", "供应商", "商家", "厂家", "月嫂", "阿姨", "保姆", "人来", "人上门", "人帮", "团队", "店", "工作室", "服务"}
+var zhProviders = []string{"公司", "师傅", "供应商", "商家", "厂家", "月嫂", "阿姨", "保姆", "老师", "教练", "人来", "人上门", "人帮", "团队", "店", "工作室", "服务"}
 
 // definite articles: a search for "the" one is for a particular person
 // ("looking for the owner of…", "suche den Fahrer, der…"), not a provider.
@@ -101,6 +101,9 @@ func markProviders(st *state, lang string, seekBit, bit int, after bool) {
 			start = i
 		}
 		if i < len(st.toks) && st.toks[i].Kind == textnorm.Han {
+			if strings.HasPrefix(st.toks[i].Text, "我") {
+				continue // 在找我们班主任老师, 在找我丢的钱包: the writer's own, not a provider
+			}
 			if k := zhProviderAt(st.toks, i); k > 0 && st.clauseOf[k-1] == c {
 				st.mark(k-1, k, bit)
 			}
