@@ -1015,3 +1015,38 @@ func TestConditionalNegativityIsNoComplaint(t *testing.T) {
 		t.Error("a complaint phrase in a conditional text lost its complaint")
 	}
 }
+
+// TestOwnedUseIsSupport: a question about using something bought from the
+// business ("the heater I got from you, is it ok to leave it on"), asked
+// with or without a question mark, is support; the same words around a
+// new purchase, praise or a fault are not this rule's (seventeenth round).
+func TestOwnedUseIsSupport(t *testing.T) {
+	a := analyzer(t)
+	for _, c := range []struct{ lang, text string }{
+		{"en", "the paddling pool we got from you, is it ok to leave it out in the frost"},
+		{"pl", "odkurzacz kupiony u was, czy można myć filtr pod wodą"},
+		{"lv", "ko nopirku pie jums, to tējkannu, vai var mazgāt trauku mašīnā"},
+		{"zh", "在你们这买的电饭煲内胆多久换一次"},
+		{"pt", "o liquidificador que comprei com vcs pode bater gelo"},
+		{"es", "la sartén que os compré se puede meter al horno"},
+		{"fr", "la lampe achetée chez vous, on peut changer l'ampoule soi-même"},
+		{"de", "kann man die Matratze, die ich bei euch gekauft habe, wenden"},
+	} {
+		if r := a.AnalyzeText(c.text, c.lang); !hasIntent(r, "support") || hasIntent(r, "buying") || hasIntent(r, "complaint") {
+			t.Errorf("%q: intents %+v, want support, no buying or complaint", c.text, r.Intents)
+		}
+	}
+	// written to break it: buying again, praise, the business as a seller
+	// of something not owned
+	for _, c := range []struct{ lang, text string }{
+		{"en", "can i buy another of the lamps i got from you last year"},
+		{"en", "the cake we got from you for the party was amazing, thank you so much"},
+		{"de", "kann ich bei euch noch einen zweiten kaufen, den ersten hab ich schon bezahlt"},
+		{"pt", "comprei com vcs ano passado e amei, recomendo demais"},
+		{"es", "os compré una mochila y me encanta, gracias"},
+	} {
+		if r := a.AnalyzeText(c.text, c.lang); hasIntent(r, "support") {
+			t.Errorf("%q: support %+v, want none", c.text, r.Intents)
+		}
+	}
+}
