@@ -92,10 +92,13 @@ func TestFeedbackDevelopmentSet(t *testing.T) {
 // written before the eighth round changed anything and measured once on
 // the seventh round's model: 79.5, then once on the eighth's: 82.5; its
 // errors not read; its author wrote the eighth round's texts after it, so
-// the second reading flatters). The floors guard against
+// the second reading flatters) and feedback/blind9 (60 per language,
+// other businesses, written before the ninth round changed anything and
+// measured once on the eighth round's model: 84.9; its errors not read).
+// The floors guard against
 // regressions; the aims are in the README.
 func TestFeedbackBlindSets(t *testing.T) {
-	for _, set := range []string{"feedback/blind", "feedback/blind2", "feedback/blind3", "feedback/blind4", "feedback/blind5", "feedback/blind6", "feedback/blind7", "feedback/blind8"} {
+	for _, set := range []string{"feedback/blind", "feedback/blind2", "feedback/blind3", "feedback/blind4", "feedback/blind5", "feedback/blind6", "feedback/blind7", "feedback/blind8", "feedback/blind9"} {
 		ex, err := ReadExamples(set)
 		if err != nil {
 			t.Fatal(err)
@@ -120,6 +123,8 @@ func TestFeedbackBlindSets(t *testing.T) {
 			floor = 0.81
 		case "feedback/blind8":
 			floor = 0.82
+		case "feedback/blind9":
+			floor = 0.84
 		}
 		if rep.Overall.MacroF1 < floor {
 			t.Errorf("%s: overall macro-F1 %.3f, want >= %.2f", set, rep.Overall.MacroF1, floor)
