@@ -4,6 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
+	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -36,6 +39,7 @@ func newTrainSentimentCmd(app *App) *cobra.Command {
 	req := analysis.TrainRequest{Options: sentiment.DefaultTrainOptions()}
 	var correctionsFile, baseline string
 	var fromTopic, noBaseline bool
+	var langWeights []string
 	cmd := &cobra.Command{
 		Use:   "sentiment",
 		Short: "Train a sentiment model on labelled data and people's corrections; refuse it when it is worse",
@@ -45,7 +49,8 @@ point enrich.analysis.sentiment_model at the file to use it (a running enrich st
 it without a restart).
 
 Data: --umsab (the UMSAB tweets), --data files or folders (JSONL {"text","label","lang"?};
-TSV label<TAB>text, named by language), corrections from --corrections (a JSONL export of
+TSV label<TAB>text, named by language) weighing --data-weight each, or, for a language
+named by --lang-weight LANG=W (repeatable, e.g. --lang-weight pt=2), W; corrections from --corrections (a JSONL export of
 the corrections topic) or --corrections-topic. Sentiment corrections are learned with
 --correction-weight; a --hold-back share of them (chosen by id) is kept for evaluation.
 
@@ -63,6 +68,9 @@ Reproduce the shipped model:
 				return errors.New("give one of --corrections and --corrections-topic")
 			}
 			var err error
+			if req.LangWeights, err = parseLangWeights(langWeights); err != nil {
+				return err
+			}
 			if correctionsFile != "" {
 				if req.Corrections, err = analysis.ReadCorrectionsFile(correctionsFile); err != nil {
 					return err
@@ -85,6 +93,7 @@ Reproduce the shipped model:
 	f := cmd.Flags()
 	f.StringSliceVar(&req.Data, "data", nil, "training examples: JSONL or TSV files, or folders of them (repeatable)")
 	f.Float32Var(&req.DataWeight, "data-weight", 1, "weight of the --data examples")
+	f.StringSliceVar(&langWeights, "lang-weight", nil, "LANG=W: weight of the --data examples in language LANG instead of --data-weight (repeatable, e.g. pt=2)")
 	f.BoolVar(&req.Balance, "balance", false, "weigh the --data classes equally within each language")
 	f.StringVar(&req.UMSAB, "umsab", "", "UMSAB data folder (train split)")
 	f.BoolVar(&req.UMSABVal, "umsab-val", false, "with --umsab: evaluate on the val split")
@@ -105,6 +114,33 @@ Reproduce the shipped model:
 	f.IntVar(&req.Options.Bags, "bags", req.Options.Bags, "fits with different shuffle seeds whose weights are averaged")
 	f.Float64Var(&req.Options.NB, "nb", req.Options.NB, "naive-Bayes feature scaling smoothing (0 = off)")
 	return cmd
+}
+
+// parseLangWeights reads --lang-weight values, LANG=W: LANG a lowercase
+// ISO 639-1 code given once, W a positive number.
+func parseLangWeights(specs []string) (map[string]float32, error) {
+	if len(specs) == 0 {
+		return nil, nil
+	}
+	out := map[string]float32{}
+	for _, spec := range specs {
+		l, v, ok := strings.Cut(spec, "=")
+		if !ok {
+			return nil, fmt.Errorf("--lang-weight %q: want LANG=WEIGHT, e.g. pt=2", spec)
+		}
+		if len(l) != 2 || l[0] < 'a' || l[0] > 'z' || l[1] < 'a' || l[1] > 'z' {
+			return nil, fmt.Errorf("--lang-weight %q: %q is not a language code (two lowercase letters, e.g. pt)", spec, l)
+		}
+		if _, dup := out[l]; dup {
+			return nil, fmt.Errorf("--lang-weight %q: %s given twice", spec, l)
+		}
+		w, err := strconv.ParseFloat(v, 32)
+		if err != nil || !(w > 0) || math.IsInf(w, 0) {
+			return nil, fmt.Errorf("--lang-weight %q: weight %q is not a positive number", spec, v)
+		}
+		out[l] = float32(w)
+	}
+	return out, nil
 }
 
 // loadBaseline is the model a retrained one is compared with: the named

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"path/filepath"
 	"sort"
@@ -23,10 +24,15 @@ type TrainRequest struct {
 	// DataWeight weighs the Data examples against the UMSAB tweets (0 = 1);
 	// Balance makes every class of a language weigh the same.
 	DataWeight float32
-	Balance    bool
-	UMSAB      string   // UMSAB folder: its train split is training data
-	UMSABVal   bool     // evaluate on the UMSAB val split (with UMSAB)
-	Val        []string // evaluation sets (files or folders), reported per language
+	// LangWeights, keyed by the language an example was given in (its
+	// file's name or its "lang"), replace DataWeight for that language's
+	// Data examples (`--lang-weight pt=2`); every key must name a language
+	// of the Data.
+	LangWeights map[string]float32
+	Balance     bool
+	UMSAB       string   // UMSAB folder: its train split is training data
+	UMSABVal    bool     // evaluate on the UMSAB val split (with UMSAB)
+	Val         []string // evaluation sets (files or folders), reported per language
 	// Corrections are people's verdicts; the sentiment ones become
 	// training examples weighing CorrectionWeight, except a held-back
 	// share (HoldBack, chosen by the correction's id) kept for evaluation.
@@ -104,6 +110,12 @@ func TrainSentiment(req TrainRequest, w io.Writer) (*sentiment.Model, error) {
 			sets = append(sets, evalSet{name: "UMSAB val", ex: val})
 		}
 	}
+	for l, w := range req.LangWeights {
+		if !(w > 0) || math.IsInf(float64(w), 0) {
+			return nil, fmt.Errorf("training sentiment: --lang-weight %s=%g: the weight must be a positive number", l, w)
+		}
+	}
+	dataLangs := map[string]bool{}
 	for _, path := range req.Data {
 		ex, err := sentiment.ReadExamples(path)
 		if err != nil {
@@ -114,16 +126,26 @@ func TrainSentiment(req TrainRequest, w io.Writer) (*sentiment.Model, error) {
 		if weight == 0 {
 			weight = 1
 		}
-		ws := sentiment.BalanceWeights(ex, weight)
+		ws := sentiment.BalanceWeights(ex, 1)
 		for i := range ex {
+			dataLangs[ex[i].Group] = true
 			if ex[i].Weight == 0 {
-				ex[i].Weight = weight
+				w := weight
+				if lw, ok := req.LangWeights[ex[i].Group]; ok {
+					w = lw
+				}
+				ex[i].Weight = w
 				if req.Balance {
-					ex[i].Weight = ws[i]
+					ex[i].Weight = w * ws[i]
 				}
 			}
 		}
 		train = append(train, ex...)
+	}
+	for _, l := range sortedKeys(req.LangWeights) {
+		if !dataLangs[l] {
+			return nil, fmt.Errorf("training sentiment: --lang-weight %s: no --data example is in %q", l, l)
+		}
 	}
 	for _, path := range req.Val {
 		ex, err := sentiment.ReadExamples(path)
@@ -268,4 +290,14 @@ func writeAtomic(path string, data []byte) error {
 		return fmt.Errorf("writing model: %w", err)
 	}
 	return nil
+}
+
+// sortedKeys are m's keys in order, so errors name the same one each run.
+func sortedKeys(m map[string]float32) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
 }
