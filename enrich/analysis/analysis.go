@@ -386,7 +386,9 @@ func (a *Analyzer) analyze(text, stated string, im *loadedIntentModel) record.An
 // wait for ("where is my", "why has it not arrived", "how much longer"),
 // a problem asked
 // indignantly ("how is it that my…", "jak to jest że"), a rhetorical
-// question beside it, or a refund they demand or ask for beside a fault.
+// question beside it, a refund they demand or ask for beside a fault, a
+// purchase not as promised ("no es lo que prometían") or a part missing
+// on arrival ("llegó … y falta una bisagra").
 func ownPurchase(c intent.Cues) bool {
 	if c.Has("elsewhere") || c.Has("hypo") || c.Has("sell") {
 		return false
@@ -398,7 +400,9 @@ func ownPurchase(c intent.Cues) bool {
 		(c.Has("why") && (c.Has("parcel") || c.Has("arrive") || c.Has("refund"))) ||
 		(c.Has("why") && c.Has("duration") && (c.Has("mine") || c.Has("aftercare")))
 	refund := c.Has("demand") || (c.Has("refund") && (c.Has("fault") || c.Has("since") || c.Has("recur")))
-	return bought || charged || waiting || refund
+	// eighteenth round: a purchase not as promised, a part missing on arrival
+	unmet := c.Has("unmet") || (c.Has("missing") && c.Has("arrive"))
+	return bought || charged || waiting || refund || unmet
 }
 
 const (
