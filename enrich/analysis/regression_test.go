@@ -493,6 +493,24 @@ func TestBuyingFamilies(t *testing.T) {
 		{"learn", "fr", "je voudrais connaître le tarif pour un cours de cuisine en groupe"},
 		{"learn", "de", "ich möchte gern den Preis für eine Dachreinigung erfahren"},
 		{"learn", "zh", "想问一下包场的价格"},
+		// eighteenth round: a booking asked with may-I and no question mark,
+		// a plan sought
+		{"bookmay", "en", "can i book the kids in for swimming lessons next week"},
+		{"bookmay", "pl", "czy mogę zarezerwować kort na sobotę rano"},
+		{"bookmay", "lv", "vai var rezervēt galdiņu rīt vakarā"},
+		{"bookmay", "pt", "posso agendar uma avaliação física pra segunda"},
+		{"bookmay", "es", "puedo reservar pista de pádel para el jueves"},
+		{"bookmay", "fr", "je peux réserver une table pour 6 samedi soir"},
+		{"bookmay", "de", "kann ich für Freitag einen Termin zur Inspektion buchen"},
+		{"bookmay", "zh", "可以预约周六的按摩吗"},
+		{"seekplan", "en", "looking for a family mobile plan with 4 sims"},
+		{"seekplan", "pl", "szukam abonamentu z internetem dla firmy"},
+		{"seekplan", "lv", "meklēju abonementu sporta zālei ar baseinu"},
+		{"seekplan", "pt", "procuro um plano de internet pra empresa"},
+		{"seekplan", "es", "busco un plan de datos para viajar"},
+		{"seekplan", "fr", "je cherche un forfait avec appels illimités"},
+		{"seekplan", "de", "suche einen Tarif mit viel Datenvolumen"},
+		{"seekplan", "zh", "想找个流量多的套餐"},
 	}
 	for _, c := range buying {
 		if r := a.AnalyzeText(c.text, c.lang); !hasIntent(r, "buying") {
@@ -822,6 +840,18 @@ func TestBuyingFamilies(t *testing.T) {
 		{"learn", "zh", "想问一下为什么价格涨了"},
 		{"unmet", "es", "la mesa no es lo que prometían, quiero saber el precio de otra"},
 		{"missing", "de", "das Regal wurde geliefert, aber es fehlen Schrauben, was kosten die"},
+		{"bookmay", "en", "can i book my return flight through the app"},
+		{"bookmay", "en", "can i rebook my appointment, the last one never happened"},
+		{"bookmay", "pl", "czy mogę anulować rezerwację na sobotę"},
+		{"bookmay", "de", "kann ich die Buchung stornieren"},
+		{"bookmay", "es", "puedo reservar otra vez, la última vez no vino nadie"},
+		{"bookmay", "fr", "je peux pas réserver, le site plante"},
+		{"seekplan", "en", "looking for my plan details in the app, where are they"},
+		{"seekplan", "pl", "szukam jak anulować abonament"},
+		{"seekplan", "fr", "je cherche comment résilier mon forfait"},
+		{"seekplan", "de", "suche die Kündigungsfrist für mein Abo"},
+		{"seekplan", "pt", "procuro o plano que assinei ano passado, sumiu da conta"},
+		{"seekplan", "lv", "nevajag man jaunu abonementu, paldies"},
 	}
 	for _, c := range not {
 		if r := a.AnalyzeText(c.text, c.lang); hasIntent(r, "buying") {
