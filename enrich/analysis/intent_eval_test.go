@@ -145,7 +145,16 @@ func reportIntents(t *testing.T, name string, prs map[string]intent.PR, errs int
 //     rounds' rules, refund and return wishes; 24 hard negatives),
 //     committed alone and measured once on the unchanged rules (buying
 //     1.000/0.600, complaint 1.000/0.438, support 0.200/0.167) before the
-//     seventeenth round read it.
+//     seventeenth round read it;
+//   - holdout18/, 96 texts in all 8 languages (40 purchase inquiries, 32
+//     complaints, 24 others, for a café chain, a bike shop, a telecom, a
+//     software company, a hotel, a furniture store, a gym and a travel
+//     agency), written without reading the rules or phrase lists, as
+//     customers write, neither avoiding nor pleasing the rules' wordings,
+//     committed alone and measured once on the unchanged rules (buying
+//     1.000/0.650, complaint 1.000/0.500, churn_risk 1.000/0.875, praise
+//     0 of 8): the least biased first reading we have; the eighteenth
+//     round read it after.
 //
 // Run with -v for the tables (INTENT_ERRORS=1 lists the misses).
 func TestIntentEvaluation(t *testing.T) {
