@@ -99,6 +99,15 @@ type cueBook struct {
 	weak      classSet // classes that are context, not evidence
 }
 
+// listedBit is the bit of a cue class a phrase file may not list (a
+// built-in rule looks for it), or -1 when none lists it.
+func (b *cueBook) listedBit(class string) int {
+	if i, ok := b.bit[class]; ok {
+		return i
+	}
+	return -1
+}
+
 // vocabClass maps a vocabulary bit to the cue class bit rules know it by.
 type vocabClass struct {
 	vbit, bit int
@@ -190,18 +199,7 @@ func (b *cueBook) compile(f *file, vocab *vocabIndex, sets map[string]*phraseSet
 		}
 		return classSet{}, fmt.Errorf("unknown class %q", name)
 	}
-	b.seek = -1
-	if i, ok := b.bit[classSeek]; ok {
-		b.seek = i
-	}
-	b.know = -1
-	if i, ok := b.bit[classKnow]; ok {
-		b.know = i
-	}
-	b.elsewhere = -1
-	if i, ok := b.bit["elsewhere"]; ok {
-		b.elsewhere = i
-	}
+	b.seek, b.know, b.elsewhere = b.listedBit(classSeek), b.listedBit(classKnow), b.listedBit("elsewhere")
 	intents := make([]string, 0, len(f.Rules))
 	for n := range f.Rules {
 		intents = append(intents, n)
