@@ -5,9 +5,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 
@@ -110,11 +112,6 @@ func TrainSentiment(req TrainRequest, w io.Writer) (*sentiment.Model, error) {
 			sets = append(sets, evalSet{name: "UMSAB val", ex: val})
 		}
 	}
-	for l, w := range req.LangWeights {
-		if !(w > 0) || math.IsInf(float64(w), 0) {
-			return nil, fmt.Errorf("training sentiment: --lang-weight %s=%g: the weight must be a positive number", l, w)
-		}
-	}
 	dataLangs := map[string]bool{}
 	for _, path := range req.Data {
 		ex, err := sentiment.ReadExamples(path)
@@ -142,7 +139,10 @@ func TrainSentiment(req TrainRequest, w io.Writer) (*sentiment.Model, error) {
 		}
 		train = append(train, ex...)
 	}
-	for _, l := range sortedKeys(req.LangWeights) {
+	for _, l := range slices.Sorted(maps.Keys(req.LangWeights)) { // in order: the same error each run
+		if w := req.LangWeights[l]; !(w > 0) || math.IsInf(float64(w), 0) {
+			return nil, fmt.Errorf("training sentiment: --lang-weight %s=%g: the weight must be a positive number", l, w)
+		}
 		if !dataLangs[l] {
 			return nil, fmt.Errorf("training sentiment: --lang-weight %s: no --data example is in %q", l, l)
 		}
@@ -290,14 +290,4 @@ func writeAtomic(path string, data []byte) error {
 		return fmt.Errorf("writing model: %w", err)
 	}
 	return nil
-}
-
-// sortedKeys are m's keys in order, so errors name the same one each run.
-func sortedKeys(m map[string]float32) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }
