@@ -36,6 +36,8 @@ var en = map[string]string{
 	"sentiment.positive": "positive", "sentiment.neutral": "neutral", "sentiment.negative": "negative", "sentiment.unknown": "not analysed",
 	"intent.buying": "buying", "intent.complaint": "complaint", "intent.question": "question", "intent.praise": "praise",
 	"intent.churn_risk": "churn risk", "intent.support": "support",
+	// aspects of the default taxonomy (configs/taxonomy.yaml); others show as named there
+	"aspect.product": "product", "aspect.price": "price", "aspect.quality": "quality", "aspect.delivery": "delivery", "aspect.support": "customer service", "aspect.usability": "ease of use", "aspect.taste": "taste",
 	"kind.mention": "post", "kind.reply": "reply", "kind.review": "review", "kind.comment": "comment", "kind.form_submission": "form",
 	"lang.en": "English", "lang.pl": "Polish", "lang.lv": "Latvian", "lang.zh": "Chinese", "lang.pt": "Portuguese", "lang.de": "German",
 	"lang.es": "Spanish", "lang.fr": "French", "lang.it": "Italian", "lang.ru": "Russian", "lang.uk": "Ukrainian", "lang.lt": "Lithuanian", "lang.unknown": "unknown",

@@ -36,6 +36,8 @@ var lv = map[string]string{
 	"sentiment.positive": "pozitīvs", "sentiment.neutral": "neitrāls", "sentiment.negative": "negatīvs", "sentiment.unknown": "nav analizēts",
 	"intent.buying": "pirkšana", "intent.complaint": "sūdzība", "intent.question": "jautājums", "intent.praise": "uzslava",
 	"intent.churn_risk": "aiziešanas risks", "intent.support": "atbalsts",
+	// aspects of the default taxonomy (configs/taxonomy.yaml); others show as named there
+	"aspect.product": "produkts", "aspect.price": "cena", "aspect.quality": "kvalitāte", "aspect.delivery": "piegāde", "aspect.support": "klientu apkalpošana", "aspect.usability": "lietojamība", "aspect.taste": "garša",
 	"kind.mention": "ieraksts", "kind.reply": "atbilde", "kind.review": "atsauksme", "kind.comment": "komentārs", "kind.form_submission": "veidlapa",
 	"lang.en": "angļu", "lang.pl": "poļu", "lang.lv": "latviešu", "lang.zh": "ķīniešu", "lang.pt": "portugāļu", "lang.de": "vācu",
 	"lang.es": "spāņu", "lang.fr": "franču", "lang.it": "itāļu", "lang.ru": "krievu", "lang.uk": "ukraiņu", "lang.lt": "lietuviešu", "lang.unknown": "nezināma",

@@ -36,6 +36,8 @@ var pl = map[string]string{
 	"sentiment.positive": "pozytywny", "sentiment.neutral": "neutralny", "sentiment.negative": "negatywny", "sentiment.unknown": "nieprzeanalizowany",
 	"intent.buying": "zakup", "intent.complaint": "reklamacja", "intent.question": "pytanie", "intent.praise": "pochwała",
 	"intent.churn_risk": "ryzyko odejścia", "intent.support": "wsparcie",
+	// aspects of the default taxonomy (configs/taxonomy.yaml); others show as named there
+	"aspect.product": "produkt", "aspect.price": "cena", "aspect.quality": "jakość", "aspect.delivery": "dostawa", "aspect.support": "obsługa klienta", "aspect.usability": "łatwość obsługi", "aspect.taste": "smak",
 	"kind.mention": "wpis", "kind.reply": "odpowiedź", "kind.review": "recenzja", "kind.comment": "komentarz", "kind.form_submission": "formularz",
 	"lang.en": "angielski", "lang.pl": "polski", "lang.lv": "łotewski", "lang.zh": "chiński", "lang.pt": "portugalski", "lang.de": "niemiecki",
 	"lang.es": "hiszpański", "lang.fr": "francuski", "lang.it": "włoski", "lang.ru": "rosyjski", "lang.uk": "ukraiński", "lang.lt": "litewski", "lang.unknown": "nieznany",

@@ -36,6 +36,8 @@ var pt = map[string]string{
 	"sentiment.positive": "positivo", "sentiment.neutral": "neutro", "sentiment.negative": "negativo", "sentiment.unknown": "não analisado",
 	"intent.buying": "compra", "intent.complaint": "reclamação", "intent.question": "pergunta", "intent.praise": "elogio",
 	"intent.churn_risk": "risco de perda", "intent.support": "suporte",
+	// aspects of the default taxonomy (configs/taxonomy.yaml); others show as named there
+	"aspect.product": "produto", "aspect.price": "preço", "aspect.quality": "qualidade", "aspect.delivery": "entrega", "aspect.support": "atendimento", "aspect.usability": "facilidade de uso", "aspect.taste": "sabor",
 	"kind.mention": "publicação", "kind.reply": "resposta", "kind.review": "avaliação", "kind.comment": "comentário", "kind.form_submission": "formulário",
 	"lang.en": "inglês", "lang.pl": "polonês", "lang.lv": "letão", "lang.zh": "chinês", "lang.pt": "português", "lang.de": "alemão",
 	"lang.es": "espanhol", "lang.fr": "francês", "lang.it": "italiano", "lang.ru": "russo", "lang.uk": "ucraniano", "lang.lt": "lituano", "lang.unknown": "desconhecido",

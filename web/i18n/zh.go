@@ -35,6 +35,8 @@ var zh = map[string]string{
 	"sentiment.positive": "正面", "sentiment.neutral": "中性", "sentiment.negative": "负面", "sentiment.unknown": "未分析",
 	"intent.buying": "购买", "intent.complaint": "投诉", "intent.question": "提问", "intent.praise": "称赞",
 	"intent.churn_risk": "流失风险", "intent.support": "支持",
+	// aspects of the default taxonomy (configs/taxonomy.yaml); others show as named there
+	"aspect.product": "产品", "aspect.price": "价格", "aspect.quality": "质量", "aspect.delivery": "配送", "aspect.support": "客服", "aspect.usability": "易用性", "aspect.taste": "口味",
 	"kind.mention": "帖子", "kind.reply": "回复", "kind.review": "评论", "kind.comment": "留言", "kind.form_submission": "表单",
 	"lang.en": "英语", "lang.pl": "波兰语", "lang.lv": "拉脱维亚语", "lang.zh": "中文", "lang.pt": "葡萄牙语", "lang.de": "德语",
 	"lang.es": "西班牙语", "lang.fr": "法语", "lang.it": "意大利语", "lang.ru": "俄语", "lang.uk": "乌克兰语", "lang.lt": "立陶宛语", "lang.unknown": "未知",

@@ -313,7 +313,7 @@ func (p *Pages) fillDashboard(ctx context.Context, l *i18n.Locale, d *dashboardD
 		for _, b := range r.Facets["aspect"] {
 			pp := pairs[b.Value]
 			if pp == nil {
-				pp = &chart.Pair{Label: b.Value, PositiveTitle: l.T("sentiment.positive"), NegativeTitle: l.T("sentiment.negative"),
+				pp = &chart.Pair{Label: l.Maybe("aspect."+b.Value, b.Value), PositiveTitle: l.T("sentiment.positive"), NegativeTitle: l.T("sentiment.negative"),
 					PositiveHref: link(filterFor("aspect", b.Value) + " sentiment:positive"),
 					NegativeHref: link(filterFor("aspect", b.Value) + " sentiment:negative")}
 				pairs[b.Value] = pp

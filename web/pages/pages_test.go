@@ -480,3 +480,29 @@ func TestIrrelevantLeavesSearchAndComesBack(t *testing.T) {
 		t.Errorf("the mention did not come back")
 	}
 }
+
+// TestAspectsInTheReadersLanguage: the default taxonomy's aspects are
+// named in the reader's language on the cards and in the aspect facet,
+// where an aspect is not read as the intent of the same name ("support"
+// the aspect is customer service, not the intent "wsparcie").
+func TestAspectsInTheReadersLanguage(t *testing.T) {
+	h := newHarness(t)
+	_, body, _ := h.get(t, "/mentions?lang=pl")
+	start := strings.Index(body, `data-facet="aspect"`)
+	if start < 0 {
+		t.Fatal("no aspect facet")
+	}
+	facet := body[start:]
+	facet = facet[:strings.Index(facet, "</section>")]
+	for _, want := range []string{">jakość<", ">dostawa<", ">obsługa klienta<"} {
+		if !strings.Contains(facet, want) {
+			t.Errorf("aspect facet lacks %s: %s", want, facet)
+		}
+	}
+	if strings.Contains(facet, "wsparcie") || strings.Contains(facet, ">quality<") {
+		t.Errorf("aspect facet shows the intent's word or the English name: %s", facet)
+	}
+	if !strings.Contains(body, `class="badge aspect s-positive">jakość</li>`) {
+		t.Error("no card names the aspect quality in Polish")
+	}
+}

@@ -149,7 +149,7 @@ func (p *Pages) profile(w http.ResponseWriter, r *http.Request) {
 	if len(pr.Aspects) > 0 {
 		var ps []chart.Pair
 		for _, a := range pr.Aspects {
-			ps = append(ps, chart.Pair{Label: a.Name, Positive: float64(a.Positive), Negative: float64(a.Negative),
+			ps = append(ps, chart.Pair{Label: l.Maybe("aspect."+a.Name, a.Name), Positive: float64(a.Positive), Negative: float64(a.Negative),
 				PositiveTitle: l.T("sentiment.positive"), NegativeTitle: l.T("sentiment.negative")})
 		}
 		d.Aspects = chart.Diverging{Title: l.T("profile.aspects"), Pairs: ps, Format: func(f float64) string { return l.Int(int64(f)) }}.SVG()
