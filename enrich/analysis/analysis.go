@@ -388,7 +388,9 @@ func (a *Analyzer) analyze(text, stated string, im *loadedIntentModel) record.An
 // indignantly ("how is it that my…", "jak to jest że"), a rhetorical
 // question beside it, a refund they demand or ask for beside a fault, a
 // purchase not as promised ("no es lo que prometían") or a part missing
-// on arrival ("llegó … y falta una bisagra").
+// on arrival ("llegó … y falta una bisagra"), or a question why nobody
+// did something ("dlaczego nikt nic nie powiedział"; not "why did nobody
+// tell me sooner", which praises).
 func ownPurchase(c intent.Cues) bool {
 	if c.Has("elsewhere") || c.Has("hypo") || c.Has("sell") {
 		return false
@@ -398,7 +400,8 @@ func ownPurchase(c intent.Cues) bool {
 		(c.Has("pricetalk") && !c.Has("question") && !c.Has("seek") && !c.Has("want") && !c.Has("priceask") && !c.Has("quote") && !c.Has("home") && !c.Has("job"))
 	waiting := c.Has("impatient") || c.Has("whereis") || c.Has("rhetoric") || c.Has("indignant") ||
 		(c.Has("why") && (c.Has("parcel") || c.Has("arrive") || c.Has("refund"))) ||
-		(c.Has("why") && c.Has("duration") && (c.Has("mine") || c.Has("aftercare")))
+		(c.Has("why") && c.Has("duration") && (c.Has("mine") || c.Has("aftercare"))) ||
+		(c.Has("why") && c.Has("nothing") && !c.Has("sooner"))
 	refund := c.Has("demand") || (c.Has("refund") && (c.Has("fault") || c.Has("since") || c.Has("recur")))
 	// eighteenth round: a purchase not as promised, a part missing on arrival
 	unmet := c.Has("unmet") || (c.Has("missing") && c.Has("arrive"))
