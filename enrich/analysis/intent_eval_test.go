@@ -154,7 +154,15 @@ func reportIntents(t *testing.T, name string, prs map[string]intent.PR, errs int
 //     committed alone and measured once on the unchanged rules (buying
 //     1.000/0.650, complaint 1.000/0.500, churn_risk 1.000/0.875, praise
 //     0 of 8): the least biased first reading we have; the eighteenth
-//     round read it after.
+//     round read it after;
+//   - holdout19/, 96 texts in all 8 languages (40 purchase inquiries, 32
+//     complaints, 24 others, for a bakery, a car dealer, a dental clinic,
+//     an electronics shop, a language school, a florist, a cinema and a
+//     moving company), written the same way without reading the rules,
+//     committed alone and measured once on the unchanged rules (buying
+//     1.000/0.800, complaint 1.000/0.312, churn_risk 1.000/0.500, praise
+//     1 of 8): with holdout18's, the least biased first reading; the
+//     nineteenth round read it after.
 //
 // Run with -v for the tables (INTENT_ERRORS=1 lists the misses).
 func TestIntentEvaluation(t *testing.T) {
