@@ -94,11 +94,14 @@ func TestFeedbackDevelopmentSet(t *testing.T) {
 // errors not read; its author wrote the eighth round's texts after it, so
 // the second reading flatters) and feedback/blind9 (60 per language,
 // other businesses, written before the ninth round changed anything and
-// measured once on the eighth round's model: 84.9; its errors not read).
+// measured once on the eighth round's model: 84.9; its errors not read)
+// and feedback/blind10 (60 per language, other businesses, written before
+// the tenth round changed anything and measured on the shipped model (the
+// eighth round's): 77.0; its errors not read).
 // The floors guard against
 // regressions; the aims are in the README.
 func TestFeedbackBlindSets(t *testing.T) {
-	for _, set := range []string{"feedback/blind", "feedback/blind2", "feedback/blind3", "feedback/blind4", "feedback/blind5", "feedback/blind6", "feedback/blind7", "feedback/blind8", "feedback/blind9"} {
+	for _, set := range []string{"feedback/blind", "feedback/blind2", "feedback/blind3", "feedback/blind4", "feedback/blind5", "feedback/blind6", "feedback/blind7", "feedback/blind8", "feedback/blind9", "feedback/blind10"} {
 		ex, err := ReadExamples(set)
 		if err != nil {
 			t.Fatal(err)
@@ -125,6 +128,8 @@ func TestFeedbackBlindSets(t *testing.T) {
 			floor = 0.82
 		case "feedback/blind9":
 			floor = 0.84
+		case "feedback/blind10":
+			floor = 0.76
 		}
 		if rep.Overall.MacroF1 < floor {
 			t.Errorf("%s: overall macro-F1 %.3f, want >= %.2f", set, rep.Overall.MacroF1, floor)
