@@ -113,6 +113,7 @@ Reproduce the shipped model:
 	f.Int64Var(&req.Options.Seed, "seed", req.Options.Seed, "shuffle seed")
 	f.IntVar(&req.Options.Bags, "bags", req.Options.Bags, "fits with different shuffle seeds whose weights are averaged")
 	f.Float64Var(&req.Options.NB, "nb", req.Options.NB, "naive-Bayes feature scaling smoothing (0 = off)")
+	f.BoolVar(&req.Options.Features.Register, "register", req.Options.Features.Register, "add the register copy of the word features to texts with no social marker (no @user, #tag, link or RT)")
 	return cmd
 }
 

@@ -2,10 +2,13 @@ package main
 
 import (
 	"bytes"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/earshothq/earshot/enrich/sentiment"
 )
 
 // TestTrainSentimentLangWeight: --lang-weight LANG=W weighs one language's
@@ -79,5 +82,35 @@ func TestTrainSentimentLangWeight(t *testing.T) {
 	}
 	if code, out, _ := runCLI(t, "train", "sentiment", "--help"); code != 0 || !strings.Contains(out, "--lang-weight") || !strings.Contains(out, "pt=2") {
 		t.Errorf("help (exit %d) does not document --lang-weight:\n%s", code, out)
+	}
+}
+
+// TestTrainSentimentRegister: --register turns the register copy of the
+// word features on or off, and the model file records which.
+func TestTrainSentimentRegister(t *testing.T) {
+	dir := t.TempDir()
+	data := filepath.Join(dir, "pt.tsv")
+	if err := os.WriteFile(data, []byte("neg\tAtendimento péssimo, esperei uma hora.\nneu\tA loja abre ao domingo?\npos\tAtendimento ótimo, recomendo.\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, on := range []bool{false, true} {
+		out := filepath.Join(dir, fmt.Sprintf("model-%v", on))
+		code, stdout, errOut := runCLI(t, "train", "sentiment", "--data", data, "--epochs", "1", "--bags", "1", "--bits", "12",
+			"--no-baseline", fmt.Sprintf("--register=%v", on), "--out", out)
+		if code != 0 {
+			t.Fatalf("--register=%v: exit %d\n%s\n%s", on, code, stdout, errOut)
+		}
+		f, err := os.Open(out)
+		if err != nil {
+			t.Fatal(err)
+		}
+		m, err := sentiment.Decode(f)
+		f.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if m.Features().Register != on {
+			t.Errorf("--register=%v wrote a model with Register %v", on, m.Features().Register)
+		}
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"math"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/earshothq/earshot/enrich/textnorm"
 )
@@ -18,6 +19,7 @@ const (
 	seedChar   uint32 = 0x9e3779b9
 	seedMeta   uint32 = 0x7f4a7c15
 	seedLang   uint32 = 0x3c6ef372
+	seedPlain  uint32 = 0x5bd1e995 // the register copy (Features.Register)
 )
 
 // Features says which feature families the full head uses. A model file
@@ -60,6 +62,18 @@ type Features struct {
 	// Clitics finds a lexicon term behind a proclitic (Arabic و, ب, ال:
 	// "والفساد" is "الفساد", "بالتوفيق" "التوفيق").
 	Clitics bool
+	// Register adds, to a text with no social marker (socialMarker: no
+	// @user, #tag, link or RT), a second copy of its word and bigram
+	// features, conjoined with its language and hashed apart. Tweets and
+	// written feedback read the same words differently (a plain fact is
+	// mostly neutral in a tweet and often a complaint in a review), and in
+	// Portuguese the tweets won every shared weight: each UMSAB pt tweet
+	// carries a marker, almost no written text does. The copy lets written
+	// text learn its own reading without moving the tweets' weights, and
+	// it is decided from the text alone, in training and at inference.
+	// Models without the flag (all before the tenth round) extract what
+	// they always did.
+	Register bool
 }
 
 // legacyFeatures are the features of models written before Features was
@@ -236,7 +250,7 @@ func (e *extractor) extract(text string, toks []textnorm.Token, code string, lex
 	}
 	meta := w.metaFeatures()
 	if !lexicalOnly {
-		e.ngrams(sc, code)
+		e.ngrams(sc, code, e.feat.Register && !socialMarker(text))
 	}
 	for k, x := range meta {
 		if x != 0 {
@@ -570,10 +584,63 @@ func squashCount(n int) float32 {
 	return float32(math.Log1p(float64(n)))
 }
 
+// socialMarker reports whether text carries a mark of social media: a
+// mention (@user) or hashtag (# or @ before a letter, digit or _), a link
+// (a word starting with http, as the UMSAB tweets write every link, or
+// www.), or the word RT. Emoji are not one: written feedback uses them
+// too. It reads the whole text, not a clause's tokens, so a clause of a
+// tweet is read as a tweet.
+func socialMarker(text string) bool {
+	for i := 0; i < len(text); i++ {
+		switch text[i] {
+		case '@', '#':
+			if r, _ := utf8.DecodeRuneInString(text[i+1:]); r == '_' || unicode.IsLetter(r) || unicode.IsDigit(r) {
+				return true
+			}
+		case 'h', 'H':
+			if hasPrefixFold(text[i:], "http") && !letterAt(text, i-1) {
+				return true
+			}
+		case 'w', 'W':
+			if hasPrefixFold(text[i:], "www.") {
+				return true
+			}
+		case 'R':
+			if strings.HasPrefix(text[i:], "RT") && !letterAt(text, i-1) && !letterAt(text, i+2) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// hasPrefixFold is strings.HasPrefix ignoring ASCII case; prefix is lower case.
+func hasPrefixFold(s, prefix string) bool {
+	if len(s) < len(prefix) {
+		return false
+	}
+	for i := 0; i < len(prefix); i++ {
+		if s[i]|0x20 != prefix[i] && s[i] != prefix[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// letterAt reports whether text has an ASCII letter or digit at byte i.
+func letterAt(text string, i int) bool {
+	if i < 0 || i >= len(text) {
+		return false
+	}
+	c := text[i] | 0x20
+	return (c >= 'a' && c <= 'z') || (text[i] >= '0' && text[i] <= '9')
+}
+
 // ngrams adds word unigrams (negation-marked), word bigrams and character
 // n-grams, each block weighted to unit norm (the character block then
-// scaled by CharWeight).
-func (e *extractor) ngrams(sc *scratch, code string) {
+// scaled by CharWeight); plain (Features.Register, a text with no social
+// marker) adds the register copy of the words and bigrams.
+func (e *extractor) ngrams(sc *scratch, code string, plain bool) {
 	langSeed := hashString(seedLang, code)
 	start := len(sc.v.idx)
 	for i, w := range sc.words {
@@ -585,8 +652,15 @@ func (e *extractor) ngrams(sc *scratch, code string) {
 		// The same word again, specific to the language: words shared by
 		// languages ("no", "come", "cara") may differ in meaning.
 		sc.v.add(hashString(seed^langSeed, w)&e.mask, 1)
+		if plain {
+			sc.v.add(hashString(seed^langSeed^seedPlain, w)&e.mask, 1)
+		}
 		if i > 0 {
-			sc.v.add(hashMore(hashString(seedBigram, sc.words[i-1]), w)&e.mask, 1)
+			b := hashMore(hashString(seedBigram, sc.words[i-1]), w)
+			sc.v.add(b&e.mask, 1)
+			if plain {
+				sc.v.add((b^seedPlain)&e.mask, 1)
+			}
 		}
 	}
 	words := len(sc.v.idx) - start

@@ -99,7 +99,7 @@ func LoadFile(path string) (*Model, error) {
 // Model file magics: ESSM2 records the Features after the bucket bits;
 // ESSM1 files (written before) imply legacyFeatures; ESSM3 adds a byte of
 // feature flags (Compose, Routine, LangMeta, Gone, ArNorm, HashSplit,
-// Clitics).
+// Clitics, Register).
 const (
 	modelMagic       = "ESSM3"
 	essm2Magic       = "ESSM2"
@@ -107,9 +107,11 @@ const (
 )
 
 // flags are the Features an ESSM3 file records as bits of one byte, bit i
-// for the i-th; a new flag goes at the end.
+// for the i-th; a new flag goes at the end. With Register the byte is
+// full: a ninth flag needs a new format. A file with a flag clear (every
+// file written before the flag) is applied exactly as before.
 func (f *Features) flags() []*bool {
-	return []*bool{&f.Compose, &f.Routine, &f.LangMeta, &f.Gone, &f.ArNorm, &f.HashSplit, &f.Clitics}
+	return []*bool{&f.Compose, &f.Routine, &f.LangMeta, &f.Gone, &f.ArNorm, &f.HashSplit, &f.Clitics, &f.Register}
 }
 
 // Save writes the model, gzip-compressed.

@@ -322,3 +322,75 @@ func TestNBPlainCountsTextsOnce(t *testing.T) {
 		t.Error("the shipped settings count texts once in the naive-Bayes ratios")
 	}
 }
+
+// TestSocialMarker: a mention, hashtag, link or RT marks a text as social
+// media; emoji, e-mail-like "@ " and "#" alone, and words containing "rt"
+// do not.
+func TestSocialMarker(t *testing.T) {
+	for text, want := range map[string]bool{
+		"@user a encomenda chegou":              true,
+		"vou ver o jogo #flamengo":              true,
+		"olha isto http://t.co/abc":             true,
+		"olha isto HTTPS://t.co/abc":            true,
+		"site www.loja.pt":                      true,
+		"RT @user: que dia":                     true,
+		"RT que dia":                            true,
+		"obrigado pela entrega rápida":          false,
+		"adorei 😍😍":                             false,
+		"a entrega custou 20 € # não recomendo": false,
+		"escrevam para nós @ do site":           false,
+		"o SMART e o start demoraram":           false,
+		"ARTE e PORTO":                          false,
+		"快递到了，不错":                               false,
+	} {
+		if got := socialMarker(text); got != want {
+			t.Errorf("socialMarker(%q) = %v, want %v", text, got, want)
+		}
+	}
+}
+
+// TestRegisterCopy: with Features.Register a text with no social marker
+// gets one more feature per word and per bigram; a tweet gets none, and a
+// model without the flag extracts exactly what it did before. The flag is
+// recorded in the model file.
+func TestRegisterCopy(t *testing.T) {
+	lex, err := loadLexicons()
+	if err != nil {
+		t.Fatal(err)
+	}
+	off := DefaultTrainOptions().Features
+	off.Register = false
+	on := off
+	on.Register = true
+	count := func(f Features, text string) int {
+		e := extractor{lex: lex, mask: 1<<20 - 1, feat: f}
+		var sc scratch
+		e.extract(text, nil, "pt", false, &sc)
+		return len(sc.v.idx)
+	}
+	plain := "o técnico chegou na hora e resolveu tudo"
+	words := len(strings.Fields(plain))
+	if got, want := count(on, plain)-count(off, plain), 2*words-1; got != want {
+		t.Errorf("register copy of %q: %d more features, want %d", plain, got, want)
+	}
+	tweet := "@user o técnico chegou na hora"
+	if a, b := count(on, tweet), count(off, tweet); a != b {
+		t.Errorf("tweet %q: %d features with Register, %d without", tweet, a, b)
+	}
+	opts := TrainOptions{Bits: 12, Epochs: 3, Rate: 0.1, L2: 1e-4, Seed: 7, NB: 1, Features: on}
+	m, err := Train(tinyExamples(), opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b bytes.Buffer
+	if err := m.Save(&b); err != nil {
+		t.Fatal(err)
+	}
+	back, err := Decode(&b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !back.Features().Register {
+		t.Fatal("Register lost in the model file")
+	}
+}
