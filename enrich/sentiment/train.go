@@ -67,7 +67,7 @@ type TrainOptions struct {
 func DefaultTrainOptions() TrainOptions {
 	f := legacyFeatures
 	f.Compose, f.Routine, f.LangMeta, f.Gone = true, true, true, true
-	f.ArNorm, f.HashSplit, f.Clitics = true, true, true
+	f.ArNorm, f.HashSplit, f.Clitics, f.Register = true, true, true, true
 	return TrainOptions{Bits: 20, Epochs: 5, Rate: 0.05, L2: 3e-3, Seed: 1, Bags: 3, NB: 1, NBPlain: true, Features: f}
 }
 
