@@ -171,7 +171,7 @@ func TestIntentEvaluation(t *testing.T) {
 	if b := dev[intent.Buying]; b.Precision() < 0.90 || b.Recall() < 0.70 {
 		t.Errorf("development set: buying precision %.3f recall %.3f; want >= 0.90 and >= 0.70", b.Precision(), b.Recall())
 	}
-	for _, set := range []string{"holdout", "holdout2", "holdout3", "holdout4", "holdout5", "holdout6", "holdout7", "holdout8", "holdout9", "holdout10", "holdout11", "holdout12", "holdout13", "holdout14", "holdout15", "holdout16", "holdout17", "holdout18", "holdout19"} {
+	for _, set := range []string{"holdout", "holdout2", "holdout3", "holdout4", "holdout5", "holdout6", "holdout7", "holdout8", "holdout9", "holdout10", "holdout11", "holdout12", "holdout13", "holdout14", "holdout15", "holdout16", "holdout17", "holdout18", "holdout19", "holdout20", "holdout21"} {
 		prs, errs, n := evaluateIntents(t, "../intent/testdata/"+set+"/*.jsonl")
 		reportIntents(t, set, prs, errs, n)
 		if b := prs[intent.Buying]; b.Precision() < 0.85 {
