@@ -520,6 +520,24 @@ func TestBuyingFamilies(t *testing.T) {
 		{"seekplan", "fr", "je cherche un forfait avec appels illimités"},
 		{"seekplan", "de", "suche einen Tarif mit viel Datenvolumen"},
 		{"seekplan", "zh", "想找个流量多的套餐"},
+		// twentieth round: the guards of its member, resend, check and
+		// thanks rules hold back from a purchase asked beside them
+		{"member", "en", "I'm a member, how much is a guest pass?"},
+		{"member", "pl", "jestem klientem, chciałbym zamówić drugi abonament, jak to zrobić?"},
+		{"member", "es", "soy socia y quiero comprar un bono de 10 clases, ¿cómo lo hago?"},
+		{"member", "de", "bin schon Kundin, wie kann ich noch einen Gutschein kaufen?"},
+		{"resend", "en", "can you send the price list again? we'd like to order 20"},
+		{"resend", "de", "könnt ihr mir die Preisliste nochmal schicken? wir wollen bestellen"},
+		{"check", "en", "how do I check if the Mini is in stock?"},
+		{"check", "pt", "como faço pra ver quanto custa o plano anual?"},
+		{"check", "de", "wie kann ich sehen, ob ihr noch Termine frei habt?"},
+		{"thanks", "en", "thanks for the quick reply! we'd like to order two for Christmas"},
+		{"thanks", "de", "danke für die Info, habt ihr das auch in Blau?"},
+		{"thanks", "fr", "merci pour la réponse, je voudrais réserver pour samedi"},
+		// a provider sought for a fault at home stays a purchase
+		{"seekfault", "es", "necesito fontanero urgente, se ha roto una tubería debajo del fregadero"},
+		{"seekfault", "fr", "besoin d'un plombier en urgence, le tuyau sous l'évier est cassé"},
+		{"seekfault", "de", "brauche dringend einen Klempner, das Rohr unter der Spüle ist kaputt"},
 	}
 	for _, c := range buying {
 		if r := a.AnalyzeText(c.text, c.lang); !hasIntent(r, "buying") {
@@ -875,6 +893,42 @@ func TestBuyingFamilies(t *testing.T) {
 		{"gift", "en", "got a bday cake from you last week, it was lovely"},
 		{"gift", "pt", "feliz niver pra melhor confeitaria da cidade"},
 		{"gift", "fr", "bon anniv à toute l'équipe du ciné !"},
+		// twentieth round (holdout20's and holdout21's false purchases): a
+		// member asking how to use what they have, a request to send again
+		// what was delivered, a how-to about one's own figures, thanks for
+		// what was received
+		{"member", "en", "I'm a member, how do I book the sauna through the app?"},
+		{"member", "pl", "jestem członkiem klubu, jak zarezerwować kort w aplikacji?"},
+		{"member", "lv", "esmu biedrs, kā rezervēt laiku trenažieru zālē lietotnē?"},
+		{"member", "pt", "sou cliente, como faço pra agendar pelo site?"},
+		{"member", "es", "soy socio, ¿cómo reservo pista de pádel desde la app?"},
+		{"member", "fr", "je suis adhérente, comment réserver un cours sur l'appli ?"},
+		{"member", "de", "bin Mitglied, wie buche ich einen Kurs in der App?"},
+		{"member", "zh", "我是会员，怎么在app上预约课程？"},
+		{"resend", "en", "the link to our wedding photos expired, can you send it again please?"},
+		{"resend", "pl", "link do zdjęć wygasł, możecie wysłać jeszcze raz?"},
+		{"resend", "lv", "saite uz fotogrāfijām vairs nedarbojas, vai varat atsūtīt vēlreiz?"},
+		{"resend", "pt", "o link das fotos expirou, podem mandar de novo?"},
+		{"resend", "es", "el enlace de las fotos ha caducado, ¿me lo podéis volver a enviar?"},
+		{"resend", "fr", "le lien des photos a expiré, vous pouvez le renvoyer ?"},
+		{"resend", "de", "Der Download-Link für unsere Hochzeitsfotos ist abgelaufen, könnt ihr den bitte nochmal schicken?"},
+		{"resend", "zh", "照片链接过期了，能重新发一下吗？"},
+		{"check", "en", "how do I see my energy usage in the app?"},
+		{"check", "pl", "jak sprawdzić w aplikacji ile prądu wyprodukowały panele w tym miesiącu?"},
+		{"check", "lv", "kā redzēt lietotnē, cik paneļi saražoja šomēnes?"},
+		{"check", "pt", "como faço pra ver no app quanto os painéis geraram esse mês?"},
+		{"check", "es", "¿cómo veo en la app cuánto han generado las placas este mes?"},
+		{"check", "fr", "comment voir dans l'appli combien les panneaux ont produit ce mois-ci ?"},
+		{"check", "de", "wie sehe ich in der App, wie viel die Anlage diesen Monat erzeugt hat?"},
+		{"check", "zh", "怎么在app里查看这个月发了多少电？"},
+		{"thanks", "en", "thanks for the advice in the shop, the doll was a hit at Christmas"},
+		{"thanks", "pl", "dziękuję za poradę w sklepie, lalka była hitem pod choinkę"},
+		{"thanks", "lv", "paldies par ieteikumu veikalā, lelle bija hīts Ziemassvētkos"},
+		{"thanks", "pt", "obrigada pela dica na loja, a boneca foi sucesso no Natal"},
+		{"thanks", "es", "gracias por el consejo en la tienda, la muñeca triunfó en Navidad"},
+		{"thanks", "fr", "Merci pour les conseils en boutique, la poupée a fait un carton à Noël"},
+		{"thanks", "de", "danke für die Beratung im Laden, die Puppe war der Hit an Weihnachten"},
+		{"thanks", "zh", "谢谢店员的推荐，娃娃圣诞节大受欢迎"},
 	}
 	for _, c := range not {
 		if r := a.AnalyzeText(c.text, c.lang); hasIntent(r, "buying") {
@@ -888,6 +942,36 @@ func TestBuyingFamilies(t *testing.T) {
 // complaints though no brand is named (the sentiment completes the weak
 // evidence of a purchase); a purchase that went well, or a train ticket,
 // is not.
+// TestProviderSoughtForAFault: the twentieth round's complaint guard
+// (holdout20's es plumber, read after its once-measurement). A fault that
+// is why a provider is sought is the reason for a purchase, not a
+// complaint of ours; one the business left behind is still a complaint.
+func TestProviderSoughtForAFault(t *testing.T) {
+	a := analyzer(t)
+	for _, c := range []struct{ lang, text string }{
+		{"es", "necesito fontanero urgente en Chamberí, se ha roto una tubería debajo del fregadero y está todo empapado"},
+		{"fr", "besoin d'un plombier en urgence, le tuyau sous l'évier est cassé"},
+		{"de", "brauche dringend einen Klempner, das Rohr unter der Spüle ist kaputt"},
+		{"en", "need a plumber asap, a pipe burst under the sink and the kitchen's flooded"},
+		{"pl", "potrzebuję hydraulika pilnie, pękła rura pod zlewem i wszystko zalane"},
+		{"lv", "steidzami vajag santehniķi, pārplīsa caurule zem izlietnes"},
+		{"pt", "preciso de um encanador urgente, estourou um cano embaixo da pia"},
+	} {
+		if r := a.AnalyzeText(c.text, c.lang); !hasIntent(r, "buying") || hasIntent(r, "complaint") {
+			t.Errorf("%q: intents %+v, want buying, no complaint", c.text, r.Intents)
+		}
+	}
+	// written to break it: the provider the business sent left the fault
+	for _, c := range []struct{ lang, text string }{
+		{"en", "need a plumber again, the one you sent last week left the pipe leaking"},
+		{"pl", "potrzebuję znowu hydraulika, ten którego przysłaliście w zeszłym tygodniu zostawił cieknącą rurę"},
+	} {
+		if r := a.AnalyzeText(c.text, c.lang); !hasIntent(r, "complaint") {
+			t.Errorf("%q: intents %+v, want complaint", c.text, r.Intents)
+		}
+	}
+}
+
 func TestCustomerComplaintsWithoutBrand(t *testing.T) {
 	a := analyzer(t)
 	for _, c := range []struct {
@@ -1206,6 +1290,48 @@ func TestOwnedUseIsSupport(t *testing.T) {
 		{"de", "kann ich bei euch noch einen zweiten kaufen, den ersten hab ich schon bezahlt"},
 		{"pt", "comprei com vcs ano passado e amei, recomendo demais"},
 		{"es", "os compré una mochila y me encanta, gracias"},
+	} {
+		if r := a.AnalyzeText(c.text, c.lang); hasIntent(r, "support") {
+			t.Errorf("%q: support %+v, want none", c.text, r.Intents)
+		}
+	}
+}
+
+// TestSendSomeoneAndResendAreSupport: the twentieth round's support rules
+// (holdout20's misses, read after its once-measurement). A request to send
+// someone to see to what the business installed, and to send again what it
+// delivered, are support, never a purchase.
+func TestSendSomeoneAndResendAreSupport(t *testing.T) {
+	a := analyzer(t)
+	for _, c := range []struct{ lang, text string }{
+		{"en", "the boiler you installed keeps cutting out, please send someone to look at it"},
+		{"pl", "piec, który zamontowaliście, ciągle się wyłącza, przyślijcie kogoś"},
+		{"lv", "Sveiki, pēc jūsu uzstādītā ugunsmūra mūsu grāmatvede nevar pieslēgties bankas programmai. Lūdzu, atsūtiet kādu pārbaudīt"},
+		{"pt", "o aquecedor que vocês instalaram não liga, mandem alguém ver"},
+		{"es", "la caldera que nos instalasteis no arranca, mandad a alguien"},
+		{"fr", "la chaudière que vous avez installée ne démarre pas, envoyez quelqu'un svp"},
+		{"de", "die von euch eingebaute Heizung springt nicht an, schickt jemanden vorbei"},
+		{"zh", "你们装的热水器不出热水，派个师傅来看看"},
+		{"en", "the link to our wedding photos expired, can you send it again please?"},
+		{"pl", "link do zdjęć wygasł, możecie wysłać jeszcze raz?"},
+		{"lv", "saite uz fotogrāfijām vairs nedarbojas, vai varat atsūtīt vēlreiz?"},
+		{"pt", "o link das fotos expirou, podem mandar de novo?"},
+		{"es", "el enlace de las fotos ha caducado, ¿me lo podéis volver a enviar?"},
+		{"fr", "le lien des photos a expiré, vous pouvez le renvoyer ?"},
+		{"de", "Der Download-Link für unsere Hochzeitsfotos ist abgelaufen, könnt ihr den bitte nochmal schicken?"},
+		{"zh", "照片链接过期了，能重新发一下吗？"},
+	} {
+		if r := a.AnalyzeText(c.text, c.lang); !hasIntent(r, "support") || hasIntent(r, "buying") {
+			t.Errorf("%q: intents %+v, want support, no buying", c.text, r.Intents)
+		}
+	}
+	// written to break it: someone sent to quote for something new, a
+	// price list sent again for an order, praise of an installation
+	for _, c := range []struct{ lang, text string }{
+		{"en", "can you send someone to quote for a new boiler, the old one you installed is 15 years old"},
+		{"pl", "przyślijcie kogoś na wycenę nowych okien, chcemy wymienić te, które zamontowaliście"},
+		{"de", "könnt ihr mir die Preisliste nochmal schicken? wir wollen bestellen"},
+		{"en", "the solar panels you installed last spring are brilliant, thanks"},
 	} {
 		if r := a.AnalyzeText(c.text, c.lang); hasIntent(r, "support") {
 			t.Errorf("%q: support %+v, want none", c.text, r.Intents)
