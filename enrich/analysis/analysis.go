@@ -390,9 +390,19 @@ func (a *Analyzer) analyze(text, stated string, im *loadedIntentModel) record.An
 // purchase not as promised ("no es lo que prometían") or a part missing
 // on arrival ("llegó … y falta una bisagra"), or a question why nobody
 // did something ("dlaczego nikt nic nie powiedział"; not "why did nobody
-// tell me sooner", which praises).
+// tell me sooner", which praises), or a charge or a rise questioned ("why
+// did you charge me", "kāpēc izrakstījāt rēķinu", "pourquoi ma prime
+// augmente").
 func ownPurchase(c intent.Cues) bool {
-	if c.Has("elsewhere") || c.Has("hypo") || c.Has("sell") {
+	if c.Has("elsewhere") || c.Has("sell") {
+		return false
+	}
+	// twentieth round: a charge or a rise questioned ("¿por qué me cobráis
+	// 8€ si en el cartel pone 5€?"), even beside an if-clause
+	if c.Has("why") && (c.Has("charged") || c.Has("risen") || c.Has("invoice")) {
+		return true
+	}
+	if c.Has("hypo") {
 		return false
 	}
 	bought := c.Has("past")

@@ -1031,6 +1031,46 @@ func TestProviderSoughtForAFault(t *testing.T) {
 	}
 }
 
+// TestChargeQuestionedIsComplaint: the twentieth round's why + charged
+// (holdout20's and holdout21's misses, read after their once-measurements).
+// A charge or a rise questioned is a complaint about one's own bill, even
+// beside an if-clause, and never a purchase.
+func TestChargeQuestionedIsComplaint(t *testing.T) {
+	a := analyzer(t)
+	for _, c := range []struct{ lang, text string }{
+		{"en", "why did you charge me twice for one order?"},
+		{"pl", "dlaczego naliczyliście mi opłatę za dostawę, skoro miała być darmowa?"},
+		{"lv", "kāpēc noņēmāt naudu divreiz par vienu pasūtījumu?"},
+		{"pt", "por que cobraram a taxa de entrega se era grátis?"},
+		{"es", "¿por qué me cobráis 8€ por el aspirado si en el cartel pone 5€?"},
+		{"fr", "pourquoi vous m'avez facturé deux fois le même mois ?"},
+		{"de", "warum habt ihr mir 20 Euro mehr abgebucht als vereinbart?"},
+		{"zh", "为什么多收了我二十块？"},
+	} {
+		if r := a.AnalyzeText(c.text, c.lang); !hasIntent(r, "complaint") || hasIntent(r, "buying") {
+			t.Errorf("%q: intents %+v, want complaint, no buying", c.text, r.Intents)
+		}
+	}
+	// written to break it: a charge asked about beside a wish to buy, a
+	// price not of ours
+	for _, c := range []struct {
+		lang, text string
+		buying     bool
+	}{
+		{"en", "why is delivery charged extra? I'd like to order three", false},
+		{"de", "warum wird die Lieferung extra berechnet? wir möchten drei bestellen", true},
+		{"en", "why do train companies charge so much for tickets", false},
+		{"fr", "pourquoi les prix des billets de train ont augmenté ?", false},
+		{"es", "¿por qué se cobra la reserva? quiero reservar para diez", true},
+		{"pl", "dlaczego ceny poszły w górę? szukamy sali na wesele i chcemy wiedzieć", true},
+	} {
+		r := a.AnalyzeText(c.text, c.lang)
+		if hasIntent(r, "complaint") || hasIntent(r, "buying") != c.buying {
+			t.Errorf("%q: intents %+v, want no complaint (buying: %v)", c.text, r.Intents, c.buying)
+		}
+	}
+}
+
 func TestCustomerComplaintsWithoutBrand(t *testing.T) {
 	a := analyzer(t)
 	for _, c := range []struct {
