@@ -392,7 +392,8 @@ func (a *Analyzer) analyze(text, stated string, im *loadedIntentModel) record.An
 // did something ("dlaczego nikt nic nie powiedział"; not "why did nobody
 // tell me sooner", which praises), or a charge or a rise questioned ("why
 // did you charge me", "kāpēc izrakstījāt rēķinu", "pourquoi ma prime
-// augmente").
+// augmente"), or someone of the business late to it ("瑜伽课老师迟到二十分钟";
+// not the writer: "I'll be late").
 func ownPurchase(c intent.Cues) bool {
 	if c.Has("elsewhere") || c.Has("sell") {
 		return false
@@ -409,6 +410,7 @@ func ownPurchase(c intent.Cues) bool {
 	charged := c.Has("robbery") || c.Has("mock") || (c.Has("dear") && !c.Has("question")) ||
 		(c.Has("pricetalk") && !c.Has("question") && !c.Has("seek") && !c.Has("want") && !c.Has("priceask") && !c.Has("quote") && !c.Has("home") && !c.Has("job"))
 	waiting := c.Has("impatient") || c.Has("whereis") || c.Has("rhetoric") || c.Has("indignant") ||
+		(c.Has("late") && !c.Has("selflate") && !c.Has("question") && !c.Has("personal")) ||
 		(c.Has("why") && (c.Has("parcel") || c.Has("arrive") || c.Has("refund"))) ||
 		(c.Has("why") && c.Has("duration") && (c.Has("mine") || c.Has("aftercare"))) ||
 		(c.Has("why") && c.Has("nothing") && !c.Has("sooner"))
