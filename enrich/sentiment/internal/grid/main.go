@@ -10,7 +10,7 @@
 // A configuration is a comma-separated list of key=value over the
 // defaults (sentiment.DefaultTrainOptions): bits, epochs, rate, l2, seed,
 // bags, nb (naive-Bayes scaling smoothing, 0 = off), nbp (1: every text counts once in the naive-Bayes ratios), char (min-max), cw
-// (character block weight), compose (0/1), routine (0/1), lm (0/1: LangMeta), gone (0/1), ar, hs, cl (0/1: ArNorm, HashSplit, Clitics), fw (weight of the -feedback
+// (character block weight), compose (0/1), routine (0/1), lm (0/1: LangMeta), gone (0/1), ar, hs, cl, reg (0/1: ArNorm, HashSplit, Clitics, Register), fw (weight of the -feedback
 // examples), bal (1: balance their classes per language) and xw (weight
 // of each -extra example; 0, the default, leaves them out) and tf (share
 // of the UMSAB train split learnt from) and va (1: score the odd val
@@ -27,7 +27,8 @@
 // examples learnt from: a fixed subsample whatever the seed, the 25 %
 // within the 50 %) draws the learning curve of the written feedback;
 // -sets names more folders of labelled texts (comma-separated), each
-// scored overall, with their mean in the column "sets".
+// scored overall, with their mean in the column "sets"; -lang L adds
+// each set's macro-F1 on its texts of language L and their mean ("L-sets").
 package main
 
 import (
@@ -47,6 +48,10 @@ import (
 )
 
 var showErrors, balance bool
+
+// setLang, when set, adds each -sets folder's macro-F1 on its texts of
+// that language (the folder's file name, Example.Group).
+var setLang string
 
 // extraWeight is the weight of each -extra example in the configuration
 // being parsed (xw=; 0 leaves them out).
@@ -98,6 +103,7 @@ func main() {
 	extra := flag.String("extra", "", "more labelled examples (a file or folder) added with the weight xw= gives each")
 	dev := flag.String("dev", "enrich/sentiment/feedback/dev", "feedback development set, reported per language")
 	sets := flag.String("sets", "", "more labelled folders (comma-separated), each reported overall")
+	flag.StringVar(&setLang, "lang", "", "also report each -sets folder on its texts of this language (e.g. pt)")
 	flag.BoolVar(&showErrors, "errors", false, "list the development examples each configuration gets wrong")
 	var cs configs
 	flag.Var(&cs, "c", "configuration (repeatable); \"shipped\" scores the embedded model")
@@ -189,6 +195,12 @@ func run(dir, feedback, extraPath, devDir string, setDirs []string, cs configs) 
 	if len(setDirs) > 0 {
 		fmt.Printf(" %5s", "sets")
 	}
+	if setLang != "" {
+		for _, d := range setDirs {
+			fmt.Printf(" %8s", setLang+"-"+filepath.Base(d))
+		}
+		fmt.Printf(" %7s", setLang+"-sets")
+	}
 	fmt.Printf(" %8s\n", "train-s")
 	for _, c := range cs {
 		cpu0 := cpuTime()
@@ -277,6 +289,7 @@ func run(dir, feedback, extraPath, devDir string, setDirs []string, cs configs) 
 		devByLang := map[string]float64{}
 		var devAll float64
 		setScore := make([]float64, len(scoreSets))
+		setLangScore := make([]float64, len(scoreSets))
 		var clf *sentiment.Classifier
 		for i, m := range models {
 			var err error
@@ -307,6 +320,9 @@ func run(dir, feedback, extraPath, devDir string, setDirs []string, cs configs) 
 					return err
 				}
 				setScore[j] += srep.Overall.MacroF1 / n
+				if setLang != "" {
+					setLangScore[j] += srep.ByLanguage[setLang].MacroF1 / n
+				}
 			}
 		}
 		fmt.Printf("%-40s", c)
@@ -318,7 +334,7 @@ func run(dir, feedback, extraPath, devDir string, setDirs []string, cs configs) 
 			}
 			fmt.Printf(" %5.1f", 100*f)
 		}
-		fmt.Printf(" %7.1f %7.1f", 100*overall, 100*sum/float64(len(langs)-1))
+		fmt.Printf(" %7.2f %7.1f", 100*overall, 100*sum/float64(len(langs)-1))
 		if len(dl) > 0 {
 			for _, l := range dl {
 				fmt.Printf(" %5.1f", 100*devByLang[l])
@@ -340,7 +356,15 @@ func run(dir, feedback, extraPath, devDir string, setDirs []string, cs configs) 
 			setSum += f
 		}
 		if len(setScore) > 0 {
-			fmt.Printf(" %5.1f", 100*setSum/float64(len(setScore)))
+			fmt.Printf(" %5.2f", 100*setSum/float64(len(setScore)))
+		}
+		if setLang != "" {
+			var langSum float64
+			for _, f := range setLangScore {
+				fmt.Printf(" %8.1f", 100*f)
+				langSum += f
+			}
+			fmt.Printf(" %7.2f", 100*langSum/float64(len(setLangScore)))
 		}
 		fmt.Printf(" %8.1f\n", took.Seconds())
 	}
@@ -410,6 +434,8 @@ func parse(c string) (o sentiment.TrainOptions, fw float32, err error) {
 			o.Features.HashSplit = v == "1"
 		case "cl":
 			o.Features.Clitics = v == "1"
+		case "reg":
+			o.Features.Register = v == "1"
 		case "bal":
 			balance = v == "1"
 		case "va":
