@@ -32,7 +32,7 @@ func newTrainCmd(app *App) *cobra.Command {
 
 // shippedTrainCommand reproduces enrich/sentiment/model.bin.gz byte for byte.
 const shippedTrainCommand = `earshot train sentiment --umsab ../shared/data/sentiment --umsab-val \
-    --data enrich/sentiment/feedback/train --data-weight 3 --balance --bags 5 \
+    --data enrich/sentiment/feedback/train --data-weight 3 --lang-weight pt=0.5 --balance --bags 5 \
     --val enrich/sentiment/feedback/dev --seed 1 --out enrich/sentiment/model.bin.gz`
 
 func newTrainSentimentCmd(app *App) *cobra.Command {

@@ -280,7 +280,8 @@ func TestShippedModelReproduces(t *testing.T) {
 	var report bytes.Buffer
 	if _, err := TrainSentiment(TrainRequest{
 		UMSAB: umsab, Data: []string{feedbackTrain}, DataWeight: 3, Balance: true,
-		Out: out, Options: shippedOptions(),
+		LangWeights: map[string]float32{"pt": 0.5}, // --lang-weight pt=0.5 (eleventh round)
+		Out:         out, Options: shippedOptions(),
 	}, &report); err != nil {
 		t.Fatal(err)
 	}
