@@ -593,6 +593,17 @@ func TestBuyingFamilies(t *testing.T) {
 		{"opinion", "de", "macht ihr auch Geschenkverpackungen? findet ihr, das klappt bis Freitag?"},
 		{"giftreceived", "en", "I was given a voucher for my birthday and want to buy a second gift card for my sister"},
 		{"pastfromyou", "zh", "在你们这买过锅，想再买一个同款的，还有货吗？"},
+		// twenty-first round: whatever one asks whether the business has
+		// (have + question, no purchase cue needed), not one's own parcel,
+		// receipt or a way to contact it
+		{"havequestion", "es", "¿tienen hueco para una limpieza dental el jueves?"},
+		{"havequestion", "fr", "avez-vous encore des places pour le stage de poterie de juillet ?"},
+		{"havequestion", "de", "haben Sie am Wochenende noch Welpengruppen?"},
+		{"havequestion", "pl", "jest możliwość przeglądu auta w przyszłym tygodniu?"},
+		{"havequestion", "lv", "vai jums ir brīvi galdiņi sestdienas vakarā četriem?"},
+		{"havequestion", "pt", "tem mesa pra 6 no sábado?"},
+		{"havequestion", "zh", "你们有没有周末的亲子烘焙课？"},
+		{"havequestion", "en", "have you got any slots for a deep clean next week?"},
 	}
 	for _, c := range buying {
 		if r := a.AnalyzeText(c.text, c.lang); !hasIntent(r, "buying") {
@@ -1060,6 +1071,16 @@ func TestBuyingFamilies(t *testing.T) {
 		{"ticketstock", "en", "how much is a train ticket to Leeds these days, still available at that price?"},
 		{"ticketstock", "en", "I bought 2 concert tickets from you, are they still available in the app?"},
 		{"ticketstock", "en", "the concert tickets sold out in minutes, what a joke"},
+		{"havequestion", "en", "do you have my parcel? tracking says delivered"},
+		{"havequestion", "de", "habt ihr meine Bestellung schon verschickt?"},
+		{"havequestion", "en", "do you have an email address for complaints?"},
+		{"havequestion", "fr", "vous avez un numéro de téléphone pour le SAV ?"},
+		{"havequestion", "pt", "vocês têm noção do que fizeram com meu cabelo?"},
+		{"havequestion", "zh", "你们有没有联系方式？"},
+		{"havequestion", "lv", "vai jums ir kāds kontakts, kur sūdzēties?"},
+		{"havequestion", "pl", "macie jakiś pomysł, czemu aplikacja się wiesza?"},
+		{"havequestion", "en", "do you have the receipt from my last visit? need it for insurance"},
+		{"havequestion", "es", "¿tenéis el contacto del técnico que vino ayer?"},
 	}
 	for _, c := range not {
 		if r := a.AnalyzeText(c.text, c.lang); hasIntent(r, "buying") {
