@@ -604,6 +604,16 @@ func TestBuyingFamilies(t *testing.T) {
 		{"havequestion", "pt", "tem mesa pra 6 no sábado?"},
 		{"havequestion", "zh", "你们有没有周末的亲子烘焙课？"},
 		{"havequestion", "en", "have you got any slots for a deep clean next week?"},
+		// a purchase promised if the business has it (hypo beside have|stock
+		// and a commitment: je le prends, levo dois, 我就要了, bierzemy)
+		{"takeif", "pt", "se tiver no tamanho 40 eu levo dois"},
+		{"takeif", "zh", "如果还有黑色的我就要了，帮我留一件"},
+		{"takeif", "en", "if you've still got the oak table, I'll take one, can you deliver?"},
+		{"takeif", "pl", "jeśli macie to w czerwonym, bierzemy dwa"},
+		{"takeif", "lv", "ja jums ir zilā krāsā, ņemsim divus"},
+		{"takeif", "fr", "si vous avez le buffet en chêne, on le prend, livraison à Lyon"},
+		{"book", "zh", "想约个周六下午的美甲"},
+		{"signup", "zh", "想给儿子报个游泳班"},
 	}
 	for _, c := range buying {
 		if r := a.AnalyzeText(c.text, c.lang); !hasIntent(r, "buying") {
@@ -1081,6 +1091,16 @@ func TestBuyingFamilies(t *testing.T) {
 		{"havequestion", "pl", "macie jakiś pomysł, czemu aplikacja się wiesza?"},
 		{"havequestion", "en", "do you have the receipt from my last visit? need it for insurance"},
 		{"havequestion", "es", "¿tenéis el contacto del técnico que vino ayer?"},
+		// written to break the commitments and the hypo exemption: a price as
+		// the condition, a refusal, keeping what was delivered
+		{"takeif", "pl", "nie kupujemy już u was, ceny poszły w górę"},
+		{"takeif", "es", "me lo quedo aunque tenga un arañazo, pero avisad al repartidor"},
+		{"takeif", "zh", "要是便宜点我就要了，现在太贵"},
+		{"takeif", "de", "wenn es billiger wäre, würden wir drei nehmen"},
+		{"takeif", "en", "if it were half the price I'll take two, but not at £400"},
+		{"takeif", "lv", "ja būtu lētāks, ņemsim divus, bet ne par šo cenu"},
+		{"takeif", "fr", "si c'était moins cher on le prend, mais là non"},
+		{"takeif", "pt", "se fosse mais barato eu levo dois, mas assim não"},
 	}
 	for _, c := range not {
 		if r := a.AnalyzeText(c.text, c.lang); hasIntent(r, "buying") {
