@@ -393,7 +393,8 @@ func (a *Analyzer) analyze(text, stated string, im *loadedIntentModel) record.An
 // tell me sooner", which praises), or a charge or a rise questioned ("why
 // did you charge me", "kāpēc izrakstījāt rēķinu", "pourquoi ma prime
 // augmente"), or someone of the business late to it ("瑜伽课老师迟到二十分钟";
-// not the writer: "I'll be late").
+// not the writer: "I'll be late"), or a charge made twice or for what was
+// not asked for ("cobrou-me duas vezes", "cobrou o couvert que nem pedimos").
 func ownPurchase(c intent.Cues) bool {
 	if c.Has("elsewhere") || c.Has("sell") {
 		return false
@@ -415,6 +416,10 @@ func ownPurchase(c intent.Cues) bool {
 		(c.Has("why") && c.Has("duration") && (c.Has("mine") || c.Has("aftercare"))) ||
 		(c.Has("why") && c.Has("nothing") && !c.Has("sooner"))
 	refund := c.Has("demand") || (c.Has("refund") && (c.Has("fault") || c.Has("since") || c.Has("recur")))
+	// twenty-first round: a charge made twice or for what was not asked for
+	// ("a via verde cobrou-me duas vezes", "cobrou o couvert que a gente nem
+	// pediu"), not asked about nor thanked for
+	charged = charged || (c.Has("charged") && (c.Has("twice") || c.Has("unasked")) && !c.Has("question") && !c.Has("thanks"))
 	// eighteenth round: a purchase not as promised, a part missing on arrival
 	unmet := c.Has("unmet") || (c.Has("missing") && c.Has("arrive"))
 	return bought || charged || waiting || refund || unmet
