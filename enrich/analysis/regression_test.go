@@ -614,6 +614,13 @@ func TestBuyingFamilies(t *testing.T) {
 		{"takeif", "fr", "si vous avez le buffet en chêne, on le prend, livraison à Lyon"},
 		{"book", "zh", "想约个周六下午的美甲"},
 		{"signup", "zh", "想给儿子报个游泳班"},
+		// written to break dream and left: a dream kitchen quoted, a price
+		// asked beside a daydream, buying more of what remains
+		{"dream", "en", "my dream kitchen: can you quote for an L-shaped one with an island?"},
+		{"dream", "fr", "on peut rêver d'une cuisine avec îlot, vous faites des devis ?"},
+		{"dream", "es", "soñar es gratis, pero ¿cuánto cuesta una cocina con isla?"},
+		{"left", "es", "me quedan dos clases, ¿puedo comprar otro bono de 10?"},
+		{"left", "zh", "我还剩两次课，想再买一个十次卡"},
 	}
 	for _, c := range buying {
 		if r := a.AnalyzeText(c.text, c.lang); !hasIntent(r, "buying") {
@@ -1101,6 +1108,14 @@ func TestBuyingFamilies(t *testing.T) {
 		{"takeif", "lv", "ja būtu lētāks, ņemsim divus, bet ne par šo cenu"},
 		{"takeif", "fr", "si c'était moins cher on le prend, mais là non"},
 		{"takeif", "pt", "se fosse mais barato eu levo dois, mas assim não"},
+		// a daydream (dream) and what remains of one's own plan (left) are
+		// no purchase
+		{"dream", "en", "buy a villa in Tuscany? in my dreams"},
+		{"dream", "pl", "kupić dom nad morzem? chyba w snach"},
+		{"dream", "es", "¿comprar un ático en Madrid? ni en sueños"},
+		{"dream", "de", "ein Haus am See kaufen? im Traum"},
+		{"dream", "zh", "在上海买房？做梦吧"},
+		{"left", "lv", "cik nodarbību man vēl palikuši abonementā?"},
 	}
 	for _, c := range not {
 		if r := a.AnalyzeText(c.text, c.lang); hasIntent(r, "buying") {
