@@ -614,6 +614,8 @@ func TestBuyingFamilies(t *testing.T) {
 		{"takeif", "fr", "si vous avez le buffet en chêne, on le prend, livraison à Lyon"},
 		{"book", "zh", "想约个周六下午的美甲"},
 		{"signup", "zh", "想给儿子报个游泳班"},
+		{"want", "de", "Wir würden gerne einen Tisch für 8 Personen am Freitag reservieren"},
+		{"want", "pt", "gostava de marcar uma consulta para a próxima semana"},
 		// written to break dream and left: a dream kitchen quoted, a price
 		// asked beside a daydream, buying more of what remains
 		{"dream", "en", "my dream kitchen: can you quote for an L-shaped one with an island?"},
@@ -1116,6 +1118,8 @@ func TestBuyingFamilies(t *testing.T) {
 		{"dream", "de", "ein Haus am See kaufen? im Traum"},
 		{"dream", "zh", "在上海买房？做梦吧"},
 		{"left", "lv", "cik nodarbību man vēl palikuši abonementā?"},
+		{"want", "pt", "gostava de cancelar a reserva de sábado"},
+		{"want", "de", "wir würden gerne unsere Buchung stornieren"},
 	}
 	for _, c := range not {
 		if r := a.AnalyzeText(c.text, c.lang); hasIntent(r, "buying") {
