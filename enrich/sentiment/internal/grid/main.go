@@ -28,7 +28,8 @@
 // within the 50 %) draws the learning curve of the written feedback;
 // -sets names more folders of labelled texts (comma-separated), each
 // scored overall, with their mean in the column "sets"; -lang L adds
-// each set's macro-F1 on its texts of language L and their mean ("L-sets").
+// each set's macro-F1 on its texts of language L and their mean ("L-sets");
+// -lang lv,pl,zh,pt does so for each of those languages in turn.
 package main
 
 import (
@@ -49,9 +50,9 @@ import (
 
 var showErrors, balance bool
 
-// setLang, when set, adds each -sets folder's macro-F1 on its texts of
-// that language (the folder's file name, Example.Group).
-var setLang string
+// setLangs, when set, adds each -sets folder's macro-F1 on its texts of
+// each of these languages (the folder's file name, Example.Group).
+var setLangs []string
 
 // extraWeight is the weight of each -extra example in the configuration
 // being parsed (xw=; 0 leaves them out).
@@ -103,13 +104,16 @@ func main() {
 	extra := flag.String("extra", "", "more labelled examples (a file or folder) added with the weight xw= gives each")
 	dev := flag.String("dev", "enrich/sentiment/feedback/dev", "feedback development set, reported per language")
 	sets := flag.String("sets", "", "more labelled folders (comma-separated), each reported overall")
-	flag.StringVar(&setLang, "lang", "", "also report each -sets folder on its texts of this language (e.g. pt)")
+	setLang := flag.String("lang", "", "also report each -sets folder on its texts of this language (e.g. pt; comma-separated for several)")
 	flag.BoolVar(&showErrors, "errors", false, "list the development examples each configuration gets wrong")
 	var cs configs
 	flag.Var(&cs, "c", "configuration (repeatable); \"shipped\" scores the embedded model")
 	flag.Parse()
 	if len(cs) == 0 {
 		cs = configs{"base"}
+	}
+	if *setLang != "" {
+		setLangs = strings.Split(*setLang, ",")
 	}
 	var setDirs []string
 	if *sets != "" {
@@ -195,7 +199,7 @@ func run(dir, feedback, extraPath, devDir string, setDirs []string, cs configs) 
 	if len(setDirs) > 0 {
 		fmt.Printf(" %5s", "sets")
 	}
-	if setLang != "" {
+	for _, setLang := range setLangs {
 		for _, d := range setDirs {
 			fmt.Printf(" %8s", setLang+"-"+filepath.Base(d))
 		}
@@ -289,7 +293,10 @@ func run(dir, feedback, extraPath, devDir string, setDirs []string, cs configs) 
 		devByLang := map[string]float64{}
 		var devAll float64
 		setScore := make([]float64, len(scoreSets))
-		setLangScore := make([]float64, len(scoreSets))
+		setLangScore := make([][]float64, len(setLangs))
+		for k := range setLangScore {
+			setLangScore[k] = make([]float64, len(scoreSets))
+		}
 		var clf *sentiment.Classifier
 		for i, m := range models {
 			var err error
@@ -320,8 +327,8 @@ func run(dir, feedback, extraPath, devDir string, setDirs []string, cs configs) 
 					return err
 				}
 				setScore[j] += srep.Overall.MacroF1 / n
-				if setLang != "" {
-					setLangScore[j] += srep.ByLanguage[setLang].MacroF1 / n
+				for k, setLang := range setLangs {
+					setLangScore[k][j] += srep.ByLanguage[setLang].MacroF1 / n
 				}
 			}
 		}
@@ -358,13 +365,13 @@ func run(dir, feedback, extraPath, devDir string, setDirs []string, cs configs) 
 		if len(setScore) > 0 {
 			fmt.Printf(" %5.2f", 100*setSum/float64(len(setScore)))
 		}
-		if setLang != "" {
+		for _, scores := range setLangScore {
 			var langSum float64
-			for _, f := range setLangScore {
+			for _, f := range scores {
 				fmt.Printf(" %8.1f", 100*f)
 				langSum += f
 			}
-			fmt.Printf(" %7.2f", 100*langSum/float64(len(setLangScore)))
+			fmt.Printf(" %7.2f", 100*langSum/float64(len(scores)))
 		}
 		fmt.Printf(" %8.1f\n", took.Seconds())
 	}
