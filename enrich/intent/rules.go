@@ -32,11 +32,12 @@ import (
 // suppress. The evidence is the span of the first group's cues.
 
 // maxClasses bounds the cue classes (they are bits of a classSet).
-const maxClasses = 128
+const maxClasses = 192
 
-// classSet is a set of cue classes by bit: two words, so 128 classes fit
-// and a test is still two ANDs.
-type classSet [2]uint64
+// classSet is a set of cue classes by bit: three words, so 192 classes fit
+// and a test is still three ANDs (the twenty-second round's classes passed
+// 128).
+type classSet [3]uint64
 
 func bitSet(b int) classSet {
 	var s classSet
@@ -48,10 +49,14 @@ func (s *classSet) add(b int) { s[b>>6] |= 1 << (b & 63) }
 
 func (s classSet) has(b int) bool { return s[b>>6]&(1<<(b&63)) != 0 }
 
-func (s classSet) or(o classSet) classSet { return classSet{s[0] | o[0], s[1] | o[1]} }
+func (s classSet) or(o classSet) classSet {
+	return classSet{s[0] | o[0], s[1] | o[1], s[2] | o[2]}
+}
 
 // meets reports whether s and o share a class.
-func (s classSet) meets(o classSet) bool { return s[0]&o[0] != 0 || s[1]&o[1] != 0 }
+func (s classSet) meets(o classSet) bool {
+	return s[0]&o[0] != 0 || s[1]&o[1] != 0 || s[2]&o[2] != 0
+}
 
 // Built-in classes.
 const (
@@ -280,7 +285,7 @@ func parseRule(raw string, resolve func(string, int) (classSet, error)) (*rule, 
 // hit is one cue found in the text.
 type hit struct {
 	clause     int32
-	bit        int8
+	bit        int16
 	start, end int
 }
 
@@ -289,7 +294,7 @@ func (st *state) mark(i, end, bit int) {
 	c := st.clauseOf[i]
 	st.masks[c].add(bit)
 	st.textMask.add(bit)
-	st.hits = append(st.hits, hit{clause: c, bit: int8(bit), start: st.toks[i].Start, end: st.toks[end-1].End})
+	st.hits = append(st.hits, hit{clause: c, bit: int16(bit), start: st.toks[i].Start, end: st.toks[end-1].End})
 }
 
 // markBuiltins records the built-in classes: question marks (and a
