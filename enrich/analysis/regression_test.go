@@ -640,6 +640,20 @@ func TestBuyingFamilies(t *testing.T) {
 		{"reported", "es", "mi madre me preguntó cuánto cuesta el bono de 10 clases, ¿me lo decís?"},
 		{"beento", "en", "has anyone been to that spa? want to book a day there for my mum's birthday"},
 		{"receipt", "pt", "queria comprar 3 cadeiras com nota fiscal no nome da empresa, quanto fica?"},
+		// twenty-second round, missed purchases: whether the business still
+		// takes new clients (acceptnew), a room or place still to be had (seat)
+		{"acceptnew", "en", "are you taking on new clients for bookkeeping?"},
+		{"acceptnew", "pl", "czy przyjmuje pani jeszcze nowych pacjentów?"},
+		{"acceptnew", "lv", "vai pieņemat jaunus klientus?"},
+		{"acceptnew", "zh", "你们还收新学员吗？"},
+		{"acceptnew", "fr", "vous prenez encore des élèves en piano pour la rentrée ?"},
+		{"acceptnew", "es", "¿aceptáis nuevos pacientes en fisioterapia?"},
+		{"acceptnew", "de", "nehmt ihr noch neue Kunden für die Gartenpflege an?"},
+		{"acceptnew", "pt", "vocês aceitam novos pacientes pelo plano?"},
+		{"seat", "es", "¿hay plazas en el curso de cerámica de marzo?"},
+		{"seat", "de", "ist die Ferienwohnung im August noch frei?"},
+		{"seat", "pt", "tem vaga pra hoje à noite? somos 4"},
+		{"seat", "en", "any rooms for two on the 14th?"},
 	}
 	for _, c := range buying {
 		if r := a.AnalyzeText(c.text, c.lang); !hasIntent(r, "buying") {
@@ -1194,6 +1208,17 @@ func TestBuyingFamilies(t *testing.T) {
 		{"job", "fr", "Nous cherchons un cuisinier pour rejoindre notre équipe, poste à pourvoir"},
 		{"job", "es", "¿estáis buscando gente para verano? tengo experiencia en hostelería"},
 		{"job", "lv", "cik jūs maksājat pavāriem? domāju pieteikties"},
+		// written to break acceptnew and seat: interns, returns, parcels,
+		// cheques, a parking space, a place for one's bike
+		{"acceptnew", "en", "are you taking on new apprentices this year?"},
+		{"acceptnew", "pl", "czy przyjmujecie praktykantów na lato?"},
+		{"acceptnew", "pl", "czy przyjmujecie zwroty bez paragonu?"},
+		{"acceptnew", "lv", "vai pieņemat atpakaļ preci bez čeka?"},
+		{"acceptnew", "zh", "还收快递吗？我的包裹放哪"},
+		{"acceptnew", "fr", "vous prenez encore les chèques ?"},
+		{"acceptnew", "es", "¿admitís devoluciones sin ticket?"},
+		{"seat", "de", "ist der Parkplatz vor dem Laden noch frei?"},
+		{"seat", "en", "is there a place for my bike at the hotel?"},
 	}
 	for _, c := range not {
 		if r := a.AnalyzeText(c.text, c.lang); hasIntent(r, "buying") {
