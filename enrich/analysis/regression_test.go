@@ -654,6 +654,10 @@ func TestBuyingFamilies(t *testing.T) {
 		{"seat", "de", "ist die Ferienwohnung im August noch frei?"},
 		{"seat", "pt", "tem vaga pra hoje à noite? somos 4"},
 		{"seat", "en", "any rooms for two on the 14th?"},
+		// a price asked beside a fault is a repair asked for
+		{"repairprice", "en", "how much to replace a cracked screen on an iPhone 12?"},
+		{"repairprice", "en", "how much to fix my cracked phone screen?"},
+		{"repairprice", "pl", "ile za wymianę pękniętej szybki w Samsungu A52?"},
 	}
 	for _, c := range buying {
 		if r := a.AnalyzeText(c.text, c.lang); !hasIntent(r, "buying") {
@@ -1219,6 +1223,9 @@ func TestBuyingFamilies(t *testing.T) {
 		{"acceptnew", "es", "¿admitís devoluciones sin ticket?"},
 		{"seat", "de", "ist der Parkplatz vor dem Laden noch frei?"},
 		{"seat", "en", "is there a place for my bike at the hotel?"},
+		// ... unless the fault is of what one had from the business, or again
+		{"repairprice", "en", "the washing machine I bought from you is leaking, how much will the repair cost me?"},
+		{"repairprice", "en", "the boiler you installed is leaking again, how much are you going to charge me this time?"},
 	}
 	for _, c := range not {
 		if r := a.AnalyzeText(c.text, c.lang); hasIntent(r, "buying") {
