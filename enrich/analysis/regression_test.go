@@ -658,6 +658,12 @@ func TestBuyingFamilies(t *testing.T) {
 		{"repairprice", "en", "how much to replace a cracked screen on an iPhone 12?"},
 		{"repairprice", "en", "how much to fix my cracked phone screen?"},
 		{"repairprice", "pl", "ile za wymianę pękniętej szybki w Samsungu A52?"},
+		// written to break research and theywant: interview coaching, a
+		// thesis to bind, a purchase for one's son or daughter asked about
+		{"research", "en", "do you offer mock interview coaching? how much?"},
+		{"research", "en", "I'm writing my thesis and need 3 copies bound, what do you charge?"},
+		{"theywant", "es", "mi hijo quiere comprar una bici de 24, ¿tenéis alguna?"},
+		{"theywant", "fr", "ma fille veut acheter une guitare pour débuter, vous conseillez quoi ?"},
 	}
 	for _, c := range buying {
 		if r := a.AnalyzeText(c.text, c.lang); !hasIntent(r, "buying") {
@@ -1226,6 +1232,11 @@ func TestBuyingFamilies(t *testing.T) {
 		// ... unless the fault is of what one had from the business, or again
 		{"repairprice", "en", "the washing machine I bought from you is leaking, how much will the repair cost me?"},
 		{"repairprice", "en", "the boiler you installed is leaking again, how much are you going to charge me this time?"},
+		// a student's research and someone else's wish are no purchase
+		{"research", "de", "ich schreibe meine Masterarbeit über Bäckereien, hätten Sie Zeit für ein Interview?"},
+		{"research", "pl", "piszę pracę magisterską o małych firmach, czy mogę zadać kilka pytań?"},
+		{"theywant", "de", "mein Schwager will sich einen Porsche kaufen, er fährt Fahrrad"},
+		{"theywant", "pt", "minha irmã quer comprar um cavalo, mora num apartamento"},
 	}
 	for _, c := range not {
 		if r := a.AnalyzeText(c.text, c.lang); hasIntent(r, "buying") {
