@@ -664,6 +664,15 @@ func TestBuyingFamilies(t *testing.T) {
 		{"research", "en", "I'm writing my thesis and need 3 copies bound, what do you charge?"},
 		{"theywant", "es", "mi hijo quiere comprar una bici de 24, ¿tenéis alguna?"},
 		{"theywant", "fr", "ma fille veut acheter une guitare pour débuter, vous conseillez quoi ?"},
+		// a price asked of the business's own rates (priceask gains what are
+		// your rates, jakie macie ceny, kādas ir cenas, quels sont vos tarifs,
+		// wie teuer …)
+		{"priceask", "en", "what's your price for replacing 6 fence panels?"},
+		{"priceask", "en", "how much are your gel nails with art?"},
+		{"priceask", "pl", "jakie macie ceny za strzyżenie męskie?"},
+		{"priceask", "lv", "kādas ir cenas par logu mazgāšanu?"},
+		{"priceask", "fr", "quels sont vos tarifs pour un ravalement de façade ?"},
+		{"priceask", "de", "wie teuer ist bei euch ein Haarschnitt für Kinder?"},
 	}
 	for _, c := range buying {
 		if r := a.AnalyzeText(c.text, c.lang); !hasIntent(r, "buying") {
@@ -1237,6 +1246,14 @@ func TestBuyingFamilies(t *testing.T) {
 		{"research", "pl", "piszę pracę magisterską o małych firmach, czy mogę zadać kilka pytań?"},
 		{"theywant", "de", "mein Schwager will sich einen Porsche kaufen, er fährt Fahrrad"},
 		{"theywant", "pt", "minha irmã quer comprar um cavalo, mora num apartamento"},
+		// written to break the new price questions: a price complained of,
+		// leaving early, parking, a train ticket
+		{"priceask", "en", "what are your prices now, daylight robbery as usual"},
+		{"priceask", "en", "how much are you charging for a pint now, outrageous"},
+		{"priceask", "en", "what's the cost of leaving my contract early?"},
+		{"priceask", "de", "wie teuer ist das Parken vor eurem Laden?"},
+		{"priceask", "pl", "jakie są ceny biletów na pociąg do Gdańska?"},
+		{"priceask", "fr", "quels sont vos prix, c'est du vol !"},
 	}
 	for _, c := range not {
 		if r := a.AnalyzeText(c.text, c.lang); hasIntent(r, "buying") {
