@@ -408,18 +408,18 @@ func ownPurchase(c intent.Cues) bool {
 		return false
 	}
 	bought := c.Has("past")
+	// a price complained of, or (twenty-first round) a charge made twice or
+	// for what was not asked for ("a via verde cobrou-me duas vezes",
+	// "cobrou o couvert que a gente nem pediu"), not asked about nor thanked for
 	charged := c.Has("robbery") || c.Has("mock") || (c.Has("dear") && !c.Has("question")) ||
-		(c.Has("pricetalk") && !c.Has("question") && !c.Has("seek") && !c.Has("want") && !c.Has("priceask") && !c.Has("quote") && !c.Has("home") && !c.Has("job"))
+		(c.Has("pricetalk") && !c.Has("question") && !c.Has("seek") && !c.Has("want") && !c.Has("priceask") && !c.Has("quote") && !c.Has("home") && !c.Has("job")) ||
+		(c.Has("charged") && (c.Has("twice") || c.Has("unasked")) && !c.Has("question") && !c.Has("thanks"))
 	waiting := c.Has("impatient") || c.Has("whereis") || c.Has("rhetoric") || c.Has("indignant") ||
 		(c.Has("late") && !c.Has("selflate") && !c.Has("question") && !c.Has("personal")) ||
 		(c.Has("why") && (c.Has("parcel") || c.Has("arrive") || c.Has("refund"))) ||
 		(c.Has("why") && c.Has("duration") && (c.Has("mine") || c.Has("aftercare"))) ||
 		(c.Has("why") && c.Has("nothing") && !c.Has("sooner"))
 	refund := c.Has("demand") || (c.Has("refund") && (c.Has("fault") || c.Has("since") || c.Has("recur")))
-	// twenty-first round: a charge made twice or for what was not asked for
-	// ("a via verde cobrou-me duas vezes", "cobrou o couvert que a gente nem
-	// pediu"), not asked about nor thanked for
-	charged = charged || (c.Has("charged") && (c.Has("twice") || c.Has("unasked")) && !c.Has("question") && !c.Has("thanks"))
 	// eighteenth round: a purchase not as promised, a part missing on arrival
 	unmet := c.Has("unmet") || (c.Has("missing") && c.Has("arrive"))
 	return bought || charged || waiting || refund || unmet
