@@ -673,6 +673,17 @@ func TestBuyingFamilies(t *testing.T) {
 		{"priceask", "lv", "kādas ir cenas par logu mazgāšanu?"},
 		{"priceask", "fr", "quels sont vos tarifs pour un ravalement de façade ?"},
 		{"priceask", "de", "wie teuer ist bei euch ein Haarschnitt für Kinder?"},
+		// the business asked to hold, reserve or put the writer down for one
+		// (holdme: put me down for, odłóżcie mi, atlieciet man, me separa,
+		// guárdame, gardez-moi, haltet mir, 帮我留)
+		{"holdme", "en", "put me down for two of the sourdough loaves for Saturday pls"},
+		{"holdme", "pl", "odłóżcie mi proszę dwa pączki z różą na jutro rano"},
+		{"holdme", "lv", "atlieciet man vienu klaipu uz piektdienu"},
+		{"holdme", "pt", "me separa uma caixa de brigadeiro pra sexta"},
+		{"holdme", "es", "guárdame dos raciones de paella para el domingo"},
+		{"holdme", "fr", "gardez-moi une baguette tradition pour 18h svp"},
+		{"holdme", "de", "haltet mir bitte zwei Karten für die Lesung am Freitag frei"},
+		{"holdme", "zh", "帮我留两盒青团，明天下午来拿"},
 	}
 	for _, c := range buying {
 		if r := a.AnalyzeText(c.text, c.lang); !hasIntent(r, "buying") {
@@ -1254,6 +1265,18 @@ func TestBuyingFamilies(t *testing.T) {
 		{"priceask", "de", "wie teuer ist das Parken vor eurem Laden?"},
 		{"priceask", "pl", "jakie są ceny biletów na pociąg do Gdańska?"},
 		{"priceask", "fr", "quels sont vos prix, c'est du vol !"},
+		// written to break holdme: a list for a refund, a complaint joined,
+		// an order already made, a separable verb of an app logging one out
+		{"holdme", "en", "add me to the list of people still waiting for a refund"},
+		{"holdme", "en", "you put me down for two and charged me for three"},
+		{"holdme", "en", "reserve me one? I ordered it last week and it never arrived"},
+		{"holdme", "pl", "zapiszcie mnie na listę do zwrotu pieniędzy, czekam od miesiąca"},
+		{"holdme", "de", "Die App meldet mich ständig ab, total nervig."},
+		{"holdme", "es", "me apunto a la queja, a mí también me cobraron dos veces"},
+		{"holdme", "fr", "ajoutez-moi à la liste de ceux qui attendent leur remboursement"},
+		{"holdme", "pt", "me coloca na lista de reembolso, o produto veio quebrado"},
+		{"holdme", "lv", "ielieciet mani sarakstā naudas atmaksai, prece bija bojāta"},
+		{"holdme", "zh", "给我留的那件被别人买走了，什么意思？"},
 	}
 	for _, c := range not {
 		if r := a.AnalyzeText(c.text, c.lang); hasIntent(r, "buying") {
