@@ -684,6 +684,11 @@ func TestBuyingFamilies(t *testing.T) {
 		{"holdme", "fr", "gardez-moi une baguette tradition pour 18h svp"},
 		{"holdme", "de", "haltet mir bitte zwei Karten für die Lesung am Freitag frei"},
 		{"holdme", "zh", "帮我留两盒青团，明天下午来拿"},
+		// written to break the student's catalogue (research & catalog): a
+		// student who buys, a discount or a price asked beside the catalogue
+		{"research", "en", "I'm a student, do you have a student discount on the laptops in your catalogue?"},
+		{"research", "es", "soy estudiante y quiero comprar un portátil, ¿me mandáis el catálogo?"},
+		{"research", "de", "ich bin Studentin, was kostet bei euch der Leihkatalog für Kameras pro Tag?"},
 	}
 	for _, c := range buying {
 		if r := a.AnalyzeText(c.text, c.lang); !hasIntent(r, "buying") {
@@ -1277,6 +1282,15 @@ func TestBuyingFamilies(t *testing.T) {
 		{"holdme", "pt", "me coloca na lista de reembolso, o produto veio quebrado"},
 		{"holdme", "lv", "ielieciet mani sarakstā naudas atmaksai, prece bija bojāta"},
 		{"holdme", "zh", "给我留的那件被别人买走了，什么意思？"},
+		// a student asking for the catalogue for a project, and a price list
+		// asked out of curiosity, are no purchase
+		{"research", "en", "hi, I'm a student doing a project on furniture design, could you send me your catalogue?"},
+		{"research", "pt", "sou estudante e estou fazendo um trabalho sobre cosméticos, podem me mandar o catálogo?"},
+		{"research", "fr", "je suis étudiante en design, vous pourriez m'envoyer votre catalogue pour un exposé ?"},
+		{"research", "zh", "我是大学生，在做市场营销的作业，能发一份你们的产品目录吗？"},
+		{"refuse", "pl", "mamy warsztat po drugiej stronie miasta, podeślecie cennik? tak z ciekawości"},
+		{"refuse", "lv", "mums arī ir frizētava, kādas jums cenas? vienkārši interesē"},
+		{"refuse", "zh", "我们也开花店的，能看看你们的价目表吗？纯好奇"},
 	}
 	for _, c := range not {
 		if r := a.AnalyzeText(c.text, c.lang); hasIntent(r, "buying") {
