@@ -689,6 +689,16 @@ func TestBuyingFamilies(t *testing.T) {
 		{"research", "en", "I'm a student, do you have a student discount on the laptops in your catalogue?"},
 		{"research", "es", "soy estudiante y quiero comprar un portátil, ¿me mandáis el catálogo?"},
 		{"research", "de", "ich bin Studentin, was kostet bei euch der Leihkatalog für Kameras pro Tag?"},
+		// a waiting list asked for (waitlist) and a return to stock asked
+		// (commerce gains wieder lieferbar, revient en stock, 补货 …)
+		{"waitlist", "en", "do you keep a waiting list for the next batch of kittens?"},
+		{"waitlist", "pl", "czy jest lista oczekujących na zajęcia z baletu dla dzieci?"},
+		{"waitlist", "fr", "il y a une liste d'attente pour le stage de surf en juillet ?"},
+		{"waitlist", "de", "gibt es eine Warteliste für die Töpferkurse im Frühjahr?"},
+		{"restock", "de", "wann ist die Regenjacke in Größe L wieder lieferbar?"},
+		{"restock", "fr", "le mixeur plongeant revient en stock quand ?"},
+		{"restock", "zh", "这款保温杯什么时候补货？"},
+		{"restock", "lv", "kad atkal būs pieejami tie vilnas zeķes?"},
 	}
 	for _, c := range buying {
 		if r := a.AnalyzeText(c.text, c.lang); !hasIntent(r, "buying") {
@@ -1291,6 +1301,14 @@ func TestBuyingFamilies(t *testing.T) {
 		{"refuse", "pl", "mamy warsztat po drugiej stronie miasta, podeślecie cennik? tak z ciekawości"},
 		{"refuse", "lv", "mums arī ir frizētava, kādas jums cenas? vienkārši interesē"},
 		{"refuse", "zh", "我们也开花店的，能看看你们的价目表吗？纯好奇"},
+		// written to break waitlist and restock: a waiting list for a refund
+		// or one already joined for weeks, a restock complained of
+		{"waitlist", "en", "how long is the waiting list for refunds? I returned the boots in March"},
+		{"waitlist", "de", "ich stehe seit Wochen auf der Warteliste für die Erstattung, wann passiert da was?"},
+		{"waitlist", "es", "¿por qué sigo en lista de espera para el reembolso si devolví el abrigo hace un mes?"},
+		{"waitlist", "pl", "od trzech tygodni jestem na liście oczekujących na zwrot pieniędzy, to jakiś żart"},
+		{"restock", "de", "die Jacke war wieder lieferbar, ich hab bestellt und nach 3 Wochen immer noch nichts"},
+		{"restock", "zh", "补货的那款我上周买了，收到就坏了，怎么退？"},
 	}
 	for _, c := range not {
 		if r := a.AnalyzeText(c.text, c.lang); hasIntent(r, "buying") {
