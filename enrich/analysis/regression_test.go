@@ -699,6 +699,11 @@ func TestBuyingFamilies(t *testing.T) {
 		{"restock", "fr", "le mixeur plongeant revient en stock quand ?"},
 		{"restock", "zh", "这款保温杯什么时候补货？"},
 		{"restock", "lv", "kad atkal būs pieejami tie vilnas zeķes?"},
+		// a private message said to be sent about an offer (dmsent)
+		{"dmsent", "en", "pm'd you about the rattan bed frame"},
+		{"dmsent", "pl", "napisałem priv w sprawie roweru z ostatniego posta"},
+		{"dmsent", "es", "te escribí por privado por el cuadro del atardecer"},
+		{"dmsent", "zh", "私信你了，想要那个黄铜台灯"},
 	}
 	for _, c := range buying {
 		if r := a.AnalyzeText(c.text, c.lang); !hasIntent(r, "buying") {
@@ -1309,6 +1314,13 @@ func TestBuyingFamilies(t *testing.T) {
 		{"waitlist", "pl", "od trzech tygodni jestem na liście oczekujących na zwrot pieniędzy, to jakiś żart"},
 		{"restock", "de", "die Jacke war wieder lieferbar, ich hab bestellt und nach 3 Wochen immer noch nichts"},
 		{"restock", "zh", "补货的那款我上周买了，收到就坏了，怎么退？"},
+		// written to break dmsent: a message about an order, a fault, a
+		// refund or one never answered
+		{"dmsent", "en", "dm'd you about my order three days ago and still nothing"},
+		{"dmsent", "pl", "napisałam priv w sprawie zwrotu pieniędzy, czekam tydzień"},
+		{"dmsent", "pt", "chamei no direct porque a encomenda chegou quebrada, ninguém responde"},
+		{"dmsent", "de", "hab euch ne PN wegen der kaputten Lieferung geschrieben, keine Antwort"},
+		{"dmsent", "zh", "私信你了，退款到底什么时候到账"},
 	}
 	for _, c := range not {
 		if r := a.AnalyzeText(c.text, c.lang); hasIntent(r, "buying") {
