@@ -704,6 +704,11 @@ func TestBuyingFamilies(t *testing.T) {
 		{"dmsent", "pl", "napisałem priv w sprawie roweru z ostatniego posta"},
 		{"dmsent", "es", "te escribí por privado por el cuadro del atardecer"},
 		{"dmsent", "zh", "私信你了，想要那个黄铜台灯"},
+		// an offer asked to be still current under a post (stock gains
+		// aktualne, aktuāls, toujours dispo)
+		{"stillon", "pl", "wózek z posta aktualny?"},
+		{"stillon", "lv", "kleita vēl aktuāla?"},
+		{"stillon", "fr", "la table en chêne, toujours dispo ?"},
 	}
 	for _, c := range buying {
 		if r := a.AnalyzeText(c.text, c.lang); !hasIntent(r, "buying") {
@@ -1321,6 +1326,11 @@ func TestBuyingFamilies(t *testing.T) {
 		{"dmsent", "pt", "chamei no direct porque a encomenda chegou quebrada, ninguém responde"},
 		{"dmsent", "de", "hab euch ne PN wegen der kaputten Lieferung geschrieben, keine Antwort"},
 		{"dmsent", "zh", "私信你了，退款到底什么时候到账"},
+		// written to break it: a job ad, one's own order or refund
+		{"stillon", "pl", "czy ogłoszenie o pracę na kelnera jest jeszcze aktualne?"},
+		{"stillon", "pl", "mój zwrot jest nadal aktualny? czekam od miesiąca"},
+		{"stillon", "lv", "vai vakance pavāram vēl aktuāla?"},
+		{"stillon", "fr", "le poste de vendeur est toujours dispo ? j'envoie mon CV"},
 	}
 	for _, c := range not {
 		if r := a.AnalyzeText(c.text, c.lang); hasIntent(r, "buying") {
