@@ -218,7 +218,7 @@ func TestIntentEvaluation(t *testing.T) {
 			t.Errorf("%s: buying precision %.3f; want >= 0.85", set, b.Precision())
 		}
 	}
-	for _, set := range []string{"written/dev", "written/dev2", "written/dev3", "written/test"} {
+	for _, set := range []string{"written/dev", "written/dev2", "written/dev3", "written/dev4", "written/test"} {
 		prs, errs, n := evaluateIntents(t, "../intent/"+set+"/*.jsonl")
 		reportIntents(t, set, prs, errs, n)
 		if b := prs[intent.Buying]; b.Precision() < 0.85 {
