@@ -732,6 +732,13 @@ func TestBuyingFamilies(t *testing.T) {
 		{"howbook", "pl", "jak zarezerwować domek nad jeziorem na sylwestra, jest nas 6"},
 		{"howbook", "es", "cómo reservo la cabaña para el puente de diciembre, somos 4"},
 		{"howbook", "pt", "como faço pra reservar o chalé pro feriado, somos 4"},
+		// a quoted name is no quoted ask, and a quoted ask the writer then
+		// means is still one
+		{"quoted", "en", "is the \"Midnight\" one still available? can collect today"},
+		{"quoted", "fr", "le canapé \"Oslo\", toujours dispo ?"},
+		{"quoted", "en", "\"still available?\" yes I'm serious, I want it, can collect today"},
+		{"quoted", "pl", "\"czy jeszcze aktualne?\" pytam serio, chcę go kupić, odbiorę jutro"},
+		{"quoted", "es", "\"¿sigue disponible?\" lo digo en serio, lo quiero, paso mañana a por él"},
 	}
 	for _, c := range buying {
 		if r := a.AnalyzeText(c.text, c.lang); !hasIntent(r, "buying") {
@@ -1390,6 +1397,12 @@ func TestBuyingFamilies(t *testing.T) {
 		{"howbook", "pt", "como faço pra cancelar minha reserva de sexta"},
 		{"howbook", "lv", "kā atcelt manu rezervāciju uz piektdienu?"},
 		{"howbook", "zh", "怎么取消我周五的预订"},
+		// an ask quoted back (a question mark a quotation mark closes)
+		{"quoted", "en", "\"do you deliver?\" lol it's a meme page, they sell nothing"},
+		{"quoted", "pl", "\"ile za to?\" 😂 to jest obraz w muzeum, nie na sprzedaż"},
+		{"quoted", "de", "„noch zu haben?“ haha alter das ist ein foto vom mond"},
+		{"quoted", "fr", "« toujours dispo ? » mdr c'est une photo de la lune"},
+		{"quoted", "zh", "\"还有货吗？\" 哈哈 这是博物馆的展品"},
 	}
 	for _, c := range not {
 		if r := a.AnalyzeText(c.text, c.lang); hasIntent(r, "buying") {

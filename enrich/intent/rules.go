@@ -67,6 +67,9 @@ const (
 	classProvider = "provider"
 	classKnow     = "know"
 	classSeek     = "seek"
+	// classQuoted marks a question mark closed by a quotation mark: an ask
+	// quoted back ("is this still available?" 😂 it's the moon), not asked
+	classQuoted = "quoted"
 )
 
 type rule struct {
@@ -96,6 +99,7 @@ type cueBook struct {
 	count    int
 	you      int
 	provider int
+	quoted   int // a question mark a quotation mark closes
 	seek     int // the cue class "seek", -1 when no file lists it
 	know     int // the cue class "know" (anyone know a…), -1 when none lists it
 	// elsewhere is the cue class "elsewhere" (a purchase not of ours),
@@ -135,6 +139,7 @@ func (b *cueBook) compile(f *file, vocab *vocabIndex, sets map[string]*phraseSet
 	b.count = b.classBit(classCount)
 	b.you = b.classBit(classYou)
 	b.provider = b.classBit(classProvider)
+	b.quoted = b.classBit(classQuoted)
 	b.weak = bitSet(b.question).or(bitSet(b.negation))
 	langs := make([]string, 0, len(f.Cues))
 	for l := range f.Cues {
@@ -148,7 +153,7 @@ func (b *cueBook) compile(f *file, vocab *vocabIndex, sets map[string]*phraseSet
 		}
 		sort.Strings(classes)
 		for _, class := range classes {
-			if class == classQuestion || class == classNegation || class == classCount || class == classYou || class == classProvider || vocab.bitOf(class) >= 0 || isVocabName(class) {
+			if class == classQuestion || class == classNegation || class == classCount || class == classYou || class == classProvider || class == classQuoted || vocab.bitOf(class) >= 0 || isVocabName(class) {
 				return fmt.Errorf("cues %s/%s: %q is a built-in class", lang, class, class)
 			}
 			bit := b.classBit(class)
@@ -312,6 +317,9 @@ func (b *cueBook) markBuiltins(st *state, lang string, vocab *vocabIndex, negs [
 		if t.Kind == textnorm.Punct {
 			if t.Text == "?" || t.Text == "？" {
 				st.mark(i, i+1, qbit)
+				if i+1 < len(st.toks) && closesQuote(st.toks[i+1]) {
+					st.mark(i, i+2, b.quoted)
+				}
 			}
 			continue
 		}
@@ -345,6 +353,19 @@ func (b *cueBook) markBuiltins(st *state, lang string, vocab *vocabIndex, negs [
 	}
 	markAddress(st, lang, b.you, qbit)
 	markOpeners(st, lang, qbit) // after: "you" keeps needing its own marks
+}
+
+// closesQuote reports whether t is a quotation mark right after a question
+// mark: the question is quoted back, not asked.
+func closesQuote(t textnorm.Token) bool {
+	if t.Kind != textnorm.Punct {
+		return false
+	}
+	switch t.Text {
+	case "\"", "”", "“", "»", "«", "„", "」", "』", "'", "’":
+		return true
+	}
+	return false
 }
 
 // Question openers: a clause that opens with a question particle (czy,
