@@ -739,6 +739,14 @@ func TestBuyingFamilies(t *testing.T) {
 		{"quoted", "en", "\"still available?\" yes I'm serious, I want it, can collect today"},
 		{"quoted", "pl", "\"czy jeszcze aktualne?\" pytam serio, chcę go kupić, odbiorę jutro"},
 		{"quoted", "es", "\"¿sigue disponible?\" lo digo en serio, lo quiero, paso mañana a por él"},
+		// an offer claimed if still there, or with a time to collect (claimit)
+		{"claimit", "en", "i'll take the rocking chair if it's still there, can collect tonight"},
+		{"claimit", "lv", "ņemšu to galdu, ja vēl ir, varu atbraukt pakaļ svētdien"},
+		{"claimit", "pt", "fico com a cômoda se ainda estiver disponível, busco amanhã"},
+		{"claimit", "es", "me quedo con la mesa si sigue a la venta, paso mañana a por ella"},
+		{"claimit", "fr", "je prends le buffet s'il est toujours dispo, je passe demain"},
+		{"claimit", "de", "nehme den sessel wenn er noch da ist, kann morgen abholen"},
+		{"claimit", "zh", "还在的话这个我要了 周日来拿"},
 	}
 	for _, c := range buying {
 		if r := a.AnalyzeText(c.text, c.lang); !hasIntent(r, "buying") {
@@ -1403,6 +1411,13 @@ func TestBuyingFamilies(t *testing.T) {
 		{"quoted", "de", "„noch zu haben?“ haha alter das ist ein foto vom mond"},
 		{"quoted", "fr", "« toujours dispo ? » mdr c'est une photo de la lune"},
 		{"quoted", "zh", "\"还有货吗？\" 哈哈 这是博物馆的展品"},
+		// a claim that takes no offer (claimit)
+		{"claimit", "en", "I'll take the bus if it's still raining tomorrow"},
+		{"claimit", "fr", "je prends le train demain si la grève est toujours là"},
+		{"claimit", "de", "ich nehm den zug wenn der noch fährt"},
+		{"claimit", "pt", "fico com raiva, o pedido ainda não chegou"},
+		{"claimit", "es", "me quedo con la duda, sigue sin contestar nadie"},
+		{"claimit", "en", "can collect my order from you since it still hasn't been delivered?"},
 	}
 	for _, c := range not {
 		if r := a.AnalyzeText(c.text, c.lang); hasIntent(r, "buying") {
