@@ -72,6 +72,12 @@ const (
 	classQuoted = "quoted"
 )
 
+// builtinClasses are the classes the code marks itself; a phrase file may
+// not list cues for them.
+var builtinClasses = map[string]bool{
+	classQuestion: true, classNegation: true, classCount: true, classYou: true, classProvider: true, classQuoted: true,
+}
+
 type rule struct {
 	raw    string
 	intent int
@@ -153,7 +159,7 @@ func (b *cueBook) compile(f *file, vocab *vocabIndex, sets map[string]*phraseSet
 		}
 		sort.Strings(classes)
 		for _, class := range classes {
-			if class == classQuestion || class == classNegation || class == classCount || class == classYou || class == classProvider || class == classQuoted || vocab.bitOf(class) >= 0 || isVocabName(class) {
+			if builtinClasses[class] || vocab.bitOf(class) >= 0 || isVocabName(class) {
 				return fmt.Errorf("cues %s/%s: %q is a built-in class", lang, class, class)
 			}
 			bit := b.classBit(class)
