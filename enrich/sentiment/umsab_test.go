@@ -102,11 +102,15 @@ func TestFeedbackDevelopmentSet(t *testing.T) {
 // the tenth round changed anything and measured on the shipped model (the
 // eighth round's): 77.0; then once on the tenth round's: 75.9, and on the
 // eleventh's (its pt texts at weight 0.5): 77.9, and on the twelfth's
-// (800 more lv and zh texts): 79.7; its errors not read).
+// (800 more lv and zh texts): 79.7; its errors not read) and
+// feedback/blind11 (60 per language, other businesses, written before the
+// thirteenth round changed anything and measured once on the twelfth
+// round's model: 87.6 (lv 81.7, pl 85.2, pt 90.2, zh 93.4); it takes no
+// part in choosing a configuration; its errors not read).
 // The floors guard against
 // regressions; the aims are in the README.
 func TestFeedbackBlindSets(t *testing.T) {
-	for _, set := range []string{"feedback/blind", "feedback/blind2", "feedback/blind3", "feedback/blind4", "feedback/blind5", "feedback/blind6", "feedback/blind7", "feedback/blind8", "feedback/blind9", "feedback/blind10"} {
+	for _, set := range []string{"feedback/blind", "feedback/blind2", "feedback/blind3", "feedback/blind4", "feedback/blind5", "feedback/blind6", "feedback/blind7", "feedback/blind8", "feedback/blind9", "feedback/blind10", "feedback/blind11"} {
 		ex, err := ReadExamples(set)
 		if err != nil {
 			t.Fatal(err)
@@ -135,6 +139,8 @@ func TestFeedbackBlindSets(t *testing.T) {
 			floor = 0.88
 		case "feedback/blind10":
 			floor = 0.79
+		case "feedback/blind11":
+			floor = 0.86
 		}
 		if rep.Overall.MacroF1 < floor {
 			t.Errorf("%s: overall macro-F1 %.3f, want >= %.2f", set, rep.Overall.MacroF1, floor)
