@@ -31,7 +31,7 @@ var providerWords = wordSet(
 	"kādu", "kadu", "firmu", "uzņēmumu", "meistaru", "speciālistu", "pakalpojumu", "meistars", "speciālists", "firma",
 	"alguém", "alguem", "empresa", "profissional", "técnico", "tecnico", "serviço", "servico",
 	"alguien", "profesional", "servicio",
-	"quelqu'un", "quelqu", "prof", "profs", "entreprise", "société", "artisan", "professionnel", "dépanneur",
+	"quelqu'un", "quelqu", "prof", "profs", "entreprise", "société", "artisan", "professionnel", "dépanneur", "comptable", "expert-comptable", "nounou",
 	"jemanden", "jemand", "firma", "fachmann", "dienstleister", "anbieter", "handwerker",
 )
 
@@ -51,18 +51,20 @@ var providerNot = wordSet(
 	"partnera", "sera", "numera", "wieczora",
 	// lv: first-person verbs with an agent's ending
 	"meklēju", "meklēja", "domāju", "zināju", "gaidīju", "gribēju",
+	// lv: words in -tavu, -nīcu that name no place of a trade
+	"gatavu", "slimnīcu",
 )
 
 // providerSuffixes per language: endings of agent and supplier nouns in
 // the forms a search puts them in (accusative, genitive).
 var providerSuffixes = map[string][]string{
 	"en": {"er", "ers", "or", "ors", "ist", "ists", "ian", "ians", "smith", "sweep", "ant", "ants"},
-	"pl": {"yka", "ika", "arza", "acza", "wcy", "wcę", "isty", "istę", "grafa", "ora", "nika", "era", "arz", "er"},
-	"lv": {"ķi", "ieri", "tāju", "ētāju", "ēju", "istu", "niekus", "nieku", "tājs", "ists", "nieks", "ķis"},
+	"pl": {"yka", "ika", "arza", "acza", "wcy", "wcę", "isty", "istę", "grafa", "ora", "nika", "era", "arz", "er", "ciela", "cielkę", "cielki"},
+	"lv": {"ķi", "ieri", "tāju", "ētāju", "ēju", "istu", "niekus", "nieku", "tājs", "ists", "nieks", "ķis", "tavu", "nīcu"},
 	"pt": {"ista", "dor", "dora", "tor", "tora", "grafo", "grafa", "eiro", "eira"},
 	"es": {"ista", "ero", "era", "dor", "dora", "tor", "tora", "grafo", "grafa"},
 	"fr": {"eur", "euse", "ier", "ière", "ien", "ienne", "aire", "iste", "graphe"},
-	"de": {"er", "erin", "ern", "anten", "ant", "isten", "ist", "eur", "dienst", "service", "betrieb", "grafen", "tekten", "logen", "schmied"},
+	"de": {"er", "erin", "ern", "anten", "ant", "isten", "ist", "eur", "dienst", "service", "betrieb", "grafen", "tekten", "logen", "schmied", "frau", "kraft", "schule", "hilfe"},
 }
 
 // zhProviders are ideograph words of a provider.
