@@ -798,6 +798,23 @@ func TestBuyingFamilies(t *testing.T) {
 		{"provider", "de", "wir suchen eine Fahrschule in Mainz, Führerschein Klasse B"},
 		{"provider", "fr", "je cherche une nounou pour les mardis soir, Nantes"},
 		{"provider", "lv", "meklējam šūšanas darbnīcu, kas var pašūt aizkarus"},
+		// a one-word wish under a post, a "!" closing it; a need of a
+		// service by a date (seek & soon)
+		{"wantbang", "pl", "chcę!"},
+		{"wantbang", "lv", "gribu!"},
+		{"wantbang", "pt", "quero!"},
+		{"wantbang", "es", "lo quiero!"},
+		{"wantbang", "de", "will haben!"},
+		{"wantbang", "fr", "je prends !"},
+		{"wantbang", "en", "want!"},
+		{"needsoon", "lv", "vajag logu mazgāšanu šonedēļ, Ogre"},
+		{"needsoon", "pt", "preciso de limpeza de sofá essa semana, Moema"},
+		{"needsoon", "es", "necesito una limpieza de alfombras esta semana, Getafe"},
+		{"needsoon", "pl", "potrzebuję wywozu gruzu jutro, Wola"},
+		{"needsoon", "de", "brauche dringend eine Entrümpelung in Essen"},
+		{"needsoon", "fr", "besoin d'un ramonage cette semaine, Annecy"},
+		{"needsoon", "en", "need a deep clean of a 2 bed flat this week, Leeds"},
+		{"needsoon", "zh", "想请人明天来清洗空调"},
 	}
 	for _, c := range buying {
 		if r := a.AnalyzeText(c.text, c.lang); !hasIntent(r, "buying") {
@@ -1517,6 +1534,28 @@ func TestBuyingFamilies(t *testing.T) {
 		{"visitprice", "pl", "czy mógłby ktoś przyjechać zabrać zepsutą pralkę, którą u was kupiłem, i oddać mi pieniądze?"},
 		{"provider", "de", "suche meine Putzfrau von früher, hat jemand ihre Nummer?"},
 		{"provider", "lv", "meklēju gatavu atbildi, kā nomainīt paroli"},
+		// a wish under a giveaway, a price asked only to mock it, one's own
+		// pre-order asked after, a need of one's own things or of a refund
+		{"wantbang", "pt", "quero! #sorteio marcando 3 amigos"},
+		{"wantbang", "pl", "chcę! #konkurs oznaczam @ania"},
+		{"wantbang", "fr", "je le veux !! #concours"},
+		{"payaway", "en", "price? 😂 I'd pay someone to take it away"},
+		{"payaway", "es", "¿precio? 😂 pagaría para que alguien se lo llevara"},
+		{"payaway", "fr", "prix ? 😂 je paierais pour qu'on l'emporte"},
+		{"payaway", "pl", "cena? 😂 dopłaciłbym, żeby ktoś to zabrał"},
+		{"payaway", "de", "Preis? 😂 ich würde zahlen, damit man es mitnimmt"},
+		{"preorder", "de", "wann kommt endlich meine Vorbestellung? schon drei Wochen drüber"},
+		{"preorder", "fr", "ma précommande n'est toujours pas partie, vous l'expédiez quand ?"},
+		{"preorder", "es", "¿cuándo llega mi preventa? ya pasó la fecha"},
+		{"preorder", "pt", "minha pré-venda ainda não foi enviada, quando chega?"},
+		{"preorder", "zh", "我的预售什么时候发货？都超时一周了"},
+		{"preorder", "en", "when does my pre-order ship? it's a week late"},
+		{"needsoon", "es", "llevo buscando mi cartera desde esta mañana"},
+		{"needsoon", "en", "need my refund this week or I'm going to the bank"},
+		{"needsoon", "pl", "potrzebuję faktury za zamówienie jeszcze dziś"},
+		{"needsoon", "de", "brauche dringend Hilfe, mein Konto ist gesperrt"},
+		{"needsoon", "fr", "besoin d'un remboursement cette semaine"},
+		{"needsoon", "lv", "vajag atbildi šodien par manu pasūtījumu"},
 	}
 	for _, c := range not {
 		if r := a.AnalyzeText(c.text, c.lang); hasIntent(r, "buying") {
