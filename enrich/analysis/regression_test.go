@@ -815,6 +815,20 @@ func TestBuyingFamilies(t *testing.T) {
 		{"needsoon", "fr", "besoin d'un ramonage cette semaine, Annecy"},
 		{"needsoon", "en", "need a deep clean of a 2 bed flat this week, Leeds"},
 		{"needsoon", "zh", "想请人明天来清洗空调"},
+		// two things compared for a flat (the home damper spares a wish or a
+		// take), a booking wished in the polite past (quería, würd gern) or
+		// asked without diacritics (czy mozna), a group rate, a place left
+		{"homechoice", "pl", "które łóżko lepsze do małego mieszkania, 140 czy 160? chcę kupić w weekend"},
+		{"homechoice", "lv", "kurš gaisa attīrītājs labāks dzīvoklim, mazais vai lielais? gribu pirkt"},
+		{"homechoice", "de", "welcher Heizlüfter ist besser für eine kleine Wohnung, der 2kW oder der 3kW? will bald kaufen"},
+		{"homechoice", "es", "¿qué estufa es mejor para un piso pequeño, la de aceite o la cerámica? la compro este mes"},
+		{"politebook", "es", "quería pedir cita para una limpieza dental el martes"},
+		{"politebook", "es", "queríamos reservar mesa para 8 el sábado"},
+		{"politebook", "de", "ich würd gern einen termin zum haareschneiden am freitag machen"},
+		{"group", "de", "gibt es Gruppenrabatt für 12 Leute beim Bouldern?"},
+		{"group", "zh", "12个人去蹦床有团体优惠吗"},
+		{"group", "en", "is there a group rate for 12 at the climbing wall"},
+		{"seat", "fr", "est-ce qu'il reste des places au cours de cuisine de jeudi ?"},
 	}
 	for _, c := range buying {
 		if r := a.AnalyzeText(c.text, c.lang); !hasIntent(r, "buying") {
@@ -1556,6 +1570,13 @@ func TestBuyingFamilies(t *testing.T) {
 		{"needsoon", "de", "brauche dringend Hilfe, mein Konto ist gesperrt"},
 		{"needsoon", "fr", "besoin d'un remboursement cette semaine"},
 		{"needsoon", "lv", "vajag atbildi šodien par manu pasūtījumu"},
+		// buying or renting a home debated, a polite wish to cancel, a group
+		// rate missing from a booking
+		{"homechoice", "en", "rents for a flat in Leeds are insane, which is better, renting or buying?"},
+		{"homechoice", "en", "flat prices in Lisbon are mad, would you buy or keep renting?"},
+		{"homechoice", "pt", "apartamento em Lisboa: comprar ou arrendar, o que acham?"},
+		{"politebook", "es", "quería cancelar mi cita del jueves"},
+		{"group", "de", "der Gruppenrabatt wurde bei unserer Buchung nicht abgezogen, bitte erstatten"},
 	}
 	for _, c := range not {
 		if r := a.AnalyzeText(c.text, c.lang); hasIntent(r, "buying") {
