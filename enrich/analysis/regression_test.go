@@ -829,6 +829,20 @@ func TestBuyingFamilies(t *testing.T) {
 		{"group", "zh", "12个人去蹦床有团体优惠吗"},
 		{"group", "en", "is there a group rate for 12 at the climbing wall"},
 		{"seat", "fr", "est-ce qu'il reste des places au cours de cuisine de jeudi ?"},
+		// a formal request for a quote (lūdzam, solicitamos, prosimy o, wir
+		// bitten um, nous sollicitons, we request, 烦请), and whether the
+		// business has something for someone of the writer's (the have rule's
+		// guard against "my" is of its own clause now: do you have my scarf? stays none)
+		{"formal", "lv", "lūdzam sagatavot piedāvājumu 200 iepakojuma kastēm ar apdruku"},
+		{"formal", "pt", "solicitamos cotação de 300 cadeiras de escritório com entrega em Campinas"},
+		{"formal", "pl", "Prosimy o ofertę na 50 krzeseł biurowych z dostawą do Gdańska"},
+		{"formal", "de", "wir bitten um ein Angebot für 30 Bürostühle mit Lieferung nach Kassel"},
+		{"formal", "en", "we request a quotation for 60 office chairs delivered to Bristol"},
+		{"formal", "zh", "烦请报价：办公椅50把，送到苏州工业园"},
+		{"haveforme", "fr", "vous avez des bougies parfumées ? c'est pour ma sœur"},
+		{"haveforme", "de", "habt ihr Holzpuzzles ab 3? sind für meinen Neffen"},
+		{"haveforme", "pl", "macie puzzle drewniane dla trzylatka? to dla mojego siostrzeńca"},
+		{"haveforme", "en", "do you have wooden puzzles for a 3 year old? they're for my nephew"},
 	}
 	for _, c := range buying {
 		if r := a.AnalyzeText(c.text, c.lang); !hasIntent(r, "buying") {
@@ -1577,6 +1591,13 @@ func TestBuyingFamilies(t *testing.T) {
 		{"homechoice", "pt", "apartamento em Lisboa: comprar ou arrendar, o que acham?"},
 		{"politebook", "es", "quería cancelar mi cita del jueves"},
 		{"group", "de", "der Gruppenrabatt wurde bei unserer Buchung nicht abgezogen, bitte erstatten"},
+		// a refund, a cancellation asked formally; lost property asked after
+		// with "still have my" (the found damper no longer spares stock)
+		{"formal", "en", "we request a refund of the deposit for the quote you never carried out"},
+		{"formal", "pt", "solicitamos o cancelamento do orçamento enviado semana passada"},
+		{"formal", "de", "wir bitten um Rückerstattung, das Angebot war falsch berechnet"},
+		{"found", "en", "do you still have my scarf? I left it on the chair"},
+		{"found", "lv", "vai jums vēl ir mana cepure? atstāju to pie kases"},
 	}
 	for _, c := range not {
 		if r := a.AnalyzeText(c.text, c.lang); hasIntent(r, "buying") {
