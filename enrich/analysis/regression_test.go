@@ -843,6 +843,13 @@ func TestBuyingFamilies(t *testing.T) {
 		{"haveforme", "de", "habt ihr Holzpuzzles ab 3? sind für meinen Neffen"},
 		{"haveforme", "pl", "macie puzzle drewniane dla trzylatka? to dla mojego siostrzeńca"},
 		{"haveforme", "en", "do you have wooden puzzles for a 3 year old? they're for my nephew"},
+		// a number of people or things for a date asked whether possible
+		// (possible & count)
+		{"possible", "pl", "tort na 20 osób na sobotę, da radę?"},
+		{"possible", "pt", "mesa pra 10 no sábado ainda rola?"},
+		{"possible", "fr", "un gâteau pour 30 personnes samedi, c'est possible ?"},
+		{"possible", "en", "cake for 30 people on saturday, is that possible?"},
+		{"possible", "zh", "周六10个人的包间可以吗？"},
 	}
 	for _, c := range buying {
 		if r := a.AnalyzeText(c.text, c.lang); !hasIntent(r, "buying") {
@@ -1598,6 +1605,13 @@ func TestBuyingFamilies(t *testing.T) {
 		{"formal", "de", "wir bitten um Rückerstattung, das Angebot war falsch berechnet"},
 		{"found", "en", "do you still have my scarf? I left it on the chair"},
 		{"found", "lv", "vai jums vēl ir mana cepure? atstāju to pie kases"},
+		// a refund, one's own order or booking, a wait asked whether possible
+		{"possible", "en", "is it possible to get my money back for the 2 tickets?"},
+		{"possible", "pl", "czy da się odzyskać 50 zł za moje zamówienie?"},
+		{"possible", "es", "¿es posible cambiar mi reserva a 6 personas?"},
+		{"possible", "fr", "possible de parler à quelqu'un ? j'attends depuis 3 jours"},
+		{"possible", "zh", "能安排退款吗？300块"},
+		{"freeon", "en", "are you free? need to talk about the 3 invoices"},
 	}
 	for _, c := range not {
 		if r := a.AnalyzeText(c.text, c.lang); hasIntent(r, "buying") {
