@@ -850,6 +850,11 @@ func TestBuyingFamilies(t *testing.T) {
 		{"possible", "fr", "un gâteau pour 30 personnes samedi, c'est possible ?"},
 		{"possible", "en", "cake for 30 people on saturday, is that possible?"},
 		{"possible", "zh", "周六10个人的包间可以吗？"},
+		// a question to ustedes / vocês opened by a third person plural verb
+		{"youplural", "es", "¿arreglan cremalleras de chaquetas? tengo dos para el viernes"},
+		{"youplural", "es", "¿restauran sillas antiguas?"},
+		{"youplural", "pt", "restauram cadeiras antigas?"},
+		{"youplural", "pt", "consertam zíper de mochila? preciso pra amanhã"},
 	}
 	for _, c := range buying {
 		if r := a.AnalyzeText(c.text, c.lang); !hasIntent(r, "buying") {
@@ -1612,6 +1617,11 @@ func TestBuyingFamilies(t *testing.T) {
 		{"possible", "fr", "possible de parler à quelqu'un ? j'attends depuis 3 jours"},
 		{"possible", "zh", "能安排退款吗？300块"},
 		{"freeon", "en", "are you free? need to talk about the 3 invoices"},
+		// a third person plural verb with a subject of its own, a lost thing
+		{"youplural", "es", "¿llegan los trenes a tiempo hoy?"},
+		{"youplural", "es", "¿alguien ha encontrado una bufanda azul en la sala?"},
+		{"youplural", "pt", "alguem viu um guarda-chuva preto na recepção?"},
+		{"youplural", "pt", "chegam os pedidos ainda hoje?"},
 	}
 	for _, c := range not {
 		if r := a.AnalyzeText(c.text, c.lang); hasIntent(r, "buying") {

@@ -254,6 +254,14 @@ func addressAt(toks []textnorm.Token, i int, lang string, clauseStart []bool, as
 			return i + 2
 		}
 	}
+	// twenty-fifth round: a clause-opening third person plural verb asked of
+	// the business (ustedes / vocês): "¿hacen visitas a domicilio?",
+	// "trocam bateria de relógio na hora?"; not before an article, where the
+	// verb has a subject of its own ("¿llegan los trenes a tiempo?")
+	if (all || lang == "es" || lang == "pt") && asked && (leadsClause(toks, i, clauseStart) || i > 0 && toks[i-1].Text == "¿" && leadsClause(toks, i-1, clauseStart)) && thirdPluralAsk(lang, w) &&
+		!addressStops[w] && i+1 < len(toks) && toks[i+1].Kind == textnorm.Word && !articles[toks[i+1].Text] {
+		return i + 1
+	}
 	if all || lang == "fr" {
 		if strings.HasSuffix(w, "-vous") && len(w) > len("-vous") && !strings.HasPrefix(w, "qu") && !addressStops[w] {
 			return i + 1 // faites-vous, proposez-vous, louez-vous
@@ -382,6 +390,28 @@ func esSecondPlural(w string) bool {
 	}
 	return len(w) >= 6 && (strings.HasSuffix(w, "áis") || strings.HasSuffix(w, "éis") || strings.HasSuffix(w, "ís"))
 }
+
+// thirdPluralAsk: an es or pt present third person plural verb (hacen,
+// venden, fazem, trocam), the form a question to ustedes or vocês takes.
+func thirdPluralAsk(lang string, w string) bool {
+	if len([]rune(w)) < 5 || notThirdPlural[w] {
+		return false
+	}
+	switch lang {
+	case "es":
+		return strings.HasSuffix(w, "an") || strings.HasSuffix(w, "en")
+	case "pt":
+		return strings.HasSuffix(w, "am") || strings.HasSuffix(w, "em")
+	}
+	return (strings.HasSuffix(w, "an") || strings.HasSuffix(w, "en")) || (strings.HasSuffix(w, "am") || strings.HasSuffix(w, "em"))
+}
+
+// notThirdPlural are es and pt words with a third person plural ending that
+// are none.
+var notThirdPlural = wordSet("alguien", "quien", "alguem", "ninguem", "tambem", "porem", "joven", "imagen", "orden", "examen", "origen", "volumen", "resumen", "margen", "buen", "ontem", "homem", "viagem", "imagem", "mensagem", "ordem", "origem", "margem", "nuvem", "jovem", "garagem", "passagem", "porém", "também", "alguém", "ninguém", "quién", "quiénes", "cuándo", "cuánto", "después", "antes", "quanto", "quando")
+
+// articles that give a verb before them a subject of its own.
+var articles = wordSet("el", "la", "los", "las", "o", "a", "os", "as", "un", "una", "um", "uma", "mi", "mis", "meu", "minha", "su", "sus", "seu", "sua")
 
 // deVerbLike: a clause-opening German word before ihr/Sie that can be a
 // finite verb (macht, bietet, könnt, liefern), not a question word.
