@@ -855,6 +855,12 @@ func TestBuyingFamilies(t *testing.T) {
 		{"youplural", "es", "¿restauran sillas antiguas?"},
 		{"youplural", "pt", "restauram cadeiras antigas?"},
 		{"youplural", "pt", "consertam zíper de mochila? preciso pra amanhã"},
+		// whether one can have something done on a day (mayi & weekday)
+		{"mayday", "pl", "czy można zrobić badanie krwi bez skierowania w sobotę?"},
+		{"mayday", "lv", "vai var uztaisīt rentgenu bez nosūtījuma piektdien?"},
+		{"mayday", "es", "¿se puede hacer una ecografía sin volante el martes?"},
+		{"mayday", "fr", "est-ce qu'on peut faire un vaccin sans ordonnance mercredi ?"},
+		{"mayday", "zh", "周六可以直接过来做体检吗？"},
 	}
 	for _, c := range buying {
 		if r := a.AnalyzeText(c.text, c.lang); !hasIntent(r, "buying") {
@@ -1622,6 +1628,13 @@ func TestBuyingFamilies(t *testing.T) {
 		{"youplural", "es", "¿alguien ha encontrado una bufanda azul en la sala?"},
 		{"youplural", "pt", "alguem viu um guarda-chuva preto na recepção?"},
 		{"youplural", "pt", "chegam os pedidos ainda hoje?"},
+		// a return, one's own appointment, order or claim, parking on a day
+		{"mayday", "en", "can I return the lamp I bought from you on saturday?"},
+		{"mayday", "es", "¿se puede cambiar mi cita del martes?"},
+		{"mayday", "fr", "on peut récupérer ma commande samedi ?"},
+		{"mayday", "de", "kann man am Sonntag auf eurem Parkplatz parken?"},
+		{"mayday", "pl", "czy można w sobotę odebrać moją reklamację?"},
+		{"mayday", "zh", "周六可以退货吗？"},
 	}
 	for _, c := range not {
 		if r := a.AnalyzeText(c.text, c.lang); hasIntent(r, "buying") {
