@@ -861,6 +861,14 @@ func TestBuyingFamilies(t *testing.T) {
 		{"mayday", "es", "¿se puede hacer una ecografía sin volante el martes?"},
 		{"mayday", "fr", "est-ce qu'on peut faire un vaccin sans ordonnance mercredi ?"},
 		{"mayday", "zh", "周六可以直接过来做体检吗？"},
+		// a standing order for a workplace stated with a number
+		{"officeorder", "en", "we'd like weekly fruit boxes for our office, 25 staff"},
+		{"officeorder", "pl", "chcemy zamawiać kawę do biura, 15 kg miesięcznie"},
+		{"officeorder", "es", "queremos fruta para la oficina cada semana, somos 30"},
+		{"officeorder", "fr", "on voudrait des paniers de fruits pour le bureau, 40 salariés"},
+		{"officeorder", "de", "wir möchten für unser Büro Obstkörbe, 25 Mitarbeiter, wöchentlich"},
+		{"officeorder", "lv", "lūdzu piegādājiet 10 kg kafijas uz biroju katru mēnesi"},
+		{"officeorder", "pt", "queremos café para o escritório, 10 kg por mês"},
 	}
 	for _, c := range buying {
 		if r := a.AnalyzeText(c.text, c.lang); !hasIntent(r, "buying") {
@@ -1635,6 +1643,12 @@ func TestBuyingFamilies(t *testing.T) {
 		{"mayday", "de", "kann man am Sonntag auf eurem Parkplatz parken?"},
 		{"mayday", "pl", "czy można w sobotę odebrać moją reklamację?"},
 		{"mayday", "zh", "周六可以退货吗？"},
+		// a workplace's refund, cancellation or claim with a number
+		{"officeorder", "en", "our office wants a refund for the 12 chairs that broke"},
+		{"officeorder", "de", "wir möchten für unser Büro die 3 defekten Stühle zurückgeben"},
+		{"officeorder", "es", "queremos cancelar el contrato de la oficina, 20 puestos"},
+		{"officeorder", "pl", "chcemy złożyć reklamację na 5 biurek do biura"},
+		{"officeorder", "zh", "公司要退货，20把椅子都坏了"},
 	}
 	for _, c := range not {
 		if r := a.AnalyzeText(c.text, c.lang); hasIntent(r, "buying") {
