@@ -1649,6 +1649,17 @@ func TestBuyingFamilies(t *testing.T) {
 		{"officeorder", "es", "queremos cancelar el contrato de la oficina, 20 puestos"},
 		{"officeorder", "pl", "chcemy złożyć reklamację na 5 biurek do biura"},
 		{"officeorder", "zh", "公司要退货，20把椅子都坏了"},
+		// cover asked of a policy or plan taken out with the business (past
+		// gains took out, wykupiłem, noslēdzu, contratei, contraté, souscrit,
+		// abgeschlossen, 投保了)
+		{"tookout", "en", "the policy I took out with you last year, does it cover flood damage?"},
+		{"tookout", "pl", "ubezpieczenie, które wykupiłem u was, obejmuje kradzież roweru?"},
+		{"tookout", "lv", "apdrošināšana, ko noslēdzu pie jums, sedz arī plūdus?"},
+		{"tookout", "pt", "o plano que contratei com vocês cobre ortodontia?"},
+		{"tookout", "es", "el seguro que contraté con vosotros, ¿cubre la rotura de cristales?"},
+		{"tookout", "fr", "j'ai souscrit une assurance chez vous, elle couvre le vol ?"},
+		{"tookout", "de", "die Versicherung, die ich bei euch abgeschlossen habe, deckt die auch Glasbruch?"},
+		{"tookout", "zh", "在你们这投保了车险，玻璃碎了赔吗？"},
 	}
 	for _, c := range not {
 		if r := a.AnalyzeText(c.text, c.lang); hasIntent(r, "buying") {
