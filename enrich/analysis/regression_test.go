@@ -869,6 +869,11 @@ func TestBuyingFamilies(t *testing.T) {
 		{"officeorder", "de", "wir möchten für unser Büro Obstkörbe, 25 Mitarbeiter, wöchentlich"},
 		{"officeorder", "lv", "lūdzu piegādājiet 10 kg kafijas uz biroju katru mēnesi"},
 		{"officeorder", "pt", "queremos café para o escritório, 10 kg por mês"},
+		// a need stated beside its price asked; "fancy a" as a wish
+		{"needprice", "en", "need a structural survey on a 1930s semi, what's the cost?"},
+		{"needprice", "lv", "vajag tulkojumu ar notāra apliecinājumu, cik tas maksā?"},
+		{"needprice", "pl", "potrzebuję tłumaczenia przysięgłego aktu urodzenia, jaki koszt?"},
+		{"fancy", "en", "fancy a haircut and beard trim, any slots tomorrow after 5"},
 	}
 	for _, c := range buying {
 		if r := a.AnalyzeText(c.text, c.lang); !hasIntent(r, "buying") {
@@ -1660,6 +1665,9 @@ func TestBuyingFamilies(t *testing.T) {
 		{"tookout", "fr", "j'ai souscrit une assurance chez vous, elle couvre le vol ?"},
 		{"tookout", "de", "die Versicherung, die ich bei euch abgeschlossen habe, deckt die auch Glasbruch?"},
 		{"tookout", "zh", "在你们这投保了车险，玻璃碎了赔吗？"},
+		// a refund's cost asked, a pint fancied among friends
+		{"needprice", "en", "need a refund, what's the cost of sending it back?"},
+		{"fancy", "en", "fancy a pint after work? prices at the Crown are mad though"},
 	}
 	for _, c := range not {
 		if r := a.AnalyzeText(c.text, c.lang); hasIntent(r, "buying") {
