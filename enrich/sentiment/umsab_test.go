@@ -39,9 +39,7 @@ func TestShippedModelOnVal(t *testing.T) {
 	// seeds 1/6/11), the tenth's (the register copy) 60.2 (60.13 over
 	// seeds 1/6/11), the eleventh's (1,002 more pt texts at weight 0.5)
 	// 60.5 (60.37 over seeds 1/6/11), the twelfth's (800 more lv and zh
-	// texts) 60.2 (60.27 over seeds 1/6/11), the thirteenth's (249 more
-	// zh and 291 more pt texts) 60.3 (60.29 over seeds 1/6/11). The floor
-	// is the aim.
+	// texts) 60.2 (60.27 over seeds 1/6/11). The floor is the aim.
 	if rep.Overall.MacroF1 < 0.600 {
 		t.Errorf("overall macro-F1 %.3f, want >= 0.600", rep.Overall.MacroF1)
 	}
@@ -104,8 +102,7 @@ func TestFeedbackDevelopmentSet(t *testing.T) {
 // the tenth round changed anything and measured on the shipped model (the
 // eighth round's): 77.0; then once on the tenth round's: 75.9, and on the
 // eleventh's (its pt texts at weight 0.5): 77.9, and on the twelfth's
-// (800 more lv and zh texts): 79.7, and on the thirteenth's (540 more zh
-// and pt texts): 80.5; its errors not read) and
+// (800 more lv and zh texts): 79.7; its errors not read) and
 // feedback/blind11 (60 per language, other businesses, written before the
 // thirteenth round changed anything and measured once on the twelfth
 // round's model: 87.6 (lv 81.7, pl 85.2, pt 90.2, zh 93.4); it takes no
