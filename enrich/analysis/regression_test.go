@@ -874,6 +874,10 @@ func TestBuyingFamilies(t *testing.T) {
 		{"needprice", "lv", "vajag tulkojumu ar notāra apliecinājumu, cik tas maksā?"},
 		{"needprice", "pl", "potrzebuję tłumaczenia przysięgłego aktu urodzenia, jaki koszt?"},
 		{"fancy", "en", "fancy a haircut and beard trim, any slots tomorrow after 5"},
+		// twenty-sixth round: a Spanish opener after "¿" or "¡" opens its clause
+		{"invertedmark", "es", "¿precio del sofá gris de tres plazas?"},
+		{"invertedmark", "es", "hola, ¿cuánto por una limpieza dental?"},
+		{"invertedmark", "es", "¡lo quiero! ¿cuánto es con envío?"},
 	}
 	for _, c := range buying {
 		if r := a.AnalyzeText(c.text, c.lang); !hasIntent(r, "buying") {
@@ -1668,6 +1672,11 @@ func TestBuyingFamilies(t *testing.T) {
 		// a refund's cost asked, a pint fancied among friends
 		{"needprice", "en", "need a refund, what's the cost of sending it back?"},
 		{"fancy", "en", "fancy a pint after work? prices at the Crown are mad though"},
+		// an opener after "¿" or "¡" that asks no price to pay
+		{"invertedmark", "es", "¿precio? carísimo, no vuelvo"},
+		{"invertedmark", "es", "¡precio de risa! compré dos y los dos rotos"},
+		{"invertedmark", "es", "¿cuánto es? ya lo pagué ayer en la tienda"},
+		{"invertedmark", "es", "¡lo quiero devolver! ¿cómo lo hago?"},
 	}
 	for _, c := range not {
 		if r := a.AnalyzeText(c.text, c.lang); hasIntent(r, "buying") {

@@ -423,6 +423,11 @@ func (st *state) reset(text string, toks []textnorm.Token) {
 	if len(toks) > 1 && toks[0].Kind == textnorm.Word && greetings[strings.ToLower(toks[0].Text)] {
 		st.clauseStart[1] = true // "Hiya what would u charge": the greeting opens nothing
 	}
+	for i, t := range toks {
+		if t.Kind == textnorm.Punct && (t.Text == "¿" || t.Text == "¡") {
+			st.clauseStart[i+1] = true // "¿precio del de la foto?": the opening mark opens the clause after it
+		}
+	}
 	st.clauses = textnorm.Clauses(text, toks, st.clauses)
 	st.clauseOf = st.clauseOf[:0]
 	c := 0
