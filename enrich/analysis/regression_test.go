@@ -878,6 +878,11 @@ func TestBuyingFamilies(t *testing.T) {
 		{"invertedmark", "es", "¿precio del sofá gris de tres plazas?"},
 		{"invertedmark", "es", "hola, ¿cuánto por una limpieza dental?"},
 		{"invertedmark", "es", "¡lo quiero! ¿cuánto es con envío?"},
+		// a provider with experience sought is still a purchase (the job class takes only one's own experience)
+		{"experience", "en", "do you have a plumber with experience of old boilers? need one this week"},
+		{"experience", "es", "¿tenéis algún fisio con experiencia en lesiones de rodilla? quiero pedir cita"},
+		{"experience", "lv", "vai jums ir meistars ar pieredzi vecās mājās? cik maksātu apskate"},
+		{"experience", "zh", "有没有经验丰富的师傅？想装个热水器，多少钱"},
 	}
 	for _, c := range buying {
 		if r := a.AnalyzeText(c.text, c.lang); !hasIntent(r, "buying") {
@@ -1677,6 +1682,20 @@ func TestBuyingFamilies(t *testing.T) {
 		{"invertedmark", "es", "¡precio de risa! compré dos y los dos rotos"},
 		{"invertedmark", "es", "¿cuánto es? ya lo pagué ayer en la tienda"},
 		{"invertedmark", "es", "¡lo quiero devolver! ¿cómo lo hago?"},
+		// a job seeker offering their own experience (job gains I have … experience, mam … doświadczenia,
+		// man ir … pieredze, tenho … experiência, tengo … experiencia, j'ai … d'expérience, ich habe … Erfahrung, 我有…经验)
+		{"experience", "en", "any chance of a spot in your salon? I have 6 years experience with colour"},
+		{"experience", "en", "is your bakery taking anyone on for saturdays? i've got 2 years experience"},
+		{"experience", "pl", "przydałby się wam ktoś na zmywak? mam rok doświadczenia w gastronomii"},
+		{"experience", "lv", "vai jūsu kafejnīcai vajag bārmeni? man ir 3 gadu pieredze"},
+		{"experience", "lv", "vai jums vajag frizieri? man ir 6 gadu pieredze salonā"},
+		{"experience", "pt", "tem vaga pra cabeleireira? tenho 10 anos de experiência"},
+		{"experience", "pt", "vocês precisam de motorista? tenho 8 anos de experiência com caminhão"},
+		{"experience", "es", "¿os hace falta alguien en la cocina? tengo 4 años de experiencia"},
+		{"experience", "fr", "une place dans votre équipe de traiteur ? j'ai 5 ans d'expérience en cuisine"},
+		{"experience", "de", "habt ihr noch Platz im Team? ich habe 3 Jahre Erfahrung als Floristin"},
+		{"experience", "zh", "你们花店还要人吗？我有三年插花经验"},
+		{"experience", "zh", "你们驾校还招教练吗？我有五年教车经验"},
 	}
 	for _, c := range not {
 		if r := a.AnalyzeText(c.text, c.lang); hasIntent(r, "buying") {
