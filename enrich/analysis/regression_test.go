@@ -883,6 +883,11 @@ func TestBuyingFamilies(t *testing.T) {
 		{"experience", "es", "¿tenéis algún fisio con experiencia en lesiones de rodilla? quiero pedir cita"},
 		{"experience", "lv", "vai jums ir meistars ar pieredzi vecās mājās? cik maksātu apskate"},
 		{"experience", "zh", "有没有经验丰富的师傅？想装个热水器，多少钱"},
+		// a rise stated beside a need, a search or an order is still a purchase
+		{"risen", "de", "die Preise steigen, aber wir brauchen trotzdem 20 Säcke Pellets – was kostet die Lieferung?"},
+		{"risen", "en", "prices are rising so looking for a cheaper broadband deal, what have you got"},
+		{"risen", "es", "cuesta más el envío urgente? lo necesito para el viernes"},
+		{"risen", "pl", "ceny rosną, więc chcę zamówić zapas kawy teraz, 10 kg"},
 	}
 	for _, c := range buying {
 		if r := a.AnalyzeText(c.text, c.lang); !hasIntent(r, "buying") {
@@ -1696,6 +1701,16 @@ func TestBuyingFamilies(t *testing.T) {
 		{"experience", "de", "habt ihr noch Platz im Team? ich habe 3 Jahre Erfahrung als Floristin"},
 		{"experience", "zh", "你们花店还要人吗？我有三年插花经验"},
 		{"experience", "zh", "你们驾校还招教练吗？我有五年教车经验"},
+		// a price rise stated, not asked: news and grumbles (risen gains costs more, costs up to, ceny rosną,
+		// maksā vairāk, custa até, cuesta hasta, coûte plus cher, kostet mehr, steigt, 上涨)
+		{"risen", "en", "Weekly shop basket costs up to £25 more at some chains, survey finds"},
+		{"risen", "es", "La cesta de la compra cuesta hasta 40 € más en algunos supermercados"},
+		{"risen", "de", "Preis für Kaffee steigt schon wieder"},
+		{"risen", "pl", "Prąd drożeje od stycznia, rachunki kosztują więcej o 20%"},
+		{"risen", "lv", "Degvielas cenas aug, litrs maksā vairāk nekā 1,80"},
+		{"risen", "pt", "Cesta básica custa até 40 reais mais no Rio, diz pesquisa"},
+		{"risen", "fr", "Flambée des prix : le gazole coûte plus cher que l'an dernier"},
+		{"risen", "zh", "猪肉价格上涨，超市一斤卖到二十块"},
 	}
 	for _, c := range not {
 		if r := a.AnalyzeText(c.text, c.lang); hasIntent(r, "buying") {
