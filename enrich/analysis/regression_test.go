@@ -888,6 +888,9 @@ func TestBuyingFamilies(t *testing.T) {
 		{"risen", "en", "prices are rising so looking for a cheaper broadband deal, what have you got"},
 		{"risen", "es", "cuesta más el envío urgente? lo necesito para el viernes"},
 		{"risen", "pl", "ceny rosną, więc chcę zamówić zapas kawy teraz, 10 kg"},
+		// a why beside an ask of one's own stays a purchase
+		{"why", "es", "quiero saber por qué cuesta tanto el envío, necesito 3 cajas, ¿me hacéis precio?"},
+		{"why", "pl", "czemu są jeszcze bilety? chcę kupić dwa na sobotę"},
 	}
 	for _, c := range buying {
 		if r := a.AnalyzeText(c.text, c.lang); !hasIntent(r, "buying") {
@@ -1711,6 +1714,24 @@ func TestBuyingFamilies(t *testing.T) {
 		{"risen", "pt", "Cesta básica custa até 40 reais mais no Rio, diz pesquisa"},
 		{"risen", "fr", "Flambée des prix : le gazole coûte plus cher que l'an dernier"},
 		{"risen", "zh", "猪肉价格上涨，超市一斤卖到二十块"},
+		// why tickets are still on sale, not whether (why + remain)
+		{"why", "en", "why are there still tickets for Saturday when your site said sold out?"},
+		{"why", "pl", "czemu są jeszcze bilety na sobotę, skoro wczoraj było wyprzedane?"},
+		{"why", "lv", "kāpēc vēl ir biļetes, ja teicāt, ka viss izpārdots?"},
+		{"why", "pt", "por que ainda tem ingresso se disseram que esgotou?"},
+		{"why", "es", "¿por qué quedan entradas si ayer pusisteis agotado?"},
+		{"why", "fr", "pourquoi il reste des billets alors que vous aviez dit complet ?"},
+		{"why", "de", "warum gibt es noch Karten, wenn ihr gestern ausverkauft geschrieben habt?"},
+		{"why", "zh", "为什么还有余票？昨天不是说卖完了"},
+		// a rise or a charge explained, asked beside a need of help or to know (needknow, new)
+		{"why", "en", "I need help, why does my plan cost more this month?"},
+		{"why", "pl", "potrzebuję pomocy, dlaczego mój abonament kosztuje więcej?"},
+		{"why", "pt", "preciso de ajuda, por que minha mensalidade custa mais agora?"},
+		{"why", "es", "necesito ayuda, ¿por qué me cobrasteis dos veces la cuota?"},
+		{"why", "fr", "j'ai besoin d'aide, pourquoi mon abonnement coûte plus cher ?"},
+		{"why", "de", "brauche Hilfe, warum kostet die Wartung jetzt 20 € mehr?"},
+		{"why", "lv", "gribu zināt, kāpēc rēķinā ir 40 eiro vairāk"},
+		{"why", "zh", "想知道为什么这个月多收了我50块"},
 	}
 	for _, c := range not {
 		if r := a.AnalyzeText(c.text, c.lang); hasIntent(r, "buying") {
