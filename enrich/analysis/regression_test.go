@@ -891,6 +891,13 @@ func TestBuyingFamilies(t *testing.T) {
 		// a why beside an ask of one's own stays a purchase
 		{"why", "es", "quiero saber por qué cuesta tanto el envío, necesito 3 cajas, ¿me hacéis precio?"},
 		{"why", "pl", "czemu są jeszcze bilety? chcę kupić dwa na sobotę"},
+		// tickets priced for the writer's party (party, new: adults, osoby, personām, pessoas, 大人) are a
+		// purchase of the business asked, so the elsewhere dampers spare them
+		{"party", "en", "how much is a ticket for the river cruise on Sunday? 2 adults"},
+		{"party", "pl", "ile kosztują bilety na rejs po zatoce w sobotę? 2 osoby dorosłe"},
+		{"party", "lv", "cik maksā biļetes uz koncertu sestdien? 3 personām"},
+		{"party", "pt", "quanto custa o bilhete do passeio de barco no domingo? 4 pessoas"},
+		{"party", "zh", "周六演唱会门票多少钱？两个大人"},
 	}
 	for _, c := range buying {
 		if r := a.AnalyzeText(c.text, c.lang); !hasIntent(r, "buying") {
@@ -1732,6 +1739,10 @@ func TestBuyingFamilies(t *testing.T) {
 		{"why", "de", "brauche Hilfe, warum kostet die Wartung jetzt 20 € mehr?"},
 		{"why", "lv", "gribu zināt, kāpēc rēķinā ir 40 eiro vairāk"},
 		{"why", "zh", "想知道为什么这个月多收了我50块"},
+		// a ticket's price remarked on, with a party that went before
+		{"party", "en", "how much is a concert ticket these days? mental"},
+		{"party", "pl", "ile teraz kosztują bilety na koncerty? masakra, 3 osoby to pół pensji"},
+		{"party", "en", "how much are concert tickets these days? 3 of us went and paid £200, mad"},
 	}
 	for _, c := range not {
 		if r := a.AnalyzeText(c.text, c.lang); hasIntent(r, "buying") {
