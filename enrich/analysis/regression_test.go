@@ -898,6 +898,19 @@ func TestBuyingFamilies(t *testing.T) {
 		{"party", "lv", "cik maksā biļetes uz koncertu sestdien? 3 personām"},
 		{"party", "pt", "quanto custa o bilhete do passeio de barco no domingo? 4 pessoas"},
 		{"party", "zh", "周六演唱会门票多少钱？两个大人"},
+		// seats asked by their number (seats, new), the if-clause of a seat's place spared
+		{"seats", "en", "two tickets for Saturday's Macbeth please, balcony if there's room"},
+		{"seats", "pl", "poproszę dwa bilety na sobotni spektakl, balkon jeśli się da"},
+		{"seats", "lv", "divas biļetes uz sestdienas koncertu, ja var, tuvāk skatuvei"},
+		{"seats", "pt", "dois ingressos para a peça de sábado às 20h, plateia se tiver"},
+		{"seats", "es", "dos entradas para el musical del domingo, a ser posible en platea"},
+		{"seats", "fr", "deux places pour le spectacle de samedi soir, au balcon si possible"},
+		{"seats", "de", "zwei Karten für das Konzert am Samstag, gern Mitte vorne"},
+		{"seats", "zh", "两张周六晚上的话剧票 要前排"},
+		// a provider for oneself sought is still a purchase beside the past-person guard
+		{"pastperson", "en", "looking for a piano teacher for my son, 8, weekly lessons"},
+		{"pastperson", "pl", "szukam trenera pływania dla córki, 2 razy w tygodniu"},
+		{"pastperson", "fr", "je cherche une prof de piano pour ma fille de 7 ans"},
 	}
 	for _, c := range buying {
 		if r := a.AnalyzeText(c.text, c.lang); !hasIntent(r, "buying") {
@@ -1743,6 +1756,31 @@ func TestBuyingFamilies(t *testing.T) {
 		{"party", "en", "how much is a concert ticket these days? mental"},
 		{"party", "pl", "ile teraz kosztują bilety na koncerty? masakra, 3 osoby to pół pensji"},
 		{"party", "en", "how much are concert tickets these days? 3 of us went and paid £200, mad"},
+		// seats offered by one who cannot go, bought already, or daydreamed
+		{"seats", "en", "selling two tickets for Saturday's Macbeth, can't make it anymore"},
+		{"seats", "pl", "bilety na sobotę odsprzedam, dwa bilety, nie mogę iść"},
+		{"seats", "de", "zwei Karten für Samstag abzugeben, ich kann leider nicht"},
+		{"seats", "zh", "转两张周日的音乐会票，临时有事去不了"},
+		{"seats", "fr", "j'ai acheté deux places pour samedi et le spectacle est annulé, remboursement ?"},
+		{"seats", "es", "compré dos entradas para el domingo y nunca llegaron al correo"},
+		{"seats", "en", "if I won the lottery I'd buy two tickets for every show"},
+		// a person of one's past sought, not a provider (pastperson, new)
+		{"pastperson", "en", "looking for the piano teacher who taught at Greenfield school in the 90s, Mr Davies"},
+		{"pastperson", "pl", "szukam trenerki, która uczyła mnie pływać w latach 90., pani Ewy"},
+		{"pastperson", "lv", "meklēju skolotāju, kas mācīja Valmieras ģimnāzijā 2005. gadā"},
+		{"pastperson", "pt", "procuro o professor de violão que me deu aula em 2003 no Recife"},
+		{"pastperson", "es", "busco al entrenador que tuve en el club de natación en 2001"},
+		{"pastperson", "fr", "je cherche la maîtresse qui enseignait à l'école Jules Ferry en 1992"},
+		// a job sought by the writer (job gains any vacancies, potrzebujecie pracowników, vajag darbiniekus,
+		// procuro trabalho, busco empleo, cherche un poste, suche Arbeit, 找工作)
+		{"job", "en", "any vacancies for a barista? available weekends"},
+		{"job", "pl", "potrzebujecie pracowników na lato? jestem studentką"},
+		{"job", "lv", "vai jums vajag darbiniekus vasarā? esmu students"},
+		{"job", "pt", "procuro trabalho como garçom, fins de semana, Lisboa"},
+		{"job", "es", "busco empleo de camarera, disponible por las tardes"},
+		{"job", "fr", "je cherche un poste de vendeuse, disponible de suite sur Nantes"},
+		{"job", "de", "suche Arbeit als Elektriker, Raum Leipzig, ab sofort"},
+		{"job", "zh", "找工作，会开车，有驾照，深圳南山"},
 	}
 	for _, c := range not {
 		if r := a.AnalyzeText(c.text, c.lang); hasIntent(r, "buying") {
