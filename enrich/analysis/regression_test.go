@@ -911,6 +911,9 @@ func TestBuyingFamilies(t *testing.T) {
 		{"pastperson", "en", "looking for a piano teacher for my son, 8, weekly lessons"},
 		{"pastperson", "pl", "szukam trenera pływania dla córki, 2 razy w tygodniu"},
 		{"pastperson", "fr", "je cherche une prof de piano pour ma fille de 7 ans"},
+		// a price or a stock asked to be answered by e-mail is still a purchase
+		{"contact", "en", "do you have the oak table in stock? email me the price please"},
+		{"contact", "pt", "vocês têm o sofá cinza? manda o preço por e-mail"},
 	}
 	for _, c := range buying {
 		if r := a.AnalyzeText(c.text, c.lang); !hasIntent(r, "buying") {
@@ -1781,6 +1784,16 @@ func TestBuyingFamilies(t *testing.T) {
 		{"job", "fr", "je cherche un poste de vendeuse, disponible de suite sur Nantes"},
 		{"job", "de", "suche Arbeit als Elektriker, Raum Leipzig, ab sofort"},
 		{"job", "zh", "找工作，会开车，有驾照，深圳南山"},
+		// an e-mail address asked for press or partnerships (contact gains an email for, e-mail para,
+		// correo para, mail pour, E-Mail für, adres mailowy do, e-pasta adrese, 对外的邮箱)
+		{"contact", "en", "do you have an email for the marketing team? I run a small blog"},
+		{"contact", "pt", "vocês têm e-mail para parcerias? tenho um canal de culinária"},
+		{"contact", "lv", "vai jums ir e-pasta adrese sadarbībai? rakstu par vietējiem uzņēmumiem"},
+		{"contact", "es", "¿tenéis un correo para colaboraciones? tengo un podcast de cocina"},
+		{"contact", "fr", "vous avez un mail pour le service presse ? je suis journaliste"},
+		{"contact", "de", "habt ihr eine E-Mail für Kooperationen? ich betreibe einen Foodblog"},
+		{"contact", "pl", "macie adres mailowy do współpracy? prowadzę bloga"},
+		{"contact", "zh", "你们有没有商务合作的邮箱"},
 	}
 	for _, c := range not {
 		if r := a.AnalyzeText(c.text, c.lang); hasIntent(r, "buying") {
