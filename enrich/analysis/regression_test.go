@@ -914,6 +914,9 @@ func TestBuyingFamilies(t *testing.T) {
 		// a price or a stock asked to be answered by e-mail is still a purchase
 		{"contact", "en", "do you have the oak table in stock? email me the price please"},
 		{"contact", "pt", "vocês têm o sofá cinza? manda o preço por e-mail"},
+		// currency wanted, and a quote asked beside an invoice, are still purchases
+		{"fxrate", "en", "what's your exchange rate for euros? want to change £500 tomorrow"},
+		{"invoice", "en", "need a quote and an invoice for 20 chairs, what's the price per chair?"},
 	}
 	for _, c := range buying {
 		if r := a.AnalyzeText(c.text, c.lang); !hasIntent(r, "buying") {
@@ -1794,6 +1797,24 @@ func TestBuyingFamilies(t *testing.T) {
 		{"contact", "de", "habt ihr eine E-Mail für Kooperationen? ich betreibe einen Foodblog"},
 		{"contact", "pl", "macie adres mailowy do współpracy? prowadzę bloga"},
 		{"contact", "zh", "你们有没有商务合作的邮箱"},
+		// an exchange rate asked (fxrate, new: exchange rate, kurs euro, dolāra kurss, o euro hoje,
+		// tipo de cambio, taux de change, Dollarkurs, 汇率)
+		{"fxrate", "en", "what's the exchange rate for the dollar today? travelling next week"},
+		{"fxrate", "pl", "jaki dziś kurs euro? lecę w piątek"},
+		{"fxrate", "lv", "cik šodien ir dolāra kurss? braucu uz ASV"},
+		{"fxrate", "pt", "quanto tá o euro hoje? viajo em maio"},
+		{"fxrate", "es", "¿cómo está el tipo de cambio del dólar? viajo en junio"},
+		{"fxrate", "fr", "c'est combien le taux de change du dollar aujourd'hui ?"},
+		{"fxrate", "de", "wie ist der Dollarkurs heute? fliege nächste Woche nach New York"},
+		{"fxrate", "zh", "今天美元兑人民币汇率多少"},
+		// an invoice asked for a purchase made (invoice gains eine Rechnung)
+		{"invoice", "en", "need an invoice for my order from Tuesday, company name please"},
+		{"invoice", "de", "brauche eine Rechnung auf die Firma für die Bestellung von gestern"},
+		{"invoice", "pl", "potrzebuję faktury na firmę do zamówienia z poniedziałku"},
+		{"invoice", "pt", "preciso da nota fiscal da compra de ontem, no CNPJ da empresa"},
+		{"invoice", "fr", "j'ai besoin d'une facture au nom de la société pour la commande d'hier"},
+		{"invoice", "lv", "vajag rēķinu uz uzņēmumu par vakardienas pasūtījumu"},
+		{"invoice", "zh", "需要开一张发票 昨天的订单 公司报销"},
 	}
 	for _, c := range not {
 		if r := a.AnalyzeText(c.text, c.lang); hasIntent(r, "buying") {
