@@ -1815,6 +1815,15 @@ func TestBuyingFamilies(t *testing.T) {
 		{"invoice", "fr", "j'ai besoin d'une facture au nom de la société pour la commande d'hier"},
 		{"invoice", "lv", "vajag rēķinu uz uzņēmumu par vakardienas pasūtījumu"},
 		{"invoice", "zh", "需要开一张发票 昨天的订单 公司报销"},
+		// why a thing is sold out again (why + stock), a grumble, not an ask
+		{"why", "en", "why is the oat milk sold out again? third time this week"},
+		{"why", "pl", "dlaczego ten krem znowu jest wyprzedany? byłam już trzy razy"},
+		{"why", "lv", "kāpēc šī kafija atkal ir izpārdota? jau trešo reizi"},
+		{"why", "pt", "por que o azeite da promoção está esgotado de novo?"},
+		{"why", "es", "¿por qué está otra vez agotado el aceite de la oferta?"},
+		{"why", "fr", "pourquoi le lait d'avoine est encore en rupture ? troisième fois"},
+		{"why", "de", "warum ist der Hafermilch schon wieder ausverkauft? dritter Versuch"},
+		{"why", "zh", "为什么这款又断货了？跑了三趟了"},
 	}
 	for _, c := range not {
 		if r := a.AnalyzeText(c.text, c.lang); hasIntent(r, "buying") {
