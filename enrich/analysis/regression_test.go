@@ -917,6 +917,16 @@ func TestBuyingFamilies(t *testing.T) {
 		// currency wanted, and a quote asked beside an invoice, are still purchases
 		{"fxrate", "en", "what's your exchange rate for euros? want to change £500 tomorrow"},
 		{"invoice", "en", "need a quote and an invoice for 20 chairs, what's the price per chair?"},
+		// a wanted ad (wtb, new: wanted:, kupię, pērku, compro, achète, Gesucht:, 收一)
+		{"wtb", "en", "Garden shredder wanted, electric, working order, can collect near Leeds"},
+		{"wtb", "en", "Wanted: a decent second hand cot, Bristol area"},
+		{"wtb", "pl", "Kupię rower dziecięcy 20 cali, okolice Lublina"},
+		{"wtb", "lv", "Pērku lietotu ledusskapi, Rīgā, var būt bez saldētavas"},
+		{"wtb", "pt", "compro carrinho de bebê usado, zona sul do Rio"},
+		{"wtb", "es", "compro bicicleta de montaña de segunda mano, Sevilla"},
+		{"wtb", "fr", "achète vélo enfant 16 pouces d'occasion, région de Lyon"},
+		{"wtb", "de", "Gesucht: Kinderwagen, gern gebraucht, Raum Köln"},
+		{"wtb", "zh", "收一台二手电钢琴 预算三千 杭州"},
 	}
 	for _, c := range buying {
 		if r := a.AnalyzeText(c.text, c.lang); !hasIntent(r, "buying") {
@@ -1824,6 +1834,14 @@ func TestBuyingFamilies(t *testing.T) {
 		{"why", "fr", "pourquoi le lait d'avoine est encore en rupture ? troisième fois"},
 		{"why", "de", "warum ist der Hafermilch schon wieder ausverkauft? dritter Versuch"},
 		{"why", "zh", "为什么这款又断货了？跑了三趟了"},
+		// not a wanted ad: a lease handed on (sell gains Nachmieter, traspaso, 转租), a job ad
+		// (job gains apply within), a habit praised (always, new), a person sought
+		{"wtb", "de", "Nachmieter für meine 3-Zimmer-Wohnung gesucht, ab Mai"},
+		{"wtb", "es", "se traspasa local en el centro, interesados por privado"},
+		{"wtb", "zh", "转租一间次卧 朝阳区 押一付三"},
+		{"wtb", "en", "Kitchen porter wanted, evenings, apply within"},
+		{"wtb", "pt", "compro sempre aqui, atendimento ótimo"},
+		{"wtb", "de", "Gesucht wird der Fahrer, der gestern mein Auto angefahren hat"},
 	}
 	for _, c := range not {
 		if r := a.AnalyzeText(c.text, c.lang); hasIntent(r, "buying") {
