@@ -927,6 +927,15 @@ func TestBuyingFamilies(t *testing.T) {
 		{"wtb", "fr", "achète vélo enfant 16 pouces d'occasion, région de Lyon"},
 		{"wtb", "de", "Gesucht: Kinderwagen, gern gebraucht, Raum Köln"},
 		{"wtb", "zh", "收一台二手电钢琴 预算三千 杭州"},
+		// a wish for one under a post, closed by "!" (want one!, chcę taki!, gribu vienu!, quero um!,
+		// ¡quiero uno!, j'en veux un !, will einen!)
+		{"wantone", "en", "want one! the oak serving board in the last photo"},
+		{"wantone", "pl", "chcę taki! ten lniany fartuch z kieszenią"},
+		{"wantone", "lv", "gribu vienu! to keramikas krūzi ar punktiem"},
+		{"wantone", "pt", "quero um! o de tricô verde"},
+		{"wantone", "es", "¡quiero uno! el bolso de rafia de la segunda foto"},
+		{"wantone", "fr", "j'en veux un ! le mug à pois bleu"},
+		{"wantone", "de", "will einen! das Schneidebrett aus Nussbaum"},
 	}
 	for _, c := range buying {
 		if r := a.AnalyzeText(c.text, c.lang); !hasIntent(r, "buying") {
@@ -1842,6 +1851,9 @@ func TestBuyingFamilies(t *testing.T) {
 		{"wtb", "en", "Kitchen porter wanted, evenings, apply within"},
 		{"wtb", "pt", "compro sempre aqui, atendimento ótimo"},
 		{"wtb", "de", "Gesucht wird der Fahrer, der gestern mein Auto angefahren hat"},
+		// the same wish under a giveaway
+		{"wantone", "en", "want one! #giveaway @jess"},
+		{"wantone", "pt", "quero um! #sorteio @ana"},
 	}
 	for _, c := range not {
 		if r := a.AnalyzeText(c.text, c.lang); hasIntent(r, "buying") {
