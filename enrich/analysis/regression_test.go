@@ -936,6 +936,14 @@ func TestBuyingFamilies(t *testing.T) {
 		{"wantone", "es", "¡quiero uno! el bolso de rafia de la segunda foto"},
 		{"wantone", "fr", "j'en veux un ! le mug à pois bleu"},
 		{"wantone", "de", "will einen! das Schneidebrett aus Nussbaum"},
+		// what the business has asked to be shown, with no question mark (tellme, new)
+		{"tellme", "en", "let me know what you have in a size 5 for a toddler, the wellies from your reel"},
+		{"tellme", "pl", "dajcie znać co macie w rozmiarze 40, te skórzane botki z posta"},
+		{"tellme", "lv", "rakstiet, kas jums ir 42. izmērā, tās brūnās zābaciņus no stāsta"},
+		{"tellme", "es", "decidme qué tenéis en la talla 39, las botas marrones del reel"},
+		{"tellme", "fr", "dites-moi ce que vous avez en 38, les bottines camel de la story"},
+		{"tellme", "de", "sagt mir, was ihr in Größe 39 habt, die braunen Stiefel aus der Story"},
+		{"tellme", "zh", "把你们店39码的雪地靴发我看看"},
 	}
 	for _, c := range buying {
 		if r := a.AnalyzeText(c.text, c.lang); !hasIntent(r, "buying") {
@@ -1854,6 +1862,9 @@ func TestBuyingFamilies(t *testing.T) {
 		// the same wish under a giveaway
 		{"wantone", "en", "want one! #giveaway @jess"},
 		{"wantone", "pt", "quero um! #sorteio @ana"},
+		// the same words about a refund or a claim
+		{"tellme", "en", "let me know what you have done with my refund, it's been three weeks"},
+		{"tellme", "pl", "dajcie znać co macie zamiar zrobić z moją reklamacją"},
 	}
 	for _, c := range not {
 		if r := a.AnalyzeText(c.text, c.lang); hasIntent(r, "buying") {
