@@ -944,6 +944,13 @@ func TestBuyingFamilies(t *testing.T) {
 		{"tellme", "fr", "dites-moi ce que vous avez en 38, les bottines camel de la story"},
 		{"tellme", "de", "sagt mir, was ihr in Größe 39 habt, die braunen Stiefel aus der Story"},
 		{"tellme", "zh", "把你们店39码的雪地靴发我看看"},
+		// a call asked about a service or its cost (callme, new)
+		{"callme", "en", "please contact me about fitting a log burner in our lounge, Harrogate"},
+		{"callme", "pl", "poproszę o kontakt w sprawie montażu paneli podłogowych, Toruń"},
+		{"callme", "lv", "lūdzu sazinieties par virtuves mēbeļu izgatavošanu, Ogre"},
+		{"callme", "es", "que me llame alguien para presupuesto de pintar el piso, 80 m2"},
+		{"callme", "de", "bitte um Rückruf wegen einer neuen Heizung, Einfamilienhaus in Ulm"},
+		{"callme", "fr", "rappelez-moi pour un devis de ravalement de façade, maison à Nîmes"},
 	}
 	for _, c := range buying {
 		if r := a.AnalyzeText(c.text, c.lang); !hasIntent(r, "buying") {
@@ -1865,6 +1872,12 @@ func TestBuyingFamilies(t *testing.T) {
 		// the same words about a refund or a claim
 		{"tellme", "en", "let me know what you have done with my refund, it's been three weeks"},
 		{"tellme", "pl", "dajcie znać co macie zamiar zrobić z moją reklamacją"},
+		// a call asked about an order, a claim, a bill or a no-show; a person sought
+		{"callme", "en", "please contact me about my order, it still hasn't arrived"},
+		{"callme", "pl", "proszę o kontakt w sprawie mojej reklamacji, pralka dalej cieknie"},
+		{"callme", "de", "ruft mich zurück, die Rechnung ist falsch"},
+		{"callme", "es", "llamadme, el técnico no vino y llevo toda la mañana esperando"},
+		{"callme", "zh", "寻人：找1998年在三中教我数学的王老师 有知道的请联系我"},
 	}
 	for _, c := range not {
 		if r := a.AnalyzeText(c.text, c.lang); hasIntent(r, "buying") {
