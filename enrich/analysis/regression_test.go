@@ -951,6 +951,9 @@ func TestBuyingFamilies(t *testing.T) {
 		{"callme", "es", "que me llame alguien para presupuesto de pintar el piso, 80 m2"},
 		{"callme", "de", "bitte um Rückruf wegen einer neuen Heizung, Einfamilienhaus in Ulm"},
 		{"callme", "fr", "rappelez-moi pour un devis de ravalement de façade, maison à Nîmes"},
+		// a gift card's price asked to buy one
+		{"left", "en", "how much is a gift card? want one for my sister, £50"},
+		{"left", "de", "was kostet ein Gutschein? möchte einen für meine Mutter"},
 	}
 	for _, c := range buying {
 		if r := a.AnalyzeText(c.text, c.lang); !hasIntent(r, "buying") {
@@ -1878,6 +1881,14 @@ func TestBuyingFamilies(t *testing.T) {
 		{"callme", "de", "ruft mich zurück, die Rechnung ist falsch"},
 		{"callme", "es", "llamadme, el técnico no vino y llevo toda la mañana esperando"},
 		{"callme", "zh", "寻人：找1998年在三中教我数学的王老师 有知道的请联系我"},
+		// what is left on one's card asked by how much (left + priceask|cost; left gains balance on my,
+		// atlikums, saldo, solde de ma, Guthaben auf, 余额)
+		{"left", "en", "how much is left on my gift card? got it from your Leeds shop"},
+		{"left", "lv", "cik man vēl ir atlikums dāvanu kartē? numurs 5512"},
+		{"left", "pl", "ile mam jeszcze saldo na karcie podarunkowej? numer 3310"},
+		{"left", "pt", "quanto é o saldo do meu cartão presente? comprei na loja do centro"},
+		{"left", "fr", "combien il me reste sur ma carte cadeau ? numéro 7710"},
+		{"left", "de", "wie viel Guthaben ist noch auf meinem Gutschein? Nummer 4410"},
 	}
 	for _, c := range not {
 		if r := a.AnalyzeText(c.text, c.lang); hasIntent(r, "buying") {
