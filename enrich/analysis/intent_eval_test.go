@@ -237,6 +237,10 @@ func printMissesOf(name, env string) bool {
 //     seekers, people and lost things sought, one's own bill), written
 //     before the twenty-sixth round opened the rules; first reading buying
 //     0.761/0.556 (89 of 160, 28 false purchases), complaint 0.806/0.521.
+//     That round read dev6's misses and those left on dev to dev5 (after
+//     the twenty-sixth round 0.921/0.725, 116 of 160, 10 false; complaint
+//     0.806/0.521; flattered) and measured test 0.933/0.795 (complaint
+//     0.926/0.208) after it, its misses unread.
 //
 // Run with -v for the tables (INTENT_ERRORS=1 lists the misses of every
 // set; INTENT_ERRORS=written/dev5,holdout21 those of the sets named).
@@ -256,12 +260,10 @@ func TestIntentEvaluation(t *testing.T) {
 	for _, set := range []string{"written/dev", "written/dev2", "written/dev3", "written/dev4", "written/dev5", "written/dev6", "written/test"} {
 		prs, errs, n := evaluateIntents(t, "../intent/"+set+"/*.jsonl")
 		reportIntents(t, set, prs, errs, n)
-		floor := 0.85
-		if set == "written/dev6" {
-			floor = 0.75 // 240 of its 400 texts are hard negatives; first reading 0.761
-		}
-		if b := prs[intent.Buying]; b.Precision() < floor {
-			t.Errorf("%s: buying precision %.3f; want >= %.2f", set, b.Precision(), floor)
+		// written/dev6 (240 of its 400 texts hard negatives) read 0.761 first
+		// and had a floor of 0.75 until the twenty-sixth round lifted it to 0.921
+		if b := prs[intent.Buying]; b.Precision() < 0.85 {
+			t.Errorf("%s: buying precision %.3f; want >= 0.85", set, b.Precision())
 		}
 	}
 }
