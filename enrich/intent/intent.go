@@ -385,6 +385,7 @@ type state struct {
 	clauses     []textnorm.Clause
 	masks       []classSet // cue classes present, per clause
 	textMask    classSet
+	try         []uint64 // evaluate's bitmap of rules to try, kept for reuse
 	hits        []hit
 	vword       []uint64 // vocabulary classes of each token on its own
 	vstart      []uint64 // ... and of the phrases starting at it

@@ -2,6 +2,7 @@ package intent
 
 import (
 	"fmt"
+	"math/bits"
 	"sort"
 	"strconv"
 	"strings"
@@ -96,18 +97,22 @@ type group struct {
 // cueBook holds the cue classes and rules. Cue patterns live in the
 // Detector's phrase sets (pattern.cue is their class bit).
 type cueBook struct {
-	names    []string
-	bit      map[string]int
-	vocab    []vocabClass // vocabulary classes the rules use
-	rules    []*rule
-	question int
-	negation int
-	count    int
-	you      int
-	provider int
-	quoted   int // a question mark a quotation mark closes
-	seek     int // the cue class "seek", -1 when no file lists it
-	know     int // the cue class "know" (anyone know a…), -1 when none lists it
+	names []string
+	bit   map[string]int
+	vocab []vocabClass // vocabulary classes the rules use
+	rules []*rule
+	// tryFor[bit] marks the rules a text with class bit may meet, alwaysTry
+	// those any text may (bitmaps over rules; see indexRules).
+	tryFor    [][]uint64
+	alwaysTry []uint64
+	question  int
+	negation  int
+	count     int
+	you       int
+	provider  int
+	quoted    int // a question mark a quotation mark closes
+	seek      int // the cue class "seek", -1 when no file lists it
+	know      int // the cue class "know" (anyone know a…), -1 when none lists it
 	// elsewhere is the cue class "elsewhere" (a purchase not of ours),
 	// marked on German ticket compounds too; -1 when none lists it
 	elsewhere int
@@ -238,7 +243,52 @@ func (b *cueBook) compile(f *file, vocab *vocabIndex, sets map[string]*phraseSet
 	if len(b.names) > maxClasses {
 		return fmt.Errorf("%d cue classes, at most %d", len(b.names), maxClasses)
 	}
+	b.indexRules()
 	return nil
+}
+
+// indexRules lets evaluate try only the rules a text can meet. A rule
+// holds only if some clause meets every term of each of its groups, so
+// only if the text's classes meet each term; a text meets a few dozen of
+// the classes, and most rules key on a class it lacks. Each rule is filed
+// under the classes of its narrowest term (rules made only of absent
+// classes are always tried); evaluate tries the rules filed under the
+// text's classes, in their order in the book.
+func (b *cueBook) indexRules() {
+	words := (len(b.rules) + 63) / 64
+	b.alwaysTry = make([]uint64, words)
+	b.tryFor = make([][]uint64, maxClasses)
+	for i, r := range b.rules {
+		key, ok := r.narrowestTerm()
+		if !ok {
+			b.alwaysTry[i>>6] |= 1 << (i & 63)
+			continue
+		}
+		for bit := range maxClasses {
+			if !key.has(bit) {
+				continue
+			}
+			if b.tryFor[bit] == nil {
+				b.tryFor[bit] = make([]uint64, words)
+			}
+			b.tryFor[bit][i>>6] |= 1 << (i & 63)
+		}
+	}
+}
+
+// narrowestTerm is the term of r with the fewest classes, if r has one.
+func (r *rule) narrowestTerm() (classSet, bool) {
+	var key classSet
+	best := -1
+	for _, g := range r.groups {
+		for _, t := range g.terms {
+			n := bits.OnesCount64(t[0]) + bits.OnesCount64(t[1]) + bits.OnesCount64(t[2])
+			if best < 0 || n < best {
+				key, best = t, n
+			}
+		}
+	}
+	return key, best >= 0
 }
 
 // isVocabName reports whether name is one of the vocabulary classes the
@@ -455,23 +505,39 @@ func (b *cueBook) markAfterCues(st *state, lang string) {
 
 // evaluate adds the rules that hold for the cues marked in st.
 func (b *cueBook) evaluate(st *state) {
-	for _, r := range b.rules {
-		first := int32(-1)
-		ok := true
-		for gi, g := range r.groups {
-			c := st.holds(g)
-			if c < 0 {
-				ok = false
-				break
+	try := append(st.try[:0], b.alwaysTry...)
+	for w, word := range st.textMask {
+		for word != 0 {
+			bit := w<<6 | bits.TrailingZeros64(word)
+			word &= word - 1
+			for i, m := range b.tryFor[bit] {
+				try[i] |= m
 			}
-			if gi == 0 {
-				first = c
-			}
-		}
-		if ok {
-			st.add(r.intent, r.id, r.weight, st.spanOf(first, r.groups[0], b.weak))
 		}
 	}
+	st.try = try
+	for w, word := range try {
+		for word != 0 {
+			i := w<<6 | bits.TrailingZeros64(word)
+			word &= word - 1
+			b.tryRule(st, b.rules[i])
+		}
+	}
+}
+
+// tryRule adds r if each of its groups holds in some clause.
+func (b *cueBook) tryRule(st *state, r *rule) {
+	first := int32(-1)
+	for gi, g := range r.groups {
+		c := st.holds(g)
+		if c < 0 {
+			return
+		}
+		if gi == 0 {
+			first = c
+		}
+	}
+	st.add(r.intent, r.id, r.weight, st.spanOf(first, r.groups[0], b.weak))
 }
 
 // holds returns a clause where g holds (0 for a group of only negative
