@@ -954,6 +954,23 @@ func TestBuyingFamilies(t *testing.T) {
 		// a gift card's price asked to buy one
 		{"left", "en", "how much is a gift card? want one for my sister, £50"},
 		{"left", "de", "was kostet ein Gutschein? möchte einen für meine Mutter"},
+		// twenty-seventh round: where to get something asked by a clause that opens with where, with no
+		// question mark (whereopen, new)
+		{"whereopen", "pl", "gdzie kupię dobry kask narciarski dla dziecka"},
+		{"whereopen", "pt", "onde compro uma capa de chuva pra bicicleta"},
+		{"whereopen", "fr", "ou acheter une housse pour un kayak gonflable"},
+		{"whereopen", "fr", "où trouver des bougies en cire d'abeille"},
+		{"whereopen", "de", "wo kaufe ich am besten einen Dörrautomaten"},
+		{"whereopen", "lv", "kur nopirkt koka puzles bērniem"},
+		// a price asked at the clause's end, with no question mark (priceask gains "… how much", "… cuánto
+		// cuesta", "… c'est combien", measure word + 多少)
+		{"pricetail", "en", "annual pass for the climbing wall how much"},
+		{"pricetail", "fr", "carte de 10 entrées à la piscine c'est combien"},
+		{"pricetail", "es", "bono de cinco masajes cuánto sale"},
+		{"pricetail", "pt", "aula experimental de stand up paddle qto é"},
+		{"pricetail", "lv", "vajag nomainīt jumta notekas, apmēram 20 metri, cik tas izmaksātu"},
+		{"pricetail", "zh", "攀岩十次卡多少"},
+		{"pricetail", "zh", "小型婚礼跟拍，半天，费用多少"},
 	}
 	for _, c := range buying {
 		if r := a.AnalyzeText(c.text, c.lang); !hasIntent(r, "buying") {
@@ -1889,6 +1906,18 @@ func TestBuyingFamilies(t *testing.T) {
 		{"left", "pt", "quanto é o saldo do meu cartão presente? comprei na loja do centro"},
 		{"left", "fr", "combien il me reste sur ma carte cadeau ? numéro 7710"},
 		{"left", "de", "wie viel Guthaben ist noch auf meinem Gutschein? Nummer 4410"},
+		// twenty-seventh round: where one bought something, told (whereopen + past)
+		{"whereopen", "en", "where I bought my kayak paddle they've closed down"},
+		{"whereopen", "pl", "gdzie kupiłam, tam reklamuję"},
+		{"whereopen", "de", "wo ich den Dörrautomaten gekauft habe, weiß ich nicht mehr"},
+		{"whereopen", "lv", "kur nopirku, tur arī sabojājās"},
+		{"whereopen", "en", "where to buy a train ticket to Leeds"},
+		// a price put as a riddle (guess, new), and how many a shop has (no measure word before 多少)
+		{"pricetail", "en", "got a new bike, guess how much"},
+		{"pricetail", "es", "me he comprado un abrigo, adivina cuánto es"},
+		{"pricetail", "fr", "devinez c'est combien"},
+		{"pricetail", "zh", "你们店一共有多少"},
+		{"pricetail", "zh", "上个月电费花了多少"},
 	}
 	for _, c := range not {
 		if r := a.AnalyzeText(c.text, c.lang); hasIntent(r, "buying") {

@@ -498,6 +498,7 @@ type element struct {
 	prefix bool   // stem*
 	gap    bool   // ~
 	anchor bool   // ^
+	end    bool   // $: the clause ends here (twenty-seventh round)
 	class  string // {class}
 	vbit   int    // the class's vocabulary bit, -1 when no vocabulary fills it
 }
@@ -529,6 +530,8 @@ func parsePattern(lang, raw string) (*pattern, error) {
 			p.elems = append(p.elems, element{gap: true})
 		case word == "^":
 			p.elems = append(p.elems, element{anchor: true})
+		case word == "$":
+			p.elems = append(p.elems, element{end: true})
 		case strings.HasPrefix(word, "{") && strings.HasSuffix(word, "}") && len(word) > 2:
 			p.elems = append(p.elems, element{class: word[1 : len(word)-1], vbit: -1})
 		case strings.HasSuffix(word, "*") && len(word) > 1:
@@ -547,7 +550,7 @@ func parsePattern(lang, raw string) (*pattern, error) {
 	if len(p.elems) > 0 && p.elems[0].anchor {
 		first = 1
 	}
-	if len(p.elems) <= first || p.elems[first].gap || p.elems[first].anchor {
+	if len(p.elems) <= first || p.elems[first].gap || p.elems[first].anchor || p.elems[first].end {
 		return nil, fmt.Errorf("phrase %q: must start with a word", raw)
 	}
 	for _, e := range p.elems {
@@ -587,6 +590,14 @@ func matchFrom(elems []element, st *state, i int) (int, bool) {
 	}
 	toks := st.toks
 	e := elems[0]
+	if e.end {
+		// the clause ends: at the text's end or a clause break, "?" or "!"
+		// ("bono de 10 sesiones cuanto es"; "十次卡多少？")
+		if i == len(toks) || (toks[i].Kind == textnorm.Punct && (textnorm.IsClauseBreak(toks[i].Text) || strings.ContainsAny(toks[i].Text, "?？!！"))) {
+			return matchFrom(elems[1:], st, i)
+		}
+		return 0, false
+	}
 	if e.gap {
 		for skip := 0; skip <= 3 && i+skip <= len(toks); skip++ {
 			if skip > 0 {
