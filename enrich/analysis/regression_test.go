@@ -971,6 +971,22 @@ func TestBuyingFamilies(t *testing.T) {
 		{"pricetail", "lv", "vajag nomainīt jumta notekas, apmēram 20 metri, cik tas izmaksātu"},
 		{"pricetail", "zh", "攀岩十次卡多少"},
 		{"pricetail", "zh", "小型婚礼跟拍，半天，费用多少"},
+		// an interest stated by the clause it opens (interestopen, new)
+		{"interestopen", "en", "interested in the pottery taster evening for 3 of us"},
+		{"interestopen", "es", "me interesa un curso de cerámica para dos los sábados"},
+		{"interestopen", "pl", "interesuje mnie kurs garncarstwa dla dwóch osób"},
+		{"interestopen", "lv", "interesē keramikas darbnīca diviem cilvēkiem sestdien"},
+		{"interestopen", "pt", "me interessa uma aula de cerâmica pra duas pessoas"},
+		{"interestopen", "zh", "有意向订你们的陶艺体验课，两个人，周六"},
+		// a sign-up asked as an imperative (enrolme, new)
+		{"enrolme", "en", "sign us up for the Saturday family climbing session"},
+		{"enrolme", "pl", "zapiszcie mnie na kurs ceramiki od marca"},
+		{"enrolme", "lv", "pierakstiet mani uz keramikas kursu no marta"},
+		{"enrolme", "es", "apúntame al taller de cerámica del sábado"},
+		{"enrolme", "pt", "me inscreve na turma de cerâmica de sábado"},
+		{"enrolme", "de", "tragt mich für den Töpferkurs im März ein"},
+		{"enrolme", "fr", "inscrivez-moi à l'atelier poterie de samedi"},
+		{"enrolme", "zh", "帮我报名周六的陶艺课"},
 	}
 	for _, c := range buying {
 		if r := a.AnalyzeText(c.text, c.lang); !hasIntent(r, "buying") {
@@ -1918,6 +1934,14 @@ func TestBuyingFamilies(t *testing.T) {
 		{"pricetail", "fr", "devinez c'est combien"},
 		{"pricetail", "zh", "你们店一共有多少"},
 		{"pricetail", "zh", "上个月电费花了多少"},
+		// an interest in why, or in how to use what one bought; a sign-up to a newsletter or out of it
+		{"interestopen", "pt", "me interessa saber onde vocês compram a argila"},
+		{"interestopen", "pl", "interesuje mnie, dlaczego odwołaliście kurs"},
+		{"interestopen", "lv", "interesē, kāpēc cena pieauga"},
+		{"interestopen", "es", "me interesa saber cómo se limpia la cafetera que compré"},
+		{"interestopen", "en", "I'm not interested in the upgrade"},
+		{"enrolme", "en", "sign me up for the newsletter, the one about new stock"},
+		{"enrolme", "de", "tragt mich bitte aus dem Verteiler aus"},
 	}
 	for _, c := range not {
 		if r := a.AnalyzeText(c.text, c.lang); hasIntent(r, "buying") {
