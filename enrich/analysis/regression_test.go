@@ -987,6 +987,10 @@ func TestBuyingFamilies(t *testing.T) {
 		{"enrolme", "de", "tragt mich für den Töpferkurs im März ein"},
 		{"enrolme", "fr", "inscrivez-moi à l'atelier poterie de samedi"},
 		{"enrolme", "zh", "帮我报名周六的陶艺课"},
+		// seats asked by any number in digits up to ten (seats gains 5 tickets, 6 places, 4 lugares …)
+		{"seats", "en", "5 tickets for the candle workshop on sunday please"},
+		{"seats", "fr", "il reste 6 places pour l'atelier bougies de dimanche ?"},
+		{"seats", "pt", "ainda há 4 lugares pra oficina de velas domingo?"},
 	}
 	for _, c := range buying {
 		if r := a.AnalyzeText(c.text, c.lang); !hasIntent(r, "buying") {
@@ -1942,6 +1946,11 @@ func TestBuyingFamilies(t *testing.T) {
 		{"interestopen", "en", "I'm not interested in the upgrade"},
 		{"enrolme", "en", "sign me up for the newsletter, the one about new stock"},
 		{"enrolme", "de", "tragt mich bitte aus dem Verteiler aus"},
+		// seats priced to mock them, bought, or sold
+		{"seats", "en", "4 tickets for £200 is daylight robbery"},
+		{"seats", "fr", "6 places pour 90 euros, c'est trop cher"},
+		{"seats", "de", "ich habe 4 Karten gekauft und kann nicht hin, verkaufe sie"},
+		{"seats", "es", "pagué 5 entradas y no me dejaron entrar"},
 	}
 	for _, c := range not {
 		if r := a.AnalyzeText(c.text, c.lang); hasIntent(r, "buying") {
