@@ -991,6 +991,9 @@ func TestBuyingFamilies(t *testing.T) {
 		{"seats", "en", "5 tickets for the candle workshop on sunday please"},
 		{"seats", "fr", "il reste 6 places pour l'atelier bougies de dimanche ?"},
 		{"seats", "pt", "ainda há 4 lugares pra oficina de velas domingo?"},
+		// a correction bought, priced (amend spares a price asked)
+		{"amend", "en", "can you correct a 40 page thesis by friday? how much would it be"},
+		{"amend", "de", "Könnt ihr meine Bachelorarbeit korrigieren? Was kostet das?"},
 	}
 	for _, c := range buying {
 		if r := a.AnalyzeText(c.text, c.lang); !hasIntent(r, "buying") {
@@ -1951,6 +1954,15 @@ func TestBuyingFamilies(t *testing.T) {
 		{"seats", "fr", "6 places pour 90 euros, c'est trop cher"},
 		{"seats", "de", "ich habe 4 Karten gekauft und kann nicht hin, verkaufe sie"},
 		{"seats", "es", "pagué 5 entradas y no me dejaron entrar"},
+		// what the business made, asked to be corrected once it came (amend, madecame, new)
+		{"amend", "en", "the cake came with the wrong name on it, can you fix it?"},
+		{"amend", "pl", "tort przyszedł z błędem w imieniu, poprawicie?"},
+		{"amend", "de", "Die Torte kam mit falschem Namen, könnt ihr das korrigieren?"},
+		{"amend", "fr", "le gâteau est arrivé avec le mauvais prénom, vous pouvez corriger ?"},
+		{"amend", "es", "la tarta llegó con el nombre mal escrito, ¿lo podéis corregir?"},
+		{"amend", "pt", "o bolo chegou com o nome errado, vocês podem corrigir?"},
+		{"amend", "lv", "torte atnāca ar nepareizu vārdu, varat izlabot?"},
+		{"amend", "zh", "蛋糕收到了，名字写错了，能改吗？"},
 	}
 	for _, c := range not {
 		if r := a.AnalyzeText(c.text, c.lang); hasIntent(r, "buying") {
