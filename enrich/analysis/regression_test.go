@@ -994,6 +994,15 @@ func TestBuyingFamilies(t *testing.T) {
 		// a correction bought, priced (amend spares a price asked)
 		{"amend", "en", "can you correct a 40 page thesis by friday? how much would it be"},
 		{"amend", "de", "Könnt ihr meine Bachelorarbeit korrigieren? Was kostet das?"},
+		// a repair asked of the business, the fault that is why spared (repairask, new)
+		{"repairask", "en", "do you repair vintage sewing machines? mine won't feed the fabric"},
+		{"repairask", "es", "¿arregláis cafeteras italianas? la mía gotea por la junta"},
+		{"repairask", "pl", "naprawiacie zegary ścienne? mój stoi od tygodnia"},
+		{"repairask", "lv", "vai labojat vecus radioaparātus? mans nedarbojas"},
+		{"repairask", "pt", "vocês consertam vitrola antiga? a minha não gira"},
+		{"repairask", "fr", "vous réparez les horloges anciennes ? la mienne ne sonne plus"},
+		{"repairask", "de", "repariert ihr alte Nähmaschinen? meine näht nicht mehr"},
+		{"repairask", "zh", "能修老式收音机吗？没声音了"},
 	}
 	for _, c := range buying {
 		if r := a.AnalyzeText(c.text, c.lang); !hasIntent(r, "buying") {
@@ -1963,6 +1972,9 @@ func TestBuyingFamilies(t *testing.T) {
 		{"amend", "pt", "o bolo chegou com o nome errado, vocês podem corrigir?"},
 		{"amend", "lv", "torte atnāca ar nepareizu vārdu, varat izlabot?"},
 		{"amend", "zh", "蛋糕收到了，名字写错了，能改吗？"},
+		// the same ask of what the business mended before, or of a fault again
+		{"repairask", "es", "la cafetera que os compré gotea, ¿la arregláis gratis?"},
+		{"repairask", "de", "die Nähmaschine, die ich bei euch gekauft habe, näht nicht, repariert ihr das?"},
 	}
 	for _, c := range not {
 		if r := a.AnalyzeText(c.text, c.lang); hasIntent(r, "buying") {
