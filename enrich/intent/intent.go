@@ -419,15 +419,13 @@ func (st *state) reset(text string, toks []textnorm.Token) {
 	st.textMask = classSet{}
 	st.clauseStart = append(st.clauseStart[:0], true)
 	for _, t := range toks {
-		st.clauseStart = append(st.clauseStart, t.Kind == textnorm.Punct && textnorm.IsClauseBreak(t.Text))
+		// a clause break, or a Spanish opening mark, which opens the clause
+		// after it ("¿precio del de la foto?")
+		opens := t.Kind == textnorm.Punct && (textnorm.IsClauseBreak(t.Text) || t.Text == "¿" || t.Text == "¡")
+		st.clauseStart = append(st.clauseStart, opens)
 	}
 	if len(toks) > 1 && toks[0].Kind == textnorm.Word && greetings[strings.ToLower(toks[0].Text)] {
 		st.clauseStart[1] = true // "Hiya what would u charge": the greeting opens nothing
-	}
-	for i, t := range toks {
-		if t.Kind == textnorm.Punct && (t.Text == "¿" || t.Text == "¡") {
-			st.clauseStart[i+1] = true // "¿precio del de la foto?": the opening mark opens the clause after it
-		}
 	}
 	st.clauses = textnorm.Clauses(text, toks, st.clauses)
 	st.clauseOf = st.clauseOf[:0]
@@ -591,9 +589,10 @@ func matchFrom(elems []element, st *state, i int) (int, bool) {
 	toks := st.toks
 	e := elems[0]
 	if e.end {
-		// the clause ends: at the text's end or a clause break, "?" or "!"
-		// ("bono de 10 sesiones cuanto es"; "十次卡多少？")
-		if i == len(toks) || (toks[i].Kind == textnorm.Punct && (textnorm.IsClauseBreak(toks[i].Text) || strings.ContainsAny(toks[i].Text, "?？!！"))) {
+		// the clause ends: at the text's end or a clause break (punctuation
+		// tokens are one rune; "?", "！" are breaks): "bono de 10 sesiones
+		// cuanto es", "十次卡多少？"
+		if i == len(toks) || (toks[i].Kind == textnorm.Punct && textnorm.IsClauseBreak(toks[i].Text)) {
 			return matchFrom(elems[1:], st, i)
 		}
 		return 0, false
