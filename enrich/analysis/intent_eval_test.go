@@ -198,6 +198,13 @@ func printMissesOf(name, env string) bool {
 //     reading to meet the buying aim. Held out like written/test: after
 //     the twenty-seventh round, its misses unread, buying 0.973/0.900
 //     (36 of 40, 1 false), complaint 1.000/0.375;
+//   - holdout23/, 96 texts in all 8 languages (40 purchase inquiries,
+//     complaints and others for stained glass, an art bronze foundry,
+//     powder coating, document shredding, dry ice, go-karts, rope access
+//     and tape-to-digital transfer), written by a new writer without
+//     opening the rules, committed alone and measured once on the
+//     twenty-seventh round's rules: buying 0.919/0.850 (34 of 40, 3
+//     false), complaint 0.889/0.250, churn_risk 1.000/0.250;
 //   - written/dev/ and written/test/ (enrich/intent/written), 600 texts
 //     each in all 8 languages, split by line parity from 1,200 written by
 //     a coverage matrix without reading the rules (75 purchase inquiries
@@ -268,7 +275,7 @@ func TestIntentEvaluation(t *testing.T) {
 	if b := dev[intent.Buying]; b.Precision() < 0.90 || b.Recall() < 0.70 {
 		t.Errorf("development set: buying precision %.3f recall %.3f; want >= 0.90 and >= 0.70", b.Precision(), b.Recall())
 	}
-	for _, set := range []string{"holdout", "holdout2", "holdout3", "holdout4", "holdout5", "holdout6", "holdout7", "holdout8", "holdout9", "holdout10", "holdout11", "holdout12", "holdout13", "holdout14", "holdout15", "holdout16", "holdout17", "holdout18", "holdout19", "holdout20", "holdout21", "holdout22"} {
+	for _, set := range []string{"holdout", "holdout2", "holdout3", "holdout4", "holdout5", "holdout6", "holdout7", "holdout8", "holdout9", "holdout10", "holdout11", "holdout12", "holdout13", "holdout14", "holdout15", "holdout16", "holdout17", "holdout18", "holdout19", "holdout20", "holdout21", "holdout22", "holdout23"} {
 		prs, errs, n := evaluateIntents(t, "../intent/testdata/"+set+"/*.jsonl")
 		reportIntents(t, set, prs, errs, n)
 		if b := prs[intent.Buying]; b.Precision() < 0.85 {
