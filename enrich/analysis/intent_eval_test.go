@@ -204,7 +204,17 @@ func printMissesOf(name, env string) bool {
 //     and tape-to-digital transfer), written by a new writer without
 //     opening the rules, committed alone and measured once on the
 //     twenty-seventh round's rules: buying 0.919/0.850 (34 of 40, 3
-//     false), complaint 0.889/0.250, churn_risk 1.000/0.250;
+//     false), complaint 0.889/0.250, churn_risk 1.000/0.250. The
+//     twenty-eighth round read its misses (after: 0.974/0.925, flattered);
+//   - holdout24/, 96 texts in all 8 languages (40 purchase inquiries,
+//     complaints and others for crane hire, a recording studio,
+//     trademark registration, boat storage, portable toilets, 3D
+//     scanning, vinyl pressing and soundproofing), written by another
+//     new writer the same way, committed before the twenty-eighth round
+//     changed anything and measured once on the twenty-seventh round's
+//     rules: buying 0.972/0.875 (35 of 40, 1 false), complaint
+//     1.000/0.438. Held out: after the twenty-eighth round, its misses
+//     unread, the same 0.972/0.875;
 //   - written/dev/ and written/test/ (enrich/intent/written), 600 texts
 //     each in all 8 languages, split by line parity from 1,200 written by
 //     a coverage matrix without reading the rules (75 purchase inquiries
@@ -275,7 +285,7 @@ func TestIntentEvaluation(t *testing.T) {
 	if b := dev[intent.Buying]; b.Precision() < 0.90 || b.Recall() < 0.70 {
 		t.Errorf("development set: buying precision %.3f recall %.3f; want >= 0.90 and >= 0.70", b.Precision(), b.Recall())
 	}
-	for _, set := range []string{"holdout", "holdout2", "holdout3", "holdout4", "holdout5", "holdout6", "holdout7", "holdout8", "holdout9", "holdout10", "holdout11", "holdout12", "holdout13", "holdout14", "holdout15", "holdout16", "holdout17", "holdout18", "holdout19", "holdout20", "holdout21", "holdout22", "holdout23"} {
+	for _, set := range []string{"holdout", "holdout2", "holdout3", "holdout4", "holdout5", "holdout6", "holdout7", "holdout8", "holdout9", "holdout10", "holdout11", "holdout12", "holdout13", "holdout14", "holdout15", "holdout16", "holdout17", "holdout18", "holdout19", "holdout20", "holdout21", "holdout22", "holdout23", "holdout24"} {
 		prs, errs, n := evaluateIntents(t, "../intent/testdata/"+set+"/*.jsonl")
 		reportIntents(t, set, prs, errs, n)
 		if b := prs[intent.Buying]; b.Precision() < 0.85 {

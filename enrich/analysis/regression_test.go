@@ -1003,6 +1003,14 @@ func TestBuyingFamilies(t *testing.T) {
 		{"repairask", "fr", "vous réparez les horloges anciennes ? la mienne ne sonne plus"},
 		{"repairask", "de", "repariert ihr alte Nähmaschinen? meine näht nicht mehr"},
 		{"repairask", "zh", "能修老式收音机吗？没声音了"},
+		// twenty-eighth round: a price asked after a comma with no question mark; a place that does it,
+		// after a search; a collection asked without a question mark
+		{"whatcost", "en", "we have about forty slides from the seventies, what would it cost to scan them"},
+		{"whatcost", "en", "thirty pens with our logo engraved, what would that cost ballpark"},
+		{"placesought", "zh", "求推荐上海能学潜水的地方，下个月想去"},
+		{"placesought", "zh", "想找个能做陶艺的地方，周末带孩子去"},
+		{"collectask", "de", "brauch zwei Säcke Streusalz, kann ich die morgen bei euch abholen"},
+		{"collectask", "en", "two bags of rock salt, can i collect it tomorrow morning"},
 	}
 	for _, c := range buying {
 		if r := a.AnalyzeText(c.text, c.lang); !hasIntent(r, "buying") {
@@ -1975,6 +1983,16 @@ func TestBuyingFamilies(t *testing.T) {
 		// the same ask of what the business mended before, or of a fault again
 		{"repairask", "es", "la cafetera que os compré gotea, ¿la arregláis gratis?"},
 		{"repairask", "de", "die Nähmaschine, die ich bei euch gekauft habe, näht nicht, repariert ihr das?"},
+		// twenty-eighth round: job ads by their gender markers and words only job ads use; what was bought
+		// "at your place" (那 as well as 这, traditional characters); one's own order collected
+		{"jobad", "de", "Suchen ab sofort Fahrer (m/w/d) für unseren Kurierdienst in Leipzig"},
+		{"jobad", "fr", "Recherche plombier (H/F) pour notre agence de Lyon"},
+		{"jobad", "pl", "Szukamy magazyniera (k/m) do hurtowni w Poznaniu"},
+		{"jobad", "pt", "Admite-se cozinheiro para restaurante em Braga"},
+		{"jobad", "en", "Looking for a barista (m/f/d), immediate start, central Bristol"},
+		{"fromyou", "zh", "之前在你们那买的蜂蜡蜡烛可以放冰箱保存吗？"},
+		{"fromyou", "zh", "在你們這買的茶葉可以放冰箱嗎？"},
+		{"collectask", "de", "kann ich meine Bestellung morgen bei euch abholen"},
 	}
 	for _, c := range not {
 		if r := a.AnalyzeText(c.text, c.lang); hasIntent(r, "buying") {
