@@ -106,11 +106,15 @@ func TestFeedbackDevelopmentSet(t *testing.T) {
 // feedback/blind11 (60 per language, other businesses, written before the
 // thirteenth round changed anything and measured once on the twelfth
 // round's model: 87.6 (lv 81.7, pl 85.2, pt 90.2, zh 93.4); it takes no
-// part in choosing a configuration; its errors not read).
+// part in choosing a configuration; its errors not read) and
+// feedback/blind12 (60 per language, other businesses, a new writer,
+// measured once on the twelfth round's model: 82.4 (lv 83.4, pl 72.3,
+// pt 84.9, zh 88.4); its errors not read, only counted: 27 of its 42
+// misses are positives read as negative, 10 of them Polish).
 // The floors guard against
 // regressions; the aims are in the README.
 func TestFeedbackBlindSets(t *testing.T) {
-	for _, set := range []string{"feedback/blind", "feedback/blind2", "feedback/blind3", "feedback/blind4", "feedback/blind5", "feedback/blind6", "feedback/blind7", "feedback/blind8", "feedback/blind9", "feedback/blind10", "feedback/blind11"} {
+	for _, set := range []string{"feedback/blind", "feedback/blind2", "feedback/blind3", "feedback/blind4", "feedback/blind5", "feedback/blind6", "feedback/blind7", "feedback/blind8", "feedback/blind9", "feedback/blind10", "feedback/blind11", "feedback/blind12"} {
 		ex, err := ReadExamples(set)
 		if err != nil {
 			t.Fatal(err)
