@@ -50,18 +50,7 @@ func TestShippedModelOnVal(t *testing.T) {
 // replies with implicit opinions, negation and contrast; never trained on),
 // with each text's language as its language.
 func TestFeedbackDevelopmentSet(t *testing.T) {
-	dev, err := ReadExamples("feedback/dev")
-	if err != nil {
-		t.Fatal(err)
-	}
-	rep, err := Evaluate(embedded(t), dev)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var b strings.Builder
-	rep.Write(&b)
-	t.Logf("feedback development set:\n%s", b.String())
-	logMisses(t, embedded(t), dev)
+	rep := scoreFeedbackSet(t, "feedback/dev")
 	if rep.Overall.MacroF1 < 0.85 {
 		t.Errorf("overall macro-F1 %.3f, want >= 0.85", rep.Overall.MacroF1)
 	}
@@ -115,18 +104,7 @@ func TestFeedbackDevelopmentSet(t *testing.T) {
 // regressions; the aims are in the README.
 func TestFeedbackBlindSets(t *testing.T) {
 	for _, set := range []string{"feedback/blind", "feedback/blind2", "feedback/blind3", "feedback/blind4", "feedback/blind5", "feedback/blind6", "feedback/blind7", "feedback/blind8", "feedback/blind9", "feedback/blind10", "feedback/blind11", "feedback/blind12"} {
-		ex, err := ReadExamples(set)
-		if err != nil {
-			t.Fatal(err)
-		}
-		rep, err := Evaluate(embedded(t), ex)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var b strings.Builder
-		rep.Write(&b)
-		t.Logf("%s:\n%s", set, b.String())
-		logMisses(t, embedded(t), ex)
+		rep := scoreFeedbackSet(t, set)
 		floor := 0.80
 		switch set {
 		case "feedback/blind4":
@@ -159,7 +137,21 @@ func TestFeedbackBlindSets(t *testing.T) {
 // model read 73.6 (lv 75.8, pl 68.8, pt 67.2, zh 82.1); the floor guards
 // against regressions.
 func TestFeedbackDevNeg(t *testing.T) {
-	ex, err := ReadExamples("feedback/devneg")
+	rep := scoreFeedbackSet(t, "feedback/devneg")
+	if rep.Overall.MacroF1 < 0.72 {
+		t.Errorf("feedback/devneg: overall macro-F1 %.3f, want >= 0.72", rep.Overall.MacroF1)
+	}
+	if len(rep.ByLanguage) != 4 {
+		t.Errorf("feedback/devneg: %d languages, want lv, pl, pt and zh", len(rep.ByLanguage))
+	}
+}
+
+// scoreFeedbackSet scores the embedded model on a folder of labelled
+// feedback, logs its table (and its misses under SENTIMENT_ERRORS) and
+// returns the report.
+func scoreFeedbackSet(t *testing.T, dir string) Report {
+	t.Helper()
+	ex, err := ReadExamples(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -169,14 +161,9 @@ func TestFeedbackDevNeg(t *testing.T) {
 	}
 	var b strings.Builder
 	rep.Write(&b)
-	t.Logf("feedback/devneg:\n%s", b.String())
+	t.Logf("%s:\n%s", dir, b.String())
 	logMisses(t, embedded(t), ex)
-	if rep.Overall.MacroF1 < 0.72 {
-		t.Errorf("feedback/devneg: overall macro-F1 %.3f, want >= 0.72", rep.Overall.MacroF1)
-	}
-	if len(rep.ByLanguage) != 4 {
-		t.Errorf("feedback/devneg: %d languages, want lv, pl, pt and zh", len(rep.ByLanguage))
-	}
+	return rep
 }
 
 // logMisses lists the texts the model gets wrong (gold→predicted, score)
