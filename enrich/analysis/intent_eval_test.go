@@ -215,6 +215,13 @@ func printMissesOf(name, env string) bool {
 //     rules: buying 0.972/0.875 (35 of 40, 1 false), complaint
 //     1.000/0.438. Held out: after the twenty-eighth round, its misses
 //     unread, the same 0.972/0.875;
+//   - holdout25/, 96 texts in all 8 languages (40 purchase inquiries,
+//     complaints and others for fireworks, a wig salon, headstones, axe
+//     throwing, bonsai, mini-golf, telescopes and a puppet theatre),
+//     written without opening the rules, committed before the
+//     twenty-ninth round and measured once on the twenty-eighth round's
+//     rules: buying 0.969/0.775 (31 of 40, 1 false), complaint
+//     1.000/0.312, churn_risk 1.000/0.133. Held out like written/test;
 //   - written/dev/ and written/test/ (enrich/intent/written), 600 texts
 //     each in all 8 languages, split by line parity from 1,200 written by
 //     a coverage matrix without reading the rules (75 purchase inquiries
@@ -285,7 +292,7 @@ func TestIntentEvaluation(t *testing.T) {
 	if b := dev[intent.Buying]; b.Precision() < 0.90 || b.Recall() < 0.70 {
 		t.Errorf("development set: buying precision %.3f recall %.3f; want >= 0.90 and >= 0.70", b.Precision(), b.Recall())
 	}
-	for _, set := range []string{"holdout", "holdout2", "holdout3", "holdout4", "holdout5", "holdout6", "holdout7", "holdout8", "holdout9", "holdout10", "holdout11", "holdout12", "holdout13", "holdout14", "holdout15", "holdout16", "holdout17", "holdout18", "holdout19", "holdout20", "holdout21", "holdout22", "holdout23", "holdout24"} {
+	for _, set := range []string{"holdout", "holdout2", "holdout3", "holdout4", "holdout5", "holdout6", "holdout7", "holdout8", "holdout9", "holdout10", "holdout11", "holdout12", "holdout13", "holdout14", "holdout15", "holdout16", "holdout17", "holdout18", "holdout19", "holdout20", "holdout21", "holdout22", "holdout23", "holdout24", "holdout25"} {
 		prs, errs, n := evaluateIntents(t, "../intent/testdata/"+set+"/*.jsonl")
 		reportIntents(t, set, prs, errs, n)
 		if b := prs[intent.Buying]; b.Precision() < 0.85 {
