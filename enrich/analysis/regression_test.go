@@ -1011,6 +1011,21 @@ func TestBuyingFamilies(t *testing.T) {
 		{"placesought", "zh", "想找个能做陶艺的地方，周末带孩子去"},
 		{"collectask", "de", "brauch zwei Säcke Streusalz, kann ich die morgen bei euch abholen"},
 		{"collectask", "en", "two bags of rock salt, can i collect it tomorrow morning"},
+		// twenty-ninth round: the next course or group asked; a price asked in chat words; a provider named by a
+		// loan word or a trade compound; whether the business is free on a date; traditional characters folded
+		{"nextstart", "en", "beginners pottery wheel course, when does the next one start?"},
+		{"nextstart", "es", "curso de encuadernación para principiantes, ¿cuándo empieza el próximo grupo?"},
+		{"nextstart", "pt", "curso de encadernação pra iniciantes, quando abre a próxima turma?"},
+		{"nextstart", "lv", "grāmatu iesiešanas kurss iesācējiem, kad nākamā grupa?"},
+		{"nextstart", "fr", "stage de reliure pour débutants, c'est quand la prochaine session ?"},
+		{"chatprice", "es", "clases de canto para adultos, cuántas a la semana y a cuánto"},
+		{"chatprice", "de", "Bogenbau-Workshop am Wochenende, was kostets?"},
+		{"loanword", "pt", "procuro um luthier no Porto para trocar os trastes do meu baixo"},
+		{"loanword", "lv", "meklēju pulksteņmeistaru Liepājā, vectēva kabatas pulkstenis stāv"},
+		{"freeondate", "fr", "un pianiste pour notre vin d'honneur le 12 juillet, vous êtes libres ?"},
+		{"freeondate", "en", "a jazz trio for our anniversary dinner on 3 May, are you free on that evening?"},
+		{"hant", "zh", "你們可以裱框嗎？我有三幅油畫"},
+		{"hant", "zh", "想做一個一樣的木招牌，怎麼收費？"},
 	}
 	for _, c := range buying {
 		if r := a.AnalyzeText(c.text, c.lang); !hasIntent(r, "buying") {
@@ -1993,6 +2008,17 @@ func TestBuyingFamilies(t *testing.T) {
 		{"fromyou", "zh", "之前在你们那买的蜂蜡蜡烛可以放冰箱保存吗？"},
 		{"fromyou", "zh", "在你們這買的茶葉可以放冰箱嗎？"},
 		{"collectask", "de", "kann ich meine Bestellung morgen bei euch abholen"},
+		// twenty-ninth round: a booking already made (the time to arrive asked, the name it is under); a Polish
+		// order in the first person plural
+		{"booked", "en", "what time should we get there for the escape room on saturday? booking is under Patel"},
+		{"booked", "es", "¿a qué hora hay que estar en la bolera el viernes? la reserva está a nombre de Ruiz"},
+		{"booked", "pl", "o której mamy być na kręgielni w piątek? rezerwacja na nazwisko Kowalski"},
+		{"booked", "de", "wann müssen wir am Freitag auf der Kegelbahn sein? Reservierung läuft auf Schulz"},
+		{"booked", "pt", "a que horas temos de estar no bowling na sexta? a reserva está em nome de Costa"},
+		{"booked", "lv", "cikos jābūt boulingā piektdien? rezervācija uz Ozola vārda"},
+		{"booked", "fr", "à quelle heure faut-il être au bowling vendredi ? réservation au nom de Martin"},
+		{"booked", "zh", "周五保龄球订的是几点？需要自带袜子吗"},
+		{"pastplural", "pl", "zamówiliśmy 20 skrzynek soku do sklepu, jak dostać fakturę?"},
 	}
 	for _, c := range not {
 		if r := a.AnalyzeText(c.text, c.lang); hasIntent(r, "buying") {

@@ -300,6 +300,7 @@ func (c Cues) Has(name string) bool {
 func (d *Detector) DetectCues(text, lang string, toks []textnorm.Token) ([]Match, Cues) {
 	st := d.pool.Get().(*state)
 	defer d.pool.Put(st)
+	toks = foldHant(toks, &st.hans)
 	st.reset(text, toks)
 	d.vocab.scan(st)
 	sets := st.sets[:0]
@@ -393,6 +394,9 @@ type state struct {
 	sets        []*phraseSet
 	negs        []map[string]bool
 	matched     [6][]found
+	// hans holds the text's tokens with traditional ideographs folded
+	// (foldHant), reused from text to text
+	hans []textnorm.Token
 }
 
 type found struct {
@@ -533,10 +537,10 @@ func parsePattern(lang, raw string) (*pattern, error) {
 		case strings.HasPrefix(word, "{") && strings.HasSuffix(word, "}") && len(word) > 2:
 			p.elems = append(p.elems, element{class: word[1 : len(word)-1], vbit: -1})
 		case strings.HasSuffix(word, "*") && len(word) > 1:
-			p.elems = append(p.elems, element{text: strings.TrimSuffix(word, "*"), prefix: true})
+			p.elems = append(p.elems, element{text: foldHantString(strings.TrimSuffix(word, "*")), prefix: true})
 		default:
 			for _, t := range textnorm.Tokenize(word, nil) {
-				p.elems = append(p.elems, element{text: t.Text})
+				p.elems = append(p.elems, element{text: foldHantString(t.Text)})
 			}
 		}
 	}

@@ -33,6 +33,8 @@ var providerWords = wordSet(
 	"alguien", "profesional", "servicio",
 	"quelqu'un", "quelqu", "prof", "profs", "entreprise", "société", "artisan", "professionnel", "dépanneur", "comptable", "expert-comptable", "nounou",
 	"jemanden", "jemand", "firma", "fachmann", "dienstleister", "anbieter", "handwerker",
+	// twenty-ninth round: a trade named by a loan word in every language
+	"luthier", "luthiers",
 )
 
 // providerNot are words with an agent's ending that name none.
@@ -59,8 +61,8 @@ var providerNot = wordSet(
 // the forms a search puts them in (accusative, genitive).
 var providerSuffixes = map[string][]string{
 	"en": {"er", "ers", "or", "ors", "ist", "ists", "ian", "ians", "smith", "sweep", "ant", "ants"},
-	"pl": {"yka", "ika", "arza", "acza", "wcy", "wcę", "isty", "istę", "grafa", "ora", "nika", "era", "arz", "er", "ciela", "cielkę", "cielki"},
-	"lv": {"ķi", "ieri", "tāju", "ētāju", "ēju", "istu", "niekus", "nieku", "tājs", "ists", "nieks", "ķis", "tavu", "nīcu"},
+	"pl": {"yka", "ika", "arza", "arzy", "acza", "wcy", "wcę", "isty", "istę", "grafa", "ora", "nika", "era", "arz", "er", "ciela", "cielkę", "cielki"},
+	"lv": {"meistaru", "meistars", "ķi", "ieri", "tāju", "ētāju", "ēju", "istu", "niekus", "nieku", "tājs", "ists", "nieks", "ķis", "tavu", "nīcu"},
 	"pt": {"ista", "dor", "dora", "tor", "tora", "grafo", "grafa", "eiro", "eira"},
 	"es": {"ista", "ero", "era", "dor", "dora", "tor", "tora", "grafo", "grafa"},
 	"fr": {"eur", "euse", "ier", "ière", "ien", "ienne", "aire", "iste", "graphe"},
@@ -68,7 +70,7 @@ var providerSuffixes = map[string][]string{
 }
 
 // zhProviders are ideograph words of a provider.
-var zhProviders = []string{"公司", "师傅", "供应商", "商家", "厂家", "月嫂", "阿姨", "保姆", "老师", "教练", "人来", "人上门", "人帮", "团队", "店", "工作室", "服务",
+var zhProviders = []string{"公司", "师傅", "供应商", "商家", "厂家", "月嫂", "阿姨", "保姆", "老师", "教练", "人来", "人上门", "人帮", "团队", "店", "工作室", "服务", "表演者", "演员",
 	// twenty-eighth round: a place that does it, after a search (求推荐能玩卡丁车的地方)
 	"的地方"}
 
