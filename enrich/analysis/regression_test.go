@@ -1026,6 +1026,15 @@ func TestBuyingFamilies(t *testing.T) {
 		{"freeondate", "en", "a jazz trio for our anniversary dinner on 3 May, are you free on that evening?"},
 		{"hant", "zh", "你們可以裱框嗎？我有三幅油畫"},
 		{"hant", "zh", "想做一個一樣的木招牌，怎麼收費？"},
+		// thirtieth round: a budget stated with a wish or a search; a recommendation asked by DM; a call back
+		// asked in the words of a web form; a booking written without diacritics
+		{"budget", "zh", "想给爸爸买一台入门级的钓鱼竿，预算五百以内"},
+		{"budget", "en", "looking for a two-person tent for festivals, budget is about 150"},
+		{"budget", "pl", "szukam roweru dla syna na komunię, budżet do 1500 zł"},
+		{"sendrecommend", "en", "first telescope for my niece, under £200. dm me what you'd recommend"},
+		{"callmeform", "es", "Un castillo hinchable para el cumpleaños del 3 de mayo, unas 4 horas. Contacten conmigo por favor"},
+		{"callmeform", "de", "Hüpfburg für den Kindergeburtstag am 14. Juni, so 4 Stunden. Bitte um Rückmeldung"},
+		{"nodiacritics", "lv", "varam rezervet boulinga celinu 6 cilvekiem piektdien?"},
 	}
 	for _, c := range buying {
 		if r := a.AnalyzeText(c.text, c.lang); !hasIntent(r, "buying") {
@@ -2019,6 +2028,10 @@ func TestBuyingFamilies(t *testing.T) {
 		{"booked", "fr", "à quelle heure faut-il être au bowling vendredi ? réservation au nom de Martin"},
 		{"booked", "zh", "周五保龄球订的是几点？需要自带袜子吗"},
 		{"pastplural", "pl", "zamówiliśmy 20 skrzynek soku do sklepu, jak dostać fakturę?"},
+		// thirtieth round: the next purchase promised to someone else (leave); a budget not one's own
+		{"elsewherenext", "lv", "Svētku kūka pusi viesu nesasniedza. Nākamgad ņemsim citus"},
+		{"elsewherenext", "en", "the balloons popped before the party even started. next time we'll go elsewhere"},
+		{"budget", "fr", "Quel est le budget de la mairie pour le feu d'artifice cette année ?"},
 	}
 	for _, c := range not {
 		if r := a.AnalyzeText(c.text, c.lang); hasIntent(r, "buying") {
