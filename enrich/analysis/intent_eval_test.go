@@ -225,6 +225,14 @@ func printMissesOf(name, env string) bool {
 //     1.000/0.312, churn_risk 1.000/0.133. Held out like written/test:
 //     after the twenty-ninth round, its misses unread, the same; the
 //     thirtieth round read them (after: 1.000/0.900, flattered);
+//   - holdout26/, 96 texts in all 8 languages (40 purchase inquiries,
+//     complaints and others for kitesurfing, ice-skating lessons, husky
+//     rides, a solarium, a pinball arcade, lampshades, trophy engraving
+//     and fountain pens), written during the thirtieth round by a helper
+//     who opened no rule, and measured on the twenty-ninth round's rules
+//     (its first reading: buying 0.970/0.800, 32 of 40, 1 false;
+//     complaint 1.000/0.438) and after the thirtieth, which never read
+//     it (0.971/0.825);
 //   - written/dev/ and written/test/ (enrich/intent/written), 600 texts
 //     each in all 8 languages, split by line parity from 1,200 written by
 //     a coverage matrix without reading the rules (75 purchase inquiries
@@ -303,7 +311,7 @@ func TestIntentEvaluation(t *testing.T) {
 	if b := dev[intent.Buying]; b.Precision() < 0.90 || b.Recall() < 0.70 {
 		t.Errorf("development set: buying precision %.3f recall %.3f; want >= 0.90 and >= 0.70", b.Precision(), b.Recall())
 	}
-	for _, set := range []string{"holdout", "holdout2", "holdout3", "holdout4", "holdout5", "holdout6", "holdout7", "holdout8", "holdout9", "holdout10", "holdout11", "holdout12", "holdout13", "holdout14", "holdout15", "holdout16", "holdout17", "holdout18", "holdout19", "holdout20", "holdout21", "holdout22", "holdout23", "holdout24", "holdout25"} {
+	for _, set := range []string{"holdout", "holdout2", "holdout3", "holdout4", "holdout5", "holdout6", "holdout7", "holdout8", "holdout9", "holdout10", "holdout11", "holdout12", "holdout13", "holdout14", "holdout15", "holdout16", "holdout17", "holdout18", "holdout19", "holdout20", "holdout21", "holdout22", "holdout23", "holdout24", "holdout25", "holdout26"} {
 		prs, errs, n := evaluateIntents(t, "../intent/testdata/"+set+"/*.jsonl")
 		reportIntents(t, set, prs, errs, n)
 		if b := prs[intent.Buying]; b.Precision() < 0.85 {
