@@ -52,7 +52,9 @@ func foldHant(toks []textnorm.Token, buf *[]textnorm.Token) []textnorm.Token {
 	return folded
 }
 
-// foldHantString folds the traditional characters of a phrase word.
+// foldHantString folds the traditional characters of a phrase word; a
+// word that starts in ASCII is taken as one of Latin script and returned
+// as it is.
 func foldHantString(s string) string {
 	if s == "" || s[0] < 0x80 {
 		return s

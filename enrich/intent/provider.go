@@ -70,9 +70,11 @@ var providerSuffixes = map[string][]string{
 }
 
 // zhProviders are ideograph words of a provider.
-var zhProviders = []string{"公司", "师傅", "供应商", "商家", "厂家", "月嫂", "阿姨", "保姆", "老师", "教练", "人来", "人上门", "人帮", "团队", "店", "工作室", "服务", "表演者", "演员",
+var zhProviders = []string{"公司", "师傅", "供应商", "商家", "厂家", "月嫂", "阿姨", "保姆", "老师", "教练", "人来", "人上门", "人帮", "团队", "店", "工作室", "服务",
 	// twenty-eighth round: a place that does it, after a search (求推荐能玩卡丁车的地方)
-	"的地方"}
+	"的地方",
+	// twenty-ninth round: performers hired (请两位踩高跷的表演者)
+	"表演者", "演员"}
 
 // definite articles: a search for "the" one is for a particular person
 // ("looking for the owner of…", "suche den Fahrer, der…"), not a provider.
