@@ -1035,6 +1035,16 @@ func TestBuyingFamilies(t *testing.T) {
 		{"callmeform", "es", "Un castillo hinchable para el cumpleaños del 3 de mayo, unas 4 horas. Contacten conmigo por favor"},
 		{"callmeform", "de", "Hüpfburg für den Kindergeburtstag am 14. Juni, so 4 Stunden. Bitte um Rückmeldung"},
 		{"nodiacritics", "lv", "varam rezervet boulinga celinu 6 cilvekiem piektdien?"},
+		// thirty-first round: a need stated with a number; "what does ~ cost"; a sale asked about; a price
+		// asked to be sent; a gift to give
+		{"needcount", "en", "Need 40 hoodies printed with our club logo before the tournament on 2 March"},
+		{"needcount", "fr", "Besoin de 30 gobelets personnalisés pour la kermesse du 8 juin, merci de me contacter"},
+		{"needcount", "es", "para la boda nos hacen falta 8 mesas altas del 5 al 6 de septiembre"},
+		{"whatcost", "en", "Looking to get our shop sign repainted, what does that usually cost"},
+		{"saleask", "en", "is the vintage jukebox from your story still for sale? can collect this weekend"},
+		{"saleask", "pt", "vocês têm mesas de snooker à venda? é pra nossa garagem"},
+		{"sendprice", "pt", "Procuro cortinas feitas à medida para uma janela de 2 metros. Mandem preço por mensagem"},
+		{"giftgive", "es", "Quiero regalarle a mi padre una cartera de piel con sus iniciales, escribidme por privado"},
 	}
 	for _, c := range buying {
 		if r := a.AnalyzeText(c.text, c.lang); !hasIntent(r, "buying") {
@@ -2032,6 +2042,12 @@ func TestBuyingFamilies(t *testing.T) {
 		{"elsewherenext", "lv", "Svētku kūka pusi viesu nesasniedza. Nākamgad ņemsim citus"},
 		{"elsewherenext", "en", "the balloons popped before the party even started. next time we'll go elsewhere"},
 		{"budget", "fr", "Quel est le budget de la mairie pour le feu d'artifice cette année ?"},
+		// thirty-first round: never again, a voucher instead of a refund; others next time; advice by number;
+		// a sale offered
+		{"noreturn", "de", "Workshop abgesagt, Geld gibt's nur als Gutschein. Buchen nie wieder bei euch"},
+		{"elsewherenext", "lv", "Ziedus atveda novītušus. Nākamreiz ņemsim citu firmu"},
+		{"advice", "en", "need 5 ideas for a kids party theme, anyone?"},
+		{"saleask", "en", "Selling my old jukebox, still works, for sale to anyone in Leeds"},
 	}
 	for _, c := range not {
 		if r := a.AnalyzeText(c.text, c.lang); hasIntent(r, "buying") {
