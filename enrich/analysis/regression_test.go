@@ -1045,6 +1045,11 @@ func TestBuyingFamilies(t *testing.T) {
 		{"saleask", "pt", "vocês têm mesas de snooker à venda? é pra nossa garagem"},
 		{"sendprice", "pt", "Procuro cortinas feitas à medida para uma janela de 2 metros. Mandem preço por mensagem"},
 		{"giftgive", "es", "Quiero regalarle a mi padre una cartera de piel con sus iniciales, escribidme por privado"},
+		// thirty-second round: a service or product asked of the business, the fault or lack that is why beside it
+		{"offerask", "en", "do you do sash window draught proofing? ours rattle and the cold gets in"},
+		{"offerask", "pl", "montujecie moskitiery na wymiar? mamy 4 okna, a komary nie dają spać"},
+		{"offerask", "es", "¿instaláis mosquiteras a medida? tenemos 4 ventanas y no hay quien duerma"},
+		{"offerask", "de", "baut ihr Hochbeete aus Lärche? unser altes ist morsch und kaputt"},
 	}
 	for _, c := range buying {
 		if r := a.AnalyzeText(c.text, c.lang); !hasIntent(r, "buying") {
@@ -2048,6 +2053,8 @@ func TestBuyingFamilies(t *testing.T) {
 		{"elsewherenext", "lv", "Ziedus atveda novītušus. Nākamreiz ņemsim citu firmu"},
 		{"advice", "en", "need 5 ideas for a kids party theme, anyone?"},
 		{"saleask", "en", "Selling my old jukebox, still works, for sale to anyone in Leeds"},
+		// thirty-second round: the same asks about what the business sold or fitted before
+		{"offerask", "en", "you fitted our sash windows last year and they already rattle, do you do repairs on that?"},
 	}
 	for _, c := range not {
 		if r := a.AnalyzeText(c.text, c.lang); hasIntent(r, "buying") {
