@@ -397,13 +397,15 @@ func thirdPluralAsk(lang string, w string) bool {
 	if len([]rune(w)) < 5 || notThirdPlural[w] {
 		return false
 	}
+	es := strings.HasSuffix(w, "an") || strings.HasSuffix(w, "en")
+	pt := strings.HasSuffix(w, "am") || strings.HasSuffix(w, "em")
 	switch lang {
 	case "es":
-		return strings.HasSuffix(w, "an") || strings.HasSuffix(w, "en")
+		return es
 	case "pt":
-		return strings.HasSuffix(w, "am") || strings.HasSuffix(w, "em")
+		return pt
 	}
-	return (strings.HasSuffix(w, "an") || strings.HasSuffix(w, "en")) || (strings.HasSuffix(w, "am") || strings.HasSuffix(w, "em"))
+	return es || pt
 }
 
 // notThirdPlural are es and pt words with a third person plural ending that

@@ -54,6 +54,11 @@ func (s classSet) or(o classSet) classSet {
 	return classSet{s[0] | o[0], s[1] | o[1], s[2] | o[2]}
 }
 
+// size is how many classes s holds.
+func (s classSet) size() int {
+	return bits.OnesCount64(s[0]) + bits.OnesCount64(s[1]) + bits.OnesCount64(s[2])
+}
+
 // meets reports whether s and o share a class.
 func (s classSet) meets(o classSet) bool {
 	return s[0]&o[0] != 0 || s[1]&o[1] != 0 || s[2]&o[2] != 0
@@ -282,8 +287,7 @@ func (r *rule) narrowestTerm() (classSet, bool) {
 	best := -1
 	for _, g := range r.groups {
 		for _, t := range g.terms {
-			n := bits.OnesCount64(t[0]) + bits.OnesCount64(t[1]) + bits.OnesCount64(t[2])
-			if best < 0 || n < best {
+			if n := t.size(); best < 0 || n < best {
 				key, best = t, n
 			}
 		}
