@@ -241,6 +241,14 @@ func printMissesOf(name, env string) bool {
 //     and measured on the thirtieth round's rules (its first reading:
 //     buying 1.000/0.825, 33 of 40; complaint 1.000/0.312) and after the
 //     thirty-first, which never read it (the same);
+//   - holdout28/, holdout29/ and holdout30/, 96 texts each in all 8
+//     languages (40 purchase inquiries each, complaints and others, for
+//     eight businesses each no set used: security cameras to pallet
+//     racking and penetration tests; head-lice clinics to avian vets;
+//     cider makers to velodromes), written side by side by three helpers
+//     who opened no rule, and measured on the thirty-second round's
+//     rules (first readings, buying: 0.941/0.800, 32 of 40, 2 false;
+//     1.000/0.800; 0.970/0.800, 1 false);
 //   - written/dev/ and written/test/ (enrich/intent/written), 600 texts
 //     each in all 8 languages, split by line parity from 1,200 written by
 //     a coverage matrix without reading the rules (75 purchase inquiries
@@ -319,7 +327,7 @@ func TestIntentEvaluation(t *testing.T) {
 	if b := dev[intent.Buying]; b.Precision() < 0.90 || b.Recall() < 0.70 {
 		t.Errorf("development set: buying precision %.3f recall %.3f; want >= 0.90 and >= 0.70", b.Precision(), b.Recall())
 	}
-	for _, set := range []string{"holdout", "holdout2", "holdout3", "holdout4", "holdout5", "holdout6", "holdout7", "holdout8", "holdout9", "holdout10", "holdout11", "holdout12", "holdout13", "holdout14", "holdout15", "holdout16", "holdout17", "holdout18", "holdout19", "holdout20", "holdout21", "holdout22", "holdout23", "holdout24", "holdout25", "holdout26", "holdout27"} {
+	for _, set := range []string{"holdout", "holdout2", "holdout3", "holdout4", "holdout5", "holdout6", "holdout7", "holdout8", "holdout9", "holdout10", "holdout11", "holdout12", "holdout13", "holdout14", "holdout15", "holdout16", "holdout17", "holdout18", "holdout19", "holdout20", "holdout21", "holdout22", "holdout23", "holdout24", "holdout25", "holdout26", "holdout27", "holdout28", "holdout29", "holdout30"} {
 		prs, errs, n := evaluateIntents(t, "../intent/testdata/"+set+"/*.jsonl")
 		reportIntents(t, set, prs, errs, n)
 		if b := prs[intent.Buying]; b.Precision() < 0.85 {
