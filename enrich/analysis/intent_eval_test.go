@@ -240,7 +240,8 @@ func printMissesOf(name, env string) bool {
 //     delivery and board-game cafés), written without opening the rules
 //     and measured on the thirtieth round's rules (its first reading:
 //     buying 1.000/0.825, 33 of 40; complaint 1.000/0.312) and after the
-//     thirty-first, which never read it (the same);
+//     thirty-first, which never read it (the same); the thirty-third
+//     read it (below);
 //   - holdout28/, holdout29/ and holdout30/, 96 texts each in all 8
 //     languages (40 purchase inquiries each, complaints and others, for
 //     eight businesses each no set used: security cameras to pallet
@@ -248,7 +249,9 @@ func printMissesOf(name, env string) bool {
 //     cider makers to velodromes), written side by side by three helpers
 //     who opened no rule, and measured on the thirty-second round's
 //     rules (first readings, buying: 0.941/0.800, 32 of 40, 2 false;
-//     1.000/0.800; 0.970/0.800, 1 false);
+//     1.000/0.800; 0.970/0.800, 1 false); the thirty-third round read
+//     the misses of holdout27-29 (after: 1.000/1.000, 1.000/0.900,
+//     1.000/0.850, flattered); holdout30 held out (after: the same);
 //   - written/dev/ and written/test/ (enrich/intent/written), 600 texts
 //     each in all 8 languages, split by line parity from 1,200 written by
 //     a coverage matrix without reading the rules (75 purchase inquiries

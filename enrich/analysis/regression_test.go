@@ -1050,6 +1050,21 @@ func TestBuyingFamilies(t *testing.T) {
 		{"offerask", "pl", "montujecie moskitiery na wymiar? mamy 4 okna, a komary nie dają spać"},
 		{"offerask", "es", "¿instaláis mosquiteras a medida? tenemos 4 ventanas y no hay quien duerma"},
 		{"offerask", "de", "baut ihr Hochbeete aus Lärche? unser altes ist morsch und kaputt"},
+		// thirty-third round: a need stated with a number beside a condition on the business's
+		// answer, not a hypothetical (if poss; si puede ser; wenn möglich; si oui); a need asked as
+		// soon as possible ("jak najszybciej" asks no how); the terms of doing business asked; a
+		// price asked for a party; 吗 before a space still asks
+		{"askif", "en", "Need 12 oak shelves cut to size and delivered to Bath by Friday if poss"},
+		{"askif", "es", "necesito que me traigáis 3 palés de leña de encina a Getafe, para el jueves si puede ser"},
+		{"askif", "de", "Bräuchte 20 Stühle und 3 Stehtische für Samstag, Lieferung nach Bonn wenn möglich"},
+		{"askif", "fr", "vous livrez des sacs de granulés à Nantes ? si oui c'est combien la palette"},
+		{"asap", "pl", "macie wolny termin na przegląd klimatyzacji? chcemy przyjechać jak najszybciej"},
+		{"termsask", "zh", "我们是一家健身房，想在大厅放一台咖啡机，你们一般怎么合作？"},
+		{"termsask", "es", "Tenemos una oficina de 30 personas y queremos fruta fresca cada semana. Mandadme condiciones"},
+		{"termsask", "pl", "prowadzimy hotel na 40 pokoi i chcemy zamawiać u was pościel, jakie macie warunki?"},
+		{"partyprice", "fr", "c'est combien l'initiation à l'escalade pour 3 personnes ? on est dispo samedi"},
+		{"partyprice", "en", "how much is the escape room for a group of 6? thinking next Friday"},
+		{"maspace", "zh", "能做十个生日蛋糕吗 周六要 报个价"},
 	}
 	for _, c := range buying {
 		if r := a.AnalyzeText(c.text, c.lang); !hasIntent(r, "buying") {
@@ -2055,6 +2070,15 @@ func TestBuyingFamilies(t *testing.T) {
 		{"saleask", "en", "Selling my old jukebox, still works, for sale to anyone in Leeds"},
 		// thirty-second round: the same asks about what the business sold or fitted before
 		{"offerask", "en", "you fitted our sash windows last year and they already rattle, do you do repairs on that?"},
+		// thirty-third round: a hypothetical is still one beside "if"s that ask nothing of the business;
+		// the terms of a job offered or of a refund asked; another firm named as the next one
+		{"askif", "en", "if they halved the price I might buy two, if so I'd tell my friends"},
+		{"askif", "de", "Wenn ich im Lotto gewinne, kaufe ich mir so ein Boot, wäre super"},
+		{"termsask", "pl", "Zatrudnimy kelnera, atrakcyjne warunki współpracy, umowa o pracę, CV na maila"},
+		{"termsask", "es", "Quiero devolver la cafetera, ¿cuáles son las condiciones del reembolso?"},
+		{"otherfirm", "pl", "Kurier zgubił dwie palety, a wy nie odpisujecie od tygodnia. W przyszłym roku szukamy innej firmy."},
+		{"otherfirm", "pt", "Cobraram-nos taxas que não estavam no orçamento. Na próxima encomenda mudamos de empresa"},
+		{"otherfirm", "en", "third late delivery this month, we're looking for another supplier"},
 	}
 	for _, c := range not {
 		if r := a.AnalyzeText(c.text, c.lang); hasIntent(r, "buying") {

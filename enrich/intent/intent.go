@@ -142,6 +142,9 @@ type file struct {
 	Aliases map[string][]string `yaml:"aliases"`
 	// Rules: intent → "class + class & class + !class = weight".
 	Rules map[string][]string `yaml:"rules"`
+	// Masks: class → the classes its phrases hide where they overlap
+	// ("jak najszybciej" is soon, and its "jak" asks no how).
+	Masks map[string][]string `yaml:"masks"`
 }
 
 // Detector applies phrase lists. It is safe for concurrent use.

@@ -138,6 +138,15 @@ func TestDetectCuesNamesTheTextsCueClasses(t *testing.T) {
 		{"en", "I bought a kettle last month.", []string{"past"}, []string{"elsewhere", "question"}},
 		{"pl", "Kupiłam bilet na pociąg?", []string{"past", "elsewhere", "question"}, nil},
 		{"zh", "上个月买的鞋子已经开胶了。", []string{"past"}, []string{"elsewhere"}},
+		// masks: a phrase of one class hides the cues of another inside it, and only those
+		{"en", "Need a shelf cut by Friday if poss", []string{"askif", "seek"}, []string{"hypo"}},
+		{"en", "if it were cheaper I'd buy two, if poss by Friday", []string{"askif", "hypo"}, nil},
+		{"pl", "chcemy przyjechać jak najszybciej", []string{"soon", "want"}, []string{"howto"}},
+		{"pl", "jak najszybciej, ale jak to zrobić?", []string{"soon", "howto"}, nil},
+		{"zh", "你们一般怎么合作？", []string{"termsask", "question"}, []string{"howto"}},
+		// 吗 before a space asks, as before a question mark
+		{"zh", "能送到顺义吗 报个价", []string{"question", "quote"}, nil},
+		{"zh", "吗啡", nil, []string{"question"}},
 	} {
 		_, cues := d.DetectCues(c.text, c.lang, textnorm.Tokenize(c.text, nil))
 		for _, n := range c.has {

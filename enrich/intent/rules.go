@@ -122,6 +122,14 @@ type cueBook struct {
 	// marked on German ticket compounds too; -1 when none lists it
 	elsewhere int
 	weak      classSet // classes that are context, not evidence
+	masks     []mask
+}
+
+// mask is a cue class whose hits hide the hits of other classes they
+// cover: a phrase that holds a cue word without its sense.
+type mask struct {
+	by    int
+	hides classSet
 }
 
 // listedBit is the bit of a cue class a phrase file may not list (a
@@ -226,6 +234,9 @@ func (b *cueBook) compile(f *file, vocab *vocabIndex, sets map[string]*phraseSet
 		return classSet{}, fmt.Errorf("unknown class %q", name)
 	}
 	b.seek, b.know, b.elsewhere = b.listedBit(classSeek), b.listedBit(classKnow), b.listedBit("elsewhere")
+	if err := b.compileMasks(f.Masks); err != nil {
+		return err
+	}
 	intents := make([]string, 0, len(f.Rules))
 	for n := range f.Rules {
 		intents = append(intents, n)
@@ -250,6 +261,78 @@ func (b *cueBook) compile(f *file, vocab *vocabIndex, sets map[string]*phraseSet
 	}
 	b.indexRules()
 	return nil
+}
+
+// compileMasks reads the masks: each class and the classes it hides must
+// be classes the cues list.
+func (b *cueBook) compileMasks(masks map[string][]string) error {
+	names := make([]string, 0, len(masks))
+	for n := range masks {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		by := b.listedBit(name)
+		if by < 0 {
+			return fmt.Errorf("masks: %q is no cue class", name)
+		}
+		m := mask{by: by}
+		for _, h := range masks[name] {
+			bit := b.listedBit(h)
+			if bit < 0 || builtinClasses[h] || bit == by {
+				return fmt.Errorf("masks/%s: %q is no other cue class", name, h)
+			}
+			m.hides.add(bit)
+		}
+		b.masks = append(b.masks, m)
+	}
+	return nil
+}
+
+// applyMasks drops the hits a mask's hits cover and marks the clauses
+// again from the hits left. Texts without a mask's class pay one test.
+func (b *cueBook) applyMasks(st *state) {
+	changed := false
+	for _, m := range b.masks {
+		if !st.textMask.has(m.by) || !st.textMask.meets(m.hides) {
+			continue
+		}
+		var covers [][2]int
+		for _, h := range st.hits {
+			if int(h.bit) == m.by {
+				covers = append(covers, [2]int{h.start, h.end})
+			}
+		}
+		kept := st.hits[:0]
+		for _, h := range st.hits {
+			if m.hides.has(int(h.bit)) && covered(covers, h.start, h.end) {
+				changed = true
+				continue
+			}
+			kept = append(kept, h)
+		}
+		st.hits = kept
+	}
+	if !changed {
+		return
+	}
+	st.textMask = classSet{}
+	for c := range st.masks {
+		st.masks[c] = classSet{}
+	}
+	for _, h := range st.hits {
+		st.masks[h.clause].add(int(h.bit))
+		st.textMask.add(int(h.bit))
+	}
+}
+
+func covered(spans [][2]int, start, end int) bool {
+	for _, s := range spans {
+		if s[0] <= start && end <= s[1] {
+			return true
+		}
+	}
+	return false
 }
 
 // indexRules lets evaluate try only the rules a text can meet. A rule
@@ -393,8 +476,8 @@ func (b *cueBook) markBuiltins(st *state, lang string, vocab *vocabIndex, negs [
 				break
 			}
 		}
-		if t.Kind == textnorm.Han && t.Text == "吗" && (i+1 == len(st.toks) || st.toks[i+1].Kind == textnorm.Punct) {
-			st.mark(i, i+1, qbit) // 能去吗 without a question mark still asks
+		if t.Kind == textnorm.Han && t.Text == "吗" && (i+1 == len(st.toks) || st.toks[i+1].Kind == textnorm.Punct || st.toks[i+1].Start > t.End) {
+			st.mark(i, i+1, qbit) // 能去吗 without a question mark, or before a space, still asks
 		}
 		if t.Kind == textnorm.Word && isCount(t.Text) && !isClockTime(st.toks, i) {
 			st.mark(i, i+1, b.count)
@@ -503,6 +586,7 @@ func (b *cueBook) markAfterCues(st *state, lang string) {
 	if len(b.rules) == 0 {
 		return
 	}
+	b.applyMasks(st)
 	markProviders(st, lang, b.seek, b.provider, false)
 	markProviders(st, lang, b.know, b.provider, true)
 }

@@ -100,6 +100,9 @@ func TestRuleFileErrors(t *testing.T) {
 		{"cues:\n  en:\n    question: [huh]\n", "built-in class"},
 		{"cues:\n  en:\n    seek: [\"looking for = 0.5\"]\n", "cues take no weight"},
 		{"aliases:\n  a: [b]\n  b: [a]\nrules:\n  buying:\n    - \"a\"\n", "nests too deep"},
+		{"masks:\n  nosuch: [seek]\n", `masks: "nosuch" is no cue class`},
+		{"cues:\n  en:\n    askif: [if so]\nmasks:\n  askif: [question]\n", `masks/askif: "question" is no other cue class`},
+		{"cues:\n  en:\n    askif: [if so]\nmasks:\n  askif: [askif]\n", "no other cue class"},
 	} {
 		_, err := ruleDetector(t, c.yaml, nil)
 		if err == nil || !strings.Contains(err.Error(), c.want) {
