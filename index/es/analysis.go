@@ -12,11 +12,13 @@ import (
 	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2/analysis"
+	unicodetok "github.com/blevesearch/bleve/v2/analysis/tokenizer/unicode"
 	blevereg "github.com/blevesearch/bleve/v2/registry"
 	"github.com/elastic/go-elasticsearch/v8/esapi"
 
 	"github.com/earshothq/earshot/index"
 	"github.com/earshothq/earshot/index/langanalysers"
+	"github.com/earshothq/earshot/index/wordseg"
 )
 
 // Text analysis on a cluster that may lack some of it.
@@ -69,10 +71,26 @@ var goAnalysers = sync.OnceValues(func() (map[string]analysis.Analyzer, error) {
 		if err != nil {
 			return nil, fmt.Errorf("building the Go analyser %q: %w", key, err)
 		}
-		out[key] = cacheTokens(a, key != "cjk")
+		out[key] = cacheTokens(withFastWords(a), key != "cjk")
 	}
 	return out, nil
 })
+
+// withFastWords gives a bleve analyser built on the unicode tokenizer
+// wordseg's fast path in front of it: the same tokens, a third of the cost
+// for the text most mentions are.
+func withFastWords(a analysis.Analyzer) analysis.Analyzer {
+	d, ok := a.(*analysis.DefaultAnalyzer)
+	if !ok {
+		return a
+	}
+	if _, unicodeWords := d.Tokenizer.(*unicodetok.UnicodeTokenizer); !unicodeWords {
+		return a
+	}
+	fast := *d
+	fast.Tokenizer = &wordseg.Tokenizer{Fallback: d.Tokenizer}
+	return &fast
+}
 
 // textPlan is how the backend analyses text on this cluster.
 type textPlan struct {

@@ -4,6 +4,8 @@ import (
 	"sync"
 
 	"github.com/blevesearch/bleve/v2/analysis"
+
+	"github.com/earshothq/earshot/index/wordseg"
 )
 
 // tokenCached is a Go analyser whose token filters each map one token to
@@ -13,7 +15,8 @@ import (
 // of a token then depends on the token alone, so it is remembered: a
 // mention's words are mostly words seen before, and the stemmers were the
 // largest part of encoding a document for a node that lacks the language
-// analysers. The tokenizer still runs on every text.
+// analysers. The tokenizer still runs on every text (wordseg's fast path
+// for most).
 type tokenCached struct {
 	*analysis.DefaultAnalyzer
 	terms memo[string] // token type and text → its terms ("" for a stop word)
@@ -57,25 +60,38 @@ func cacheTokens(a analysis.Analyzer, perToken bool) analysis.Analyzer {
 }
 
 // appendTerms appends the terms of text, separated by spaces, to dst: the
-// same as joining the terms of Analyze.
+// same as joining the terms of Analyze. Text wordseg's fast path knows is
+// split without making tokens at all.
 func (c *tokenCached) appendTerms(dst []byte, text string) []byte {
-	first := true
 	var key []byte
-	for _, tok := range c.Tokenizer.Tokenize([]byte(text)) {
-		key = append(append(key[:0], byte(tok.Type)), tok.Term...)
+	first := true
+	add := func(typ analysis.TokenType, word []byte, tok *analysis.Token) {
+		key = append(append(key[:0], byte(typ)), word...)
 		terms, ok := c.terms.get(string(key))
 		if !ok {
+			if tok == nil {
+				tok = &analysis.Token{Term: word, Start: 0, End: len(word), Position: 1, Type: typ}
+			}
 			terms = c.filter(tok)
 			c.terms.put(string(key), terms)
 		}
 		if terms == "" {
-			continue
+			return
 		}
 		if !first {
 			dst = append(dst, ' ')
 		}
 		dst = append(dst, terms...)
 		first = false
+	}
+	input := []byte(text)
+	if _, fast := c.Tokenizer.(*wordseg.Tokenizer); fast && wordseg.Scan(input, func(start, end int, typ analysis.TokenType) {
+		add(typ, input[start:end], nil)
+	}) {
+		return dst
+	}
+	for _, tok := range c.Tokenizer.Tokenize(input) {
+		add(tok.Type, tok.Term, tok)
 	}
 	return dst
 }

@@ -7,13 +7,16 @@ import (
 	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2/analysis"
+	blevereg "github.com/blevesearch/bleve/v2/registry"
 
 	"github.com/earshothq/earshot/index"
 	"github.com/earshothq/earshot/index/synth"
+	"github.com/earshothq/earshot/index/wordseg"
 )
 
-// Remembering what the filters make of each token gives exactly the terms
-// of the whole analyser, on first sight of a token and from the cache.
+// Remembering what the filters make of each token, and splitting words
+// with wordseg's fast path, gives exactly the terms of bleve's analyser,
+// on first sight of a token and from the cache.
 func TestCachedTermsAreTheAnalysersTerms(t *testing.T) {
 	gos, err := goAnalysers()
 	if err != nil {
@@ -40,20 +43,33 @@ func TestCachedTermsAreTheAnalysersTerms(t *testing.T) {
 	for _, m := range synth.New(cfg).Batch(500) {
 		texts = append(texts, m.Text)
 	}
+	bleves := blevereg.NewCache()
 	cached := 0
 	for key, a := range gos {
+		ref, err := bleves.AnalyzerNamed(key)
+		if err != nil {
+			t.Fatal(err)
+		}
 		c, ok := a.(*tokenCached)
 		if !ok {
 			if key != "cjk" {
 				t.Errorf("the %s analyser is not cached", key)
 			}
+			for _, text := range texts {
+				if got, want := clientTerms(a, text), clientTerms(ref, text); got != want {
+					t.Fatalf("%s %q: terms %q, bleve's analyser's %q", key, text, got, want)
+				}
+			}
 			continue
+		}
+		if _, fast := c.Tokenizer.(*wordseg.Tokenizer); !fast {
+			t.Errorf("the %s analyser does not split words with wordseg", key)
 		}
 		cached++
 		for pass := range 2 { // first sight, then from the cache
 			for _, text := range texts {
 				var want []string
-				for _, tok := range c.DefaultAnalyzer.Analyze([]byte(text)) {
+				for _, tok := range ref.Analyze([]byte(text)) {
 					if len(tok.Term) > 0 {
 						want = append(want, string(tok.Term))
 					}
