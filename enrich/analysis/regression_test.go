@@ -1065,6 +1065,12 @@ func TestBuyingFamilies(t *testing.T) {
 		{"partyprice", "fr", "c'est combien l'initiation à l'escalade pour 3 personnes ? on est dispo samedi"},
 		{"partyprice", "en", "how much is the escape room for a group of 6? thinking next Friday"},
 		{"maspace", "zh", "能做十个生日蛋糕吗 周六要 报个价"},
+		// ... a likeness is no "how" ("kā jūsu bildē"); whether a group is full yet; a deal to close
+		{"likeas", "lv", "gribu tādu pašu žogu kā jūsu bildē, ap 30 metri. kad varat atbraukt izmērīt?"},
+		{"likeas", "pl", "chcę taki sam regał jak na zdjęciu, 2 metry. kiedy możecie przyjechać zmierzyć?"},
+		{"seatfull", "en", "is the Thursday pottery class full yet? would love to join with my sister"},
+		{"seatfull", "de", "Ist der Kletterkurs am Samstag schon voll? Würde gern mitmachen"},
+		{"closedeal", "pt", "Quero fechar a festa de aniversário com vocês, é em agosto. Me passa os pacotes"},
 	}
 	for _, c := range buying {
 		if r := a.AnalyzeText(c.text, c.lang); !hasIntent(r, "buying") {
@@ -2079,6 +2085,8 @@ func TestBuyingFamilies(t *testing.T) {
 		{"otherfirm", "pl", "Kurier zgubił dwie palety, a wy nie odpisujecie od tygodnia. W przyszłym roku szukamy innej firmy."},
 		{"otherfirm", "pt", "Cobraram-nos taxas que não estavam no orçamento. Na próxima encomenda mudamos de empresa"},
 		{"otherfirm", "en", "third late delivery this month, we're looking for another supplier"},
+		{"seatfull", "en", "the gym is always full at 6pm, ridiculous"},
+		{"likeas", "pl", "jak na zdjęciu wyglądało super, a przyszło połamane. jak to zwrócić?"},
 	}
 	for _, c := range not {
 		if r := a.AnalyzeText(c.text, c.lang); hasIntent(r, "buying") {
