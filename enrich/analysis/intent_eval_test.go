@@ -252,6 +252,14 @@ func printMissesOf(name, env string) bool {
 //     1.000/0.800; 0.970/0.800, 1 false); the thirty-third round read
 //     the misses of holdout27-29 (after: 1.000/1.000, 1.000/0.925,
 //     1.000/0.900, flattered); holdout30 held out (after: the same);
+//   - holdout31/ and holdout32/, 96 texts each in all 8 languages (40
+//     purchase inquiries each, for sixteen businesses no set used: probate
+//     lawyers, invoice factoring, crop hail insurance; knitting yarn, coin
+//     dealers, chocolate fountain hire), written side by side by two
+//     helpers who opened no rule, and first read on the thirty-third
+//     round's rules: buying 0.917/0.825 (3 false) and 0.900/0.900 (4
+//     false); on the thirty-second round's rules the same and 0.897/0.875
+//     (the thirty-third round, which never read them, found one more);
 //   - written/dev/ and written/test/ (enrich/intent/written), 600 texts
 //     each in all 8 languages, split by line parity from 1,200 written by
 //     a coverage matrix without reading the rules (75 purchase inquiries
@@ -330,7 +338,7 @@ func TestIntentEvaluation(t *testing.T) {
 	if b := dev[intent.Buying]; b.Precision() < 0.90 || b.Recall() < 0.70 {
 		t.Errorf("development set: buying precision %.3f recall %.3f; want >= 0.90 and >= 0.70", b.Precision(), b.Recall())
 	}
-	for _, set := range []string{"holdout", "holdout2", "holdout3", "holdout4", "holdout5", "holdout6", "holdout7", "holdout8", "holdout9", "holdout10", "holdout11", "holdout12", "holdout13", "holdout14", "holdout15", "holdout16", "holdout17", "holdout18", "holdout19", "holdout20", "holdout21", "holdout22", "holdout23", "holdout24", "holdout25", "holdout26", "holdout27", "holdout28", "holdout29", "holdout30"} {
+	for _, set := range []string{"holdout", "holdout2", "holdout3", "holdout4", "holdout5", "holdout6", "holdout7", "holdout8", "holdout9", "holdout10", "holdout11", "holdout12", "holdout13", "holdout14", "holdout15", "holdout16", "holdout17", "holdout18", "holdout19", "holdout20", "holdout21", "holdout22", "holdout23", "holdout24", "holdout25", "holdout26", "holdout27", "holdout28", "holdout29", "holdout30", "holdout31", "holdout32"} {
 		prs, errs, n := evaluateIntents(t, "../intent/testdata/"+set+"/*.jsonl")
 		reportIntents(t, set, prs, errs, n)
 		if b := prs[intent.Buying]; b.Precision() < 0.85 {
