@@ -1071,6 +1071,16 @@ func TestBuyingFamilies(t *testing.T) {
 		{"seatfull", "en", "is the Thursday pottery class full yet? would love to join with my sister"},
 		{"seatfull", "de", "Ist der Kletterkurs am Samstag schon voll? Würde gern mitmachen"},
 		{"closedeal", "pt", "Quero fechar a festa de aniversário com vocês, é em agosto. Me passa os pacotes"},
+		// thirty-fourth round: a service done while one waits; a professional's fee asked; a rate
+		// offered is no payment made; "got any … in?"; "anyone near … do"; a trial asked beside a wish
+		{"whileyouwait", "en", "do you cut keys while you wait? lost mine, need two copies of a yale key today"},
+		{"fee", "en", "Our dad passed away and we want to contest the will. What are your fees for that?"},
+		{"fee", "fr", "Je voudrais créer une SARL avec deux associés. Quels sont vos honoraires pour les statuts ?"},
+		{"fee", "zh", "我们公司想做商标注册，你们的收费标准是怎样的？"},
+		{"payper", "fr", "t'es dispo pour tailler 40 mètres de haie début juin vers Caen ? payé au mètre"},
+		{"gotanyin", "en", "got any vintage Polaroid cameras in? after an SX-70 ideally"},
+		{"anyonenear", "en", "anyone near Leeds do saxophone lessons for complete beginners? want to start in March"},
+		{"wanttrial", "de", "Ich möchte Yoga anfangen, totale Anfängerin. Gibt es eine Probestunde?"},
 	}
 	for _, c := range buying {
 		if r := a.AnalyzeText(c.text, c.lang); !hasIntent(r, "buying") {
@@ -2087,6 +2097,14 @@ func TestBuyingFamilies(t *testing.T) {
 		{"otherfirm", "en", "third late delivery this month, we're looking for another supplier"},
 		{"seatfull", "en", "the gym is always full at 6pm, ridiculous"},
 		{"likeas", "pl", "jak na zdjęciu wyglądało super, a przyszło połamane. jak to zwrócić?"},
+		// thirty-fourth round: a valuation asked; a contract held with the business; a contract
+		// ended; a fee rise asked why with another bank next; a "feira" is no provider
+		{"valueask", "en", "does anyone know if old 50p coins are worth anything or is it a myth"},
+		{"valueask", "pl", "mam stare monety po dziadku, ile są warte?"},
+		{"contract", "lv", "mums ir līgums ar jums par apkopi. kur var redzēt, kuri rēķini jau ir samaksāti?"},
+		{"rescind", "pt", "A administradora atrasou o repasse do aluguel pela terceira vez, vou rescindir o contrato."},
+		{"whyrisen", "pt", "Porque é que a comissão subiu sem aviso? Vou passar para outro banco."},
+		{"feira", "pt", "Alguém sabe se aquela feira de vinil no Porto ainda acontece?"},
 	}
 	for _, c := range not {
 		if r := a.AnalyzeText(c.text, c.lang); hasIntent(r, "buying") {

@@ -51,6 +51,10 @@ var providerNot = wordSet(
 	"nummer", "wasser", "ander", "anderer",
 	// pl: words in -era that name no provider
 	"partnera", "sera", "numera", "wieczora",
+	// pt, es: words in -eira, -eiro, -era, -ero that name no provider
+	"feira", "primeira", "primeiro", "terceira", "terceiro", "cadeira", "geladeira", "madeira", "carteira", "maneira",
+	"bandeira", "dinheiro", "janeiro", "fevereiro", "inteiro", "inteira", "verdadeiro", "pero", "primero", "primera",
+	"tercero", "tercera", "dinero", "manera", "carrera", "nevera", "fuera", "afuera", "entero", "entera", "enero", "febrero",
 	// lv: first-person verbs with an agent's ending
 	"meklēju", "meklēja", "domāju", "zināju", "gaidīju", "gribēju",
 	// lv: words in -tavu, -nīcu that name no place of a trade
