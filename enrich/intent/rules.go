@@ -31,6 +31,11 @@ import (
 // whole text has none of them. A rule holds when all its groups do, and
 // then adds its weight to its intent like a phrase; negative weights
 // suppress. The evidence is the span of the first group's cues.
+//
+// A mask (phrases.yaml "masks: class: [classes]") lets a phrase that holds
+// a cue word without its sense hide it: the hits of the listed classes
+// that a hit of the class covers are dropped before the rules are tried
+// ("if poss" is askif, and its "if" no hypothetical).
 
 // maxClasses bounds the cue classes (they are bits of a classSet).
 const maxClasses = 192
