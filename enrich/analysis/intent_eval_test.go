@@ -262,6 +262,14 @@ func printMissesOf(name, env string) bool {
 //     (the thirty-third round, which never read them, found one more);
 //     the thirty-fourth round read their misses (after: 1.000/0.950 and
 //     1.000/1.000, flattered); holdout30 still held out (unchanged);
+//   - holdout33/ and holdout34/, 96 texts each in all 8 languages (40
+//     purchase inquiries each; data recovery, VoIP, light-aircraft
+//     avionics; houseboats, hammams, a meadery), written side by side by
+//     two helpers who opened no rule, first read on the thirty-fourth
+//     round's rules: buying 0.914/0.800 (3 false) and 0.950/0.950 (2
+//     false); on the thirty-second's 0.889/0.800 and 0.927/0.950, on the
+//     thirty-third's 0.914/0.800 and 0.927/0.950 (rounds 33 and 34, which
+//     never read them, made one false fewer each);
 //   - written/dev/ and written/test/ (enrich/intent/written), 600 texts
 //     each in all 8 languages, split by line parity from 1,200 written by
 //     a coverage matrix without reading the rules (75 purchase inquiries
@@ -340,7 +348,7 @@ func TestIntentEvaluation(t *testing.T) {
 	if b := dev[intent.Buying]; b.Precision() < 0.90 || b.Recall() < 0.70 {
 		t.Errorf("development set: buying precision %.3f recall %.3f; want >= 0.90 and >= 0.70", b.Precision(), b.Recall())
 	}
-	for _, set := range []string{"holdout", "holdout2", "holdout3", "holdout4", "holdout5", "holdout6", "holdout7", "holdout8", "holdout9", "holdout10", "holdout11", "holdout12", "holdout13", "holdout14", "holdout15", "holdout16", "holdout17", "holdout18", "holdout19", "holdout20", "holdout21", "holdout22", "holdout23", "holdout24", "holdout25", "holdout26", "holdout27", "holdout28", "holdout29", "holdout30", "holdout31", "holdout32"} {
+	for _, set := range []string{"holdout", "holdout2", "holdout3", "holdout4", "holdout5", "holdout6", "holdout7", "holdout8", "holdout9", "holdout10", "holdout11", "holdout12", "holdout13", "holdout14", "holdout15", "holdout16", "holdout17", "holdout18", "holdout19", "holdout20", "holdout21", "holdout22", "holdout23", "holdout24", "holdout25", "holdout26", "holdout27", "holdout28", "holdout29", "holdout30", "holdout31", "holdout32", "holdout33", "holdout34"} {
 		prs, errs, n := evaluateIntents(t, "../intent/testdata/"+set+"/*.jsonl")
 		reportIntents(t, set, prs, errs, n)
 		if b := prs[intent.Buying]; b.Precision() < 0.85 {
