@@ -269,7 +269,8 @@ func printMissesOf(name, env string) bool {
 //     round's rules: buying 0.914/0.800 (3 false) and 0.950/0.950 (2
 //     false); on the thirty-second's 0.889/0.800 and 0.927/0.950, on the
 //     thirty-third's 0.914/0.800 and 0.927/0.950 (rounds 33 and 34, which
-//     never read them, made one false fewer each);
+//     never read them, made one false fewer each); the thirty-fifth round
+//     read their misses (after: 1.000/0.975 and 1.000/1.000, flattered);
 //   - written/dev/ and written/test/ (enrich/intent/written), 600 texts
 //     each in all 8 languages, split by line parity from 1,200 written by
 //     a coverage matrix without reading the rules (75 purchase inquiries

@@ -1081,6 +1081,15 @@ func TestBuyingFamilies(t *testing.T) {
 		{"gotanyin", "en", "got any vintage Polaroid cameras in? after an SX-70 ideally"},
 		{"anyonenear", "en", "anyone near Leeds do saxophone lessons for complete beginners? want to start in March"},
 		{"wanttrial", "de", "Ich möchte Yoga anfangen, totale Anfängerin. Gibt es eine Probestunde?"},
+		// thirty-fifth round: quotes sought; "after someone to …"; a craftsman asked to come aboard;
+		// "faudrait … c jouable ?"; a decimal comma breaks no clause; an order promised if the first goes well
+		{"seekquote", "en", "We manage a 40-flat block in Croydon and the door entry is dead. Looking for quotes on a new system"},
+		{"seekquote", "de", "Wir haben zwei Bäckereien in Bonn und brauchen eine Wartung der Kühlräume. Bitte um Angebot"},
+		{"aftersomeone", "en", "after someone to fit a wood burner in our cottage near Hexham, flue already there, if that's doable this spring"},
+		{"craftsman", "zh", "游艇想装个新的雷达，船在三亚，师傅能上船装吗？"},
+		{"jouable", "fr", "faudrait 3 roll-up et un mur d'images pour un salon à Lille dans 2 semaines, c'est jouable ?"},
+		{"decimal", "de", "Brauchen für den Stand 4 Banner 2,5 x 1 m und einen Tresen. Lieferung bis Freitag machbar?"},
+		{"iffine", "es", "pasadme precio de 3 cajas de sidra natural para el restaurante, si sale bien os pido cada mes"},
 	}
 	for _, c := range buying {
 		if r := a.AnalyzeText(c.text, c.lang); !hasIntent(r, "buying") {
@@ -2105,6 +2114,13 @@ func TestBuyingFamilies(t *testing.T) {
 		{"rescind", "pt", "A administradora atrasou o repasse do aluguel pela terceira vez, vou rescindir o contrato."},
 		{"whyrisen", "pt", "Porque é que a comissão subiu sem aviso? Vou passar para outro banco."},
 		{"feira", "pt", "Alguém sabe se aquela feira de vinil no Porto ainda acontece?"},
+		// thirty-fifth round: why asked of a provider-looking word; a charge imposed; a use of what
+		// the business set up; a fee added without notice; "explain why" in the second person
+		{"knowwhy", "en", "anyone know why old speakers crackle in cold weather? just curious"},
+		{"makepay", "fr", "Quelqu'un sait si le bailleur peut nous faire payer le remplacement des compteurs ?"},
+		{"setting", "pt", "como faço pra desviar as chamadas pro fixo no fim de semana? usamos o sistema de vcs há um ano"},
+		{"extracharge", "zh", "为什么陶艺课的釉料费要另收五十，报名的时候没说？"},
+		{"explainwhy", "es", "¿me explicáis por qué el apartamento no tenía agua caliente al llegar? pasamos la noche sin ducha"},
 	}
 	for _, c := range not {
 		if r := a.AnalyzeText(c.text, c.lang); hasIntent(r, "buying") {

@@ -425,10 +425,10 @@ func (st *state) reset(text string, toks []textnorm.Token) {
 	st.hits = st.hits[:0]
 	st.textMask = classSet{}
 	st.clauseStart = append(st.clauseStart[:0], true)
-	for _, t := range toks {
-		// a clause break, or a Spanish opening mark, which opens the clause
-		// after it ("¿precio del de la foto?")
-		opens := t.Kind == textnorm.Punct && (textnorm.IsClauseBreak(t.Text) || t.Text == "¿" || t.Text == "¡")
+	for i, t := range toks {
+		// a clause break (not a decimal comma), or a Spanish opening mark,
+		// which opens the clause after it ("¿precio del de la foto?")
+		opens := t.Kind == textnorm.Punct && (textnorm.IsClauseBreak(t.Text) && !textnorm.InNumber(text, toks, i) || t.Text == "¿" || t.Text == "¡")
 		st.clauseStart = append(st.clauseStart, opens)
 	}
 	if len(toks) > 1 && toks[0].Kind == textnorm.Word && greetings[strings.ToLower(toks[0].Text)] {

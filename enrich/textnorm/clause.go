@@ -54,7 +54,7 @@ func Clauses(s string, toks []Token, dst []Clause) []Clause {
 	}
 	for i, t := range toks {
 		switch {
-		case t.Kind == Punct && IsClauseBreak(t.Text):
+		case t.Kind == Punct && IsClauseBreak(t.Text) && !InNumber(s, toks, i):
 			flush(i + 1)
 		case t.Kind == Word && i > from && contrastive[t.Text]:
 			flush(i)
@@ -65,6 +65,20 @@ func Clauses(s string, toks []Token, dst []Clause) []Clause {
 	flush(len(toks))
 	return dst
 }
+
+// InNumber reports whether toks[i] is the decimal comma or point of a
+// number written without spaces ("2,5 m", "3.5 kg", "3x2,5"): it breaks
+// no clause.
+func InNumber(s string, toks []Token, i int) bool {
+	t := toks[i]
+	if t.Kind != Punct || (t.Text != "," && t.Text != ".") || i == 0 || i+1 >= len(toks) {
+		return false
+	}
+	p, n := toks[i-1], toks[i+1]
+	return p.End == t.Start && n.Start == t.End && isDigit(s[p.End-1]) && isDigit(s[n.Start])
+}
+
+func isDigit(b byte) bool { return '0' <= b && b <= '9' }
 
 func hanOpener(s string, at int) bool {
 	for _, w := range hanContrastive {

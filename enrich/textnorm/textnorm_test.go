@@ -2,6 +2,7 @@ package textnorm
 
 import (
 	"reflect"
+	"slices"
 	"testing"
 )
 
@@ -86,5 +87,28 @@ func TestCountScripts(t *testing.T) {
 	}
 	if s, share := counts.Dominant(letters); s != ScriptCyrillic || share < 0.5 {
 		t.Fatalf("dominant = %v %.2f", s, share)
+	}
+}
+
+// A decimal comma or point inside a number breaks no clause; one between
+// words or numbers with a space does.
+func TestClausesKeepNumbersWhole(t *testing.T) {
+	for _, c := range []struct {
+		text string
+		want []string
+	}{
+		{"Brauchen eine Leuchtwand 3x2,5 m und 2 Roll-ups. Lieferung machbar?", []string{"Brauchen eine Leuchtwand 3x2,5 m und 2 Roll-ups", "Lieferung machbar"}},
+		{"kosztuje 2,5 zł, za drogo", []string{"kosztuje 2,5 zł", "za drogo"}},
+		{"3.5 kg. Then 4, 5 more", []string{"3.5 kg", "Then 4", "5 more"}},
+		{"ok,fine", []string{"ok", "fine"}},
+	} {
+		toks := Tokenize(c.text, nil)
+		var got []string
+		for _, cl := range Clauses(c.text, toks, nil) {
+			got = append(got, c.text[cl.Start:cl.End])
+		}
+		if !slices.Equal(got, c.want) {
+			t.Errorf("%q: clauses %q, want %q", c.text, got, c.want)
+		}
 	}
 }
