@@ -1090,6 +1090,15 @@ func TestBuyingFamilies(t *testing.T) {
 		{"jouable", "fr", "faudrait 3 roll-up et un mur d'images pour un salon à Lille dans 2 semaines, c'est jouable ?"},
 		{"decimal", "de", "Brauchen für den Stand 4 Banner 2,5 x 1 m und einen Tresen. Lieferung bis Freitag machbar?"},
 		{"iffine", "es", "pasadme precio de 3 cajas de sidra natural para el restaurante, si sale bien os pido cada mes"},
+		// thirty-sixth round: space left; Polish typed without diacritics; a price list sent for a flat's
+		// furniture; "to match" is no football match; a kilo taken if fresh; a need to collect
+		{"spaceleft", "en", "have a 21ft RIB that needs winter storage under cover, any space left this year?"},
+		{"nodiacritics", "pl", "chcialabym umowic sie na henne brwi, najlepiej w sobote rano"},
+		{"nodiacritics", "pl", "chce sie zapisac na kurs hiszpanskiego od wrzesnia, sa jeszcze miejsca?"},
+		{"homesendme", "lv", "Meklēju iebūvējamu skapi dzīvoklim Teikā, lūdzu atsūtiet cenas un termiņus"},
+		{"matchverb", "en", "Looking for a small clutch bag to match a green dress for a wedding in May. Do you make them to order?"},
+		{"takeif", "es", "¿Tenéis sardinas frescas hoy? Me llevaría dos kilos si están bien"},
+		{"collect", "fr", "Il me faudrait 2 kilos de langoustines pour samedi, à retirer vers 10h. Merci"},
 	}
 	for _, c := range buying {
 		if r := a.AnalyzeText(c.text, c.lang); !hasIntent(r, "buying") {
@@ -2121,6 +2130,11 @@ func TestBuyingFamilies(t *testing.T) {
 		{"setting", "pt", "como faço pra desviar as chamadas pro fixo no fim de semana? usamos o sistema de vcs há um ano"},
 		{"extracharge", "zh", "为什么陶艺课的釉料费要另收五十，报名的时候没说？"},
 		{"explainwhy", "es", "¿me explicáis por qué el apartamento no tenía agua caliente al llegar? pasamos la noche sin ducha"},
+		// thirty-sixth round: a certificate after a passed exam; a price paid asked why; a why about
+		// what one bought
+		{"passed", "de", "hab die Prüfung bestanden! bekomme ich das Zertifikat per Post oder muss ich es abholen?"},
+		{"whycharged", "lv", "kāpēc manikīrs maksāja 30 eiro, ja cenrādī rakstīts 20??"},
+		{"whybought", "zh", "为什么网上买的茶叶一点香味都没有？这是拿陈茶糊弄人吧"},
 	}
 	for _, c := range not {
 		if r := a.AnalyzeText(c.text, c.lang); hasIntent(r, "buying") {
