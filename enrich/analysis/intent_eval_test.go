@@ -280,6 +280,12 @@ func printMissesOf(name, env string) bool {
 //     same; the thirty-sixth round read their misses (after: 1.000/0.950
 //     and 0.975/0.975, flattered), and holdout30, held out, went
 //     0.970/0.800 -> 1.000/0.800 with it;
+//   - holdout37/ and holdout38/, 96 texts each in all 8 languages (40
+//     purchase inquiries each; laser eye surgery, CrossFit, safari tours,
+//     a VPN; rebar, mini-digger hire, heating oil, CNC machining), written
+//     side by side by two helpers who opened no rule, first read on the
+//     thirty-sixth round's rules: buying 1.000/0.775 and 0.927/0.950 (3
+//     false); on the thirty-second's 1.000/0.750 and 0.902/0.925;
 //   - written/dev/ and written/test/ (enrich/intent/written), 600 texts
 //     each in all 8 languages, split by line parity from 1,200 written by
 //     a coverage matrix without reading the rules (75 purchase inquiries
@@ -358,7 +364,7 @@ func TestIntentEvaluation(t *testing.T) {
 	if b := dev[intent.Buying]; b.Precision() < 0.90 || b.Recall() < 0.70 {
 		t.Errorf("development set: buying precision %.3f recall %.3f; want >= 0.90 and >= 0.70", b.Precision(), b.Recall())
 	}
-	for _, set := range []string{"holdout", "holdout2", "holdout3", "holdout4", "holdout5", "holdout6", "holdout7", "holdout8", "holdout9", "holdout10", "holdout11", "holdout12", "holdout13", "holdout14", "holdout15", "holdout16", "holdout17", "holdout18", "holdout19", "holdout20", "holdout21", "holdout22", "holdout23", "holdout24", "holdout25", "holdout26", "holdout27", "holdout28", "holdout29", "holdout30", "holdout31", "holdout32", "holdout33", "holdout34", "holdout35", "holdout36"} {
+	for _, set := range []string{"holdout", "holdout2", "holdout3", "holdout4", "holdout5", "holdout6", "holdout7", "holdout8", "holdout9", "holdout10", "holdout11", "holdout12", "holdout13", "holdout14", "holdout15", "holdout16", "holdout17", "holdout18", "holdout19", "holdout20", "holdout21", "holdout22", "holdout23", "holdout24", "holdout25", "holdout26", "holdout27", "holdout28", "holdout29", "holdout30", "holdout31", "holdout32", "holdout33", "holdout34", "holdout35", "holdout36", "holdout37", "holdout38"} {
 		prs, errs, n := evaluateIntents(t, "../intent/testdata/"+set+"/*.jsonl")
 		reportIntents(t, set, prs, errs, n)
 		if b := prs[intent.Buying]; b.Precision() < 0.85 {
