@@ -1099,6 +1099,15 @@ func TestBuyingFamilies(t *testing.T) {
 		{"matchverb", "en", "Looking for a small clutch bag to match a green dress for a wedding in May. Do you make them to order?"},
 		{"takeif", "es", "¿Tenéis sardinas frescas hoy? Me llevaría dos kilos si están bien"},
 		{"collect", "fr", "Il me faudrait 2 kilos de langoustines pour samedi, à retirer vers 10h. Merci"},
+		// thirty-seventh round: one's own job named; an experience flight is no airline ticket; a
+		// booking stated for a day and a party; joining a club; a purchase promised with its details
+		{"myjob", "en", "how much is teeth whitening? would like it done before I start my new job in May"},
+		{"expflight", "en", "Want to book a balloon flight for my mum's 60th, is there a gift voucher I can buy?"},
+		{"expflight", "pl", "lot balonem nad Krakowem dla 2 osób we wrześniu, macie jeszcze terminy? ile za osobę"},
+		{"partybook", "es", "reservar mesa para el sábado a las 14h, somos 4 adultos y dos niños"},
+		{"joinclub", "de", "möchte gern beim Ruderverein Mitglied werden, Antrag bitte per Mail"},
+		{"pledgedetails", "pl", "zamówię 3 tony węgla, dostawa do Piaseczna w przyszłym tygodniu, jaka cena za tonę?"},
+		{"howmuchwould", "es", "¿y 500 tarjetas de visita en papel reciclado? cuánto sería"},
 	}
 	for _, c := range buying {
 		if r := a.AnalyzeText(c.text, c.lang); !hasIntent(r, "buying") {
@@ -2135,6 +2144,12 @@ func TestBuyingFamilies(t *testing.T) {
 		{"passed", "de", "hab die Prüfung bestanden! bekomme ich das Zertifikat per Post oder muss ich es abholen?"},
 		{"whycharged", "lv", "kāpēc manikīrs maksāja 30 eiro, ja cenrādī rakstīts 20??"},
 		{"whybought", "zh", "为什么网上买的茶叶一点香味都没有？这是拿陈茶糊弄人吧"},
+		// thirty-seventh round: what the business fitted, a rental running, a fault with a warning
+		// light, a flight one took, a job-size fault and a goodbye
+		{"installed", "es", "el aire que nos instalasteis el año pasado gotea, ¿es normal o pido revisión?"},
+		{"renting", "fr", "on loue la bétonnière chez vous depuis mardi et le voyant rouge s'allume, on peut continuer ?"},
+		{"flighttaken", "pt", "fiz o voo de balão no meu aniversário, equipe super atenciosa. recomendo demais"},
+		{"sizefault", "zh", "定做的零件尺寸全部偏大，还要再等两周返工？以后不会再找你们了"},
 	}
 	for _, c := range not {
 		if r := a.AnalyzeText(c.text, c.lang); hasIntent(r, "buying") {
