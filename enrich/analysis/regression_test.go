@@ -1108,6 +1108,16 @@ func TestBuyingFamilies(t *testing.T) {
 		{"joinclub", "de", "möchte gern beim Ruderverein Mitglied werden, Antrag bitte per Mail"},
 		{"pledgedetails", "pl", "zamówię 3 tony węgla, dostawa do Piaseczna w przyszłym tygodniu, jaka cena za tonę?"},
 		{"howmuchwould", "es", "¿y 500 tarjetas de visita en papel reciclado? cuánto sería"},
+		// thirty-eighth round: "do you do … jobs"; a callout price a committee wants; Latvian typed
+		// without diacritics; a parish seeking a provider; "got a … free"; an order by "poproszę";
+		// "能订吗"
+		{"workjobs", "en", "do you do small repair jobs on flint walls or only full rebuilds? would love someone to take a look"},
+		{"callout", "en", "wasps nest in the clubhouse roof again, committee wants someone out asap, whats ur callout price"},
+		{"nodiacritics", "lv", "vai var pasutit ponijus uz bernu dzimsanas dienu 14. junija Jurmala? cik tas maksa"},
+		{"procura", "pt", "A escola procura fotógrafo para a festa de fim de ano. Agradecemos o envio de proposta."},
+		{"gotfree", "en", "got a pressure washer free this weekend? doing the patio, about 20m2"},
+		{"poprosze", "pl", "poproszę 2 worki pelletu 15 kg, dostawa na ul. Polną 3, najlepiej jutro"},
+		{"canorder", "zh", "幼儿园的新园服现在能订吗？要110和120各一套"},
 	}
 	for _, c := range buying {
 		if r := a.AnalyzeText(c.text, c.lang); !hasIntent(r, "buying") {
@@ -2150,6 +2160,12 @@ func TestBuyingFamilies(t *testing.T) {
 		{"renting", "fr", "on loue la bétonnière chez vous depuis mardi et le voyant rouge s'allume, on peut continuer ?"},
 		{"flighttaken", "pt", "fiz o voo de balão no meu aniversário, equipe super atenciosa. recomendo demais"},
 		{"sizefault", "zh", "定做的零件尺寸全部偏大，还要再等两周返工？以后不会再找你们了"},
+		// thirty-eighth round: what the business restored; a part broken off, asked whether to mend
+		// oneself; whether something is so; a memory shared
+		{"restored", "en", "the clock you restored last autumn keeps chiming at the wrong hour, can we fix it ourselves or do you need to come back?"},
+		{"brokeoff", "lv", "somai atlūza sprādze, vai to var salabot pašam vai jāved pie jums?"},
+		{"knowwhether", "de", "Weiß jemand, ob Alpakas wirklich Heu brauchen oder auch Gras fressen?"},
+		{"remember", "zh", "小时候门口一块钱一根的冰棍，现在还有人记得吗"},
 	}
 	for _, c := range not {
 		if r := a.AnalyzeText(c.text, c.lang); hasIntent(r, "buying") {
