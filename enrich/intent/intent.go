@@ -428,7 +428,7 @@ func (st *state) reset(text string, toks []textnorm.Token) {
 	for i, t := range toks {
 		// a clause break (not a decimal comma), or a Spanish opening mark,
 		// which opens the clause after it ("¿precio del de la foto?")
-		opens := t.Kind == textnorm.Punct && (textnorm.IsClauseBreak(t.Text) && !textnorm.InNumber(text, toks, i) || t.Text == "¿" || t.Text == "¡")
+		opens := textnorm.BreaksClause(text, toks, i) || t.Kind == textnorm.Punct && (t.Text == "¿" || t.Text == "¡")
 		st.clauseStart = append(st.clauseStart, opens)
 	}
 	if len(toks) > 1 && toks[0].Kind == textnorm.Word && greetings[strings.ToLower(toks[0].Text)] {
@@ -599,7 +599,7 @@ func matchFrom(elems []element, st *state, i int) (int, bool) {
 		// the clause ends: at the text's end or a clause break (punctuation
 		// tokens are one rune; "?", "！" are breaks): "bono de 10 sesiones
 		// cuanto es", "十次卡多少？"
-		if i == len(toks) || (toks[i].Kind == textnorm.Punct && textnorm.IsClauseBreak(toks[i].Text)) {
+		if i == len(toks) || textnorm.BreaksClause(st.text, toks, i) {
 			return matchFrom(elems[1:], st, i)
 		}
 		return 0, false
@@ -607,8 +607,7 @@ func matchFrom(elems []element, st *state, i int) (int, bool) {
 	if e.gap {
 		for skip := 0; skip <= 3 && i+skip <= len(toks); skip++ {
 			if skip > 0 {
-				t := toks[i+skip-1]
-				if t.Kind == textnorm.Punct && textnorm.IsClauseBreak(t.Text) {
+				if textnorm.BreaksClause(st.text, toks, i+skip-1) {
 					break
 				}
 			}

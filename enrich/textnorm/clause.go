@@ -54,7 +54,7 @@ func Clauses(s string, toks []Token, dst []Clause) []Clause {
 	}
 	for i, t := range toks {
 		switch {
-		case t.Kind == Punct && IsClauseBreak(t.Text) && !InNumber(s, toks, i):
+		case BreaksClause(s, toks, i):
 			flush(i + 1)
 		case t.Kind == Word && i > from && contrastive[t.Text]:
 			flush(i)
@@ -66,12 +66,17 @@ func Clauses(s string, toks []Token, dst []Clause) []Clause {
 	return dst
 }
 
-// InNumber reports whether toks[i] is the decimal comma or point of a
-// number written without spaces ("2,5 m", "3.5 kg", "3x2,5"): it breaks
-// no clause.
-func InNumber(s string, toks []Token, i int) bool {
+// BreaksClause reports whether toks[i] ends a clause: clause-break
+// punctuation (IsClauseBreak) other than the decimal comma or point of a
+// number written without spaces ("2,5 m", "3.5 kg", "3x2,5").
+func BreaksClause(s string, toks []Token, i int) bool {
 	t := toks[i]
-	if t.Kind != Punct || (t.Text != "," && t.Text != ".") || i == 0 || i+1 >= len(toks) {
+	return t.Kind == Punct && IsClauseBreak(t.Text) && !inNumber(s, toks, i)
+}
+
+func inNumber(s string, toks []Token, i int) bool {
+	t := toks[i]
+	if (t.Text != "," && t.Text != ".") || i == 0 || i+1 >= len(toks) {
 		return false
 	}
 	p, n := toks[i-1], toks[i+1]
