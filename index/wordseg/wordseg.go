@@ -172,7 +172,7 @@ func count(input []byte) (words int, ok bool) {
 
 // scan calls fn with the words of input, which count accepted.
 func scan(input []byte, fn func(start, end int, typ analysis.TokenType)) {
-	start, letters := -1, false
+	start, letters, last := -1, false, uint8(cBreak)
 	for i := 0; i < len(input); {
 		c, size := classAt(input, i)
 		switch c {
@@ -181,10 +181,11 @@ func scan(input []byte, fn func(start, end int, typ analysis.TokenType)) {
 				start, letters = i, false
 			}
 			letters = letters || c == cLetter
+			last = c
 			i += size
 			continue
 		case cMidL, cMidN, cMidNL:
-			if start >= 0 && i+size < len(input) && joins(c, input, i, i+size) {
+			if start >= 0 && i+size < len(input) && joins(c, last, input, i+size) {
 				// a middle mark between two letters (or two digits)
 				// keeps the word going
 				i += size
@@ -223,10 +224,10 @@ func classAt(input []byte, i int) (uint8, int) {
 	return class(r), size
 }
 
-// joins reports whether middle mark class c at input[at:next] joins the
-// character before it with the one after it (UAX #29 WB6/7, WB11/12).
-func joins(c uint8, input []byte, at, next int) bool {
-	before := lastClass(input[:at])
+// joins reports whether middle mark class c, after a letter or digit of
+// class before, joins it with the character at input[next] (UAX #29
+// WB6/7, WB11/12).
+func joins(c, before uint8, input []byte, next int) bool {
 	after, _ := classAt(input, next)
 	switch c {
 	case cMidL:
@@ -236,15 +237,4 @@ func joins(c uint8, input []byte, at, next int) bool {
 	default:
 		return before == cLetter && after == cLetter || before == cDigit && after == cDigit
 	}
-}
-
-func lastClass(input []byte) uint8 {
-	if len(input) == 0 {
-		return cBreak
-	}
-	if b := input[len(input)-1]; b < utf8.RuneSelf {
-		return asciiClass[b]
-	}
-	r, _ := utf8.DecodeLastRune(input)
-	return class(r)
 }
