@@ -84,7 +84,9 @@ func class(r rune) uint8 {
 			return cBreak
 		}
 		return cOther
-	case 0x4E00 <= r && r <= 0x9FFF, 0x3400 <= r && r <= 0x4DBF, 0xF900 <= r && r <= 0xFAFF:
+	// ideographs the segmenter's Unicode tables know (later additions at
+	// the ends of these blocks are not ideographs to it)
+	case 0x4E00 <= r && r <= 0x9FD5, 0x3400 <= r && r <= 0x4DB5, 0xF900 <= r && r <= 0xFA6D, 0xFA70 <= r && r <= 0xFAD9:
 		return cIdeo
 	case r == 0x2018 || r == 0x2019 || r == 0x2024 || r == 0xFF07 || r == 0xFF0E:
 		return cMidNL
@@ -95,6 +97,8 @@ func class(r rune) uint8 {
 	case r == 0x200D || 0xFE00 <= r && r <= 0xFE0F || 0x1F3FB <= r && r <= 0x1F3FF:
 		return cExtend
 	case r == 0x203F || r == 0x2040 || r == 0x2054: // ExtendNumLet
+		return cOther
+	case 0x1F100 <= r && r <= 0x1F1E5, r == 0x1F200: // enclosed letters (🄲) are letters to UAX #29
 		return cOther
 	case 0x2000 <= r && r <= 0x200A, r == 0x202F, r == 0x205F, // spaces
 		0x2010 <= r && r <= 0x2027, 0x2030 <= r && r <= 0x205E, // general punctuation

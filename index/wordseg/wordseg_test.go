@@ -9,6 +9,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2/analysis"
 	"github.com/blevesearch/bleve/v2/analysis/tokenizer/unicode"
@@ -61,6 +62,7 @@ func TestFastMatchesTheSegmenterOnCases(t *testing.T) {
 		{"Привет мир", false},     // another script
 		{"ok\U0001F3FB", false},   // a skin tone right after a letter
 		{"soft\u00adhyphen", false},
+		{"\U0001F132\U0001F170 ok", false}, // enclosed letters (found by the fuzzer)
 		{"カタカナ", false},
 		{"\xff broken utf-8", false},
 	} {
@@ -113,6 +115,30 @@ func TestFastMatchesTheSegmenterOnRandomText(t *testing.T) {
 		}
 		same(t, string(rs))
 	}
+}
+
+// TestFastMatchesTheSegmenterOnEveryCharacterItKnows tries every
+// character the fast path takes, alone and between letters, digits and
+// ideographs.
+func TestFastMatchesTheSegmenterOnEveryCharacterItKnows(t *testing.T) {
+	known := 0
+	for r := rune(0); r <= 0x1FAFF; r++ {
+		if r >= 0xD800 && r <= 0xDFFF {
+			continue
+		}
+		if r >= utf8.RuneSelf && class(r) == cOther {
+			continue
+		}
+		known++
+		c := string(r)
+		for _, text := range []string{c, "a" + c + "b", "1" + c + "2", "é" + c, c + "好", "x " + c + " y"} {
+			same(t, text)
+		}
+		if t.Failed() {
+			t.Fatalf("stopped at U+%04X", r)
+		}
+	}
+	t.Logf("%d characters known to the fast path", known)
 }
 
 func FuzzFast(f *testing.F) {
