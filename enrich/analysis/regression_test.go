@@ -1118,6 +1118,19 @@ func TestBuyingFamilies(t *testing.T) {
 		{"gotfree", "en", "got a pressure washer free this weekend? doing the patio, about 20m2"},
 		{"poprosze", "pl", "poproszę 2 worki pelletu 15 kg, dostawa na ul. Polną 3, najlepiej jutro"},
 		{"canorder", "zh", "幼儿园的新园服现在能订吗？要110和120各一套"},
+		// thirty-ninth round: "if so, how much" without its comma; parking as a feature of
+		// what is fitted; Latvian "would like" typed without diacritics
+		{"ifso", "en", "do you fit tow bars on a 2019 Octavia estate? if so how much fitted"},
+		{"ifso", "lv", "vai jūs uzstādāt sakabes āķus Octavia universālim? ja jā cik maksā ar uzstādīšanu"},
+		{"ifso", "pt", "vocês instalam engate de reboque em Octavia 2019? se sim quanto fica com instalação"},
+		{"ifso", "es", "¿Montáis bola de remolque en un Octavia familiar del 2019? si es así cuánto cuesta con montaje"},
+		{"ifso", "de", "Baut ihr Anhängerkupplungen an einen Octavia Kombi 2019? Wenn ja was kostet das mit Einbau"},
+		{"ifso", "fr", "Vous posez des attelages sur une Octavia break 2019 ? Si oui combien pour la pose"},
+		{"parkgear", "fr", "Bonjour, vous posez des dashcams avant/arrière avec mode parking sur une Clio ? Si oui c'est combien pose comprise"},
+		{"parkgear", "en", "looking for a dashcam with parking mode fitted to my van, how much do you charge?"},
+		{"parkgear", "de", "Was kostet bei euch der Einbau einer Dashcam mit Parkmodus in einen Golf 8?"},
+		{"parkgear", "pl", "Ile kosztuje montaż czujników parkowania z tyłu w Corolli?"},
+		{"nodiacritics", "lv", "gribetu nopirkt videoregistratoru taksometram un uzreiz iemontet, rit pec 14 butu ok"},
 	}
 	for _, c := range buying {
 		if r := a.AnalyzeText(c.text, c.lang); !hasIntent(r, "buying") {
@@ -2166,6 +2179,12 @@ func TestBuyingFamilies(t *testing.T) {
 		{"brokeoff", "lv", "somai atlūza sprādze, vai to var salabot pašam vai jāved pie jums?"},
 		{"knowwhether", "de", "Weiß jemand, ob Alpakas wirklich Heu brauchen oder auch Gras fressen?"},
 		{"remember", "zh", "小时候门口一块钱一根的冰棍，现在还有人记得吗"},
+		// thirty-ninth round: a price others paid asked "if so"; parking at the place; a fault of
+		// fitted parking sensors
+		{"ifsopast", "en", "Did your neighbour get the extension done? if so how much did it cost them?"},
+		{"ifsopast", "de", "Hattet ihr letztes Jahr auch Probleme mit dem Dach? Wenn ja was hat die Reparatur gekostet?"},
+		{"parking", "fr", "On peut se garer devant le garage pendant la pose ?"},
+		{"parkgearfault", "en", "my parking sensors stopped beeping since you fitted them, what can I do?"},
 	}
 	for _, c := range not {
 		if r := a.AnalyzeText(c.text, c.lang); hasIntent(r, "buying") {

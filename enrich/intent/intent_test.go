@@ -147,6 +147,13 @@ func TestDetectCuesNamesTheTextsCueClasses(t *testing.T) {
 		// 吗 before a space asks, as before a question mark
 		{"zh", "能送到顺义吗 报个价", []string{"question", "quote"}, nil},
 		{"zh", "吗啡", nil, []string{"question"}},
+		// "if so" opens a clause for anchored phrases, as a comma would; a
+		// price asked mid-clause is no anchored price question
+		{"fr", "Vous posez des attelages ? Si oui c'est combien avec la pose", []string{"priceask"}, nil},
+		{"de", "Baut ihr Kupplungen an? Wenn ja was kostet das mit Einbau", []string{"priceask"}, nil},
+		{"en", "do you fit tow bars? if so how much fitted", []string{"priceask"}, nil},
+		{"en", "do you fit tow bars? also how much fitted", nil, []string{"priceask"}},
+		{"fr", "Bonjour, une dashcam avec mode parking", []string{"parkgear"}, []string{"parking"}},
 	} {
 		_, cues := d.DetectCues(c.text, c.lang, textnorm.Tokenize(c.text, nil))
 		for _, n := range c.has {
