@@ -1131,6 +1131,23 @@ func TestBuyingFamilies(t *testing.T) {
 		{"parkgear", "de", "Was kostet bei euch der Einbau einer Dashcam mit Parkmodus in einen Golf 8?"},
 		{"parkgear", "pl", "Ile kosztuje montaż czujników parkowania z tyłu w Corolli?"},
 		{"nodiacritics", "lv", "gribetu nopirkt videoregistratoru taksometram un uzreiz iemontet, rit pec 14 butu ok"},
+		// availability asked with "still"; "for sale" asked of the business; "if that's ok";
+		// courses asked of the business; "anyone got …" without a question mark; a club sought
+		// for one's child, past an aside
+		{"stillhave", "fr", "Vous auriez encore des plants de tomates anciennes ? Il m'en faudrait une vingtaine pour samedi"},
+		{"stillhave", "de", "Habt ihr noch Brennholz in Buche? Wir bräuchten 3 Ster bis Ende Oktober"},
+		{"stillhave", "es", "¿Todavía tenéis cachorros de la última camada? nos interesa uno para enero"},
+		{"stillhave", "en", "do you still run the beginners' pottery evenings? I'd like to book two places for March"},
+		{"sellask", "lv", "vai jums ir malka pārdošanā? vajadzētu 10 kubus uz Ogri, cik par kubu?"},
+		{"sellask", "pl", "macie drewno kominkowe na sprzedaż? potrzebuję 5 metrów z dowozem do Wieliczki"},
+		{"askifok", "en", "put me down for the bread-making class on Saturday please, I'll pay on the day if that's ok"},
+		{"runcourse", "pl", "Prowadzicie kurs szydełkowania dla początkujących? Chciałabym się zapisać"},
+		{"runcourse", "es", "¿Impartís clases de guitarra flamenca para adultos? Me gustaría apuntarme"},
+		{"whoruns", "en", "anyone know someone who runs murder mystery evenings? want one for my mum's 60th, about 20 guests"},
+		{"anyonegot", "en", "anyone got a horse trailer free on Sunday, need 2 ponies taken to the show at Ripley"},
+		{"club", "de", "Suche für meinen Sohn (8) einen Schachverein in Leipzig, gern mit Training am Nachmittag"},
+		{"club", "en", "looking for a chess club for my daughter, she's 11, anywhere in Bristol"},
+		{"rajadora", "es", "quiero alquilar una rajadora de leña el fin de semana, precio y fianza?"},
 	}
 	for _, c := range buying {
 		if r := a.AnalyzeText(c.text, c.lang); !hasIntent(r, "buying") {
@@ -2185,6 +2202,15 @@ func TestBuyingFamilies(t *testing.T) {
 		{"ifsopast", "de", "Hattet ihr letztes Jahr auch Probleme mit dem Dach? Wenn ja was hat die Reparatur gekostet?"},
 		{"parking", "fr", "On peut se garer devant le garage pendant la pose ?"},
 		{"parkgearfault", "en", "my parking sensors stopped beeping since you fitted them, what can I do?"},
+		// someone else next time; how long a thing takes; one's own thing for sale; still
+		// waiting or again
+		{"takeother", "lv", "Jūsu meistars salaboja jumtu, bet pēc nedēļas tas atkal tek. Nākamreiz ņemsim kādu citu"},
+		{"takeother", "de", "Der Rasen ist nach eurer Pflege komplett braun. Nächstes Jahr nehmen wir jemand anderen"},
+		{"howlong", "pt", "alguém sabe quanto tempo demora pra tinta secar antes de pendurar quadro?"},
+		{"howlong", "fr", "Quelqu'un sait combien de temps il faut laisser reposer le béton avant de poser le carrelage ?"},
+		{"ownsale", "lv", "pārdodu savu velosipēdu, vēl ir pārdošanā, rakstiet"},
+		{"stillnot", "en", "do you still not have my refund? it's been three weeks"},
+		{"againlost", "fr", "vous avez encore perdu mon colis, c'est la troisième fois"},
 	}
 	for _, c := range not {
 		if r := a.AnalyzeText(c.text, c.lang); hasIntent(r, "buying") {

@@ -35,6 +35,8 @@ var providerWords = wordSet(
 	"jemanden", "jemand", "firma", "fachmann", "dienstleister", "anbieter", "handwerker",
 	// twenty-ninth round: a trade named by a loan word in every language
 	"luthier", "luthiers",
+	// thirty-ninth round: a club sought to join
+	"club", "klub", "klubu", "klubs", "clube", "verein",
 )
 
 // providerNot are words with an agent's ending that name none.
@@ -70,7 +72,7 @@ var providerSuffixes = map[string][]string{
 	"pt": {"ista", "dor", "dora", "tor", "tora", "grafo", "grafa", "eiro", "eira"},
 	"es": {"ista", "ero", "era", "dor", "dora", "tor", "tora", "grafo", "grafa"},
 	"fr": {"eur", "euse", "ier", "ière", "ien", "ienne", "aire", "iste", "graphe"},
-	"de": {"er", "erin", "ern", "anten", "ant", "isten", "ist", "eur", "dienst", "service", "betrieb", "grafen", "tekten", "logen", "schmied", "frau", "kraft", "schule", "hilfe"},
+	"de": {"er", "erin", "ern", "anten", "ant", "isten", "ist", "eur", "dienst", "service", "betrieb", "grafen", "tekten", "logen", "schmied", "frau", "kraft", "schule", "hilfe", "verein"},
 }
 
 // zhProviders are ideograph words of a provider.
@@ -85,6 +87,14 @@ var zhProviders = []string{"公司", "师傅", "供应商", "商家", "厂家", 
 var definite = wordSet("the", "den", "der", "dem", "le", "les", "l'", "el", "al", "los", "las", "o", "os", "ao",
 	// possessives (sixteenth round): "je cherche mon prof de yoga sur insta" seeks a person known
 	"my", "his", "mon", "ma", "mes", "son", "sa", "ses", "mojego", "moją", "mojej", "meinen", "meine", "mein", "mi", "mis", "meu", "minha")
+
+// beneficiary are the prepositions that name whom a search is for: a
+// possessive after one ("for my son", "für meine Tochter") is not the
+// person sought.
+var beneficiary = wordSet("for", "für", "pour", "para", "pra", "dla")
+
+// possessive are the words of definite that name whose, not which.
+var possessive = wordSet("my", "his", "mon", "ma", "mes", "son", "sa", "ses", "mojego", "moją", "mojej", "meinen", "meine", "mein", "mi", "mis", "meu", "minha")
 
 // markProviders marks the class "provider" (bit) after every hit of the
 // class seek (seekBit) in st, or of the class know (after: the words of
@@ -121,8 +131,19 @@ func markProviders(st *state, lang string, seekBit, bit int, after bool) {
 			}
 			continue
 		}
+		forWhom, aside := false, -1
 		for j, words := start, 0; j < len(st.toks) && words <= providerWindow; j++ {
 			t := &st.toks[j]
+			if k := asideEnd(st.toks, j); k > 0 && k+1 < len(st.toks) {
+				// "für meinen Sohn (8) einen Verein": the aside breaks no
+				// search; the provider beyond it is marked on the search's
+				// last word, in the search's clause
+				if aside < 0 {
+					aside = max(j-1, start)
+				}
+				j, c = k, st.clauseOf[k+1]
+				continue
+			}
 			if st.clauseOf[j] != c {
 				break
 			}
@@ -130,15 +151,43 @@ func markProviders(st *state, lang string, seekBit, bit int, after bool) {
 				continue
 			}
 			words++
+			if forWhom {
+				forWhom, words = false, words-1 // the one it is for ("Tochter") neither counts nor provides
+				continue
+			}
 			if definite[t.Text] {
+				if j-1 >= i && beneficiary[st.toks[j-1].Text] && possessive[t.Text] {
+					// "suche für meine Tochter einen Verein": whom it is
+					// for, not whom one seeks
+					forWhom, words = true, words-2
+					continue
+				}
 				break // looking for the owner, suche den Fahrer: a person, not a provider
 			}
 			if isProvider(lang, t.Text) {
-				st.mark(j, j+1, bit)
+				if aside >= 0 {
+					st.mark(aside, aside+1, bit)
+				} else {
+					st.mark(j, j+1, bit)
+				}
 				break
 			}
 		}
 	}
+}
+
+// asideEnd returns the index of the ")" closing a short aside that opens
+// at toks[i] ("(8)", "(age 10)"), or 0.
+func asideEnd(toks []textnorm.Token, i int) int {
+	if toks[i].Text != "(" {
+		return 0
+	}
+	for k := i + 1; k < len(toks) && k <= i+4; k++ {
+		if toks[k].Text == ")" {
+			return k
+		}
+	}
+	return 0
 }
 
 // zhProviderAt returns one past the last ideograph of a provider word

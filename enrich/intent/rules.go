@@ -38,12 +38,12 @@ import (
 // ("if poss" is askif, and its "if" no hypothetical).
 
 // maxClasses bounds the cue classes (they are bits of a classSet).
-const maxClasses = 192
+const maxClasses = 256
 
-// classSet is a set of cue classes by bit: three words, so 192 classes fit
-// and a test is still three ANDs (the twenty-second round's classes passed
-// 128).
-type classSet [3]uint64
+// classSet is a set of cue classes by bit: four words, so 256 classes fit
+// and a test is still four ANDs (the twenty-second round's classes passed
+// 128, the thirty-ninth's 192).
+type classSet [4]uint64
 
 func bitSet(b int) classSet {
 	var s classSet
@@ -56,17 +56,17 @@ func (s *classSet) add(b int) { s[b>>6] |= 1 << (b & 63) }
 func (s classSet) has(b int) bool { return s[b>>6]&(1<<(b&63)) != 0 }
 
 func (s classSet) or(o classSet) classSet {
-	return classSet{s[0] | o[0], s[1] | o[1], s[2] | o[2]}
+	return classSet{s[0] | o[0], s[1] | o[1], s[2] | o[2], s[3] | o[3]}
 }
 
 // size is how many classes s holds.
 func (s classSet) size() int {
-	return bits.OnesCount64(s[0]) + bits.OnesCount64(s[1]) + bits.OnesCount64(s[2])
+	return bits.OnesCount64(s[0]) + bits.OnesCount64(s[1]) + bits.OnesCount64(s[2]) + bits.OnesCount64(s[3])
 }
 
 // meets reports whether s and o share a class.
 func (s classSet) meets(o classSet) bool {
-	return s[0]&o[0] != 0 || s[1]&o[1] != 0 || s[2]&o[2] != 0
+	return s[0]&o[0] != 0 || s[1]&o[1] != 0 || s[2]&o[2] != 0 || s[3]&o[3] != 0
 }
 
 // Built-in classes.
@@ -205,6 +205,17 @@ func (b *cueBook) compile(f *file, vocab *vocabIndex, sets map[string]*phraseSet
 			}
 		}
 	}
+	if len(b.names) > maxClasses {
+		return fmt.Errorf("%d cue classes, at most %d", len(b.names), maxClasses)
+	}
+	// one bit of a class, refused past maxClasses (the vocabulary classes
+	// the rules name are registered after the cues)
+	one := func(i int) (classSet, error) {
+		if i >= maxClasses {
+			return classSet{}, fmt.Errorf("%d cue classes, at most %d", i+1, maxClasses)
+		}
+		return bitSet(i), nil
+	}
 	// resolve turns a class or alias name into bits, registering the
 	// vocabulary classes the rules use.
 	var resolve func(name string, depth int) (classSet, error)
@@ -224,17 +235,17 @@ func (b *cueBook) compile(f *file, vocab *vocabIndex, sets map[string]*phraseSet
 			return bits, nil
 		}
 		if i, ok := b.bit[name]; ok {
-			return bitSet(i), nil
+			return one(i)
 		}
 		if vb := vocab.bitOf(name); vb >= 0 {
 			i := b.classBit(name)
 			b.vocab = append(b.vocab, vocabClass{vbit: vb, bit: i})
-			return bitSet(i), nil
+			return one(i)
 		}
 		// A vocabulary class the configuration does not fill (no
 		// taxonomy) never matches, like {class} in phrases.
 		if isVocabName(name) {
-			return bitSet(b.classBit(name)), nil
+			return one(b.classBit(name))
 		}
 		return classSet{}, fmt.Errorf("unknown class %q", name)
 	}
@@ -530,6 +541,14 @@ var (
 		"en": wordSet("can", "could", "do", "does", "would", "will", "is", "are"),
 		"de": wordSet("kann", "kannst", "könnt", "könnte", "könnten", "können", "habt", "hast", "haben", "gibt", "bietet", "bieten", "macht", "machen", "verkauft", "liefert", "liefern", "nehmt", "seid"),
 	}
+	// someone asked for by a bare "anyone got …" (English drops the
+	// auxiliary: "anyone got a wagon free thursday")
+	openAnyone = map[string]map[string]bool{
+		"en": wordSet("anyone", "anybody", "any1", "someone", "somebody"),
+	}
+	openAnyoneVerbs = map[string]map[string]bool{
+		"en": wordSet("got", "have", "has"),
+	}
 	openSubjects = map[string]map[string]bool{
 		"en": wordSet("you", "u", "ya", "someone", "somebody", "anyone", "anybody", "i", "we"),
 		"de": wordSet("man", "ihr", "ich", "wir", "es", "du", "sie"),
@@ -556,7 +575,7 @@ func sentenceStart(toks []textnorm.Token, i int) bool {
 // opens a question (see openParticles, openVerbs).
 func markOpeners(st *state, lang string, qbit int) {
 	parts, verbs, subj := openParticles[lang], openVerbs[lang], openSubjects[lang]
-	if parts == nil && verbs == nil {
+	if parts == nil && verbs == nil && openAnyone[lang] == nil {
 		return
 	}
 	first := true
@@ -577,6 +596,8 @@ func markOpeners(st *state, lang string, qbit int) {
 		case parts[w]:
 			st.mark(i, i+1, qbit)
 		case verbs[w] && sentenceStart(st.toks, i) && i+1 < len(st.toks) && subj[strings.ToLower(st.toks[i+1].Text)]:
+			st.mark(i, i+2, qbit)
+		case openAnyone[lang][w] && i+1 < len(st.toks) && openAnyoneVerbs[lang][strings.ToLower(st.toks[i+1].Text)]:
 			st.mark(i, i+2, qbit)
 		}
 	}
