@@ -208,6 +208,17 @@ func TestRulesBeyondSixtyFourClasses(t *testing.T) {
 	if _, err := ruleDetector(t, b.String(), nil); err == nil || !strings.Contains(err.Error(), "at most") {
 		t.Errorf("%d cue classes and the built-ins: err = %v", maxClasses, err)
 	}
+	// the cues fill every bit and a rule names one more class (a
+	// vocabulary class): refused with an error, not a panic
+	b.Reset()
+	b.WriteString("cues:\n  en:\n")
+	for i := 0; i < maxClasses-len(builtinClasses); i++ {
+		fmt.Fprintf(&b, "    c%03d: [w%03d]\n", i, i)
+	}
+	b.WriteString("rules:\n  buying:\n    - \"c001 & brand = 0.8\"\n")
+	if _, err := ruleDetector(t, b.String(), nil); err == nil || !strings.Contains(err.Error(), "at most") {
+		t.Errorf("every bit taken and a rule's vocabulary class: err = %v", err)
+	}
 }
 
 // TestAddressedQuestion checks the built-in class "you" in every seed
