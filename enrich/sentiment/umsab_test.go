@@ -93,11 +93,15 @@ func TestFeedbackDevelopmentSet(t *testing.T) {
 // feedback/blind12 (60 per language, other businesses, a new writer,
 // measured once on the twelfth round's model: 82.4 (lv 83.4, pl 72.3,
 // pt 84.9, zh 88.4); its errors not read, only counted: 27 of its 42
-// misses are positives read as negative, 10 of them Polish).
+// misses are positives read as negative, 10 of them Polish) and
+// feedback/blind13 (60 per language, other businesses, a new writer,
+// measured once on the twelfth round's model: 86.3 (lv 81.9, pl 84.9,
+// pt 91.7, zh 86.5); its errors not read, only counted: 14 of its 33
+// misses are positives read as negative, 6 of them Polish).
 // The floors guard against
 // regressions; the aims are in the README.
 func TestFeedbackBlindSets(t *testing.T) {
-	for _, set := range []string{"feedback/blind", "feedback/blind2", "feedback/blind3", "feedback/blind4", "feedback/blind5", "feedback/blind6", "feedback/blind7", "feedback/blind8", "feedback/blind9", "feedback/blind10", "feedback/blind11", "feedback/blind12"} {
+	for _, set := range []string{"feedback/blind", "feedback/blind2", "feedback/blind3", "feedback/blind4", "feedback/blind5", "feedback/blind6", "feedback/blind7", "feedback/blind8", "feedback/blind9", "feedback/blind10", "feedback/blind11", "feedback/blind12", "feedback/blind13"} {
 		rep := scoreFeedbackSet(t, set)
 		floor := 0.80
 		switch set {
@@ -115,7 +119,7 @@ func TestFeedbackBlindSets(t *testing.T) {
 			floor = 0.88
 		case "feedback/blind10":
 			floor = 0.79
-		case "feedback/blind11":
+		case "feedback/blind11", "feedback/blind13":
 			floor = 0.86
 		}
 		if rep.Overall.MacroF1 < floor {
