@@ -550,7 +550,7 @@ var (
 		"en": wordSet("got", "have", "has"),
 	}
 	openSubjects = map[string]map[string]bool{
-		"en": wordSet("you", "u", "ya", "someone", "somebody", "anyone", "anybody", "i", "we"),
+		"en": wordSet("you", "u", "ya", "someone", "somebody", "anyone", "anybody", "i", "we", "it", "there", "they"),
 		"de": wordSet("man", "ihr", "ich", "wir", "es", "du", "sie"),
 	}
 )
