@@ -1161,6 +1161,17 @@ func TestBuyingFamilies(t *testing.T) {
 		{"dayrate", "en", "Need a 7.5t horsebox for Sunday to take 3 ponies to Hickstead. Is it available and whats the day rate"},
 		{"moq", "en", "We're opening a café in June and need branded takeaway cups with our logo. Please send MOQs and prices."},
 		{"nodiacritics", "lv", "meklejam firmu kas iztiritu ventilaciju restoranam Liepaja, cik tas maksatu?"},
+		// forty-first round: CV writing and thesis services for job seekers and students; debt
+		// collection for unpaid invoices; "how much do you charge" is no charge made; a fitting
+		// slot; a restoration asked beside the damage
+		{"cvservice", "en", "how much do you charge for CV writing? applying for nursing jobs in Leeds next month"},
+		{"cvservice", "pl", "ile kosztuje u was napisanie CV po niemiecku? szukam pracy w Berlinie od lutego"},
+		{"cvservice", "fr", "Vous faites la rédaction de CV et lettre de motivation ? Je postule en alternance à la rentrée"},
+		{"debtwork", "es", "¿Os encargáis del recobro de facturas impagadas? ¿Cuánto cobráis de comisión?"},
+		{"debtwork", "de", "Wir haben offene Rechnungen bei drei Kunden, übernehmt ihr das Inkasso und was kostet das?"},
+		{"thesis", "pl", "szukam kogoś do korekty pracy magisterskiej, 80 stron, ile bierzecie za stronę?"},
+		{"slot", "en", "need a bespoke wedding suit made by August, when's your next fitting slot?"},
+		{"restore", "pt", "queria mandar pra restaurar a jaqueta de couro do meu pai, tá rachada. fazem orçamento?"},
 	}
 	for _, c := range buying {
 		if r := a.AnalyzeText(c.text, c.lang); !hasIntent(r, "buying") {
@@ -2233,6 +2244,17 @@ func TestBuyingFamilies(t *testing.T) {
 		{"resetmine", "en", "can you reset my password? I can't log in to my account"},
 		{"personsought", "zh", "找高中同学 2012届 叫王芳 有认识的吗"},
 		{"commissionpast", "de", "Hab letzte Woche den Teppich bei euch reinigen lassen, jetzt riecht er komisch. Was soll ich machen?"},
+		// forty-first round: job ads and job seekers sending a CV; charges complained of; where a
+		// thing came from
+		{"jobad", "en", "we're hiring a receptionist, please send your CV to jobs@example.com"},
+		{"jobad", "pl", "Zatrudnimy kelnera, CV prosimy wysyłać na maila"},
+		{"whycharged", "es", "¿Por qué me cobráis 15 euros de más en la factura de este mes?"},
+		{"charged", "pt", "vocês cobraram duas vezes no meu cartão, quero estorno"},
+		{"wherefrom", "pl", "Czy ktoś wie, skąd się wzięła moda na sneakersy z grubą podeszwą?"},
+		{"wherefrom", "fr", "Quelqu'un sait d'où vient la tradition de la galette des rois ?"},
+		{"jobseeker", "en", "here's my cv, are you hiring for the summer? I can start in June"},
+		{"jobseeker", "pl", "Dzień dobry, przesyłam moje CV, czy szukacie kogoś na kuchnię?"},
+		{"jobseeker", "de", "Hallo, sucht ihr noch Aushilfen? Meinen Lebenslauf schicke ich gern per Mail"},
 	}
 	for _, c := range not {
 		if r := a.AnalyzeText(c.text, c.lang); hasIntent(r, "buying") {

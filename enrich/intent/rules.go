@@ -135,6 +135,10 @@ type cueBook struct {
 type mask struct {
 	by    int
 	hides classSet
+	// everywhere are the classes hidden in the whole text, not only
+	// where the mask's hit covers them (listed with a leading "*": a CV
+	// to be written makes "applying for jobs" the buyer's own search)
+	everywhere classSet
 }
 
 // listedBit is the bit of a cue class a phrase file may not list (a
@@ -294,11 +298,16 @@ func (b *cueBook) compileMasks(masks map[string][]string) error {
 		}
 		m := mask{by: by}
 		for _, h := range masks[name] {
+			wide := strings.HasPrefix(h, "*")
+			h = strings.TrimPrefix(h, "*")
 			bit := b.listedBit(h)
 			if bit < 0 || builtinClasses[h] || bit == by {
 				return fmt.Errorf("masks/%s: %q is no other cue class", name, h)
 			}
 			m.hides.add(bit)
+			if wide {
+				m.everywhere.add(bit)
+			}
 		}
 		b.masks = append(b.masks, m)
 	}
@@ -321,7 +330,7 @@ func (b *cueBook) applyMasks(st *state) {
 		}
 		kept := st.hits[:0]
 		for _, h := range st.hits {
-			if m.hides.has(int(h.bit)) && covered(covers, h.start, h.end) {
+			if m.everywhere.has(int(h.bit)) || m.hides.has(int(h.bit)) && covered(covers, h.start, h.end) {
 				changed = true
 				continue
 			}

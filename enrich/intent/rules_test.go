@@ -448,3 +448,45 @@ func TestRuleIndexTriesEveryRuleThatCanHold(t *testing.T) {
 		t.Errorf("%d of %d rules are tried on every text", always, n)
 	}
 }
+
+// TestMaskEverywhere: a mask hides the classes it lists where its hit
+// covers them; a class listed "*class" is hidden in the whole text.
+func TestMaskEverywhere(t *testing.T) {
+	d, err := ruleDetector(t, `
+cues:
+  en:
+    svc: ["cv writing"]
+    job: [jobs, writing]
+    lift: ["if so"]
+    hypo: [if]
+masks:
+  svc: ["*job"]
+  lift: [hypo]
+rules:
+  buying:
+    - "svc & !job = 0.8"
+`, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		text          string
+		job, hypo, by bool
+	}{
+		{"cv writing? applying for jobs", false, false, true},
+		{"applying for jobs", true, false, false},
+		{"if so, if it rains", false, true, false},
+		{"if so", false, false, false},
+	} {
+		ms, cues := d.DetectCues(c.text, "en", textnorm.Tokenize(c.text, nil))
+		if cues.Has("job") != c.job || cues.Has("hypo") != c.hypo {
+			t.Errorf("%q: job %v hypo %v, want %v %v", c.text, cues.Has("job"), cues.Has("hypo"), c.job, c.hypo)
+		}
+		if got := len(ms) > 0; got != c.by {
+			t.Errorf("%q: buying %v, want %v", c.text, got, c.by)
+		}
+	}
+	if _, err := ruleDetector(t, "cues:\n  en:\n    svc: [x]\nmasks:\n  svc: [\"*nosuch\"]\n", nil); err == nil || !strings.Contains(err.Error(), `"nosuch" is no other cue class`) {
+		t.Errorf("a text-wide mask of no class: err = %v", err)
+	}
+}
