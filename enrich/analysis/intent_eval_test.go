@@ -325,6 +325,16 @@ func printMissesOf(name, env string) bool {
 //     written side by side by two helpers who opened no rule, first read
 //     on the fortieth round's rules: buying 0.943/0.825 (2 false) and
 //     0.974/0.950; on the thirty-eighth's 0.917/0.825 and 0.974/0.950;
+//     the forty-first round read their misses (after: 0.949/0.925 and
+//     1.000/1.000, flattered);
+//   - holdout49/ and holdout50/, 96 texts each in all 8 languages (40
+//     purchase inquiries each; damp-proofing, knotweed, gabion walls;
+//     truffle hunts, coasteering, flyboarding), written side by side by
+//     two helpers who opened no rule, first read on the forty-first
+//     round's rules: buying 0.973/0.900 and 0.950/0.950, the same on the
+//     thirty-eighth's. Not read. The eight sets of the stop pooled on
+//     first reading: 285 found, 13 false, 35 missed (0.956/0.891); the
+//     stop's first rules on them: 285, 14, 35 (0.953/0.891);
 //   - written/dev/ and written/test/ (enrich/intent/written), 600 texts
 //     each in all 8 languages, split by line parity from 1,200 written by
 //     a coverage matrix without reading the rules (75 purchase inquiries
@@ -403,7 +413,7 @@ func TestIntentEvaluation(t *testing.T) {
 	if b := dev[intent.Buying]; b.Precision() < 0.90 || b.Recall() < 0.70 {
 		t.Errorf("development set: buying precision %.3f recall %.3f; want >= 0.90 and >= 0.70", b.Precision(), b.Recall())
 	}
-	for _, set := range []string{"holdout", "holdout2", "holdout3", "holdout4", "holdout5", "holdout6", "holdout7", "holdout8", "holdout9", "holdout10", "holdout11", "holdout12", "holdout13", "holdout14", "holdout15", "holdout16", "holdout17", "holdout18", "holdout19", "holdout20", "holdout21", "holdout22", "holdout23", "holdout24", "holdout25", "holdout26", "holdout27", "holdout28", "holdout29", "holdout30", "holdout31", "holdout32", "holdout33", "holdout34", "holdout35", "holdout36", "holdout37", "holdout38", "holdout39", "holdout40", "holdout41", "holdout42", "holdout43", "holdout44", "holdout45", "holdout46", "holdout47", "holdout48"} {
+	for _, set := range []string{"holdout", "holdout2", "holdout3", "holdout4", "holdout5", "holdout6", "holdout7", "holdout8", "holdout9", "holdout10", "holdout11", "holdout12", "holdout13", "holdout14", "holdout15", "holdout16", "holdout17", "holdout18", "holdout19", "holdout20", "holdout21", "holdout22", "holdout23", "holdout24", "holdout25", "holdout26", "holdout27", "holdout28", "holdout29", "holdout30", "holdout31", "holdout32", "holdout33", "holdout34", "holdout35", "holdout36", "holdout37", "holdout38", "holdout39", "holdout40", "holdout41", "holdout42", "holdout43", "holdout44", "holdout45", "holdout46", "holdout47", "holdout48", "holdout49", "holdout50"} {
 		prs, errs, n := evaluateIntents(t, "../intent/testdata/"+set+"/*.jsonl")
 		reportIntents(t, set, prs, errs, n)
 		if b := prs[intent.Buying]; b.Precision() < 0.85 {
