@@ -295,6 +295,10 @@ type tokenWalk struct {
 	gone      bool
 	lastNeg   int
 	negInTail bool
+	// carrier: a complaint that carries a negation (lexicon "/ term") is
+	// pending while its scope lasts; carrierInTail whether it was counted
+	// in tail too.
+	carrier, carrierInTail bool
 	// arNorm, hashSplit and clitics: Features.ArNorm, HashSplit and
 	// Clitics.
 	arNorm, hashSplit, clitics bool
@@ -339,7 +343,7 @@ func (w *tokenWalk) contrastAt(i int) {
 	}
 	if (t.Kind == textnorm.Word && textnorm.IsContrastive(t.Text)) || (t.Kind == textnorm.Han && textnorm.IsHanContrastiveAt(w.text, t.Start)) {
 		w.contrast, w.tail = true, Signals{}
-		w.negInTail = false
+		w.negInTail, w.carrierInTail = false, false
 	}
 }
 
@@ -364,6 +368,16 @@ func (w *tokenWalk) word(i int) int {
 	}
 	w.contrastAt(i)
 	pol, span := w.lx.word(w.toks, i)
+	if (pol == polPositive || pol == polNegative) && w.carrier && negated {
+		w.dropCarrier() // "nikt nie narzekał": the carrier only negates
+	}
+	if w.scope == 0 {
+		w.carrier = false
+	}
+	if pol == polCarrier {
+		pol, w.scope = polNegative, negationScope
+		w.carrier, w.carrierInTail = true, true
+	}
 	if pol == polGone {
 		pol = w.goneWord()
 	}
@@ -472,9 +486,20 @@ func (w *tokenWalk) punct(p string) {
 	if textnorm.IsClauseBreak(p) {
 		w.scope = 0
 		w.lastNeg = -1
+		w.carrier = false
 		if p == "!" || p == "?" {
 			w.emit(p, false)
 		}
+	}
+}
+
+// dropCarrier takes back the complaint a carrier counted ("nikt nie"
+// before "narzekał"): it negated the word after it instead.
+func (w *tokenWalk) dropCarrier() {
+	w.carrier = false
+	w.sig.Neg--
+	if w.carrierInTail {
+		w.tail.Neg--
 	}
 }
 

@@ -26,6 +26,12 @@ const (
 	// news alone (the parcel vanished), but after a problem in the same
 	// clause it undoes the problem (the stain vanished: Features.Gone).
 	polGone = 4
+	// polCarrier is a complaint that carries a negation ("nikt nie",
+	// "przestał"): a complaint alone (nikt nie odpisał, przestał działać),
+	// but when a lexicon word follows within the negation scope it only
+	// negates that word (nikt nie narzekał, przestał boleć: a negated
+	// complaint).
+	polCarrier = 5
 )
 
 // lexicon is one language's polarity words.
@@ -115,8 +121,10 @@ func loadLexicons() (lexicons, error) {
 				pol = polRoutine
 			case '~':
 				pol = polGone
+			case '/':
+				pol = polCarrier
 			default:
-				return nil, fmt.Errorf("lexicon %s:%d: line must start with +, -, !, = or ~", name, line)
+				return nil, fmt.Errorf("lexicon %s:%d: line must start with +, -, !, =, ~ or /", name, line)
 			}
 			term := strings.ToLower(strings.TrimSpace(text[1:]))
 			if term == "" {

@@ -298,6 +298,30 @@ func TestNegationComposition(t *testing.T) {
 	}
 }
 
+// TestNegationCarriers: a complaint that carries a negation (lexicon "/
+// term": "nikt nie", "przestał") is a complaint alone, and only negates a
+// lexicon word that follows it within the negation scope (Polish
+// positives read as negative in the feedback sets: "nikt nie narzekał",
+// "przestał piszczeć"); a clause break ends its reach.
+func TestNegationCarriers(t *testing.T) {
+	c := embedded(t)
+	for _, tc := range []struct {
+		text              string
+		neg, negatedNeg   int
+		negatedPos, posit int
+	}{
+		{"Nikt nie narzekał.", 0, 1, 0, 0},
+		{"Laptop przestał piszczeć.", 0, 1, 0, 0},
+		{"Nikt nie odpisał na maila.", 1, 0, 0, 0},
+		{"Nikt nie odpisał. Kran kapie.", 2, 0, 0, 0},
+	} {
+		s := c.Classify(tc.text, "pl").Signals
+		if s.Neg != tc.neg || s.NegatedNeg != tc.negatedNeg || s.NegatedPos != tc.negatedPos || s.Pos != tc.posit {
+			t.Errorf("%q: signals %+v, want %d negative and %d negated negative", tc.text, s, tc.neg, tc.negatedNeg)
+		}
+	}
+}
+
 // TestNBPlainCountsTextsOnce: with NBPlain the naive-Bayes ratios do not
 // move when a subset of the texts weighs more (the written feedback
 // against the tweets); without it they do.
