@@ -99,11 +99,15 @@ func TestFeedbackDevelopmentSet(t *testing.T) {
 // measured once on the twelfth round's model: 86.3 (lv 81.9, pl 84.9,
 // pt 91.7, zh 86.5); its errors not read, only counted: 14 of its 33
 // misses are positives read as negative, 6 of them Polish; the same on
-// the fifteenth round's model).
+// the fifteenth round's model) and feedback/blind14 (60 per language, a
+// new writer, measured once on the fifteenth round's model: 86.5 (lv 83.3,
+// pl 91.6, pt 82.7, zh 88.2), the same on the twelfth's; its errors not
+// read, only counted: 18 of its 32 misses are positives read as
+// negative, 7 of them Portuguese).
 // The floors guard against
 // regressions; the aims are in the README.
 func TestFeedbackBlindSets(t *testing.T) {
-	for _, set := range []string{"feedback/blind", "feedback/blind2", "feedback/blind3", "feedback/blind4", "feedback/blind5", "feedback/blind6", "feedback/blind7", "feedback/blind8", "feedback/blind9", "feedback/blind10", "feedback/blind11", "feedback/blind12", "feedback/blind13"} {
+	for _, set := range []string{"feedback/blind", "feedback/blind2", "feedback/blind3", "feedback/blind4", "feedback/blind5", "feedback/blind6", "feedback/blind7", "feedback/blind8", "feedback/blind9", "feedback/blind10", "feedback/blind11", "feedback/blind12", "feedback/blind13", "feedback/blind14"} {
 		rep := scoreFeedbackSet(t, set)
 		floor := 0.80
 		switch set {
@@ -121,7 +125,7 @@ func TestFeedbackBlindSets(t *testing.T) {
 			floor = 0.88
 		case "feedback/blind10":
 			floor = 0.79
-		case "feedback/blind11", "feedback/blind13":
+		case "feedback/blind11", "feedback/blind13", "feedback/blind14":
 			floor = 0.86
 		}
 		if rep.Overall.MacroF1 < floor {
