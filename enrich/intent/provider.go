@@ -82,19 +82,22 @@ var zhProviders = []string{"公司", "师傅", "供应商", "商家", "厂家", 
 	// twenty-ninth round: performers hired (请两位踩高跷的表演者)
 	"表演者", "演员"}
 
-// definite articles: a search for "the" one is for a particular person
-// ("looking for the owner of…", "suche den Fahrer, der…"), not a provider.
-var definite = wordSet("the", "den", "der", "dem", "le", "les", "l'", "el", "al", "los", "las", "o", "os", "ao",
-	// possessives (sixteenth round): "je cherche mon prof de yoga sur insta" seeks a person known
-	"my", "his", "mon", "ma", "mes", "son", "sa", "ses", "mojego", "moją", "mojej", "meinen", "meine", "mein", "mi", "mis", "meu", "minha")
+// possessives (sixteenth round): "je cherche mon prof de yoga sur insta"
+// seeks a person known, not a provider.
+var possessives = []string{"my", "his", "mon", "ma", "mes", "son", "sa", "ses", "mojego", "moją", "mojej", "meinen", "meine", "mein", "mi", "mis", "meu", "minha"}
+
+// definite articles and possessives: a search for "the" one is for a
+// particular person ("looking for the owner of…", "suche den Fahrer,
+// der…"), not a provider.
+var (
+	definite   = wordSet(append([]string{"the", "den", "der", "dem", "le", "les", "l'", "el", "al", "los", "las", "o", "os", "ao"}, possessives...)...)
+	possessive = wordSet(possessives...)
+)
 
 // beneficiary are the prepositions that name whom a search is for: a
 // possessive after one ("for my son", "für meine Tochter") is not the
 // person sought.
 var beneficiary = wordSet("for", "für", "pour", "para", "pra", "dla")
-
-// possessive are the words of definite that name whose, not which.
-var possessive = wordSet("my", "his", "mon", "ma", "mes", "son", "sa", "ses", "mojego", "moją", "mojej", "meinen", "meine", "mein", "mi", "mis", "meu", "minha")
 
 // markProviders marks the class "provider" (bit) after every hit of the
 // class seek (seekBit) in st, or of the class know (after: the words of
@@ -136,8 +139,8 @@ func markProviders(st *state, lang string, seekBit, bit int, after bool) {
 			t := &st.toks[j]
 			if k := asideEnd(st.toks, j); k > 0 && k+1 < len(st.toks) {
 				// "für meinen Sohn (8) einen Verein": the aside breaks no
-				// search; the provider beyond it is marked on the search's
-				// last word, in the search's clause
+				// search; a provider beyond it is marked on the word
+				// before the aside, in the search's clause
 				if aside < 0 {
 					aside = max(j-1, start)
 				}

@@ -442,6 +442,9 @@ func (w *tokenWalk) han(i int) int {
 	}
 	if pol, n := w.lx.hanAt(w.text, t.Start); pol != 0 {
 		negated := w.scope > 0
+		if pol == polCarrier {
+			pol = polNegative // a Chinese term negates with its own negators (不, 没)
+		}
 		if pol == polGone {
 			pol = w.goneWord()
 		}
