@@ -335,6 +335,9 @@ func (d *Detector) DetectCues(text, lang string, toks []textnorm.Token) ([]Match
 		}
 		if p.cue >= 0 {
 			st.mark(cur, end, p.cue)
+			if p.cue == d.cues.opens && end < len(toks) && toks[end].Kind == textnorm.Word {
+				st.clauseStart[end] = true // "si oui c'est combien": tried at end, after this
+			}
 			return
 		}
 		if p.weight > 0 && !p.negated && toks[cur].Kind != textnorm.Punct && negatedBefore(toks, cur, st.clauseStart, negs) {
@@ -414,37 +417,6 @@ type found struct {
 var greetings = wordSet("hi", "hiya", "hello", "hey", "heya", "hej", "witam", "cześć", "siema", "sveiki", "labdien", "čau",
 	"olá", "ola", "oi", "hola", "buenas", "bonjour", "salut", "coucou", "hallo", "moin", "servus")
 
-// ifSo are the words that make an answer the condition of what follows
-// ("si oui c'est combien", "wenn ja was kostet das", "jeśli tak to ile"):
-// like a greeting, they open a clause for phrase anchors without a comma.
-var ifSo = [][]string{
-	{"if", "so"}, {"if", "yes"}, {"if", "you", "do"},
-	{"jeśli", "tak"}, {"jesli", "tak"}, {"jeżeli", "tak"}, {"jezeli", "tak"}, {"jak", "tak"}, {"jeśli", "tak", "to"}, {"jesli", "tak", "to"}, {"jeżeli", "tak", "to"}, {"jak", "tak", "to"},
-	{"ja", "jā"}, {"ja", "ja"}, {"ja", "ir"},
-	{"se", "sim"}, {"caso", "sim"}, {"se", "tiver"}, {"se", "tiverem"},
-	{"si", "es", "así"}, {"si", "es", "asi"}, {"en", "caso", "afirmativo"}, {"si", "tenéis"}, {"si", "teneis"},
-	{"si", "oui"}, {"si", "c'est", "le", "cas"}, {"si", "vous", "en", "avez"},
-	{"wenn", "ja"}, {"falls", "ja"},
-}
-
-// openAfterIfSo marks the word after an ifSo phrase that opens clause i
-// as a clause start.
-func openAfterIfSo(toks []textnorm.Token, i int, starts []bool) {
-	for _, words := range ifSo {
-		end := i + len(words)
-		if end >= len(toks) {
-			continue
-		}
-		j := 0
-		for j < len(words) && toks[i+j].Kind == textnorm.Word && strings.EqualFold(toks[i+j].Text, words[j]) {
-			j++
-		}
-		if j == len(words) && toks[end].Kind == textnorm.Word {
-			starts[end] = true
-		}
-	}
-}
-
 // reset prepares st for text: clause starts for phrase anchors, and the
 // clause of every token for rules (punctuation belongs to the clause it
 // ends, so "?" is in the clause it asks).
@@ -464,11 +436,6 @@ func (st *state) reset(text string, toks []textnorm.Token) {
 	}
 	if len(toks) > 1 && toks[0].Kind == textnorm.Word && greetings[strings.ToLower(toks[0].Text)] {
 		st.clauseStart[1] = true // "Hiya what would u charge": the greeting opens nothing
-	}
-	for i := range toks {
-		if st.clauseStart[i] && toks[i].Kind == textnorm.Word {
-			openAfterIfSo(toks, i, st.clauseStart)
-		}
 	}
 	st.clauses = textnorm.Clauses(text, toks, st.clauses)
 	st.clauseOf = st.clauseOf[:0]

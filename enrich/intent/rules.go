@@ -126,8 +126,12 @@ type cueBook struct {
 	// elsewhere is the cue class "elsewhere" (a purchase not of ours),
 	// marked on German ticket compounds too; -1 when none lists it
 	elsewhere int
-	weak      classSet // classes that are context, not evidence
-	masks     []mask
+	// opens is the cue class "ifso" (if so, si oui, wenn ja): a hit of it
+	// opens a clause for anchored phrases after it, as a comma would ("si
+	// oui c'est combien"); -1 when none lists it
+	opens int
+	weak  classSet // classes that are context, not evidence
+	masks []mask
 }
 
 // mask is a cue class whose hits hide the hits of other classes they
@@ -254,6 +258,7 @@ func (b *cueBook) compile(f *file, vocab *vocabIndex, sets map[string]*phraseSet
 		return classSet{}, fmt.Errorf("unknown class %q", name)
 	}
 	b.seek, b.know, b.elsewhere = b.listedBit(classSeek), b.listedBit(classKnow), b.listedBit("elsewhere")
+	b.opens = b.listedBit("ifso")
 	if err := b.compileMasks(f.Masks); err != nil {
 		return err
 	}
@@ -275,9 +280,6 @@ func (b *cueBook) compile(f *file, vocab *vocabIndex, sets map[string]*phraseSet
 			r.id = nextID()
 			b.rules = append(b.rules, r)
 		}
-	}
-	if len(b.names) > maxClasses {
-		return fmt.Errorf("%d cue classes, at most %d", len(b.names), maxClasses)
 	}
 	b.indexRules()
 	return nil
