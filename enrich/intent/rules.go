@@ -602,13 +602,13 @@ func markOpeners(st *state, lang string, qbit int) {
 			continue
 		}
 		first = false
-		w := strings.ToLower(t.Text)
+		w := t.Text // tokens are lower-cased
 		switch {
 		case parts[w]:
 			st.mark(i, i+1, qbit)
-		case verbs[w] && sentenceStart(st.toks, i) && i+1 < len(st.toks) && subj[strings.ToLower(st.toks[i+1].Text)]:
+		case verbs[w] && sentenceStart(st.toks, i) && i+1 < len(st.toks) && subj[st.toks[i+1].Text]:
 			st.mark(i, i+2, qbit)
-		case openAnyone[lang][w] && i+1 < len(st.toks) && openAnyoneVerbs[lang][strings.ToLower(st.toks[i+1].Text)]:
+		case openAnyone[lang][w] && i+1 < len(st.toks) && openAnyoneVerbs[lang][st.toks[i+1].Text]:
 			st.mark(i, i+2, qbit)
 		}
 	}
