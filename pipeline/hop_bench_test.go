@@ -187,7 +187,7 @@ func benchHopPlain(b *testing.B) {
 	values, bytesIn := hopInputs(b, topics)
 	newWriter := func() *kafka.Writer {
 		return &kafka.Writer{Addr: kafka.TCP(c.Brokers...), Balancer: &kafka.Murmur2Balancer{Consistent: true},
-			BatchSize: 1000, BatchBytes: 1 << 20, BatchTimeout: 2 * time.Millisecond, RequiredAcks: kafka.RequireAll,
+			BatchSize: 1000, BatchBytes: 1 << 20, BatchTimeout: c.Config.Producer.BatchTimeout, RequiredAcks: kafka.RequireAll,
 			Compression: compress.Snappy}
 	}
 	ctx, cancel := context.WithCancel(context.Background())

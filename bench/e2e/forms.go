@@ -42,6 +42,7 @@ func runForms(o options, fo formsOptions, dir string) error {
 	}
 	cfg := fmt.Sprintf(`kafka:
   embedded: {enabled: true, port: 0, data_dir: %q}
+  producer: {%s}
 http:
   listen: %s
 search:
@@ -61,7 +62,7 @@ connectors:
             - {name: email, maps_to: email, required: true}
             - {name: name, maps_to: name}
             - {name: message, maps_to: message, required: true}
-`, filepath.Join(dir, "kafka"), httpAddr, filepath.Join(dir, "index"), o.stage)
+`, filepath.Join(dir, "kafka"), o.producer, httpAddr, filepath.Join(dir, "index"), o.stage)
 	c, err := start(o, dir, "forms.yaml", cfg, "run")
 	if err != nil {
 		return err

@@ -47,6 +47,7 @@ type options struct {
 	timeout     time.Duration
 	keep        bool
 	stage       string // the index stage's settings, as YAML flow mapping entries
+	producer    string // the pipeline producer's settings, the same way
 	cpuProfiles string // directory for CPU profiles, "" for none
 	forms       formsOptions
 }
@@ -69,6 +70,7 @@ func main() {
 	batchSize := flag.Int("batch-size", 0, "index stage batch_size (0: the default)")
 	batchTimeout := flag.Duration("batch-timeout", 0, "index stage batch_timeout (0: the default)")
 	batchLinger := flag.Duration("batch-linger", -1, "index stage batch_linger (-1: the default)")
+	producerTimeout := flag.Duration("producer-batch-timeout", 0, "kafka producer batch_timeout of every stage (0: the default)")
 	flag.Parse()
 	var stage []string
 	if *batchSize > 0 {
@@ -81,6 +83,9 @@ func main() {
 		stage = append(stage, fmt.Sprintf("batch_linger: %s", *batchLinger))
 	}
 	o.stage = strings.Join(stage, ", ")
+	if *producerTimeout > 0 {
+		o.producer = fmt.Sprintf("batch_timeout: %s", *producerTimeout)
+	}
 	o.forms = fo
 	if err := run(o); err != nil {
 		fmt.Fprintln(os.Stderr, "e2e:", err)
@@ -116,14 +121,14 @@ func run(o options) error {
 		}
 	}
 	if o.forms.rate > 0 {
-		fmt.Printf("machine: %d CPUs, load average %s\nindex stage: {%s}\n", numCPU(), loadAvg(), o.stage)
+		fmt.Printf("machine: %d CPUs, load average %s\nindex stage: {%s}, producer: {%s}\n", numCPU(), loadAvg(), o.stage, o.producer)
 		return runForms(o, o.forms, filepath.Join(o.dir, "forms"))
 	}
 	input := filepath.Join(o.dir, "mentions.jsonl")
 	if err := writeCorpus(input, o.n, o.seed); err != nil {
 		return err
 	}
-	fmt.Printf("machine: %d CPUs, load average %s\ncorpus: %d mentions in %s\nindex stage: {%s}\n", numCPU(), loadAvg(), o.n, input, o.stage)
+	fmt.Printf("machine: %d CPUs, load average %s\ncorpus: %d mentions in %s\nindex stage: {%s}, producer: {%s}\n", numCPU(), loadAvg(), o.n, input, o.stage, o.producer)
 	var e2eRates, idxRates []float64
 	for pair := 1; pair <= o.pairs; pair++ {
 		dir := filepath.Join(o.dir, fmt.Sprintf("pair%d", pair))
@@ -226,6 +231,7 @@ func runEndToEnd(o options, dir, input string) (*result, error) {
 	cfg := fmt.Sprintf(`kafka:
   embedded: {enabled: true, port: 0, data_dir: %q}
   topics: {partitions: 6}
+  producer: {%s}
 http:
   listen: %s
 search:
@@ -235,7 +241,7 @@ connectors:
   - name: e2e
     type: file
     config: {path: %q, id_field: id, source: bench}
-`, filepath.Join(dir, "kafka"), httpAddr, filepath.Join(dir, "index"), o.stage, input)
+`, filepath.Join(dir, "kafka"), o.producer, httpAddr, filepath.Join(dir, "index"), o.stage, input)
 	c, err := start(o, dir, "run.yaml", cfg, "run")
 	if err != nil {
 		return nil, err

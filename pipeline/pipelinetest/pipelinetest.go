@@ -79,6 +79,9 @@ func TestConfig() pipeline.Config {
 	cfg.Consumer.CommitInterval = 100 * time.Millisecond
 	cfg.Consumer.RetryBackoff = 10 * time.Millisecond
 	cfg.Producer.Compression = "none"
+	// Tests write a few records and wait for each: fuller batches only
+	// make them wait.
+	cfg.Producer.BatchTimeout = 2 * time.Millisecond
 	cfg.Embedded.Enabled = true
 	cfg.Embedded.Port = 0
 	cfg.Embedded.DataDir = ""
