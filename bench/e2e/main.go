@@ -13,6 +13,7 @@
 //	go run ./bench/e2e -n 100000             # or: make bench-e2e
 //	go run ./bench/e2e -n 100000 -pairs 3    # three e2e / index-only pairs
 //	go run ./bench/e2e -forms-rate 50        # form post → searchable latency (forms.go)
+//	go run ./bench/e2e -producer-batch-timeout 2ms   # another producer batch timeout (both modes)
 package main
 
 import (
