@@ -67,10 +67,16 @@ type TopicOverride struct {
 
 // ProducerConfig tunes the kafka-go writer.
 type ProducerConfig struct {
+	// BatchTimeout is how long a record someone waits for (a form's
+	// answer, a web app action, a key) may wait for its batch to fill.
 	BatchTimeout time.Duration `yaml:"batch_timeout"`
-	BatchSize    int           `yaml:"batch_size"`
-	BatchBytes   int64         `yaml:"batch_bytes"`
-	Compression  string        `yaml:"compression"` // none, gzip, snappy, lz4, zstd
+	// StreamBatchTimeout is the same for the records of a flow nobody
+	// waits on one by one: the stages' outputs and the connectors that
+	// poll, stream, crawl or read files (NewStreamProducer).
+	StreamBatchTimeout time.Duration `yaml:"stream_batch_timeout"`
+	BatchSize          int           `yaml:"batch_size"`
+	BatchBytes         int64         `yaml:"batch_bytes"`
+	Compression        string        `yaml:"compression"` // none, gzip, snappy, lz4, zstd
 	// Acks: "all" (default, every in-sync replica) or "leader".
 	Acks         string        `yaml:"acks"`
 	MaxAttempts  int           `yaml:"max_attempts"`
@@ -102,18 +108,18 @@ func DefaultConfig() Config {
 		Embedded:    EmbeddedConfig{Enabled: true, Port: 9092, DataDir: "data/kafka"},
 		Topics:      TopicsConfig{Partitions: 6, ReplicationFactor: 1},
 		Producer: ProducerConfig{
-			// A batch per partition waits this long to fill: at 2 ms a busy
-			// one-machine pipeline sent about one record per partition per
-			// request, and the requests, not the records, took the CPU
-			// (bench/e2e: 963 → about 700 µs per mention; a form post's
-			// p99 to searchable rose by about 20 ms).
-			BatchTimeout: 25 * time.Millisecond,
-			BatchSize:    1000,
-			BatchBytes:   1 << 20, // the broker default message.max.bytes
-			Compression:  "snappy",
-			Acks:         "all",
-			MaxAttempts:  10,
-			WriteTimeout: 10 * time.Second,
+			BatchTimeout: 2 * time.Millisecond,
+			// At 2 ms a busy one-machine pipeline sent about one record
+			// per partition per request, and the requests, not the
+			// records, took the CPU (bench/e2e: 881–992 → 682–742 µs per
+			// mention; a form post → searchable p99 140 → 156 ms).
+			StreamBatchTimeout: 25 * time.Millisecond,
+			BatchSize:          1000,
+			BatchBytes:         1 << 20, // the broker default message.max.bytes
+			Compression:        "snappy",
+			Acks:               "all",
+			MaxAttempts:        10,
+			WriteTimeout:       10 * time.Second,
 		},
 		Consumer: ConsumerConfig{
 			GroupPrefix:    "earshot-",
@@ -173,6 +179,13 @@ func (c Config) Validate() error {
 	}
 	if c.Producer.Acks != "all" && c.Producer.Acks != "leader" {
 		bad("producer.acks", "%q is not all or leader", c.Producer.Acks)
+	}
+	// kafka-go reads a zero timeout as one second.
+	if c.Producer.BatchTimeout <= 0 {
+		bad("producer.batch_timeout", "must be positive, got %s", c.Producer.BatchTimeout)
+	}
+	if c.Producer.StreamBatchTimeout <= 0 {
+		bad("producer.stream_batch_timeout", "must be positive, got %s", c.Producer.StreamBatchTimeout)
 	}
 	if c.Producer.BatchSize < 1 {
 		bad("producer.batch_size", "must be at least 1")

@@ -51,7 +51,7 @@ func hopCluster(b *testing.B) *pipelinetest.Cluster {
 	return pipelinetest.NewWithConfig(b, func(cfg *pipeline.Config) {
 		cfg.Topics.Partitions = 6
 		cfg.Producer.Compression = "snappy"
-		cfg.Producer.BatchTimeout = pipeline.DefaultConfig().Producer.BatchTimeout // as shipped, not the tests' 2 ms
+		cfg.Producer.StreamBatchTimeout = pipeline.DefaultConfig().Producer.StreamBatchTimeout // as shipped, not the tests' 2 ms
 		cfg.Consumer.MaxInFlight = 20000
 	})
 }

@@ -57,6 +57,14 @@ func (k *Kafka) NewProducer(name string, maxInFlight int) *Producer {
 	return k.newProducer(name, maxInFlight, k.cfg.Producer)
 }
 
+// NewStreamProducer is NewProducer for records nobody waits on one by one:
+// its batches wait StreamBatchTimeout to fill instead of BatchTimeout.
+func (k *Kafka) NewStreamProducer(name string, maxInFlight int) *Producer {
+	pc := k.cfg.Producer
+	pc.BatchTimeout = pc.StreamBatchTimeout
+	return k.newProducer(name, maxInFlight, pc)
+}
+
 func (k *Kafka) newProducer(name string, maxInFlight int, pc ProducerConfig) *Producer {
 	if maxInFlight <= 0 {
 		maxInFlight = k.cfg.Consumer.MaxInFlight

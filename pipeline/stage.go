@@ -58,7 +58,7 @@ func (k *Kafka) RunStage(ctx context.Context, sc StageConfig) error {
 		return errors.New("running stage: name, topics and processor are required")
 	}
 	c := k.newConsumer(sc.Name, sc.Group, sc.Topics)
-	out := k.NewProducer(sc.Name, k.cfg.Consumer.MaxInFlight)
+	out := k.NewStreamProducer(sc.Name, k.cfg.Consumer.MaxInFlight)
 	workers := sc.Workers
 	if workers <= 0 {
 		workers = max(k.cfg.Consumer.Workers, 1)

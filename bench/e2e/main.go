@@ -13,7 +13,7 @@
 //	go run ./bench/e2e -n 100000             # or: make bench-e2e
 //	go run ./bench/e2e -n 100000 -pairs 3    # three e2e / index-only pairs
 //	go run ./bench/e2e -forms-rate 50        # form post → searchable latency (forms.go)
-//	go run ./bench/e2e -producer-batch-timeout 2ms   # another producer batch timeout (both modes)
+//	go run ./bench/e2e -stream-batch-timeout 2ms   # another stream_batch_timeout (both modes)
 package main
 
 import (
@@ -71,7 +71,7 @@ func main() {
 	batchSize := flag.Int("batch-size", 0, "index stage batch_size (0: the default)")
 	batchTimeout := flag.Duration("batch-timeout", 0, "index stage batch_timeout (0: the default)")
 	batchLinger := flag.Duration("batch-linger", -1, "index stage batch_linger (-1: the default)")
-	producerTimeout := flag.Duration("producer-batch-timeout", 0, "kafka producer batch_timeout of every stage (0: the default)")
+	streamTimeout := flag.Duration("stream-batch-timeout", 0, "kafka producer stream_batch_timeout: the stages' and streaming connectors' batches (0: the default)")
 	flag.Parse()
 	var stage []string
 	if *batchSize > 0 {
@@ -84,8 +84,8 @@ func main() {
 		stage = append(stage, fmt.Sprintf("batch_linger: %s", *batchLinger))
 	}
 	o.stage = strings.Join(stage, ", ")
-	if *producerTimeout > 0 {
-		o.producer = fmt.Sprintf("batch_timeout: %s", *producerTimeout)
+	if *streamTimeout > 0 {
+		o.producer = fmt.Sprintf("stream_batch_timeout: %s", *streamTimeout)
 	}
 	o.forms = fo
 	if err := run(o); err != nil {

@@ -114,9 +114,24 @@ func (h *hub) newServer(listen string) *web.Server {
 // serves so HTTP connectors are mounted (and tighten the listener's
 // timeouts) before the first request.
 type connectorSet struct {
-	runners  []*connectors.Runner
-	store    *pipeline.CheckpointStore
-	producer *pipeline.Producer
+	runners []*connectors.Runner
+	store   *pipeline.CheckpointStore
+	// stream writes what connectors poll, stream, crawl or read; waited
+	// writes what an HTTP connector's caller waits for (a form's answer
+	// comes after the broker's ack), without waiting for a batch to fill.
+	stream, waited connectorOutlet
+}
+
+// connectorOutlet is a producer with the publisher and dead letters that
+// write through it.
+type connectorOutlet struct {
+	producer  *pipeline.Producer
+	publisher *pipeline.RawPublisher
+	dead      *pipeline.DeadLetters
+}
+
+func newConnectorOutlet(k *pipeline.Kafka, p *pipeline.Producer) connectorOutlet {
+	return connectorOutlet{producer: p, publisher: k.NewRawPublisher(p), dead: k.NewDeadLetters(p)}
 }
 
 // buildConnectors opens the checkpoint store and builds every enabled
@@ -129,9 +144,9 @@ func (h *hub) buildConnectors(ctx context.Context, srv *web.Server) (*connectorS
 	if err != nil {
 		return nil, fmt.Errorf("opening checkpoints: %w", err)
 	}
-	set := &connectorSet{store: store, producer: h.kafka.NewProducer("connectors", 0)}
-	publisher := h.kafka.NewRawPublisher(set.producer)
-	dead := h.kafka.NewDeadLetters(set.producer)
+	set := &connectorSet{store: store,
+		stream: newConnectorOutlet(h.kafka, h.kafka.NewStreamProducer("connectors", 0)),
+		waited: newConnectorOutlet(h.kafka, h.kafka.NewProducer("connectors-http", 0))}
 	metrics := connectors.NewRunnerMetrics(h.registry)
 	for _, e := range h.cfg.Connectors {
 		if !e.IsEnabled() {
@@ -152,14 +167,18 @@ func (h *hub) buildConnectors(ctx context.Context, srv *web.Server) (*connectorS
 			set.close()
 			return nil, fmt.Errorf("building connector %s: %w", e.Name, err)
 		}
-		if hc, ok := c.(connectors.HTTPConnector); ok && srv != nil {
-			srv.Handle(hc.Prefix(), hc.Handler())
-			if t, ok := c.(interface{ ApplyServerTimeouts(*http.Server) }); ok {
-				srv.ConfigureHTTP(t.ApplyServerTimeouts)
+		out := set.stream
+		if hc, ok := c.(connectors.HTTPConnector); ok {
+			out = set.waited
+			if srv != nil {
+				srv.Handle(hc.Prefix(), hc.Handler())
+				if t, ok := c.(interface{ ApplyServerTimeouts(*http.Server) }); ok {
+					srv.ConfigureHTTP(t.ApplyServerTimeouts)
+				}
 			}
 		}
 		set.runners = append(set.runners, &connectors.Runner{
-			Name: e.Name, Connector: c, Publisher: publisher, DeadLetters: dead,
+			Name: e.Name, Connector: c, Publisher: out.publisher, DeadLetters: out.dead,
 			Logger: h.logger, Metrics: metrics, MaxInFlight: e.MaxInFlight,
 		})
 	}
@@ -184,7 +203,8 @@ func (s *connectorSet) run(ctx context.Context) error {
 }
 
 func (s *connectorSet) close() {
-	s.producer.Close()
+	s.stream.producer.Close()
+	s.waited.producer.Close()
 	s.store.Close()
 }
 

@@ -81,7 +81,7 @@ func TestConfig() pipeline.Config {
 	cfg.Producer.Compression = "none"
 	// Tests write a few records and wait for each: fuller batches only
 	// make them wait.
-	cfg.Producer.BatchTimeout = 2 * time.Millisecond
+	cfg.Producer.StreamBatchTimeout = 2 * time.Millisecond
 	cfg.Embedded.Enabled = true
 	cfg.Embedded.Port = 0
 	cfg.Embedded.DataDir = ""
