@@ -284,9 +284,9 @@ func benchHopPlain(b *testing.B) {
 }
 
 // waitForTopics waits until the cluster's metadata has every partition of
-// the named topics: a real cluster makes them after answering the request
-// to, and a plain kafka-go writer refuses a topic it cannot see yet
-// (Earshot's producer retries).
+// the named topics: a real cluster may answer the request to create them
+// before they are there, and a plain kafka-go writer refuses a topic it
+// cannot see.
 func waitForTopics(ctx context.Context, b *testing.B, c *pipelinetest.Cluster, names ...string) {
 	deadline := time.Now().Add(30 * time.Second)
 	for {
