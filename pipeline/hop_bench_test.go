@@ -200,7 +200,6 @@ func benchHopPlain(b *testing.B) {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	waitForTopics(ctx, b, c, topics.Raw(), topics.Enriched())
 	reader := kafka.NewReader(kafka.ReaderConfig{Brokers: c.Brokers, GroupID: c.Config.Consumer.GroupPrefix + "plain",
 		GroupTopics: []string{topics.Raw()}, MinBytes: 1, MaxBytes: 4 << 20, MaxWait: 250 * time.Millisecond,
 		StartOffset: kafka.FirstOffset, QueueCapacity: 1000})
@@ -281,28 +280,6 @@ func benchHopPlain(b *testing.B) {
 		b.Fatal(err)
 	}
 	report(b, elapsed, processCPU()-cpu0, bytesIn)
-}
-
-// waitForTopics waits until the cluster's metadata has every partition of
-// the named topics: a real cluster may answer the request to create them
-// before they are there, and a plain kafka-go writer refuses a topic it
-// cannot see.
-func waitForTopics(ctx context.Context, b *testing.B, c *pipelinetest.Cluster, names ...string) {
-	deadline := time.Now().Add(30 * time.Second)
-	for {
-		infos, err := c.Kafka.DescribeTopics(ctx, names, nil)
-		ready := err == nil && len(infos) == len(names)
-		for _, t := range infos {
-			ready = ready && len(t.Partitions) == c.Config.Topics.Partitions
-		}
-		if ready {
-			return
-		}
-		if time.Now().After(deadline) {
-			b.Fatalf("topics %v not ready after 30 s: %v", names, err)
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
 }
 
 // storeKeys writes a key for every subject of values to the keys topic
