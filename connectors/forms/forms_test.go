@@ -103,6 +103,7 @@ func TestBadInputGetsDocumentedStatus(t *testing.T) {
 		{"blank required field", func(v url.Values) { v.Set("name", " \t ") }, 400, "validation", "name", "required", "Name is required"},
 		{"bad email", func(v url.Values) { v.Set("email", "zofia.example.pl") }, 400, "validation", "email", "invalid_email", "E-mail is not an email address (want name@example.com)"},
 		{"email without domain dot", func(v url.Values) { v.Set("email", "zofia@localhost") }, 400, "validation", "email", "invalid_email", `E-mail has an incomplete domain "localhost"`},
+		{"email with an empty domain label", func(v url.Values) { v.Set("email", "zofia@.example.pl") }, 400, "validation", "email", "invalid_email", `E-mail has an incomplete domain ".example.pl"`},
 		{"email with double dots", func(v url.Values) { v.Set("email", "zo..fia@example.pl") }, 400, "validation", "email", "invalid_email", "E-mail has misplaced dots before the @"},
 		{"bad phone", func(v url.Values) { v.Set("phone", "12") }, 400, "validation", "phone", "invalid_phone", "Phone is not a valid phone number (PL numbers may omit the country code; others start with +)"},
 		{"phone letters", func(v url.Values) { v.Set("phone", "call me maybe") }, 400, "validation", "phone", "invalid_phone", "Phone is not a phone number"},

@@ -221,14 +221,16 @@ func normaliseEmail(s string) (string, string) {
 		return "", fmt.Sprintf("has an invalid domain %q", domain)
 	}
 	labels := strings.Split(ascii, ".")
-	if len(labels) < 2 || len(ascii) > 253 {
+	if len(labels) < 2 || len(ascii) > 253 || slices.Contains(labels, "") {
 		return "", fmt.Sprintf("has an incomplete domain %q", domain)
 	}
 	if tld := labels[len(labels)-1]; len(tld) < 2 || isDigits(tld) {
 		return "", fmt.Sprintf("has an invalid domain %q", domain)
 	}
 	if u, err := idna.Lookup.ToUnicode(ascii); err == nil {
-		domain = u // the mapped form: full-width letters folded, and so on
+		// the mapped form (full-width letters folded, and so on), lower
+		// case again: IDNA maps small Cherokee letters to capitals
+		domain = strings.ToLower(u)
 	}
 	return local + "@" + domain, ""
 }
