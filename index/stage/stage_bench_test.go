@@ -5,40 +5,84 @@ package stage
 import (
 	"context"
 	"fmt"
+	"net/http"
+	"os"
 	"syscall"
 	"testing"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/earshothq/earshot/index"
 	"github.com/earshothq/earshot/index/bleve"
+	"github.com/earshothq/earshot/index/es"
 	"github.com/earshothq/earshot/index/synth"
 	"github.com/earshothq/earshot/pipeline"
 	"github.com/earshothq/earshot/record"
 )
 
 // BenchmarkWriteBatch measures the index stage over the embedded index on
-// disk: decoding enriched mentions, indexing them, and rebuilding the
-// profiles of the people they belong to (about one mention in eight has a
-// customer or prospect), in batches of the stage's default size and of the
-// smaller sizes a caught-up stage sees. It reports docs/s and docs per
-// CPU-second of the process; compare with bleve's BenchmarkIndexing for
-// the share the profiles take.
+// disk, set up as `earshot run` sets it up (with the profile cache):
+// decoding enriched mentions, indexing them, and rebuilding the profiles
+// of the people they belong to (about one mention in eight has a customer
+// or prospect), in batches of the stage's default size and of the smaller
+// sizes a caught-up stage sees. It reports docs/s and docs per CPU-second
+// of the process; compare with bleve's BenchmarkIndexing for the share the
+// profiles take.
 func BenchmarkWriteBatch(b *testing.B) {
 	for _, size := range []int{DefaultConfig().BatchSize, 200, 50} {
-		b.Run(fmt.Sprintf("batch=%d", size), func(b *testing.B) { benchmarkWriteBatch(b, size) })
+		b.Run(fmt.Sprintf("batch=%d", size), func(b *testing.B) {
+			be, err := bleve.Open(bleve.Config{Path: b.TempDir()}, nil, nil)
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer be.Close()
+			benchmarkWriteBatch(b, be, size, true)
+		})
 	}
 }
 
-func benchmarkWriteBatch(b *testing.B, size int) {
-	be, err := bleve.Open(bleve.Config{Path: b.TempDir()}, nil, nil)
+// BenchmarkIntegrationWriteBatchES is the same on a real Elasticsearch node
+// (EARSHOT_TEST_ES), set up as a distributed index stage is (no profile
+// cache: several stages may write one cluster). docs/cpu-s counts this
+// process only, not the node.
+//
+//	EARSHOT_TEST_ES=http://127.0.0.1:19200 go test -run '^$' -bench WriteBatchES -benchtime 10x ./index/stage
+func BenchmarkIntegrationWriteBatchES(b *testing.B) {
+	addr := os.Getenv("EARSHOT_TEST_ES")
+	if addr == "" {
+		b.Skip("EARSHOT_TEST_ES is not set")
+	}
+	cfg := es.DefaultConfig()
+	cfg.Addresses = []string{addr}
+	cfg.Replicas = 0
+	cfg.IndexPrefix = fmt.Sprintf("earshot-bench-stage-%d", time.Now().UnixNano()%1e9)
+	be, err := es.Open(cfg, nil, nil)
 	if err != nil {
 		b.Fatal(err)
 	}
-	defer be.Close()
+	defer func() {
+		be.Close()
+		for _, path := range []string{"/" + cfg.IndexPrefix + "-*", "/_index_template/" + cfg.IndexPrefix + "-*"} {
+			req, _ := http.NewRequest(http.MethodDelete, addr+path, nil)
+			if res, err := http.DefaultClient.Do(req); err == nil {
+				res.Body.Close()
+			}
+		}
+	}()
+	if err := be.EnsureSchema(context.Background()); err != nil {
+		b.Fatal(err)
+	}
+	benchmarkWriteBatch(b, be, DefaultConfig().BatchSize, false)
+}
+
+func benchmarkWriteBatch(b *testing.B, be index.Backend, size int, cached bool) {
 	s, err := New(be, topics, DefaultConfig(), nil, prometheus.NewRegistry())
 	if err != nil {
 		b.Fatal(err)
+	}
+	if cached {
+		s.SetProfileCache(ProfileCacheMentions, ProfileCacheTTL)
 	}
 	// Every sub-benchmark writes the same 1,000 mentions per iteration, so
 	// their figures per CPU-second compare the batch sizes alone.
