@@ -40,6 +40,9 @@ type Backend interface {
 	// GetMention and GetProfile return ErrNotFound for an unknown id.
 	GetMention(ctx context.Context, id string) (*record.EnrichedMention, error)
 	GetProfile(ctx context.Context, id string) (*Profile, error)
+	// GetProfiles reads many profiles at once (one request, not one per
+	// id): the result has one entry per id, in order, nil for an unknown id.
+	GetProfiles(ctx context.Context, ids []string) ([]*Profile, error)
 	// Refresh makes every acknowledged write visible to searches.
 	Refresh(ctx context.Context) error
 	Close() error

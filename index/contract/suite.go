@@ -402,6 +402,36 @@ func testProfiles(ctx context.Context, t *testing.T, b index.Backend) {
 	if _, err := b.GetProfile(ctx, "customer:nobody"); !errors.Is(err, index.ErrNotFound) {
 		t.Fatalf("GetProfile(unknown) = %v; want ErrNotFound", err)
 	}
+	// Many at once, in the order asked, nil for the unknown; more ids than
+	// one request of a backend names.
+	ids := []string{"prospect:P2", "customer:nobody"}
+	for i := range 600 {
+		ids = append(ids, fmt.Sprintf("prospect:nobody%d", i))
+	}
+	ids = append(ids, "customer:C1")
+	many, err := b.GetProfiles(ctx, ids)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(many) != len(ids) {
+		t.Fatalf("GetProfiles returned %d profiles for %d ids", len(many), len(ids))
+	}
+	for i, p := range many {
+		switch want := ids[i]; {
+		case want == "prospect:P2" || want == "customer:C1":
+			if p == nil || p.ID != want {
+				t.Fatalf("GetProfiles[%d] = %+v; want %s", i, p, want)
+			}
+		case p != nil:
+			t.Fatalf("GetProfiles[%d] (%s) = %+v; want nil", i, want, p)
+		}
+	}
+	if c1 := many[len(many)-1]; c1.MentionCount != 3 || c1.Customer == nil || c1.Customer.Company != "Padaria Lisboa" {
+		t.Fatalf("customer profile read with others %+v", c1)
+	}
+	if none, err := b.GetProfiles(ctx, nil); err != nil || len(none) != 0 {
+		t.Fatalf("GetProfiles(none) = %v, %v", none, err)
+	}
 	cases := []struct {
 		r    index.ProfileRequest
 		want []string

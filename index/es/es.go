@@ -17,7 +17,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"net/http"
 	"sort"
 	"strings"
 	"sync"
@@ -499,22 +498,57 @@ func (b *Backend) GetMention(ctx context.Context, id string) (*record.EnrichedMe
 	return &m, nil
 }
 
-// GetProfile returns a profile by id.
+// GetProfile returns a stored profile.
 func (b *Backend) GetProfile(ctx context.Context, id string) (*index.Profile, error) {
-	var res struct {
-		Found  bool          `json:"found"`
-		Source index.Profile `json:"_source"`
-	}
-	err := b.do(ctx, esapi.GetRequest{Index: b.profileIndex(), DocumentID: id}, &res)
-	var ee *esError
-	if errors.As(err, &ee) && ee.Status == http.StatusNotFound {
-		return nil, fmt.Errorf("getting profile %s: %w", id, index.ErrNotFound)
-	}
+	ps, err := b.GetProfiles(ctx, []string{id})
 	if err != nil {
-		return nil, fmt.Errorf("getting profile %s: %w", id, err)
+		return nil, err
 	}
-	if !res.Found {
+	if ps[0] == nil {
 		return nil, fmt.Errorf("getting profile %s: %w", id, index.ErrNotFound)
 	}
-	return &res.Source, nil
+	return ps[0], nil
+}
+
+// mgetChunk bounds the ids one _mget names.
+const mgetChunk = 500
+
+// GetProfiles returns stored profiles by id, nil for an unknown one, with
+// one _mget per 500 ids: the index stage reads the profiles of a batch's
+// people at once, and a GET per person was a round trip each (about 11 %
+// of the stage's time on a local node).
+func (b *Backend) GetProfiles(ctx context.Context, ids []string) ([]*index.Profile, error) {
+	out := make([]*index.Profile, len(ids))
+	for lo := 0; lo < len(ids); lo += mgetChunk {
+		chunk := ids[lo:min(lo+mgetChunk, len(ids))]
+		var res struct {
+			Docs []struct {
+				ID     string         `json:"_id"`
+				Found  bool           `json:"found"`
+				Source *index.Profile `json:"_source"`
+				Error  *struct {
+					Type   string `json:"type"`
+					Reason string `json:"reason"`
+				} `json:"error"`
+			} `json:"docs"`
+		}
+		req := esapi.MgetRequest{Index: b.profileIndex(), Body: body(map[string]any{"ids": chunk})}
+		if err := b.do(ctx, req, &res); err != nil {
+			return nil, fmt.Errorf("getting %d profiles: %w", len(chunk), err)
+		}
+		if len(res.Docs) != len(chunk) {
+			return nil, fmt.Errorf("getting %d profiles: elasticsearch answered %d", len(chunk), len(res.Docs))
+		}
+		for k, d := range res.Docs {
+			switch {
+			case d.Error != nil && d.Error.Type == "index_not_found_exception":
+				// As a GET answers 404: no profile was ever written.
+			case d.Error != nil:
+				return nil, fmt.Errorf("getting profile %s: %s: %s", d.ID, d.Error.Type, d.Error.Reason)
+			case d.Found:
+				out[lo+k] = d.Source
+			}
+		}
+	}
+	return out, nil
 }

@@ -2,7 +2,6 @@ package stage
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strings"
 
@@ -16,7 +15,11 @@ const peoplePerQuery = 50
 // refreshProfiles rebuilds the profiles of people from their indexed
 // mentions. bases gives the identity part for people whose record just
 // arrived; the others keep what their stored profile has. It returns the
-// error of each person whose profile could not be written.
+// error of each person whose profile could not be written. The mentions
+// are read back peoplePerQuery people at a time; the stored profiles are
+// read, and the new ones written, all at once: on Elasticsearch a read
+// per person was a round trip each, and each write a bulk request and a
+// segment of its own on either backend.
 func (s *Stage) refreshProfiles(ctx context.Context, people []personKey, bases map[personKey]*index.Profile) map[personKey]error {
 	failed := map[personKey]error{}
 	failAll := func(ps []personKey, err error) {
@@ -29,9 +32,9 @@ func (s *Stage) refreshProfiles(ctx context.Context, people []personKey, bases m
 		return failed
 	}
 	s.applyNotedCorrections()
+	stats := make(map[personKey]index.Stats, len(people))
 	for start := 0; start < len(people); start += peoplePerQuery {
 		chunk := people[start:min(start+peoplePerQuery, len(people))]
-		stats := make(map[personKey]index.Stats, len(chunk))
 		var read []personKey
 		for _, p := range chunk {
 			if st, ok := s.cache.stats(p); ok {
@@ -40,42 +43,65 @@ func (s *Stage) refreshProfiles(ctx context.Context, people []personKey, bases m
 				read = append(read, p)
 			}
 		}
-		if len(read) > 0 {
-			back, err := s.mentionsOf(ctx, read)
-			if err != nil {
-				failAll(chunk, err)
-				continue
-			}
-			for _, p := range read {
-				// As corrected now, whether or not the web app's own
-				// write of a correction reached the index yet.
-				ms := s.correctedAll(back[p])
-				stats[p] = index.Aggregate(ms)
-				s.cache.load(p, ms)
+		if len(read) == 0 {
+			continue
+		}
+		back, err := s.mentionsOf(ctx, read)
+		if err != nil {
+			failAll(read, err)
+			continue
+		}
+		for _, p := range read {
+			// As corrected now, whether or not the web app's own
+			// write of a correction reached the index yet.
+			ms := s.correctedAll(back[p])
+			stats[p] = index.Aggregate(ms)
+			s.cache.load(p, ms)
+		}
+	}
+	base := make(map[personKey]*index.Profile, len(people))
+	var unread []personKey
+	var ids []string
+	for _, p := range people {
+		if _, ok := stats[p]; !ok {
+			continue // its mentions could not be read back
+		}
+		if bases[p] != nil {
+			base[p] = bases[p]
+		} else {
+			unread = append(unread, p)
+			ids = append(ids, index.ProfileID(p.kind, p.id))
+		}
+	}
+	if len(ids) > 0 {
+		stored, err := s.backend.GetProfiles(ctx, ids)
+		if err != nil {
+			failAll(unread, fmt.Errorf("reading profiles: %w", err))
+		}
+		for i, p := range unread {
+			switch {
+			case err != nil:
+			case stored[i] != nil:
+				base[p] = stored[i]
+			default:
+				base[p] = index.PlaceholderProfile(p.kind, p.id)
 			}
 		}
-		profiles := make([]*index.Profile, 0, len(chunk))
-		var kept []personKey
-		for _, p := range chunk {
-			base := bases[p]
-			if base == nil {
-				var err error
-				base, err = s.backend.GetProfile(ctx, index.ProfileID(p.kind, p.id))
-				switch {
-				case errors.Is(err, index.ErrNotFound):
-					base = index.PlaceholderProfile(p.kind, p.id)
-				case err != nil:
-					failed[p] = fmt.Errorf("reading profile: %w", err)
-					continue
-				}
-			}
-			profiles = append(profiles, base.WithStats(stats[p], s.now()))
+	}
+	profiles := make([]*index.Profile, 0, len(people))
+	var kept []personKey
+	for _, p := range people {
+		if b, ok := base[p]; ok {
+			profiles = append(profiles, b.WithStats(stats[p], s.now()))
 			kept = append(kept, p)
 		}
-		for i, err := range s.backend.UpsertProfiles(ctx, profiles) {
-			if err != nil {
-				failed[kept[i]] = err
-			}
+	}
+	if len(profiles) == 0 {
+		return failed
+	}
+	for i, err := range s.backend.UpsertProfiles(ctx, profiles) {
+		if err != nil {
+			failed[kept[i]] = err
 		}
 	}
 	return failed

@@ -4,6 +4,7 @@ package stage
 
 import (
 	"context"
+	"flag"
 	"fmt"
 	"net/http"
 	"os"
@@ -44,37 +45,48 @@ func BenchmarkWriteBatch(b *testing.B) {
 
 // BenchmarkIntegrationWriteBatchES is the same on a real Elasticsearch node
 // (EARSHOT_TEST_ES), set up as a distributed index stage is (no profile
-// cache: several stages may write one cluster). docs/cpu-s counts this
-// process only, not the node.
+// cache: several stages may write one cluster), in batches of the size it
+// takes there (backend.ElasticsearchBatchSize) and of the embedded index's
+// size, each into new indices. docs/cpu-s counts this process only, not
+// the node.
 //
-//	EARSHOT_TEST_ES=http://127.0.0.1:19200 go test -run '^$' -bench WriteBatchES -benchtime 10x ./index/stage
+//	EARSHOT_TEST_ES=http://127.0.0.1:19200 go test -run '^$' -bench WriteBatchES -benchtime 40x ./index/stage
 func BenchmarkIntegrationWriteBatchES(b *testing.B) {
 	addr := os.Getenv("EARSHOT_TEST_ES")
 	if addr == "" {
 		b.Skip("EARSHOT_TEST_ES is not set")
 	}
-	cfg := es.DefaultConfig()
-	cfg.Addresses = []string{addr}
-	cfg.Replicas = 0
-	cfg.IndexPrefix = fmt.Sprintf("earshot-bench-stage-%d", time.Now().UnixNano()%1e9)
-	be, err := es.Open(cfg, nil, nil)
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer func() {
-		be.Close()
-		for _, path := range []string{"/" + cfg.IndexPrefix + "-*", "/_index_template/" + cfg.IndexPrefix + "-*"} {
-			req, _ := http.NewRequest(http.MethodDelete, addr+path, nil)
-			if res, err := http.DefaultClient.Do(req); err == nil {
-				res.Body.Close()
+	for _, size := range []int{5000, DefaultConfig().BatchSize} {
+		b.Run(fmt.Sprintf("batch=%d", size), func(b *testing.B) {
+			cfg := es.DefaultConfig()
+			cfg.Addresses = []string{addr}
+			cfg.Replicas = 0
+			cfg.IndexPrefix = fmt.Sprintf("earshot-bench-stage-%d", time.Now().UnixNano()%1e9)
+			be, err := es.Open(cfg, nil, nil)
+			if err != nil {
+				b.Fatal(err)
 			}
-		}
-	}()
-	if err := be.EnsureSchema(context.Background()); err != nil {
-		b.Fatal(err)
+			defer func() {
+				be.Close()
+				for _, path := range []string{"/" + cfg.IndexPrefix + "-*", "/_index_template/" + cfg.IndexPrefix + "-*"} {
+					req, _ := http.NewRequest(http.MethodDelete, addr+path, nil)
+					if res, err := http.DefaultClient.Do(req); err == nil {
+						res.Body.Close()
+					}
+				}
+			}()
+			if err := be.EnsureSchema(context.Background()); err != nil {
+				b.Fatal(err)
+			}
+			benchmarkWriteBatch(b, be, size, false)
+		})
 	}
-	benchmarkWriteBatch(b, be, DefaultConfig().BatchSize, false)
 }
+
+// benchSpan spreads the benchmarks' mentions over a shorter time than
+// synth's year: a stream writes this month's index, a backfill every month's
+// (go test -bench WriteBatch ./index/stage -span 600h).
+var benchSpan = flag.Duration("span", 0, "time the WriteBatch benchmarks' mentions are spread over (0: a year)")
 
 func benchmarkWriteBatch(b *testing.B, be index.Backend, size int, cached bool) {
 	s, err := New(be, topics, DefaultConfig(), nil, prometheus.NewRegistry())
@@ -87,7 +99,7 @@ func benchmarkWriteBatch(b *testing.B, be index.Backend, size int, cached bool) 
 	// Every sub-benchmark writes the same 1,000 mentions per iteration, so
 	// their figures per CPU-second compare the batch sizes alone.
 	const perIteration = 1000
-	gen := synth.New(synth.Config{Seed: 1})
+	gen := synth.New(synth.Config{Seed: 1, Span: *benchSpan})
 	var batches [][]pipeline.Message
 	for i := 0; i < b.N*perIteration/size; i++ {
 		var batch []pipeline.Message

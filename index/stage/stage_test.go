@@ -248,6 +248,51 @@ func TestBackendDownThenBackLosesNothing(t *testing.T) {
 	}
 }
 
+// unreadable fails GetProfiles while down is positive.
+type unreadable struct {
+	index.Backend
+	down atomic.Int32
+}
+
+func (u *unreadable) GetProfiles(ctx context.Context, ids []string) ([]*index.Profile, error) {
+	if u.down.Add(-1) >= 0 {
+		return nil, errUnreachable
+	}
+	return u.Backend.GetProfiles(ctx, ids)
+}
+
+// A stored profile that cannot be read is not rebuilt from a placeholder
+// (which would drop the customer's name): the mentions of its person stay
+// unsettled, the others settle, and the retry keeps the name.
+func TestUnreadableProfileIsRetriedNotReplaced(t *testing.T) {
+	inner := newBackend(t)
+	s := newStage(t, inner)
+	runUntilSettled(t, s, mentionMessages(t))
+	c := &record.Customer{ID: "C1", FirstName: "Maria", LastName: "Silva"}
+	runUntilSettled(t, s, []pipeline.Message{msg(t, topics.Customers(), "C1", c, 1)})
+	u := &unreadable{Backend: inner}
+	u.down.Store(1)
+	s = newStage(t, u)
+	again, other := contract.Mentions()[0], contract.Mentions()[0]
+	again.ID, again.SourceID = "pt1-again", "again"
+	other.ID, other.SourceID, other.Identity = "pt1-nobody", "nobody", nil
+	batch := []pipeline.Message{msg(t, topics.Enriched(), again.ID, again, 2), msg(t, topics.Enriched(), other.ID, other, 3)}
+	errs := s.WriteBatch(context.Background(), batch)
+	if errs[0] == nil || pipeline.IsPermanent(errs[0]) || !errors.Is(errs[0], errUnreachable) {
+		t.Fatalf("mention of C1 while its profile is unreadable: %v; want a retryable error", errs[0])
+	}
+	if errs[1] != nil {
+		t.Fatalf("mention of nobody: %v; want it settled", errs[1])
+	}
+	if p, err := inner.GetProfile(context.Background(), "customer:C1"); err != nil || p.Name != "Maria Silva" || p.MentionCount != 3 {
+		t.Fatalf("profile after a failed read: %+v, %v", p, err)
+	}
+	runUntilSettled(t, s, batch[:1])
+	if p, err := inner.GetProfile(context.Background(), "customer:C1"); err != nil || p.Name != "Maria Silva" || p.MentionCount != 4 {
+		t.Fatalf("profile after the retry: %+v, %v; want Maria Silva with 4 mentions", p, err)
+	}
+}
+
 func TestUnknownTopicIsPermanent(t *testing.T) {
 	s := newStage(t, newBackend(t))
 	errs := s.WriteBatch(context.Background(), []pipeline.Message{{Topic: "elsewhere", Value: []byte("{}")}})
