@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/earshothq/earshot/index/backend"
 	"github.com/earshothq/earshot/pipeline"
 	"github.com/earshothq/earshot/pipeline/pipelinetest"
 	"github.com/earshothq/earshot/record"
@@ -39,6 +40,26 @@ func TestDefaultConfigsAreValid(t *testing.T) {
 		code, out, errOut := runCLI(t, "config", "check", "-c", p)
 		if code != 0 || !strings.Contains(out, "OK") {
 			t.Errorf("%s: exit %d, %s %s", p, code, out, errOut)
+		}
+	}
+}
+
+// The index stage's batch size follows the backend unless the file names
+// it: 1,000 on the embedded index, 5,000 on Elasticsearch.
+func TestStageBatchSizeFollowsTheBackendUnlessNamed(t *testing.T) {
+	for body, want := range map[string]int{
+		"":                               1000,
+		"search:\n  backend: embedded\n": 1000,
+		"search:\n  backend: elasticsearch\n  elasticsearch:\n    addresses: [http://127.0.0.1:9200]\n":                                backend.ElasticsearchBatchSize,
+		"search:\n  backend: elasticsearch\n  elasticsearch:\n    addresses: [http://127.0.0.1:9200]\n  stage:\n    batch_size: 700\n": 700,
+		"search:\n  backend: embedded\n  stage:\n    batch_size: 300\n":                                                                300,
+	} {
+		cfg, err := ParseConfig("e.yaml", []byte(body))
+		if err != nil {
+			t.Fatalf("%q: %v", body, err)
+		}
+		if got := cfg.Search.Stage.BatchSize; got != want {
+			t.Errorf("%q: stage batch size %d; want %d", body, got, want)
 		}
 	}
 }

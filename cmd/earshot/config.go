@@ -98,6 +98,7 @@ func ParseConfig(file string, data []byte) (*Config, error) {
 	// Unknown keys and validation errors are reported together, so one
 	// `config check` shows every problem in the file.
 	decodeErr := confx.Decode(file, "", &root, &cfg)
+	cfg.Search.FillBackendDefaults(func(key string) bool { return confx.Has(&root, "search."+key) })
 	cfg.root = &root
 	cfg.connectorNodes = connectorEntryNodes(&root)
 	cfg.Kafka.TopicRetention = cfg.Retention.TopicRetention()

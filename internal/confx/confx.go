@@ -367,11 +367,24 @@ func flatten(err error, out *[]error) {
 // "connectors[0].config.path") in a document, or of its deepest existing
 // parent; 0 when nothing matches.
 func lineOf(root *yaml.Node, path string) int {
+	line, _ := walk(root, path)
+	return line
+}
+
+// Has reports whether a document names a dotted key, for a default that
+// depends on another setting and must not override what the file says.
+func Has(root *yaml.Node, path string) bool {
+	_, found := walk(root, path)
+	return found
+}
+
+// walk follows a dotted key through a document: the line of the deepest
+// part found, and whether every part was.
+func walk(root *yaml.Node, path string) (line int, found bool) {
 	node := root
 	if node != nil && node.Kind == yaml.DocumentNode && len(node.Content) > 0 {
 		node = node.Content[0]
 	}
-	line := 0
 	for _, part := range strings.Split(path, ".") {
 		name, idx := part, -1
 		if i := strings.IndexByte(part, '['); i >= 0 && strings.HasSuffix(part, "]") {
@@ -379,7 +392,7 @@ func lineOf(root *yaml.Node, path string) int {
 			fmt.Sscanf(part[i+1:len(part)-1], "%d", &idx)
 		}
 		if node == nil || node.Kind != yaml.MappingNode {
-			return line
+			return line, false
 		}
 		var next *yaml.Node
 		for i := 0; i+1 < len(node.Content); i += 2 {
@@ -390,18 +403,18 @@ func lineOf(root *yaml.Node, path string) int {
 			}
 		}
 		if next == nil {
-			return line
+			return line, false
 		}
 		if idx >= 0 {
 			if next.Kind != yaml.SequenceNode || idx >= len(next.Content) {
-				return line
+				return line, false
 			}
 			next = next.Content[idx]
 			line = next.Line
 		}
 		node = next
 	}
-	return line
+	return line, true
 }
 
 // Prefix puts every error in err under the key path prefix, so a section's

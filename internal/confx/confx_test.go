@@ -109,6 +109,22 @@ func TestPositionFindsTheKeyOfValidationErrors(t *testing.T) {
 	}
 }
 
+func TestHasFindsOnlyKeysTheFileNames(t *testing.T) {
+	var root yaml.Node
+	src := "search:\n  backend: elasticsearch\n  stage:\n    batch_linger: 5ms\nconnectors:\n  - name: a\n"
+	if err := yaml.Unmarshal([]byte(src), &root); err != nil {
+		t.Fatal(err)
+	}
+	for key, want := range map[string]bool{
+		"search": true, "search.backend": true, "search.stage.batch_linger": true, "connectors[0].name": true,
+		"search.stage.batch_size": false, "search.backend.kind": false, "connectors[1].name": false, "kafka": false,
+	} {
+		if got := Has(&root, key); got != want {
+			t.Errorf("Has(%q) = %v; want %v", key, got, want)
+		}
+	}
+}
+
 func TestSyntaxErrorsNameTheLineOfTheProblem(t *testing.T) {
 	for src, want := range map[string]string{
 		// yaml.v3 says "line 1" for this one: the mapping began there.
