@@ -40,6 +40,11 @@ type Backend interface {
 	// GetMention and GetProfile return ErrNotFound for an unknown id.
 	GetMention(ctx context.Context, id string) (*record.EnrichedMention, error)
 	GetProfile(ctx context.Context, id string) (*Profile, error)
+	// MentionsOfPeople reads people's mentions back for their profiles:
+	// newest first (ties by id), for each person at least their newest
+	// `newest` mentions, or all of them when they have fewer, each with at
+	// least what a profile counts (the text may be left out).
+	MentionsOfPeople(ctx context.Context, people []PersonRef, newest int) ([]*record.EnrichedMention, error)
 	// GetProfiles reads many profiles at once (one request, not one per
 	// id): the result has one entry per id, in order, nil for an unknown id.
 	GetProfiles(ctx context.Context, ids []string) ([]*Profile, error)

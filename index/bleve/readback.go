@@ -23,7 +23,7 @@ const (
 )
 
 // MentionsOfPeople reads people's mentions back for their profiles (see
-// index.PeopleReader).
+// index.Backend).
 func (b *Backend) MentionsOfPeople(ctx context.Context, people []index.PersonRef, newest int) ([]*record.EnrichedMention, error) {
 	if len(people) == 0 || newest <= 0 {
 		return nil, nil
@@ -151,4 +151,3 @@ func newestFirst(ms []*record.EnrichedMention) []*record.EnrichedMention {
 	return out
 }
 
-var _ index.PeopleReader = (*Backend)(nil)

@@ -42,6 +42,7 @@ func Run(t *testing.T, newBackend Factory) {
 	t.Run("DeletePerson", func(t *testing.T) { testDeletePerson(ctx, t, newBackend(t)) })
 	t.Run("DeleteMentions", func(t *testing.T) { testDeleteMentions(ctx, t, newBackend(t)) })
 	t.Run("MentionsOf", func(t *testing.T) { testMentionsOf(ctx, t, newBackend(t)) })
+	t.Run("MentionsOfPeople", func(t *testing.T) { testMentionsOfPeople(ctx, t, newBackend(t)) })
 }
 
 func load(t *testing.T, b index.Backend, ms []*record.EnrichedMention) {

@@ -3,14 +3,17 @@ package stage
 import (
 	"context"
 	"fmt"
-	"strings"
 
 	"github.com/earshothq/earshot/index"
 	"github.com/earshothq/earshot/record"
 )
 
-// peoplePerQuery bounds how many people one read-back query names.
-const peoplePerQuery = 50
+// peoplePerQuery bounds how many people one read-back names. A heavy
+// person is read alone either way; the rest are counted and read together,
+// so fewer, larger read-backs cost less: on Elasticsearch, 160,000 mentions
+// in batches of 5,000 spent 9.3 s reading back 500 people at a time against
+// 12.0–12.9 s 50 at a time; the embedded index measured the same.
+const peoplePerQuery = 500
 
 // refreshProfiles rebuilds the profiles of people from their indexed
 // mentions. bases gives the identity part for people whose record just
@@ -107,60 +110,25 @@ func (s *Stage) refreshProfiles(ctx context.Context, people []personKey, bases m
 	return failed
 }
 
-// mentionsOf reads back the newest mentions of people, grouped by person:
-// through the backend's own read-back when it has one, else by a search.
+// mentionsOf reads back the newest mentions of people, grouped by person.
 func (s *Stage) mentionsOf(ctx context.Context, people []personKey) (map[personKey][]*record.EnrichedMention, error) {
-	want := map[personKey]bool{}
-	for _, p := range people {
+	refs := make([]index.PersonRef, len(people))
+	want := make(map[personKey]bool, len(people))
+	for i, p := range people {
+		refs[i] = index.PersonRef{Kind: p.kind, ID: p.id}
 		want[p] = true
 	}
+	ms, err := s.backend.MentionsOfPeople(ctx, refs, s.cfg.MaxProfileMentions)
+	if err != nil {
+		return nil, fmt.Errorf("reading mentions back for profiles: %w", err)
+	}
 	out := map[personKey][]*record.EnrichedMention{}
-	group := func(ms []*record.EnrichedMention) {
-		for _, m := range ms {
-			for _, p := range personsOf(m) {
-				if want[p] && len(out[p]) < s.cfg.MaxProfileMentions {
-					out[p] = append(out[p], m)
-				}
+	for _, m := range ms {
+		for _, p := range personsOf(m) {
+			if want[p] && len(out[p]) < s.cfg.MaxProfileMentions {
+				out[p] = append(out[p], m)
 			}
 		}
-	}
-	if r, ok := s.backend.(index.PeopleReader); ok {
-		refs := make([]index.PersonRef, len(people))
-		for i, p := range people {
-			refs[i] = index.PersonRef{Kind: p.kind, ID: p.id}
-		}
-		ms, err := r.MentionsOfPeople(ctx, refs, s.cfg.MaxProfileMentions)
-		if err != nil {
-			return nil, fmt.Errorf("reading mentions back for profiles: %w", err)
-		}
-		group(ms)
-		return out, nil
-	}
-	terms := make([]string, len(people))
-	for i, p := range people {
-		field := "customer"
-		if p.kind == index.ProfileProspect {
-			field = "prospect"
-		}
-		terms[i] = field + `:"` + strings.NewReplacer(`\`, `\\`, `"`, `\"`).Replace(p.id) + `"`
-	}
-	req := &index.SearchRequest{Query: strings.Join(terms, " OR "), Sort: index.SortNewest, Size: index.MaxSize}
-	limit := s.cfg.MaxProfileMentions * len(people)
-	for read := 0; read < limit; {
-		res, err := s.backend.Search(ctx, req)
-		if err != nil {
-			return nil, fmt.Errorf("reading mentions back for profiles: %w", err)
-		}
-		ms := make([]*record.EnrichedMention, len(res.Hits))
-		for i, h := range res.Hits {
-			ms[i] = h.Mention
-		}
-		group(ms)
-		read += len(res.Hits)
-		if res.Next == "" {
-			break
-		}
-		req.Cursor = res.Next
 	}
 	return out, nil
 }
