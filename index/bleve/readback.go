@@ -150,4 +150,3 @@ func newestFirst(ms []*record.EnrichedMention) []*record.EnrichedMention {
 	sortByTime(out, func(m *record.EnrichedMention) *record.EnrichedMention { return m }, true)
 	return out
 }
-
