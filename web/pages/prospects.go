@@ -241,21 +241,25 @@ func (p *Pages) inboxRows(ctx context.Context, in inbox, limit int) ([]prospectR
 		}
 	}
 	if in.Stage != "" || in.Owner != "" {
-		n := 0
+		var ids []string
 		for id, w := range work {
-			if seen[id] || n >= maxWorkedFetch {
+			if seen[id] || len(ids) >= maxWorkedFetch {
 				continue
 			}
 			if (in.Stage != "" && w.Stage != in.Stage) || (in.Owner != "" && !strings.EqualFold(w.Owner, in.Owner)) {
 				continue
 			}
-			n++
-			pr, err := p.d.Backend.GetProfile(ctx, index.ProfileID(index.ProfileProspect, id))
-			if errors.Is(err, index.ErrNotFound) {
-				continue
-			}
-			if err != nil {
-				return nil, 0, fmt.Errorf("reading prospect %s: %w", id, err)
+			ids = append(ids, index.ProfileID(index.ProfileProspect, id))
+		}
+		// One read for all of them: on Elasticsearch a read each was a
+		// round trip each, up to a thousand for one page.
+		prs, err := p.d.Backend.GetProfiles(ctx, ids)
+		if err != nil {
+			return nil, 0, fmt.Errorf("reading the prospects worked on: %w", err)
+		}
+		for _, pr := range prs {
+			if pr == nil {
+				continue // worked on, not (or no longer) in the index
 			}
 			if pr.LeadScore < minScore || (in.Language != "" && !slices.Contains(pr.Languages, in.Language)) || !textMatches(pr, in.Q) {
 				continue
