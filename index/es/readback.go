@@ -35,8 +35,10 @@ var profileSource = []string{
 const (
 	readBackFactor = 4
 	readBackGroup  = 50000
-	readBackPage   = 5000
 )
+
+// readBackPage is a variable so a test can page through a few mentions.
+var readBackPage = 5000
 
 // MentionsOfPeople reads people's mentions back for their profiles (see
 // index.Backend): each mention with the fields a profile counts, not
