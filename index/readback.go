@@ -1,5 +1,7 @@
 package index
 
+import "github.com/earshothq/earshot/record"
+
 // PersonRef names a customer or a prospect (Kind is ProfileCustomer or
 // ProfileProspect) by the id their mentions are linked with, for
 // Backend.MentionsOfPeople: how the index stage reads people's mentions
@@ -10,3 +12,17 @@ package index
 // backend a person with a million mentions would be read in full and
 // crowd out the others read with them.
 type PersonRef struct{ Kind, ID string }
+
+// DropRepeats keeps the first copy of each mention, in order, in ms's own
+// array: a mention of two people is read back for both.
+func DropRepeats(ms []*record.EnrichedMention) []*record.EnrichedMention {
+	seen := make(map[string]bool, len(ms))
+	out := ms[:0]
+	for _, m := range ms {
+		if !seen[m.ID] {
+			seen[m.ID] = true
+			out = append(out, m)
+		}
+	}
+	return out
+}

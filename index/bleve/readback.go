@@ -139,14 +139,7 @@ func decodeHits(sr *bleve.SearchResult) ([]*record.EnrichedMention, error) {
 // newestFirst orders mentions as a time-sorted search does and drops
 // repeats: a mention of two people read back for both.
 func newestFirst(ms []*record.EnrichedMention) []*record.EnrichedMention {
-	seen := make(map[string]bool, len(ms))
-	out := ms[:0]
-	for _, m := range ms {
-		if !seen[m.ID] {
-			seen[m.ID] = true
-			out = append(out, m)
-		}
-	}
+	out := index.DropRepeats(ms)
 	sortByTime(out, func(m *record.EnrichedMention) *record.EnrichedMention { return m }, true)
 	return out
 }

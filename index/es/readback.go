@@ -154,14 +154,7 @@ func (b *Backend) readBack(ctx context.Context, q obj, limit int) ([]*record.Enr
 // newestFirst orders mentions newest first (ties by id), as a time-sorted
 // search does, and drops repeats: a mention of two people read for both.
 func newestFirst(ms []*record.EnrichedMention) []*record.EnrichedMention {
-	seen := make(map[string]bool, len(ms))
-	out := ms[:0]
-	for _, m := range ms {
-		if !seen[m.ID] {
-			seen[m.ID] = true
-			out = append(out, m)
-		}
-	}
+	out := index.DropRepeats(ms)
 	slices.SortFunc(out, func(x, y *record.EnrichedMention) int {
 		if c := y.CreatedAt.Compare(x.CreatedAt); c != 0 {
 			return c
