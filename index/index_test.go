@@ -1,6 +1,7 @@
 package index
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -140,5 +141,19 @@ func TestUnknownValueOfAClosedFieldIsAnError(t *testing.T) {
 		if _, err := (&SearchRequest{Query: q}).Compile(); err != nil {
 			t.Errorf("%q: %v", q, err)
 		}
+	}
+}
+
+// The read-back plan: nobody with no mentions, a heavy person alone, the
+// others together in groups of at most 50,000 mentions (a person with
+// more than that, not heavy, is a group alone).
+func TestPlanReadBack(t *testing.T) {
+	plan := PlanReadBack([]int{0, 21, 20, 3, 30000, 25000, 60000, 1}, 5)
+	if fmt.Sprint(plan.Alone) != "[1 4 5 6]" || fmt.Sprint(plan.Groups) != "[[2 3 7]]" {
+		t.Fatalf("newest 5: %+v", plan)
+	}
+	plan = PlanReadBack([]int{0, 21, 20, 3, 30000, 25000, 60000, 1}, 20000)
+	if fmt.Sprint(plan.Alone) != "[]" || fmt.Sprint(plan.Groups) != "[[1 2 3 4] [5] [6] [7]]" {
+		t.Fatalf("newest 20,000: %+v", plan)
 	}
 }

@@ -26,3 +26,46 @@ func DropRepeats(ms []*record.EnrichedMention) []*record.EnrichedMention {
 	}
 	return out
 }
+
+// Read-back bounds both backends keep: a person with more than
+// readBackHeavyFactor times the mentions asked for is read alone, newest
+// first, so a brand's own account with half a million mentions is not read
+// in full to keep its newest 5,000; the others are read together, up to
+// readBackGroupMentions in one read.
+const (
+	readBackHeavyFactor   = 4
+	readBackGroupMentions = 50000
+)
+
+// ReadBackPlan is how a backend reads people's mentions back, by the
+// people's positions: those read alone to their newest, and groups of the
+// others, each group read whole.
+type ReadBackPlan struct {
+	Alone  []int
+	Groups [][]int
+}
+
+// PlanReadBack plans the read-back of people who have counts[i] mentions
+// each, of whom the newest `newest` are asked for.
+func PlanReadBack(counts []int, newest int) ReadBackPlan {
+	var plan ReadBackPlan
+	var group []int
+	total := 0
+	for i, n := range counts {
+		switch {
+		case n == 0:
+		case n > newest*readBackHeavyFactor:
+			plan.Alone = append(plan.Alone, i)
+		default:
+			if total+n > readBackGroupMentions && len(group) > 0 {
+				plan.Groups = append(plan.Groups, group)
+				group, total = nil, 0
+			}
+			group, total = append(group, i), total+n
+		}
+	}
+	if len(group) > 0 {
+		plan.Groups = append(plan.Groups, group)
+	}
+	return plan
+}

@@ -399,15 +399,11 @@ func (b *Backend) GetProfiles(ctx context.Context, ids []string) ([]*index.Profi
 	}
 	found := make(map[string]*index.Profile, len(res.Hits))
 	for _, h := range res.Hits {
-		raw, err := rawField(h.Fields)
+		p, err := hitProfile(h)
 		if err != nil {
-			return nil, fmt.Errorf("getting profile %s: %w", h.ID, err)
+			return nil, err
 		}
-		var p index.Profile
-		if err := json.Unmarshal(raw, &p); err != nil {
-			return nil, fmt.Errorf("decoding stored profile %s: %w", h.ID, err)
-		}
-		found[h.ID] = &p
+		found[h.ID] = p
 	}
 	for i, id := range ids {
 		out[i] = found[id]

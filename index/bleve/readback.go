@@ -11,56 +11,42 @@ import (
 	"github.com/earshothq/earshot/record"
 )
 
-// unsortedReadBack bounds how many matches one read-back fetches in index
-// order and sorts itself. Up to it, every match is decoded once (the
-// profile needs the records anyway) and nothing else is read; a person
-// with more than unsortedFactor times the mentions asked for is read
-// through bleve's sort instead, so a brand's own account with half a
-// million mentions is not decoded in full to keep its newest 5,000.
-const (
-	unsortedReadBack = 50000
-	unsortedFactor   = 4
-)
-
 // MentionsOfPeople reads people's mentions back for their profiles (see
-// index.Backend).
+// index.Backend and index.PlanReadBack): a heavy person through bleve's
+// sort, to their newest; the others fetched in index order, every match
+// decoded once (the profile needs the records anyway), and sorted here.
 func (b *Backend) MentionsOfPeople(ctx context.Context, people []index.PersonRef, newest int) ([]*record.EnrichedMention, error) {
 	if len(people) == 0 || newest <= 0 {
 		return nil, nil
 	}
-	var small []bq.Query
-	var out []*record.EnrichedMention
-	total := 0
-	for _, p := range people {
+	queries := make([]bq.Query, len(people))
+	counts := make([]int, len(people))
+	for i, p := range people {
 		q, err := personQuery(p)
 		if err != nil {
 			return nil, err
 		}
-		n, err := b.count(ctx, q)
+		if counts[i], err = b.count(ctx, q); err != nil {
+			return nil, err
+		}
+		queries[i] = q
+	}
+	plan := index.PlanReadBack(counts, newest)
+	var out []*record.EnrichedMention
+	for _, i := range plan.Alone {
+		ms, err := b.newestOf(ctx, queries[i], newest)
 		if err != nil {
 			return nil, err
 		}
-		switch {
-		case n == 0:
-		case n > newest*unsortedFactor:
-			ms, err := b.newestOf(ctx, q, newest)
-			if err != nil {
-				return nil, err
-			}
-			out = append(out, ms...)
-		default:
-			if total+n > unsortedReadBack && len(small) > 0 {
-				ms, err := b.allOf(ctx, bq.NewDisjunctionQuery(small), total)
-				if err != nil {
-					return nil, err
-				}
-				out, small, total = append(out, ms...), nil, 0
-			}
-			small, total = append(small, q), total+n
-		}
+		out = append(out, ms...)
 	}
-	if len(small) > 0 {
-		ms, err := b.allOf(ctx, bq.NewDisjunctionQuery(small), total)
+	for _, g := range plan.Groups {
+		qs := make([]bq.Query, len(g))
+		total := 0
+		for k, i := range g {
+			qs[k], total = queries[i], total+counts[i]
+		}
+		ms, err := b.allOf(ctx, bq.NewDisjunctionQuery(qs), total)
 		if err != nil {
 			return nil, err
 		}

@@ -517,15 +517,24 @@ func (b *Backend) searchProfiles(ctx context.Context, r *index.ProfileRequest) (
 	}
 	out := &index.ProfileResult{Total: int64(sr.Total), Profiles: make([]*index.Profile, 0, len(sr.Hits))}
 	for _, h := range sr.Hits {
-		raw, err := rawField(h.Fields)
+		p, err := hitProfile(h)
 		if err != nil {
-			return nil, fmt.Errorf("reading profile %s: %w", h.ID, err)
+			return nil, err
 		}
-		var p index.Profile
-		if err := json.Unmarshal(raw, &p); err != nil {
-			return nil, fmt.Errorf("decoding profile %s: %w", h.ID, err)
-		}
-		out.Profiles = append(out.Profiles, &p)
+		out.Profiles = append(out.Profiles, p)
 	}
 	return out, nil
+}
+
+// hitProfile decodes the stored profile of a hit.
+func hitProfile(h *search.DocumentMatch) (*index.Profile, error) {
+	raw, err := rawField(h.Fields)
+	if err != nil {
+		return nil, fmt.Errorf("reading profile %s: %w", h.ID, err)
+	}
+	var p index.Profile
+	if err := json.Unmarshal(raw, &p); err != nil {
+		return nil, fmt.Errorf("decoding profile %s: %w", h.ID, err)
+	}
+	return &p, nil
 }

@@ -28,21 +28,13 @@ var profileSource = []string{
 	"record.analysis.preferences.competitors", "record.analysis.preferences.channels",
 }
 
-// Read-back sizes: a person with more than readBackFactor times the
-// mentions asked for is read alone, newest first, so a brand's own account
-// is not read in full to keep its newest 5,000; the others are read
-// together, up to readBackGroup mentions a query, readBackPage a request.
-const (
-	readBackFactor = 4
-	readBackGroup  = 50000
-)
-
 // readBackPage is a variable so a test can page through a few mentions.
 var readBackPage = 5000
 
 // MentionsOfPeople reads people's mentions back for their profiles (see
-// index.Backend): each mention with the fields a profile counts, not
-// its text. One request counts every person's mentions first.
+// index.Backend and index.PlanReadBack): each mention with the fields a
+// profile counts, not its text. One request counts every person's
+// mentions first.
 func (b *Backend) MentionsOfPeople(ctx context.Context, people []index.PersonRef, newest int) ([]*record.EnrichedMention, error) {
 	if len(people) == 0 || newest <= 0 {
 		return nil, nil
@@ -72,38 +64,29 @@ func (b *Backend) MentionsOfPeople(ctx context.Context, people []index.PersonRef
 	if err != nil {
 		return nil, fmt.Errorf("counting mentions to read back: %w", err)
 	}
+	counts := make([]int, len(people))
+	for i := range people {
+		counts[i] = counted.Aggregations.People.Buckets[strconv.Itoa(i)].DocCount
+	}
+	plan := index.PlanReadBack(counts, newest)
 	var out []*record.EnrichedMention
-	var group []obj
-	total := 0
-	flush := func() error {
-		if len(group) == 0 {
-			return nil
+	for _, i := range plan.Alone {
+		ms, err := b.readBack(ctx, queries[i], newest)
+		if err != nil {
+			return nil, err
 		}
-		ms, err := b.readBack(ctx, obj{"bool": obj{"should": group}}, -1)
-		out, group, total = append(out, ms...), nil, 0
-		return err
+		out = append(out, ms...)
 	}
-	for i, q := range queries {
-		n := counted.Aggregations.People.Buckets[strconv.Itoa(i)].DocCount
-		switch {
-		case n == 0:
-		case n > newest*readBackFactor:
-			ms, err := b.readBack(ctx, q, newest)
-			if err != nil {
-				return nil, err
-			}
-			out = append(out, ms...)
-		default:
-			if total+n > readBackGroup {
-				if err := flush(); err != nil {
-					return nil, err
-				}
-			}
-			group, total = append(group, q), total+n
+	for _, g := range plan.Groups {
+		should := make([]obj, len(g))
+		for k, i := range g {
+			should[k] = queries[i]
 		}
-	}
-	if err := flush(); err != nil {
-		return nil, err
+		ms, err := b.readBack(ctx, obj{"bool": obj{"should": should}}, -1)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, ms...)
 	}
 	return newestFirst(out), nil
 }
