@@ -3,9 +3,6 @@ package stage
 import (
 	"context"
 	"errors"
-	"fmt"
-	"net/http"
-	"os"
 	"testing"
 	"time"
 
@@ -13,7 +10,6 @@ import (
 
 	"github.com/earshothq/earshot/index"
 	"github.com/earshothq/earshot/index/bleve"
-	"github.com/earshothq/earshot/index/es"
 	"github.com/earshothq/earshot/index/synth"
 	"github.com/earshothq/earshot/pipeline"
 	"github.com/earshothq/earshot/record"
@@ -36,31 +32,7 @@ func TestRetentionOnTheEmbeddedIndex(t *testing.T) {
 // (EARSHOT_TEST_ES), with its rollups recounted after the sweep so the
 // long-range searches read clean days.
 func TestIntegrationRetentionOnElasticsearch(t *testing.T) {
-	addr := os.Getenv("EARSHOT_TEST_ES")
-	if addr == "" {
-		t.Skip("EARSHOT_TEST_ES is not set; the retention test ran on the embedded index only")
-	}
-	cfg := es.DefaultConfig()
-	cfg.Addresses = []string{addr}
-	cfg.Replicas = 0
-	cfg.IndexPrefix = fmt.Sprintf("earshot-test-ret-%d", time.Now().UnixNano()%1e9)
-	b, err := es.Open(cfg, nil, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx := context.Background()
-	if err := b.EnsureSchema(ctx); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		b.Close()
-		for _, path := range []string{"/" + cfg.IndexPrefix + "-*", "/_index_template/" + cfg.IndexPrefix + "-*"} {
-			req, _ := http.NewRequest(http.MethodDelete, addr+path, nil)
-			if res, err := http.DefaultClient.Do(req); err == nil {
-				res.Body.Close()
-			}
-		}
-	})
+	b := realES(t, "earshot-test-ret", "the retention test ran on the embedded index only")
 	testRetention(t, b)
 }
 

@@ -6,8 +6,6 @@ import (
 	"context"
 	"flag"
 	"fmt"
-	"net/http"
-	"os"
 	"syscall"
 	"testing"
 	"time"
@@ -16,7 +14,6 @@ import (
 
 	"github.com/earshothq/earshot/index"
 	"github.com/earshothq/earshot/index/bleve"
-	"github.com/earshothq/earshot/index/es"
 	"github.com/earshothq/earshot/index/synth"
 	"github.com/earshothq/earshot/pipeline"
 	"github.com/earshothq/earshot/record"
@@ -52,40 +49,13 @@ func BenchmarkWriteBatch(b *testing.B) {
 //
 //	EARSHOT_TEST_ES=http://127.0.0.1:19200 go test -run '^$' -bench WriteBatchES -benchtime 40x ./index/stage
 func BenchmarkIntegrationWriteBatchES(b *testing.B) {
-	addr := os.Getenv("EARSHOT_TEST_ES")
-	if addr == "" {
-		b.Skip("EARSHOT_TEST_ES is not set")
-	}
 	for _, size := range []int{5000, DefaultConfig().BatchSize} {
 		b.Run(fmt.Sprintf("batch=%d", size), func(b *testing.B) {
-			cfg := es.DefaultConfig()
-			cfg.Addresses = []string{addr}
-			cfg.Replicas = 0
-			cfg.IndexPrefix = fmt.Sprintf("earshot-bench-stage-%d", time.Now().UnixNano()%1e9)
-			be, err := es.Open(cfg, nil, nil)
-			if err != nil {
-				b.Fatal(err)
-			}
-			defer func() {
-				be.Close()
-				for _, path := range []string{"/" + cfg.IndexPrefix + "-*", "/_index_template/" + cfg.IndexPrefix + "-*"} {
-					req, _ := http.NewRequest(http.MethodDelete, addr+path, nil)
-					if res, err := http.DefaultClient.Do(req); err == nil {
-						res.Body.Close()
-					}
-				}
-			}()
-			if err := be.EnsureSchema(context.Background()); err != nil {
-				b.Fatal(err)
-			}
-			benchmarkWriteBatch(b, be, size, false)
+			benchmarkWriteBatch(b, realES(b, "earshot-bench-stage", "the stage ran on the embedded index only"), size, false)
 		})
 	}
 }
 
-// benchSpan spreads the benchmarks' mentions over a shorter time than
-// synth's year: a stream writes this month's index, a backfill every month's
-// (go test -bench WriteBatch ./index/stage -span 600h).
 var benchSpan = flag.Duration("span", 0, "time the WriteBatch benchmarks' mentions are spread over (0: a year)")
 
 func benchmarkWriteBatch(b *testing.B, be index.Backend, size int, cached bool) {

@@ -244,6 +244,7 @@ func TestBrowserPages(t *testing.T) {
 		for _, pg := range []struct{ name, path string }{
 			{"mentions", "/mentions?lang=en"}, {"dashboard", "/dashboard"}, {"prospects", "/prospects"},
 			{"profile", "/people/prospect:" + pagestest.ProspectID}, {"customer", "/people/customer:" + pagestest.CustomerID},
+			{"prospects-qualified", "/prospects?stage=qualified"}, {"prospects-no-owner", "/prospects?owner=nobody"},
 			{"feedback", "/feedback?q=delivery"}, {"admin", "/admin"}, {"empty", "/mentions?q=zzzznothing"},
 			{"error", "/mentions?q=kawa+AND+(dostawa"}, {"mentions-pl", "/mentions?lang=pl"}, {"dashboard-zh", "/dashboard?lang=zh"},
 		} {
