@@ -3,6 +3,8 @@ package stage
 import (
 	"context"
 	"errors"
+	"fmt"
+	"runtime"
 	"sync/atomic"
 	"testing"
 
@@ -160,5 +162,44 @@ func TestTwoVersionsOfAMentionInABatchWriteTheLast(t *testing.T) {
 		if p.MentionCount != want {
 			t.Fatalf("%s counts %d mentions; want %d", id, p.MentionCount, want)
 		}
+	}
+}
+
+// A batch big enough to be decoded on several goroutines settles each
+// message at its own position: the undecodable ones (a mention and a
+// customer record, in different chunks) go to the DLQ alone, and the
+// customer records between the mentions still become profiles.
+func TestABatchDecodedInParallelSettlesEachMessageInPlace(t *testing.T) {
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(4))
+	b := newBackend(t)
+	s := newStage(t, b)
+	var batch []pipeline.Message
+	for i := range 400 {
+		if i%10 == 9 {
+			batch = append(batch, customerMsg(t, fmt.Sprintf("K%03d", i), int64(i)))
+			continue
+		}
+		batch = append(batch, mentionOf(t, fmt.Sprintf("M%03d", i), fmt.Sprintf("K%03d", i/10*10+9), int64(i)))
+	}
+	batch[77].Value = []byte(`{"id": "M077", "text": `)                   // a mention cut short
+	batch[309].Value = []byte(`{"schema": 1, "id": "K309", "emails": 7}`) // a customer that does not decode
+	errs := s.WriteBatch(context.Background(), batch)
+	for i, err := range errs {
+		if bad := i == 77 || i == 309; bad != (err != nil && pipeline.IsPermanent(err)) || !bad && err != nil {
+			t.Errorf("message %d: %v", i, err)
+		}
+	}
+	if got := total(t, b, "*"); got != 359 {
+		t.Errorf("%d mentions indexed, want 359 (360 less the one cut short)", got)
+	}
+	for id, want := range map[string]int{"customer:K009": 9, "customer:K079": 8, "customer:K399": 9} {
+		p, err := b.GetProfile(context.Background(), id)
+		if err != nil || p.MentionCount != want || p.Name != "Name "+id[len("customer:"):] {
+			t.Errorf("%s: %+v, %v; want %d mentions and its name", id, p, err, want)
+		}
+	}
+	// K309's record did not decode: their mentions make a profile without it.
+	if p, err := b.GetProfile(context.Background(), "customer:K309"); err != nil || p.MentionCount != 9 || p.Name == "Name K309" {
+		t.Errorf("customer:K309: %+v, %v; want 9 mentions and no name from the record that did not decode", p, err)
 	}
 }

@@ -27,6 +27,7 @@ import (
 
 	"github.com/earshothq/earshot/index"
 	"github.com/earshothq/earshot/internal/confx"
+	"github.com/earshothq/earshot/internal/parallel"
 	"github.com/earshothq/earshot/pipeline"
 	"github.com/earshothq/earshot/record"
 )
@@ -278,24 +279,20 @@ func (s *Stage) applySegment(ctx context.Context, batch []pipeline.Message, seg 
 	var ms []*record.EnrichedMention
 	var at []int
 	var dels []pendingDeletion
-	for _, i := range seg {
-		m := batch[i]
+	decoded := s.decodeSegment(batch, seg)
+	for j, i := range seg {
+		m, d := batch[i], decoded[j]
+		if d.err != nil {
+			errs[i] = d.err
+			continue
+		}
 		if m.Topic != s.topics.Enriched() {
-			key, base, err := s.decodeProfile(m)
-			if err != nil {
-				errs[i] = err
-				continue
-			}
-			st := state(key)
-			st.record, st.base, st.mentionAfter = true, base, false
+			st := state(d.key)
+			st.record, st.base, st.mentionAfter = true, d.base, false
 			st.msgs = append(st.msgs, i)
 			continue
 		}
-		em, err := decodeMention(m)
-		if err != nil {
-			errs[i] = err
-			continue
-		}
+		em := d.em
 		if em.Deleted() {
 			// The segment's own copies of the mention are not written.
 			d := pendingDeletion{msg: i, em: em}
@@ -406,6 +403,37 @@ func (s *Stage) applySegment(ctx context.Context, batch []pipeline.Message, seg 
 			fail(key, err)
 		}
 	}
+}
+
+// decodedMessage is a message of a segment, decoded: a mention, or a
+// person's record (base nil for a tombstone).
+type decodedMessage struct {
+	em   *record.EnrichedMention
+	key  personKey
+	base *index.Profile
+	err  error
+}
+
+// decodeChunk is the fewest messages worth decoding on another goroutine
+// (a mention takes 10–20 µs).
+const decodeChunk = 64
+
+// decodeSegment decodes a segment's messages on all CPUs. Decoding has no
+// effect on the stage, and on a backlog it was a sixth of the stage's
+// serial path, which the other CPU sat out.
+func (s *Stage) decodeSegment(batch []pipeline.Message, seg []int) []decodedMessage {
+	out := make([]decodedMessage, len(seg))
+	parallel.Chunks(len(seg), decodeChunk, func(lo, hi int) {
+		for j := lo; j < hi; j++ {
+			m, d := batch[seg[j]], &out[j]
+			if m.Topic == s.topics.Enriched() {
+				d.em, d.err = decodeMention(m)
+			} else {
+				d.key, d.base, d.err = s.decodeProfile(m)
+			}
+		}
+	})
+	return out
 }
 
 func decodeMention(m pipeline.Message) (*record.EnrichedMention, error) {
