@@ -33,6 +33,7 @@ func (m *Mention) schemaVersion() *int         { return &m.Schema }
 func (m *EnrichedMention) schemaVersion() *int { return &m.Schema }
 func (c *Customer) schemaVersion() *int        { return &c.Schema }
 func (p *Prospect) schemaVersion() *int        { return &p.Schema }
+func (p *ProspectLife) schemaVersion() *int    { return &p.Schema }
 func (e *Erasure) schemaVersion() *int         { return &e.Schema }
 func (d *DeadLetter) schemaVersion() *int      { return &d.Schema }
 

@@ -410,6 +410,20 @@ type Prospect struct {
 	ClosedAt     time.Time `json:"closed_at,omitzero"`
 }
 
+// ProspectLife is the part of a prospect record that says where the
+// prospect is in its life: status, first and last activity, the prospect
+// it merged into. A reader that needs no more (prospect retention follows
+// every prospect) decodes it without the identifiers and evidence, for a
+// fraction of the whole record's cost. Its fields are the Prospect's.
+type ProspectLife struct {
+	Schema     int       `json:"schema"`
+	ID         string    `json:"id"`
+	Status     string    `json:"status"`
+	FirstSeen  time.Time `json:"first_seen"`
+	LastSeen   time.Time `json:"last_seen"`
+	MergedInto string    `json:"merged_into,omitempty"`
+}
+
 // Erasure is a request to forget a person everywhere (GDPR right to erasure).
 // The index stage deletes the person's profile and every mention linked to them.
 type Erasure struct {

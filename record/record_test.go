@@ -6,6 +6,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -139,5 +140,40 @@ func TestDeadLetterFitKeepsItsEncodingUnderTheLimit(t *testing.T) {
 	small.Fit(limit)
 	if small.Truncated || small.Size != 0 || string(small.Value) != `{"a":1}` {
 		t.Fatalf("a small dead letter was changed: %+v", small)
+	}
+}
+
+// Every field of ProspectLife is the Prospect field of the same name, with
+// the same JSON name and type, so it reads what a prospect record holds.
+func TestProspectLifeFieldsAreTheProspects(t *testing.T) {
+	full := reflect.TypeFor[Prospect]()
+	life := reflect.TypeFor[ProspectLife]()
+	for i := range life.NumField() {
+		f := life.Field(i)
+		g, ok := full.FieldByName(f.Name)
+		if !ok || g.Type != f.Type || g.Tag.Get("json") != f.Tag.Get("json") {
+			t.Errorf("ProspectLife.%s (%s, json %q) is not Prospect's", f.Name, f.Type, f.Tag.Get("json"))
+		}
+	}
+}
+
+func TestProspectLifeReadsAProspectRecord(t *testing.T) {
+	p := benchProspect()
+	p.Status, p.MergedInto = ProspectMerged, "p-survivor"
+	b, err := Encode(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var l ProspectLife
+	if err := Decode(b, &l); err != nil {
+		t.Fatal(err)
+	}
+	want := ProspectLife{Schema: SchemaVersion, ID: p.ID, Status: ProspectMerged, FirstSeen: p.FirstSeen, LastSeen: p.LastSeen, MergedInto: "p-survivor"}
+	if !reflect.DeepEqual(l, want) {
+		t.Fatalf("read %+v, want %+v", l, want)
+	}
+	b[len(`{"schema":`)] = '9' // a newer writer's record is refused, as for the whole record
+	if err := Decode(b, &l); err == nil {
+		t.Fatal("a record of schema 9 decoded")
 	}
 }

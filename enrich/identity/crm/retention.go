@@ -98,7 +98,7 @@ func (r *ProspectRetention) Follow(ctx context.Context) error {
 			delete(r.table, string(m.Key))
 			return
 		}
-		var p record.Prospect
+		var p record.ProspectLife // a third of the cost of the whole record
 		if err := record.Decode(m.Value, &p); err != nil {
 			r.logger.Warn("skipping a prospect record that does not decode", "offset", m.Offset, "partition", m.Partition, "error", err)
 			return
