@@ -430,3 +430,31 @@ func TestHelperAlertService(t *testing.T) {
 	}
 	_ = s.Run(ctx) // until killed
 }
+
+// Prospects are decoded only while something can fire on them: an active
+// prospect rule or a CRM hand-off.
+func TestIntegrationProspectsAreWatchedOnlyForARuleOrAHandoff(t *testing.T) {
+	c := pipelinetest.New(t)
+	ss := &record.SavedSearch{Schema: 1, ID: "acme", Name: "Acme", Query: "acme"}
+	c.Produce(t, pipeline.Output{Topic: c.Kafka.Topics().Name(pipeline.RoleSavedSearches), Key: []byte(ss.ID), Value: encode(t, ss)})
+	cfg := testConfig("http://127.0.0.1:1/unused")
+	s := startService(t, c, cfg, &fakeIndex{}, nil)
+	if s.watchesProspects() {
+		t.Fatal("watching prospects with no rules and no hand-off")
+	}
+	putRule(t, s.Store(), &record.AlertRule{Name: "acme", Kind: record.RuleMatch, SavedSearchID: "acme", Channels: []string{"hook"}})
+	paused := putRule(t, s.Store(), &record.AlertRule{Name: "leads", Kind: record.RuleProspect, Channels: []string{"hook"},
+		Prospect: &record.ProspectParams{MinScore: 0.5}, Paused: true})
+	if s.watchesProspects() {
+		t.Fatal("watching prospects for a match rule and a paused prospect rule")
+	}
+	paused.Paused = false
+	putRule(t, s.Store(), paused)
+	if !s.watchesProspects() {
+		t.Fatal("not watching prospects with an active prospect rule")
+	}
+	cfg.Handoff = []string{"hook"}
+	if h := startService(t, c, cfg, &fakeIndex{}, nil); !h.watchesProspects() {
+		t.Fatal("not watching prospects with a CRM hand-off and no rules")
+	}
+}
