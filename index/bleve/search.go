@@ -2,7 +2,6 @@ package bleve
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"slices"
 	"strings"
@@ -533,7 +532,7 @@ func hitProfile(h *search.DocumentMatch) (*index.Profile, error) {
 		return nil, fmt.Errorf("reading profile %s: %w", h.ID, err)
 	}
 	var p index.Profile
-	if err := json.Unmarshal(raw, &p); err != nil {
+	if err := record.DecodeJSON(raw, &p); err != nil {
 		return nil, fmt.Errorf("decoding profile %s: %w", h.ID, err)
 	}
 	return &p, nil
