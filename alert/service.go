@@ -514,15 +514,9 @@ func (s *Service) readProspects(ctx context.Context, g *pipeline.Generation, a p
 // are not decoded (in a listening-only setup they were 2 % of `earshot
 // run`'s CPU for nothing); ProspectNotifications would return none.
 func (s *Service) watchesProspects() bool {
-	if len(s.cfg.Handoff) > 0 {
-		return true
-	}
-	for _, r := range s.store.Rules() {
-		if r.Kind == record.RuleProspect && !r.Paused {
-			return true
-		}
-	}
-	return false
+	return len(s.cfg.Handoff) > 0 || s.store.rules.some(func(r *record.AlertRule) bool {
+		return r.Kind == record.RuleProspect && !r.Paused
+	})
 }
 
 // ProspectNotifications are what one version of a prospect triggers: each

@@ -174,6 +174,18 @@ func (t *table[T, P]) all() map[string]*T {
 	return out
 }
 
+// some reports whether any row satisfies ok, without copying the rows.
+func (t *table[T, P]) some(ok func(*T) bool) bool {
+	t.mu.RLock()
+	defer t.mu.RUnlock()
+	for _, v := range t.rows {
+		if ok(v) {
+			return true
+		}
+	}
+	return false
+}
+
 // changes is closed at the next change.
 func (t *table[T, P]) changes() <-chan struct{} {
 	t.mu.RLock()
