@@ -6,55 +6,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/earshothq/earshot/internal/testfill"
 	"github.com/earshothq/earshot/record"
 )
-
-// fill sets every field reachable from v to a non-zero value, with two
-// elements in every slice and map, so a field added to the record types
-// later is covered without editing this test.
-func fill(v reflect.Value, n *int) {
-	*n++
-	switch v.Kind() {
-	case reflect.String:
-		v.SetString("s" + string(rune('a'+*n%26)))
-	case reflect.Int, reflect.Int64:
-		if v.Type() == reflect.TypeOf(time.Duration(0)) {
-			v.SetInt(int64(time.Second))
-			return
-		}
-		v.SetInt(int64(*n))
-	case reflect.Float64:
-		v.SetFloat(float64(*n) / 7)
-	case reflect.Bool:
-		v.SetBool(true)
-	case reflect.Pointer:
-		v.Set(reflect.New(v.Type().Elem()))
-		fill(v.Elem(), n)
-	case reflect.Slice:
-		v.Set(reflect.MakeSlice(v.Type(), 2, 2))
-		for i := range 2 {
-			fill(v.Index(i), n)
-		}
-	case reflect.Map:
-		v.Set(reflect.MakeMap(v.Type()))
-		for range 2 {
-			k, e := reflect.New(v.Type().Key()).Elem(), reflect.New(v.Type().Elem()).Elem()
-			fill(k, n)
-			fill(e, n)
-			v.SetMapIndex(k, e)
-		}
-	case reflect.Struct:
-		if v.Type() == reflect.TypeOf(time.Time{}) {
-			v.Set(reflect.ValueOf(time.Date(2026, 1, 1, 0, 0, *n, 0, time.UTC)))
-			return
-		}
-		for i := range v.NumField() {
-			if v.Type().Field(i).IsExported() {
-				fill(v.Field(i), n)
-			}
-		}
-	}
-}
 
 // scribble changes every value reachable from v in place (through
 // slices, maps and pointers), as a caller mutating its copy would.
@@ -100,8 +54,7 @@ func scribble(v reflect.Value) {
 // could change under the table.
 func TestCloneProspectCopiesEveryFieldAndSharesNothing(t *testing.T) {
 	var p record.Prospect
-	n := 0
-	fill(reflect.ValueOf(&p).Elem(), &n)
+	testfill.Every(&p)
 	before, err := json.Marshal(&p)
 	if err != nil {
 		t.Fatal(err)
