@@ -5,6 +5,14 @@
 // attributes, no script), so it renders under a strict Content Security
 // Policy and without JavaScript. Every label is escaped: labels come from
 // mentions, which are attacker-controlled text.
+//
+// An SVG scales its text with its width, so one drawing cannot suit both a
+// laptop's card and a phone's: drawn for 720 units, its 11-unit labels were
+// 5 px on a phone. Each chart is therefore drawn twice, for a wide and a
+// narrow frame, inside a <div class="chart-frame">; the stylesheet shows
+// the one that fits the frame's own width (a CSS container query), so a
+// chart in half a laptop's grid and one on a phone both read at about
+// their drawn size.
 package chart
 
 import (
@@ -40,14 +48,62 @@ type Volume struct {
 }
 
 const (
-	volW, volH               = 720, 260
-	padL, padR, padT, padB   = 44, 8, 18, 36
-	barGapRatio              = 0.2
-	hbarRowH, hbarLabelWidth = 24, 180
-	hbarW                    = 560
+	barGapRatio = 0.2
+	hbarRowH    = 24
 )
 
+// Each chart's two drawings: wide for a laptop's card, narrow for a
+// phone's (about 340 px inside a card on a 390-px screen). The stylesheet
+// switches between them at the frame width where both scale about
+// equally far from their drawn size.
+var (
+	volumeWide   = volumeLayout{class: "chart-wide", w: 880, h: 300, padL: 44, padR: 8, padT: 18, padB: 36, xLabels: 8}
+	volumeNarrow = volumeLayout{class: "chart-narrow", w: 340, h: 220, padL: 34, padR: 6, padT: 16, padB: 32, xLabels: 4}
+	barsWide     = barsLayout{class: "chart-wide", w: 560, label: 180, runes: 24}
+	barsNarrow   = barsLayout{class: "chart-narrow", w: 340, label: 132, runes: 14}
+	pairsWide    = barsLayout{class: "chart-wide", w: 560, label: 130, runes: 18}
+	pairsNarrow  = barsLayout{class: "chart-narrow", w: 340, label: 104, runes: 13}
+	donutWide    = donutLayout{class: "chart-wide", w: 460, runes: 24}
+	donutNarrow  = donutLayout{class: "chart-narrow", w: 340, runes: 30, legendBelow: true}
+)
+
+// volumeLayout is the size a Volume is drawn at; xLabels is how many
+// bucket labels fit under it.
+type volumeLayout struct {
+	class                  string
+	w, h                   int
+	padL, padR, padT, padB int
+	xLabels                int
+}
+
+// barsLayout is the size a Bars or Diverging chart is drawn at: label is
+// the width of the label column, runes how much of a label fits in it.
+type barsLayout struct {
+	class    string
+	w, label int
+	runes    int
+}
+
+// donutLayout is the size a Donut is drawn at; a narrow one puts its
+// legend under the ring instead of beside it.
+type donutLayout struct {
+	class       string
+	w, runes    int
+	legendBelow bool
+}
+
 func esc(s string) string { return html.EscapeString(s) }
+
+// framed wraps a chart's wide and narrow drawings in the frame whose width
+// picks between them.
+func framed(draw func(b *strings.Builder, wide bool)) template.HTML {
+	var b strings.Builder
+	b.WriteString(`<div class="chart-frame">`)
+	draw(&b, true)
+	draw(&b, false)
+	b.WriteString(`</div>`)
+	return template.HTML(b.String())
+}
 
 func (c Volume) format(v float64) string {
 	if c.Format != nil {
@@ -56,11 +112,20 @@ func (c Volume) format(v float64) string {
 	return fmt.Sprintf("%g", v)
 }
 
-// SVG renders the chart. A chart with no buckets renders an empty frame
-// with the title, so the page layout does not jump.
+// SVG renders the chart, wide and narrow. A chart with no buckets renders
+// an empty frame with the title, so the page layout does not jump.
 func (c Volume) SVG() template.HTML {
-	var b strings.Builder
-	fmt.Fprintf(&b, `<svg class="chart chart-volume" viewBox="0 0 %d %d" role="img" aria-label="%s" xmlns="http://www.w3.org/2000/svg"><title>%s</title>`, volW, volH, esc(c.Title), esc(c.Title))
+	return framed(func(b *strings.Builder, wide bool) {
+		if wide {
+			c.draw(b, volumeWide)
+		} else {
+			c.draw(b, volumeNarrow)
+		}
+	})
+}
+
+func (c Volume) draw(b *strings.Builder, l volumeLayout) {
+	fmt.Fprintf(b, `<svg class="chart chart-volume %s" viewBox="0 0 %d %d" role="img" aria-label="%s" xmlns="http://www.w3.org/2000/svg"><title>%s</title>`, l.class, l.w, l.h, esc(c.Title), esc(c.Title))
 	n := len(c.Labels)
 	totals := make([]float64, n)
 	for _, s := range c.Stacks {
@@ -76,30 +141,30 @@ func (c Volume) SVG() template.HTML {
 		}
 	}
 	maxV = niceCeil(maxV)
-	plotW, plotH := float64(volW-padL-padR), float64(volH-padT-padB)
-	y := func(v float64) float64 { return float64(padT) + plotH - v/maxV*plotH }
+	plotW, plotH := float64(l.w-l.padL-l.padR), float64(l.h-l.padT-l.padB)
+	y := func(v float64) float64 { return float64(l.padT) + plotH - v/maxV*plotH }
 	// grid and y labels
 	for k := 0; k <= 4; k++ {
 		v := maxV * float64(k) / 4
 		yy := y(v)
-		fmt.Fprintf(&b, `<line class="grid" x1="%d" x2="%d" y1="%.1f" y2="%.1f"/>`, padL, volW-padR, yy, yy)
-		fmt.Fprintf(&b, `<text class="axis" x="%d" y="%.1f" text-anchor="end">%s</text>`, padL-4, yy+4, esc(c.format(v)))
+		fmt.Fprintf(b, `<line class="grid" x1="%d" x2="%d" y1="%.1f" y2="%.1f"/>`, l.padL, l.w-l.padR, yy, yy)
+		fmt.Fprintf(b, `<text class="axis" x="%d" y="%.1f" text-anchor="end">%s</text>`, l.padL-4, yy+4, esc(c.format(v)))
 	}
 	if n == 0 {
 		b.WriteString(`</svg>`)
-		return template.HTML(b.String())
+		return
 	}
 	slot := plotW / float64(n)
 	barW := math.Min(48, math.Max(1, slot*(1-barGapRatio)))
 	for i := 0; i < n; i++ {
-		x := float64(padL) + slot*float64(i) + (slot-barW)/2
+		x := float64(l.padL) + slot*float64(i) + (slot-barW)/2
 		base := 0.0
 		for _, s := range c.Stacks {
 			if i >= len(s.Values) || s.Values[i] <= 0 {
 				continue
 			}
 			v := s.Values[i]
-			fmt.Fprintf(&b, `<rect class="%s" x="%.1f" y="%.1f" width="%.1f" height="%.1f"><title>%s · %s: %s</title></rect>`,
+			fmt.Fprintf(b, `<rect class="%s" x="%.1f" y="%.1f" width="%.1f" height="%.1f"><title>%s · %s: %s</title></rect>`,
 				esc(s.Class), x, y(base+v), barW, y(base)-y(base+v), esc(c.Labels[i]), esc(s.Name), esc(c.format(v)))
 			base += v
 		}
@@ -107,26 +172,25 @@ func (c Volume) SVG() template.HTML {
 	if len(c.Previous) > 0 {
 		var pts []string
 		for i := 0; i < n && i < len(c.Previous); i++ {
-			pts = append(pts, fmt.Sprintf("%.1f,%.1f", float64(padL)+slot*(float64(i)+0.5), y(c.Previous[i])))
+			pts = append(pts, fmt.Sprintf("%.1f,%.1f", float64(l.padL)+slot*(float64(i)+0.5), y(c.Previous[i])))
 		}
-		fmt.Fprintf(&b, `<polyline class="previous" fill="none" points="%s"/>`, strings.Join(pts, " "))
+		fmt.Fprintf(b, `<polyline class="previous" fill="none" points="%s"/>`, strings.Join(pts, " "))
 	}
 	for _, i := range c.Spikes {
 		if i < 0 || i >= n {
 			continue
 		}
-		cx := float64(padL) + slot*(float64(i)+0.5)
+		cx := float64(l.padL) + slot*(float64(i)+0.5)
 		cy := y(totals[i]) - 8
-		fmt.Fprintf(&b, `<path class="spike" d="M%.1f %.1f l-5 -8 h10 z"><title>%s: %s · %s</title></path>`, cx, cy+6, esc(c.SpikeLabel), esc(c.Labels[i]), esc(c.format(totals[i])))
+		fmt.Fprintf(b, `<path class="spike" d="M%.1f %.1f l-5 -8 h10 z"><title>%s: %s · %s</title></path>`, cx, cy+6, esc(c.SpikeLabel), esc(c.Labels[i]), esc(c.format(totals[i])))
 	}
-	// x labels, thinned so at most ~8 show
-	step := (n + 7) / 8
+	// x labels, thinned to at most the layout's number
+	step := (n + l.xLabels - 1) / l.xLabels
 	for i := 0; i < n; i += step {
-		x := float64(padL) + slot*(float64(i)+0.5)
-		fmt.Fprintf(&b, `<text class="axis" x="%.1f" y="%d" text-anchor="middle">%s</text>`, x, volH-padB+16, esc(c.Labels[i]))
+		x := float64(l.padL) + slot*(float64(i)+0.5)
+		fmt.Fprintf(b, `<text class="axis" x="%.1f" y="%d" text-anchor="middle">%s</text>`, x, l.h-l.padB+16, esc(c.Labels[i]))
 	}
 	b.WriteString(`</svg>`)
-	return template.HTML(b.String())
 }
 
 // niceCeil rounds v up to the top of an axis with four equal, round steps
@@ -196,12 +260,21 @@ type Bars struct {
 	Format func(float64) string
 }
 
-// SVG renders the bars. Links are real <a> elements, so the chart is
-// keyboard-navigable.
+// SVG renders the bars, wide and narrow. Links are real <a> elements, so
+// the chart is keyboard-navigable.
 func (c Bars) SVG() template.HTML {
-	var b strings.Builder
+	return framed(func(b *strings.Builder, wide bool) {
+		if wide {
+			c.draw(b, barsWide)
+		} else {
+			c.draw(b, barsNarrow)
+		}
+	})
+}
+
+func (c Bars) draw(b *strings.Builder, l barsLayout) {
 	h := max(1, len(c.Bars))*hbarRowH + 4
-	fmt.Fprintf(&b, `<svg class="chart chart-bars" viewBox="0 0 %d %d" role="img" aria-label="%s" xmlns="http://www.w3.org/2000/svg"><title>%s</title>`, hbarW, h, esc(c.Title), esc(c.Title))
+	fmt.Fprintf(b, `<svg class="chart chart-bars %s" viewBox="0 0 %d %d" role="img" aria-label="%s" xmlns="http://www.w3.org/2000/svg"><title>%s</title>`, l.class, l.w, h, esc(c.Title), esc(c.Title))
 	maxV := 0.0
 	for _, bar := range c.Bars {
 		maxV = math.Max(maxV, bar.Value)
@@ -209,7 +282,7 @@ func (c Bars) SVG() template.HTML {
 	if maxV == 0 {
 		maxV = 1
 	}
-	plotW := float64(hbarW - hbarLabelWidth - 60)
+	plotW := float64(l.w - l.label - 60)
 	for i, bar := range c.Bars {
 		y := i * hbarRowH
 		w := math.Max(1, bar.Value/maxV*plotW)
@@ -218,17 +291,16 @@ func (c Bars) SVG() template.HTML {
 			class = "bar"
 		}
 		if bar.Href != "" {
-			fmt.Fprintf(&b, `<a href="%s">`, esc(bar.Href))
+			fmt.Fprintf(b, `<a href="%s">`, esc(bar.Href))
 		}
-		fmt.Fprintf(&b, `<text class="label" x="%d" y="%d" text-anchor="end">%s</text>`, hbarLabelWidth-6, y+16, esc(truncate(bar.Label, 24)))
-		fmt.Fprintf(&b, `<rect class="%s" x="%d" y="%d" width="%.1f" height="%d"><title>%s: %s</title></rect>`, esc(class), hbarLabelWidth, y+4, w, hbarRowH-8, esc(bar.Label), esc(c.format(bar.Value)))
-		fmt.Fprintf(&b, `<text class="value" x="%.1f" y="%d">%s</text>`, float64(hbarLabelWidth)+w+6, y+16, esc(c.format(bar.Value)))
+		fmt.Fprintf(b, `<text class="label" x="%d" y="%d" text-anchor="end">%s</text>`, l.label-6, y+16, esc(truncate(bar.Label, l.runes)))
+		fmt.Fprintf(b, `<rect class="%s" x="%d" y="%d" width="%.1f" height="%d"><title>%s: %s</title></rect>`, esc(class), l.label, y+4, w, hbarRowH-8, esc(bar.Label), esc(c.format(bar.Value)))
+		fmt.Fprintf(b, `<text class="value" x="%.1f" y="%d">%s</text>`, float64(l.label)+w+6, y+16, esc(c.format(bar.Value)))
 		if bar.Href != "" {
 			b.WriteString(`</a>`)
 		}
 	}
 	b.WriteString(`</svg>`)
-	return template.HTML(b.String())
 }
 
 func (c Bars) format(v float64) string {
@@ -266,38 +338,45 @@ type Diverging struct {
 	Format func(float64) string
 }
 
-// SVG renders the chart.
+// SVG renders the chart, wide and narrow.
 func (c Diverging) SVG() template.HTML {
-	var b strings.Builder
-	const w, label = 560, 130
+	return framed(func(b *strings.Builder, wide bool) {
+		if wide {
+			c.draw(b, pairsWide)
+		} else {
+			c.draw(b, pairsNarrow)
+		}
+	})
+}
+
+func (c Diverging) draw(b *strings.Builder, l barsLayout) {
 	h := max(1, len(c.Pairs))*hbarRowH + 4
-	fmt.Fprintf(&b, `<svg class="chart chart-diverging" viewBox="0 0 %d %d" role="img" aria-label="%s" xmlns="http://www.w3.org/2000/svg"><title>%s</title>`, w, h, esc(c.Title), esc(c.Title))
+	fmt.Fprintf(b, `<svg class="chart chart-diverging %s" viewBox="0 0 %d %d" role="img" aria-label="%s" xmlns="http://www.w3.org/2000/svg"><title>%s</title>`, l.class, l.w, h, esc(c.Title), esc(c.Title))
 	maxV := 1.0
 	for _, p := range c.Pairs {
 		maxV = math.Max(maxV, math.Max(p.Positive, p.Negative))
 	}
-	half := float64(w-label-20) / 2
-	mid := float64(label) + half
+	half := float64(l.w-l.label-20) / 2
+	mid := float64(l.label) + half
 	f := Bars{Format: c.Format}
 	for i, p := range c.Pairs {
 		y := i * hbarRowH
-		fmt.Fprintf(&b, `<text class="label" x="%d" y="%d" text-anchor="end">%s</text>`, label-6, y+16, esc(truncate(p.Label, 18)))
+		fmt.Fprintf(b, `<text class="label" x="%d" y="%d" text-anchor="end">%s</text>`, l.label-6, y+16, esc(truncate(p.Label, l.runes)))
 		if p.Negative > 0 {
 			nw := p.Negative / maxV * (half - 30)
 			open, close := link(p.NegativeHref)
-			fmt.Fprintf(&b, `%s<rect class="s-negative" x="%.1f" y="%d" width="%.1f" height="%d"><title>%s · %s: %s</title></rect><text class="value" x="%.1f" y="%d" text-anchor="end">%s</text>%s`,
+			fmt.Fprintf(b, `%s<rect class="s-negative" x="%.1f" y="%d" width="%.1f" height="%d"><title>%s · %s: %s</title></rect><text class="value" x="%.1f" y="%d" text-anchor="end">%s</text>%s`,
 				open, mid-nw, y+4, nw, hbarRowH-8, esc(p.Label), esc(p.NegativeTitle), esc(f.format(p.Negative)), mid-nw-4, y+16, esc(f.format(p.Negative)), close)
 		}
 		if p.Positive > 0 {
 			pw := p.Positive / maxV * (half - 30)
 			open, close := link(p.PositiveHref)
-			fmt.Fprintf(&b, `%s<rect class="s-positive" x="%.1f" y="%d" width="%.1f" height="%d"><title>%s · %s: %s</title></rect><text class="value" x="%.1f" y="%d">%s</text>%s`,
+			fmt.Fprintf(b, `%s<rect class="s-positive" x="%.1f" y="%d" width="%.1f" height="%d"><title>%s · %s: %s</title></rect><text class="value" x="%.1f" y="%d">%s</text>%s`,
 				open, mid, y+4, pw, hbarRowH-8, esc(p.Label), esc(p.PositiveTitle), esc(f.format(p.Positive)), mid+pw+4, y+16, esc(f.format(p.Positive)), close)
 		}
 	}
-	fmt.Fprintf(&b, `<line class="axis-line" x1="%.1f" x2="%.1f" y1="0" y2="%d"/>`, mid, mid, h)
+	fmt.Fprintf(b, `<line class="axis-line" x1="%.1f" x2="%.1f" y1="0" y2="%d"/>`, mid, mid, h)
 	b.WriteString(`</svg>`)
-	return template.HTML(b.String())
 }
 
 func link(href string) (string, string) {
@@ -316,19 +395,36 @@ type Donut struct {
 	Percent func(float64) string
 }
 
-// SVG renders the donut and its legend.
+// SVG renders the donut and its legend, wide (legend beside the ring) and
+// narrow (legend under it).
 func (c Donut) SVG() template.HTML {
-	var b strings.Builder
+	return framed(func(b *strings.Builder, wide bool) {
+		if wide {
+			c.draw(b, donutWide)
+		} else {
+			c.draw(b, donutNarrow)
+		}
+	})
+}
+
+func (c Donut) draw(b *strings.Builder, l donutLayout) {
+	const cy, r, inner = 90.0, 80.0, 48.0
+	cx := 90.0
 	rows := max(1, len(c.Slices))
+	legendX, legendY := 200, 14
 	h := max(180, rows*22+10)
-	fmt.Fprintf(&b, `<svg class="chart chart-donut" viewBox="0 0 460 %d" role="img" aria-label="%s" xmlns="http://www.w3.org/2000/svg"><title>%s</title>`, h, esc(c.Title), esc(c.Title))
+	if l.legendBelow {
+		cx = float64(l.w) / 2
+		legendX, legendY = 0, 2*int(cy)+14
+		h = legendY + rows*22
+	}
+	fmt.Fprintf(b, `<svg class="chart chart-donut %s" viewBox="0 0 %d %d" role="img" aria-label="%s" xmlns="http://www.w3.org/2000/svg"><title>%s</title>`, l.class, l.w, h, esc(c.Title), esc(c.Title))
 	total := 0.0
 	for _, s := range c.Slices {
 		total += math.Max(0, s.Value)
 	}
-	const cx, cy, r, inner = 90.0, 90.0, 80.0, 48.0
 	if total == 0 {
-		fmt.Fprintf(&b, `<circle class="empty" cx="%g" cy="%g" r="%g"/>`, cx, cy, r)
+		fmt.Fprintf(b, `<circle class="empty" cx="%g" cy="%g" r="%g"/>`, cx, cy, r)
 	}
 	angle := -math.Pi / 2
 	for i, s := range c.Slices {
@@ -342,20 +438,20 @@ func (c Donut) SVG() template.HTML {
 		}
 		title := fmt.Sprintf("%s: %s", s.Label, c.percent(frac))
 		if frac >= 0.9999 {
-			fmt.Fprintf(&b, `<circle class="%s" cx="%g" cy="%g" r="%g"><title>%s</title></circle>`, esc(class), cx, cy, r, esc(title))
+			fmt.Fprintf(b, `<circle class="%s" cx="%g" cy="%g" r="%g"><title>%s</title></circle>`, esc(class), cx, cy, r, esc(title))
 		} else {
 			a2 := angle + frac*2*math.Pi
 			large := 0
 			if frac > 0.5 {
 				large = 1
 			}
-			fmt.Fprintf(&b, `<path class="%s" d="M%.2f %.2f A%g %g 0 %d 1 %.2f %.2f L%.2f %.2f A%g %g 0 %d 0 %.2f %.2f Z"><title>%s</title></path>`,
+			fmt.Fprintf(b, `<path class="%s" d="M%.2f %.2f A%g %g 0 %d 1 %.2f %.2f L%.2f %.2f A%g %g 0 %d 0 %.2f %.2f Z"><title>%s</title></path>`,
 				esc(class), cx+r*math.Cos(angle), cy+r*math.Sin(angle), r, r, large, cx+r*math.Cos(a2), cy+r*math.Sin(a2),
 				cx+inner*math.Cos(a2), cy+inner*math.Sin(a2), inner, inner, large, cx+inner*math.Cos(angle), cy+inner*math.Sin(angle), esc(title))
 			angle = a2
 		}
 	}
-	fmt.Fprintf(&b, `<circle class="hole" cx="%g" cy="%g" r="%g"/>`, cx, cy, inner)
+	fmt.Fprintf(b, `<circle class="hole" cx="%g" cy="%g" r="%g"/>`, cx, cy, inner)
 	for i, s := range c.Slices {
 		class := s.Class
 		if class == "" {
@@ -365,13 +461,12 @@ func (c Donut) SVG() template.HTML {
 		if total > 0 {
 			frac = math.Max(0, s.Value) / total
 		}
-		y := 14 + i*22
+		y := legendY + i*22
 		open, close := link(s.Href)
-		fmt.Fprintf(&b, `%s<rect class="%s" x="200" y="%d" width="12" height="12"/><text class="label" x="218" y="%d">%s — %s</text>%s`,
-			open, esc(class), y, y+11, esc(truncate(s.Label, 24)), esc(c.percent(frac)), close)
+		fmt.Fprintf(b, `%s<rect class="%s" x="%d" y="%d" width="12" height="12"/><text class="label" x="%d" y="%d">%s — %s</text>%s`,
+			open, esc(class), legendX, y, legendX+18, y+11, esc(truncate(s.Label, l.runes)), esc(c.percent(frac)), close)
 	}
 	b.WriteString(`</svg>`)
-	return template.HTML(b.String())
 }
 
 func (c Donut) percent(f float64) string {

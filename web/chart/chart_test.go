@@ -2,6 +2,7 @@ package chart
 
 import (
 	"encoding/xml"
+	"fmt"
 	"io"
 	"slices"
 	"strings"
@@ -26,6 +27,38 @@ func wellFormed(t *testing.T, svg string) {
 
 const hostile = `<script>alert(1)</script><img src=x onerror=alert(2)>"'&`
 
+// drawings splits a chart's frame into its wide and its narrow drawing,
+// failing unless the frame holds exactly those two, in that order.
+func drawings(t *testing.T, frame string) (wide, narrow string) {
+	t.Helper()
+	wellFormed(t, frame)
+	inner, ok := strings.CutPrefix(frame, `<div class="chart-frame">`)
+	inner, ok2 := strings.CutSuffix(inner, `</div>`)
+	if !ok || !ok2 || strings.Count(inner, "<svg ") != 2 {
+		t.Fatalf("not a frame of two drawings:\n%s", frame)
+	}
+	i := strings.Index(inner[1:], "<svg ") + 1
+	wide, narrow = inner[:i], inner[i:]
+	if !strings.Contains(wide, "chart-wide") || !strings.Contains(narrow, "chart-narrow") {
+		t.Fatalf("drawings not marked wide then narrow:\n%s", frame)
+	}
+	return wide, narrow
+}
+
+// viewWidth is the width of a drawing's viewBox.
+func viewWidth(t *testing.T, svg string) int {
+	t.Helper()
+	var w, h int
+	i := strings.Index(svg, `viewBox="0 0 `)
+	if i < 0 {
+		t.Fatalf("no viewBox:\n%s", svg)
+	}
+	if _, err := fmt.Sscanf(svg[i+len(`viewBox="0 0 `):], "%d %d", &w, &h); err != nil {
+		t.Fatal(err)
+	}
+	return w
+}
+
 func TestVolumeStacksAndMarksSpikes(t *testing.T) {
 	v := Volume{
 		Title:  "Volume " + hostile,
@@ -41,16 +74,80 @@ func TestVolumeStacksAndMarksSpikes(t *testing.T) {
 	if !slices.Equal(v.Spikes, []int{5}) {
 		t.Fatalf("spikes = %v; want [5]", v.Spikes)
 	}
-	svg := string(v.SVG())
-	wellFormed(t, svg)
-	if n := strings.Count(svg, `<rect class="s-negative"`); n != 6 {
-		t.Errorf("negative bars = %d; want 6", n)
+	wide, narrow := drawings(t, string(v.SVG()))
+	for _, svg := range []string{wide, narrow} {
+		if n := strings.Count(svg, `<rect class="s-negative"`); n != 6 {
+			t.Errorf("negative bars = %d; want 6", n)
+		}
+		if !strings.Contains(svg, `class="spike"`) || !strings.Contains(svg, `class="previous"`) {
+			t.Errorf("spike marker or previous-period line missing:\n%s", svg)
+		}
+		if strings.Contains(svg, "<script") || strings.Contains(svg, "<img") {
+			t.Errorf("label not escaped:\n%s", svg)
+		}
 	}
-	if !strings.Contains(svg, `class="spike"`) || !strings.Contains(svg, `class="previous"`) {
-		t.Errorf("spike marker or previous-period line missing:\n%s", svg)
+}
+
+// A phone shows the narrow drawing at about its own size: it must be
+// drawn for a phone's width, with fewer day labels, shorter names and the
+// donut's legend under the ring, and still hold every value.
+func TestChartsAreDrawnForAWideAndANarrowFrame(t *testing.T) {
+	days := make([]string, 30)
+	neg := make([]float64, 30)
+	for i := range days {
+		days[i] = fmt.Sprintf("%d Nov", i+1)
+		neg[i] = float64(i % 5)
 	}
-	if strings.Contains(svg, "<script") || strings.Contains(svg, "<img") {
-		t.Errorf("label not escaped:\n%s", svg)
+	wide, narrow := drawings(t, string(Volume{Title: "t", Labels: days, Stacks: []Series{{Name: "n", Class: "s-negative", Values: neg}}}.SVG()))
+	if w := viewWidth(t, narrow); w > 360 || w >= viewWidth(t, wide) {
+		t.Errorf("narrow volume drawn %d wide (wide %d); want at most a phone card's 360", w, viewWidth(t, wide))
+	}
+	dayLabels := func(svg string) int { return strings.Count(svg, " Nov</text>") }
+	if dayLabels(narrow) < 3 || dayLabels(narrow) > 4 || dayLabels(wide) < 6 || dayLabels(wide) > 8 {
+		t.Errorf("day labels: %d narrow, %d wide; want 3–4 and 6–8", dayLabels(narrow), dayLabels(wide))
+	}
+	for _, svg := range []string{wide, narrow} {
+		if n := strings.Count(svg, "<rect "); n != 24 { // every bucket but the six zeros
+			t.Errorf("volume bars = %d; want 24", n)
+		}
+	}
+
+	long := "Departamento de Atendimento ao Cliente"
+	bw, bn := drawings(t, string(Bars{Title: "t", Bars: []Bar{{Label: long, Value: 3}, {Label: "b", Value: 1}}}.SVG()))
+	dw, dn := drawings(t, string(Diverging{Title: "t", Pairs: []Pair{{Label: long, Positive: 2, Negative: 5}}}.SVG()))
+	for name, pair := range map[string][2]string{"bars": {bw, bn}, "diverging": {dw, dn}} {
+		label := func(svg string) string {
+			i := strings.Index(svg, `<text class="label"`)
+			j := strings.Index(svg[i:], "</text>")
+			return svg[i+strings.Index(svg[i:], ">")+1 : i+j]
+		}
+		if viewWidth(t, pair[1]) > 360 {
+			t.Errorf("%s: narrow drawing %d wide", name, viewWidth(t, pair[1]))
+		}
+		if l := []rune(label(pair[1])); len(l) >= len([]rune(label(pair[0]))) || !strings.HasSuffix(string(l), "…") {
+			t.Errorf("%s: narrow label %q not shorter than wide %q", name, string(l), label(pair[0]))
+		}
+		if strings.Count(pair[1], "<title>"+long) != strings.Count(pair[0], "<title>"+long) {
+			t.Errorf("%s: the narrow drawing lost a bar's full title", name)
+		}
+	}
+
+	ow, on := drawings(t, string(Donut{Title: "t", Slices: []Bar{{Label: "us", Value: 3}, {Label: "them", Value: 1}}}.SVG()))
+	legendX := func(svg string) int {
+		var x int
+		i := strings.Index(svg, `<rect class="c0" x="`)
+		if _, err := fmt.Sscanf(svg[i+len(`<rect class="c0" x="`):], "%d", &x); err != nil {
+			t.Fatal(err)
+		}
+		return x
+	}
+	if viewWidth(t, on) > 360 || legendX(on) != 0 || legendX(ow) < 180 {
+		t.Errorf("donut legend at x=%d narrow (%d wide), x=%d wide; want under the ring on a phone", legendX(on), viewWidth(t, on), legendX(ow))
+	}
+	for _, svg := range []string{ow, on} {
+		if !strings.Contains(svg, "75.0%") || !strings.Contains(svg, "25.0%") {
+			t.Errorf("donut legend lacks the shares:\n%s", svg)
+		}
 	}
 }
 

@@ -249,6 +249,7 @@ func TestBrowserPages(t *testing.T) {
 			{"error", "/mentions?q=kawa+AND+(dostawa"}, {"mentions-pl", "/mentions?lang=pl"}, {"dashboard-zh", "/dashboard?lang=zh"},
 		} {
 			run("screenshot "+pg.name, chromedp.Navigate(u+pg.path), chromedp.WaitReady("main", chromedp.ByQuery), shot(size.name+"-"+pg.name))
+			checkChartText(t, size.name+" "+pg.name, func(js string, out any) { run("chart text "+pg.name, chromedp.Evaluate(js, out)) })
 		}
 		run("reset language", chromedp.Navigate(u+"/mentions?lang=en"))
 	}
@@ -260,5 +261,49 @@ func TestBrowserPages(t *testing.T) {
 	}
 	if errors.Is(bctx.Err(), context.DeadlineExceeded) {
 		t.Error("browser test ran out of time")
+	}
+}
+
+// chartText measures the charts on the page as shown: how many frames
+// there are, how many show other than exactly one drawing, and the
+// smallest and largest text in the shown drawings, in CSS pixels (the
+// font size times the drawing's scale to its frame).
+const chartText = `(() => {
+  const out = {frames: 0, badFrames: 0, minPx: 1000, maxPx: 0, smallest: "", largest: ""};
+  for (const f of document.querySelectorAll('.chart-frame')) {
+    out.frames++;
+    const shown = [...f.querySelectorAll('svg.chart')].filter(s => s.getClientRects().length > 0);
+    if (shown.length !== 1) { out.badFrames++; continue; }
+    const svg = shown[0];
+    const scale = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
+    for (const t of svg.querySelectorAll('text')) {
+      const px = parseFloat(getComputedStyle(t).fontSize) * scale;
+      if (px < out.minPx) { out.minPx = px; out.smallest = t.textContent; }
+      if (px > out.maxPx) { out.maxPx = px; out.largest = t.textContent; }
+    }
+  }
+  return out;
+})()`
+
+// checkChartText fails when a chart on the page shows no drawing or both,
+// or when its text is too small to read or oddly large: each chart is
+// drawn for a wide and a narrow frame so that it reads on a laptop and on
+// a phone.
+func checkChartText(t *testing.T, page string, eval func(js string, out any)) {
+	t.Helper()
+	var got struct {
+		Frames, BadFrames int
+		MinPx, MaxPx      float64
+		Smallest, Largest string
+	}
+	eval(chartText, &got)
+	if got.Frames == 0 {
+		return
+	}
+	if got.BadFrames > 0 {
+		t.Errorf("%s: %d of %d charts show no drawing or both", page, got.BadFrames, got.Frames)
+	}
+	if got.MinPx < 10 || got.MaxPx > 18 {
+		t.Errorf("%s: chart text from %.1f px (%q) to %.1f px (%q); want 10–18 px", page, got.MinPx, got.Smallest, got.MaxPx, got.Largest)
 	}
 }

@@ -331,7 +331,7 @@ func TestCSVExportsDefuseFormulas(t *testing.T) {
 func TestDashboardDrawsChartsAndComparesPeriods(t *testing.T) {
 	h := newHarness(t)
 	_, body, _ := h.get(t, "/dashboard")
-	for _, want := range []string{`class="chart chart-volume"`, `class="spike"`, `class="previous"`, `class="chart chart-diverging"`, `class="kpi"`} {
+	for _, want := range []string{`class="chart chart-volume chart-wide"`, `class="chart chart-volume chart-narrow"`, `class="spike"`, `class="previous"`, `class="chart chart-diverging chart-wide"`, `class="kpi"`} {
 		if !strings.Contains(body, want) {
 			t.Errorf("dashboard lacks %s", want)
 		}
@@ -348,7 +348,7 @@ func TestDashboardDrawsChartsAndComparesPeriods(t *testing.T) {
 		t.Fatalf("save = %d", code)
 	}
 	_, body, _ = h.get(t, hdr.Get("Location"))
-	if !strings.Contains(body, `class="chart chart-donut"`) || !strings.Contains(body, "Beanco") {
+	if !strings.Contains(body, `class="chart chart-donut chart-wide"`) || !strings.Contains(body, "Beanco") {
 		t.Errorf("saved-search dashboard lacks share of voice")
 	}
 	if code, _, _ := h.post(t, "/searches", url.Values{"name": {"x"}, "q": {"(broken"}}); code != 400 {
