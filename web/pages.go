@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/earshothq/earshot/index"
@@ -47,6 +48,9 @@ func (a *App) mountPages(secure bool) error {
 	}
 	if a.Eraser != nil {
 		d.Eraser = pageEraser{a.Eraser}
+	}
+	if a.Reviewer != nil {
+		d.Matches = pageMatches{a.Reviewer}
 	}
 	p, err := pages.New(d)
 	if err != nil {
@@ -261,4 +265,30 @@ func (p pageEraser) run(ctx context.Context, who string, dry bool) (pages.Erasur
 		return pages.ErasurePlan{}, fmt.Errorf("nobody is known as %q", who)
 	}
 	return pages.ErasurePlan{Customers: rep.Customers, Prospects: rep.Prospects, Emails: rep.Emails}, err
+}
+
+// pageMatches serves the identity review page from the same reviewer as
+// /api/identity/review, so the page and the API list the same candidates.
+type pageMatches struct{ r MatchReviewer }
+
+func (p pageMatches) Review(ctx context.Context) ([]pages.MatchCandidate, error) {
+	items, err := p.r.Review(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]pages.MatchCandidate, len(items))
+	for i, it := range items {
+		out[i] = pages.MatchCandidate{ProspectID: it.ProspectID, ProspectName: it.ProspectName,
+			Identifiers: append(slices.Clone(it.Emails), it.Handles...), CustomerID: it.CustomerID,
+			CustomerName: it.CustomerName, Score: it.Score, Evidence: it.Evidence, LastSeen: it.LastSeen}
+	}
+	return out, nil
+}
+
+func (p pageMatches) Decide(ctx context.Context, prospectID, customerID, verdict, by string) error {
+	_, err := p.r.Decide(ctx, strings.TrimPrefix(prospectID, "prospect:"), customerID, verdict, by)
+	if errors.Is(err, ErrNoSuchMatch) {
+		return fmt.Errorf("%w: %w", pages.ErrNoSuchMatch, err)
+	}
+	return err
 }

@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"net/http"
+	"net/url"
 	"strings"
 	"sync"
 	"testing"
@@ -67,5 +68,36 @@ func TestMatchReviewAPI(t *testing.T) {
 	r = ta.do(t, req{method: "GET", path: "/api/identity/review", role: auth.RoleAdmin})
 	if r.decode(t, &items); r.code != http.StatusOK || len(items) != 0 || strings.TrimSpace(string(r.body)) != "[]" {
 		t.Fatalf("after the decision: %d %q", r.code, r.body)
+	}
+}
+
+// The review page lists what the API lists and records a verdict under the
+// signed-in seller's name; marketing neither sees it nor may post to it.
+func TestMatchReviewPageBehindTheGate(t *testing.T) {
+	ta := newTestApp(t)
+	seller, marketer := ta.signIn(t, auth.RoleSales), ta.signIn(t, auth.RoleMarketing)
+	r := ta.page(t, seller, "GET", "/matches", nil)
+	if r.code != http.StatusOK || !strings.Contains(string(r.body), "Jan K.") || !strings.Contains(string(r.body), `href="/matches"`) {
+		t.Fatalf("seller /matches = %d, or the candidate or the nav link missing", r.code)
+	}
+	if r := ta.page(t, marketer, "GET", "/mentions", nil); strings.Contains(string(r.body), `href="/matches"`) {
+		t.Errorf("marketing is offered the review")
+	}
+	form := url.Values{"prospect_id": {"p-7"}, "customer_id": {"c-3"}, "verdict": {record.VerdictReject}}
+	if r := ta.page(t, marketer, "POST", "/matches/decide", form); r.code != http.StatusForbidden {
+		t.Errorf("marketing verdict = %d; want 403", r.code)
+	}
+	if r := ta.page(t, ta.newBrowser(t), "POST", "/matches/decide", form); r.code != http.StatusUnauthorized {
+		t.Errorf("signed-out verdict = %d; want 401", r.code)
+	}
+	r = ta.page(t, seller, "POST", "/matches/decide", form)
+	if r.code != http.StatusSeeOther || r.header.Get("Location") != "/matches?done=match_reject" {
+		t.Fatalf("seller verdict = %d to %q", r.code, r.header.Get("Location"))
+	}
+	f := ta.app.Reviewer.(*fakeReviewer)
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if len(f.decided) != 1 || f.decided[0].Verdict != record.VerdictReject || f.decided[0].By != seller.user {
+		t.Errorf("recorded %+v; want one rejection by %s", f.decided, seller.user)
 	}
 }

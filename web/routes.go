@@ -144,6 +144,8 @@ func (a *App) routes() []Route {
 		{Pattern: "POST /admin/import", Roles: admins, Handler: a.page("POST /admin/import")},
 		{Pattern: "GET /admin/import/{job}", Roles: admins, Handler: a.page("GET /admin/import/{job}")},
 		{Pattern: "POST /admin/erase", Roles: admins, Handler: a.page("POST /admin/erase")},
+		{Pattern: "GET /matches", Roles: sellers, Handler: a.page("GET /matches")},
+		{Pattern: "POST /matches/decide", Roles: sellers, Handler: a.page("POST /matches/decide")},
 		{Pattern: "GET /alerts", Roles: anyone, Handler: a.page("GET /alerts")},
 		{Pattern: "POST /alerts/rules", Roles: marketers, Handler: a.page("POST /alerts/rules")},
 		{Pattern: "POST /alerts/rules/{id}/toggle", Roles: marketers, Handler: a.page("POST /alerts/rules/{id}/toggle")},

@@ -19,8 +19,10 @@ import (
 
 	"github.com/earshothq/earshot/index/bleve"
 	"github.com/earshothq/earshot/pipeline"
+	"github.com/earshothq/earshot/record"
 	"github.com/earshothq/earshot/web"
 	"github.com/earshothq/earshot/web/auth"
+	"github.com/earshothq/earshot/web/pages"
 	"github.com/earshothq/earshot/web/pages/pagestest"
 	"github.com/earshothq/earshot/web/store"
 	"github.com/earshothq/earshot/web/table"
@@ -43,8 +45,9 @@ func browserPath(t *testing.T) string {
 
 // liveApp is the whole web app as earshot serves it: the gate (sign-in,
 // sessions, roles, CSRF), the store over loopback tables and the pages,
-// over the seeded embedded index.
-func liveApp(t *testing.T, b *bleve.Backend) (*httptest.Server, *web.App) {
+// over the seeded embedded index, with pagestest's possible identity
+// matches to review.
+func liveApp(t *testing.T, b *bleve.Backend, matches *pagestest.Stores) (*httptest.Server, *web.App) {
 	t.Helper()
 	cfg := web.DefaultConfig()
 	cfg.Auth.Argon2 = auth.HashParams{Time: 1, MemoryKiB: 64, Threads: 1}
@@ -55,7 +58,7 @@ func liveApp(t *testing.T, b *bleve.Backend) (*httptest.Server, *web.App) {
 	loop.Add(accounts.Tables()...)
 	loop.Add(st.Tables()...)
 	app := &web.App{Accounts: accounts, Throttle: auth.NewThrottle(cfg.Auth.Throttle), Search: b, Store: st,
-		Customers: web.CustomersDeps{Publisher: discard{}, Topics: topics}}
+		Customers: web.CustomersDeps{Publisher: discard{}, Topics: topics}, Reviewer: reviewer{matches.Deps().Matches}}
 	srv := web.NewServer(cfg, prometheus.NewRegistry(), nil)
 	if err := srv.Mount(app); err != nil {
 		t.Fatal(err)
@@ -71,6 +74,29 @@ func liveApp(t *testing.T, b *bleve.Backend) (*httptest.Server, *web.App) {
 
 type discard struct{}
 
+// reviewer serves pagestest's possible matches as the identity code
+// serves them to the web app.
+type reviewer struct{ m pages.MatchReview }
+
+func (r reviewer) Review(ctx context.Context) ([]web.MatchCandidate, error) {
+	cs, err := r.m.Review(ctx)
+	out := make([]web.MatchCandidate, len(cs))
+	for i, c := range cs {
+		out[i] = web.MatchCandidate{ProspectID: c.ProspectID, ProspectName: c.ProspectName, Emails: c.Identifiers, CustomerID: c.CustomerID,
+			CustomerName: c.CustomerName, Score: c.Score, Evidence: c.Evidence, LastSeen: c.LastSeen}
+	}
+	return out, err
+}
+
+func (r reviewer) Decide(ctx context.Context, prospectID, customerID, verdict, by string) (record.MatchDecision, error) {
+	if err := r.m.Decide(ctx, prospectID, customerID, verdict, by); errors.Is(err, pages.ErrNoSuchMatch) {
+		return record.MatchDecision{}, web.ErrNoSuchMatch
+	} else if err != nil {
+		return record.MatchDecision{}, err
+	}
+	return record.MatchDecision{ProspectID: prospectID, CustomerID: customerID, Verdict: verdict, By: by}, nil
+}
+
 func (discard) ProduceSync(context.Context, ...pipeline.Output) error { return nil }
 
 func TestBrowserPages(t *testing.T) {
@@ -84,7 +110,8 @@ func TestBrowserPages(t *testing.T) {
 	if _, err := pagestest.Seed(ctx, b, time.Now()); err != nil {
 		t.Fatal(err)
 	}
-	srv, _ := liveApp(t, b)
+	st := pagestest.NewStores(b)
+	srv, _ := liveApp(t, b, st)
 	shots := filepath.Join("..", "..", ".testenv", "screenshots")
 	if err := os.MkdirAll(shots, 0o755); err != nil {
 		t.Fatal(err)
@@ -247,11 +274,36 @@ func TestBrowserPages(t *testing.T) {
 			{"prospects-qualified", "/prospects?stage=qualified"}, {"prospects-no-owner", "/prospects?owner=nobody"},
 			{"feedback", "/feedback?q=delivery"}, {"admin", "/admin"}, {"empty", "/mentions?q=zzzznothing"},
 			{"error", "/mentions?q=kawa+AND+(dostawa"}, {"mentions-pl", "/mentions?lang=pl"}, {"dashboard-zh", "/dashboard?lang=zh"},
+			{"matches", "/matches?lang=en"},
 		} {
 			run("screenshot "+pg.name, chromedp.Navigate(u+pg.path), chromedp.WaitReady("main", chromedp.ByQuery), shot(size.name+"-"+pg.name))
 			checkChartText(t, size.name+" "+pg.name, func(js string, out any) { run("chart text "+pg.name, chromedp.Evaluate(js, out)) })
 		}
 		run("reset language", chromedp.Navigate(u+"/mentions?lang=en"))
+	}
+
+	// Merging asks first; declining the question records nothing.
+	run("merge asks", chromedp.Navigate(u+"/matches"), chromedp.WaitVisible(`article[data-prospect="p-mallory"]`, chromedp.ByQuery),
+		chromedp.Click(`article[data-prospect="`+pagestest.ProspectID+`"] button[value="confirm"]`, chromedp.ByQuery))
+	asked := false
+	for deadline := time.Now().Add(5 * time.Second); !asked && time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+		mu.Lock()
+		asked = len(dialogs) == 1 && strings.Contains(dialogs[0], "Merge this prospect")
+		mu.Unlock()
+	}
+	if !asked {
+		t.Errorf("merging did not ask first")
+	}
+	mu.Lock()
+	dialogs = nil // the question asked on purpose
+	mu.Unlock()
+	// Keep a possible match apart: the candidate gives way to a line
+	// saying what was recorded, without a reload.
+	run("match verdict", chromedp.Navigate(u+"/matches"), chromedp.WaitVisible(`article[data-prospect="p-mallory"]`, chromedp.ByQuery),
+		chromedp.Click(`article[data-prospect="p-mallory"] button[value="reject"]`, chromedp.ByQuery),
+		chromedp.WaitVisible(`p.match.decided`, chromedp.ByQuery))
+	if got := st.MatchDecisions(); len(got) != 1 || !strings.HasPrefix(got[0], "p-mallory "+pagestest.CustomerID+" reject") {
+		t.Errorf("match verdicts recorded: %q", got)
 	}
 
 	mu.Lock()

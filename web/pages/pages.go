@@ -1,7 +1,8 @@
 // Package pages is the web app people use: server-rendered html/template
 // pages for mentions (with a live stream over server-sent events), the
 // dashboard of a saved search, the prospects inbox, a person's profile,
-// feedback search and administration. Assets (CSS, a small script, the
+// feedback search, the review of possible identity matches and
+// administration. Assets (CSS, a small script, the
 // vendored htmx) are embedded; nothing loads from elsewhere, so the app
 // works offline. Every page keeps its state in its URL.
 //
@@ -55,6 +56,8 @@ type Deps struct {
 	Eraser      Eraser
 	// Alerts are the alert rules and deliveries (alerts.go).
 	Alerts AlertRules
+	// Matches is the review of possible identity matches (matches.go).
+	Matches MatchReview
 	// Who names the signed-in person of a request (set by web/auth's
 	// middleware); nil renders pages for an anonymous viewer.
 	Who func(r *http.Request) (Viewer, bool)
@@ -172,6 +175,8 @@ func (p *Pages) Routes() []Route {
 		h("POST /admin/import", p.startImport),
 		h("GET /admin/import/{job}", p.importStatus),
 		h("POST /admin/erase", p.erase),
+		h("GET /matches", p.matches),
+		h("POST /matches/decide", p.decideMatch),
 		h("GET /alerts", p.alerts),
 		h("POST /alerts/rules", p.createAlertRule),
 		h("POST /alerts/rules/{id}/toggle", p.toggleAlertRule),

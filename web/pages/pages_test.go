@@ -89,7 +89,7 @@ var facetCount = regexp.MustCompile(`data-facet="sentiment">(?s:.*?)data-value="
 func TestEveryPageRendersWithSecurityHeaders(t *testing.T) {
 	h := newHarness(t)
 	for _, path := range []string{"/mentions", "/mentions?q=kawa&filter=language:%22pl%22", "/dashboard", "/prospects", "/prospects?stage=new",
-		"/people/customer:" + pagestest.CustomerID, "/people/prospect:" + pagestest.ProspectID, "/feedback", "/feedback?q=delivery", "/admin"} {
+		"/people/customer:" + pagestest.CustomerID, "/people/prospect:" + pagestest.ProspectID, "/feedback", "/feedback?q=delivery", "/admin", "/matches"} {
 		code, body, hdr := h.get(t, path)
 		if code != http.StatusOK {
 			t.Errorf("GET %s = %d\n%s", path, code, body)

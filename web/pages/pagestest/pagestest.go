@@ -30,23 +30,28 @@ type Stores struct {
 	tokens      []pages.Token
 	erased      []string
 	hidden      map[string]*record.EnrichedMention // marked irrelevant
+	matches     []pages.MatchCandidate
+	decisions   []string
+	reviewErr   error
 	now         func() time.Time
 }
 
 // NewStores returns empty stores over b.
 func NewStores(b index.Backend) *Stores {
-	return &Stores{Backend: b, searches: map[string]*record.SavedSearch{}, work: map[string]*pages.ProspectWork{}, now: time.Now}
+	return &Stores{Backend: b, searches: map[string]*record.SavedSearch{}, work: map[string]*pages.ProspectWork{}, now: time.Now,
+		matches: Matches(time.Now().UTC())}
 }
 
 // Deps wires every store into pages.Deps.
 func (s *Stores) Deps() pages.Deps {
 	return pages.Deps{Backend: s.Backend, Searches: searchStore{s}, Corrections: s, Mutes: muteStore{s}, Prospects: workStore{s},
-		Accounts: s, Importer: s, Eraser: s}
+		Accounts: s, Importer: s, Eraser: s, Matches: matchStore{s}}
 }
 
 type searchStore struct{ *Stores }
 type muteStore struct{ *Stores }
 type workStore struct{ *Stores }
+type matchStore struct{ *Stores }
 
 // List, Get and Save are the saved searches.
 func (s searchStore) List(context.Context) ([]*record.SavedSearch, error) {
@@ -327,4 +332,70 @@ func (s *Stores) Erased() []string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return slices.Clone(s.erased)
+}
+
+// Matches are the possible identity matches the stores start with: the
+// seeded prospect who may be the seeded customer, and a prospect with a
+// hostile name who may be another customer.
+func Matches(now time.Time) []pages.MatchCandidate {
+	return []pages.MatchCandidate{
+		{ProspectID: ProspectID, ProspectName: ProspectName, Identifiers: []string{"jan@firma.pl", "mastodon:jan@pol.social"},
+			CustomerID: "c-jan", CustomerName: "Jan Kowalski", Score: 14.2, LastSeen: now.Add(-3 * time.Hour),
+			Evidence: []record.FieldEvidence{{Field: "first_name", Agrees: true, Level: "exact", Weight: 3.1},
+				{Field: "last_name", Agrees: true, Level: "exact", Weight: 7.9}, {Field: "email", Agrees: false, Level: "local", Weight: 1.2},
+				{Field: "city", Agrees: false, Level: "different", Weight: -2.4}, {Field: "handle", Agrees: true, Level: "exact", Weight: 4.3}}},
+		{ProspectID: "p-mallory", ProspectName: Hostile, Identifiers: []string{"mallory@evil.example"},
+			CustomerID: CustomerID, CustomerName: "Anna Nowak", Score: 9.6, LastSeen: now.Add(-26 * time.Hour),
+			Evidence: []record.FieldEvidence{{Field: "email", Agrees: true, Level: "exact", Weight: 9.8}, {Field: "first_name", Agrees: false, Level: "different", Weight: -0.2}}},
+	}
+}
+
+// Review lists the candidates nobody decided yet, strongest first.
+func (s matchStore) Review(context.Context) ([]pages.MatchCandidate, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.reviewErr != nil {
+		return nil, s.reviewErr
+	}
+	var out []pages.MatchCandidate
+	for _, c := range s.matches {
+		if !slices.ContainsFunc(s.decisions, func(d string) bool { return strings.HasPrefix(d, c.ProspectID+" "+c.CustomerID+" ") }) {
+			out = append(out, c)
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Score > out[j].Score })
+	return out, nil
+}
+
+// Decide records "prospect customer verdict by"; a pair it does not hold
+// is pages.ErrNoSuchMatch.
+func (s matchStore) Decide(_ context.Context, prospectID, customerID, verdict, by string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if !slices.ContainsFunc(s.matches, func(c pages.MatchCandidate) bool { return c.ProspectID == prospectID && c.CustomerID == customerID }) {
+		return fmt.Errorf("%w: %s and %s", pages.ErrNoSuchMatch, prospectID, customerID)
+	}
+	s.decisions = append(s.decisions, strings.Join([]string{prospectID, customerID, verdict, by}, " "))
+	return nil
+}
+
+// SetMatches replaces the candidates; FailReview makes the review fail
+// with err (nil mends it).
+func (s *Stores) SetMatches(cs []pages.MatchCandidate) {
+	s.mu.Lock()
+	s.matches = cs
+	s.mu.Unlock()
+}
+
+func (s *Stores) FailReview(err error) {
+	s.mu.Lock()
+	s.reviewErr = err
+	s.mu.Unlock()
+}
+
+// MatchDecisions lists the recorded verdicts as "prospect customer verdict by".
+func (s *Stores) MatchDecisions() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return slices.Clone(s.decisions)
 }
