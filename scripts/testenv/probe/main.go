@@ -113,6 +113,41 @@ func waitKafkaMetadata(ctx context.Context, addr string) (*kafka.MetadataRespons
 	}
 }
 
+// waitTopicLeaders asks for the topic's metadata until it lists its
+// partitions, each with a leader.
+func waitTopicLeaders(ctx context.Context, client *kafka.Client, topic string, partitions int) error {
+	var lastErr error
+	for {
+		md, err := client.Metadata(ctx, &kafka.MetadataRequest{Topics: []string{topic}})
+		lastErr = err
+		if err == nil {
+			lastErr = fmt.Errorf("topic %s is not in the metadata yet", topic)
+			for _, t := range md.Topics {
+				if t.Name != topic {
+					continue
+				}
+				lastErr = t.Error
+				if lastErr == nil && len(t.Partitions) < partitions {
+					lastErr = fmt.Errorf("topic %s lists %d of %d partitions", topic, len(t.Partitions), partitions)
+				}
+				for _, p := range t.Partitions {
+					if lastErr == nil && (p.Error != nil || p.Leader.ID < 0 || p.Leader.Host == "") {
+						lastErr = fmt.Errorf("partition %d of %s has no leader yet (%v)", p.ID, topic, p.Error)
+					}
+				}
+			}
+		}
+		if lastErr == nil {
+			return nil
+		}
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("waiting for the partitions of %s to have leaders: %w (last: %v)", topic, ctx.Err(), lastErr)
+		case <-time.After(100 * time.Millisecond):
+		}
+	}
+}
+
 func kafkaCheckCmd(args []string) error {
 	fs := flag.NewFlagSet("kafka-check", flag.ContinueOnError)
 	addr := fs.String("addr", "127.0.0.1:19092", "Kafka bootstrap address")
@@ -159,6 +194,14 @@ func kafkaRoundTrip(ctx context.Context, addr string, n int) error {
 			fmt.Fprintf(os.Stderr, "probe: deleting topic %s: %v\n", topic, err)
 		}
 	}()
+
+	// A topic just created is not yet known to every part of a broker
+	// that has only started (its partitions' leaders come a moment
+	// later); producing at once was refused with "Unknown Topic Or
+	// Partition" on a loaded CI machine.
+	if err := waitTopicLeaders(ctx, client, topic, 3); err != nil {
+		return err
+	}
 
 	const keys = 16
 	msgs := make([]kafka.Message, n)
