@@ -34,6 +34,8 @@ func (m *EnrichedMention) schemaVersion() *int { return &m.Schema }
 func (c *Customer) schemaVersion() *int        { return &c.Schema }
 func (p *Prospect) schemaVersion() *int        { return &p.Schema }
 func (p *ProspectLife) schemaVersion() *int    { return &p.Schema }
+func (p *ProspectReview) schemaVersion() *int  { return &p.Schema }
+func (c *CustomerName) schemaVersion() *int    { return &c.Schema }
 func (e *Erasure) schemaVersion() *int         { return &e.Schema }
 func (d *DeadLetter) schemaVersion() *int      { return &d.Schema }
 

@@ -424,6 +424,32 @@ type ProspectLife struct {
 	MergedInto string    `json:"merged_into,omitempty"`
 }
 
+// ProspectReview is the part of a prospect record the review of possible
+// identity matches shows: who the prospect is, where it is in its life and
+// the customers it may be. A reader that follows every prospect for the
+// review (the web app) decodes it without the evidence, which is most of a
+// prospect's bytes. Its fields are the Prospect's.
+type ProspectReview struct {
+	Schema     int         `json:"schema"`
+	ID         string      `json:"id"`
+	Name       string      `json:"name,omitempty"`
+	Emails     []string    `json:"emails,omitempty"`
+	Handles    []Handle    `json:"handles,omitempty"`
+	Status     string      `json:"status"`
+	LastSeen   time.Time   `json:"last_seen"`
+	Candidates []Candidate `json:"candidates,omitempty"`
+}
+
+// CustomerName is the part of a customer record that names the customer,
+// for readers that follow every customer only to name them. Its fields are
+// the Customer's.
+type CustomerName struct {
+	Schema    int    `json:"schema"`
+	ID        string `json:"id"`
+	FirstName string `json:"first_name,omitempty"`
+	LastName  string `json:"last_name,omitempty"`
+}
+
 // Erasure is a request to forget a person everywhere (GDPR right to erasure).
 // The index stage deletes the person's profile and every mention linked to them.
 type Erasure struct {

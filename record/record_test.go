@@ -145,15 +145,50 @@ func TestDeadLetterFitKeepsItsEncodingUnderTheLimit(t *testing.T) {
 
 // Every field of ProspectLife is the Prospect field of the same name, with
 // the same JSON name and type, so it reads what a prospect record holds.
-func TestProspectLifeFieldsAreTheProspects(t *testing.T) {
-	full := reflect.TypeFor[Prospect]()
-	life := reflect.TypeFor[ProspectLife]()
-	for i := range life.NumField() {
-		f := life.Field(i)
-		g, ok := full.FieldByName(f.Name)
-		if !ok || g.Type != f.Type || g.Tag.Get("json") != f.Tag.Get("json") {
-			t.Errorf("ProspectLife.%s (%s, json %q) is not Prospect's", f.Name, f.Type, f.Tag.Get("json"))
+// The partial records read what the whole ones wrote: each field is the
+// whole record's, with its type and JSON name.
+func TestPartialRecordsFieldsAreTheWholeRecords(t *testing.T) {
+	for _, c := range []struct{ whole, part reflect.Type }{
+		{reflect.TypeFor[Prospect](), reflect.TypeFor[ProspectLife]()},
+		{reflect.TypeFor[Prospect](), reflect.TypeFor[ProspectReview]()},
+		{reflect.TypeFor[Customer](), reflect.TypeFor[CustomerName]()},
+	} {
+		for i := range c.part.NumField() {
+			f := c.part.Field(i)
+			g, ok := c.whole.FieldByName(f.Name)
+			if !ok || g.Type != f.Type || g.Tag.Get("json") != f.Tag.Get("json") {
+				t.Errorf("%s.%s (%s, json %q) is not %s's", c.part.Name(), f.Name, f.Type, f.Tag.Get("json"), c.whole.Name())
+			}
 		}
+	}
+}
+
+func TestProspectReviewAndCustomerNameReadTheirRecords(t *testing.T) {
+	p := benchProspect()
+	p.Candidates = []Candidate{{CustomerID: "c-1", Score: 12.5, Evidence: []FieldEvidence{{Field: "email", Agrees: true, Level: "exact", Weight: 9}}}}
+	b, err := Encode(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var r ProspectReview
+	if err := Decode(b, &r); err != nil {
+		t.Fatal(err)
+	}
+	want := ProspectReview{Schema: SchemaVersion, ID: p.ID, Name: p.Name, Emails: p.Emails, Handles: p.Handles, Status: p.Status, LastSeen: p.LastSeen, Candidates: p.Candidates}
+	if !reflect.DeepEqual(r, want) {
+		t.Fatalf("read %+v, want %+v", r, want)
+	}
+	b, err = Encode(&Customer{ID: "c-1", FirstName: "Zofia", LastName: "Wiśniewska", Emails: []string{"z@example.pl"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var n CustomerName
+	if err := Decode(b, &n); err != nil || n != (CustomerName{Schema: SchemaVersion, ID: "c-1", FirstName: "Zofia", LastName: "Wiśniewska"}) {
+		t.Fatalf("read %+v, %v", n, err)
+	}
+	b[len(`{"schema":`)] = '9' // a newer writer's record is refused, as for the whole record
+	if err := Decode(b, &n); err == nil {
+		t.Fatal("a customer of schema 9 decoded")
 	}
 }
 

@@ -4,8 +4,10 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"time"
 
 	"github.com/earshothq/earshot/enrich/identity"
+	"github.com/earshothq/earshot/enrich/identity/crm"
 	"github.com/earshothq/earshot/enrich/identity/customerfile"
 	"github.com/earshothq/earshot/index"
 	"github.com/earshothq/earshot/record"
@@ -29,7 +31,8 @@ func (h *hub) apiRoles(srv *web.Server) ([]role, error) {
 		return nil, err
 	}
 	app.Customers = web.CustomersDeps{Publisher: producer, Topics: h.kafka.Topics(), Validate: validate}
-	admin := &webAdmin{kafka: h.kafka, pub: producer, norm: norm, search: b}
+	reviews := crm.NewReviews(h.kafka, h.kafka.Topics(), 15*time.Minute, h.logger)
+	admin := &webAdmin{kafka: h.kafka, pub: producer, norm: norm, search: b, reviews: reviews}
 	app.Importer, app.Eraser, app.Reviewer, app.Exporter = admin, admin, admin, admin
 	if err := srv.Mount(app); err != nil {
 		producer.Close()
@@ -49,6 +52,7 @@ func (h *hub) apiRoles(srv *web.Server) ([]role, error) {
 	// HTTP role (an earlier phase) has stopped taking requests.
 	return append(roles, role{name: "customers-api", run: func(ctx context.Context) error {
 		<-ctx.Done()
+		reviews.Close()
 		return producer.Close()
 	}}), nil
 }

@@ -25,6 +25,8 @@ type webAdmin struct {
 	norm  *identity.Normalizer
 	// search serves the export of a person's mentions.
 	search index.Backend
+	// reviews serves the review of possible matches.
+	reviews *crm.Reviews
 }
 
 var (
@@ -101,17 +103,14 @@ func (w *webAdmin) Erase(ctx context.Context, who string, dryRun bool) (web.Eras
 	return rep, nil
 }
 
-// Review lists the undecided possible matches as `earshot identity review` does.
+// Review lists the undecided possible matches as `earshot identity review`
+// does, from the tables it follows (crm.Reviews) rather than a read of
+// every customer and prospect per look.
 func (w *webAdmin) Review(ctx context.Context) ([]web.MatchCandidate, error) {
-	snap, err := crm.LoadSnapshot(ctx, w.kafka, w.kafka.Topics())
+	items, err := w.reviews.Review(ctx)
 	if err != nil {
 		return nil, err
 	}
-	decisions, err := crm.LoadDecisions(ctx, w.kafka, w.kafka.Topics())
-	if err != nil {
-		return nil, err
-	}
-	items := crm.Review(snap, decisions)
 	out := make([]web.MatchCandidate, 0, len(items))
 	for _, it := range items {
 		out = append(out, web.MatchCandidate(it))
@@ -121,15 +120,9 @@ func (w *webAdmin) Review(ctx context.Context) ([]web.MatchCandidate, error) {
 
 // Decide records a verdict as `earshot identity confirm|reject` does.
 func (w *webAdmin) Decide(ctx context.Context, prospectID, customerID, verdict, by string) (record.MatchDecision, error) {
-	snap, err := crm.LoadSnapshot(ctx, w.kafka, w.kafka.Topics())
-	if err != nil {
-		return record.MatchDecision{}, err
+	d, err := w.reviews.Decide(ctx, w.pub, record.MatchDecision{ProspectID: prospectID, CustomerID: customerID, Verdict: verdict, By: by})
+	if errors.Is(err, crm.ErrNoSuchPerson) {
+		return d, fmt.Errorf("%w: %w", web.ErrNoSuchMatch, err)
 	}
-	if _, ok := snap.Prospects[prospectID]; !ok {
-		return record.MatchDecision{}, fmt.Errorf("%w: prospect %q", web.ErrNoSuchMatch, prospectID)
-	}
-	if _, ok := snap.Customers[customerID]; !ok {
-		return record.MatchDecision{}, fmt.Errorf("%w: customer %q", web.ErrNoSuchMatch, customerID)
-	}
-	return crm.Decide(ctx, w.pub, w.kafka.Topics(), snap, record.MatchDecision{ProspectID: prospectID, CustomerID: customerID, Verdict: verdict, By: by})
+	return d, err
 }

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/earshothq/earshot/enrich/identity"
+	"github.com/earshothq/earshot/enrich/identity/crm"
 	"github.com/earshothq/earshot/pipeline"
 	"github.com/earshothq/earshot/pipeline/pipelinetest"
 	"github.com/earshothq/earshot/record"
@@ -64,7 +65,9 @@ func TestIntegrationWebAdminMatchReview(t *testing.T) {
 	c := pipelinetest.New(t)
 	p := c.Kafka.NewProducer("web-review-test", 0)
 	defer p.Close()
-	admin := &webAdmin{kafka: c.Kafka, pub: p, norm: identity.NewNormalizer(identity.DefaultConfig())}
+	reviews := crm.NewReviews(c.Kafka, c.Kafka.Topics(), time.Minute, nil)
+	defer reviews.Close()
+	admin := &webAdmin{kafka: c.Kafka, pub: p, norm: identity.NewNormalizer(identity.DefaultConfig()), reviews: reviews}
 	ctx := context.Background()
 	topics := c.Kafka.Topics()
 	cust, err := record.Encode(&record.Customer{ID: "c-3", FirstName: "Jan", LastName: "Kowalski", Emails: []string{"jan@example.pl"}})
@@ -92,5 +95,22 @@ func TestIntegrationWebAdminMatchReview(t *testing.T) {
 	}
 	if items, err := admin.Review(ctx); err != nil || len(items) != 0 {
 		t.Fatalf("after the rejection: %+v %v", items, err)
+	}
+	// The review follows the tables: a customer and a prospect written
+	// after the first look are in the next one, named.
+	cust2, _ := record.Encode(&record.Customer{ID: "c-4", FirstName: "Ana", LastName: "Silva"})
+	prosp2, _ := record.Encode(&record.Prospect{ID: "p-8", Key: "email:ana@x.pt", Name: "Ana S.", Status: record.ProspectNew,
+		Candidates: []record.Candidate{{CustomerID: "c-4", Score: 10}}})
+	c.Produce(t, pipeline.Output{Topic: topics.Customers(), Key: []byte("c-4"), Value: cust2},
+		pipeline.Output{Topic: topics.Prospects(), Key: []byte("p-8"), Value: prosp2})
+	if items, err := admin.Review(ctx); err != nil || len(items) != 1 || items[0].ProspectID != "p-8" || items[0].CustomerName != "Ana Silva" {
+		t.Fatalf("after a new prospect: %+v %v", items, err)
+	}
+	// Converted, it leaves the review.
+	prosp2, _ = record.Encode(&record.Prospect{ID: "p-8", Key: "email:ana@x.pt", Name: "Ana S.", Status: record.ProspectConverted, CustomerID: "c-4",
+		Candidates: []record.Candidate{{CustomerID: "c-4", Score: 10}}})
+	c.Produce(t, pipeline.Output{Topic: topics.Prospects(), Key: []byte("p-8"), Value: prosp2})
+	if items, err := admin.Review(ctx); err != nil || len(items) != 0 {
+		t.Fatalf("after the conversion: %+v %v", items, err)
 	}
 }

@@ -71,23 +71,37 @@ func Review(snap *Snapshot, decisions map[string]record.MatchDecision) []ReviewI
 	for _, d := range decisions {
 		decided[[2]string{d.ProspectID, d.CustomerID}] = true
 	}
-	var items []ReviewItem
+	var open []*record.ProspectReview
 	for _, id := range sortedKeys(snap.Prospects) {
 		p := snap.Prospects[id]
-		if p.Status == record.ProspectConverted || p.Status == record.ProspectMerged || p.Status == record.ProspectRejected {
+		open = append(open, &record.ProspectReview{ID: p.ID, Name: p.Name, Emails: p.Emails, Handles: p.Handles,
+			Status: p.Status, LastSeen: p.LastSeen, Candidates: p.Candidates})
+	}
+	return reviewItems(open, func(id string) (string, bool) {
+		c, ok := snap.Customers[id]
+		return customerName(c.FirstName, c.LastName), ok
+	}, func(prospect, customer string) bool { return decided[[2]string{prospect, customer}] })
+}
+
+// reviewItems lists the candidates of the open prospects among ps (in
+// their order) that decided does not know, the strongest first, then the
+// most recently seen. A candidate whose customer is gone (forgotten) is
+// left out: there is nobody to be.
+func reviewItems(ps []*record.ProspectReview, name func(customerID string) (string, bool), decided func(prospect, customer string) bool) []ReviewItem {
+	var items []ReviewItem
+	for _, p := range ps {
+		if !openForReview(p.Status) {
 			continue
 		}
 		for _, c := range p.Candidates {
-			if decided[[2]string{p.ID, c.CustomerID}] {
+			cname, known := name(c.CustomerID)
+			if !known || decided(p.ID, c.CustomerID) {
 				continue
 			}
 			it := ReviewItem{ProspectID: p.ID, ProspectName: p.Name, Emails: p.Emails, CustomerID: c.CustomerID,
-				Score: c.Score, Evidence: c.Evidence, LastSeen: p.LastSeen}
+				CustomerName: cname, Score: c.Score, Evidence: c.Evidence, LastSeen: p.LastSeen}
 			for _, h := range p.Handles {
 				it.Handles = append(it.Handles, h.Platform+":"+h.Handle)
-			}
-			if cust, ok := snap.Customers[c.CustomerID]; ok {
-				it.CustomerName = strings.TrimSpace(cust.FirstName + " " + cust.LastName)
 			}
 			items = append(items, it)
 		}
@@ -104,20 +118,44 @@ func Review(snap *Snapshot, decisions map[string]record.MatchDecision) []ReviewI
 	return items
 }
 
+// openForReview: a converted, merged or rejected prospect is settled.
+func openForReview(status string) bool {
+	return status != record.ProspectConverted && status != record.ProspectMerged && status != record.ProspectRejected
+}
+
+func customerName(first, last string) string { return strings.TrimSpace(first + " " + last) }
+
 // Decide checks a decision against the tables and writes it to the
 // match-decisions topic, returning once Kafka acknowledged it. The
 // enrich stage applies it: a confirmation converts the prospect into the
 // customer, a rejection keeps the customer off its candidates.
 func Decide(ctx context.Context, pub Publisher, topics pipeline.Topics, snap *Snapshot, d record.MatchDecision) (record.MatchDecision, error) {
-	if d.Verdict != record.VerdictConfirm && d.Verdict != record.VerdictReject {
-		return d, fmt.Errorf("deciding: verdict must be %s or %s, got %q", record.VerdictConfirm, record.VerdictReject, d.Verdict)
+	if err := checkVerdict(d); err != nil {
+		return d, err
 	}
 	if _, ok := snap.Prospects[d.ProspectID]; !ok {
-		return d, fmt.Errorf("deciding: no prospect has the id %q", d.ProspectID)
+		return d, fmt.Errorf("deciding: %w: no prospect has the id %q", ErrNoSuchPerson, d.ProspectID)
 	}
 	if _, ok := snap.Customers[d.CustomerID]; !ok {
-		return d, fmt.Errorf("deciding: no customer has the id %q", d.CustomerID)
+		return d, fmt.Errorf("deciding: %w: no customer has the id %q", ErrNoSuchPerson, d.CustomerID)
 	}
+	return writeDecision(ctx, pub, topics, d)
+}
+
+// ErrNoSuchPerson is a decision about a prospect or customer the tables do
+// not hold.
+var ErrNoSuchPerson = errors.New("no such prospect or customer")
+
+func checkVerdict(d record.MatchDecision) error {
+	if d.Verdict != record.VerdictConfirm && d.Verdict != record.VerdictReject {
+		return fmt.Errorf("deciding: verdict must be %s or %s, got %q", record.VerdictConfirm, record.VerdictReject, d.Verdict)
+	}
+	return nil
+}
+
+// writeDecision writes a checked decision (the prospect and the customer
+// exist) to the match-decisions topic.
+func writeDecision(ctx context.Context, pub Publisher, topics pipeline.Topics, d record.MatchDecision) (record.MatchDecision, error) {
 	if strings.TrimSpace(d.By) == "" {
 		return d, errors.New("deciding: say who decides")
 	}
