@@ -352,6 +352,7 @@ func checkChartText(t *testing.T, page string, eval func(js string, out any)) {
 	if got.Frames == 0 {
 		return
 	}
+	t.Logf("%s: %d charts, text %.1f–%.1f px", page, got.Frames, got.MinPx, got.MaxPx)
 	if got.BadFrames > 0 {
 		t.Errorf("%s: %d of %d charts show no drawing or both", page, got.BadFrames, got.Frames)
 	}
