@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"log/slog"
 	"net/http"
 	"os"
@@ -151,6 +152,29 @@ func TestIntegrationOnePersonOneProfile(t *testing.T) {
 		return it.ProspectID == second && it.CustomerID == "c-jan"
 	}) {
 		t.Errorf("the namesake's possible match is not listed for review: %s", out)
+	}
+	// The web app lists it too, from the tables it follows: the API and
+	// the sales page.
+	waitFor(t, "the possible match in the web app's review", 30*time.Second, logs, func() bool {
+		var web []struct {
+			ProspectID string `json:"prospect_id"`
+			CustomerID string `json:"customer_id"`
+		}
+		return getJSON(client, api+"/api/identity/review", &web) && slices.ContainsFunc(web, func(it struct {
+			ProspectID string `json:"prospect_id"`
+			CustomerID string `json:"customer_id"`
+		}) bool {
+			return it.ProspectID == second && it.CustomerID == "c-jan"
+		})
+	})
+	if r, err := client.Get(api + "/matches"); err != nil {
+		t.Error(err)
+	} else {
+		page, _ := io.ReadAll(r.Body)
+		r.Body.Close()
+		if r.StatusCode != http.StatusOK || !strings.Contains(string(page), `data-prospect="`+second+`" data-customer="c-jan"`) {
+			t.Errorf("the review page = %d without the pair", r.StatusCode)
+		}
 	}
 	toot("t3", "Ekspresy zamówione", record.Author{Handle: "janz@mastodon.social", Email: "jan.z@firma.pl"}, time.Now().UTC())
 	waitFor(t, "the second prospect merged into the customer", 90*time.Second, logs, func() bool {
