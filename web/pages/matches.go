@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/earshothq/earshot/index"
 	"github.com/earshothq/earshot/record"
 )
 
@@ -59,10 +60,12 @@ type matchesData struct {
 }
 
 // matchRow is one candidate as the page shows it: the fields that agree,
-// strongest first, then the ones that do not.
+// strongest first, then the ones that do not, and the customer as the
+// index knows them (nil when it does not), to compare side by side.
 type matchRow struct {
 	MatchCandidate
 	Agree, Disagree []record.FieldEvidence
+	Customer        *index.Profile
 }
 
 func (p *Pages) matches(w http.ResponseWriter, r *http.Request) {
@@ -89,8 +92,24 @@ func (p *Pages) matches(w http.ResponseWriter, r *http.Request) {
 	from, _ := strconv.Atoi(r.URL.Query().Get("from"))
 	from = max(0, min(from, len(all)))
 	d.From = from
-	for _, c := range all[from:min(from+matchesPerPage, len(all))] {
+	page := all[from:min(from+matchesPerPage, len(all))]
+	ids := make([]string, len(page))
+	for i, c := range page {
 		d.Rows = append(d.Rows, newMatchRow(c))
+		ids[i] = index.ProfileID(index.ProfileCustomer, c.CustomerID)
+	}
+	// The customers' identifiers beside the prospect's; without them the
+	// page still shows each pair by name.
+	if len(ids) > 0 {
+		profiles, err := p.d.Backend.GetProfiles(ctx, ids)
+		if err != nil {
+			p.log.Warn("reading the candidates' customer profiles failed", "error", err)
+		}
+		for i := range d.Rows {
+			if i < len(profiles) {
+				d.Rows[i].Customer = profiles[i]
+			}
+		}
 	}
 	if from > 0 {
 		d.Prev = "/matches?from=" + strconv.Itoa(max(0, from-matchesPerPage))

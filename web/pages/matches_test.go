@@ -50,6 +50,12 @@ func TestMatchReviewShowsEachPairWithItsEvidence(t *testing.T) {
 		}
 		at = i
 	}
+	// The customer's identifiers as the index knows them, beside the
+	// prospect's (c-jan has no profile: the pair is shown by name).
+	second := body[strings.Index(body, `data-prospect="p-mallory"`):]
+	if !strings.Contains(second, "anna@example.pl") || !strings.Contains(first, ">Jan Kowalski</a>") {
+		t.Errorf("the customer side lacks the indexed customer's e-mail or the unindexed one's name")
+	}
 	// A prospect's name is text from the web: shown, never run.
 	if strings.Contains(body, "<script>alert") || strings.Contains(body, "<img src=x") || !strings.Contains(body, "&lt;script&gt;") {
 		t.Errorf("the hostile prospect name is not escaped")
