@@ -312,8 +312,8 @@ var (
 		Body:        erasureInput{}, Response: ErasureReport{}, Status: http.StatusAccepted, Errors: []int{http.StatusOK, http.StatusNotFound}}
 	docMatchReview = &Op{Tag: "prospects", Summary: "Possible identity matches nobody decided yet: a prospect and a customer it may be, strongest first",
 		Response: []MatchCandidate{}}
-	docMatchDecision = &Op{Tag: "prospects", Summary: "Confirm or reject a possible match (remembered; a confirmation converts the prospect into the customer)",
-		Body: matchDecisionInput{}, Response: record.MatchDecision{}, Errors: []int{http.StatusNotFound}}
+	docMatchDecision = &Op{Tag: "prospects", Summary: "Confirm or reject a possible match (remembered; a confirmation converts the prospect into the customer; confirming a prospect already converted, merged, rejected or confirmed as another customer is a 409)",
+		Body: matchDecisionInput{}, Response: record.MatchDecision{}, Errors: []int{http.StatusNotFound, http.StatusConflict}}
 	docUsers       = &Op{Tag: "admin", Summary: "List users", Response: []auth.UserInfo{}}
 	docCreateUser  = &Op{Tag: "admin", Summary: "Create a user", Body: newUser{}, Response: auth.UserInfo{}, Status: http.StatusCreated, Errors: []int{http.StatusConflict}}
 	docUser        = &Op{Tag: "admin", Summary: "One user", Response: auth.UserInfo{}}

@@ -287,8 +287,11 @@ func (p pageMatches) Review(ctx context.Context) ([]pages.MatchCandidate, error)
 
 func (p pageMatches) Decide(ctx context.Context, prospectID, customerID, verdict, by string) error {
 	_, err := p.r.Decide(ctx, strings.TrimPrefix(prospectID, "prospect:"), customerID, verdict, by)
-	if errors.Is(err, ErrNoSuchMatch) {
+	switch {
+	case errors.Is(err, ErrNoSuchMatch):
 		return fmt.Errorf("%w: %w", pages.ErrNoSuchMatch, err)
+	case errors.Is(err, ErrMatchSettled):
+		return fmt.Errorf("%w: %w", pages.ErrMatchSettled, err)
 	}
 	return err
 }

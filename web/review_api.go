@@ -17,7 +17,8 @@ import (
 type MatchReviewer interface {
 	Review(ctx context.Context) ([]MatchCandidate, error)
 	// Decide writes a verdict (record.VerdictConfirm or VerdictReject);
-	// an unknown prospect or customer is ErrNoSuchMatch.
+	// an unknown prospect or customer is ErrNoSuchMatch, a confirmation
+	// of a settled prospect ErrMatchSettled.
 	Decide(ctx context.Context, prospectID, customerID, verdict, by string) (record.MatchDecision, error)
 }
 
@@ -37,6 +38,10 @@ type MatchCandidate struct {
 // ErrNoSuchMatch is a decision about a prospect or customer Earshot does
 // not hold.
 var ErrNoSuchMatch = errors.New("no such prospect or customer")
+
+// ErrMatchSettled is a confirmation of a prospect that is already
+// converted, merged or rejected, or already confirmed as another customer.
+var ErrMatchSettled = errors.New("the prospect is already settled")
 
 // matchDecisionInput is POST /api/identity/decisions.
 type matchDecisionInput struct {
@@ -90,6 +95,10 @@ func (a *App) decideMatch(w http.ResponseWriter, r *http.Request) {
 	d, err := a.Reviewer.Decide(ctx, strings.TrimPrefix(in.ProspectID, "prospect:"), in.CustomerID, in.Verdict, principal(r).User)
 	if errors.Is(err, ErrNoSuchMatch) {
 		problem(w, r, http.StatusNotFound, "not-found", err.Error())
+		return
+	}
+	if errors.Is(err, ErrMatchSettled) {
+		problem(w, r, http.StatusConflict, "conflict", err.Error())
 		return
 	}
 	if err != nil {

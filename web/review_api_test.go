@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
@@ -29,6 +30,9 @@ func (f *fakeReviewer) Review(context.Context) ([]MatchCandidate, error) {
 }
 
 func (f *fakeReviewer) Decide(_ context.Context, prospectID, customerID, verdict, by string) (record.MatchDecision, error) {
+	if prospectID == "p-7" && customerID == "c-9" && verdict == record.VerdictConfirm {
+		return record.MatchDecision{}, fmt.Errorf("%w: p-7 is confirmed as c-3", ErrMatchSettled)
+	}
 	if prospectID != "p-7" || customerID != "c-3" {
 		return record.MatchDecision{}, ErrNoSuchMatch
 	}
@@ -57,6 +61,10 @@ func TestMatchReviewAPI(t *testing.T) {
 	if r := ta.do(t, req{method: "POST", path: "/api/identity/decisions", role: auth.RoleSales,
 		json: matchDecisionInput{ProspectID: "p-404", CustomerID: "c-3", Verdict: record.VerdictReject}}); r.code != http.StatusNotFound {
 		t.Fatalf("unknown prospect: %d %s", r.code, r.body)
+	}
+	if r := ta.do(t, req{method: "POST", path: "/api/identity/decisions", role: auth.RoleSales,
+		json: matchDecisionInput{ProspectID: "p-7", CustomerID: "c-9", Verdict: record.VerdictConfirm}}); r.code != http.StatusConflict {
+		t.Fatalf("confirming a settled prospect: %d %s", r.code, r.body)
 	}
 	var d record.MatchDecision
 	r = ta.do(t, req{method: "POST", path: "/api/identity/decisions", role: auth.RoleSales,

@@ -121,8 +121,11 @@ func (w *webAdmin) Review(ctx context.Context) ([]web.MatchCandidate, error) {
 // Decide records a verdict as `earshot identity confirm|reject` does.
 func (w *webAdmin) Decide(ctx context.Context, prospectID, customerID, verdict, by string) (record.MatchDecision, error) {
 	d, err := w.reviews.Decide(ctx, w.pub, record.MatchDecision{ProspectID: prospectID, CustomerID: customerID, Verdict: verdict, By: by})
-	if errors.Is(err, crm.ErrNoSuchPerson) {
+	switch {
+	case errors.Is(err, crm.ErrNoSuchPerson):
 		return d, fmt.Errorf("%w: %w", web.ErrNoSuchMatch, err)
+	case errors.Is(err, crm.ErrSettled):
+		return d, fmt.Errorf("%w: %w", web.ErrMatchSettled, err)
 	}
 	return d, err
 }

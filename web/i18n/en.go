@@ -192,6 +192,7 @@ var en = map[string]string{
 	"matches.confirm_question":     "Merge this prospect into this customer? Their mentions and history move to the customer.",
 	"matches.reject":               "Different people",
 	"done.match_confirm":           "Recorded: the same person. The prospect is being merged into the customer.",
+	"done.match_settled":           "Not recorded: this prospect was already merged into a customer, or confirmed as another one a moment ago. Reload to see the review as it is now.",
 	"done.match_reject":            "Recorded: different people. This customer will not be suggested for the prospect again.",
 	"matches.total.one":            "%d possible match",
 	"matches.total.other":          "%d possible matches",

@@ -194,6 +194,7 @@ var lv = map[string]string{
 	"matches.confirm_question":     "Apvienot šo potenciālo klientu ar šo klientu? Pieminējumi un vēsture pāries klientam.",
 	"matches.reject":               "Dažādas personas",
 	"done.match_confirm":           "Saglabāts: tā pati persona. Potenciālais klients tiek apvienots ar klientu.",
+	"done.match_settled":           "Nav saglabāts: šis potenciālais klients jau ir apvienots ar klientu vai tikko apstiprināts kā cits klients. Pārlādējiet, lai redzētu pašreizējo pārskatu.",
 	"done.match_reject":            "Saglabāts: dažādas personas. Šis klients šim potenciālajam klientam vairs netiks ieteikts.",
 	"matches.total.zero":           "%d iespējamo sakritību",
 	"matches.total.one":            "%d iespējamā sakritība",

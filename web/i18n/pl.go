@@ -194,6 +194,7 @@ var pl = map[string]string{
 	"matches.confirm_question":     "Połączyć tego leada z tym klientem? Wzmianki i historia przejdą do klienta.",
 	"matches.reject":               "Różne osoby",
 	"done.match_confirm":           "Zapisano: ta sama osoba. Lead jest łączony z klientem.",
+	"done.match_settled":           "Nie zapisano: ten lead został już połączony z klientem albo przed chwilą potwierdzony jako inny klient. Odśwież, aby zobaczyć aktualny przegląd.",
 	"done.match_reject":            "Zapisano: różne osoby. Ten klient nie będzie już proponowany dla tego leada.",
 	"matches.total.one":            "%d możliwe dopasowanie",
 	"matches.total.few":            "%d możliwe dopasowania",

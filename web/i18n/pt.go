@@ -194,6 +194,7 @@ var pt = map[string]string{
 	"matches.confirm_question":     "Juntar este lead a este cliente? As menções e o histórico passam para o cliente.",
 	"matches.reject":               "Pessoas diferentes",
 	"done.match_confirm":           "Registado: a mesma pessoa. O lead está a ser junto ao cliente.",
+	"done.match_settled":           "Não registado: este lead já foi junto a um cliente ou confirmado há pouco como outro cliente. Recarregue para ver a revisão como está agora.",
 	"done.match_reject":            "Registado: pessoas diferentes. Este cliente não volta a ser sugerido para o lead.",
 	"matches.total.one":            "%d possível correspondência",
 	"matches.total.many":           "%d de possíveis correspondências",

@@ -191,6 +191,7 @@ var zh = map[string]string{
 	"matches.confirm_question":     "将此潜在客户并入此客户？其提及和历史将转移到该客户。",
 	"matches.reject":               "不同的人",
 	"done.match_confirm":           "已记录：同一个人。正在将潜在客户并入该客户。",
+	"done.match_settled":           "未记录：此潜在客户已并入某个客户，或刚刚被确认为另一位客户。请刷新查看最新的审核列表。",
 	"done.match_reject":            "已记录：不同的人。该客户不会再被推荐给此潜在客户。",
 	"matches.total.other":          "%d 个可能的匹配",
 	"match.field.first_name":       "名",

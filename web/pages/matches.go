@@ -22,7 +22,8 @@ import (
 type MatchReview interface {
 	Review(ctx context.Context) ([]MatchCandidate, error)
 	// Decide records a verdict (record.VerdictConfirm or VerdictReject);
-	// a prospect or customer Earshot does not hold is ErrNoSuchMatch.
+	// a prospect or customer Earshot does not hold is ErrNoSuchMatch, a
+	// confirmation of a settled prospect ErrMatchSettled.
 	Decide(ctx context.Context, prospectID, customerID, verdict, by string) error
 }
 
@@ -46,6 +47,11 @@ type MatchCandidate struct {
 // ErrNoSuchMatch is a verdict on a prospect or customer that is not (or
 // no longer) held.
 var ErrNoSuchMatch = errors.New("no such prospect or customer")
+
+// ErrMatchSettled is a confirmation of a prospect already converted,
+// merged or rejected, or already confirmed as another customer (another
+// candidate of the same prospect, confirmed a moment before).
+var ErrMatchSettled = errors.New("the prospect is already settled")
 
 // matchesPerPage bounds a page of the review; the rest is a "next" away.
 const matchesPerPage = 50
@@ -160,12 +166,17 @@ func (p *Pages) decideMatch(w http.ResponseWriter, r *http.Request) {
 		http.NotFound(w, r)
 		return
 	}
-	if err != nil {
+	done := "match_" + verdict
+	switch {
+	case errors.Is(err, ErrMatchSettled):
+		// Nothing recorded; the reader is told why, in place.
+		done = "match_settled"
+	case err != nil:
 		p.fail(w, r, err)
 		return
+	default:
+		p.log.Info("match decided", "by", p.viewerName(r), "verdict", verdict, "prospect", prospect, "customer", customer)
 	}
-	p.log.Info("match decided", "by", p.viewerName(r), "verdict", verdict, "prospect", prospect, "customer", customer)
-	done := "match_" + verdict
 	if isHTMX(r) {
 		l := p.locale(r)
 		p.render(w, r, http.StatusOK, "matches", "match-decided", p.newView(r, l.T("nav.matches"), "matches", matchDecided{ProspectID: prospect, Done: done}))

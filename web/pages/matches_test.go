@@ -97,6 +97,27 @@ func TestMatchVerdictIsRecordedAndLeavesTheReview(t *testing.T) {
 	}
 }
 
+// Two candidates of one prospect: confirming the second after the first
+// records nothing and says why, in place or after the redirect.
+func TestConfirmingASettledProspectSaysItIsSettled(t *testing.T) {
+	h := newHarness(t)
+	h.stores.SetMatches([]pages.MatchCandidate{{ProspectID: "p-1", CustomerID: "c-1", Score: 15}, {ProspectID: "p-1", CustomerID: "c-2", Score: 12}})
+	if code, _, _ := h.post(t, "/matches/decide", url.Values{"prospect_id": {"p-1"}, "customer_id": {"c-1"}, "verdict": {"confirm"}}); code != http.StatusSeeOther {
+		t.Fatalf("first confirmation = %d", code)
+	}
+	code, frag, _ := h.post(t, "/matches/decide", url.Values{"prospect_id": {"p-1"}, "customer_id": {"c-2"}, "verdict": {"confirm"}}, "HX-Request", "true")
+	if code != http.StatusOK || !strings.Contains(frag, "Not recorded: this prospect was already merged") {
+		t.Errorf("htmx confirmation of a settled prospect = %d\n%s", code, frag)
+	}
+	code, _, hdr := h.post(t, "/matches/decide", url.Values{"prospect_id": {"p-1"}, "customer_id": {"c-2"}, "verdict": {"confirm"}})
+	if code != http.StatusSeeOther || hdr.Get("Location") != "/matches?done=match_settled" {
+		t.Errorf("plain confirmation of a settled prospect = %d to %q", code, hdr.Get("Location"))
+	}
+	if got := h.stores.MatchDecisions(); len(got) != 1 {
+		t.Errorf("decisions %q; want only the first confirmation", got)
+	}
+}
+
 func TestMatchVerdictRefusesBadInput(t *testing.T) {
 	h := newHarness(t)
 	for name, c := range map[string]struct {

@@ -133,11 +133,15 @@ func Decide(ctx context.Context, pub Publisher, topics pipeline.Topics, snap *Sn
 	if err := checkVerdict(d); err != nil {
 		return d, err
 	}
-	if _, ok := snap.Prospects[d.ProspectID]; !ok {
+	p, ok := snap.Prospects[d.ProspectID]
+	if !ok {
 		return d, fmt.Errorf("deciding: %w: no prospect has the id %q", ErrNoSuchPerson, d.ProspectID)
 	}
 	if _, ok := snap.Customers[d.CustomerID]; !ok {
 		return d, fmt.Errorf("deciding: %w: no customer has the id %q", ErrNoSuchPerson, d.CustomerID)
+	}
+	if d.Verdict == record.VerdictConfirm && !openForReview(p.Status) {
+		return d, fmt.Errorf("deciding: %w: prospect %q is %s", ErrSettled, d.ProspectID, p.Status)
 	}
 	return writeDecision(ctx, pub, topics, d)
 }
@@ -145,6 +149,10 @@ func Decide(ctx context.Context, pub Publisher, topics pipeline.Topics, snap *Sn
 // ErrNoSuchPerson is a decision about a prospect or customer the tables do
 // not hold.
 var ErrNoSuchPerson = errors.New("no such prospect or customer")
+
+// ErrSettled is a confirmation of a prospect that is already converted,
+// merged or rejected, or already confirmed as another customer.
+var ErrSettled = errors.New("the prospect is already settled")
 
 func checkVerdict(d record.MatchDecision) error {
 	if d.Verdict != record.VerdictConfirm && d.Verdict != record.VerdictReject {

@@ -43,8 +43,10 @@ type reviewState struct {
 	mu        sync.Mutex
 	customers map[string]string                 // id → name
 	prospects map[string]*record.ProspectReview // every prospect; only open ones with candidates keep them
-	decided   map[string][2]string              // decision id → (prospect, customer)
+	settled   map[string]string                 // prospect → its status, when converted, merged or rejected
+	decided   map[string]record.MatchDecision   // decision id → decision
 	pairs     map[[2]string]int                 // (prospect, customer) → decisions naming it
+	confirmed map[string]map[string]int         // prospect → customers a confirmation names → how many
 }
 
 // NewReviews serves reviews from f's tables; following stops after idle
@@ -93,17 +95,37 @@ func (r *Reviews) Decide(ctx context.Context, pub Publisher, d record.MatchDecis
 	if err != nil {
 		return d, err
 	}
-	st.mu.Lock()
-	_, prospect := st.prospects[d.ProspectID]
-	_, customer := st.customers[d.CustomerID]
-	st.mu.Unlock()
-	if !prospect {
-		return d, fmt.Errorf("deciding: %w: no prospect has the id %q", ErrNoSuchPerson, d.ProspectID)
-	}
-	if !customer {
-		return d, fmt.Errorf("deciding: %w: no customer has the id %q", ErrNoSuchPerson, d.CustomerID)
+	if err := st.check(d); err != nil {
+		return d, err
 	}
 	return writeDecision(ctx, pub, r.topics, d)
+}
+
+// check refuses a decision about people the tables do not hold, and a
+// confirmation the enrich stage could not carry out: of a prospect already
+// converted, merged or rejected, or already confirmed as another customer
+// (it would be recorded and change nothing).
+func (st *reviewState) check(d record.MatchDecision) error {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	if _, ok := st.prospects[d.ProspectID]; !ok {
+		return fmt.Errorf("deciding: %w: no prospect has the id %q", ErrNoSuchPerson, d.ProspectID)
+	}
+	if _, ok := st.customers[d.CustomerID]; !ok {
+		return fmt.Errorf("deciding: %w: no customer has the id %q", ErrNoSuchPerson, d.CustomerID)
+	}
+	if d.Verdict != record.VerdictConfirm {
+		return nil
+	}
+	if status, ok := st.settled[d.ProspectID]; ok {
+		return fmt.Errorf("deciding: %w: prospect %q is %s", ErrSettled, d.ProspectID, status)
+	}
+	for other := range st.confirmed[d.ProspectID] {
+		if other != d.CustomerID {
+			return fmt.Errorf("deciding: %w: prospect %q is already confirmed as customer %q", ErrSettled, d.ProspectID, other)
+		}
+	}
+	return nil
 }
 
 // Close stops following.
@@ -144,8 +166,8 @@ func (r *Reviews) current(ctx context.Context) (*reviewState, error) {
 
 func (r *Reviews) startLocked() error {
 	ctx, cancel := context.WithCancel(context.Background())
-	st := &reviewState{customers: map[string]string{}, prospects: map[string]*record.ProspectReview{},
-		decided: map[string][2]string{}, pairs: map[[2]string]int{}}
+	st := &reviewState{customers: map[string]string{}, prospects: map[string]*record.ProspectReview{}, settled: map[string]string{},
+		decided: map[string]record.MatchDecision{}, pairs: map[[2]string]int{}, confirmed: map[string]map[string]int{}}
 	var tables []*pipeline.Table
 	for _, follow := range []struct {
 		topic string
@@ -205,19 +227,25 @@ func (st *reviewState) applyCustomer(m pipeline.Message) error {
 func (st *reviewState) applyProspect(m pipeline.Message) error {
 	st.mu.Lock()
 	defer st.mu.Unlock()
+	id := string(m.Key)
 	if m.Value == nil {
-		delete(st.prospects, string(m.Key))
+		delete(st.prospects, id)
+		delete(st.settled, id)
 		return nil
 	}
 	var p record.ProspectReview
 	if err := record.Decode(m.Value, &p); err != nil {
 		return err
 	}
+	delete(st.settled, id)
+	if !openForReview(p.Status) {
+		st.settled[id] = p.Status
+	}
 	if len(p.Candidates) == 0 || !openForReview(p.Status) {
-		st.prospects[string(m.Key)] = nil // known, nothing to review
+		st.prospects[id] = nil // known, nothing to review
 		return nil
 	}
-	st.prospects[string(m.Key)] = &p
+	st.prospects[id] = &p
 	return nil
 }
 
@@ -225,9 +253,7 @@ func (st *reviewState) applyDecision(m pipeline.Message) error {
 	st.mu.Lock()
 	defer st.mu.Unlock()
 	if old, ok := st.decided[string(m.Key)]; ok {
-		if st.pairs[old]--; st.pairs[old] <= 0 {
-			delete(st.pairs, old)
-		}
+		st.count(old, -1)
 		delete(st.decided, string(m.Key))
 	}
 	if m.Value == nil {
@@ -240,8 +266,27 @@ func (st *reviewState) applyDecision(m pipeline.Message) error {
 	if d.ProspectID == "" || d.CustomerID == "" {
 		return errors.New("a decision without its prospect or customer")
 	}
-	pair := [2]string{d.ProspectID, d.CustomerID}
-	st.decided[string(m.Key)] = pair
-	st.pairs[pair]++
+	st.decided[string(m.Key)] = d
+	st.count(d, 1)
 	return nil
+}
+
+// count adds (or with -1 takes away) a decision's pair and confirmation.
+func (st *reviewState) count(d record.MatchDecision, n int) {
+	pair := [2]string{d.ProspectID, d.CustomerID}
+	if st.pairs[pair] += n; st.pairs[pair] <= 0 {
+		delete(st.pairs, pair)
+	}
+	if d.Verdict != record.VerdictConfirm {
+		return
+	}
+	if st.confirmed[d.ProspectID] == nil {
+		st.confirmed[d.ProspectID] = map[string]int{}
+	}
+	if st.confirmed[d.ProspectID][d.CustomerID] += n; st.confirmed[d.ProspectID][d.CustomerID] <= 0 {
+		delete(st.confirmed[d.ProspectID], d.CustomerID)
+		if len(st.confirmed[d.ProspectID]) == 0 {
+			delete(st.confirmed, d.ProspectID)
+		}
+	}
 }

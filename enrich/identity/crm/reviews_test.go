@@ -134,4 +134,25 @@ func TestIntegrationReviewsFollowTheTables(t *testing.T) {
 	if again, err := r.Review(ctx); err != nil || !reflect.DeepEqual(again, items) {
 		t.Fatalf("after an idle stop: %+v %v; want %+v", again, err, items)
 	}
+
+	// A confirmation the enrich stage could not carry out is refused: of a
+	// settled prospect, or of one already confirmed as someone else.
+	for _, d := range []record.MatchDecision{{ProspectID: "P2", CustomerID: "C2"}, {ProspectID: "P3", CustomerID: "C3"}} {
+		d.Verdict, d.By = record.VerdictConfirm, "ola"
+		if _, err := r.Decide(ctx, pub, d); !errors.Is(err, ErrSettled) {
+			t.Errorf("confirming settled %s: %v", d.ProspectID, err)
+		}
+	}
+	if _, err := Decide(ctx, pub, topics, snap, record.MatchDecision{ProspectID: "P2", CustomerID: "C2", Verdict: record.VerdictConfirm, By: "ola"}); !errors.Is(err, ErrSettled) {
+		t.Errorf("the snapshot's check confirmed converted P2: %v", err)
+	}
+	for i, want := range []error{nil, nil, ErrSettled} {
+		customer := []string{"C2", "C2", "C3"}[i]
+		if _, err := r.Decide(ctx, pub, record.MatchDecision{ProspectID: "P1", CustomerID: customer, Verdict: record.VerdictConfirm, By: "ola"}); !errors.Is(err, want) {
+			t.Errorf("confirmation %d of P1 as %s: %v, want %v", i+1, customer, err, want)
+		}
+	}
+	if _, err := r.Decide(ctx, pub, record.MatchDecision{ProspectID: "P1", CustomerID: "C3", Verdict: record.VerdictReject, By: "ola"}); err != nil {
+		t.Errorf("rejecting another customer for a confirmed prospect: %v", err)
+	}
 }

@@ -368,12 +368,19 @@ func (s matchStore) Review(context.Context) ([]pages.MatchCandidate, error) {
 }
 
 // Decide records "prospect customer verdict by"; a pair it does not hold
-// is pages.ErrNoSuchMatch.
+// is pages.ErrNoSuchMatch, a confirmation of a prospect confirmed as
+// another customer pages.ErrMatchSettled.
 func (s matchStore) Decide(_ context.Context, prospectID, customerID, verdict, by string) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if !slices.ContainsFunc(s.matches, func(c pages.MatchCandidate) bool { return c.ProspectID == prospectID && c.CustomerID == customerID }) {
 		return fmt.Errorf("%w: %s and %s", pages.ErrNoSuchMatch, prospectID, customerID)
+	}
+	if verdict == record.VerdictConfirm && slices.ContainsFunc(s.decisions, func(d string) bool {
+		f := strings.Fields(d)
+		return f[0] == prospectID && f[1] != customerID && f[2] == record.VerdictConfirm
+	}) {
+		return fmt.Errorf("%w: %s is confirmed as another customer", pages.ErrMatchSettled, prospectID)
 	}
 	s.decisions = append(s.decisions, strings.Join([]string{prospectID, customerID, verdict, by}, " "))
 	return nil
