@@ -96,13 +96,20 @@ func esc(s string) string { return html.EscapeString(s) }
 
 // framed wraps a chart's wide and narrow drawings in the frame whose width
 // picks between them.
-func framed(draw func(b *strings.Builder, wide bool)) template.HTML {
+func framed[L any](draw func(*strings.Builder, L), wide, narrow L) template.HTML {
 	var b strings.Builder
 	b.WriteString(`<div class="chart-frame">`)
-	draw(&b, true)
-	draw(&b, false)
+	draw(&b, wide)
+	draw(&b, narrow)
 	b.WriteString(`</div>`)
 	return template.HTML(b.String())
+}
+
+// openSVG starts one drawing: kind names the chart ("volume", "bars"...),
+// class the layout it is drawn for.
+func openSVG(b *strings.Builder, kind, class string, w, h int, title string) {
+	fmt.Fprintf(b, `<svg class="chart chart-%s %s" viewBox="0 0 %d %d" role="img" aria-label="%s" xmlns="http://www.w3.org/2000/svg"><title>%s</title>`,
+		kind, class, w, h, esc(title), esc(title))
 }
 
 func (c Volume) format(v float64) string {
@@ -114,18 +121,10 @@ func (c Volume) format(v float64) string {
 
 // SVG renders the chart, wide and narrow. A chart with no buckets renders
 // an empty frame with the title, so the page layout does not jump.
-func (c Volume) SVG() template.HTML {
-	return framed(func(b *strings.Builder, wide bool) {
-		if wide {
-			c.draw(b, volumeWide)
-		} else {
-			c.draw(b, volumeNarrow)
-		}
-	})
-}
+func (c Volume) SVG() template.HTML { return framed(c.draw, volumeWide, volumeNarrow) }
 
 func (c Volume) draw(b *strings.Builder, l volumeLayout) {
-	fmt.Fprintf(b, `<svg class="chart chart-volume %s" viewBox="0 0 %d %d" role="img" aria-label="%s" xmlns="http://www.w3.org/2000/svg"><title>%s</title>`, l.class, l.w, l.h, esc(c.Title), esc(c.Title))
+	openSVG(b, "volume", l.class, l.w, l.h, c.Title)
 	n := len(c.Labels)
 	totals := make([]float64, n)
 	for _, s := range c.Stacks {
@@ -262,19 +261,11 @@ type Bars struct {
 
 // SVG renders the bars, wide and narrow. Links are real <a> elements, so
 // the chart is keyboard-navigable.
-func (c Bars) SVG() template.HTML {
-	return framed(func(b *strings.Builder, wide bool) {
-		if wide {
-			c.draw(b, barsWide)
-		} else {
-			c.draw(b, barsNarrow)
-		}
-	})
-}
+func (c Bars) SVG() template.HTML { return framed(c.draw, barsWide, barsNarrow) }
 
 func (c Bars) draw(b *strings.Builder, l barsLayout) {
 	h := max(1, len(c.Bars))*hbarRowH + 4
-	fmt.Fprintf(b, `<svg class="chart chart-bars %s" viewBox="0 0 %d %d" role="img" aria-label="%s" xmlns="http://www.w3.org/2000/svg"><title>%s</title>`, l.class, l.w, h, esc(c.Title), esc(c.Title))
+	openSVG(b, "bars", l.class, l.w, h, c.Title)
 	maxV := 0.0
 	for _, bar := range c.Bars {
 		maxV = math.Max(maxV, bar.Value)
@@ -339,19 +330,11 @@ type Diverging struct {
 }
 
 // SVG renders the chart, wide and narrow.
-func (c Diverging) SVG() template.HTML {
-	return framed(func(b *strings.Builder, wide bool) {
-		if wide {
-			c.draw(b, pairsWide)
-		} else {
-			c.draw(b, pairsNarrow)
-		}
-	})
-}
+func (c Diverging) SVG() template.HTML { return framed(c.draw, pairsWide, pairsNarrow) }
 
 func (c Diverging) draw(b *strings.Builder, l barsLayout) {
 	h := max(1, len(c.Pairs))*hbarRowH + 4
-	fmt.Fprintf(b, `<svg class="chart chart-diverging %s" viewBox="0 0 %d %d" role="img" aria-label="%s" xmlns="http://www.w3.org/2000/svg"><title>%s</title>`, l.class, l.w, h, esc(c.Title), esc(c.Title))
+	openSVG(b, "diverging", l.class, l.w, h, c.Title)
 	maxV := 1.0
 	for _, p := range c.Pairs {
 		maxV = math.Max(maxV, math.Max(p.Positive, p.Negative))
@@ -397,15 +380,7 @@ type Donut struct {
 
 // SVG renders the donut and its legend, wide (legend beside the ring) and
 // narrow (legend under it).
-func (c Donut) SVG() template.HTML {
-	return framed(func(b *strings.Builder, wide bool) {
-		if wide {
-			c.draw(b, donutWide)
-		} else {
-			c.draw(b, donutNarrow)
-		}
-	})
-}
+func (c Donut) SVG() template.HTML { return framed(c.draw, donutWide, donutNarrow) }
 
 func (c Donut) draw(b *strings.Builder, l donutLayout) {
 	const cy, r, inner = 90.0, 80.0, 48.0
@@ -418,7 +393,7 @@ func (c Donut) draw(b *strings.Builder, l donutLayout) {
 		legendX, legendY = 0, 2*int(cy)+14
 		h = legendY + rows*22
 	}
-	fmt.Fprintf(b, `<svg class="chart chart-donut %s" viewBox="0 0 %d %d" role="img" aria-label="%s" xmlns="http://www.w3.org/2000/svg"><title>%s</title>`, l.class, l.w, h, esc(c.Title), esc(c.Title))
+	openSVG(b, "donut", l.class, l.w, h, c.Title)
 	total := 0.0
 	for _, s := range c.Slices {
 		total += math.Max(0, s.Value)
