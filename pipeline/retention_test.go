@@ -1,7 +1,6 @@
 package pipeline
 
 import (
-	"bytes"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
@@ -9,34 +8,17 @@ import (
 	"os"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/twmb/franz-go/pkg/kerr"
 	"github.com/twmb/franz-go/pkg/kfake"
 	"github.com/twmb/franz-go/pkg/kmsg"
+
+	"github.com/earshothq/earshot/internal/testlog"
 )
 
 const day = 24 * time.Hour
-
-// lockedBuffer is a log sink the Kafka handle's goroutines may share.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
 
 func retentionConfig(prefix string, raw, dlq time.Duration) Config {
 	cfg := DefaultConfig()
@@ -107,7 +89,7 @@ func TestIntegrationTopicRetentionReconciled(t *testing.T) {
 	prefix := uniquePrefix()
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	open := func(raw, dlq time.Duration, logs *lockedBuffer) *Kafka {
+	open := func(raw, dlq time.Duration, logs *testlog.Buffer) *Kafka {
 		k := NewKafka(retentionConfig(prefix, raw, dlq), brokers, slog.New(slog.NewTextHandler(logs, nil)), nil)
 		t.Cleanup(k.Close)
 		if err := k.Ping(ctx); err != nil {
@@ -115,7 +97,7 @@ func TestIntegrationTopicRetentionReconciled(t *testing.T) {
 		}
 		return k
 	}
-	var logs1 lockedBuffer
+	var logs1 testlog.Buffer
 	k := open(7*day, 14*day, &logs1)
 	if err := k.EnsureTopics(ctx); err != nil {
 		t.Fatal(err)
@@ -147,7 +129,7 @@ func TestIntegrationTopicRetentionReconciled(t *testing.T) {
 		t.Errorf("a fresh start changed settings:\n%s", logs1.String())
 	}
 
-	var logs2 lockedBuffer
+	var logs2 testlog.Buffer
 	k2 := open(3*day, 14*day, &logs2)
 	if err := k2.EnsureTopics(ctx); err != nil {
 		t.Fatal(err)
@@ -193,7 +175,7 @@ func TestReconcileWarnsWhenTheBrokerRefuses(t *testing.T) {
 	if err := NewKafka(cfg, c.ListenAddrs(), nil, nil).EnsureTopics(ctx); err != nil {
 		t.Fatal(err)
 	}
-	var logs lockedBuffer
+	var logs testlog.Buffer
 	cfg.TopicRetention[RoleRaw] = (2 * day).Milliseconds()
 	k := NewKafka(cfg, c.ListenAddrs(), slog.New(slog.NewTextHandler(&logs, nil)), nil)
 	defer k.Close()

@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/earshothq/earshot/internal/testlog"
 	"github.com/earshothq/earshot/pipeline"
 	"github.com/earshothq/earshot/pipeline/pipelinetest"
 	"github.com/earshothq/earshot/record"
@@ -43,11 +44,11 @@ connectors: []
 }
 
 // startChild runs `earshot <args>` as a subprocess of the test binary.
-func startChild(t *testing.T, args ...string) (*exec.Cmd, *syncBuffer) {
+func startChild(t *testing.T, args ...string) (*exec.Cmd, *testlog.Buffer) {
 	t.Helper()
 	cmd := exec.Command(os.Args[0], args...)
 	cmd.Env = append(os.Environ(), "EARSHOT_TEST_AS_CLI=1")
-	var logs syncBuffer
+	var logs testlog.Buffer
 	cmd.Stdout, cmd.Stderr = &logs, &logs
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)

@@ -22,6 +22,7 @@ import (
 
 	"github.com/blevesearch/bleve/v2"
 
+	"github.com/earshothq/earshot/internal/testlog"
 	"github.com/earshothq/earshot/pipeline"
 	"github.com/earshothq/earshot/privacy"
 )
@@ -64,7 +65,7 @@ func TestIntegrationErasureReachesEveryCopy(t *testing.T) {
 		t.Fatal(err)
 	}
 	mail, smtpPort := startTestSMTP(t)
-	var handoffs syncBuffer
+	var handoffs testlog.Buffer
 	hook := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		b, _ := io.ReadAll(r.Body)
 		_, _ = handoffs.Write(append(b, '\n'))

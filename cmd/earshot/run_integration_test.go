@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/earshothq/earshot/internal/testlog"
 	"github.com/earshothq/earshot/pipeline"
 	"github.com/earshothq/earshot/record"
 )
@@ -21,7 +22,7 @@ import (
 var bannerKafka = regexp.MustCompile(`Kafka \(embedded\): (127\.0\.0\.1:\d+)`)
 var bannerHTTP = regexp.MustCompile(`Web app and API:\s+http://(127\.0\.0\.1:\d+)/`)
 
-func waitFor(t *testing.T, what string, timeout time.Duration, logs *syncBuffer, cond func() bool) {
+func waitFor(t *testing.T, what string, timeout time.Duration, logs *testlog.Buffer, cond func() bool) {
 	t.Helper()
 	deadline := time.Now().Add(timeout)
 	for !cond() {

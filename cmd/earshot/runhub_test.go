@@ -7,6 +7,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/earshothq/earshot/internal/testlog"
 )
 
 // runningHub is `earshot run` started by a test: the embedded broker, the
@@ -15,7 +17,7 @@ type runningHub struct {
 	dir       string // the hub's data lives here (kafka/, index/)
 	kafkaAddr string
 	api       string // http://host:port
-	logs      *syncBuffer
+	logs      *testlog.Buffer
 }
 
 // startRunWithContactForm starts `earshot run` in a temporary directory and

@@ -20,6 +20,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/earshothq/earshot/internal/testlog"
 	"github.com/earshothq/earshot/pipeline"
 	"github.com/earshothq/earshot/pipeline/pipelinetest"
 	"github.com/earshothq/earshot/privacy"
@@ -31,7 +32,7 @@ type scaleChild struct {
 	name   string
 	listen string
 	cmd    *exec.Cmd
-	logs   *syncBuffer
+	logs   *testlog.Buffer
 	killed bool
 }
 

@@ -8,13 +8,15 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/earshothq/earshot/internal/testlog"
 )
 
 var bannerAdmin = regexp.MustCompile(`user admin, password (\S+)`)
 
 // adminPassword is the password `earshot run` printed for the admin it
 // created on an empty hub.
-func adminPassword(t *testing.T, logs *syncBuffer) string {
+func adminPassword(t *testing.T, logs *testlog.Buffer) string {
 	t.Helper()
 	var pw string
 	waitFor(t, "the first admin's password in the banner", 30*time.Second, logs, func() bool {

@@ -1,38 +1,19 @@
 package crm
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"log/slog"
 	"reflect"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
+	"github.com/earshothq/earshot/internal/testlog"
 	"github.com/earshothq/earshot/pipeline"
 	"github.com/earshothq/earshot/pipeline/pipelinetest"
 	"github.com/earshothq/earshot/record"
 )
-
-// syncBuffer is a log the followers write to while the test reads it.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
 
 // The followed review lists what a snapshot's review lists, keeps up with
 // every table (new people, decisions and their removal, settled
@@ -64,7 +45,7 @@ func TestIntegrationReviewsFollowTheTables(t *testing.T) {
 	outs = append(outs, pipeline.Output{Topic: topics.Prospects(), Key: []byte("PX"), Value: []byte(`{"schema":1,"id":`)})
 	cl.Produce(t, outs...)
 
-	var logs syncBuffer
+	var logs testlog.Buffer
 	r := NewReviews(k, topics, 300*time.Millisecond, slog.New(slog.NewTextHandler(&logs, nil)))
 	defer r.Close()
 	got, err := r.Review(ctx)
