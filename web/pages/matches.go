@@ -61,7 +61,6 @@ type matchesData struct {
 	Unreadable bool
 	Total      int
 	Rows       []matchRow
-	From       int // the first row's 0-based position in the review
 	Prev, Next string
 }
 
@@ -97,7 +96,6 @@ func (p *Pages) matches(w http.ResponseWriter, r *http.Request) {
 	d.Total = len(all)
 	from, _ := strconv.Atoi(r.URL.Query().Get("from"))
 	from = max(0, min(from, len(all)))
-	d.From = from
 	page := all[from:min(from+matchesPerPage, len(all))]
 	ids := make([]string, len(page))
 	for i, c := range page {
@@ -179,14 +177,12 @@ func (p *Pages) decideMatch(w http.ResponseWriter, r *http.Request) {
 	}
 	if isHTMX(r) {
 		l := p.locale(r)
-		p.render(w, r, http.StatusOK, "matches", "match-decided", p.newView(r, l.T("nav.matches"), "matches", matchDecided{ProspectID: prospect, Done: done}))
+		p.render(w, r, http.StatusOK, "matches", "match-decided", p.newView(r, l.T("nav.matches"), "matches", matchDecided{Done: done}))
 		return
 	}
 	back(w, r, "/matches", done)
 }
 
-// matchDecided is what replaces a decided candidate on the page.
-type matchDecided struct {
-	ProspectID string
-	Done       string
-}
+// matchDecided is what replaces a decided candidate on the page: the
+// "done." message saying what was (or was not) recorded.
+type matchDecided struct{ Done string }
