@@ -18,10 +18,11 @@ import (
 // customer and prospect for each look: seconds at tens of thousands of
 // people, growing with the CRM. Reviews follows the customers, prospects
 // and match-decisions tables instead and keeps only what a review and a
-// decision's check need: each customer's name, every prospect's id, and
-// for the open prospects with candidates what the review shows (read
-// without the evidence, record.ProspectReview). A look catches up with
-// the tables first, so a decision or an import just written shows.
+// decision's check need: each customer's name, every prospect's id and
+// whether it is settled, the decisions, and for the open prospects with
+// candidates what the review shows (read without the evidence,
+// record.ProspectReview). A look catches up with the tables first, so a
+// decision or an import just written shows.
 //
 // Following starts at the first look and stops after idle without one,
 // so a process nobody reviews in pays nothing for it.
@@ -30,6 +31,11 @@ type Reviews struct {
 	topics pipeline.Topics
 	idle   time.Duration
 	log    *slog.Logger
+
+	// decideMu makes decisions one at a time, each checked against the
+	// tables with the one before it applied: two sellers confirming the
+	// same prospect as two customers at once get one confirmation.
+	decideMu sync.Mutex
 
 	mu      sync.Mutex // guards the fields below and serialises starts
 	stop    context.CancelFunc
@@ -91,6 +97,8 @@ func (r *Reviews) Decide(ctx context.Context, pub Publisher, d record.MatchDecis
 	if err := checkVerdict(d); err != nil {
 		return d, err
 	}
+	r.decideMu.Lock()
+	defer r.decideMu.Unlock()
 	st, err := r.current(ctx)
 	if err != nil {
 		return d, err

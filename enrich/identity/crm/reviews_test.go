@@ -137,3 +137,46 @@ func TestIntegrationReviewsFollowTheTables(t *testing.T) {
 		t.Errorf("rejecting another customer for a confirmed prospect: %v", err)
 	}
 }
+
+// Two sellers confirm one prospect as two customers at the same moment:
+// one confirmation is written, the other is refused as settled.
+func TestIntegrationReviewsConfirmOnePersonOnce(t *testing.T) {
+	cl := pipelinetest.New(t)
+	k := cl.Kafka
+	topics := k.Topics()
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	var outs []pipeline.Output
+	for _, id := range []string{"C1", "C2"} {
+		v, _ := record.Encode(&record.Customer{ID: id})
+		outs = append(outs, pipeline.Output{Topic: topics.Customers(), Key: []byte(id), Value: v})
+	}
+	v, _ := record.Encode(&record.Prospect{ID: "P1", Key: "email:p@x.pl", Status: record.ProspectNew,
+		Candidates: []record.Candidate{{CustomerID: "C1", Score: 12}, {CustomerID: "C2", Score: 11}}})
+	cl.Produce(t, append(outs, pipeline.Output{Topic: topics.Prospects(), Key: []byte("P1"), Value: v})...)
+	r := NewReviews(k, topics, time.Minute, nil)
+	defer r.Close()
+	pub := k.NewProducer("reviews-race", 0)
+	defer pub.Close()
+	errs := make(chan error, 2)
+	for _, c := range []string{"C1", "C2"} {
+		go func() {
+			_, err := r.Decide(ctx, pub, record.MatchDecision{ProspectID: "P1", CustomerID: c, Verdict: record.VerdictConfirm, By: "seller-" + c})
+			errs <- err
+		}()
+	}
+	var written, settled int
+	for range 2 {
+		switch err := <-errs; {
+		case err == nil:
+			written++
+		case errors.Is(err, ErrSettled):
+			settled++
+		default:
+			t.Fatal(err)
+		}
+	}
+	if written != 1 || settled != 1 {
+		t.Fatalf("%d written, %d refused as settled; want one of each", written, settled)
+	}
+}
