@@ -180,6 +180,7 @@ var en = map[string]string{
 
 	// Identity review (web/pages/matches.go).
 	"nav.matches":                  "Matches",
+	"profile.as_lead":              "Sales work from before they were a customer",
 	"matches.help":                 "Prospects who may be customers you already know, the likeliest first. Confirm to merge the prospect into the customer (their mentions and history follow); keep them apart and this customer is not suggested for the prospect again.",
 	"matches.off":                  "Identity review is not available in this process.",
 	"matches.unreadable":           "The possible matches could not be read just now (Kafka did not answer). Reload to try again; nothing was changed.",

@@ -182,6 +182,7 @@ var lv = map[string]string{
 
 	// Identity review (web/pages/matches.go).
 	"nav.matches":                  "Sakritības",
+	"profile.as_lead":              "Pārdošanas darbs, pirms kļuva par klientu",
 	"matches.help":                 "Potenciālie klienti, kas varētu būt jau zināmi klienti, ticamākie vispirms. Apstipriniet, lai apvienotu potenciālo klientu ar klientu (viņa pieminējumi un vēsture pāriet klientam); atdaliet, un šis klients šim potenciālajam klientam vairs netiks ieteikts.",
 	"matches.off":                  "Identitātes sakritību pārskatīšana šajā procesā nav pieejama.",
 	"matches.unreadable":           "Iespējamās sakritības pašlaik neizdevās nolasīt (Kafka neatbildēja). Pārlādējiet, lai mēģinātu vēlreiz; nekas netika mainīts.",

@@ -182,6 +182,7 @@ var pl = map[string]string{
 
 	// Identity review (web/pages/matches.go).
 	"nav.matches":                  "Dopasowania",
+	"profile.as_lead":              "Praca sprzedaży sprzed zostania klientem",
 	"matches.help":                 "Leady, które mogą być znanymi już klientami, najbardziej prawdopodobne najpierw. Potwierdź, aby połączyć lead z klientem (jego wzmianki i historia przejdą do klienta); rozdziel, a ten klient nie będzie już proponowany dla tego leada.",
 	"matches.off":                  "Przegląd dopasowań tożsamości nie jest dostępny w tym procesie.",
 	"matches.unreadable":           "Nie udało się teraz odczytać możliwych dopasowań (Kafka nie odpowiedziała). Odśwież, aby spróbować ponownie; nic nie zostało zmienione.",

@@ -182,6 +182,7 @@ var pt = map[string]string{
 
 	// Identity review (web/pages/matches.go).
 	"nav.matches":                  "Correspondências",
+	"profile.as_lead":              "Trabalho de vendas de antes de ser cliente",
 	"matches.help":                 "Leads que podem ser clientes que já conhece, os mais prováveis primeiro. Confirme para juntar o lead ao cliente (as menções e o histórico passam para o cliente); separe-os e este cliente não volta a ser sugerido para o lead.",
 	"matches.off":                  "A revisão de correspondências de identidade não está disponível neste processo.",
 	"matches.unreadable":           "Não foi possível ler agora as possíveis correspondências (o Kafka não respondeu). Recarregue para tentar de novo; nada foi alterado.",

@@ -179,6 +179,7 @@ var zh = map[string]string{
 
 	// Identity review (web/pages/matches.go).
 	"nav.matches":                  "身份匹配",
+	"profile.as_lead":              "成为客户之前的销售跟进",
 	"matches.help":                 "可能是已知客户的潜在客户，最可能的排在前面。确认后，潜在客户将并入该客户（其提及和历史随之转移）；分开后，该客户不会再被推荐给此潜在客户。",
 	"matches.off":                  "此进程不提供身份匹配审核。",
 	"matches.unreadable":           "暂时无法读取可能的匹配（Kafka 未响应）。请刷新重试；未做任何更改。",

@@ -50,6 +50,48 @@ type profileData struct {
 	Next      string
 	Evidence  []record.ProspectEvidence
 	AllURL    string
+	// Earlier is sales' work on the prospects this customer was before
+	// (converted into them): kept with the prospect, shown here too.
+	Earlier []earlierLead
+}
+
+// earlierLead is one prospect that became the customer, with the stage
+// it reached, its owner, notes and stage history.
+type earlierLead struct {
+	Profile *index.Profile
+	Work    stagePanel
+}
+
+// earlierLeads finds the worked-on prospects converted into the customer:
+// one read of the work table and one GetProfiles. A failure leaves the
+// section out; the profile itself still shows.
+func (p *Pages) earlierLeads(ctx context.Context, customerID string) []earlierLead {
+	if p.d.Prospects == nil {
+		return nil
+	}
+	works, err := p.d.Prospects.All(ctx)
+	if err != nil || len(works) == 0 {
+		if err != nil {
+			p.log.Warn("reading the prospects' work for a customer's profile failed", "error", err)
+		}
+		return nil
+	}
+	ids := make([]string, len(works))
+	for i, w := range works {
+		ids[i] = index.ProfileID(index.ProfileProspect, w.ProspectID)
+	}
+	prs, err := p.d.Backend.GetProfiles(ctx, ids)
+	if err != nil {
+		p.log.Warn("reading worked-on prospects for a customer's profile failed", "error", err)
+		return nil
+	}
+	var out []earlierLead
+	for i, pr := range prs {
+		if pr != nil && pr.Prospect != nil && pr.Prospect.CustomerID == customerID && i < len(works) {
+			out = append(out, earlierLead{Profile: pr, Work: p.stagePanel(ctx, pr, works[i])})
+		}
+	}
+	return out
 }
 
 func (p *Pages) profile(w http.ResponseWriter, r *http.Request) {
@@ -84,6 +126,8 @@ func (p *Pages) profile(w http.ResponseWriter, r *http.Request) {
 		}
 		sp := p.stagePanel(ctx, pr, wk)
 		d.Stage = &sp
+	} else {
+		d.Earlier = p.earlierLeads(ctx, pr.PersonID)
 	}
 	field := "customer"
 	if pr.Kind == index.ProfileProspect {
