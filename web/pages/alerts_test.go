@@ -88,6 +88,11 @@ func TestAlertsPage(t *testing.T) {
 	if code != http.StatusOK || strings.Contains(body, "<script>alert(1)</script>") || !strings.Contains(body, "Acme &lt;script&gt;") {
 		t.Fatalf("rule name not escaped:\n%s", body)
 	}
+	// On a phone each rule is a block of labelled lines (the labels come
+	// from the cells, in the reader's language).
+	if !strings.Contains(body, `<table class="stack-on-phone">`) || !strings.Contains(body, `<td data-label="Last fired">`) {
+		t.Errorf("the rules table cannot stack on a phone")
+	}
 	// Pause, then resume.
 	if code, _, _ := h.post(t, "/alerts/rules/"+id+"/toggle", url.Values{"next": {"/alerts"}}); code != http.StatusSeeOther {
 		t.Fatalf("toggle: %d", code)
