@@ -50,9 +50,11 @@ type reviewState struct {
 	customers map[string]string                 // id → name
 	prospects map[string]*record.ProspectReview // every prospect; only open ones with candidates keep them
 	settled   map[string]string                 // prospect → its status, when converted, merged or rejected
-	decided   map[string]record.MatchDecision   // decision id → decision
-	pairs     map[[2]string]int                 // (prospect, customer) → decisions naming it
-	confirmed map[string]map[string]int         // prospect → customers a confirmation names → how many
+	// verdicts are the decisions: prospect → customer → verdict. A
+	// decision's key is a hash of its pair (record.MatchDecisionID), so
+	// each pair has one; pairOf maps a key back to it for a tombstone.
+	verdicts map[string]map[string]string
+	pairOf   map[string][2]string
 }
 
 // NewReviews serves reviews from f's tables; following stops after idle
@@ -88,7 +90,7 @@ func (r *Reviews) Review(ctx context.Context) ([]ReviewItem, error) {
 		open[i] = st.prospects[id]
 	}
 	return reviewItems(open, func(id string) (string, bool) { name, ok := st.customers[id]; return name, ok },
-		func(prospect, customer string) bool { return st.pairs[[2]string{prospect, customer}] > 0 }), nil
+		func(prospect, customer string) bool { return st.verdicts[prospect][customer] != "" }), nil
 }
 
 // Decide checks a decision against the tables as they are now and writes
@@ -128,8 +130,8 @@ func (st *reviewState) check(d record.MatchDecision) error {
 	if status, ok := st.settled[d.ProspectID]; ok {
 		return fmt.Errorf("deciding: %w: prospect %q is %s", ErrSettled, d.ProspectID, status)
 	}
-	for other := range st.confirmed[d.ProspectID] {
-		if other != d.CustomerID {
+	for other, verdict := range st.verdicts[d.ProspectID] {
+		if verdict == record.VerdictConfirm && other != d.CustomerID {
 			return fmt.Errorf("deciding: %w: prospect %q is already confirmed as customer %q", ErrSettled, d.ProspectID, other)
 		}
 	}
@@ -175,7 +177,7 @@ func (r *Reviews) current(ctx context.Context) (*reviewState, error) {
 func (r *Reviews) startLocked() error {
 	ctx, cancel := context.WithCancel(context.Background())
 	st := &reviewState{customers: map[string]string{}, prospects: map[string]*record.ProspectReview{}, settled: map[string]string{},
-		decided: map[string]record.MatchDecision{}, pairs: map[[2]string]int{}, confirmed: map[string]map[string]int{}}
+		verdicts: map[string]map[string]string{}, pairOf: map[string][2]string{}}
 	var tables []*pipeline.Table
 	for _, follow := range []struct {
 		topic string
@@ -260,9 +262,11 @@ func (st *reviewState) applyProspect(m pipeline.Message) error {
 func (st *reviewState) applyDecision(m pipeline.Message) error {
 	st.mu.Lock()
 	defer st.mu.Unlock()
-	if old, ok := st.decided[string(m.Key)]; ok {
-		st.count(old, -1)
-		delete(st.decided, string(m.Key))
+	if old, ok := st.pairOf[string(m.Key)]; ok {
+		delete(st.pairOf, string(m.Key))
+		if delete(st.verdicts[old[0]], old[1]); len(st.verdicts[old[0]]) == 0 {
+			delete(st.verdicts, old[0])
+		}
 	}
 	if m.Value == nil {
 		return nil
@@ -274,27 +278,10 @@ func (st *reviewState) applyDecision(m pipeline.Message) error {
 	if d.ProspectID == "" || d.CustomerID == "" {
 		return errors.New("a decision without its prospect or customer")
 	}
-	st.decided[string(m.Key)] = d
-	st.count(d, 1)
+	st.pairOf[string(m.Key)] = [2]string{d.ProspectID, d.CustomerID}
+	if st.verdicts[d.ProspectID] == nil {
+		st.verdicts[d.ProspectID] = map[string]string{}
+	}
+	st.verdicts[d.ProspectID][d.CustomerID] = d.Verdict
 	return nil
-}
-
-// count adds (or with -1 takes away) a decision's pair and confirmation.
-func (st *reviewState) count(d record.MatchDecision, n int) {
-	pair := [2]string{d.ProspectID, d.CustomerID}
-	if st.pairs[pair] += n; st.pairs[pair] <= 0 {
-		delete(st.pairs, pair)
-	}
-	if d.Verdict != record.VerdictConfirm {
-		return
-	}
-	if st.confirmed[d.ProspectID] == nil {
-		st.confirmed[d.ProspectID] = map[string]int{}
-	}
-	if st.confirmed[d.ProspectID][d.CustomerID] += n; st.confirmed[d.ProspectID][d.CustomerID] <= 0 {
-		delete(st.confirmed[d.ProspectID], d.CustomerID)
-		if len(st.confirmed[d.ProspectID]) == 0 {
-			delete(st.confirmed, d.ProspectID)
-		}
-	}
 }
