@@ -8,7 +8,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"slices"
-	"strings"
 	"time"
 
 	"github.com/earshothq/earshot/index"
@@ -286,7 +285,7 @@ func (p pageMatches) Review(ctx context.Context) ([]pages.MatchCandidate, error)
 }
 
 func (p pageMatches) Decide(ctx context.Context, prospectID, customerID, verdict, by string) error {
-	_, err := p.r.Decide(ctx, strings.TrimPrefix(prospectID, "prospect:"), customerID, verdict, by)
+	_, err := p.r.Decide(ctx, prospectID, customerID, verdict, by)
 	switch {
 	case errors.Is(err, ErrNoSuchMatch):
 		return fmt.Errorf("%w: %w", pages.ErrNoSuchMatch, err)

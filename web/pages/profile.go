@@ -87,7 +87,7 @@ func (p *Pages) earlierLeads(ctx context.Context, customerID string) []earlierLe
 	}
 	var out []earlierLead
 	for i, pr := range prs {
-		if pr != nil && pr.Prospect != nil && pr.Prospect.CustomerID == customerID && i < len(works) {
+		if pr != nil && pr.Prospect != nil && pr.Prospect.CustomerID == customerID {
 			out = append(out, earlierLead{Profile: pr, Work: p.stagePanel(ctx, pr, works[i])})
 		}
 	}

@@ -2,13 +2,18 @@ package pages_test
 
 import (
 	"context"
+	"fmt"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/earshothq/earshot/index"
+	"github.com/earshothq/earshot/index/bleve"
 	"github.com/earshothq/earshot/record"
+	"github.com/earshothq/earshot/web/pages"
 	"github.com/earshothq/earshot/web/pages/pagestest"
 )
 
@@ -44,5 +49,62 @@ func TestCustomerProfileShowsTheWorkFromBeforeTheyWereACustomer(t *testing.T) {
 	}
 	if _, body, _ := h.get(t, "/people/prospect:"+pagestest.ProspectID); strings.Contains(body, "Sales work from before") {
 		t.Errorf("a prospect's profile shows the customers' section")
+	}
+}
+
+// BenchmarkCustomerProfileWorkedProspects is one view of a customer's
+// profile while sales have worked on n prospects (one of them converted
+// into this customer): the section on their earlier work reads the whole
+// work table and every worked-on prospect's profile.
+//
+//	go test -run '^$' -bench CustomerProfileWorkedProspects -benchtime 20x ./web/pages
+func BenchmarkCustomerProfileWorkedProspects(b *testing.B) {
+	for _, n := range []int{0, 1_000, 10_000} {
+		b.Run(fmt.Sprintf("worked=%d", n), func(b *testing.B) {
+			idx, err := bleve.Open(bleve.Config{InMemory: true}, nil, nil)
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer idx.Close()
+			ctx := context.Background()
+			if _, err := pagestest.Seed(ctx, idx, time.Now().UTC()); err != nil {
+				b.Fatal(err)
+			}
+			st := pagestest.NewStores(idx)
+			d := st.Deps()
+			var profiles []*index.Profile
+			for i := range n {
+				id := fmt.Sprintf("p-w%05d", i)
+				customer := "c-other"
+				if i == n/2 {
+					customer = pagestest.CustomerID
+				}
+				profiles = append(profiles, index.ProspectProfile(&record.Prospect{Schema: 1, ID: id, Key: "email:" + id + "@example.pl",
+					Status: record.ProspectConverted, CustomerID: customer}))
+				if err := d.Prospects.SetStage(ctx, id, "qualified", "ola"); err != nil {
+					b.Fatal(err)
+				}
+			}
+			for i := 0; i < len(profiles); i += 1000 {
+				for _, err := range idx.UpsertProfiles(ctx, profiles[i:min(i+1000, len(profiles))]) {
+					if err != nil {
+						b.Fatal(err)
+					}
+				}
+			}
+			p, err := pages.New(d)
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer p.Shutdown()
+			b.ResetTimer()
+			for b.Loop() {
+				rec := httptest.NewRecorder()
+				p.ServeHTTP(rec, httptest.NewRequest("GET", "/people/customer:"+pagestest.CustomerID, nil))
+				if rec.Code != http.StatusOK || (n > 0) != strings.Contains(rec.Body.String(), "Sales work from before") {
+					b.Fatalf("profile = %d", rec.Code)
+				}
+			}
+		})
 	}
 }
