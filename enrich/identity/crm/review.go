@@ -74,6 +74,9 @@ func Review(snap *Snapshot, decisions map[string]record.MatchDecision) []ReviewI
 	var open []*record.ProspectReview
 	for _, id := range sortedKeys(snap.Prospects) {
 		p := snap.Prospects[id]
+		if len(p.Candidates) == 0 {
+			continue
+		}
 		open = append(open, &record.ProspectReview{ID: p.ID, Name: p.Name, Emails: p.Emails, Handles: p.Handles,
 			Status: p.Status, LastSeen: p.LastSeen, Candidates: p.Candidates})
 	}

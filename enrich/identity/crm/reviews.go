@@ -48,8 +48,8 @@ type Reviews struct {
 type reviewState struct {
 	mu        sync.Mutex
 	customers map[string]string                 // id → name
-	prospects map[string]*record.ProspectReview // every prospect; only open ones with candidates keep them
-	settled   map[string]string                 // prospect → its status, when converted, merged or rejected
+	status    map[string]string                 // every prospect → its status
+	open      map[string]*record.ProspectReview // the open prospects with candidates
 	// verdicts are the decisions: prospect → customer → verdict. A
 	// decision's key is a hash of its pair (record.MatchDecisionID), so
 	// each pair has one; pairOf maps a key back to it for a tombstone.
@@ -78,16 +78,14 @@ func (r *Reviews) Review(ctx context.Context) ([]ReviewItem, error) {
 	}
 	st.mu.Lock()
 	defer st.mu.Unlock()
-	ids := make([]string, 0, 64)
-	for id, p := range st.prospects {
-		if p != nil {
-			ids = append(ids, id)
-		}
+	ids := make([]string, 0, len(st.open))
+	for id := range st.open {
+		ids = append(ids, id)
 	}
 	sort.Strings(ids)
 	open := make([]*record.ProspectReview, len(ids))
 	for i, id := range ids {
-		open[i] = st.prospects[id]
+		open[i] = st.open[id]
 	}
 	return reviewItems(open, func(id string) (string, bool) { name, ok := st.customers[id]; return name, ok },
 		func(prospect, customer string) bool { return st.verdicts[prospect][customer] != "" }), nil
@@ -118,7 +116,8 @@ func (r *Reviews) Decide(ctx context.Context, pub Publisher, d record.MatchDecis
 func (st *reviewState) check(d record.MatchDecision) error {
 	st.mu.Lock()
 	defer st.mu.Unlock()
-	if _, ok := st.prospects[d.ProspectID]; !ok {
+	status, ok := st.status[d.ProspectID]
+	if !ok {
 		return fmt.Errorf("deciding: %w: no prospect has the id %q", ErrNoSuchPerson, d.ProspectID)
 	}
 	if _, ok := st.customers[d.CustomerID]; !ok {
@@ -127,7 +126,7 @@ func (st *reviewState) check(d record.MatchDecision) error {
 	if d.Verdict != record.VerdictConfirm {
 		return nil
 	}
-	if status, ok := st.settled[d.ProspectID]; ok {
+	if !openForReview(status) {
 		return fmt.Errorf("deciding: %w: prospect %q is %s", ErrSettled, d.ProspectID, status)
 	}
 	for other, verdict := range st.verdicts[d.ProspectID] {
@@ -176,7 +175,7 @@ func (r *Reviews) current(ctx context.Context) (*reviewState, error) {
 
 func (r *Reviews) startLocked() error {
 	ctx, cancel := context.WithCancel(context.Background())
-	st := &reviewState{customers: map[string]string{}, prospects: map[string]*record.ProspectReview{}, settled: map[string]string{},
+	st := &reviewState{customers: map[string]string{}, status: map[string]string{}, open: map[string]*record.ProspectReview{},
 		verdicts: map[string]map[string]string{}, pairOf: map[string][2]string{}}
 	var tables []*pipeline.Table
 	for _, follow := range []struct {
@@ -238,24 +237,19 @@ func (st *reviewState) applyProspect(m pipeline.Message) error {
 	st.mu.Lock()
 	defer st.mu.Unlock()
 	id := string(m.Key)
+	delete(st.open, id)
 	if m.Value == nil {
-		delete(st.prospects, id)
-		delete(st.settled, id)
+		delete(st.status, id)
 		return nil
 	}
 	var p record.ProspectReview
 	if err := record.Decode(m.Value, &p); err != nil {
 		return err
 	}
-	delete(st.settled, id)
-	if !openForReview(p.Status) {
-		st.settled[id] = p.Status
+	st.status[id] = p.Status
+	if len(p.Candidates) > 0 && openForReview(p.Status) {
+		st.open[id] = &p
 	}
-	if len(p.Candidates) == 0 || !openForReview(p.Status) {
-		st.prospects[id] = nil // known, nothing to review
-		return nil
-	}
-	st.prospects[id] = &p
 	return nil
 }
 
