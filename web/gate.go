@@ -182,7 +182,7 @@ func (g *gate) wrap(rt Route) http.Handler {
 				if !g.mediaTypeOK(w, r, accepts) {
 					return
 				}
-				if !auth.EqualTokens(auth.SubmittedCSRF(r), csrf) {
+				if !auth.CSRFMatches(auth.SubmittedCSRF(r), csrf) {
 					g.refused.WithLabelValues("csrf").Inc()
 					problem(w, r, http.StatusForbidden, "csrf", "send the session's CSRF token in the X-CSRF-Token header or the csrf_token form field")
 					return

@@ -48,3 +48,34 @@ func BenchmarkPasswordVerify(b *testing.B) {
 		}
 	}
 }
+
+// A signed-in page as browsers ask for it (compressed) and uncompressed:
+// what compression costs the server per page, and the bytes it saves.
+//
+//	go test -run '^$' -bench PageCompression ./web
+func BenchmarkPageCompression(b *testing.B) {
+	ta := buildTestApp(b)
+	h := ta.srv.Handler()
+	cookie, _, _, err := ta.accounts.CreateSession(b.Context(), "vic")
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, enc := range []string{"identity", "gzip", "zstd"} {
+		b.Run(enc, func(b *testing.B) {
+			r := httptest.NewRequest("GET", "http://127.0.0.1/mentions?period=all", nil)
+			r.AddCookie(&http.Cookie{Name: SessionCookie, Value: cookie})
+			r.Header.Set("Accept-Encoding", enc)
+			b.ReportAllocs()
+			size := 0
+			for b.Loop() {
+				w := httptest.NewRecorder()
+				h.ServeHTTP(w, r)
+				if w.Code != http.StatusOK {
+					b.Fatalf("status %d", w.Code)
+				}
+				size = w.Body.Len()
+			}
+			b.ReportMetric(float64(size), "bytes/page")
+		})
+	}
+}

@@ -65,8 +65,14 @@ func TestPagesBehindTheGate(t *testing.T) {
 		t.Errorf("home when signed in = %d %q", r.code, r.header.Get("Location"))
 	}
 	r = ta.page(t, viewer, "GET", "/mentions?period=all", nil)
-	if r.code != 200 || !strings.Contains(string(r.body), `<meta name="csrf-token" content="`+viewer.csrf+`">`) {
+	if r.code != 200 || !auth.CSRFMatches(metaCSRF(string(r.body)), viewer.csrf) {
 		t.Fatalf("viewer /mentions = %d, or no session CSRF token in the page", r.code)
+	}
+	if strings.Contains(string(r.body), viewer.csrf) {
+		t.Errorf("the page shows the session's CSRF token unmasked")
+	}
+	if again := ta.page(t, viewer, "GET", "/mentions?period=all", nil); metaCSRF(string(again.body)) == metaCSRF(string(r.body)) {
+		t.Errorf("two renders carry the same masked CSRF token")
 	}
 	if strings.Contains(string(r.body), `/sentiment"`) || strings.Contains(string(r.body), `href="/admin"`) {
 		t.Errorf("a viewer is offered corrections or administration")
@@ -84,6 +90,18 @@ func TestPagesBehindTheGate(t *testing.T) {
 		ctype: "application/x-www-form-urlencoded", body: form.Encode()})
 	if noToken.code != http.StatusForbidden || !strings.Contains(string(noToken.body), "csrf") {
 		t.Errorf("correction without the CSRF token = %d %s", noToken.code, noToken.body)
+	}
+	// The token as a page carries it (masked) is the session's; altered, it is not.
+	masked := metaCSRF(string(ta.page(t, marketer, "GET", "/mentions?period=all", nil).body))
+	altered := []byte(masked)
+	altered[len(altered)/2] ^= 'A' ^ 'B' // one character changed
+	for token, want := range map[string]int{masked: http.StatusSeeOther, string(altered): http.StatusForbidden} {
+		withField := url.Values{"value": {"positive"}, auth.CSRFField: {token}}
+		r := ta.do(t, req{method: "POST", path: "/mentions/" + mention + "/sentiment", sess: marketer, noCSRF: true,
+			ctype: "application/x-www-form-urlencoded", body: withField.Encode()})
+		if r.code != want {
+			t.Errorf("correction with the page's token %q = %d; want %d", token, r.code, want)
+		}
 	}
 	r = ta.page(t, marketer, "POST", "/mentions/"+mention+"/sentiment", form, "HX-Request", "true")
 	if r.code != 200 || !strings.Contains(string(r.body), `data-sentiment="negative"`) {
@@ -111,4 +129,11 @@ func TestPagesBehindTheGate(t *testing.T) {
 	if r := ta.page(t, ta.signIn(t, auth.RoleAdmin), "GET", "/admin", nil); r.code != 200 || !strings.Contains(string(r.body), "vic") {
 		t.Errorf("admin /admin = %d, or users not listed", r.code)
 	}
+}
+
+// metaCSRF is the CSRF token a page carries in its <meta> element.
+func metaCSRF(page string) string {
+	_, rest, _ := strings.Cut(page, `<meta name="csrf-token" content="`)
+	token, _, _ := strings.Cut(rest, `"`)
+	return token
 }

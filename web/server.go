@@ -206,7 +206,7 @@ func (s *Server) Handler() http.Handler {
 			}
 			s.mux.Handle(rt.Pattern, s.gate.wrap(rt))
 		}
-		s.handler = s.gate.outer(s.mux)
+		s.handler = s.gate.outer(compressed(s.mux))
 	}
 	return s.handler
 }

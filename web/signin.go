@@ -55,7 +55,7 @@ func (a *App) loginPage(w http.ResponseWriter, r *http.Request) {
 }
 
 func (a *App) renderLogin(w http.ResponseWriter, r *http.Request, status int, v loginView) {
-	v.CSRF = a.gate.loginCSRF(w, r)
+	v.CSRF = auth.MaskToken(a.gate.loginCSRF(w, r))
 	lang, fromURL := i18n.FromRequest(r)
 	if fromURL {
 		http.SetCookie(w, &http.Cookie{Name: i18n.CookieName, Value: lang.Code, Path: "/", MaxAge: 365 * 24 * 3600,
@@ -158,7 +158,7 @@ func (a *App) loginForm(w http.ResponseWriter, r *http.Request) {
 	r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
 	user, next := r.PostFormValue("user"), safeNext(r.PostFormValue("next"))
 	c, err := r.Cookie(loginCSRFCookie)
-	if err != nil || !auth.EqualTokens(c.Value, r.PostFormValue(auth.CSRFField)) || !sameOrigin(r) {
+	if err != nil || !auth.CSRFMatches(r.PostFormValue(auth.CSRFField), c.Value) || !sameOrigin(r) {
 		a.gate.refused.WithLabelValues("csrf").Inc()
 		a.renderLogin(w, r, http.StatusForbidden, loginView{Error: "login.expired", Next: next, User: user})
 		return

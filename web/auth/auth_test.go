@@ -198,3 +198,30 @@ func TestThrottle(t *testing.T) {
 		t.Fatal("success did not clear the account")
 	}
 }
+
+// A masked CSRF token differs on every page yet matches the token, and
+// nothing else does.
+func TestMaskedCSRFTokens(t *testing.T) {
+	token := RandomSecret(32)
+	a, b := MaskToken(token), MaskToken(token)
+	if a == b || strings.Contains(a, token) {
+		t.Fatalf("masking twice gave %q and %q for %q", a, b, token)
+	}
+	for _, m := range []string{a, b, token} {
+		if !CSRFMatches(m, token) {
+			t.Errorf("%q does not match its token", m)
+		}
+	}
+	other := MaskToken(RandomSecret(32))
+	flipped := []byte(a)
+	flipped[len(flipped)-5] ^= 'A' ^ 'B'
+	for name, m := range map[string]string{"another token's": other, "altered": string(flipped), "empty": "",
+		"not base64": a[:10] + "!" + a[11:], "shorter": a[:len(a)-4], "the pad alone": a[:len(a)/2]} {
+		if CSRFMatches(m, token) {
+			t.Errorf("%s %q matches", name, m)
+		}
+	}
+	if CSRFMatches(a, "") || MaskToken("") != "" {
+		t.Errorf("an empty token matched or was masked")
+	}
+}

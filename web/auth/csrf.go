@@ -2,7 +2,10 @@ package auth
 
 import (
 	"context"
+	"crypto/rand"
 	"crypto/subtle"
+	"encoding/base64"
+	"fmt"
 	"net/http"
 )
 
@@ -21,10 +24,11 @@ func WithCSRF(ctx context.Context, token string) context.Context {
 
 // CSRFToken is the token a page must embed so its forms and scripts can
 // make state-changing requests: the session's token once signed in, the
-// sign-in form's token before. Empty outside the gate.
+// sign-in form's token before, masked afresh on every call (MaskToken).
+// Empty outside the gate.
 func CSRFToken(r *http.Request) string {
 	t, _ := r.Context().Value(csrfKey{}).(string)
-	return t
+	return MaskToken(t)
 }
 
 // SubmittedCSRF is the token a request carries: the X-CSRF-Token header,
@@ -34,6 +38,47 @@ func SubmittedCSRF(r *http.Request) string {
 		return t
 	}
 	return r.PostFormValue(CSRFField)
+}
+
+// MaskToken hides a token behind a one-time pad: the pad and the token
+// XORed with it, base64url. Each page then carries different bytes for
+// the same token, so a compressed page that also shows text an attacker
+// chose (a search, a mention) cannot reveal the token through its length
+// (BREACH). An empty token stays empty.
+func MaskToken(token string) string {
+	if token == "" {
+		return ""
+	}
+	b := make([]byte, 2*len(token))
+	pad, masked := b[:len(token)], b[len(token):]
+	if _, err := rand.Read(pad); err != nil {
+		panic(fmt.Sprintf("reading random bytes: %v", err)) // the OS's CSPRNG does not fail
+	}
+	for i := range masked {
+		masked[i] = pad[i] ^ token[i]
+	}
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+// CSRFMatches reports whether submitted carries token: masked (what pages
+// embed) or as it is (what POST /api/session returns to scripts). It
+// compares in constant time; empty never matches.
+func CSRFMatches(submitted, token string) bool {
+	if submitted == "" || token == "" {
+		return false
+	}
+	if EqualTokens(submitted, token) {
+		return true
+	}
+	b, err := base64.RawURLEncoding.DecodeString(submitted)
+	if err != nil || len(b) != 2*len(token) {
+		return false
+	}
+	pad, masked := b[:len(token)], b[len(token):]
+	for i := range masked {
+		masked[i] ^= pad[i]
+	}
+	return subtle.ConstantTimeCompare(masked, []byte(token)) == 1
 }
 
 // EqualTokens compares two tokens in constant time; empty never matches.

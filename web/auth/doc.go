@@ -18,7 +18,8 @@
 //     in the X-CSRF-Token header (CSRFHeader). The gate refuses a
 //     state-changing request made with the session cookie without it.
 //     Before sign-in it is the token of the sign-in form (a double-submit
-//     cookie), after sign-in the session's own.
+//     cookie), after sign-in the session's own; pages get it masked afresh
+//     each time (MaskToken) and CSRFMatches accepts it masked or plain.
 //
 // State lives in three compacted topics (users, tokens, sessions), read
 // into memory by every serve instance (web/table), so accounts and

@@ -310,7 +310,7 @@ func (p *Pages) render(w http.ResponseWriter, r *http.Request, code int, page, b
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
-	w.Header().Set("Vary", "HX-Request, Accept-Language, Cookie")
+	w.Header().Add("Vary", "HX-Request, Accept-Language, Cookie") // added to, not replacing, the compression's
 	w.WriteHeader(code)
 	_, _ = w.Write(buf.Bytes())
 }
