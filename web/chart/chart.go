@@ -8,11 +8,11 @@
 //
 // An SVG scales its text with its width, so one drawing cannot suit both a
 // laptop's card and a phone's: drawn for 720 units, its 11-unit labels were
-// 5 px on a phone. Each chart is therefore drawn twice, for a wide and a
-// narrow frame, inside a <div class="chart-frame">; the stylesheet shows
-// the one that fits the frame's own width (a CSS container query), so a
-// chart in half a laptop's grid and one on a phone both read at about
-// their drawn size.
+// 5 px on a phone. Each chart is therefore drawn for a wide and a narrow
+// frame and, but for the donut, one between, inside a
+// <div class="chart-frame">; the stylesheet shows the one that
+// fits the frame's own width (a CSS container query), so a chart reads at
+// 10–18 px on a phone, a tablet, in half a laptop's grid and across it.
 package chart
 
 import (
@@ -52,16 +52,22 @@ const (
 	hbarRowH    = 24
 )
 
-// Each chart's two drawings: wide for a laptop's card, narrow for a
-// phone's (about 340 px inside a card on a 390-px screen). The stylesheet
-// switches between them at the frame width where both scale about
-// equally far from their drawn size.
+// Each chart's drawings: wide for a laptop's card, narrow for a phone's
+// (about 340 px inside a card on a 390-px screen), and for all but the
+// donut one between (a tablet's page, half a small laptop's grid). A
+// drawing w units wide keeps its 11–12-unit text within 10–18 px in frames
+// of about 0.9w to 1.5w; the stylesheet switches where the next one scales
+// about as far from its size: the volume chart at 840 and 530 px, bars and
+// diverging bars at 520 and 400, the donut at 430.
 var (
 	volumeWide   = volumeLayout{class: "chart-wide", w: 880, h: 300, padL: 44, padR: 8, padT: 18, padB: 36, xLabels: 8}
+	volumeMedium = volumeLayout{class: "chart-medium", w: 560, h: 250, padL: 40, padR: 8, padT: 16, padB: 34, xLabels: 6}
 	volumeNarrow = volumeLayout{class: "chart-narrow", w: 340, h: 220, padL: 34, padR: 6, padT: 16, padB: 32, xLabels: 4}
 	barsWide     = barsLayout{class: "chart-wide", w: 560, label: 180, runes: 24}
+	barsMedium   = barsLayout{class: "chart-medium", w: 440, label: 156, runes: 19}
 	barsNarrow   = barsLayout{class: "chart-narrow", w: 340, label: 132, runes: 14}
 	pairsWide    = barsLayout{class: "chart-wide", w: 560, label: 130, runes: 18}
+	pairsMedium  = barsLayout{class: "chart-medium", w: 440, label: 116, runes: 15}
 	pairsNarrow  = barsLayout{class: "chart-narrow", w: 340, label: 104, runes: 13}
 	donutWide    = donutLayout{class: "chart-wide", w: 460, runes: 24}
 	donutNarrow  = donutLayout{class: "chart-narrow", w: 340, runes: 30, legendBelow: true}
@@ -94,13 +100,14 @@ type donutLayout struct {
 
 func esc(s string) string { return html.EscapeString(s) }
 
-// framed wraps a chart's wide and narrow drawings in the frame whose width
-// picks between them.
-func framed[L any](draw func(*strings.Builder, L), wide, narrow L) template.HTML {
+// framed wraps a chart's drawings, widest first, in the frame whose width
+// picks among them.
+func framed[L any](draw func(*strings.Builder, L), layouts ...L) template.HTML {
 	var b strings.Builder
 	b.WriteString(`<div class="chart-frame">`)
-	draw(&b, wide)
-	draw(&b, narrow)
+	for _, l := range layouts {
+		draw(&b, l)
+	}
 	b.WriteString(`</div>`)
 	return template.HTML(b.String())
 }
@@ -119,9 +126,9 @@ func (c Volume) format(v float64) string {
 	return fmt.Sprintf("%g", v)
 }
 
-// SVG renders the chart, wide and narrow. A chart with no buckets renders
-// an empty frame with the title, so the page layout does not jump.
-func (c Volume) SVG() template.HTML { return framed(c.draw, volumeWide, volumeNarrow) }
+// SVG renders the chart, wide, medium and narrow. A chart with no buckets
+// renders an empty frame with the title, so the page layout does not jump.
+func (c Volume) SVG() template.HTML { return framed(c.draw, volumeWide, volumeMedium, volumeNarrow) }
 
 func (c Volume) draw(b *strings.Builder, l volumeLayout) {
 	openSVG(b, "volume", l.class, l.w, l.h, c.Title)
@@ -259,9 +266,9 @@ type Bars struct {
 	Format func(float64) string
 }
 
-// SVG renders the bars, wide and narrow. Links are real <a> elements, so
+// SVG renders the bars, wide, medium and narrow. Links are real <a> elements, so
 // the chart is keyboard-navigable.
-func (c Bars) SVG() template.HTML { return framed(c.draw, barsWide, barsNarrow) }
+func (c Bars) SVG() template.HTML { return framed(c.draw, barsWide, barsMedium, barsNarrow) }
 
 func (c Bars) draw(b *strings.Builder, l barsLayout) {
 	h := max(1, len(c.Bars))*hbarRowH + 4
@@ -329,8 +336,8 @@ type Diverging struct {
 	Format func(float64) string
 }
 
-// SVG renders the chart, wide and narrow.
-func (c Diverging) SVG() template.HTML { return framed(c.draw, pairsWide, pairsNarrow) }
+// SVG renders the chart, wide, medium and narrow.
+func (c Diverging) SVG() template.HTML { return framed(c.draw, pairsWide, pairsMedium, pairsNarrow) }
 
 func (c Diverging) draw(b *strings.Builder, l barsLayout) {
 	h := max(1, len(c.Pairs))*hbarRowH + 4

@@ -27,22 +27,42 @@ func wellFormed(t *testing.T, svg string) {
 
 const hostile = `<script>alert(1)</script><img src=x onerror=alert(2)>"'&`
 
-// drawings splits a chart's frame into its wide and its narrow drawing,
-// failing unless the frame holds exactly those two, in that order.
-func drawings(t *testing.T, frame string) (wide, narrow string) {
+// drawings splits a chart's frame into its drawings, failing unless they
+// are marked with classes, in that order (widest first).
+func drawings(t *testing.T, frame string, classes ...string) []string {
 	t.Helper()
 	wellFormed(t, frame)
 	inner, ok := strings.CutPrefix(frame, `<div class="chart-frame">`)
 	inner, ok2 := strings.CutSuffix(inner, `</div>`)
-	if !ok || !ok2 || strings.Count(inner, "<svg ") != 2 {
-		t.Fatalf("not a frame of two drawings:\n%s", frame)
+	if !ok || !ok2 || strings.Count(inner, "<svg ") != len(classes) {
+		t.Fatalf("not a frame of %d drawings:\n%s", len(classes), frame)
 	}
-	i := strings.Index(inner[1:], "<svg ") + 1
-	wide, narrow = inner[:i], inner[i:]
-	if !strings.Contains(wide, "chart-wide") || !strings.Contains(narrow, "chart-narrow") {
-		t.Fatalf("drawings not marked wide then narrow:\n%s", frame)
+	var out []string
+	for i, class := range classes {
+		end := len(inner)
+		if i < len(classes)-1 {
+			end = strings.Index(inner[1:], "<svg ") + 1
+		}
+		svg := inner[:end]
+		inner = inner[end:]
+		if !strings.Contains(svg[:strings.Index(svg, ">")], " "+class+`"`) {
+			t.Fatalf("drawing %d not marked %s:\n%s", i, class, frame)
+		}
+		out = append(out, svg)
 	}
-	return wide, narrow
+	return out
+}
+
+// wideAndNarrow splits a frame of two or three drawings into its widest
+// and its narrowest.
+func wideAndNarrow(t *testing.T, frame string, medium bool) (wide, narrow string) {
+	t.Helper()
+	classes := []string{"chart-wide", "chart-narrow"}
+	if medium {
+		classes = []string{"chart-wide", "chart-medium", "chart-narrow"}
+	}
+	d := drawings(t, frame, classes...)
+	return d[0], d[len(d)-1]
 }
 
 // viewWidth is the width of a drawing's viewBox.
@@ -74,8 +94,7 @@ func TestVolumeStacksAndMarksSpikes(t *testing.T) {
 	if !slices.Equal(v.Spikes, []int{5}) {
 		t.Fatalf("spikes = %v; want [5]", v.Spikes)
 	}
-	wide, narrow := drawings(t, string(v.SVG()))
-	for _, svg := range []string{wide, narrow} {
+	for _, svg := range drawings(t, string(v.SVG()), "chart-wide", "chart-medium", "chart-narrow") {
 		if n := strings.Count(svg, `<rect class="s-negative"`); n != 6 {
 			t.Errorf("negative bars = %d; want 6", n)
 		}
@@ -90,7 +109,8 @@ func TestVolumeStacksAndMarksSpikes(t *testing.T) {
 
 // A phone shows the narrow drawing at about its own size: it must be
 // drawn for a phone's width, with fewer day labels, shorter names and the
-// donut's legend under the ring, and still hold every value.
+// donut's legend under the ring, and still hold every value; the volume
+// chart has a drawing for a tablet's width between.
 func TestChartsAreDrawnForAWideAndANarrowFrame(t *testing.T) {
 	days := make([]string, 30)
 	neg := make([]float64, 30)
@@ -98,23 +118,25 @@ func TestChartsAreDrawnForAWideAndANarrowFrame(t *testing.T) {
 		days[i] = fmt.Sprintf("%d Nov", i+1)
 		neg[i] = float64(i % 5)
 	}
-	wide, narrow := drawings(t, string(Volume{Title: "t", Labels: days, Stacks: []Series{{Name: "n", Class: "s-negative", Values: neg}}}.SVG()))
-	if w := viewWidth(t, narrow); w > 360 || w >= viewWidth(t, wide) {
-		t.Errorf("narrow volume drawn %d wide (wide %d); want at most a phone card's 360", w, viewWidth(t, wide))
+	vol := drawings(t, string(Volume{Title: "t", Labels: days, Stacks: []Series{{Name: "n", Class: "s-negative", Values: neg}}}.SVG()),
+		"chart-wide", "chart-medium", "chart-narrow")
+	wide, medium, narrow := vol[0], vol[1], vol[2]
+	if w, m := viewWidth(t, narrow), viewWidth(t, medium); w > 360 || m <= w || m >= viewWidth(t, wide) {
+		t.Errorf("volume drawn %d, %d and %d wide; want the narrow one at most a phone card's 360, the medium between", viewWidth(t, wide), m, w)
 	}
 	dayLabels := func(svg string) int { return strings.Count(svg, " Nov</text>") }
-	if dayLabels(narrow) < 3 || dayLabels(narrow) > 4 || dayLabels(wide) < 6 || dayLabels(wide) > 8 {
-		t.Errorf("day labels: %d narrow, %d wide; want 3–4 and 6–8", dayLabels(narrow), dayLabels(wide))
+	if dayLabels(narrow) < 3 || dayLabels(narrow) > 4 || dayLabels(medium) < 5 || dayLabels(medium) > 6 || dayLabels(wide) < 6 || dayLabels(wide) > 8 {
+		t.Errorf("day labels: %d narrow, %d medium, %d wide; want 3–4, 5–6 and 6–8", dayLabels(narrow), dayLabels(medium), dayLabels(wide))
 	}
-	for _, svg := range []string{wide, narrow} {
+	for _, svg := range vol {
 		if n := strings.Count(svg, "<rect "); n != 24 { // every bucket but the six zeros
 			t.Errorf("volume bars = %d; want 24", n)
 		}
 	}
 
 	long := "Departamento de Atendimento ao Cliente"
-	bw, bn := drawings(t, string(Bars{Title: "t", Bars: []Bar{{Label: long, Value: 3}, {Label: "b", Value: 1}}}.SVG()))
-	dw, dn := drawings(t, string(Diverging{Title: "t", Pairs: []Pair{{Label: long, Positive: 2, Negative: 5}}}.SVG()))
+	bw, bn := wideAndNarrow(t, string(Bars{Title: "t", Bars: []Bar{{Label: long, Value: 3}, {Label: "b", Value: 1}}}.SVG()), true)
+	dw, dn := wideAndNarrow(t, string(Diverging{Title: "t", Pairs: []Pair{{Label: long, Positive: 2, Negative: 5}}}.SVG()), true)
 	for name, pair := range map[string][2]string{"bars": {bw, bn}, "diverging": {dw, dn}} {
 		label := func(svg string) string {
 			i := strings.Index(svg, `<text class="label"`)
@@ -132,7 +154,7 @@ func TestChartsAreDrawnForAWideAndANarrowFrame(t *testing.T) {
 		}
 	}
 
-	ow, on := drawings(t, string(Donut{Title: "t", Slices: []Bar{{Label: "us", Value: 3}, {Label: "them", Value: 1}}}.SVG()))
+	ow, on := wideAndNarrow(t, string(Donut{Title: "t", Slices: []Bar{{Label: "us", Value: 3}, {Label: "them", Value: 1}}}.SVG()), false)
 	legendX := func(svg string) int {
 		var x int
 		i := strings.Index(svg, `<rect class="c0" x="`)

@@ -262,11 +262,14 @@ func TestBrowserPages(t *testing.T) {
 	}
 	run("polish sticks", chromedp.Navigate(u+"/prospects"), chromedp.WaitVisible(`html[lang="pl"]`, chromedp.ByQuery))
 
-	// Screenshots at laptop and phone widths, English, for people to look at.
+	// Screenshots at laptop and phone widths, English, for people to look
+	// at; the pages with charts also at a tablet's, a small laptop's and a
+	// width between phone and tablet, where a chart's text is checked too.
 	for _, size := range []struct {
-		name string
-		w, h int64
-	}{{"laptop", 1366, 800}, {"phone", 390, 844}} {
+		name       string
+		w, h       int64
+		chartsOnly bool
+	}{{"laptop", 1366, 800, false}, {"phone", 390, 844, false}, {"tablet", 768, 1024, true}, {"small-laptop", 1024, 768, true}, {"phablet", 600, 900, true}} {
 		run("viewport", chromedp.EmulateViewport(size.w, size.h))
 		for _, pg := range []struct{ name, path string }{
 			{"mentions", "/mentions?lang=en"}, {"dashboard", "/dashboard"}, {"prospects", "/prospects"},
@@ -276,6 +279,9 @@ func TestBrowserPages(t *testing.T) {
 			{"error", "/mentions?q=kawa+AND+(dostawa"}, {"mentions-pl", "/mentions?lang=pl"}, {"dashboard-zh", "/dashboard?lang=zh"},
 			{"matches", "/matches?lang=en"},
 		} {
+			if size.chartsOnly && !strings.Contains(pg.name, "dashboard") && pg.name != "profile" && pg.name != "customer" {
+				continue
+			}
 			run("screenshot "+pg.name, chromedp.Navigate(u+pg.path), chromedp.WaitReady("main", chromedp.ByQuery), shot(size.name+"-"+pg.name))
 			checkChartText(t, size.name+" "+pg.name, func(js string, out any) { run("chart text "+pg.name, chromedp.Evaluate(js, out)) })
 		}
