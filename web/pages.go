@@ -209,6 +209,19 @@ func (p pageAccounts) RemoveUser(ctx context.Context, name string) error {
 	return p.a.RemoveUser(ctx, name)
 }
 
+func (p pageAccounts) SetRole(ctx context.Context, name, role string) error {
+	r, err := auth.ParseRole(role)
+	if err != nil {
+		return err
+	}
+	_, err = p.a.SetRole(ctx, name, r)
+	return err
+}
+
+func (p pageAccounts) SetPassword(ctx context.Context, name, password string) error {
+	return p.a.SetPassword(ctx, name, password)
+}
+
 func (p pageAccounts) Tokens(context.Context) ([]pages.Token, error) {
 	var out []pages.Token
 	for _, t := range p.a.Tokens("") {

@@ -131,6 +131,34 @@ func TestPagesBehindTheGate(t *testing.T) {
 	}
 }
 
+// The admin page changes a real account: a role applies to the user's
+// next request, a new password ends their sessions; nobody else may.
+func TestAdminPageChangesAccounts(t *testing.T) {
+	ta := newTestApp(t)
+	admin, seller, viewer := ta.signIn(t, auth.RoleAdmin), ta.signIn(t, auth.RoleSales), ta.signIn(t, auth.RoleViewer)
+	if r := ta.page(t, seller, "POST", "/admin/users/vic/role", url.Values{"role": {"admin"}}); r.code != http.StatusForbidden {
+		t.Errorf("a seller changing a role = %d; want 403", r.code)
+	}
+	if r := ta.page(t, admin, "POST", "/admin/users/vic/role", url.Values{"role": {"marketing"}}); r.code != http.StatusSeeOther {
+		t.Fatalf("role change = %d %s", r.code, r.body)
+	}
+	if u, err := ta.accounts.User("vic"); err != nil || u.Role != auth.RoleMarketing {
+		t.Fatalf("vic is %+v (%v); want marketing", u, err)
+	}
+	if r := ta.page(t, viewer, "GET", "/mentions?period=all", nil); !strings.Contains(string(r.body), `/sentiment"`) {
+		t.Errorf("vic's next page does not offer a marketer's corrections")
+	}
+	if r := ta.page(t, admin, "POST", "/admin/users/vic/password", url.Values{"password": {"another long password"}}); r.code != http.StatusSeeOther {
+		t.Fatalf("password set = %d %s", r.code, r.body)
+	}
+	if r := ta.page(t, viewer, "GET", "/mentions", nil); r.code != http.StatusSeeOther || !strings.HasPrefix(r.header.Get("Location"), "/login") {
+		t.Errorf("vic's old session still works after the new password: %d %q", r.code, r.header.Get("Location"))
+	}
+	if _, err := ta.accounts.CheckPassword("vic", "another long password"); err != nil {
+		t.Errorf("the new password does not sign in: %v", err)
+	}
+}
+
 // metaCSRF is the CSRF token a page carries in its <meta> element.
 func metaCSRF(page string) string {
 	_, rest, _ := strings.Cut(page, `<meta name="csrf-token" content="`)

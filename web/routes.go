@@ -139,6 +139,8 @@ func (a *App) routes() []Route {
 		{Pattern: "GET /admin", Roles: admins, Handler: a.page("GET /admin")},
 		{Pattern: "POST /admin/users", Roles: admins, Handler: a.page("POST /admin/users")},
 		{Pattern: "POST /admin/users/{name}/delete", Roles: admins, Handler: a.page("POST /admin/users/{name}/delete")},
+		{Pattern: "POST /admin/users/{name}/role", Roles: admins, Handler: a.page("POST /admin/users/{name}/role")},
+		{Pattern: "POST /admin/users/{name}/password", Roles: admins, Handler: a.page("POST /admin/users/{name}/password")},
 		{Pattern: "POST /admin/tokens", Roles: admins, Handler: a.page("POST /admin/tokens")},
 		{Pattern: "POST /admin/tokens/{id}/revoke", Roles: admins, Handler: a.page("POST /admin/tokens/{id}/revoke")},
 		{Pattern: "POST /admin/import", Roles: admins, Handler: a.page("POST /admin/import")},

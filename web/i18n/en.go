@@ -46,6 +46,7 @@ var en = map[string]string{
 	"done.corrected": "Correction saved.", "done.muted": "Muted: its mentions are hidden everywhere.", "done.unmuted": "Unmuted.",
 	"done.stage": "Stage changed.", "done.owner": "Owner assigned.", "done.note": "Note added.",
 	"done.user_added": "User added.", "done.user_removed": "User removed.", "done.token_revoked": "Token revoked.",
+	"done.role_changed": "Role changed.", "done.password_set": "Password set; their sessions have ended.",
 
 	"dashboard.all": "All mentions", "dashboard.pick": "Saved search", "dashboard.show": "Show",
 	"dashboard.no_searches": "No saved searches yet: search on the Mentions page and save it to get its own dashboard.",
@@ -78,6 +79,7 @@ var en = map[string]string{
 	"profile.open_in_mentions": "open in Mentions", "profile.no_mentions": "No mentions linked to this person.",
 
 	"admin.users": "Users", "admin.name": "Name", "admin.role": "Role", "admin.created": "Created", "admin.remove": "Remove",
+	"admin.change_role": "Change", "admin.role_of": "Role of %s", "admin.set_password": "Set a new password", "admin.new_password": "New password (at least 12 characters)", "admin.password_help": "Their sessions end: they sign in again with this password.",
 	"admin.add_user": "Add user", "admin.password": "Password (at least 12 characters)", "admin.confirm_remove": "Remove user %s?",
 	"admin.tokens": "API tokens", "admin.user": "User", "admin.last_used": "Last used", "admin.never": "never", "admin.revoke": "Revoke",
 	"admin.confirm_revoke": "Revoke token %s? Programs using it stop working.", "admin.no_tokens": "No API tokens.",

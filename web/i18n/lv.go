@@ -46,6 +46,7 @@ var lv = map[string]string{
 	"done.corrected": "Labojums saglabāts.", "done.muted": "Apklusināts: pieminējumi ir paslēpti visur.", "done.unmuted": "Atjaunots.",
 	"done.stage": "Posms mainīts.", "done.owner": "Atbildīgais piešķirts.", "done.note": "Piezīme pievienota.",
 	"done.user_added": "Lietotājs pievienots.", "done.user_removed": "Lietotājs noņemts.", "done.token_revoked": "Marķieris atsaukts.",
+	"done.role_changed": "Loma mainīta.", "done.password_set": "Parole iestatīta; lietotāja sesijas beigtas.",
 
 	"dashboard.all": "Visi pieminējumi", "dashboard.pick": "Saglabātais meklējums", "dashboard.show": "Rādīt",
 	"dashboard.no_searches": "Vēl nav saglabātu meklējumu: meklējiet lapā Pieminējumi un saglabājiet, lai iegūtu atsevišķu pārskatu.",
@@ -78,6 +79,7 @@ var lv = map[string]string{
 	"profile.open_in_mentions": "atvērt Pieminējumos", "profile.no_mentions": "Ar šo personu nav saistītu pieminējumu.",
 
 	"admin.users": "Lietotāji", "admin.name": "Vārds", "admin.role": "Loma", "admin.created": "Izveidots", "admin.remove": "Noņemt",
+	"admin.change_role": "Mainīt", "admin.role_of": "Lietotāja %s loma", "admin.set_password": "Iestatīt jaunu paroli", "admin.new_password": "Jaunā parole (vismaz 12 rakstzīmes)", "admin.password_help": "Lietotāja sesijas beidzas: jāpiesakās vēlreiz ar šo paroli.",
 	"admin.add_user": "Pievienot lietotāju", "admin.password": "Parole (vismaz 12 rakstzīmes)", "admin.confirm_remove": "Noņemt lietotāju %s?",
 	"admin.tokens": "API marķieri", "admin.user": "Lietotājs", "admin.last_used": "Pēdējoreiz lietots", "admin.never": "nekad", "admin.revoke": "Atsaukt",
 	"admin.confirm_revoke": "Atsaukt marķieri %s? Programmas, kas to izmanto, pārstās darboties.", "admin.no_tokens": "Nav API marķieru.",

@@ -46,6 +46,7 @@ var pl = map[string]string{
 	"done.corrected": "Poprawka zapisana.", "done.muted": "Wyciszono: wzmianki są ukryte wszędzie.", "done.unmuted": "Przywrócono.",
 	"done.stage": "Zmieniono etap.", "done.owner": "Przypisano opiekuna.", "done.note": "Dodano notatkę.",
 	"done.user_added": "Dodano użytkownika.", "done.user_removed": "Usunięto użytkownika.", "done.token_revoked": "Unieważniono token.",
+	"done.role_changed": "Zmieniono rolę.", "done.password_set": "Ustawiono hasło; sesje użytkownika zakończono.",
 
 	"dashboard.all": "Wszystkie wzmianki", "dashboard.pick": "Zapisane wyszukiwanie", "dashboard.show": "Pokaż",
 	"dashboard.no_searches": "Brak zapisanych wyszukiwań: wyszukaj na stronie Wzmianki i zapisz, aby mieć osobny pulpit.",
@@ -78,6 +79,7 @@ var pl = map[string]string{
 	"profile.open_in_mentions": "otwórz we Wzmiankach", "profile.no_mentions": "Brak wzmianek powiązanych z tą osobą.",
 
 	"admin.users": "Użytkownicy", "admin.name": "Nazwa", "admin.role": "Rola", "admin.created": "Utworzono", "admin.remove": "Usuń",
+	"admin.change_role": "Zmień", "admin.role_of": "Rola użytkownika %s", "admin.set_password": "Ustaw nowe hasło", "admin.new_password": "Nowe hasło (co najmniej 12 znaków)", "admin.password_help": "Sesje tej osoby się kończą: zaloguje się ponownie tym hasłem.",
 	"admin.add_user": "Dodaj użytkownika", "admin.password": "Hasło (co najmniej 12 znaków)", "admin.confirm_remove": "Usunąć użytkownika %s?",
 	"admin.tokens": "Tokeny API", "admin.user": "Użytkownik", "admin.last_used": "Ostatnio użyty", "admin.never": "nigdy", "admin.revoke": "Unieważnij",
 	"admin.confirm_revoke": "Unieważnić token %s? Programy, które go używają, przestaną działać.", "admin.no_tokens": "Brak tokenów API.",

@@ -46,6 +46,7 @@ var pt = map[string]string{
 	"done.corrected": "Correção salva.", "done.muted": "Silenciado: as menções ficam ocultas em todo lugar.", "done.unmuted": "Reativado.",
 	"done.stage": "Etapa alterada.", "done.owner": "Responsável atribuído.", "done.note": "Nota adicionada.",
 	"done.user_added": "Usuário adicionado.", "done.user_removed": "Usuário removido.", "done.token_revoked": "Token revogado.",
+	"done.role_changed": "Papel alterado.", "done.password_set": "Senha definida; as sessões do usuário terminaram.",
 
 	"dashboard.all": "Todas as menções", "dashboard.pick": "Pesquisa salva", "dashboard.show": "Mostrar",
 	"dashboard.no_searches": "Nenhuma pesquisa salva ainda: pesquise na página Menções e salve para ter um painel próprio.",
@@ -78,6 +79,7 @@ var pt = map[string]string{
 	"profile.open_in_mentions": "abrir em Menções", "profile.no_mentions": "Nenhuma menção ligada a esta pessoa.",
 
 	"admin.users": "Usuários", "admin.name": "Nome", "admin.role": "Papel", "admin.created": "Criado", "admin.remove": "Remover",
+	"admin.change_role": "Alterar", "admin.role_of": "Papel de %s", "admin.set_password": "Definir uma nova senha", "admin.new_password": "Nova senha (pelo menos 12 caracteres)", "admin.password_help": "As sessões dessa pessoa terminam: ela entra de novo com esta senha.",
 	"admin.add_user": "Adicionar usuário", "admin.password": "Senha (pelo menos 12 caracteres)", "admin.confirm_remove": "Remover o usuário %s?",
 	"admin.tokens": "Tokens de API", "admin.user": "Usuário", "admin.last_used": "Último uso", "admin.never": "nunca", "admin.revoke": "Revogar",
 	"admin.confirm_revoke": "Revogar o token %s? Os programas que o usam param de funcionar.", "admin.no_tokens": "Nenhum token de API.",

@@ -45,6 +45,7 @@ var zh = map[string]string{
 	"done.corrected": "更正已保存。", "done.muted": "已屏蔽：其提及在所有地方隐藏。", "done.unmuted": "已取消屏蔽。",
 	"done.stage": "阶段已更改。", "done.owner": "负责人已分配。", "done.note": "备注已添加。",
 	"done.user_added": "用户已添加。", "done.user_removed": "用户已删除。", "done.token_revoked": "令牌已吊销。",
+	"done.role_changed": "角色已更改。", "done.password_set": "密码已设置；该用户的会话已结束。",
 
 	"dashboard.all": "全部提及", "dashboard.pick": "已存搜索", "dashboard.show": "显示",
 	"dashboard.no_searches": "还没有已存搜索：在“提及”页面搜索并保存，即可获得单独的仪表板。",
@@ -77,6 +78,7 @@ var zh = map[string]string{
 	"profile.open_in_mentions":    "在“提及”中打开", "profile.no_mentions": "没有与此人关联的提及。",
 
 	"admin.users": "用户", "admin.name": "名称", "admin.role": "角色", "admin.created": "创建时间", "admin.remove": "删除",
+	"admin.change_role": "更改", "admin.role_of": "%s 的角色", "admin.set_password": "设置新密码", "admin.new_password": "新密码（至少 12 个字符）", "admin.password_help": "该用户的会话将结束：需用此密码重新登录。",
 	"admin.add_user": "添加用户", "admin.password": "密码（至少 12 个字符）", "admin.confirm_remove": "删除用户 %s？",
 	"admin.tokens": "API 令牌", "admin.user": "用户", "admin.last_used": "最近使用", "admin.never": "从未", "admin.revoke": "吊销",
 	"admin.confirm_revoke": "吊销令牌 %s？使用它的程序将停止工作。", "admin.no_tokens": "没有 API 令牌。",

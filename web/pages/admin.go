@@ -106,6 +106,48 @@ func (p *Pages) removeUser(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, "/admin?done=user_removed", http.StatusSeeOther)
 }
 
+// setRole changes another user's role (one's own would take away the
+// page one is on).
+func (p *Pages) setRole(w http.ResponseWriter, r *http.Request) {
+	if p.d.Accounts == nil {
+		p.badRequest(w, r, "accounts are not managed by this server")
+		return
+	}
+	name, role := r.PathValue("name"), r.PostFormValue("role")
+	if name == p.viewerName(r) {
+		p.adminProblem(w, r, "you cannot change your own role")
+		return
+	}
+	if !slices.Contains(p.d.Accounts.Roles(), role) {
+		p.adminProblem(w, r, fmt.Sprintf("unknown role %q", role))
+		return
+	}
+	if err := p.d.Accounts.SetRole(r.Context(), name, role); err != nil {
+		p.adminProblem(w, r, err.Error())
+		return
+	}
+	http.Redirect(w, r, "/admin?done=role_changed", http.StatusSeeOther)
+}
+
+// setPassword gives another user a new password (someone who forgot
+// theirs, or whose password leaked); their sessions end.
+func (p *Pages) setPassword(w http.ResponseWriter, r *http.Request) {
+	if p.d.Accounts == nil {
+		p.badRequest(w, r, "accounts are not managed by this server")
+		return
+	}
+	name := r.PathValue("name")
+	if name == p.viewerName(r) {
+		p.adminProblem(w, r, "change your own password with: earshot users passwd NAME --password-stdin, or PUT /api/me/password")
+		return
+	}
+	if err := p.d.Accounts.SetPassword(r.Context(), name, r.PostFormValue("password")); err != nil {
+		p.adminProblem(w, r, err.Error())
+		return
+	}
+	http.Redirect(w, r, "/admin?done=password_set", http.StatusSeeOther)
+}
+
 func (p *Pages) createToken(w http.ResponseWriter, r *http.Request) {
 	if p.d.Accounts == nil {
 		p.badRequest(w, r, "accounts are not managed by this server")

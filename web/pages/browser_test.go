@@ -63,8 +63,10 @@ func liveApp(t *testing.T, b *bleve.Backend, matches *pagestest.Stores) (*httpte
 	if err := srv.Mount(app); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := accounts.AddUser(context.Background(), "ola", auth.RoleAdmin, "correct horse battery"); err != nil {
-		t.Fatal(err)
+	for name, role := range map[string]auth.Role{"ola": auth.RoleAdmin, "sam": auth.RoleSales} {
+		if _, err := accounts.AddUser(context.Background(), name, role, "correct horse battery"); err != nil {
+			t.Fatal(err)
+		}
 	}
 	ts := httptest.NewServer(srv.Handler())
 	t.Cleanup(ts.Close)

@@ -170,6 +170,8 @@ func (p *Pages) Routes() []Route {
 		h("GET /admin", p.admin),
 		h("POST /admin/users", p.addUser),
 		h("POST /admin/users/{name}/delete", p.removeUser),
+		h("POST /admin/users/{name}/role", p.setRole),
+		h("POST /admin/users/{name}/password", p.setPassword),
 		h("POST /admin/tokens", p.createToken),
 		h("POST /admin/tokens/{id}/revoke", p.revokeToken),
 		h("POST /admin/import", p.startImport),

@@ -506,3 +506,55 @@ func TestAspectsInTheReadersLanguage(t *testing.T) {
 		t.Error("no card names the aspect quality in Polish")
 	}
 }
+
+// An admin changes another user's role and sets their password from the
+// page; not their own, not to a role that does not exist, and not to a
+// password too short.
+func TestAdminChangesRolesAndPasswords(t *testing.T) {
+	h := newHarness(t)
+	ctx := context.Background()
+	for _, u := range [][2]string{{"ola", "admin"}, {"sam", "sales"}} {
+		if err := h.stores.AddUser(ctx, u[0], u[1], "a long password"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	role := func(name string) string {
+		users, _ := h.stores.Users(ctx)
+		for _, u := range users {
+			if u.Name == name {
+				return u.Role
+			}
+		}
+		return ""
+	}
+	code, _, hdr := h.post(t, "/admin/users/sam/role", url.Values{"role": {"marketing"}})
+	if code != http.StatusSeeOther || hdr.Get("Location") != "/admin?done=role_changed" || role("sam") != "marketing" {
+		t.Fatalf("role change = %d %q; sam is %q", code, hdr.Get("Location"), role("sam"))
+	}
+	_, page, _ := h.get(t, "/admin?done=role_changed")
+	if !strings.Contains(page, "Role changed.") || !strings.Contains(page, `<option value="marketing" selected>`) {
+		t.Errorf("the page does not show the new role")
+	}
+	for _, c := range []struct{ path, value, want string }{
+		{"/admin/users/ola/role", "viewer", "you cannot change your own role"},
+		{"/admin/users/sam/role", "root", `unknown role &#34;root&#34;`},
+		{"/admin/users/sam/password", "short", "at least 12 characters"},
+		{"/admin/users/ola/password", "another long password", "change your own password"},
+	} {
+		field := "role"
+		if strings.HasSuffix(c.path, "/password") {
+			field = "password"
+		}
+		code, page, _ := h.post(t, c.path, url.Values{field: {c.value}})
+		if code != http.StatusBadRequest || !strings.Contains(page, c.want) {
+			t.Errorf("%s %s=%q = %d; want 400 saying %q", c.path, field, c.value, code, c.want)
+		}
+	}
+	if role("ola") != "admin" || role("sam") != "marketing" || len(h.stores.PasswordsSet()) != 0 {
+		t.Errorf("a refused change changed something: ola %s, sam %s, passwords set %v", role("ola"), role("sam"), h.stores.PasswordsSet())
+	}
+	code, _, hdr = h.post(t, "/admin/users/sam/password", url.Values{"password": {"a brand new password"}})
+	if code != http.StatusSeeOther || hdr.Get("Location") != "/admin?done=password_set" || !slices.Equal(h.stores.PasswordsSet(), []string{"sam"}) {
+		t.Errorf("password set = %d %q, set for %v", code, hdr.Get("Location"), h.stores.PasswordsSet())
+	}
+}

@@ -89,6 +89,10 @@ type Accounts interface {
 	Users(ctx context.Context) ([]User, error)
 	AddUser(ctx context.Context, name, role, password string) error
 	RemoveUser(ctx context.Context, name string) error
+	// SetRole refuses to leave no admin; SetPassword ends the user's
+	// sessions, so whoever knew the old password is signed out.
+	SetRole(ctx context.Context, name, role string) error
+	SetPassword(ctx context.Context, name, password string) error
 	Tokens(ctx context.Context) ([]Token, error)
 	// CreateToken returns the secret, shown once.
 	CreateToken(ctx context.Context, user, name string) (secret string, err error)

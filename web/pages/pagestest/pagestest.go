@@ -21,19 +21,20 @@ import (
 type Stores struct {
 	Backend index.Backend
 
-	mu          sync.Mutex
-	searches    map[string]*record.SavedSearch
-	corrections []*record.Correction
-	mutes       []pages.Mute
-	work        map[string]*pages.ProspectWork
-	users       []pages.User
-	tokens      []pages.Token
-	erased      []string
-	hidden      map[string]*record.EnrichedMention // marked irrelevant
-	matches     []pages.MatchCandidate
-	decisions   []string
-	reviewErr   error
-	now         func() time.Time
+	mu           sync.Mutex
+	searches     map[string]*record.SavedSearch
+	corrections  []*record.Correction
+	mutes        []pages.Mute
+	work         map[string]*pages.ProspectWork
+	users        []pages.User
+	passwordsSet []string
+	tokens       []pages.Token
+	erased       []string
+	hidden       map[string]*record.EnrichedMention // marked irrelevant
+	matches      []pages.MatchCandidate
+	decisions    []string
+	reviewErr    error
+	now          func() time.Time
 }
 
 // NewStores returns empty stores over b.
@@ -262,6 +263,46 @@ func (s *Stores) RemoveUser(_ context.Context, name string) error {
 	defer s.mu.Unlock()
 	s.users = slices.DeleteFunc(s.users, func(u pages.User) bool { return u.Name == name })
 	return nil
+}
+
+func (s *Stores) SetRole(_ context.Context, name, role string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	i := slices.IndexFunc(s.users, func(u pages.User) bool { return u.Name == name })
+	if i < 0 {
+		return fmt.Errorf("no user %q", name)
+	}
+	admins := 0
+	for _, u := range s.users {
+		if u.Role == "admin" {
+			admins++
+		}
+	}
+	if s.users[i].Role == "admin" && role != "admin" && admins == 1 {
+		return fmt.Errorf("%s is the last admin", name)
+	}
+	s.users[i].Role = role
+	return nil
+}
+
+func (s *Stores) SetPassword(_ context.Context, name, password string) error {
+	if len(password) < 12 {
+		return fmt.Errorf("a password needs at least 12 characters")
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if !slices.ContainsFunc(s.users, func(u pages.User) bool { return u.Name == name }) {
+		return fmt.Errorf("no user %q", name)
+	}
+	s.passwordsSet = append(s.passwordsSet, name)
+	return nil
+}
+
+// PasswordsSet are the users whose password an admin set, in order.
+func (s *Stores) PasswordsSet() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return slices.Clone(s.passwordsSet)
 }
 
 func (s *Stores) Tokens(context.Context) ([]pages.Token, error) {
