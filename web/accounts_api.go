@@ -1,6 +1,7 @@
 package web
 
 import (
+	"errors"
 	"fmt"
 	"net/http"
 	"strings"
@@ -29,32 +30,45 @@ type passwordChange struct {
 	New     string `json:"new_password"`
 }
 
-// changeOwnPassword checks the current password, sets the new one (which
-// ends every session of the user) and, for a browser, starts a new session.
+// changeOwnPassword is PUT /api/me/password (setOwnPassword).
 func (a *App) changeOwnPassword(w http.ResponseWriter, r *http.Request) {
 	var body passwordChange
 	if err := decodeJSON(w, r, &body); err != nil {
 		a.fail(w, r, err)
 		return
 	}
-	p := principal(r)
-	if _, err := a.Accounts.CheckPassword(p.User, body.Current); err != nil {
+	err := a.setOwnPassword(w, r, body.Current, body.New)
+	var th errThrottled
+	switch {
+	case errors.As(err, &th):
+		th.write(w, r)
+	case errors.Is(err, auth.ErrBadCredentials):
 		problem(w, r, http.StatusForbidden, "forbidden", "the current password is wrong")
-		return
+	case err != nil:
+		a.fail(w, r, err)
+	default:
+		w.WriteHeader(http.StatusNoContent)
+	}
+}
+
+// setOwnPassword checks the signed-in user's current password (under the
+// sign-in throttle, so a borrowed session cannot guess it quickly), sets
+// the new one, which ends every session of theirs, and signs a browser in
+// again. For the API and the account page.
+func (a *App) setOwnPassword(w http.ResponseWriter, r *http.Request, current, next string) error {
+	p := principal(r)
+	if _, err := a.signIn(r, p.User, current); err != nil {
+		return err
 	}
 	ctx, cancel := requestContext(r)
 	defer cancel()
-	if err := a.Accounts.SetPassword(ctx, p.User, body.New); err != nil {
-		a.fail(w, r, err)
-		return
+	if err := a.Accounts.SetPassword(ctx, p.User, next); err != nil {
+		return err
 	}
 	if p.Via == auth.ViaSession {
-		if err := a.startSession(w, r, p.User); err != nil {
-			a.fail(w, r, err)
-			return
-		}
+		return a.startSession(w, r, p.User)
 	}
-	w.WriteHeader(http.StatusNoContent)
+	return nil
 }
 
 // newToken is POST /api/me/tokens and POST /api/tokens.

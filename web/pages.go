@@ -33,9 +33,16 @@ func (a *App) mountPages(secure bool) error {
 			return pages.Viewer{Name: p.User, Role: string(p.Role)}, ok
 		},
 		CSRFToken: auth.CSRFToken,
-		Can:       a.can,
-		Secure:    secure,
-		Logger:    a.Logger,
+		ChangePassword: func(w http.ResponseWriter, r *http.Request, current, next string) error {
+			err := a.setOwnPassword(w, r, current, next)
+			if errors.Is(err, auth.ErrBadCredentials) {
+				return pages.ErrWrongPassword
+			}
+			return err
+		},
+		Can:    a.can,
+		Secure: secure,
+		Logger: a.Logger,
 		// Count saved searches' dashboards ahead of their first look.
 		WarmDashboards: time.Minute,
 	}

@@ -159,6 +159,38 @@ func TestAdminPageChangesAccounts(t *testing.T) {
 	}
 }
 
+// Anyone changes their own password on the account page: a wrong current
+// password changes nothing, the right one ends their other sessions and
+// keeps this browser signed in.
+func TestAccountPageChangesOwnPassword(t *testing.T) {
+	ta := newTestApp(t)
+	here, elsewhere := ta.signIn(t, auth.RoleViewer), ta.signIn(t, auth.RoleViewer)
+	if r := ta.page(t, here, "GET", "/account", nil); r.code != 200 || !strings.Contains(string(r.body), `action="/account/password"`) {
+		t.Fatalf("a viewer's account page = %d", r.code)
+	}
+	change := func(current string) resp {
+		return ta.page(t, here, "POST", "/account/password", url.Values{"current": {current}, "password": {"a fresh long password"}, "repeat": {"a fresh long password"}})
+	}
+	if r := change("not my password"); r.code != http.StatusForbidden {
+		t.Errorf("a wrong current password = %d; want 403", r.code)
+	}
+	if _, err := ta.accounts.CheckPassword("vic", testPassword); err != nil {
+		t.Fatalf("a refused change changed the password: %v", err)
+	}
+	if r := change(testPassword); r.code != http.StatusSeeOther || r.header.Get("Location") != "/account?done=password_changed" {
+		t.Fatalf("change = %d %q %s", r.code, r.header.Get("Location"), r.body)
+	}
+	if r := ta.page(t, here, "GET", "/account?done=password_changed", nil); r.code != 200 || !strings.Contains(string(r.body), "Password changed.") {
+		t.Errorf("this browser was signed out: %d", r.code)
+	}
+	if r := ta.page(t, elsewhere, "GET", "/account", nil); r.code != http.StatusSeeOther || !strings.HasPrefix(r.header.Get("Location"), "/login") {
+		t.Errorf("another session survived the change: %d %q", r.code, r.header.Get("Location"))
+	}
+	if _, err := ta.accounts.CheckPassword("vic", "a fresh long password"); err != nil {
+		t.Errorf("the new password does not sign in: %v", err)
+	}
+}
+
 // metaCSRF is the CSRF token a page carries in its <meta> element.
 func metaCSRF(page string) string {
 	_, rest, _ := strings.Cut(page, `<meta name="csrf-token" content="`)

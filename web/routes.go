@@ -136,6 +136,8 @@ func (a *App) routes() []Route {
 		{Pattern: "GET /people/{id}", Roles: anyone, Handler: a.page("GET /people/{id}")},
 		{Pattern: "GET /feedback", Roles: anyone, Handler: a.page("GET /feedback")},
 		{Pattern: "GET /feedback.csv", Roles: anyone, Handler: a.page("GET /feedback.csv")},
+		{Pattern: "GET /account", Roles: anyone, Handler: a.page("GET /account")},
+		{Pattern: "POST /account/password", Roles: anyone, Handler: a.page("POST /account/password")},
 		{Pattern: "GET /admin", Roles: admins, Handler: a.page("GET /admin")},
 		{Pattern: "POST /admin/users", Roles: admins, Handler: a.page("POST /admin/users")},
 		{Pattern: "POST /admin/users/{name}/delete", Roles: admins, Handler: a.page("POST /admin/users/{name}/delete")},

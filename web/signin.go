@@ -108,6 +108,15 @@ func (e errThrottled) Error() string {
 	return fmt.Sprintf("too many failed sign-ins; try again in %s", e.wait.Round(time.Second))
 }
 
+// write answers 429 with Retry-After.
+func (e errThrottled) write(w http.ResponseWriter, r *http.Request) {
+	secs := int(math.Ceil(e.wait.Seconds()))
+	w.Header().Set("Retry-After", fmt.Sprint(secs))
+	pr := NewProblem(http.StatusTooManyRequests, "throttled", e.Error())
+	pr.RetryAfter = secs
+	WriteProblem(w, r, pr)
+}
+
 // signIn checks a password under the throttle.
 func (a *App) signIn(r *http.Request, user, password string) (auth.Principal, error) {
 	account := strings.ToLower(strings.TrimSpace(user))
@@ -217,11 +226,7 @@ func (a *App) createSession(w http.ResponseWriter, r *http.Request) {
 	var th errThrottled
 	switch {
 	case errors.As(err, &th):
-		secs := int(math.Ceil(th.wait.Seconds()))
-		w.Header().Set("Retry-After", fmt.Sprint(secs))
-		pr := NewProblem(http.StatusTooManyRequests, "throttled", th.Error())
-		pr.RetryAfter = secs
-		WriteProblem(w, r, pr)
+		th.write(w, r)
 		return
 	case err != nil:
 		problem(w, r, http.StatusUnauthorized, "unauthenticated", "unknown user or wrong password")

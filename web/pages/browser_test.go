@@ -279,7 +279,7 @@ func TestBrowserPages(t *testing.T) {
 			{"prospects-qualified", "/prospects?stage=qualified"}, {"prospects-no-owner", "/prospects?owner=nobody"},
 			{"feedback", "/feedback?q=delivery"}, {"admin", "/admin"}, {"empty", "/mentions?q=zzzznothing"},
 			{"error", "/mentions?q=kawa+AND+(dostawa"}, {"mentions-pl", "/mentions?lang=pl"}, {"dashboard-zh", "/dashboard?lang=zh"},
-			{"matches", "/matches?lang=en"},
+			{"matches", "/matches?lang=en"}, {"account", "/account"},
 		} {
 			if size.chartsOnly && !strings.Contains(pg.name, "dashboard") && pg.name != "profile" && pg.name != "customer" {
 				continue

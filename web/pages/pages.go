@@ -58,6 +58,10 @@ type Deps struct {
 	Alerts AlertRules
 	// Matches is the review of possible identity matches (matches.go).
 	Matches MatchReview
+	// ChangePassword changes the signed-in person's own password once
+	// current is confirmed (ErrWrongPassword if not), ending their other
+	// sessions and keeping this browser signed in (account.go).
+	ChangePassword func(w http.ResponseWriter, r *http.Request, current, next string) error
 	// Who names the signed-in person of a request (set by web/auth's
 	// middleware); nil renders pages for an anonymous viewer.
 	Who func(r *http.Request) (Viewer, bool)
@@ -167,6 +171,8 @@ func (p *Pages) Routes() []Route {
 		h("GET /people/{id}", p.profile),
 		h("GET /feedback", p.feedback),
 		h("GET /feedback.csv", p.feedbackCSV),
+		h("GET /account", p.account),
+		h("POST /account/password", p.changeOwnPassword),
 		h("GET /admin", p.admin),
 		h("POST /admin/users", p.addUser),
 		h("POST /admin/users/{name}/delete", p.removeUser),

@@ -558,3 +558,35 @@ func TestAdminChangesRolesAndPasswords(t *testing.T) {
 		t.Errorf("password set = %d %q, set for %v", code, hdr.Get("Location"), h.stores.PasswordsSet())
 	}
 }
+
+// A person changes their own password on their account page: the current
+// one first, the new one twice.
+func TestAccountPageChangesOwnPassword(t *testing.T) {
+	h := newHarness(t)
+	_, page, _ := h.get(t, "/account")
+	if !strings.Contains(page, "Your account") || !strings.Contains(page, `action="/account/password"`) ||
+		!strings.Contains(page, "manage users") || !strings.Contains(page, `href="/account" title="Your account" aria-current="page"`) {
+		t.Fatalf("the account page lacks the person, their role's description or the form:\n%s", page)
+	}
+	for _, c := range []struct {
+		form url.Values
+		code int
+		want string
+	}{
+		{url.Values{"current": {pagestest.OwnPassword}, "password": {"a new long password"}, "repeat": {"a new long passwort"}}, http.StatusBadRequest, "The two new passwords differ."},
+		{url.Values{"current": {"a wrong guess"}, "password": {"a new long password"}, "repeat": {"a new long password"}}, http.StatusForbidden, "The current password is wrong."},
+		{url.Values{"current": {pagestest.OwnPassword}, "password": {"short"}, "repeat": {"short"}}, http.StatusBadRequest, "at least 12 characters"},
+	} {
+		code, page, _ := h.post(t, "/account/password", c.form)
+		if code != c.code || !strings.Contains(page, c.want) {
+			t.Errorf("%v = %d; want %d saying %q", c.form, code, c.code, c.want)
+		}
+	}
+	if h.stores.Password() != pagestest.OwnPassword {
+		t.Fatalf("a refused change changed the password")
+	}
+	code, _, hdr := h.post(t, "/account/password", url.Values{"current": {pagestest.OwnPassword}, "password": {"a new long password"}, "repeat": {"a new long password"}})
+	if code != http.StatusSeeOther || hdr.Get("Location") != "/account?done=password_changed" || h.stores.Password() != "a new long password" {
+		t.Errorf("change = %d %q; password now %q", code, hdr.Get("Location"), h.stores.Password())
+	}
+}

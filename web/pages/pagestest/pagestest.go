@@ -6,6 +6,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"net/http"
 	"slices"
 	"sort"
 	"strings"
@@ -28,6 +29,7 @@ type Stores struct {
 	work         map[string]*pages.ProspectWork
 	users        []pages.User
 	passwordsSet []string
+	ownPassword  string
 	tokens       []pages.Token
 	erased       []string
 	hidden       map[string]*record.EnrichedMention // marked irrelevant
@@ -40,13 +42,37 @@ type Stores struct {
 // NewStores returns empty stores over b.
 func NewStores(b index.Backend) *Stores {
 	return &Stores{Backend: b, searches: map[string]*record.SavedSearch{}, work: map[string]*pages.ProspectWork{}, now: time.Now,
-		matches: Matches(time.Now().UTC())}
+		matches: Matches(time.Now().UTC()), ownPassword: OwnPassword}
 }
+
+// OwnPassword is the signed-in person's password until they change it.
+const OwnPassword = "the first password"
 
 // Deps wires every store into pages.Deps.
 func (s *Stores) Deps() pages.Deps {
 	return pages.Deps{Backend: s.Backend, Searches: searchStore{s}, Corrections: s, Mutes: muteStore{s}, Prospects: workStore{s},
-		Accounts: s, Importer: s, Eraser: s, Matches: matchStore{s}}
+		Accounts: s, Importer: s, Eraser: s, Matches: matchStore{s}, ChangePassword: s.changeOwnPassword}
+}
+
+// changeOwnPassword is Deps.ChangePassword for the one signed-in person.
+func (s *Stores) changeOwnPassword(_ http.ResponseWriter, _ *http.Request, current, next string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if current != s.ownPassword {
+		return pages.ErrWrongPassword
+	}
+	if len(next) < 12 {
+		return fmt.Errorf("a password needs at least 12 characters")
+	}
+	s.ownPassword = next
+	return nil
+}
+
+// Password is the signed-in person's password now.
+func (s *Stores) Password() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.ownPassword
 }
 
 type searchStore struct{ *Stores }
