@@ -98,7 +98,7 @@ func (h *hub) printFirstAdmin(app *App) {
 	}
 	if a.generated {
 		fmt.Fprintf(app.Stdout, "  First sign-in:   user admin, password %s\n", a.password)
-		fmt.Fprintf(app.Stdout, "                   (shown once; change it in the web app or with: earshot users passwd admin --password-stdin)\n")
+		fmt.Fprintf(app.Stdout, "                   (shown once; change it under your name in the web app, or with: earshot users passwd admin --password-stdin)\n")
 		return
 	}
 	fmt.Fprintf(app.Stdout, "  First sign-in:   user admin, the password in $%s\n", EnvAdminPassword)
