@@ -191,6 +191,26 @@ func TestAccountPageChangesOwnPassword(t *testing.T) {
 	}
 }
 
+// A token made on the account page acts as its maker, with their role.
+func TestAccountPageTokenActsAsItsMaker(t *testing.T) {
+	ta := newTestApp(t)
+	seller := ta.signIn(t, auth.RoleSales)
+	r := ta.page(t, seller, "POST", "/account/tokens", url.Values{"name": {"cli"}})
+	_, rest, _ := strings.Cut(string(r.body), `<code class="secret-value">`)
+	secret, _, _ := strings.Cut(rest, "<")
+	if r.code != 200 || !strings.HasPrefix(secret, "est_") {
+		t.Fatalf("token creation = %d, secret %q", r.code, secret)
+	}
+	var me meResponse
+	ta.do(t, req{method: "GET", path: "/api/me", token: secret}).decode(t, &me)
+	if me.User != "sam" || me.Role != auth.RoleSales || me.Via != auth.ViaToken {
+		t.Errorf("the new token acts as %+v; want sam, sales", me)
+	}
+	if r := ta.do(t, req{method: "POST", path: "/api/users", token: secret, json: map[string]string{"name": "x"}}); r.code != http.StatusForbidden {
+		t.Errorf("a seller's token reached an admin route: %d", r.code)
+	}
+}
+
 // metaCSRF is the CSRF token a page carries in its <meta> element.
 func metaCSRF(page string) string {
 	_, rest, _ := strings.Cut(page, `<meta name="csrf-token" content="`)

@@ -138,6 +138,8 @@ func (a *App) routes() []Route {
 		{Pattern: "GET /feedback.csv", Roles: anyone, Handler: a.page("GET /feedback.csv")},
 		{Pattern: "GET /account", Roles: anyone, Handler: a.page("GET /account")},
 		{Pattern: "POST /account/password", Roles: anyone, Handler: a.page("POST /account/password")},
+		{Pattern: "POST /account/tokens", Roles: anyone, Handler: a.page("POST /account/tokens")},
+		{Pattern: "POST /account/tokens/{id}/revoke", Roles: anyone, Handler: a.page("POST /account/tokens/{id}/revoke")},
 		{Pattern: "GET /admin", Roles: admins, Handler: a.page("GET /admin")},
 		{Pattern: "POST /admin/users", Roles: admins, Handler: a.page("POST /admin/users")},
 		{Pattern: "POST /admin/users/{name}/delete", Roles: admins, Handler: a.page("POST /admin/users/{name}/delete")},

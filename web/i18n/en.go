@@ -81,6 +81,9 @@ var en = map[string]string{
 
 	"admin.users": "Users", "admin.name": "Name", "admin.role": "Role", "admin.created": "Created", "admin.remove": "Remove",
 	"account.title":           "Your account",
+	"account.tokens":          "Your API tokens",
+	"account.tokens_help":     "For the earshot command and your own scripts (EARSHOT_TOKEN, or the header Authorization: Bearer TOKEN). A token acts as you, with your role.",
+	"account.no_such_token":   "You have no such token.",
 	"account.change_password": "Change your password",
 	"account.current":         "Current password",
 	"account.repeat":          "New password again",

@@ -81,6 +81,9 @@ var lv = map[string]string{
 
 	"admin.users": "Lietotāji", "admin.name": "Vārds", "admin.role": "Loma", "admin.created": "Izveidots", "admin.remove": "Noņemt",
 	"account.title":           "Jūsu konts",
+	"account.tokens":          "Jūsu API marķieri",
+	"account.tokens_help":     "Komandai earshot un jūsu skriptiem (EARSHOT_TOKEN vai galvene Authorization: Bearer TOKEN). Marķieris darbojas jūsu vārdā, ar jūsu lomu.",
+	"account.no_such_token":   "Jums nav šāda marķiera.",
 	"account.change_password": "Mainīt paroli",
 	"account.current":         "Pašreizējā parole",
 	"account.repeat":          "Jaunā parole vēlreiz",

@@ -81,6 +81,9 @@ var pl = map[string]string{
 
 	"admin.users": "Użytkownicy", "admin.name": "Nazwa", "admin.role": "Rola", "admin.created": "Utworzono", "admin.remove": "Usuń",
 	"account.title":           "Twoje konto",
+	"account.tokens":          "Twoje tokeny API",
+	"account.tokens_help":     "Dla polecenia earshot i własnych skryptów (EARSHOT_TOKEN albo nagłówek Authorization: Bearer TOKEN). Token działa w Twoim imieniu, z Twoją rolą.",
+	"account.no_such_token":   "Nie masz takiego tokenu.",
 	"account.change_password": "Zmień hasło",
 	"account.current":         "Obecne hasło",
 	"account.repeat":          "Nowe hasło jeszcze raz",

@@ -81,6 +81,9 @@ var pt = map[string]string{
 
 	"admin.users": "Usuários", "admin.name": "Nome", "admin.role": "Papel", "admin.created": "Criado", "admin.remove": "Remover",
 	"account.title":           "A sua conta",
+	"account.tokens":          "Os seus tokens de API",
+	"account.tokens_help":     "Para o comando earshot e os seus scripts (EARSHOT_TOKEN, ou o cabeçalho Authorization: Bearer TOKEN). Um token age em seu nome, com o seu papel.",
+	"account.no_such_token":   "Não tem esse token.",
 	"account.change_password": "Alterar a sua senha",
 	"account.current":         "Senha atual",
 	"account.repeat":          "Nova senha novamente",

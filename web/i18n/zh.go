@@ -80,6 +80,9 @@ var zh = map[string]string{
 
 	"admin.users": "用户", "admin.name": "名称", "admin.role": "角色", "admin.created": "创建时间", "admin.remove": "删除",
 	"account.title":           "我的账户",
+	"account.tokens":          "我的 API 令牌",
+	"account.tokens_help":     "用于 earshot 命令和您自己的脚本（EARSHOT_TOKEN，或请求头 Authorization: Bearer TOKEN）。令牌以您的身份和角色操作。",
+	"account.no_such_token":   "您没有这个令牌。",
 	"account.change_password": "更改密码",
 	"account.current":         "当前密码",
 	"account.repeat":          "再次输入新密码",

@@ -2,7 +2,10 @@ package pages
 
 import (
 	"errors"
+	"fmt"
 	"net/http"
+	"slices"
+	"strings"
 )
 
 // ErrWrongPassword is what Deps.ChangePassword returns when the current
@@ -14,6 +17,11 @@ type accountData struct {
 	// accounts gave it (a password policy, a throttle).
 	Problem, Detail string
 	CanChange       bool
+	// Tokens are the person's own API tokens (for the CLI and scripts);
+	// Secret a new one's, shown once.
+	Tokens    []Token
+	HasTokens bool
+	Secret    string
 }
 
 // account is the signed-in person's own page: who they are and a form to
@@ -24,6 +32,13 @@ func (p *Pages) account(w http.ResponseWriter, r *http.Request) {
 
 func (p *Pages) renderAccount(w http.ResponseWriter, r *http.Request, code int, d accountData) {
 	d.CanChange = p.d.ChangePassword != nil
+	if d.HasTokens = p.d.Accounts != nil; d.HasTokens {
+		var err error
+		if d.Tokens, err = p.ownTokens(r); err != nil {
+			p.fail(w, r, err)
+			return
+		}
+	}
 	v := p.newView(r, "", "account", &d)
 	v.Title = v.L.T("account.title")
 	p.render(w, r, code, "account", "", v)
@@ -50,4 +65,53 @@ func (p *Pages) changeOwnPassword(w http.ResponseWriter, r *http.Request) {
 	default:
 		http.Redirect(w, r, "/account?done=password_changed", http.StatusSeeOther)
 	}
+}
+
+// ownTokens are the signed-in person's API tokens.
+func (p *Pages) ownTokens(r *http.Request) ([]Token, error) {
+	all, err := p.d.Accounts.Tokens(r.Context())
+	if err != nil {
+		return nil, fmt.Errorf("listing tokens: %w", err)
+	}
+	me := p.viewerName(r)
+	return slices.DeleteFunc(all, func(t Token) bool { return t.User != me }), nil
+}
+
+// createOwnToken makes an API token for the signed-in person; its secret
+// is in this response only.
+func (p *Pages) createOwnToken(w http.ResponseWriter, r *http.Request) {
+	if p.d.Accounts == nil {
+		p.badRequest(w, r, "accounts are not managed by this server")
+		return
+	}
+	secret, err := p.d.Accounts.CreateToken(r.Context(), p.viewerName(r), strings.TrimSpace(r.PostFormValue("name")))
+	if err != nil {
+		p.renderAccount(w, r, http.StatusBadRequest, accountData{Detail: err.Error()})
+		return
+	}
+	p.renderAccount(w, r, http.StatusOK, accountData{Secret: secret})
+}
+
+// revokeOwnToken revokes one of the signed-in person's own tokens; another
+// person's is not found here (admins revoke any on /admin).
+func (p *Pages) revokeOwnToken(w http.ResponseWriter, r *http.Request) {
+	if p.d.Accounts == nil {
+		p.badRequest(w, r, "accounts are not managed by this server")
+		return
+	}
+	mine, err := p.ownTokens(r)
+	if err != nil {
+		p.fail(w, r, err)
+		return
+	}
+	id := r.PathValue("id")
+	if !slices.ContainsFunc(mine, func(t Token) bool { return t.ID == id }) {
+		p.renderAccount(w, r, http.StatusNotFound, accountData{Problem: "account.no_such_token"})
+		return
+	}
+	if err := p.d.Accounts.RevokeToken(r.Context(), id); err != nil {
+		p.renderAccount(w, r, http.StatusBadRequest, accountData{Detail: err.Error()})
+		return
+	}
+	http.Redirect(w, r, "/account?done=token_revoked", http.StatusSeeOther)
 }

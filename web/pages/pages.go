@@ -173,6 +173,8 @@ func (p *Pages) Routes() []Route {
 		h("GET /feedback.csv", p.feedbackCSV),
 		h("GET /account", p.account),
 		h("POST /account/password", p.changeOwnPassword),
+		h("POST /account/tokens", p.createOwnToken),
+		h("POST /account/tokens/{id}/revoke", p.revokeOwnToken),
 		h("GET /admin", p.admin),
 		h("POST /admin/users", p.addUser),
 		h("POST /admin/users/{name}/delete", p.removeUser),

@@ -590,3 +590,31 @@ func TestAccountPageChangesOwnPassword(t *testing.T) {
 		t.Errorf("change = %d %q; password now %q", code, hdr.Get("Location"), h.stores.Password())
 	}
 }
+
+// A person makes, sees and revokes their own API tokens on their account
+// page, never another person's.
+func TestAccountPageOwnTokens(t *testing.T) {
+	h := newHarness(t)
+	ctx := context.Background()
+	if _, err := h.stores.CreateToken(ctx, "sam", "sam's script"); err != nil {
+		t.Fatal(err)
+	}
+	code, page, _ := h.post(t, "/account/tokens", url.Values{"name": {"my laptop <b>"}})
+	if code != 200 || !strings.Contains(page, "es_t2_secretvalue") || !strings.Contains(page, "my laptop &lt;b&gt;") {
+		t.Fatalf("token creation = %d; the secret or the escaped name is missing", code)
+	}
+	if strings.Contains(page, "sam&#39;s script") {
+		t.Errorf("another person's token is listed on the account page")
+	}
+	if _, page, _ := h.get(t, "/account"); strings.Contains(page, "es_t2_secretvalue") {
+		t.Errorf("the secret is shown again")
+	}
+	if code, _, _ := h.post(t, "/account/tokens/t1/revoke", nil); code != http.StatusNotFound {
+		t.Errorf("revoking another person's token = %d; want 404", code)
+	}
+	code, _, hdr := h.post(t, "/account/tokens/t2/revoke", nil)
+	tokens, _ := h.stores.Tokens(ctx)
+	if code != http.StatusSeeOther || hdr.Get("Location") != "/account?done=token_revoked" || len(tokens) != 1 || tokens[0].ID != "t1" {
+		t.Errorf("own revoke = %d %q; tokens left %v", code, hdr.Get("Location"), tokens)
+	}
+}
