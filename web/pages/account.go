@@ -24,8 +24,8 @@ type accountData struct {
 	Secret    string
 }
 
-// account is the signed-in person's own page: who they are and a form to
-// change their password.
+// account is the signed-in person's own page: who they are and what their
+// role allows, a form to change their password, their own API tokens.
 func (p *Pages) account(w http.ResponseWriter, r *http.Request) {
 	p.renderAccount(w, r, http.StatusOK, accountData{})
 }
