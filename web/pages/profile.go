@@ -148,7 +148,11 @@ func (p *Pages) profile(w http.ResponseWriter, r *http.Request) {
 	}
 	d.Total = res.Total
 	for _, h := range res.Hits {
-		d.Mentions = append(d.Mentions, newMentionView(h))
+		mv := newMentionView(h)
+		if mv.PersonID == pr.ID {
+			mv.PersonID = "" // no link to the page it is on
+		}
+		d.Mentions = append(d.Mentions, mv)
 	}
 	if res.Next != "" {
 		d.Next = fmt.Sprintf("/people/%s?cursor=%s", id, res.Next)

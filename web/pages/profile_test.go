@@ -52,6 +52,21 @@ func TestCustomerProfileShowsTheWorkFromBeforeTheyWereACustomer(t *testing.T) {
 	}
 }
 
+// A profile's mentions do not link to the profile they are shown on; the
+// same mention on the mentions page does.
+func TestProfileMentionsDoNotLinkBackToTheirOwnProfile(t *testing.T) {
+	h := newHarness(t)
+	self := `<p class="person"><a href="/people/customer:` + pagestest.CustomerID + `">`
+	_, profile, _ := h.get(t, "/people/customer:"+pagestest.CustomerID)
+	_, listing, _ := h.get(t, "/mentions?period=all&filter=customer:"+pagestest.CustomerID)
+	if !strings.Contains(profile, `class="mention `) || strings.Contains(profile, self) {
+		t.Errorf("the customer's profile lists no mention, or links its mentions back to itself")
+	}
+	if !strings.Contains(listing, self) {
+		t.Errorf("the mentions page lost the link to the customer's profile")
+	}
+}
+
 // BenchmarkCustomerProfileWorkedProspects is one view of a customer's
 // profile while sales have worked on n prospects (one of them converted
 // into this customer): the section on their earlier work reads the whole
