@@ -90,62 +90,48 @@ func (p *Pages) addUser(w http.ResponseWriter, r *http.Request) {
 }
 
 func (p *Pages) removeUser(w http.ResponseWriter, r *http.Request) {
-	if p.d.Accounts == nil {
-		p.badRequest(w, r, "accounts are not managed by this server")
-		return
-	}
-	name := r.PathValue("name")
-	if name == p.viewerName(r) {
-		p.adminProblem(w, r, "you cannot remove your own account")
-		return
-	}
-	if err := p.d.Accounts.RemoveUser(r.Context(), name); err != nil {
-		p.adminProblem(w, r, err.Error())
-		return
-	}
-	http.Redirect(w, r, "/admin?done=user_removed", http.StatusSeeOther)
+	p.changeOtherUser(w, r, "you cannot remove your own account", "user_removed", func(name string) error {
+		return p.d.Accounts.RemoveUser(r.Context(), name)
+	})
 }
 
 // setRole changes another user's role (one's own would take away the
 // page one is on).
 func (p *Pages) setRole(w http.ResponseWriter, r *http.Request) {
-	if p.d.Accounts == nil {
-		p.badRequest(w, r, "accounts are not managed by this server")
-		return
-	}
-	name, role := r.PathValue("name"), r.PostFormValue("role")
-	if name == p.viewerName(r) {
-		p.adminProblem(w, r, "you cannot change your own role")
-		return
-	}
-	if !slices.Contains(p.d.Accounts.Roles(), role) {
-		p.adminProblem(w, r, fmt.Sprintf("unknown role %q", role))
-		return
-	}
-	if err := p.d.Accounts.SetRole(r.Context(), name, role); err != nil {
-		p.adminProblem(w, r, err.Error())
-		return
-	}
-	http.Redirect(w, r, "/admin?done=role_changed", http.StatusSeeOther)
+	p.changeOtherUser(w, r, "you cannot change your own role", "role_changed", func(name string) error {
+		role := r.PostFormValue("role")
+		if !slices.Contains(p.d.Accounts.Roles(), role) {
+			return fmt.Errorf("unknown role %q", role)
+		}
+		return p.d.Accounts.SetRole(r.Context(), name, role)
+	})
 }
 
 // setPassword gives another user a new password (someone who forgot
 // theirs, or whose password leaked); their sessions end.
 func (p *Pages) setPassword(w http.ResponseWriter, r *http.Request) {
+	p.changeOtherUser(w, r, "change your own password on your account page (/account)", "password_set", func(name string) error {
+		return p.d.Accounts.SetPassword(r.Context(), name, r.PostFormValue("password"))
+	})
+}
+
+// changeOtherUser applies change to the user the path names, who must not
+// be the admin making it (self says why), and redirects saying done.
+func (p *Pages) changeOtherUser(w http.ResponseWriter, r *http.Request, self, done string, change func(name string) error) {
 	if p.d.Accounts == nil {
 		p.badRequest(w, r, "accounts are not managed by this server")
 		return
 	}
 	name := r.PathValue("name")
 	if name == p.viewerName(r) {
-		p.adminProblem(w, r, "change your own password with: earshot users passwd NAME --password-stdin, or PUT /api/me/password")
+		p.adminProblem(w, r, self)
 		return
 	}
-	if err := p.d.Accounts.SetPassword(r.Context(), name, r.PostFormValue("password")); err != nil {
+	if err := change(name); err != nil {
 		p.adminProblem(w, r, err.Error())
 		return
 	}
-	http.Redirect(w, r, "/admin?done=password_set", http.StatusSeeOther)
+	http.Redirect(w, r, "/admin?done="+done, http.StatusSeeOther)
 }
 
 func (p *Pages) createToken(w http.ResponseWriter, r *http.Request) {

@@ -539,7 +539,7 @@ func TestAdminChangesRolesAndPasswords(t *testing.T) {
 		{"/admin/users/ola/role", "viewer", "you cannot change your own role"},
 		{"/admin/users/sam/role", "root", `unknown role &#34;root&#34;`},
 		{"/admin/users/sam/password", "short", "at least 12 characters"},
-		{"/admin/users/ola/password", "another long password", "change your own password"},
+		{"/admin/users/ola/password", "another long password", "change your own password on your account page"},
 	} {
 		field := "role"
 		if strings.HasSuffix(c.path, "/password") {
