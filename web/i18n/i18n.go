@@ -235,3 +235,20 @@ func (l *Locale) DateTime(t time.Time) string {
 	}
 	return t.UTC().Format(l.dateTimeLayout) + " UTC"
 }
+
+// Names maps the words every language uses for the keys under prefix
+// (lower-cased), and each key's own name with spaces for underscores, to
+// the key's name: with prefix "aspect.", "dostawa", "配送" and "delivery"
+// all map to "delivery".
+func Names(prefix string) map[string]string {
+	out := map[string]string{}
+	for _, l := range Langs {
+		for k, v := range l.msgs {
+			if name, ok := strings.CutPrefix(k, prefix); ok {
+				out[strings.ToLower(v)] = name
+				out[strings.ReplaceAll(strings.ToLower(name), "_", " ")] = name
+			}
+		}
+	}
+	return out
+}

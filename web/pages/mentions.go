@@ -308,9 +308,12 @@ type mentionsData struct {
 	Ranges   []rangeLink
 	Live     bool
 	Searches []*record.SavedSearch
-	Export   bool // offer the CSV of the listing
-	CanSave  bool // offer to save the listing as a saved search
-	OOB      bool // facets rendered as an out-of-band swap
+	// AspectHints offer the mentions about an aspect the search names,
+	// in every language (aspecthint.go).
+	AspectHints []aspectHint
+	Export      bool // offer the CSV of the listing
+	CanSave     bool // offer to save the listing as a saved search
+	OOB         bool // facets rendered as an out-of-band swap
 }
 
 type rangeLink struct {
@@ -397,6 +400,7 @@ func (p *Pages) mentionsData(ctx context.Context, r *http.Request, ls listing, f
 		d.Mentions = append(d.Mentions, newMentionView(h))
 	}
 	d.Facets = facetViews(ls, res, facets)
+	d.AspectHints = aspectHints(ls)
 	d.Live = ls.Cursor == "" && (ls.Sort == "" || ls.Sort == index.SortNewest)
 	return d, http.StatusOK, nil
 }

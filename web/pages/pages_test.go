@@ -3,6 +3,7 @@ package pages_test
 import (
 	"context"
 	"encoding/csv"
+	"html"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -616,5 +617,44 @@ func TestAccountPageOwnTokens(t *testing.T) {
 	tokens, _ := h.stores.Tokens(ctx)
 	if code != http.StatusSeeOther || hdr.Get("Location") != "/account?done=token_revoked" || len(tokens) != 1 || tokens[0].ID != "t1" {
 		t.Errorf("own revoke = %d %q; tokens left %v", code, hdr.Get("Location"), tokens)
+	}
+}
+
+// A search for a word that names an aspect, in any interface language,
+// offers the mentions about that aspect in every language; a search with
+// operators, or already filtered by the aspect, does not.
+func TestSearchWordNamingAnAspectOffersItInEveryLanguage(t *testing.T) {
+	h := newHarness(t)
+	hint := func(path string) string {
+		t.Helper()
+		_, page, _ := h.get(t, path)
+		_, rest, ok := strings.Cut(page, `<p class="aspect-hint"><a href="`)
+		if !ok {
+			return ""
+		}
+		href, _, _ := strings.Cut(rest, `"`)
+		return html.UnescapeString(href)
+	}
+	for path, want := range map[string]string{
+		"/feedback?q=delivery":                       "/feedback?filter=aspect%3A%22delivery%22",
+		"/feedback?q=Dostawa&lang=pl":                "/feedback?filter=aspect%3A%22delivery%22",
+		"/mentions?period=all&q=late+delivery":       "/mentions?filter=aspect%3A%22delivery%22&period=all&q=late",
+		"/feedback?q=customer+service+never+answers": "/feedback?filter=aspect%3A%22support%22&q=never+answers",
+		"/feedback?q=配送":                             "/feedback?filter=aspect%3A%22delivery%22",
+	} {
+		if got := hint(path); got != want {
+			t.Errorf("%s offers %q; want %q", path, got, want)
+		}
+	}
+	for _, path := range []string{"/feedback?q=delivery&filter=aspect:delivery", "/feedback?q=-delivery", "/feedback?q=delivery+OR+kawa",
+		"/feedback?q=%22delivery%22", "/feedback?q=kawa", "/feedback?q=kawa+AND+(dostawa"} {
+		if got := hint(path); got != "" {
+			t.Errorf("%s offers %q; want no hint", path, got)
+		}
+	}
+	// Followed, the hint's page lists mentions about delivery written in
+	// Polish and Portuguese, which the word alone does not find.
+	if _, page, _ := h.get(t, "/feedback?filter=aspect%3Adelivery"); !strings.Contains(page, `lang="pl"`) || !strings.Contains(page, `lang="pt"`) {
+		t.Errorf("the aspect's mentions are not in several languages")
 	}
 }
