@@ -17,9 +17,10 @@ var compressedTypes = []string{
 
 // compressed answers in gzip or zstd when the client says it accepts
 // them (the samples' dashboard, 25 KB of HTML, leaves as 4.2 KB; the
-// styles and scripts, 79 KB, as 26 KB). Pages carry the CSRF token masked afresh each
-// time (auth.MaskToken), so compressing a page that also shows text an
-// attacker chose does not leak the token through the page's length.
+// styles and scripts, 79 KB, as 26 KB). Pages carry the CSRF token
+// masked afresh each time (auth.MaskToken), so compressing a page that
+// also shows text an attacker chose does not leak the token through the
+// page's length (BREACH).
 func compressed(next http.Handler) http.Handler {
 	wrap, err := gzhttp.NewWrapper(gzhttp.ContentTypes(compressedTypes))
 	if err != nil {

@@ -35,8 +35,11 @@ func aspectHints(ls listing) []aspectHint {
 	for i := 0; i < len(words); i++ {
 		for n := min(3, len(words)-i); n >= 1; n-- { // longest first: "customer service" before "service"
 			name, ok := aspectWords()[strings.ToLower(strings.Join(words[i:i+n], " "))]
+			if !ok {
+				continue
+			}
 			filter := filterFor("aspect", name)
-			if !ok || ls.Has(filter) || ls.Has("aspect:"+name) {
+			if ls.Has(filter) || ls.Has("aspect:"+name) {
 				continue
 			}
 			c := ls
