@@ -232,13 +232,13 @@ func (p pageAccounts) SetPassword(ctx context.Context, name, password string) er
 func (p pageAccounts) Tokens(context.Context) ([]pages.Token, error) {
 	var out []pages.Token
 	for _, t := range p.a.Tokens("") {
-		out = append(out, pages.Token{ID: t.ID, User: t.User, Name: t.Name, Created: t.CreatedAt, LastUsed: t.LastUsedAt})
+		out = append(out, pages.Token{ID: t.ID, User: t.User, Name: t.Name, Created: t.CreatedAt, LastUsed: t.LastUsedAt, Expires: t.ExpiresAt})
 	}
 	return out, nil
 }
 
-func (p pageAccounts) CreateToken(ctx context.Context, user, name string) (string, error) {
-	secret, _, err := p.a.CreateToken(ctx, user, name, 0)
+func (p pageAccounts) CreateToken(ctx context.Context, user, name string, ttl time.Duration) (string, error) {
+	secret, _, err := p.a.CreateToken(ctx, user, name, ttl)
 	return secret, err
 }
 

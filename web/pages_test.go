@@ -5,6 +5,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/earshothq/earshot/index/contract"
 	"github.com/earshothq/earshot/web/auth"
@@ -195,7 +196,7 @@ func TestAccountPageChangesOwnPassword(t *testing.T) {
 func TestAccountPageTokenActsAsItsMaker(t *testing.T) {
 	ta := newTestApp(t)
 	seller := ta.signIn(t, auth.RoleSales)
-	r := ta.page(t, seller, "POST", "/account/tokens", url.Values{"name": {"cli"}})
+	r := ta.page(t, seller, "POST", "/account/tokens", url.Values{"name": {"cli"}, "expires": {"30d"}})
 	_, rest, _ := strings.Cut(string(r.body), `<code class="secret-value">`)
 	secret, _, _ := strings.Cut(rest, "<")
 	if r.code != 200 || !strings.HasPrefix(secret, "est_") {
@@ -208,6 +209,11 @@ func TestAccountPageTokenActsAsItsMaker(t *testing.T) {
 	}
 	if r := ta.do(t, req{method: "POST", path: "/api/users", token: secret, json: map[string]string{"name": "x"}}); r.code != http.StatusForbidden {
 		t.Errorf("a seller's token reached an admin route: %d", r.code)
+	}
+	for _, tok := range ta.accounts.Tokens("sam") {
+		if tok.Name == "cli" && (tok.ExpiresAt.Before(time.Now().Add(29*24*time.Hour)) || tok.ExpiresAt.After(time.Now().Add(31*24*time.Hour))) {
+			t.Errorf("the token asked to live 30 days expires at %s", tok.ExpiresAt)
+		}
 	}
 }
 

@@ -82,6 +82,12 @@ var en = map[string]string{
 
 	"admin.users": "Users", "admin.name": "Name", "admin.role": "Role", "admin.created": "Created", "admin.remove": "Remove",
 	"account.title":           "Your account",
+	"token.expires":           "Expires",
+	"token.expires_90d":       "in 90 days",
+	"token.expires_30d":       "in 30 days",
+	"token.expires_365d":      "in a year",
+	"token.expires_never":     "never (until revoked)",
+	"token.never":             "never",
 	"account.tokens":          "Your API tokens",
 	"account.tokens_help":     "For the earshot command and your own scripts (EARSHOT_TOKEN, or the header Authorization: Bearer TOKEN). A token acts as you, with your role.",
 	"account.no_such_token":   "You have no such token.",

@@ -82,6 +82,12 @@ var lv = map[string]string{
 
 	"admin.users": "Lietotāji", "admin.name": "Vārds", "admin.role": "Loma", "admin.created": "Izveidots", "admin.remove": "Noņemt",
 	"account.title":           "Jūsu konts",
+	"token.expires":           "Derīgs līdz",
+	"token.expires_90d":       "90 dienas",
+	"token.expires_30d":       "30 dienas",
+	"token.expires_365d":      "gadu",
+	"token.expires_never":     "bez termiņa (līdz atsaukšanai)",
+	"token.never":             "bez termiņa",
 	"account.tokens":          "Jūsu API marķieri",
 	"account.tokens_help":     "Komandai earshot un jūsu skriptiem (EARSHOT_TOKEN vai galvene Authorization: Bearer TOKEN). Marķieris darbojas jūsu vārdā, ar jūsu lomu.",
 	"account.no_such_token":   "Jums nav šāda marķiera.",

@@ -82,6 +82,12 @@ var pl = map[string]string{
 
 	"admin.users": "Użytkownicy", "admin.name": "Nazwa", "admin.role": "Rola", "admin.created": "Utworzono", "admin.remove": "Usuń",
 	"account.title":           "Twoje konto",
+	"token.expires":           "Wygasa",
+	"token.expires_90d":       "za 90 dni",
+	"token.expires_30d":       "za 30 dni",
+	"token.expires_365d":      "za rok",
+	"token.expires_never":     "nigdy (do unieważnienia)",
+	"token.never":             "nigdy",
 	"account.tokens":          "Twoje tokeny API",
 	"account.tokens_help":     "Dla polecenia earshot i własnych skryptów (EARSHOT_TOKEN albo nagłówek Authorization: Bearer TOKEN). Token działa w Twoim imieniu, z Twoją rolą.",
 	"account.no_such_token":   "Nie masz takiego tokenu.",

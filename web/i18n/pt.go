@@ -82,6 +82,12 @@ var pt = map[string]string{
 
 	"admin.users": "Usuários", "admin.name": "Nome", "admin.role": "Papel", "admin.created": "Criado", "admin.remove": "Remover",
 	"account.title":           "A sua conta",
+	"token.expires":           "Expira",
+	"token.expires_90d":       "em 90 dias",
+	"token.expires_30d":       "em 30 dias",
+	"token.expires_365d":      "em um ano",
+	"token.expires_never":     "nunca (até ser revogado)",
+	"token.never":             "nunca",
 	"account.tokens":          "Os seus tokens de API",
 	"account.tokens_help":     "Para o comando earshot e os seus scripts (EARSHOT_TOKEN, ou o cabeçalho Authorization: Bearer TOKEN). Um token age em seu nome, com o seu papel.",
 	"account.no_such_token":   "Não tem esse token.",

@@ -81,6 +81,12 @@ var zh = map[string]string{
 
 	"admin.users": "用户", "admin.name": "名称", "admin.role": "角色", "admin.created": "创建时间", "admin.remove": "删除",
 	"account.title":           "我的账户",
+	"token.expires":           "过期",
+	"token.expires_90d":       "90 天后",
+	"token.expires_30d":       "30 天后",
+	"token.expires_365d":      "一年后",
+	"token.expires_never":     "永不（直到吊销）",
+	"token.never":             "永不",
 	"account.tokens":          "我的 API 令牌",
 	"account.tokens_help":     "用于 earshot 命令和您自己的脚本（EARSHOT_TOKEN，或请求头 Authorization: Bearer TOKEN）。令牌以您的身份和角色操作。",
 	"account.no_such_token":   "您没有这个令牌。",

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"slices"
 	"strings"
+	"time"
 )
 
 // ErrWrongPassword is what Deps.ChangePassword returns when the current
@@ -84,12 +85,36 @@ func (p *Pages) createOwnToken(w http.ResponseWriter, r *http.Request) {
 		p.badRequest(w, r, "accounts are not managed by this server")
 		return
 	}
-	secret, err := p.d.Accounts.CreateToken(r.Context(), p.viewerName(r), strings.TrimSpace(r.PostFormValue("name")))
+	ttl, err := tokenLifetime(r.PostFormValue("expires"))
+	var secret string
+	if err == nil {
+		secret, err = p.d.Accounts.CreateToken(r.Context(), p.viewerName(r), strings.TrimSpace(r.PostFormValue("name")), ttl)
+	}
 	if err != nil {
 		p.renderAccount(w, r, http.StatusBadRequest, accountData{Detail: err.Error()})
 		return
 	}
 	p.renderAccount(w, r, http.StatusOK, accountData{Secret: secret})
+}
+
+// tokenLifetimes are the lifetimes a new token may be given, the form's
+// first choice its default; "never" keeps it until it is revoked.
+var tokenLifetimes = []struct {
+	Key string
+	TTL time.Duration
+}{{"90d", 90 * 24 * time.Hour}, {"30d", 30 * 24 * time.Hour}, {"365d", 365 * 24 * time.Hour}, {"never", 0}}
+
+// tokenLifetime reads the form's choice (none: the default).
+func tokenLifetime(key string) (time.Duration, error) {
+	if key == "" {
+		return tokenLifetimes[0].TTL, nil
+	}
+	for _, l := range tokenLifetimes {
+		if l.Key == key {
+			return l.TTL, nil
+		}
+	}
+	return 0, fmt.Errorf("unknown token lifetime %q", key)
 }
 
 // revokeOwnToken revokes one of the signed-in person's own tokens; another

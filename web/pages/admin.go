@@ -143,7 +143,11 @@ func (p *Pages) createToken(w http.ResponseWriter, r *http.Request) {
 	if user == "" {
 		user = p.viewerName(r)
 	}
-	secret, err := p.d.Accounts.CreateToken(r.Context(), user, name)
+	ttl, err := tokenLifetime(r.PostFormValue("expires"))
+	var secret string
+	if err == nil {
+		secret, err = p.d.Accounts.CreateToken(r.Context(), user, name, ttl)
+	}
 	if err != nil {
 		p.adminProblem(w, r, err.Error())
 		return

@@ -1,6 +1,7 @@
 package pages_test
 
 import (
+	"cmp"
 	"context"
 	"encoding/csv"
 	"html"
@@ -597,7 +598,7 @@ func TestAccountPageChangesOwnPassword(t *testing.T) {
 func TestAccountPageOwnTokens(t *testing.T) {
 	h := newHarness(t)
 	ctx := context.Background()
-	if _, err := h.stores.CreateToken(ctx, "sam", "sam's script"); err != nil {
+	if _, err := h.stores.CreateToken(ctx, "sam", "sam's script", 0); err != nil {
 		t.Fatal(err)
 	}
 	code, page, _ := h.post(t, "/account/tokens", url.Values{"name": {"my laptop <b>"}})
@@ -617,6 +618,24 @@ func TestAccountPageOwnTokens(t *testing.T) {
 	tokens, _ := h.stores.Tokens(ctx)
 	if code != http.StatusSeeOther || hdr.Get("Location") != "/account?done=token_revoked" || len(tokens) != 1 || tokens[0].ID != "t1" {
 		t.Errorf("own revoke = %d %q; tokens left %v", code, hdr.Get("Location"), tokens)
+	}
+	// A new token lives 90 days unless the form says otherwise; the list
+	// says when each expires.
+	day := 24 * time.Hour
+	for expires, want := range map[string]time.Duration{"": 90 * day, "30d": 30 * day, "365d": 365 * day, "never": 0} {
+		name := "lifetime " + cmp.Or(expires, "default")
+		h.post(t, "/account/tokens", url.Values{"name": {name}, "expires": {expires}})
+		tokens, _ := h.stores.Tokens(ctx)
+		got := tokens[len(tokens)-1]
+		if lived := got.Expires.Sub(got.Created); got.Name != name || (want == 0) != got.Expires.IsZero() || (want > 0 && lived != want) {
+			t.Errorf("expires=%q: token %q lives %s; want %s", expires, got.Name, lived, want)
+		}
+	}
+	if _, page, _ := h.get(t, "/account"); !strings.Contains(page, "<td>never</td>") || !strings.Contains(page, `<option value="30d">in 30 days</option>`) {
+		t.Errorf("the account page does not say when tokens expire, or offers no lifetime")
+	}
+	if code, page, _ := h.post(t, "/account/tokens", url.Values{"name": {"x"}, "expires": {"forever"}}); code != http.StatusBadRequest || !strings.Contains(page, "unknown token lifetime") {
+		t.Errorf("an unknown lifetime = %d", code)
 	}
 }
 

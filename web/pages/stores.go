@@ -82,6 +82,7 @@ type Token struct {
 	Name     string    `json:"name"`
 	Created  time.Time `json:"created"`
 	LastUsed time.Time `json:"last_used"`
+	Expires  time.Time `json:"expires"` // zero: never
 }
 
 // Accounts manage users and API tokens.
@@ -94,8 +95,9 @@ type Accounts interface {
 	SetRole(ctx context.Context, name, role string) error
 	SetPassword(ctx context.Context, name, password string) error
 	Tokens(ctx context.Context) ([]Token, error)
-	// CreateToken returns the secret, shown once.
-	CreateToken(ctx context.Context, user, name string) (secret string, err error)
+	// CreateToken returns the secret, shown once; a token lives for ttl
+	// (0: until revoked).
+	CreateToken(ctx context.Context, user, name string, ttl time.Duration) (secret string, err error)
 	RevokeToken(ctx context.Context, id string) error
 	// Roles are the role names an account may have.
 	Roles() []string

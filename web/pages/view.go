@@ -28,7 +28,15 @@ var funcs = template.FuncMap{
 		return s
 	},
 	"isoTime": func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
-	"when":    when,
+	// tokenLifetimes are the choices of a new API token's lifetime.
+	"tokenLifetimes": func() []string {
+		keys := make([]string, len(tokenLifetimes))
+		for i, l := range tokenLifetimes {
+			keys[i] = l.Key
+		}
+		return keys
+	},
+	"when": when,
 	"errorBox": func(l *i18n.Locale, e *inputError) *errorBox {
 		if e == nil {
 			return nil

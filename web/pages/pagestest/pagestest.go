@@ -337,11 +337,15 @@ func (s *Stores) Tokens(context.Context) ([]pages.Token, error) {
 	return slices.Clone(s.tokens), nil
 }
 
-func (s *Stores) CreateToken(_ context.Context, user, name string) (string, error) {
+func (s *Stores) CreateToken(_ context.Context, user, name string, ttl time.Duration) (string, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	id := fmt.Sprintf("t%d", len(s.tokens)+1)
-	s.tokens = append(s.tokens, pages.Token{ID: id, User: user, Name: name, Created: s.now().UTC()})
+	t := pages.Token{ID: id, User: user, Name: name, Created: s.now().UTC()}
+	if ttl > 0 {
+		t.Expires = t.Created.Add(ttl)
+	}
+	s.tokens = append(s.tokens, t)
 	return "es_" + id + "_secretvalue", nil
 }
 
