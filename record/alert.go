@@ -114,7 +114,10 @@ type AlertState struct {
 }
 
 // Notification kinds beyond the rule kinds.
-const NotifyHandoff = "handoff" // a prospect sent to CRM webhooks
+const (
+	NotifyHandoff = "handoff" // a prospect sent to CRM webhooks
+	NotifyTest    = "test"    // sent by hand to check a channel
+)
 
 // Notification is one message a rule produced. Its ID is derived from the
 // rule and the event (window, interval, prospect, period), so evaluating the

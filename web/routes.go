@@ -157,6 +157,7 @@ func (a *App) routes() []Route {
 		{Pattern: "POST /alerts/rules/{id}/toggle", Roles: marketers, Handler: a.page("POST /alerts/rules/{id}/toggle")},
 		{Pattern: "POST /alerts/rules/{id}/delete", Roles: marketers, Handler: a.page("POST /alerts/rules/{id}/delete")},
 		{Pattern: "POST /alerts/deliveries/{id}/retry", Roles: marketers, Handler: a.page("POST /alerts/deliveries/{id}/retry")},
+		{Pattern: "POST /alerts/channels/{name}/test", Roles: marketers, Handler: a.page("POST /alerts/channels/{name}/test")},
 
 		// Administration.
 		{Pattern: "POST /api/customers", Roles: admins, Handler: a.customers, Accepts: batchBody, Doc: docCustomers},

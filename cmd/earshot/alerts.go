@@ -278,29 +278,16 @@ func newAlertsCmd(app *App) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			senders, err := alert.Senders(cfg.Alerts)
-			if err != nil {
-				return err
-			}
-			sender, ok := senders[args[0]]
-			if !ok {
-				return fmt.Errorf("no channel %q in alerts.channels", args[0])
-			}
 			ctx, cancel := context.WithTimeout(cmd.Context(), cfg.Alerts.Delivery.Timeout+5*time.Second)
 			defer cancel()
-			now := time.Now().UTC()
-			n := &record.Notification{Schema: record.SchemaVersion, ID: record.NotificationID("test", now.Format(time.RFC3339Nano)),
-				RuleID: "test", RuleName: "channel test", Kind: record.RuleMatch, Title: "Earshot test notification",
-				Reason: "Sent by `earshot alerts test " + args[0] + "` to check this channel.", Link: cfg.Alerts.RulesLink(""),
-				Channels: []string{args[0]}, CreatedAt: now}
-			if err := sender.Send(ctx, n); err != nil {
+			if err := alert.SendTest(ctx, cfg.Alerts, args[0], "`earshot alerts test`", nil); err != nil {
 				var se *alert.SendError
 				if errors.As(err, &se) && se.Permanent {
 					return fmt.Errorf("channel %s refused the test (fix the configuration): %w", args[0], err)
 				}
 				return fmt.Errorf("channel %s: %w", args[0], err)
 			}
-			fmt.Fprintf(app.Stdout, "sent a test notification to %s (id %s)\n", args[0], n.ID)
+			fmt.Fprintf(app.Stdout, "sent a test notification to %s\n", args[0])
 			return nil
 		},
 	}

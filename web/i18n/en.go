@@ -122,6 +122,11 @@ var en = map[string]string{
 	// Alerts (web/pages/alerts.go).
 	"nav.alerts":                   "Alerts",
 	"alerts.off":                   "Alerting is not running in this process (alerts.enabled in the configuration).",
+	"alerts.test":                  "Send a test",
+	"alerts.test_help":             "Send a test notification through a channel to check that it arrives: now, outside the delivery log.",
+	"alerts.test_to":               "Send to (optional)",
+	"alerts.test_failed":           "The test through %s did not arrive: %s",
+	"done.alert_test_sent":         "Test sent: check that it arrived.",
 	"alerts.rules":                 "Rules",
 	"alerts.name":                  "Name",
 	"alerts.kind":                  "Kind",

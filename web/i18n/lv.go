@@ -124,6 +124,11 @@ var lv = map[string]string{
 	// Alerts (web/pages/alerts.go).
 	"nav.alerts":                   "Brīdinājumi",
 	"alerts.off":                   "Brīdinājumi šajā procesā nedarbojas (alerts.enabled konfigurācijā).",
+	"alerts.test":                  "Sūtīt testu",
+	"alerts.test_help":             "Nosūtiet testa paziņojumu pa kanālu, lai pārbaudītu, vai tas pienāk: uzreiz, ārpus piegāžu žurnāla.",
+	"alerts.test_to":               "Kam (neobligāti)",
+	"alerts.test_failed":           "Tests pa %s nepienāca: %s",
+	"done.alert_test_sent":         "Tests nosūtīts: pārbaudiet, vai tas pienāca.",
 	"alerts.rules":                 "Noteikumi",
 	"alerts.name":                  "Nosaukums",
 	"alerts.kind":                  "Veids",

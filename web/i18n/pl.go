@@ -124,6 +124,11 @@ var pl = map[string]string{
 	// Alerts (web/pages/alerts.go).
 	"nav.alerts":                   "Alerty",
 	"alerts.off":                   "Alerty nie działają w tym procesie (alerts.enabled w konfiguracji).",
+	"alerts.test":                  "Wyślij test",
+	"alerts.test_help":             "Wyślij powiadomienie testowe przez kanał, aby sprawdzić, czy dociera: od razu, poza dziennikiem dostarczeń.",
+	"alerts.test_to":               "Do kogo (opcjonalnie)",
+	"alerts.test_failed":           "Test przez %s nie dotarł: %s",
+	"done.alert_test_sent":         "Wysłano test: sprawdź, czy dotarł.",
 	"alerts.rules":                 "Reguły",
 	"alerts.name":                  "Nazwa",
 	"alerts.kind":                  "Rodzaj",

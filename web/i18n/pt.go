@@ -124,6 +124,11 @@ var pt = map[string]string{
 	// Alerts (web/pages/alerts.go).
 	"nav.alerts":                   "Alertas",
 	"alerts.off":                   "Os alertas não estão a correr neste processo (alerts.enabled na configuração).",
+	"alerts.test":                  "Enviar um teste",
+	"alerts.test_help":             "Envie uma notificação de teste por um canal para verificar se chega: agora, fora do registo de entregas.",
+	"alerts.test_to":               "Para (opcional)",
+	"alerts.test_failed":           "O teste por %s não chegou: %s",
+	"done.alert_test_sent":         "Teste enviado: verifique se chegou.",
 	"alerts.rules":                 "Regras",
 	"alerts.name":                  "Nome",
 	"alerts.kind":                  "Tipo",

@@ -121,6 +121,11 @@ var zh = map[string]string{
 	// Alerts (web/pages/alerts.go).
 	"nav.alerts":                   "提醒",
 	"alerts.off":                   "此进程未运行提醒功能（配置中的 alerts.enabled）。",
+	"alerts.test":                  "发送测试",
+	"alerts.test_help":             "通过渠道发送一条测试通知，检查是否送达：立即发送，不计入投递日志。",
+	"alerts.test_to":               "收件人（可选）",
+	"alerts.test_failed":           "通过 %s 的测试未送达：%s",
+	"done.alert_test_sent":         "测试已发送：请检查是否收到。",
 	"alerts.rules":                 "规则",
 	"alerts.name":                  "名称",
 	"alerts.kind":                  "类型",

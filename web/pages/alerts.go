@@ -21,6 +21,9 @@ type AlertRules interface {
 	DeleteRule(ctx context.Context, id string) error
 	Deliveries(f alert.DeliveryFilter) []*record.Delivery
 	Retry(ctx context.Context, id, by string) (*record.Delivery, error)
+	// SendTest sends a test notification through a channel at once (e-mail
+	// to to, or the channel's recipients) and says how it went.
+	SendTest(ctx context.Context, channel, by string, to []string) error
 	Config() alert.Config
 }
 
@@ -49,11 +52,14 @@ type alertsData struct {
 	Failed   []*record.Delivery
 	Searches []*record.SavedSearch
 	Channels []string
-	Kinds    []string
-	Metrics  []string
-	Periods  []string
-	Problem  string
-	Form     alertForm
+	// ChannelTypes are the channels' types (webhook, slack, email), for
+	// the list that sends a test through each.
+	ChannelTypes map[string]string
+	Kinds        []string
+	Metrics      []string
+	Periods      []string
+	Problem      string
+	Form         alertForm
 }
 
 // alertForm is the new-rule form, kept when it is shown again with a problem.
@@ -90,8 +96,10 @@ func (p *Pages) renderAlerts(w http.ResponseWriter, r *http.Request, code int, f
 			names[s.ID] = s.Name
 		}
 	}
-	for name := range a.Config().Channels {
+	d.ChannelTypes = map[string]string{}
+	for name, ch := range a.Config().Channels {
 		d.Channels = append(d.Channels, name)
+		d.ChannelTypes[name] = ch.Type
 	}
 	sortStrings(d.Channels)
 	failedBy := map[string]int{}
@@ -258,6 +266,26 @@ func (p *Pages) retryDelivery(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	back(w, r, "/alerts", "alert_retried")
+}
+
+// testChannel sends a test notification through one channel, so whoever
+// sets up alerts sees at once whether it arrives, or why not.
+func (p *Pages) testChannel(w http.ResponseWriter, r *http.Request) {
+	if p.d.Alerts == nil {
+		http.NotFound(w, r)
+		return
+	}
+	name := r.PathValue("name")
+	to := strings.FieldsFunc(r.PostFormValue("to"), func(c rune) bool { return c == ',' || c == ';' || c == ' ' })
+	err := p.d.Alerts.SendTest(r.Context(), name, p.viewerName(r)+" on the alerts page", to)
+	switch {
+	case errors.Is(err, alert.ErrUnknownChannel):
+		http.NotFound(w, r)
+	case err != nil:
+		p.renderAlerts(w, r, http.StatusBadGateway, alertForm{Kind: record.RuleSpike}, p.locale(r).T("alerts.test_failed", name, err.Error()))
+	default:
+		back(w, r, "/alerts", "alert_test_sent")
+	}
 }
 
 func sortStrings(s []string) {

@@ -2,6 +2,7 @@ package pages_test
 
 import (
 	"context"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -20,7 +21,7 @@ import (
 
 // newAlertsHarness serves the pages with an alert store on the embedded
 // broker holding one saved search and two channels.
-func newAlertsHarness(t *testing.T) (*harness, *alert.Store, *pipelinetest.Cluster) {
+func newAlertsHarness(t *testing.T, configure ...func(*alert.Config)) (*harness, *alert.Store, *pipelinetest.Cluster) {
 	t.Helper()
 	c := pipelinetest.New(t)
 	ss := &record.SavedSearch{ID: "acme", Name: "Acme", Query: "acme"}
@@ -30,6 +31,9 @@ func newAlertsHarness(t *testing.T) (*harness, *alert.Store, *pipelinetest.Clust
 	cfg.Channels = map[string]alert.ChannelConfig{
 		"crm":  {Type: alert.ChannelWebhook, URL: "https://crm.test/hook"},
 		"team": {Type: alert.ChannelSlack, URL: "https://hooks.slack.test/services/x"},
+	}
+	for _, c := range configure {
+		c(&cfg)
 	}
 	s := alert.NewStore(cfg, c.Kafka, nil)
 	ctx, cancel := context.WithCancel(context.Background())
@@ -140,5 +144,38 @@ func TestAlertsPageWithoutAlerting(t *testing.T) {
 	code, body, _ := h.get(t, "/alerts")
 	if code != http.StatusOK || !strings.Contains(body, "alerts.enabled") {
 		t.Fatalf("%d\n%s", code, body)
+	}
+}
+
+// "Send a test" on the alerts page reaches the channel at once and says
+// so; a channel that refuses is named with its answer.
+func TestAlertsPageSendsATestThroughAChannel(t *testing.T) {
+	var got []byte
+	hook := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		got, _ = io.ReadAll(r.Body)
+	}))
+	defer hook.Close()
+	refusing := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		http.Error(w, "gone", http.StatusGone)
+	}))
+	defer refusing.Close()
+	h, _, _ := newAlertsHarness(t, func(c *alert.Config) {
+		c.Channels = map[string]alert.ChannelConfig{
+			"crm":  {Type: alert.ChannelWebhook, URL: hook.URL},
+			"dead": {Type: alert.ChannelSlack, URL: refusing.URL},
+		}
+	})
+	if _, page, _ := h.get(t, "/alerts"); !strings.Contains(page, `action="/alerts/channels/crm/test"`) || !strings.Contains(page, "Send a test") {
+		t.Fatalf("the alerts page offers no test per channel")
+	}
+	code, _, hdr := h.post(t, "/alerts/channels/crm/test", nil)
+	if code != http.StatusSeeOther || hdr.Get("Location") != "/alerts?done=alert_test_sent" || !strings.Contains(string(got), `"kind":"test"`) || !strings.Contains(string(got), "mia") {
+		t.Errorf("test through crm = %d %q; the hook got %s", code, hdr.Get("Location"), got)
+	}
+	if code, page, _ := h.post(t, "/alerts/channels/dead/test", nil); code != http.StatusBadGateway || !strings.Contains(page, "The test through dead did not arrive") || !strings.Contains(page, "410") {
+		t.Errorf("test through a refusing channel = %d", code)
+	}
+	if code, _, _ := h.post(t, "/alerts/channels/nope/test", nil); code != http.StatusNotFound {
+		t.Errorf("test through an unknown channel = %d; want 404", code)
 	}
 }

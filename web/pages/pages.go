@@ -192,6 +192,7 @@ func (p *Pages) Routes() []Route {
 		h("POST /alerts/rules/{id}/toggle", p.toggleAlertRule),
 		h("POST /alerts/rules/{id}/delete", p.deleteAlertRule),
 		h("POST /alerts/deliveries/{id}/retry", p.retryDelivery),
+		h("POST /alerts/channels/{name}/test", p.testChannel),
 	}
 }
 

@@ -1,0 +1,85 @@
+package alert
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/earshothq/earshot/record"
+)
+
+// A test notification reaches a webhook signed like any other and a real
+// SMTP server's chosen recipient; a refusing receiver's answer and an
+// unknown channel come back as errors.
+func TestSendTestReachesTheChannelOrSaysWhy(t *testing.T) {
+	var got struct {
+		header http.Header
+		body   []byte
+	}
+	hook := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		got.header, got.body = r.Header.Clone(), mustRead(t, r.Body)
+	}))
+	defer hook.Close()
+	refusing := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		http.Error(w, "no such hook", http.StatusNotFound)
+	}))
+	defer refusing.Close()
+	box, port := startSMTP(t, false)
+	cfg := DefaultConfig()
+	cfg.BaseURL = "https://earshot.example"
+	cfg.Channels = map[string]ChannelConfig{
+		"crm":    {Type: ChannelWebhook, URL: hook.URL, Secret: testSecret},
+		"broken": {Type: ChannelWebhook, URL: refusing.URL},
+		"mail": {Type: ChannelEmail, SMTP: SMTPConfig{Host: "127.0.0.1", Port: port, Security: SecuritySTARTTLS, Username: "earshot",
+			Password: "s3cret", From: "alerts@earshot.test", To: []string{"team@example.com"}, InsecureSkipVerify: true}},
+	}
+	s := &Store{cfg: cfg}
+	ctx := context.Background()
+
+	if err := s.SendTest(ctx, "crm", "ola", nil); err != nil {
+		t.Fatal(err)
+	}
+	if err := verifyStandardWebhook(testSecret, got.header, got.body, time.Now()); err != nil {
+		t.Errorf("the test event is not signed: %v", err)
+	}
+	var ev struct {
+		Type string               `json:"type"`
+		Data *record.Notification `json:"data"`
+	}
+	if err := json.Unmarshal(got.body, &ev); err != nil || ev.Type != "alert.test" || ev.Data.Kind != record.NotifyTest ||
+		!strings.Contains(ev.Data.Reason, "ola") || ev.Data.Link != "https://earshot.example/alerts" {
+		t.Errorf("test event = %s (%v)", got.body, err)
+	}
+
+	if err := s.SendTest(ctx, "mail", "ola", []string{"me@example.com"}); err != nil {
+		t.Fatal(err)
+	}
+	box.mu.Lock()
+	if len(box.messages) != 1 || len(box.messages[0].to) != 1 || box.messages[0].to[0] != "me@example.com" ||
+		!strings.Contains(string(box.messages[0].data), "Earshot test notification") {
+		t.Errorf("the test mail did not reach the chosen recipient (%d messages)", len(box.messages))
+	}
+	box.mu.Unlock()
+
+	if err := s.SendTest(ctx, "broken", "ola", nil); err == nil || !strings.Contains(err.Error(), "404") {
+		t.Errorf("a refusing receiver gave %v; want its status", err)
+	}
+	if err := s.SendTest(ctx, "nope", "ola", nil); !errors.Is(err, ErrUnknownChannel) {
+		t.Errorf("an unknown channel gave %v", err)
+	}
+}
+
+func mustRead(t *testing.T, r io.Reader) []byte {
+	t.Helper()
+	b, err := io.ReadAll(r)
+	if err != nil {
+		t.Error(err)
+	}
+	return b
+}
