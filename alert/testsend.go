@@ -4,14 +4,18 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/mail"
 	"time"
 
 	"github.com/earshothq/earshot/record"
 )
 
-// ErrUnknownChannel is SendTest's answer for a channel the configuration
-// does not name.
-var ErrUnknownChannel = errors.New("no such channel")
+// SendTest's answers for a channel the configuration does not name and
+// for a recipient that is not an e-mail address.
+var (
+	ErrUnknownChannel = errors.New("no such channel")
+	ErrBadRecipient   = errors.New("not an e-mail address")
+)
 
 // SendTest sends a test notification through one of cfg's channels at
 // once, outside the delivery log, so whoever sets up alerts sees whether
@@ -23,6 +27,13 @@ func SendTest(ctx context.Context, cfg Config, channel, by string, to []string) 
 	ch, ok := cfg.Channels[channel]
 	if !ok {
 		return fmt.Errorf("%w %q in alerts.channels", ErrUnknownChannel, channel)
+	}
+	for i, addr := range to {
+		a, err := mail.ParseAddress(addr)
+		if err != nil {
+			return fmt.Errorf("%q is %w", addr, ErrBadRecipient)
+		}
+		to[i] = a.Address // the address alone: nothing else reaches the message's headers
 	}
 	senders, err := Senders(Config{Delivery: cfg.Delivery, Channels: map[string]ChannelConfig{channel: ch}})
 	if err != nil {

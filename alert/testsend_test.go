@@ -70,6 +70,9 @@ func TestSendTestReachesTheChannelOrSaysWhy(t *testing.T) {
 	if err := s.SendTest(ctx, "broken", "ola", nil); err == nil || !strings.Contains(err.Error(), "404") {
 		t.Errorf("a refusing receiver gave %v; want its status", err)
 	}
+	if err := s.SendTest(ctx, "mail", "ola", []string{"me@example.com\r\nBcc: everyone@example.com"}); !errors.Is(err, ErrBadRecipient) || !strings.Contains(err.Error(), "is not an e-mail address") {
+		t.Errorf("a recipient carrying a header was taken: %v", err)
+	}
 	if err := s.SendTest(ctx, "nope", "ola", nil); !errors.Is(err, ErrUnknownChannel) {
 		t.Errorf("an unknown channel gave %v", err)
 	}

@@ -281,6 +281,8 @@ func (p *Pages) testChannel(w http.ResponseWriter, r *http.Request) {
 	switch {
 	case errors.Is(err, alert.ErrUnknownChannel):
 		http.NotFound(w, r)
+	case errors.Is(err, alert.ErrBadRecipient):
+		p.renderAlerts(w, r, http.StatusBadRequest, alertForm{Kind: record.RuleSpike}, err.Error())
 	case err != nil:
 		p.renderAlerts(w, r, http.StatusBadGateway, alertForm{Kind: record.RuleSpike}, p.locale(r).T("alerts.test_failed", name, err.Error()))
 	default:
