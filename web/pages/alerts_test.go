@@ -163,6 +163,7 @@ func TestAlertsPageSendsATestThroughAChannel(t *testing.T) {
 		c.Channels = map[string]alert.ChannelConfig{
 			"crm":  {Type: alert.ChannelWebhook, URL: hook.URL},
 			"dead": {Type: alert.ChannelSlack, URL: refusing.URL},
+			"mail": {Type: alert.ChannelEmail, SMTP: alert.SMTPConfig{Host: "127.0.0.1", Port: 1, From: "alerts@earshot.test", To: []string{"team@example.com"}}},
 		}
 	})
 	if _, page, _ := h.get(t, "/alerts"); !strings.Contains(page, `action="/alerts/channels/crm/test"`) || !strings.Contains(page, "Send a test") {
@@ -174,6 +175,9 @@ func TestAlertsPageSendsATestThroughAChannel(t *testing.T) {
 	}
 	if code, page, _ := h.post(t, "/alerts/channels/dead/test", nil); code != http.StatusBadGateway || !strings.Contains(page, "The test through dead did not arrive") || !strings.Contains(page, "410") {
 		t.Errorf("test through a refusing channel = %d", code)
+	}
+	if code, page, _ := h.post(t, "/alerts/channels/mail/test", url.Values{"to": {"me@example.com\r\nBcc: all@example.com"}}); code != http.StatusBadRequest || !strings.Contains(page, "not an e-mail address") {
+		t.Errorf("a test to a recipient carrying a header = %d", code)
 	}
 	if code, _, _ := h.post(t, "/alerts/channels/nope/test", nil); code != http.StatusNotFound {
 		t.Errorf("test through an unknown channel = %d; want 404", code)
