@@ -63,6 +63,7 @@ var en = map[string]string{
 	"kpi.mentions":             "Mentions", "kpi.negative": "Negative share", "kpi.positive": "Positive share", "kpi.points": "%s pts",
 
 	"prospects.all": "All", "prospects.text": "Name, company or e-mail", "prospects.min_score": "Min. score",
+	"prospects.mine":      "Mine",
 	"prospects.total.one": "%d prospect", "prospects.total.other": "%d prospects",
 	"prospects.empty": "No prospects in this view. New leads arrive from forms and from posts with buying intent.",
 	"prospect.stage":  "Stage", "prospect.owner": "Owner", "prospect.assign": "Assign", "prospect.assign_me": "Assign to me",

@@ -63,6 +63,7 @@ var lv = map[string]string{
 	"kpi.mentions":             "Pieminējumi", "kpi.negative": "Negatīvo daļa", "kpi.positive": "Pozitīvo daļa", "kpi.points": "%s pp",
 
 	"prospects.all": "Visi", "prospects.text": "Vārds, uzņēmums vai e-pasts", "prospects.min_score": "Min. vērtējums",
+	"prospects.mine":       "Mani",
 	"prospects.total.zero": "%d potenciālo klientu", "prospects.total.one": "%d potenciālais klients", "prospects.total.other": "%d potenciālie klienti",
 	"prospects.empty": "Šajā skatā nav potenciālo klientu. Jauni nāk no veidlapām un ierakstiem ar pirkšanas nodomu.",
 	"prospect.stage":  "Posms", "prospect.owner": "Atbildīgais", "prospect.assign": "Piešķirt", "prospect.assign_me": "Piešķirt man",

@@ -63,6 +63,7 @@ var pl = map[string]string{
 	"kpi.mentions":             "Wzmianki", "kpi.negative": "Udział negatywnych", "kpi.positive": "Udział pozytywnych", "kpi.points": "%s pp",
 
 	"prospects.all": "Wszystkie", "prospects.text": "Imię, firma lub e-mail", "prospects.min_score": "Min. ocena",
+	"prospects.mine":      "Moje",
 	"prospects.total.one": "%d lead", "prospects.total.few": "%d leady", "prospects.total.many": "%d leadów", "prospects.total.other": "%d leada",
 	"prospects.empty": "Brak leadów w tym widoku. Nowe leady przychodzą z formularzy i wpisów z intencją zakupu.",
 	"prospect.stage":  "Etap", "prospect.owner": "Opiekun", "prospect.assign": "Przypisz", "prospect.assign_me": "Przypisz do mnie",

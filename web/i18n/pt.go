@@ -63,6 +63,7 @@ var pt = map[string]string{
 	"kpi.mentions":             "Menções", "kpi.negative": "Parcela negativa", "kpi.positive": "Parcela positiva", "kpi.points": "%s p.p.",
 
 	"prospects.all": "Todos", "prospects.text": "Nome, empresa ou e-mail", "prospects.min_score": "Pontuação mín.",
+	"prospects.mine":      "Meus",
 	"prospects.total.one": "%d lead", "prospects.total.many": "%d de leads", "prospects.total.other": "%d leads",
 	"prospects.empty": "Nenhum lead nesta visão. Novos leads chegam de formulários e de publicações com intenção de compra.",
 	"prospect.stage":  "Etapa", "prospect.owner": "Responsável", "prospect.assign": "Atribuir", "prospect.assign_me": "Atribuir a mim",

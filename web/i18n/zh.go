@@ -62,6 +62,7 @@ var zh = map[string]string{
 	"kpi.mentions":             "提及", "kpi.negative": "负面占比", "kpi.positive": "正面占比", "kpi.points": "%s 个百分点",
 
 	"prospects.all": "全部", "prospects.text": "姓名、公司或电子邮件", "prospects.min_score": "最低评分",
+	"prospects.mine":        "我的",
 	"prospects.total.other": "%d 个潜在客户",
 	"prospects.empty":       "此视图中没有潜在客户。新线索来自表单和带有购买意图的帖子。",
 	"prospect.stage":        "阶段", "prospect.owner": "负责人", "prospect.assign": "分配", "prospect.assign_me": "分配给我",

@@ -677,3 +677,21 @@ func TestSearchWordNamingAnAspectOffersItInEveryLanguage(t *testing.T) {
 		t.Errorf("the aspect's mentions are not in several languages")
 	}
 }
+
+// "Mine" beside the stages lists the prospects assigned to the reader,
+// and leads back to everyone's.
+func TestProspectsMineListsTheReadersOwn(t *testing.T) {
+	h := newHarness(t)
+	if code, body, _ := h.post(t, "/prospects/"+pagestest.ProspectID+"/owner", url.Values{"me": {"1"}}); code != http.StatusSeeOther {
+		t.Fatalf("assign to me = %d %s", code, body)
+	}
+	_, all, _ := h.get(t, "/prospects")
+	if !strings.Contains(all, `<a class="mine" href="/prospects?owner=ola">Mine</a>`) {
+		t.Fatalf("no link to the reader's own prospects")
+	}
+	_, mine, _ := h.get(t, "/prospects?owner=ola")
+	if !strings.Contains(mine, `id="p-`+pagestest.ProspectID+`"`) || strings.Count(mine, `<article class="prospect"`) != 1 ||
+		!strings.Contains(mine, `<a class="mine" href="/prospects?" aria-current="true">`) {
+		t.Errorf("Mine does not list only the reader's prospect, or does not lead back to everyone's")
+	}
+}

@@ -83,6 +83,18 @@ func (in inbox) WithStage(s string) string {
 	return c.URL()
 }
 
+// WithOwner is the inbox of one owner's prospects, or everyone's when it
+// already shows only theirs.
+func (in inbox) WithOwner(owner string) string {
+	c := in
+	c.From = 0
+	if strings.EqualFold(c.Owner, owner) {
+		owner = ""
+	}
+	c.Owner = owner
+	return c.URL()
+}
+
 func (in inbox) Export() string { return "/prospects.csv?" + in.values().Encode() }
 
 func (in inbox) Page(from int) string {
