@@ -86,3 +86,20 @@ func mustRead(t *testing.T, r io.Reader) []byte {
 	}
 	return b
 }
+
+// A channel that cannot be reached is named by its host only: a webhook's
+// path is its secret (Slack's are), and the error reaches the alerts page
+// and the delivery log.
+func TestUnreachableWebhookErrorHidesItsPath(t *testing.T) {
+	dead := httptest.NewServer(http.NotFoundHandler())
+	url := dead.URL + "/services/T000/B000/SECRETPATH"
+	dead.Close()
+	cfg := DefaultConfig()
+	cfg.Channels = map[string]ChannelConfig{"team": {Type: ChannelSlack, URL: url}, "crm": {Type: ChannelWebhook, URL: url}}
+	for _, ch := range []string{"team", "crm"} {
+		err := SendTest(context.Background(), cfg, ch, "ola", nil)
+		if err == nil || strings.Contains(err.Error(), "SECRETPATH") || !strings.Contains(err.Error(), strings.TrimPrefix(dead.URL, "http://")) {
+			t.Errorf("%s: %v; want the host and not the path", ch, err)
+		}
+	}
+}

@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	neturl "net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -54,6 +55,12 @@ func postJSON(ctx context.Context, client *http.Client, url string, body []byte,
 	req.Header.Set("User-Agent", "Earshot-Alerts/1")
 	resp, err := client.Do(req)
 	if err != nil {
+		// The client's error names the whole URL, secret path and all: keep
+		// only what went wrong (the delivery log and the alerts page show it).
+		var ue *neturl.Error
+		if errors.As(err, &ue) {
+			err = ue.Err
+		}
 		return &SendError{Err: fmt.Errorf("posting to %s: %w", redactURL(url), err)}
 	}
 	defer resp.Body.Close()
