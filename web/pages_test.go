@@ -9,6 +9,7 @@ import (
 
 	"github.com/earshothq/earshot/index/contract"
 	"github.com/earshothq/earshot/web/auth"
+	"github.com/earshothq/earshot/web/pages"
 )
 
 // Every page route is in the route table with roles, and every page row
@@ -222,4 +223,16 @@ func metaCSRF(page string) string {
 	_, rest, _ := strings.Cut(page, `<meta name="csrf-token" content="`)
 	token, _, _ := strings.Cut(rest, `"`)
 	return token
+}
+
+// The pages say the accounts' own password minimum (they check it first,
+// to say it in the reader's language).
+func TestPagesAndAccountsAgreeOnThePasswordMinimum(t *testing.T) {
+	if pages.MinPasswordLen != auth.MinPasswordLen {
+		t.Fatalf("pages say %d characters, the accounts take %d", pages.MinPasswordLen, auth.MinPasswordLen)
+	}
+	short := strings.Repeat("x", auth.MinPasswordLen-1)
+	if auth.CheckPasswordPolicy("vic", short) == nil || auth.CheckPasswordPolicy("vic", short+"y") != nil {
+		t.Errorf("the accounts' minimum is not %d characters", auth.MinPasswordLen)
+	}
 }

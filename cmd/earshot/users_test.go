@@ -40,7 +40,7 @@ func TestIntegrationUsersAndTokensCLI(t *testing.T) {
 	}
 	ok("a good long password\n", "users", "add", "Ada", "--role", "admin", "--password-stdin")
 	ok("another long password\n", "users", "add", "sam", "--role", "sales", "--password-stdin")
-	fails("x\n", "at least 10 characters", "users", "add", "bob", "--role", "viewer", "--password-stdin")
+	fails("x\n", "at least 12 characters", "users", "add", "bob", "--role", "viewer", "--password-stdin")
 	fails("a good long password\n", "unknown role", "users", "add", "bob", "--role", "boss", "--password-stdin")
 	fails("a good long password\n", "the user exists", "users", "add", "ada", "--role", "viewer", "--password-stdin")
 	fails("", "--password-stdin", "users", "add", "bob", "--role", "viewer")

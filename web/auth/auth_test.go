@@ -40,7 +40,7 @@ func TestPasswordHash(t *testing.T) {
 
 func TestPasswordPolicy(t *testing.T) {
 	for pw, ok := range map[string]bool{
-		"short": false, "ada": false, "Ada": false, "exactly10!": true, "密码密码密码密码密码": true,
+		"short": false, "ada": false, "Ada": false, "eleven11!!!": false, "exactly12!!!": true, "密码密码密码密码密码密码": true, "密码密码密码密码密码": false,
 		strings.Repeat("x", MaxPasswordLen+1): false,
 	} {
 		if err := CheckPasswordPolicy("ada", pw); (err == nil) != ok {

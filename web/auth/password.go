@@ -36,8 +36,10 @@ const (
 	saltLen = 16
 	keyLen  = 32
 	// MinPasswordLen and MaxPasswordLen bound a password (bytes for the
-	// maximum: hashing a megabyte is a denial of service).
-	MinPasswordLen = 10
+	// maximum: hashing a megabyte is a denial of service). The web app's
+	// pages say the minimum in five languages (pages.MinPasswordLen, kept
+	// equal by a test).
+	MinPasswordLen = 12
 	MaxPasswordLen = 1024
 )
 

@@ -83,6 +83,12 @@ var en = map[string]string{
 
 	"admin.users": "Users", "admin.name": "Name", "admin.role": "Role", "admin.created": "Created", "admin.remove": "Remove",
 	"account.title":           "Your account",
+	"admin.unknown_role":      "Unknown role “%s”.",
+	"admin.self_remove":       "You cannot remove your own account.",
+	"admin.self_role":         "You cannot change your own role.",
+	"admin.self_password":     "Change your own password on your account page.",
+	"password.too_short":      "The password needs at least %d characters.",
+	"password.is_name":        "The password must not be the user name.",
 	"token.expires":           "Expires",
 	"token.expires_90d":       "in 90 days",
 	"token.expires_30d":       "in 30 days",

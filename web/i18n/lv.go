@@ -83,6 +83,12 @@ var lv = map[string]string{
 
 	"admin.users": "Lietotāji", "admin.name": "Vārds", "admin.role": "Loma", "admin.created": "Izveidots", "admin.remove": "Noņemt",
 	"account.title":           "Jūsu konts",
+	"admin.unknown_role":      "Nezināma loma „%s”.",
+	"admin.self_remove":       "Jūs nevarat noņemt savu kontu.",
+	"admin.self_role":         "Jūs nevarat mainīt savu lomu.",
+	"admin.self_password":     "Savu paroli mainiet sava konta lapā.",
+	"password.too_short":      "Parolē jābūt vismaz %d rakstzīmēm.",
+	"password.is_name":        "Parole nedrīkst būt lietotājvārds.",
 	"token.expires":           "Derīgs līdz",
 	"token.expires_90d":       "90 dienas",
 	"token.expires_30d":       "30 dienas",

@@ -83,6 +83,12 @@ var pl = map[string]string{
 
 	"admin.users": "Użytkownicy", "admin.name": "Nazwa", "admin.role": "Rola", "admin.created": "Utworzono", "admin.remove": "Usuń",
 	"account.title":           "Twoje konto",
+	"admin.unknown_role":      "Nieznana rola „%s”.",
+	"admin.self_remove":       "Nie możesz usunąć własnego konta.",
+	"admin.self_role":         "Nie możesz zmienić własnej roli.",
+	"admin.self_password":     "Własne hasło zmienisz na stronie swojego konta.",
+	"password.too_short":      "Hasło musi mieć co najmniej %d znaków.",
+	"password.is_name":        "Hasło nie może być nazwą użytkownika.",
 	"token.expires":           "Wygasa",
 	"token.expires_90d":       "za 90 dni",
 	"token.expires_30d":       "za 30 dni",

@@ -83,6 +83,12 @@ var pt = map[string]string{
 
 	"admin.users": "Usuários", "admin.name": "Nome", "admin.role": "Papel", "admin.created": "Criado", "admin.remove": "Remover",
 	"account.title":           "A sua conta",
+	"admin.unknown_role":      "Papel desconhecido “%s”.",
+	"admin.self_remove":       "Não pode remover a sua própria conta.",
+	"admin.self_role":         "Não pode alterar o seu próprio papel.",
+	"admin.self_password":     "Altere a sua própria senha na página da sua conta.",
+	"password.too_short":      "A senha precisa de pelo menos %d caracteres.",
+	"password.is_name":        "A senha não pode ser o nome de usuário.",
 	"token.expires":           "Expira",
 	"token.expires_90d":       "em 90 dias",
 	"token.expires_30d":       "em 30 dias",

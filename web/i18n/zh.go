@@ -82,6 +82,12 @@ var zh = map[string]string{
 
 	"admin.users": "用户", "admin.name": "名称", "admin.role": "角色", "admin.created": "创建时间", "admin.remove": "删除",
 	"account.title":           "我的账户",
+	"admin.unknown_role":      "未知角色“%s”。",
+	"admin.self_remove":       "您不能删除自己的账户。",
+	"admin.self_role":         "您不能更改自己的角色。",
+	"admin.self_password":     "请在您的账户页面更改自己的密码。",
+	"password.too_short":      "密码至少需要 %d 个字符。",
+	"password.is_name":        "密码不能与用户名相同。",
 	"token.expires":           "过期",
 	"token.expires_90d":       "90 天后",
 	"token.expires_30d":       "30 天后",

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // ErrWrongPassword is what Deps.ChangePassword returns when the current
@@ -55,6 +56,10 @@ func (p *Pages) changeOwnPassword(w http.ResponseWriter, r *http.Request) {
 	current, next := r.PostFormValue("current"), r.PostFormValue("password")
 	if next != r.PostFormValue("repeat") {
 		p.renderAccount(w, r, http.StatusBadRequest, accountData{Problem: "account.mismatch"})
+		return
+	}
+	if msg := p.passwordProblem(r, p.viewerName(r), next); msg != "" {
+		p.renderAccount(w, r, http.StatusBadRequest, accountData{Detail: msg})
 		return
 	}
 	err := p.d.ChangePassword(w, r, current, next)
@@ -139,4 +144,22 @@ func (p *Pages) revokeOwnToken(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	http.Redirect(w, r, "/account?done=token_revoked", http.StatusSeeOther)
+}
+
+// MinPasswordLen is the shortest password the accounts take
+// (web/auth.MinPasswordLen; a test keeps them equal): the pages say it,
+// and say why a password is refused, in the reader's language.
+const MinPasswordLen = 12
+
+// passwordProblem is why password cannot be user's, in the reader's
+// language, or "" (the accounts check again, as they do for the API).
+func (p *Pages) passwordProblem(r *http.Request, user, password string) string {
+	l := p.locale(r)
+	switch {
+	case utf8.RuneCountInString(password) < MinPasswordLen:
+		return l.T("password.too_short", MinPasswordLen)
+	case strings.EqualFold(strings.TrimSpace(password), user):
+		return l.T("password.is_name")
+	}
+	return ""
 }

@@ -79,7 +79,11 @@ func (p *Pages) addUser(w http.ResponseWriter, r *http.Request) {
 	}
 	name, role, pw := strings.TrimSpace(r.PostFormValue("name")), r.PostFormValue("role"), r.PostFormValue("password")
 	if !slices.Contains(p.d.Accounts.Roles(), role) {
-		p.adminProblem(w, r, fmt.Sprintf("unknown role %q", role))
+		p.adminProblem(w, r, p.locale(r).T("admin.unknown_role", role))
+		return
+	}
+	if msg := p.passwordProblem(r, name, pw); msg != "" {
+		p.adminProblem(w, r, msg)
 		return
 	}
 	if err := p.d.Accounts.AddUser(r.Context(), name, role, pw); err != nil {
@@ -90,7 +94,7 @@ func (p *Pages) addUser(w http.ResponseWriter, r *http.Request) {
 }
 
 func (p *Pages) removeUser(w http.ResponseWriter, r *http.Request) {
-	p.changeOtherUser(w, r, "you cannot remove your own account", "user_removed", func(name string) error {
+	p.changeOtherUser(w, r, "admin.self_remove", "user_removed", func(name string) error {
 		return p.d.Accounts.RemoveUser(r.Context(), name)
 	})
 }
@@ -98,10 +102,10 @@ func (p *Pages) removeUser(w http.ResponseWriter, r *http.Request) {
 // setRole changes another user's role (one's own would take away the
 // page one is on).
 func (p *Pages) setRole(w http.ResponseWriter, r *http.Request) {
-	p.changeOtherUser(w, r, "you cannot change your own role", "role_changed", func(name string) error {
+	p.changeOtherUser(w, r, "admin.self_role", "role_changed", func(name string) error {
 		role := r.PostFormValue("role")
 		if !slices.Contains(p.d.Accounts.Roles(), role) {
-			return fmt.Errorf("unknown role %q", role)
+			return errors.New(p.locale(r).T("admin.unknown_role", role))
 		}
 		return p.d.Accounts.SetRole(r.Context(), name, role)
 	})
@@ -110,13 +114,18 @@ func (p *Pages) setRole(w http.ResponseWriter, r *http.Request) {
 // setPassword gives another user a new password (someone who forgot
 // theirs, or whose password leaked); their sessions end.
 func (p *Pages) setPassword(w http.ResponseWriter, r *http.Request) {
-	p.changeOtherUser(w, r, "change your own password on your account page (/account)", "password_set", func(name string) error {
-		return p.d.Accounts.SetPassword(r.Context(), name, r.PostFormValue("password"))
+	p.changeOtherUser(w, r, "admin.self_password", "password_set", func(name string) error {
+		pw := r.PostFormValue("password")
+		if msg := p.passwordProblem(r, name, pw); msg != "" {
+			return errors.New(msg)
+		}
+		return p.d.Accounts.SetPassword(r.Context(), name, pw)
 	})
 }
 
 // changeOtherUser applies change to the user the path names, who must not
-// be the admin making it (self says why), and redirects saying done.
+// be the admin making it (self is the message key saying why), and
+// redirects saying done.
 func (p *Pages) changeOtherUser(w http.ResponseWriter, r *http.Request, self, done string, change func(name string) error) {
 	if p.d.Accounts == nil {
 		p.badRequest(w, r, "accounts are not managed by this server")
@@ -124,7 +133,7 @@ func (p *Pages) changeOtherUser(w http.ResponseWriter, r *http.Request, self, do
 	}
 	name := r.PathValue("name")
 	if name == p.viewerName(r) {
-		p.adminProblem(w, r, self)
+		p.adminProblem(w, r, p.locale(r).T(self))
 		return
 	}
 	if err := change(name); err != nil {

@@ -515,7 +515,7 @@ func TestAspectsInTheReadersLanguage(t *testing.T) {
 func TestAdminChangesRolesAndPasswords(t *testing.T) {
 	h := newHarness(t)
 	ctx := context.Background()
-	for _, u := range [][2]string{{"ola", "admin"}, {"sam", "sales"}} {
+	for _, u := range [][2]string{{"ola", "admin"}, {"sam", "sales"}, {"samantha-jones", "viewer"}} {
 		if err := h.stores.AddUser(ctx, u[0], u[1], "a long password"); err != nil {
 			t.Fatal(err)
 		}
@@ -538,10 +538,11 @@ func TestAdminChangesRolesAndPasswords(t *testing.T) {
 		t.Errorf("the page does not show the new role")
 	}
 	for _, c := range []struct{ path, value, want string }{
-		{"/admin/users/ola/role", "viewer", "you cannot change your own role"},
-		{"/admin/users/sam/role", "root", `unknown role &#34;root&#34;`},
-		{"/admin/users/sam/password", "short", "at least 12 characters"},
-		{"/admin/users/ola/password", "another long password", "change your own password on your account page"},
+		{"/admin/users/ola/role", "viewer", "You cannot change your own role."},
+		{"/admin/users/sam/role", "root", "Unknown role “root”."},
+		{"/admin/users/sam/password", "short", "The password needs at least 12 characters."},
+		{"/admin/users/samantha-jones/password", "Samantha-Jones", "The password must not be the user name."},
+		{"/admin/users/ola/password", "another long password", "Change your own password on your account page."},
 	} {
 		field := "role"
 		if strings.HasSuffix(c.path, "/password") {
@@ -551,6 +552,9 @@ func TestAdminChangesRolesAndPasswords(t *testing.T) {
 		if code != http.StatusBadRequest || !strings.Contains(page, c.want) {
 			t.Errorf("%s %s=%q = %d; want 400 saying %q", c.path, field, c.value, code, c.want)
 		}
+	}
+	if code, page, _ := h.post(t, "/admin/users/sam/password", url.Values{"password": {"short"}}, "Accept-Language", "pl"); code != http.StatusBadRequest || !strings.Contains(page, "Hasło musi mieć co najmniej 12 znaków.") {
+		t.Errorf("a short password on a Polish page = %d, not said in Polish", code)
 	}
 	if role("ola") != "admin" || role("sam") != "marketing" || len(h.stores.PasswordsSet()) != 0 {
 		t.Errorf("a refused change changed something: ola %s, sam %s, passwords set %v", role("ola"), role("sam"), h.stores.PasswordsSet())
