@@ -15,10 +15,11 @@ import (
 var ErrWrongPassword = errors.New("the current password is wrong")
 
 type accountData struct {
-	// Problem is a localised message key, or Detail a message as the
-	// accounts gave it (a password policy, a throttle).
-	Problem, Detail string
-	CanChange       bool
+	// Problem says why the last change was refused, in the reader's
+	// language where the pages know the reason (the accounts' own words
+	// otherwise: a throttle, say).
+	Problem   string
+	CanChange bool
 	// Tokens are the person's own API tokens (for the CLI and scripts);
 	// Secret a new one's, shown once.
 	Tokens    []Token
@@ -55,19 +56,19 @@ func (p *Pages) changeOwnPassword(w http.ResponseWriter, r *http.Request) {
 	}
 	current, next := r.PostFormValue("current"), r.PostFormValue("password")
 	if next != r.PostFormValue("repeat") {
-		p.renderAccount(w, r, http.StatusBadRequest, accountData{Problem: "account.mismatch"})
+		p.renderAccount(w, r, http.StatusBadRequest, accountData{Problem: p.locale(r).T("account.mismatch")})
 		return
 	}
 	if msg := p.passwordProblem(r, p.viewerName(r), next); msg != "" {
-		p.renderAccount(w, r, http.StatusBadRequest, accountData{Detail: msg})
+		p.renderAccount(w, r, http.StatusBadRequest, accountData{Problem: msg})
 		return
 	}
 	err := p.d.ChangePassword(w, r, current, next)
 	switch {
 	case errors.Is(err, ErrWrongPassword):
-		p.renderAccount(w, r, http.StatusForbidden, accountData{Problem: "account.wrong"})
+		p.renderAccount(w, r, http.StatusForbidden, accountData{Problem: p.locale(r).T("account.wrong")})
 	case err != nil:
-		p.renderAccount(w, r, http.StatusBadRequest, accountData{Detail: err.Error()})
+		p.renderAccount(w, r, http.StatusBadRequest, accountData{Problem: err.Error()})
 	default:
 		http.Redirect(w, r, "/account?done=password_changed", http.StatusSeeOther)
 	}
@@ -96,7 +97,7 @@ func (p *Pages) createOwnToken(w http.ResponseWriter, r *http.Request) {
 		secret, err = p.d.Accounts.CreateToken(r.Context(), p.viewerName(r), strings.TrimSpace(r.PostFormValue("name")), ttl)
 	}
 	if err != nil {
-		p.renderAccount(w, r, http.StatusBadRequest, accountData{Detail: err.Error()})
+		p.renderAccount(w, r, http.StatusBadRequest, accountData{Problem: err.Error()})
 		return
 	}
 	p.renderAccount(w, r, http.StatusOK, accountData{Secret: secret})
@@ -136,11 +137,11 @@ func (p *Pages) revokeOwnToken(w http.ResponseWriter, r *http.Request) {
 	}
 	id := r.PathValue("id")
 	if !slices.ContainsFunc(mine, func(t Token) bool { return t.ID == id }) {
-		p.renderAccount(w, r, http.StatusNotFound, accountData{Problem: "account.no_such_token"})
+		p.renderAccount(w, r, http.StatusNotFound, accountData{Problem: p.locale(r).T("account.no_such_token")})
 		return
 	}
 	if err := p.d.Accounts.RevokeToken(r.Context(), id); err != nil {
-		p.renderAccount(w, r, http.StatusBadRequest, accountData{Detail: err.Error()})
+		p.renderAccount(w, r, http.StatusBadRequest, accountData{Problem: err.Error()})
 		return
 	}
 	http.Redirect(w, r, "/account?done=token_revoked", http.StatusSeeOther)
