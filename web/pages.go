@@ -15,6 +15,7 @@ import (
 	"github.com/earshothq/earshot/web/auth"
 	"github.com/earshothq/earshot/web/pages"
 	"github.com/earshothq/earshot/web/store"
+	"github.com/earshothq/earshot/web/table"
 )
 
 // mountPages builds the people's pages (web/pages) over the app's search
@@ -34,11 +35,7 @@ func (a *App) mountPages(secure bool) error {
 		},
 		CSRFToken: auth.CSRFToken,
 		ChangePassword: func(w http.ResponseWriter, r *http.Request, current, next string) error {
-			err := a.setOwnPassword(w, r, current, next)
-			if errors.Is(err, auth.ErrBadCredentials) {
-				return pages.ErrWrongPassword
-			}
-			return err
+			return pageRefusal(a.setOwnPassword(w, r, current, next))
 		},
 		Can:    a.can,
 		Secure: secure,
@@ -209,11 +206,11 @@ func (p pageAccounts) AddUser(ctx context.Context, name, role, password string) 
 		return err
 	}
 	_, err = p.a.AddUser(ctx, name, r, password)
-	return err
+	return pageRefusal(err)
 }
 
 func (p pageAccounts) RemoveUser(ctx context.Context, name string) error {
-	return p.a.RemoveUser(ctx, name)
+	return pageRefusal(p.a.RemoveUser(ctx, name))
 }
 
 func (p pageAccounts) SetRole(ctx context.Context, name, role string) error {
@@ -222,11 +219,11 @@ func (p pageAccounts) SetRole(ctx context.Context, name, role string) error {
 		return err
 	}
 	_, err = p.a.SetRole(ctx, name, r)
-	return err
+	return pageRefusal(err)
 }
 
 func (p pageAccounts) SetPassword(ctx context.Context, name, password string) error {
-	return p.a.SetPassword(ctx, name, password)
+	return pageRefusal(p.a.SetPassword(ctx, name, password))
 }
 
 func (p pageAccounts) Tokens(context.Context) ([]pages.Token, error) {
@@ -239,11 +236,11 @@ func (p pageAccounts) Tokens(context.Context) ([]pages.Token, error) {
 
 func (p pageAccounts) CreateToken(ctx context.Context, user, name string, ttl time.Duration) (string, error) {
 	secret, _, err := p.a.CreateToken(ctx, user, name, ttl)
-	return secret, err
+	return secret, pageRefusal(err)
 }
 
 func (p pageAccounts) RevokeToken(ctx context.Context, id string) error {
-	return p.a.RevokeToken(ctx, id)
+	return pageRefusal(p.a.RevokeToken(ctx, id))
 }
 
 func (p pageAccounts) Roles() []string {
@@ -253,6 +250,48 @@ func (p pageAccounts) Roles() []string {
 	}
 	return out
 }
+
+// pageRefusal marks an account refusal with the pages' name for it, so
+// they say it in the reader's language; the original stays inside (and
+// is what gets logged).
+func pageRefusal(err error) error {
+	var (
+		th   errThrottled
+		we   *table.WriteError
+		kind error
+	)
+	switch {
+	case err == nil:
+		return nil
+	case errors.As(err, &th):
+		return pages.TooManyTries{Wait: th.wait}
+	case errors.Is(err, auth.ErrBadCredentials):
+		kind = pages.ErrWrongPassword
+	case errors.Is(err, auth.ErrLastAdmin):
+		kind = pages.ErrLastAdmin
+	case errors.Is(err, auth.ErrUserExists):
+		kind = pages.ErrUserExists
+	case errors.Is(err, auth.ErrUnknownUser):
+		kind = pages.ErrUnknownUser
+	case errors.Is(err, auth.ErrUnknownToken):
+		kind = pages.ErrUnknownToken
+	case errors.Is(err, auth.ErrBadUserName):
+		kind = pages.ErrBadUserName
+	case errors.Is(err, auth.ErrBadTokenName):
+		kind = pages.ErrBadTokenName
+	case errors.As(err, &we):
+		kind = pages.ErrNotSaved
+	default:
+		return err
+	}
+	return refused{kind: kind, err: err}
+}
+
+// refused is an error with the pages' name for it.
+type refused struct{ kind, err error }
+
+func (e refused) Error() string   { return e.err.Error() }
+func (e refused) Unwrap() []error { return []error{e.kind, e.err} }
 
 type pageImporter struct{ im Importer }
 

@@ -1,6 +1,8 @@
 package web
 
 import (
+	"errors"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
@@ -10,6 +12,7 @@ import (
 	"github.com/earshothq/earshot/index/contract"
 	"github.com/earshothq/earshot/web/auth"
 	"github.com/earshothq/earshot/web/pages"
+	"github.com/earshothq/earshot/web/table"
 )
 
 // Every page route is in the route table with roles, and every page row
@@ -161,6 +164,57 @@ func TestAdminPageChangesAccounts(t *testing.T) {
 	}
 }
 
+// The account and admin pages say why the accounts refused a change in
+// the reader's language, with the status that says what kind of refusal
+// it was.
+func TestAccountRefusalsInTheReadersLanguage(t *testing.T) {
+	ta := newTestApp(t)
+	admin, viewer := ta.signIn(t, auth.RoleAdmin), ta.signIn(t, auth.RoleViewer)
+	polish := []string{"Accept-Language", "pl"}
+	for _, c := range []struct {
+		name, path string
+		form       url.Values
+		code       int
+		says       string
+	}{
+		{"an existing user", "/admin/users", url.Values{"name": {"vic"}, "role": {"viewer"}, "password": {"a long enough password"}}, http.StatusConflict, "Użytkownik o tej nazwie już istnieje."},
+		{"a bad user name", "/admin/users", url.Values{"name": {"Ola Nowak"}, "role": {"viewer"}, "password": {"a long enough password"}}, http.StatusBadRequest, "Nazwa użytkownika ma 1–64 znaki"},
+		{"an unknown user", "/admin/users/nobody/role", url.Values{"role": {"sales"}}, http.StatusNotFound, "Nie ma takiego użytkownika."},
+		{"a token without a name", "/admin/tokens", url.Values{"user": {"vic"}, "name": {" "}}, http.StatusBadRequest, "Opisz w 1–100 znakach, do czego służy token."},
+		{"an unknown token", "/admin/tokens/nosuch/revoke", url.Values{}, http.StatusNotFound, "Nie ma takiego tokenu."},
+	} {
+		r := ta.page(t, admin, "POST", c.path, c.form, polish...)
+		if r.code != c.code || !strings.Contains(string(r.body), c.says) {
+			t.Errorf("%s: %d; want %d saying %q in:\n%s", c.name, r.code, c.code, c.says, problemText(r.body))
+		}
+	}
+	// Guessing one's own current password meets the sign-in throttle,
+	// said in Polish with the wait.
+	var r resp
+	for range 20 {
+		r = ta.page(t, viewer, "POST", "/account/password", url.Values{"current": {"a guess"}, "password": {"a fresh long password"}, "repeat": {"a fresh long password"}}, polish...)
+		if r.code != http.StatusForbidden {
+			break
+		}
+		if !strings.Contains(string(r.body), "Obecne hasło jest nieprawidłowe.") {
+			t.Fatalf("a wrong current password is not said in Polish:\n%s", problemText(r.body))
+		}
+	}
+	if r.code != http.StatusTooManyRequests || !strings.Contains(string(r.body), "Zbyt wiele nieudanych prób. Spróbuj ponownie za ") {
+		t.Errorf("the throttle on the account page = %d:\n%s", r.code, problemText(r.body))
+	}
+}
+
+// problemText is the refusal a page shows, for a failure message.
+func problemText(page []byte) string {
+	_, rest, ok := strings.Cut(string(page), `class="error" role="alert"><p>`)
+	if !ok {
+		return "(no problem shown)"
+	}
+	text, _, _ := strings.Cut(rest, "</")
+	return text
+}
+
 // Anyone changes their own password on the account page: a wrong current
 // password changes nothing, the right one ends their other sessions and
 // keeps this browser signed in.
@@ -234,5 +288,32 @@ func TestPagesAndAccountsAgreeOnThePasswordMinimum(t *testing.T) {
 	short := strings.Repeat("x", auth.MinPasswordLen-1)
 	if auth.CheckPasswordPolicy("vic", short) == nil || auth.CheckPasswordPolicy("vic", short+"y") != nil {
 		t.Errorf("the accounts' minimum is not %d characters", auth.MinPasswordLen)
+	}
+}
+
+// Every account refusal the pages can say in the reader's language is
+// named for them, keeping its own text for the log.
+func TestPageRefusalNamesAccountErrors(t *testing.T) {
+	for _, c := range []struct{ err, want error }{
+		{auth.ErrBadCredentials, pages.ErrWrongPassword},
+		{auth.ErrLastAdmin, pages.ErrLastAdmin},
+		{fmt.Errorf("adding vic: %w", auth.ErrUserExists), pages.ErrUserExists},
+		{fmt.Errorf("%w: vic", auth.ErrUnknownUser), pages.ErrUnknownUser},
+		{auth.ErrUnknownToken, pages.ErrUnknownToken},
+		{&auth.InvalidError{Err: errors.New("user name"), Rule: auth.ErrBadUserName}, pages.ErrBadUserName},
+		{&auth.InvalidError{Err: errors.New("token name"), Rule: auth.ErrBadTokenName}, pages.ErrBadTokenName},
+		{fmt.Errorf("saving: %w", &table.WriteError{Err: errors.New("broker down")}), pages.ErrNotSaved},
+	} {
+		got := pageRefusal(c.err)
+		if !errors.Is(got, c.want) || got.Error() != c.err.Error() {
+			t.Errorf("pageRefusal(%v) = %v; want it named %v with the same text", c.err, got, c.want)
+		}
+	}
+	var tries pages.TooManyTries
+	if err := pageRefusal(errThrottled{wait: 90 * time.Second}); !errors.As(err, &tries) || tries.Wait != 90*time.Second {
+		t.Errorf("a throttled check = %v; want TooManyTries of 90 s", err)
+	}
+	if other := errors.New("something else"); pageRefusal(other) != other || pageRefusal(nil) != nil {
+		t.Errorf("an unknown error or none is not passed on as it is")
 	}
 }

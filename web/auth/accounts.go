@@ -26,14 +26,24 @@ var (
 	ErrUserExists     = errors.New("the user exists")
 	ErrUnknownToken   = errors.New("no such token")
 	ErrLastAdmin      = errors.New("the last admin cannot be removed or demoted")
+	// Rules an InvalidError can name, so a caller can say which in its
+	// reader's language.
+	ErrBadUserName  = errors.New("bad user name")
+	ErrBadTokenName = errors.New("bad token name")
 )
 
 // InvalidError is bad input to an account operation (a name, a role, a
-// password that breaks the policy).
-type InvalidError struct{ Err error }
+// password that breaks the policy); Rule, when set, is the rule broken
+// (ErrBadUserName, ErrBadTokenName).
+type InvalidError struct{ Err, Rule error }
 
 func (e *InvalidError) Error() string { return e.Err.Error() }
-func (e *InvalidError) Unwrap() error { return e.Err }
+func (e *InvalidError) Unwrap() []error {
+	if e.Rule == nil {
+		return []error{e.Err}
+	}
+	return []error{e.Err, e.Rule}
+}
 
 func invalid(format string, args ...any) error {
 	return &InvalidError{Err: fmt.Errorf(format, args...)}
@@ -138,7 +148,7 @@ var userName = regexp.MustCompile(`^[a-z0-9][a-z0-9._@-]{0,63}$`)
 func NormalizeUserName(name string) (string, error) {
 	n := strings.ToLower(strings.TrimSpace(name))
 	if !userName.MatchString(n) {
-		return "", invalid("user name %q: use 1-64 letters a-z, digits and . _ @ - (starting with a letter or digit)", name)
+		return "", &InvalidError{Err: fmt.Errorf("user name %q: use 1-64 letters a-z, digits and . _ @ - (starting with a letter or digit)", name), Rule: ErrBadUserName}
 	}
 	return n, nil
 }
@@ -348,7 +358,7 @@ func (a *Accounts) CreateToken(ctx context.Context, user, name string, ttl time.
 	}
 	name = strings.TrimSpace(name)
 	if name == "" || len(name) > 100 {
-		return "", TokenInfo{}, invalid("token name: say in 1-100 characters what the token is for")
+		return "", TokenInfo{}, &InvalidError{Err: errors.New("token name: say in 1-100 characters what the token is for"), Rule: ErrBadTokenName}
 	}
 	if ttl < 0 {
 		return "", TokenInfo{}, invalid("token expiry must not be negative")

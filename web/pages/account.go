@@ -1,7 +1,6 @@
 package pages
 
 import (
-	"errors"
 	"fmt"
 	"net/http"
 	"slices"
@@ -9,10 +8,6 @@ import (
 	"time"
 	"unicode/utf8"
 )
-
-// ErrWrongPassword is what Deps.ChangePassword returns when the current
-// password given is not the person's.
-var ErrWrongPassword = errors.New("the current password is wrong")
 
 type accountData struct {
 	// Problem says why the last change was refused, in the reader's
@@ -63,15 +58,17 @@ func (p *Pages) changeOwnPassword(w http.ResponseWriter, r *http.Request) {
 		p.renderAccount(w, r, http.StatusBadRequest, accountData{Problem: msg})
 		return
 	}
-	err := p.d.ChangePassword(w, r, current, next)
-	switch {
-	case errors.Is(err, ErrWrongPassword):
-		p.renderAccount(w, r, http.StatusForbidden, accountData{Problem: p.locale(r).T("account.wrong")})
-	case err != nil:
-		p.renderAccount(w, r, http.StatusBadRequest, accountData{Problem: err.Error()})
-	default:
-		http.Redirect(w, r, "/account?done=password_changed", http.StatusSeeOther)
+	if err := p.d.ChangePassword(w, r, current, next); err != nil {
+		p.accountRefused(w, r, err)
+		return
 	}
+	http.Redirect(w, r, "/account?done=password_changed", http.StatusSeeOther)
+}
+
+// accountRefused shows the account page saying why err refused a change.
+func (p *Pages) accountRefused(w http.ResponseWriter, r *http.Request, err error) {
+	status, msg := p.refusal(r, err)
+	p.renderAccount(w, r, status, accountData{Problem: msg})
 }
 
 // ownTokens are the signed-in person's API tokens.
@@ -97,7 +94,7 @@ func (p *Pages) createOwnToken(w http.ResponseWriter, r *http.Request) {
 		secret, err = p.d.Accounts.CreateToken(r.Context(), p.viewerName(r), strings.TrimSpace(r.PostFormValue("name")), ttl)
 	}
 	if err != nil {
-		p.renderAccount(w, r, http.StatusBadRequest, accountData{Problem: err.Error()})
+		p.accountRefused(w, r, err)
 		return
 	}
 	p.renderAccount(w, r, http.StatusOK, accountData{Secret: secret})
@@ -141,7 +138,7 @@ func (p *Pages) revokeOwnToken(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err := p.d.Accounts.RevokeToken(r.Context(), id); err != nil {
-		p.renderAccount(w, r, http.StatusBadRequest, accountData{Problem: err.Error()})
+		p.accountRefused(w, r, err)
 		return
 	}
 	http.Redirect(w, r, "/account?done=token_revoked", http.StatusSeeOther)

@@ -72,6 +72,12 @@ func (p *Pages) adminProblem(w http.ResponseWriter, r *http.Request, msg string)
 	p.renderAdmin(w, r, http.StatusBadRequest, func(d *adminData) { d.Problem = msg })
 }
 
+// adminRefused shows the admin page saying why err refused a change.
+func (p *Pages) adminRefused(w http.ResponseWriter, r *http.Request, err error) {
+	status, msg := p.refusal(r, err)
+	p.renderAdmin(w, r, status, func(d *adminData) { d.Problem = msg })
+}
+
 func (p *Pages) addUser(w http.ResponseWriter, r *http.Request) {
 	if p.d.Accounts == nil {
 		p.badRequest(w, r, "accounts are not managed by this server")
@@ -87,7 +93,7 @@ func (p *Pages) addUser(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err := p.d.Accounts.AddUser(r.Context(), name, role, pw); err != nil {
-		p.adminProblem(w, r, err.Error())
+		p.adminRefused(w, r, err)
 		return
 	}
 	http.Redirect(w, r, "/admin?done=user_added", http.StatusSeeOther)
@@ -137,7 +143,7 @@ func (p *Pages) changeOtherUser(w http.ResponseWriter, r *http.Request, self, do
 		return
 	}
 	if err := change(name); err != nil {
-		p.adminProblem(w, r, err.Error())
+		p.adminRefused(w, r, err)
 		return
 	}
 	http.Redirect(w, r, "/admin?done="+done, http.StatusSeeOther)
@@ -158,7 +164,7 @@ func (p *Pages) createToken(w http.ResponseWriter, r *http.Request) {
 		secret, err = p.d.Accounts.CreateToken(r.Context(), user, name, ttl)
 	}
 	if err != nil {
-		p.adminProblem(w, r, err.Error())
+		p.adminRefused(w, r, err)
 		return
 	}
 	// The secret is rendered once, in this response (never in a URL).
@@ -171,7 +177,7 @@ func (p *Pages) revokeToken(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err := p.d.Accounts.RevokeToken(r.Context(), r.PathValue("id")); err != nil {
-		p.adminProblem(w, r, err.Error())
+		p.adminRefused(w, r, err)
 		return
 	}
 	http.Redirect(w, r, "/admin?done=token_revoked", http.StatusSeeOther)
@@ -184,7 +190,7 @@ func (p *Pages) erase(w http.ResponseWriter, r *http.Request) {
 	}
 	who := strings.TrimSpace(r.PostFormValue("who"))
 	if who == "" {
-		p.adminProblem(w, r, "name the person to erase by customer id, prospect id or e-mail")
+		p.adminProblem(w, r, p.locale(r).T("admin.erase_who_missing"))
 		return
 	}
 	confirm := r.PostFormValue("confirm") == "yes"
@@ -196,7 +202,7 @@ func (p *Pages) erase(w http.ResponseWriter, r *http.Request) {
 		plan, err = p.d.Eraser.Plan(r.Context(), who)
 	}
 	if err != nil {
-		p.adminProblem(w, r, err.Error())
+		p.adminRefused(w, r, err)
 		return
 	}
 	p.renderAdmin(w, r, http.StatusOK, func(d *adminData) { d.Plan, d.Who, d.Erased = &plan, who, confirm })
@@ -279,10 +285,10 @@ func (p *Pages) startImport(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		var tooLarge *http.MaxBytesError
 		if errors.As(err, &tooLarge) {
-			p.adminProblem(w, r, fmt.Sprintf("the file is larger than %d MiB", maxImportBytes>>20))
+			p.adminProblem(w, r, p.locale(r).T("admin.import_too_large", maxImportBytes>>20))
 			return
 		}
-		p.adminProblem(w, r, "choose a CSV or JSONL file to import")
+		p.adminProblem(w, r, p.locale(r).T("admin.import_no_file"))
 		return
 	}
 	defer f.Close()
