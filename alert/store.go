@@ -38,6 +38,7 @@ type Store struct {
 	state      *table[record.AlertState, *record.AlertState]
 	deliveries *table[record.Delivery, *record.Delivery]
 	searches   *table[record.SavedSearch, *record.SavedSearch]
+	tests      testLimiter
 }
 
 // NewStore makes a store; Start loads it.

@@ -39,7 +39,7 @@ func TestSendTestReachesTheChannelOrSaysWhy(t *testing.T) {
 		"mail": {Type: ChannelEmail, SMTP: SMTPConfig{Host: "127.0.0.1", Port: port, Security: SecuritySTARTTLS, Username: "earshot",
 			Password: "s3cret", From: "alerts@earshot.test", To: []string{"team@example.com"}, InsecureSkipVerify: true}},
 	}
-	s := &Store{cfg: cfg}
+	s := &Store{cfg: cfg, now: time.Now}
 	ctx := context.Background()
 
 	if err := s.SendTest(ctx, "crm", "ola", nil); err != nil {
@@ -75,6 +75,61 @@ func TestSendTestReachesTheChannelOrSaysWhy(t *testing.T) {
 	}
 	if err := s.SendTest(ctx, "nope", "ola", nil); !errors.Is(err, ErrUnknownChannel) {
 		t.Errorf("an unknown channel gave %v", err)
+	}
+}
+
+// A channel takes three tests a minute and twenty an hour, sent or not;
+// a refusal says how long to wait and sends nothing; other channels, and
+// unknown ones, are not counted against it. A test names at most five
+// addresses.
+func TestChannelTestsAreLimited(t *testing.T) {
+	var received int
+	hook := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { received++ }))
+	defer hook.Close()
+	cfg := DefaultConfig()
+	cfg.Channels = map[string]ChannelConfig{"crm": {Type: ChannelWebhook, URL: hook.URL}, "team": {Type: ChannelSlack, URL: hook.URL}}
+	now := time.Date(2026, 12, 5, 9, 0, 0, 0, time.UTC)
+	s := &Store{cfg: cfg, now: func() time.Time { return now }}
+	ctx := context.Background()
+	test := func(channel string) error { return s.SendTest(ctx, channel, "ola", nil) }
+
+	for i := range 3 {
+		if err := test("crm"); err != nil {
+			t.Fatalf("test %d: %v", i+1, err)
+		}
+		now = now.Add(10 * time.Second)
+	}
+	var soon *TestsTooSoon
+	if err := test("crm"); !errors.As(err, &soon) || soon.Wait != 30*time.Second || soon.Channel != "crm" {
+		t.Fatalf("a fourth test in a minute = %v; want TestsTooSoon of 30 s", err)
+	}
+	if err := test("nope"); !errors.Is(err, ErrUnknownChannel) {
+		t.Errorf("an unknown channel = %v", err)
+	}
+	if err := test("team"); err != nil {
+		t.Errorf("another channel is held back by crm's tests: %v", err)
+	}
+	if received != 4 {
+		t.Fatalf("the receiver got %d tests; want 4 (the refused one not sent)", received)
+	}
+	// Twenty an hour: one every 20 s passes the per-minute bound.
+	now = now.Add(soon.Wait)
+	for range 17 {
+		if err := test("crm"); err != nil {
+			t.Fatalf("test %d within the hour: %v", received, err)
+		}
+		now = now.Add(20 * time.Second)
+	}
+	if err := test("crm"); !errors.As(err, &soon) || soon.Wait <= time.Minute {
+		t.Fatalf("a twenty-first test in an hour = %v; want a wait for the hour", err)
+	}
+	now = now.Add(soon.Wait)
+	if err := test("crm"); err != nil {
+		t.Errorf("after the wait it said: %v", err)
+	}
+	six := []string{"a@example.com", "b@example.com", "c@example.com", "d@example.com", "e@example.com", "f@example.com"}
+	if err := SendTest(ctx, cfg, "crm", "ola", six); !errors.Is(err, ErrTooManyRecipients) {
+		t.Errorf("six recipients = %v; want ErrTooManyRecipients", err)
 	}
 }
 

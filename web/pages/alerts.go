@@ -3,6 +3,8 @@ package pages
 import (
 	"context"
 	"errors"
+	"fmt"
+	"math"
 	"net/http"
 	"strconv"
 	"strings"
@@ -278,13 +280,23 @@ func (p *Pages) testChannel(w http.ResponseWriter, r *http.Request) {
 	name := r.PathValue("name")
 	to := strings.FieldsFunc(r.PostFormValue("to"), func(c rune) bool { return c == ',' || c == ';' || c == ' ' })
 	err := p.d.Alerts.SendTest(r.Context(), name, p.viewerName(r)+" on the alerts page", to)
+	var (
+		soon *alert.TestsTooSoon
+		bad  *alert.RecipientError
+	)
+	l := p.locale(r)
 	switch {
 	case errors.Is(err, alert.ErrUnknownChannel):
 		http.NotFound(w, r)
-	case errors.Is(err, alert.ErrBadRecipient):
-		p.renderAlerts(w, r, http.StatusBadRequest, alertForm{Kind: record.RuleSpike}, err.Error())
+	case errors.As(err, &soon):
+		w.Header().Set("Retry-After", fmt.Sprint(int(math.Ceil(soon.Wait.Seconds()))))
+		p.renderAlerts(w, r, http.StatusTooManyRequests, alertForm{Kind: record.RuleSpike}, l.T("alerts.test_too_soon", name, int(math.Ceil(soon.Wait.Seconds()))))
+	case errors.As(err, &bad):
+		p.renderAlerts(w, r, http.StatusBadRequest, alertForm{Kind: record.RuleSpike}, l.T("alerts.test_bad_recipient", bad.Addr))
+	case errors.Is(err, alert.ErrTooManyRecipients):
+		p.renderAlerts(w, r, http.StatusBadRequest, alertForm{Kind: record.RuleSpike}, l.T("alerts.test_too_many", alert.MaxTestRecipients))
 	case err != nil:
-		p.renderAlerts(w, r, http.StatusBadGateway, alertForm{Kind: record.RuleSpike}, p.locale(r).T("alerts.test_failed", name, err.Error()))
+		p.renderAlerts(w, r, http.StatusBadGateway, alertForm{Kind: record.RuleSpike}, l.T("alerts.test_failed", name, err.Error()))
 	default:
 		back(w, r, "/alerts", "alert_test_sent")
 	}

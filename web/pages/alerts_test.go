@@ -182,4 +182,15 @@ func TestAlertsPageSendsATestThroughAChannel(t *testing.T) {
 	if code, _, _ := h.post(t, "/alerts/channels/nope/test", nil); code != http.StatusNotFound {
 		t.Errorf("test through an unknown channel = %d; want 404", code)
 	}
+	// A few tests a minute per channel; the next is refused, said in the
+	// reader's language with the wait.
+	for i := range 2 {
+		if code, _, _ := h.post(t, "/alerts/channels/crm/test", nil); code != http.StatusSeeOther {
+			t.Fatalf("test %d through crm = %d", i+2, code)
+		}
+	}
+	code, page, hdr := h.post(t, "/alerts/channels/crm/test", nil, "Accept-Language", "pl")
+	if code != http.StatusTooManyRequests || hdr.Get("Retry-After") == "" || !strings.Contains(page, "Kanał crm był przed chwilą testowany kilka razy; spróbuj ponownie za ") {
+		t.Errorf("a fourth test in a minute = %d (Retry-After %q)", code, hdr.Get("Retry-After"))
+	}
 }
