@@ -8,16 +8,22 @@ import (
 
 // Identifiers name the indexed mentions a re-resolution pass looks at:
 // those linked to one of the prospects, or written from one of the
-// e-mails or author handles (all as Keyword: lower-cased, trimmed).
+// e-mails or author handles (all as Keyword: lower-cased, trimmed), or
+// from an e-mail one of EmailPatterns matches.
 type Identifiers struct {
 	ProspectIDs []string
 	Emails      []string
 	Authors     []string
+	// EmailPatterns are regular expressions each matching whole lower-cased
+	// e-mails: the spellings of one address (a provider's dots, +tags,
+	// domain aliases). They keep to the syntax RE2 and Lucene share
+	// (identity.Normalizer.EmailSpellings writes them).
+	EmailPatterns []string
 }
 
 // Empty reports whether ids name nothing.
 func (ids Identifiers) Empty() bool {
-	return len(ids.ProspectIDs) == 0 && len(ids.Emails) == 0 && len(ids.Authors) == 0
+	return len(ids.ProspectIDs) == 0 && len(ids.Emails) == 0 && len(ids.Authors) == 0 && len(ids.EmailPatterns) == 0
 }
 
 // Relinker is the capability of a backend that lets identity re-link

@@ -7,6 +7,8 @@ import (
 	"io"
 	"math/rand/v2"
 	"os"
+	"runtime/pprof"
+	"strings"
 	"time"
 
 	"github.com/earshothq/earshot/enrich/identity"
@@ -26,6 +28,8 @@ func runRelink(args []string, out io.Writer) error {
 	authors := fs.Int("authors", 300_000, "distinct authors of the mentions")
 	dir := fs.String("dir", "", "index folder (default: a temporary one, removed after)")
 	batch := fs.Int("batch", 1000, "customers per pass (one index stage batch)")
+	gmail := fs.Float64("gmail", 0.3, "share of e-mail authors at gmail.com, whose mentions spell the address with dots, +tags or googlemail.com")
+	cpuprofile := fs.String("cpuprofile", "", "write a CPU profile of the re-linking (not the indexing) to this file")
 	fs.Parse(args)
 	if *customers > *authors {
 		return fmt.Errorf("relink: more customers (%d) than authors (%d)", *customers, *authors)
@@ -50,11 +54,35 @@ func runRelink(args []string, out io.Writer) error {
 		return err
 	}
 	rng := rand.New(rand.NewPCG(3, 5))
+	// An e-mail author at gmail.com writes the address as the provider
+	// lets them (a dot, a +tag, googlemail.com); the customer record has
+	// it plain.
+	atGmail := func(a int) bool { return a%2 == 0 && float64((a/2)%100) < *gmail*100 }
 	author := func(a int) record.Author {
 		if a%2 == 0 {
+			if atGmail(a) {
+				return record.Author{Email: fmt.Sprintf("author%06d@gmail.com", a), Name: fmt.Sprintf("Author %d", a)}
+			}
 			return record.Author{Email: fmt.Sprintf("author%06d@example.com", a), Name: fmt.Sprintf("Author %d", a)}
 		}
 		return record.Author{Handle: fmt.Sprintf("author%06d@mastodon.social", a)}
+	}
+	spelled := func(a int) record.Author {
+		au := author(a)
+		if !atGmail(a) {
+			return au
+		}
+		local, domain, _ := strings.Cut(au.Email, "@")
+		switch rng.IntN(4) {
+		case 0:
+			local = local[:3] + "." + local[3:]
+		case 1:
+			local += "+shop"
+		case 2:
+			domain = "googlemail.com"
+		}
+		au.Email = local + "@" + domain
+		return au
 	}
 	words := []string{"coffee", "espresso", "delivery", "price", "grinder", "kawa", "ekspres", "dostawa", "cena", "support"}
 	t0 := time.Now()
@@ -69,7 +97,7 @@ func runRelink(args []string, out io.Writer) error {
 		}
 		at := start.Add(time.Duration(rng.IntN(300*24)) * time.Hour)
 		m := &record.EnrichedMention{Mention: record.Mention{
-			ID: fmt.Sprintf("m%07d", i), Source: src, SourceID: fmt.Sprint(i), Kind: record.KindMention, Author: author(a),
+			ID: fmt.Sprintf("m%07d", i), Source: src, SourceID: fmt.Sprint(i), Kind: record.KindMention, Author: spelled(a),
 			Text: words[rng.IntN(len(words))] + " " + words[rng.IntN(len(words))] + " " + fmt.Sprint(i), CreatedAt: at, FetchedAt: at,
 		}, Identity: &record.Identity{Outcome: record.MatchNone}, EnrichedAt: at}
 		page = append(page, m)
@@ -103,6 +131,17 @@ func runRelink(args []string, out io.Writer) error {
 	pass, err := relink.New(b, identity.NewKeys(identity.DefaultConfig()))
 	if err != nil {
 		return err
+	}
+	if *cpuprofile != "" {
+		f, err := os.Create(*cpuprofile)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return err
+		}
+		defer pprof.StopCPUProfile()
 	}
 	t1 := time.Now()
 	cpu0 := cpuTime()

@@ -46,6 +46,13 @@ func exportPerson(ctx context.Context, k *pipeline.Kafka, b index.Backend, norm 
 	addIdentifiers := func(emails []string, handles []record.Handle) {
 		for _, e := range emails {
 			ids.Emails = append(ids.Emails, index.Keyword(e))
+			// Mentions written from another spelling of the address
+			// (a provider's dots, +tags, domain alias) are theirs too.
+			if c, err := norm.Email(e); err == nil {
+				if pat := norm.EmailSpellings(c); pat != "" {
+					ids.EmailPatterns = append(ids.EmailPatterns, pat)
+				}
+			}
 		}
 		for _, h := range handles {
 			hd := index.Keyword(h.Handle)

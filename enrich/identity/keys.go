@@ -21,3 +21,7 @@ func (k Keys) MentionKeys(m *record.Mention) []string {
 	p := k.n.Author(m)
 	return p.ExactKeys()
 }
+
+// EmailSpellings is a regular expression for every spelling of a
+// normalised e-mail (Normalizer.EmailSpellings), or "".
+func (k Keys) EmailSpellings(canonical string) string { return k.n.EmailSpellings(canonical) }

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 	"unicode"
@@ -87,6 +88,76 @@ func (n *Normalizer) Email(raw string) (string, error) {
 		return "", fmt.Errorf("email %q has an empty mailbox after normalisation", raw)
 	}
 	return local + "@" + domain, nil
+}
+
+// EmailSpellings returns a regular expression matching every lower-cased
+// address that Email turns into canonical (itself canonical): any of the
+// domain's aliases, dots anywhere in the mailbox of a provider that ignores
+// them, a +tag (of printable ASCII) where the provider cuts it. It returns
+// "" when canonical is the only spelling. The expression matches whole
+// strings and keeps to what RE2 and Lucene's regular expressions share
+// (literals, ASCII punctuation escaped with a backslash, "*", "?", ranges
+// in brackets, groups and "|"), so both index backends can look addresses
+// up by it.
+func (n *Normalizer) EmailSpellings(canonical string) string {
+	at := strings.LastIndexByte(canonical, '@')
+	if at <= 0 {
+		return ""
+	}
+	local, domain := canonical[:at], canonical[at+1:]
+	domains := []string{domain}
+	for alias, d := range n.aliases {
+		if d == domain && alias != domain {
+			domains = append(domains, alias)
+		}
+	}
+	dotless, tags := n.dotless[domain], n.plusTags[domain]
+	if len(domains) == 1 && !dotless && !tags {
+		return ""
+	}
+	slices.Sort(domains[1:])
+	var b strings.Builder
+	if dotless {
+		b.WriteString(`\.*`)
+	}
+	for _, r := range local {
+		writeLiteral(&b, r)
+		if dotless {
+			b.WriteString(`\.*`)
+		}
+	}
+	if tags {
+		// A tag of printable ASCII but "@": any character (".") would
+		// make the automata the index builds per pattern seven times
+		// costlier (1.7 against 0.24 ms in vellum).
+		b.WriteString(`(\+[!-?A-~]*)?`)
+	}
+	b.WriteString(`\@`)
+	if len(domains) > 1 {
+		b.WriteByte('(')
+	}
+	for i, d := range domains {
+		if i > 0 {
+			b.WriteByte('|')
+		}
+		for _, r := range d {
+			writeLiteral(&b, r)
+		}
+	}
+	if len(domains) > 1 {
+		b.WriteByte(')')
+	}
+	return b.String()
+}
+
+// writeLiteral writes r as a literal of a regular expression: ASCII
+// punctuation escaped (both RE2 and Lucene read "\x" as x then; escaping a
+// letter would make a class in RE2).
+func writeLiteral(b *strings.Builder, r rune) {
+	if r < utf8.RuneSelf && (unicode.IsPunct(r) || unicode.IsSymbol(r)) {
+		b.WriteByte('\\')
+	}
+	b.WriteRune(r)
 }
 
 func checkDomain(d string) error {

@@ -1,6 +1,10 @@
 package identity
 
 import (
+	"fmt"
+	"math/rand/v2"
+	"regexp"
+	"strings"
 	"testing"
 )
 
@@ -235,5 +239,57 @@ func TestJaroWinkler(t *testing.T) {
 	}
 	if !editDistanceAtMost1("19850307", "19850370") || !editDistanceAtMost1("1985037", "19850307") || editDistanceAtMost1("19850307", "19860308") {
 		t.Error("editDistanceAtMost1 is wrong")
+	}
+}
+
+// EmailSpellings matches exactly the lower-cased addresses Email turns
+// into the canonical one: written with a provider's dots, +tags and domain
+// aliases, in any case; never a neighbour's mailbox or another domain.
+func TestEmailSpellingsMatchExactlyTheNormalisedAddress(t *testing.T) {
+	n := NewNormalizer(DefaultConfig())
+	r := rand.New(rand.NewPCG(3, 4))
+	for _, canonical := range []string{"jankowalski@gmail.com", "ola.nowak@outlook.com", "li_wei-88@proton.me", "zoë@gmail.com"} {
+		pat := n.EmailSpellings(canonical)
+		re, err := regexp.Compile(`^(?:` + pat + `)$`)
+		if pat == "" || err != nil {
+			t.Fatalf("%s: pattern %q (%v)", canonical, pat, err)
+		}
+		local, domain, _ := strings.Cut(canonical, "@")
+		spellings := []string{canonical, strings.ToUpper(canonical), "x" + canonical, local + "x@" + domain,
+			local + "@" + domain + ".evil.example", local + "@gmail.com", local + "@googlemail.com", local + "+news@" + domain,
+			local + "+@" + domain, local + "@outlook.com"}
+		for range 300 { // dots, a tag, an alias, upper case, at random
+			var b strings.Builder
+			for _, c := range local {
+				if r.IntN(3) == 0 {
+					b.WriteByte('.')
+				}
+				b.WriteRune(c)
+			}
+			if r.IntN(2) == 0 {
+				b.WriteString("+t." + fmt.Sprint(r.IntN(100)))
+			}
+			d := domain
+			if domain == "gmail.com" && r.IntN(2) == 0 {
+				d = "googlemail.com"
+			}
+			s := b.String() + "@" + d
+			if r.IntN(4) == 0 {
+				s = strings.ToUpper(s)
+			}
+			spellings = append(spellings, s)
+		}
+		for _, s := range spellings {
+			norm, err := n.Email(s)
+			want := err == nil && norm == canonical
+			if got := re.MatchString(strings.ToLower(s)); got != want {
+				t.Errorf("%s: pattern %q matches %q: %v; Email gives %q (%v)", canonical, pat, s, got, norm, err)
+			}
+		}
+	}
+	for _, only := range []string{"jan@example.pl", "anna@wp.pl"} {
+		if pat := n.EmailSpellings(only); pat != "" {
+			t.Errorf("%s has one spelling, yet a pattern %q", only, pat)
+		}
 	}
 }

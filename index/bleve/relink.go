@@ -35,6 +35,11 @@ func (b *Backend) MentionsOf(ctx context.Context, ids index.Identifiers, pageSiz
 	for _, a := range ids.Authors {
 		qs = append(qs, termQuery(query.FieldAuthor, index.Keyword(a)))
 	}
+	for _, p := range ids.EmailPatterns {
+		q := bq.NewRegexpQuery(p)
+		q.SetField(fieldEmail)
+		qs = append(qs, q)
+	}
 	var after []string
 	for {
 		req := bleve.NewSearchRequestOptions(bq.NewDisjunctionQuery(qs), pageSize, 0, false)

@@ -2,6 +2,7 @@ package contract
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"testing"
 
@@ -47,6 +48,30 @@ func testMentionsOf(ctx context.Context, t *testing.T, b index.Backend) {
 	slices.Sort(want)
 	if !slices.Equal(got, want) || pages < 2 {
 		t.Fatalf("MentionsOf read %v in %d pages; want %v", got, pages, want)
+	}
+	// Spellings of one address, found by a pattern (identity's shape: a
+	// provider's dots, +tags and domain alias); near misses are not.
+	var spelled []*record.EnrichedMention
+	for i, email := range []string{"O.L.A.Nowak+shop@GoogleMail.com", "olanowak@gmail.com", "olanowak1@gmail.com", "xolanowak@gmail.com", "ola.nowak@outlook.com"} {
+		m := *Mentions()[0]
+		m.ID, m.SourceID, m.Identity = fmt.Sprintf("spelled-%d", i), fmt.Sprintf("spelled-%d", i), nil
+		m.Author = record.Author{Email: email}
+		spelled = append(spelled, &m)
+	}
+	load(t, b, spelled)
+	got = nil
+	olaGmail := `\.*o\.*l\.*a\.*n\.*o\.*w\.*a\.*k\.*(\+[!-?A-~]*)?\@(gmail\.com|googlemail\.com)`
+	if err := rl.MentionsOf(ctx, index.Identifiers{EmailPatterns: []string{olaGmail}}, 10, func(ms []*record.EnrichedMention) error {
+		for _, m := range ms {
+			got = append(got, m.ID)
+		}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	slices.Sort(got)
+	if want := []string{"spelled-0", "spelled-1"}; !slices.Equal(got, want) {
+		t.Errorf("MentionsOf by the pattern of one address read %v; want %v", got, want)
 	}
 	if err := rl.MentionsOf(ctx, index.Identifiers{}, 10, func([]*record.EnrichedMention) error {
 		t.Fatal("nothing named, something read")

@@ -40,6 +40,10 @@ func (b *Backend) MentionsOf(ctx context.Context, ids index.Identifiers, pageSiz
 	if len(ids.Authors) > 0 {
 		should = append(should, obj{"terms": obj{"author": keywords(ids.Authors)}})
 	}
+	for _, p := range ids.EmailPatterns {
+		// No optional operators: "@", "&", "~", "#" and "<>" stay literal.
+		should = append(should, obj{"regexp": obj{"author_email": obj{"value": p, "flags": "NONE"}}})
+	}
 	q := obj{"bool": obj{"should": should, "minimum_should_match": 1}}
 	var after []json.RawMessage
 	for {

@@ -18,11 +18,12 @@ import (
 	"github.com/earshothq/earshot/record"
 )
 
-// Keys gives normalised exact identity keys; enrich/identity.Keys
-// implements it.
+// Keys gives normalised exact identity keys, and the spellings of a
+// normalised e-mail; enrich/identity.Keys implements it.
 type Keys interface {
 	CustomerKeys(c *record.Customer) []string
 	MentionKeys(m *record.Mention) []string
+	EmailSpellings(canonical string) string
 }
 
 // Pass re-links the mentions of a run of customer and prospect records.
@@ -77,6 +78,11 @@ func (p *Pass) Run(ctx context.Context, customers []*record.Customer, prospects 
 			switch kind {
 			case "email":
 				ids.Emails = append(ids.Emails, v)
+				// The index keeps e-mails as written: a provider's other
+				// spellings of the address are found by pattern.
+				if pat := p.Keys.EmailSpellings(v); pat != "" {
+					ids.EmailPatterns = append(ids.EmailPatterns, pat)
+				}
 			case "handle":
 				// The index keeps the author's handle as the source gave
 				// it: "user@instance" or "@user@instance".
@@ -112,8 +118,10 @@ func (p *Pass) Run(ctx context.Context, customers []*record.Customer, prospects 
 			ids.ProspectIDs = append(ids.ProspectIDs, pe.ids.ProspectIDs...)
 			ids.Emails = append(ids.Emails, pe.ids.Emails...)
 			ids.Authors = append(ids.Authors, pe.ids.Authors...)
+			ids.EmailPatterns = append(ids.EmailPatterns, pe.ids.EmailPatterns...)
 		}
 		ids.ProspectIDs, ids.Emails, ids.Authors = unique(ids.ProspectIDs, false), unique(ids.Emails, true), unique(ids.Authors, true)
+		ids.EmailPatterns = unique(ids.EmailPatterns, false)
 		err := p.Mentions.MentionsOf(ctx, ids, p.PageSize, func(ms []*record.EnrichedMention) error {
 			res.Read += len(ms)
 			var changed []*record.EnrichedMention

@@ -41,6 +41,10 @@ func TestPassRelinksWhatTheIndexHolds(t *testing.T) {
 		mention("someone-else", "forms", record.Author{Email: "jan@example.pl"}, &record.Identity{Outcome: record.MatchExact, CustomerID: "C-other"}, t0.Add(4*time.Hour)),
 		mention("p2", "mastodon", record.Author{Handle: "ola@pol.social"}, &record.Identity{Outcome: record.MatchNone, ProspectID: "P2"}, t0.Add(5*time.Hour)),
 		mention("p3", "forms", record.Author{Email: "anna@example.com"}, &record.Identity{Outcome: record.MatchNone, ProspectID: "P3"}, t0.Add(6*time.Hour)),
+		// Ola's address as her provider lets her write it, and two others.
+		mention("ola-review", "reviews", record.Author{Email: "O.L.A.Nowak+shop@GoogleMail.com"}, none(), t0.Add(7*time.Hour)),
+		mention("ola-near", "reviews", record.Author{Email: "olanowak1@gmail.com"}, none(), t0.Add(8*time.Hour)),
+		mention("ola-outlook", "reviews", record.Author{Email: "ola.nowak@outlook.com"}, none(), t0.Add(9*time.Hour)),
 	}
 	for _, err := range b.UpsertMentions(ctx, ms) {
 		if err != nil {
@@ -61,12 +65,13 @@ func TestPassRelinksWhatTheIndexHolds(t *testing.T) {
 		{ID: "P2", Status: record.ProspectMerged, MergedInto: "P1"},
 		{ID: "P3", Status: record.ProspectConverted, CustomerID: "C-anna"},
 	}
-	res, err := pass.Run(ctx, []*record.Customer{jan}, prospects)
+	ola := &record.Customer{ID: "C-ola", FirstName: "Ola", Emails: []string{"Ola.Nowak@gmail.com"}}
+	res, err := pass.Run(ctx, []*record.Customer{jan, ola}, prospects)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if res.Relinked != 5 {
-		t.Errorf("re-linked %d mentions, want 5 (read %d)", res.Relinked, res.Read)
+	if res.Relinked != 6 {
+		t.Errorf("re-linked %d mentions, want 6 (read %d)", res.Relinked, res.Read)
 	}
 	if err := b.Refresh(ctx); err != nil {
 		t.Fatal(err)
@@ -74,6 +79,7 @@ func TestPassRelinksWhatTheIndexHolds(t *testing.T) {
 	want := map[string][2]string{ // customer, prospect
 		"form": {"C-jan", formProspect}, "toot1": {"C-jan", ""}, "toot2": {"C-jan", ""}, "other": {"", ""},
 		"someone-else": {"C-other", ""}, "p2": {"", "P1"}, "p3": {"C-anna", "P3"},
+		"ola-review": {"C-ola", ""}, "ola-near": {"", ""}, "ola-outlook": {"", ""},
 	}
 	for id, w := range want {
 		m, err := b.GetMention(ctx, id)
@@ -90,6 +96,9 @@ func TestPassRelinksWhatTheIndexHolds(t *testing.T) {
 		if id == "toot1" && (m.Identity.Outcome != record.MatchExact || m.Identity.Key != "handle:mastodon:jan@mastodon.social") {
 			t.Errorf("toot1 identity %+v", m.Identity)
 		}
+		if id == "ola-review" && m.Identity.Key != "email:olanowak@gmail.com" {
+			t.Errorf("ola-review was linked by %q; want her normalised e-mail", m.Identity.Key)
+		}
 	}
 	// Searchable under the new links.
 	res2, err := b.Search(ctx, &index.SearchRequest{Query: `customer:"C-jan"`, Size: 10})
@@ -97,7 +106,7 @@ func TestPassRelinksWhatTheIndexHolds(t *testing.T) {
 		t.Fatalf("customer C-jan has %v mentions (%v), want 3", res2, err)
 	}
 	// A second pass changes nothing.
-	if again, err := pass.Run(ctx, []*record.Customer{jan}, prospects); err != nil || again.Relinked != 0 {
+	if again, err := pass.Run(ctx, []*record.Customer{jan, ola}, prospects); err != nil || again.Relinked != 0 {
 		t.Errorf("second pass re-linked %d (%v)", again.Relinked, err)
 	}
 }
