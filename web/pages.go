@@ -134,11 +134,28 @@ func (p pageSearches) Get(_ context.Context, id string) (*record.SavedSearch, er
 
 func (p pageSearches) Save(ctx context.Context, s *record.SavedSearch) (*record.SavedSearch, error) {
 	in := store.SavedSearchInput{Name: s.Name, Query: s.Query, Filters: s.Filters, Competitors: s.Competitors}
-	saved, err := p.s.CreateSavedSearch(ctx, s.Owner, in)
+	var saved record.SavedSearch
+	var err error
+	if s.ID == "" {
+		saved, err = p.s.CreateSavedSearch(ctx, s.Owner, in)
+	} else {
+		saved, err = p.s.UpdateSavedSearch(ctx, s.ID, in)
+	}
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, index.ErrNotFound
+	}
 	if err != nil {
 		return nil, err
 	}
 	return &saved, nil
+}
+
+func (p pageSearches) Delete(ctx context.Context, id string) error {
+	err := p.s.DeleteSavedSearch(ctx, id)
+	if errors.Is(err, store.ErrNotFound) {
+		return index.ErrNotFound
+	}
+	return err
 }
 
 type pageCorrections struct{ s *store.Store }

@@ -128,6 +128,8 @@ func (a *App) routes() []Route {
 		{Pattern: "POST /mutes/delete", Roles: marketers, Handler: a.page("POST /mutes/delete")},
 		{Pattern: "GET /dashboard", Roles: anyone, Handler: a.page("GET /dashboard")},
 		{Pattern: "POST /searches", Roles: marketers, Handler: a.page("POST /searches")},
+		{Pattern: "POST /searches/{id}", Roles: marketers, Handler: a.page("POST /searches/{id}")},
+		{Pattern: "POST /searches/{id}/delete", Roles: marketers, Handler: a.page("POST /searches/{id}/delete")},
 		{Pattern: "GET /prospects", Roles: anyone, Handler: a.page("GET /prospects")},
 		{Pattern: "GET /prospects.csv", Roles: anyone, Handler: a.page("GET /prospects.csv")},
 		{Pattern: "POST /prospects/{id}/stage", Roles: sellers, Handler: a.page("POST /prospects/{id}/stage")},

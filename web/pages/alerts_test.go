@@ -194,3 +194,30 @@ func TestAlertsPageSendsATestThroughAChannel(t *testing.T) {
 		t.Errorf("a fourth test in a minute = %d (Retry-After %q)", code, hdr.Get("Retry-After"))
 	}
 }
+
+// A saved search an alert rule watches is not deleted: the dashboard
+// names the rule; once the rule is gone, the search goes.
+func TestSavedSearchWatchedByARuleIsKept(t *testing.T) {
+	h, s, _ := newAlertsHarness(t)
+	ctx := context.Background()
+	if _, err := h.stores.Deps().Searches.Save(ctx, &record.SavedSearch{ID: "acme", Name: "Acme", Query: "acme"}); err != nil {
+		t.Fatal(err)
+	}
+	rule, err := s.PutRule(ctx, &record.AlertRule{Name: "Acme spikes", Kind: record.RuleSpike, SavedSearchID: "acme", Channels: []string{"team"}}, "mia")
+	if err != nil {
+		t.Fatal(err)
+	}
+	code, body, _ := h.post(t, "/searches/acme/delete", url.Values{})
+	if code != http.StatusConflict || !strings.Contains(body, "Alert rules watch this search (“Acme spikes”)") {
+		t.Fatalf("deleting a watched search = %d", code)
+	}
+	if _, err := h.stores.Deps().Searches.Get(ctx, "acme"); err != nil {
+		t.Fatalf("the watched search was deleted: %v", err)
+	}
+	if err := s.DeleteRule(ctx, rule.ID); err != nil {
+		t.Fatal(err)
+	}
+	if code, _, _ := h.post(t, "/searches/acme/delete", url.Values{}); code != http.StatusSeeOther {
+		t.Errorf("deleting it once no rule watches it = %d", code)
+	}
+}

@@ -14,7 +14,6 @@ import (
 	"time"
 
 	"github.com/earshothq/earshot/index"
-	"github.com/earshothq/earshot/index/query"
 	"github.com/earshothq/earshot/record"
 	"github.com/earshothq/earshot/web/chart"
 	"github.com/earshothq/earshot/web/i18n"
@@ -51,13 +50,21 @@ type dashboardData struct {
 	Spikes      []string
 	MentionsURL string
 	HasShare    bool
+	// Edit is the saved search's edit form: its values now, or as sent
+	// with why they were refused.
+	Edit *searchEdit
 }
 
 func (p *Pages) dashboard(w http.ResponseWriter, r *http.Request) {
+	p.showDashboard(w, r, r.URL.Query(), nil)
+}
+
+// showDashboard draws the dashboard the query q asks for; edit, when
+// set, is a refused change to its saved search, shown in its form.
+func (p *Pages) showDashboard(w http.ResponseWriter, r *http.Request, q url.Values, edit *searchEdit) {
 	ctx := r.Context()
 	l := p.locale(r)
-	q := r.URL.Query()
-	d := &dashboardData{}
+	d := &dashboardData{Edit: edit}
 	if p.d.Searches != nil {
 		ss, err := p.d.Searches.List(ctx)
 		if err != nil {
@@ -81,6 +88,8 @@ func (p *Pages) dashboard(w http.ResponseWriter, r *http.Request) {
 	}
 	if d.Search == nil {
 		d.Search = &record.SavedSearch{Name: l.T("dashboard.all")}
+	} else if d.Edit == nil {
+		d.Edit = editOf(d.Search)
 	}
 	now := p.d.Now().UTC()
 	today := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC)
@@ -124,7 +133,10 @@ func (p *Pages) dashboard(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	code := http.StatusOK
-	if d.Error != nil {
+	switch {
+	case edit != nil && edit.Status != 0:
+		code = edit.Status
+	case d.Error != nil:
 		code = http.StatusBadRequest
 	}
 	p.render(w, r, code, "dashboard", "", v)
@@ -411,58 +423,4 @@ func bucketStarts(from, end time.Time, interval string) []time.Time {
 		}
 	}
 	return out
-}
-
-func (p *Pages) saveSearch(w http.ResponseWriter, r *http.Request) {
-	if p.d.Searches == nil {
-		p.badRequest(w, r, "saved searches are not available on this server")
-		return
-	}
-	name := strings.TrimSpace(r.PostFormValue("name"))
-	if name == "" || len([]rune(name)) > 200 {
-		p.badRequest(w, r, "a saved search needs a name of 1 to 200 characters")
-		return
-	}
-	s := &record.SavedSearch{Schema: record.SchemaVersion, Name: name, Query: strings.TrimSpace(r.PostFormValue("q")),
-		Owner: p.viewerName(r), CreatedAt: p.d.Now().UTC(), UpdatedAt: p.d.Now().UTC()}
-	_ = r.ParseForm()
-	for _, f := range r.PostForm["filter"] {
-		if f = strings.TrimSpace(f); f != "" {
-			s.Filters = append(s.Filters, f)
-		}
-	}
-	// Competitors: one per line, "Name: query" (a line without a colon is
-	// its own query).
-	for _, line := range strings.Split(r.PostFormValue("competitors"), "\n") {
-		line = strings.TrimSpace(line)
-		if line == "" {
-			continue
-		}
-		n, cq, ok := strings.Cut(line, ":")
-		if !ok || slices.Contains(query.KnownFields(), strings.ToLower(strings.TrimSpace(n))) {
-			// "brand:acme" is a query, not a name.
-			n, cq = line, line
-		}
-		n, cq = strings.TrimSpace(n), strings.TrimSpace(cq)
-		if s.Competitors == nil {
-			s.Competitors = map[string]string{}
-		}
-		s.Competitors[n] = cq
-	}
-	for name, cq := range s.Competitors {
-		if err := validate(&index.SearchRequest{Query: cq}); err != nil {
-			p.badRequest(w, r, fmt.Sprintf("competitor %q: %v", name, err))
-			return
-		}
-	}
-	if err := validate(&index.SearchRequest{Query: s.Query, Filters: s.Filters}); err != nil {
-		p.badRequest(w, r, err.Error())
-		return
-	}
-	saved, err := p.d.Searches.Save(r.Context(), s)
-	if err != nil {
-		p.fail(w, r, fmt.Errorf("saving search: %w", err))
-		return
-	}
-	http.Redirect(w, r, "/dashboard?search="+url.QueryEscape(saved.ID), http.StatusSeeOther)
 }

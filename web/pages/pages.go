@@ -163,6 +163,8 @@ func (p *Pages) Routes() []Route {
 		h("POST /mutes/delete", p.unmute),
 		h("GET /dashboard", p.dashboard),
 		h("POST /searches", p.saveSearch),
+		h("POST /searches/{id}", p.updateSearch),
+		h("POST /searches/{id}/delete", p.deleteSearch),
 		h("GET /prospects", p.prospects),
 		h("GET /prospects.csv", p.prospectsCSV),
 		h("POST /prospects/{id}/stage", p.setStage),

@@ -699,3 +699,51 @@ func TestProspectsMineListsTheReadersOwn(t *testing.T) {
 		t.Errorf("Mine does not list only the reader's prospect, or does not lead back to everyone's")
 	}
 }
+
+// A saved search is edited and deleted on its dashboard: the form shows it
+// as saved, a refused change comes back in the form as sent with why, in
+// the reader's language.
+func TestSavedSearchEditedOnItsDashboard(t *testing.T) {
+	h := newHarness(t)
+	code, _, hdr := h.post(t, "/searches", url.Values{"name": {"Acme <b>"}, "q": {"acme"}, "filter": {"language:pl"}, "competitors": {"Beanco: beanco\nbrand:acme"}})
+	if code != http.StatusSeeOther {
+		t.Fatalf("save = %d", code)
+	}
+	id := strings.TrimPrefix(hdr.Get("Location"), "/dashboard?search=")
+	_, body, _ := h.get(t, "/dashboard?search="+id)
+	for _, want := range []string{`action="/searches/` + id + `"`, `value="Acme &lt;b&gt;"`, ">language:pl</textarea>", "Beanco: beanco\nbrand:acme</textarea>", `action="/searches/` + id + `/delete"`} {
+		if !strings.Contains(body, want) {
+			t.Errorf("the edit form lacks %q", want)
+		}
+	}
+	code, _, hdr = h.post(t, "/searches/"+id, url.Values{"name": {"Acme in Poland"}, "q": {"acme OR kawa"}, "filter": {"language:pl\nsentiment:negative"}, "competitors": {"Roastery: roastery"}})
+	if code != http.StatusSeeOther || hdr.Get("Location") != "/dashboard?done=search_saved&search="+id {
+		t.Fatalf("edit = %d %q", code, hdr.Get("Location"))
+	}
+	s, err := h.stores.Deps().Searches.Get(context.Background(), id)
+	if err != nil || s.Name != "Acme in Poland" || s.Query != "acme OR kawa" || !slices.Equal(s.Filters, []string{"language:pl", "sentiment:negative"}) ||
+		len(s.Competitors) != 1 || s.Competitors["Roastery"] != "roastery" || s.Owner != "ola" {
+		t.Fatalf("after the edit: %+v (%v)", s, err)
+	}
+	// Refused: said in Polish, the form open with what was sent.
+	code, body, _ = h.post(t, "/searches/"+id, url.Values{"name": {"Acme"}, "q": {"acme"}, "competitors": {"Roastery: (roastery"}}, "Accept-Language", "pl")
+	if code != http.StatusBadRequest || !strings.Contains(body, "Konkurent „Roastery”:") || !strings.Contains(body, "Roastery: (roastery</textarea>") || !strings.Contains(body, "manage-search\" open") {
+		t.Errorf("a broken competitor query = %d", code)
+	}
+	if code, body, _ := h.post(t, "/searches/"+id, url.Values{"name": {" "}}, "Accept-Language", "pl"); code != http.StatusBadRequest || !strings.Contains(body, "Zapisane wyszukiwanie potrzebuje nazwy") {
+		t.Errorf("an empty name = %d", code)
+	}
+	if s2, _ := h.stores.Deps().Searches.Get(context.Background(), id); s2.Name != "Acme in Poland" {
+		t.Errorf("a refused edit changed the search: %+v", s2)
+	}
+	if code, _, _ := h.post(t, "/searches/nope", url.Values{"name": {"x"}}); code != http.StatusNotFound {
+		t.Errorf("editing an unknown search = %d", code)
+	}
+	code, _, hdr = h.post(t, "/searches/"+id+"/delete", url.Values{})
+	if code != http.StatusSeeOther || hdr.Get("Location") != "/dashboard?done=search_deleted" {
+		t.Fatalf("delete = %d %q", code, hdr.Get("Location"))
+	}
+	if code, _, _ := h.get(t, "/dashboard?search="+id); code != http.StatusNotFound {
+		t.Errorf("the deleted search's dashboard = %d", code)
+	}
+}

@@ -18,6 +18,8 @@ type SavedSearches interface {
 	Get(ctx context.Context, id string) (*record.SavedSearch, error)
 	// Save creates or replaces s (a new one has no ID yet and gets one).
 	Save(ctx context.Context, s *record.SavedSearch) (*record.SavedSearch, error)
+	// Delete removes a saved search (index.ErrNotFound for an unknown id).
+	Delete(ctx context.Context, id string) error
 }
 
 // Corrections store a person's verdict on a mention and apply it to the

@@ -80,7 +80,7 @@ type muteStore struct{ *Stores }
 type workStore struct{ *Stores }
 type matchStore struct{ *Stores }
 
-// List, Get and Save are the saved searches.
+// List, Get, Save and Delete are the saved searches.
 func (s searchStore) List(context.Context) ([]*record.SavedSearch, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -113,6 +113,16 @@ func (s searchStore) Save(_ context.Context, v *record.SavedSearch) (*record.Sav
 	}
 	s.searches[c.ID] = &c
 	return &c, nil
+}
+
+func (s searchStore) Delete(_ context.Context, id string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if _, ok := s.searches[id]; !ok {
+		return index.ErrNotFound
+	}
+	delete(s.searches, id)
+	return nil
 }
 
 // Correct keeps the correction and applies it to the index at once, as
