@@ -175,3 +175,23 @@ func TestAlertRoutesWithoutAlerting(t *testing.T) {
 		}
 	}
 }
+
+// The API keeps a saved search an alert rule watches, naming the rule.
+func TestSavedSearchWatchedByARuleIsNotDeleted(t *testing.T) {
+	opt, s, _ := withAlerts(t)
+	ta := newTestApp(t, opt)
+	rule, err := s.PutRule(context.Background(), &record.AlertRule{Name: "Acme spikes", Kind: record.RuleSpike, SavedSearchID: "acme", Channels: []string{"crm"}}, "mia")
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := ta.do(t, req{method: "DELETE", path: "/api/saved-searches/acme", role: auth.RoleMarketing})
+	if r.code != http.StatusConflict || !strings.Contains(string(r.body), rule.ID) {
+		t.Fatalf("deleting a watched saved search = %d %s", r.code, r.body)
+	}
+	if err := s.DeleteRule(context.Background(), rule.ID); err != nil {
+		t.Fatal(err)
+	}
+	if r := ta.do(t, req{method: "DELETE", path: "/api/saved-searches/acme", role: auth.RoleMarketing}); r.code == http.StatusConflict {
+		t.Errorf("still refused once no rule watches it: %s", r.body)
+	}
+}

@@ -275,7 +275,7 @@ var (
 	docCreateSavedSearch = &Op{Tag: "saved searches", Summary: "Save a search (its query and competitor queries must compile)", Body: store.SavedSearchInput{}, Response: record.SavedSearch{}, Status: http.StatusCreated}
 	docSavedSearch       = &Op{Tag: "saved searches", Summary: "One saved search", Response: record.SavedSearch{}}
 	docUpdateSavedSearch = &Op{Tag: "saved searches", Summary: "Change a saved search", Body: store.SavedSearchInput{}, Response: record.SavedSearch{}}
-	docDeleteSavedSearch = &Op{Tag: "saved searches", Summary: "Delete a saved search"}
+	docDeleteSavedSearch = &Op{Tag: "saved searches", Summary: "Delete a saved search (a 409 naming them while alert rules watch it)", Errors: []int{http.StatusConflict}}
 	docCorrections       = &Op{Tag: "corrections", Summary: "Corrections, newest first (labelled data for retraining)", Query: []Param{{Name: "mention", Description: "only this mention's"}}, Response: []record.Correction{}}
 	docCreateCorrection  = &Op{Tag: "corrections", Summary: "Correct a mention's sentiment or intents, or mark it irrelevant (applied to the index at once)",
 		Body: correctionInput{}, Response: record.Correction{}, Status: http.StatusCreated, Errors: []int{http.StatusNotFound}}

@@ -92,7 +92,21 @@ func (a *App) updateSavedSearch(w http.ResponseWriter, r *http.Request) {
 	})
 }
 
+// deleteSavedSearch refuses while an alert rule watches the search (the
+// rule would watch nothing), naming the rules, as the dashboard does.
 func (a *App) deleteSavedSearch(w http.ResponseWriter, r *http.Request) {
+	if a.Alerts != nil {
+		var rules []string
+		for _, rule := range a.Alerts.Rules() {
+			if rule.SavedSearchID == r.PathValue("id") {
+				rules = append(rules, rule.ID)
+			}
+		}
+		if len(rules) > 0 {
+			problem(w, r, http.StatusConflict, "conflict", "alert rules watch this saved search: "+strings.Join(rules, ", ")+"; change or delete them first")
+			return
+		}
+	}
 	storeDelete(a, w, r, func(ctx context.Context) error {
 		return a.Store.DeleteSavedSearch(ctx, r.PathValue("id"))
 	})
