@@ -7,6 +7,7 @@ var en = map[string]string{
 	"login.title": "Sign in", "login.user": "User name", "login.password": "Password", "login.submit": "Sign in",
 	"login.expired": "The sign-in form expired; please try again.", "login.throttled": "Too many failed attempts. Try again in %d s.", "login.wrong": "Unknown user or wrong password.",
 	"error.title": "Something went wrong", "error.internal": "The page could not be shown. The error was logged; try again in a moment.",
+	"notfound.title": "Nothing here", "notfound.help": "The link may be old, or what it showed was deleted or erased.",
 	"role.admin": "admin", "role.marketing": "marketing", "role.sales": "sales", "role.viewer": "viewer",
 
 	"search.query": "Search", "search.placeholder": "Search mentions: words, \"phrases\", OR, -exclude, language:pl",

@@ -7,6 +7,7 @@ var lv = map[string]string{
 	"login.title": "Pieteikšanās", "login.user": "Lietotājvārds", "login.password": "Parole", "login.submit": "Pieteikties",
 	"login.expired": "Pieteikšanās veidlapa ir novecojusi; mēģiniet vēlreiz.", "login.throttled": "Pārāk daudz neveiksmīgu mēģinājumu. Mēģiniet vēlreiz pēc %d s.", "login.wrong": "Nezināms lietotājs vai nepareiza parole.",
 	"error.title": "Radās kļūda", "error.internal": "Lapu neizdevās parādīt. Kļūda ir reģistrēta; mēģiniet vēlreiz pēc brīža.",
+	"notfound.title": "Šeit nekā nav", "notfound.help": "Saite var būt novecojusi, vai tas, ko tā rādīja, ir dzēsts.",
 	"role.admin": "administrators", "role.marketing": "mārketings", "role.sales": "pārdošana", "role.viewer": "skatītājs",
 
 	"search.query": "Meklēt", "search.placeholder": "Meklēt pieminējumos: vārdi, \"frāzes\", OR, -izslēgt, language:lv",

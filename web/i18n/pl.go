@@ -7,6 +7,7 @@ var pl = map[string]string{
 	"login.title": "Logowanie", "login.user": "Nazwa użytkownika", "login.password": "Hasło", "login.submit": "Zaloguj",
 	"login.expired": "Formularz logowania wygasł; spróbuj ponownie.", "login.throttled": "Zbyt wiele nieudanych prób. Spróbuj ponownie za %d s.", "login.wrong": "Nieznany użytkownik lub błędne hasło.",
 	"error.title": "Coś poszło nie tak", "error.internal": "Nie udało się wyświetlić strony. Błąd został zapisany; spróbuj ponownie za chwilę.",
+	"notfound.title": "Nic tu nie ma", "notfound.help": "Link może być nieaktualny albo to, co pokazywał, zostało usunięte.",
 	"role.admin": "administrator", "role.marketing": "marketing", "role.sales": "sprzedaż", "role.viewer": "podgląd",
 
 	"search.query": "Szukaj", "search.placeholder": "Szukaj we wzmiankach: słowa, \"frazy\", OR, -wyklucz, language:pl",

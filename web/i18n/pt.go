@@ -7,6 +7,7 @@ var pt = map[string]string{
 	"login.title": "Entrar", "login.user": "Nome de usuário", "login.password": "Senha", "login.submit": "Entrar",
 	"login.expired": "O formulário de entrada expirou; tente novamente.", "login.throttled": "Tentativas falhadas demais. Tente novamente em %d s.", "login.wrong": "Usuário desconhecido ou senha incorreta.",
 	"error.title": "Algo deu errado", "error.internal": "Não foi possível mostrar a página. O erro foi registrado; tente novamente daqui a pouco.",
+	"notfound.title": "Nada aqui", "notfound.help": "A ligação pode estar desatualizada, ou o que mostrava foi apagado.",
 	"role.admin": "administrador", "role.marketing": "marketing", "role.sales": "vendas", "role.viewer": "leitura",
 
 	"search.query": "Pesquisar", "search.placeholder": "Pesquisar menções: palavras, \"frases\", OR, -excluir, language:pt",

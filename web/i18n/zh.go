@@ -7,6 +7,7 @@ var zh = map[string]string{
 	"login.title": "登录", "login.user": "用户名", "login.password": "密码", "login.submit": "登录",
 	"login.expired": "登录表单已过期，请重试。", "login.throttled": "失败次数过多。请在 %d 秒后重试。", "login.wrong": "用户不存在或密码错误。",
 	"error.title": "出错了", "error.internal": "无法显示此页面。错误已记录，请稍后再试。",
+	"notfound.title": "这里什么也没有", "notfound.help": "链接可能已过期，或其内容已被删除。",
 	"role.admin": "管理员", "role.marketing": "市场", "role.sales": "销售", "role.viewer": "只读",
 
 	"search.query": "搜索", "search.placeholder": "搜索提及：词语、\"短语\"、OR、-排除、language:zh",

@@ -132,7 +132,7 @@ func (p *Pages) renderAlerts(w http.ResponseWriter, r *http.Request, code int, f
 // createAlertRule adds a rule from the page's form.
 func (p *Pages) createAlertRule(w http.ResponseWriter, r *http.Request) {
 	if p.d.Alerts == nil {
-		http.NotFound(w, r)
+		p.notFound(w, r, "notfound.title")
 		return
 	}
 	if err := r.ParseForm(); err != nil {
@@ -210,12 +210,12 @@ func (f alertForm) rule() (*record.AlertRule, error) {
 // toggleAlertRule pauses an active rule or resumes a paused one.
 func (p *Pages) toggleAlertRule(w http.ResponseWriter, r *http.Request) {
 	if p.d.Alerts == nil {
-		http.NotFound(w, r)
+		p.notFound(w, r, "notfound.title")
 		return
 	}
 	rule, err := p.d.Alerts.Rule(r.PathValue("id"))
 	if errors.Is(err, alert.ErrNotFound) {
-		http.NotFound(w, r)
+		p.notFound(w, r, "notfound.title")
 		return
 	}
 	if err != nil {
@@ -237,12 +237,12 @@ func (p *Pages) toggleAlertRule(w http.ResponseWriter, r *http.Request) {
 
 func (p *Pages) deleteAlertRule(w http.ResponseWriter, r *http.Request) {
 	if p.d.Alerts == nil {
-		http.NotFound(w, r)
+		p.notFound(w, r, "notfound.title")
 		return
 	}
 	if err := p.d.Alerts.DeleteRule(r.Context(), r.PathValue("id")); err != nil {
 		if errors.Is(err, alert.ErrNotFound) {
-			http.NotFound(w, r)
+			p.notFound(w, r, "notfound.title")
 			return
 		}
 		p.fail(w, r, err)
@@ -253,13 +253,13 @@ func (p *Pages) deleteAlertRule(w http.ResponseWriter, r *http.Request) {
 
 func (p *Pages) retryDelivery(w http.ResponseWriter, r *http.Request) {
 	if p.d.Alerts == nil {
-		http.NotFound(w, r)
+		p.notFound(w, r, "notfound.title")
 		return
 	}
 	if _, err := p.d.Alerts.Retry(r.Context(), r.PathValue("id"), p.viewerName(r)); err != nil {
 		switch {
 		case errors.Is(err, alert.ErrNotFound):
-			http.NotFound(w, r)
+			p.notFound(w, r, "notfound.title")
 		case errors.Is(err, alert.ErrDelivered):
 			back(w, r, "/alerts", "alert_already_delivered")
 		default:
@@ -274,7 +274,7 @@ func (p *Pages) retryDelivery(w http.ResponseWriter, r *http.Request) {
 // sets up alerts sees at once whether it arrives, or why not.
 func (p *Pages) testChannel(w http.ResponseWriter, r *http.Request) {
 	if p.d.Alerts == nil {
-		http.NotFound(w, r)
+		p.notFound(w, r, "notfound.title")
 		return
 	}
 	name := r.PathValue("name")
@@ -287,7 +287,7 @@ func (p *Pages) testChannel(w http.ResponseWriter, r *http.Request) {
 	l := p.locale(r)
 	switch {
 	case errors.Is(err, alert.ErrUnknownChannel):
-		http.NotFound(w, r)
+		p.notFound(w, r, "notfound.title")
 	case errors.As(err, &soon):
 		w.Header().Set("Retry-After", fmt.Sprint(int(math.Ceil(soon.Wait.Seconds()))))
 		p.renderAlerts(w, r, http.StatusTooManyRequests, alertForm{Kind: record.RuleSpike}, l.T("alerts.test_too_soon", name, int(math.Ceil(soon.Wait.Seconds()))))

@@ -577,7 +577,7 @@ func (p *Pages) correct(w http.ResponseWriter, r *http.Request, field, value str
 		// Undoing "irrelevant": the mention is out of the index; the
 		// corrections store puts it back.
 	case errors.Is(err, index.ErrNotFound):
-		http.NotFound(w, r)
+		p.notFound(w, r, "notfound.title")
 		return
 	case err != nil:
 		p.fail(w, r, err)
@@ -603,7 +603,7 @@ func (p *Pages) correct(w http.ResponseWriter, r *http.Request, field, value str
 		m = m2
 	}
 	if m == nil {
-		http.NotFound(w, r)
+		p.notFound(w, r, "notfound.title")
 		return
 	}
 	mv := newMentionView(index.Hit{ID: m.ID, Mention: m})

@@ -339,6 +339,19 @@ func (p *Pages) fail(w http.ResponseWriter, r *http.Request, err error) {
 		template.HTMLEscapeString(l.T("error.title")), template.HTMLEscapeString(l.T("error.internal")))
 }
 
+// notFound answers 404 with a page in the reader's language saying what
+// is missing (titleKey) and where to go on; htmx, which does not swap
+// errors in, gets a plain answer.
+func (p *Pages) notFound(w http.ResponseWriter, r *http.Request, titleKey string) {
+	if isHTMX(r) {
+		http.NotFound(w, r)
+		return
+	}
+	v := p.newView(r, "", "", nil)
+	v.Title = v.L.T(titleKey)
+	p.render(w, r, http.StatusNotFound, "notfound", "", v)
+}
+
 // badRequest re-renders nothing: it answers a malformed action with its reason.
 func (p *Pages) badRequest(w http.ResponseWriter, r *http.Request, msg string) {
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")

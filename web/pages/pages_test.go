@@ -747,3 +747,20 @@ func TestSavedSearchEditedOnItsDashboard(t *testing.T) {
 		t.Errorf("the deleted search's dashboard = %d", code)
 	}
 }
+
+// A link to something gone (a deleted saved search, an erased person)
+// shows a page in the reader's language with the way on; htmx gets a
+// plain 404, which it does not swap in.
+func TestMissingThingsGetAPageInTheReadersLanguage(t *testing.T) {
+	h := newHarness(t)
+	for path, want := range map[string]string{"/dashboard?search=gone": "Nic tu nie ma", "/people/customer:gone": "<h1>"} {
+		code, body, hdr := h.get(t, path, "Accept-Language", "pl")
+		if code != http.StatusNotFound || !strings.Contains(body, want) || !strings.Contains(body, `href="/mentions"`) || !strings.HasPrefix(hdr.Get("Content-Type"), "text/html") {
+			t.Errorf("%s = %d %q", path, code, hdr.Get("Content-Type"))
+		}
+	}
+	code, body, _ := h.post(t, "/searches/gone/delete", url.Values{}, "HX-Request", "true")
+	if code != http.StatusNotFound || strings.Contains(body, "<html") {
+		t.Errorf("htmx 404 = %d with a whole page", code)
+	}
+}

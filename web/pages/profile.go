@@ -99,9 +99,7 @@ func (p *Pages) profile(w http.ResponseWriter, r *http.Request) {
 	id := r.PathValue("id")
 	pr, err := p.d.Backend.GetProfile(ctx, id)
 	if errors.Is(err, index.ErrNotFound) {
-		v := p.newView(r, "", "", nil)
-		v.Title = v.L.T("profile.not_found")
-		p.render(w, r, http.StatusNotFound, "notfound", "", v)
+		p.notFound(w, r, "profile.not_found")
 		return
 	}
 	if err != nil {

@@ -451,7 +451,7 @@ func (p *Pages) prospectAction(w http.ResponseWriter, r *http.Request, do func(c
 	id := r.PathValue("id")
 	pr, err := p.d.Backend.GetProfile(ctx, index.ProfileID(index.ProfileProspect, id))
 	if errors.Is(err, index.ErrNotFound) {
-		http.NotFound(w, r)
+		p.notFound(w, r, "notfound.title")
 		return
 	}
 	if err != nil {

@@ -187,7 +187,7 @@ func (p *Pages) savedSearch(w http.ResponseWriter, r *http.Request) (*record.Sav
 	}
 	s, err := p.d.Searches.Get(r.Context(), r.PathValue("id"))
 	if errors.Is(err, index.ErrNotFound) {
-		http.NotFound(w, r)
+		p.notFound(w, r, "notfound.title")
 		return nil, false
 	}
 	if err != nil {
