@@ -156,6 +156,7 @@ func (a *App) routes() []Route {
 		{Pattern: "POST /matches/decide", Roles: sellers, Handler: a.page("POST /matches/decide")},
 		{Pattern: "GET /alerts", Roles: anyone, Handler: a.page("GET /alerts")},
 		{Pattern: "POST /alerts/rules", Roles: marketers, Handler: a.page("POST /alerts/rules")},
+		{Pattern: "POST /alerts/rules/{id}", Roles: marketers, Handler: a.page("POST /alerts/rules/{id}")},
 		{Pattern: "POST /alerts/rules/{id}/toggle", Roles: marketers, Handler: a.page("POST /alerts/rules/{id}/toggle")},
 		{Pattern: "POST /alerts/rules/{id}/delete", Roles: marketers, Handler: a.page("POST /alerts/rules/{id}/delete")},
 		{Pattern: "POST /alerts/deliveries/{id}/retry", Roles: marketers, Handler: a.page("POST /alerts/deliveries/{id}/retry")},

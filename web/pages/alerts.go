@@ -64,15 +64,54 @@ type alertsData struct {
 	Form         alertForm
 }
 
-// alertForm is the new-rule form, kept when it is shown again with a problem.
+// alertForm is the rule form, kept when it is shown again with a
+// problem; ID is the rule it edits (none: a new rule).
 type alertForm struct {
-	Name, Kind, Search, Metric, K, Window, Cooldown, Interval, MinScore, Period, Recipients, QuietFrom, QuietTo string
-	Channels                                                                                                    []string
-	OnNew                                                                                                       bool
+	ID, Name, Kind, Search, Metric, K, Window, Cooldown, Interval, MinScore, Period, Recipients, QuietFrom, QuietTo string
+	Channels                                                                                                        []string
+	OnNew                                                                                                           bool
 }
 
+// alerts is the alerts page; ?edit=ID fills the form with a rule to change.
 func (p *Pages) alerts(w http.ResponseWriter, r *http.Request) {
-	p.renderAlerts(w, r, http.StatusOK, alertForm{Kind: record.RuleSpike}, "")
+	form := alertForm{Kind: record.RuleSpike}
+	if id := r.URL.Query().Get("edit"); id != "" && p.d.Alerts != nil {
+		rule, err := p.d.Alerts.Rule(id)
+		if err != nil {
+			p.notFound(w, r, "notfound.title")
+			return
+		}
+		form = formOf(rule)
+	}
+	p.renderAlerts(w, r, http.StatusOK, form, "")
+}
+
+// formOf is the form showing rule as it is.
+func formOf(rule *record.AlertRule) alertForm {
+	num := func(x float64) string {
+		if x == 0 {
+			return ""
+		}
+		return strconv.FormatFloat(x, 'g', -1, 64)
+	}
+	f := alertForm{ID: rule.ID, Name: rule.Name, Kind: rule.Kind, Search: rule.SavedSearchID, Channels: rule.Channels,
+		Recipients: strings.Join(rule.Recipients, ", ")}
+	if q := rule.QuietHours; q != nil {
+		f.QuietFrom, f.QuietTo = q.From, q.To
+	}
+	if sp := rule.Spike; sp != nil {
+		f.Metric, f.K, f.Window, f.Cooldown = sp.Metric, num(sp.K), sp.Window, sp.Cooldown
+	}
+	if m := rule.Match; m != nil {
+		f.Interval = m.Interval
+	}
+	if pr := rule.Prospect; pr != nil {
+		f.MinScore, f.OnNew = num(pr.MinScore), pr.OnNew
+	}
+	if dg := rule.Digest; dg != nil {
+		f.Period = dg.Period
+	}
+	return f
 }
 
 func (p *Pages) renderAlerts(w http.ResponseWriter, r *http.Request, code int, form alertForm, problem string) {
@@ -131,6 +170,26 @@ func (p *Pages) renderAlerts(w http.ResponseWriter, r *http.Request, code int, f
 
 // createAlertRule adds a rule from the page's form.
 func (p *Pages) createAlertRule(w http.ResponseWriter, r *http.Request) {
+	p.putAlertRule(w, r, nil)
+}
+
+// updateAlertRule changes a rule from the page's form; what the form does
+// not show (paused, a spike's history and minimums, a digest's hour) stays.
+func (p *Pages) updateAlertRule(w http.ResponseWriter, r *http.Request) {
+	if p.d.Alerts == nil {
+		p.notFound(w, r, "notfound.title")
+		return
+	}
+	old, err := p.d.Alerts.Rule(r.PathValue("id"))
+	if err != nil {
+		p.notFound(w, r, "notfound.title")
+		return
+	}
+	p.putAlertRule(w, r, old)
+}
+
+// putAlertRule stores the form as a new rule, or as old changed.
+func (p *Pages) putAlertRule(w http.ResponseWriter, r *http.Request, old *record.AlertRule) {
 	if p.d.Alerts == nil {
 		p.notFound(w, r, "notfound.title")
 		return
@@ -147,8 +206,13 @@ func (p *Pages) createAlertRule(w http.ResponseWriter, r *http.Request) {
 		Recipients: strings.TrimSpace(r.PostFormValue("recipients")), QuietFrom: r.PostFormValue("quiet_from"),
 		QuietTo: r.PostFormValue("quiet_to"), Channels: r.PostForm["channel"], OnNew: r.PostFormValue("on_new") != "",
 	}
+	rule, done := &record.AlertRule{}, "alert_added"
+	if old != nil {
+		c := *old
+		rule, f.ID, done = &c, old.ID, "alert_changed"
+	}
 	l := p.locale(r)
-	rule, err := f.rule()
+	err := f.applyTo(rule)
 	if err == nil {
 		_, err = p.d.Alerts.PutRule(r.Context(), rule, p.viewerName(r))
 	}
@@ -161,13 +225,15 @@ func (p *Pages) createAlertRule(w http.ResponseWriter, r *http.Request) {
 		p.renderAlerts(w, r, http.StatusUnprocessableEntity, f, l.T("alerts.invalid", err.Error()))
 		return
 	}
-	back(w, r, "/alerts", "alert_added")
+	back(w, r, "/alerts", done)
 }
 
 var errBadNumber = errors.New("not a number")
 
-// rule turns the form into a rule; empty fields take the defaults.
-func (f alertForm) rule() (*record.AlertRule, error) {
+// applyTo sets what the form shows on r (a new rule, or a copy of the
+// one edited): empty fields take the defaults; the other kinds' settings
+// go, the settings the form does not show stay.
+func (f alertForm) applyTo(r *record.AlertRule) error {
 	num := func(field, v string) (float64, error) {
 		if v == "" {
 			return 0, nil
@@ -178,33 +244,60 @@ func (f alertForm) rule() (*record.AlertRule, error) {
 		}
 		return x, nil
 	}
-	r := &record.AlertRule{Name: f.Name, Kind: f.Kind, Channels: f.Channels}
+	r.Name, r.Kind, r.Channels, r.SavedSearchID = f.Name, f.Kind, f.Channels, ""
 	if f.Kind != record.RuleProspect {
 		r.SavedSearchID = f.Search
 	}
 	r.Recipients = strings.FieldsFunc(f.Recipients, func(c rune) bool { return c == ',' || c == ';' || c == ' ' || c == '\n' })
-	if f.QuietFrom != "" || f.QuietTo != "" {
-		r.QuietHours = &record.QuietHours{From: f.QuietFrom, To: f.QuietTo}
+	tz := ""
+	if r.QuietHours != nil {
+		tz = r.QuietHours.Timezone
 	}
+	r.QuietHours = nil
+	if f.QuietFrom != "" || f.QuietTo != "" {
+		r.QuietHours = &record.QuietHours{From: f.QuietFrom, To: f.QuietTo, Timezone: tz}
+	}
+	spike, match, prospect, digest := r.Spike, r.Match, r.Prospect, r.Digest
+	r.Spike, r.Match, r.Prospect, r.Digest = nil, nil, nil, nil
 	switch f.Kind {
 	case record.RuleSpike:
 		k, err := num("k", f.K)
 		if err != nil {
-			return nil, err
+			return err
 		}
-		r.Spike = &record.SpikeParams{Metric: f.Metric, K: k, Window: f.Window, Cooldown: f.Cooldown}
+		if spike == nil {
+			spike = &record.SpikeParams{}
+		}
+		c := *spike
+		c.Metric, c.K, c.Window, c.Cooldown = f.Metric, k, f.Window, f.Cooldown
+		r.Spike = &c
 	case record.RuleMatch:
-		r.Match = &record.MatchParams{Interval: f.Interval}
+		if match == nil {
+			match = &record.MatchParams{}
+		}
+		c := *match
+		c.Interval = f.Interval
+		r.Match = &c
 	case record.RuleProspect:
 		s, err := num("min_score", f.MinScore)
 		if err != nil {
-			return nil, err
+			return err
 		}
-		r.Prospect = &record.ProspectParams{MinScore: s, OnNew: f.OnNew}
+		if prospect == nil {
+			prospect = &record.ProspectParams{}
+		}
+		c := *prospect
+		c.MinScore, c.OnNew = s, f.OnNew
+		r.Prospect = &c
 	case record.RuleDigest:
-		r.Digest = &record.DigestParams{Period: f.Period}
+		if digest == nil {
+			digest = &record.DigestParams{}
+		}
+		c := *digest
+		c.Period = f.Period
+		r.Digest = &c
 	}
-	return r, nil
+	return nil
 }
 
 // toggleAlertRule pauses an active rule or resumes a paused one.

@@ -221,3 +221,59 @@ func TestSavedSearchWatchedByARuleIsKept(t *testing.T) {
 		t.Errorf("deleting it once no rule watches it = %d", code)
 	}
 }
+
+// A rule is changed through the same form, filled with it: what the form
+// does not show (paused, a spike's history and minimums, the quiet hours'
+// time zone, labels) stays; a bad value comes back in the form, still
+// editing that rule.
+func TestAlertsPageEditsARule(t *testing.T) {
+	h, s, _ := newAlertsHarness(t)
+	ctx := context.Background()
+	rule, err := s.PutRule(ctx, &record.AlertRule{Name: "Acme spikes", Kind: record.RuleSpike, SavedSearchID: "acme", Channels: []string{"team"}, Paused: true,
+		Spike:      &record.SpikeParams{Metric: record.MetricVolume, K: 3, History: "336h", MinCount: 5},
+		QuietHours: &record.QuietHours{From: "22:00", To: "07:00", Timezone: "Europe/Warsaw"}, Labels: map[string]string{"team": "pl"}}, "ola")
+	if err != nil {
+		t.Fatal(err)
+	}
+	code, body, _ := h.get(t, "/alerts?edit="+rule.ID)
+	for _, want := range []string{`action="/alerts/rules/` + rule.ID + `"`, "Change the rule “Acme spikes”", `value="Acme spikes"`, `name="k" inputmode="decimal" placeholder="3" value="3"`, `value="22:00"`, `value="team" checked`} {
+		if code != http.StatusOK || !strings.Contains(body, want) {
+			t.Errorf("the edit form lacks %s (%d)", want, code)
+		}
+	}
+	form := url.Values{"name": {"Acme spikes (PL)"}, "kind": {"spike"}, "search": {"acme"}, "channel": {"crm", "team"}, "metric": {"negative_share"}, "k": {"4,5"}, "quiet_from": {"21:00"}, "quiet_to": {"07:00"}}
+	code, _, hdr := h.post(t, "/alerts/rules/"+rule.ID, form)
+	if code != http.StatusSeeOther || !strings.Contains(hdr.Get("Location"), "done=alert_changed") {
+		t.Fatalf("edit = %d %q", code, hdr.Get("Location"))
+	}
+	got, err := s.Rule(rule.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Name != "Acme spikes (PL)" || got.Spike.K != 4.5 || got.Spike.Metric != record.MetricNegativeShare || got.Spike.History != "336h" || got.Spike.MinCount != 5 ||
+		!got.Paused || got.QuietHours.From != "21:00" || got.QuietHours.Timezone != "Europe/Warsaw" || got.Labels["team"] != "pl" ||
+		got.Owner != "ola" || !got.CreatedAt.Equal(rule.CreatedAt) || len(got.Channels) != 2 || len(s.Rules()) != 1 {
+		t.Fatalf("after the edit: %+v %+v", got, got.Spike)
+	}
+	// Another kind: the spike's settings go.
+	form.Set("kind", "match")
+	form.Set("interval", "15m")
+	if code, _, _ := h.post(t, "/alerts/rules/"+rule.ID, form); code != http.StatusSeeOther {
+		t.Fatalf("kind change = %d", code)
+	}
+	if got, _ := s.Rule(rule.ID); got.Spike != nil || got.Match == nil || got.Match.Interval != "15m" {
+		t.Errorf("after a kind change: spike %+v, match %+v", got.Spike, got.Match)
+	}
+	form.Set("kind", "spike")
+	form.Set("k", "lots")
+	code, body, _ = h.post(t, "/alerts/rules/"+rule.ID, form)
+	if code != http.StatusUnprocessableEntity || !strings.Contains(body, `action="/alerts/rules/`+rule.ID+`"`) || !strings.Contains(body, `value="lots"`) {
+		t.Errorf("a bad number = %d, or the form no longer edits the rule", code)
+	}
+	if code, _, _ := h.get(t, "/alerts?edit=nope"); code != http.StatusNotFound {
+		t.Errorf("editing an unknown rule = %d", code)
+	}
+	if code, _, _ := h.post(t, "/alerts/rules/nope", form); code != http.StatusNotFound {
+		t.Errorf("posting to an unknown rule = %d", code)
+	}
+}

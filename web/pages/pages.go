@@ -191,6 +191,7 @@ func (p *Pages) Routes() []Route {
 		h("POST /matches/decide", p.decideMatch),
 		h("GET /alerts", p.alerts),
 		h("POST /alerts/rules", p.createAlertRule),
+		h("POST /alerts/rules/{id}", p.updateAlertRule),
 		h("POST /alerts/rules/{id}/toggle", p.toggleAlertRule),
 		h("POST /alerts/rules/{id}/delete", p.deleteAlertRule),
 		h("POST /alerts/deliveries/{id}/retry", p.retryDelivery),
