@@ -359,7 +359,7 @@ func (p *Pages) runImport(job *importJob, tmp *os.File, size int64) {
 func (p *Pages) importStatus(w http.ResponseWriter, r *http.Request) {
 	job := p.jobs.get(r.PathValue("job"))
 	if job == nil {
-		p.notFound(w, r, "notfound.title")
+		p.notFound(w, r)
 		return
 	}
 	p.renderImport(w, r, job)

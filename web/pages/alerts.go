@@ -78,7 +78,7 @@ func (p *Pages) alerts(w http.ResponseWriter, r *http.Request) {
 	if id := r.URL.Query().Get("edit"); id != "" && p.d.Alerts != nil {
 		rule, err := p.d.Alerts.Rule(id)
 		if err != nil {
-			p.notFound(w, r, "notfound.title")
+			p.notFound(w, r)
 			return
 		}
 		form = formOf(rule)
@@ -177,12 +177,12 @@ func (p *Pages) createAlertRule(w http.ResponseWriter, r *http.Request) {
 // not show (paused, a spike's history and minimums, a digest's hour) stays.
 func (p *Pages) updateAlertRule(w http.ResponseWriter, r *http.Request) {
 	if p.d.Alerts == nil {
-		p.notFound(w, r, "notfound.title")
+		p.notFound(w, r)
 		return
 	}
 	old, err := p.d.Alerts.Rule(r.PathValue("id"))
 	if err != nil {
-		p.notFound(w, r, "notfound.title")
+		p.notFound(w, r)
 		return
 	}
 	p.putAlertRule(w, r, old)
@@ -191,7 +191,7 @@ func (p *Pages) updateAlertRule(w http.ResponseWriter, r *http.Request) {
 // putAlertRule stores the form as a new rule, or as old changed.
 func (p *Pages) putAlertRule(w http.ResponseWriter, r *http.Request, old *record.AlertRule) {
 	if p.d.Alerts == nil {
-		p.notFound(w, r, "notfound.title")
+		p.notFound(w, r)
 		return
 	}
 	if err := r.ParseForm(); err != nil {
@@ -303,12 +303,12 @@ func (f alertForm) applyTo(r *record.AlertRule) error {
 // toggleAlertRule pauses an active rule or resumes a paused one.
 func (p *Pages) toggleAlertRule(w http.ResponseWriter, r *http.Request) {
 	if p.d.Alerts == nil {
-		p.notFound(w, r, "notfound.title")
+		p.notFound(w, r)
 		return
 	}
 	rule, err := p.d.Alerts.Rule(r.PathValue("id"))
 	if errors.Is(err, alert.ErrNotFound) {
-		p.notFound(w, r, "notfound.title")
+		p.notFound(w, r)
 		return
 	}
 	if err != nil {
@@ -330,12 +330,12 @@ func (p *Pages) toggleAlertRule(w http.ResponseWriter, r *http.Request) {
 
 func (p *Pages) deleteAlertRule(w http.ResponseWriter, r *http.Request) {
 	if p.d.Alerts == nil {
-		p.notFound(w, r, "notfound.title")
+		p.notFound(w, r)
 		return
 	}
 	if err := p.d.Alerts.DeleteRule(r.Context(), r.PathValue("id")); err != nil {
 		if errors.Is(err, alert.ErrNotFound) {
-			p.notFound(w, r, "notfound.title")
+			p.notFound(w, r)
 			return
 		}
 		p.fail(w, r, err)
@@ -346,13 +346,13 @@ func (p *Pages) deleteAlertRule(w http.ResponseWriter, r *http.Request) {
 
 func (p *Pages) retryDelivery(w http.ResponseWriter, r *http.Request) {
 	if p.d.Alerts == nil {
-		p.notFound(w, r, "notfound.title")
+		p.notFound(w, r)
 		return
 	}
 	if _, err := p.d.Alerts.Retry(r.Context(), r.PathValue("id"), p.viewerName(r)); err != nil {
 		switch {
 		case errors.Is(err, alert.ErrNotFound):
-			p.notFound(w, r, "notfound.title")
+			p.notFound(w, r)
 		case errors.Is(err, alert.ErrDelivered):
 			back(w, r, "/alerts", "alert_already_delivered")
 		default:
@@ -367,7 +367,7 @@ func (p *Pages) retryDelivery(w http.ResponseWriter, r *http.Request) {
 // sets up alerts sees at once whether it arrives, or why not.
 func (p *Pages) testChannel(w http.ResponseWriter, r *http.Request) {
 	if p.d.Alerts == nil {
-		p.notFound(w, r, "notfound.title")
+		p.notFound(w, r)
 		return
 	}
 	name := r.PathValue("name")
@@ -380,7 +380,7 @@ func (p *Pages) testChannel(w http.ResponseWriter, r *http.Request) {
 	l := p.locale(r)
 	switch {
 	case errors.Is(err, alert.ErrUnknownChannel):
-		p.notFound(w, r, "notfound.title")
+		p.notFound(w, r)
 	case errors.As(err, &soon):
 		w.Header().Set("Retry-After", fmt.Sprint(int(math.Ceil(soon.Wait.Seconds()))))
 		p.renderAlerts(w, r, http.StatusTooManyRequests, alertForm{Kind: record.RuleSpike}, l.T("alerts.test_too_soon", name, int(math.Ceil(soon.Wait.Seconds()))))

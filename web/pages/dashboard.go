@@ -76,7 +76,7 @@ func (p *Pages) showDashboard(w http.ResponseWriter, r *http.Request, q url.Valu
 		if id := q.Get("search"); id != "" {
 			s, err := p.d.Searches.Get(ctx, id)
 			if errors.Is(err, index.ErrNotFound) {
-				p.notFound(w, r, "notfound.title")
+				p.notFound(w, r)
 				return
 			}
 			if err != nil {

@@ -144,7 +144,7 @@ func newMatchRow(c MatchCandidate) matchRow {
 // what was recorded.
 func (p *Pages) decideMatch(w http.ResponseWriter, r *http.Request) {
 	if p.d.Matches == nil {
-		p.notFound(w, r, "notfound.title")
+		p.notFound(w, r)
 		return
 	}
 	prospect, customer := strings.TrimSpace(r.PostFormValue("prospect_id")), strings.TrimSpace(r.PostFormValue("customer_id"))
@@ -161,7 +161,7 @@ func (p *Pages) decideMatch(w http.ResponseWriter, r *http.Request) {
 	defer cancel()
 	err := p.d.Matches.Decide(ctx, prospect, customer, verdict, p.viewerName(r))
 	if errors.Is(err, ErrNoSuchMatch) {
-		p.notFound(w, r, "notfound.title")
+		p.notFound(w, r)
 		return
 	}
 	done := "match_" + verdict

@@ -577,7 +577,7 @@ func (p *Pages) correct(w http.ResponseWriter, r *http.Request, field, value str
 		// Undoing "irrelevant": the mention is out of the index; the
 		// corrections store puts it back.
 	case errors.Is(err, index.ErrNotFound):
-		p.notFound(w, r, "notfound.title")
+		p.notFound(w, r)
 		return
 	case err != nil:
 		p.fail(w, r, err)
@@ -603,7 +603,7 @@ func (p *Pages) correct(w http.ResponseWriter, r *http.Request, field, value str
 		m = m2
 	}
 	if m == nil {
-		p.notFound(w, r, "notfound.title")
+		p.notFound(w, r)
 		return
 	}
 	mv := newMentionView(index.Hit{ID: m.ID, Mention: m})

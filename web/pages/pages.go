@@ -340,10 +340,15 @@ func (p *Pages) fail(w http.ResponseWriter, r *http.Request, err error) {
 		template.HTMLEscapeString(l.T("error.title")), template.HTMLEscapeString(l.T("error.internal")))
 }
 
-// notFound answers 404 with a page in the reader's language saying what
-// is missing (titleKey) and where to go on; htmx, which does not swap
-// errors in, gets a plain answer.
-func (p *Pages) notFound(w http.ResponseWriter, r *http.Request, titleKey string) {
+// notFound answers 404 with a page in the reader's language saying
+// nothing is here and where to go on; htmx, which does not swap errors
+// in, gets a plain answer.
+func (p *Pages) notFound(w http.ResponseWriter, r *http.Request) {
+	p.notFoundTitled(w, r, "notfound.title")
+}
+
+// notFoundTitled is notFound saying what is missing (titleKey).
+func (p *Pages) notFoundTitled(w http.ResponseWriter, r *http.Request, titleKey string) {
 	if isHTMX(r) {
 		http.NotFound(w, r)
 		return

@@ -99,7 +99,7 @@ func (p *Pages) profile(w http.ResponseWriter, r *http.Request) {
 	id := r.PathValue("id")
 	pr, err := p.d.Backend.GetProfile(ctx, id)
 	if errors.Is(err, index.ErrNotFound) {
-		p.notFound(w, r, "profile.not_found")
+		p.notFoundTitled(w, r, "profile.not_found")
 		return
 	}
 	if err != nil {

@@ -451,7 +451,7 @@ func (p *Pages) prospectAction(w http.ResponseWriter, r *http.Request, do func(c
 	id := r.PathValue("id")
 	pr, err := p.d.Backend.GetProfile(ctx, index.ProfileID(index.ProfileProspect, id))
 	if errors.Is(err, index.ErrNotFound) {
-		p.notFound(w, r, "notfound.title")
+		p.notFound(w, r)
 		return
 	}
 	if err != nil {

@@ -187,7 +187,7 @@ func (p *Pages) savedSearch(w http.ResponseWriter, r *http.Request) (*record.Sav
 	}
 	s, err := p.d.Searches.Get(r.Context(), r.PathValue("id"))
 	if errors.Is(err, index.ErrNotFound) {
-		p.notFound(w, r, "notfound.title")
+		p.notFound(w, r)
 		return nil, false
 	}
 	if err != nil {
