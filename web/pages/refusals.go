@@ -10,7 +10,8 @@ import (
 
 // Refusals of an account change that the pages say in the reader's
 // language. Deps' account functions return errors that match these
-// (errors.Is), wrapping the original, which is what gets logged.
+// (errors.Is), wrapping the original: the log gets its own words where
+// the refusal is a failure (ErrNotSaved).
 var (
 	// ErrWrongPassword: the current password given is not the person's.
 	ErrWrongPassword = errors.New("the current password is wrong")
