@@ -7,10 +7,8 @@ import (
 	"io"
 	"log/slog"
 	"math/rand/v2"
-	"os"
 	"runtime"
 	"runtime/debug"
-	"runtime/pprof"
 	"syscall"
 	"time"
 
@@ -79,17 +77,11 @@ func runIndex(args []string, out io.Writer) error {
 	fmt.Fprintf(out, "index memory (live heap after GC): %.0f MB (%.0f bytes/customer)\n",
 		float64(after-before)/1e6, float64(after-before)/float64(r.Customers()))
 
-	if *cpuprofile != "" {
-		f, err := os.Create(*cpuprofile)
-		if err != nil {
-			return err
-		}
-		defer f.Close()
-		if err := pprof.StartCPUProfile(f); err != nil {
-			return err
-		}
-		defer pprof.StopCPUProfile()
+	stop, err := startCPUProfile(*cpuprofile)
+	if err != nil {
+		return err
 	}
+	defer stop()
 	st := r.Stats()
 	fmt.Fprintf(out, "  records %.0f MB, id table %.0f MB, exact keys %.0f MB (%d postings), blocking keys %.0f MB (%d postings), %d distinct names\n",
 		float64(st.RecordBytes)/1e6, float64(st.IDBytes)/1e6, float64(st.ExactBytes)/1e6, st.ExactPostings, float64(st.BlockBytes)/1e6, st.BlockPostings, st.DistinctNames)

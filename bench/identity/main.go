@@ -28,6 +28,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime/pprof"
 	"time"
 
 	"github.com/earshothq/earshot/enrich/identity/batch"
@@ -170,4 +171,21 @@ func score(labelsPath, decisionsPath string, out io.Writer) error {
 		decisions[r.ID] = d
 	}
 	return evaldata.Evaluate(labels, decisions).Write(out)
+}
+
+// startCPUProfile profiles the CPU into path until stop is called; an
+// empty path profiles nothing.
+func startCPUProfile(path string) (stop func(), err error) {
+	if path == "" {
+		return func() {}, nil
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, err
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return nil, err
+	}
+	return func() { pprof.StopCPUProfile(); f.Close() }, nil
 }
