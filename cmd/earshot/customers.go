@@ -258,10 +258,7 @@ enrich instances apply to their identity tables.`,
 			if err != nil {
 				return err
 			}
-			emails := []string{}
-			if len(plan.Erasures) > 0 {
-				emails = plan.Erasures[0].Emails
-			}
+			emails := plan.Emails()
 			if err := sealPlan(ctx, k, &plan); err != nil {
 				return err
 			}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"sort"
 	"time"
 
 	"github.com/earshothq/earshot/enrich/identity"
@@ -80,11 +81,14 @@ func (w *webAdmin) Erase(ctx context.Context, who string, dryRun bool) (web.Eras
 	if err != nil {
 		return rep, err
 	}
+	spelled, err := spelledEmails(ctx, w.search, w.norm, plan.Emails())
+	if err != nil {
+		return rep, err
+	}
+	plan.AddSpellings(spelled)
 	rep.Customers = append(rep.Customers, plan.Customers...)
 	rep.Prospects = append(rep.Prospects, plan.Prospects...)
-	if len(plan.Erasures) > 0 {
-		rep.Emails = append(rep.Emails, plan.Erasures[0].Emails...)
-	}
+	rep.Emails = append(rep.Emails, plan.Emails()...)
 	if err := sealPlan(ctx, w.kafka, &plan); err != nil {
 		return rep, err
 	}
@@ -101,6 +105,53 @@ func (w *webAdmin) Erase(ctx context.Context, who string, dryRun bool) (web.Eras
 		rep.Requests = append(rep.Requests, e.ID)
 	}
 	return rep, nil
+}
+
+// spelledEmails are the addresses the index holds mentions from that are
+// another spelling of one of emails (Gmail's dots, a +tag, googlemail.com):
+// the same person by identity's rules, yet in no customer or prospect
+// record. Without an index that can look them up, none.
+func spelledEmails(ctx context.Context, b index.Backend, norm *identity.Normalizer, emails []string) ([]string, error) {
+	rl, ok := b.(index.Relinker)
+	if !ok || len(emails) == 0 {
+		return nil, nil
+	}
+	canonical := map[string]bool{}
+	written := map[string]bool{}
+	var ids index.Identifiers
+	for _, e := range emails {
+		written[index.Keyword(e)] = true
+		c, err := norm.Email(e)
+		if err != nil || canonical[c] {
+			continue
+		}
+		canonical[c] = true
+		if pat := norm.EmailSpellings(c); pat != "" {
+			ids.EmailPatterns = append(ids.EmailPatterns, pat)
+		}
+	}
+	if len(ids.EmailPatterns) == 0 {
+		return nil, nil
+	}
+	found := map[string]bool{}
+	err := rl.MentionsOf(ctx, ids, 500, func(ms []*record.EnrichedMention) error {
+		for _, m := range ms {
+			e := index.Keyword(m.Author.Email)
+			if c, err := norm.Email(e); err == nil && canonical[c] && !written[e] {
+				found[e] = true
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("finding the person's mentions under other spellings of their e-mail: %w", err)
+	}
+	out := make([]string, 0, len(found))
+	for e := range found {
+		out = append(out, e)
+	}
+	sort.Strings(out)
+	return out, nil
 }
 
 // Review lists the undecided possible matches as `earshot identity review`

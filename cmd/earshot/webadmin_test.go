@@ -3,14 +3,18 @@ package main
 import (
 	"context"
 	"errors"
+	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/earshothq/earshot/enrich/identity"
 	"github.com/earshothq/earshot/enrich/identity/crm"
+	"github.com/earshothq/earshot/index/bleve"
 	"github.com/earshothq/earshot/pipeline"
 	"github.com/earshothq/earshot/pipeline/pipelinetest"
+	"github.com/earshothq/earshot/privacy"
 	"github.com/earshothq/earshot/record"
 	"github.com/earshothq/earshot/web"
 )
@@ -112,5 +116,81 @@ func TestIntegrationWebAdminMatchReview(t *testing.T) {
 	c.Produce(t, pipeline.Output{Topic: topics.Prospects(), Key: []byte("p-8"), Value: prosp2})
 	if items, err := admin.Review(ctx); err != nil || len(items) != 0 {
 		t.Fatalf("after the conversion: %+v %v", items, err)
+	}
+}
+
+// An erasure from the web app also takes the person's posts under another
+// spelling of their e-mail (Gmail dots, a +tag, googlemail.com) that the
+// index holds but no customer record names: their address is in the
+// request, their data key is deleted and their sealed record cannot be
+// opened any more. Someone else's near spelling stays.
+func TestIntegrationWebAdminEraseTakesOtherSpellingsOfTheEmail(t *testing.T) {
+	c := pipelinetest.New(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	kr, err := privacy.NewKeyring("webadmin-test-secret-0123456789")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.Kafka.EnableSealing(ctx, kr); err != nil {
+		t.Fatal(err)
+	}
+	p := c.Kafka.NewProducer("web-admin-spellings", 0)
+	defer p.Close()
+	idx, err := bleve.Open(bleve.Config{InMemory: true}, nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer idx.Close()
+	norm := identity.NewNormalizer(identity.DefaultConfig())
+	admin := &webAdmin{kafka: c.Kafka, pub: p, norm: norm, search: idx}
+	if _, err := admin.Import(ctx, strings.NewReader("id,first_name,email\nc-ola,Ola,Ola.Nowak@gmail.com\n"), "crm.csv", func(web.ImportStatus) {}); err != nil {
+		t.Fatal(err)
+	}
+	at := time.Date(2026, 11, 1, 9, 0, 0, 0, time.UTC)
+	var ms []*record.EnrichedMention
+	raw := c.Kafka.NewRawPublisher(p)
+	for i, email := range []string{"O.L.A.Nowak+shop@GoogleMail.com", "olanowak1@gmail.com"} {
+		m := &record.EnrichedMention{Mention: record.Mention{ID: fmt.Sprintf("m%d", i), Source: "reviews", SourceID: fmt.Sprint(i), Kind: record.KindMention,
+			Author: record.Author{Email: email}, Text: "kawa", CreatedAt: at, FetchedAt: at}}
+		done := make(chan error, 1)
+		if err := raw.Publish(ctx, &m.Mention, func(err error) { done <- err }); err != nil {
+			t.Fatal(err)
+		}
+		if err := <-done; err != nil {
+			t.Fatal(err)
+		}
+		ms = append(ms, m)
+	}
+	for _, err := range idx.UpsertMentions(ctx, ms) {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := idx.Refresh(ctx); err != nil {
+		t.Fatal(err)
+	}
+	olaSubject := kr.Subject("email:o.l.a.nowak+shop@googlemail.com")
+	if len(kr.Serials(olaSubject)) == 0 {
+		t.Fatal("fixture: the post was not sealed under its own key")
+	}
+	rep, err := admin.Erase(ctx, "ola.nowak@gmail.com", true)
+	if err != nil || !slices.Contains(rep.Emails, "o.l.a.nowak+shop@googlemail.com") || slices.Contains(rep.Emails, "olanowak1@gmail.com") {
+		t.Fatalf("dry run: %+v %v", rep, err)
+	}
+	if _, err := admin.Erase(ctx, "ola.nowak@gmail.com", false); err != nil {
+		t.Fatal(err)
+	}
+	reqs := c.ReadN(t, c.Kafka.Topics().Erasures(), 1, 20*time.Second)
+	var e record.Erasure
+	if err := record.Decode(reqs[0].Value, &e); err != nil || !slices.Contains(e.Subjects, olaSubject) || slices.Contains(e.Subjects, kr.Subject("email:olanowak1@gmail.com")) {
+		t.Fatalf("the erasure request's subjects %v (%v) miss her other spelling, or name someone else", e.Subjects, err)
+	}
+	waitFor(t, "her post's key to be deleted", 20*time.Second, nil, func() bool {
+		_ = kr.CatchUp()
+		return len(kr.Serials(olaSubject)) == 0
+	})
+	if len(kr.Serials(kr.Subject("email:olanowak1@gmail.com"))) == 0 {
+		t.Error("someone else's key went with her")
 	}
 }

@@ -263,6 +263,39 @@ func PlanErasure(snap *Snapshot, who string, norm *identity.Normalizer, now time
 	return plan, nil
 }
 
+// Emails are the person's e-mail addresses the plan erases by (as written,
+// lower-cased).
+func (p *Plan) Emails() []string {
+	if len(p.Erasures) == 0 {
+		return nil
+	}
+	return p.Erasures[0].Emails
+}
+
+// AddSpellings adds addresses the person wrote under another spelling of
+// one of their e-mails (a provider's dots, a +tag, a domain alias; found
+// in the index, where no customer or prospect record has them): their
+// mentions and, once sealed, their data keys go with the rest. Call it
+// before Seal.
+func (p *Plan) AddSpellings(emails []string) {
+	keys := map[string]bool{}
+	for _, k := range p.IdentityKeys {
+		keys[k] = true
+	}
+	for _, e := range emails {
+		k := record.AuthorKey("", record.Author{Email: e})
+		if keys[k] {
+			continue
+		}
+		keys[k] = true
+		p.IdentityKeys = append(p.IdentityKeys, k)
+		for i := range p.Erasures {
+			p.Erasures[i].Emails = append(p.Erasures[i].Emails, strings.ToLower(strings.TrimSpace(e)))
+		}
+	}
+	sort.Strings(p.IdentityKeys)
+}
+
 // Forget carries out a plan: the deletion requests first (so a failure
 // half-way leaves the person findable and the command can be run again),
 // then the tombstones. It returns once Kafka acknowledged everything.
