@@ -12,9 +12,14 @@ import (
 )
 
 // ValidationError is a rule field that is wrong, for API problem details.
+// Code and Args name the problem for a translation (the pages say it in
+// the reader's language: "alerts.err."+Code with Args); a problem without
+// a Code is said in English only.
 type ValidationError struct {
 	Field   string
 	Problem string
+	Code    string
+	Args    []any
 }
 
 func (e *ValidationError) Error() string { return e.Field + ": " + e.Problem }
@@ -52,23 +57,27 @@ func Resolve(cfg Config, r *record.AlertRule) (*Resolved, error) {
 	bad := func(field, format string, args ...any) error {
 		return &ValidationError{Field: field, Problem: fmt.Sprintf(format, args...)}
 	}
+	// badAs is bad with a code for a translation that takes the same args.
+	badAs := func(code, field, format string, args ...any) error {
+		return &ValidationError{Field: field, Problem: fmt.Sprintf(format, args...), Code: code, Args: args}
+	}
 	if r.Name == "" {
-		return nil, bad("name", "required")
+		return nil, badAs("required", "name", "required")
 	}
 	if len(r.Name) > 200 {
-		return nil, bad("name", "at most 200 characters")
+		return nil, badAs("too_long", "name", "at most 200 characters")
 	}
 	if len(r.Channels) == 0 {
-		return nil, bad("channels", "name at least one configured channel (configured: %s)", strings.Join(sortedKeys(cfg.Channels), ", "))
+		return nil, badAs("no_channel", "channels", "name at least one configured channel (configured: %s)", strings.Join(sortedKeys(cfg.Channels), ", "))
 	}
 	for _, ch := range r.Channels {
 		if _, ok := cfg.Channels[ch]; !ok {
-			return nil, bad("channels", "unknown channel %q (configured: %s)", ch, strings.Join(sortedKeys(cfg.Channels), ", "))
+			return nil, badAs("unknown_channel", "channels", "unknown channel %q (configured: %s)", ch, strings.Join(sortedKeys(cfg.Channels), ", "))
 		}
 	}
 	for _, to := range r.Recipients {
 		if _, err := mail.ParseAddress(to); err != nil {
-			return nil, bad("recipients", "%q is not an e-mail address", to)
+			return nil, badAs("recipient", "recipients", "%q is not an e-mail address", to)
 		}
 	}
 	loc, err := time.LoadLocation(cfg.Timezone)
@@ -89,7 +98,7 @@ func Resolve(cfg Config, r *record.AlertRule) (*Resolved, error) {
 		}
 		x, err := time.ParseDuration(v)
 		if err != nil || x < 0 {
-			return 0, bad(field, "want a duration such as 1h or 30m, got %q", v)
+			return 0, badAs("duration", field, "want a duration such as 1h or 30m, got %q", v)
 		}
 		return x, nil
 	}
@@ -110,7 +119,7 @@ func Resolve(cfg Config, r *record.AlertRule) (*Resolved, error) {
 	switch r.Kind {
 	case record.RuleSpike:
 		if r.SavedSearchID == "" {
-			return nil, bad("saved_search_id", "a spike rule watches a saved search")
+			return nil, badAs("needs_search", "saved_search_id", "a spike rule watches a saved search")
 		}
 		p := record.SpikeParams{}
 		if r.Spike != nil {
@@ -128,7 +137,7 @@ func Resolve(cfg Config, r *record.AlertRule) (*Resolved, error) {
 			res.Spike.K = d.K
 		}
 		if res.Spike.K < 0 || res.Spike.K > 20 {
-			return nil, bad("spike.k", "want 0 < k ≤ 20, got %v", p.K)
+			return nil, badAs("k_range", "spike.k", "want 0 < k ≤ 20, got %v", p.K)
 		}
 		if p.MinCount == 0 {
 			res.Spike.MinCount = d.MinCount
@@ -150,14 +159,14 @@ func Resolve(cfg Config, r *record.AlertRule) (*Resolved, error) {
 		}
 		// Windows are made of the index's hourly histogram buckets.
 		if res.Window < time.Hour || res.Window%time.Hour != 0 || res.Window > 7*24*time.Hour {
-			return nil, bad("spike.window", "want whole hours from 1h to 168h, got %s", res.Window)
+			return nil, badAs("window_hours", "spike.window", "want whole hours from 1h to 168h, got %s", res.Window)
 		}
 		if res.History%res.Window != 0 || res.History < 3*res.Window || res.History > 90*24*time.Hour {
 			return nil, bad("spike.history", "want a multiple of the window, at least 3 windows and at most 90 days, got %s", res.History)
 		}
 	case record.RuleMatch:
 		if r.SavedSearchID == "" {
-			return nil, bad("saved_search_id", "a match rule watches a saved search")
+			return nil, badAs("needs_search", "saved_search_id", "a match rule watches a saved search")
 		}
 		p := record.MatchParams{}
 		if r.Match != nil {
@@ -167,7 +176,7 @@ func Resolve(cfg Config, r *record.AlertRule) (*Resolved, error) {
 			return nil, err
 		}
 		if res.Interval < time.Minute || res.Interval > 24*time.Hour {
-			return nil, bad("match.interval", "want 1m to 24h, got %s", res.Interval)
+			return nil, badAs("interval_range", "match.interval", "want 1m to 24h, got %s", res.Interval)
 		}
 	case record.RuleProspect:
 		p := record.ProspectParams{}
@@ -179,7 +188,7 @@ func Resolve(cfg Config, r *record.AlertRule) (*Resolved, error) {
 			res.MinScore = d.MinScore
 		}
 		if res.MinScore < 0 || res.MinScore > 1 {
-			return nil, bad("prospect.min_score", "want 0..1, got %v", p.MinScore)
+			return nil, badAs("min_score_range", "prospect.min_score", "want 0..1, got %v", p.MinScore)
 		}
 	case record.RuleDigest:
 		p := record.DigestParams{}

@@ -148,7 +148,8 @@ func (s *Store) PutRule(ctx context.Context, r *record.AlertRule, by string) (*r
 	}
 	if r.SavedSearchID != "" {
 		if _, ok := s.searches.get(r.SavedSearchID); !ok {
-			return nil, &ValidationError{Field: "saved_search_id", Problem: fmt.Sprintf("no saved search %q", r.SavedSearchID)}
+			return nil, &ValidationError{Field: "saved_search_id", Problem: fmt.Sprintf("no saved search %q", r.SavedSearchID),
+				Code: "unknown_search", Args: []any{r.SavedSearchID}}
 		}
 	}
 	value, err := s.write(ctx, pipeline.RoleAlertRules, r.ID, r)

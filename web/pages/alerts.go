@@ -11,6 +11,7 @@ import (
 
 	"github.com/earshothq/earshot/alert"
 	"github.com/earshothq/earshot/record"
+	"github.com/earshothq/earshot/web/i18n"
 )
 
 // AlertRules are the alert rules and their deliveries (package alert's
@@ -218,17 +219,36 @@ func (p *Pages) putAlertRule(w http.ResponseWriter, r *http.Request, old *record
 	}
 	if err != nil {
 		var ve *alert.ValidationError
-		if !errors.As(err, &ve) && !errors.Is(err, errBadNumber) {
+		if !errors.As(err, &ve) {
 			p.fail(w, r, err)
 			return
 		}
-		p.renderAlerts(w, r, http.StatusUnprocessableEntity, f, l.T("alerts.invalid", err.Error()))
+		p.renderAlerts(w, r, http.StatusUnprocessableEntity, f, l.T("alerts.invalid", ruleProblem(l, ve)))
 		return
 	}
 	back(w, r, "/alerts", done)
 }
 
-var errBadNumber = errors.New("not a number")
+// ruleFields are the form's labels of the rule fields a check names.
+var ruleFields = map[string]string{
+	"name": "alerts.name", "channels": "alerts.channels", "recipients": "alerts.recipients", "saved_search_id": "alerts.search",
+	"spike.metric": "alerts.metric", "spike.k": "alerts.k", "spike.window": "alerts.window", "spike.cooldown": "alerts.cooldown",
+	"match.interval": "alerts.interval", "prospect.min_score": "alerts.min_score", "digest.period": "alerts.period",
+}
+
+// ruleProblem says what is wrong with a rule field: in the reader's
+// language where the check names the problem (a Code), in English
+// otherwise; the field as the form labels it.
+func ruleProblem(l *i18n.Locale, ve *alert.ValidationError) string {
+	field := ve.Field
+	if key, ok := ruleFields[field]; ok {
+		field = l.T(key)
+	}
+	if ve.Code == "" {
+		return field + ": " + ve.Problem
+	}
+	return field + ": " + l.T("alerts.err."+ve.Code, ve.Args...)
+}
 
 // applyTo sets what the form shows on r (a new rule, or a copy of the
 // one edited): empty fields take the defaults; the other kinds' settings
@@ -240,7 +260,7 @@ func (f alertForm) applyTo(r *record.AlertRule) error {
 		}
 		x, err := strconv.ParseFloat(strings.ReplaceAll(v, ",", "."), 64)
 		if err != nil {
-			return 0, errors.Join(errBadNumber, errors.New(field+": "+strconv.Quote(v)+" is not a number"))
+			return 0, &alert.ValidationError{Field: field, Problem: strconv.Quote(v) + " is not a number", Code: "number", Args: []any{v}}
 		}
 		return x, nil
 	}
@@ -261,7 +281,7 @@ func (f alertForm) applyTo(r *record.AlertRule) error {
 	r.Spike, r.Match, r.Prospect, r.Digest = nil, nil, nil, nil
 	switch f.Kind {
 	case record.RuleSpike:
-		k, err := num("k", f.K)
+		k, err := num("spike.k", f.K)
 		if err != nil {
 			return err
 		}
@@ -279,7 +299,7 @@ func (f alertForm) applyTo(r *record.AlertRule) error {
 		c.Interval = f.Interval
 		r.Match = &c
 	case record.RuleProspect:
-		s, err := num("min_score", f.MinScore)
+		s, err := num("prospect.min_score", f.MinScore)
 		if err != nil {
 			return err
 		}

@@ -76,11 +76,11 @@ func TestAlertsPage(t *testing.T) {
 	}
 	bad := url.Values{"name": {"x"}, "kind": {"spike"}, "search": {"acme"}, "channel": {"team"}, "window": {"90m"}}
 	code, body, _ = h.post(t, "/alerts/rules", bad)
-	if code != http.StatusUnprocessableEntity || !strings.Contains(body, "spike.window") || !strings.Contains(body, `value="90m"`) {
+	if code != http.StatusUnprocessableEntity || !strings.Contains(body, "Window: whole hours from 1h to 168h, not 1h30m0s") || !strings.Contains(body, `value="90m"`) {
 		t.Fatalf("bad rule: %d\n%s", code, body)
 	}
 	if code, body, _ = h.post(t, "/alerts/rules", url.Values{"name": {"x"}, "kind": {"prospect"}, "channel": {"crm"}, "min_score": {"high"}}); code != http.StatusUnprocessableEntity ||
-		!strings.Contains(body, "min_score") {
+		!strings.Contains(body, "“high” is not a number") {
 		t.Fatalf("bad number: %d", code)
 	}
 	rules := s.Rules()
@@ -275,5 +275,38 @@ func TestAlertsPageEditsARule(t *testing.T) {
 	}
 	if code, _, _ := h.post(t, "/alerts/rules/nope", form); code != http.StatusNotFound {
 		t.Errorf("posting to an unknown rule = %d", code)
+	}
+}
+
+// A rule the checks refuse is said in the reader's language, the field as
+// the form labels it.
+func TestAlertRuleProblemsInTheReadersLanguage(t *testing.T) {
+	h, _, _ := newAlertsHarness(t)
+	form := func(kv ...string) url.Values {
+		v := url.Values{"name": {"Acme"}, "kind": {"spike"}, "search": {"acme"}, "channel": {"team"}}
+		for i := 0; i+1 < len(kv); i += 2 {
+			v.Set(kv[i], kv[i+1])
+		}
+		return v
+	}
+	noChannel := form()
+	noChannel.Del("channel")
+	for _, c := range []struct {
+		form url.Values
+		says string
+	}{
+		{form("window", "90m"), "Okno: pełne godziny od 1h do 168h, a nie 1h30m0s"},
+		{form("window", "an hour"), "podaj czas trwania, np. 1h albo 30m, a nie „an hour”"},
+		{form("k", "lots"), "„lots” nie jest liczbą"},
+		{form("k", "25"), "od 0 do 20, a nie 25"},
+		{noChannel, "wybierz co najmniej jeden kanał (skonfigurowane: crm, team)"},
+		{form("search", ""), "wybierz zapisane wyszukiwanie, które reguła obserwuje"},
+	} {
+		code, body, _ := h.post(t, "/alerts/rules", c.form, "Accept-Language", "pl")
+		if code != http.StatusUnprocessableEntity || !strings.Contains(body, "Reguła nie została zapisana: ") || !strings.Contains(body, c.says) {
+			_, rest, _ := strings.Cut(body, `class="error" role="alert"><p>`)
+			shown, _, _ := strings.Cut(rest, "</p>")
+			t.Errorf("%v = %d, shown %q; want %q", c.form, code, shown, c.says)
+		}
 	}
 }
