@@ -313,7 +313,9 @@ type mentionsData struct {
 	AspectHints []aspectHint
 	Export      bool // offer the CSV of the listing
 	CanSave     bool // offer to save the listing as a saved search
-	OOB         bool // facets rendered as an out-of-band swap
+	// Save is the save form as sent, with why it was refused.
+	Save *searchEdit
+	OOB  bool // facets rendered as an out-of-band swap
 }
 
 type rangeLink struct {

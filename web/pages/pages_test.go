@@ -764,3 +764,18 @@ func TestMissingThingsGetAPageInTheReadersLanguage(t *testing.T) {
 		t.Errorf("htmx 404 = %d with a whole page", code)
 	}
 }
+
+// A search the mentions page cannot save comes back on that page, its save
+// form open with what was typed and why, in the reader's language.
+func TestRefusedSaveShowsTheListingAgain(t *testing.T) {
+	h := newHarness(t)
+	code, body, _ := h.post(t, "/searches", url.Values{"name": {"Acme <i>"}, "q": {"acme"}, "filter": {"language:pl"}, "competitors": {"Beanco: (beanco"}}, "Accept-Language", "pl")
+	for _, want := range []string{`<details class="save" open>`, "Konkurent „Beanco”:", `value="Acme &lt;i&gt;"`, "Beanco: (beanco</textarea>", `name="filter" value="language:pl"`, "wzmian"} {
+		if code != http.StatusBadRequest || !strings.Contains(body, want) {
+			t.Errorf("a refused save = %d, lacks %q", code, want)
+		}
+	}
+	if ss, _ := h.stores.Deps().Searches.List(context.Background()); len(ss) != 0 {
+		t.Errorf("a refused save saved %d searches", len(ss))
+	}
+}

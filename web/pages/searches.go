@@ -114,7 +114,7 @@ func (p *Pages) saveSearch(w http.ResponseWriter, r *http.Request) {
 	}
 	s, problem := p.searchFromForm(r)
 	if problem != nil {
-		p.badRequest(w, r, problem.Text(p.locale(r)))
+		p.refuseSave(w, r, problem)
 		return
 	}
 	now := p.d.Now().UTC()
@@ -125,6 +125,29 @@ func (p *Pages) saveSearch(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	http.Redirect(w, r, "/dashboard?search="+url.QueryEscape(saved.ID), http.StatusSeeOther)
+}
+
+// refuseSave shows the mentions listing the save form came from, the
+// form open with what was sent and why it was refused.
+func (p *Pages) refuseSave(w http.ResponseWriter, r *http.Request, problem *inputError) {
+	ls := listing{Q: strings.TrimSpace(r.PostFormValue("q")), Path: "/mentions"}
+	for _, f := range r.PostForm["filter"] {
+		if f = strings.TrimSpace(f); f != "" && !slices.Contains(ls.Filters, f) {
+			ls.Filters = append(ls.Filters, f)
+		}
+	}
+	today := p.d.Now().UTC()
+	ls.From, ls.To = today.AddDate(0, 0, -(mentionsDays-1)).Format("2006-01-02"), today.Format("2006-01-02")
+	d, _, err := p.mentionsData(r.Context(), r, ls, mentionFacets)
+	if err != nil {
+		p.fail(w, r, err)
+		return
+	}
+	d.CanSave = true
+	d.Save = &searchEdit{Name: r.PostFormValue("name"), Competitors: r.PostFormValue("competitors"), Problem: problem}
+	v := p.newView(r, "", "mentions", d)
+	v.Title = v.L.T("nav.mentions")
+	p.render(w, r, http.StatusBadRequest, "mentions", "", v)
 }
 
 // updateSearch changes a saved search's name, query, filters and
