@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"strings"
 	"time"
@@ -16,6 +17,8 @@ import (
 	"github.com/earshothq/earshot/enrich/identity"
 	"github.com/earshothq/earshot/enrich/identity/crm"
 	"github.com/earshothq/earshot/enrich/identity/customerfile"
+	"github.com/earshothq/earshot/index/backend"
+	"github.com/earshothq/earshot/index/bleve"
 	"github.com/earshothq/earshot/pipeline"
 )
 
@@ -254,9 +257,15 @@ enrich instances apply to their identity tables.`,
 			if err != nil {
 				return err
 			}
-			plan, err := crm.PlanErasure(snap, args[0], identity.NewNormalizer(icfg), time.Now())
+			norm := identity.NewNormalizer(icfg)
+			plan, err := crm.PlanErasure(snap, args[0], norm, time.Now())
 			if err != nil {
 				return err
+			}
+			spelled, note := spellingsViaIndex(ctx, app, norm, plan.Emails())
+			plan.AddSpellings(spelled)
+			if note != "" {
+				fmt.Fprintln(app.Stdout, "note:", note)
 			}
 			emails := plan.Emails()
 			if err := sealPlan(ctx, k, &plan); err != nil {
@@ -282,6 +291,44 @@ enrich instances apply to their identity tables.`,
 	}
 	cmd.Flags().BoolVar(&dryRun, "dry-run", false, "show what would be erased without writing")
 	return cmd
+}
+
+// spellingsViaIndex is spelledEmails for the CLI: it opens the index when
+// it can (Elasticsearch, or an embedded index no hub holds) and otherwise
+// says in note why the person's other spellings were not looked up. It
+// opens nothing when none of emails has another spelling.
+func spellingsViaIndex(ctx context.Context, app *App, norm *identity.Normalizer, emails []string) (found []string, note string) {
+	spellable := false
+	for _, e := range emails {
+		if c, err := norm.Email(e); err == nil && norm.EmailSpellings(c) != "" {
+			spellable = true
+		}
+	}
+	if !spellable {
+		return nil, ""
+	}
+	cfg, err := app.Config()
+	if err != nil {
+		return nil, fmt.Sprintf("other spellings of the e-mail were not looked up: %v", err)
+	}
+	if cfg.Search.Backend == backend.KindEmbedded && !cfg.Search.Embedded.InMemory {
+		if _, err := os.Stat(cfg.Search.Embedded.Path); errors.Is(err, fs.ErrNotExist) {
+			return nil, "" // no index yet: nothing was written under any spelling
+		}
+	}
+	b, err := backend.Open(ctx, cfg.Search, app.Logger(), nil)
+	if errors.Is(err, bleve.ErrInUse) {
+		return nil, "the embedded index is in use by a running hub, so posts under other spellings of the e-mail (Gmail dots, a +tag) were not looked up; erase through the web app or POST /api/erasures to include them"
+	}
+	if err != nil {
+		return nil, fmt.Sprintf("other spellings of the e-mail were not looked up (the index did not open: %v)", err)
+	}
+	defer b.Close()
+	found, err = spelledEmails(ctx, b, norm, emails)
+	if err != nil {
+		return nil, err.Error()
+	}
+	return found, ""
 }
 
 func list(items []string) string {

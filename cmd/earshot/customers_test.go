@@ -1,14 +1,17 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/earshothq/earshot/index/bleve"
 	"github.com/earshothq/earshot/pipeline"
 	"github.com/earshothq/earshot/pipeline/pipelinetest"
 	"github.com/earshothq/earshot/record"
@@ -130,5 +133,47 @@ func TestMatchCommand(t *testing.T) {
 	}
 	if code, _, errOut := runCLI(t, "match", "--customers", customers); code != 2 || !strings.Contains(errOut, "--input") {
 		t.Fatalf("missing --input: exit %d %s", code, errOut)
+	}
+}
+
+// `customers forget` looks the person's e-mail up in an index it can open
+// under every spelling the provider allows, and erases the posts under
+// another spelling too; with a hub holding the index it says it could not.
+func TestIntegrationForgetLooksUpOtherSpellings(t *testing.T) {
+	c := pipelinetest.New(t)
+	dir := filepath.Join(t.TempDir(), "index")
+	cfg := writeConfig(t, fmt.Sprintf("kafka:\n  brokers: [%s]\n  topic_prefix: %q\n  embedded: {enabled: false}\nsearch:\n  embedded: {path: %q}\n",
+		strings.Join(c.Brokers, ","), c.Config.TopicPrefix, dir))
+	v, _ := record.Encode(&record.Customer{Schema: record.SchemaVersion, ID: "C-ola", FirstName: "Ola", Emails: []string{"Ola.Nowak@gmail.com"}})
+	c.Produce(t, pipeline.Output{Topic: c.Kafka.Topics().Customers(), Key: []byte("C-ola"), Value: v})
+	idx, err := bleve.Open(bleve.Config{Path: dir}, nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	at := time.Date(2026, 11, 1, 9, 0, 0, 0, time.UTC)
+	m := &record.EnrichedMention{Mention: record.Mention{ID: "m1", Source: "reviews", SourceID: "1", Kind: record.KindMention,
+		Author: record.Author{Email: "O.L.A.Nowak+shop@GoogleMail.com"}, Text: "kawa", CreatedAt: at, FetchedAt: at}}
+	for _, err := range idx.UpsertMentions(context.Background(), []*record.EnrichedMention{m}) {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := idx.Refresh(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	// Held by "a hub": said, and the erasure goes on without them.
+	code, out, errOut := runCLI(t, "customers", "forget", "ola.nowak@gmail.com", "--dry-run", "-c", cfg)
+	if code != 0 || !strings.Contains(out, "note: the embedded index is in use by a running hub") || strings.Contains(out, "googlemail") {
+		t.Fatalf("forget while the index is held: exit %d\n%s%s", code, out, errOut)
+	}
+	idx.Close()
+	code, out, errOut = runCLI(t, "customers", "forget", "ola.nowak@gmail.com", "-c", cfg)
+	if code != 0 || !strings.Contains(out, "emails: ola.nowak@gmail.com, o.l.a.nowak+shop@googlemail.com") {
+		t.Fatalf("forget: exit %d\n%s%s", code, out, errOut)
+	}
+	var erasure record.Erasure
+	if err := record.Decode(c.ReadN(t, c.Kafka.Topics().Erasures(), 1, 10*time.Second)[0].Value, &erasure); err != nil ||
+		!slices.Contains(erasure.Emails, "o.l.a.nowak+shop@googlemail.com") {
+		t.Fatalf("erasure %+v %v", erasure, err)
 	}
 }
