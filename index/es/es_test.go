@@ -335,3 +335,46 @@ func TestWritesMarkTheirDaysForARecount(t *testing.T) {
 		}
 	}
 }
+
+// A cluster that refuses regular expressions still gives the mentions named
+// otherwise; only the other spellings of an e-mail go unlooked-for.
+func TestMentionsOfWithoutRegularExpressions(t *testing.T) {
+	var asked []string
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("X-Elastic-Product", "Elasticsearch")
+		w.Header().Set("Content-Type", "application/json")
+		data, _ := io.ReadAll(r.Body)
+		asked = append(asked, string(data))
+		if strings.Contains(string(data), `"regexp"`) {
+			w.WriteHeader(http.StatusBadRequest)
+			fmt.Fprint(w, `{"error":{"type":"search_phase_execution_exception","reason":"[regexp] queries cannot be executed when 'search.allow_expensive_queries' is set to false."},"status":400}`)
+			return
+		}
+		fmt.Fprint(w, `{"hits":{"hits":[{"_id":"m1","_source":{"record":{"id":"m1","source":"forms","kind":"mention","text":"x"}},"sort":["m1"]}]}}`)
+	}))
+	defer srv.Close()
+	cfg := DefaultConfig()
+	cfg.Addresses = []string{srv.URL}
+	b, err := Open(cfg, nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	err = b.MentionsOf(context.Background(), index.Identifiers{Emails: []string{"ola@example.pl"}, EmailPatterns: []string{`ola(\+[!-?A-~]*)?\@gmail\.com`}}, 10,
+		func(ms []*record.EnrichedMention) error {
+			for _, m := range ms {
+				got = append(got, m.ID)
+			}
+			return nil
+		})
+	if err != nil || len(got) != 1 || got[0] != "m1" || len(asked) != 2 || strings.Contains(asked[1], "regexp") {
+		t.Fatalf("MentionsOf = %v (%v) after %d requests", got, err, len(asked))
+	}
+	asked = nil
+	if err := b.MentionsOf(context.Background(), index.Identifiers{EmailPatterns: []string{`ola\@gmail\.com`}}, 10, func([]*record.EnrichedMention) error {
+		t.Error("patterns alone, refused: nothing to read")
+		return nil
+	}); err != nil || len(asked) != 1 {
+		t.Errorf("patterns alone, refused = %v after %d requests", err, len(asked))
+	}
+}
