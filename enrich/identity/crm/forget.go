@@ -290,7 +290,8 @@ func (p *Plan) AddSpellings(emails []string) {
 		keys[k] = true
 		p.IdentityKeys = append(p.IdentityKeys, k)
 		for i := range p.Erasures {
-			p.Erasures[i].Emails = append(p.Erasures[i].Emails, strings.ToLower(strings.TrimSpace(e)))
+			// Clipped: the requests share one list of e-mails.
+			p.Erasures[i].Emails = append(slices.Clip(p.Erasures[i].Emails), strings.ToLower(strings.TrimSpace(e)))
 		}
 	}
 	sort.Strings(p.IdentityKeys)
