@@ -41,15 +41,8 @@ func SendTest(ctx context.Context, cfg Config, channel, by string, to []string) 
 	if !ok {
 		return fmt.Errorf("%w %q in alerts.channels", ErrUnknownChannel, channel)
 	}
-	if len(to) > MaxTestRecipients {
-		return ErrTooManyRecipients
-	}
-	for i, addr := range to {
-		a, err := mail.ParseAddress(addr)
-		if err != nil {
-			return &RecipientError{Addr: addr}
-		}
-		to[i] = a.Address // the address alone: nothing else reaches the message's headers
+	if err := checkRecipients(to); err != nil {
+		return err
 	}
 	senders, err := Senders(Config{Delivery: cfg.Delivery, Channels: map[string]ChannelConfig{channel: ch}})
 	if err != nil {
@@ -67,6 +60,22 @@ func SendTest(ctx context.Context, cfg Config, channel, by string, to []string) 
 	return senders[channel].Send(sctx, n)
 }
 
+// checkRecipients keeps to's addresses alone (nothing else may reach the
+// message's headers): at most MaxTestRecipients, each an address.
+func checkRecipients(to []string) error {
+	if len(to) > MaxTestRecipients {
+		return ErrTooManyRecipients
+	}
+	for i, addr := range to {
+		a, err := mail.ParseAddress(addr)
+		if err != nil {
+			return &RecipientError{Addr: addr}
+		}
+		to[i] = a.Address
+	}
+	return nil
+}
+
 // SendTest sends a test notification through one of the store's
 // configured channels (the package's SendTest), a few per channel at a
 // time (TestsTooSoon otherwise): whoever may test may not flood a Slack
@@ -74,6 +83,9 @@ func SendTest(ctx context.Context, cfg Config, channel, by string, to []string) 
 func (s *Store) SendTest(ctx context.Context, channel, by string, to []string) error {
 	if _, ok := s.cfg.Channels[channel]; !ok {
 		return fmt.Errorf("%w %q in alerts.channels", ErrUnknownChannel, channel)
+	}
+	if err := checkRecipients(to); err != nil {
+		return err // not sent, not counted
 	}
 	if wait := s.tests.take(channel, s.now()); wait > 0 {
 		return &TestsTooSoon{Channel: channel, Wait: wait}

@@ -106,6 +106,9 @@ func TestChannelTestsAreLimited(t *testing.T) {
 	if err := test("nope"); !errors.Is(err, ErrUnknownChannel) {
 		t.Errorf("an unknown channel = %v", err)
 	}
+	if err := s.SendTest(ctx, "crm", "ola", []string{"not an address"}); !errors.Is(err, ErrBadRecipient) {
+		t.Errorf("a bad address = %v; want ErrBadRecipient, not a wait", err)
+	}
 	if err := test("team"); err != nil {
 		t.Errorf("another channel is held back by crm's tests: %v", err)
 	}
