@@ -268,40 +268,38 @@ func (p pageAccounts) Roles() []string {
 	return out
 }
 
+// pageRefusals are the accounts' refusals by the pages' names for them.
+var pageRefusals = []struct{ account, page error }{
+	{auth.ErrBadCredentials, pages.ErrWrongPassword},
+	{auth.ErrLastAdmin, pages.ErrLastAdmin},
+	{auth.ErrUserExists, pages.ErrUserExists},
+	{auth.ErrUnknownUser, pages.ErrUnknownUser},
+	{auth.ErrUnknownToken, pages.ErrUnknownToken},
+	{auth.ErrBadUserName, pages.ErrBadUserName},
+	{auth.ErrBadTokenName, pages.ErrBadTokenName},
+}
+
 // pageRefusal marks an account refusal with the pages' name for it, so
-// they say it in the reader's language; the original stays inside (and
-// is what gets logged).
+// they say it in the reader's language; the original stays inside.
 func pageRefusal(err error) error {
 	var (
-		th   errThrottled
-		we   *table.WriteError
-		kind error
+		th errThrottled
+		we *table.WriteError
 	)
 	switch {
 	case err == nil:
 		return nil
 	case errors.As(err, &th):
 		return pages.TooManyTries{Wait: th.wait}
-	case errors.Is(err, auth.ErrBadCredentials):
-		kind = pages.ErrWrongPassword
-	case errors.Is(err, auth.ErrLastAdmin):
-		kind = pages.ErrLastAdmin
-	case errors.Is(err, auth.ErrUserExists):
-		kind = pages.ErrUserExists
-	case errors.Is(err, auth.ErrUnknownUser):
-		kind = pages.ErrUnknownUser
-	case errors.Is(err, auth.ErrUnknownToken):
-		kind = pages.ErrUnknownToken
-	case errors.Is(err, auth.ErrBadUserName):
-		kind = pages.ErrBadUserName
-	case errors.Is(err, auth.ErrBadTokenName):
-		kind = pages.ErrBadTokenName
 	case errors.As(err, &we):
-		kind = pages.ErrNotSaved
-	default:
-		return err
+		return refused{kind: pages.ErrNotSaved, err: err}
 	}
-	return refused{kind: kind, err: err}
+	for _, r := range pageRefusals {
+		if errors.Is(err, r.account) {
+			return refused{kind: r.page, err: err}
+		}
+	}
+	return err
 }
 
 // refused is an error with the pages' name for it.

@@ -108,10 +108,17 @@ func (e errThrottled) Error() string {
 	return fmt.Sprintf("too many failed sign-ins; try again in %s", e.wait.Round(time.Second))
 }
 
-// write answers 429 with Retry-After.
-func (e errThrottled) write(w http.ResponseWriter, r *http.Request) {
+// retryAfter sets Retry-After to the wait and returns it in whole
+// seconds, rounded up.
+func (e errThrottled) retryAfter(w http.ResponseWriter) int {
 	secs := int(math.Ceil(e.wait.Seconds()))
 	w.Header().Set("Retry-After", fmt.Sprint(secs))
+	return secs
+}
+
+// write answers 429 with Retry-After.
+func (e errThrottled) write(w http.ResponseWriter, r *http.Request) {
+	secs := e.retryAfter(w)
 	pr := NewProblem(http.StatusTooManyRequests, "throttled", e.Error())
 	pr.RetryAfter = secs
 	WriteProblem(w, r, pr)
@@ -176,8 +183,7 @@ func (a *App) loginForm(w http.ResponseWriter, r *http.Request) {
 	var th errThrottled
 	switch {
 	case errors.As(err, &th):
-		w.Header().Set("Retry-After", fmt.Sprint(int(math.Ceil(th.wait.Seconds()))))
-		a.renderLogin(w, r, http.StatusTooManyRequests, loginView{Error: "login.throttled", ErrorArgs: []any{int(math.Ceil(th.wait.Seconds()))}, Next: next, User: user})
+		a.renderLogin(w, r, http.StatusTooManyRequests, loginView{Error: "login.throttled", ErrorArgs: []any{th.retryAfter(w)}, Next: next, User: user})
 		return
 	case err != nil:
 		a.renderLogin(w, r, http.StatusUnauthorized, loginView{Error: "login.wrong", Next: next, User: user})

@@ -11,8 +11,8 @@ import (
 
 type accountData struct {
 	// Problem says why the last change was refused, in the reader's
-	// language where the pages know the reason (the accounts' own words
-	// otherwise: a throttle, say).
+	// language where the pages know the reason (refusals.go), in the
+	// error's own words otherwise.
 	Problem   string
 	CanChange bool
 	// Tokens are the person's own API tokens (for the CLI and scripts);
@@ -67,7 +67,7 @@ func (p *Pages) changeOwnPassword(w http.ResponseWriter, r *http.Request) {
 
 // accountRefused shows the account page saying why err refused a change.
 func (p *Pages) accountRefused(w http.ResponseWriter, r *http.Request, err error) {
-	status, msg := p.refusal(r, err)
+	status, msg := p.refusal(w, r, err)
 	p.renderAccount(w, r, status, accountData{Problem: msg})
 }
 

@@ -74,7 +74,7 @@ func (p *Pages) adminProblem(w http.ResponseWriter, r *http.Request, msg string)
 
 // adminRefused shows the admin page saying why err refused a change.
 func (p *Pages) adminRefused(w http.ResponseWriter, r *http.Request, err error) {
-	status, msg := p.refusal(r, err)
+	status, msg := p.refusal(w, r, err)
 	p.renderAdmin(w, r, status, func(d *adminData) { d.Problem = msg })
 }
 

@@ -3,8 +3,6 @@ package pages
 import (
 	"context"
 	"errors"
-	"fmt"
-	"math"
 	"net/http"
 	"strconv"
 	"strings"
@@ -402,8 +400,7 @@ func (p *Pages) testChannel(w http.ResponseWriter, r *http.Request) {
 	case errors.Is(err, alert.ErrUnknownChannel):
 		p.notFound(w, r)
 	case errors.As(err, &soon):
-		w.Header().Set("Retry-After", fmt.Sprint(int(math.Ceil(soon.Wait.Seconds()))))
-		p.renderAlerts(w, r, http.StatusTooManyRequests, alertForm{Kind: record.RuleSpike}, l.T("alerts.test_too_soon", name, int(math.Ceil(soon.Wait.Seconds()))))
+		p.renderAlerts(w, r, http.StatusTooManyRequests, alertForm{Kind: record.RuleSpike}, l.T("alerts.test_too_soon", name, retryAfter(w, soon.Wait)))
 	case errors.As(err, &bad):
 		p.renderAlerts(w, r, http.StatusBadRequest, alertForm{Kind: record.RuleSpike}, l.T("alerts.test_bad_recipient", bad.Addr))
 	case errors.Is(err, alert.ErrTooManyRecipients):

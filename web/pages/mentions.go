@@ -46,12 +46,26 @@ func readListing(r *http.Request, path string) listing {
 	if ls.Period != "all" {
 		ls.Period = ""
 	}
-	for _, f := range q["filter"] {
-		if f = strings.TrimSpace(f); f != "" && !slices.Contains(ls.Filters, f) {
-			ls.Filters = append(ls.Filters, f)
+	ls.Filters = cleanFilters(q["filter"])
+	return ls
+}
+
+// cleanFilters are a form's filters trimmed, without blanks and repeats.
+func cleanFilters(fs []string) []string {
+	var out []string
+	for _, f := range fs {
+		if f = strings.TrimSpace(f); f != "" && !slices.Contains(out, f) {
+			out = append(out, f)
 		}
 	}
-	return ls
+	return out
+}
+
+// lastDays sets the listing's period to the mentionsDays days up to now,
+// the period the mentions page opens on.
+func (ls *listing) lastDays(now time.Time) {
+	now = now.UTC()
+	ls.From, ls.To = now.AddDate(0, 0, -(mentionsDays-1)).Format("2006-01-02"), now.Format("2006-01-02")
 }
 
 // values is the listing as URL parameters (without the cursor).
@@ -411,8 +425,7 @@ func (p *Pages) mentions(w http.ResponseWriter, r *http.Request) {
 	ls := readListing(r, "/mentions")
 	if ls.From == "" && ls.To == "" && ls.Period == "" && ls.Cursor == "" {
 		// The page opens on the last mentionsDays days, said in its URL.
-		today := p.d.Now().UTC()
-		ls.From, ls.To = today.AddDate(0, 0, -(mentionsDays-1)).Format("2006-01-02"), today.Format("2006-01-02")
+		ls.lastDays(p.d.Now())
 		v := ls.values()
 		if l := r.URL.Query().Get("lang"); l != "" {
 			v.Set("lang", l)

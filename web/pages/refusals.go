@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"net/http"
+	"strconv"
 	"time"
 )
 
@@ -29,19 +30,28 @@ var (
 // Wait is how long until the next try.
 type TooManyTries struct{ Wait time.Duration }
 
+// retryAfter sets Retry-After to wait and returns it in whole seconds,
+// rounded up, for the page to say.
+func retryAfter(w http.ResponseWriter, wait time.Duration) int {
+	secs := int(math.Ceil(wait.Seconds()))
+	w.Header().Set("Retry-After", strconv.Itoa(secs))
+	return secs
+}
+
 func (e TooManyTries) Error() string {
 	return fmt.Sprintf("too many failed sign-ins; try again in %s", e.Wait.Round(time.Second))
 }
 
 // refusal is the status and the reader's words for a refused change: in
 // their language where the reason is one the pages know, the error's own
-// text otherwise (an invalid value it names, say).
-func (p *Pages) refusal(r *http.Request, err error) (int, string) {
+// text otherwise (an invalid value it names, say). A wait is also said in
+// Retry-After.
+func (p *Pages) refusal(w http.ResponseWriter, r *http.Request, err error) (int, string) {
 	l := p.locale(r)
 	var tries TooManyTries
 	switch {
 	case errors.As(err, &tries):
-		return http.StatusTooManyRequests, l.T("login.throttled", int(math.Ceil(tries.Wait.Seconds())))
+		return http.StatusTooManyRequests, l.T("login.throttled", retryAfter(w, tries.Wait))
 	case errors.Is(err, ErrWrongPassword):
 		return http.StatusForbidden, l.T("account.wrong")
 	case errors.Is(err, ErrLastAdmin):

@@ -130,14 +130,8 @@ func (p *Pages) saveSearch(w http.ResponseWriter, r *http.Request) {
 // refuseSave shows the mentions listing the save form came from, the
 // form open with what was sent and why it was refused.
 func (p *Pages) refuseSave(w http.ResponseWriter, r *http.Request, problem *inputError) {
-	ls := listing{Q: strings.TrimSpace(r.PostFormValue("q")), Path: "/mentions"}
-	for _, f := range r.PostForm["filter"] {
-		if f = strings.TrimSpace(f); f != "" && !slices.Contains(ls.Filters, f) {
-			ls.Filters = append(ls.Filters, f)
-		}
-	}
-	today := p.d.Now().UTC()
-	ls.From, ls.To = today.AddDate(0, 0, -(mentionsDays-1)).Format("2006-01-02"), today.Format("2006-01-02")
+	ls := listing{Q: strings.TrimSpace(r.PostFormValue("q")), Filters: cleanFilters(r.PostForm["filter"]), Path: "/mentions"}
+	ls.lastDays(p.d.Now())
 	d, _, err := p.mentionsData(r.Context(), r, ls, mentionFacets)
 	if err != nil {
 		p.fail(w, r, err)
