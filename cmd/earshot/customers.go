@@ -298,13 +298,7 @@ enrich instances apply to their identity tables.`,
 // says in note why the person's other spellings were not looked up. It
 // opens nothing when none of emails has another spelling.
 func spellingsViaIndex(ctx context.Context, app *App, norm *identity.Normalizer, emails []string) (found []string, note string) {
-	spellable := false
-	for _, e := range emails {
-		if c, err := norm.Email(e); err == nil && norm.EmailSpellings(c) != "" {
-			spellable = true
-		}
-	}
-	if !spellable {
+	if patterns, _ := spellingPatterns(norm, emails); len(patterns) == 0 {
 		return nil, ""
 	}
 	cfg, err := app.Config()

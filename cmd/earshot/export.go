@@ -46,14 +46,11 @@ func exportPerson(ctx context.Context, k *pipeline.Kafka, b index.Backend, norm 
 	addIdentifiers := func(emails []string, handles []record.Handle) {
 		for _, e := range emails {
 			ids.Emails = append(ids.Emails, index.Keyword(e))
-			// Mentions written from another spelling of the address
-			// (a provider's dots, +tags, domain alias) are theirs too.
-			if c, err := norm.Email(e); err == nil {
-				if pat := norm.EmailSpellings(c); pat != "" {
-					ids.EmailPatterns = append(ids.EmailPatterns, pat)
-				}
-			}
 		}
+		// Mentions written from another spelling of an address (a
+		// provider's dots, +tags, domain alias) are theirs too.
+		patterns, _ := spellingPatterns(norm, emails)
+		ids.EmailPatterns = append(ids.EmailPatterns, patterns...)
 		for _, h := range handles {
 			hd := index.Keyword(h.Handle)
 			ids.Authors = append(ids.Authors, hd, "@"+strings.TrimPrefix(hd, "@"), strings.TrimPrefix(hd, "@"))

@@ -116,23 +116,15 @@ func spelledEmails(ctx context.Context, b index.Backend, norm *identity.Normaliz
 	if !ok || len(emails) == 0 {
 		return nil, nil
 	}
-	canonical := map[string]bool{}
-	written := map[string]bool{}
-	var ids index.Identifiers
-	for _, e := range emails {
-		written[index.Keyword(e)] = true
-		c, err := norm.Email(e)
-		if err != nil || canonical[c] {
-			continue
-		}
-		canonical[c] = true
-		if pat := norm.EmailSpellings(c); pat != "" {
-			ids.EmailPatterns = append(ids.EmailPatterns, pat)
-		}
-	}
-	if len(ids.EmailPatterns) == 0 {
+	patterns, canonical := spellingPatterns(norm, emails)
+	if len(patterns) == 0 {
 		return nil, nil
 	}
+	written := map[string]bool{}
+	for _, e := range emails {
+		written[index.Keyword(e)] = true
+	}
+	ids := index.Identifiers{EmailPatterns: patterns}
 	found := map[string]bool{}
 	err := rl.MentionsOf(ctx, ids, 500, func(ms []*record.EnrichedMention) error {
 		for _, m := range ms {
@@ -152,6 +144,24 @@ func spelledEmails(ctx context.Context, b index.Backend, norm *identity.Normaliz
 	}
 	sort.Strings(out)
 	return out, nil
+}
+
+// spellingPatterns are the regular expressions of every spelling of
+// emails' addresses that have more than one (norm.EmailSpellings), and the
+// addresses normalised.
+func spellingPatterns(norm *identity.Normalizer, emails []string) (patterns []string, canonical map[string]bool) {
+	canonical = map[string]bool{}
+	for _, e := range emails {
+		c, err := norm.Email(e)
+		if err != nil || canonical[c] {
+			continue
+		}
+		canonical[c] = true
+		if pat := norm.EmailSpellings(c); pat != "" {
+			patterns = append(patterns, pat)
+		}
+	}
+	return patterns, canonical
 }
 
 // Review lists the undecided possible matches as `earshot identity review`

@@ -174,6 +174,11 @@ func TestIntegrationWebAdminEraseTakesOtherSpellingsOfTheEmail(t *testing.T) {
 	if len(kr.Serials(olaSubject)) == 0 {
 		t.Fatal("fixture: the post was not sealed under its own key")
 	}
+	// Right of access: her export has the post under the other spelling.
+	export, err := exportPerson(ctx, c.Kafka, idx, norm, "ola.nowak@gmail.com")
+	if err != nil || len(export.Mentions) != 1 || export.Mentions[0].ID != "m0" {
+		t.Fatalf("export: %+v %v", export, err)
+	}
 	rep, err := admin.Erase(ctx, "ola.nowak@gmail.com", true)
 	if err != nil || !slices.Contains(rep.Emails, "o.l.a.nowak+shop@googlemail.com") || slices.Contains(rep.Emails, "olanowak1@gmail.com") {
 		t.Fatalf("dry run: %+v %v", rep, err)
