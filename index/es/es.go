@@ -131,6 +131,8 @@ type Backend struct {
 
 	rollupKeeper
 	rollupsReady atomic.Bool
+	// regexpRefused: the cluster refused a regular expression (relink.go).
+	regexpRefused atomic.Bool
 	// exactOnly answers every search by aggregating mentions (tests
 	// compare it with the rollups).
 	exactOnly bool

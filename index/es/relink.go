@@ -18,12 +18,16 @@ var _ index.Relinker = (*Backend)(nil)
 // MentionsOf pages through the mentions named by ids across every month,
 // sorted by id with search_after, decoding each from its stored record. A
 // cluster that refuses regular expressions (search.allow_expensive_queries
-// false) is asked again without ids.EmailPatterns, with a warning: the
-// other spellings of an e-mail go unfound there, the rest is read.
+// false) is asked again without ids.EmailPatterns, with a warning (once
+// per process; the refusal costs the node nothing, and asking each time
+// finds the spellings again once the setting allows): the other spellings
+// of an e-mail go unfound there, the rest is read.
 func (b *Backend) MentionsOf(ctx context.Context, ids index.Identifiers, pageSize int, fn func([]*record.EnrichedMention) error) error {
 	err := b.mentionsOf(ctx, ids, pageSize, fn)
 	if err != nil && len(ids.EmailPatterns) > 0 && strings.Contains(err.Error(), "allow_expensive_queries") {
-		b.logger.Warn("the cluster refuses regular expressions (search.allow_expensive_queries is false): mentions written from another spelling of an e-mail are not looked up", "error", err)
+		if b.regexpRefused.CompareAndSwap(false, true) {
+			b.logger.Warn("the cluster refuses regular expressions (search.allow_expensive_queries is false): mentions written from another spelling of an e-mail are not looked up", "error", err)
+		}
 		ids.EmailPatterns = nil
 		if ids.Empty() {
 			return nil
