@@ -283,39 +283,33 @@ func (f alertForm) applyTo(r *record.AlertRule) error {
 		if err != nil {
 			return err
 		}
-		if spike == nil {
-			spike = &record.SpikeParams{}
-		}
-		c := *spike
-		c.Metric, c.K, c.Window, c.Cooldown = f.Metric, k, f.Window, f.Cooldown
-		r.Spike = &c
+		r.Spike = copyOrNew(spike)
+		r.Spike.Metric, r.Spike.K, r.Spike.Window, r.Spike.Cooldown = f.Metric, k, f.Window, f.Cooldown
 	case record.RuleMatch:
-		if match == nil {
-			match = &record.MatchParams{}
-		}
-		c := *match
-		c.Interval = f.Interval
-		r.Match = &c
+		r.Match = copyOrNew(match)
+		r.Match.Interval = f.Interval
 	case record.RuleProspect:
 		s, err := num("prospect.min_score", f.MinScore)
 		if err != nil {
 			return err
 		}
-		if prospect == nil {
-			prospect = &record.ProspectParams{}
-		}
-		c := *prospect
-		c.MinScore, c.OnNew = s, f.OnNew
-		r.Prospect = &c
+		r.Prospect = copyOrNew(prospect)
+		r.Prospect.MinScore, r.Prospect.OnNew = s, f.OnNew
 	case record.RuleDigest:
-		if digest == nil {
-			digest = &record.DigestParams{}
-		}
-		c := *digest
-		c.Period = f.Period
-		r.Digest = &c
+		r.Digest = copyOrNew(digest)
+		r.Digest.Period = f.Period
 	}
 	return nil
+}
+
+// copyOrNew is a copy of *p to change (the rule edited keeps its other
+// settings), or a new T.
+func copyOrNew[T any](p *T) *T {
+	if p == nil {
+		return new(T)
+	}
+	c := *p
+	return &c
 }
 
 // toggleAlertRule pauses an active rule or resumes a paused one.
